@@ -1,0 +1,50 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { PlatformModule, READINESS_CHECKS, type ReadinessCheck } from '@pb/platform';
+import type { GatewayConfig } from './config.js';
+import { OrgUnitsController } from './org-units/org-units.controller.js';
+import { UPSTREAMS, UpstreamService, type UpstreamName, type UpstreamsConfig } from './upstream/upstream.service.js';
+
+@Module({})
+export class GatewayModule {
+  static register(config: GatewayConfig): DynamicModule {
+    const upstreams: UpstreamsConfig = {
+      urls: {
+        'org-registry': config.ORG_REGISTRY_URL,
+        reporting: config.REPORTING_URL,
+        evaluation: config.EVALUATION_URL,
+        training: config.TRAINING_URL,
+        notifications: config.NOTIFICATIONS_URL,
+      },
+      internalSecret: config.INTERNAL_AUTH_SECRET,
+      timeoutMs: 10_000,
+    };
+    return {
+      module: GatewayModule,
+      imports: [
+        PlatformModule.forRoot({
+          service: 'gateway',
+          logLevel: config.LOG_LEVEL,
+          auth: { mode: 'gateway', secret: config.AUTH_JWT_SECRET },
+          // The gateway owns no store; it is ready when the services it forwards to are.
+          readiness: {
+            provide: READINESS_CHECKS,
+            inject: [HealthIndicatorService],
+            useFactory: (health: HealthIndicatorService): ReadinessCheck[] =>
+              (Object.entries(upstreams.urls) as [UpstreamName, string][]).map(([name, url]) => async () => {
+                const indicator = health.check(name);
+                try {
+                  const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+                  return res.ok ? indicator.up() : indicator.down({ message: `HTTP ${res.status}` });
+                } catch (err) {
+                  return indicator.down({ message: err instanceof Error ? err.message : String(err) });
+                }
+              }),
+          },
+        }),
+      ],
+      controllers: [OrgUnitsController],
+      providers: [{ provide: UPSTREAMS, useValue: upstreams }, UpstreamService],
+    };
+  }
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+
+/** CloudEvents 1.0 context attributes carried in Kafka headers (binary content mode). */
+export interface CloudEventAttributes {
+  id: string;
+  source: string;
+  type: string;
+  specversion: '1.0';
+  time: string;
+  subject?: string;
+  dataschema?: string;
+  datacontenttype: 'application/json';
+  /** Correlation id of the request or event chain that caused this event. */
+  correlationId?: string;
+  /** W3C trace context, https://www.w3.org/TR/trace-context/ */
+  traceparent?: string;
+}
+
+export type KafkaHeaderValue = Buffer | string | (Buffer | string)[] | undefined;
+export type KafkaHeaders = Record<string, KafkaHeaderValue>;
+
+const CE_HEADER: Record<Exclude<keyof CloudEventAttributes, 'datacontenttype' | 'correlationId' | 'traceparent'>, string> = {
+  id: 'ce_id',
+  source: 'ce_source',
+  type: 'ce_type',
+  specversion: 'ce_specversion',
+  time: 'ce_time',
+  subject: 'ce_subject',
+  dataschema: 'ce_dataschema',
+};
+export const CONTENT_TYPE_HEADER = 'content-type';
+export const CORRELATION_ID_HEADER = 'correlation-id';
+export const TRACEPARENT_HEADER = 'traceparent';
+
+/** Writes the attributes as Kafka record headers (CloudEvents Kafka protocol binding, binary mode). */
+export function toKafkaHeaders(attrs: CloudEventAttributes): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [attr, header] of Object.entries(CE_HEADER) as [keyof typeof CE_HEADER, string][]) {
+    const value = attrs[attr];
+    if (value !== undefined) headers[header] = value;
+  }
+  headers[CONTENT_TYPE_HEADER] = attrs.datacontenttype;
+  if (attrs.correlationId) headers[CORRELATION_ID_HEADER] = attrs.correlationId;
+  if (attrs.traceparent) headers[TRACEPARENT_HEADER] = attrs.traceparent;
+  return headers;
+}
+
+function headerString(value: KafkaHeaderValue): string | undefined {
+  if (value === undefined) return undefined;
+  const first = Array.isArray(value) ? value[0] : value;
+  if (first === undefined) return undefined;
+  return typeof first === 'string' ? first : first.toString('utf8');
+}
+
+export class InvalidCloudEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidCloudEventError';
+  }
+}
+
+/** Reads the attributes back from Kafka record headers; throws when a required one is missing. */
+export function fromKafkaHeaders(headers: KafkaHeaders | undefined): CloudEventAttributes {
+  const h = headers ?? {};
+  const read = (name: string) => headerString(h[name]);
+  const required = (name: string) => {
+    const v = read(name);
+    if (!v) throw new InvalidCloudEventError(`missing header ${name}`);
+    return v;
+  };
+  const specversion = required(CE_HEADER.specversion);
+  if (specversion !== '1.0') throw new InvalidCloudEventError(`unsupported ce_specversion ${specversion}`);
+  const contentType = read(CONTENT_TYPE_HEADER) ?? 'application/json';
+  if (!contentType.startsWith('application/json')) {
+    throw new InvalidCloudEventError(`unsupported content-type ${contentType}`);
+  }
+  const attrs: CloudEventAttributes = {
+    id: required(CE_HEADER.id),
+    source: required(CE_HEADER.source),
+    type: required(CE_HEADER.type),
+    specversion: '1.0',
+    time: required(CE_HEADER.time),
+    datacontenttype: 'application/json',
+  };
+  const optional = {
+    subject: read(CE_HEADER.subject),
+    dataschema: read(CE_HEADER.dataschema),
+    correlationId: read(CORRELATION_ID_HEADER),
+    traceparent: read(TRACEPARENT_HEADER),
+  };
+  for (const [k, v] of Object.entries(optional)) if (v) (attrs as unknown as Record<string, string>)[k] = v;
+  return attrs;
+}
+
+export function newEventId(): string {
+  return randomUUID();
+}

@@ -1,0 +1,36 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import type { EventContract } from './event-contract.js';
+import { OrgUnitCreatedV1 } from './events/orgs/org-unit.v1.js';
+
+/** Every event type the platform publishes. The AsyncAPI document and consumers' validation come from here. */
+export const EventContracts = [OrgUnitCreatedV1] as const satisfies readonly EventContract[];
+
+const byType = new Map<string, EventContract>(EventContracts.map((c) => [c.type, c]));
+
+export function contractOf(type: string): EventContract | undefined {
+  return byType.get(type);
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const validators = new Map<string, ValidateFunction>();
+
+export interface SchemaCheck {
+  ok: boolean;
+  errors: string[];
+}
+
+/** Validates event data against the JSON Schema of its type and version. Unknown types fail. */
+export function validateEventData(type: string, data: unknown): SchemaCheck {
+  const contract = byType.get(type);
+  if (!contract) return { ok: false, errors: [`unknown event type ${type}`] };
+  let validate = validators.get(type);
+  if (!validate) {
+    validate = ajv.compile(contract.schema as object);
+    validators.set(type, validate);
+  }
+  if (validate(data)) return { ok: true, errors: [] };
+  return {
+    ok: false,
+    errors: (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`),
+  };
+}

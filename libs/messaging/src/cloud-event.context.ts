@@ -1,0 +1,23 @@
+import { BaseRpcContext } from '@nestjs/microservices';
+import type { CloudEventAttributes } from '@pb/contracts';
+
+export interface RecordPosition {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+}
+
+/** What a handler knows about the event it handles: CloudEvents attributes and record position. */
+export class CloudEventContext extends BaseRpcContext<[CloudEventAttributes, RecordPosition, number]> {
+  get event(): CloudEventAttributes {
+    return this.args[0];
+  }
+  get record(): RecordPosition {
+    return this.args[1];
+  }
+  /** 1 on first delivery, up to the configured maximum on retries. */
+  get attempt(): number {
+    return this.args[2];
+  }
+}

@@ -1,0 +1,134 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { createRequire } from 'node:module';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type ConsumerConfig, type Producer, type LogEntry } from 'kafkajs';
+import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
+
+/**
+ * kafkajs 2.2.4 schedules `setTimeout(fn, throttledUntil - now)` with a negative delay when not
+ * throttled; Node 24 warns on every process (TimeoutNegativeWarning). Clamp it to the interval the
+ * library meant. Remove when the client is swapped (ARCHITECTURE.md §4).
+ */
+function patchKafkajsNegativeTimeout() {
+  const require = createRequire(import.meta.url);
+  const { prototype } = require('kafkajs/src/network/requestQueue/index.js') as {
+    prototype: { scheduleCheckPendingRequests(): void; throttledUntil: number; pending: unknown[]; throttleCheckTimeoutId: unknown; checkPendingRequests(): void };
+  };
+  prototype.scheduleCheckPendingRequests = function (this: typeof prototype) {
+    if (this.throttleCheckTimeoutId) return;
+    const wait = this.throttledUntil - Date.now();
+    this.throttleCheckTimeoutId = setTimeout(() => {
+      this.throttleCheckTimeoutId = null;
+      this.checkPendingRequests();
+    }, wait > 0 ? wait : 10);
+  };
+}
+patchKafkajsNegativeTimeout();
+
+/**
+ * The one place that knows kafkajs (ARCHITECTURE.md §4: kafkajs is unmaintained upstream, keep it
+ * swappable). Settings are chosen for this workload, see docs/adr/0004-kafka-client-settings.md.
+ */
+@Injectable()
+export class KafkaClient implements OnApplicationShutdown {
+  private readonly logger = new Logger('Kafka');
+  readonly kafka: Kafka;
+  private producer?: Promise<Producer>;
+  private admin?: Promise<Admin>;
+  private readonly consumers = new Set<Consumer>();
+  private readonly knownTopics = new Set<string>();
+
+  constructor(@Inject(MESSAGING_OPTIONS) readonly options: MessagingOptions) {
+    this.kafka = new Kafka({
+      clientId: options.service,
+      brokers: options.brokers,
+      connectionTimeout: 3_000,
+      requestTimeout: 30_000,
+      // Reconnect for ever with a capped backoff: a broker outage delays work, it never ends it.
+      retry: { initialRetryTime: 250, maxRetryTime: 5_000, retries: 10_000, factor: 0.2, multiplier: 2 },
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry: LogEntry) => this.log(entry),
+    });
+  }
+
+  private log({ level, namespace, log }: LogEntry) {
+    const { message, ...extra } = log;
+    const line = `${namespace}: ${message} ${JSON.stringify(extra)}`;
+    if (level <= logLevel.ERROR) this.logger.error(line);
+    else if (level === logLevel.WARN) this.logger.warn(line);
+    else this.logger.debug(line);
+  }
+
+  /** Idempotent producer with acks from all in-sync replicas; one request in flight keeps key order. */
+  getProducer(): Promise<Producer> {
+    this.producer ??= (async () => {
+      const producer = this.kafka.producer({
+        idempotent: true,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: true,
+        retry: { initialRetryTime: 250, maxRetryTime: 5_000, retries: 10 },
+      });
+      await producer.connect();
+      return producer;
+    })();
+    this.producer.catch(() => (this.producer = undefined));
+    return this.producer;
+  }
+
+  getAdmin(): Promise<Admin> {
+    this.admin ??= (async () => {
+      const admin = this.kafka.admin({ retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1_000 } });
+      await admin.connect();
+      return admin;
+    })();
+    this.admin.catch(() => (this.admin = undefined));
+    return this.admin;
+  }
+
+  /** Creates the topics that do not exist yet (idempotent); compacted ones get `cleanup.policy=compact`. */
+  async ensureTopics(topics: { topic: string; compacted?: boolean }[]): Promise<void> {
+    const missing = topics.filter((t) => !this.knownTopics.has(t.topic));
+    if (missing.length === 0) return;
+    const admin = await this.getAdmin();
+    const existing = new Set(await admin.listTopics());
+    const create = missing.filter((t) => !existing.has(t.topic));
+    if (create.length > 0) {
+      try {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: create.map((t) => ({
+            topic: t.topic,
+            numPartitions: this.options.topicPartitions ?? 3,
+            replicationFactor: this.options.topicReplicationFactor ?? 1,
+            ...(t.compacted ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] } : {}),
+          })),
+        });
+      } catch (err) {
+        // Another replica created it first.
+        if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw err;
+      }
+    }
+    for (const t of missing) this.knownTopics.add(t.topic);
+  }
+
+  createConsumer(config: Partial<ConsumerConfig> & { groupId: string }): Consumer {
+    const consumer = this.kafka.consumer({
+      sessionTimeout: 30_000,
+      rebalanceTimeout: 60_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 50,
+      allowAutoTopicCreation: true,
+      retry: { initialRetryTime: 250, maxRetryTime: 5_000, retries: 10_000 },
+      ...config,
+    });
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  async onApplicationShutdown() {
+    const closing: Promise<unknown>[] = [];
+    if (this.producer) closing.push(this.producer.then((p) => p.disconnect()).catch(() => undefined));
+    if (this.admin) closing.push(this.admin.then((a) => a.disconnect()).catch(() => undefined));
+    await Promise.all(closing);
+  }
+}

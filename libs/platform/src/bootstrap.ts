@@ -1,0 +1,95 @@
+import { type DynamicModule, Logger, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { KafkaClient, KafkaEventServer, MESSAGING_OPTIONS, ProcessedEventLedger, type MessagingOptions } from '@pb/messaging';
+import { Lifecycle } from './health/health.js';
+import { httpRequestDuration } from './metrics/metrics.js';
+
+export interface RunOptions {
+  service: string;
+  host: string;
+  port: number;
+  /** Consume the event types the app's controllers declare with @EventPattern. */
+  consume?: boolean;
+  shutdownGraceMs?: number;
+  bodyLimitBytes?: number;
+  /** Extra setup on the HTTP app before it listens (Swagger, prefixes). */
+  configure?: (app: NestFastifyApplication) => void | Promise<void>;
+}
+
+/** Kubernetes' default grace is 30 s; we promise 10 s, so the hard stop comes before that. */
+const MAX_EXIT_MS = 9_500;
+
+/**
+ * Boots a service as a NestJS hybrid app: Fastify HTTP plus the Kafka event transport. On SIGTERM or
+ * SIGINT it fails readiness, stops consuming (leaving the group after in-flight records), finishes
+ * in-flight requests, flushes the outbox relay, and exits; a hard timer guarantees exit within 10 s.
+ */
+export async function runService(module: Type | DynamicModule, options: RunOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimitBytes ?? 1_048_576,
+    trustProxy: true,
+    return503OnClosing: true,
+  });
+  adapter.getInstance().addHook('onResponse', (req, reply, done) => {
+    httpRequestDuration
+      .labels(req.method, req.routeOptions.url ?? 'unmatched', String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
+    done();
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(PinoLogger));
+  const logger = new Logger('Bootstrap');
+
+  if (options.consume) {
+    const messaging = app.get<MessagingOptions>(MESSAGING_OPTIONS);
+    if (!messaging.groupId) throw new Error(`${options.service} consumes events but has no KAFKA_GROUP_ID`);
+    app.connectMicroservice(
+      {
+        strategy: new KafkaEventServer(app.get(KafkaClient), app.get(ProcessedEventLedger), {
+          groupId: messaging.groupId,
+          maxAttempts: messaging.maxAttempts ?? 5,
+        }),
+      },
+      { inheritAppConfig: true },
+    );
+  }
+  await options.configure?.(app);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal} received, shutting down`);
+    app.get(Lifecycle).shuttingDown = true;
+    const hardExitMs = Math.min(options.shutdownGraceMs ?? 8_000, MAX_EXIT_MS);
+    setTimeout(() => {
+      logger.error(`shutdown took longer than ${hardExitMs} ms, exiting`);
+      process.exit(1);
+    }, hardExitMs).unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error(`shutdown failed: ${String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+
+  await app.startAllMicroservices();
+  await app.listen({ port: options.port, host: options.host });
+  logger.log(`${options.service} listening on http://${options.host}:${options.port}`);
+  return app;
+}
+
+/** Runs `main` and turns a boot failure (bad config, port in use) into one line on stderr and exit 1. */
+export function bootOrExit(service: string, main: () => Promise<unknown>): void {
+  main().catch((err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`${service}: failed to start: ${message}\n`);
+    process.exit(1);
+  });
+}

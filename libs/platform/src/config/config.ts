@@ -1,0 +1,95 @@
+import { cleanEnv, EnvMissingError, makeValidator, num, port, str, type CleanedEnv } from 'envalid';
+
+/** A bad or missing environment variable, named with the rule it broke. Values are never echoed. */
+export class ConfigError extends Error {
+  constructor(readonly problems: { name: string; rule: string }[]) {
+    super(`invalid configuration: ${problems.map((p) => `${p.name}: ${p.rule}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** `host:port[,host:port...]` */
+export const brokerList = makeValidator<string[]>((input) => {
+  const list = input.split(',').map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0) throw new Error('must list at least one broker as host:port[,host:port]');
+  for (const b of list) {
+    if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(b)) throw new Error(`must be host:port[,host:port] (bad entry ${JSON.stringify(b)})`);
+  }
+  return list;
+});
+
+export const mongoUri = makeValidator<string>((input) => {
+  if (!/^mongodb(\+srv)?:\/\/[^\s]+$/.test(input)) throw new Error('must be a mongodb:// or mongodb+srv:// connection string');
+  return input;
+});
+
+export const databaseName = makeValidator<string>((input) => {
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(input)) throw new Error('must be 1-63 letters, digits, _ or -');
+  return input;
+});
+
+/** A secret: at least 32 characters. Marked sensitive so it is never logged. */
+export const secret = makeValidator<string>((input) => {
+  if (input.length < 32) throw new Error('must be at least 32 characters');
+  return input;
+});
+
+export const httpUrl = makeValidator<string>((input) => {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new Error('must be an http(s) URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('must be an http(s) URL');
+  return input.replace(/\/$/, '');
+});
+
+export const logLevel = str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' });
+
+/** Variables every service reads. `required` in the metadata marks the ones without a default. */
+export const httpEnv = {
+  NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
+  HTTP_HOST: str({ default: '0.0.0.0', desc: 'Interface the HTTP server binds to' }),
+  HTTP_PORT: port({ desc: 'HTTP port of this service' }),
+  LOG_LEVEL: logLevel,
+  SHUTDOWN_GRACE_MS: num({ default: 8_000, desc: 'In-flight work gets this long after SIGTERM; exit always within 10 s' }),
+  INTERNAL_AUTH_SECRET: secret({ desc: 'HMAC key of the identity the gateway forwards to services (sensitive)' }),
+};
+
+export const storeAndBrokerEnv = {
+  KAFKA_BROKERS: brokerList({ desc: 'Kafka bootstrap brokers, host:port[,host:port]' }),
+  MONGODB_URI: mongoUri({ desc: 'MongoDB connection string (sensitive: may hold credentials)' }),
+  MONGODB_DB: databaseName({ desc: "This service's own database" }),
+  KAFKA_GROUP_ID: str({ desc: "This service's consumer group", default: undefined }),
+  KAFKA_MAX_ATTEMPTS: num({ default: 5, desc: 'Handler attempts before a record is dead-lettered' }),
+  KAFKA_TOPIC_PARTITIONS: num({ default: 3, desc: 'Partitions of topics this service creates' }),
+  KAFKA_TOPIC_REPLICATION: num({ default: 1, desc: 'Replication factor of topics this service creates (3 in production)' }),
+};
+
+export const serviceEnv = { ...httpEnv, ...storeAndBrokerEnv };
+
+/** Names of the variables of a spec that have no default (a deployment must set them). */
+export function requiredVariables(spec: Record<string, object>): string[] {
+  return Object.entries(spec)
+    .filter(([, v]) => !('default' in v) && !('devDefault' in v))
+    .map(([k]) => k);
+}
+
+/** Validates the environment against a spec; throws ConfigError naming each bad variable and its rule. */
+export function loadConfig<S>(spec: S, env: NodeJS.ProcessEnv = process.env): CleanedEnv<S> {
+  return cleanEnv(env, spec, {
+    reporter: ({ errors }) => {
+      const problems = Object.entries(errors).map(([name, err]) => ({ name, rule: ruleOf(err) }));
+      if (problems.length > 0) throw new ConfigError(problems);
+    },
+  });
+}
+
+function ruleOf(err: unknown): string {
+  if (err instanceof EnvMissingError) return err.message && err.message !== 'undefined' ? `is required (${err.message})` : 'is required';
+  const message = err instanceof Error ? err.message : String(err);
+  // envalid's own validators quote the input; never echo a value (it may be a secret).
+  const builtin = /^Invalid (\S+) input/.exec(message);
+  return builtin ? `must be a valid ${builtin[1]}` : message;
+}

@@ -1,0 +1,114 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CORRELATION_HEADER } from '../logging/logging.module.js';
+
+/** A message in both languages of the platform (zh-Hans default, en on request). */
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+/** One invalid field: its JSON path, the rule it broke, and the message. */
+export interface FieldProblem {
+  pointer: string;
+  rule: string;
+  message: Bilingual;
+}
+
+/** An RFC 9457 problem raised by our own code. */
+export class ProblemException extends HttpException {
+  constructor(
+    status: number,
+    readonly problemType: string,
+    readonly title: Bilingual,
+    readonly detail?: Bilingual,
+    readonly fieldErrors: FieldProblem[] = [],
+  ) {
+    super(title.en, status);
+  }
+}
+
+const TITLES: Record<number, Bilingual> = {
+  400: { zh: '請求無效', en: 'Bad request' },
+  401: { zh: '未認證', en: 'Unauthorized' },
+  403: { zh: '無權限', en: 'Forbidden' },
+  404: { zh: '找不到資源', en: 'Not found' },
+  409: { zh: '衝突', en: 'Conflict' },
+  412: { zh: '資源已被修改', en: 'Precondition failed' },
+  413: { zh: '請求內容過大', en: 'Payload too large' },
+  415: { zh: '不支援的內容類型', en: 'Unsupported media type' },
+  422: { zh: '無法處理的內容', en: 'Unprocessable content' },
+  429: { zh: '請求過於頻繁', en: 'Too many requests' },
+  500: { zh: '伺服器內部錯誤', en: 'Internal server error' },
+  502: { zh: '上游服務錯誤', en: 'Bad gateway' },
+  503: { zh: '服務暫不可用', en: 'Service unavailable' },
+};
+
+export function preferredLanguage(acceptLanguage: string | undefined): 'zh' | 'en' {
+  if (!acceptLanguage) return 'zh';
+  for (const part of acceptLanguage.split(',')) {
+    const tag = part.split(';')[0]?.trim().toLowerCase() ?? '';
+    if (tag.startsWith('zh')) return 'zh';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'zh';
+}
+
+function isBilingual(v: unknown): v is Bilingual {
+  return typeof v === 'object' && v !== null && typeof (v as Bilingual).zh === 'string' && typeof (v as Bilingual).en === 'string';
+}
+
+/** Every error leaves as `application/problem+json`, in the caller's language, with the correlation id. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(exception: unknown, host: ArgumentsHost) {
+    if (host.getType() !== 'http') throw exception;
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<FastifyRequest>();
+    const reply = ctx.getResponse<FastifyReply>();
+    const lang = preferredLanguage(req.headers['accept-language']);
+
+    let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
+    let type = 'about:blank';
+    let title: Bilingual | undefined;
+    let detail: Bilingual | undefined;
+    let errors: FieldProblem[] = [];
+    if (exception instanceof ProblemException) {
+      status = exception.getStatus();
+      type = exception.problemType;
+      title = exception.title;
+      detail = exception.detail;
+      errors = exception.fieldErrors;
+    } else if (exception instanceof HttpException) {
+      status = exception.getStatus();
+      const response = exception.getResponse();
+      if (isBilingual(response)) detail = response;
+    } else if (typeof (exception as { statusCode?: unknown })?.statusCode === 'number') {
+      // Errors Fastify raises itself (body too large, malformed JSON, wrong content type).
+      status = (exception as { statusCode: number }).statusCode;
+      const message = (exception as Error).message;
+      detail = { zh: message, en: message };
+    }
+    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    title ??= TITLES[status] ?? { zh: '錯誤', en: 'Error' };
+
+    const body: Record<string, unknown> = {
+      type,
+      title: title[lang],
+      status,
+      instance: req.url,
+      correlationId: reply.getHeader(CORRELATION_HEADER) ?? req.id,
+    };
+    if (detail) body['detail'] = detail[lang];
+    if (errors.length > 0) {
+      body['errors'] = errors.map((e) => ({ pointer: e.pointer, rule: e.rule, message: e.message[lang] }));
+    }
+    void reply
+      .status(status)
+      .header('content-type', 'application/problem+json; charset=utf-8')
+      .header('content-language', lang === 'zh' ? 'zh-Hans' : 'en')
+      .send(body);
+  }
+}
