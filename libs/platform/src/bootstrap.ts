@@ -1,9 +1,11 @@
+import type { IncomingMessage } from 'node:http';
 import { type DynamicModule, Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { KafkaClient, KafkaEventServer, MESSAGING_OPTIONS, ProcessedEventLedger, type MessagingOptions } from '@pb/messaging';
 import { Lifecycle } from './health/health.js';
+import { CORRELATION_HEADER, correlationIdOf } from './logging/logging.module.js';
 import { httpRequestDuration } from './metrics/metrics.js';
 
 export interface RunOptions {
@@ -31,6 +33,13 @@ export async function runService(module: Type | DynamicModule, options: RunOptio
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     trustProxy: true,
     return503OnClosing: true,
+    // The caller's correlation id (or a new one) is the request id: logs, problems, forwarded calls.
+    genReqId: (req: IncomingMessage) => correlationIdOf(req),
+  });
+  adapter.getInstance().addHook('onRequest', (req, reply, done) => {
+    (req.raw as { id?: string }).id = req.id;
+    void reply.header(CORRELATION_HEADER, req.id);
+    done();
   });
   adapter.getInstance().addHook('onResponse', (req, reply, done) => {
     httpRequestDuration

@@ -1,6 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CORRELATION_HEADER } from '../logging/logging.module.js';
 
 /** A message in both languages of the platform (zh-Hans default, en on request). */
 export interface Bilingual {
@@ -99,7 +98,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       title: title[lang],
       status,
       instance: req.url,
-      correlationId: reply.getHeader(CORRELATION_HEADER) ?? req.id,
+      correlationId: req.id,
     };
     if (detail) body['detail'] = detail[lang];
     if (errors.length > 0) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 
@@ -25,11 +25,8 @@ export class LoggingModule {
             level: options.level,
             base: { service: options.service },
             messageKey: 'msg',
-            genReqId: (req: IncomingMessage, res: ServerResponse) => {
-              const id = correlationIdOf(req);
-              res.setHeader(CORRELATION_HEADER, id);
-              return id;
-            },
+            // Fastify already chose the id (bootstrap.ts) and put it on the raw request.
+            genReqId: (req: IncomingMessage & { id?: string }) => req.id ?? correlationIdOf(req),
             customAttributeKeys: { reqId: 'correlationId' },
             redact: {
               paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-pb-identity"]', 'req.headers["x-api-key"]'],

@@ -1,0 +1,48 @@
+import { describe, expect, it } from '@jest/globals';
+import { fromKafkaHeaders, InvalidCloudEventError, toKafkaHeaders, type CloudEventAttributes } from './cloudevents.js';
+
+const attrs: CloudEventAttributes = {
+  id: 'e-1',
+  source: '/cn/edu/partybuilding/org-registry',
+  type: 'cn.edu.partybuilding.orgs.unit.created.v1',
+  specversion: '1.0',
+  time: '2026-11-26T08:00:00.000Z',
+  subject: 'org-units/s-1',
+  dataschema: 'https://schemas.partybuilding.edu.cn/events/x.json',
+  datacontenttype: 'application/json',
+  correlationId: 'c-1',
+  traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+};
+
+describe('CloudEvents Kafka binary mode headers', () => {
+  it('writes every attribute as a ce_ header plus content-type, correlation id and traceparent', () => {
+    expect(toKafkaHeaders(attrs)).toEqual({
+      ce_id: 'e-1',
+      ce_source: '/cn/edu/partybuilding/org-registry',
+      ce_type: 'cn.edu.partybuilding.orgs.unit.created.v1',
+      ce_specversion: '1.0',
+      ce_time: '2026-11-26T08:00:00.000Z',
+      ce_subject: 'org-units/s-1',
+      ce_dataschema: 'https://schemas.partybuilding.edu.cn/events/x.json',
+      'content-type': 'application/json',
+      'correlation-id': 'c-1',
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    });
+  });
+
+  it('reads back what it wrote, from Buffers as kafkajs delivers them', () => {
+    const asBuffers = Object.fromEntries(Object.entries(toKafkaHeaders(attrs)).map(([k, v]) => [k, Buffer.from(v)]));
+    expect(fromKafkaHeaders(asBuffers)).toEqual(attrs);
+  });
+
+  it.each(['ce_id', 'ce_source', 'ce_type', 'ce_time', 'ce_specversion'])('refuses a record without %s', (header) => {
+    const headers: Record<string, string> = toKafkaHeaders(attrs);
+    delete headers[header];
+    expect(() => fromKafkaHeaders(headers)).toThrow(new InvalidCloudEventError(`missing header ${header}`));
+  });
+
+  it('refuses another spec version and a non-JSON content type', () => {
+    expect(() => fromKafkaHeaders({ ...toKafkaHeaders(attrs), ce_specversion: '0.3' })).toThrow(/ce_specversion/);
+    expect(() => fromKafkaHeaders({ ...toKafkaHeaders(attrs), 'content-type': 'application/avro' })).toThrow(/content-type/);
+  });
+});

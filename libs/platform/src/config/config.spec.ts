@@ -1,0 +1,56 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig, requiredVariables, serviceEnv } from './config.js';
+
+const good = {
+  HTTP_PORT: '3001',
+  INTERNAL_AUTH_SECRET: 's'.repeat(40),
+  KAFKA_BROKERS: '127.0.0.1:9092,kafka-1.svc:9092',
+  MONGODB_URI: 'mongodb://127.0.0.1:27017/',
+  MONGODB_DB: 'orgs',
+};
+
+function problemsOf(env: Record<string, string>) {
+  try {
+    loadConfig(serviceEnv, env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('service configuration', () => {
+  it('parses a good environment with defaults', () => {
+    const config = loadConfig(serviceEnv, good);
+    expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092', 'kafka-1.svc:9092']);
+    expect(config.HTTP_PORT).toBe(3001);
+    expect(config.KAFKA_MAX_ATTEMPTS).toBe(5);
+  });
+
+  it('names a missing variable', () => {
+    const { MONGODB_URI: _omit, ...env } = good;
+    const err = problemsOf(env);
+    expect(err.problems).toEqual([{ name: 'MONGODB_URI', rule: expect.stringMatching(/^is required/) as unknown as string }]);
+    expect(err.message).toMatch(/MONGODB_URI: is required/);
+  });
+
+  it('names a malformed variable and the rule it broke', () => {
+    const err = problemsOf({ ...good, KAFKA_BROKERS: 'kafka without port', HTTP_PORT: 'eighty' });
+    const byName = Object.fromEntries(err.problems.map((p) => [p.name, p.rule]));
+    expect(byName['KAFKA_BROKERS']).toMatch(/host:port/);
+    expect(byName['HTTP_PORT']).toBe('must be a valid port');
+  });
+
+  it('never echoes a value, which may be a secret', () => {
+    const err = problemsOf({ ...good, INTERNAL_AUTH_SECRET: 'short-secret-value', MONGODB_URI: 'postgres://user:pw@h/db' });
+    expect(err.message).not.toContain('short-secret-value');
+    expect(err.message).not.toContain('pw@h');
+    expect(err.message).toMatch(/INTERNAL_AUTH_SECRET: must be at least 32 characters/);
+  });
+
+  it('lists the variables a deployment must set', () => {
+    expect(requiredVariables(serviceEnv).sort()).toEqual(
+      ['HTTP_PORT', 'INTERNAL_AUTH_SECRET', 'KAFKA_BROKERS', 'MONGODB_DB', 'MONGODB_URI'].sort(),
+    );
+  });
+});

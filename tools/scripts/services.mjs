@@ -1,0 +1,142 @@
+// Starts, watches and stops the six services as child processes. Used by `npm start`, the e2e
+// tier and the benchmarks, so all three run the platform the same way.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { NODE24, ROOT } from './node24.mjs';
+
+export const SERVICES = ['org-registry', 'reporting', 'evaluation', 'training', 'notifications', 'gateway'];
+export const DEFAULT_PORTS = {
+  gateway: 3000,
+  'org-registry': 3001,
+  reporting: 3002,
+  evaluation: 3003,
+  training: 3004,
+  notifications: 3005,
+};
+const DATABASES = {
+  'org-registry': 'orgs',
+  reporting: 'reporting',
+  evaluation: 'evaluation',
+  training: 'training',
+  notifications: 'notifications',
+};
+
+/** Local secrets, made once per checkout and kept in .local/ (git-ignored), so tokens survive restarts. */
+export function localSecrets() {
+  const file = path.join(ROOT, '.local', 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const secrets = {
+    AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
+    INTERNAL_AUTH_SECRET: randomBytes(32).toString('base64url'),
+  };
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+/** The environment of each service: what docker-compose.yml and the Kubernetes manifests set too. */
+export function serviceEnvironments({ kafkaBrokers, mongodbUri, secrets, ports = DEFAULT_PORTS, dbPrefix = '', groupPrefix = '', host = '127.0.0.1', logLevel = 'info' }) {
+  const envs = {};
+  for (const service of SERVICES) {
+    const env = {
+      NODE_ENV: 'development',
+      HTTP_HOST: host,
+      HTTP_PORT: String(ports[service]),
+      LOG_LEVEL: logLevel,
+      INTERNAL_AUTH_SECRET: secrets.INTERNAL_AUTH_SECRET,
+    };
+    if (service === 'gateway') {
+      env.AUTH_JWT_SECRET = secrets.AUTH_JWT_SECRET;
+      for (const s of SERVICES.filter((x) => x !== 'gateway')) {
+        env[`${s.toUpperCase().replace(/-/g, '_')}_URL`] = `http://${host}:${ports[s]}`;
+      }
+    } else {
+      env.KAFKA_BROKERS = kafkaBrokers;
+      env.MONGODB_URI = mongodbUri;
+      env.MONGODB_DB = `${dbPrefix}${DATABASES[service]}`;
+      env.KAFKA_GROUP_ID = `${groupPrefix}${service}`;
+    }
+    envs[service] = env;
+  }
+  return envs;
+}
+
+export function portInUse(port, host = '127.0.0.1') {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Spawns each service from its build (apps/<name>/dist/main.js) with stdout and stderr to
+ * <logDir>/<name>.log. Returns handles; `exited` resolves when the process ends.
+ */
+export function spawnServices(envs, { logDir = path.join(ROOT, '.local', 'logs'), only = SERVICES } = {}) {
+  mkdirSync(logDir, { recursive: true });
+  const handles = [];
+  for (const service of only) {
+    const logFile = path.join(logDir, `${service}.log`);
+    const out = createWriteStream(logFile, { flags: 'a' });
+    const child = spawn(NODE24, [path.join(ROOT, 'apps', service, 'dist', 'main.js')], {
+      cwd: ROOT,
+      env: { ...process.env, ...envs[service] },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.pipe(out);
+    child.stderr.pipe(out);
+    const stderrTail = [];
+    child.stderr.on('data', (d) => {
+      stderrTail.push(String(d));
+      if (stderrTail.length > 20) stderrTail.shift();
+    });
+    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    handles.push({ service, child, logFile, port: Number(envs[service].HTTP_PORT), host: envs[service].HTTP_HOST, exited, stderrTail });
+  }
+  return handles;
+}
+
+/** Waits until every service answers /health/ready with 200; fails naming the service and its log. */
+export async function waitReady(handles, { timeoutMs = 90_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  await Promise.all(
+    handles.map(async (h) => {
+      let exited = null;
+      h.exited.then((e) => (exited = e));
+      for (;;) {
+        if (exited) {
+          const cause = h.stderrTail.join('').trim().split('\n').filter(Boolean).pop() ?? `exit code ${exited.code}`;
+          throw new Error(`${h.service} exited during start: ${cause}; read ${path.relative(ROOT, h.logFile)}`);
+        }
+        try {
+          const host = h.host === '0.0.0.0' ? '127.0.0.1' : h.host;
+          const res = await fetch(`http://${host}:${h.port}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+          if (res.ok) return;
+        } catch {
+          // not listening yet
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`${h.service} was not ready within ${Math.round(timeoutMs / 1000)}s; read ${path.relative(ROOT, h.logFile)}`);
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }),
+  );
+}
+
+/** SIGTERM to each service, SIGKILL after `graceMs`; resolves when all have exited. */
+export async function stopServices(handles, { graceMs = 12_000 } = {}) {
+  await Promise.all(
+    handles.map(async (h) => {
+      if (h.child.exitCode !== null || h.child.signalCode !== null) return;
+      h.child.kill('SIGTERM');
+      const timer = setTimeout(() => h.child.kill('SIGKILL'), graceMs);
+      await h.exited;
+      clearTimeout(timer);
+    }),
+  );
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// `npm start`: install if needed, start the broker and store, build and start the six services,
+// wait until all are ready, print where to look. Ctrl-C stops everything this command started.
+import { ensureNode24, ROOT } from './node24.mjs';
+
+ensureNode24(new URL(import.meta.url).pathname);
+
+const { ensureInfra, startWithTestcontainers, stopInfra } = await import('../../deploy/local/infra.mjs');
+const { DEFAULT_PORTS, SERVICES, localSecrets, portInUse, serviceEnvironments, spawnServices, stopServices, waitReady } = await import('./services.mjs');
+const { build } = await import('./build.mjs');
+
+const t0 = Date.now();
+const say = (m) => process.stdout.write(`${m}\n`);
+let infra;
+let handles = [];
+let stopping = false;
+
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping services...');
+  await stopServices(handles);
+  if (infra?.stop) await infra.stop();
+  else if (infra?.started?.length) {
+    say(`stopping ${infra.started.join(' and ')}...`);
+    await stopInfra(infra.started);
+  }
+  say('stopped.');
+  process.exit(code);
+}
+
+function fail(message) {
+  process.stderr.write(`npm start: ${message}\n`);
+  return shutdown(1);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  for (const service of SERVICES) {
+    if (await portInUse(DEFAULT_PORTS[service])) {
+      await fail(`port ${DEFAULT_PORTS[service]} (${service}) is already in use; stop what holds it (is another npm start running?)`);
+    }
+  }
+  say('starting Kafka and the MongoDB-wire store...');
+  infra = await ensureInfra({ log: (m) => say(`  ${m}`) });
+  if (infra.mode === 'docker') infra = await startWithTestcontainers();
+  say(`  Kafka ${infra.kafkaBrokers}, store ${infra.mongodbUri.replace(/\/\/[^@/]*@/, '//***@')} (${infra.mode})`);
+
+  say('building...');
+  const built = build();
+  if (!built.ok) await fail('the TypeScript build failed (output above)');
+
+  say('starting services...');
+  const secrets = localSecrets();
+  const envs = serviceEnvironments({ kafkaBrokers: infra.kafkaBrokers, mongodbUri: infra.mongodbUri, secrets });
+  handles = spawnServices(envs);
+  for (const h of handles) {
+    h.exited.then(({ code, signal }) => {
+      if (!stopping) void fail(`${h.service} stopped unexpectedly (${signal ?? `exit ${code}`}); read .local/logs/${h.service}.log`);
+    });
+  }
+  await waitReady(handles, { timeoutMs: Number(process.env.SERVICES_READY_TIMEOUT_MS ?? 90_000) });
+
+  const { signAccessToken } = await import('../../libs/platform/dist/auth/identity.js');
+  const token = await signAccessToken({ sub: 'demo-city-admin', orgUnitId: 'city', roles: ['city-admin'] }, secrets.AUTH_JWT_SECRET, 12 * 3600);
+  const gateway = `http://localhost:${DEFAULT_PORTS.gateway}`;
+  say('');
+  say(`all ${SERVICES.length} services ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  say(`  gateway     ${gateway}/api/v1`);
+  say(`  Swagger UI  ${gateway}/docs`);
+  say(`  OpenAPI     ${gateway}/docs/openapi.json`);
+  say(`  logs        ${ROOT}/.local/logs/`);
+  say('');
+  say('a city-admin access token for the demo city (valid 12 h):');
+  say(`  export TOKEN=${token}`);
+  say(`  curl -s -X POST ${gateway}/api/v1/org-units -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`);
+  say(`    -d '{"id":"city","code":"CITY","name":"市教育局","kind":"city-bureau","parentId":null}'`);
+  say('');
+  say('Ctrl-C stops everything started here.');
+} catch (err) {
+  await fail(err instanceof Error ? err.message : String(err));
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// `npm test`: every tier (unit, integration, e2e) against the real broker and store, started here
+// when not given (KAFKA_BROKERS / MONGODB_URI), then one closing line `N passed, N failed`.
+// `npm test -- unit` (or integration, e2e) runs only those tiers.
+import { ensureNode24, ROOT } from './node24.mjs';
+
+ensureNode24(new URL(import.meta.url).pathname);
+
+const { existsSync, mkdirSync, readFileSync, rmSync } = await import('node:fs');
+const path = await import('node:path');
+const { ensureInfra, startWithTestcontainers, stopInfra } = await import('../../deploy/local/infra.mjs');
+const { build } = await import('./build.mjs');
+const { runJest, TIERS } = await import('./jest.mjs');
+
+const t0 = Date.now();
+const asked = process.argv.slice(2).filter((a) => TIERS.includes(a));
+const tiers = asked.length > 0 ? asked : TIERS;
+const resultsDir = path.join(ROOT, '.local', 'test-results');
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+let infra;
+let exiting = false;
+
+async function finish(code) {
+  if (exiting) return;
+  exiting = true;
+  if (infra?.stop) await infra.stop();
+  else if (infra?.started?.length) await stopInfra(infra.started);
+  process.stdout.write(`\nnpm test took ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  process.stdout.write(`${passed} passed, ${failed} failed\n`);
+  process.exit(code);
+}
+process.on('SIGINT', () => void finish(130));
+process.on('SIGTERM', () => void finish(143));
+
+try {
+  if (tiers.some((t) => t !== 'unit')) {
+    infra = await ensureInfra({ log: (m) => process.stderr.write(`${m}\n`) });
+    if (infra.mode === 'docker') infra = await startWithTestcontainers();
+    process.env.KAFKA_BROKERS = infra.kafkaBrokers;
+    process.env.MONGODB_URI = infra.mongodbUri;
+  }
+  // Services run from their build in e2e; a type error fails the run before any tier.
+  process.stderr.write('building...\n');
+  if (!build().ok) {
+    failed += 1;
+    process.stderr.write('npm test: the TypeScript build failed (output above)\n');
+    await finish(1);
+  }
+  for (const tier of tiers) {
+    const outputFile = path.join(resultsDir, `${tier}.json`);
+    process.stderr.write(`\n=== ${tier} tests ===\n`);
+    const run = runJest(tier, [], { outputFile });
+    if (!existsSync(outputFile)) {
+      failed += 1;
+      process.stderr.write(`npm test: the ${tier} tier ended without results (exit ${run.status})\n`);
+      continue;
+    }
+    const r = JSON.parse(readFileSync(outputFile, 'utf8'));
+    passed += r.numPassedTests;
+    // A file that fails to load or whose hooks throw has no failing test of its own: count it.
+    failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+    if (run.status !== 0 && r.numFailedTests + r.numRuntimeErrorTestSuites === 0) failed += 1;
+  }
+  await finish(failed > 0 ? 1 : 0);
+} catch (err) {
+  failed += 1;
+  process.stderr.write(`npm test: ${err instanceof Error ? err.message : String(err)}\n`);
+  await finish(1);
+}
