@@ -1,0 +1,104 @@
+// Command ferretdb runs FerretDB v1 (embedded as a library) with the SQLite backend:
+// a MongoDB-wire-compatible store for local development and tests when no Docker
+// engine is available. Started and stopped by deploy/local/infra.mjs.
+//
+// `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2` builds a binary that
+// panics at start (build/version/version.txt is not part of the module, FerretDB#2982);
+// embedding the `ferretdb` package in our own main module avoids that check.
+//
+// Usage:
+//
+//	ferretdb [-listen-addr 127.0.0.1:27017] [-data-dir .local/data/ferretdb] [-log-level info]
+//
+// Flags default to the environment variables FERRETDB_LISTEN_ADDR, FERRETDB_DATA_DIR and
+// FERRETDB_LOG_LEVEL. Telemetry is always disabled by the embedded package.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func main() {
+	listenAddr := flag.String("listen-addr", envOr("FERRETDB_LISTEN_ADDR", "127.0.0.1:27017"), "TCP address to listen on")
+	dataDir := flag.String("data-dir", envOr("FERRETDB_DATA_DIR", ".local/data/ferretdb"), "directory of the SQLite databases (created if missing)")
+	logLevel := flag.String("log-level", envOr("FERRETDB_LOG_LEVEL", "info"), "log level: debug, info, warn, error")
+	flag.Parse()
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(os.Stderr, "ferretdb: invalid log level %q\n", *logLevel)
+		os.Exit(2)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	if err := run(logger, *listenAddr, *dataDir); err != nil {
+		logger.Error("ferretdb failed", "error", err)
+		os.Exit(1)
+	}
+}
+
+func run(logger *slog.Logger, listenAddr, dataDir string) error {
+	dir, err := filepath.Abs(dataDir)
+	if err != nil {
+		return err
+	}
+	if err = os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+
+	// The SQLite handler wants a directory URI ending in "/": file:///abs/dir/ .
+	sqliteURL := (&url.URL{Scheme: "file", Path: dir + "/"}).String()
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: listenAddr},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: sqliteURL,
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	logger.Info("ferretdb starting", "listen", listenAddr, "sqlite", sqliteURL, "pid", os.Getpid())
+
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+
+	select {
+	case err = <-done:
+		// Run returned before a signal: the listener failed (e.g. address in use).
+		if err == nil && ctx.Err() == nil {
+			err = errors.New("listener stopped unexpectedly (is " + listenAddr + " already in use?)")
+		}
+		return err
+	case <-ctx.Done():
+		logger.Info("ferretdb stopping")
+		stop() // a second signal kills the process the default way
+		if err = <-done; err != nil {
+			return err
+		}
+		logger.Info("ferretdb stopped")
+		return nil
+	}
+}
