@@ -2,8 +2,8 @@ import { common } from './tools/jest/base.mjs';
 
 /** End-to-end tier: the six built services, through the gateway, on the real broker and store. */
 export default {
-  globalSetup: '<rootDir>/tools/jest/infra.setup.mjs',
-  globalTeardown: '<rootDir>/tools/jest/infra.teardown.mjs',
+  globalSetup: '<rootDir>/e2e/setup.mjs',
+  globalTeardown: '<rootDir>/e2e/teardown.mjs',
   projects: [{ ...common, displayName: 'e2e', roots: ['<rootDir>/e2e'], testMatch: ['**/*.e2e-spec.ts'] }],
   testTimeout: 180_000,
 };

@@ -919,6 +919,7 @@ function lastLine(text) {
   return (
     text
       .split('\n')
+      // eslint-disable-next-line no-control-regex -- strips ANSI colour codes (ESC [ ... m) from log lines
       .map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim())
       .filter(Boolean)
       .pop() || ''

@@ -83,7 +83,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     await this.consumer?.disconnect();
   }
 
-  private async handleRecord({ topic, partition, message, heartbeat }: EachMessagePayload) {
+  private async handleRecord(payload: EachMessagePayload) {
+    const { topic, partition, message } = payload;
     const position = { topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null };
     let attrs: CloudEventAttributes;
     let data: unknown;
@@ -119,7 +120,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         const delay = Math.min(100 * 2 ** (attempt - 1), 5_000);
         this.logger.warn(`${attrs.type} ${attrs.id} attempt ${attempt} failed, retry in ${delay} ms: ${errorText(err)}`);
         await new Promise((r) => setTimeout(r, delay));
-        await heartbeat();
+        await payload.heartbeat();
       }
     }
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Model } from 'mongoose';
+import type { Collection } from 'mongodb';
 import type { Message, TopicMessages } from 'kafkajs';
 import { toKafkaHeaders } from '@pb/contracts';
 import { KafkaClient } from './kafka.client.js';
@@ -7,7 +7,7 @@ import { MESSAGING_OPTIONS, ceSource, type MessagingOptions } from './messaging.
 import type { OutboxEvent } from './outbox.js';
 
 interface DocWithOutbox {
-  _id: unknown;
+  _id: string;
   outbox: OutboxEvent[];
 }
 
@@ -20,7 +20,7 @@ const BATCH_DOCS = 200;
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
-  private readonly models: Model<any>[] = [];
+  private readonly collections: Collection<DocWithOutbox>[] = [];
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
@@ -32,9 +32,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
-  /** Registers a collection whose documents carry an `outbox` array. */
-  register(model: Model<any>): void {
-    if (!this.models.includes(model)) this.models.push(model);
+  /** Registers a collection (a mongoose model's) whose documents carry an `outbox` array. */
+  register(model: { collection: unknown }): void {
+    const collection = model.collection as Collection<DocWithOutbox>;
+    if (!this.collections.includes(collection)) this.collections.push(collection);
   }
 
   /** Called after a write that queued events: publish now instead of at the next poll. */
@@ -48,7 +49,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   onApplicationBootstrap() {
-    if (this.models.length === 0) return;
+    if (this.collections.length === 0) return;
     this.running = true;
     this.loop = this.run();
   }
@@ -92,11 +93,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** One pass over every registered collection; returns the number of events published. */
   async drainOnce(): Promise<number> {
     let total = 0;
-    for (const model of this.models) {
-      const docs = await model
-        .find({ 'outbox.0': { $exists: true } }, { outbox: 1 })
-        .limit(BATCH_DOCS)
-        .lean<DocWithOutbox[]>();
+    for (const collection of this.collections) {
+      // Raw driver reads: the entries come back exactly as stored, for the $pullAll below.
+      const docs = await collection
+        .find({ 'outbox.0': { $exists: true } }, { projection: { outbox: 1 }, limit: BATCH_DOCS })
+        .toArray();
       if (docs.length === 0) continue;
       const byTopic = new Map<string, Message[]>();
       const source = ceSource(this.options.service);
@@ -127,11 +128,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const producer = await this.client.getProducer();
       await producer.sendBatch({ topicMessages, acks: -1 });
       // $pullAll of the exact entries read: FerretDB 1.24 silently ignores a $pull with a condition,
-      // and entries appended since the read stay queued. Raw driver, so no casting changes them.
-      await model.collection.bulkWrite(
+      // and entries appended since the read stay queued.
+      await collection.bulkWrite(
         docs.map((doc) => ({
           updateOne: { filter: { _id: doc._id }, update: { $pullAll: { outbox: doc.outbox } } },
-        })) as never[],
+        })),
         { ordered: false },
       );
       const count = docs.reduce((n, d) => n + d.outbox.length, 0);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import type { Connection } from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 
 /** Readiness of the service's own database: a `ping` round trip. */
 @Injectable()
@@ -15,7 +15,7 @@ export class MongoHealthIndicator {
     const indicator = this.health.check(key);
     try {
       const db = this.connection.db;
-      if (!db || this.connection.readyState !== 1) return indicator.down({ message: 'not connected' });
+      if (!db || this.connection.readyState !== mongoose.ConnectionStates.connected) return indicator.down({ message: 'not connected' });
       await db.admin().ping();
       return indicator.up({ database: db.databaseName });
     } catch (err) {

@@ -67,7 +67,19 @@ export const storeAndBrokerEnv = {
   KAFKA_TOPIC_REPLICATION: num({ default: 1, desc: 'Replication factor of topics this service creates (3 in production)' }),
 };
 
+/** A domain service: HTTP plus its own database and the broker. */
 export const serviceEnv = { ...httpEnv, ...storeAndBrokerEnv };
+
+/** The gateway: its HTTP server, its token key, and where each service listens. It owns no store. */
+export const gatewayEnv = {
+  ...httpEnv,
+  AUTH_JWT_SECRET: secret({ desc: 'HMAC key of the access tokens the gateway issues and verifies (sensitive)' }),
+  ORG_REGISTRY_URL: httpUrl({ desc: 'Internal base URL of org-registry' }),
+  REPORTING_URL: httpUrl({ desc: 'Internal base URL of reporting' }),
+  EVALUATION_URL: httpUrl({ desc: 'Internal base URL of evaluation' }),
+  TRAINING_URL: httpUrl({ desc: 'Internal base URL of training' }),
+  NOTIFICATIONS_URL: httpUrl({ desc: 'Internal base URL of notifications' }),
+};
 
 /** Names of the variables of a spec that have no default (a deployment must set them). */
 export function requiredVariables(spec: Record<string, object>): string[] {
