@@ -40,11 +40,12 @@ describe('service lifecycle', () => {
 
   it('on SIGTERM fails readiness, leaves its consumer group and exits cleanly before the hard stop', async () => {
     const groupId = uniqueId(`${e2e.run}-lifecycle`);
-    const env = { ...e2e.serviceEnvs['reporting'], HTTP_PORT: '3110', KAFKA_GROUP_ID: groupId, LOG_LEVEL: 'info' } as Record<string, string>;
+    const spare = process.env['E2E_SPARE_PORT'] ?? '3110';
+    const env = { ...e2e.serviceEnvs['reporting'], HTTP_PORT: spare, KAFKA_GROUP_ID: groupId, LOG_LEVEL: 'info' } as Record<string, string>;
     const svc = startService('reporting', env);
     await eventually('the service to be ready', async () => {
       try {
-        return (await fetch('http://127.0.0.1:3110/health/ready')).ok ? true : null;
+        return (await fetch(`http://127.0.0.1:${spare}/health/ready`)).ok ? true : null;
       } catch {
         return null;
       }

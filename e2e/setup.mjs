@@ -7,7 +7,9 @@ import { build } from '../tools/scripts/build.mjs';
 import { ROOT } from '../tools/scripts/node24.mjs';
 import { SERVICES, serviceEnvironments, spawnServices, waitReady } from '../tools/scripts/services.mjs';
 
-export const E2E_PORTS = { gateway: 3100, 'org-registry': 3101, reporting: 3102, evaluation: 3103, training: 3104, notifications: 3105 };
+// E2E_PORT_BASE moves the six ports (base .. base+5), so two checkouts can test side by side.
+const base = Number(process.env.E2E_PORT_BASE ?? 3100);
+export const E2E_PORTS = { gateway: base, 'org-registry': base + 1, reporting: base + 2, evaluation: base + 3, training: base + 4, notifications: base + 5 };
 
 export default async function setup() {
   await infraSetup();
@@ -31,4 +33,5 @@ export default async function setup() {
   process.env.E2E_AUTH_JWT_SECRET = secrets.AUTH_JWT_SECRET;
   process.env.E2E_SERVICE_ENVS = JSON.stringify(envs);
   process.env.E2E_SERVICES = SERVICES.join(',');
+  process.env.E2E_SPARE_PORT = String(base + 10);
 }
