@@ -25,47 +25,37 @@ function toIdentity(payload: Record<string, unknown>): Identity {
   return { sub, orgUnitId: org, roles: known };
 }
 
-/** Short-lived token the gateway forwards to a service with the verified identity (ARCHITECTURE.md §2). */
-export function signInternalToken(identity: Identity, secret: string, ttlSeconds = 60): Promise<string> {
-  return new SignJWT({ org: identity.orgUnitId, roles: identity.roles })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(identity.sub)
-    .setIssuer(INTERNAL_ISSUER)
-    .setAudience(INTERNAL_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${ttlSeconds}s`)
-    .sign(key(secret));
+interface TokenKind {
+  issuer: string;
+  audience: string;
 }
 
-export async function verifyInternalToken(token: string, secret: string): Promise<Identity> {
-  const { payload } = await jwtVerify(token, key(secret), {
-    algorithms: ['HS256'],
-    issuer: INTERNAL_ISSUER,
-    audience: INTERNAL_AUDIENCE,
-  });
-  return toIdentity(payload);
-}
+/** The identity the gateway forwards to services (ARCHITECTURE.md §2). */
+const INTERNAL: TokenKind = { issuer: INTERNAL_ISSUER, audience: INTERNAL_AUDIENCE };
 
 export const ACCESS_AUDIENCE = 'pb-api';
 export const ACCESS_ISSUER = 'pb-gateway';
+/** Access tokens the gateway issues to callers. */
+const ACCESS: TokenKind = { issuer: ACCESS_ISSUER, audience: ACCESS_AUDIENCE };
 
-/** Access token the gateway issues to callers. */
-export function signAccessToken(identity: Identity, secret: string, ttlSeconds = 900): Promise<string> {
+function sign(kind: TokenKind, identity: Identity, secret: string, ttlSeconds: number): Promise<string> {
   return new SignJWT({ org: identity.orgUnitId, roles: identity.roles })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(identity.sub)
-    .setIssuer(ACCESS_ISSUER)
-    .setAudience(ACCESS_AUDIENCE)
+    .setIssuer(kind.issuer)
+    .setAudience(kind.audience)
     .setIssuedAt()
     .setExpirationTime(`${ttlSeconds}s`)
     .sign(key(secret));
 }
 
-export async function verifyAccessToken(token: string, secret: string): Promise<Identity> {
-  const { payload } = await jwtVerify(token, key(secret), {
-    algorithms: ['HS256'],
-    issuer: ACCESS_ISSUER,
-    audience: ACCESS_AUDIENCE,
-  });
+/** Only HS256 is accepted: `alg: none` and algorithm confusion fail verification. */
+async function verify(kind: TokenKind, token: string, secret: string): Promise<Identity> {
+  const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'], ...kind });
   return toIdentity(payload);
 }
+
+export const signInternalToken = (identity: Identity, secret: string, ttlSeconds = 60) => sign(INTERNAL, identity, secret, ttlSeconds);
+export const verifyInternalToken = (token: string, secret: string) => verify(INTERNAL, token, secret);
+export const signAccessToken = (identity: Identity, secret: string, ttlSeconds = 900) => sign(ACCESS, identity, secret, ttlSeconds);
+export const verifyAccessToken = (token: string, secret: string) => verify(ACCESS, token, secret);
