@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ensureInfra, infraStatus, probeKafka, probeMongo } from '../deploy/local/infra.mjs';
+import { ensureInfra, infraStatus, probeKafka, probeMongo } from '@pb/infra';
 
 // The local path of ARCHITECTURE.md §6: reuse what runs, and fail in one line, never hang.
 const statuses = await infraStatus();
@@ -36,7 +36,8 @@ describe('local infrastructure scripts', () => {
       s.end('not kafka, not mongo\n');
     });
     await new Promise<void>((resolve) => stranger.listen(0, '127.0.0.1', resolve));
-    strangerPort = (stranger.address() as net.AddressInfo).port;
+    const address = stranger.address();
+    strangerPort = typeof address === 'object' && address ? address.port : 0;
   });
   afterAll(() => {
     stranger.close();
@@ -52,7 +53,7 @@ describe('local infrastructure scripts', () => {
       expect(infra.mode).toBe('local');
       expect(infra.started).toEqual([]);
       const [kHost, kPort] = infra.kafkaBrokers.split(':');
-      expect(await probeKafka(kHost!, Number(kPort))).toBe(true);
+      expect(await probeKafka(kHost ?? '', Number(kPort))).toBe(true);
       const mongo = new URL(infra.mongodbUri);
       expect(await probeMongo(mongo.hostname, Number(mongo.port))).toBe(true);
     } finally {

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `npm start`: install if needed, start the broker and store, build and start the six services,
 // wait until all are ready, print where to look. Ctrl-C stops everything this command started.
+// infra.mjs needs only Node built-ins, so it loads before the re-run on Node 24.
+import { ensureInfra, startWithTestcontainers, stopInfra } from '../../deploy/local/infra.mjs';
 import { ensureNode24, ROOT } from './node24.mjs';
 
 ensureNode24(new URL(import.meta.url).pathname);
 
-const { ensureInfra, startWithTestcontainers, stopInfra } = await import('../../deploy/local/infra.mjs');
 const { DEFAULT_PORTS, SERVICES, localSecrets, portInUse, serviceEnvironments, spawnServices, stopServices, waitReady } = await import('./services.mjs');
 const { build } = await import('./build.mjs');
 
