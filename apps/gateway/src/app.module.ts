@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { PlatformModule, READINESS_CHECKS, type ReadinessCheck } from '@pb/platform';
+import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
+import { defaultAsyncApiPath } from './asyncapi/asyncapi.document.js';
 import type { GatewayConfig } from './config.js';
 import { OrgUnitsController } from './org-units/org-units.controller.js';
 import { UPSTREAMS, UpstreamService, type UpstreamName, type UpstreamsConfig } from './upstream/upstream.service.js';
@@ -42,6 +44,7 @@ export class GatewayModule {
               }),
           },
         }),
+        AsyncApiModule.register(config.ASYNCAPI_DOCUMENT || defaultAsyncApiPath()),
       ],
       controllers: [OrgUnitsController],
       providers: [{ provide: UPSTREAMS, useValue: upstreams }, UpstreamService],
