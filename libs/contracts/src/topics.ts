@@ -8,6 +8,10 @@ export const Topics = {
   orgUnits: 'orgs.units.v1',
   /** 組織單位狀態 compacted latest state per org unit, for bootstrapping consumers. */
   orgUnitsState: 'orgs.units.state.v1',
+  /** 半月記實表事件流 half-month report events: expected, submitted, revised, reviewed, overdue. */
+  reportingReports: 'reporting.reports.v1',
+  /** 期次事件流 reporting period events: a period's deadline passed and was classified. */
+  reportingPeriods: 'reporting.periods.v1',
 } as const;
 
 export type TopicKey = keyof typeof Topics;
@@ -28,6 +32,19 @@ export const TopicInfo: Record<TopicKey, { title: string; description: string; c
       'Latest state of each org unit (compacted), to bootstrap a read model without replaying history. ' +
       '每個組織單位的最新狀態（壓縮主題），無需重放歷史即可建立讀模型。',
     compacted: true,
+  },
+  reportingReports: {
+    title: 'Half-month reports 半月記實表',
+    description:
+      'Every expected, submitted, revised, returned, accepted and overdue half-month report, in order per school. ' +
+      'Ids, periods, timeliness and review outcomes only: the form contents stay in the reporting service. ' +
+      '半月記實表的應報、報送、修訂、退回、通過與逾期事件，同一學校按序；只含標識、期次、時效與審核結果，不含表單內容。',
+    compacted: false,
+  },
+  reportingPeriods: {
+    title: 'Reporting periods 報送期次',
+    description: "A period's deadline passed in the city and its reports were classified. 期次截止並完成分類。",
+    compacted: false,
   },
 };
 
