@@ -5,6 +5,8 @@ import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
 import { defaultAsyncApiPath } from './asyncapi/asyncapi.document.js';
 import type { GatewayConfig } from './config.js';
 import { OrgUnitsController } from './org-units/org-units.controller.js';
+import { ReportingController } from './reporting/reporting.controller.js';
+import { Forwarder } from './upstream/forward.js';
 import { UPSTREAMS, UpstreamService, type UpstreamName, type UpstreamsConfig } from './upstream/upstream.service.js';
 
 @Module({})
@@ -46,8 +48,8 @@ export class GatewayModule {
         }),
         AsyncApiModule.register(config.ASYNCAPI_DOCUMENT || defaultAsyncApiPath()),
       ],
-      controllers: [OrgUnitsController],
-      providers: [{ provide: UPSTREAMS, useValue: upstreams }, UpstreamService],
+      controllers: [OrgUnitsController, ReportingController],
+      providers: [{ provide: UPSTREAMS, useValue: upstreams }, UpstreamService, Forwarder],
     };
   }
 }

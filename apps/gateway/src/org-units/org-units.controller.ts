@@ -3,8 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CreateOrgUnitSchema, OrgUnitViewSchema } from '@pb/contracts';
 import { CurrentIdentity, type Identity } from '@pb/platform';
-import { relay } from '../upstream/forward.js';
-import { UpstreamService } from '../upstream/upstream.service.js';
+import { Forwarder } from '../upstream/forward.js';
 
 const PROBLEM = { description: 'application/problem+json' };
 
@@ -12,7 +11,7 @@ const PROBLEM = { description: 'application/problem+json' };
 @ApiBearerAuth()
 @Controller('api/v1/org-units')
 export class OrgUnitsController {
-  constructor(private readonly upstream: UpstreamService) {}
+  constructor(private readonly forward: Forwarder) {}
 
   @Post()
   @ApiOperation({
@@ -24,19 +23,8 @@ export class OrgUnitsController {
   @ApiResponse({ status: 400, ...PROBLEM })
   @ApiResponse({ status: 404, ...PROBLEM })
   @ApiResponse({ status: 409, ...PROBLEM })
-  async create(
-    @Body() body: unknown,
-    @CurrentIdentity() identity: Identity,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const res = await this.upstream.forward('org-registry', 'POST', '/api/v1/org-units', {
-      identity,
-      correlationId: req.id,
-      body: body ?? {},
-      ...(req.headers['accept-language'] ? { acceptLanguage: req.headers['accept-language'] } : {}),
-    });
-    return relay(reply, res);
+  create(@Body() body: unknown, @CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.forward.to('org-registry', req, reply, identity, body);
   }
 
   @Get(':id')
@@ -44,12 +32,7 @@ export class OrgUnitsController {
   @ApiParam({ name: 'id', description: 'Org unit id 單位標識' })
   @ApiResponse({ status: 200, schema: OrgUnitViewSchema as object })
   @ApiResponse({ status: 404, ...PROBLEM })
-  async get(@Param('id') id: string, @CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const res = await this.upstream.forward('org-registry', 'GET', `/api/v1/org-units/${encodeURIComponent(id)}`, {
-      identity,
-      correlationId: req.id,
-      ...(req.headers['accept-language'] ? { acceptLanguage: req.headers['accept-language'] } : {}),
-    });
-    return relay(reply, res);
+  get(@Param('id') _id: string, @CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.forward.to('org-registry', req, reply, identity);
   }
 }
