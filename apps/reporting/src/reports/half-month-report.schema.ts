@@ -47,6 +47,8 @@ export interface HalfMonthReport {
   revisions: ReportRevision[];
   reviewers: string[];
   reviews: BureauReview[];
+  /** Bureaus whose review of the current revision is pending (FerretDB has no $elemMatch on subdocuments). */
+  pendingReviewers: string[];
   firstSubmittedAt: Date | null;
   /** Set once: on-time / late at the first submission, missing at the deadline without one. */
   timeliness: 'on-time' | 'late' | 'missing' | null;
@@ -73,6 +75,7 @@ export const HalfMonthReportSchema: Schema = withOutbox(
       revisions: { type: [Schema.Types.Mixed], default: [] },
       reviewers: { type: [String], default: [] },
       reviews: { type: [Schema.Types.Mixed], default: [] },
+      pendingReviewers: { type: [String], default: [] },
       firstSubmittedAt: { type: Date, default: null },
       timeliness: { type: String, default: null },
       lockExceptions: { type: [Schema.Types.Mixed], default: [] },
@@ -86,4 +89,4 @@ HalfMonthReportSchema.index({ unitPath: 1, periodId: 1 });
 // Serves: the deadline scheduler's "reports of this period still without a submission".
 HalfMonthReportSchema.index({ periodId: 1, timeliness: 1 });
 // Serves: a reviewing bureau's queue of pending reviews.
-HalfMonthReportSchema.index({ 'reviews.bureauId': 1, 'reviews.status': 1 });
+HalfMonthReportSchema.index({ pendingReviewers: 1, dueAt: 1 });

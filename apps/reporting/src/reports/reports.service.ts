@@ -95,6 +95,7 @@ export class ReportsService implements OnModuleInit {
         revisions: [],
         reviewers,
         reviews: [],
+        pendingReviewers: [],
         firstSubmittedAt: null,
         timeliness: null,
         lockExceptions: [],
@@ -199,6 +200,7 @@ export class ReportsService implements OnModuleInit {
         status: 'submitted',
         draft: body,
         reviews,
+        pendingReviewers: doc.reviewers,
         ...(first ? { firstSubmittedAt: now } : {}),
         timeliness,
       },
@@ -241,7 +243,8 @@ export class ReportsService implements OnModuleInit {
       },
       ...(correlationId ? { correlationId } : {}),
     });
-    return this.view(await this.commit(doc, { reviews, status }, [event]), await this.calendar.get());
+    const pendingReviewers = reviews.filter((r) => r.status === 'pending').map((r) => r.bureauId);
+    return this.view(await this.commit(doc, { reviews, status, pendingReviewers }, [event]), await this.calendar.get());
   }
 
   /** A reviewing bureau lets a locked report change until `until` (audited in the report). */
@@ -258,7 +261,7 @@ export class ReportsService implements OnModuleInit {
 
   /** Reports waiting for the caller's bureau to review, oldest deadline first. */
   async reviewQueue(caller: Identity, periodId: string | undefined, limit: number): Promise<ReportView[]> {
-    const filter: Record<string, unknown> = { reviews: { $elemMatch: { bureauId: caller.orgUnitId, status: 'pending' } }, status: 'submitted' };
+    const filter: Record<string, unknown> = { pendingReviewers: caller.orgUnitId, status: 'submitted' };
     if (periodId) filter['periodId'] = periodId;
     const docs = await this.reports.find(filter, { outbox: 0, revisions: 0 }).sort({ dueAt: 1, _id: 1 }).limit(limit).lean<HalfMonthReport[]>();
     const calendar = await this.calendar.get();

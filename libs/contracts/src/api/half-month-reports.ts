@@ -116,7 +116,7 @@ export const ReviewReportSchema = {
     comment: { type: 'string', minLength: 1, maxLength: 2000, description: 'Required when returning. 退回時必填' },
   },
   if: { properties: { decision: { const: 'return' } } },
-  then: { required: ['decision', 'comment'] },
+  then: { required: ['comment'], properties: { comment: { type: 'string' } } },
 } as const;
 export type ReviewReportDto = FromSchema<typeof ReviewReportSchema>;
 
