@@ -82,6 +82,7 @@ describe('AsyncAPI HTML page', () => {
     expect(page).toContain('one of <code>&quot;city-bureau&quot;</code>');
     expect(page).toContain('<code>ce_*</code>');
     expect(page).toContain('<a href="/asyncapi.json">');
+    expect(page).toContain(`pattern: <code>${escapeHtml('^[0-9a-f]{2}-[0-9a-f]{32}-')}`);
   });
 
   it('escapes every text taken from the document: no element, attribute or quote gets through', () => {

@@ -83,8 +83,10 @@ function typeOf(schema: Json): string {
 }
 
 function rulesOf(schema: Json): string {
+  // A pattern shows as the regular expression itself, not JSON-escaped.
+  const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
   const rules = RULES.filter((r) => r in schema).map(
-    (r) => `${r}: <code>${escapeHtml(JSON.stringify(schema[r]))}</code>`,
+    (r) => `${r}: <code>${escapeHtml(text(schema[r]))}</code>`,
   );
   if (schema['additionalProperties'] === false) rules.push('no other fields');
   return rules.join('<br>');

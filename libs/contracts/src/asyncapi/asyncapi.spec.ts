@@ -130,4 +130,12 @@ describe('AsyncAPI document (docs/asyncapi/asyncapi.json)', () => {
       expect(text).toMatch(/\p{Script=Han}/u);
     }
   });
+
+  it('is announced in docs/analysts.md, which names every topic and event type', () => {
+    const page = readFileSync(path.join(ROOT, 'docs/analysts.md'), 'utf8');
+    for (const c of EventContracts) {
+      expect(page).toContain(`\`${c.topic}\``);
+      expect(page).toContain(`\`${c.type}\``);
+    }
+  });
 });
