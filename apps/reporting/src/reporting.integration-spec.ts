@@ -35,7 +35,7 @@ const schools = Array.from({ length: 20 }, (_, i) => ({
 }));
 const periods = ['2027-01-H1', '2027-01-H2', '2027-02-H1', '2027-02-H2'];
 /** The fixture's rule: school n in period p is on time when (n+p)%4 is 0 or 1, late when 2, missing when 3. */
-const fate = (n: number, p: number) => (['on-time', 'on-time', 'late', 'missing'] as const)[(n + p) % 4]!;
+const fate = (n: number, p: number) => (['on-time', 'on-time', 'late', 'missing'] as const)[(n + p) % 4];
 
 describe('semi-monthly reporting', () => {
   let app: NestFastifyApplication;
@@ -73,7 +73,7 @@ describe('semi-monthly reporting', () => {
     app.get(Clock).now = () => now;
     const directory = app.get(OrgDirectoryService);
     const unit = (unitId: string, kind: string, path: string[]) =>
-      directory.apply({ unitId, code: unitId.toUpperCase(), name: unitId, kind: kind as 'school', parentId: path.length > 1 ? path[path.length - 2]! : null, path, level: path.length - 1, version: 1 }, `seed-${unitId}`);
+      directory.apply({ unitId, code: unitId.toUpperCase(), name: unitId, kind: kind as 'school', parentId: path.length > 1 ? path[path.length - 2] : null, path, level: path.length - 1, version: 1 }, `seed-${unitId}`);
     await unit(C, 'city-bureau', [C]);
     await unit(K1, 'county-bureau', [C, K1]);
     await unit(K2, 'county-bureau', [C, K2]);
@@ -130,7 +130,7 @@ describe('semi-monthly reporting', () => {
       expect(passes.filter((x) => x.leader)).toHaveLength(1);
       expect(passes.flatMap((x) => x.closed)).toEqual([periodId]);
       opened.push(...passes.flatMap((x) => x.opened));
-      const leader = passes[0]!.leader ? scheduler : replica;
+      const leader = passes[0].leader ? scheduler : replica;
       expect((await leader.tick()).closed).toEqual([]);
       const missing = await call(as(C, ['city-admin']), 'GET', `/api/v1/reporting/missing?period=${periodId}`);
       expect(missing.body.missing.map((m: { unitId: string }) => m.unitId).sort()).toEqual(schools.filter((s) => fate(s.n, p) === 'missing').map((s) => s.id).sort());
@@ -138,8 +138,8 @@ describe('semi-monthly reporting', () => {
   }, 300_000);
 
   it('times H1 by Asia/Shanghai with the server in UTC: 23:59 on the 12th on time, 00:01 on the 13th late', async () => {
-    const s1 = schools[0]!; // n=1, period 0 -> on time
-    const s2 = schools[1]!; // n=2, period 0 -> late
+    const s1 = schools[0]; // n=1, period 0 -> on time
+    const s2 = schools[1]; // n=2, period 0 -> late
     const r1 = await call(secretaryOf(s1.id), 'GET', `/api/v1/reports/${s1.partyOrgId}/2027-01-H1`);
     const r2 = await call(secretaryOf(s2.id), 'GET', `/api/v1/reports/${s2.partyOrgId}/2027-01-H1`);
     expect(DateTime.fromISO(r1.body.firstSubmittedAt as string, { zone: 'Asia/Shanghai' }).toFormat('yyyy-MM-dd HH:mm')).toBe('2027-01-12 23:59');
@@ -159,15 +159,15 @@ describe('semi-monthly reporting', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     // Per period: 20 expected, 15 submitted (10 on time, 5 late), 5 missing -> 75 % and 50 %.
-    expect(overTime!.total).toEqual({ expected: 80, actual: 60, onTime: 40, reportingRate: 75, onTimeRate: 50 });
-    for (const row of overTime!.periods) expect(row).toMatchObject({ expected: 20, actual: 15, onTime: 10, reportingRate: 75, onTimeRate: 50 });
+    expect(overTime.total).toEqual({ expected: 80, actual: 60, onTime: 40, reportingRate: 75, onTimeRate: 50 });
+    for (const row of overTime.periods) expect(row).toMatchObject({ expected: 20, actual: 15, onTime: 10, reportingRate: 75, onTimeRate: 50 });
     const breakdown = (await call(city, 'GET', `/api/v1/reporting/compliance/breakdown?from=2027-01-H1&to=2027-02-H2`)).body.rows as Record<string, unknown>[];
     const byId = Object.fromEntries(breakdown.map((r) => [r['unitId'], r]));
     expect(byId[K1]).toMatchObject({ expected: 32, actual: 24, onTime: 16, reportingRate: 75, onTimeRate: 50 });
     expect(byId[K2]).toMatchObject({ expected: 32, actual: 24, onTime: 16 });
     // City-direct school 17: periods 0..3 -> (17+p)%4 = 1,2,3,0 -> on time, late, missing, on time.
-    expect(byId[schools[16]!.id]).toMatchObject({ expected: 4, actual: 3, onTime: 2, reportingRate: 75, onTimeRate: 50 });
-    const school1 = (await call(as(K1, ['county-admin']), 'GET', `/api/v1/reporting/compliance?unit=${schools[0]!.id}&from=2027-01-H1&to=2027-02-H2`)).body;
+    expect(byId[schools[16].id]).toMatchObject({ expected: 4, actual: 3, onTime: 2, reportingRate: 75, onTimeRate: 50 });
+    const school1 = (await call(as(K1, ['county-admin']), 'GET', `/api/v1/reporting/compliance?unit=${schools[0].id}&from=2027-01-H1&to=2027-02-H2`)).body;
     expect(school1.total).toEqual({ expected: 4, actual: 3, onTime: 2, reportingRate: 75, onTimeRate: 50 });
     const csv = await call(city, 'GET', `/api/v1/reporting/compliance/breakdown.csv?from=2027-01-H1&to=2027-02-H2`);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
@@ -177,8 +177,8 @@ describe('semi-monthly reporting', () => {
 
   it('keeps a county out of city-direct schools and out of the other county', async () => {
     const k1 = as(K1, ['county-admin']);
-    const cityDirect = schools[16]!;
-    const otherCounty = schools[8]!;
+    const cityDirect = schools[16];
+    const otherCounty = schools[8];
     for (const s of [cityDirect, otherCounty]) {
       expect((await call(k1, 'GET', `/api/v1/reports/${s.partyOrgId}/2027-01-H1`)).status).toBe(404);
       expect((await call(k1, 'POST', `/api/v1/reports/${s.partyOrgId}/2027-01-H1/reviews`, { decision: 'accept' })).status).toBe(404);
@@ -186,18 +186,18 @@ describe('semi-monthly reporting', () => {
     }
     expect((await call(k1, 'GET', `/api/v1/reporting/compliance?unit=${C}&from=2027-01-H1`)).status).toBe(404);
     // A school cannot read another school's report either.
-    expect((await call(secretaryOf(schools[0]!.id), 'GET', `/api/v1/reports/${schools[1]!.partyOrgId}/2027-01-H1`)).status).toBe(404);
+    expect((await call(secretaryOf(schools[0].id), 'GET', `/api/v1/reports/${schools[1].partyOrgId}/2027-01-H1`)).status).toBe(404);
   });
 
   it('routes by affiliation: county 2 and the city review independently; county 1 alone reviews its schools', async () => {
-    const k2school = schools[8]!; // n=9, period 3 (2027-02-H2): (9+3)%4=0 -> on time
+    const k2school = schools[8]; // n=9, period 3 (2027-02-H2): (9+3)%4=0 -> on time
     const report = (await call(as(C, ['city-admin']), 'GET', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2`)).body;
     expect(report.reviewers).toEqual([C, K2]);
     const afterCounty = await call(as(K2, ['county-admin']), 'POST', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`, { decision: 'accept' });
     expect(afterCounty.body.status).toBe('submitted');
     const afterCity = await call(as(C, ['city-admin']), 'POST', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`, { decision: 'accept' });
     expect(afterCity.body.status).toBe('accepted');
-    const k1school = schools[2]!; // n=3, period 1: (3+1)%4=0 -> on time
+    const k1school = schools[2]; // n=3, period 1: (3+1)%4=0 -> on time
     const k1report = (await call(as(K1, ['county-admin']), 'GET', `/api/v1/reports/${k1school.partyOrgId}/2027-01-H2`)).body;
     expect(k1report.reviewers).toEqual([K1]);
     expect((await call(as(C, ['city-admin']), 'POST', `/api/v1/reports/${k1school.partyOrgId}/2027-01-H2/reviews`, { decision: 'accept' })).status).toBe(403);
@@ -209,7 +209,7 @@ describe('semi-monthly reporting', () => {
   });
 
   it('keeps the full history when a report is returned and resubmitted; a retried submit yields one revision', async () => {
-    const s = schools[3]!; // n=4, period 3 (2027-02-H2): (4+3)%4=3 -> missing, now submitted late
+    const s = schools[3]; // n=4, period 3 (2027-02-H2): (4+3)%4=3 -> missing, now submitted late
     now = sh('2027-03-02T10:00');
     const first = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0001', { freeText: '補報' });
     const retry = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0001', { freeText: '補報' });
@@ -237,7 +237,7 @@ describe('semi-monthly reporting', () => {
   });
 
   it('locks reports after the configured days unless the reviewing bureau grants an exception', async () => {
-    const s = schools[4]!; // n=5, period 0: (5+0)%4=1 -> on time, never reviewed
+    const s = schools[4]; // n=5, period 0: (5+0)%4=1 -> on time, never reviewed
     now = sh('2027-02-10T10:00'); // 2027-01-H1 was due on 2027-01-13: 28 days > 15
     const locked = await submit(s.id, s.partyOrgId, '2027-01-H1', 'lock-key-0001');
     expect(locked.status).toBe(409);

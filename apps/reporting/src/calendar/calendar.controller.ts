@@ -15,6 +15,6 @@ export class CalendarController {
   @Put()
   put(@Body(new SchemaPipe<ReportingCalendarDto>(ReportingCalendarSchema)) body: ReportingCalendarDto, @Headers('if-match') ifMatch: string | undefined, @CurrentIdentity() caller: Identity) {
     const expected = ifMatch ? Number(/"(\d+)"/.exec(ifMatch)?.[1] ?? NaN) : undefined;
-    return this.calendar.put({ ...body, extensions: body.extensions ?? {} } as Parameters<CalendarService['put']>[0], caller, Number.isNaN(expected) ? -1 : expected);
+    return this.calendar.put({ ...body, extensions: body.extensions ?? {} }, caller, Number.isNaN(expected) ? -1 : expected);
   }
 }

@@ -54,7 +54,7 @@ export class OrgDirectoryService {
 
   /** Every active party organisation, for the expectations of a period. */
   activePartyOrgs(): AsyncIterable<PartyOrgRef> {
-    return this.partyOrgs.find({ active: true }).sort({ _id: 1 }).lean<PartyOrgRef[]>().cursor() as unknown as AsyncIterable<PartyOrgRef>;
+    return this.partyOrgs.find({ active: true }).sort({ _id: 1 }).lean<PartyOrgRef[]>().cursor();
   }
 
   /** The bureaus (city, county) on a unit's path, root first. */
