@@ -26,7 +26,7 @@ patchKafkajsNegativeTimeout();
 
 /**
  * The one place that knows kafkajs (ARCHITECTURE.md §4: kafkajs is unmaintained upstream, keep it
- * swappable). Settings are chosen for this workload, see docs/adr/0004-kafka-client-settings.md.
+ * swappable). Settings are chosen for this workload, see docs/adr/0005-kafka-client-and-delivery-settings.md.
  */
 @Injectable()
 export class KafkaClient implements OnApplicationShutdown {
@@ -75,6 +75,17 @@ export class KafkaClient implements OnApplicationShutdown {
     return this.producer;
   }
 
+  /**
+   * Drops the producer after a failed send: the next `getProducer()` connects a new one (new
+   * producer id), so a batch that may have landed in part is re-sent whole rather than refused for
+   * its old sequence numbers. Consumers drop the copies.
+   */
+  async resetProducer(): Promise<void> {
+    const current = this.producer;
+    this.producer = undefined;
+    if (current) await current.then((p) => p.disconnect()).catch(() => undefined);
+  }
+
   getAdmin(): Promise<Admin> {
     this.admin ??= (async () => {
       const admin = this.kafka.admin({ retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1_000 } });
@@ -111,16 +122,23 @@ export class KafkaClient implements OnApplicationShutdown {
     for (const t of missing) this.knownTopics.add(t.topic);
   }
 
+  /**
+   * Consumer settings (docs/adr/0005): records reach handlers within ~50 ms of being written
+   * (`maxWaitTimeInMs`); the coordinator drops a silent member after 30 s, and the transport
+   * heartbeats every 3 s while a long handler runs; a rebalance waits up to 60 s for members
+   * to finish their record; reconnecting never gives up during a broker outage.
+   */
+  readonly consumerDefaults = {
+    sessionTimeout: 30_000,
+    rebalanceTimeout: 60_000,
+    heartbeatInterval: 3_000,
+    maxWaitTimeInMs: 50,
+    allowAutoTopicCreation: true,
+    retry: { initialRetryTime: 250, maxRetryTime: 5_000, retries: 10_000 },
+  } satisfies Partial<ConsumerConfig>;
+
   createConsumer(config: Partial<ConsumerConfig> & { groupId: string }): Consumer {
-    const consumer = this.kafka.consumer({
-      sessionTimeout: 30_000,
-      rebalanceTimeout: 60_000,
-      heartbeatInterval: 3_000,
-      maxWaitTimeInMs: 50,
-      allowAutoTopicCreation: true,
-      retry: { initialRetryTime: 250, maxRetryTime: 5_000, retries: 10_000 },
-      ...config,
-    });
+    const consumer = this.kafka.consumer({ ...this.consumerDefaults, ...config });
     this.consumers.add(consumer);
     return consumer;
   }
