@@ -109,6 +109,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         await this.consumer.subscribe({ topics, fromBeginning: true });
         await this.consumer.run({
           partitionsConsumedConcurrently: this.options.concurrency ?? 1,
+          // kafkajs commits at the end of each fetched batch (up to 1 MiB per partition): also every
+          // second, so a crash hands the next owner at most about a second of records again.
+          autoCommitInterval: 1_000,
           eachMessage: (payload) => this.handleRecord(payload),
         });
         this.logger.log(`group ${this.options.groupId} consuming ${topics.join(', ')}`);

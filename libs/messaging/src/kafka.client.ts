@@ -52,6 +52,10 @@ export class KafkaClient implements OnApplicationShutdown {
 
   private log({ level, namespace, log }: LogEntry) {
     const { message, ...extra } = log;
+    // kafkajs warns at every idempotent producer whose retries are bounded. Ours are (~33 s, past a
+    // 30 s outage), and after a failed send the relay replaces the producer rather than reuse its
+    // sequence numbers, which is what the warning is about.
+    if (message.startsWith('Limiting retries for the idempotent producer')) return;
     const line = `${namespace}: ${message} ${JSON.stringify(extra)}`;
     if (level <= logLevel.ERROR) this.logger.error(line);
     else if (level === logLevel.WARN) this.logger.warn(line);

@@ -1,4 +1,4 @@
-// Types of the parts of infra.mjs that TypeScript code (integration tests) imports. See README.md.
+// Types of local-infra.mjs: the parts of deploy/local/infra.mjs the outage test uses (see its README).
 
 export interface InfraStatus {
   name: 'kafka' | 'ferretdb';
