@@ -2,28 +2,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { Admin } from 'kafkajs';
 import type { Collection } from 'mongodb';
-import type { Connection } from 'mongoose';
 import { infraStatus, startKafka, stopKafka } from './local-infra.mjs';
 import { CloudEventContext } from '../cloud-event.context.js';
-import { KafkaClient } from '../kafka.client.js';
 import { OnEvent } from '../on-event.decorator.js';
-import type { OutboxRelay } from '../outbox-relay.js';
 import {
-  aggregateModels,
   caughtUp,
-  connectStore,
   eventually,
-  messagingOptions,
-  rawKafka,
+  outboxFixture,
   startConsumer,
-  StateWriter,
   stateChangedContract,
-  testRelay,
   unique,
-  type Aggregates,
   type ConsumerHarness,
+  type OutboxFixture,
   type StateChanged,
 } from './support.js';
 
@@ -62,94 +53,77 @@ const outageTest = brokerIsOurs
   : `SKIPPED: the broker is not one this project started (KAFKA_BROKERS given from outside), so it cannot be stopped for the outage test`;
 
 describe('a broker outage: the relay waits and resumes, writes keep succeeding, consumers apply each event once', () => {
-  let connection: Connection;
-  let aggregates: Aggregates;
-  let client: KafkaClient;
-  let relay: OutboxRelay;
+  let fx: OutboxFixture;
   let consumer: ConsumerHarness;
   let effects: Collection<Effect>;
-  let admin: Admin;
-  let writer: StateWriter;
 
   const startCounting = () =>
     startConsumer({
       groupId,
-      connection,
+      connection: fx.connection,
       controllers: [CountingConsumer],
       providers: [{ provide: EFFECTS, useValue: effects }],
       contracts: [StateChangedV1],
     });
 
   beforeAll(async () => {
-    connection = await connectStore(unique('outage'));
-    aggregates = aggregateModels(connection);
-    await Promise.all([aggregates.units.init(), aggregates.partyOrgs.init()]);
-    effects = connection.collection<Effect>('effects');
-    client = new KafkaClient(messagingOptions({ service: 'outage-test' }));
-    await client.ensureTopics([{ topic }]);
-    relay = testRelay(client, aggregates, { service: 'outage-test' });
-    writer = new StateWriter(relay, aggregates, StateChangedV1);
+    fx = await outboxFixture({ dbName: unique('outage'), service: 'outage-test', contract: StateChangedV1 });
+    effects = fx.connection.collection<Effect>('effects');
     consumer = await startCounting();
-    relay.start();
-    admin = rawKafka().admin();
-    await admin.connect();
+    fx.relay.start();
   });
 
   afterAll(async () => {
     if (brokerIsOurs) await startKafka(); // never leave the broker down for the next test file
-    await admin.disconnect();
-    await relay.stop();
     await consumer.close();
-    await client.onApplicationShutdown();
-    await connection.dropDatabase();
-    await connection.close();
+    await fx.close();
   });
 
   const keyOf = (i: number) => `school-${i % 40}`;
 
   it(outageTest, async () => {
     if (!brokerIsOurs) return;
-    for (let i = 0; i < 300; i++) await writer.change(keyOf(i));
+    for (let i = 0; i < 300; i++) await fx.writer.change(keyOf(i));
     await eventually('the first events to be applied', async () => ((await effects.countDocuments()) > 0 ? true : undefined));
 
     expect(await stopKafka()).toBe(true);
     const stoppedAt = Date.now();
-    for (let i = 300; i < 700; i++) await writer.change(keyOf(i)); // the store alone: these succeed
+    for (let i = 300; i < 700; i++) await fx.writer.change(keyOf(i)); // the store alone: these succeed
     const pendingDuringOutage =
-      (await aggregates.units.collection.countDocuments({ 'outbox.0': { $exists: true } })) +
-      (await aggregates.partyOrgs.collection.countDocuments({ 'outbox.0': { $exists: true } }));
+      (await fx.aggregates.units.collection.countDocuments({ 'outbox.0': { $exists: true } })) +
+      (await fx.aggregates.partyOrgs.collection.countDocuments({ 'outbox.0': { $exists: true } }));
     await sleep(Math.max(0, OUTAGE_MS - (Date.now() - stoppedAt)));
     await startKafka();
     const outage = Date.now() - stoppedAt;
-    for (let i = 700; i < TOTAL; i++) await writer.change(keyOf(i));
+    for (let i = 700; i < TOTAL; i++) await fx.writer.change(keyOf(i));
 
     await eventually(`${TOTAL} effects`, async () => ((await effects.countDocuments()) >= TOTAL ? true : undefined), 180_000, 500);
 
     expect(outage).toBeGreaterThanOrEqual(OUTAGE_MS);
-    expect(writer.written).toBe(TOTAL);
+    expect(fx.writer.written).toBe(TOTAL);
     expect(pendingDuringOutage).toBeGreaterThan(0); // events waited in the outbox while the broker was down
     const all = await effects.find().sort({ order: 1 }).toArray();
     expect(all).toHaveLength(TOTAL);
     expect(new Set(all.map((e) => e.eventId)).size).toBe(TOTAL);
     const byKey = new Map<string, number[]>();
     for (const e of all) byKey.set(e.key, [...(byKey.get(e.key) ?? []), e.n]);
-    for (const [key, count] of writer.expected()) {
+    for (const [key, count] of fx.writer.expected()) {
       expect({ key, order: byKey.get(key) }).toEqual({ key, order: Array.from({ length: count }, (_, i) => i + 1) });
     }
-    await eventually('the group to commit the end of the topic', () => caughtUp(admin, groupId, topic), 60_000, 500);
+    await eventually('the group to commit the end of the topic', () => caughtUp(fx.admin, groupId, topic), 60_000, 500);
   }, 300_000);
 
   it('the group replayed from the earliest offsets applies nothing twice (ledger)', async () => {
     // After the outage test, its 1,000 events; alone (or with an outside broker), 200 of its own.
-    if (writer.written === 0) for (let i = 0; i < 200; i++) await writer.change(keyOf(i));
-    const expected = writer.written;
+    if (fx.writer.written === 0) for (let i = 0; i < 200; i++) await fx.writer.change(keyOf(i));
+    const expected = fx.writer.written;
     await eventually(`${expected} effects`, async () => ((await effects.countDocuments()) >= expected ? true : undefined), 120_000, 500);
-    await eventually('the group to commit the end of the topic', () => caughtUp(admin, groupId, topic), 60_000, 500);
+    await eventually('the group to commit the end of the topic', () => caughtUp(fx.admin, groupId, topic), 60_000, 500);
 
     await consumer.close();
-    await admin.resetOffsets({ groupId, topic, earliest: true });
+    await fx.admin.resetOffsets({ groupId, topic, earliest: true });
     consumer = await startCounting();
-    await eventually('the replay to reach the end of the topic', () => caughtUp(admin, groupId, topic), 120_000, 500);
+    await eventually('the replay to reach the end of the topic', () => caughtUp(fx.admin, groupId, topic), 120_000, 500);
 
     expect(consumer.server.stats.received).toBeGreaterThanOrEqual(expected);
     expect(consumer.server.stats.applied).toBe(0);

@@ -1,24 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Admin } from 'kafkajs';
 import type { Collection } from 'mongodb';
-import type { Connection } from 'mongoose';
-import { KafkaClient } from '../kafka.client.js';
-import type { OutboxRelay } from '../outbox-relay.js';
-import {
-  aggregateModels,
-  caughtUp,
-  connectStore,
-  eventually,
-  messagingOptions,
-  rawKafka,
-  StateWriter,
-  stateChangedContract,
-  testRelay,
-  unique,
-  type Aggregates,
-} from './support.js';
+import { caughtUp, eventually, outboxFixture, stateChangedContract, unique, type OutboxFixture } from './support.js';
 
 const TOTAL = 600;
 const topic = unique('test.crash');
@@ -58,12 +42,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 describe('a consumer process killed mid-stream (SIGKILL) and restarted, then its group replayed from the earliest offsets', () => {
-  let connection: Connection;
-  let aggregates: Aggregates;
-  let client: KafkaClient;
-  let relay: OutboxRelay;
-  let writer: StateWriter;
-  let admin: Admin;
+  let fx: OutboxFixture;
   let tallies: Collection<Tally>;
   let invocations: Collection<{ eventId: string; pid: number }>;
   let current: ChildProcess | undefined;
@@ -71,20 +50,12 @@ describe('a consumer process killed mid-stream (SIGKILL) and restarted, then its
   const applied = async () => (await tallies.find().toArray()).reduce((n, t) => n + t.count, 0);
 
   beforeAll(async () => {
-    connection = await connectStore(dbName);
-    aggregates = aggregateModels(connection);
-    await Promise.all([aggregates.units.init(), aggregates.partyOrgs.init()]);
-    tallies = connection.collection<Tally>('tallies');
-    invocations = connection.collection('invocations');
-    client = new KafkaClient(messagingOptions({ service: 'crash-test' }));
-    await client.ensureTopics([{ topic }]);
-    relay = testRelay(client, aggregates, { service: 'crash-test' });
-    writer = new StateWriter(relay, aggregates, StateChangedV1);
-    relay.start();
-    admin = rawKafka().admin();
-    await admin.connect();
-    for (let i = 0; i < TOTAL; i++) await writer.change(`school-${i % 20}`);
-    await eventually(`the relay to publish ${TOTAL} events`, () => Promise.resolve(relay.publishedCount >= TOTAL), 120_000);
+    fx = await outboxFixture({ dbName, service: 'crash-test', contract: StateChangedV1 });
+    tallies = fx.connection.collection<Tally>('tallies');
+    invocations = fx.connection.collection('invocations');
+    fx.relay.start();
+    for (let i = 0; i < TOTAL; i++) await fx.writer.change(`school-${i % 20}`);
+    await eventually(`the relay to publish ${TOTAL} events`, () => Promise.resolve(fx.relay.publishedCount >= TOTAL), 120_000);
   });
 
   afterAll(async () => {
@@ -92,16 +63,12 @@ describe('a consumer process killed mid-stream (SIGKILL) and restarted, then its
       current.kill('SIGKILL');
       await exited(current);
     }
-    await admin.disconnect();
-    await relay.stop();
-    await client.onApplicationShutdown();
-    await connection.dropDatabase();
-    await connection.close();
+    await fx.close();
   });
 
   const expectExactlyOnce = async () => {
     const all = await tallies.find().toArray();
-    const expected = writer.expected();
+    const expected = fx.writer.expected();
     expect(all).toHaveLength(expected.size);
     for (const t of all) {
       const count = expected.get(t._id)!;
@@ -125,7 +92,7 @@ describe('a consumer process killed mid-stream (SIGKILL) and restarted, then its
     current = second.child;
     await second.ready;
     await eventually(`${TOTAL} effects`, async () => ((await applied()) >= TOTAL ? true : undefined), 120_000, 200);
-    await eventually('the group to commit the end of the topic', () => caughtUp(admin, groupId, topic), 60_000, 200);
+    await eventually('the group to commit the end of the topic', () => caughtUp(fx.admin, groupId, topic), 60_000, 200);
 
     await expectExactlyOnce();
     // The restarted process was handed records the killed one had handled but not committed.
@@ -139,16 +106,16 @@ describe('a consumer process killed mid-stream (SIGKILL) and restarted, then its
       await alone.ready;
     }
     await eventually(`${TOTAL} effects`, async () => ((await applied()) >= TOTAL ? true : undefined), 120_000, 200);
-    await eventually('the group to commit the end of the topic', () => caughtUp(admin, groupId, topic), 60_000, 200);
+    await eventually('the group to commit the end of the topic', () => caughtUp(fx.admin, groupId, topic), 60_000, 200);
     const before = await invocations.countDocuments();
     current.kill('SIGTERM');
     await exited(current);
-    await admin.resetOffsets({ groupId, topic, earliest: true });
+    await fx.admin.resetOffsets({ groupId, topic, earliest: true });
 
     const third = spawnConsumer(0);
     current = third.child;
     await third.ready;
-    await eventually('the replay to reach the end of the topic', () => caughtUp(admin, groupId, topic), 120_000, 200);
+    await eventually('the replay to reach the end of the topic', () => caughtUp(fx.admin, groupId, topic), 120_000, 200);
 
     expect((await invocations.countDocuments()) - before).toBeGreaterThanOrEqual(TOTAL); // every event delivered again
     await expectExactlyOnce(); // and none applied again

@@ -182,6 +182,43 @@ export async function caughtUp(admin: Admin, groupId: string, topic: string): Pr
   return ends.every((e) => (at.get(e.partition) ?? -1) >= Number(e.high));
 }
 
+/** The producing side of a test: its own database, the two aggregate collections, a relay and a writer, and an admin client. */
+export interface OutboxFixture {
+  connection: Connection;
+  aggregates: Aggregates;
+  client: KafkaClient;
+  relay: OutboxRelay;
+  writer: StateWriter;
+  admin: Admin;
+  close(): Promise<void>;
+}
+
+export async function outboxFixture(options: { dbName: string; service: string; contract: StateChangedContract }): Promise<OutboxFixture> {
+  const connection = await connectStore(options.dbName);
+  const aggregates = aggregateModels(connection);
+  await Promise.all([aggregates.units.init(), aggregates.partyOrgs.init()]);
+  const client = new KafkaClient(messagingOptions({ service: options.service }));
+  await client.ensureTopics([{ topic: options.contract.topic }]);
+  const relay = testRelay(client, aggregates, { service: options.service });
+  const admin = rawKafka().admin();
+  await admin.connect();
+  return {
+    connection,
+    aggregates,
+    client,
+    relay,
+    writer: new StateWriter(relay, aggregates, options.contract),
+    admin,
+    close: async () => {
+      await admin.disconnect();
+      await relay.stop();
+      await client.onApplicationShutdown();
+      await connection.dropDatabase();
+      await connection.close();
+    },
+  };
+}
+
 /** Relay with a short lease and poll, for tests. */
 export function testRelay(client: KafkaClient, aggregates: Aggregates, options: Partial<MessagingOptions> = {}): OutboxRelay {
   const relay = new OutboxRelay(client, messagingOptions({ outboxLeaseMs: 1_500, outboxPollMs: 100, ...options }));
