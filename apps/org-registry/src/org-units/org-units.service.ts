@@ -63,12 +63,14 @@ export class OrgUnitsService implements OnModuleInit {
       level: path.length - 1,
       version: 1,
     };
-    const event = pendingEvent(OrgUnitCreatedV1, {
-      key: id,
-      subject: `org-units/${id}`,
-      data: { unitId: id, code: doc.code, name: doc.name, kind: doc.kind, parentId: doc.parentId, path, level: doc.level, version: 1 },
-      ...(correlationId ? { correlationId } : {}),
-    });
+    const [event] = await this.relay.sequence(
+      pendingEvent(OrgUnitCreatedV1, {
+        key: id,
+        subject: `org-units/${id}`,
+        data: { unitId: id, code: doc.code, name: doc.name, kind: doc.kind, parentId: doc.parentId, path, level: doc.level, version: 1 },
+        ...(correlationId ? { correlationId } : {}),
+      }),
+    );
     try {
       // The state and its event in one single-document write: neither exists without the other.
       await this.units.create({ ...doc, outbox: [event] });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { EventData, OrgUnitCreatedV1 } from '@pb/contracts';
+import { applyOnce, type ApplyResult } from '@pb/messaging';
 import { ORG_UNIT_REF_MODEL, type OrgUnitRef } from './org-unit-ref.schema.js';
 import { PARTY_ORG_REF_MODEL, type PartyOrgRef } from './party-org-ref.schema.js';
 import type { BureauRef } from './routing.js';
@@ -17,31 +18,16 @@ export class OrgDirectoryService {
 
   /**
    * Applies an org unit's state in one write, guarded by its version: a redelivered or older event
-   * matches no row, its upsert collides on `_id`, and nothing changes.
+   * changes nothing (the document records the version and the event id it reflects).
    */
-  async apply(state: OrgUnitState, eventId: string): Promise<'applied' | 'stale'> {
-    try {
-      await this.refs.updateOne(
-        { _id: state.unitId, version: { $lt: state.version } },
-        {
-          $set: {
-            code: state.code,
-            name: state.name,
-            kind: state.kind,
-            parentId: state.parentId,
-            path: state.path,
-            level: state.level,
-            version: state.version,
-            lastEventId: eventId,
-          },
-        },
-        { upsert: true },
-      );
-      return 'applied';
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) return 'stale';
-      throw err;
-    }
+  apply(state: OrgUnitState, eventId: string): Promise<ApplyResult> {
+    const { unitId, code, name, kind, parentId, path, level, version } = state;
+    return applyOnce(this.refs.collection, {
+      _id: unitId,
+      eventId,
+      version,
+      update: { $set: { code, name, kind, parentId, path, level } },
+    });
   }
 
   find(id: string): Promise<OrgUnitRef | null> {
