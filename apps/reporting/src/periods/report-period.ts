@@ -102,7 +102,7 @@ export class ReportPeriod {
   }
 
   get id(): ReportPeriodId {
-    return `${this.year}-${String(this.month).padStart(2, '0')}-${this.half}` as ReportPeriodId;
+    return `${this.year}-${String(this.month).padStart(2, '0')}-${this.half}`;
   }
 
   toString(): string {
