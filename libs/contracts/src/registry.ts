@@ -1,9 +1,10 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { EventContract } from './event-contract.js';
+import { AuditWriteRecordedV1 } from './events/audit/write-recorded.v1.js';
 import { OrgUnitCreatedV1 } from './events/orgs/org-unit.v1.js';
 
 /** Every event type the platform publishes. The AsyncAPI document and consumers' validation come from here. */
-export const EventContracts = [OrgUnitCreatedV1] as const satisfies readonly EventContract[];
+export const EventContracts = [OrgUnitCreatedV1, AuditWriteRecordedV1] as const satisfies readonly EventContract[];
 
 const byType = new Map<string, EventContract>(EventContracts.map((c) => [c.type, c]));
 

@@ -7,7 +7,15 @@ export const Topics = {
   orgUnits: 'orgs.units.v1',
   /** 組織單位狀態 compacted latest state per org unit, for bootstrapping consumers. */
   orgUnitsState: 'orgs.units.state.v1',
+  /**
+   * 寫操作審計 INTERNAL: every write with before and after, for the gateway's audit log. May carry
+   * personal data: never granted to analysts (Kafka ACL), never in the public AsyncAPI channels.
+   */
+  auditWrites: 'audit.writes.v1',
 } as const;
+
+/** Topics that are not part of the analysts' interface (they may carry personal data). */
+export const InternalTopics: readonly string[] = [Topics.auditWrites];
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
