@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import { CurrentIdentity, SchemaPipe, type Identity } from '@pb/platform';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ALL_ROLES, CurrentIdentity, etagOf, Roles, SchemaPipe, type Identity } from '@pb/platform';
 import { CreateOrgUnitSchema, type CreateOrgUnitDto } from '@pb/contracts';
 import { OrgUnitsService, type OrgUnitView } from './org-units.service.js';
 
@@ -11,6 +11,7 @@ export class OrgUnitsController {
 
   @Post()
   @HttpCode(201)
+  @Roles('city-admin', 'county-admin')
   create(
     @Body(new SchemaPipe<CreateOrgUnitDto>(CreateOrgUnitSchema)) body: CreateOrgUnitDto,
     @CurrentIdentity() caller: Identity,
@@ -20,7 +21,14 @@ export class OrgUnitsController {
   }
 
   @Get(':id')
-  get(@Param('id') id: string, @CurrentIdentity() caller: Identity): Promise<OrgUnitView> {
-    return this.units.get(id, caller);
+  @Roles(...ALL_ROLES)
+  async get(
+    @Param('id') id: string,
+    @CurrentIdentity() caller: Identity,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OrgUnitView> {
+    const unit = await this.units.get(id, caller);
+    void reply.header('etag', etagOf(unit.version));
+    return unit;
   }
 }

@@ -4,7 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { OrgUnitCreatedV1, type CreateOrgUnitDto } from '@pb/contracts';
 import { OutboxRelay, pendingEvent } from '@pb/messaging';
-import { ProblemException, type Identity } from '@pb/platform';
+import { auditWriteEvent, ProblemException, type Identity } from '@pb/platform';
 import { ORG_UNIT_MODEL, type OrgUnit } from './org-unit.schema.js';
 
 export type OrgUnitView = Omit<OrgUnit, '_id' | 'outbox'> & { id: string };
@@ -69,9 +69,20 @@ export class OrgUnitsService implements OnModuleInit {
       data: { unitId: id, code: doc.code, name: doc.name, kind: doc.kind, parentId: doc.parentId, path, level: doc.level, version: 1 },
       ...(correlationId ? { correlationId } : {}),
     });
+    const audit = auditWriteEvent({
+      service: 'org-registry',
+      actor: caller,
+      action: 'org-unit.created',
+      resourceType: 'org-unit',
+      resourceId: id,
+      unitId: id,
+      before: null,
+      after: doc,
+      ...(correlationId ? { correlationId } : {}),
+    });
     try {
-      // The state and its event in one single-document write: neither exists without the other.
-      await this.units.create({ ...doc, outbox: [event] });
+      // The state, its event and its audit record in one single-document write: none exists without the others.
+      await this.units.create({ ...doc, outbox: [event, audit] });
     } catch (err) {
       if ((err as { code?: number }).code === 11000) {
         throw new ProblemException(
