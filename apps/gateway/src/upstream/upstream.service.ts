@@ -13,7 +13,11 @@ export interface UpstreamResponse {
   status: number;
   contentType: string;
   body: unknown;
+  /** Headers passed back to the caller (ETag, Retry-After, Content-Language). */
+  headers: Record<string, string>;
 }
+
+const PASSED_BACK = ['etag', 'retry-after', 'content-language', 'location'];
 
 /** Forwards a request to the owning service with the caller's verified identity (ARCHITECTURE.md §2). */
 @Injectable()
@@ -30,7 +34,7 @@ export class UpstreamService {
     name: UpstreamName,
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
-    options: { identity: Identity; correlationId: string; body?: unknown; acceptLanguage?: string },
+    options: { identity: Identity; correlationId: string; body?: unknown; acceptLanguage?: string; ifMatch?: string },
   ): Promise<UpstreamResponse> {
     const headers: Record<string, string> = {
       [INTERNAL_IDENTITY_HEADER]: await signInternalToken(options.identity, this.config.internalSecret),
@@ -38,6 +42,7 @@ export class UpstreamService {
       accept: 'application/json',
     };
     if (options.acceptLanguage) headers['accept-language'] = options.acceptLanguage;
+    if (options.ifMatch) headers['if-match'] = options.ifMatch;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
@@ -56,6 +61,11 @@ export class UpstreamService {
     }
     const contentType = res.headers.get('content-type') ?? 'application/json';
     const text = await res.text();
-    return { status: res.status, contentType, body: text.length > 0 ? (JSON.parse(text) as unknown) : undefined };
+    const passed: Record<string, string> = {};
+    for (const name of PASSED_BACK) {
+      const value = res.headers.get(name);
+      if (value !== null) passed[name] = value;
+    }
+    return { status: res.status, contentType, body: text.length > 0 ? (JSON.parse(text) as unknown) : undefined, headers: passed };
   }
 }
