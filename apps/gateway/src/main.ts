@@ -15,7 +15,7 @@ bootOrExit('gateway', async () => {
     consume: true,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
-    trustProxyHops: config.TRUST_PROXY_HOPS,
+    trustProxy: config.TRUST_PROXY,
     configure: (app) => {
       serveGatewayOpenApi(app);
     },

@@ -16,8 +16,8 @@ export interface RunOptions {
   consume?: boolean;
   shutdownGraceMs?: number;
   bodyLimitBytes?: number;
-  /** Proxy hops whose X-Forwarded-For is trusted (client IP for throttling and audit). */
-  trustProxyHops?: number;
+  /** Proxies whose X-Forwarded-For is trusted (client IP for throttling and audit): addresses, CIDRs or proxy-addr names. */
+  trustProxy?: string;
   /** Extra setup on the HTTP app before it listens (Swagger, prefixes). */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
 }
@@ -76,8 +76,8 @@ const MAX_EXIT_MS = 9_500;
 export async function runService(module: Type | DynamicModule, options: RunOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
-    // Fastify takes a hop count (its option type only lists the other forms).
-    trustProxy: (options.trustProxyHops ?? 1) as unknown as boolean,
+    // Only named proxies may set the client address: anyone else's X-Forwarded-For is ignored.
+    trustProxy: options.trustProxy ?? 'loopback,uniquelocal',
     return503OnClosing: true,
     // The caller's correlation id (or a new one) is the request id: logs, problems, forwarded calls.
     genReqId: (req: IncomingMessage) => correlationIdOf(req),

@@ -62,7 +62,7 @@ export function startDomainService(def: DomainServiceDefinition): void {
       consume: def.consume,
       shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
       bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
-      trustProxyHops: config.TRUST_PROXY_HOPS,
+      trustProxy: config.TRUST_PROXY,
       ...(def.configure ? { configure: def.configure } : {}),
     });
   });

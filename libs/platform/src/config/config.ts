@@ -56,7 +56,10 @@ export const httpEnv = {
   SHUTDOWN_GRACE_MS: num({ default: 8_000, desc: 'In-flight work gets this long after SIGTERM; exit always within 10 s' }),
   INTERNAL_AUTH_SECRET: secret({ desc: 'HMAC key of the identity the gateway forwards to services (sensitive)' }),
   HTTP_BODY_LIMIT_BYTES: num({ default: 1_048_576, desc: 'Largest request body accepted; larger ones get 413' }),
-  TRUST_PROXY_HOPS: num({ default: 1, desc: 'Proxies in front (ingress) whose X-Forwarded-For is trusted for the client IP' }),
+  TRUST_PROXY: str({
+    default: 'loopback,uniquelocal',
+    desc: 'Addresses or CIDRs of the proxies (ingress) whose X-Forwarded-For gives the client IP; proxy-addr names allowed',
+  }),
 };
 
 export const storeAndBrokerEnv = {

@@ -1,5 +1,4 @@
 import { PAGE_LIMIT_DEFAULT } from '@pb/contracts';
-import { ProblemException } from './problem.js';
 
 /** A page of items and the URL of the next page (null on the last one). */
 export interface Page<T> {
@@ -7,27 +6,21 @@ export interface Page<T> {
   next: string | null;
 }
 
-/** The cursor is opaque to clients: base64url of the last key seen, so its form can change. */
+/**
+ * The cursor is opaque to clients: base64url of the last key seen, so its form can change. Any cursor
+ * decodes to a position (keyset pagination: "the items after this key"), and the caller's scope filter
+ * still applies, so a made-up cursor can only skip within what the caller may see anyway. That keeps
+ * every cursor the schema admits a valid one (no 400 for a well-formed cursor).
+ */
 export function encodeCursor(lastKey: string): string {
-  return Buffer.from(JSON.stringify({ k: lastKey }), 'utf8').toString('base64url');
+  return Buffer.from(lastKey, 'utf8').toString('base64url');
 }
 
-/** The key after which the page starts; a cursor that was not made by encodeCursor is a 400 naming `/cursor`. */
+/** The key after which the page starts; undefined for the first page. */
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { k?: unknown };
-    if (typeof parsed.k === 'string' && parsed.k.length > 0) return parsed.k;
-  } catch {
-    // fall through
-  }
-  throw new ProblemException(
-    400,
-    'https://partybuilding.edu.cn/problems/validation',
-    { zh: '請求內容不符合規則', en: 'The request breaks the rules of its schema' },
-    undefined,
-    [{ pointer: '/cursor', rule: 'cursor', message: { zh: '游標無效，請使用上一頁返回的 next 鏈接', en: 'invalid cursor; follow the next link of the previous page' } }],
-  );
+  const key = Buffer.from(cursor, 'base64url').toString('utf8');
+  return key.length > 0 ? key : undefined;
 }
 
 /**
