@@ -54,6 +54,8 @@ describe('schemathesis against the gateway OpenAPI document', () => {
       '2',
       '--request-timeout',
       '10',
+      '--generation-database',
+      'none',
       '--no-color',
       '--report',
       'junit',
