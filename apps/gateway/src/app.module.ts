@@ -4,11 +4,15 @@ import { KafkaHealthIndicator } from '@pb/messaging';
 import { MongoHealthIndicator } from '@pb/persistence';
 import { PlatformModule, READINESS_CHECKS, storeAndBrokerOf, type ReadinessCheck } from '@pb/platform';
 import { AuditModule } from './audit/audit.module.js';
+import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
+import { defaultAsyncApiPath } from './asyncapi/asyncapi.document.js';
 import type { GatewayConfig } from './config.js';
 import { IdentityModule } from './identity/identity.module.js';
 import type { IdentityConfig } from './identity/identity.config.js';
 import { OrgTreeModule } from './org-tree/org-tree.module.js';
 import { OrgUnitsController } from './org-units/org-units.controller.js';
+import { ReportingController } from './reporting/reporting.controller.js';
+import { Forwarder } from './upstream/forward.js';
 import { UPSTREAMS, UpstreamService, type UpstreamName, type UpstreamsConfig } from './upstream/upstream.service.js';
 
 export function identityConfigOf(config: GatewayConfig): IdentityConfig {
@@ -83,9 +87,10 @@ export class GatewayModule {
         OrgTreeModule,
         AuditModule,
         IdentityModule.register(identityConfigOf(config)),
+        AsyncApiModule.register(config.ASYNCAPI_DOCUMENT || defaultAsyncApiPath()),
       ],
-      controllers: [OrgUnitsController],
-      providers: [{ provide: UPSTREAMS, useValue: upstreams }, UpstreamService],
+      controllers: [OrgUnitsController, ReportingController],
+      providers: [{ provide: UPSTREAMS, useValue: upstreams }, UpstreamService, Forwarder],
     };
   }
 }

@@ -8,3 +8,5 @@ export * from './api/common.js';
 export * from './api/identity.js';
 export * from './api/audit.js';
 export * from './api/org-units.js';
+export * from './events/reporting/half-month-report.v1.js';
+export * from './api/half-month-reports.js';

@@ -1,10 +1,30 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import type { EventContract } from './event-contract.js';
 import { AuditWriteRecordedV1 } from './events/audit/write-recorded.v1.js';
 import { OrgUnitCreatedV1 } from './events/orgs/org-unit.v1.js';
+import {
+  PeriodClosedV1,
+  ReportAcceptedV1,
+  ReportExpectedV1,
+  ReportOverdueV1,
+  ReportReturnedV1,
+  ReportRevisedV1,
+  ReportSubmittedV1,
+} from './events/reporting/half-month-report.v1.js';
 
 /** Every event type the platform publishes. The AsyncAPI document and consumers' validation come from here. */
-export const EventContracts = [OrgUnitCreatedV1, AuditWriteRecordedV1] as const satisfies readonly EventContract[];
+export const EventContracts = [
+  OrgUnitCreatedV1,
+  ReportExpectedV1,
+  ReportSubmittedV1,
+  ReportRevisedV1,
+  ReportReturnedV1,
+  ReportAcceptedV1,
+  ReportOverdueV1,
+  PeriodClosedV1,
+  AuditWriteRecordedV1,
+] as const satisfies readonly EventContract[];
 
 const byType = new Map<string, EventContract>(EventContracts.map((c) => [c.type, c]));
 
@@ -12,7 +32,8 @@ export function contractOf(type: string): EventContract | undefined {
   return byType.get(type);
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const ajv = addFormats(new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }));
 const validators = new Map<string, ValidateFunction>();
 
 export interface SchemaCheck {

@@ -17,3 +17,4 @@ export * from './http/pagination.js';
 export * from './http/etag.js';
 export * from './audit/audit-write.js';
 export * from './http/openapi.js';
+export * from './clock.js';

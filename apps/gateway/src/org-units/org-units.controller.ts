@@ -3,13 +3,12 @@ import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/s
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CreateOrgUnitSchema, OrgUnitViewSchema } from '@pb/contracts';
 import { ALL_ROLES, CurrentIdentity, Roles, type Identity } from '@pb/platform';
-import { relay } from '../upstream/forward.js';
-import { UpstreamService } from '../upstream/upstream.service.js';
+import { Forwarder } from '../upstream/forward.js';
 
 @ApiTags('org-units 組織單位')
 @Controller('api/v1/org-units')
 export class OrgUnitsController {
-  constructor(private readonly upstream: UpstreamService) {}
+  constructor(private readonly forward: Forwarder) {}
 
   @Post()
   @Roles('city-admin', 'county-admin')
@@ -20,32 +19,16 @@ export class OrgUnitsController {
   @ApiBody({ schema: CreateOrgUnitSchema as object })
   @ApiResponse({ status: 201, schema: OrgUnitViewSchema as object, description: 'Created 已建立' })
   @ApiResponse({ status: 409, description: 'Code or id taken 代碼或標識已存在' })
-  async create(
-    @Body() body: unknown,
-    @CurrentIdentity() identity: Identity,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const res = await this.upstream.forward('org-registry', 'POST', '/api/v1/org-units', {
-      identity,
-      correlationId: req.id,
-      body: body ?? {},
-      ...(req.headers['accept-language'] ? { acceptLanguage: req.headers['accept-language'] } : {}),
-    });
-    return relay(reply, res);
+  create(@Body() body: unknown, @CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.forward.to('org-registry', req, reply, identity, body);
   }
 
   @Get(':id')
   @Roles(...ALL_ROLES)
-  @ApiOperation({ summary: 'Read an org unit of your subtree 查看本轄區單位', description: 'Another subtree\'s unit answers 404. 非本轄區單位返回 404。' })
+  @ApiOperation({ summary: 'Read an org unit of your subtree 查看本轄區單位', description: "Another subtree's unit answers 404. 非本轄區單位返回 404。" })
   @ApiParam({ name: 'id', description: 'Org unit id 單位標識' })
   @ApiResponse({ status: 200, schema: OrgUnitViewSchema as object, headers: { ETag: { schema: { type: 'string' }, description: 'Version 版本' } } })
-  async get(@Param('id') id: string, @CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const res = await this.upstream.forward('org-registry', 'GET', `/api/v1/org-units/${encodeURIComponent(id)}`, {
-      identity,
-      correlationId: req.id,
-      ...(req.headers['accept-language'] ? { acceptLanguage: req.headers['accept-language'] } : {}),
-    });
-    return relay(reply, res);
+  get(@Param('id') _id: string, @CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.forward.to('org-registry', req, reply, identity);
   }
 }

@@ -14,18 +14,20 @@ export interface UpstreamResponse {
   status: number;
   contentType: string;
   body: unknown;
-  /** Headers passed back to the caller (ETag, Retry-After, Content-Language). */
+  /** Response headers a client needs (ETag, Idempotent-Replayed, Content-Disposition, Retry-After). */
   headers: Record<string, string>;
 }
 
-const PASSED_BACK = ['etag', 'retry-after', 'content-language', 'location'];
+/** Request headers the gateway passes on to the owning service. */
+export const FORWARDED_REQUEST_HEADERS = ['accept-language', 'if-match', 'if-none-match', 'idempotency-key'] as const;
+const FORWARDED_RESPONSE_HEADERS = ['etag', 'idempotent-replayed', 'content-disposition', 'retry-after', 'content-language'];
 
 /** Forwards a request to the owning service with the caller's verified identity (ARCHITECTURE.md §2). */
 @Injectable()
 export class UpstreamService implements OnApplicationShutdown {
+  private readonly logger = new Logger('Upstream');
   /** Keep-alive connection pools to the services; undici's request() costs far less per call than fetch(). */
   private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
-  private readonly logger = new Logger('Upstream');
   /** Forwarded identities, reused while they have more than half their 60 s left (signing costs more than forwarding). */
   private readonly identities = new Map<string, { token: string; renewAtMs: number }>();
 
@@ -41,6 +43,10 @@ export class UpstreamService implements OnApplicationShutdown {
     return token;
   }
 
+  async onApplicationShutdown() {
+    await this.agent.close();
+  }
+
   url(name: UpstreamName): string {
     return this.config.urls[name];
   }
@@ -49,15 +55,17 @@ export class UpstreamService implements OnApplicationShutdown {
     name: UpstreamName,
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
-    options: { identity: Identity; correlationId: string; body?: unknown; acceptLanguage?: string; ifMatch?: string },
+    options: { identity: Identity; correlationId: string; body?: unknown; headers?: Record<string, string | undefined> },
   ): Promise<UpstreamResponse> {
     const headers: Record<string, string> = {
       [INTERNAL_IDENTITY_HEADER]: await this.internalToken(options.identity),
       'x-correlation-id': options.correlationId,
-      accept: 'application/json',
+      accept: 'application/json, text/csv',
     };
-    if (options.acceptLanguage) headers['accept-language'] = options.acceptLanguage;
-    if (options.ifMatch) headers['if-match'] = options.ifMatch;
+    for (const name of FORWARDED_REQUEST_HEADERS) {
+      const value = options.headers?.[name];
+      if (value) headers[name] = value;
+    }
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     let res: Awaited<ReturnType<typeof request>>;
     try {
@@ -76,21 +84,18 @@ export class UpstreamService implements OnApplicationShutdown {
         en: 'The owning service is unavailable',
       });
     }
-    const header = (n: string): string | null => {
+    const header = (n: string): string | undefined => {
       const v = res.headers[n];
-      return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+      return Array.isArray(v) ? v.join(', ') : v;
     };
     const contentType = header('content-type') ?? 'application/json';
     const text = await res.body.text();
     const passed: Record<string, string> = {};
-    for (const name of PASSED_BACK) {
-      const value = header(name);
-      if (value !== null) passed[name] = value;
+    for (const h of FORWARDED_RESPONSE_HEADERS) {
+      const v = header(h);
+      if (v) passed[h] = v;
     }
-    return { status: res.statusCode, contentType, body: text.length > 0 ? (JSON.parse(text) as unknown) : undefined, headers: passed };
-  }
-
-  async onApplicationShutdown() {
-    await this.agent.close();
+    const json = /json/.test(contentType);
+    return { status: res.statusCode, contentType, headers: passed, body: text.length === 0 ? undefined : json ? (JSON.parse(text) as unknown) : text };
   }
 }

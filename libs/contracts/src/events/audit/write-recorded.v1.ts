@@ -16,6 +16,9 @@ export const AuditWriteRecordedV1 = defineEvent({
   type: 'cn.edu.partybuilding.audit.write.recorded.v1',
   topic: Topics.auditWrites,
   description: 'INTERNAL, not for analysts. A write (who, what, when, before and after) for the audit log. 寫操作審計記錄（內部主題）。',
+  // Every service that writes publishes it; the org unit the write belongs to is the key.
+  producer: 'any service',
+  key: { field: 'unitId', description: 'Id of the org unit whose subtree the write belongs to. 寫操作所屬單位的標識。' },
   schema: {
     type: 'object',
     additionalProperties: false,

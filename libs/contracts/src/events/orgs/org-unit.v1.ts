@@ -32,5 +32,7 @@ export const OrgUnitCreatedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.unit.created.v1',
   topic: Topics.orgUnits,
   description: 'An org unit (city bureau, county bureau, school or unit) was created. 組織單位已建立。',
+  producer: 'org-registry',
+  key: { field: 'unitId', description: 'Id of the org unit that was created. 所建立單位的標識。' },
   schema: orgUnitState,
 });
