@@ -17,8 +17,8 @@ import { ReportsService, type ReportView } from './reports.service.js';
 function versionOf(ifMatch: string | undefined): number | undefined {
   if (!ifMatch) return undefined;
   const m = /^(?:W\/)?"(\d+)"$/.exec(ifMatch.trim());
-  if (!m) throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', { zh: 'If-Match 格式無效', en: 'Invalid If-Match' });
-  return Number(m[1]);
+  // A tag that is no version of ours matches none: 412 like any stale tag (as the platform's ifMatchVersions), after scope.
+  return m ? Number(m[1]) : -1;
 }
 
 function withEtag(reply: FastifyReply, report: ReportView): ReportView {
