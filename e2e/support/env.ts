@@ -43,7 +43,9 @@ export async function api(method: string, path: string, options: ApiOptions = {}
     ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
+  const json = /json/.test(res.headers.get('content-type') ?? '');
+  const body = text ? (json ? JSON.parse(text) : { text }) : undefined;
+  return { status: res.status, headers: res.headers, body: body as Record<string, unknown> };
 }
 
 export function mongo(): Promise<MongoClient> {
