@@ -44,7 +44,7 @@ export async function api(method: string, path: string, options: ApiOptions = {}
   });
   const text = await res.text();
   const json = /json/.test(res.headers.get('content-type') ?? '');
-  const body = text ? (json ? JSON.parse(text) : { text }) : undefined;
+  const body: unknown = text ? (json ? (JSON.parse(text) as unknown) : { text }) : undefined;
   return { status: res.status, headers: res.headers, body: body as Record<string, unknown> };
 }
 
