@@ -51,6 +51,10 @@ describe('API conventions', () => {
     const query = await api('GET', `/api/v1/accounts?unit=${county}&sort=name`, { token: admin, headers: { 'accept-language': 'en' } });
     expect(query.status).toBe(400);
     expect(query.body['errors']).toEqual([expect.objectContaining({ pointer: '/sort', rule: 'additionalProperties' })]);
+    // The same rule for routes the gateway only forwards: their declared query parameters and no others.
+    const forwarded = await api('GET', `/api/v1/reporting/compliance?unit=${county}&from=2026-01-H1&form=2026-01-H2`, { token: admin, headers: { 'accept-language': 'en' } });
+    expect(forwarded.status).toBe(400);
+    expect(forwarded.body['errors']).toEqual([{ pointer: '/form', rule: 'additionalProperties', message: 'unknown field form' }]);
   });
 
   it('answers 413 problem+json for a body over the limit', async () => {

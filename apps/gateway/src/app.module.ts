@@ -2,7 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { KafkaHealthIndicator } from '@pb/messaging';
 import { MongoHealthIndicator } from '@pb/persistence';
-import { PlatformModule, READINESS_CHECKS, storeAndBrokerOf, type ReadinessCheck } from '@pb/platform';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { DeclaredQueryInterceptor, PlatformModule, READINESS_CHECKS, storeAndBrokerOf, type ReadinessCheck } from '@pb/platform';
 import { AuditModule } from './audit/audit.module.js';
 import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
 import { defaultAsyncApiPath } from './asyncapi/asyncapi.document.js';
@@ -90,7 +91,13 @@ export class GatewayModule {
         AsyncApiModule.register(config.ASYNCAPI_DOCUMENT || defaultAsyncApiPath()),
       ],
       controllers: [OrgUnitsController, ReportingController],
-      providers: [{ provide: UPSTREAMS, useValue: upstreams }, UpstreamService, Forwarder],
+      providers: [
+        { provide: UPSTREAMS, useValue: upstreams },
+        UpstreamService,
+        Forwarder,
+        DeclaredQueryInterceptor,
+        { provide: APP_INTERCEPTOR, useExisting: DeclaredQueryInterceptor },
+      ],
     };
   }
 }

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { buildOpenApiDocument, serveOpenApi, type ApiInfo } from '@pb/platform';
+import { buildOpenApiDocument, DeclaredQueryInterceptor, serveOpenApi, type ApiInfo } from '@pb/platform';
 
 export const GATEWAY_API: ApiInfo = {
   title: 'Party-building work platform API 黨建工作平台接口',
@@ -14,4 +14,8 @@ export const GATEWAY_API: ApiInfo = {
 };
 
 export const buildOpenApi = (app: INestApplication) => buildOpenApiDocument(app, GATEWAY_API);
-export const serveGatewayOpenApi = (app: INestApplication) => serveOpenApi(app, GATEWAY_API);
+/** Serves the document and makes it the rule for query strings: undeclared parameters answer 400. */
+export function serveGatewayOpenApi(app: INestApplication): void {
+  const doc = serveOpenApi(app, GATEWAY_API);
+  app.get(DeclaredQueryInterceptor).load(doc);
+}

@@ -18,3 +18,4 @@ export * from './http/etag.js';
 export * from './audit/audit-write.js';
 export * from './http/openapi.js';
 export * from './clock.js';
+export * from './http/declared-query.interceptor.js';
