@@ -2,7 +2,11 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { PlatformModule, READINESS_CHECKS, type ReadinessCheck } from '@pb/platform';
 import type { GatewayConfig } from './config.js';
+import { ContactPointsController } from './contact-points/contact-points.controller.js';
+import { MembersController } from './members/members.controller.js';
+import { MilestoneRulesController } from './milestone-rules/milestone-rules.controller.js';
 import { OrgUnitsController } from './org-units/org-units.controller.js';
+import { PartyOrgsController } from './party-orgs/party-orgs.controller.js';
 import { UPSTREAMS, UpstreamService, type UpstreamName, type UpstreamsConfig } from './upstream/upstream.service.js';
 
 @Module({})
@@ -43,7 +47,7 @@ export class GatewayModule {
           },
         }),
       ],
-      controllers: [OrgUnitsController],
+      controllers: [OrgUnitsController, PartyOrgsController, MembersController, MilestoneRulesController, ContactPointsController],
       providers: [{ provide: UPSTREAMS, useValue: upstreams }, UpstreamService],
     };
   }
