@@ -5,7 +5,7 @@ import path from 'node:path';
 import infraSetup from '../tools/jest/infra.setup.mjs';
 import { build } from '../tools/scripts/build.mjs';
 import { ROOT } from '../tools/scripts/node24.mjs';
-import { SERVICES, serviceEnvironments, spawnServices, waitReady } from '../tools/scripts/services.mjs';
+import { SERVICES, serviceEnvironments, spawnServices, stopServices, waitReady } from '../tools/scripts/services.mjs';
 
 // E2E_PORT_BASE moves the six ports (base .. base+5), so two checkouts can test side by side.
 const base = Number(process.env.E2E_PORT_BASE ?? 3100);
@@ -27,7 +27,13 @@ export default async function setup() {
   });
   const handles = spawnServices(envs, { logDir: path.join(ROOT, '.local', 'logs', run) });
   globalThis.__PB_E2E__ = handles;
-  await waitReady(handles, { timeoutMs: 120_000 });
+  try {
+    await waitReady(handles, { timeoutMs: 120_000 });
+  } catch (err) {
+    // jest skips globalTeardown when globalSetup throws: stop what was spawned, or it keeps the ports.
+    await stopServices(handles);
+    throw err;
+  }
   process.env.E2E_RUN = run;
   process.env.E2E_GATEWAY_URL = `http://127.0.0.1:${E2E_PORTS.gateway}`;
   process.env.E2E_AUTH_JWT_SECRET = secrets.AUTH_JWT_SECRET;

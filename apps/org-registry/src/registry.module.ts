@@ -1,4 +1,4 @@
-import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { Topics } from '@pb/contracts';
 import { KafkaClient } from '@pb/messaging';
 import { ContactPointsController } from './contact-points/contact-points.controller.js';
@@ -20,9 +20,24 @@ import { RegistryStoreModule } from './store.module.js';
  */
 @Injectable()
 export class RegistryTopics implements OnModuleInit {
+  private readonly logger = new Logger('RegistryTopics');
+
   constructor(private readonly kafka: KafkaClient) {}
 
   async onModuleInit() {
+    // Other services create some of these topics at the same time; metadata may lag a moment behind.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.create();
+      } catch (err) {
+        if (attempt >= 10) throw err;
+        this.logger.warn(`creating topics failed (${err instanceof Error ? err.message : String(err)}), retrying`);
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
+    }
+  }
+
+  private async create() {
     await this.kafka.ensureTopics([
       { topic: Topics.orgUnits },
       { topic: Topics.orgUnitsState, compacted: true },

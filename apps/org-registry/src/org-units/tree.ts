@@ -2,14 +2,15 @@
 import type { OrgUnitKind } from './org-unit.schema.js';
 
 /**
- * Parent kinds each kind accepts. Counties sit under the city; schools and units under a bureau or
- * under a unit (a 學區 or 教育集團 grouping schools), so a group of schools can move as one subtree.
+ * Parent kinds each kind accepts. Counties sit under the city; schools under a bureau or under a unit
+ * (a 學區 or 教育集團 grouping schools, so a group of schools can move as one subtree); units also under
+ * a school (a campus 校區 or teaching point 教學點).
  */
 const ALLOWED_PARENTS: Record<OrgUnitKind, readonly OrgUnitKind[]> = {
   'city-bureau': [],
   'county-bureau': ['city-bureau'],
   school: ['city-bureau', 'county-bureau', 'unit'],
-  unit: ['city-bureau', 'county-bureau', 'unit'],
+  unit: ['city-bureau', 'county-bureau', 'unit', 'school'],
 };
 
 export function mayHaveParent(kind: OrgUnitKind, parentKind: OrgUnitKind): boolean {
