@@ -14,6 +14,10 @@ import { OrgTreeModule } from './org-tree/org-tree.module.js';
 import { OrgUnitsController } from './org-units/org-units.controller.js';
 import { ReportingController } from './reporting/reporting.controller.js';
 import { Forwarder } from './upstream/forward.js';
+import { ContactPointsController } from './contact-points/contact-points.controller.js';
+import { MembersController } from './members/members.controller.js';
+import { MilestoneRulesController } from './milestone-rules/milestone-rules.controller.js';
+import { PartyOrgsController } from './party-orgs/party-orgs.controller.js';
 import { UPSTREAMS, UpstreamService, type UpstreamName, type UpstreamsConfig } from './upstream/upstream.service.js';
 
 export function identityConfigOf(config: GatewayConfig): IdentityConfig {
@@ -90,7 +94,7 @@ export class GatewayModule {
         IdentityModule.register(identityConfigOf(config)),
         AsyncApiModule.register(config.ASYNCAPI_DOCUMENT || defaultAsyncApiPath()),
       ],
-      controllers: [OrgUnitsController, ReportingController],
+      controllers: [OrgUnitsController, PartyOrgsController, MembersController, MilestoneRulesController, ContactPointsController, ReportingController],
       providers: [
         { provide: UPSTREAMS, useValue: upstreams },
         UpstreamService,
