@@ -20,14 +20,17 @@ export class OrgDirectoryService {
    * Applies an org unit's state in one write, guarded by its version: a redelivered or older event
    * changes nothing (the document records the version and the event id it reflects).
    */
-  apply(state: OrgUnitState, eventId: string): Promise<ApplyResult> {
+  async apply(state: OrgUnitState, eventId: string): Promise<ApplyResult> {
     const { unitId, code, name, kind, parentId, path, level, version } = state;
-    return applyOnce(this.refs.collection, {
+    const result = await applyOnce(this.refs.collection, {
       _id: unitId,
       eventId,
       version,
       update: { $set: { code, name, kind, parentId, path, level } },
     });
+    // A moved unit takes its party organisations along (their reports route by the new path).
+    if (result === 'applied') await this.partyOrgs.updateMany({ unitId }, { $set: { unitPath: path } });
+    return result;
   }
 
   find(id: string): Promise<OrgUnitRef | null> {
@@ -61,14 +64,18 @@ export class OrgDirectoryService {
   }
 
   /** Applies a party organisation's state in one write, guarded by its version (as for units). */
-  async applyPartyOrg(state: Omit<PartyOrgRef, '_id' | 'lastEventId'> & { partyOrgId: string }, eventId: string): Promise<'applied' | 'stale'> {
-    const { partyOrgId, ...rest } = state;
-    try {
-      await this.partyOrgs.updateOne({ _id: partyOrgId, version: { $lt: state.version } }, { $set: { ...rest, lastEventId: eventId } }, { upsert: true });
-      return 'applied';
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) return 'stale';
-      throw err;
-    }
+  applyPartyOrg(state: Omit<PartyOrgRef, '_id' | 'lastEventId' | 'version'> & { partyOrgId: string; version: number }, eventId: string): Promise<ApplyResult> {
+    const { partyOrgId, version, ...rest } = state;
+    return applyOnce(this.partyOrgs.collection, { _id: partyOrgId, eventId, version, update: { $set: rest } });
+  }
+
+  /**
+   * A party organisation's state from org-registry (affiliation, routing, reviewers). Its unit's path
+   * comes from the unit read model; when the unit's own event has not arrived yet, the unit alone
+   * stands in until it does (see `apply`).
+   */
+  async applyPartyOrgState(state: Omit<PartyOrgRef, '_id' | 'lastEventId' | 'unitPath'> & { partyOrgId: string }, eventId: string): Promise<ApplyResult> {
+    const unit = await this.find(state.unitId);
+    return this.applyPartyOrg({ ...state, unitPath: unit?.path ?? [state.unitId] }, eventId);
   }
 }
