@@ -6,3 +6,5 @@ export * from './events/orgs/org-unit.v1.js';
 export * from './api/org-units.js';
 export * from './events/reporting/half-month-report.v1.js';
 export * from './api/half-month-reports.js';
+export * from './api/notifications.js';
+export * from './webhooks/signature.js';
