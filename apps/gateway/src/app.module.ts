@@ -4,6 +4,7 @@ import { PlatformModule, READINESS_CHECKS, type ReadinessCheck } from '@pb/platf
 import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
 import { defaultAsyncApiPath } from './asyncapi/asyncapi.document.js';
 import type { GatewayConfig } from './config.js';
+import { NotificationsController } from './notifications/notifications.controller.js';
 import { OrgUnitsController } from './org-units/org-units.controller.js';
 import { ReportingController } from './reporting/reporting.controller.js';
 import { Forwarder } from './upstream/forward.js';
@@ -48,7 +49,7 @@ export class GatewayModule {
         }),
         AsyncApiModule.register(config.ASYNCAPI_DOCUMENT || defaultAsyncApiPath()),
       ],
-      controllers: [OrgUnitsController, ReportingController],
+      controllers: [OrgUnitsController, ReportingController, NotificationsController],
       providers: [{ provide: UPSTREAMS, useValue: upstreams }, UpstreamService, Forwarder],
     };
   }
