@@ -53,6 +53,8 @@ export interface HalfMonthReport {
   /** Set once: on-time / late at the first submission, missing at the deadline without one. */
   timeliness: 'on-time' | 'late' | 'missing' | null;
   lockExceptions: LockException[];
+  /** Idempotency-Keys of the last submissions, written with the revision each produced. */
+  submitKeys: { key: string; requestHash: string; revision: number }[];
   version: number;
   outbox: OutboxEvent[];
 }
@@ -79,6 +81,7 @@ export const HalfMonthReportSchema: Schema = withOutbox(
       firstSubmittedAt: { type: Date, default: null },
       timeliness: { type: String, default: null },
       lockExceptions: { type: [Schema.Types.Mixed], default: [] },
+      submitKeys: { type: [Schema.Types.Mixed], default: [] },
       version: { type: Number, required: true },
     },
     { collection: 'half_month_reports', versionKey: false, timestamps: true, minimize: false },

@@ -11,7 +11,7 @@ import {
   type SubmitReportDto,
 } from '@pb/contracts';
 import { CurrentIdentity, ProblemException, SchemaPipe, type Identity } from '@pb/platform';
-import { IdempotencyKeys } from './idempotency.js';
+import { createHash } from 'node:crypto';
 import { ReportsService, type ReportView } from './reports.service.js';
 
 function versionOf(ifMatch: string | undefined): number | undefined {
@@ -29,10 +29,7 @@ function withEtag(reply: FastifyReply, report: ReportView): ReportView {
 /** 半月記實表 half-month record forms: draft, submit, review, lock exceptions, review queue. */
 @Controller('api/v1/reports')
 export class ReportsController {
-  constructor(
-    private readonly reports: ReportsService,
-    private readonly idempotency: IdempotencyKeys,
-  ) {}
+  constructor(private readonly reports: ReportsService) {}
 
   @Get('review-queue')
   queue(@CurrentIdentity() caller: Identity, @Query('period') period?: string, @Query('limit') limit?: string) {
@@ -72,12 +69,15 @@ export class ReportsController {
     if (!key) {
       throw new ProblemException(428, 'https://partybuilding.edu.cn/problems/idempotency-key-required', { zh: '報送請求需要 Idempotency-Key 標頭', en: 'Submitting needs an Idempotency-Key header' });
     }
-    const result = await this.idempotency.run(`${caller.sub}/submit`, key, { partyOrgId, periodId, body }, async () => ({
-      status: 200,
-      body: await this.reports.submit(partyOrgId, periodId, body.content, caller, req.id),
-    }));
+    if (!/^[A-Za-z0-9._:-]{8,128}$/.test(key)) {
+      throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', { zh: 'Idempotency-Key 格式無效', en: 'Invalid Idempotency-Key' }, undefined, [
+        { pointer: '/headers/idempotency-key', rule: 'pattern', message: { zh: '應為 8-128 個字母、數字或 ._:-', en: 'must be 8-128 letters, digits or ._:-' } },
+      ]);
+    }
+    const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    const result = await this.reports.submit(partyOrgId, periodId, body.content, caller, { key, requestHash }, req.id);
     if (result.replayed) void reply.header('idempotent-replayed', 'true');
-    return withEtag(reply, result.body);
+    return withEtag(reply, result.report);
   }
 
   @Post(':partyOrgId/:periodId/reviews')

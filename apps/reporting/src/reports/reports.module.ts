@@ -11,7 +11,6 @@ import { OrgDirectoryModule } from '../org-directory/org-directory.module.js';
 import { DeadlineScheduler, SCHEDULER_OPTIONS, type SchedulerOptions } from '../scheduler/deadline.scheduler.js';
 import { PERIOD_MODEL, PeriodSchema } from '../scheduler/period.schema.js';
 import { HALF_MONTH_REPORT_MODEL, HalfMonthReportSchema } from './half-month-report.schema.js';
-import { IdempotencyKeys } from './idempotency.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsService } from './reports.service.js';
 
@@ -31,7 +30,7 @@ export class ReportsModule {
         ]),
       ],
       controllers: [ReportsController, CalendarController, ComplianceController, ComplianceConsumer],
-      providers: [ReportsService, IdempotencyKeys, CalendarService, ComplianceService, DeadlineScheduler, { provide: SCHEDULER_OPTIONS, useValue: scheduler }],
+      providers: [ReportsService, CalendarService, ComplianceService, DeadlineScheduler, { provide: SCHEDULER_OPTIONS, useValue: scheduler }],
       exports: [ReportsService, DeadlineScheduler, CalendarService],
     };
   }

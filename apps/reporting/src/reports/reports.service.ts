@@ -25,6 +25,15 @@ const conflict = (zh: string, en: string, type = 'conflict') => new ProblemExcep
 
 export type ReportView = Omit<HalfMonthReport, '_id' | 'outbox'> & { id: string; locked: boolean };
 
+/** The Idempotency-Key of a submit request and a hash of what it asked. */
+export interface SubmitKey {
+  key: string;
+  requestHash: string;
+}
+
+/** Keys remembered per report: far more than the retries of one deadline. */
+const MAX_SUBMIT_KEYS = 20;
+
 export function reportId(partyOrgId: string, periodId: string): string {
   return `${partyOrgId}:${periodId}`;
 }
@@ -109,21 +118,34 @@ export class ReportsService implements OnModuleInit {
     }
   }
 
-  /** The report the caller's school may write: own party organisation, role school-secretary. */
+  /**
+   * The report the caller's school may write: own party organisation, role school-secretary. One
+   * read when the report exists (the common case at a deadline); the party organisation is looked up
+   * only to create a report not expected yet.
+   */
   private async writable(partyOrgId: string, periodId: string, caller: Identity): Promise<{ doc: HalfMonthReport; calendar: CityCalendar }> {
     if (!ReportPeriod.isId(periodId)) throw notFound();
-    const partyOrg = await this.directory.partyOrg(partyOrgId);
-    if (!partyOrg || !partyOrg.unitPath.includes(caller.orgUnitId)) throw notFound();
-    if (!caller.roles.includes('school-secretary') || partyOrg.unitId !== caller.orgUnitId) {
+    const id = reportId(partyOrgId, periodId);
+    const calendar = await this.calendar.get();
+    let doc = await this.reports.findById(id, { outbox: 0 }).lean<HalfMonthReport>();
+    if (!doc) {
+      const partyOrg = await this.directory.partyOrg(partyOrgId);
+      if (!partyOrg || !partyOrg.unitPath.includes(caller.orgUnitId)) throw notFound();
+      await this.expect(partyOrg, ReportPeriod.parse(periodId), calendar);
+      doc = await this.reports.findById(id, { outbox: 0 }).lean<HalfMonthReport>();
+      if (!doc) throw notFound();
+    }
+    if (!doc.unitPath.includes(caller.orgUnitId)) throw notFound();
+    if (!caller.roles.includes('school-secretary') || doc.unitId !== caller.orgUnitId) {
       throw new ProblemException(403, `${P}/forbidden`, {
         zh: '只有本校黨組織書記可以填報本黨組織的半月記實表',
         en: "Only the school's party secretary writes its party organisation's reports",
       });
     }
-    const calendar = await this.calendar.get();
-    await this.expect(partyOrg, ReportPeriod.parse(periodId), calendar);
-    const doc = await this.reports.findById(reportId(partyOrgId, periodId)).lean<HalfMonthReport>();
-    if (!doc) throw notFound();
+    return { doc, calendar };
+  }
+
+  private assertUnlocked(doc: HalfMonthReport, calendar: CityCalendar) {
     if (this.isLocked(doc, calendar, this.clock.now())) {
       throw conflict(
         doc.status === 'accepted' ? '報表已審核通過，不能再修改' : '報表已鎖定；如需修改請向審核教育局申請例外',
@@ -131,7 +153,6 @@ export class ReportsService implements OnModuleInit {
         'locked',
       );
     }
-    return { doc, calendar };
   }
 
   /** Applies one change guarded by the version read (optimistic concurrency, one document write). */
@@ -140,7 +161,7 @@ export class ReportsService implements OnModuleInit {
     const pushes: Record<string, unknown> = { ...push };
     if (events.length > 0) pushes['outbox'] = { $each: events };
     if (Object.keys(pushes).length > 0) update['$push'] = pushes;
-    const saved = await this.reports.findOneAndUpdate({ _id: doc._id, version: doc.version }, update, { new: true }).lean<HalfMonthReport>();
+    const saved = await this.reports.findOneAndUpdate({ _id: doc._id, version: doc.version }, update, { returnDocument: 'after' }).lean<HalfMonthReport>();
     if (!saved) throw conflict('報表剛被修改，請重新讀取後再試', 'The report changed meanwhile; read it again and retry', 'stale');
     if (events.length > 0) this.relay.nudge();
     return saved;
@@ -148,6 +169,7 @@ export class ReportsService implements OnModuleInit {
 
   async saveDraft(partyOrgId: string, periodId: string, content: HalfMonthReportContent, caller: Identity, ifVersion?: number): Promise<ReportView> {
     const { doc, calendar } = await this.writable(partyOrgId, periodId, caller);
+    this.assertUnlocked(doc, calendar);
     if (ifVersion !== undefined && ifVersion !== doc.version) throw new ProblemException(412, `${P}/stale`, { zh: '報表已被修改', en: 'The report changed since you read it' });
     const status = doc.status === 'not-started' ? 'draft' : doc.status;
     return this.view(await this.commit(doc, { draft: content, status }, []), calendar);
@@ -158,8 +180,40 @@ export class ReportsService implements OnModuleInit {
    * (on time before the deadline, late after); every revision is kept; each reviewing bureau reviews
    * the new revision independently.
    */
-  async submit(partyOrgId: string, periodId: string, content: HalfMonthReportContent | undefined, caller: Identity, correlationId?: string): Promise<ReportView> {
-    const { doc, calendar } = await this.writable(partyOrgId, periodId, caller);
+  async submit(
+    partyOrgId: string,
+    periodId: string,
+    content: HalfMonthReportContent | undefined,
+    caller: Identity,
+    idempotency: SubmitKey,
+    correlationId?: string,
+  ): Promise<{ report: ReportView; replayed: boolean }> {
+    for (let attempt = 0; ; attempt++) {
+      const { doc, calendar } = await this.writable(partyOrgId, periodId, caller);
+      // The key is kept in the report itself and written with the revision it produced, so a retry
+      // finds it in the same read: the first result, never a second revision.
+      const prior = (doc.submitKeys ?? []).find((k) => k.key === idempotency.key);
+      if (prior) {
+        if (prior.requestHash !== idempotency.requestHash) {
+          throw new ProblemException(422, `${P}/idempotency-key-reused`, {
+            zh: '此 Idempotency-Key 已用於另一個請求',
+            en: 'This Idempotency-Key was used for a different request',
+          });
+        }
+        return { report: this.view(doc, calendar), replayed: true };
+      }
+      this.assertUnlocked(doc, calendar);
+      try {
+        return { report: this.view(await this.submitRevision(doc, content, caller, idempotency, correlationId), calendar), replayed: false };
+      } catch (err) {
+        // Someone wrote meanwhile (perhaps this very retry): read again and decide again, once.
+        if (attempt === 0 && err instanceof ProblemException && err.problemType.endsWith('/stale')) continue;
+        throw err;
+      }
+    }
+  }
+
+  private async submitRevision(doc: HalfMonthReport, content: HalfMonthReportContent | undefined, caller: Identity, idempotency: SubmitKey, correlationId?: string) {
     const now = this.clock.now();
     if (now < doc.opensAt) {
       throw new ProblemException(422, `${P}/window-not-open`, {
@@ -177,37 +231,37 @@ export class ReportsService implements OnModuleInit {
     // Fixed at the first submission; a report found missing at the deadline becomes late when it comes.
     const timeliness: 'on-time' | 'late' = first ? (now < doc.dueAt ? 'on-time' : 'late') : doc.timeliness === 'on-time' ? 'on-time' : 'late';
     const reviews: BureauReview[] = doc.reviewers.map((bureauId) => ({ bureauId, status: 'pending', revision }));
-    const data = {
-      reportId: doc._id,
-      partyOrgId: doc.partyOrgId,
-      unitId: doc.unitId,
-      unitPath: doc.unitPath,
-      periodId: doc.periodId,
-      revision,
-      submittedAt: now.toISOString(),
-      timeliness,
-      reviewers: doc.reviewers,
-    };
     const event = pendingEvent(first ? ReportSubmittedV1 : ReportRevisedV1, {
       key: doc.unitId,
       subject: `reports/${doc._id}`,
-      data,
+      data: {
+        reportId: doc._id,
+        partyOrgId: doc.partyOrgId,
+        unitId: doc.unitId,
+        unitPath: doc.unitPath,
+        periodId: doc.periodId,
+        revision,
+        submittedAt: now.toISOString(),
+        timeliness,
+        reviewers: doc.reviewers,
+      },
       ...(correlationId ? { correlationId } : {}),
     });
-    const saved = await this.commit(
+    const submitKeys = [...(doc.submitKeys ?? []).slice(-(MAX_SUBMIT_KEYS - 1)), { ...idempotency, revision }];
+    return this.commit(
       doc,
       {
         status: 'submitted',
         draft: body,
         reviews,
         pendingReviewers: doc.reviewers,
+        submitKeys,
         ...(first ? { firstSubmittedAt: now } : {}),
         timeliness,
       },
       [event],
       { revisions: { revision, content: body, submittedAt: now, submittedBy: caller.sub } },
     );
-    return this.view(saved, calendar);
   }
 
   /** A reviewing bureau accepts or returns the current revision. Each bureau reviews independently. */
