@@ -9,6 +9,7 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureInfra, stopInfra } from '../../deploy/local/infra.mjs';

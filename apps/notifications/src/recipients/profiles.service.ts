@@ -118,10 +118,11 @@ export class ProfilesService {
   async getMany(keys: string[]): Promise<Map<string, RecipientProfile>> {
     const unique = [...new Set(keys)];
     if (unique.length === 0) return new Map();
-    const docs =
-      unique.length === 1
-        ? [await this.get(unique[0])].filter((d): d is RecipientProfile => !!d)
-        : await this.profiles.find({ _id: { $in: unique } }).toArray();
+    if (unique.length === 1) {
+      const one = await this.get(unique[0]);
+      return new Map(one ? [[one._id, one]] : []);
+    }
+    const docs = await this.profiles.find({ _id: { $in: unique } }).toArray();
     return new Map(docs.map((d) => [d._id, d]));
   }
 

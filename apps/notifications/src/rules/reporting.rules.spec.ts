@@ -62,9 +62,7 @@ describe('reporting rules', () => {
   const catalog = new NotificationCatalog();
   registerReportingRules(catalog);
   const run = (type: string, data: object) =>
-    catalog
-      .rulesFor(type)
-      .flatMap((rule) => rule({ id: 'e1', type, time: '', data }, settings));
+    catalog.rulesFor(type).flatMap((rule) => rule({ id: 'e1', type, time: '', data }, settings));
 
   it('schedules reminders to the school secretary, cancelled by the submission, expiring at the deadline', () => {
     const data = {

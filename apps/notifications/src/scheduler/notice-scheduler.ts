@@ -19,6 +19,8 @@ import { C, insertNew } from '../store.js';
 interface ScheduledNotice {
   _id: string;
   fireAt: Date;
+  /** When it was scheduled (the scheduling replica's clock). */
+  scheduledAt: Date;
   notice: Omit<Notice, 'createdAt'>;
 }
 
@@ -34,6 +36,9 @@ interface Cancellation {
  * they expired (the deadline passed), then removes them. A lease lets one replica pass at a time;
  * were two to fire the same reminder anyway, the deterministic delivery ids keep it to one.
  */
+/** Scheduled notices read per pass; the rest wait for the next pass. */
+const MAX_PER_PASS = 50_000;
+
 @Injectable()
 export class NoticeScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('NoticeScheduler');
@@ -79,7 +84,12 @@ export class NoticeScheduler implements OnApplicationBootstrap, BeforeApplicatio
   async schedule(notices: Omit<Notice, 'createdAt'>[]): Promise<void> {
     await insertNew(
       this.scheduled,
-      notices.map((notice) => ({ _id: notice.id, fireAt: notice.sendAt!, notice })),
+      notices.map((notice) => ({
+        _id: notice.id,
+        fireAt: notice.sendAt!,
+        scheduledAt: this.clock.now(),
+        notice,
+      })),
     );
   }
 
@@ -117,23 +127,32 @@ export class NoticeScheduler implements OnApplicationBootstrap, BeforeApplicatio
     const result = { leader: false, fired: 0, cancelled: 0, expired: 0 };
     if (!(await this.lease.acquire(now))) return result;
     result.leader = true;
-    for (;;) {
-      const due = await this.scheduled
-        .find({ fireAt: { $lte: now } })
-        .limit(this.options.batchSize)
-        .toArray();
-      if (due.length === 0) break;
+    const readAt = this.clock.now();
+    const due = await this.scheduled
+      .find({ fireAt: { $lte: now } })
+      .limit(MAX_PER_PASS)
+      .toArray();
+    for (let i = 0; i < due.length; i += this.options.batchSize) {
       const r = await this.fire(
-        due.map((d) => d.notice),
+        due.slice(i, i + this.options.batchSize).map((d) => d.notice),
         now,
       );
       result.fired += r.fired;
       result.cancelled += r.cancelled;
       result.expired += r.expired;
-      // Removed only once dispatched: a crash before this line fires them again, to the same ids.
-      await this.scheduled.deleteMany({ _id: { $in: due.map((d) => d._id) } });
-      if (due.length < this.options.batchSize) break;
       await this.lease.acquire(this.clock.now());
+    }
+    // Removed only once dispatched: a crash before this fires them again, to the same delivery ids.
+    // One range delete rather than `_id: {$in}` (FerretDB scans the collection once per listed id
+    // batch). What was scheduled in the last minute stays and fires again at the next pass, which
+    // its delivery ids make harmless, so a notice scheduled after the read is never removed unfired.
+    if (due.length < MAX_PER_PASS) {
+      await this.scheduled.deleteMany({
+        fireAt: { $lte: now },
+        scheduledAt: { $lt: new Date(readAt.getTime() - 60_000) },
+      });
+    } else {
+      await this.scheduled.deleteMany({ _id: { $in: due.map((d) => d._id) } });
     }
     if (result.fired + result.cancelled + result.expired > 0)
       this.logger.log(
