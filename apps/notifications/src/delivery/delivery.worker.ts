@@ -19,7 +19,7 @@ import { ProfilesService, type RecipientProfile } from '../recipients/profiles.s
 import type { NotificationCatalog } from '../rules/catalog.js';
 import { collections, insertNew, type LogDoc, type QueueDoc } from '../store.js';
 import { langOf, renderDigest, templateFormat } from '../templates/render.js';
-import { UnitDirectory } from '../units/unit-directory.js';
+import { UnitDirectory, unitIdsOf } from '../units/unit-directory.js';
 import { EmailChannel } from './channels/email.channel.js';
 import { WebhookChannel, type AttemptResult } from './channels/webhook.channel.js';
 import { backoffMs } from './timing.js';
@@ -136,14 +136,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         emailGroups.set(q.recipientKey, g);
       } else groups.push([q]);
     }
-    const names = await this.units.names(
-      mine.flatMap((q) => [
-        q.unitId,
-        ...Object.values(q.params).filter(
-          (v): v is string => typeof v === 'string' && v.length < 100,
-        ),
-      ]),
-    );
+    const names = await this.units.names(mine.flatMap((q) => unitIdsOf(q.unitId, q.params)));
     const profiles = await this.profiles.getMany(
       mine
         .filter((q) => 'profileKey' in q.target)

@@ -12,7 +12,7 @@ import { accountKey, unitKey } from '../recipients/profiles.service.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
 import { collections, insertNew, type DeliveryDoc } from '../store.js';
 import { render, templateFormat, type Lang } from '../templates/render.js';
-import { UnitDirectory } from '../units/unit-directory.js';
+import { UnitDirectory, unitIdsOf } from '../units/unit-directory.js';
 import { newestFirst } from '../pagination.js';
 
 export interface InboxItem {
@@ -155,14 +155,7 @@ export class InboxService {
   }
 
   private async view(docs: DeliveryDoc[], lang: Lang): Promise<InboxItem[]> {
-    const names = await this.units.names(
-      docs.flatMap((d) => [
-        d.unitId,
-        ...Object.values(d.params).filter(
-          (v): v is string => typeof v === 'string' && v.length < 100,
-        ),
-      ]),
-    );
+    const names = await this.units.names(docs.flatMap((d) => unitIdsOf(d.unitId, d.params)));
     const f = templateFormat(lang, this.options.timeZone, (id) => names.get(id));
     return docs.map((d) => {
       const r = render(this.catalog.template(d.template), d.params, f);

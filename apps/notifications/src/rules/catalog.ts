@@ -16,7 +16,7 @@ export interface TemplateFormat {
   period(periodId: string): string;
   /** The last day of a deadline (`dueAt` is the first late instant), in the city zone. */
   deadline(dueAtIso: string): string;
-  /** An org unit's name when the directory knows it, else its id. */
+  /** An org unit's name when the directory knows it, else its id (resolved for `unitId`, `bureauId` and `*UnitId` params). */
   unit(unitId: string): string;
 }
 
