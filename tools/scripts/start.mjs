@@ -7,10 +7,12 @@ import { ensureNode24, ROOT } from './node24.mjs';
 
 ensureNode24(new URL(import.meta.url).pathname);
 
-const { DEFAULT_PORTS, SERVICES, localSecrets, portInUse, serviceEnvironments, spawnServices, stopServices, waitReady } = await import('./services.mjs');
+const { platformPorts, SERVICES, localSecrets, portInUse, serviceEnvironments, spawnServices, stopServices, waitReady } = await import('./services.mjs');
 const { build } = await import('./build.mjs');
 
 const t0 = Date.now();
+// PLATFORM_PORT_BASE moves the six ports (base .. base+5), so two checkouts can run side by side.
+const PORTS = platformPorts(Number(process.env.PLATFORM_PORT_BASE ?? 3000));
 const say = (m) => process.stdout.write(`${m}\n`);
 let infra;
 let handles = [];
@@ -40,8 +42,8 @@ process.on('SIGTERM', () => void shutdown(0));
 
 try {
   for (const service of SERVICES) {
-    if (await portInUse(DEFAULT_PORTS[service])) {
-      await fail(`port ${DEFAULT_PORTS[service]} (${service}) is already in use; stop what holds it (is another npm start running?)`);
+    if (await portInUse(PORTS[service])) {
+      await fail(`port ${PORTS[service]} (${service}) is already in use; stop what holds it (is another npm start running?)`);
     }
   }
   say('starting Kafka and the MongoDB-wire store...');
@@ -55,7 +57,7 @@ try {
 
   say('starting services...');
   const secrets = localSecrets();
-  const envs = serviceEnvironments({ kafkaBrokers: infra.kafkaBrokers, mongodbUri: infra.mongodbUri, secrets });
+  const envs = serviceEnvironments({ kafkaBrokers: infra.kafkaBrokers, mongodbUri: infra.mongodbUri, secrets, ports: PORTS });
   handles = spawnServices(envs);
   for (const h of handles) {
     h.exited.then(({ code, signal }) => {
@@ -64,9 +66,7 @@ try {
   }
   await waitReady(handles, { timeoutMs: Number(process.env.SERVICES_READY_TIMEOUT_MS ?? 90_000) });
 
-  const { signAccessToken } = await import('../../libs/platform/dist/auth/identity.js');
-  const token = await signAccessToken({ sub: 'demo-city-admin', orgUnitId: 'city', roles: ['city-admin'] }, secrets.AUTH_JWT_SECRET, 12 * 3600);
-  const gateway = `http://localhost:${DEFAULT_PORTS.gateway}`;
+  const gateway = `http://localhost:${PORTS.gateway}`;
   say('');
   say(`all ${SERVICES.length} services ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   say(`  gateway     ${gateway}/api/v1`);
@@ -74,10 +74,9 @@ try {
   say(`  OpenAPI     ${gateway}/docs/openapi.json`);
   say(`  logs        ${ROOT}/.local/logs/`);
   say('');
-  say('a city-admin access token for the demo city (valid 12 h):');
-  say(`  export TOKEN=${token}`);
-  say(`  curl -s -X POST ${gateway}/api/v1/org-units -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`);
-  say(`    -d '{"id":"city","code":"CITY","name":"市教育局","kind":"city-bureau","parentId":null}'`);
+  // First run: the demo city (skipped when it is already there), then how to log in.
+  const { seed, loginHelp } = await import('../seed/seed.mjs');
+  loginHelp(await seed({ gateway }), gateway);
   say('');
   say('Ctrl-C stops everything started here.');
 } catch (err) {
