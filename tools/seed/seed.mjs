@@ -29,8 +29,8 @@ async function signer() {
   return (identity, ttl = 12 * 3600) => signAccessToken({ sub: identity.sub, orgUnitId: identity.orgUnitId, roles: [identity.role] }, AUTH_JWT_SECRET, ttl);
 }
 
-/** Runs `work` over `items` with `width` requests in flight; reports progress every tenth. */
-async function each(label, items, work, say, width = 4) {
+/** Runs `work` over `items` with `width` requests in flight (one: FerretDB stalls under concurrent writers to one database); reports progress every tenth. */
+async function each(label, items, work, say, width = 1) {
   let done = 0;
   let next = 0;
   let shown = 0;
