@@ -1,12 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { PlatformModule, READINESS_CHECKS, type ReadinessCheck } from '@pb/platform';
+import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
+import { defaultAsyncApiPath } from './asyncapi/asyncapi.document.js';
 import type { GatewayConfig } from './config.js';
 import { ContactPointsController } from './contact-points/contact-points.controller.js';
 import { MembersController } from './members/members.controller.js';
 import { MilestoneRulesController } from './milestone-rules/milestone-rules.controller.js';
 import { OrgUnitsController } from './org-units/org-units.controller.js';
 import { PartyOrgsController } from './party-orgs/party-orgs.controller.js';
+import { ReportingController } from './reporting/reporting.controller.js';
+import { Forwarder } from './upstream/forward.js';
 import { UPSTREAMS, UpstreamService, type UpstreamName, type UpstreamsConfig } from './upstream/upstream.service.js';
 
 @Module({})
@@ -46,9 +50,10 @@ export class GatewayModule {
               }),
           },
         }),
+        AsyncApiModule.register(config.ASYNCAPI_DOCUMENT || defaultAsyncApiPath()),
       ],
-      controllers: [OrgUnitsController, PartyOrgsController, MembersController, MilestoneRulesController, ContactPointsController],
-      providers: [{ provide: UPSTREAMS, useValue: upstreams }, UpstreamService],
+      controllers: [OrgUnitsController, PartyOrgsController, MembersController, MilestoneRulesController, ContactPointsController, ReportingController],
+      providers: [{ provide: UPSTREAMS, useValue: upstreams }, UpstreamService, Forwarder],
     };
   }
 }

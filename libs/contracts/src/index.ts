@@ -13,3 +13,5 @@ export * from './api/party-orgs.js';
 export * from './api/members.js';
 export * from './api/milestone-rules.js';
 export * from './api/contact-points.js';
+export * from './events/reporting/half-month-report.v1.js';
+export * from './api/half-month-reports.js';

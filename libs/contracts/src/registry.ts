@@ -1,4 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import type { EventContract } from './event-contract.js';
 import { ContactPointCreatedV1, ContactPointEndedV1, ContactPointVisitLoggedV1 } from './events/orgs/contact-point.v1.js';
 import { MemberMilestoneRecordedV1, MemberRegisteredV1, MemberTransferredV1 } from './events/orgs/member.v1.js';
@@ -11,6 +12,15 @@ import {
   PartyOrgStateV1,
   PartyOrgUpdatedV1,
 } from './events/orgs/party-org.v1.js';
+import {
+  PeriodClosedV1,
+  ReportAcceptedV1,
+  ReportExpectedV1,
+  ReportOverdueV1,
+  ReportReturnedV1,
+  ReportRevisedV1,
+  ReportSubmittedV1,
+} from './events/reporting/half-month-report.v1.js';
 
 /** Every event type the platform publishes. The AsyncAPI document and consumers' validation come from here. */
 export const EventContracts = [
@@ -31,6 +41,13 @@ export const EventContracts = [
   ContactPointCreatedV1,
   ContactPointVisitLoggedV1,
   ContactPointEndedV1,
+  ReportExpectedV1,
+  ReportSubmittedV1,
+  ReportRevisedV1,
+  ReportReturnedV1,
+  ReportAcceptedV1,
+  ReportOverdueV1,
+  PeriodClosedV1,
 ] as const satisfies readonly EventContract[];
 
 const byType = new Map<string, EventContract>(EventContracts.map((c) => [c.type, c]));
@@ -39,7 +56,8 @@ export function contractOf(type: string): EventContract | undefined {
   return byType.get(type);
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const ajv = addFormats(new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }));
 const validators = new Map<string, ValidateFunction>();
 
 export interface SchemaCheck {

@@ -1,6 +1,7 @@
 /**
  * Kafka topic names: one per aggregate stream, plus compacted state topics for reference data.
- * Topics are part of the public, versioned interface analysts subscribe to (ARCHITECTURE.md §2-3).
+ * Topics are part of the public, versioned interface analysts subscribe to (ARCHITECTURE.md §2-3):
+ * a breaking change is a new `.v2` event type on a new `.v2` topic, published beside the old one.
  */
 export const Topics = {
   /** 組織單位事件流 org-unit change events (history). */
@@ -17,9 +18,76 @@ export const Topics = {
   milestoneRules: 'orgs.milestone-rules.v1',
   /** 聯繫點 contact points of bureau cadres at grassroots schools, and their visits. */
   contactPoints: 'orgs.contact-points.v1',
+  /** 半月記實表事件流 half-month report events: expected, submitted, revised, reviewed, overdue. */
+  reportingReports: 'reporting.reports.v1',
+  /** 期次事件流 reporting period events: a period's deadline passed and was classified. */
+  reportingPeriods: 'reporting.periods.v1',
 } as const;
 
-export type TopicName = (typeof Topics)[keyof typeof Topics];
+export type TopicKey = keyof typeof Topics;
+export type TopicName = (typeof Topics)[TopicKey];
+
+/** What each topic carries, for consumers (the AsyncAPI document's channels). */
+export const TopicInfo: Record<TopicKey, { title: string; description: string; compacted: boolean }> = {
+  orgUnits: {
+    title: 'Org units 組織單位',
+    description:
+      'Every change to the org tree (city bureau, county bureaus, schools, units), in order per unit. ' +
+      '組織架構（市教育局、縣區教育局、學校、單位）的每一次變更，同一單位按序。',
+    compacted: false,
+  },
+  orgUnitsState: {
+    title: 'Org unit state 組織單位狀態',
+    description:
+      'Latest state of each org unit (compacted), to bootstrap a read model without replaying history. ' +
+      '每個組織單位的最新狀態（壓縮主題），無需重放歷史即可建立讀模型。',
+    compacted: true,
+  },
+  partyOrgs: {
+    title: 'Party organisations 黨組織',
+    description:
+      'Every change to a party organisation (created, updated, affiliation and routing changed, closed), keyed by its org unit. ' +
+      '黨組織的每一次變更（含隸屬關係與報送方式），以所在單位為鍵。',
+    compacted: false,
+  },
+  partyOrgsState: {
+    title: 'Party organisation state 黨組織狀態',
+    description:
+      'Latest state of each party organisation (compacted, keyed by the party organisation id): affiliation, routing, reviewers. ' +
+      '每個黨組織的最新狀態（壓縮主題，以黨組織標識為鍵）。',
+    compacted: true,
+  },
+  members: {
+    title: 'Party members 黨員',
+    description:
+      'Member registrations, milestones recorded and transfers: ids, statuses and counts only, never personal data. ' +
+      '黨員登記、發展程序節點與組織關係轉接；只含標識、狀態與計數，不含個人信息。',
+    compacted: false,
+  },
+  milestoneRules: {
+    title: 'Milestone rules 黨員發展程序規則',
+    description: "A bureau's milestone rules (order, intervals, minimum age), keyed by the bureau. 教育局設定的發展程序規則。",
+    compacted: false,
+  },
+  contactPoints: {
+    title: 'Contact points 聯繫點',
+    description: 'Cadres linked to grassroots schools and their visits, keyed by the school. 幹部聯繫點及走訪記錄，以學校為鍵。',
+    compacted: false,
+  },
+  reportingReports: {
+    title: 'Half-month reports 半月記實表',
+    description:
+      'Every expected, submitted, revised, returned, accepted and overdue half-month report, in order per school. ' +
+      'Ids, periods, timeliness and review outcomes only: the form contents stay in the reporting service. ' +
+      '半月記實表的應報、報送、修訂、退回、通過與逾期事件，同一學校按序；只含標識、期次、時效與審核結果，不含表單內容。',
+    compacted: false,
+  },
+  reportingPeriods: {
+    title: 'Reporting periods 報送期次',
+    description: "A period's deadline passed in the city and its reports were classified. 期次截止並完成分類。",
+    compacted: false,
+  },
+};
 
 /** Dead-letter topic of one consumer group for one source topic: `<topic>.dlq.<group>`. */
 export function deadLetterTopic(topic: string, group: string): string {

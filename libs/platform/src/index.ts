@@ -11,3 +11,4 @@ export * from './platform.module.js';
 export * from './bootstrap.js';
 export * from './http/schema.pipe.js';
 export * from './domain-service.js';
+export * from './clock.js';

@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { KafkaHealthIndicator, MessagingModule } from '@pb/messaging';
 import { MongoHealthIndicator, PersistenceModule } from '@pb/persistence';
 import { AUTH_OPTIONS, AuthGuard, type AuthOptions } from './auth/auth.guard.js';
+import { Clock } from './clock.js';
 import { HealthController, Lifecycle, READINESS_CHECKS, type ReadinessCheck } from './health/health.js';
 import { ProblemDetailsFilter } from './http/problem.js';
 import { LoggingModule } from './logging/logging.module.js';
@@ -61,12 +62,13 @@ export class PlatformModule {
       controllers: [HealthController],
       providers: [
         Lifecycle,
+        Clock,
         readiness,
         { provide: AUTH_OPTIONS, useValue: options.auth },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
-      exports: [Lifecycle, AUTH_OPTIONS],
+      exports: [Lifecycle, Clock, AUTH_OPTIONS],
     };
   }
 }

@@ -3,8 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MemberViewSchema, PageSchema, RecordMilestoneSchema, RegisterMemberSchema, TransferMemberSchema } from '@pb/contracts';
 import { CurrentIdentity, type Identity } from '@pb/platform';
-import { passThrough } from '../upstream/forward.js';
-import { UpstreamService } from '../upstream/upstream.service.js';
+import { Forwarder } from '../upstream/forward.js';
 
 const PROBLEM = { description: 'application/problem+json' };
 const ID = { name: 'id', description: 'Member record id 黨員記錄標識' };
@@ -17,10 +16,10 @@ const PERSONAL =
 @ApiBearerAuth()
 @Controller('api/v1')
 export class MembersController {
-  constructor(private readonly upstream: UpstreamService) {}
+  constructor(private readonly forward: Forwarder) {}
 
   private pass(req: FastifyRequest, reply: FastifyReply, identity: Identity) {
-    return passThrough(this.upstream, 'org-registry', req, reply, identity);
+    return this.forward.to('org-registry', req, reply, identity, req.body);
   }
 
   @Get('party-orgs/:id/members')

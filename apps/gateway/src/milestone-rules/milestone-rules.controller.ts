@@ -3,8 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MilestoneRuleSetSchema } from '@pb/contracts';
 import { CurrentIdentity, type Identity } from '@pb/platform';
-import { passThrough } from '../upstream/forward.js';
-import { UpstreamService } from '../upstream/upstream.service.js';
+import { Forwarder } from '../upstream/forward.js';
 
 const EFFECTIVE = {
   type: 'object',
@@ -16,14 +15,14 @@ const EFFECTIVE = {
 @ApiBearerAuth()
 @Controller('api/v1/org-units/:id/milestone-rules')
 export class MilestoneRulesController {
-  constructor(private readonly upstream: UpstreamService) {}
+  constructor(private readonly forward: Forwarder) {}
 
   @Get()
   @ApiOperation({ summary: 'Rules in force below a bureau 查看適用的發展程序規則', description: "The bureau's own, else the nearest bureau above's, else the default. 本局、上級或默認規則。" })
   @ApiParam({ name: 'id', description: 'Bureau id 教育局標識' })
   @ApiResponse({ status: 200, schema: EFFECTIVE as object })
   get(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return passThrough(this.upstream, 'org-registry', req, reply, identity);
+    return this.forward.to('org-registry', req, reply, identity, req.body);
   }
 
   @Put()
@@ -32,6 +31,6 @@ export class MilestoneRulesController {
   @ApiBody({ schema: MilestoneRuleSetSchema as object })
   @ApiResponse({ status: 200, schema: EFFECTIVE as object })
   set(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return passThrough(this.upstream, 'org-registry', req, reply, identity);
+    return this.forward.to('org-registry', req, reply, identity, req.body);
   }
 }

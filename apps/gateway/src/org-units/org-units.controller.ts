@@ -12,8 +12,7 @@ import {
   RenameOrgUnitSchema,
 } from '@pb/contracts';
 import { CurrentIdentity, type Identity } from '@pb/platform';
-import { passThrough } from '../upstream/forward.js';
-import { UpstreamService } from '../upstream/upstream.service.js';
+import { Forwarder } from '../upstream/forward.js';
 
 const PROBLEM = { description: 'application/problem+json' };
 const ID = { name: 'id', description: 'Org unit id 單位標識' };
@@ -25,10 +24,10 @@ const LIMIT = { name: 'limit', required: false, description: '1-500, default 100
 @ApiBearerAuth()
 @Controller('api/v1/org-units')
 export class OrgUnitsController {
-  constructor(private readonly upstream: UpstreamService) {}
+  constructor(private readonly forward: Forwarder) {}
 
   private pass(req: FastifyRequest, reply: FastifyReply, identity: Identity) {
-    return passThrough(this.upstream, 'org-registry', req, reply, identity);
+    return this.forward.to('org-registry', req, reply, identity, req.body);
   }
 
   @Post()

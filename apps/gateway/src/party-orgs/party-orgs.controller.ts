@@ -3,8 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClosePartyOrgSchema, CreatePartyOrgSchema, PartyOrgViewSchema, SetAffiliationSchema, UpdatePartyOrgSchema } from '@pb/contracts';
 import { CurrentIdentity, type Identity } from '@pb/platform';
-import { passThrough } from '../upstream/forward.js';
-import { UpstreamService } from '../upstream/upstream.service.js';
+import { Forwarder } from '../upstream/forward.js';
 
 const PROBLEM = { description: 'application/problem+json' };
 const ID = { name: 'id', description: 'Party organisation id 黨組織標識' };
@@ -14,10 +13,10 @@ const ID = { name: 'id', description: 'Party organisation id 黨組織標識' };
 @ApiBearerAuth()
 @Controller('api/v1')
 export class PartyOrgsController {
-  constructor(private readonly upstream: UpstreamService) {}
+  constructor(private readonly forward: Forwarder) {}
 
   private pass(req: FastifyRequest, reply: FastifyReply, identity: Identity) {
-    return passThrough(this.upstream, 'org-registry', req, reply, identity);
+    return this.forward.to('org-registry', req, reply, identity, req.body);
   }
 
   @Get('org-units/:id/party-orgs')

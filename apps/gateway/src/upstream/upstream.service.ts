@@ -13,7 +13,13 @@ export interface UpstreamResponse {
   status: number;
   contentType: string;
   body: unknown;
+  /** Response headers a client needs (ETag, Idempotent-Replayed, Content-Disposition, Retry-After). */
+  headers: Record<string, string>;
 }
+
+/** Request headers the gateway passes on to the owning service. */
+export const FORWARDED_REQUEST_HEADERS = ['accept-language', 'if-match', 'if-none-match', 'idempotency-key'] as const;
+const FORWARDED_RESPONSE_HEADERS = ['etag', 'idempotent-replayed', 'content-disposition', 'retry-after', 'content-language'];
 
 /** Forwards a request to the owning service with the caller's verified identity (ARCHITECTURE.md §2). */
 @Injectable()
@@ -30,14 +36,17 @@ export class UpstreamService {
     name: UpstreamName,
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
-    options: { identity: Identity; correlationId: string; body?: unknown; acceptLanguage?: string },
+    options: { identity: Identity; correlationId: string; body?: unknown; headers?: Record<string, string | undefined> },
   ): Promise<UpstreamResponse> {
     const headers: Record<string, string> = {
       [INTERNAL_IDENTITY_HEADER]: await signInternalToken(options.identity, this.config.internalSecret),
       'x-correlation-id': options.correlationId,
-      accept: 'application/json',
+      accept: 'application/json, text/csv',
     };
-    if (options.acceptLanguage) headers['accept-language'] = options.acceptLanguage;
+    for (const name of FORWARDED_REQUEST_HEADERS) {
+      const value = options.headers?.[name];
+      if (value) headers[name] = value;
+    }
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
@@ -56,6 +65,12 @@ export class UpstreamService {
     }
     const contentType = res.headers.get('content-type') ?? 'application/json';
     const text = await res.text();
-    return { status: res.status, contentType, body: text.length > 0 ? (JSON.parse(text) as unknown) : undefined };
+    const passed: Record<string, string> = {};
+    for (const h of FORWARDED_RESPONSE_HEADERS) {
+      const v = res.headers.get(h);
+      if (v) passed[h] = v;
+    }
+    const json = /json/.test(contentType);
+    return { status: res.status, contentType, headers: passed, body: text.length === 0 ? undefined : json ? (JSON.parse(text) as unknown) : text };
   }
 }

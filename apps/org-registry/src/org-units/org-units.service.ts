@@ -3,7 +3,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } fr
 import { InjectModel } from '@nestjs/mongoose';
 import type { AnyBulkWriteOperation, Model } from 'mongoose';
 import type { BatchCreateOrgUnitsDto, CloseOrgUnitDto, CreateOrgUnitDto } from '@pb/contracts';
-import { OutboxRelay } from '@pb/messaging';
+import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
 import { today } from '../common/dates.js';
 import { LeaseService } from '../common/lease.js';
 import { pageOf, type Page, type PageRequest } from '../common/paging.js';
@@ -199,6 +199,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   private async insert(docs: OrgUnit[]) {
+    await this.relay.sequence(...docs.flatMap((d) => d.outbox));
     try {
       // Each document carries its state and its events: one write, neither without the other.
       await this.units.insertMany(docs, { ordered: true, lean: true });
@@ -215,11 +216,12 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
       if (unit.name === name) return view(unit);
       const next = { ...unit, name, version: unit.version + 1 };
       const entry: OrgUnitHistoryEntry = { version: next.version, change: 'renamed', at: new Date(), by: scope.accountId, name, previousName: unit.name };
+      const events = await this.relay.sequence(...unitEvents(next, { kind: 'renamed', previousName: unit.name }, correlationId));
       await this.units.updateOne(
         { _id: id },
         {
           $set: { name, version: next.version },
-          $push: { history: entry, outbox: { $each: unitEvents(next, { kind: 'renamed', previousName: unit.name }, correlationId) } },
+          $push: { history: entry, outbox: { $each: events } },
         },
       );
       this.relay.nudge();
@@ -251,11 +253,12 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
       }
       const next = { ...unit, status: 'closed' as const, closedOn: input.closedOn, version: unit.version + 1 };
       const entry: OrgUnitHistoryEntry = { version: next.version, change: 'closed', at: new Date(), by: scope.accountId, closedOn: input.closedOn };
+      const events = await this.relay.sequence(...unitEvents(next, { kind: 'closed' }, correlationId));
       await this.units.updateOne(
         { _id: id },
         {
           $set: { status: 'closed', closedOn: input.closedOn, version: next.version },
-          $push: { history: entry, outbox: { $each: unitEvents(next, { kind: 'closed' }, correlationId) } },
+          $push: { history: entry, outbox: { $each: events } },
         },
       );
       this.relay.nudge();
@@ -299,7 +302,9 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
         previousPath: unit.path,
         moveId,
       };
-      const events = unitEvents(next, { kind: 'moved', previousParentId: unit.parentId, previousPath: unit.path, moveId, moveRootId: id }, correlationId);
+      const events = await this.relay.sequence(
+        ...unitEvents(next, { kind: 'moved', previousParentId: unit.parentId, previousPath: unit.path, moveId, moveRootId: id }, correlationId),
+      );
       // The root's new place and the marker that its subtree must follow, in one write: a crash
       // after it leaves the marker, and the next start finishes the move.
       await this.units.updateOne(
@@ -349,7 +354,9 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
       };
     });
     for (let i = 0; i < ops.length; i += CHUNK) {
-      await this.units.bulkWrite(ops.slice(i, i + CHUNK), { ordered: false });
+      const chunk = ops.slice(i, i + CHUNK);
+      await this.relay.sequence(...chunk.flatMap((op) => (op as { updateOne: { update: { $push: { outbox: { $each: OutboxEvent[] } } } } }).updateOne.update.$push.outbox.$each));
+      await this.units.bulkWrite(chunk, { ordered: false });
       await renew();
       this.relay.nudge();
     }

@@ -10,6 +10,6 @@ export class OrgDirectoryConsumer {
 
   @OnEvent(OrgUnitCreatedV1)
   async onOrgUnitCreated(@Payload() data: EventData<typeof OrgUnitCreatedV1>, @Ctx() ctx: CloudEventContext) {
-    await this.directory.apply(data, ctx.event.id);
+    return this.directory.apply(data, ctx.event.id);
   }
 }

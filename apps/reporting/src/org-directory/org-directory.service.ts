@@ -2,44 +2,73 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { EventData, OrgUnitCreatedV1 } from '@pb/contracts';
+import { applyOnce, type ApplyResult } from '@pb/messaging';
 import { ORG_UNIT_REF_MODEL, type OrgUnitRef } from './org-unit-ref.schema.js';
+import { PARTY_ORG_REF_MODEL, type PartyOrgRef } from './party-org-ref.schema.js';
+import type { BureauRef } from './routing.js';
 
 type OrgUnitState = EventData<typeof OrgUnitCreatedV1>;
 
 @Injectable()
 export class OrgDirectoryService {
-  constructor(@InjectModel(ORG_UNIT_REF_MODEL) private readonly refs: Model<OrgUnitRef>) {}
+  constructor(
+    @InjectModel(ORG_UNIT_REF_MODEL) private readonly refs: Model<OrgUnitRef>,
+    @InjectModel(PARTY_ORG_REF_MODEL) private readonly partyOrgs: Model<PartyOrgRef>,
+  ) {}
 
   /**
    * Applies an org unit's state in one write, guarded by its version: a redelivered or older event
-   * matches no row, its upsert collides on `_id`, and nothing changes.
+   * changes nothing (the document records the version and the event id it reflects).
    */
-  async apply(state: OrgUnitState, eventId: string): Promise<'applied' | 'stale'> {
+  apply(state: OrgUnitState, eventId: string): Promise<ApplyResult> {
+    const { unitId, code, name, kind, parentId, path, level, version } = state;
+    return applyOnce(this.refs.collection, {
+      _id: unitId,
+      eventId,
+      version,
+      update: { $set: { code, name, kind, parentId, path, level } },
+    });
+  }
+
+  find(id: string): Promise<OrgUnitRef | null> {
+    return this.refs.findById(id).lean<OrgUnitRef>();
+  }
+
+  partyOrg(id: string): Promise<PartyOrgRef | null> {
+    return this.partyOrgs.findById(id).lean<PartyOrgRef>();
+  }
+
+  /** Every active party organisation, for the expectations of a period. */
+  activePartyOrgs(): AsyncIterable<PartyOrgRef> {
+    return this.partyOrgs.find({ active: true }).sort({ _id: 1 }).lean<PartyOrgRef[]>().cursor();
+  }
+
+  /** The bureaus (city, county) on a unit's path, root first. */
+  async bureausOnPath(path: string[]): Promise<BureauRef[]> {
+    const units = await this.refs.find({ _id: { $in: path }, kind: { $in: ['city-bureau', 'county-bureau'] } }, { kind: 1 }).lean<OrgUnitRef[]>();
+    const kinds = new Map(units.map((u) => [u._id, u.kind as BureauRef['kind']]));
+    return path.filter((id) => kinds.has(id)).map((id) => ({ id, kind: kinds.get(id)! }));
+  }
+
+  /** The city bureau: the root of the tree. */
+  root(): Promise<OrgUnitRef | null> {
+    return this.refs.findOne({ level: 0 }).lean<OrgUnitRef>();
+  }
+
+  /** The children of a unit, for roll-up tables. */
+  children(unitId: string): Promise<OrgUnitRef[]> {
+    return this.refs.find({ parentId: unitId }).sort({ code: 1 }).lean<OrgUnitRef[]>();
+  }
+
+  /** Applies a party organisation's state in one write, guarded by its version (as for units). */
+  async applyPartyOrg(state: Omit<PartyOrgRef, '_id' | 'lastEventId'> & { partyOrgId: string }, eventId: string): Promise<'applied' | 'stale'> {
+    const { partyOrgId, ...rest } = state;
     try {
-      await this.refs.updateOne(
-        { _id: state.unitId, version: { $lt: state.version } },
-        {
-          $set: {
-            code: state.code,
-            name: state.name,
-            kind: state.kind,
-            parentId: state.parentId,
-            path: state.path,
-            level: state.level,
-            version: state.version,
-            lastEventId: eventId,
-          },
-        },
-        { upsert: true },
-      );
+      await this.partyOrgs.updateOne({ _id: partyOrgId, version: { $lt: state.version } }, { $set: { ...rest, lastEventId: eventId } }, { upsert: true });
       return 'applied';
     } catch (err) {
       if ((err as { code?: number }).code === 11000) return 'stale';
       throw err;
     }
-  }
-
-  find(id: string): Promise<OrgUnitRef | null> {
-    return this.refs.findById(id).lean<OrgUnitRef>();
   }
 }

@@ -1,0 +1,18 @@
+import type { PartyOrgRef } from './party-org-ref.schema.js';
+
+/** A bureau on a unit's path: its id and whether it is the city bureau or a county bureau. */
+export interface BureauRef {
+  id: string;
+  kind: 'city-bureau' | 'county-bureau';
+}
+
+/**
+ * Which bureaus review a party organisation's reports. `single`: the supervising bureau named by the
+ * affiliation. `both-levels`: every bureau on the unit's path (the county and the city), each
+ * reviewing independently. City-direct schools have only the city on their path.
+ */
+export function reviewersOf(partyOrg: Pick<PartyOrgRef, 'supervisorId' | 'routing'>, bureausOnPath: BureauRef[]): string[] {
+  if (partyOrg.routing === 'single') return [partyOrg.supervisorId];
+  const levels = bureausOnPath.map((b) => b.id);
+  return levels.includes(partyOrg.supervisorId) ? levels : [...levels, partyOrg.supervisorId];
+}
