@@ -11,6 +11,7 @@ import type { GatewayConfig } from './config.js';
 import { IdentityModule } from './identity/identity.module.js';
 import type { IdentityConfig } from './identity/identity.config.js';
 import { OrgTreeModule } from './org-tree/org-tree.module.js';
+import { NotificationsController } from './notifications/notifications.controller.js';
 import { OrgUnitsController } from './org-units/org-units.controller.js';
 import { ReportingController } from './reporting/reporting.controller.js';
 import { Forwarder } from './upstream/forward.js';
@@ -94,7 +95,7 @@ export class GatewayModule {
         IdentityModule.register(identityConfigOf(config)),
         AsyncApiModule.register(config.ASYNCAPI_DOCUMENT || defaultAsyncApiPath()),
       ],
-      controllers: [OrgUnitsController, PartyOrgsController, MembersController, MilestoneRulesController, ContactPointsController, ReportingController],
+      controllers: [OrgUnitsController, PartyOrgsController, MembersController, MilestoneRulesController, ContactPointsController, ReportingController, NotificationsController],
       providers: [
         { provide: UPSTREAMS, useValue: upstreams },
         UpstreamService,

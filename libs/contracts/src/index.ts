@@ -18,3 +18,5 @@ export * from './api/party-orgs.js';
 export * from './api/members.js';
 export * from './api/milestone-rules.js';
 export * from './api/contact-points.js';
+export * from './api/notifications.js';
+export * from './webhooks/signature.js';

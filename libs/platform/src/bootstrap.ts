@@ -105,6 +105,9 @@ export async function runService(module: Type | DynamicModule, options: RunOptio
         strategy: new TopicReadyKafkaEventServer(app.get(KafkaClient), app.get(ProcessedEventLedger), {
           groupId: messaging.groupId,
           maxAttempts: messaging.maxAttempts ?? 5,
+          ...(messaging.consumerConcurrency ? { concurrency: messaging.consumerConcurrency } : {}),
+          ...(messaging.retryInitialDelayMs ? { retryInitialDelayMs: messaging.retryInitialDelayMs } : {}),
+          ...(messaging.retryMaxDelayMs ? { retryMaxDelayMs: messaging.retryMaxDelayMs } : {}),
         }),
       },
       { inheritAppConfig: true },

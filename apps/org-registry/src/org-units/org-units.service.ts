@@ -213,6 +213,8 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   private async insert(docs: OrgUnit[]) {
+    // Places in the service's outbox sequence, so the relay keeps write order per key (ADR 0005).
+    await this.relay.sequence(...docs.flatMap((d) => d.outbox));
     try {
       // Each document carries its state and its events: one write, neither without the other.
       await this.units.insertMany(docs, { ordered: true, lean: true });
