@@ -5,6 +5,7 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 import { createProjectGraphAsync } from '@nx/devkit';
+import pb from './tools/eslint/rules/route-auth.mjs';
 
 // The boundary rule reads Nx's cached project graph and silently skips itself without one: make
 // sure it exists (and is current) before any file is linted.
@@ -49,6 +50,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/no-extraneous-class': 'off',
     },
+  },
+  {
+    // Every HTTP route is @Public() or declares its @Roles() (docs/adr/0007).
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    plugins: { pb },
+    rules: { 'pb/route-auth': 'error' },
   },
   {
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts'],

@@ -10,7 +10,7 @@ describe('what operators probe', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
-  it.each(services.filter(([name]) => name !== 'gateway'))('%s is ready only with its store and Kafka up', async (_name, url) => {
+  it.each(services)('%s is ready only with its store and Kafka up', async (_name, url) => {
     const res = await fetch(`${url}/health/ready`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; info: Record<string, { status: string }> };
@@ -19,10 +19,10 @@ describe('what operators probe', () => {
     expect(body.info['kafka']?.status).toBe('up');
   });
 
-  it('the gateway is ready when every service it forwards to is', async () => {
+  it('the gateway is ready when its own store and Kafka are, and every service it forwards to', async () => {
     const res = await fetch(`${e2e.gateway}/health/ready`);
     const body = (await res.json()) as { info: Record<string, { status: string }> };
-    expect(Object.keys(body.info).sort()).toEqual(['evaluation', 'notifications', 'org-registry', 'reporting', 'training']);
+    expect(Object.keys(body.info).sort()).toEqual(['evaluation', 'kafka', 'notifications', 'org-registry', 'reporting', 'store', 'training']);
   });
 
   it.each(services)('%s exposes Prometheus metrics, request durations included', async (_name, url) => {

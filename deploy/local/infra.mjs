@@ -576,7 +576,8 @@ async function prepareFerretDB({ log, port }) {
 }
 
 async function ensureFerretBinary(log) {
-  const sources = ['main.go', 'go.mod', 'go.sum'].map((f) => path.join(PATHS.ferretSrc, f));
+  const goFiles = fs.readdirSync(PATHS.ferretSrc).filter((f) => f.endsWith('.go')).sort();
+  const sources = [...goFiles, 'go.mod', 'go.sum'].map((f) => path.join(PATHS.ferretSrc, f));
   const hash = sha256(sources);
   const hashFile = `${PATHS.ferretBin}.sha256`;
   if (fs.existsSync(PATHS.ferretBin) && readQuiet(hashFile)?.trim() === hash) return;

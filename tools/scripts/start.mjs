@@ -55,6 +55,8 @@ try {
 
   say('starting services...');
   const secrets = localSecrets();
+  // BOOTSTRAP_ADMIN_PASSWORD from the environment wins over the generated one (used only while the account is missing).
+  if (process.env.BOOTSTRAP_ADMIN_PASSWORD) secrets.BOOTSTRAP_ADMIN_PASSWORD = process.env.BOOTSTRAP_ADMIN_PASSWORD;
   const envs = serviceEnvironments({ kafkaBrokers: infra.kafkaBrokers, mongodbUri: infra.mongodbUri, secrets });
   handles = spawnServices(envs);
   for (const h of handles) {
@@ -64,9 +66,8 @@ try {
   }
   await waitReady(handles, { timeoutMs: Number(process.env.SERVICES_READY_TIMEOUT_MS ?? 90_000) });
 
-  const { signAccessToken } = await import('../../libs/platform/dist/auth/identity.js');
-  const token = await signAccessToken({ sub: 'demo-city-admin', orgUnitId: 'city', roles: ['city-admin'] }, secrets.AUTH_JWT_SECRET, 12 * 3600);
   const gateway = `http://localhost:${DEFAULT_PORTS.gateway}`;
+  const admin = { username: envs.gateway.BOOTSTRAP_ADMIN_USERNAME ?? 'admin', password: secrets.BOOTSTRAP_ADMIN_PASSWORD };
   say('');
   say(`all ${SERVICES.length} services ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   say(`  gateway     ${gateway}/api/v1`);
@@ -74,10 +75,14 @@ try {
   say(`  OpenAPI     ${gateway}/docs/openapi.json`);
   say(`  logs        ${ROOT}/.local/logs/`);
   say('');
-  say('a city-admin access token for the demo city (valid 12 h):');
-  say(`  export TOKEN=${token}`);
+  say('log in as the first city administrator (org unit "city"; password kept in .local/secrets.json):');
+  say(`  username ${admin.username}`);
+  say(`  password ${admin.password}`);
+  say(`  TOKEN=$(curl -s -X POST ${gateway}/api/v1/auth/login -H 'content-type: application/json' \\`);
+  say(`    -d '{"username":"${admin.username}","password":"${admin.password}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken')`);
   say(`  curl -s -X POST ${gateway}/api/v1/org-units -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`);
   say(`    -d '{"id":"city","code":"CITY","name":"市教育局","kind":"city-bureau","parentId":null}'`);
+  say('  (access tokens live 15 minutes; POST /api/v1/auth/refresh with the refreshToken for new ones)');
   say('');
   say('Ctrl-C stops everything started here.');
 } catch (err) {

@@ -6,6 +6,9 @@
 // panics at start (build/version/version.txt is not part of the module, FerretDB#2982);
 // embedding the `ferretdb` package in our own main module avoids that check.
 //
+// Clients connect through a proxy (atomic_proxy.go) that runs one update/findAndModify per
+// database at a time: FerretDB 1.24 alone loses one of two concurrent updates of a document.
+//
 // Usage:
 //
 //	ferretdb [-listen-addr 127.0.0.1:27017] [-data-dir .local/data/ferretdb] [-log-level info]
@@ -20,6 +23,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"os/signal"
@@ -67,8 +71,14 @@ func run(logger *slog.Logger, listenAddr, dataDir string) error {
 	// The SQLite handler wants a directory URI ending in "/": file:///abs/dir/ .
 	sqliteURL := (&url.URL{Scheme: "file", Path: dir + "/"}).String()
 
+	// FerretDB itself listens on a unix socket; clients reach it through the proxy that makes
+	// concurrent updates of one document atomic (atomic_proxy.go).
+	socket := filepath.Join(os.TempDir(), fmt.Sprintf("pb-ferretdb-%d.sock", os.Getpid()))
+	_ = os.Remove(socket)
+	defer os.Remove(socket)
+
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: listenAddr},
+		Listener:  ferretdb.ListenerConfig{Unix: socket},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: sqliteURL,
@@ -77,6 +87,12 @@ func run(logger *slog.Logger, listenAddr, dataDir string) error {
 		return err
 	}
 
+	ln, err := net.Listen("tcp", listenAddr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
@@ -84,6 +100,7 @@ func run(logger *slog.Logger, listenAddr, dataDir string) error {
 
 	done := make(chan error, 1)
 	go func() { done <- f.Run(ctx) }()
+	go serveAtomicProxy(ln, socket, logger)
 
 	select {
 	case err = <-done:

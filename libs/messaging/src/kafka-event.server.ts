@@ -1,13 +1,17 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
-import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
-import type { Consumer, EachMessagePayload, IHeaders } from 'kafkajs';
-import { contractOf, deadLetterTopic, fromKafkaHeaders, validateEventData, type CloudEventAttributes } from '@pb/contracts';
+import type { Consumer, ConsumerConfig, EachMessagePayload, IHeaders } from 'kafkajs';
+import { deadLetterTopic, fromKafkaHeaders, type CloudEventAttributes, type EventContract } from '@pb/contracts';
 import { CloudEventContext } from './cloud-event.context.js';
+import { EventContractLookup } from './event-contracts.js';
 import type { KafkaClient } from './kafka.client.js';
+import { ON_EVENT_EXTRAS, type OnEventExtras } from './on-event.decorator.js';
 import type { ProcessedEventLedger } from './processed-events.js';
 
-class PoisonRecord extends Error {
+/** A record that can never succeed (not a CloudEvent, not JSON, breaks its schema): dead-lettered at once. */
+export class PoisonRecord extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'PoisonRecord';
@@ -16,19 +20,53 @@ class PoisonRecord extends Error {
 
 export interface KafkaEventServerOptions {
   groupId: string;
+  /** Handler attempts before the record is dead-lettered (1 = no retry). */
   maxAttempts: number;
+  /** First retry delay; doubles per attempt up to `retryMaxDelayMs`. Defaults 200 ms and 5 s. */
+  retryInitialDelayMs?: number;
+  retryMaxDelayMs?: number;
+  /** Partitions processed at the same time (kafkajs `partitionsConsumedConcurrently`); order stays per partition. */
+  concurrency?: number;
+  /** Consumer settings over the client's defaults (session timeout, heartbeat interval...). */
+  consumer?: Partial<ConsumerConfig>;
+  /** Contracts known besides the platform registry (tests). */
+  contracts?: readonly EventContract[];
+}
+
+/** Dead-letter headers added to the original record's headers. `dlq-attempts` is 0 for an invalid record. */
+export const DLQ_HEADERS = {
+  error: 'dlq-error',
+  reason: 'dlq-reason',
+  attempts: 'dlq-attempts',
+  sourceTopic: 'dlq-source-topic',
+  sourcePartition: 'dlq-source-partition',
+  sourceOffset: 'dlq-source-offset',
+  group: 'dlq-group',
+  time: 'dlq-time',
+} as const;
+
+/** What the transport has done since it started (tests, metrics). */
+export interface ConsumerStats {
+  received: number;
+  applied: number;
+  duplicates: number;
+  retries: number;
+  deadLettered: number;
 }
 
 /**
  * The Kafka side of a hybrid service: a NestJS custom transport that dispatches CloudEvents by
- * `ce_type` to `@EventPattern(<type>)` handlers. Each record is validated, applied at most once per
- * consumer group (ledger), retried with backoff, and dead-lettered when it keeps failing or is
- * invalid, so the partition keeps flowing.
+ * `ce_type` to `@OnEvent(contract)` handlers. Each record is validated, applied at most once per
+ * consumer group (ledger, or the handler's own idempotent write), retried with backoff while the
+ * group coordinator keeps hearing from us, and dead-lettered when it keeps failing or is invalid,
+ * so the partition keeps flowing.
  */
 export class KafkaEventServer extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger('KafkaEventServer');
   private consumer?: Consumer;
   private stopping = false;
+  private readonly contracts: EventContractLookup;
+  readonly stats: ConsumerStats = { received: 0, applied: 0, duplicates: 0, retries: 0, deadLettered: 0 };
 
   constructor(
     private readonly client: KafkaClient,
@@ -36,6 +74,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     private readonly options: KafkaEventServerOptions,
   ) {
     super();
+    this.contracts = new EventContractLookup(options.contracts);
   }
 
   on(): void {
@@ -50,8 +89,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   topics(): string[] {
     const topics = new Set<string>();
     for (const pattern of this.getHandlers().keys()) {
-      const contract = contractOf(pattern);
-      if (!contract) throw new Error(`@EventPattern('${pattern}') names no event contract`);
+      const contract = this.contracts.contractOf(pattern);
+      if (!contract) throw new Error(`@OnEvent('${pattern}') names no event contract`);
       topics.add(contract.topic);
     }
     return [...topics];
@@ -65,10 +104,16 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           ...topics.map((topic) => ({ topic })),
           ...topics.map((topic) => ({ topic: deadLetterTopic(topic, this.options.groupId) })),
         ]);
-        this.consumer = this.client.createConsumer({ groupId: this.options.groupId });
+        this.consumer = this.client.createConsumer({ ...this.options.consumer, groupId: this.options.groupId });
         await this.consumer.connect();
         await this.consumer.subscribe({ topics, fromBeginning: true });
-        await this.consumer.run({ eachMessage: (payload) => this.handleRecord(payload) });
+        await this.consumer.run({
+          partitionsConsumedConcurrently: this.options.concurrency ?? 1,
+          // kafkajs commits at the end of each fetched batch (up to 1 MiB per partition): also every
+          // second, so a crash hands the next owner at most about a second of records again.
+          autoCommitInterval: 1_000,
+          eachMessage: (payload) => this.handleRecord(payload),
+        });
         this.logger.log(`group ${this.options.groupId} consuming ${topics.join(', ')}`);
       }
       callback();
@@ -77,7 +122,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
   }
 
-  /** Leaves the consumer group after the in-flight record is done. */
+  /** Leaves the consumer group after the in-flight records are done. */
   async close() {
     this.stopping = true;
     await this.consumer?.disconnect();
@@ -85,67 +130,109 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   private async handleRecord(payload: EachMessagePayload) {
     const { topic, partition, message } = payload;
+    this.stats.received += 1;
     const position = { topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null };
     let attrs: CloudEventAttributes;
     let data: unknown;
+    let handler: MessageHandler | null;
     try {
       attrs = fromKafkaHeaders(message.headers);
-      if (!this.getHandlerByPattern(attrs.type)) return; // an event this service does not handle
+      handler = this.getHandlerByPattern(attrs.type);
+      if (!handler) return; // an event this service does not handle
       try {
         data = JSON.parse(message.value?.toString('utf8') ?? '');
       } catch {
         throw new PoisonRecord('value is not JSON');
       }
-      const check = validateEventData(attrs.type, data);
+      const check = this.contracts.validate(attrs.type, data);
       if (!check.ok) throw new PoisonRecord(`schema: ${check.errors.join('; ')}`);
     } catch (err) {
-      await this.deadLetter(topic, partition, message, err, 0);
+      await this.deadLetter(payload, err, 0);
       return;
     }
-    if (await this.ledger.has(this.options.groupId, attrs.id)) return;
-    const handler = this.getHandlerByPattern(attrs.type)!;
+    const extras = handler.extras?.[ON_EVENT_EXTRAS] as OnEventExtras | undefined;
+    const useLedger = (extras?.idempotency ?? 'ledger') === 'ledger';
+    if (useLedger && (await this.ledger.has(this.options.groupId, attrs.id))) {
+      this.stats.duplicates += 1;
+      return;
+    }
+    const stopHeartbeats = this.keepAlive(payload);
+    try {
+      await this.applyWithRetries(payload, handler, data, attrs, position, useLedger);
+    } finally {
+      stopHeartbeats();
+    }
+  }
+
+  private async applyWithRetries(
+    payload: EachMessagePayload,
+    handler: MessageHandler,
+    data: unknown,
+    attrs: CloudEventAttributes,
+    position: CloudEventContext['record'],
+    useLedger: boolean,
+  ) {
+    const initial = this.options.retryInitialDelayMs ?? 200;
+    const max = this.options.retryMaxDelayMs ?? 5_000;
     for (let attempt = 1; ; attempt++) {
       try {
-        const ctx = new CloudEventContext([attrs, position, attempt]);
+        const ctx = new CloudEventContext([attrs, position, attempt, () => payload.heartbeat()]);
+        // Nest wraps the handler (pipes, interceptors, exception filters): its errors arrive as a
+        // rejected promise or an erroring Observable; @OnEvent's filter keeps the original error.
         const result: unknown = await handler(data, ctx);
-        if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-        await this.ledger.mark(this.options.groupId, attrs.id, attrs.type);
+        const value: unknown = isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result;
+        if (useLedger) await this.ledger.mark(this.options.groupId, attrs.id, attrs.type);
+        if (value === 'duplicate') this.stats.duplicates += 1;
+        else this.stats.applied += 1;
         return;
       } catch (err) {
-        if (attempt >= this.options.maxAttempts || this.stopping) {
-          if (this.stopping && attempt < this.options.maxAttempts) throw err; // redelivered after restart
-          await this.deadLetter(topic, partition, message, err, attempt);
+        // Shutting down: leave the record uncommitted, the group's next owner gets it again.
+        if (this.stopping && attempt < this.options.maxAttempts) throw err;
+        if (attempt >= this.options.maxAttempts) {
+          await this.deadLetter(payload, err, attempt);
           return;
         }
-        const delay = Math.min(100 * 2 ** (attempt - 1), 5_000);
+        const delay = Math.min(initial * 2 ** (attempt - 1), max);
+        this.stats.retries += 1;
         this.logger.warn(`${attrs.type} ${attrs.id} attempt ${attempt} failed, retry in ${delay} ms: ${errorText(err)}`);
-        await new Promise((r) => setTimeout(r, delay));
-        await payload.heartbeat();
+        await sleep(delay);
       }
     }
   }
 
-  private async deadLetter(
-    topic: string,
-    partition: number,
-    message: EachMessagePayload['message'],
-    err: unknown,
-    attempts: number,
-  ) {
+  /**
+   * Heartbeats while a handler runs or waits to retry: kafkajs 2.2.4 only heartbeats between
+   * records, so a handler (or its retries) longer than the session timeout would otherwise get the
+   * consumer thrown out of the group and the record delivered twice.
+   */
+  private keepAlive(payload: EachMessagePayload): () => void {
+    const every = Math.max(500, this.options.consumer?.heartbeatInterval ?? this.client.consumerDefaults.heartbeatInterval);
+    const timer = setInterval(() => {
+      // A rebalance surfaces on kafkajs' own heartbeat after the record; nothing to do here.
+      payload.heartbeat().catch(() => undefined);
+    }, every);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  private async deadLetter(payload: EachMessagePayload, err: unknown, attempts: number) {
+    const { topic, partition, message } = payload;
     const dlq = deadLetterTopic(topic, this.options.groupId);
     const headers: IHeaders = {
       ...message.headers,
-      'dlq-error': errorText(err).slice(0, 4_000),
-      'dlq-attempts': String(attempts),
-      'dlq-source-topic': topic,
-      'dlq-source-partition': String(partition),
-      'dlq-source-offset': message.offset,
-      'dlq-group': this.options.groupId,
-      'dlq-time': new Date().toISOString(),
+      [DLQ_HEADERS.error]: errorText(err).slice(0, 4_000),
+      [DLQ_HEADERS.reason]: attempts === 0 ? 'invalid-record' : 'handler-failed',
+      [DLQ_HEADERS.attempts]: String(attempts),
+      [DLQ_HEADERS.sourceTopic]: topic,
+      [DLQ_HEADERS.sourcePartition]: String(partition),
+      [DLQ_HEADERS.sourceOffset]: message.offset,
+      [DLQ_HEADERS.group]: this.options.groupId,
+      [DLQ_HEADERS.time]: new Date().toISOString(),
     };
-    this.logger.error(`dead-lettered ${topic}/${partition}@${message.offset} to ${dlq}: ${errorText(err)}`);
+    this.logger.error(`dead-lettered ${topic}/${partition}@${message.offset} to ${dlq} after ${attempts} attempt(s): ${errorText(err)}`);
     const producer = await this.client.getProducer();
     await producer.send({ topic: dlq, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+    this.stats.deadLettered += 1;
   }
 }
 

@@ -26,7 +26,7 @@ patchKafkajsNegativeTimeout();
 
 /**
  * The one place that knows kafkajs (ARCHITECTURE.md §4: kafkajs is unmaintained upstream, keep it
- * swappable). Settings are chosen for this workload, see docs/adr/0004-kafka-client-settings.md.
+ * swappable). Settings are chosen for this workload, see docs/adr/0005-kafka-client-and-delivery-settings.md.
  */
 @Injectable()
 export class KafkaClient implements OnApplicationShutdown {
@@ -52,6 +52,10 @@ export class KafkaClient implements OnApplicationShutdown {
 
   private log({ level, namespace, log }: LogEntry) {
     const { message, ...extra } = log;
+    // kafkajs warns at every idempotent producer whose retries are bounded. Ours are (~33 s, past a
+    // 30 s outage), and after a failed send the relay replaces the producer rather than reuse its
+    // sequence numbers, which is what the warning is about.
+    if (message.startsWith('Limiting retries for the idempotent producer')) return;
     const line = `${namespace}: ${message} ${JSON.stringify(extra)}`;
     if (level <= logLevel.ERROR) this.logger.error(line);
     else if (level === logLevel.WARN) this.logger.warn(line);
@@ -73,6 +77,17 @@ export class KafkaClient implements OnApplicationShutdown {
     })();
     this.producer.catch(() => (this.producer = undefined));
     return this.producer;
+  }
+
+  /**
+   * Drops the producer after a failed send: the next `getProducer()` connects a new one (new
+   * producer id), so a batch that may have landed in part is re-sent whole rather than refused for
+   * its old sequence numbers. Consumers drop the copies.
+   */
+  async resetProducer(): Promise<void> {
+    const current = this.producer;
+    this.producer = undefined;
+    if (current) await current.then((p) => p.disconnect()).catch(() => undefined);
   }
 
   getAdmin(): Promise<Admin> {
@@ -111,16 +126,23 @@ export class KafkaClient implements OnApplicationShutdown {
     for (const t of missing) this.knownTopics.add(t.topic);
   }
 
+  /**
+   * Consumer settings (docs/adr/0005): records reach handlers within ~50 ms of being written
+   * (`maxWaitTimeInMs`); the coordinator drops a silent member after 30 s, and the transport
+   * heartbeats every 3 s while a long handler runs; a rebalance waits up to 60 s for members
+   * to finish their record; reconnecting never gives up during a broker outage.
+   */
+  readonly consumerDefaults = {
+    sessionTimeout: 30_000,
+    rebalanceTimeout: 60_000,
+    heartbeatInterval: 3_000,
+    maxWaitTimeInMs: 50,
+    allowAutoTopicCreation: true,
+    retry: { initialRetryTime: 250, maxRetryTime: 5_000, retries: 10_000 },
+  } satisfies Partial<ConsumerConfig>;
+
   createConsumer(config: Partial<ConsumerConfig> & { groupId: string }): Consumer {
-    const consumer = this.kafka.consumer({
-      sessionTimeout: 30_000,
-      rebalanceTimeout: 60_000,
-      heartbeatInterval: 3_000,
-      maxWaitTimeInMs: 50,
-      allowAutoTopicCreation: true,
-      retry: { initialRetryTime: 250, maxRetryTime: 5_000, retries: 10_000 },
-      ...config,
-    });
+    const consumer = this.kafka.consumer({ ...this.consumerDefaults, ...config });
     this.consumers.add(consumer);
     return consumer;
   }

@@ -13,8 +13,19 @@ export interface MessagingOptions {
   topicPartitions?: number;
   /** Replication factor of the topics this service creates (3 on a production cluster). */
   topicReplicationFactor?: number;
-  /** Outbox relay fallback poll interval (the relay is also nudged on every write). */
+  /** Outbox relay: fallback poll interval; the relay is also nudged on every write of this process. */
   outboxPollMs?: number;
+  /** Outbox relay: how long a relay's lease lasts without renewal; a standby takes over after it. */
+  outboxLeaseMs?: number;
+  /** Outbox relay: the most events published in one batch (the oldest by sequence). */
+  outboxBatchSize?: number;
+  /** Outbox relay: this replica's holder id in the lease (default: host, pid and a random suffix). */
+  outboxRelayId?: string;
+  /** Consumer: partitions processed at the same time by one consumer (order is per partition). */
+  consumerConcurrency?: number;
+  /** Consumer: first retry delay; doubles per attempt up to `retryMaxDelayMs`. */
+  retryInitialDelayMs?: number;
+  retryMaxDelayMs?: number;
 }
 
 export function ceSource(service: string): string {

@@ -1,41 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Collection } from 'mongodb';
 import type { Message, TopicMessages } from 'kafkajs';
 import { toKafkaHeaders } from '@pb/contracts';
 import { KafkaClient } from './kafka.client.js';
 import { MESSAGING_OPTIONS, ceSource, type MessagingOptions } from './messaging.options.js';
-import type { OutboxEvent } from './outbox.js';
+import { Lease, type LeaseDocument } from './outbox-lease.js';
+import { PENDING_OUTBOX_FILTER, type OutboxEvent } from './outbox.js';
 
 interface DocWithOutbox {
+  /** Typed as a string for the driver's filter types; an ObjectId works the same (passed back as read). */
   _id: string;
-  outbox: OutboxEvent[];
+  outbox?: OutboxEvent[];
 }
 
-const BATCH_DOCS = 200;
+interface SequenceDocument {
+  _id: string;
+  seq: number;
+}
+
+/** One event read from an aggregate's outbox, with where it lives (for the `$pullAll` after publishing). */
+export interface PendingEntry {
+  entry: OutboxEvent;
+  collection: number;
+  docId: string;
+  seq: number;
+  /** Read order, to keep array order among entries written before sequences existed. */
+  order: number;
+  bytes: number;
+}
+
+/** What a mongoose model gives the relay: its driver collection and its connection (the service's database). */
+export interface OutboxModel {
+  collection: unknown;
+  db: { collection(name: string): unknown };
+}
+
+const DEFAULT_POLL_MS = 1_000;
+const DEFAULT_LEASE_MS = 10_000;
+const DEFAULT_BATCH = 500;
+/** Keeps a batch's record batches well under the broker's `message.max.bytes` (1 MiB default). */
+const MAX_BATCH_BYTES = 512 * 1024;
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 2_000;
+
+export const OUTBOX_LEASES = 'outbox_leases';
+export const OUTBOX_SEQUENCES = 'outbox_sequences';
 
 /**
- * Publishes the events waiting in aggregate documents, then removes them from the outbox.
- * A crash between the two only re-sends (consumers are idempotent); a broker outage only delays.
+ * Publishes the events waiting in aggregate documents (the transactional outbox without
+ * transactions, ARCHITECTURE.md §4), then removes them from the documents with `$pullAll` of the
+ * exact entries read. A crash between the two only re-sends (consumers are idempotent).
+ *
+ * - **One active relay per service.** Every replica runs a relay; the one holding the lease
+ *   (`outbox_leases/<service>`, renewed every third of its duration) publishes, the others poll the
+ *   lease and take over when it expires or is released.
+ * - **Write order per key, across documents and collections.** Each entry gets a number from the
+ *   service's sequence (`outbox_sequences/<service>`, `$inc`) before it is written, and the relay
+ *   publishes the oldest `batchSize` pending entries of all registered collections in sequence
+ *   order. A batch is always a prefix of the pending entries in sequence order, so nothing older
+ *   is left behind for a later batch. One producer with one request in flight keeps that order
+ *   on each partition.
+ * - **Broker outage.** Publishing fails, the relay backs off (≤ 2 s) and tries again with a fresh
+ *   producer; writes keep succeeding because they only touch the store.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
   private readonly collections: Collection<DocWithOutbox>[] = [];
+  private sequences?: Collection<SequenceDocument>;
+  private lease?: Lease;
   private running = false;
   private loop?: Promise<void>;
+  private renewTimer?: NodeJS.Timeout;
   private wake?: () => void;
   private nudged = false;
+  private leader = false;
   private published = 0;
+  private failures = 0;
+  readonly holderId: string;
 
   constructor(
     private readonly client: KafkaClient,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
-  ) {}
+  ) {
+    this.holderId = options.outboxRelayId ?? `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
+  }
 
-  /** Registers a collection (a mongoose model's) whose documents carry an `outbox` array. */
-  register(model: { collection: unknown }): void {
+  private get leaseMs() {
+    return this.options.outboxLeaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  /**
+   * Registers a collection (a mongoose model's) whose documents carry an `outbox` array. Every
+   * collection of one relay lives in the service's own database, which also holds the lease and the
+   * sequence.
+   */
+  register(model: OutboxModel): void {
     const collection = model.collection as Collection<DocWithOutbox>;
-    if (!this.collections.includes(collection)) this.collections.push(collection);
+    if (this.collections.includes(collection)) return;
+    this.collections.push(collection);
+    this.sequences ??= model.db.collection(OUTBOX_SEQUENCES) as Collection<SequenceDocument>;
+    this.lease ??= new Lease(
+      model.db.collection(OUTBOX_LEASES) as Collection<LeaseDocument>,
+      this.options.service,
+      this.holderId,
+      this.leaseMs,
+    );
+  }
+
+  /**
+   * Gives outbox entries their places in the service's sequence, in the order given. Call it before
+   * the write that stores them: `const [e] = await relay.sequence(pendingEvent(...))`.
+   */
+  async sequence<E extends OutboxEvent>(...events: E[]): Promise<E[]> {
+    if (!this.sequences) throw new Error('OutboxRelay.sequence() before register(): register the aggregate model first');
+    if (events.length === 0) return events;
+    const doc = await this.sequences.findOneAndUpdate(
+      { _id: this.options.service },
+      { $inc: { seq: events.length } },
+      { upsert: true, returnDocument: 'after' },
+    );
+    const last = doc?.seq;
+    if (typeof last !== 'number') throw new Error('outbox sequence: no value returned');
+    events.forEach((e, i) => (e.seq = last - events.length + 1 + i));
+    return events;
   }
 
   /** Called after a write that queued events: publish now instead of at the next poll. */
@@ -48,30 +138,78 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return this.published;
   }
 
+  /** Whether this relay holds the lease (is the one publishing) right now. */
+  get isLeader(): boolean {
+    return this.lease?.held ?? false;
+  }
+
   onApplicationBootstrap() {
-    if (this.collections.length === 0) return;
-    this.running = true;
-    this.loop = this.run();
+    this.start();
   }
 
   async beforeApplicationShutdown() {
+    await this.stop();
+  }
+
+  /** Starts publishing (as leader) or polling the lease (as standby). No-op without collections. */
+  start(): void {
+    if (this.running || this.collections.length === 0) return;
+    this.running = true;
+    this.renewTimer = setInterval(() => void this.renew(), Math.max(100, Math.floor(this.leaseMs / 3)));
+    this.renewTimer.unref();
+    this.loop = this.run();
+  }
+
+  /**
+   * Stops after the batch in flight. `release: false` leaves the lease to expire, as a crashed
+   * replica would (tests use it to prove a standby takes over).
+   */
+  async stop({ release = true }: { release?: boolean } = {}): Promise<void> {
+    if (!this.running) return;
     this.running = false;
+    clearInterval(this.renewTimer);
     this.wake?.();
     await this.loop;
+    if (release) await this.lease?.release().catch(() => undefined);
+    else this.lease?.forget();
+    this.leader = false;
+  }
+
+  private async renew() {
+    if (!this.running || !this.leader || !this.lease) return;
+    try {
+      if (!(await this.lease.acquire())) {
+        this.leader = false;
+        this.logger.warn(`lost the outbox lease of ${this.options.service} (${this.holderId})`);
+      }
+    } catch (err) {
+      this.logger.warn(`cannot renew the outbox lease: ${errorText(err)}`);
+    }
   }
 
   private async run() {
-    let backoff = 250;
+    let backoff = RETRY_MIN_MS;
     while (this.running) {
       try {
+        if (!this.lease!.held) {
+          this.leader = false;
+          if (!(await this.lease!.acquire())) {
+            await this.idle(Math.max(100, Math.floor(this.leaseMs / 3)));
+            continue;
+          }
+          this.leader = true;
+          const from = this.lease!.previousHolder;
+          this.logger.log(`publishing the outbox of ${this.options.service} as ${this.holderId}${from ? ` (took over from ${from})` : ''}`);
+        }
         this.nudged = false;
         const sent = await this.drainOnce();
-        backoff = 250;
-        if (sent === 0 && !this.nudged) await this.idle(this.options.outboxPollMs ?? 1_000);
+        backoff = RETRY_MIN_MS;
+        if (sent === 0 && !this.nudged) await this.idle(this.options.outboxPollMs ?? DEFAULT_POLL_MS);
       } catch (err) {
-        this.logger.warn(`publish failed, retrying in ${backoff} ms: ${err instanceof Error ? err.message : String(err)}`);
+        this.failures += 1;
+        this.logger.warn(`publish failed, retrying in ${backoff} ms: ${errorText(err)}`);
         await this.idle(backoff);
-        backoff = Math.min(backoff * 2, 5_000);
+        backoff = Math.min(backoff * 2, RETRY_MAX_MS);
       }
     }
   }
@@ -90,55 +228,105 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     });
   }
 
-  /** One pass over every registered collection; returns the number of events published. */
+  /**
+   * One batch: the oldest pending entries of every registered collection, published in sequence
+   * order, then pulled from their documents. Returns the number of events published (0 when this
+   * relay does not hold the lease).
+   */
   async drainOnce(): Promise<number> {
-    let total = 0;
-    for (const collection of this.collections) {
-      // Raw driver reads: the entries come back exactly as stored, for the $pullAll below.
-      const docs = await collection
-        .find({ 'outbox.0': { $exists: true } }, { projection: { outbox: 1 }, limit: BATCH_DOCS })
-        .toArray();
-      if (docs.length === 0) continue;
-      const byTopic = new Map<string, Message[]>();
-      const source = ceSource(this.options.service);
-      for (const doc of docs) {
-        for (const e of doc.outbox) {
-          const messages = byTopic.get(e.topic) ?? [];
-          messages.push({
-            key: e.key,
-            value: JSON.stringify(e.data),
-            headers: toKafkaHeaders({
-              id: e.id,
-              source,
-              type: e.type,
-              specversion: '1.0',
-              time: new Date(e.time).toISOString(),
-              ...(e.subject ? { subject: e.subject } : {}),
-              dataschema: e.dataschema,
-              datacontenttype: 'application/json',
-              ...(e.correlationId ? { correlationId: e.correlationId } : {}),
-              ...(e.traceparent ? { traceparent: e.traceparent } : {}),
-            }),
-          });
-          byTopic.set(e.topic, messages);
-        }
-      }
-      const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-      await this.client.ensureTopics([...byTopic.keys()].map((topic) => ({ topic })));
+    if (!this.lease?.held) return 0;
+    const batch = await this.readOldest();
+    if (batch.length === 0) return 0;
+    const byTopic = new Map<string, Message[]>();
+    const source = ceSource(this.options.service);
+    for (const { entry: e } of batch) {
+      const messages = byTopic.get(e.topic) ?? [];
+      messages.push({
+        key: e.key,
+        value: JSON.stringify(e.data),
+        headers: toKafkaHeaders({
+          id: e.id,
+          source,
+          type: e.type,
+          specversion: '1.0',
+          time: new Date(e.time).toISOString(),
+          ...(e.subject ? { subject: e.subject } : {}),
+          dataschema: e.dataschema,
+          datacontenttype: 'application/json',
+          ...(e.correlationId ? { correlationId: e.correlationId } : {}),
+          ...(e.traceparent ? { traceparent: e.traceparent } : {}),
+        }),
+      });
+      byTopic.set(e.topic, messages);
+    }
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    await this.client.ensureTopics([...byTopic.keys()].map((topic) => ({ topic })));
+    // Lost the lease while reading (a stall longer than the lease): the new holder publishes these.
+    if (!this.lease.held) return 0;
+    try {
       const producer = await this.client.getProducer();
       await producer.sendBatch({ topicMessages, acks: -1 });
-      // $pullAll of the exact entries read: FerretDB 1.24 silently ignores a $pull with a condition,
-      // and entries appended since the read stay queued.
-      await collection.bulkWrite(
-        docs.map((doc) => ({
-          updateOne: { filter: { _id: doc._id }, update: { $pullAll: { outbox: doc.outbox } } },
-        })),
+    } catch (err) {
+      // A failed send may have landed in part: a fresh producer (new producer id) re-sends the
+      // batch whole instead of tripping over its old sequence numbers. Consumers drop the copies.
+      await this.client.resetProducer();
+      throw err;
+    }
+    await this.markPublished(batch);
+    this.published += batch.length;
+    return batch.length;
+  }
+
+  /** The oldest `batchSize` pending entries across the registered collections, by sequence. */
+  private async readOldest(): Promise<PendingEntry[]> {
+    const keep = this.options.outboxBatchSize ?? DEFAULT_BATCH;
+    let pending: PendingEntry[] = [];
+    let order = 0;
+    for (const [index, collection] of this.collections.entries()) {
+      // Raw driver reads: the entries come back exactly as stored, for the $pullAll afterwards.
+      const cursor = collection.find(PENDING_OUTBOX_FILTER, { projection: { outbox: 1 } });
+      for await (const doc of cursor) {
+        for (const entry of doc.outbox ?? []) {
+          const bytes = JSON.stringify(entry.data).length;
+          pending.push({ entry, collection: index, docId: doc._id, seq: entry.seq ?? -1, order: order++, bytes });
+        }
+        // Bounded memory under a large backlog: keep only the oldest few batches' worth.
+        if (pending.length > keep * 4) pending = oldest(pending, keep);
+      }
+    }
+    pending = oldest(pending, keep);
+    let bytes = 0;
+    const cut = pending.findIndex((p, i) => (bytes += p.bytes) > MAX_BATCH_BYTES && i > 0);
+    return cut < 0 ? pending : pending.slice(0, cut);
+  }
+
+  /**
+   * Removes published entries from their documents. `$pullAll` of the exact entries read: FerretDB
+   * 1.24 silently ignores a `$pull` with a condition, and entries appended since the read stay.
+   * The filter is `_id` alone, the only filter FerretDB 1.24 answers without a collection scan.
+   */
+  protected async markPublished(batch: PendingEntry[]): Promise<void> {
+    const byDoc = new Map<number, Map<string, OutboxEvent[]>>();
+    for (const p of batch) {
+      const docs = byDoc.get(p.collection) ?? new Map<string, OutboxEvent[]>();
+      const entries = docs.get(p.docId) ?? [];
+      entries.push(p.entry);
+      docs.set(p.docId, entries);
+      byDoc.set(p.collection, docs);
+    }
+    for (const [index, docs] of byDoc) {
+      await this.collections[index].bulkWrite(
+        [...docs].map(([_id, entries]) => ({ updateOne: { filter: { _id }, update: { $pullAll: { outbox: entries } } } })),
         { ordered: false },
       );
-      const count = docs.reduce((n, d) => n + d.outbox.length, 0);
-      this.published += count;
-      total += count;
     }
-    return total;
   }
+}
+
+function oldest(list: PendingEntry[], n: number): PendingEntry[] {
+  return list.sort((a, b) => a.seq - b.seq || a.order - b.order).slice(0, n);
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

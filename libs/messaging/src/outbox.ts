@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
-import { newEventId, validateEventData, type EventContract, type EventData } from '@pb/contracts';
+import { newEventId, type EventContract, type EventData } from '@pb/contracts';
+import { validateAgainst } from './event-contracts.js';
 
 /** An event waiting inside its aggregate document until the relay has published it (the outbox). */
 export interface OutboxEvent {
@@ -14,6 +15,12 @@ export interface OutboxEvent {
   data: Record<string, unknown>;
   correlationId?: string;
   traceparent?: string;
+  /**
+   * Position in the service's outbox sequence (`OutboxRelay.sequence`): the relay publishes in this
+   * order across every document and collection of the service, so the events of one key stay in
+   * write order even when they live in different aggregates.
+   */
+  seq?: number;
 }
 
 /** Mongoose sub-schema for the `outbox` array an aggregate document carries. */
@@ -29,13 +36,23 @@ export const OutboxEventSchema = new Schema<OutboxEvent>(
     data: { type: Schema.Types.Mixed, required: true },
     correlationId: { type: String },
     traceparent: { type: String },
+    seq: { type: Number },
   },
   { _id: false },
 );
 
-/** Adds the `outbox` array to an aggregate schema. */
+/**
+ * The relay's query for documents with pending events: every entry has a non-empty string `id`.
+ * On MongoDB the multikey index below answers it from the index (only documents with pending
+ * events); FerretDB 1.24 scans the collection whatever the filter (it pushes down `_id` only).
+ */
+export const PENDING_OUTBOX_FILTER = { 'outbox.id': { $gt: '' } } as const;
+
+/** Adds the `outbox` array to an aggregate schema, with the index the relay's query uses. */
 export function withOutbox<T extends Schema>(schema: T): T {
   schema.add({ outbox: { type: [OutboxEventSchema], default: [] } });
+  // Serves: the outbox relay's query for documents with pending events (PENDING_OUTBOX_FILTER).
+  schema.index({ 'outbox.id': 1 });
   return schema;
 }
 
@@ -52,8 +69,9 @@ export class EventSchemaViolation extends Error {
 const validateOnProduce = process.env['NODE_ENV'] !== 'production';
 
 /**
- * Builds an outbox entry for one event. The caller puts it in the same single-document write as
- * the state change it describes ($push onto `outbox`), so neither can exist without the other.
+ * Builds an outbox entry for one event. The caller gives it its place in the service's sequence
+ * (`await relay.sequence(entry)`), then puts it in the same single-document write as the state
+ * change it describes ($push onto `outbox`), so neither can exist without the other.
  * Producers validate against the contract outside production (ARCHITECTURE.md §3).
  */
 export function pendingEvent<C extends EventContract>(
@@ -61,7 +79,7 @@ export function pendingEvent<C extends EventContract>(
   input: { key: string; subject?: string; data: NoInfer<EventData<C>>; correlationId?: string; traceparent?: string },
 ): OutboxEvent {
   if (validateOnProduce) {
-    const check = validateEventData(contract.type, input.data);
+    const check = validateAgainst(contract, input.data);
     if (!check.ok) throw new EventSchemaViolation(contract.type, check.errors);
   }
   const event: OutboxEvent = {

@@ -11,24 +11,22 @@ export interface PersistenceOptions {
   dbName: string;
   /** How long a query waits for a reachable server before failing. */
   serverSelectionTimeoutMS?: number;
-  /** Connection pool size on MongoDB; FerretDB always gets 1 (see `poolSizeFor`). */
+  /** Connection pool size. */
   maxPoolSize?: number;
 }
 
 /**
  * FerretDB 1.24 (SQLite) applies an update as read-then-write without locking: two concurrent
- * updates of one document from two connections both "match", and `$inc`s are lost (measured: 50 of
- * 50 races). One connection per process serialises this process's operations, which makes every
- * conditional update and `$inc` atomic again within the process; across processes, code relies on
- * unique-index inserts (atomic on both stores), as `Lease` does. MongoDB keeps its pool.
+ * updates of one document both "match", and `$inc`s are lost. The project's local store runs behind
+ * a proxy that holds a per-database lock for each update (deploy/local/ferretdb/atomic_proxy.go,
+ * ADR 0003 and 0005), so services keep their pool. Pointed at a bare FerretDB, a service warns.
  */
-export async function poolSizeFor(uri: string, wanted: number, timeoutMs: number): Promise<{ size: number; ferretdb: boolean }> {
+export async function isFerretDb(uri: string, timeoutMs: number): Promise<boolean> {
   const probe = new MongoClient(uri, { serverSelectionTimeoutMS: timeoutMs, maxPoolSize: 1 });
   try {
     await probe.connect();
     const info = await probe.db('admin').command({ buildInfo: 1 });
-    const ferretdb = typeof info['ferretdbVersion'] === 'string' || typeof info['ferretdb'] === 'object';
-    return { size: ferretdb ? 1 : wanted, ferretdb };
+    return typeof info['ferretdbVersion'] === 'string';
   } finally {
     await probe.close().catch(() => undefined);
   }
@@ -49,9 +47,10 @@ export class PersistenceModule {
         TerminusModule,
         MongooseModule.forRootAsync({
           useFactory: async () => {
-            const pool = await poolSizeFor(options.uri, options.maxPoolSize ?? 20, timeout);
-            if (pool.ferretdb) new Logger('Persistence').log('store is FerretDB: one connection per process, so updates stay atomic');
-            return { uri: options.uri, dbName: options.dbName, serverSelectionTimeoutMS: timeout, retryWrites: false, maxPoolSize: pool.size, autoIndex: true };
+            if (await isFerretDb(options.uri, timeout)) {
+              new Logger('Persistence').log('store is FerretDB: updates are atomic only behind the project\'s proxy (deploy/local)');
+            }
+            return { uri: options.uri, dbName: options.dbName, serverSelectionTimeoutMS: timeout, retryWrites: false, maxPoolSize: options.maxPoolSize ?? 20, autoIndex: true };
           },
         }),
       ],

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Module } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AUTH_OPTIONS, AuthGuard } from '@pb/platform';
+import { AUTH_OPTIONS, AuthGuard, Roles } from '@pb/platform';
 import { prefersHtml } from './asyncapi.controller.js';
 import { defaultAsyncApiPath, loadAsyncApi } from './asyncapi.document.js';
 import { AsyncApiModule } from './asyncapi.module.js';
@@ -18,6 +18,7 @@ const committed = readFileSync(path.join(ROOT, 'docs/asyncapi/asyncapi.json'), '
 @Controller('private')
 class PrivateController {
   @Get()
+  @Roles('city-admin')
   get() {
     return { secret: true };
   }

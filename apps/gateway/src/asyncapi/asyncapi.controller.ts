@@ -33,12 +33,12 @@ export function prefersHtml(accept: string | undefined): boolean {
 }
 
 @ApiTags('events 事件')
-@Public()
 @Controller()
 export class AsyncApiController {
   constructor(@Inject(SERVED_ASYNCAPI) private readonly asyncapi: ServedAsyncApi) {}
 
   @Get('asyncapi')
+  @Public()
   @ApiOperation({
     summary: 'AsyncAPI 3.0 document of the Kafka topics 事件主題的 AsyncAPI 文件',
     description:
@@ -52,6 +52,7 @@ export class AsyncApiController {
   }
 
   @Get('asyncapi.json')
+  @Public()
   @ApiOperation({ summary: 'AsyncAPI 3.0 document (JSON) AsyncAPI 文件（JSON）' })
   @ApiProduces('application/json')
   @ApiOkResponse({ description: 'The document 文件' })
@@ -60,6 +61,7 @@ export class AsyncApiController {
   }
 
   @Get('asyncapi.html')
+  @Public()
   @ApiOperation({ summary: 'AsyncAPI 3.0 document as a readable page AsyncAPI 文件網頁' })
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'The page 網頁' })

@@ -35,3 +35,11 @@ export class Forwarder {
     return relay(reply, res);
   }
 }
+
+/**
+ * Forwards the request as it came (method, path with query string, JSON body) to the owning service,
+ * which exposes the same routes, with the caller's verified identity; relays the answer unchanged.
+ */
+export function passThrough(upstream: UpstreamService, name: UpstreamName, req: FastifyRequest, reply: FastifyReply, identity: Identity) {
+  return new Forwarder(upstream).to(name, req, reply, identity, req.body);
+}

@@ -1,9 +1,11 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
-import { CurrentIdentity, type Identity } from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, Roles, type Identity } from '@pb/platform';
 import { ComplianceService } from './compliance.service.js';
 
 /** 報送情況 timeliness and completeness: rates per unit and period range, breakdown, missing list, CSV. */
+/** Rates and missing lists are counts per unit, no personal data: every role, inside its own subtree. */
+@Roles(...ALL_ROLES)
 @Controller('api/v1/reporting')
 export class ComplianceController {
   constructor(private readonly compliance: ComplianceService) {}

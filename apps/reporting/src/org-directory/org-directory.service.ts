@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { EventData, OrgUnitCreatedV1 } from '@pb/contracts';
+import { applyOnce, type ApplyResult } from '@pb/messaging';
 import { ORG_UNIT_REF_MODEL, type OrgUnitRef } from './org-unit-ref.schema.js';
 import { PARTY_ORG_REF_MODEL, type PartyOrgRef } from './party-org-ref.schema.js';
 import type { BureauRef } from './routing.js';
@@ -17,31 +18,19 @@ export class OrgDirectoryService {
 
   /**
    * Applies an org unit's state in one write, guarded by its version: a redelivered or older event
-   * matches no row, its upsert collides on `_id`, and nothing changes.
+   * changes nothing (the document records the version and the event id it reflects).
    */
-  async apply(state: OrgUnitState, eventId: string): Promise<'applied' | 'stale'> {
-    try {
-      await this.refs.updateOne(
-        { _id: state.unitId, version: { $lt: state.version } },
-        {
-          $set: {
-            code: state.code,
-            name: state.name,
-            kind: state.kind,
-            parentId: state.parentId,
-            path: state.path,
-            level: state.level,
-            version: state.version,
-            lastEventId: eventId,
-          },
-        },
-        { upsert: true },
-      );
-      return 'applied';
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) return 'stale';
-      throw err;
-    }
+  async apply(state: OrgUnitState, eventId: string): Promise<ApplyResult> {
+    const { unitId, code, name, kind, parentId, path, level, version } = state;
+    const result = await applyOnce(this.refs.collection, {
+      _id: unitId,
+      eventId,
+      version,
+      update: { $set: { code, name, kind, parentId, path, level } },
+    });
+    // A moved unit takes its party organisations along (their reports route by the new path).
+    if (result === 'applied') await this.partyOrgs.updateMany({ unitId }, { $set: { unitPath: path } });
+    return result;
   }
 
   find(id: string): Promise<OrgUnitRef | null> {
@@ -75,14 +64,18 @@ export class OrgDirectoryService {
   }
 
   /** Applies a party organisation's state in one write, guarded by its version (as for units). */
-  async applyPartyOrg(state: Omit<PartyOrgRef, '_id' | 'lastEventId'> & { partyOrgId: string }, eventId: string): Promise<'applied' | 'stale'> {
-    const { partyOrgId, ...rest } = state;
-    try {
-      await this.partyOrgs.updateOne({ _id: partyOrgId, version: { $lt: state.version } }, { $set: { ...rest, lastEventId: eventId } }, { upsert: true });
-      return 'applied';
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) return 'stale';
-      throw err;
-    }
+  applyPartyOrg(state: Omit<PartyOrgRef, '_id' | 'lastEventId' | 'version'> & { partyOrgId: string; version: number }, eventId: string): Promise<ApplyResult> {
+    const { partyOrgId, version, ...rest } = state;
+    return applyOnce(this.partyOrgs.collection, { _id: partyOrgId, eventId, version, update: { $set: rest } });
+  }
+
+  /**
+   * A party organisation's state from org-registry (affiliation, routing, reviewers). Its unit's path
+   * comes from the unit read model; when the unit's own event has not arrived yet, the unit alone
+   * stands in until it does (see `apply`).
+   */
+  async applyPartyOrgState(state: Omit<PartyOrgRef, '_id' | 'lastEventId' | 'unitPath'> & { partyOrgId: string }, eventId: string): Promise<ApplyResult> {
+    const unit = await this.find(state.unitId);
+    return this.applyPartyOrg({ ...state, unitPath: unit?.path ?? [state.unitId] }, eventId);
   }
 }

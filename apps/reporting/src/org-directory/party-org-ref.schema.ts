@@ -15,6 +15,8 @@ export interface PartyOrgRef {
   /** The supervising bureau named by the affiliation. */
   supervisorId: string;
   routing: RoutingPolicy;
+  /** Reviewing bureaus as org-registry computed them from the routing policy; absent in older rows. */
+  reviewerIds?: string[];
   active: boolean;
   version: number;
   lastEventId: string;
@@ -29,6 +31,7 @@ export const PartyOrgRefSchema = new Schema<PartyOrgRef>(
     unitPath: { type: [String], required: true },
     supervisorId: { type: String, required: true },
     routing: { type: String, required: true, enum: ['single', 'both-levels'] },
+    reviewerIds: { type: [String], default: undefined },
     active: { type: Boolean, required: true },
     version: { type: Number, required: true },
     lastEventId: { type: String, required: true },

@@ -10,15 +10,15 @@ import {
   type SaveReportDraftDto,
   type SubmitReportDto,
 } from '@pb/contracts';
-import { CurrentIdentity, ProblemException, SchemaPipe, type Identity } from '@pb/platform';
+import { CurrentIdentity, ProblemException, Roles, SchemaPipe, type Identity } from '@pb/platform';
 import { createHash } from 'node:crypto';
 import { ReportsService, type ReportView } from './reports.service.js';
 
 function versionOf(ifMatch: string | undefined): number | undefined {
   if (!ifMatch) return undefined;
   const m = /^(?:W\/)?"(\d+)"$/.exec(ifMatch.trim());
-  if (!m) throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', { zh: 'If-Match 格式無效', en: 'Invalid If-Match' });
-  return Number(m[1]);
+  // A tag that is no version of ours matches none: 412 like any stale tag (as the platform's ifMatchVersions), after scope.
+  return m ? Number(m[1]) : -1;
 }
 
 function withEtag(reply: FastifyReply, report: ReportView): ReportView {
@@ -32,17 +32,20 @@ export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
   @Get('review-queue')
+  @Roles('city-admin', 'county-admin')
   queue(@CurrentIdentity() caller: Identity, @Query('period') period?: string, @Query('limit') limit?: string) {
     const n = Math.min(Math.max(Number(limit ?? 100) || 100, 1), 500);
     return this.reports.reviewQueue(caller, period, n);
   }
 
   @Get(':partyOrgId/:periodId')
+  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
   async get(@Param('partyOrgId') partyOrgId: string, @Param('periodId') periodId: string, @CurrentIdentity() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply) {
     return withEtag(reply, await this.reports.get(partyOrgId, periodId, caller));
   }
 
   @Put(':partyOrgId/:periodId/draft')
+  @Roles('school-secretary')
   async saveDraft(
     @Param('partyOrgId') partyOrgId: string,
     @Param('periodId') periodId: string,
@@ -56,6 +59,7 @@ export class ReportsController {
 
   /** A retry with the same Idempotency-Key returns the first result and never submits twice. */
   @Post(':partyOrgId/:periodId/submit')
+  @Roles('school-secretary')
   @HttpCode(200)
   async submit(
     @Param('partyOrgId') partyOrgId: string,
@@ -81,6 +85,7 @@ export class ReportsController {
   }
 
   @Post(':partyOrgId/:periodId/reviews')
+  @Roles('city-admin', 'county-admin')
   @HttpCode(200)
   async review(
     @Param('partyOrgId') partyOrgId: string,
@@ -94,6 +99,7 @@ export class ReportsController {
   }
 
   @Post(':partyOrgId/:periodId/lock-exceptions')
+  @Roles('city-admin', 'county-admin')
   @HttpCode(200)
   async grant(
     @Param('partyOrgId') partyOrgId: string,

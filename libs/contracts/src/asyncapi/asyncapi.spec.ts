@@ -12,6 +12,7 @@ import {
   TRACEPARENT_HEADER,
 } from '../cloudevents.js';
 import { EventContracts } from '../registry.js';
+import { InternalTopics } from '../topics.js';
 import { ASYNCAPI_DOCUMENT_PATH, asyncApiJson, buildAsyncApi } from './asyncapi.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -31,6 +32,9 @@ const components = doc['components'] as {
   messages: Record<string, Json>;
   schemas: Record<string, Json>;
 };
+
+/** What analysts may subscribe to: every contract but those on internal topics. */
+const publicContracts = EventContracts.filter((c) => !InternalTopics.includes(c.topic));
 
 describe('AsyncAPI document (docs/asyncapi/asyncapi.json)', () => {
   it('is committed up to date with the contracts', () => {
@@ -85,8 +89,13 @@ describe('AsyncAPI document (docs/asyncapi/asyncapi.json)', () => {
     }
   });
 
+  it('leaves out internal topics (the audit of writes may carry personal data)', () => {
+    const addresses = Object.values(doc['channels'] as Record<string, Json>).map((ch) => ch['address']);
+    for (const topic of InternalTopics) expect(addresses).not.toContain(topic);
+  });
+
   it('has one channel per topic, sent by the producing service and received by analysts', () => {
-    for (const c of EventContracts) {
+    for (const c of publicContracts) {
       const [key, channel] =
         Object.entries(doc['channels'] as Record<string, Json>).find(
           ([, ch]) => ch['address'] === c.topic,
@@ -99,7 +108,7 @@ describe('AsyncAPI document (docs/asyncapi/asyncapi.json)', () => {
   });
 
   it('describes each message: CloudEvents headers (binary mode), the event schema as payload, org unit id as key', () => {
-    for (const c of EventContracts) {
+    for (const c of publicContracts) {
       const m = components.messages[c.type] as Json & {
         headers: { properties: Json; required: string[] };
       };
@@ -133,7 +142,7 @@ describe('AsyncAPI document (docs/asyncapi/asyncapi.json)', () => {
 
   it('is announced in docs/analysts.md, which names every topic and event type', () => {
     const page = readFileSync(path.join(ROOT, 'docs/analysts.md'), 'utf8');
-    for (const c of EventContracts) {
+    for (const c of publicContracts) {
       expect(page).toContain(`\`${c.topic}\``);
       expect(page).toContain(`\`${c.type}\``);
     }

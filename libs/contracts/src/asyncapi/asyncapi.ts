@@ -7,7 +7,7 @@ import {
   TRACEPARENT_PATTERN,
 } from '../cloudevents.js';
 import type { EventContract } from '../event-contract.js';
-import { TopicInfo, Topics, type TopicKey } from '../topics.js';
+import { InternalTopics, TopicInfo, Topics, type TopicKey } from '../topics.js';
 
 /**
  * The AsyncAPI 3.0 document of the platform's events, built from the contracts alone (one source).
@@ -136,9 +136,11 @@ function message(contract: EventContract) {
 
 /** Builds the document. `version` is the contracts package version. */
 export function buildAsyncApi(
-  contracts: readonly EventContract[],
+  allContracts: readonly EventContract[],
   { version }: { version: string },
 ): AsyncApiDocument {
+  // Internal topics (the audit of writes, which may carry personal data) are no part of the analysts' interface.
+  const contracts = allContracts.filter((c) => !InternalTopics.includes(c.topic));
   const topics = [...new Set(contracts.map((c) => c.topic))];
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};

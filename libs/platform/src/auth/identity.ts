@@ -49,10 +49,27 @@ function sign(kind: TokenKind, identity: Identity, secret: string, ttlSeconds: n
     .sign(key(secret));
 }
 
+/**
+ * Tokens already verified, until they expire: a client sends the same token for minutes, and an HMAC
+ * check through WebCrypto costs more than the rest of a cheap request. Keyed by kind, secret and the
+ * exact token string, so only a token that passed verification under this very key is ever found.
+ */
+const verified = new Map<string, { identity: Identity; expiresAtMs: number }>();
+const VERIFIED_MAX = 10_000;
+
 /** Only HS256 is accepted: `alg: none` and algorithm confusion fail verification. */
 async function verify(kind: TokenKind, token: string, secret: string): Promise<Identity> {
+  const cacheKey = `${kind.audience}\u0000${secret}\u0000${token}`;
+  const hit = verified.get(cacheKey);
+  if (hit && hit.expiresAtMs > Date.now()) return hit.identity;
+  if (hit) verified.delete(cacheKey);
   const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'], ...kind });
-  return toIdentity(payload);
+  const identity = toIdentity(payload);
+  if (typeof payload.exp === 'number') {
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(cacheKey, { identity, expiresAtMs: payload.exp * 1000 });
+  }
+  return identity;
 }
 
 export const signInternalToken = (identity: Identity, secret: string, ttlSeconds = 60) => sign(INTERNAL, identity, secret, ttlSeconds);

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Connection } from 'mongoose';
+import { connectStore, unique } from './support.js';
+
+// The outbox (a service's $push against the relay's $pullAll on one document), the relay lease and
+// the outbox sequence all need each single-document update applied atomically, as MongoDB does.
+// FerretDB 1.24 alone does not (FerretDB#3040); the local store serialises such updates
+// (deploy/local/ferretdb/atomic_proxy.go). This test fails on a store that loses updates.
+describe('the store applies concurrent updates of one document atomically', () => {
+  let connection: Connection;
+
+  beforeAll(async () => {
+    connection = await connectStore(unique('atomicity'));
+  });
+  afterAll(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  it('loses none of 3 x 150 concurrent $inc, nor a $push racing a $pullAll', async () => {
+    const counters = connection.collection<{ _id: string; n: number }>('counters');
+    await counters.insertOne({ _id: 'c', n: 0 });
+    await Promise.all(
+      [1, 2, 3].map(async () => {
+        for (let i = 0; i < 150; i++) await counters.updateOne({ _id: 'c' }, { $inc: { n: 1 } });
+      }),
+    );
+    expect((await counters.findOne({ _id: 'c' }))?.n).toBe(450);
+
+    const docs = connection.collection<{ _id: string; outbox: { id: number }[] }>('docs');
+    await docs.insertOne({ _id: 'd', outbox: [] });
+    let writing = true;
+    let pulled = 0;
+    const writer = (async () => {
+      for (let i = 0; i < 200; i++) await docs.updateOne({ _id: 'd' }, { $push: { outbox: { id: i } } });
+      writing = false;
+    })();
+    const relay = (async () => {
+      while (writing) {
+        const doc = await docs.findOne({ _id: 'd' });
+        if (doc && doc.outbox.length > 0) {
+          await docs.updateOne({ _id: 'd' }, { $pullAll: { outbox: doc.outbox } });
+          pulled += doc.outbox.length;
+        }
+      }
+    })();
+    await Promise.all([writer, relay]);
+    const left = (await docs.findOne({ _id: 'd' }))?.outbox.length ?? 0;
+    expect(pulled + left).toBe(200);
+  });
+});

@@ -1,0 +1,228 @@
+// Shared by the messaging integration tests and the consumer process they spawn. No jest imports:
+// the child process (consumer.process.ts) loads this file outside jest.
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Logger, Module, type LogLevel, type Provider, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { INestMicroservice } from '@nestjs/common';
+import { Kafka, logLevel, type Admin, type ConsumerConfig } from 'kafkajs';
+import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import { defineEvent, type EventContract } from '@pb/contracts';
+import { KafkaClient } from '../kafka.client.js';
+import { KafkaEventServer, type KafkaEventServerOptions } from '../kafka-event.server.js';
+import type { MessagingOptions } from '../messaging.options.js';
+import { OutboxRelay } from '../outbox-relay.js';
+import { pendingEvent, withOutbox, type OutboxEvent } from '../outbox.js';
+import { ProcessedEventLedger } from '../processed-events.js';
+
+export const env = {
+  brokers: (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','),
+  mongodbUri: process.env['MONGODB_URI'] ?? 'mongodb://127.0.0.1:27017/',
+};
+
+/** Test logs stay quiet unless TEST_LOGS=1 (warnings and errors are expected: outages, poison records). */
+export const testLogLevels: LogLevel[] | false = process.env['TEST_LOGS'] === '1' ? ['log', 'warn', 'error'] : false;
+Logger.overrideLogger(testLogLevels);
+
+/** Unique per process: topics, groups and databases of one test file never meet another's. */
+export function unique(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Polls `probe` until it returns a value other than undefined/null/false, or fails after `timeoutMs`. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Error | undefined;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== null && value !== false) return value;
+    } catch (err) {
+      last = err instanceof Error ? err : new Error(String(err));
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`);
+    await sleep(everyMs);
+  }
+}
+
+/** A test event contract on its own topic: one state change of an aggregate of school `key`. */
+export function stateChangedContract(topic: string) {
+  return defineEvent({
+    type: 'cn.edu.partybuilding.test.delivery.state-changed.v1',
+    topic,
+    description: 'Test only: the n-th state change of school `key`, written in document `doc`.',
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['key', 'n', 'doc'],
+      properties: {
+        key: { type: 'string', minLength: 1 },
+        n: { type: 'integer', minimum: 1 },
+        doc: { type: 'string', minLength: 1 },
+      },
+    } as const,
+  });
+}
+export type StateChangedContract = ReturnType<typeof stateChangedContract>;
+export interface StateChanged {
+  key: string;
+  n: number;
+  doc: string;
+}
+
+export function messagingOptions(extra: Partial<MessagingOptions> = {}): MessagingOptions {
+  return { brokers: env.brokers, service: 'messaging-test', topicPartitions: 3, outboxPollMs: 200, ...extra };
+}
+
+export function rawKafka(clientId = 'messaging-test'): Kafka {
+  return new Kafka({ clientId, brokers: env.brokers, logLevel: logLevel.NOTHING, retry: { retries: 20, initialRetryTime: 200, maxRetryTime: 2_000 } });
+}
+
+export async function connectStore(dbName: string): Promise<Connection> {
+  return mongoose.createConnection(env.mongodbUri, { dbName, retryWrites: false, serverSelectionTimeoutMS: 10_000 }).asPromise();
+}
+
+/** Two kinds of aggregate of one school, in two collections: a key's events live in both. */
+export interface Aggregates {
+  units: Model<{ _id: string; lastN: number; outbox: OutboxEvent[] }>;
+  partyOrgs: Model<{ _id: string; lastN: number; outbox: OutboxEvent[] }>;
+}
+
+export function aggregateModels(connection: Connection): Aggregates {
+  const schema = () => withOutbox(new Schema({ _id: String, lastN: Number }, { versionKey: false }));
+  return {
+    units: connection.model('TestUnit', schema(), 'units'),
+    partyOrgs: connection.model('TestPartyOrg', schema(), 'party_orgs'),
+  };
+}
+
+/**
+ * Writes the state changes of the tests the way a service does: the change and its event in one
+ * single-document write, the event numbered in the service's sequence first. Change n of school k
+ * goes to its unit document or its party organisation document in turn.
+ */
+export class StateWriter {
+  private readonly counts = new Map<string, number>();
+  written = 0;
+
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly aggregates: Aggregates,
+    private readonly contract: StateChangedContract,
+  ) {}
+
+  async change(key: string): Promise<OutboxEvent> {
+    const n = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, n);
+    const inUnit = n % 2 === 1;
+    const doc = inUnit ? key : `party-${key}`;
+    const model = inUnit ? this.aggregates.units : this.aggregates.partyOrgs;
+    const [event] = await this.relay.sequence(pendingEvent(this.contract, { key, data: { key, n, doc } }));
+    await model.collection.updateOne({ _id: doc }, { $set: { lastN: n }, $push: { outbox: event } }, { upsert: true });
+    this.relay.nudge();
+    this.written += 1;
+    return event;
+  }
+
+  expected(): Map<string, number> {
+    return new Map(this.counts);
+  }
+}
+
+export interface ConsumerHarness {
+  app: INestMicroservice;
+  server: KafkaEventServer;
+  client: KafkaClient;
+  close(): Promise<void>;
+}
+
+/** A Nest microservice with the Kafka event transport and the given controllers (the consumer side of a service). */
+export async function startConsumer(options: {
+  groupId: string;
+  connection: Connection;
+  controllers: Type[];
+  providers?: Provider[];
+  contracts: readonly EventContract[];
+  maxAttempts?: number;
+  consumer?: Partial<ConsumerConfig>;
+  messaging?: Partial<MessagingOptions>;
+  server?: Partial<KafkaEventServerOptions>;
+}): Promise<ConsumerHarness> {
+  const client = new KafkaClient(messagingOptions({ service: 'messaging-test-consumer', ...options.messaging }));
+  const ledger = new ProcessedEventLedger(options.connection);
+  const server = new KafkaEventServer(client, ledger, {
+    groupId: options.groupId,
+    maxAttempts: options.maxAttempts ?? 3,
+    retryInitialDelayMs: 50,
+    retryMaxDelayMs: 500,
+    contracts: options.contracts,
+    ...(options.consumer ? { consumer: options.consumer } : {}),
+    ...options.server,
+  });
+  @Module({ controllers: options.controllers, providers: options.providers ?? [] })
+  class TestConsumerModule {}
+  const app = await NestFactory.createMicroservice(TestConsumerModule, { strategy: server, logger: testLogLevels, abortOnError: false });
+  await app.listen();
+  return {
+    app,
+    server,
+    client,
+    close: async () => {
+      await app.close();
+      await client.onApplicationShutdown();
+    },
+  };
+}
+
+/** Whether the group's committed offsets have reached the end of each partition of `topic`. */
+export async function caughtUp(admin: Admin, groupId: string, topic: string): Promise<boolean> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const at = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+  return ends.every((e) => (at.get(e.partition) ?? -1) >= Number(e.high));
+}
+
+/** The producing side of a test: its own database, the two aggregate collections, a relay and a writer, and an admin client. */
+export interface OutboxFixture {
+  connection: Connection;
+  aggregates: Aggregates;
+  client: KafkaClient;
+  relay: OutboxRelay;
+  writer: StateWriter;
+  admin: Admin;
+  close(): Promise<void>;
+}
+
+export async function outboxFixture(options: { dbName: string; service: string; contract: StateChangedContract }): Promise<OutboxFixture> {
+  const connection = await connectStore(options.dbName);
+  const aggregates = aggregateModels(connection);
+  await Promise.all([aggregates.units.init(), aggregates.partyOrgs.init()]);
+  const client = new KafkaClient(messagingOptions({ service: options.service }));
+  await client.ensureTopics([{ topic: options.contract.topic }]);
+  const relay = testRelay(client, aggregates, { service: options.service });
+  const admin = rawKafka().admin();
+  await admin.connect();
+  return {
+    connection,
+    aggregates,
+    client,
+    relay,
+    writer: new StateWriter(relay, aggregates, options.contract),
+    admin,
+    close: async () => {
+      await admin.disconnect();
+      await relay.stop();
+      await client.onApplicationShutdown();
+      await connection.dropDatabase();
+      await connection.close();
+    },
+  };
+}
+
+/** Relay with a short lease and poll, for tests. */
+export function testRelay(client: KafkaClient, aggregates: Aggregates, options: Partial<MessagingOptions> = {}): OutboxRelay {
+  const relay = new OutboxRelay(client, messagingOptions({ outboxLeaseMs: 1_500, outboxPollMs: 100, ...options }));
+  relay.register(aggregates.units);
+  relay.register(aggregates.partyOrgs);
+  return relay;
+}
