@@ -22,7 +22,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CreateNotificationEndpointSchema, NotificationPreferencesSchema } from '@pb/contracts';
-import { CurrentIdentity, type Identity } from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, Roles, type Identity } from '@pb/platform';
 import { Forwarder } from '../upstream/forward.js';
 
 const PROBLEM = { description: 'application/problem+json' };
@@ -41,11 +41,13 @@ const CURSOR = {
 /** 通知 Inbox, preferences, e-mail and webhook endpoints, and the delivery log. */
 @ApiTags('notifications 通知')
 @ApiBearerAuth()
+/** Every route is the caller's own inbox, preferences and endpoints (the service scopes by identity): all roles. */
 @Controller('api/v1/notifications')
 export class NotificationsController {
   constructor(private readonly forward: Forwarder) {}
 
   @Get('inbox')
+  @Roles(...ALL_ROLES)
   @ApiOperation({
     summary: 'Your inbox, newest first 站內信箱',
     description:
@@ -67,12 +69,14 @@ export class NotificationsController {
   }
 
   @Get('inbox/unread-count')
+  @Roles(...ALL_ROLES)
   @ApiOperation({ summary: 'Unread notices, and how many are critical 未讀數（含緊急）' })
   unread(@CurrentIdentity() who: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.forward.to('notifications', req, reply, who);
   }
 
   @Post('inbox/read-all')
+  @Roles(...ALL_ROLES)
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark every notice read 全部標為已讀' })
   readAll(
@@ -84,6 +88,7 @@ export class NotificationsController {
   }
 
   @Get('inbox/:id')
+  @Roles(...ALL_ROLES)
   @ApiOperation({ summary: 'One notice of your inbox 查看通知' })
   @ApiParam(NOTICE_ID)
   @ApiHeader(LANG)
@@ -98,6 +103,7 @@ export class NotificationsController {
   }
 
   @Post('inbox/:id/read')
+  @Roles(...ALL_ROLES)
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark read (logged in the delivery log) 標為已讀（記入投遞日誌）' })
   @ApiParam(NOTICE_ID)
@@ -112,6 +118,7 @@ export class NotificationsController {
   }
 
   @Post('inbox/:id/archive')
+  @Roles(...ALL_ROLES)
   @HttpCode(200)
   @ApiOperation({ summary: 'Archive 歸檔' })
   @ApiParam(NOTICE_ID)
@@ -126,6 +133,7 @@ export class NotificationsController {
   }
 
   @Get('categories')
+  @Roles(...ALL_ROLES)
   @ApiOperation({ summary: 'Notice categories and whether each is critical 通知類別（是否緊急）' })
   categories(
     @CurrentIdentity() who: Identity,
@@ -136,6 +144,7 @@ export class NotificationsController {
   }
 
   @Get('preferences/:scope')
+  @Roles(...ALL_ROLES)
   @ApiOperation({ summary: 'Preferences of your unit or your own account 本單位或本人的通知偏好' })
   @ApiParam({ name: 'scope', enum: ['unit', 'account'] })
   preferences(
@@ -148,6 +157,7 @@ export class NotificationsController {
   }
 
   @Put('preferences/:scope')
+  @Roles(...ALL_ROLES)
   @ApiOperation({
     summary: 'Set preferences: categories × channels, quiet hours, language 設定通知偏好',
     description:
@@ -171,6 +181,7 @@ export class NotificationsController {
   }
 
   @Get('endpoints')
+  @Roles(...ALL_ROLES)
   @ApiOperation({
     summary: 'E-mail addresses and webhooks of your unit and account 通知端點',
     description: 'Webhook secrets are never shown again. 不再顯示 Webhook 密鑰。',
@@ -184,6 +195,7 @@ export class NotificationsController {
   }
 
   @Post('endpoints')
+  @Roles(...ALL_ROLES)
   @ApiOperation({
     summary: 'Add an e-mail address or a webhook 新增郵箱或 Webhook',
     description:
@@ -204,6 +216,7 @@ export class NotificationsController {
   }
 
   @Delete('endpoints/:id')
+  @Roles(...ALL_ROLES)
   @ApiOperation({ summary: 'Remove an endpoint 刪除通知端點' })
   @ApiParam({ name: 'id', description: 'em_... | wh_...' })
   @ApiResponse({ status: 204, description: 'Removed 已刪除' })
@@ -218,6 +231,7 @@ export class NotificationsController {
   }
 
   @Get('delivery-log')
+  @Roles(...ALL_ROLES)
   @ApiOperation({
     summary: 'Delivery log of your subtree 投遞日誌',
     description:
@@ -244,6 +258,7 @@ export class NotificationsController {
   }
 
   @Get('deliveries/:id')
+  @Roles(...ALL_ROLES)
   @ApiOperation({ summary: 'One delivery: status, attempts, history 單次投遞詳情' })
   @ApiParam({ name: 'id', description: '<noticeId>:<recipient>:<channel>' })
   @ApiResponse({ status: 404, ...PROBLEM })

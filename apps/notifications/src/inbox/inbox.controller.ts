@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { CurrentIdentity, preferredLanguage, type Identity } from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, preferredLanguage, Roles, type Identity } from '@pb/platform';
 import type { Lang } from '../templates/render.js';
 import { InboxService } from './inbox.service.js';
 
@@ -18,6 +18,7 @@ export class InboxController {
   constructor(private readonly inbox: InboxService) {}
 
   @Get()
+  @Roles(...ALL_ROLES)
   list(
     @CurrentIdentity() caller: Identity,
     @Headers('accept-language') al: string | undefined,
@@ -42,17 +43,20 @@ export class InboxController {
   }
 
   @Get('unread-count')
+  @Roles(...ALL_ROLES)
   unread(@CurrentIdentity() caller: Identity) {
     return this.inbox.unreadCount(caller);
   }
 
   @Post('read-all')
+  @Roles(...ALL_ROLES)
   @HttpCode(200)
   readAll(@CurrentIdentity() caller: Identity) {
     return this.inbox.markAllRead(caller);
   }
 
   @Get(':id')
+  @Roles(...ALL_ROLES)
   get(
     @Param('id') id: string,
     @CurrentIdentity() caller: Identity,
@@ -63,6 +67,7 @@ export class InboxController {
   }
 
   @Post(':id/read')
+  @Roles(...ALL_ROLES)
   @HttpCode(200)
   read(
     @Param('id') id: string,
@@ -74,6 +79,7 @@ export class InboxController {
   }
 
   @Post(':id/archive')
+  @Roles(...ALL_ROLES)
   @HttpCode(200)
   archive(
     @Param('id') id: string,

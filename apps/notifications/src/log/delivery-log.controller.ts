@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { CurrentIdentity, ProblemException, type Identity } from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, ProblemException, Roles, type Identity } from '@pb/platform';
 import { limitFrom } from '../inbox/inbox.controller.js';
 import type { LogKind } from '../store.js';
 import { DeliveryLogService } from './delivery-log.service.js';
@@ -12,6 +12,7 @@ export class DeliveryLogController {
   constructor(private readonly log: DeliveryLogService) {}
 
   @Get('delivery-log')
+  @Roles(...ALL_ROLES)
   list(
     @CurrentIdentity() caller: Identity,
     @Query('kind') kind?: string,
@@ -40,6 +41,7 @@ export class DeliveryLogController {
   }
 
   @Get('deliveries/:id')
+  @Roles(...ALL_ROLES)
   delivery(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
     return this.log.delivery(caller, id);
   }

@@ -5,7 +5,7 @@ import {
   type CreateNotificationEndpointDto,
   type NotificationPreferencesDto,
 } from '@pb/contracts';
-import { CurrentIdentity, ProblemException, SchemaPipe, type Identity } from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, ProblemException, Roles, SchemaPipe, type Identity } from '@pb/platform';
 import { EmailChannel } from '../delivery/channels/email.channel.js';
 import { NOTIFICATION_CATALOG } from '../options.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
@@ -29,6 +29,7 @@ export class RecipientsController {
   ) {}
 
   @Get('categories')
+  @Roles(...ALL_ROLES)
   categories() {
     return {
       categories: this.catalog.allCategories(),
@@ -38,12 +39,14 @@ export class RecipientsController {
   }
 
   @Get('preferences/:scope')
+  @Roles(...ALL_ROLES)
   async preferences(@Param('scope') scope: string, @CurrentIdentity() caller: Identity) {
     const p = publicProfile(await this.profiles.mine(caller, scopeOf(scope)));
     return { key: p.key, locale: p.locale, categories: p.categories, quietHours: p.quietHours };
   }
 
   @Put('preferences/:scope')
+  @Roles(...ALL_ROLES)
   async setPreferences(
     @Param('scope') scope: string,
     @Body(new SchemaPipe<NotificationPreferencesDto>(NotificationPreferencesSchema))
@@ -55,6 +58,7 @@ export class RecipientsController {
   }
 
   @Get('endpoints')
+  @Roles(...ALL_ROLES)
   async endpoints(@CurrentIdentity() caller: Identity) {
     const [unit, account] = await Promise.all([
       this.profiles.mine(caller, 'unit'),
@@ -68,6 +72,7 @@ export class RecipientsController {
   }
 
   @Post('endpoints')
+  @Roles(...ALL_ROLES)
   async addEndpoint(
     @Body(new SchemaPipe<CreateNotificationEndpointDto>(CreateNotificationEndpointSchema))
     body: CreateNotificationEndpointDto,
@@ -78,6 +83,7 @@ export class RecipientsController {
   }
 
   @Delete('endpoints/:id')
+  @Roles(...ALL_ROLES)
   @HttpCode(204)
   async removeEndpoint(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
     await this.profiles.removeEndpoint(caller, id);

@@ -6,7 +6,11 @@ import { registerHooks } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { transformSync } from '@swc/core';
-import { ROOT, swc } from '../../../../tools/jest/base.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+// The jest tiers' swc settings, loaded by path at run time: a static import would make the messaging
+// lib depend on tools in Nx's graph, closing a cycle (platform -> messaging -> tools -> platform).
+const { swc } = await import(pathToFileURL(path.join(ROOT, 'tools', 'jest', 'base.mjs')).href);
 
 registerHooks({
   resolve(specifier, context, nextResolve) {

@@ -26,8 +26,6 @@ export const ContactPointCreatedV1 = defineEvent({
   producer: 'org-registry',
   key: { field: 'schoolId', description: 'Id of the school. 聯繫學校標識。' },
   description: 'A bureau cadre was linked to a grassroots school as a contact point. 聯繫點已建立。',
-  producer: 'org-registry',
-  key: { field: 'schoolId', description: 'Id of the school the contact point is at. 聯繫點所在學校的標識。' },
   schema: contactPointState,
 });
 
@@ -38,8 +36,6 @@ export const ContactPointVisitLoggedV1 = defineEvent({
   producer: 'org-registry',
   key: { field: 'schoolId', description: 'Id of the school. 聯繫學校標識。' },
   description: 'A visit of the cadre to the school was logged (date, purpose, outcome). 聯繫點走訪已記錄。',
-  producer: 'org-registry',
-  key: { field: 'schoolId', description: 'Id of the school the contact point is at. 聯繫點所在學校的標識。' },
   schema: {
     type: 'object',
     additionalProperties: true,
@@ -62,7 +58,5 @@ export const ContactPointEndedV1 = defineEvent({
   producer: 'org-registry',
   key: { field: 'schoolId', description: 'Id of the school. 聯繫學校標識。' },
   description: 'A contact point ended. 聯繫點已結束。',
-  producer: 'org-registry',
-  key: { field: 'schoolId', description: 'Id of the school the contact point is at. 聯繫點所在學校的標識。' },
   schema: contactPointState,
 });

@@ -29,8 +29,6 @@ export const MemberRegisteredV1 = defineEvent({
   producer: 'org-registry',
   key: { field: 'unitId', description: "Id of the member's unit (the receiving unit on a transfer). 黨員所在單位標識。" },
   description: 'A member record was registered in a branch (no personal data). 黨員（含入黨申請人）已登記。',
-  producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the unit of the party organisation of the member. 黨員所屬單位的標識。' },
   schema: { type: 'object', additionalProperties: false, required, properties: memberProperties },
 });
 
@@ -41,8 +39,6 @@ export const MemberMilestoneRecordedV1 = defineEvent({
   producer: 'org-registry',
   key: { field: 'unitId', description: "Id of the member's unit (the receiving unit on a transfer). 黨員所在單位標識。" },
   description: 'A development milestone was recorded; status and count only, no dates. 黨員發展程序節點已記錄。',
-  producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the unit of the party organisation of the member. 黨員所屬單位的標識。' },
   schema: { type: 'object', additionalProperties: false, required, properties: memberProperties },
 });
 
@@ -53,8 +49,6 @@ export const MemberTransferredV1 = defineEvent({
   producer: 'org-registry',
   key: { field: 'unitId', description: "Id of the member's unit (the receiving unit on a transfer). 黨員所在單位標識。" },
   description: 'A member was transferred to another branch (組織關係轉接); keyed by the receiving unit. 黨員組織關係已轉接。',
-  producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the unit of the party organisation of the member. 黨員所屬單位的標識。' },
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -9,8 +9,6 @@ export const MilestoneRulesChangedV1 = defineEvent({
   producer: 'org-registry',
   key: { field: 'bureauId', description: 'Id of the bureau (an org unit). 教育局標識。' },
   description: 'A bureau set the development-milestone rules for the party organisations it supervises. 教育局已設定黨員發展程序規則。',
-  producer: 'org-registry',
-  key: { field: 'bureauId', description: 'Id of the bureau whose rules changed. 規則所屬教育局的標識。' },
   schema: {
     type: 'object',
     additionalProperties: true,

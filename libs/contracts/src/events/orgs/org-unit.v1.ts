@@ -53,8 +53,6 @@ export const OrgUnitRenamedV1 = defineEvent({
   producer: 'org-registry',
   key: { field: 'unitId', description: 'Id of the org unit. 單位標識。' },
   description: 'An org unit was renamed; the data is its state after the change plus the previous name. 組織單位已更名。',
-  producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the org unit. 組織單位標識。' },
   schema: {
     type: 'object',
     additionalProperties: true,
@@ -75,8 +73,6 @@ export const OrgUnitMovedV1 = defineEvent({
   description:
     'An org unit has a new place in the tree: the unit that was moved (moveRootId = unitId) or one of its descendants, ' +
     'which follow with their whole subtree (one event each). 組織單位已遷移（含隨之遷移的下級單位）。',
-  producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the org unit. 組織單位標識。' },
   schema: {
     type: 'object',
     additionalProperties: true,
@@ -98,8 +94,6 @@ export const OrgUnitClosedV1 = defineEvent({
   producer: 'org-registry',
   key: { field: 'unitId', description: 'Id of the org unit. 單位標識。' },
   description: 'An org unit was closed; it stays in the registry with its history. 組織單位已撤銷（保留歷史）。',
-  producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the org unit. 組織單位標識。' },
   schema: orgUnitState,
 });
 
@@ -112,7 +106,5 @@ export const OrgUnitStateV1 = defineEvent({
   description:
     'Latest full state of one org unit, keyed by its id on a compacted topic: read it from the beginning to bootstrap the tree. ' +
     '組織單位最新狀態（壓縮主題），從頭讀取即可重建組織樹。',
-  producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the org unit (compaction key). 組織單位標識。' },
   schema: orgUnitState,
 });
