@@ -401,7 +401,7 @@ const ROUTES: Record<string, RouteRule> = {
     roles: ALL,
     scoped: false,
     ok: 200,
-    request: () => ({ method: 'PUT', path: '/api/v1/notifications/preferences/account', body: { language: 'zh-Hans' } }),
+    request: () => ({ method: 'PUT', path: '/api/v1/notifications/preferences/account', body: { locale: 'zh-Hans' } }),
   },
   'GET /api/v1/notifications/endpoints': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/endpoints' }) },
   'POST /api/v1/notifications/endpoints': {

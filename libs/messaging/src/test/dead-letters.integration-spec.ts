@@ -22,6 +22,8 @@ const ReviewRequestedV1 = defineEvent({
   type: 'cn.edu.partybuilding.test.delivery.review-requested.v1',
   topic,
   description: 'Test only: a review request whose handler throws.',
+  producer: 'messaging tests',
+  key: { field: 'key', description: 'The school asked for a review.' },
   schema: { type: 'object', required: ['key'], properties: { key: { type: 'string' } } } as const,
 });
 
