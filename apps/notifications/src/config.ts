@@ -52,6 +52,10 @@ export const notificationsEnv = {
   NOTIFICATIONS_RETRY_MAX_MS: num({ default: 3_600_000, desc: 'Longest retry delay' }),
   NOTIFICATIONS_MAX_ATTEMPTS: num({ default: 8, desc: 'Attempts before a delivery is failed' }),
   NOTIFICATIONS_BATCH_SIZE: num({ default: 500, desc: 'Deliveries or reminders handled per pass' }),
+  NOTIFICATIONS_MAX_EVENT_AGE_MS: num({
+    default: 7 * 86_400_000,
+    desc: 'Events older than this give no immediate notice (a new consumer group replays history)',
+  }),
   SMTP_URL: smtpUrl({
     default: '',
     desc: 'SMTP server for e-mail (sensitive: may hold credentials); empty turns e-mail off',

@@ -24,6 +24,7 @@ startDomainService({
           ? { url: env.SMTP_URL, from: env.SMTP_FROM, poolSize: env.SMTP_POOL_SIZE }
           : null,
         webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+        maxEventAgeMs: env.NOTIFICATIONS_MAX_EVENT_AGE_MS,
       }),
     ];
   },

@@ -113,6 +113,7 @@ describe('notifications', () => {
     contract: EventContract,
     data: Record<string, unknown>,
     id: string = randomUUID(),
+    time: Date = now,
   ) {
     const producer = await app.get(KafkaClient).getProducer();
     const headers = toKafkaHeaders({
@@ -120,7 +121,7 @@ describe('notifications', () => {
       source: '/cn/edu/partybuilding/reporting',
       type: contract.type,
       specversion: '1.0',
-      time: now.toISOString(),
+      time: time.toISOString(),
       datacontenttype: 'application/json',
       dataschema: contract.dataschema,
     });
@@ -671,6 +672,30 @@ describe('notifications', () => {
       'Accepted: half-month report for the first half of March 2031',
     ]);
   }, 120_000);
+
+  it('gives no notice for an event from history (a new consumer group replays the topic)', async () => {
+    const old = await publish(
+      ReportReturnedV1,
+      {
+        reportId: reportId(S4),
+        partyOrgId: po(S4),
+        unitId: S4,
+        unitPath: pathOf[S4],
+        periodId: '2030-12-H2',
+        revision: 1,
+        bureauId: K,
+        reviewedAt: now.toISOString(),
+        comment: '舊事',
+      },
+      randomUUID(),
+      new Date(now.getTime() - 30 * 24 * 60 * MIN),
+    );
+    await eventually(
+      'the old event to be consumed',
+      async () => (await count('processed_events', { eventId: old })) === 1,
+    );
+    expect(await count(C.deliveries, { eventId: old })).toBe(0);
+  }, 60_000);
 
   it('gives each bureau the delivery log of its subtree, and a school only what was sent to it', async () => {
     const county = (await call(countyAdmin, 'GET', '/api/v1/notifications/delivery-log?limit=500'))

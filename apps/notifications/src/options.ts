@@ -16,6 +16,8 @@ export interface NotificationsOptions {
   /** null: e-mail is off (no SMTP server configured); e-mail deliveries are not created. */
   smtp: { url: string; from: string; poolSize: number } | null;
   webhookTimeoutMs: number;
+  /** Events older than this (by `ce_time`) give no immediate notice: a new consumer group replays history. Default 7 days. */
+  maxEventAgeMs?: number;
   /** A claim older than this whose outcome was never written belongs to a worker that died. */
   claimStaleMs?: number;
   /** Rules, categories and templates; defaults to every registered service's (rules/index.ts). */

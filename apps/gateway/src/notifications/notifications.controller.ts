@@ -22,7 +22,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CreateNotificationEndpointSchema, NotificationPreferencesSchema } from '@pb/contracts';
-import { ALL_ROLES, CurrentIdentity, Roles, type Identity } from '@pb/platform';
+import { CurrentIdentity, type Identity, ALL_ROLES, Roles } from '@pb/platform';
 import { Forwarder } from '../upstream/forward.js';
 
 const PROBLEM = { description: 'application/problem+json' };
@@ -41,13 +41,12 @@ const CURSOR = {
 /** 通知 Inbox, preferences, e-mail and webhook endpoints, and the delivery log. */
 @ApiTags('notifications 通知')
 @ApiBearerAuth()
-/** Every route is the caller's own inbox, preferences and endpoints (the service scopes by identity): all roles. */
 @Controller('api/v1/notifications')
 export class NotificationsController {
   constructor(private readonly forward: Forwarder) {}
 
-  @Get('inbox')
   @Roles(...ALL_ROLES)
+  @Get('inbox')
   @ApiOperation({
     summary: 'Your inbox, newest first 站內信箱',
     description:
@@ -68,15 +67,15 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
-  @Get('inbox/unread-count')
   @Roles(...ALL_ROLES)
+  @Get('inbox/unread-count')
   @ApiOperation({ summary: 'Unread notices, and how many are critical 未讀數（含緊急）' })
   unread(@CurrentIdentity() who: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.forward.to('notifications', req, reply, who);
   }
 
-  @Post('inbox/read-all')
   @Roles(...ALL_ROLES)
+  @Post('inbox/read-all')
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark every notice read 全部標為已讀' })
   readAll(
@@ -87,8 +86,8 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
-  @Get('inbox/:id')
   @Roles(...ALL_ROLES)
+  @Get('inbox/:id')
   @ApiOperation({ summary: 'One notice of your inbox 查看通知' })
   @ApiParam(NOTICE_ID)
   @ApiHeader(LANG)
@@ -102,8 +101,8 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
-  @Post('inbox/:id/read')
   @Roles(...ALL_ROLES)
+  @Post('inbox/:id/read')
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark read (logged in the delivery log) 標為已讀（記入投遞日誌）' })
   @ApiParam(NOTICE_ID)
@@ -117,8 +116,8 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who, {});
   }
 
-  @Post('inbox/:id/archive')
   @Roles(...ALL_ROLES)
+  @Post('inbox/:id/archive')
   @HttpCode(200)
   @ApiOperation({ summary: 'Archive 歸檔' })
   @ApiParam(NOTICE_ID)
@@ -132,8 +131,8 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who, {});
   }
 
-  @Get('categories')
   @Roles(...ALL_ROLES)
+  @Get('categories')
   @ApiOperation({ summary: 'Notice categories and whether each is critical 通知類別（是否緊急）' })
   categories(
     @CurrentIdentity() who: Identity,
@@ -143,8 +142,8 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
-  @Get('preferences/:scope')
   @Roles(...ALL_ROLES)
+  @Get('preferences/:scope')
   @ApiOperation({ summary: 'Preferences of your unit or your own account 本單位或本人的通知偏好' })
   @ApiParam({ name: 'scope', enum: ['unit', 'account'] })
   preferences(
@@ -156,8 +155,8 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
-  @Put('preferences/:scope')
   @Roles(...ALL_ROLES)
+  @Put('preferences/:scope')
   @ApiOperation({
     summary: 'Set preferences: categories × channels, quiet hours, language 設定通知偏好',
     description:
@@ -180,8 +179,8 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who, body);
   }
 
+  @Roles('city-admin', 'county-admin', 'school-secretary')
   @Get('endpoints')
-  @Roles(...ALL_ROLES)
   @ApiOperation({
     summary: 'E-mail addresses and webhooks of your unit and account 通知端點',
     description: 'Webhook secrets are never shown again. 不再顯示 Webhook 密鑰。',
@@ -194,8 +193,8 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
+  @Roles('city-admin', 'county-admin', 'school-secretary')
   @Post('endpoints')
-  @Roles(...ALL_ROLES)
   @ApiOperation({
     summary: 'Add an e-mail address or a webhook 新增郵箱或 Webhook',
     description:
@@ -215,8 +214,8 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who, body);
   }
 
+  @Roles('city-admin', 'county-admin', 'school-secretary')
   @Delete('endpoints/:id')
-  @Roles(...ALL_ROLES)
   @ApiOperation({ summary: 'Remove an endpoint 刪除通知端點' })
   @ApiParam({ name: 'id', description: 'em_... | wh_...' })
   @ApiResponse({ status: 204, description: 'Removed 已刪除' })
@@ -230,8 +229,8 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
+  @Roles('city-admin', 'county-admin')
   @Get('delivery-log')
-  @Roles(...ALL_ROLES)
   @ApiOperation({
     summary: 'Delivery log of your subtree 投遞日誌',
     description:
@@ -257,8 +256,8 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
+  @Roles('city-admin', 'county-admin')
   @Get('deliveries/:id')
-  @Roles(...ALL_ROLES)
   @ApiOperation({ summary: 'One delivery: status, attempts, history 單次投遞詳情' })
   @ApiParam({ name: 'id', description: '<noticeId>:<recipient>:<channel>' })
   @ApiResponse({ status: 404, ...PROBLEM })

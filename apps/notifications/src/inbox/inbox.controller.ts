@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ALL_ROLES, CurrentIdentity, preferredLanguage, Roles, type Identity } from '@pb/platform';
+import { CurrentIdentity, preferredLanguage, type Identity, ALL_ROLES, Roles } from '@pb/platform';
 import type { Lang } from '../templates/render.js';
 import { InboxService } from './inbox.service.js';
 
@@ -17,8 +17,8 @@ export function limitFrom(raw: string | undefined, fallback = 20, max = 100): nu
 export class InboxController {
   constructor(private readonly inbox: InboxService) {}
 
-  @Get()
   @Roles(...ALL_ROLES)
+  @Get()
   list(
     @CurrentIdentity() caller: Identity,
     @Headers('accept-language') al: string | undefined,
@@ -42,21 +42,21 @@ export class InboxController {
     );
   }
 
-  @Get('unread-count')
   @Roles(...ALL_ROLES)
+  @Get('unread-count')
   unread(@CurrentIdentity() caller: Identity) {
     return this.inbox.unreadCount(caller);
   }
 
-  @Post('read-all')
   @Roles(...ALL_ROLES)
+  @Post('read-all')
   @HttpCode(200)
   readAll(@CurrentIdentity() caller: Identity) {
     return this.inbox.markAllRead(caller);
   }
 
-  @Get(':id')
   @Roles(...ALL_ROLES)
+  @Get(':id')
   get(
     @Param('id') id: string,
     @CurrentIdentity() caller: Identity,
@@ -66,8 +66,8 @@ export class InboxController {
     return this.inbox.get(caller, id, langFrom(lang, al));
   }
 
-  @Post(':id/read')
   @Roles(...ALL_ROLES)
+  @Post(':id/read')
   @HttpCode(200)
   read(
     @Param('id') id: string,
@@ -78,8 +78,8 @@ export class InboxController {
     return this.inbox.markRead(caller, id, langFrom(lang, al));
   }
 
-  @Post(':id/archive')
   @Roles(...ALL_ROLES)
+  @Post(':id/archive')
   @HttpCode(200)
   archive(
     @Param('id') id: string,

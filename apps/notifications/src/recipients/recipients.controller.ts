@@ -5,7 +5,7 @@ import {
   type CreateNotificationEndpointDto,
   type NotificationPreferencesDto,
 } from '@pb/contracts';
-import { ALL_ROLES, CurrentIdentity, ProblemException, Roles, SchemaPipe, type Identity } from '@pb/platform';
+import { CurrentIdentity, ProblemException, SchemaPipe, type Identity, ALL_ROLES, Roles } from '@pb/platform';
 import { EmailChannel } from '../delivery/channels/email.channel.js';
 import { NOTIFICATION_CATALOG } from '../options.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
@@ -28,8 +28,8 @@ export class RecipientsController {
     @Inject(NOTIFICATION_CATALOG) private readonly catalog: NotificationCatalog,
   ) {}
 
-  @Get('categories')
   @Roles(...ALL_ROLES)
+  @Get('categories')
   categories() {
     return {
       categories: this.catalog.allCategories(),
@@ -38,15 +38,15 @@ export class RecipientsController {
     };
   }
 
-  @Get('preferences/:scope')
   @Roles(...ALL_ROLES)
+  @Get('preferences/:scope')
   async preferences(@Param('scope') scope: string, @CurrentIdentity() caller: Identity) {
     const p = publicProfile(await this.profiles.mine(caller, scopeOf(scope)));
     return { key: p.key, locale: p.locale, categories: p.categories, quietHours: p.quietHours };
   }
 
-  @Put('preferences/:scope')
   @Roles(...ALL_ROLES)
+  @Put('preferences/:scope')
   async setPreferences(
     @Param('scope') scope: string,
     @Body(new SchemaPipe<NotificationPreferencesDto>(NotificationPreferencesSchema))
@@ -57,8 +57,8 @@ export class RecipientsController {
     return { key: p.key, locale: p.locale, categories: p.categories, quietHours: p.quietHours };
   }
 
-  @Get('endpoints')
   @Roles(...ALL_ROLES)
+  @Get('endpoints')
   async endpoints(@CurrentIdentity() caller: Identity) {
     const [unit, account] = await Promise.all([
       this.profiles.mine(caller, 'unit'),
@@ -71,8 +71,8 @@ export class RecipientsController {
     return { unit: view(unit), account: view(account), emailEnabled: this.email.enabled };
   }
 
-  @Post('endpoints')
   @Roles(...ALL_ROLES)
+  @Post('endpoints')
   async addEndpoint(
     @Body(new SchemaPipe<CreateNotificationEndpointDto>(CreateNotificationEndpointSchema))
     body: CreateNotificationEndpointDto,
@@ -82,8 +82,8 @@ export class RecipientsController {
     return { owner: body.owner, channel: body.channel, ...endpoint };
   }
 
-  @Delete('endpoints/:id')
   @Roles(...ALL_ROLES)
+  @Delete('endpoints/:id')
   @HttpCode(204)
   async removeEndpoint(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
     await this.profiles.removeEndpoint(caller, id);

@@ -16,6 +16,7 @@ import { isCancel, type Notice, type NoticeDraft, type RuleSettings } from './no
 @Injectable()
 export class NoticeEngine {
   private readonly settings: RuleSettings;
+  private readonly maxEventAgeMs: number;
 
   constructor(
     @Inject(NOTIFICATION_CATALOG) private readonly catalog: NotificationCatalog,
@@ -23,6 +24,7 @@ export class NoticeEngine {
     private readonly scheduler: NoticeScheduler,
     private readonly clock: Clock,
   ) {
+    this.maxEventAgeMs = options.maxEventAgeMs ?? 7 * 86_400_000;
     this.settings = {
       timeZone: options.timeZone,
       reminderDays: options.reminderDays,
@@ -63,8 +65,11 @@ export class NoticeEngine {
     });
     if (cancel.length > 0) await this.scheduler.cancel(cancel, attrs.id, now);
     await this.scheduler.schedule(notices.filter((n) => n.sendAt && n.sendAt > now));
+    // A new consumer group reads the topics from the beginning: history is not news. Immediate
+    // notices of events older than maxEventAgeMs are dropped; reminders still expire by themselves.
+    const stale = now.getTime() - Date.parse(attrs.time) > this.maxEventAgeMs;
     await this.scheduler.fire(
-      notices.filter((n) => !n.sendAt || n.sendAt <= now),
+      notices.filter((n) => (!n.sendAt || n.sendAt <= now) && (!stale || n.sendAt)),
       now,
     );
   }

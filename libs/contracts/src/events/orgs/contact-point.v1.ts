@@ -23,9 +23,9 @@ const contactPointState = { type: 'object', additionalProperties: true, required
 export const ContactPointCreatedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.contact-point.created.v1',
   topic: Topics.contactPoints,
-  producer: 'org-registry',
-  key: { field: 'schoolId', description: 'Id of the school. 聯繫學校標識。' },
   description: 'A bureau cadre was linked to a grassroots school as a contact point. 聯繫點已建立。',
+  producer: 'org-registry',
+  key: { field: 'schoolId', description: 'Id of the school the contact point is at. 聯繫點所在學校的標識。' },
   schema: contactPointState,
 });
 
@@ -33,9 +33,9 @@ export const ContactPointCreatedV1 = defineEvent({
 export const ContactPointVisitLoggedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.contact-point.visit-logged.v1',
   topic: Topics.contactPoints,
-  producer: 'org-registry',
-  key: { field: 'schoolId', description: 'Id of the school. 聯繫學校標識。' },
   description: 'A visit of the cadre to the school was logged (date, purpose, outcome). 聯繫點走訪已記錄。',
+  producer: 'org-registry',
+  key: { field: 'schoolId', description: 'Id of the school the contact point is at. 聯繫點所在學校的標識。' },
   schema: {
     type: 'object',
     additionalProperties: true,
@@ -55,8 +55,8 @@ export const ContactPointVisitLoggedV1 = defineEvent({
 export const ContactPointEndedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.contact-point.ended.v1',
   topic: Topics.contactPoints,
-  producer: 'org-registry',
-  key: { field: 'schoolId', description: 'Id of the school. 聯繫學校標識。' },
   description: 'A contact point ended. 聯繫點已結束。',
+  producer: 'org-registry',
+  key: { field: 'schoolId', description: 'Id of the school the contact point is at. 聯繫點所在學校的標識。' },
   schema: contactPointState,
 });

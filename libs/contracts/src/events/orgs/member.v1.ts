@@ -26,9 +26,9 @@ const required = ['memberId', 'partyOrgId', 'unitId', 'status', 'milestoneCount'
 export const MemberRegisteredV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.member.registered.v1',
   topic: Topics.members,
-  producer: 'org-registry',
-  key: { field: 'unitId', description: "Id of the member's unit (the receiving unit on a transfer). 黨員所在單位標識。" },
   description: 'A member record was registered in a branch (no personal data). 黨員（含入黨申請人）已登記。',
+  producer: 'org-registry',
+  key: { field: 'unitId', description: 'Id of the unit of the party organisation of the member. 黨員所屬單位的標識。' },
   schema: { type: 'object', additionalProperties: false, required, properties: memberProperties },
 });
 
@@ -36,9 +36,9 @@ export const MemberRegisteredV1 = defineEvent({
 export const MemberMilestoneRecordedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.member.milestone-recorded.v1',
   topic: Topics.members,
-  producer: 'org-registry',
-  key: { field: 'unitId', description: "Id of the member's unit (the receiving unit on a transfer). 黨員所在單位標識。" },
   description: 'A development milestone was recorded; status and count only, no dates. 黨員發展程序節點已記錄。',
+  producer: 'org-registry',
+  key: { field: 'unitId', description: 'Id of the unit of the party organisation of the member. 黨員所屬單位的標識。' },
   schema: { type: 'object', additionalProperties: false, required, properties: memberProperties },
 });
 
@@ -46,9 +46,9 @@ export const MemberMilestoneRecordedV1 = defineEvent({
 export const MemberTransferredV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.member.transferred.v1',
   topic: Topics.members,
-  producer: 'org-registry',
-  key: { field: 'unitId', description: "Id of the member's unit (the receiving unit on a transfer). 黨員所在單位標識。" },
   description: 'A member was transferred to another branch (組織關係轉接); keyed by the receiving unit. 黨員組織關係已轉接。',
+  producer: 'org-registry',
+  key: { field: 'unitId', description: 'Id of the unit of the party organisation of the member. 黨員所屬單位的標識。' },
   schema: {
     type: 'object',
     additionalProperties: false,

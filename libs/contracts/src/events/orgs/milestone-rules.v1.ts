@@ -6,9 +6,9 @@ import { MilestoneRuleSetSchema } from '../../api/milestone-rules.js';
 export const MilestoneRulesChangedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.milestone-rules.changed.v1',
   topic: Topics.milestoneRules,
-  producer: 'org-registry',
-  key: { field: 'bureauId', description: 'Id of the bureau (an org unit). 教育局標識。' },
   description: 'A bureau set the development-milestone rules for the party organisations it supervises. 教育局已設定黨員發展程序規則。',
+  producer: 'org-registry',
+  key: { field: 'bureauId', description: 'Id of the bureau whose rules changed. 規則所屬教育局的標識。' },
   schema: {
     type: 'object',
     additionalProperties: true,

@@ -50,9 +50,9 @@ export const OrgUnitCreatedV1 = defineEvent({
 export const OrgUnitRenamedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.unit.renamed.v1',
   topic: Topics.orgUnits,
-  producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the org unit. 單位標識。' },
   description: 'An org unit was renamed; the data is its state after the change plus the previous name. 組織單位已更名。',
+  producer: 'org-registry',
+  key: { field: 'unitId', description: 'Id of the org unit. 組織單位標識。' },
   schema: {
     type: 'object',
     additionalProperties: true,
@@ -68,11 +68,11 @@ export const OrgUnitRenamedV1 = defineEvent({
 export const OrgUnitMovedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.unit.moved.v1',
   topic: Topics.orgUnits,
-  producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the org unit. 單位標識。' },
   description:
     'An org unit has a new place in the tree: the unit that was moved (moveRootId = unitId) or one of its descendants, ' +
     'which follow with their whole subtree (one event each). 組織單位已遷移（含隨之遷移的下級單位）。',
+  producer: 'org-registry',
+  key: { field: 'unitId', description: 'Id of the org unit. 組織單位標識。' },
   schema: {
     type: 'object',
     additionalProperties: true,
@@ -91,9 +91,9 @@ export const OrgUnitMovedV1 = defineEvent({
 export const OrgUnitClosedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.unit.closed.v1',
   topic: Topics.orgUnits,
-  producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the org unit. 單位標識。' },
   description: 'An org unit was closed; it stays in the registry with its history. 組織單位已撤銷（保留歷史）。',
+  producer: 'org-registry',
+  key: { field: 'unitId', description: 'Id of the org unit. 組織單位標識。' },
   schema: orgUnitState,
 });
 
@@ -101,10 +101,10 @@ export const OrgUnitClosedV1 = defineEvent({
 export const OrgUnitStateV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.unit.state.v1',
   topic: Topics.orgUnitsState,
-  producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the org unit. 單位標識。' },
   description:
     'Latest full state of one org unit, keyed by its id on a compacted topic: read it from the beginning to bootstrap the tree. ' +
     '組織單位最新狀態（壓縮主題），從頭讀取即可重建組織樹。',
+  producer: 'org-registry',
+  key: { field: 'unitId', description: 'Id of the org unit (compaction key). 組織單位標識。' },
   schema: orgUnitState,
 });

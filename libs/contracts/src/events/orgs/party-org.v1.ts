@@ -49,9 +49,9 @@ const partyOrgState = { type: 'object', additionalProperties: true, required, pr
 export const PartyOrgCreatedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.party-org.created.v1',
   topic: Topics.partyOrgs,
-  producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the org unit the party organisation belongs to. 黨組織所在單位標識。' },
   description: 'A party organisation (committee, general branch, branch) was set up at an org unit. 黨組織已建立。',
+  producer: 'org-registry',
+  key: { field: 'unitId', description: 'Id of the unit the party organisation belongs to. 黨組織所屬單位的標識。' },
   schema: partyOrgState,
 });
 
@@ -59,9 +59,9 @@ export const PartyOrgCreatedV1 = defineEvent({
 export const PartyOrgUpdatedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.party-org.updated.v1',
   topic: Topics.partyOrgs,
-  producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the org unit the party organisation belongs to. 黨組織所在單位標識。' },
   description: 'Name, parent organisation or responsible persons of a party organisation changed. 黨組織信息已更新。',
+  producer: 'org-registry',
+  key: { field: 'unitId', description: 'Id of the unit the party organisation belongs to. 黨組織所屬單位的標識。' },
   schema: {
     type: 'object',
     additionalProperties: true,
@@ -74,11 +74,11 @@ export const PartyOrgUpdatedV1 = defineEvent({
 export const PartyOrgAffiliationChangedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.party-org.affiliation-changed.v1',
   topic: Topics.partyOrgs,
-  producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the org unit the party organisation belongs to. 黨組織所在單位標識。' },
   description:
     'The supervising bureau, routing policy or reviewing bureaus of a party organisation changed, set by a bureau or because its unit moved. ' +
     '黨組織隸屬關係或報送方式已變更。',
+  producer: 'org-registry',
+  key: { field: 'unitId', description: 'Id of the unit the party organisation belongs to. 黨組織所屬單位的標識。' },
   schema: {
     type: 'object',
     additionalProperties: true,
@@ -98,9 +98,9 @@ export const PartyOrgAffiliationChangedV1 = defineEvent({
 export const PartyOrgClosedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.party-org.closed.v1',
   topic: Topics.partyOrgs,
-  producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the org unit the party organisation belongs to. 黨組織所在單位標識。' },
   description: 'A party organisation was closed (it had no members left). 黨組織已撤銷。',
+  producer: 'org-registry',
+  key: { field: 'unitId', description: 'Id of the unit the party organisation belongs to. 黨組織所屬單位的標識。' },
   schema: partyOrgState,
 });
 
@@ -108,10 +108,10 @@ export const PartyOrgClosedV1 = defineEvent({
 export const PartyOrgStateV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.party-org.state.v1',
   topic: Topics.partyOrgsState,
-  producer: 'org-registry',
-  key: { field: 'partyOrgId', description: 'Id of the party organisation: a unit may have several, compaction keeps one record per key. 黨組織標識。' },
   description:
     'Latest full state of one party organisation on a compacted topic, keyed by the party organisation id (a unit may have several). ' +
     '黨組織最新狀態（壓縮主題，以黨組織標識為鍵）。',
+  producer: 'org-registry',
+  key: { field: 'partyOrgId', description: 'Id of the party organisation (compaction key). 黨組織標識。' },
   schema: partyOrgState,
 });
