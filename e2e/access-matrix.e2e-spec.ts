@@ -387,6 +387,33 @@ const ROUTES: Record<string, RouteRule> = {
     request: (target) => ({ method: 'GET', path: `/api/v1/reporting/missing?unit=${target}&period=${PERIOD}` }),
   },
 
+  // Notifications (issue 7): every route is the caller's own inbox, preferences and endpoints, so there
+  // is no unit to aim at; a notice, endpoint or delivery that is not the caller's answers 404.
+  'GET /api/v1/notifications/inbox': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/inbox' }) },
+  'GET /api/v1/notifications/inbox/unread-count': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/inbox/unread-count' }) },
+  'POST /api/v1/notifications/inbox/read-all': { roles: ALL, scoped: false, ok: [200, 204], request: () => ({ method: 'POST', path: '/api/v1/notifications/inbox/read-all', body: {} }) },
+  'GET /api/v1/notifications/inbox/{id}': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'GET', path: `/api/v1/notifications/inbox/${uniqueId('n')}` }) },
+  'POST /api/v1/notifications/inbox/{id}/read': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'POST', path: `/api/v1/notifications/inbox/${uniqueId('n')}/read`, body: {} }) },
+  'POST /api/v1/notifications/inbox/{id}/archive': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'POST', path: `/api/v1/notifications/inbox/${uniqueId('n')}/archive`, body: {} }) },
+  'GET /api/v1/notifications/categories': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/categories' }) },
+  'GET /api/v1/notifications/preferences/{scope}': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/preferences/account' }) },
+  'PUT /api/v1/notifications/preferences/{scope}': {
+    roles: ALL,
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'PUT', path: '/api/v1/notifications/preferences/account', body: { locale: 'zh-Hans' } }),
+  },
+  'GET /api/v1/notifications/endpoints': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/endpoints' }) },
+  'POST /api/v1/notifications/endpoints': {
+    roles: ALL,
+    scoped: false,
+    ok: [201, 400, 422], // the endpoint's own rules (address forms) decide
+    request: () => ({ method: 'POST', path: '/api/v1/notifications/endpoints', body: { owner: 'account', channel: 'email', address: 'matrix@example.test' } }),
+  },
+  'DELETE /api/v1/notifications/endpoints/{id}': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'DELETE', path: `/api/v1/notifications/endpoints/em_${uniqueId('x')}` }) },
+  'GET /api/v1/notifications/delivery-log': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/delivery-log' }) },
+  'GET /api/v1/notifications/deliveries/{id}': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'GET', path: `/api/v1/notifications/deliveries/${uniqueId('d')}` }) },
+
   // The AsyncAPI document of the analysts' topics: public.
   'GET /asyncapi': { roles: 'public', scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi' }) },
   'GET /asyncapi.json': { roles: 'public', scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi.json' }) },

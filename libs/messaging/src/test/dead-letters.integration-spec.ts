@@ -24,6 +24,8 @@ const ReviewRequestedV1 = defineEvent({
   key: { field: 'key', description: 'The test aggregate.' },
   topic,
   description: 'Test only: a review request whose handler throws.',
+  producer: 'messaging tests',
+  key: { field: 'key', description: 'The school asked for a review.' },
   schema: { type: 'object', required: ['key'], properties: { key: { type: 'string' } } } as const,
 });
 

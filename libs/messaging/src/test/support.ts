@@ -53,6 +53,8 @@ export function stateChangedContract(topic: string) {
     key: { field: 'key', description: 'The test aggregate.' },
     topic,
     description: 'Test only: the n-th state change of school `key`, written in document `doc`.',
+    producer: 'messaging tests',
+    key: { field: 'key', description: 'The school whose aggregate changed.' },
     schema: {
       type: 'object',
       additionalProperties: false,
