@@ -51,6 +51,47 @@ const PERIOD = `${new Date().getUTCFullYear() + 1}-03-H1`;
 const partyOrgOf = (unit: string) => `po-${unit}`;
 const report = (unit: string) => `/api/v1/reports/${partyOrgOf(unit)}/${PERIOD}`;
 const CONTENT = { content: { freeText: '矩陣測試記實' } };
+/** Today in the city's time zone: the registry's dates (opening, closing) are city dates. */
+const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+const READERS: Role[] = ['city-admin', 'county-admin', 'school-secretary', 'inspector'];
+const WRITERS: Role[] = ['city-admin', 'county-admin', 'school-secretary'];
+
+/**
+ * Party organisations, members and contact points live at schools: the school standing for a unit
+ * keeps every relation intact (the city's is its city-direct school D, county A's is A2 so that a
+ * secretary of A1 finds it outside its school, county B's is B1, foreign F's is F1).
+ */
+const schoolOf = (unit: string) => ({ [units['C']]: units['D'], [units['A']]: units['A2'], [units['B']]: units['B1'], [units['F']]: units['F1'] })[unit] ?? unit;
+const fixtures = { partyOrg: {} as Record<string, string>, member: {} as Record<string, string>, contactPoint: {} as Record<string, string> };
+/** The administrator of the city a unit belongs to (fresh resources for destructive cells). */
+const ownerOf = (unit: string) => (unit === units['F'] || unit === units['F1'] ? foreignAdminToken : cityAdminToken);
+async function made(unit: string, path: string, body: unknown): Promise<string> {
+  const res = await api('POST', path, { token: ownerOf(unit), body });
+  if (res.status !== 201) throw new Error(`fixture ${path} at ${unit}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body['id'] as string;
+}
+const freshUnit = (parent: string) => {
+  const id = uniqueId('mxu');
+  return made(parent, '/api/v1/org-units', { id, code: id.toUpperCase(), name: '臨時單位', kind: 'unit', parentId: parent });
+};
+const partyOrgBody = (school: string) => ({ id: uniqueId('mxpo'), unitId: school, kind: 'branch', name: '矩陣黨支部', principal: { name: '甲書記' }, deputy: { name: '乙委員' } });
+const freshPartyOrg = (unit: string) => made(schoolOf(unit), '/api/v1/party-orgs', partyOrgBody(schoolOf(unit)));
+const memberBody = () => ({
+  person: { name: '矩陣黨員', gender: 'female', birthDate: '1990-05-01' },
+  milestones: [
+    { kind: 'application', date: '2024-03-01' },
+    { kind: 'first-talk', date: '2024-03-20' },
+  ],
+});
+const freshMember = async (unit: string) => made(schoolOf(unit), `/api/v1/party-orgs/${fixtures.partyOrg[schoolOf(unit)]}/members`, memberBody());
+/** A cadre of `bureau` (by default the bureau above the school in the fixture) linked to a school. */
+const contactPointBody = (school: string, bureau = school === units['F1'] ? units['F'] : units['C']) => ({
+  cadreAccountId: uniqueId('cadre'),
+  cadreUnitId: bureau,
+  schoolId: school,
+  since: '2025-01-01',
+});
+const freshContactPoint = (unit: string) => made(schoolOf(unit), '/api/v1/contact-points', contactPointBody(schoolOf(unit)));
 const units: Record<string, string> = {};
 const victims: Record<string, string> = {}; // an account at each unit, to read and change
 let cityAdminToken = '';
@@ -143,6 +184,139 @@ const ROUTES: Record<string, RouteRule> = {
     },
   },
   'GET /api/v1/org-units/{id}': { roles: ALL, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}` }) },
+
+  // The org registry (issue 4): the tree, party organisations, members (personal data), rules, contact points.
+  'POST /api/v1/org-units/batch': {
+    roles: ADMINS,
+    scoped: true,
+    ok: 201,
+    request: (target) => {
+      const id = uniqueId('mxb');
+      return { method: 'POST', path: '/api/v1/org-units/batch', body: { units: [{ id, code: id.toUpperCase(), name: '批量單位', kind: 'unit', parentId: target }] } };
+    },
+  },
+  'GET /api/v1/org-units/{id}/children': { roles: ALL, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}/children` }) },
+  'GET /api/v1/org-units/{id}/subtree': { roles: ALL, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}/subtree` }) },
+  'GET /api/v1/org-units/{id}/history': { roles: ALL, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}/history` }) },
+  'PATCH /api/v1/org-units/{id}': {
+    roles: ADMINS,
+    scoped: true,
+    ok: 200,
+    request: async (target) => ({ method: 'PATCH', path: `/api/v1/org-units/${await freshUnit(target)}`, body: { name: '已更名單位' } }),
+  },
+  'POST /api/v1/org-units/{id}/move': {
+    roles: ADMINS,
+    scoped: true,
+    ok: [200, 409, 422], // the tree's rules decide in scope; outside it nothing is reachable
+    request: async (target, caller) => ({ method: 'POST', path: `/api/v1/org-units/${await freshUnit(target)}/move`, body: { parentId: caller.unit } }),
+  },
+  'POST /api/v1/org-units/{id}/close': {
+    roles: ADMINS,
+    scoped: true,
+    ok: 200,
+    request: async (target) => ({ method: 'POST', path: `/api/v1/org-units/${await freshUnit(target)}/close`, body: { closedOn: TODAY } }),
+  },
+  'GET /api/v1/org-units/{id}/party-orgs': { roles: ALL, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${schoolOf(target)}/party-orgs` }) },
+  'POST /api/v1/party-orgs': {
+    roles: ADMINS,
+    scoped: true,
+    ok: 201,
+    request: (target) => ({ method: 'POST', path: '/api/v1/party-orgs', body: partyOrgBody(schoolOf(target)) }),
+  },
+  'GET /api/v1/party-orgs/{id}': { roles: ALL, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/party-orgs/${fixtures.partyOrg[schoolOf(target)]}` }) },
+  'PATCH /api/v1/party-orgs/{id}': {
+    roles: WRITERS,
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'PATCH', path: `/api/v1/party-orgs/${fixtures.partyOrg[schoolOf(target)]}`, body: { name: '矩陣黨支部（改）' } }),
+  },
+  'PUT /api/v1/party-orgs/{id}/affiliation': {
+    roles: ADMINS,
+    scoped: true,
+    ok: [200, 409, 422], // which bureau may supervise is the registry's rule
+    request: async (target, caller) => ({ method: 'PUT', path: `/api/v1/party-orgs/${await freshPartyOrg(target)}/affiliation`, body: { supervisorId: caller.unit, routing: 'single' } }),
+  },
+  'POST /api/v1/party-orgs/{id}/close': {
+    roles: ADMINS,
+    scoped: true,
+    ok: 200,
+    request: async (target) => ({ method: 'POST', path: `/api/v1/party-orgs/${await freshPartyOrg(target)}/close`, body: { closedOn: TODAY } }),
+  },
+  'GET /api/v1/party-orgs/{id}/members': {
+    roles: READERS,
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/party-orgs/${fixtures.partyOrg[schoolOf(target)]}/members` }),
+  },
+  'POST /api/v1/party-orgs/{id}/members': {
+    roles: WRITERS,
+    scoped: true,
+    ok: 201,
+    request: (target) => ({ method: 'POST', path: `/api/v1/party-orgs/${fixtures.partyOrg[schoolOf(target)]}/members`, body: memberBody() }),
+  },
+  'GET /api/v1/members/flagged': { roles: ['city-admin', 'county-admin', 'inspector'], scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/members/flagged' }) },
+  'GET /api/v1/members/{id}': { roles: READERS, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/members/${fixtures.member[schoolOf(target)]}` }) },
+  'POST /api/v1/members/{id}/milestones': {
+    roles: WRITERS,
+    scoped: true,
+    ok: [200, 409, 422], // the milestone rules decide in scope
+    request: (target) => ({ method: 'POST', path: `/api/v1/members/${fixtures.member[schoolOf(target)]}/milestones`, body: { kind: 'activist', date: '2024-09-01' } }),
+  },
+  'POST /api/v1/members/{id}/transfer': {
+    roles: WRITERS,
+    scoped: true,
+    ok: [200, 409, 422],
+    request: async (target, caller) => ({
+      method: 'POST',
+      path: `/api/v1/members/${await freshMember(target)}/transfer`,
+      body: { toPartyOrgId: fixtures.partyOrg[schoolOf(caller.unit)], date: TODAY },
+    }),
+  },
+  'GET /api/v1/org-units/{id}/milestone-rules': { roles: ALL, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}/milestone-rules` }) },
+  'PUT /api/v1/org-units/{id}/milestone-rules': {
+    roles: ADMINS,
+    scoped: true,
+    ok: [200, 403, 409, 422], // a bureau sets its own rules; the registry decides for other units in scope
+    request: async (target) => {
+      const current = await api('GET', `/api/v1/org-units/${target}/milestone-rules`, { token: ownerOf(target) });
+      const rules = (current.body['rules'] ?? current.body) as Record<string, unknown>;
+      return { method: 'PUT', path: `/api/v1/org-units/${target}/milestone-rules`, body: { order: rules['order'], intervals: rules['intervals'] } };
+    },
+  },
+  'GET /api/v1/org-units/{id}/contact-points': {
+    roles: ALL,
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${schoolOf(target)}/contact-points` }),
+  },
+  'POST /api/v1/contact-points': {
+    roles: ADMINS,
+    scoped: true,
+    ok: [201, 422],
+    request: (target, caller) => ({ method: 'POST', path: '/api/v1/contact-points', body: contactPointBody(schoolOf(target), caller.unit) }),
+  },
+  'GET /api/v1/contact-points/{id}': {
+    roles: ALL,
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/contact-points/${fixtures.contactPoint[schoolOf(target)]}` }),
+  },
+  'POST /api/v1/contact-points/{id}/visits': {
+    roles: ALL,
+    scoped: true,
+    ok: [201, 403], // the linked cadre or a bureau administrator logs visits; other roles in scope get 403
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/contact-points/${fixtures.contactPoint[schoolOf(target)]}/visits`,
+      body: { date: '2025-06-01', purpose: '調研', outcome: '已完成' },
+    }),
+  },
+  'POST /api/v1/contact-points/{id}/end': {
+    roles: ADMINS,
+    scoped: true,
+    ok: 200,
+    request: async (target) => ({ method: 'POST', path: `/api/v1/contact-points/${await freshContactPoint(target)}/end`, body: { endedOn: TODAY } }),
+  },
 
   // Half-month reports (reporting). Party organisations are seeded into reporting's read model below
   // until org-registry publishes them (issue 4); every unit's report of PERIOD exists as a draft.
@@ -267,6 +441,14 @@ describe('access matrix: every caller x every gateway route x own / parent / chi
       victims[unit] = res.body['id'] as string;
     }
 
+    // The registry's school-level fixtures: a branch, a member of it and a contact point at each school.
+    for (const name of ['A1', 'A2', 'B1', 'D', 'F1']) {
+      const school = units[name];
+      fixtures.partyOrg[school] = await made(school, '/api/v1/party-orgs', partyOrgBody(school));
+      fixtures.member[school] = await made(school, `/api/v1/party-orgs/${fixtures.partyOrg[school]}/members`, memberBody());
+      fixtures.contactPoint[school] = await made(school, '/api/v1/contact-points', contactPointBody(school));
+    }
+
     // Reporting: a party organisation per unit (supervised by the parent bureau, one reviewer), put
     // into reporting's read model as org-registry's party-organisation events will once they exist,
     // and each one's report of PERIOD saved as a draft by that unit's secretary.
@@ -298,7 +480,7 @@ describe('access matrix: every caller x every gateway route x own / parent / chi
         const res = await api('PUT', `${report(unit)}/draft`, { token: secretary, body: CONTENT });
         const known = await api('GET', `/api/v1/reporting/compliance?unit=${unit}&from=${PERIOD}`, { token: secretary });
         return res.status === 200 && known.status === 200 ? true : null;
-      }, 60_000);
+      }, 180_000);
     }
 
     // The callers: each role at a unit where it belongs, logged in with a real password; and a school system's API key.

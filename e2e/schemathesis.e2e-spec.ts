@@ -8,7 +8,8 @@ import { api, createUnits, e2e, login, tokenFor, uniqueId } from './support/env.
 // schemathesis (PyPI, pinned in tools/schemathesis/requirements.txt) fuzzes every operation of the
 // gateway's OpenAPI document as a school secretary: no 5xx, no response breaking its declared
 // schema, no request breaking the declared request schema accepted, valid requests not refused.
-const MAX_EXAMPLES = 10;
+// Bounded so the run stays within about two minutes for every operation of the document.
+const MAX_EXAMPLES = 6;
 
 describe('schemathesis against the gateway OpenAPI document', () => {
   let token = '';
@@ -50,8 +51,10 @@ describe('schemathesis against the gateway OpenAPI document', () => {
       String(MAX_EXAMPLES),
       '--seed',
       '20261126',
+      // One worker: with two, hypothesis 6.170 sometimes fails its own lambda-description cache
+      // ("AST constructor recursion depth mismatch"), a tool error that is no finding about the API.
       '--workers',
-      '2',
+      '1',
       '--request-timeout',
       '10',
       '--generation-database',

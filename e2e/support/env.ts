@@ -91,7 +91,8 @@ export async function untilGatewayKnows(unitId: string, cityAdminToken: string):
   await eventually(`the gateway to learn org unit ${unitId}`, async () => {
     const res = await api('GET', `/api/v1/api-keys?unit=${encodeURIComponent(unitId)}&limit=1`, { token: cityAdminToken });
     return res.status === 200 ? true : null;
-  }, 60_000);
+    // A fresh consumer group reads the shared topics from the beginning: on a long-lived local broker that is a backlog.
+  }, 180_000);
 }
 
 /** Creates org units through the gateway, in order (parent first), and waits until the gateway's read model has them. */

@@ -16,6 +16,10 @@ export const DEFAULT_PORTS = {
   training: 3004,
   notifications: 3005,
 };
+/** The six ports from a base (gateway on the base, the services on base+1 .. base+5). */
+export function platformPorts(base = 3000) {
+  return Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([service, port]) => [service, base + port - 3000]));
+}
 const DATABASES = {
   gateway: 'gateway',
   'org-registry': 'orgs',

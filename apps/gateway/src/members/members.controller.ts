@@ -27,8 +27,8 @@ export class MembersController {
   @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
   @ApiOperation({ summary: 'Members of a branch 黨支部的黨員', description: PERSONAL })
   @ApiParam({ name: 'id', description: 'Branch id 黨支部標識' })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' } })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500 } })
   @ApiQuery({ name: 'status', required: false, enum: ['applicant', 'activist', 'development-target', 'probationary', 'full'] })
   @ApiResponse({ status: 200, schema: PageSchema(MemberViewSchema) as object })
   @ApiResponse({ status: 403, ...PROBLEM })
@@ -54,10 +54,10 @@ export class MembersController {
   }
 
   @Get('members/flagged')
-  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
+  @Roles('city-admin', 'county-admin', 'inspector')
   @ApiOperation({ summary: 'Records flagged for inspection 待檢查的違規記錄', description: 'Imported histories that break a rule, in your subtree. 供黨員發展程序抽查。' })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' } })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500 } })
   @ApiResponse({ status: 200, schema: PageSchema(MemberViewSchema) as object })
   flagged(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.pass(req, reply, identity);

@@ -22,7 +22,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CreateNotificationEndpointSchema, NotificationPreferencesSchema } from '@pb/contracts';
-import { CurrentIdentity, type Identity } from '@pb/platform';
+import { CurrentIdentity, type Identity, ALL_ROLES, Roles } from '@pb/platform';
 import { Forwarder } from '../upstream/forward.js';
 
 const PROBLEM = { description: 'application/problem+json' };
@@ -45,6 +45,7 @@ const CURSOR = {
 export class NotificationsController {
   constructor(private readonly forward: Forwarder) {}
 
+  @Roles(...ALL_ROLES)
   @Get('inbox')
   @ApiOperation({
     summary: 'Your inbox, newest first 站內信箱',
@@ -66,12 +67,14 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
+  @Roles(...ALL_ROLES)
   @Get('inbox/unread-count')
   @ApiOperation({ summary: 'Unread notices, and how many are critical 未讀數（含緊急）' })
   unread(@CurrentIdentity() who: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.forward.to('notifications', req, reply, who);
   }
 
+  @Roles(...ALL_ROLES)
   @Post('inbox/read-all')
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark every notice read 全部標為已讀' })
@@ -83,6 +86,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
+  @Roles(...ALL_ROLES)
   @Get('inbox/:id')
   @ApiOperation({ summary: 'One notice of your inbox 查看通知' })
   @ApiParam(NOTICE_ID)
@@ -97,6 +101,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
+  @Roles(...ALL_ROLES)
   @Post('inbox/:id/read')
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark read (logged in the delivery log) 標為已讀（記入投遞日誌）' })
@@ -111,6 +116,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who, {});
   }
 
+  @Roles(...ALL_ROLES)
   @Post('inbox/:id/archive')
   @HttpCode(200)
   @ApiOperation({ summary: 'Archive 歸檔' })
@@ -125,6 +131,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who, {});
   }
 
+  @Roles(...ALL_ROLES)
   @Get('categories')
   @ApiOperation({ summary: 'Notice categories and whether each is critical 通知類別（是否緊急）' })
   categories(
@@ -135,6 +142,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
+  @Roles(...ALL_ROLES)
   @Get('preferences/:scope')
   @ApiOperation({ summary: 'Preferences of your unit or your own account 本單位或本人的通知偏好' })
   @ApiParam({ name: 'scope', enum: ['unit', 'account'] })
@@ -147,6 +155,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
+  @Roles(...ALL_ROLES)
   @Put('preferences/:scope')
   @ApiOperation({
     summary: 'Set preferences: categories × channels, quiet hours, language 設定通知偏好',
@@ -170,6 +179,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who, body);
   }
 
+  @Roles('city-admin', 'county-admin', 'school-secretary')
   @Get('endpoints')
   @ApiOperation({
     summary: 'E-mail addresses and webhooks of your unit and account 通知端點',
@@ -183,6 +193,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
+  @Roles('city-admin', 'county-admin', 'school-secretary')
   @Post('endpoints')
   @ApiOperation({
     summary: 'Add an e-mail address or a webhook 新增郵箱或 Webhook',
@@ -203,6 +214,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who, body);
   }
 
+  @Roles('city-admin', 'county-admin', 'school-secretary')
   @Delete('endpoints/:id')
   @ApiOperation({ summary: 'Remove an endpoint 刪除通知端點' })
   @ApiParam({ name: 'id', description: 'em_... | wh_...' })
@@ -217,6 +229,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
+  @Roles('city-admin', 'county-admin')
   @Get('delivery-log')
   @ApiOperation({
     summary: 'Delivery log of your subtree 投遞日誌',
@@ -243,6 +256,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
+  @Roles('city-admin', 'county-admin')
   @Get('deliveries/:id')
   @ApiOperation({ summary: 'One delivery: status, attempts, history 單次投遞詳情' })
   @ApiParam({ name: 'id', description: '<noticeId>:<recipient>:<channel>' })

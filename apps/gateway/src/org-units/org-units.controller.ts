@@ -17,8 +17,8 @@ import { UpstreamService } from '../upstream/upstream.service.js';
 
 const PROBLEM = { description: 'application/problem+json' };
 const ID = { name: 'id', description: 'Org unit id 單位標識' };
-const CURSOR = { name: 'cursor', required: false, description: 'nextCursor of the previous page 上一頁返回的游標' };
-const LIMIT = { name: 'limit', required: false, description: '1-500, default 100 每頁條數' };
+const CURSOR = { name: 'cursor', required: false, description: 'nextCursor of the previous page 上一頁的 nextCursor', schema: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' } };
+const LIMIT = { name: 'limit', required: false, description: 'Items per page (1-500, default 100) 每頁條數', schema: { type: 'integer', minimum: 1, maximum: 500 } };
 
 /** 組織單位 The org tree: city bureau, county bureaus, schools and units. Forwarded to org-registry. */
 @ApiTags('org-units 組織單位')

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { CurrentIdentity, preferredLanguage, type Identity } from '@pb/platform';
+import { CurrentIdentity, preferredLanguage, type Identity, ALL_ROLES, Roles } from '@pb/platform';
 import type { Lang } from '../templates/render.js';
 import { InboxService } from './inbox.service.js';
 
@@ -17,6 +17,7 @@ export function limitFrom(raw: string | undefined, fallback = 20, max = 100): nu
 export class InboxController {
   constructor(private readonly inbox: InboxService) {}
 
+  @Roles(...ALL_ROLES)
   @Get()
   list(
     @CurrentIdentity() caller: Identity,
@@ -41,17 +42,20 @@ export class InboxController {
     );
   }
 
+  @Roles(...ALL_ROLES)
   @Get('unread-count')
   unread(@CurrentIdentity() caller: Identity) {
     return this.inbox.unreadCount(caller);
   }
 
+  @Roles(...ALL_ROLES)
   @Post('read-all')
   @HttpCode(200)
   readAll(@CurrentIdentity() caller: Identity) {
     return this.inbox.markAllRead(caller);
   }
 
+  @Roles(...ALL_ROLES)
   @Get(':id')
   get(
     @Param('id') id: string,
@@ -62,6 +66,7 @@ export class InboxController {
     return this.inbox.get(caller, id, langFrom(lang, al));
   }
 
+  @Roles(...ALL_ROLES)
   @Post(':id/read')
   @HttpCode(200)
   read(
@@ -73,6 +78,7 @@ export class InboxController {
     return this.inbox.markRead(caller, id, langFrom(lang, al));
   }
 
+  @Roles(...ALL_ROLES)
   @Post(':id/archive')
   @HttpCode(200)
   archive(

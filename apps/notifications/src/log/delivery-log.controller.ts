@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { CurrentIdentity, ProblemException, type Identity } from '@pb/platform';
+import { CurrentIdentity, ProblemException, type Identity, Roles } from '@pb/platform';
 import { limitFrom } from '../inbox/inbox.controller.js';
 import type { LogKind } from '../store.js';
 import { DeliveryLogService } from './delivery-log.service.js';
@@ -11,6 +11,7 @@ const KINDS: LogKind[] = ['delivered', 'sent', 'retry', 'failed', 'read', 'archi
 export class DeliveryLogController {
   constructor(private readonly log: DeliveryLogService) {}
 
+  @Roles('city-admin', 'county-admin')
   @Get('delivery-log')
   list(
     @CurrentIdentity() caller: Identity,
@@ -39,6 +40,7 @@ export class DeliveryLogController {
     });
   }
 
+  @Roles('city-admin', 'county-admin')
   @Get('deliveries/:id')
   delivery(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
     return this.log.delivery(caller, id);

@@ -5,7 +5,7 @@ import {
   type CreateNotificationEndpointDto,
   type NotificationPreferencesDto,
 } from '@pb/contracts';
-import { CurrentIdentity, ProblemException, SchemaPipe, type Identity } from '@pb/platform';
+import { CurrentIdentity, ProblemException, SchemaPipe, type Identity, ALL_ROLES, Roles } from '@pb/platform';
 import { EmailChannel } from '../delivery/channels/email.channel.js';
 import { NOTIFICATION_CATALOG } from '../options.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
@@ -28,6 +28,7 @@ export class RecipientsController {
     @Inject(NOTIFICATION_CATALOG) private readonly catalog: NotificationCatalog,
   ) {}
 
+  @Roles(...ALL_ROLES)
   @Get('categories')
   categories() {
     return {
@@ -37,12 +38,14 @@ export class RecipientsController {
     };
   }
 
+  @Roles(...ALL_ROLES)
   @Get('preferences/:scope')
   async preferences(@Param('scope') scope: string, @CurrentIdentity() caller: Identity) {
     const p = publicProfile(await this.profiles.mine(caller, scopeOf(scope)));
     return { key: p.key, locale: p.locale, categories: p.categories, quietHours: p.quietHours };
   }
 
+  @Roles(...ALL_ROLES)
   @Put('preferences/:scope')
   async setPreferences(
     @Param('scope') scope: string,
@@ -54,6 +57,7 @@ export class RecipientsController {
     return { key: p.key, locale: p.locale, categories: p.categories, quietHours: p.quietHours };
   }
 
+  @Roles(...ALL_ROLES)
   @Get('endpoints')
   async endpoints(@CurrentIdentity() caller: Identity) {
     const [unit, account] = await Promise.all([
@@ -67,6 +71,7 @@ export class RecipientsController {
     return { unit: view(unit), account: view(account), emailEnabled: this.email.enabled };
   }
 
+  @Roles(...ALL_ROLES)
   @Post('endpoints')
   async addEndpoint(
     @Body(new SchemaPipe<CreateNotificationEndpointDto>(CreateNotificationEndpointSchema))
@@ -77,6 +82,7 @@ export class RecipientsController {
     return { owner: body.owner, channel: body.channel, ...endpoint };
   }
 
+  @Roles(...ALL_ROLES)
   @Delete('endpoints/:id')
   @HttpCode(204)
   async removeEndpoint(@Param('id') id: string, @CurrentIdentity() caller: Identity) {

@@ -87,7 +87,7 @@ export class ContactPointsService implements OnModuleInit {
       version: 1,
       outbox: [],
     };
-    cp.outbox = [this.event(cp, 'created', correlationId)];
+    cp.outbox = await this.relay.sequence(this.event(cp, 'created', correlationId));
     try {
       await this.points.create(cp);
     } catch (err) {
@@ -126,6 +126,7 @@ export class ContactPointsService implements OnModuleInit {
   }
 
   private async write(cp: ContactPoint, set: Partial<ContactPoint>, event: OutboxEvent) {
+    await this.relay.sequence(event);
     const res = await this.points.updateOne({ _id: cp._id, version: cp.version }, { $set: set, $push: { outbox: event } });
     if (res.modifiedCount === 0) throw conflict({ zh: '記錄剛被修改，請重試', en: 'The record changed meanwhile; retry' });
     this.relay.nudge();

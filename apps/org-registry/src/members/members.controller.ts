@@ -18,7 +18,7 @@ export class MembersController {
   constructor(private readonly members: MembersService) {}
 
   @Get('members/flagged')
-  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
+  @Roles('city-admin', 'county-admin', 'inspector')
   flagged(@Query() query: { cursor?: string; limit?: string }, @CurrentIdentity() caller: Identity) {
     return this.members.flagged(Scope.of(caller), pageRequest(query, 50));
   }

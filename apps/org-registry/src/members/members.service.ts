@@ -166,7 +166,7 @@ export class MembersService implements OnModuleInit {
       registeredBy: scope.accountId,
       outbox: [],
     };
-    member.outbox = [this.event(member, 'registered', correlationId)];
+    member.outbox = await this.relay.sequence(this.event(member, 'registered', correlationId));
     try {
       await this.members.create(member);
     } catch (err) {
@@ -243,6 +243,7 @@ export class MembersService implements OnModuleInit {
 
   /** An optimistic single-document write: the change and its event, only if nobody changed the record meanwhile. */
   private async write(member: Member, set: Partial<Member>, event: OutboxEvent) {
+    await this.relay.sequence(event);
     const res = await this.members.updateOne({ _id: member._id, version: member.version }, { $set: set, $push: { outbox: event } });
     if (res.modifiedCount === 0) throw conflict({ zh: '記錄剛被修改，請重試', en: 'The record changed meanwhile; retry' });
     this.relay.nudge();

@@ -66,12 +66,12 @@ export class MilestoneRulesService implements OnModuleInit {
     }
     const current = await this.ruleSets.findById(bureauId, { version: 1 }).lean<Pick<RuleSetDoc, 'version'>>();
     const version = (current?.version ?? 0) + 1;
-    const event = pendingEvent(MilestoneRulesChangedV1, {
+    const [event] = await this.relay.sequence(pendingEvent(MilestoneRulesChangedV1, {
       key: bureauId,
       subject: `milestone-rules/${bureauId}`,
       data: { bureauId, version, rules },
       ...(correlationId ? { correlationId } : {}),
-    });
+    }));
     const set = { rules, version, setBy: scope.accountId, setAt: new Date() };
     if (current) {
       const res = await this.ruleSets.updateOne({ _id: bureauId, version: current.version }, { $set: set, $push: { outbox: event } });

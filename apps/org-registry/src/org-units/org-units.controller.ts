@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   BatchCreateOrgUnitsSchema,
   CloseOrgUnitSchema,
@@ -12,7 +12,7 @@ import {
   type MoveOrgUnitDto,
   type RenameOrgUnitDto,
 } from '@pb/contracts';
-import { ALL_ROLES, CurrentIdentity, Roles, SchemaPipe, type Identity } from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, etagOf, Roles, SchemaPipe, type Identity } from '@pb/platform';
 import { pageRequest } from '../common/paging.js';
 import { Scope } from '../common/scope.js';
 import { OrgUnitsService } from './org-units.service.js';
@@ -44,8 +44,10 @@ export class OrgUnitsController {
 
   @Get(':id')
   @Roles(...ALL_ROLES)
-  get(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
-    return this.units.get(id, Scope.of(caller));
+  async get(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply) {
+    const unit = await this.units.get(id, Scope.of(caller));
+    void reply.header('etag', etagOf(unit.version));
+    return unit;
   }
 
   @Get(':id/children')

@@ -43,7 +43,8 @@ export class PartyOrgsFollower implements OnModuleInit {
       const after = affiliationAfterMove(org, path, bureaus);
       if (after.supervisorId === org.supervisorId && after.reviewerIds.join() === org.reviewerIds.join()) continue;
       const next = { ...org, ...after, version: org.version + 1 };
-      const events = partyOrgEvents(
+      const events = await this.relay.sequence(
+        ...partyOrgEvents(
         next,
         {
           kind: 'affiliation-changed',
@@ -54,6 +55,7 @@ export class PartyOrgsFollower implements OnModuleInit {
           moveId: move.moveId,
         },
         move.correlationId,
+      ),
       );
       ops.push({
         updateOne: {

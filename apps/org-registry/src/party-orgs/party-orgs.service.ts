@@ -109,7 +109,7 @@ export class PartyOrgsService {
         history: [{ version: 1, change: 'created', at: new Date(), by: scope.accountId }],
         outbox: [],
       };
-      doc.outbox = partyOrgEvents(doc, { kind: 'created' }, correlationId);
+      doc.outbox = await this.relay.sequence(...partyOrgEvents(doc, { kind: 'created' }, correlationId));
       try {
         await this.partyOrgs.create(doc);
       } catch (err) {
@@ -138,7 +138,7 @@ export class PartyOrgsService {
           $set: set,
           $push: {
             history: { version: next.version, change: 'updated', at: new Date(), by: scope.accountId, changed },
-            outbox: { $each: partyOrgEvents(next, { kind: 'updated', changed }, correlationId) },
+            outbox: { $each: await this.relay.sequence(...partyOrgEvents(next, { kind: 'updated', changed }, correlationId)) },
           },
         },
       );
@@ -159,10 +159,12 @@ export class PartyOrgsService {
       const reviewerIds = reviewersFor(input.routing, input.supervisorId, unit.path, bureaus);
       if (input.supervisorId === org.supervisorId && input.routing === org.routing) return partyOrgView(org);
       const next: PartyOrg = { ...org, supervisorId: input.supervisorId, routing: input.routing, reviewerIds, version: org.version + 1 };
-      const events = partyOrgEvents(
+      const events = await this.relay.sequence(
+        ...partyOrgEvents(
         next,
         { kind: 'affiliation-changed', previousSupervisorId: org.supervisorId, previousRouting: org.routing, previousReviewerIds: org.reviewerIds, reason: 'set' },
         correlationId,
+      ),
       );
       await this.partyOrgs.updateOne(
         { _id: id },
@@ -202,7 +204,7 @@ export class PartyOrgsService {
           $set: { status: 'closed', closedOn: input.closedOn, version: next.version },
           $push: {
             history: { version: next.version, change: 'closed', at: new Date(), by: scope.accountId },
-            outbox: { $each: partyOrgEvents(next, { kind: 'closed' }, correlationId) },
+            outbox: { $each: await this.relay.sequence(...partyOrgEvents(next, { kind: 'closed' }, correlationId)) },
           },
         },
       );

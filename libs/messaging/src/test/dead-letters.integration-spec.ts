@@ -74,7 +74,7 @@ function text(headers: IHeaders | undefined, name: string): string | undefined {
 }
 
 function runDlqScript(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'tools/scripts/dlq.mjs'), ...args], {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'tools', 'scripts', 'dlq.mjs'), ...args], {
     cwd: ROOT,
     env: { ...process.env },
     encoding: 'utf8',
