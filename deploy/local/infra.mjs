@@ -577,7 +577,7 @@ async function prepareFerretDB({ log, port }) {
 
 async function ensureFerretBinary(log) {
   const goFiles = fs.readdirSync(PATHS.ferretSrc).filter((f) => f.endsWith('.go')).sort();
-  const sources = [...goFiles, 'go.mod', 'go.sum'].map((f) => path.join(PATHS.ferretSrc, f));
+  const sources = [...goFiles, 'go.mod', 'go.sum', 'patches.json'].map((f) => path.join(PATHS.ferretSrc, f));
   const hash = sha256(sources);
   const hashFile = `${PATHS.ferretBin}.sha256`;
   if (fs.existsSync(PATHS.ferretBin) && readQuiet(hashFile)?.trim() === hash) return;
@@ -590,13 +590,47 @@ async function ensureFerretBinary(log) {
   const tmp = `${PATHS.ferretBin}.tmp-${process.pid}`;
   const buildLog = path.join(PATHS.logs, 'ferretdb-build.log');
   log(`ferretdb: building ${rel(PATHS.ferretBin)} with go (first start only, ~1 min; log: ${rel(buildLog)})`);
-  const code = await runToLog('go', ['build', '-trimpath', '-o', tmp, '.'], { cwd: PATHS.ferretSrc, logFile: buildLog });
+  const modfile = patchedFerretModfile(path.join(LOCAL, 'build', 'ferretdb-patched'));
+  const code = await runToLog('go', ['build', '-trimpath', `-modfile=${modfile}`, '-o', tmp, '.'], { cwd: PATHS.ferretSrc, logFile: buildLog });
   if (code !== 0) {
     rmQuiet(tmp);
     throw new Error(`ferretdb: go build failed (exit ${code}): ${lastLine(readQuiet(buildLog) || '')}; read ${rel(buildLog)}`);
   }
   fs.renameSync(tmp, PATHS.ferretBin);
   fs.writeFileSync(hashFile, `${hash}\n`);
+}
+
+/**
+ * Copies the FerretDB module into `dir`, applies ferretdb/patches.json to the copy, and writes a
+ * go.mod that replaces the module with it (`go build -modfile`; Go refuses `-overlay` for files in
+ * the module cache). Returns that go.mod's path. A patch whose text is not found exactly once fails
+ * the build (the module changed: review the patch).
+ */
+function patchedFerretModfile(dir) {
+  const spec = JSON.parse(fs.readFileSync(path.join(PATHS.ferretSrc, 'patches.json'), 'utf8'));
+  // Downloads the module if needed (the version go.mod requires) and says where it is.
+  const dl = spawnSync('go', ['mod', 'download', '-json', spec.module], { cwd: PATHS.ferretSrc, encoding: 'utf8', timeout: 600_000 });
+  let moduleDir;
+  try {
+    moduleDir = JSON.parse(dl.stdout).Dir;
+  } catch {
+    moduleDir = undefined;
+  }
+  if (dl.status !== 0 || !moduleDir) throw new Error(`ferretdb: go mod download ${spec.module} failed: ${lastLine(dl.stderr || dl.stdout || '')}`);
+  const copy = path.join(dir, 'module');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(moduleDir, copy, { recursive: true });
+  for (const [i, p] of spec.patches.entries()) {
+    const file = path.join(copy, p.file);
+    const text = fs.readFileSync(file, 'utf8');
+    if (text.split(p.find).length !== 2) throw new Error(`ferretdb: patch ${i} (${p.file}): its text is not found exactly once in ${spec.module}; review deploy/local/ferretdb/patches.json`);
+    fs.chmodSync(file, 0o644);
+    fs.writeFileSync(file, text.replace(p.find, () => p.replace));
+  }
+  const modfile = path.join(dir, 'go.mod');
+  fs.writeFileSync(modfile, `${fs.readFileSync(path.join(PATHS.ferretSrc, 'go.mod'), 'utf8')}\nreplace ${spec.module} => ${copy}\n`);
+  fs.copyFileSync(path.join(PATHS.ferretSrc, 'go.sum'), path.join(dir, 'go.sum'));
+  return modfile;
 }
 
 // ---------------------------------------------------------------------------------------------
