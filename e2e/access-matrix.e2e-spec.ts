@@ -387,8 +387,9 @@ const ROUTES: Record<string, RouteRule> = {
     request: (target) => ({ method: 'GET', path: `/api/v1/reporting/missing?unit=${target}&period=${PERIOD}` }),
   },
 
-  // Notifications (issue 7): every route is the caller's own inbox, preferences and endpoints, so there
-  // is no unit to aim at; a notice, endpoint or delivery that is not the caller's answers 404.
+  // Notifications (issue 7): the caller's own inbox, preferences and endpoints (endpoints for those who
+  // act for a unit), and the bureaus' delivery log; there is no unit to aim at, and a notice, endpoint or
+  // delivery that is not the caller's answers 404.
   'GET /api/v1/notifications/inbox': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/inbox' }) },
   'GET /api/v1/notifications/inbox/unread-count': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/inbox/unread-count' }) },
   'POST /api/v1/notifications/inbox/read-all': { roles: ALL, scoped: false, ok: [200, 204], request: () => ({ method: 'POST', path: '/api/v1/notifications/inbox/read-all', body: {} }) },
@@ -403,16 +404,16 @@ const ROUTES: Record<string, RouteRule> = {
     ok: 200,
     request: () => ({ method: 'PUT', path: '/api/v1/notifications/preferences/account', body: { locale: 'zh-Hans' } }),
   },
-  'GET /api/v1/notifications/endpoints': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/endpoints' }) },
+  'GET /api/v1/notifications/endpoints': { roles: WRITERS, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/endpoints' }) },
   'POST /api/v1/notifications/endpoints': {
-    roles: ALL,
+    roles: WRITERS,
     scoped: false,
     ok: [201, 400, 422], // the endpoint's own rules (address forms) decide
     request: () => ({ method: 'POST', path: '/api/v1/notifications/endpoints', body: { owner: 'account', channel: 'email', address: 'matrix@example.test' } }),
   },
-  'DELETE /api/v1/notifications/endpoints/{id}': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'DELETE', path: `/api/v1/notifications/endpoints/em_${uniqueId('x')}` }) },
-  'GET /api/v1/notifications/delivery-log': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/delivery-log' }) },
-  'GET /api/v1/notifications/deliveries/{id}': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'GET', path: `/api/v1/notifications/deliveries/${uniqueId('d')}` }) },
+  'DELETE /api/v1/notifications/endpoints/{id}': { roles: WRITERS, scoped: false, ok: 404, request: () => ({ method: 'DELETE', path: `/api/v1/notifications/endpoints/em_${uniqueId('x')}` }) },
+  'GET /api/v1/notifications/delivery-log': { roles: ADMINS, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/delivery-log' }) },
+  'GET /api/v1/notifications/deliveries/{id}': { roles: ADMINS, scoped: false, ok: 404, request: () => ({ method: 'GET', path: `/api/v1/notifications/deliveries/${uniqueId('d')}` }) },
 
   // The AsyncAPI document of the analysts' topics: public.
   'GET /asyncapi': { roles: 'public', scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi' }) },
