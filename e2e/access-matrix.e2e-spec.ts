@@ -388,7 +388,8 @@ const ROUTES: Record<string, RouteRule> = {
   },
 
   // Notifications (issue 7): the caller's own inbox, preferences and endpoints (endpoints for those who
-  // act for a unit), and the bureaus' delivery log; there is no unit to aim at, and a notice, endpoint or
+  // act for a unit), and the delivery log (bureaus and inspectors: their subtree; a school: what it was
+  // sent, as the service scopes it); there is no unit to aim at, and a notice, endpoint or
   // delivery that is not the caller's answers 404.
   'GET /api/v1/notifications/inbox': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/inbox' }) },
   'GET /api/v1/notifications/inbox/unread-count': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/inbox/unread-count' }) },
@@ -412,8 +413,8 @@ const ROUTES: Record<string, RouteRule> = {
     request: () => ({ method: 'POST', path: '/api/v1/notifications/endpoints', body: { owner: 'account', channel: 'email', address: 'matrix@example.test' } }),
   },
   'DELETE /api/v1/notifications/endpoints/{id}': { roles: WRITERS, scoped: false, ok: 404, request: () => ({ method: 'DELETE', path: `/api/v1/notifications/endpoints/em_${uniqueId('x')}` }) },
-  'GET /api/v1/notifications/delivery-log': { roles: ADMINS, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/delivery-log' }) },
-  'GET /api/v1/notifications/deliveries/{id}': { roles: ADMINS, scoped: false, ok: 404, request: () => ({ method: 'GET', path: `/api/v1/notifications/deliveries/${uniqueId('d')}` }) },
+  'GET /api/v1/notifications/delivery-log': { roles: READERS, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/delivery-log' }) },
+  'GET /api/v1/notifications/deliveries/{id}': { roles: READERS, scoped: false, ok: 404, request: () => ({ method: 'GET', path: `/api/v1/notifications/deliveries/${uniqueId('d')}` }) },
 
   // The AsyncAPI document of the analysts' topics: public.
   'GET /asyncapi': { roles: 'public', scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi' }) },
