@@ -229,7 +229,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
-  @Roles('city-admin', 'county-admin', 'inspector', 'school-secretary')
+  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
   @Get('delivery-log')
   @ApiOperation({
     summary: 'Delivery log of your subtree 投遞日誌',
@@ -256,7 +256,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
-  @Roles('city-admin', 'county-admin', 'inspector', 'school-secretary')
+  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
   @Get('deliveries/:id')
   @ApiOperation({ summary: 'One delivery: status, attempts, history 單次投遞詳情' })
   @ApiParam({ name: 'id', description: '<noticeId>:<recipient>:<channel>' })

@@ -11,7 +11,7 @@ const KINDS: LogKind[] = ['delivered', 'sent', 'retry', 'failed', 'read', 'archi
 export class DeliveryLogController {
   constructor(private readonly log: DeliveryLogService) {}
 
-  @Roles('city-admin', 'county-admin', 'inspector', 'school-secretary')
+  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
   @Get('delivery-log')
   list(
     @CurrentIdentity() caller: Identity,
@@ -40,7 +40,7 @@ export class DeliveryLogController {
     });
   }
 
-  @Roles('city-admin', 'county-admin', 'inspector', 'school-secretary')
+  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
   @Get('deliveries/:id')
   delivery(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
     return this.log.delivery(caller, id);
