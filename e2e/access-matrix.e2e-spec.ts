@@ -405,16 +405,16 @@ const ROUTES: Record<string, RouteRule> = {
     ok: 200,
     request: () => ({ method: 'PUT', path: '/api/v1/notifications/preferences/account', body: { locale: 'zh-Hans' } }),
   },
-  'GET /api/v1/notifications/endpoints': { roles: WRITERS, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/endpoints' }) },
+  'GET /api/v1/notifications/endpoints': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/endpoints' }) },
   'POST /api/v1/notifications/endpoints': {
-    roles: WRITERS,
+    roles: ALL,
     scoped: false,
     ok: [201, 400, 422], // the endpoint's own rules (address forms) decide
     request: () => ({ method: 'POST', path: '/api/v1/notifications/endpoints', body: { owner: 'account', channel: 'email', address: 'matrix@example.test' } }),
   },
-  'DELETE /api/v1/notifications/endpoints/{id}': { roles: WRITERS, scoped: false, ok: 404, request: () => ({ method: 'DELETE', path: `/api/v1/notifications/endpoints/em_${uniqueId('x')}` }) },
-  'GET /api/v1/notifications/delivery-log': { roles: READERS, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/delivery-log' }) },
-  'GET /api/v1/notifications/deliveries/{id}': { roles: READERS, scoped: false, ok: 404, request: () => ({ method: 'GET', path: `/api/v1/notifications/deliveries/${uniqueId('d')}` }) },
+  'DELETE /api/v1/notifications/endpoints/{id}': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'DELETE', path: `/api/v1/notifications/endpoints/em_${uniqueId('x')}` }) },
+  'GET /api/v1/notifications/delivery-log': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/delivery-log' }) },
+  'GET /api/v1/notifications/deliveries/{id}': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'GET', path: `/api/v1/notifications/deliveries/${uniqueId('d')}` }) },
 
   // The AsyncAPI document of the analysts' topics: public.
   'GET /asyncapi': { roles: 'public', scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi' }) },

@@ -179,7 +179,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who, body);
   }
 
-  @Roles('city-admin', 'county-admin', 'school-secretary')
+  @Roles(...ALL_ROLES)
   @Get('endpoints')
   @ApiOperation({
     summary: 'E-mail addresses and webhooks of your unit and account 通知端點',
@@ -193,7 +193,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
-  @Roles('city-admin', 'county-admin', 'school-secretary')
+  @Roles(...ALL_ROLES)
   @Post('endpoints')
   @ApiOperation({
     summary: 'Add an e-mail address or a webhook 新增郵箱或 Webhook',
@@ -214,7 +214,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who, body);
   }
 
-  @Roles('city-admin', 'county-admin', 'school-secretary')
+  @Roles(...ALL_ROLES)
   @Delete('endpoints/:id')
   @ApiOperation({ summary: 'Remove an endpoint 刪除通知端點' })
   @ApiParam({ name: 'id', description: 'em_... | wh_...' })
@@ -229,7 +229,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
-  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
+  @Roles(...ALL_ROLES)
   @Get('delivery-log')
   @ApiOperation({
     summary: 'Delivery log of your subtree 投遞日誌',
@@ -256,7 +256,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
-  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
+  @Roles(...ALL_ROLES)
   @Get('deliveries/:id')
   @ApiOperation({ summary: 'One delivery: status, attempts, history 單次投遞詳情' })
   @ApiParam({ name: 'id', description: '<noticeId>:<recipient>:<channel>' })
