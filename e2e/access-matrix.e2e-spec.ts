@@ -387,8 +387,9 @@ const ROUTES: Record<string, RouteRule> = {
     request: (target) => ({ method: 'GET', path: `/api/v1/reporting/missing?unit=${target}&period=${PERIOD}` }),
   },
 
-  // Notifications (issue 7): every route is the caller's own inbox, preferences and endpoints, so there
-  // is no unit to aim at; a notice, endpoint or delivery that is not the caller's answers 404.
+  // Notifications (issue 7): every role at the route; the service scopes each to the caller (its own
+  // inbox, preferences, endpoints; the delivery log of its subtree or of what it was sent). There is no
+  // unit to aim at, and a notice, endpoint or delivery that is not the caller's answers 404.
   'GET /api/v1/notifications/inbox': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/inbox' }) },
   'GET /api/v1/notifications/inbox/unread-count': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/inbox/unread-count' }) },
   'POST /api/v1/notifications/inbox/read-all': { roles: ALL, scoped: false, ok: [200, 204], request: () => ({ method: 'POST', path: '/api/v1/notifications/inbox/read-all', body: {} }) },
