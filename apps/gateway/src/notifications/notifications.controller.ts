@@ -32,6 +32,12 @@ const LANG = {
   description: 'zh-Hans (default 默認) or en: language of titles and bodies 標題與正文語言',
 };
 const NOTICE_ID = { name: 'id', description: 'Inbox notice id (a delivery id) 通知標識' };
+const LANG_QUERY = {
+  name: 'lang',
+  required: false,
+  enum: ['zh-Hans', 'en'],
+  description: 'Overrides Accept-Language 覆蓋 Accept-Language',
+};
 const CURSOR = {
   name: 'cursor',
   required: false,
@@ -54,6 +60,7 @@ export class NotificationsController {
       '本單位發給您角色的通知（單位共用信箱）及發給本人的通知；已歸檔者僅在 archived=true 時列出。',
   })
   @ApiHeader(LANG)
+  @ApiQuery(LANG_QUERY)
   @ApiQuery(CURSOR)
   @ApiQuery({ name: 'limit', required: false, description: '1-100, default 20' })
   @ApiQuery({ name: 'unread', required: false, description: 'true: unread only 僅未讀' })
@@ -91,6 +98,7 @@ export class NotificationsController {
   @ApiOperation({ summary: 'One notice of your inbox 查看通知' })
   @ApiParam(NOTICE_ID)
   @ApiHeader(LANG)
+  @ApiQuery(LANG_QUERY)
   @ApiResponse({ status: 404, ...PROBLEM })
   one(
     @Param('id') _id: string,
@@ -105,6 +113,8 @@ export class NotificationsController {
   @Post('inbox/:id/read')
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark read (logged in the delivery log) 標為已讀（記入投遞日誌）' })
+  @ApiHeader(LANG)
+  @ApiQuery(LANG_QUERY)
   @ApiParam(NOTICE_ID)
   @ApiResponse({ status: 404, ...PROBLEM })
   read(
@@ -120,6 +130,8 @@ export class NotificationsController {
   @Post('inbox/:id/archive')
   @HttpCode(200)
   @ApiOperation({ summary: 'Archive 歸檔' })
+  @ApiHeader(LANG)
+  @ApiQuery(LANG_QUERY)
   @ApiParam(NOTICE_ID)
   @ApiResponse({ status: 404, ...PROBLEM })
   archive(
