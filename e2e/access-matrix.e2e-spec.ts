@@ -149,20 +149,20 @@ const ROUTES: Record<string, RouteRule> = {
     request: (target) => ({ method: 'PATCH', path: `/api/v1/accounts/${victims[target]}`, body: { displayName: '已改名' }, headers: { 'if-match': '*' } }),
   },
   'POST /api/v1/api-keys': {
-    roles: ['city-admin', 'county-admin', 'school-secretary'],
+    roles: ALL,
     scoped: true,
     ok: 201,
     refusesKeys: true,
     request: (target) => ({ method: 'POST', path: '/api/v1/api-keys', body: { name: 'matrix', orgUnitId: target } }),
   },
   'GET /api/v1/api-keys': {
-    roles: ['city-admin', 'county-admin', 'school-secretary'],
+    roles: ALL,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/api-keys?unit=${target}` }),
   },
   'DELETE /api/v1/api-keys/{id}': {
-    roles: ['city-admin', 'county-admin', 'school-secretary'],
+    roles: ALL,
     scoped: true,
     ok: 204,
     refusesKeys: true,
@@ -387,22 +387,32 @@ const ROUTES: Record<string, RouteRule> = {
     request: (target) => ({ method: 'GET', path: `/api/v1/reporting/missing?unit=${target}&period=${PERIOD}` }),
   },
 
-  // Notifications: the caller's own inbox, preferences and endpoints (a notice or endpoint id of
-  // another unit answers 404 like an unknown one); the delivery log of a bureau's subtree.
+  // Notifications (issue 7): every route is the caller's own inbox, preferences and endpoints, so there
+  // is no unit to aim at; a notice, endpoint or delivery that is not the caller's answers 404.
   'GET /api/v1/notifications/inbox': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/inbox' }) },
   'GET /api/v1/notifications/inbox/unread-count': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/inbox/unread-count' }) },
-  'POST /api/v1/notifications/inbox/read-all': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'POST', path: '/api/v1/notifications/inbox/read-all', body: {} }) },
+  'POST /api/v1/notifications/inbox/read-all': { roles: ALL, scoped: false, ok: [200, 204], request: () => ({ method: 'POST', path: '/api/v1/notifications/inbox/read-all', body: {} }) },
   'GET /api/v1/notifications/inbox/{id}': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'GET', path: `/api/v1/notifications/inbox/${uniqueId('n')}` }) },
   'POST /api/v1/notifications/inbox/{id}/read': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'POST', path: `/api/v1/notifications/inbox/${uniqueId('n')}/read`, body: {} }) },
   'POST /api/v1/notifications/inbox/{id}/archive': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'POST', path: `/api/v1/notifications/inbox/${uniqueId('n')}/archive`, body: {} }) },
   'GET /api/v1/notifications/categories': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/categories' }) },
   'GET /api/v1/notifications/preferences/{scope}': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/preferences/account' }) },
-  'PUT /api/v1/notifications/preferences/{scope}': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'PUT', path: '/api/v1/notifications/preferences/account', body: { locale: 'zh-Hans' } }) },
-  'GET /api/v1/notifications/endpoints': { roles: ['city-admin', 'county-admin', 'school-secretary'], scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/endpoints' }) },
-  'POST /api/v1/notifications/endpoints': { roles: ['city-admin', 'county-admin', 'school-secretary'], scoped: false, ok: 201, request: () => ({ method: 'POST', path: '/api/v1/notifications/endpoints', body: { owner: 'account', channel: 'email', address: 'matrix@school.test' } }) },
-  'DELETE /api/v1/notifications/endpoints/{id}': { roles: ['city-admin', 'county-admin', 'school-secretary'], scoped: false, ok: 404, request: () => ({ method: 'DELETE', path: `/api/v1/notifications/endpoints/${uniqueId('em')}` }) },
-  'GET /api/v1/notifications/delivery-log': { roles: ADMINS, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/notifications/delivery-log?unit=${target}` }) },
-  'GET /api/v1/notifications/deliveries/{id}': { roles: ADMINS, scoped: false, ok: 404, request: () => ({ method: 'GET', path: `/api/v1/notifications/deliveries/${uniqueId('d')}` }) },
+  'PUT /api/v1/notifications/preferences/{scope}': {
+    roles: ALL,
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'PUT', path: '/api/v1/notifications/preferences/account', body: { locale: 'zh-Hans' } }),
+  },
+  'GET /api/v1/notifications/endpoints': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/endpoints' }) },
+  'POST /api/v1/notifications/endpoints': {
+    roles: ALL,
+    scoped: false,
+    ok: [201, 400, 422], // the endpoint's own rules (address forms) decide
+    request: () => ({ method: 'POST', path: '/api/v1/notifications/endpoints', body: { owner: 'account', channel: 'email', address: 'matrix@example.test' } }),
+  },
+  'DELETE /api/v1/notifications/endpoints/{id}': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'DELETE', path: `/api/v1/notifications/endpoints/em_${uniqueId('x')}` }) },
+  'GET /api/v1/notifications/delivery-log': { roles: ['city-admin', 'county-admin', 'school-secretary', 'inspector'], scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/delivery-log' }) },
+  'GET /api/v1/notifications/deliveries/{id}': { roles: ['city-admin', 'county-admin', 'school-secretary', 'inspector'], scoped: false, ok: 404, request: () => ({ method: 'GET', path: `/api/v1/notifications/deliveries/${uniqueId('d')}` }) },
 
   // The AsyncAPI document of the analysts' topics: public.
   'GET /asyncapi': { roles: 'public', scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi' }) },

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DateTime } from 'luxon';
+import { Kafka, logLevel } from 'kafkajs';
+import { Topics } from '@pb/contracts';
 import { Clock, domainServiceModule, loadConfig, runService, serviceEnv, signInternalToken, type Identity, type Role } from '@pb/platform';
 import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
 import { OutboxRelay } from '@pb/messaging';
@@ -56,13 +58,24 @@ describe('semi-monthly reporting', () => {
     call(secretaryOf(schoolId), 'POST', `/api/v1/reports/${partyOrgId}/${periodId}/submit`, { content }, { 'idempotency-key': key });
 
   beforeAll(async () => {
+    // Start this test's consumer group at the end of the shared topics: history from other runs on
+    // the same broker is not this test's (the directory below is seeded directly).
+    const groupId = `it-reporting-${run}`;
+    const kafka = new Kafka({ clientId: groupId, brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','), logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    for (const topic of [Topics.reportingReports, Topics.orgUnits, Topics.partyOrgs].filter((t) => existing.has(t))) {
+      await admin.resetOffsets({ groupId, topic, earliest: false });
+    }
+    await admin.disconnect();
     const config = loadConfig(serviceEnv, {
       ...process.env,
       HTTP_PORT: '1', // not used: the test listens on an ephemeral port
       MONGODB_DB: `it_reporting_${run}`,
-      KAFKA_GROUP_ID: `it-reporting-${run}`,
+      KAFKA_GROUP_ID: groupId,
       INTERNAL_AUTH_SECRET: secret,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env['IT_LOG_LEVEL'] ?? 'warn',
     });
     app = await runService(domainServiceModule({ service: 'reporting', consume: true, features: () => [ReportsModule.register({ tickMs: 0 })] }, config), {
       service: 'reporting',

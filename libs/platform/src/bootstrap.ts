@@ -50,10 +50,12 @@ class TopicReadyKafkaEventServer extends KafkaEventServer {
 
 async function waitForTopicLeaders(kafka: KafkaClient, topics: string[], timeoutMs = 30_000): Promise<void> {
   if (topics.length === 0) return;
-  await kafka.ensureTopics(topics.map((topic) => ({ topic })));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
+      // Inside the loop: a topic another service is creating right now answers "does not host this
+      // topic-partition" for a moment; that is retried like a missing leader.
+      await kafka.ensureTopics(topics.map((topic) => ({ topic })));
       const admin = await kafka.getAdmin();
       const { topics: meta } = await admin.fetchTopicMetadata({ topics });
       if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;

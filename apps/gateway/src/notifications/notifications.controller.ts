@@ -191,7 +191,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who, body);
   }
 
-  @Roles('city-admin', 'county-admin', 'school-secretary')
+  @Roles(...ALL_ROLES)
   @Get('endpoints')
   @ApiOperation({
     summary: 'E-mail addresses and webhooks of your unit and account 通知端點',
@@ -205,7 +205,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
-  @Roles('city-admin', 'county-admin', 'school-secretary')
+  @Roles(...ALL_ROLES)
   @Post('endpoints')
   @ApiOperation({
     summary: 'Add an e-mail address or a webhook 新增郵箱或 Webhook',
@@ -226,7 +226,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who, body);
   }
 
-  @Roles('city-admin', 'county-admin', 'school-secretary')
+  @Roles(...ALL_ROLES)
   @Delete('endpoints/:id')
   @ApiOperation({ summary: 'Remove an endpoint 刪除通知端點' })
   @ApiParam({ name: 'id', description: 'em_... | wh_...' })
@@ -241,7 +241,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
-  @Roles('city-admin', 'county-admin')
+  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
   @Get('delivery-log')
   @ApiOperation({
     summary: 'Delivery log of your subtree 投遞日誌',
@@ -268,7 +268,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
-  @Roles('city-admin', 'county-admin')
+  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
   @Get('deliveries/:id')
   @ApiOperation({ summary: 'One delivery: status, attempts, history 單次投遞詳情' })
   @ApiParam({ name: 'id', description: '<noticeId>:<recipient>:<channel>' })

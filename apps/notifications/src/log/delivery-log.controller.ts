@@ -11,7 +11,7 @@ const KINDS: LogKind[] = ['delivered', 'sent', 'retry', 'failed', 'read', 'archi
 export class DeliveryLogController {
   constructor(private readonly log: DeliveryLogService) {}
 
-  @Roles('city-admin', 'county-admin')
+  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
   @Get('delivery-log')
   list(
     @CurrentIdentity() caller: Identity,
@@ -23,6 +23,9 @@ export class DeliveryLogController {
     @Query('cursor') cursor?: string,
     @Query('limit') limit?: string,
   ) {
+    if (channel !== undefined && !(typeof channel === 'string' && ['inbox', 'email', 'webhook'].includes(channel))) {
+      throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', { zh: 'channel 應為 inbox|email|webhook', en: 'channel must be one of inbox|email|webhook' });
+    }
     if (kind && !KINDS.includes(kind as LogKind)) {
       throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', {
         zh: `kind 應為 ${KINDS.join('|')}`,
@@ -40,7 +43,7 @@ export class DeliveryLogController {
     });
   }
 
-  @Roles('city-admin', 'county-admin')
+  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
   @Get('deliveries/:id')
   delivery(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
     return this.log.delivery(caller, id);
