@@ -709,7 +709,8 @@ describe('notifications', () => {
       .items as { unitId: string }[];
     expect(new Set(city.map((i) => i.unitId))).toEqual(new Set([S1, S2, S3, S4]));
     // A school reads what was sent to it.
-    const s3 = (await call(secretary(S3), 'GET', '/api/v1/notifications/delivery-log?limit=500')).body.items as { recipientKey: string }[];
+    const s3 = (await call(secretary(S3), 'GET', '/api/v1/notifications/delivery-log?limit=500'))
+      .body.items as { recipientKey: string }[];
     expect(new Set(s3.map((i) => i.recipientKey))).toEqual(new Set([`unit:${S3}`]));
     // A unit outside the bureau's subtree answers 404, like elsewhere on the platform.
     expect(
