@@ -172,9 +172,9 @@ export class NotificationsController {
   @ApiOperation({
     summary: 'Set preferences: categories × channels, quiet hours, language 設定通知偏好',
     description:
-      'Critical categories (report-overdue, report-returned) cannot be switched off (422), and quiet hours (city time zone) delay only non-critical e-mails and webhooks. ' +
+      'Critical categories (report-overdue, report-returned) cannot be switched off (400: their switches are const true), and quiet hours (city time zone) delay only non-critical e-mails and webhooks. ' +
       'Unit preferences: its administrators or secretary. ' +
-      '緊急類別（逾期未報、退回修改）不可關閉（422）；免打擾時段（城市時區）只延後非緊急的郵件與推送。單位設定限本單位管理員或書記。',
+      '緊急類別（逾期未報、退回修改）不可關閉（400）；免打擾時段（城市時區）只延後非緊急的郵件與推送。單位設定限本單位管理員或書記。',
   })
   @ApiParam({ name: 'scope', enum: ['unit', 'account'] })
   @ApiBody({ schema: NotificationPreferencesSchema as object })
