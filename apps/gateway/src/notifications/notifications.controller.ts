@@ -241,7 +241,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
-  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
+  @Roles(...ALL_ROLES)
   @Get('delivery-log')
   @ApiOperation({
     summary: 'Delivery log of your subtree 投遞日誌',
@@ -268,7 +268,7 @@ export class NotificationsController {
     return this.forward.to('notifications', req, reply, who);
   }
 
-  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
+  @Roles(...ALL_ROLES)
   @Get('deliveries/:id')
   @ApiOperation({ summary: 'One delivery: status, attempts, history 單次投遞詳情' })
   @ApiParam({ name: 'id', description: '<noticeId>:<recipient>:<channel>' })

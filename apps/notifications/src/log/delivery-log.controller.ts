@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { CurrentIdentity, ProblemException, type Identity, Roles } from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, ProblemException, type Identity, Roles } from '@pb/platform';
 import { limitFrom } from '../inbox/inbox.controller.js';
 import type { LogKind } from '../store.js';
 import { DeliveryLogService } from './delivery-log.service.js';
@@ -11,7 +11,7 @@ const KINDS: LogKind[] = ['delivered', 'sent', 'retry', 'failed', 'read', 'archi
 export class DeliveryLogController {
   constructor(private readonly log: DeliveryLogService) {}
 
-  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
+  @Roles(...ALL_ROLES)
   @Get('delivery-log')
   list(
     @CurrentIdentity() caller: Identity,
@@ -49,7 +49,7 @@ export class DeliveryLogController {
     });
   }
 
-  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
+  @Roles(...ALL_ROLES)
   @Get('deliveries/:id')
   delivery(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
     return this.log.delivery(caller, id);
