@@ -149,20 +149,20 @@ const ROUTES: Record<string, RouteRule> = {
     request: (target) => ({ method: 'PATCH', path: `/api/v1/accounts/${victims[target]}`, body: { displayName: '已改名' }, headers: { 'if-match': '*' } }),
   },
   'POST /api/v1/api-keys': {
-    roles: ALL,
+    roles: ['city-admin', 'county-admin', 'school-secretary'],
     scoped: true,
     ok: 201,
     refusesKeys: true,
     request: (target) => ({ method: 'POST', path: '/api/v1/api-keys', body: { name: 'matrix', orgUnitId: target } }),
   },
   'GET /api/v1/api-keys': {
-    roles: ALL,
+    roles: ['city-admin', 'county-admin', 'school-secretary'],
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/api-keys?unit=${target}` }),
   },
   'DELETE /api/v1/api-keys/{id}': {
-    roles: ALL,
+    roles: ['city-admin', 'county-admin', 'school-secretary'],
     scoped: true,
     ok: 204,
     refusesKeys: true,
@@ -411,8 +411,8 @@ const ROUTES: Record<string, RouteRule> = {
     request: () => ({ method: 'POST', path: '/api/v1/notifications/endpoints', body: { owner: 'account', channel: 'email', address: 'matrix@example.test' } }),
   },
   'DELETE /api/v1/notifications/endpoints/{id}': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'DELETE', path: `/api/v1/notifications/endpoints/em_${uniqueId('x')}` }) },
-  'GET /api/v1/notifications/delivery-log': { roles: ['city-admin', 'county-admin', 'school-secretary', 'inspector'], scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/delivery-log' }) },
-  'GET /api/v1/notifications/deliveries/{id}': { roles: ['city-admin', 'county-admin', 'school-secretary', 'inspector'], scoped: false, ok: 404, request: () => ({ method: 'GET', path: `/api/v1/notifications/deliveries/${uniqueId('d')}` }) },
+  'GET /api/v1/notifications/delivery-log': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/delivery-log' }) },
+  'GET /api/v1/notifications/deliveries/{id}': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'GET', path: `/api/v1/notifications/deliveries/${uniqueId('d')}` }) },
 
   // The AsyncAPI document of the analysts' topics: public.
   'GET /asyncapi': { roles: 'public', scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi' }) },
