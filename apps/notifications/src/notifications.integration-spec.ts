@@ -204,7 +204,7 @@ describe('notifications', () => {
         unitId,
         code: unitId,
         name,
-        kind: kind as 'school',
+        kind: kind,
         parentId: path.length > 1 ? path[path.length - 2] : null,
         path,
         level: path.length - 1,
@@ -585,10 +585,10 @@ describe('notifications', () => {
     const refused = await call(secretary(S3), 'PUT', '/api/v1/notifications/preferences/unit', {
       categories: { 'report-overdue': { email: false } },
     });
-    expect(refused.status).toBe(422);
+    expect(refused.status).toBe(400);
     expect(refused.body.errors[0]).toMatchObject({
-      pointer: '/categories/report-overdue',
-      rule: 'critical',
+      pointer: '/categories/report-overdue/email',
+      rule: 'const',
     });
     const set = await call(secretary(S3), 'PUT', '/api/v1/notifications/preferences/unit', {
       categories: { 'report-accepted': { email: false } },
@@ -708,9 +708,14 @@ describe('notifications', () => {
     const city = (await call(cityAdmin, 'GET', '/api/v1/notifications/delivery-log?limit=500')).body
       .items as { unitId: string }[];
     expect(new Set(city.map((i) => i.unitId))).toEqual(new Set([S1, S2, S3, S4]));
+    // A school reads what was sent to it.
     const s3 = (await call(secretary(S3), 'GET', '/api/v1/notifications/delivery-log?limit=500'))
       .body.items as { recipientKey: string }[];
     expect(new Set(s3.map((i) => i.recipientKey))).toEqual(new Set([`unit:${S3}`]));
+    // A unit outside the bureau's subtree answers 404, like elsewhere on the platform.
+    expect(
+      (await call(countyAdmin, 'GET', `/api/v1/notifications/delivery-log?unit=${S3}`)).status,
+    ).toBe(404);
     // Reading an inbox notice is logged too.
     const item = (await inbox(secretary(S1))).items[0];
     expect(

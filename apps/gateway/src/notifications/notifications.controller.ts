@@ -32,6 +32,12 @@ const LANG = {
   description: 'zh-Hans (default 默認) or en: language of titles and bodies 標題與正文語言',
 };
 const NOTICE_ID = { name: 'id', description: 'Inbox notice id (a delivery id) 通知標識' };
+const LANG_QUERY = {
+  name: 'lang',
+  required: false,
+  enum: ['zh-Hans', 'en'],
+  description: 'Overrides Accept-Language 覆蓋 Accept-Language',
+};
 const CURSOR = {
   name: 'cursor',
   required: false,
@@ -54,6 +60,7 @@ export class NotificationsController {
       '本單位發給您角色的通知（單位共用信箱）及發給本人的通知；已歸檔者僅在 archived=true 時列出。',
   })
   @ApiHeader(LANG)
+  @ApiQuery(LANG_QUERY)
   @ApiQuery(CURSOR)
   @ApiQuery({ name: 'limit', required: false, description: '1-100, default 20' })
   @ApiQuery({ name: 'unread', required: false, description: 'true: unread only 僅未讀' })
@@ -91,6 +98,7 @@ export class NotificationsController {
   @ApiOperation({ summary: 'One notice of your inbox 查看通知' })
   @ApiParam(NOTICE_ID)
   @ApiHeader(LANG)
+  @ApiQuery(LANG_QUERY)
   @ApiResponse({ status: 404, ...PROBLEM })
   one(
     @Param('id') _id: string,
@@ -105,6 +113,8 @@ export class NotificationsController {
   @Post('inbox/:id/read')
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark read (logged in the delivery log) 標為已讀（記入投遞日誌）' })
+  @ApiHeader(LANG)
+  @ApiQuery(LANG_QUERY)
   @ApiParam(NOTICE_ID)
   @ApiResponse({ status: 404, ...PROBLEM })
   read(
@@ -120,6 +130,8 @@ export class NotificationsController {
   @Post('inbox/:id/archive')
   @HttpCode(200)
   @ApiOperation({ summary: 'Archive 歸檔' })
+  @ApiHeader(LANG)
+  @ApiQuery(LANG_QUERY)
   @ApiParam(NOTICE_ID)
   @ApiResponse({ status: 404, ...PROBLEM })
   archive(
@@ -160,9 +172,9 @@ export class NotificationsController {
   @ApiOperation({
     summary: 'Set preferences: categories × channels, quiet hours, language 設定通知偏好',
     description:
-      'Critical categories (report-overdue, report-returned) cannot be switched off (422), and quiet hours (city time zone) delay only non-critical e-mails and webhooks. ' +
+      'Critical categories (report-overdue, report-returned) cannot be switched off (400: their switches are const true), and quiet hours (city time zone) delay only non-critical e-mails and webhooks. ' +
       'Unit preferences: its administrators or secretary. ' +
-      '緊急類別（逾期未報、退回修改）不可關閉（422）；免打擾時段（城市時區）只延後非緊急的郵件與推送。單位設定限本單位管理員或書記。',
+      '緊急類別（逾期未報、退回修改）不可關閉（400）；免打擾時段（城市時區）只延後非緊急的郵件與推送。單位設定限本單位管理員或書記。',
   })
   @ApiParam({ name: 'scope', enum: ['unit', 'account'] })
   @ApiBody({ schema: NotificationPreferencesSchema as object })

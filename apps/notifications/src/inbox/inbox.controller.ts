@@ -1,11 +1,32 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { CurrentIdentity, preferredLanguage, type Identity, ALL_ROLES, Roles } from '@pb/platform';
+import {
+  ALL_ROLES,
+  CurrentIdentity,
+  preferredLanguage,
+  ProblemException,
+  Roles,
+  type Identity,
+} from '@pb/platform';
 import type { Lang } from '../templates/render.js';
 import { InboxService } from './inbox.service.js';
 
-export function langFrom(query: string | undefined, acceptLanguage: string | undefined): Lang {
-  if (query === 'en' || query === 'zh' || query === 'zh-Hans') return query === 'en' ? 'en' : 'zh';
-  return preferredLanguage(acceptLanguage);
+/** `?lang=zh-Hans|en` when given (anything else is 400), else Accept-Language (zh-Hans by default). */
+export function langFrom(query: unknown, acceptLanguage: string | undefined): Lang {
+  if (query === undefined) return preferredLanguage(acceptLanguage);
+  if (query === 'en' || query === 'zh-Hans') return query === 'en' ? 'en' : 'zh';
+  throw new ProblemException(
+    400,
+    'https://partybuilding.edu.cn/problems/validation',
+    { zh: 'lang 應為 zh-Hans 或 en', en: 'lang must be zh-Hans or en' },
+    undefined,
+    [
+      {
+        pointer: '/lang',
+        rule: 'enum',
+        message: { zh: 'lang 應為 zh-Hans 或 en', en: 'lang must be zh-Hans or en' },
+      },
+    ],
+  );
 }
 
 export function limitFrom(raw: string | undefined, fallback = 20, max = 100): number {

@@ -23,6 +23,15 @@ export class DeliveryLogController {
     @Query('cursor') cursor?: string,
     @Query('limit') limit?: string,
   ) {
+    if (
+      channel !== undefined &&
+      !(typeof channel === 'string' && ['inbox', 'email', 'webhook'].includes(channel))
+    ) {
+      throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', {
+        zh: 'channel 應為 inbox|email|webhook',
+        en: 'channel must be one of inbox|email|webhook',
+      });
+    }
     if (kind && !KINDS.includes(kind as LogKind)) {
       throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', {
         zh: `kind 應為 ${KINDS.join('|')}`,

@@ -4,6 +4,7 @@ import type { Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { ProblemException, type Identity, type Role } from '@pb/platform';
 import { newestFirst } from '../pagination.js';
+import { UnitDirectory } from '../units/unit-directory.js';
 import { accountKey, unitKey } from '../recipients/profiles.service.js';
 import { collections, type LogDoc, type LogKind } from '../store.js';
 
@@ -19,8 +20,25 @@ const P = 'https://partybuilding.edu.cn/problems';
 export class DeliveryLogService {
   private readonly store: ReturnType<typeof collections>;
 
-  constructor(@InjectConnection() connection: Connection) {
+  constructor(
+    @InjectConnection() connection: Connection,
+    private readonly units: UnitDirectory,
+  ) {
     this.store = collections(connection);
+  }
+
+  /** A unit outside the caller's subtree (or unknown) answers 404, like elsewhere on the platform. */
+  private async assertInScope(caller: Identity, unit: string) {
+    if (unit === caller.orgUnitId) return;
+    const path = caller.roles.some((r) => SUPERVISING.includes(r))
+      ? await this.units.pathOf(unit)
+      : null;
+    if (!path?.includes(caller.orgUnitId)) {
+      throw new ProblemException(404, `${P}/not-found`, {
+        zh: '找不到該單位',
+        en: 'Org unit not found',
+      });
+    }
   }
 
   private scope(caller: Identity): Filter<LogDoc> {
@@ -40,6 +58,7 @@ export class DeliveryLogService {
       limit: number;
     },
   ) {
+    if (q.unit) await this.assertInScope(caller, q.unit);
     const scope = this.scope(caller);
     const filter: Filter<LogDoc> = q.unit ? { $and: [scope, { scopePath: q.unit }] } : { ...scope };
     if (q.kind) filter.kind = q.kind;

@@ -226,7 +226,7 @@ export class ProfilesService {
       if (!dto.address)
         throw invalid('/address', '郵件端點需要 address', 'an e-mail endpoint needs an address');
       const existing = profile.emails.find(
-        (e) => e.address.toLowerCase() === dto.address!.toLowerCase(),
+        (e) => e.address.toLowerCase() === dto.address.toLowerCase(),
       );
       endpoint = existing ?? {
         id: `em_${randomBytes(6).toString('hex')}`,

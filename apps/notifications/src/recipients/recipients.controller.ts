@@ -5,7 +5,14 @@ import {
   type CreateNotificationEndpointDto,
   type NotificationPreferencesDto,
 } from '@pb/contracts';
-import { CurrentIdentity, ProblemException, SchemaPipe, type Identity, ALL_ROLES, Roles } from '@pb/platform';
+import {
+  CurrentIdentity,
+  ProblemException,
+  SchemaPipe,
+  type Identity,
+  ALL_ROLES,
+  Roles,
+} from '@pb/platform';
 import { EmailChannel } from '../delivery/channels/email.channel.js';
 import { NOTIFICATION_CATALOG } from '../options.js';
 import type { NotificationCatalog } from '../rules/catalog.js';

@@ -2,7 +2,7 @@ import { Controller, Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Payload } from '@nestjs/microservices';
 import type { Collection, Connection } from 'mongoose';
-import { OrgUnitCreatedV1, type EventData } from '@pb/contracts';
+import { OrgUnitCreatedV1, OrgUnitMovedV1, OrgUnitRenamedV1, type EventData } from '@pb/contracts';
 import { OnEvent } from '@pb/messaging';
 import { C } from '../store.js';
 
@@ -11,6 +11,7 @@ interface UnitRef {
   name: string;
   kind: string;
   path: string[];
+  version: number;
 }
 
 /** The org unit ids a notice's text names: the unit it is about, and params such as `bureauId`. */
@@ -21,7 +22,7 @@ export function unitIdsOf(unitId: string, params: Record<string, unknown>): stri
   return ids;
 }
 
-/** Names of org units for templates ("第一中學" rather than an id), fed by org-registry's events. */
+/** Names and paths of org units (templates say "第一中學", the log checks a subtree), fed by org-registry's events. */
 @Injectable()
 export class UnitDirectory {
   constructor(@InjectConnection() private readonly connection: Connection) {}
@@ -30,12 +31,26 @@ export class UnitDirectory {
     return this.connection.collection<UnitRef>(C.units);
   }
 
-  async apply(data: EventData<typeof OrgUnitCreatedV1>): Promise<void> {
+  /** Keeps the newest state of a unit (events carry the whole state and its version). */
+  async apply(data: {
+    unitId: string;
+    name: string;
+    kind: string;
+    path: string[];
+    version: number;
+  }): Promise<void> {
+    const current = await this.units.findOne({ _id: data.unitId }, { projection: { version: 1 } });
+    if (current && current.version >= data.version) return;
     await this.units.replaceOne(
       { _id: data.unitId },
-      { name: data.name, kind: data.kind, path: data.path },
+      { name: data.name, kind: data.kind, path: data.path, version: data.version },
       { upsert: true },
     );
+  }
+
+  /** The unit's path from the city, root first, or null when the directory does not know it. */
+  async pathOf(unitId: string): Promise<string[] | null> {
+    return (await this.units.findOne({ _id: unitId }, { projection: { path: 1 } }))?.path ?? null;
   }
 
   /** Id -> name for the ids the directory knows. */
@@ -55,6 +70,16 @@ export class UnitDirectoryConsumer {
 
   @OnEvent(OrgUnitCreatedV1)
   created(@Payload() data: EventData<typeof OrgUnitCreatedV1>) {
+    return this.directory.apply(data);
+  }
+
+  @OnEvent(OrgUnitRenamedV1)
+  renamed(@Payload() data: EventData<typeof OrgUnitCreatedV1>) {
+    return this.directory.apply(data);
+  }
+
+  @OnEvent(OrgUnitMovedV1)
+  moved(@Payload() data: EventData<typeof OrgUnitCreatedV1>) {
     return this.directory.apply(data);
   }
 }

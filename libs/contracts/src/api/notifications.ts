@@ -11,12 +11,40 @@ const hhmm = {
 } as const;
 
 /**
+ * 通知類別 The notice categories and whether each is critical (cannot be muted, not delayed by quiet
+ * hours). Part of the API: preferences name them. A service that adds notices adds its categories here.
+ */
+export const NOTICE_CATEGORIES = {
+  'deadline-reminder': { critical: false },
+  'report-overdue': { critical: true },
+  'report-returned': { critical: true },
+  'report-accepted': { critical: false },
+} as const;
+
+const switches = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    inbox: { type: 'boolean' },
+    email: { type: 'boolean' },
+    webhook: { type: 'boolean' },
+  },
+} as const;
+const alwaysOn = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Critical: cannot be muted. 緊急通知，不可關閉',
+  properties: { inbox: { const: true }, email: { const: true }, webhook: { const: true } },
+} as const;
+
+/**
  * 通知偏好 What an org unit or an account receives: per category, per channel; quiet hours; language.
  * Critical categories (overdue, returned) cannot be switched off and quiet hours do not delay them.
  */
 export const NotificationPreferencesSchema = {
   type: 'object',
   additionalProperties: false,
+  minProperties: 1,
   properties: {
     locale: {
       type: 'string',
@@ -25,17 +53,14 @@ export const NotificationPreferencesSchema = {
     },
     categories: {
       type: 'object',
+      additionalProperties: false,
       description:
         'Category -> channel -> on/off; what is not named stays on. 類別 × 渠道開關，未列出者為開',
-      propertyNames: { pattern: '^[a-z][a-z0-9-]{1,63}$' },
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          inbox: { type: 'boolean' },
-          email: { type: 'boolean' },
-          webhook: { type: 'boolean' },
-        },
+      properties: {
+        'deadline-reminder': switches,
+        'report-overdue': alwaysOn,
+        'report-returned': alwaysOn,
+        'report-accepted': switches,
       },
     },
     quietHours: {
@@ -50,32 +75,49 @@ export const NotificationPreferencesSchema = {
 } as const;
 export type NotificationPreferencesDto = FromSchema<typeof NotificationPreferencesSchema>;
 
+const endpointCommon = {
+  owner: {
+    type: 'string',
+    enum: ['unit', 'account'],
+    description: 'Your org unit or your own account. 本單位或本人賬號',
+  },
+  description: { type: 'string', maxLength: 200 },
+} as const;
+
 /** 通知端點 An e-mail address or a webhook URL of the caller's unit or of the caller's own account. */
 export const CreateNotificationEndpointSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['owner', 'channel'],
-  properties: {
-    owner: {
-      type: 'string',
-      enum: ['unit', 'account'],
-      description: 'Your org unit or your own account. 本單位或本人賬號',
+  oneOf: [
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['owner', 'channel', 'address'],
+      properties: {
+        ...endpointCommon,
+        channel: { type: 'string', const: 'email' },
+        address: {
+          type: 'string',
+          format: 'email',
+          maxLength: 254,
+          description: 'E-mail address. 郵箱地址',
+        },
+      },
     },
-    channel: { type: 'string', enum: ['email', 'webhook'] },
-    address: {
-      type: 'string',
-      format: 'email',
-      maxLength: 254,
-      description: 'For e-mail. 郵箱地址',
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['owner', 'channel', 'url'],
+      properties: {
+        ...endpointCommon,
+        channel: { type: 'string', const: 'webhook' },
+        url: {
+          type: 'string',
+          format: 'uri',
+          pattern: '^https?://',
+          maxLength: 2000,
+          description: "The school system's receiver. 學校系統接收地址",
+        },
+      },
     },
-    url: {
-      type: 'string',
-      format: 'uri',
-      pattern: '^https?://',
-      maxLength: 2000,
-      description: "For webhooks: the school system's receiver. 學校系統接收地址",
-    },
-    description: { type: 'string', maxLength: 200 },
-  },
+  ],
 } as const;
 export type CreateNotificationEndpointDto = FromSchema<typeof CreateNotificationEndpointSchema>;
