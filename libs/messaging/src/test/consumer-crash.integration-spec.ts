@@ -9,7 +9,7 @@ const topic = unique('test.crash');
 const groupId = unique('crash-group');
 const dbName = unique('crash');
 const StateChangedV1 = stateChangedContract(topic);
-const hooks = fileURLToPath(new URL('./ts-hooks.mjs', import.meta.url));
+const hooks = fileURLToPath(new URL('../../../../tools/scripts/ts-hooks.mjs', import.meta.url));
 const processFile = fileURLToPath(new URL('./consumer.process.ts', import.meta.url));
 
 interface Tally {
