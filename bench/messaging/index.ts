@@ -225,14 +225,18 @@ async function pipeline(phase: string, admin: Admin, { startRelay = true } = {})
   };
 }
 
-async function pipelineThroughput(n: number, admin: Admin) {
-  const p = await pipeline('throughput', admin);
+/** Resolves when the consumer has applied n effects. */
+function effectsCounted(n: number): Promise<void> {
   let applied = 0;
-  let done!: () => void;
-  const all = new Promise<void>((r) => (done = r));
-  sink.onEffect = () => {
-    if (++applied === n) done();
-  };
+  return new Promise<void>((resolve) => {
+    sink.onEffect = () => {
+      if (++applied === n) resolve();
+    };
+  });
+}
+
+/** n state changes by `--writers` concurrent writers (like concurrent API requests); resolves to the time taken. */
+async function writeAll(p: Pipeline, n: number): Promise<number> {
   const t0 = performance.now();
   let next = 0;
   await Promise.all(
@@ -240,33 +244,28 @@ async function pipelineThroughput(n: number, admin: Admin) {
       while (next < n) await p.write(next++);
     }),
   );
-  const written = performance.now() - t0;
+  return performance.now() - t0;
+}
+
+async function pipelineThroughput(n: number, admin: Admin) {
+  const p = await pipeline('throughput', admin);
+  const all = effectsCounted(n);
+  const t0 = performance.now();
+  const writtenMs = await writeAll(p, n);
   await all;
   const ms = performance.now() - t0;
   await p.close();
-  return { ms, perSec: (n / ms) * 1000, writtenMs: written, writesPerSec: (n / written) * 1000 };
+  return { ms, perSec: (n / ms) * 1000, writtenMs, writesPerSec: (n / writtenMs) * 1000 };
 }
 
 async function backlogDrain(n: number, admin: Admin) {
   const p = await pipeline('backlog', admin, { startRelay: false });
-  let applied = 0;
-  let done!: () => void;
-  const all = new Promise<void>((r) => (done = r));
-  sink.onEffect = () => {
-    if (++applied === n) done();
-  };
+  const all = effectsCounted(n);
+  const writtenMs = await writeAll(p, n);
   const t0 = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: opts.writers }, async () => {
-      while (next < n) await p.write(next++);
-    }),
-  );
-  const writtenMs = performance.now() - t0;
-  const t1 = performance.now();
   p.relay.start();
   await all;
-  const ms = performance.now() - t1;
+  const ms = performance.now() - t0;
   await p.close();
   return { writesPerSec: (n / writtenMs) * 1000, drainMs: ms, perSec: (n / ms) * 1000 };
 }
