@@ -12,7 +12,7 @@
 //     relay + Kafka + consumer draining the backlog, as a ratio to the same raw figure.
 //
 // Options: --events 3000 --rate 500 --seconds 20 --warmup 3 --writers 4 --keys 200 --batch 500
-//          --poll-ms 1000 --max-wait-ms 50 --concurrency 3 --in-flight 16
+//          --poll-ms 1000 --max-wait-ms 50 --concurrency 3 --in-flight 16 --nudge 1
 //          --only throughput,backlog,latency (any of them)
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -55,6 +55,8 @@ const opts = {
   maxWaitMs: num('max-wait-ms', 50),
   concurrency: num('concurrency', 3),
   inFlight: num('in-flight', 16),
+  /** 0: writes do not nudge the relay, as with writes from another replica: the poll interval decides. */
+  nudge: num('nudge', 1),
   only: (args.get('only') ?? 'throughput,backlog,latency').split(','),
 };
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
@@ -208,7 +210,7 @@ async function pipeline(phase: string, admin: Admin, { startRelay = true } = {})
       const state = stateOf(i);
       const [event] = await relay.sequence(pendingEvent(benchContract, { key: state.unitId, data: state }));
       await Aggregate.collection.updateOne({ _id: state.unitId }, { $set: { version: state.version }, $push: { outbox: event } }, { upsert: true });
-      relay.nudge();
+      if (opts.nudge) relay.nudge();
       return event.id;
     },
     async close() {
@@ -328,7 +330,7 @@ async function latencyAtRate(admin: Admin) {
 const admin = kafka.admin();
 await admin.connect();
 const fmt = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
-const settings = `writers=${opts.writers} keys=${opts.keys} batch=${opts.batch} poll-ms=${opts.pollMs} max-wait-ms=${opts.maxWaitMs} concurrency=${opts.concurrency} in-flight=${opts.inFlight}`;
+const settings = `writers=${opts.writers} keys=${opts.keys} batch=${opts.batch} poll-ms=${opts.pollMs} max-wait-ms=${opts.maxWaitMs} concurrency=${opts.concurrency} in-flight=${opts.inFlight} nudge=${opts.nudge}`;
 const results: Record<string, unknown> = { settings: opts };
 process.stdout.write(`messaging benchmark (${settings}); brokers ${brokers.join(',')}, store ${mongodbUri}\n`);
 
