@@ -11,8 +11,8 @@
 // (c) Backlog: the same N writes with the relay stopped (the store alone), then the relay started:
 //     relay + Kafka + consumer draining the backlog, as a ratio to the same raw figure.
 //
-// Options: --events 3000 --rate 500 --seconds 20 --warmup 3 --writers 4 --keys 200 --batch 500
-//          --poll-ms 1000 --max-wait-ms 50 --concurrency 3 --in-flight 16 --nudge 1
+// Options: --events 3000 --rate 500 --seconds 20 --warmup 3 --writers 4 --keys 200
+//          --batch 2000 --poll-ms 1000 --busy-poll-ms 100 --max-wait-ms 50 --concurrency 3 --in-flight 16 --nudge 1
 //          --only throughput,backlog,latency (any of them)
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -50,8 +50,9 @@ const opts = {
   warmup: num('warmup', 3),
   writers: num('writers', 4),
   keys: num('keys', 200),
-  batch: num('batch', 500),
+  batch: num('batch', 2_000),
   pollMs: num('poll-ms', 1_000),
+  busyPollMs: num('busy-poll-ms', 100),
   maxWaitMs: num('max-wait-ms', 50),
   concurrency: num('concurrency', 3),
   inFlight: num('in-flight', 16),
@@ -174,7 +175,7 @@ interface Pipeline {
 
 async function pipeline(phase: string, admin: Admin, { startRelay = true } = {}): Promise<Pipeline> {
   benchContract = contractFor(phase);
-  const options: MessagingOptions = { brokers, service: `bench-${phase}-${runId}`, topicPartitions: 3, outboxPollMs: opts.pollMs, outboxBatchSize: opts.batch };
+  const options: MessagingOptions = { brokers, service: `bench-${phase}-${runId}`, topicPartitions: 3, outboxPollMs: opts.pollMs, outboxBusyPollMs: opts.busyPollMs, outboxBatchSize: opts.batch };
   const source: Connection = await mongoose.createConnection(mongodbUri, { dbName: `bench-src-${phase}-${runId}`, retryWrites: false, maxPoolSize: 20 }).asPromise();
   const target: Connection = await mongoose.createConnection(mongodbUri, { dbName: `bench-dst-${phase}-${runId}`, retryWrites: false, maxPoolSize: 20 }).asPromise();
   const Aggregate = source.model('BenchAggregate', withOutbox(new Schema({ _id: String, version: Number }, { versionKey: false })), 'aggregates');
@@ -330,7 +331,7 @@ async function latencyAtRate(admin: Admin) {
 const admin = kafka.admin();
 await admin.connect();
 const fmt = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
-const settings = `writers=${opts.writers} keys=${opts.keys} batch=${opts.batch} poll-ms=${opts.pollMs} max-wait-ms=${opts.maxWaitMs} concurrency=${opts.concurrency} in-flight=${opts.inFlight} nudge=${opts.nudge}`;
+const settings = `writers=${opts.writers} keys=${opts.keys} batch=${opts.batch} poll-ms=${opts.pollMs} busy-poll-ms=${opts.busyPollMs} max-wait-ms=${opts.maxWaitMs} concurrency=${opts.concurrency} in-flight=${opts.inFlight} nudge=${opts.nudge}`;
 const results: Record<string, unknown> = { settings: opts };
 process.stdout.write(`messaging benchmark (${settings}); brokers ${brokers.join(',')}, store ${mongodbUri}\n`);
 

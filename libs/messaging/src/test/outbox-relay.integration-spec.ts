@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Consumer } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { KafkaClient } from '../kafka.client.js';
-import { OutboxRelay, type PendingEntry } from '../outbox-relay.js';
+import type { PendingEntry } from '../outbox-order.js';
+import { OutboxRelay } from '../outbox-relay.js';
 import {
   aggregateModels,
   connectStore,
