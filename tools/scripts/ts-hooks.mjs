@@ -1,12 +1,12 @@
 // Runs the project's TypeScript in a plain Node 24 process, the way the jest tiers compile it (swc,
 // legacy decorators with metadata; @pb/* mapped to the libs' sources), for the processes the
-// integration tests spawn and kill: `node --import ./ts-hooks.mjs some.process.ts`.
+// integration tests spawn and kill, and for the benchmarks: `node --import tools/scripts/ts-hooks.mjs x.ts`.
 import { existsSync, readFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { transformSync } from '@swc/core';
-import { ROOT, swc } from '../../../../tools/jest/base.mjs';
+import { ROOT, swc } from '../jest/base.mjs';
 
 registerHooks({
   resolve(specifier, context, nextResolve) {
