@@ -61,14 +61,15 @@ describe('an org unit created through the gateway reaches reporting through Kafk
     await consumer.subscribe({ topic: Topics.orgUnits, fromBeginning: true });
     let found: { headers: IHeaders; value: string } | undefined;
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: ({ message }) => {
         if (message.key?.toString() === schoolId) {
           found = { headers: message.headers ?? {}, value: message.value?.toString() ?? '' };
         }
+        return Promise.resolve();
       },
     });
     try {
-      const record = await eventually('the record on orgs.units.v1', async () => found, 60_000);
+      const record = await eventually('the record on orgs.units.v1', () => Promise.resolve(found), 60_000);
       const h = Object.fromEntries(Object.entries(record.headers).map(([k, v]) => [k, v?.toString()]));
       expect(h).toMatchObject({
         ce_specversion: '1.0',
