@@ -5,6 +5,7 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 import { createProjectGraphAsync } from '@nx/devkit';
+import pb from './tools/eslint/rules/route-auth.mjs';
 
 // The boundary rule reads Nx's cached project graph and silently skips itself without one: make
 // sure it exists (and is current) before any file is linted.
@@ -17,8 +18,9 @@ export const depConstraints = [
   { sourceTag: 'type:persistence', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:messaging', 'type:persistence'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:messaging', 'type:persistence', 'type:platform'] },
-  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
-  { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:infra'] },
+  { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:infra'] },
+  { sourceTag: 'type:infra', onlyDependOnLibsWithTags: [] },
 ];
 
 export default tseslint.config(
@@ -50,8 +52,21 @@ export default tseslint.config(
     },
   },
   {
+    // Every HTTP route is @Public() or declares its @Roles() (docs/adr/0007).
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    plugins: { pb },
+    rules: { 'pb/route-auth': 'error' },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts'],
-    rules: { '@typescript-eslint/unbound-method': 'off' },
+    // Tests read JSON responses and assert their shape with expect(); typing every body adds nothing.
+    rules: {
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+    },
   },
   {
     files: ['**/*.mjs', '**/*.js'],

@@ -1,38 +1,18 @@
 #!/usr/bin/env node
-// Benchmarks: `npm run bench -- <name> [options]` runs bench/<name>/index.ts (TypeScript through
-// tools/scripts/ts-hooks.mjs, the test tiers' swc settings) or bench/<name>/index.mjs, with the
-// broker and store it needs: KAFKA_BROKERS / MONGODB_URI when given, else what
-// deploy/local/infra.mjs starts (and stops again afterwards). Never part of the tests (ARCHITECTURE §9).
-import { spawnSync } from 'node:child_process';
+// `npm run bench -- <name> [args]`: runs bench/<name>/index.mjs. Benchmarks live here, never in tests;
+// each prints its figures, its ratio to a baseline measured in the same run, and the command to rerun.
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ensureNode24, ROOT } from '../tools/scripts/node24.mjs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-ensureNode24(new URL(import.meta.url).pathname);
-
-const { ensureInfra, startWithTestcontainers, stopInfra } = await import('../deploy/local/infra.mjs');
-
-const benches = readdirSync(path.join(ROOT, 'bench'), { withFileTypes: true })
-  .filter((d) => d.isDirectory() && ['index.ts', 'index.mjs'].some((f) => existsSync(path.join(ROOT, 'bench', d.name, f))))
+const here = path.dirname(fileURLToPath(import.meta.url));
+const available = readdirSync(here, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(path.join(here, d.name, 'index.mjs')))
   .map((d) => d.name);
 const [name, ...args] = process.argv.slice(2);
-if (!name || !benches.includes(name)) {
-  process.stderr.write(`usage: npm run bench -- <${benches.join('|')}> [options]\n`);
+if (!name || !available.includes(name)) {
+  process.stderr.write(`usage: npm run bench -- <${available.join('|')}> [args]\n`);
   process.exit(2);
 }
-
-const dir = path.join(ROOT, 'bench', name);
-const entry = existsSync(path.join(dir, 'index.ts')) ? path.join(dir, 'index.ts') : path.join(dir, 'index.mjs');
-const nodeArgs = entry.endsWith('.ts') ? ['--import', path.join(ROOT, 'tools', 'scripts', 'ts-hooks.mjs'), entry] : [entry];
-
-let infra = await ensureInfra({ log: (m) => process.stderr.write(`${m}\n`) });
-if (infra.mode === 'docker') infra = await startWithTestcontainers();
-const env = { ...process.env, KAFKA_BROKERS: infra.kafkaBrokers, MONGODB_URI: infra.mongodbUri, BENCH_COMMAND: `npm run bench -- ${[name, ...args].join(' ')}` };
-let status = 1;
-try {
-  status = spawnSync(process.execPath, [...nodeArgs, ...args], { cwd: ROOT, env, stdio: 'inherit' }).status ?? 1;
-} finally {
-  if (infra.stop) await infra.stop();
-  else if (infra.started?.length) await stopInfra(infra.started);
-}
-process.exit(status);
+const { run } = await import(pathToFileURL(path.join(here, name, 'index.mjs')).href);
+await run(args);

@@ -35,10 +35,10 @@ describe('docker-compose.yml', () => {
     expect(env['SERVICE']).toBe(name);
   });
 
-  it.each(domainServices)('gives %s its own database and consumer group', (name) => {
+  it.each([...domainServices, 'gateway'])('gives %s its own database and consumer group', (name) => {
     const env = compose.services[name]?.environment ?? {};
     expect(env['KAFKA_GROUP_ID']).toBe(name);
-    const others = domainServices.filter((s) => s !== name).map((s) => compose.services[s]?.environment?.['MONGODB_DB']);
+    const others = [...domainServices, 'gateway'].filter((s) => s !== name).map((s) => compose.services[s]?.environment?.['MONGODB_DB']);
     expect(others).not.toContain(env['MONGODB_DB']);
   });
 

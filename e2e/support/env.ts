@@ -9,6 +9,8 @@ export const e2e = {
   gateway: process.env['E2E_GATEWAY_URL'] ?? '',
   authSecret: process.env['E2E_AUTH_JWT_SECRET'] ?? '',
   serviceEnvs: JSON.parse(process.env['E2E_SERVICE_ENVS'] ?? '{}') as Record<string, Record<string, string>>,
+  /** The bootstrap city administrator of this run (user, password, org unit). */
+  admin: JSON.parse(process.env['E2E_ADMIN'] ?? '{}') as { username: string; password: string; orgUnitId: string },
   kafkaBrokers: (process.env['KAFKA_BROKERS'] ?? '').split(','),
   mongodbUri: process.env['MONGODB_URI'] ?? '',
 };
@@ -21,17 +23,29 @@ export function tokenFor(orgUnitId: string, roles: Role[], sub = uniqueId('acct'
   return signAccessToken({ sub, orgUnitId, roles }, e2e.authSecret);
 }
 
-export async function api(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+export interface ApiOptions {
+  token?: string;
+  apiKey?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Another gateway (a replica) instead of the run's. */
+  base?: string;
+}
+
+export async function api(method: string, path: string, options: ApiOptions = {}) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+  if (options.apiKey) headers['x-api-key'] = options.apiKey;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${e2e.gateway}${path}`, {
+  const res = await fetch(`${options.base ?? e2e.gateway}${path}`, {
     method,
     headers,
     ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
+  const json = /json/.test(res.headers.get('content-type') ?? '');
+  const body: unknown = text ? (json ? (JSON.parse(text) as unknown) : { text }) : undefined;
+  return { status: res.status, headers: res.headers, body: body as Record<string, unknown> };
 }
 
 export function mongo(): Promise<MongoClient> {
@@ -58,4 +72,34 @@ export async function eventually<T>(what: string, probe: () => Promise<T | null 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+export interface Tokens {
+  accessToken: string;
+  refreshToken: string;
+}
+
+/** Logs in through the gateway; fails the test on anything but 200. */
+export async function login(username: string, password: string, base?: string): Promise<Tokens> {
+  const res = await api('POST', '/api/v1/auth/login', { body: { username, password }, ...(base ? { base } : {}) });
+  if (res.status !== 200) throw new Error(`login of ${username} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body as unknown as Tokens;
+}
+
+/** Waits until the gateway's org-tree read model knows a unit (it follows org-registry's events). */
+export async function untilGatewayKnows(unitId: string, cityAdminToken: string): Promise<void> {
+  await eventually(`the gateway to learn org unit ${unitId}`, async () => {
+    const res = await api('GET', `/api/v1/api-keys?unit=${encodeURIComponent(unitId)}&limit=1`, { token: cityAdminToken });
+    return res.status === 200 ? true : null;
+    // A fresh consumer group reads the shared topics from the beginning: on a long-lived local broker that is a backlog.
+  }, 180_000);
+}
+
+/** Creates org units through the gateway, in order (parent first), and waits until the gateway's read model has them. */
+export async function createUnits(token: string, units: readonly (readonly [id: string, kind: string, parentId: string | null])[]): Promise<void> {
+  for (const [id, kind, parentId] of units) {
+    const res = await api('POST', '/api/v1/org-units', { token, body: { id, code: id.toUpperCase(), name: `單位 ${id}`, kind, parentId } });
+    if (res.status !== 201) throw new Error(`fixture unit ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  for (const [id, , parentId] of units) if (parentId !== null) await untilGatewayKnows(id, token);
 }

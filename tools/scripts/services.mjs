@@ -16,7 +16,12 @@ export const DEFAULT_PORTS = {
   training: 3004,
   notifications: 3005,
 };
+/** The six ports from a base (gateway on the base, the services on base+1 .. base+5). */
+export function platformPorts(base = 3000) {
+  return Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([service, port]) => [service, base + port - 3000]));
+}
 const DATABASES = {
+  gateway: 'gateway',
   'org-registry': 'orgs',
   reporting: 'reporting',
   evaluation: 'evaluation',
@@ -27,18 +32,30 @@ const DATABASES = {
 /** Local secrets, made once per checkout and kept in .local/ (git-ignored), so tokens survive restarts. */
 export function localSecrets() {
   const file = path.join(ROOT, '.local', 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  if (existsSync(file)) {
+    const kept = JSON.parse(readFileSync(file, 'utf8'));
+    // Checkouts from before the gateway stored accounts lack the first administrator's password.
+    if (!kept.BOOTSTRAP_ADMIN_PASSWORD) {
+      kept.BOOTSTRAP_ADMIN_PASSWORD = randomBytes(18).toString('base64url');
+      writeFileSync(file, JSON.stringify(kept, null, 2), { mode: 0o600 });
+    }
+    return kept;
+  }
   const secrets = {
     AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
     INTERNAL_AUTH_SECRET: randomBytes(32).toString('base64url'),
+    BOOTSTRAP_ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
   };
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
 
-/** The environment of each service: what docker-compose.yml and the Kubernetes manifests set too. */
-export function serviceEnvironments({ kafkaBrokers, mongodbUri, secrets, ports = DEFAULT_PORTS, dbPrefix = '', groupPrefix = '', host = '127.0.0.1', logLevel = 'info' }) {
+/**
+ * The environment of each service: what docker-compose.yml and the Kubernetes manifests set too.
+ * `gateway` adds or overrides gateway variables (limits, OIDC) for tests and benchmarks.
+ */
+export function serviceEnvironments({ kafkaBrokers, mongodbUri, secrets, ports = DEFAULT_PORTS, dbPrefix = '', groupPrefix = '', host = '127.0.0.1', logLevel = 'info', gateway = {} }) {
   const envs = {};
   for (const service of SERVICES) {
     const env = {
@@ -48,16 +65,18 @@ export function serviceEnvironments({ kafkaBrokers, mongodbUri, secrets, ports =
       LOG_LEVEL: logLevel,
       INTERNAL_AUTH_SECRET: secrets.INTERNAL_AUTH_SECRET,
     };
+    // Every service, the gateway included, has its own database and consumer group (docs/adr/0007).
+    env.KAFKA_BROKERS = kafkaBrokers;
+    env.MONGODB_URI = mongodbUri;
+    env.MONGODB_DB = `${dbPrefix}${DATABASES[service]}`;
+    env.KAFKA_GROUP_ID = `${groupPrefix}${service}`;
     if (service === 'gateway') {
       env.AUTH_JWT_SECRET = secrets.AUTH_JWT_SECRET;
+      if (secrets.BOOTSTRAP_ADMIN_PASSWORD) env.BOOTSTRAP_ADMIN_PASSWORD = secrets.BOOTSTRAP_ADMIN_PASSWORD;
       for (const s of SERVICES.filter((x) => x !== 'gateway')) {
         env[`${s.toUpperCase().replace(/-/g, '_')}_URL`] = `http://${host}:${ports[s]}`;
       }
-    } else {
-      env.KAFKA_BROKERS = kafkaBrokers;
-      env.MONGODB_URI = mongodbUri;
-      env.MONGODB_DB = `${dbPrefix}${DATABASES[service]}`;
-      env.KAFKA_GROUP_ID = `${groupPrefix}${service}`;
+      Object.assign(env, gateway);
     }
     envs[service] = env;
   }

@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // `npm start`: install if needed, start the broker and store, build and start the six services,
 // wait until all are ready, print where to look. Ctrl-C stops everything this command started.
+// infra.mjs needs only Node built-ins, so it loads before the re-run on Node 24.
+import { ensureInfra, startWithTestcontainers, stopInfra } from '../../deploy/local/infra.mjs';
 import { ensureNode24, ROOT } from './node24.mjs';
 
 ensureNode24(new URL(import.meta.url).pathname);
 
-const { ensureInfra, startWithTestcontainers, stopInfra } = await import('../../deploy/local/infra.mjs');
-const { DEFAULT_PORTS, SERVICES, localSecrets, portInUse, serviceEnvironments, spawnServices, stopServices, waitReady } = await import('./services.mjs');
+const { platformPorts, SERVICES, localSecrets, portInUse, serviceEnvironments, spawnServices, stopServices, waitReady } = await import('./services.mjs');
 const { build } = await import('./build.mjs');
 
 const t0 = Date.now();
+// PLATFORM_PORT_BASE moves the six ports (base .. base+5), so two checkouts can run side by side.
+const PORTS = platformPorts(Number(process.env.PLATFORM_PORT_BASE ?? 3000));
 const say = (m) => process.stdout.write(`${m}\n`);
 let infra;
 let handles = [];
@@ -39,8 +42,8 @@ process.on('SIGTERM', () => void shutdown(0));
 
 try {
   for (const service of SERVICES) {
-    if (await portInUse(DEFAULT_PORTS[service])) {
-      await fail(`port ${DEFAULT_PORTS[service]} (${service}) is already in use; stop what holds it (is another npm start running?)`);
+    if (await portInUse(PORTS[service])) {
+      await fail(`port ${PORTS[service]} (${service}) is already in use; stop what holds it (is another npm start running?)`);
     }
   }
   say('starting Kafka and the MongoDB-wire store...');
@@ -54,7 +57,9 @@ try {
 
   say('starting services...');
   const secrets = localSecrets();
-  const envs = serviceEnvironments({ kafkaBrokers: infra.kafkaBrokers, mongodbUri: infra.mongodbUri, secrets });
+  // BOOTSTRAP_ADMIN_PASSWORD from the environment wins over the generated one (used only while the account is missing).
+  if (process.env.BOOTSTRAP_ADMIN_PASSWORD) secrets.BOOTSTRAP_ADMIN_PASSWORD = process.env.BOOTSTRAP_ADMIN_PASSWORD;
+  const envs = serviceEnvironments({ kafkaBrokers: infra.kafkaBrokers, mongodbUri: infra.mongodbUri, secrets, ports: PORTS });
   handles = spawnServices(envs);
   for (const h of handles) {
     h.exited.then(({ code, signal }) => {
@@ -63,9 +68,8 @@ try {
   }
   await waitReady(handles, { timeoutMs: Number(process.env.SERVICES_READY_TIMEOUT_MS ?? 90_000) });
 
-  const { signAccessToken } = await import('../../libs/platform/dist/auth/identity.js');
-  const token = await signAccessToken({ sub: 'demo-city-admin', orgUnitId: 'city', roles: ['city-admin'] }, secrets.AUTH_JWT_SECRET, 12 * 3600);
-  const gateway = `http://localhost:${DEFAULT_PORTS.gateway}`;
+  const gateway = `http://localhost:${PORTS.gateway}`;
+  const admin = { username: envs.gateway.BOOTSTRAP_ADMIN_USERNAME ?? 'admin', password: secrets.BOOTSTRAP_ADMIN_PASSWORD };
   say('');
   say(`all ${SERVICES.length} services ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   say(`  gateway     ${gateway}/api/v1`);
@@ -73,10 +77,16 @@ try {
   say(`  OpenAPI     ${gateway}/docs/openapi.json`);
   say(`  logs        ${ROOT}/.local/logs/`);
   say('');
-  say('a city-admin access token for the demo city (valid 12 h):');
-  say(`  export TOKEN=${token}`);
-  say(`  curl -s -X POST ${gateway}/api/v1/org-units -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`);
-  say(`    -d '{"id":"city","code":"CITY","name":"市教育局","kind":"city-bureau","parentId":null}'`);
+  // First run: the demo city (skipped when it is already there), then how to log in.
+  const { seed, loginHelp } = await import('../seed/seed.mjs');
+  loginHelp(await seed({ gateway }), gateway);
+  say('');
+  say('log in as the first city administrator (org unit "city"; password kept in .local/secrets.json):');
+  say(`  username ${admin.username}`);
+  say(`  password ${admin.password}`);
+  say(`  TOKEN=$(curl -s -X POST ${gateway}/api/v1/auth/login -H 'content-type: application/json' \\`);
+  say(`    -d '{"username":"${admin.username}","password":"${admin.password}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken')`);
+  say('  (access tokens live 15 minutes; POST /api/v1/auth/refresh with the refreshToken for new ones)');
   say('');
   say('Ctrl-C stops everything started here.');
 } catch (err) {

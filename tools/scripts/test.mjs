@@ -2,13 +2,14 @@
 // `npm test`: every tier (unit, integration, e2e) against the real broker and store, started here
 // when not given (KAFKA_BROKERS / MONGODB_URI), then one closing line `N passed, N failed`.
 // `npm test -- unit` (or integration, e2e) runs only those tiers.
+// infra.mjs needs only Node built-ins, so it loads before the re-run on Node 24.
+import { ensureInfra, startWithTestcontainers, stopInfra } from '../../deploy/local/infra.mjs';
 import { ensureNode24, ROOT } from './node24.mjs';
 
 ensureNode24(new URL(import.meta.url).pathname);
 
 const { existsSync, mkdirSync, readFileSync, rmSync } = await import('node:fs');
 const path = await import('node:path');
-const { ensureInfra, startWithTestcontainers, stopInfra } = await import('../../deploy/local/infra.mjs');
 const { build } = await import('./build.mjs');
 const { runJest, TIERS } = await import('./jest.mjs');
 

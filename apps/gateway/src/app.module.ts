@@ -1,9 +1,51 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { PlatformModule, READINESS_CHECKS, type ReadinessCheck } from '@pb/platform';
+import { KafkaHealthIndicator } from '@pb/messaging';
+import { MongoHealthIndicator } from '@pb/persistence';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { DeclaredQueryInterceptor, PlatformModule, READINESS_CHECKS, storeAndBrokerOf, type ReadinessCheck } from '@pb/platform';
+import { AuditModule } from './audit/audit.module.js';
+import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
+import { defaultAsyncApiPath } from './asyncapi/asyncapi.document.js';
 import type { GatewayConfig } from './config.js';
+import { IdentityModule } from './identity/identity.module.js';
+import type { IdentityConfig } from './identity/identity.config.js';
+import { OrgTreeModule } from './org-tree/org-tree.module.js';
+import { NotificationsController } from './notifications/notifications.controller.js';
 import { OrgUnitsController } from './org-units/org-units.controller.js';
+import { ReportingController } from './reporting/reporting.controller.js';
+import { Forwarder } from './upstream/forward.js';
+import { ContactPointsController } from './contact-points/contact-points.controller.js';
+import { MembersController } from './members/members.controller.js';
+import { MilestoneRulesController } from './milestone-rules/milestone-rules.controller.js';
+import { PartyOrgsController } from './party-orgs/party-orgs.controller.js';
 import { UPSTREAMS, UpstreamService, type UpstreamName, type UpstreamsConfig } from './upstream/upstream.service.js';
+
+export function identityConfigOf(config: GatewayConfig): IdentityConfig {
+  return {
+    jwtSecret: config.AUTH_JWT_SECRET,
+    accessTtlS: config.ACCESS_TOKEN_TTL_S,
+    refreshTtlS: config.REFRESH_TOKEN_TTL_S,
+    throttle: {
+      perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      perIp: config.LOGIN_MAX_FAILURES_PER_IP,
+      windowS: config.LOGIN_THROTTLE_WINDOW_S,
+    },
+    ...(config.BOOTSTRAP_ADMIN_PASSWORD
+      ? { bootstrap: { username: config.BOOTSTRAP_ADMIN_USERNAME, password: config.BOOTSTRAP_ADMIN_PASSWORD, orgUnitId: config.BOOTSTRAP_ADMIN_ORG_UNIT } }
+      : {}),
+    ...(config.OIDC_JWKS_URL && config.OIDC_ISSUER
+      ? {
+          oidc: {
+            jwksUrl: config.OIDC_JWKS_URL,
+            issuer: config.OIDC_ISSUER,
+            ...(config.OIDC_AUDIENCE ? { audience: config.OIDC_AUDIENCE } : {}),
+            claimAccount: config.OIDC_CLAIM_ACCOUNT,
+          },
+        }
+      : {}),
+  };
+}
 
 @Module({})
 export class GatewayModule {
@@ -26,12 +68,17 @@ export class GatewayModule {
           service: 'gateway',
           logLevel: config.LOG_LEVEL,
           auth: { mode: 'gateway', secret: config.AUTH_JWT_SECRET },
-          // The gateway owns no store; it is ready when the services it forwards to are.
+          // The identity store (accounts, sessions, keys, audit, org-tree read model) and the broker.
+          ...storeAndBrokerOf(config),
+          rateLimit: { limit: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+          // Ready when its own store and broker are, and the services it forwards to.
           readiness: {
             provide: READINESS_CHECKS,
-            inject: [HealthIndicatorService],
-            useFactory: (health: HealthIndicatorService): ReadinessCheck[] =>
-              (Object.entries(upstreams.urls) as [UpstreamName, string][]).map(([name, url]) => async () => {
+            inject: [HealthIndicatorService, MongoHealthIndicator, KafkaHealthIndicator],
+            useFactory: (health: HealthIndicatorService, store: MongoHealthIndicator, kafka: KafkaHealthIndicator): ReadinessCheck[] => [
+              () => store.isHealthy(),
+              () => kafka.isHealthy(),
+              ...(Object.entries(upstreams.urls) as [UpstreamName, string][]).map(([name, url]) => async () => {
                 const indicator = health.check(name);
                 try {
                   const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
@@ -40,11 +87,22 @@ export class GatewayModule {
                   return indicator.down({ message: err instanceof Error ? err.message : String(err) });
                 }
               }),
+            ],
           },
         }),
+        OrgTreeModule,
+        AuditModule,
+        IdentityModule.register(identityConfigOf(config)),
+        AsyncApiModule.register(config.ASYNCAPI_DOCUMENT || defaultAsyncApiPath()),
       ],
-      controllers: [OrgUnitsController],
-      providers: [{ provide: UPSTREAMS, useValue: upstreams }, UpstreamService],
+      controllers: [OrgUnitsController, PartyOrgsController, MembersController, MilestoneRulesController, ContactPointsController, ReportingController, NotificationsController],
+      providers: [
+        { provide: UPSTREAMS, useValue: upstreams },
+        UpstreamService,
+        Forwarder,
+        DeclaredQueryInterceptor,
+        { provide: APP_INTERCEPTOR, useExisting: DeclaredQueryInterceptor },
+      ],
     };
   }
 }

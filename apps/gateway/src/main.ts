@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { bootOrExit, runService } from '@pb/platform';
 import { GatewayModule } from './app.module.js';
 import { loadGatewayConfig } from './config.js';
-import { serveOpenApi } from './openapi.js';
+import { serveGatewayOpenApi } from './openapi.js';
 
 /** 網關 gateway: the one REST face of the platform for schools, bureaus and their systems. */
 bootOrExit('gateway', async () => {
@@ -11,7 +11,13 @@ bootOrExit('gateway', async () => {
     service: 'gateway',
     host: config.HTTP_HOST,
     port: config.HTTP_PORT,
+    // It consumes org-registry's org-unit events (its read model) and every service's audit records.
+    consume: true,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-    configure: (app) => serveOpenApi(app),
+    bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    configure: (app) => {
+      serveGatewayOpenApi(app);
+    },
   });
 });

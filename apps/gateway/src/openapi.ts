@@ -1,20 +1,21 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { buildOpenApiDocument, DeclaredQueryInterceptor, serveOpenApi, type ApiInfo } from '@pb/platform';
 
-export function buildOpenApi(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
-    .setTitle('Party-building work platform API 黨建工作平台接口')
-    .setDescription(
-      'REST API of the city education bureau party-building platform, for schools, bureaus and their systems. ' +
-        '市教育局黨建工作平台接口，供學校、教育局及其系統調用。Errors are application/problem+json; ' +
-        'Accept-Language selects zh-Hans (default) or en.',
-    )
-    .setVersion('1.0.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .build();
-  return SwaggerModule.createDocument(app, config);
-}
+export const GATEWAY_API: ApiInfo = {
+  title: 'Party-building work platform API 黨建工作平台接口',
+  description:
+    'REST API of the city education bureau party-building platform, for schools, bureaus and their systems. ' +
+    '市教育局黨建工作平台接口，供學校、教育局及其系統調用。\n\n' +
+    'Authenticate with `Authorization: Bearer <access token>` from `POST /api/v1/auth/login`, or with an API key ' +
+    '(`x-api-key`). Errors are `application/problem+json` with the JSON pointer of each invalid field; `Accept-Language` ' +
+    'selects zh-Hans (default) or en. Lists are cursor-paginated (`limit`, `cursor`, `next`); updates need `If-Match`. ' +
+    '錯誤以 problem+json 返回；列表使用游標分頁；更新需要 If-Match。`x-roles` lists the roles that may call an operation.',
+  version: '1.0.0',
+};
 
-export function serveOpenApi(app: INestApplication): void {
-  SwaggerModule.setup('docs', app, buildOpenApi(app), { jsonDocumentUrl: 'docs/openapi.json' });
+export const buildOpenApi = (app: INestApplication) => buildOpenApiDocument(app, GATEWAY_API);
+/** Serves the document and makes it the rule for query strings: undeclared parameters answer 400. */
+export function serveGatewayOpenApi(app: INestApplication): void {
+  const doc = serveOpenApi(app, GATEWAY_API);
+  app.get(DeclaredQueryInterceptor).load(doc);
 }

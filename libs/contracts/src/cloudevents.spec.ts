@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { fromKafkaHeaders, InvalidCloudEventError, toKafkaHeaders, type CloudEventAttributes } from './cloudevents.js';
+import {
+  eventSource,
+  fromKafkaHeaders,
+  InvalidCloudEventError,
+  isValidTraceparent,
+  toKafkaHeaders,
+  type CloudEventAttributes,
+} from './cloudevents.js';
 
 const attrs: CloudEventAttributes = {
   id: 'e-1',
@@ -44,5 +51,33 @@ describe('CloudEvents Kafka binary mode headers', () => {
   it('refuses another spec version and a non-JSON content type', () => {
     expect(() => fromKafkaHeaders({ ...toKafkaHeaders(attrs), ce_specversion: '0.3' })).toThrow(/ce_specversion/);
     expect(() => fromKafkaHeaders({ ...toKafkaHeaders(attrs), 'content-type': 'application/avro' })).toThrow(/content-type/);
+  });
+
+  const malformedTraceparents = [
+    ['garbage', 'not-a-trace'],
+    ['upper-case hex', '00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01'],
+    ['an all-zero trace id', '00-00000000000000000000000000000000-00f067aa0ba902b7-01'],
+    ['an all-zero parent id', '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01'],
+    ['the forbidden version ff', 'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'],
+    ['version 00 with extra fields', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra'],
+    ['a short trace id', '00-4bf92f3577b34da6a3ce929d0e0e47-00f067aa0ba902b7-01'],
+  ];
+
+  it.each(malformedTraceparents)('drops a traceparent with %s on read and keeps the event', (_what, traceparent) => {
+    const { traceparent: _omit, ...rest } = attrs;
+    expect(fromKafkaHeaders({ ...toKafkaHeaders(attrs), traceparent })).toEqual(rest);
+  });
+
+  it.each(malformedTraceparents)('does not write a traceparent with %s', (_what, traceparent) => {
+    expect(toKafkaHeaders({ ...attrs, traceparent })).not.toHaveProperty('traceparent');
+  });
+
+  it('accepts a later trace-context version that appends fields', () => {
+    expect(isValidTraceparent('01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-later')).toBe(true);
+    expect(isValidTraceparent(attrs.traceparent ?? '')).toBe(true);
+  });
+
+  it('names the source after the producing service', () => {
+    expect(eventSource('org-registry')).toBe('/cn/edu/partybuilding/org-registry');
   });
 });

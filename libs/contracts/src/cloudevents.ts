@@ -19,7 +19,8 @@ export interface CloudEventAttributes {
 export type KafkaHeaderValue = Buffer | string | (Buffer | string)[] | undefined;
 export type KafkaHeaders = Record<string, KafkaHeaderValue>;
 
-const CE_HEADER: Record<Exclude<keyof CloudEventAttributes, 'datacontenttype' | 'correlationId' | 'traceparent'>, string> = {
+/** The `ce_*` header of each CloudEvents attribute (Kafka protocol binding, binary content mode). */
+export const CE_HEADER = {
   id: 'ce_id',
   source: 'ce_source',
   type: 'ce_type',
@@ -27,10 +28,30 @@ const CE_HEADER: Record<Exclude<keyof CloudEventAttributes, 'datacontenttype' | 
   time: 'ce_time',
   subject: 'ce_subject',
   dataschema: 'ce_dataschema',
-};
+} as const satisfies Record<Exclude<keyof CloudEventAttributes, 'datacontenttype' | 'correlationId' | 'traceparent'>, string>;
 export const CONTENT_TYPE_HEADER = 'content-type';
 export const CORRELATION_ID_HEADER = 'correlation-id';
 export const TRACEPARENT_HEADER = 'traceparent';
+
+/** `ce_source` of the events a service publishes. */
+export function eventSource(service: string): string {
+  return `/cn/edu/partybuilding/${service}`;
+}
+
+/**
+ * W3C trace context `traceparent`: version-traceid-parentid-flags, lowercase hex. A future version
+ * may append fields after another `-`; version `ff` is invalid (https://www.w3.org/TR/trace-context/#traceparent-header).
+ */
+export const TRACEPARENT_PATTERN = '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}(-[0-9a-zA-Z_.-]*)?$';
+const traceparentRe = new RegExp(TRACEPARENT_PATTERN);
+
+export function isValidTraceparent(value: string): boolean {
+  if (!traceparentRe.test(value)) return false;
+  const [version, traceId, parentId] = value.split('-') as [string, string, string];
+  if (version === 'ff') return false;
+  if (version === '00' && value.length !== 55) return false;
+  return !/^0+$/.test(traceId) && !/^0+$/.test(parentId);
+}
 
 /** Writes the attributes as Kafka record headers (CloudEvents Kafka protocol binding, binary mode). */
 export function toKafkaHeaders(attrs: CloudEventAttributes): Record<string, string> {
@@ -41,7 +62,8 @@ export function toKafkaHeaders(attrs: CloudEventAttributes): Record<string, stri
   }
   headers[CONTENT_TYPE_HEADER] = attrs.datacontenttype;
   if (attrs.correlationId) headers[CORRELATION_ID_HEADER] = attrs.correlationId;
-  if (attrs.traceparent) headers[TRACEPARENT_HEADER] = attrs.traceparent;
+  // A malformed trace context is not passed on: tracing is best effort, the event is not.
+  if (attrs.traceparent && isValidTraceparent(attrs.traceparent)) headers[TRACEPARENT_HEADER] = attrs.traceparent;
   return headers;
 }
 
@@ -59,7 +81,10 @@ export class InvalidCloudEventError extends Error {
   }
 }
 
-/** Reads the attributes back from Kafka record headers; throws when a required one is missing. */
+/**
+ * Reads the attributes back from Kafka record headers; throws when a required one is missing.
+ * A malformed `traceparent` is dropped (the consumer starts a new trace), never fatal.
+ */
 export function fromKafkaHeaders(headers: KafkaHeaders | undefined): CloudEventAttributes {
   const h = headers ?? {};
   const read = (name: string) => headerString(h[name]);
@@ -82,11 +107,12 @@ export function fromKafkaHeaders(headers: KafkaHeaders | undefined): CloudEventA
     time: required(CE_HEADER.time),
     datacontenttype: 'application/json',
   };
+  const traceparent = read(TRACEPARENT_HEADER);
   const optional = {
     subject: read(CE_HEADER.subject),
     dataschema: read(CE_HEADER.dataschema),
     correlationId: read(CORRELATION_ID_HEADER),
-    traceparent: read(TRACEPARENT_HEADER),
+    traceparent: traceparent && isValidTraceparent(traceparent) ? traceparent : undefined,
   };
   for (const [k, v] of Object.entries(optional)) if (v) (attrs as unknown as Record<string, string>)[k] = v;
   return attrs;

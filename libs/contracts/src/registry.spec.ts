@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { defineEvent } from './event-contract.js';
+import { defineEvent, recordKeyOf } from './event-contract.js';
 import { OrgUnitCreatedV1 } from './events/orgs/org-unit.v1.js';
 import { contractOf, EventContracts, validateEventData } from './registry.js';
 
@@ -27,7 +27,28 @@ describe('event contracts', () => {
     expect(validateEventData('cn.edu.partybuilding.nothing.here.v1', {}).ok).toBe(false);
   });
 
+  const base = {
+    topic: 'x.things.v1',
+    description: '',
+    producer: 'x',
+    schema: { type: 'object', required: ['unitId', 'count'], properties: { unitId: { type: 'string' }, count: { type: 'integer' } } },
+  } as const;
+
   it('refuses a type that is not reverse-DNS and versioned', () => {
-    expect(() => defineEvent({ type: 'UnitCreated', topic: 't', description: '', schema: { type: 'object' } })).toThrow(/reverse-DNS/);
+    expect(() => defineEvent({ ...base, type: 'UnitCreated', key: { field: 'unitId', description: '' } })).toThrow(/reverse-DNS/);
+  });
+
+  it('keys each record by a required string field of the data, the org unit id', () => {
+    expect(() => defineEvent({ ...base, type: 'cn.edu.partybuilding.x.thing.done.v1', key: { field: 'count', description: '' } })).toThrow(
+      /key field count must be a required string property/,
+    );
+    // @ts-expect-error: the key field must be one the schema requires
+    expect(() => defineEvent({ ...base, type: 'cn.edu.partybuilding.x.thing.done.v1', key: { field: 'unitid', description: '' } })).toThrow();
+    for (const c of EventContracts) expect((c.schema.required as readonly string[]).includes(c.key.field)).toBe(true);
+    expect(recordKeyOf(OrgUnitCreatedV1, valid)).toBe('s-1');
+  });
+
+  it('puts a type version N on a topic of version N (a breaking change is a .v2 type on a new .v2 topic)', () => {
+    for (const c of EventContracts) expect(`${c.type} on ${c.topic}`).toMatch(/\.(v\d+) on .*\.\1$/);
   });
 });

@@ -1,9 +1,56 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import type { EventContract } from './event-contract.js';
-import { OrgUnitCreatedV1 } from './events/orgs/org-unit.v1.js';
+import { AuditWriteRecordedV1 } from './events/audit/write-recorded.v1.js';
+import {
+  PeriodClosedV1,
+  ReportAcceptedV1,
+  ReportExpectedV1,
+  ReportOverdueV1,
+  ReportReturnedV1,
+  ReportRevisedV1,
+  ReportSubmittedV1,
+} from './events/reporting/half-month-report.v1.js';
+import { ContactPointCreatedV1, ContactPointEndedV1, ContactPointVisitLoggedV1 } from './events/orgs/contact-point.v1.js';
+import { MemberMilestoneRecordedV1, MemberRegisteredV1, MemberTransferredV1 } from './events/orgs/member.v1.js';
+import { MilestoneRulesChangedV1 } from './events/orgs/milestone-rules.v1.js';
+import { OrgUnitClosedV1, OrgUnitCreatedV1, OrgUnitMovedV1, OrgUnitRenamedV1, OrgUnitStateV1 } from './events/orgs/org-unit.v1.js';
+import {
+  PartyOrgAffiliationChangedV1,
+  PartyOrgClosedV1,
+  PartyOrgCreatedV1,
+  PartyOrgStateV1,
+  PartyOrgUpdatedV1,
+} from './events/orgs/party-org.v1.js';
 
 /** Every event type the platform publishes. The AsyncAPI document and consumers' validation come from here. */
-export const EventContracts = [OrgUnitCreatedV1] as const satisfies readonly EventContract[];
+export const EventContracts = [
+  OrgUnitCreatedV1,
+  OrgUnitRenamedV1,
+  OrgUnitMovedV1,
+  OrgUnitClosedV1,
+  OrgUnitStateV1,
+  PartyOrgCreatedV1,
+  PartyOrgUpdatedV1,
+  PartyOrgAffiliationChangedV1,
+  PartyOrgClosedV1,
+  PartyOrgStateV1,
+  MemberRegisteredV1,
+  MemberMilestoneRecordedV1,
+  MemberTransferredV1,
+  MilestoneRulesChangedV1,
+  ContactPointCreatedV1,
+  ContactPointVisitLoggedV1,
+  ContactPointEndedV1,
+  ReportExpectedV1,
+  ReportSubmittedV1,
+  ReportRevisedV1,
+  ReportReturnedV1,
+  ReportAcceptedV1,
+  ReportOverdueV1,
+  PeriodClosedV1,
+  AuditWriteRecordedV1,
+] as const satisfies readonly EventContract[];
 
 const byType = new Map<string, EventContract>(EventContracts.map((c) => [c.type, c]));
 
@@ -11,7 +58,8 @@ export function contractOf(type: string): EventContract | undefined {
   return byType.get(type);
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const ajv = addFormats(new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }));
 const validators = new Map<string, ValidateFunction>();
 
 export interface SchemaCheck {

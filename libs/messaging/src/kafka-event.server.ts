@@ -106,7 +106,17 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         ]);
         this.consumer = this.client.createConsumer({ ...this.options.consumer, groupId: this.options.groupId });
         await this.consumer.connect();
-        await this.consumer.subscribe({ topics, fromBeginning: true });
+        // A topic another service created a moment ago may not have its leader known to every broker
+        // yet ("does not host this topic-partition"): retriable, so wait and subscribe again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await this.consumer.subscribe({ topics, fromBeginning: true });
+            break;
+          } catch (err) {
+            if (!(err as { retriable?: boolean }).retriable || attempt >= 30) throw err;
+            await new Promise((r) => setTimeout(r, Math.min(200 * attempt, 1_000)));
+          }
+        }
         await this.consumer.run({
           partitionsConsumedConcurrently: this.options.concurrency ?? 1,
           // kafkajs commits at the end of each fetched batch (up to 1 MiB per partition): also every

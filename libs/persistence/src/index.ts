@@ -1,2 +1,3 @@
 export * from './persistence.module.js';
 export * from './mongo.health.js';
+export * from './lease.js';

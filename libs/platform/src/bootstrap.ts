@@ -16,8 +16,55 @@ export interface RunOptions {
   consume?: boolean;
   shutdownGraceMs?: number;
   bodyLimitBytes?: number;
+  /** Proxies whose X-Forwarded-For is trusted (client IP for throttling and audit): addresses, CIDRs or proxy-addr names. */
+  trustProxy?: string;
   /** Extra setup on the HTTP app before it listens (Swagger, prefixes). */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
+}
+
+/**
+ * The event transport, waiting before it subscribes until every topic it reads has a leader. On a
+ * fresh broker two services create the same topic at once; the one that loses the race
+ * (TOPIC_ALREADY_EXISTS) could otherwise subscribe before the partitions exist and fail its start
+ * with "This server does not host this topic-partition".
+ */
+class TopicReadyKafkaEventServer extends KafkaEventServer {
+  constructor(
+    private readonly kafka: KafkaClient,
+    ledger: ProcessedEventLedger,
+    options: { groupId: string; maxAttempts: number },
+  ) {
+    super(kafka, ledger, options);
+  }
+
+  override async listen(callback: (err?: unknown) => void) {
+    try {
+      await waitForTopicLeaders(this.kafka, this.topics());
+    } catch (err) {
+      callback(err);
+      return;
+    }
+    await super.listen(callback);
+  }
+}
+
+async function waitForTopicLeaders(kafka: KafkaClient, topics: string[], timeoutMs = 30_000): Promise<void> {
+  if (topics.length === 0) return;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      // Inside the loop: a topic another service is creating right now answers "does not host this
+      // topic-partition" for a moment; that is retried like a missing leader.
+      await kafka.ensureTopics(topics.map((topic) => ({ topic })));
+      const admin = await kafka.getAdmin();
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Kubernetes' default grace is 30 s; we promise 10 s, so the hard stop comes before that. */
@@ -31,7 +78,8 @@ const MAX_EXIT_MS = 9_500;
 export async function runService(module: Type | DynamicModule, options: RunOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
-    trustProxy: true,
+    // Only named proxies may set the client address: anyone else's X-Forwarded-For is ignored.
+    trustProxy: options.trustProxy ?? 'loopback,uniquelocal',
     return503OnClosing: true,
     // The caller's correlation id (or a new one) is the request id: logs, problems, forwarded calls.
     genReqId: (req: IncomingMessage) => correlationIdOf(req),
@@ -56,7 +104,7 @@ export async function runService(module: Type | DynamicModule, options: RunOptio
     if (!messaging.groupId) throw new Error(`${options.service} consumes events but has no KAFKA_GROUP_ID`);
     app.connectMicroservice(
       {
-        strategy: new KafkaEventServer(app.get(KafkaClient), app.get(ProcessedEventLedger), {
+        strategy: new TopicReadyKafkaEventServer(app.get(KafkaClient), app.get(ProcessedEventLedger), {
           groupId: messaging.groupId,
           maxAttempts: messaging.maxAttempts ?? 5,
           ...(messaging.consumerConcurrency ? { concurrency: messaging.consumerConcurrency } : {}),

@@ -1,8 +1,8 @@
 import { type DynamicModule, type ForwardReference, Module, type Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { CleanedEnv } from 'envalid';
-import { loadConfig, serviceEnv } from './config/config.js';
-import { PlatformModule } from './platform.module.js';
+import { loadConfig, serviceEnv, type storeAndBrokerEnv } from './config/config.js';
+import { PlatformModule, type PlatformOptions } from './platform.module.js';
 import { bootOrExit, runService } from './bootstrap.js';
 
 export type ServiceConfig = CleanedEnv<typeof serviceEnv>;
@@ -21,6 +21,20 @@ export interface DomainServiceDefinition {
 @Module({})
 class ServiceRootModule {}
 
+/** The store and broker options of PlatformModule from the validated variables every stateful service has. */
+export function storeAndBrokerOf(config: CleanedEnv<typeof storeAndBrokerEnv>): Pick<PlatformOptions, 'store' | 'broker'> {
+  return {
+    store: { uri: config.MONGODB_URI, dbName: config.MONGODB_DB },
+    broker: {
+      brokers: config.KAFKA_BROKERS,
+      ...(config.KAFKA_GROUP_ID ? { groupId: config.KAFKA_GROUP_ID } : {}),
+      maxAttempts: config.KAFKA_MAX_ATTEMPTS,
+      topicPartitions: config.KAFKA_TOPIC_PARTITIONS,
+      topicReplicationFactor: config.KAFKA_TOPIC_REPLICATION,
+    },
+  };
+}
+
 /** The root module of a domain service: platform (store, broker, health, auth...) plus its features. */
 export function domainServiceModule(def: DomainServiceDefinition, config: ServiceConfig): DynamicModule {
   return {
@@ -30,14 +44,7 @@ export function domainServiceModule(def: DomainServiceDefinition, config: Servic
         service: def.service,
         logLevel: config.LOG_LEVEL,
         auth: { mode: 'service', secret: config.INTERNAL_AUTH_SECRET },
-        store: { uri: config.MONGODB_URI, dbName: config.MONGODB_DB },
-        broker: {
-          brokers: config.KAFKA_BROKERS,
-          ...(config.KAFKA_GROUP_ID ? { groupId: config.KAFKA_GROUP_ID } : {}),
-          maxAttempts: config.KAFKA_MAX_ATTEMPTS,
-          topicPartitions: config.KAFKA_TOPIC_PARTITIONS,
-          topicReplicationFactor: config.KAFKA_TOPIC_REPLICATION,
-        },
+        ...storeAndBrokerOf(config),
       }),
       ...def.features(config),
     ],
@@ -54,6 +61,8 @@ export function startDomainService(def: DomainServiceDefinition): void {
       port: config.HTTP_PORT,
       consume: def.consume,
       shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+      bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
+      trustProxy: config.TRUST_PROXY,
       ...(def.configure ? { configure: def.configure } : {}),
     });
   });

@@ -4,8 +4,10 @@ import { TerminusModule } from '@nestjs/terminus';
 import { KafkaHealthIndicator, MessagingModule } from '@pb/messaging';
 import { MongoHealthIndicator, PersistenceModule } from '@pb/persistence';
 import { AUTH_OPTIONS, AuthGuard, type AuthOptions } from './auth/auth.guard.js';
+import { Clock } from './clock.js';
 import { HealthController, Lifecycle, READINESS_CHECKS, type ReadinessCheck } from './health/health.js';
 import { ProblemDetailsFilter } from './http/problem.js';
+import { RATE_LIMIT_OPTIONS, RateLimitGuard, type RateLimitOptions } from './http/rate-limit.guard.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.js';
 
@@ -19,6 +21,8 @@ export interface PlatformOptions {
   broker?: { brokers: string[]; groupId?: string; maxAttempts?: number; topicPartitions?: number; topicReplicationFactor?: number };
   /** Extra readiness checks (the gateway checks the services it forwards to). */
   readiness?: Provider<ReadinessCheck[]>;
+  /** Per-caller request limit (the gateway); services trust the gateway's. */
+  rateLimit?: RateLimitOptions;
 }
 
 /** Everything a service shares: logs, config-driven store and broker, health, metrics, auth, problem+json. */
@@ -54,6 +58,11 @@ export class PlatformModule {
       useFactory: (...indicators: (MongoHealthIndicator | KafkaHealthIndicator)[]): ReadinessCheck[] =>
         indicators.map((i) => () => i.isHealthy()),
     };
+    const guards: Provider[] = [{ provide: APP_GUARD, useClass: AuthGuard }];
+    // Registered after the AuthGuard, so the limit is counted per verified account.
+    if (options.rateLimit) {
+      guards.push({ provide: RATE_LIMIT_OPTIONS, useValue: options.rateLimit }, { provide: APP_GUARD, useClass: RateLimitGuard });
+    }
     return {
       module: PlatformModule,
       global: true,
@@ -61,12 +70,13 @@ export class PlatformModule {
       controllers: [HealthController],
       providers: [
         Lifecycle,
+        Clock,
         readiness,
         { provide: AUTH_OPTIONS, useValue: options.auth },
-        { provide: APP_GUARD, useClass: AuthGuard },
+        ...guards,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
-      exports: [Lifecycle, AUTH_OPTIONS],
+      exports: [Lifecycle, Clock, AUTH_OPTIONS],
     };
   }
 }

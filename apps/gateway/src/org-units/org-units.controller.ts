@@ -1,20 +1,38 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Patch, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CreateOrgUnitSchema, OrgUnitViewSchema } from '@pb/contracts';
-import { CurrentIdentity, type Identity } from '@pb/platform';
-import { relay } from '../upstream/forward.js';
+import {
+  BatchCreateOrgUnitsSchema,
+  CloseOrgUnitSchema,
+  CreateOrgUnitSchema,
+  MoveOrgUnitSchema,
+  OrgUnitHistoryEntrySchema,
+  OrgUnitViewSchema,
+  PageSchema,
+  RenameOrgUnitSchema,
+} from '@pb/contracts';
+import { ALL_ROLES, CurrentIdentity, Roles, type Identity } from '@pb/platform';
+import { passThrough } from '../upstream/forward.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 
 const PROBLEM = { description: 'application/problem+json' };
+const ID = { name: 'id', description: 'Org unit id 單位標識' };
+const CURSOR = { name: 'cursor', required: false, description: 'nextCursor of the previous page 上一頁的 nextCursor', schema: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' } };
+const LIMIT = { name: 'limit', required: false, description: 'Items per page (1-500, default 100) 每頁條數', schema: { type: 'integer', minimum: 1, maximum: 500 } };
 
+/** 組織單位 The org tree: city bureau, county bureaus, schools and units. Forwarded to org-registry. */
 @ApiTags('org-units 組織單位')
 @ApiBearerAuth()
 @Controller('api/v1/org-units')
 export class OrgUnitsController {
   constructor(private readonly upstream: UpstreamService) {}
 
+  private pass(req: FastifyRequest, reply: FastifyReply, identity: Identity) {
+    return passThrough(this.upstream, 'org-registry', req, reply, identity);
+  }
+
   @Post()
+  @Roles('city-admin', 'county-admin')
   @ApiOperation({
     summary: 'Create an org unit 建立組織單位',
     description: 'City and county administrators add bureaus, schools and units under their own subtree. 市、縣管理員在本轄區內新增單位。',
@@ -24,32 +42,109 @@ export class OrgUnitsController {
   @ApiResponse({ status: 400, ...PROBLEM })
   @ApiResponse({ status: 404, ...PROBLEM })
   @ApiResponse({ status: 409, ...PROBLEM })
-  async create(
-    @Body() body: unknown,
-    @CurrentIdentity() identity: Identity,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const res = await this.upstream.forward('org-registry', 'POST', '/api/v1/org-units', {
-      identity,
-      correlationId: req.id,
-      body: body ?? {},
-      ...(req.headers['accept-language'] ? { acceptLanguage: req.headers['accept-language'] } : {}),
-    });
-    return relay(reply, res);
+  @ApiResponse({ status: 422, ...PROBLEM, description: 'Kind cannot sit under that parent 上級單位類型不符' })
+  create(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pass(req, reply, identity);
+  }
+
+  @Post('batch')
+  @Roles('city-admin', 'county-admin')
+  @ApiOperation({
+    summary: 'Create up to 1,000 units at once 批量建立組織單位',
+    description:
+      "A bureau's school list: parents may come earlier in the batch; each unit gets its own events. Units whose id exists with the same code are skipped, so a batch can be resent. " +
+      '批量導入學校名錄；已存在且代碼相同的單位略過，可重送。',
+  })
+  @ApiBody({ schema: BatchCreateOrgUnitsSchema as object })
+  @ApiResponse({ status: 201, description: '{ created, existing }' })
+  @ApiResponse({ status: 409, ...PROBLEM })
+  createBatch(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pass(req, reply, identity);
   }
 
   @Get(':id')
+  @Roles(...ALL_ROLES)
   @ApiOperation({ summary: 'Read an org unit of your subtree 查看本轄區單位' })
-  @ApiParam({ name: 'id', description: 'Org unit id 單位標識' })
+  @ApiParam(ID)
   @ApiResponse({ status: 200, schema: OrgUnitViewSchema as object })
+  @ApiResponse({ status: 404, ...PROBLEM, description: 'Missing or outside your subtree 不存在或不在本轄區' })
+  get(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pass(req, reply, identity);
+  }
+
+  @Get(':id/children')
+  @Roles(...ALL_ROLES)
+  @ApiOperation({ summary: 'Direct children, a page at a time 直屬下級單位（分頁）' })
+  @ApiParam(ID)
+  @ApiQuery(CURSOR)
+  @ApiQuery(LIMIT)
+  @ApiResponse({ status: 200, schema: PageSchema(OrgUnitViewSchema) as object })
   @ApiResponse({ status: 404, ...PROBLEM })
-  async get(@Param('id') id: string, @CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const res = await this.upstream.forward('org-registry', 'GET', `/api/v1/org-units/${encodeURIComponent(id)}`, {
-      identity,
-      correlationId: req.id,
-      ...(req.headers['accept-language'] ? { acceptLanguage: req.headers['accept-language'] } : {}),
-    });
-    return relay(reply, res);
+  children(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pass(req, reply, identity);
+  }
+
+  @Get(':id/subtree')
+  @Roles(...ALL_ROLES)
+  @ApiOperation({ summary: 'Every unit below, a page at a time 全部下級單位（分頁）', description: 'Optional filters kind, status. 可按類型、狀態篩選。' })
+  @ApiParam(ID)
+  @ApiQuery(CURSOR)
+  @ApiQuery(LIMIT)
+  @ApiQuery({ name: 'kind', required: false, enum: ['county-bureau', 'school', 'unit'] })
+  @ApiQuery({ name: 'status', required: false, enum: ['open', 'closed'] })
+  @ApiResponse({ status: 200, schema: PageSchema(OrgUnitViewSchema) as object })
+  @ApiResponse({ status: 404, ...PROBLEM })
+  subtree(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pass(req, reply, identity);
+  }
+
+  @Get(':id/history')
+  @Roles(...ALL_ROLES)
+  @ApiOperation({ summary: 'History of a unit: created, renamed, moved, closed 單位沿革' })
+  @ApiParam(ID)
+  @ApiResponse({ status: 200, schema: { type: 'array', items: OrgUnitHistoryEntrySchema } as object })
+  @ApiResponse({ status: 404, ...PROBLEM })
+  history(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pass(req, reply, identity);
+  }
+
+  @Patch(':id')
+  @Roles('city-admin', 'county-admin')
+  @ApiOperation({ summary: 'Rename a unit 單位更名' })
+  @ApiParam(ID)
+  @ApiBody({ schema: RenameOrgUnitSchema as object })
+  @ApiResponse({ status: 200, schema: OrgUnitViewSchema as object })
+  @ApiResponse({ status: 403, ...PROBLEM })
+  @ApiResponse({ status: 404, ...PROBLEM })
+  rename(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pass(req, reply, identity);
+  }
+
+  @Post(':id/move')
+  @Roles('city-admin', 'county-admin')
+  @ApiOperation({
+    summary: 'Move a unit and its subtree under a new parent 遷移單位（含下級）',
+    description:
+      'Paths and levels of the whole subtree follow; party organisations whose supervising bureau is no longer above them follow to the new one. Every changed unit and organisation gets its own events. ' +
+      '整個下級樹隨之遷移；主管教育局不再是上級時，黨組織隸屬關係隨之變更。',
+  })
+  @ApiParam(ID)
+  @ApiBody({ schema: MoveOrgUnitSchema as object })
+  @ApiResponse({ status: 200, description: 'The moved unit, with moveId and the number of descendants that followed' })
+  @ApiResponse({ status: 409, ...PROBLEM })
+  @ApiResponse({ status: 422, ...PROBLEM, description: 'Under its own subtree, or wrong parent kind 不能遷到下級之下' })
+  move(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pass(req, reply, identity);
+  }
+
+  @Post(':id/close')
+  @Roles('city-admin', 'county-admin')
+  @ApiOperation({ summary: 'Close a unit (never deleted) 撤銷單位', description: 'Refused while open children or party organisations remain. 有未撤銷的下級單位或黨組織時拒絕。' })
+  @ApiParam(ID)
+  @ApiBody({ schema: CloseOrgUnitSchema as object })
+  @ApiResponse({ status: 200, schema: OrgUnitViewSchema as object })
+  @ApiResponse({ status: 409, ...PROBLEM })
+  close(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pass(req, reply, identity);
   }
 }

@@ -1,7 +1,45 @@
-import type { FastifyReply } from 'fastify';
-import type { UpstreamResponse } from './upstream.service.js';
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Identity } from '@pb/platform';
+import { FORWARDED_REQUEST_HEADERS, UpstreamService, type UpstreamName, type UpstreamResponse } from './upstream.service.js';
 
-/** Sends an upstream answer back unchanged: status, problem+json or JSON body. */
+/** Sends an upstream answer back unchanged: status, the headers that matter, problem+json, JSON or CSV. */
 export function relay(reply: FastifyReply, upstream: UpstreamResponse): FastifyReply {
-  return reply.status(upstream.status).header('content-type', upstream.contentType).send(upstream.body);
+  void reply.status(upstream.status).header('content-type', upstream.contentType);
+  for (const [k, v] of Object.entries(upstream.headers)) void reply.header(k, v);
+  return reply.send(upstream.body);
+}
+
+/**
+ * The one way a gateway route reaches its service: same method and path (the public and internal
+ * paths are the same `/api/v1/...`), query string kept, the caller's verified identity forwarded.
+ */
+@Injectable()
+export class Forwarder {
+  constructor(private readonly upstream: UpstreamService) {}
+
+  async to(service: UpstreamName, req: FastifyRequest, reply: FastifyReply, identity: Identity, body?: unknown): Promise<FastifyReply> {
+    const headers: Record<string, string | undefined> = {};
+    for (const h of FORWARDED_REQUEST_HEADERS) {
+      const v = req.headers[h];
+      headers[h] = Array.isArray(v) ? v[0] : v;
+    }
+    const method = req.method as 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    const sendsBody = method !== 'GET' && method !== 'DELETE';
+    const res = await this.upstream.forward(service, method, req.url, {
+      identity,
+      correlationId: req.id,
+      headers,
+      ...(sendsBody ? { body: body ?? {} } : {}),
+    });
+    return relay(reply, res);
+  }
+}
+
+/**
+ * Forwards the request as it came (method, path with query string, JSON body) to the owning service,
+ * which exposes the same routes, with the caller's verified identity; relays the answer unchanged.
+ */
+export function passThrough(upstream: UpstreamService, name: UpstreamName, req: FastifyRequest, reply: FastifyReply, identity: Identity) {
+  return new Forwarder(upstream).to(name, req, reply, identity, req.body);
 }

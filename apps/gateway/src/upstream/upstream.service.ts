@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Agent, request } from 'undici';
 import { INTERNAL_IDENTITY_HEADER, ProblemException, signInternalToken, type Identity } from '@pb/platform';
 
 export const UPSTREAMS = Symbol('UPSTREAMS');
@@ -13,14 +14,38 @@ export interface UpstreamResponse {
   status: number;
   contentType: string;
   body: unknown;
+  /** Response headers a client needs (ETag, Idempotent-Replayed, Content-Disposition, Retry-After). */
+  headers: Record<string, string>;
 }
+
+/** Request headers the gateway passes on to the owning service. */
+export const FORWARDED_REQUEST_HEADERS = ['accept-language', 'if-match', 'if-none-match', 'idempotency-key'] as const;
+const FORWARDED_RESPONSE_HEADERS = ['etag', 'idempotent-replayed', 'content-disposition', 'retry-after', 'content-language'];
 
 /** Forwards a request to the owning service with the caller's verified identity (ARCHITECTURE.md §2). */
 @Injectable()
-export class UpstreamService {
+export class UpstreamService implements OnApplicationShutdown {
   private readonly logger = new Logger('Upstream');
+  /** Keep-alive connection pools to the services; undici's request() costs far less per call than fetch(). */
+  private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+  /** Forwarded identities, reused while they have more than half their 60 s left (signing costs more than forwarding). */
+  private readonly identities = new Map<string, { token: string; renewAtMs: number }>();
 
   constructor(@Inject(UPSTREAMS) private readonly config: UpstreamsConfig) {}
+
+  private async internalToken(identity: Identity): Promise<string> {
+    const key = `${identity.sub}|${identity.orgUnitId}|${identity.roles.join(',')}`;
+    const cached = this.identities.get(key);
+    if (cached && cached.renewAtMs > Date.now()) return cached.token;
+    const token = await signInternalToken(identity, this.config.internalSecret, 60);
+    if (this.identities.size >= 10_000) this.identities.clear();
+    this.identities.set(key, { token, renewAtMs: Date.now() + 30_000 });
+    return token;
+  }
+
+  async onApplicationShutdown() {
+    await this.agent.close();
+  }
 
   url(name: UpstreamName): string {
     return this.config.urls[name];
@@ -30,22 +55,27 @@ export class UpstreamService {
     name: UpstreamName,
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
-    options: { identity: Identity; correlationId: string; body?: unknown; acceptLanguage?: string },
+    options: { identity: Identity; correlationId: string; body?: unknown; headers?: Record<string, string | undefined> },
   ): Promise<UpstreamResponse> {
     const headers: Record<string, string> = {
-      [INTERNAL_IDENTITY_HEADER]: await signInternalToken(options.identity, this.config.internalSecret),
+      [INTERNAL_IDENTITY_HEADER]: await this.internalToken(options.identity),
       'x-correlation-id': options.correlationId,
-      accept: 'application/json',
+      accept: 'application/json, text/csv',
     };
-    if (options.acceptLanguage) headers['accept-language'] = options.acceptLanguage;
+    for (const name of FORWARDED_REQUEST_HEADERS) {
+      const value = options.headers?.[name];
+      if (value) headers[name] = value;
+    }
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
+    let res: Awaited<ReturnType<typeof request>>;
     try {
-      res = await fetch(`${this.config.urls[name]}${path}`, {
+      res = await request(`${this.config.urls[name]}${path}`, {
         method,
         headers,
+        dispatcher: this.agent,
         ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-        signal: AbortSignal.timeout(this.config.timeoutMs),
+        headersTimeout: this.config.timeoutMs,
+        bodyTimeout: this.config.timeoutMs,
       });
     } catch (err) {
       this.logger.error(`${name} ${method} ${path} failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -54,8 +84,18 @@ export class UpstreamService {
         en: 'The owning service is unavailable',
       });
     }
-    const contentType = res.headers.get('content-type') ?? 'application/json';
-    const text = await res.text();
-    return { status: res.status, contentType, body: text.length > 0 ? (JSON.parse(text) as unknown) : undefined };
+    const header = (n: string): string | undefined => {
+      const v = res.headers[n];
+      return Array.isArray(v) ? v.join(', ') : v;
+    };
+    const contentType = header('content-type') ?? 'application/json';
+    const text = await res.body.text();
+    const passed: Record<string, string> = {};
+    for (const h of FORWARDED_RESPONSE_HEADERS) {
+      const v = header(h);
+      if (v) passed[h] = v;
+    }
+    const json = /json/.test(contentType);
+    return { status: res.statusCode, contentType, headers: passed, body: text.length === 0 ? undefined : json ? (JSON.parse(text) as unknown) : text };
   }
 }

@@ -1,8 +1,23 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import { CurrentIdentity, SchemaPipe, type Identity } from '@pb/platform';
-import { CreateOrgUnitSchema, type CreateOrgUnitDto } from '@pb/contracts';
-import { OrgUnitsService, type OrgUnitView } from './org-units.service.js';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  BatchCreateOrgUnitsSchema,
+  CloseOrgUnitSchema,
+  CreateOrgUnitSchema,
+  MoveOrgUnitSchema,
+  RenameOrgUnitSchema,
+  type BatchCreateOrgUnitsDto,
+  type CloseOrgUnitDto,
+  type CreateOrgUnitDto,
+  type MoveOrgUnitDto,
+  type RenameOrgUnitDto,
+} from '@pb/contracts';
+import { ALL_ROLES, CurrentIdentity, etagOf, Roles, SchemaPipe, type Identity } from '@pb/platform';
+import { pageRequest } from '../common/paging.js';
+import { Scope } from '../common/scope.js';
+import { OrgUnitsService } from './org-units.service.js';
+
+type PageQuery = { cursor?: string; limit?: string; kind?: string; status?: string };
 
 /** Internal API of org units; the gateway forwards to it with the caller's verified identity. */
 @Controller('api/v1/org-units')
@@ -10,17 +25,82 @@ export class OrgUnitsController {
   constructor(private readonly units: OrgUnitsService) {}
 
   @Post()
+  @Roles('city-admin', 'county-admin')
   @HttpCode(201)
-  create(
-    @Body(new SchemaPipe<CreateOrgUnitDto>(CreateOrgUnitSchema)) body: CreateOrgUnitDto,
+  create(@Body(new SchemaPipe<CreateOrgUnitDto>(CreateOrgUnitSchema)) body: CreateOrgUnitDto, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
+    return this.units.create(body, Scope.of(caller), req.id);
+  }
+
+  @Post('batch')
+  @Roles('city-admin', 'county-admin')
+  @HttpCode(201)
+  createBatch(
+    @Body(new SchemaPipe<BatchCreateOrgUnitsDto>(BatchCreateOrgUnitsSchema)) body: BatchCreateOrgUnitsDto,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
-  ): Promise<OrgUnitView> {
-    return this.units.create(body, caller, req.id);
+  ) {
+    return this.units.createBatch(body, Scope.of(caller), req.id);
   }
 
   @Get(':id')
-  get(@Param('id') id: string, @CurrentIdentity() caller: Identity): Promise<OrgUnitView> {
-    return this.units.get(id, caller);
+  @Roles(...ALL_ROLES)
+  async get(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply) {
+    const unit = await this.units.get(id, Scope.of(caller));
+    void reply.header('etag', etagOf(unit.version));
+    return unit;
+  }
+
+  @Get(':id/children')
+  @Roles(...ALL_ROLES)
+  children(@Param('id') id: string, @Query() query: PageQuery, @CurrentIdentity() caller: Identity) {
+    return this.units.children(id, Scope.of(caller), pageRequest(query));
+  }
+
+  @Get(':id/subtree')
+  @Roles(...ALL_ROLES)
+  subtree(@Param('id') id: string, @Query() query: PageQuery, @CurrentIdentity() caller: Identity) {
+    const filter = { ...(query.kind ? { kind: query.kind } : {}), ...(query.status ? { status: query.status } : {}) };
+    return this.units.subtree(id, Scope.of(caller), pageRequest(query), filter);
+  }
+
+  @Get(':id/history')
+  @Roles(...ALL_ROLES)
+  history(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
+    return this.units.history(id, Scope.of(caller));
+  }
+
+  @Patch(':id')
+  @Roles('city-admin', 'county-admin')
+  rename(
+    @Param('id') id: string,
+    @Body(new SchemaPipe<RenameOrgUnitDto>(RenameOrgUnitSchema)) body: RenameOrgUnitDto,
+    @CurrentIdentity() caller: Identity,
+    @Req() req: FastifyRequest,
+  ) {
+    return this.units.rename(id, body.name, Scope.of(caller), req.id);
+  }
+
+  @Post(':id/move')
+  @Roles('city-admin', 'county-admin')
+  @HttpCode(200)
+  move(
+    @Param('id') id: string,
+    @Body(new SchemaPipe<MoveOrgUnitDto>(MoveOrgUnitSchema)) body: MoveOrgUnitDto,
+    @CurrentIdentity() caller: Identity,
+    @Req() req: FastifyRequest,
+  ) {
+    return this.units.move(id, body.parentId, Scope.of(caller), req.id);
+  }
+
+  @Post(':id/close')
+  @Roles('city-admin', 'county-admin')
+  @HttpCode(200)
+  close(
+    @Param('id') id: string,
+    @Body(new SchemaPipe<CloseOrgUnitDto>(CloseOrgUnitSchema)) body: CloseOrgUnitDto,
+    @CurrentIdentity() caller: Identity,
+    @Req() req: FastifyRequest,
+  ) {
+    return this.units.close(id, body, Scope.of(caller), req.id);
   }
 }

@@ -1,26 +1,58 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
-import { OrgUnitCreatedV1, type CreateOrgUnitDto } from '@pb/contracts';
-import { OutboxRelay, pendingEvent } from '@pb/messaging';
-import { ProblemException, type Identity } from '@pb/platform';
-import { ORG_UNIT_MODEL, type OrgUnit } from './org-unit.schema.js';
+import type { AnyBulkWriteOperation, Model } from 'mongoose';
+import type { BatchCreateOrgUnitsDto, CloseOrgUnitDto, CreateOrgUnitDto } from '@pb/contracts';
+import { auditWriteEvent } from '@pb/platform';
+import { OutboxRelay } from '@pb/messaging';
+import { today } from '../common/dates.js';
+import { LeaseService } from '../common/lease.js';
+import { pageOf, type Page, type PageRequest } from '../common/paging.js';
+import { conflict, notFound, ruleBroken } from '../common/problems.js';
+import type { Scope } from '../common/scope.js';
+import { PartyOrgsFollower } from '../party-orgs/party-orgs.follower.js';
+import { unitEvents } from './org-unit.events.js';
+import { ORG_UNIT_MODEL, type OrgUnit, type OrgUnitHistoryEntry } from './org-unit.schema.js';
+import { mayHaveParent, rewrittenPath, startsWith } from './tree.js';
+import { TreeReader, UNIT_NOT_FOUND } from './tree.reader.js';
 
-export type OrgUnitView = Omit<OrgUnit, '_id' | 'outbox'> & { id: string };
+export type OrgUnitView = Omit<OrgUnit, '_id' | 'outbox' | 'history' | 'pendingMove' | 'cityId'> & { id: string };
 
-const notFound = () =>
-  new ProblemException(404, 'https://partybuilding.edu.cn/problems/not-found', { zh: '找不到組織單位', en: 'Org unit not found' });
+const NO_OUTBOX = { outbox: 0, history: 0 } as const;
+/** Descendant rewrites per bulkWrite: one round trip each on MongoDB. */
+const CHUNK = 500;
+/** A move larger than this is refused: split it (the events of one move are published together). */
+export const MAX_MOVE_UNITS = 20_000;
 
-function view(doc: OrgUnit): OrgUnitView {
-  const { _id, outbox: _outbox, ...rest } = doc;
+export function view(doc: OrgUnit): OrgUnitView {
+  const { _id, outbox: _o, history: _h, pendingMove: _p, cityId: _c, ...rest } = doc;
   return { id: _id, ...rest };
 }
 
+const duplicate = (field = '/code') =>
+  conflict({ zh: '單位代碼或標識已存在', en: 'An org unit with this code or id already exists' }, [
+    { pointer: field, rule: 'unique', message: { zh: '代碼在全市內必須唯一', en: 'code must be unique within the city' } },
+  ]);
+
+const kindRule = (kind: string, parentKind: string) =>
+  ruleBroken({ zh: '上級單位類型不符', en: 'This kind of unit cannot sit under that parent' }, [
+    {
+      pointer: '/parentId',
+      rule: 'parent-kind',
+      message: { zh: `${kind} 不能設在 ${parentKind} 之下`, en: `a ${kind} cannot sit under a ${parentKind}` },
+    },
+  ]);
+
+/** 組織單位 The org tree: create, rename, move (the subtree follows), close; every change an event. */
 @Injectable()
-export class OrgUnitsService implements OnModuleInit {
+export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger('OrgUnits');
+
   constructor(
     @InjectModel(ORG_UNIT_MODEL) private readonly units: Model<OrgUnit>,
+    private readonly tree: TreeReader,
+    private readonly leases: LeaseService,
+    private readonly partyOrgs: PartyOrgsFollower,
     private readonly relay: OutboxRelay,
   ) {}
 
@@ -28,33 +60,126 @@ export class OrgUnitsService implements OnModuleInit {
     this.relay.register(this.units);
   }
 
-  /** A unit the caller may see: inside the caller's own subtree, else 404 (never 403: no existence leak). */
-  async get(id: string, caller: Identity): Promise<OrgUnitView> {
-    const doc = await this.units.findOne({ _id: id, path: caller.orgUnitId }, { outbox: 0 }).lean<OrgUnit>();
-    if (!doc) throw notFound();
-    return view(doc);
+  /** Finishes moves a crash interrupted (their root still carries `pendingMove`). */
+  onApplicationBootstrap() {
+    void this.resumeMoves().catch((err: unknown) => this.logger.error(`resuming moves failed: ${String(err)}`));
   }
 
-  async create(input: CreateOrgUnitDto, caller: Identity, correlationId?: string): Promise<OrgUnitView> {
-    if (!caller.roles.some((r) => r === 'city-admin' || r === 'county-admin')) {
-      throw new ProblemException(403, 'https://partybuilding.edu.cn/problems/forbidden', {
-        zh: '只有市、縣教育局管理員可以建立組織單位',
-        en: 'Only city or county administrators create org units',
-      });
+  async resumeMoves(): Promise<number> {
+    const pending = await this.units.find({ pendingMove: { $ne: null } }, { _id: 1, cityId: 1 }).lean<Pick<OrgUnit, '_id' | 'cityId'>[]>();
+    for (const p of pending) {
+      this.logger.warn(`finishing the interrupted move of ${p._id}`);
+      await this.leases.withLease(`org-tree:${p.cityId}`, (renew) => this.finishMove(p._id, renew));
     }
+    return pending.length;
+  }
+
+  async get(id: string, scope: Scope): Promise<OrgUnitView> {
+    return view(await this.tree.unitInScope(id, scope));
+  }
+
+  async history(id: string, scope: Scope): Promise<OrgUnitHistoryEntry[]> {
+    const unit = await this.units.findById(id, { history: 1, path: 1 }).lean<Pick<OrgUnit, 'history' | 'path'>>();
+    if (!unit || !scope.reaches(unit.path)) throw notFound(UNIT_NOT_FOUND);
+    return unit.history;
+  }
+
+  async children(id: string, scope: Scope, page: PageRequest): Promise<Page<OrgUnitView>> {
+    await this.tree.unitInScope(id, scope);
+    return this.page({ parentId: id }, page);
+  }
+
+  /** Every unit below `id` (not `id` itself), in id order, one page at a time. */
+  async subtree(id: string, scope: Scope, page: PageRequest, filter: { kind?: string; status?: string } = {}): Promise<Page<OrgUnitView>> {
+    await this.tree.unitInScope(id, scope);
+    return this.page({ path: id, _id: { $ne: id }, ...filter }, page);
+  }
+
+  private async page(filter: Record<string, unknown>, page: PageRequest): Promise<Page<OrgUnitView>> {
+    const query: Record<string, unknown> = { ...filter };
+    if (page.after) query['_id'] = { ...((query['_id']) ?? {}), $gt: page.after };
+    const docs = await this.units.find(query, NO_OUTBOX).sort({ _id: 1 }).limit(page.limit + 1).lean<OrgUnit[]>();
+    return pageOf(docs.map(view), page.limit);
+  }
+
+  async create(input: CreateOrgUnitDto, scope: Scope, correlationId?: string): Promise<OrgUnitView> {
+    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以建立組織單位', en: 'Only city or county administrators create org units' });
     const id = input.id ?? randomUUID();
-    let path: string[];
     if (input.parentId == null) {
       // The city bureau is the root: created once, by the city administrator whose account names it.
-      if (input.kind !== 'city-bureau' || !caller.roles.includes('city-admin') || caller.orgUnitId !== id) throw notFound();
-      path = [id];
-    } else {
-      const parent = await this.units.findOne({ _id: input.parentId, path: caller.orgUnitId }, { path: 1 }).lean<OrgUnit>();
-      if (!parent) throw notFound();
-      path = [...parent.path, id];
+      if (input.kind !== 'city-bureau' || !scope.has('city-admin') || scope.orgUnitId !== id) throw notFound(UNIT_NOT_FOUND);
+      return this.leases.withLease(`org-tree:${id}`, async () => {
+        const doc = this.newUnit(input, id, [id], id, scope);
+        await this.insert([doc]);
+        return view(doc);
+      });
     }
-    const doc = {
+    const parentId = input.parentId;
+    const city = (await this.tree.unitInScope(parentId, scope)).cityId;
+    return this.leases.withLease(`org-tree:${city}`, async () => {
+      const parent = await this.tree.unitInScope(parentId, scope);
+      this.checkParent(input.kind, parent);
+      const doc = this.newUnit(input, id, [...parent.path, id], parent.cityId, scope, correlationId);
+      await this.insert([doc]);
+      return view(doc);
+    });
+  }
+
+  /**
+   * Many units in one request (a bureau's school list, the demo seed): each gets its own events, as
+   * one insert. Parents may be earlier in the batch. Units whose id already exists with the same code
+   * are skipped, so a batch can be sent again after a failure.
+   */
+  async createBatch(input: BatchCreateOrgUnitsDto, scope: Scope, correlationId?: string): Promise<{ created: number; existing: number }> {
+    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以建立組織單位', en: 'Only city or county administrators create org units' });
+    const firstParent = input.units.find((u) => u.parentId != null)?.parentId;
+    if (!firstParent) throw ruleBroken({ zh: '批量建立需要上級單位', en: 'A batch needs parents' }, []);
+    const city = (await this.tree.unitInScope(firstParent, scope)).cityId;
+    return this.leases.withLease(`org-tree:${city}`, async () => {
+      const ids = input.units.map((u) => u.id ?? randomUUID());
+      const existing = new Map(
+        (await this.units.find({ _id: { $in: ids } }, { code: 1, path: 1 }).lean<Pick<OrgUnit, '_id' | 'code' | 'path'>[]>()).map((d) => [d._id, d]),
+      );
+      const known = new Map<string, OrgUnit>();
+      const docs: OrgUnit[] = [];
+      let skipped = 0;
+      for (const [i, u] of input.units.entries()) {
+        const id = ids[i];
+        const there = existing.get(id);
+        if (there) {
+          if (there.code !== u.code || !scope.reaches(there.path)) throw duplicate(`/units/${i}/id`);
+          skipped++;
+          continue;
+        }
+        if (u.parentId == null) throw ruleBroken({ zh: '批量建立不能建立市教育局', en: 'A batch cannot create a city bureau' }, []);
+        const parent = known.get(u.parentId) ?? (await this.tree.unitInScope(u.parentId, scope));
+        if (parent.cityId !== city) throw notFound(UNIT_NOT_FOUND);
+        known.set(parent._id, parent);
+        this.checkParent(u.kind, parent);
+        const doc = this.newUnit(u, id, [...parent.path, id], city, scope, correlationId);
+        known.set(id, doc);
+        docs.push(doc);
+      }
+      const codes = docs.map((d) => d.code);
+      if (new Set(codes).size !== codes.length) throw duplicate();
+      if (docs.length > 0 && (await this.units.countDocuments({ cityId: city, code: { $in: codes } })) > 0) throw duplicate();
+      await this.insert(docs);
+      return { created: docs.length, existing: skipped };
+    });
+  }
+
+  private checkParent(kind: OrgUnit['kind'], parent: OrgUnit) {
+    if (parent.status !== 'open') {
+      throw conflict({ zh: '上級單位已撤銷', en: 'The parent unit is closed' });
+    }
+    if (!mayHaveParent(kind, parent.kind)) throw kindRule(kind, parent.kind);
+  }
+
+  private newUnit(input: CreateOrgUnitDto, id: string, path: string[], cityId: string, scope: Scope, correlationId?: string): OrgUnit {
+    const now = new Date();
+    const doc: OrgUnit = {
       _id: id,
+      cityId,
       code: input.code,
       name: input.name,
       kind: input.kind,
@@ -62,32 +187,195 @@ export class OrgUnitsService implements OnModuleInit {
       path,
       level: path.length - 1,
       version: 1,
+      status: 'open',
+      openedOn: input.openedOn ?? today(),
+      closedOn: null,
+      history: [{ version: 1, change: 'created', at: now, by: scope.accountId, name: input.name, path }],
+      createdAt: now,
+      updatedAt: now,
+      outbox: [],
     };
-    const [event] = await this.relay.sequence(
-      pendingEvent(OrgUnitCreatedV1, {
-        key: id,
-        subject: `org-units/${id}`,
-        data: { unitId: id, code: doc.code, name: doc.name, kind: doc.kind, parentId: doc.parentId, path, level: doc.level, version: 1 },
-        ...(correlationId ? { correlationId } : {}),
-      }),
-    );
+    // The audit record of the write travels in the same document as the change (docs/adr/0007).
+    const { outbox: _none, history: _history, ...after } = doc;
+    const audit = auditWriteEvent({
+      service: 'org-registry',
+      actor: scope.identity,
+      action: 'org-unit.created',
+      resourceType: 'org-unit',
+      resourceId: id,
+      unitId: id,
+      before: null,
+      after,
+      ...(correlationId ? { correlationId } : {}),
+    });
+    doc.outbox = [...unitEvents(doc, { kind: 'created' }, correlationId), audit];
+    return doc;
+  }
+
+  private async insert(docs: OrgUnit[]) {
+    // Places in the service's outbox sequence, so the relay keeps write order per key (ADR 0008).
+    await this.relay.sequence(...docs.flatMap((d) => d.outbox));
     try {
-      // The state and its event in one single-document write: neither exists without the other.
-      await this.units.create({ ...doc, outbox: [event] });
+      // Each document carries its state and its events: one write, neither without the other.
+      await this.units.insertMany(docs, { ordered: true, lean: true });
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) {
-        throw new ProblemException(
-          409,
-          'https://partybuilding.edu.cn/problems/duplicate',
-          { zh: '單位代碼或標識已存在', en: 'An org unit with this code or id already exists' },
-          undefined,
-          [{ pointer: '/code', rule: 'unique', message: { zh: '代碼在全市內必須唯一', en: 'code must be unique within the city' } }],
-        );
-      }
+      if ((err as { code?: number }).code === 11000) throw duplicate();
       throw err;
     }
     this.relay.nudge();
-    const saved = await this.units.findById(id, { outbox: 0 }).lean<OrgUnit>();
-    return view(saved!);
+  }
+
+  async rename(id: string, name: string, scope: Scope, correlationId?: string): Promise<OrgUnitView> {
+    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以更名', en: 'Only city or county administrators rename org units' });
+    return this.inTree(id, scope, async (unit) => {
+      if (unit.name === name) return view(unit);
+      const next = { ...unit, name, version: unit.version + 1 };
+      const entry: OrgUnitHistoryEntry = { version: next.version, change: 'renamed', at: new Date(), by: scope.accountId, name, previousName: unit.name };
+      await this.units.updateOne(
+        { _id: id },
+        {
+          $set: { name, version: next.version },
+          $push: { history: entry, outbox: { $each: unitEvents(next, { kind: 'renamed', previousName: unit.name }, correlationId) } },
+        },
+      );
+      this.relay.nudge();
+      return view(next);
+    });
+  }
+
+  /** A unit closes (never deleted) once it has no open children and no open party organisations. */
+  async close(id: string, input: CloseOrgUnitDto, scope: Scope, correlationId?: string): Promise<OrgUnitView> {
+    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以撤銷單位', en: 'Only city or county administrators close org units' });
+    return this.inTree(id, scope, async (unit) => {
+      if (unit.status === 'closed') throw conflict({ zh: '單位已撤銷', en: 'The unit is already closed' });
+      if (input.closedOn < unit.openedOn) {
+        throw ruleBroken({ zh: '撤銷日期早於開辦日期', en: 'The closing date is before the opening date' }, [
+          { pointer: '/closedOn', rule: 'after-opening', message: { zh: `應不早於 ${unit.openedOn}`, en: `must be on or after ${unit.openedOn}` } },
+        ]);
+      }
+      const openChildren = await this.units.countDocuments({ parentId: id, status: 'open' });
+      if (openChildren > 0) {
+        throw conflict({ zh: `尚有 ${openChildren} 個下級單位未撤銷`, en: `${openChildren} child unit(s) are still open` }, [
+          { pointer: '/', rule: 'no-open-children', message: { zh: '請先撤銷或遷出下級單位', en: 'close or move the child units first' } },
+        ]);
+      }
+      const openOrgs = await this.partyOrgs.openCount(id);
+      if (openOrgs > 0) {
+        throw conflict({ zh: `尚有 ${openOrgs} 個黨組織未撤銷`, en: `${openOrgs} party organisation(s) are still open` }, [
+          { pointer: '/', rule: 'no-open-party-orgs', message: { zh: '請先撤銷黨組織', en: 'close its party organisations first' } },
+        ]);
+      }
+      const next = { ...unit, status: 'closed' as const, closedOn: input.closedOn, version: unit.version + 1 };
+      const entry: OrgUnitHistoryEntry = { version: next.version, change: 'closed', at: new Date(), by: scope.accountId, closedOn: input.closedOn };
+      await this.units.updateOne(
+        { _id: id },
+        {
+          $set: { status: 'closed', closedOn: input.closedOn, version: next.version },
+          $push: { history: entry, outbox: { $each: unitEvents(next, { kind: 'closed' }, correlationId) } },
+        },
+      );
+      this.relay.nudge();
+      return view(next);
+    });
+  }
+
+  /**
+   * Moves a unit under a new parent; its whole subtree follows (paths, levels), and the party
+   * organisations in it follow to the new supervising bureau where the old one is no longer above
+   * them. Every unit and organisation that changes gets its own events, keyed by its own id.
+   */
+  async move(id: string, parentId: string, scope: Scope, correlationId?: string): Promise<OrgUnitView & { moveId: string; descendants: number }> {
+    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以遷移單位', en: 'Only city or county administrators move org units' });
+    return this.inTree(id, scope, async (unit, renew) => {
+      const parent = await this.tree.unitInScope(parentId, scope);
+      if (unit.parentId === null) throw ruleBroken({ zh: '市教育局不能遷移', en: 'The city bureau cannot move' }, []);
+      if (unit.status !== 'open') throw conflict({ zh: '單位已撤銷', en: 'The unit is closed' });
+      if (parent.path.includes(id)) {
+        throw ruleBroken({ zh: '不能遷到自己的下級單位之下', en: 'A unit cannot move under its own subtree' }, [
+          { pointer: '/parentId', rule: 'no-cycle', message: { zh: '新上級單位在本單位之下', en: 'the new parent lies below this unit' } },
+        ]);
+      }
+      if (parent._id === unit.parentId) throw conflict({ zh: '已在該上級單位之下', en: 'The unit is already under that parent' });
+      this.checkParent(unit.kind, parent);
+      const descendants = await this.units.countDocuments({ path: id, _id: { $ne: id } });
+      if (descendants + 1 > MAX_MOVE_UNITS) {
+        throw ruleBroken({ zh: '遷移的單位過多', en: 'Too many units in one move' }, [
+          { pointer: '/', rule: 'max-move-size', message: { zh: `最多 ${MAX_MOVE_UNITS} 個`, en: `at most ${MAX_MOVE_UNITS}` } },
+        ]);
+      }
+      const moveId = randomUUID();
+      const path = [...parent.path, id];
+      const next = { ...unit, parentId: parent._id, path, level: path.length - 1, version: unit.version + 1 };
+      const entry: OrgUnitHistoryEntry = {
+        version: next.version,
+        change: 'moved',
+        at: new Date(),
+        by: scope.accountId,
+        path,
+        previousPath: unit.path,
+        moveId,
+      };
+      const events = unitEvents(next, { kind: 'moved', previousParentId: unit.parentId, previousPath: unit.path, moveId, moveRootId: id }, correlationId);
+      // The root's new place and the marker that its subtree must follow, in one write: a crash
+      // after it leaves the marker, and the next start finishes the move.
+      await this.units.updateOne(
+        { _id: id },
+        {
+          $set: {
+            parentId: parent._id,
+            path,
+            level: next.level,
+            version: next.version,
+            pendingMove: { moveId, previousPath: unit.path, by: scope.accountId, ...(correlationId ? { correlationId } : {}) },
+          },
+          $push: { history: entry, outbox: { $each: events } },
+        },
+      );
+      await this.finishMove(id, renew);
+      this.relay.nudge();
+      return { ...view(next), moveId, descendants };
+    });
+  }
+
+  /**
+   * Makes the subtree of a moved unit follow it. Idempotent: descendants whose path already starts
+   * with the root's new path are left alone, so a resumed move rewrites only what is missing.
+   */
+  private async finishMove(rootId: string, renew: () => Promise<void>): Promise<void> {
+    const root = await this.units.findById(rootId, NO_OUTBOX).lean<OrgUnit>();
+    if (!root?.pendingMove) return;
+    const { moveId, by, correlationId } = root.pendingMove;
+    const descendants = await this.units
+      .find({ path: rootId, _id: { $ne: rootId } }, NO_OUTBOX)
+      .lean<OrgUnit[]>();
+    const stale = descendants.filter((d) => !startsWith(d.path, root.path));
+    const newPaths = new Map<string, string[]>([[rootId, root.path]]);
+    for (const d of descendants) newPaths.set(d._id, startsWith(d.path, root.path) ? d.path : rewrittenPath(d.path, rootId, root.path));
+    const at = new Date();
+    const ops: AnyBulkWriteOperation<OrgUnit>[] = stale.map((d) => {
+      const path = newPaths.get(d._id)!;
+      const next = { ...d, path, level: path.length - 1, version: d.version + 1 };
+      const entry: OrgUnitHistoryEntry = { version: next.version, change: 'moved', at, by, path, previousPath: d.path, moveId };
+      const events = unitEvents(next, { kind: 'moved', previousParentId: d.parentId, previousPath: d.path, moveId, moveRootId: rootId }, correlationId);
+      return {
+        updateOne: {
+          filter: { _id: d._id },
+          update: { $set: { path, level: next.level, version: next.version }, $push: { history: entry, outbox: { $each: events } } },
+        },
+      };
+    });
+    for (let i = 0; i < ops.length; i += CHUNK) {
+      await this.units.bulkWrite(ops.slice(i, i + CHUNK), { ordered: false });
+      await renew();
+      this.relay.nudge();
+    }
+    await this.partyOrgs.followMove(newPaths, { moveId, ...(correlationId ? { correlationId } : {}) }, renew);
+    await this.units.updateOne({ _id: rootId }, { $set: { pendingMove: null } });
+  }
+
+  /** Runs a change of one unit holding its city's tree lease, on the unit as read inside the lease. */
+  private async inTree<T>(id: string, scope: Scope, change: (unit: OrgUnit, renew: () => Promise<void>) => Promise<T>): Promise<T> {
+    const city = (await this.tree.unitInScope(id, scope)).cityId;
+    return this.leases.withLease(`org-tree:${city}`, async (renew) => change(await this.tree.unitInScope(id, scope), renew));
   }
 }

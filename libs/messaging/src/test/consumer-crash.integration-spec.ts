@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Collection } from 'mongodb';
@@ -9,7 +10,8 @@ const topic = unique('test.crash');
 const groupId = unique('crash-group');
 const dbName = unique('crash');
 const StateChangedV1 = stateChangedContract(topic);
-const hooks = fileURLToPath(new URL('../../../../tools/scripts/ts-hooks.mjs', import.meta.url));
+// The hooks live with the jest setup (tools/jest), which compiles TypeScript the same way.
+const hooks = path.join(process.cwd(), 'tools', 'jest', 'ts-hooks.mjs');
 const processFile = fileURLToPath(new URL('./consumer.process.ts', import.meta.url));
 
 interface Tally {

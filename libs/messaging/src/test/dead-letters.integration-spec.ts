@@ -22,6 +22,8 @@ const ReviewRequestedV1 = defineEvent({
   type: 'cn.edu.partybuilding.test.delivery.review-requested.v1',
   topic,
   description: 'Test only: a review request whose handler throws.',
+  producer: 'messaging tests',
+  key: { field: 'key', description: 'The school asked for a review.' },
   schema: { type: 'object', required: ['key'], properties: { key: { type: 'string' } } } as const,
 });
 
@@ -74,7 +76,7 @@ function text(headers: IHeaders | undefined, name: string): string | undefined {
 }
 
 function runDlqScript(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'tools/scripts/dlq.mjs'), ...args], {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'tools', 'scripts', 'dlq.mjs'), ...args], {
     cwd: ROOT,
     env: { ...process.env },
     encoding: 'utf8',

@@ -51,6 +51,8 @@ export function stateChangedContract(topic: string) {
     type: 'cn.edu.partybuilding.test.delivery.state-changed.v1',
     topic,
     description: 'Test only: the n-th state change of school `key`, written in document `doc`.',
+    producer: 'messaging tests',
+    key: { field: 'key', description: 'The school whose aggregate changed.' },
     schema: {
       type: 'object',
       additionalProperties: false,

@@ -1,10 +1,14 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { ProblemException } from '../http/problem.js';
 import { IS_PUBLIC } from './public.decorator.js';
-import { INTERNAL_IDENTITY_HEADER, verifyAccessToken, verifyInternalToken, type Identity } from './identity.js';
+import { ROLES_KEY } from './roles.decorator.js';
+import { INTERNAL_IDENTITY_HEADER, verifyAccessToken, verifyInternalToken, type Identity, type Role } from './identity.js';
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
+/** Optional provider of the gateway: resolves the caller from bearer tokens, API keys or OIDC tokens. */
+export const IDENTITY_RESOLVER = Symbol('IDENTITY_RESOLVER');
 
 export interface AuthOptions {
   /** `gateway`: Bearer access tokens from callers. `service`: the gateway's forwarded identity. */
@@ -12,34 +16,56 @@ export interface AuthOptions {
   secret: string;
 }
 
+/** Turns a request's credentials into an identity, or throws (the guard answers 401). */
+export interface IdentityResolver {
+  resolve(req: FastifyRequest): Promise<Identity>;
+}
+
 export type AuthenticatedRequest = FastifyRequest & { identity?: Identity };
 
-/** Global guard: every HTTP route needs a verified identity unless marked @Public(). */
+const BEARER = /^Bearer ([A-Za-z0-9._-]+)$/;
+
+/**
+ * Global guard: every HTTP route needs a verified identity unless marked @Public(), and the identity
+ * must hold one of the route's @Roles() (403 otherwise). Object scope is checked by the owner (404).
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
+    @Optional() @Inject(IDENTITY_RESOLVER) private readonly resolver?: IdentityResolver,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true; // Kafka handlers are trusted by topic ACLs, not tokens
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    if (isPublic) return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    req.identity = await this.authenticate(req);
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (roles && !req.identity.roles.some((r) => roles.includes(r))) {
+      throw new ProblemException(403, 'https://partybuilding.edu.cn/problems/forbidden-role', {
+        zh: '您的角色無權調用此接口',
+        en: 'Your role may not call this operation',
+      });
+    }
+    return true;
+  }
+
+  private async authenticate(req: FastifyRequest): Promise<Identity> {
     try {
       if (this.options.mode === 'gateway') {
-        const header = req.headers.authorization ?? '';
-        const match = /^Bearer ([A-Za-z0-9._-]+)$/.exec(header);
+        if (this.resolver) return await this.resolver.resolve(req);
+        const match = BEARER.exec(req.headers.authorization ?? '');
         if (!match?.[1]) throw new Error('missing bearer token');
-        req.identity = await verifyAccessToken(match[1], this.options.secret);
-      } else {
-        const token = req.headers[INTERNAL_IDENTITY_HEADER];
-        if (typeof token !== 'string') throw new Error('missing forwarded identity');
-        req.identity = await verifyInternalToken(token, this.options.secret);
+        return await verifyAccessToken(match[1], this.options.secret);
       }
-      return true;
-    } catch {
+      const token = req.headers[INTERNAL_IDENTITY_HEADER];
+      if (typeof token !== 'string') throw new Error('missing forwarded identity');
+      return await verifyInternalToken(token, this.options.secret);
+    } catch (err) {
+      if (err instanceof ProblemException) throw err; // e.g. 429 from the resolver
       throw new UnauthorizedException({ zh: '未認證或憑證無效', en: 'not authenticated or invalid credentials' });
     }
   }

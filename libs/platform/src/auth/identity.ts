@@ -25,47 +25,54 @@ function toIdentity(payload: Record<string, unknown>): Identity {
   return { sub, orgUnitId: org, roles: known };
 }
 
-/** Short-lived token the gateway forwards to a service with the verified identity (ARCHITECTURE.md §2). */
-export function signInternalToken(identity: Identity, secret: string, ttlSeconds = 60): Promise<string> {
-  return new SignJWT({ org: identity.orgUnitId, roles: identity.roles })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(identity.sub)
-    .setIssuer(INTERNAL_ISSUER)
-    .setAudience(INTERNAL_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${ttlSeconds}s`)
-    .sign(key(secret));
+interface TokenKind {
+  issuer: string;
+  audience: string;
 }
 
-export async function verifyInternalToken(token: string, secret: string): Promise<Identity> {
-  const { payload } = await jwtVerify(token, key(secret), {
-    algorithms: ['HS256'],
-    issuer: INTERNAL_ISSUER,
-    audience: INTERNAL_AUDIENCE,
-  });
-  return toIdentity(payload);
-}
+/** The identity the gateway forwards to services (ARCHITECTURE.md §2). */
+const INTERNAL: TokenKind = { issuer: INTERNAL_ISSUER, audience: INTERNAL_AUDIENCE };
 
 export const ACCESS_AUDIENCE = 'pb-api';
 export const ACCESS_ISSUER = 'pb-gateway';
+/** Access tokens the gateway issues to callers. */
+const ACCESS: TokenKind = { issuer: ACCESS_ISSUER, audience: ACCESS_AUDIENCE };
 
-/** Access token the gateway issues to callers. */
-export function signAccessToken(identity: Identity, secret: string, ttlSeconds = 900): Promise<string> {
+function sign(kind: TokenKind, identity: Identity, secret: string, ttlSeconds: number): Promise<string> {
   return new SignJWT({ org: identity.orgUnitId, roles: identity.roles })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(identity.sub)
-    .setIssuer(ACCESS_ISSUER)
-    .setAudience(ACCESS_AUDIENCE)
+    .setIssuer(kind.issuer)
+    .setAudience(kind.audience)
     .setIssuedAt()
     .setExpirationTime(`${ttlSeconds}s`)
     .sign(key(secret));
 }
 
-export async function verifyAccessToken(token: string, secret: string): Promise<Identity> {
-  const { payload } = await jwtVerify(token, key(secret), {
-    algorithms: ['HS256'],
-    issuer: ACCESS_ISSUER,
-    audience: ACCESS_AUDIENCE,
-  });
-  return toIdentity(payload);
+/**
+ * Tokens already verified, until they expire: a client sends the same token for minutes, and an HMAC
+ * check through WebCrypto costs more than the rest of a cheap request. Keyed by kind, secret and the
+ * exact token string, so only a token that passed verification under this very key is ever found.
+ */
+const verified = new Map<string, { identity: Identity; expiresAtMs: number }>();
+const VERIFIED_MAX = 10_000;
+
+/** Only HS256 is accepted: `alg: none` and algorithm confusion fail verification. */
+async function verify(kind: TokenKind, token: string, secret: string): Promise<Identity> {
+  const cacheKey = `${kind.audience}\u0000${secret}\u0000${token}`;
+  const hit = verified.get(cacheKey);
+  if (hit && hit.expiresAtMs > Date.now()) return hit.identity;
+  if (hit) verified.delete(cacheKey);
+  const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'], ...kind });
+  const identity = toIdentity(payload);
+  if (typeof payload.exp === 'number') {
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(cacheKey, { identity, expiresAtMs: payload.exp * 1000 });
+  }
+  return identity;
 }
+
+export const signInternalToken = (identity: Identity, secret: string, ttlSeconds = 60) => sign(INTERNAL, identity, secret, ttlSeconds);
+export const verifyInternalToken = (token: string, secret: string) => verify(INTERNAL, token, secret);
+export const signAccessToken = (identity: Identity, secret: string, ttlSeconds = 900) => sign(ACCESS, identity, secret, ttlSeconds);
+export const verifyAccessToken = (token: string, secret: string) => verify(ACCESS, token, secret);

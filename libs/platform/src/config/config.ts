@@ -55,6 +55,11 @@ export const httpEnv = {
   LOG_LEVEL: logLevel,
   SHUTDOWN_GRACE_MS: num({ default: 8_000, desc: 'In-flight work gets this long after SIGTERM; exit always within 10 s' }),
   INTERNAL_AUTH_SECRET: secret({ desc: 'HMAC key of the identity the gateway forwards to services (sensitive)' }),
+  HTTP_BODY_LIMIT_BYTES: num({ default: 1_048_576, desc: 'Largest request body accepted; larger ones get 413' }),
+  TRUST_PROXY: str({
+    default: 'loopback,uniquelocal',
+    desc: 'Addresses or CIDRs of the proxies (ingress) whose X-Forwarded-For gives the client IP; proxy-addr names allowed',
+  }),
 };
 
 export const storeAndBrokerEnv = {
@@ -67,13 +72,32 @@ export const storeAndBrokerEnv = {
   KAFKA_TOPIC_REPLICATION: num({ default: 1, desc: 'Replication factor of topics this service creates (3 in production)' }),
 };
 
+
 /** A domain service: HTTP plus its own database and the broker. */
 export const serviceEnv = { ...httpEnv, ...storeAndBrokerEnv };
 
-/** The gateway: its HTTP server, its token key, and where each service listens. It owns no store. */
+
+/**
+ * The gateway: its HTTP server, its identity store (accounts, sessions, API keys, audit, the org-tree
+ * read model) and broker, its token key, and where each service listens (docs/adr/0007).
+ */
 export const gatewayEnv = {
   ...httpEnv,
+  ...storeAndBrokerEnv,
   AUTH_JWT_SECRET: secret({ desc: 'HMAC key of the access tokens the gateway issues and verifies (sensitive)' }),
+  ACCESS_TOKEN_TTL_S: num({ default: 900, desc: 'Lifetime of an access token, seconds' }),
+  REFRESH_TOKEN_TTL_S: num({ default: 2_592_000, desc: 'Lifetime of a refresh session, seconds (30 days)' }),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: num({ default: 5, desc: 'Failed logins per account in a window before 429' }),
+  LOGIN_MAX_FAILURES_PER_IP: num({ default: 50, desc: 'Failed logins per client IP in a window before 429' }),
+  LOGIN_THROTTLE_WINDOW_S: num({ default: 900, desc: 'Window of the login failure counters, seconds' }),
+  RATE_LIMIT_PER_MINUTE: num({ default: 600, desc: 'Requests per account (per IP before login) per minute and replica' }),
+  BOOTSTRAP_ADMIN_USERNAME: str({ default: 'admin', desc: 'Name of the first city-admin account, created at boot when missing' }),
+  BOOTSTRAP_ADMIN_PASSWORD: str({ default: undefined, desc: 'Its password (sensitive); no bootstrap account when unset' }),
+  BOOTSTRAP_ADMIN_ORG_UNIT: str({ default: 'city', desc: 'Id of the city bureau org unit the first admin belongs to' }),
+  OIDC_JWKS_URL: httpUrl({ default: undefined, desc: 'JWKS URL of an external OIDC provider; its tokens are accepted when set' }),
+  OIDC_ISSUER: str({ default: undefined, desc: 'Issuer (iss) of accepted external OIDC tokens' }),
+  OIDC_AUDIENCE: str({ default: undefined, desc: 'Audience (aud) external OIDC tokens must carry' }),
+  OIDC_CLAIM_ACCOUNT: str({ default: 'preferred_username', desc: 'Claim whose value is the username of the local account' }),
   ORG_REGISTRY_URL: httpUrl({ desc: 'Internal base URL of org-registry' }),
   REPORTING_URL: httpUrl({ desc: 'Internal base URL of reporting' }),
   EVALUATION_URL: httpUrl({ desc: 'Internal base URL of evaluation' }),

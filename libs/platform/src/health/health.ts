@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Injectable, ServiceUnavailableException } from
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Public } from '../auth/public.decorator.js';
+import { SkipRateLimit } from '../http/rate-limit.guard.js';
 
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 export type ReadinessCheck = () => Promise<HealthIndicatorResult>;
@@ -14,6 +15,7 @@ export class Lifecycle {
 
 /** Liveness (the process answers) and readiness (store and broker reachable) apart, for Kubernetes probes. */
 @ApiExcludeController()
+@SkipRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(

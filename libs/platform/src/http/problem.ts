@@ -22,6 +22,8 @@ export class ProblemException extends HttpException {
     readonly title: Bilingual,
     readonly detail?: Bilingual,
     readonly fieldErrors: FieldProblem[] = [],
+    /** Response headers the problem needs (Retry-After on 429, ETag on 412). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(title.en, status);
   }
@@ -36,6 +38,7 @@ const TITLES: Record<number, Bilingual> = {
   412: { zh: '資源已被修改', en: 'Precondition failed' },
   413: { zh: '請求內容過大', en: 'Payload too large' },
   415: { zh: '不支援的內容類型', en: 'Unsupported media type' },
+  428: { zh: '缺少 If-Match 前提條件', en: 'Precondition required' },
   422: { zh: '無法處理的內容', en: 'Unprocessable content' },
   429: { zh: '請求過於頻繁', en: 'Too many requests' },
   500: { zh: '伺服器內部錯誤', en: 'Internal server error' },
@@ -74,7 +77,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     let title: Bilingual | undefined;
     let detail: Bilingual | undefined;
     let errors: FieldProblem[] = [];
+    let headers: Record<string, string> = {};
     if (exception instanceof ProblemException) {
+      headers = exception.headers;
       status = exception.getStatus();
       type = exception.problemType;
       title = exception.title;
@@ -104,6 +109,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (errors.length > 0) {
       body['errors'] = errors.map((e) => ({ pointer: e.pointer, rule: e.rule, message: e.message[lang] }));
     }
+    for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
+    if (status === 401) void reply.header('www-authenticate', 'Bearer realm="pb-api", ApiKey realm="pb-api"');
     void reply
       .status(status)
       .header('content-type', 'application/problem+json; charset=utf-8')

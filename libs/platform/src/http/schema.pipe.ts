@@ -5,6 +5,8 @@ import { ProblemException, type Bilingual, type FieldProblem } from './problem.j
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, removeAdditional: false }));
+/** Query strings are text: numbers and booleans are coerced, defaults filled in. */
+const queryAjv = addFormats(new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, coerceTypes: true, useDefaults: true }));
 
 function message(e: ErrorObject): Bilingual {
   const p = e.params as Record<string, unknown>;
@@ -23,6 +25,14 @@ function message(e: ErrorObject): Bilingual {
       return { zh: `長度最多為 ${String(p['limit'])}`, en: `must have at most ${String(p['limit'])} characters` };
     case 'pattern':
       return { zh: `格式應符合 ${String(p['pattern'])}`, en: `must match ${String(p['pattern'])}` };
+    case 'minimum':
+      return { zh: `不得小於 ${String(p['limit'])}`, en: `must be >= ${String(p['limit'])}` };
+    case 'maximum':
+      return { zh: `不得大於 ${String(p['limit'])}`, en: `must be <= ${String(p['limit'])}` };
+    case 'minProperties':
+      return { zh: `至少需要 ${String(p['limit'])} 個欄位`, en: `must have at least ${String(p['limit'])} field(s)` };
+    case 'uniqueItems':
+      return { zh: '不得有重複項', en: 'must not contain duplicates' };
     case 'format':
       return { zh: `格式應為 ${String(p['format'])}`, en: `must be a valid ${String(p['format'])}` };
     default:
@@ -44,11 +54,16 @@ function pointer(e: ErrorObject): string {
 export class SchemaPipe<T> implements PipeTransform<unknown, T> {
   private readonly validate: ValidateFunction;
 
-  constructor(readonly schema: object) {
-    this.validate = ajv.compile(schema);
+  constructor(
+    readonly schema: object,
+    options: { query?: boolean } = {},
+  ) {
+    this.validate = (options.query ? queryAjv : ajv).compile(schema);
   }
 
   transform(value: unknown): T {
+    // A query object from Fastify has a null prototype; a copy keeps ajv's defaults and coercion simple.
+    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === null) value = { ...value };
     if (this.validate(value)) return value as T;
     const errors: FieldProblem[] = (this.validate.errors ?? []).map((e) => ({
       pointer: pointer(e),
@@ -62,5 +77,12 @@ export class SchemaPipe<T> implements PipeTransform<unknown, T> {
       { zh: `${errors.length} 個欄位無效`, en: `${errors.length} invalid field(s)` },
       errors,
     );
+  }
+}
+
+/** Validates a query string against a JSON Schema (coercing types, filling defaults). */
+export class QueryPipe<T> extends SchemaPipe<T> {
+  constructor(schema: object) {
+    super(schema, { query: true });
   }
 }

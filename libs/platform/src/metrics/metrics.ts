@@ -2,6 +2,7 @@ import { Controller, Get, Header, Module } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { Public } from '../auth/public.decorator.js';
+import { SkipRateLimit } from '../http/rate-limit.guard.js';
 
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
@@ -16,6 +17,7 @@ export const httpRequestDuration = new Histogram({
 
 /** Prometheus scrape endpoint. Public inside the cluster network; exposes no business data. */
 @ApiExcludeController()
+@SkipRateLimit()
 @Controller('metrics')
 export class MetricsController {
   @Public()

@@ -7,24 +7,33 @@ const orgUnitKind = {
   enum: ['city-bureau', 'county-bureau', 'school', 'unit'],
 } as const;
 
+const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+
+const stateProperties = {
+  unitId: { type: 'string', minLength: 1, description: 'Org unit id (also the record key).' },
+  code: { type: 'string', minLength: 1, description: 'Code unique within the city.' },
+  name: { type: 'string', minLength: 1 },
+  kind: orgUnitKind,
+  parentId: { type: ['string', 'null'], description: 'Parent unit id; null for the city bureau.' },
+  path: {
+    type: 'array',
+    items: { type: 'string' },
+    description: 'Materialised path: ids of the ancestors, root first, ending with the unit itself.',
+  },
+  level: { type: 'integer', minimum: 0, description: 'Depth in the tree; 0 is the city bureau.' },
+  version: { type: 'integer', minimum: 1, description: 'Aggregate version after this change.' },
+  status: { type: 'string', enum: ['open', 'closed'], description: 'open 開辦 | closed 撤銷 (units are never deleted).' },
+  openedOn: { ...isoDate, description: 'Opening date 開辦日期 (YYYY-MM-DD, city time zone).' },
+  closedOn: { type: ['string', 'null'], pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Closing date 撤銷日期, null while open.' },
+} as const;
+
+const required = ['unitId', 'code', 'name', 'kind', 'parentId', 'path', 'level', 'version'] as const;
+
 const orgUnitState = {
   type: 'object',
   additionalProperties: true,
-  required: ['unitId', 'code', 'name', 'kind', 'parentId', 'path', 'level', 'version'],
-  properties: {
-    unitId: { type: 'string', minLength: 1, description: 'Org unit id (also the record key).' },
-    code: { type: 'string', minLength: 1, description: 'Code unique within the city.' },
-    name: { type: 'string', minLength: 1 },
-    kind: orgUnitKind,
-    parentId: { type: ['string', 'null'], description: 'Parent unit id; null for the city bureau.' },
-    path: {
-      type: 'array',
-      items: { type: 'string' },
-      description: 'Materialised path: ids of the ancestors, root first, ending with the unit itself.',
-    },
-    level: { type: 'integer', minimum: 0, description: 'Depth in the tree; 0 is the city bureau.' },
-    version: { type: 'integer', minimum: 1, description: 'Aggregate version after this change.' },
-  },
+  required,
+  properties: stateProperties,
 } as const;
 
 /** 組織單位已建立 An org unit (bureau, school or unit) was created. */
@@ -32,5 +41,70 @@ export const OrgUnitCreatedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.unit.created.v1',
   topic: Topics.orgUnits,
   description: 'An org unit (city bureau, county bureau, school or unit) was created. 組織單位已建立。',
+  producer: 'org-registry',
+  key: { field: 'unitId', description: 'Id of the org unit that was created. 所建立單位的標識。' },
+  schema: orgUnitState,
+});
+
+/** 組織單位已更名 An org unit was renamed; the data is its whole state after the change. */
+export const OrgUnitRenamedV1 = defineEvent({
+  type: 'cn.edu.partybuilding.orgs.unit.renamed.v1',
+  topic: Topics.orgUnits,
+  description: 'An org unit was renamed; the data is its state after the change plus the previous name. 組織單位已更名。',
+  producer: 'org-registry',
+  key: { field: 'unitId', description: 'Id of the org unit. 組織單位標識。' },
+  schema: {
+    type: 'object',
+    additionalProperties: true,
+    required: [...required, 'previousName'],
+    properties: { ...stateProperties, previousName: { type: 'string' } },
+  },
+});
+
+/**
+ * 組織單位已遷移 An org unit has a new place in the tree: the unit that was moved, or a descendant
+ * that followed it (each descendant gets its own event, keyed by its own id).
+ */
+export const OrgUnitMovedV1 = defineEvent({
+  type: 'cn.edu.partybuilding.orgs.unit.moved.v1',
+  topic: Topics.orgUnits,
+  description:
+    'An org unit has a new place in the tree: the unit that was moved (moveRootId = unitId) or one of its descendants, ' +
+    'which follow with their whole subtree (one event each). 組織單位已遷移（含隨之遷移的下級單位）。',
+  producer: 'org-registry',
+  key: { field: 'unitId', description: 'Id of the org unit. 組織單位標識。' },
+  schema: {
+    type: 'object',
+    additionalProperties: true,
+    required: [...required, 'previousParentId', 'previousPath', 'moveId', 'moveRootId'],
+    properties: {
+      ...stateProperties,
+      previousParentId: { type: ['string', 'null'] },
+      previousPath: { type: 'array', items: { type: 'string' } },
+      moveId: { type: 'string', description: 'Id of the move; every event of one move carries it.' },
+      moveRootId: { type: 'string', description: 'The unit that was moved; its descendants followed it.' },
+    },
+  },
+});
+
+/** 組織單位已撤銷 An org unit was closed (never deleted). */
+export const OrgUnitClosedV1 = defineEvent({
+  type: 'cn.edu.partybuilding.orgs.unit.closed.v1',
+  topic: Topics.orgUnits,
+  description: 'An org unit was closed; it stays in the registry with its history. 組織單位已撤銷（保留歷史）。',
+  producer: 'org-registry',
+  key: { field: 'unitId', description: 'Id of the org unit. 組織單位標識。' },
+  schema: orgUnitState,
+});
+
+/** 組織單位狀態 Latest full state of an org unit, on the compacted state topic. */
+export const OrgUnitStateV1 = defineEvent({
+  type: 'cn.edu.partybuilding.orgs.unit.state.v1',
+  topic: Topics.orgUnitsState,
+  description:
+    'Latest full state of one org unit, keyed by its id on a compacted topic: read it from the beginning to bootstrap the tree. ' +
+    '組織單位最新狀態（壓縮主題），從頭讀取即可重建組織樹。',
+  producer: 'org-registry',
+  key: { field: 'unitId', description: 'Id of the org unit (compaction key). 組織單位標識。' },
   schema: orgUnitState,
 });

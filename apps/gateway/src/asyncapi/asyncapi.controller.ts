@@ -1,0 +1,87 @@
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '@pb/platform';
+import { SERVED_ASYNCAPI, type ServedAsyncApi } from './asyncapi.document.js';
+
+/** The HTML page loads nothing and runs nothing: styles inline, no scripts, no frames. */
+const PAGE_SECURITY =
+  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** The most specific range of `accept` that matches `type`: its q-value and how specific it is (2 exact, 1 a whole major type, 0 any type). */
+function match(accept: string, type: string): { q: number; specificity: number } {
+  const [major] = type.split('/');
+  let best = { q: 0, specificity: -1 };
+  for (const part of accept.split(',')) {
+    const [range = '', ...params] = part.trim().toLowerCase().split(';');
+    const specificity = range === type ? 2 : range === `${major}/*` ? 1 : range === '*/*' ? 0 : -1;
+    if (specificity <= best.specificity) continue;
+    const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+    best = { q: q === undefined ? 1 : Number(q), specificity };
+  }
+  return best;
+}
+
+/** HTML when the caller prefers it to JSON (browsers do); JSON on a tie, for any-type Accept (curl) and without Accept. */
+export function prefersHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const html = match(accept, 'text/html');
+  const json = match(accept, 'application/json');
+  return (
+    html.q > json.q || (html.q > 0 && html.q === json.q && html.specificity > json.specificity)
+  );
+}
+
+@ApiTags('events 事件')
+@Controller()
+export class AsyncApiController {
+  constructor(@Inject(SERVED_ASYNCAPI) private readonly asyncapi: ServedAsyncApi) {}
+
+  @Get('asyncapi')
+  @Public()
+  @ApiOperation({
+    summary: 'AsyncAPI 3.0 document of the Kafka topics 事件主題的 AsyncAPI 文件',
+    description:
+      'JSON by default; a readable HTML page when Accept prefers text/html. No authentication. 預設 JSON；Accept 為 text/html 時返回網頁。',
+  })
+  @ApiProduces('application/json', 'text/html')
+  @ApiOkResponse({ description: 'The document 文件' })
+  negotiated(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    void reply.header('vary', 'Accept');
+    return prefersHtml(req.headers.accept) ? this.page(reply) : this.document(reply);
+  }
+
+  @Get('asyncapi.json')
+  @Public()
+  @ApiOperation({ summary: 'AsyncAPI 3.0 document (JSON) AsyncAPI 文件（JSON）' })
+  @ApiProduces('application/json')
+  @ApiOkResponse({ description: 'The document 文件' })
+  json(@Res() reply: FastifyReply) {
+    return this.document(reply);
+  }
+
+  @Get('asyncapi.html')
+  @Public()
+  @ApiOperation({ summary: 'AsyncAPI 3.0 document as a readable page AsyncAPI 文件網頁' })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'The page 網頁' })
+  html(@Res() reply: FastifyReply) {
+    return this.page(reply);
+  }
+
+  private document(reply: FastifyReply): FastifyReply {
+    return reply
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .send(this.asyncapi.json);
+  }
+
+  private page(reply: FastifyReply): FastifyReply {
+    return reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .header('content-security-policy', PAGE_SECURITY)
+      .header('x-content-type-options', 'nosniff')
+      .send(this.asyncapi.html);
+  }
+}

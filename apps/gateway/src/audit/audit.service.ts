@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import type { AuditQuery, AuditWriteRecordedV1, EventData } from '@pb/contracts';
+import { paginate, type Identity, type Page } from '@pb/platform';
+import { OrgTreeService } from '../org-tree/org-tree.service.js';
+import { scopedUnit } from '../org-tree/scope.js';
+import { AUDIT_ENTRY_MODEL, type AuditEntry } from './audit-entry.schema.js';
+
+export type AuditEntryView = Omit<AuditEntry, '_id' | 'seq' | 'at'> & { id: string; at: string };
+
+export interface AuthEvent {
+  action: string;
+  unitId: string | null;
+  actor: Identity | null;
+  resource?: { type: string; id: string };
+  ip: string | null;
+  correlationId?: string;
+  detail?: Record<string, unknown>;
+}
+
+@Injectable()
+export class AuditService {
+  private readonly logger = new Logger('Audit');
+
+  constructor(
+    @InjectModel(AUDIT_ENTRY_MODEL) private readonly entries: Model<AuditEntry>,
+    private readonly tree: OrgTreeService,
+  ) {}
+
+  /** Stores a write reported on audit.writes.v1; the audit id makes a redelivery a no-op. */
+  async recordWrite(data: EventData<typeof AuditWriteRecordedV1>): Promise<void> {
+    try {
+      await this.entries.create({
+        _id: data.auditId,
+        seq: `${data.at}|${data.auditId}`,
+        category: 'write',
+        action: data.action,
+        at: new Date(data.at),
+        service: data.service,
+        unitId: data.unitId,
+        actor: data.actor,
+        resource: { type: data.resourceType, id: data.resourceId },
+        before: (data.before) ?? null,
+        after: (data.after) ?? null,
+        ip: null,
+        correlationId: data.correlationId ?? null,
+      });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+    }
+  }
+
+  /** An authentication event of the gateway itself (login, failure, key use): written at once. */
+  async recordAuth(event: AuthEvent): Promise<void> {
+    const id = randomUUID();
+    const at = new Date();
+    try {
+      await this.entries.create({
+        _id: id,
+        seq: `${at.toISOString()}|${id}`,
+        category: 'auth',
+        action: event.action,
+        at,
+        service: 'gateway',
+        unitId: event.unitId,
+        actor: event.actor ? { sub: event.actor.sub, orgUnitId: event.actor.orgUnitId, roles: [...event.actor.roles] } : null,
+        resource: event.resource ?? null,
+        before: null,
+        after: event.detail ?? null,
+        ip: event.ip,
+        correlationId: event.correlationId ?? null,
+      });
+    } catch (err) {
+      // A lost security log line must be visible to operators, but must not fail the login itself.
+      this.logger.error(`audit of ${event.action} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** The entries of a subtree the caller supervises, newest first. */
+  async query(caller: Identity, query: AuditQuery): Promise<Page<AuditEntryView>> {
+    const unit = await scopedUnit(this.tree, caller, query.unit);
+    const ids = await this.tree.subtreeIds(unit);
+    if (!ids.includes(unit)) ids.push(unit);
+    const page = await paginate<AuditEntry>(query, '/api/v1/audit', (e) => e.seq, (after, take) =>
+      this.entries
+        .find({ unitId: { $in: ids }, ...(query.category ? { category: query.category } : {}), ...(after ? { seq: { $lt: after } } : {}) })
+        .sort({ seq: -1 })
+        .limit(take)
+        .lean<AuditEntry[]>(),
+    );
+    return { next: page.next, items: page.items.map(view) };
+  }
+}
+
+function view(e: AuditEntry): AuditEntryView {
+  const { _id, seq: _seq, at, ...rest } = e;
+  return { id: _id, at: at.toISOString(), ...rest };
+}

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import type { AccountListQuery, CreateAccountDto, UpdateAccountDto } from '@pb/contracts';
+import { OutboxRelay } from '@pb/messaging';
+import { auditWriteEvent, ifMatchVersions, paginate, ProblemException, staleWrite, type Identity, type Page } from '@pb/platform';
+import { OrgTreeService } from '../../org-tree/org-tree.service.js';
+import { outsideScope, scopedUnit } from '../../org-tree/scope.js';
+import { ungrantable } from '../grants.js';
+import { generatePassword, hashPassword } from '../passwords.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { ACCOUNT_MODEL, type Account } from './account.schema.js';
+
+export type AccountView = Omit<Account, '_id' | 'passwordHash' | 'outbox'> & { id: string; initialPassword?: string };
+
+const accountNotFound = () => outsideScope({ zh: '找不到賬號', en: 'Account not found' });
+
+export function accountView(doc: Account): AccountView {
+  const { _id, passwordHash: _hash, outbox: _outbox, ...rest } = doc;
+  return { id: _id, ...rest };
+}
+
+@Injectable()
+export class AccountsService implements OnModuleInit {
+  private readonly logger = new Logger('Accounts');
+
+  constructor(
+    @InjectModel(ACCOUNT_MODEL) private readonly accounts: Model<Account>,
+    private readonly tree: OrgTreeService,
+    private readonly sessions: SessionsService,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  onModuleInit() {
+    this.relay.register(this.accounts);
+  }
+
+  findByUsername(username: string): Promise<Account | null> {
+    return this.accounts.findOne({ username: username.toLowerCase() }, { outbox: 0 }).lean<Account>();
+  }
+
+  findById(id: string): Promise<Account | null> {
+    return this.accounts.findById(id, { outbox: 0 }).lean<Account>();
+  }
+
+  /** Creates an account inside the caller's subtree, with roles the caller may grant. */
+  async create(input: CreateAccountDto, caller: Identity, correlationId?: string): Promise<AccountView> {
+    if (!(await this.tree.isWithin(input.orgUnitId, caller.orgUnitId))) throw outsideScope({ zh: '找不到組織單位', en: 'Org unit not found' });
+    const refused = ungrantable(caller.roles, input.roles);
+    if (refused.length > 0) {
+      throw new ProblemException(
+        403,
+        'https://partybuilding.edu.cn/problems/role-not-grantable',
+        { zh: '您不能授予這些角色', en: 'You may not grant these roles' },
+        undefined,
+        [{ pointer: '/roles', rule: 'grantable', message: { zh: `不能授予 ${refused.join(', ')}`, en: `may not grant ${refused.join(', ')}` } }],
+      );
+    }
+    const initialPassword = input.password ? undefined : generatePassword();
+    const now = new Date();
+    const doc: Omit<Account, 'outbox'> = {
+      _id: randomUUID(),
+      username: input.username,
+      displayName: input.displayName,
+      orgUnitId: input.orgUnitId,
+      roles: input.roles,
+      kind: input.kind ?? 'person',
+      passwordHash: await hashPassword(input.password ?? initialPassword!),
+      disabled: false,
+      version: 1,
+      createdBy: caller.sub,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.insert(doc, caller, correlationId);
+    return { ...accountView({ ...doc, outbox: [] }), ...(initialPassword ? { initialPassword } : {}) };
+  }
+
+  private async insert(doc: Omit<Account, 'outbox'>, actor: Identity, correlationId?: string) {
+    const audit = auditWriteEvent({
+      service: 'gateway',
+      actor,
+      action: 'account.created',
+      resourceType: 'account',
+      resourceId: doc._id,
+      unitId: doc.orgUnitId,
+      before: null,
+      after: doc,
+      ...(correlationId ? { correlationId } : {}),
+    });
+    try {
+      await this.accounts.create({ ...doc, outbox: [audit] });
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) {
+        throw new ProblemException(
+          409,
+          'https://partybuilding.edu.cn/problems/duplicate',
+          { zh: '登錄名已被使用', en: 'The username is taken' },
+          undefined,
+          [{ pointer: '/username', rule: 'unique', message: { zh: '登錄名必須唯一', en: 'username must be unique' } }],
+        );
+      }
+      throw err;
+    }
+    this.relay.nudge();
+  }
+
+  /** An account inside the caller's subtree; anything else is a 404. */
+  async get(id: string, caller: Identity): Promise<Account> {
+    const doc = await this.findById(id);
+    if (!doc || !(await this.tree.isWithin(doc.orgUnitId, caller.orgUnitId))) throw accountNotFound();
+    return doc;
+  }
+
+  async list(caller: Identity, query: AccountListQuery): Promise<Page<AccountView>> {
+    const unit = await scopedUnit(this.tree, caller, query.unit);
+    const ids = await this.tree.subtreeIds(unit);
+    const page = await paginate<Account>(query, '/api/v1/accounts', (a) => a._id, (after, take) =>
+      this.accounts
+        .find({ orgUnitId: { $in: ids }, ...(after ? { _id: { $gt: after } } : {}) }, { outbox: 0, passwordHash: 0 })
+        .sort({ _id: 1 })
+        .limit(take)
+        .lean<Account[]>(),
+    );
+    return { next: page.next, items: page.items.map(accountView) };
+  }
+
+  /** Changes an account at the version named by If-Match (428 without it, 412 when stale). */
+  async update(id: string, patch: UpdateAccountDto, ifMatch: string | undefined, caller: Identity, correlationId?: string): Promise<Account> {
+    const current = await this.get(id, caller);
+    const versions = ifMatchVersions(ifMatch);
+    if (versions !== '*' && !versions.includes(current.version)) throw staleWrite(current.version);
+    const now = new Date();
+    const next: Account = { ...current, ...patch, version: current.version + 1, updatedAt: now };
+    const audit = auditWriteEvent({
+      service: 'gateway',
+      actor: caller,
+      action: patch.disabled === true && !current.disabled ? 'account.disabled' : 'account.updated',
+      resourceType: 'account',
+      resourceId: id,
+      unitId: current.orgUnitId,
+      before: current,
+      after: next,
+      ...(correlationId ? { correlationId } : {}),
+    });
+    const res = await this.accounts.updateOne(
+      { _id: id, version: current.version },
+      { $set: { ...patch, version: next.version, updatedAt: now }, $push: { outbox: audit } },
+      { timestamps: false },
+    );
+    if (res.matchedCount === 0) throw staleWrite((await this.findById(id))?.version ?? current.version);
+    this.relay.nudge();
+    if (next.disabled) await this.sessions.revokeAll(id);
+    return next;
+  }
+
+  /**
+   * The first city administrator, so a fresh platform can be logged into: created once from the
+   * gateway's BOOTSTRAP_ADMIN_* settings when no account has that username (idempotent, any replica).
+   */
+  async ensureBootstrapAdmin(bootstrap: { username: string; password: string; orgUnitId: string }): Promise<'created' | 'exists'> {
+    if (await this.findByUsername(bootstrap.username)) return 'exists';
+    const now = new Date();
+    const system: Identity = { sub: 'system:bootstrap', orgUnitId: bootstrap.orgUnitId, roles: ['city-admin'] };
+    try {
+      await this.insert(
+        {
+          _id: randomUUID(),
+          username: bootstrap.username.toLowerCase(),
+          displayName: 'City administrator 市教育局管理員',
+          orgUnitId: bootstrap.orgUnitId,
+          roles: ['city-admin'],
+          kind: 'person',
+          passwordHash: await hashPassword(bootstrap.password),
+          disabled: false,
+          version: 1,
+          createdBy: system.sub,
+          createdAt: now,
+          updatedAt: now,
+        },
+        system,
+      );
+    } catch (err) {
+      if (err instanceof ProblemException && err.getStatus() === 409) return 'exists'; // another replica won
+      throw err;
+    }
+    this.logger.log(`bootstrap city-admin account ${bootstrap.username} created for org unit ${bootstrap.orgUnitId}`);
+    return 'created';
+  }
+}

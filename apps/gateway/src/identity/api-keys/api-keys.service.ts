@@ -1,0 +1,154 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import type { ApiKeyListQuery, CreateApiKeyDto } from '@pb/contracts';
+import { OutboxRelay } from '@pb/messaging';
+import { auditWriteEvent, paginate, ProblemException, type Identity, type Page, type Role } from '@pb/platform';
+import { AuditService } from '../../audit/audit.service.js';
+import { OrgTreeService } from '../../org-tree/org-tree.service.js';
+import { outsideScope, scopedUnit } from '../../org-tree/scope.js';
+import { ungrantable } from '../grants.js';
+import { sha256 } from '../passwords.js';
+import { API_KEY_MODEL, type ApiKey } from './api-key.schema.js';
+
+export type ApiKeyView = Omit<ApiKey, '_id' | 'keyHash' | 'outbox' | 'version'> & { id: string; key?: string };
+
+const KEY = /^pbk_[A-Za-z0-9_-]{43}$/;
+const keyNotFound = () => outsideScope({ zh: '找不到接口密鑰', en: 'API key not found' });
+
+function view(doc: ApiKey): ApiKeyView {
+  const { _id, keyHash: _hash, outbox: _outbox, version: _version, ...rest } = doc;
+  return { id: _id, ...rest };
+}
+
+/** The identity an API key acts as: its role, confined to its unit's subtree. */
+export function apiKeyIdentity(key: Pick<ApiKey, '_id' | 'orgUnitId' | 'role'>): Identity {
+  return { sub: `api-key:${key._id}`, orgUnitId: key.orgUnitId, roles: [key.role] };
+}
+
+@Injectable()
+export class ApiKeysService implements OnModuleInit {
+  constructor(
+    @InjectModel(API_KEY_MODEL) private readonly keys: Model<ApiKey>,
+    private readonly tree: OrgTreeService,
+    private readonly audit: AuditService,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  onModuleInit() {
+    this.relay.register(this.keys);
+  }
+
+  /** Creates a key; the answer is the only time the key itself is shown (only its hash is stored). */
+  async create(input: CreateApiKeyDto, caller: Identity, correlationId?: string): Promise<ApiKeyView> {
+    if (!(await this.tree.isWithin(input.orgUnitId, caller.orgUnitId))) throw outsideScope({ zh: '找不到組織單位', en: 'Org unit not found' });
+    const role = (input.role ?? 'school-secretary') as Role;
+    if (ungrantable(caller.roles, [role]).length > 0) {
+      throw new ProblemException(
+        403,
+        'https://partybuilding.edu.cn/problems/role-not-grantable',
+        { zh: '您不能授予此角色', en: 'You may not grant this role' },
+        undefined,
+        [{ pointer: '/role', rule: 'grantable', message: { zh: `不能授予 ${role}`, en: `may not grant ${role}` } }],
+      );
+    }
+    const key = `pbk_${randomBytes(32).toString('base64url')}`;
+    const doc: Omit<ApiKey, 'outbox'> = {
+      _id: randomUUID(),
+      name: input.name,
+      orgUnitId: input.orgUnitId,
+      role,
+      prefix: key.slice(0, 12),
+      keyHash: sha256(key),
+      createdBy: caller.sub,
+      createdAt: new Date(),
+      lastUsedAt: null,
+      revokedAt: null,
+      version: 1,
+    };
+    const audit = auditWriteEvent({
+      service: 'gateway',
+      actor: caller,
+      action: 'api-key.created',
+      resourceType: 'api-key',
+      resourceId: doc._id,
+      unitId: doc.orgUnitId,
+      before: null,
+      after: doc,
+      ...(correlationId ? { correlationId } : {}),
+    });
+    await this.keys.create({ ...doc, outbox: [audit] });
+    this.relay.nudge();
+    return { ...view({ ...doc, outbox: [] }), key };
+  }
+
+  async list(caller: Identity, query: ApiKeyListQuery): Promise<Page<ApiKeyView>> {
+    const unit = await scopedUnit(this.tree, caller, query.unit);
+    const ids = await this.tree.subtreeIds(unit);
+    if (!ids.includes(unit)) ids.push(unit);
+    const page = await paginate<ApiKey>(query, '/api/v1/api-keys', (k) => k._id, (after, take) =>
+      this.keys
+        .find({ orgUnitId: { $in: ids }, ...(after ? { _id: { $gt: after } } : {}) }, { outbox: 0, keyHash: 0 })
+        .sort({ _id: 1 })
+        .limit(take)
+        .lean<ApiKey[]>(),
+    );
+    return { next: page.next, items: page.items.map(view) };
+  }
+
+  /** Revokes a key of the caller's subtree at once: its next request is a 401. Repeating it changes nothing. */
+  async revoke(id: string, caller: Identity, correlationId?: string): Promise<void> {
+    const current = await this.keys.findById(id, { outbox: 0 }).lean<ApiKey>();
+    if (!current || !(await this.tree.isWithin(current.orgUnitId, caller.orgUnitId))) throw keyNotFound();
+    if (current.revokedAt) return;
+    const revokedAt = new Date();
+    const audit = auditWriteEvent({
+      service: 'gateway',
+      actor: caller,
+      action: 'api-key.revoked',
+      resourceType: 'api-key',
+      resourceId: id,
+      unitId: current.orgUnitId,
+      before: current,
+      after: { ...current, revokedAt, version: current.version + 1 },
+      ...(correlationId ? { correlationId } : {}),
+    });
+    await this.keys.updateOne(
+      { _id: id, revokedAt: null },
+      { $set: { revokedAt, version: current.version + 1 }, $push: { outbox: audit } },
+    );
+    this.relay.nudge();
+  }
+
+  /** The identity of a request's API key; unknown or revoked keys throw (401). Every use is audited. */
+  async authenticate(key: string, ip: string, correlationId: string): Promise<Identity> {
+    if (!KEY.test(key)) throw new Error('malformed API key');
+    const found = await this.keys.findOne({ keyHash: sha256(key) }, { outbox: 0 }).lean<ApiKey>();
+    if (!found || found.revokedAt) {
+      await this.audit.recordAuth({
+        action: 'api-key.refused',
+        unitId: found?.orgUnitId ?? null,
+        actor: null,
+        ...(found ? { resource: { type: 'api-key', id: found._id } } : {}),
+        ip,
+        correlationId,
+        detail: { reason: found ? 'revoked' : 'unknown', prefix: key.slice(0, 12) },
+      });
+      throw new Error('unknown or revoked API key');
+    }
+    const identity = apiKeyIdentity(found);
+    await Promise.all([
+      this.keys.updateOne({ _id: found._id }, { $set: { lastUsedAt: new Date() } }),
+      this.audit.recordAuth({
+        action: 'api-key.used',
+        unitId: found.orgUnitId,
+        actor: identity,
+        resource: { type: 'api-key', id: found._id },
+        ip,
+        correlationId,
+      }),
+    ]);
+    return identity;
+  }
+}

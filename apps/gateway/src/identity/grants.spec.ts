@@ -1,0 +1,20 @@
+import { describe, expect, it } from '@jest/globals';
+import { ungrantable } from './grants.js';
+
+describe('who may grant which role', () => {
+  it('lets a city administrator grant every role', () => {
+    expect(ungrantable(['city-admin'], ['city-admin', 'county-admin', 'school-secretary', 'inspector', 'analyst'])).toEqual([]);
+  });
+
+  it('keeps a county administrator below the city: no city-admin, no analyst', () => {
+    expect(ungrantable(['county-admin'], ['county-admin', 'school-secretary', 'inspector'])).toEqual([]);
+    expect(ungrantable(['county-admin'], ['city-admin', 'analyst', 'inspector'])).toEqual(['city-admin', 'analyst']);
+  });
+
+  it('lets a school secretary grant only its own role (API keys), inspectors and analysts nothing', () => {
+    expect(ungrantable(['school-secretary'], ['school-secretary'])).toEqual([]);
+    expect(ungrantable(['school-secretary'], ['inspector'])).toEqual(['inspector']);
+    expect(ungrantable(['inspector'], ['school-secretary'])).toEqual(['school-secretary']);
+    expect(ungrantable(['analyst'], ['analyst'])).toEqual(['analyst']);
+  });
+});

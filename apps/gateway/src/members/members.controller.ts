@@ -1,0 +1,98 @@
+import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MemberViewSchema, PageSchema, RecordMilestoneSchema, RegisterMemberSchema, TransferMemberSchema } from '@pb/contracts';
+import { CurrentIdentity, Roles, type Identity } from '@pb/platform';
+import { passThrough } from '../upstream/forward.js';
+import { UpstreamService } from '../upstream/upstream.service.js';
+
+const PROBLEM = { description: 'application/problem+json' };
+const ID = { name: 'id', description: 'Member record id 黨員記錄標識' };
+const PERSONAL =
+  'Personal data: readable only by the branch and its supervising bureaus; analysts get 403 (they see aggregates on the event streams). ' +
+  '個人信息僅限所在黨組織及其主管教育局查看。';
+
+/** 黨員 Members and their development milestones. Forwarded to org-registry. */
+@ApiTags('members 黨員')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class MembersController {
+  constructor(private readonly upstream: UpstreamService) {}
+
+  private pass(req: FastifyRequest, reply: FastifyReply, identity: Identity) {
+    return passThrough(this.upstream, 'org-registry', req, reply, identity);
+  }
+
+  @Get('party-orgs/:id/members')
+  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
+  @ApiOperation({ summary: 'Members of a branch 黨支部的黨員', description: PERSONAL })
+  @ApiParam({ name: 'id', description: 'Branch id 黨支部標識' })
+  @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' } })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500 } })
+  @ApiQuery({ name: 'status', required: false, enum: ['applicant', 'activist', 'development-target', 'probationary', 'full'] })
+  @ApiResponse({ status: 200, schema: PageSchema(MemberViewSchema) as object })
+  @ApiResponse({ status: 403, ...PROBLEM })
+  @ApiResponse({ status: 404, ...PROBLEM })
+  ofBranch(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pass(req, reply, identity);
+  }
+
+  @Post('party-orgs/:id/members')
+  @Roles('city-admin', 'county-admin', 'school-secretary')
+  @ApiOperation({
+    summary: 'Register a member with the milestones so far 登記黨員',
+    description:
+      'The milestones are checked against the rules of the supervising bureau: a record that breaks one is refused with 422 naming the rule. ' +
+      'With imported: true (earlier history) it is accepted and flagged for inspectors instead. 導入的歷史記錄違規時標記供檢查。',
+  })
+  @ApiParam({ name: 'id', description: 'Branch id 黨支部標識' })
+  @ApiBody({ schema: RegisterMemberSchema as object })
+  @ApiResponse({ status: 201, schema: MemberViewSchema as object })
+  @ApiResponse({ status: 422, ...PROBLEM, description: 'Breaks a milestone rule 違反發展程序規則' })
+  register(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pass(req, reply, identity);
+  }
+
+  @Get('members/flagged')
+  @Roles('city-admin', 'county-admin', 'inspector')
+  @ApiOperation({ summary: 'Records flagged for inspection 待檢查的違規記錄', description: 'Imported histories that break a rule, in your subtree. 供黨員發展程序抽查。' })
+  @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' } })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500 } })
+  @ApiResponse({ status: 200, schema: PageSchema(MemberViewSchema) as object })
+  flagged(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pass(req, reply, identity);
+  }
+
+  @Get('members/:id')
+  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
+  @ApiOperation({ summary: 'Read a member record 查看黨員記錄', description: PERSONAL })
+  @ApiParam(ID)
+  @ApiResponse({ status: 200, schema: MemberViewSchema as object })
+  @ApiResponse({ status: 403, ...PROBLEM })
+  @ApiResponse({ status: 404, ...PROBLEM })
+  get(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pass(req, reply, identity);
+  }
+
+  @Post('members/:id/milestones')
+  @Roles('city-admin', 'county-admin', 'school-secretary')
+  @ApiOperation({ summary: 'Record the next milestone 記錄發展程序節點', description: 'Refused with 422 naming the rule when it breaks one. 違反規則時拒絕並指明規則。' })
+  @ApiParam(ID)
+  @ApiBody({ schema: RecordMilestoneSchema as object })
+  @ApiResponse({ status: 200, schema: MemberViewSchema as object })
+  @ApiResponse({ status: 409, ...PROBLEM })
+  @ApiResponse({ status: 422, ...PROBLEM })
+  record(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pass(req, reply, identity);
+  }
+
+  @Post('members/:id/transfer')
+  @Roles('city-admin', 'county-admin', 'school-secretary')
+  @ApiOperation({ summary: 'Transfer to another branch 組織關係轉接', description: 'Milestones, flags and earlier transfers stay with the record. 歷史記錄保留。' })
+  @ApiParam(ID)
+  @ApiBody({ schema: TransferMemberSchema as object })
+  @ApiResponse({ status: 200, schema: MemberViewSchema as object })
+  transfer(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pass(req, reply, identity);
+  }
+}

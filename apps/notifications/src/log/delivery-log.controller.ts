@@ -1,0 +1,48 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ALL_ROLES, CurrentIdentity, ProblemException, type Identity, Roles } from '@pb/platform';
+import { limitFrom } from '../inbox/inbox.controller.js';
+import type { LogKind } from '../store.js';
+import { DeliveryLogService } from './delivery-log.service.js';
+
+const KINDS: LogKind[] = ['delivered', 'sent', 'retry', 'failed', 'read', 'archived'];
+
+/** 投遞日誌 The delivery log of the caller's subtree, and one delivery's history. */
+@Controller('api/v1/notifications')
+export class DeliveryLogController {
+  constructor(private readonly log: DeliveryLogService) {}
+
+  @Roles(...ALL_ROLES)
+  @Get('delivery-log')
+  list(
+    @CurrentIdentity() caller: Identity,
+    @Query('kind') kind?: string,
+    @Query('channel') channel?: string,
+    @Query('unit') unit?: string,
+    @Query('category') category?: string,
+    @Query('delivery') delivery?: string,
+    @Query('cursor') cursor?: string,
+    @Query('limit') limit?: string,
+  ) {
+    if (kind && !KINDS.includes(kind as LogKind)) {
+      throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', {
+        zh: `kind 應為 ${KINDS.join('|')}`,
+        en: `kind must be one of ${KINDS.join('|')}`,
+      });
+    }
+    return this.log.list(caller, {
+      limit: limitFrom(limit, 50, 500),
+      ...(kind ? { kind: kind as LogKind } : {}),
+      ...(channel ? { channel } : {}),
+      ...(unit ? { unit } : {}),
+      ...(category ? { category } : {}),
+      ...(delivery ? { deliveryId: delivery } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+  }
+
+  @Roles(...ALL_ROLES)
+  @Get('deliveries/:id')
+  delivery(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
+    return this.log.delivery(caller, id);
+  }
+}

@@ -1,0 +1,91 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
+import {
+  CreateNotificationEndpointSchema,
+  NotificationPreferencesSchema,
+  type CreateNotificationEndpointDto,
+  type NotificationPreferencesDto,
+} from '@pb/contracts';
+import { CurrentIdentity, ProblemException, SchemaPipe, type Identity, ALL_ROLES, Roles } from '@pb/platform';
+import { EmailChannel } from '../delivery/channels/email.channel.js';
+import { NOTIFICATION_CATALOG } from '../options.js';
+import type { NotificationCatalog } from '../rules/catalog.js';
+import { ProfilesService, publicProfile } from './profiles.service.js';
+
+function scopeOf(raw: string): 'unit' | 'account' {
+  if (raw === 'unit' || raw === 'account') return raw;
+  throw new ProblemException(404, 'https://partybuilding.edu.cn/problems/not-found', {
+    zh: '範圍應為 unit 或 account',
+    en: 'Scope must be unit or account',
+  });
+}
+
+/** 通知偏好與端點 Preferences, e-mail addresses and webhooks of the caller's unit and own account. */
+@Controller('api/v1/notifications')
+export class RecipientsController {
+  constructor(
+    private readonly profiles: ProfilesService,
+    private readonly email: EmailChannel,
+    @Inject(NOTIFICATION_CATALOG) private readonly catalog: NotificationCatalog,
+  ) {}
+
+  @Roles(...ALL_ROLES)
+  @Get('categories')
+  categories() {
+    return {
+      categories: this.catalog.allCategories(),
+      channels: ['inbox', 'email', 'webhook'],
+      emailEnabled: this.email.enabled,
+    };
+  }
+
+  @Roles(...ALL_ROLES)
+  @Get('preferences/:scope')
+  async preferences(@Param('scope') scope: string, @CurrentIdentity() caller: Identity) {
+    const p = publicProfile(await this.profiles.mine(caller, scopeOf(scope)));
+    return { key: p.key, locale: p.locale, categories: p.categories, quietHours: p.quietHours };
+  }
+
+  @Roles(...ALL_ROLES)
+  @Put('preferences/:scope')
+  async setPreferences(
+    @Param('scope') scope: string,
+    @Body(new SchemaPipe<NotificationPreferencesDto>(NotificationPreferencesSchema))
+    body: NotificationPreferencesDto,
+    @CurrentIdentity() caller: Identity,
+  ) {
+    const p = publicProfile(await this.profiles.setPreferences(caller, scopeOf(scope), body));
+    return { key: p.key, locale: p.locale, categories: p.categories, quietHours: p.quietHours };
+  }
+
+  @Roles(...ALL_ROLES)
+  @Get('endpoints')
+  async endpoints(@CurrentIdentity() caller: Identity) {
+    const [unit, account] = await Promise.all([
+      this.profiles.mine(caller, 'unit'),
+      this.profiles.mine(caller, 'account'),
+    ]);
+    const view = (p: typeof unit) => ({
+      emails: publicProfile(p).emails,
+      webhooks: publicProfile(p).webhooks,
+    });
+    return { unit: view(unit), account: view(account), emailEnabled: this.email.enabled };
+  }
+
+  @Roles(...ALL_ROLES)
+  @Post('endpoints')
+  async addEndpoint(
+    @Body(new SchemaPipe<CreateNotificationEndpointDto>(CreateNotificationEndpointSchema))
+    body: CreateNotificationEndpointDto,
+    @CurrentIdentity() caller: Identity,
+  ) {
+    const { endpoint } = await this.profiles.addEndpoint(caller, body);
+    return { owner: body.owner, channel: body.channel, ...endpoint };
+  }
+
+  @Roles(...ALL_ROLES)
+  @Delete('endpoints/:id')
+  @HttpCode(204)
+  async removeEndpoint(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
+    await this.profiles.removeEndpoint(caller, id);
+  }
+}

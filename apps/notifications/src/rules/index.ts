@@ -1,0 +1,9 @@
+import { NotificationCatalog } from './catalog.js';
+import { registerReportingRules } from './reporting.rules.js';
+
+/** Every service's notices. A new service adds one `register<Its>Rules(catalog)` line here. */
+export function defaultCatalog(): NotificationCatalog {
+  const catalog = new NotificationCatalog();
+  registerReportingRules(catalog);
+  return catalog;
+}

@@ -1,0 +1,226 @@
+import { DateTime } from 'luxon';
+import {
+  ReportAcceptedV1,
+  ReportExpectedV1,
+  ReportOverdueV1,
+  ReportReturnedV1,
+  ReportRevisedV1,
+  ReportSubmittedV1,
+} from '@pb/contracts';
+import type { NotificationCatalog } from './catalog.js';
+import type { NoticeDraft, NoticeParams, Recipient, RuleSettings } from './notice.js';
+
+/** Who a school's notices go to: its party secretary (the school's reporter). */
+const school = (unitId: string): Recipient => ({ orgUnitId: unitId, roles: ['school-secretary'] });
+/** A reviewing bureau's administrators (city or county). */
+const bureau = (bureauId: string): Recipient => ({
+  orgUnitId: bureauId,
+  roles: ['city-admin', 'county-admin'],
+});
+
+/** Tag recorded when a report is submitted: it cancels the report's pending reminders. */
+export const submittedTag = (reportId: string) => `report-submitted:${reportId}`;
+
+/**
+ * When the reminders of one deadline go out: `days` before the last day to report (the day before
+ * `dueAt`, which is the first late instant), at the reminder hour in the city zone. H1 due by the
+ * 12th with 3 and 1 days: the 9th and the 11th at 09:00. A reminder that would fall before the
+ * window opens (H2's window is the last three days) moves to the first reminder hour after it.
+ */
+export function reminderInstants(
+  opensAtIso: string,
+  dueAtIso: string,
+  s: RuleSettings,
+): { days: number; at: Date }[] {
+  const due = DateTime.fromISO(dueAtIso, { zone: s.timeZone });
+  const opens = DateTime.fromISO(opensAtIso, { zone: s.timeZone });
+  const lastDay = due.minus({ milliseconds: 1 }).startOf('day');
+  const out: { days: number; at: Date }[] = [];
+  const seen = new Set<number>();
+  for (const days of [...s.reminderDays].sort((a, b) => b - a)) {
+    let at = lastDay
+      .minus({ days })
+      .set({ hour: s.reminderHour, minute: 0, second: 0, millisecond: 0 });
+    if (at < opens) {
+      at = opens.startOf('day').set({ hour: s.reminderHour });
+      if (at < opens) at = at.plus({ days: 1 });
+    }
+    if (at >= due || seen.has(at.toMillis())) continue;
+    seen.add(at.toMillis());
+    out.push({ days, at: at.toJSDate() });
+  }
+  return out;
+}
+
+const s = (p: NoticeParams, k: string) => String(p[k] ?? '');
+
+/** 半月報 notices: reminders before each deadline, overdue alerts, review results. */
+export function registerReportingRules(catalog: NotificationCatalog): void {
+  catalog
+    .registerCategory({
+      id: 'deadline-reminder',
+      critical: false,
+      label: { zh: '報送提醒', en: 'Deadline reminder' },
+    })
+    .registerCategory({
+      id: 'report-overdue',
+      critical: true,
+      label: { zh: '逾期未報', en: 'Report overdue' },
+    })
+    .registerCategory({
+      id: 'report-returned',
+      critical: true,
+      label: { zh: '退回修改', en: 'Report returned' },
+    })
+    .registerCategory({
+      id: 'report-accepted',
+      critical: false,
+      label: { zh: '審核通過', en: 'Report accepted' },
+    });
+
+  catalog.registerTemplate({
+    id: 'report-reminder',
+    title: {
+      zh: (p, f) =>
+        `提醒：${f.period(s(p, 'periodId'))}半月記實表請於${f.deadline(s(p, 'dueAt'))}前報送`,
+      en: (p, f) =>
+        `Reminder: the half-month report for the ${f.period(s(p, 'periodId'))} is due by ${f.deadline(s(p, 'dueAt'))}`,
+    },
+    body: {
+      zh: (p, f) =>
+        `${f.unit(s(p, 'unitId'))}（黨組織 ${s(p, 'partyOrgId')}）尚未報送${f.period(s(p, 'periodId'))}半月記實表，截止日期 ${f.deadline(s(p, 'dueAt'))}。`,
+      en: (p, f) =>
+        `${f.unit(s(p, 'unitId'))} (party organisation ${s(p, 'partyOrgId')}) has not yet submitted its half-month report for the ${f.period(s(p, 'periodId'))}; the last day is ${f.deadline(s(p, 'dueAt'))}.`,
+    },
+    digest: {
+      zh: (n) => `${n}份半月記實表待報送`,
+      en: (n) => `${n} half-month reports still to submit`,
+    },
+  });
+
+  const distinctUnits = (items: NoticeParams[]) => new Set(items.map((p) => s(p, 'unitId'))).size;
+  catalog.registerTemplate({
+    id: 'report-overdue',
+    title: {
+      zh: (p, f) => `逾期未報：${f.unit(s(p, 'unitId'))} ${f.period(s(p, 'periodId'))}半月記實表`,
+      en: (p, f) =>
+        `Overdue: ${f.unit(s(p, 'unitId'))}, half-month report for the ${f.period(s(p, 'periodId'))}`,
+    },
+    body: {
+      zh: (p, f) =>
+        `${f.unit(s(p, 'unitId'))}（黨組織 ${s(p, 'partyOrgId')}）未在${f.deadline(s(p, 'dueAt'))}截止前報送${f.period(s(p, 'periodId'))}半月記實表。`,
+      en: (p, f) =>
+        `${f.unit(s(p, 'unitId'))} (party organisation ${s(p, 'partyOrgId')}) did not submit its half-month report for the ${f.period(s(p, 'periodId'))} by ${f.deadline(s(p, 'dueAt'))}.`,
+    },
+    digest: {
+      zh: (_n, items) => `${distinctUnits(items)}所學校逾期未報`,
+      en: (_n, items) => `${distinctUnits(items)} schools overdue`,
+    },
+  });
+
+  catalog.registerTemplate({
+    id: 'report-returned',
+    title: {
+      zh: (p, f) => `退回修改：${f.period(s(p, 'periodId'))}半月記實表`,
+      en: (p, f) =>
+        `Returned for revision: half-month report for the ${f.period(s(p, 'periodId'))}`,
+    },
+    body: {
+      zh: (p, f) =>
+        `${f.unit(s(p, 'bureauId'))}退回了${f.unit(s(p, 'unitId'))}的${f.period(s(p, 'periodId'))}半月記實表（第${s(p, 'revision')}版）。審核意見：${s(p, 'comment') || '（無）'}`,
+      en: (p, f) =>
+        `${f.unit(s(p, 'bureauId'))} returned the half-month report of ${f.unit(s(p, 'unitId'))} for the ${f.period(s(p, 'periodId'))} (revision ${s(p, 'revision')}). Comment: ${s(p, 'comment') || '(none)'}`,
+    },
+  });
+
+  catalog.registerTemplate({
+    id: 'report-accepted',
+    title: {
+      zh: (p, f) => `審核通過：${f.period(s(p, 'periodId'))}半月記實表`,
+      en: (p, f) => `Accepted: half-month report for the ${f.period(s(p, 'periodId'))}`,
+    },
+    body: {
+      zh: (p, f) =>
+        `${f.unit(s(p, 'bureauId'))}通過了${f.unit(s(p, 'unitId'))}的${f.period(s(p, 'periodId'))}半月記實表（第${s(p, 'revision')}版）。${s(p, 'comment')}`,
+      en: (p, f) =>
+        `${f.unit(s(p, 'bureauId'))} accepted the half-month report of ${f.unit(s(p, 'unitId'))} for the ${f.period(s(p, 'periodId'))} (revision ${s(p, 'revision')}). ${s(p, 'comment')}`.trim(),
+    },
+  });
+
+  // 應報 -> reminders before the deadline, each cancelled when the report is submitted first.
+  catalog.registerRule(ReportExpectedV1, ({ data }, settings) =>
+    reminderInstants(data.opensAt, data.dueAt, settings).map(({ days, at }) => ({
+      id: `${data.reportId}/reminder-${days}d`,
+      category: 'deadline-reminder',
+      template: 'report-reminder',
+      params: {
+        reportId: data.reportId,
+        partyOrgId: data.partyOrgId,
+        unitId: data.unitId,
+        periodId: data.periodId,
+        dueAt: data.dueAt,
+      },
+      recipients: [school(data.unitId)],
+      unitId: data.unitId,
+      unitPath: data.unitPath,
+      sendAt: at,
+      expiresAt: new Date(data.dueAt),
+      cancelTags: [submittedTag(data.reportId)],
+    })),
+  );
+  catalog.registerRule(ReportSubmittedV1, ({ data }) => [{ cancel: submittedTag(data.reportId) }]);
+  catalog.registerRule(ReportRevisedV1, ({ data }) => [{ cancel: submittedTag(data.reportId) }]);
+
+  // 未報 -> the school and every bureau that reviews it (its county, or the city for a city-direct school).
+  catalog.registerRule(ReportOverdueV1, ({ data }) => [
+    {
+      category: 'report-overdue',
+      template: 'report-overdue',
+      params: {
+        reportId: data.reportId,
+        partyOrgId: data.partyOrgId,
+        unitId: data.unitId,
+        periodId: data.periodId,
+        dueAt: data.dueAt,
+      },
+      recipients: [school(data.unitId), ...data.reviewers.map(bureau)],
+      unitId: data.unitId,
+      unitPath: data.unitPath,
+    },
+  ]);
+
+  interface Review {
+    reportId: string;
+    partyOrgId: string;
+    unitId: string;
+    unitPath?: string[];
+    periodId: string;
+    revision: number;
+    bureauId: string;
+    comment?: string;
+  }
+  const review = (template: 'report-returned' | 'report-accepted', data: Review): NoticeDraft[] => [
+    {
+      category: template,
+      template,
+      params: {
+        reportId: data.reportId,
+        partyOrgId: data.partyOrgId,
+        unitId: data.unitId,
+        periodId: data.periodId,
+        revision: data.revision,
+        bureauId: data.bureauId,
+        comment: data.comment ?? '',
+      },
+      recipients: [school(data.unitId)],
+      unitId: data.unitId,
+      unitPath: data.unitPath ?? [data.bureauId, data.unitId],
+    },
+  ];
+  catalog.registerRule(ReportReturnedV1, (event) =>
+    review('report-returned', event.data as Review),
+  );
+  catalog.registerRule(ReportAcceptedV1, (event) =>
+    review('report-accepted', event.data as Review),
+  );
+}

@@ -1,0 +1,154 @@
+import type { Collection, Connection } from 'mongoose';
+import type { NotificationChannel } from '@pb/contracts';
+import type { Role } from '@pb/platform';
+import type { NoticeParams, Recipient } from './rules/notice.js';
+
+/**
+ * The service's collections. FerretDB 1.24 (tests, local) finds by `_id` fast but applies every
+ * update and delete as a scan of the collection, so the hot path only inserts: deliveries are
+ * written once, attempts are claim inserts, outcomes are log inserts, and the only deletes are
+ * batched (`_id: {$in}`) removals from the small pending queue. See docs/adr/0010.
+ */
+export const C = {
+  deliveries: 'deliveries',
+  queue: 'delivery_queue',
+  claims: 'delivery_claims',
+  log: 'delivery_log',
+  scheduled: 'scheduled_notices',
+  cancellations: 'notice_cancellations',
+  profiles: 'recipient_profiles',
+  units: 'org_units',
+} as const;
+
+/** Where a push delivery goes: e-mail addresses, or one webhook endpoint of a profile. */
+export type DeliveryTarget =
+  { emails: string[] } | { profileKey: string; endpointId: string; url: string };
+
+/** One (notice, recipient, channel): `_id = <noticeId>:<recipientKey>:<channel>`, inserted once. */
+export interface DeliveryDoc {
+  _id: string;
+  noticeId: string;
+  eventId: string;
+  category: string;
+  critical: boolean;
+  template: string;
+  params: NoticeParams;
+  channel: NotificationChannel;
+  recipientKey: string;
+  recipient: Recipient;
+  /** Inbox: who sees it (`unit:<id>` with audience roles, or `acct:<sub>`). */
+  owner: string;
+  audienceRoles: Role[];
+  target?: DeliveryTarget;
+  unitId: string;
+  /** The path of the unit the notice is about: bureaus read the log of their subtree. */
+  scopePath: string[];
+  locale: string;
+  createdAt: Date;
+  /** Inbox only, set by the reader. */
+  readAt: Date | null;
+  archivedAt: Date | null;
+}
+
+/** A pending push attempt: `_id = <deliveryId>#<attempt>`, also the id of its claim and of its outcome. */
+export interface QueueDoc {
+  _id: string;
+  deliveryId: string;
+  noticeId: string;
+  attempt: number;
+  nextAttemptAt: Date;
+  channel: 'email' | 'webhook';
+  recipientKey: string;
+  critical: boolean;
+  category: string;
+  template: string;
+  params: NoticeParams;
+  target: DeliveryTarget;
+  locale: string;
+  unitId: string;
+  scopePath: string[];
+  lastError?: string;
+}
+
+export interface ClaimDoc {
+  _id: string;
+  at: Date;
+  holder: string;
+}
+
+export type LogKind = 'delivered' | 'sent' | 'retry' | 'failed' | 'read' | 'archived';
+
+/** 投遞日誌 One thing that happened to a delivery; append-only. */
+export interface LogDoc {
+  _id: string;
+  deliveryId: string;
+  kind: LogKind;
+  attempt?: number;
+  at: Date;
+  error?: string;
+  nextAttemptAt?: Date;
+  /** How many notices the e-mail that carried this one held (digest). */
+  digestSize?: number;
+  channel: NotificationChannel;
+  recipientKey: string;
+  category: string;
+  unitId: string;
+  scopePath: string[];
+}
+
+export function collections(connection: Connection) {
+  return {
+    deliveries: connection.collection<DeliveryDoc>(C.deliveries),
+    queue: connection.collection<QueueDoc>(C.queue),
+    claims: connection.collection<ClaimDoc>(C.claims),
+    log: connection.collection<LogDoc>(C.log),
+  };
+}
+
+/** Creates the indexes MongoDB serves the queries with (FerretDB accepts and mostly scans). */
+export async function ensureIndexes(connection: Connection): Promise<void> {
+  const col = (name: string) => connection.collection(name);
+  // Serves: the unit's or account's inbox, newest first, and its unread count.
+  await col(C.deliveries).createIndex({ owner: 1, channel: 1, archivedAt: 1, createdAt: -1 });
+  // Serves: the worker's "attempts due now".
+  await col(C.queue).createIndex({ nextAttemptAt: 1 });
+  // Serves: the digest's "other pending e-mails to this recipient".
+  await col(C.queue).createIndex({ recipientKey: 1, channel: 1 });
+  // Serves: a bureau's delivery log of its subtree, newest first.
+  await col(C.log).createIndex({ scopePath: 1, at: -1 });
+  // Serves: one delivery's history.
+  await col(C.log).createIndex({ deliveryId: 1 });
+  // Serves: the scheduler's "scheduled notices due now".
+  await col(C.scheduled).createIndex({ fireAt: 1 });
+  // Serves: expiry of old claims (no TTL indexes on FerretDB).
+  await col(C.claims).createIndex({ at: 1 });
+}
+
+/**
+ * Inserts documents, ignoring those whose `_id` exists already; returns the ids it inserted. The unique
+ * `_id` is what makes a delivery, an attempt claim or a log entry happen once across replicas.
+ */
+export async function insertNew<T extends { _id: string }>(
+  collection: Collection<T>,
+  docs: T[],
+): Promise<Set<string>> {
+  if (docs.length === 0) return new Set();
+  const inserted = new Set(docs.map((d) => d._id));
+  try {
+    await collection.insertMany(docs as never[], { ordered: false });
+  } catch (err) {
+    const writeErrors = (
+      err as { writeErrors?: { code?: number; index: number }[] | { code?: number; index: number } }
+    ).writeErrors;
+    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+    if (list.length === 0) {
+      if ((err as { code?: number }).code === 11000 && docs.length === 1) return new Set();
+      throw err;
+    }
+    for (const e of list) {
+      if (e.code !== 11000) throw err;
+      inserted.delete(docs[e.index]._id);
+    }
+  }
+  return inserted;
+}

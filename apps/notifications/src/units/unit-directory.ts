@@ -1,0 +1,60 @@
+import { Controller, Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import { Payload } from '@nestjs/microservices';
+import type { Collection, Connection } from 'mongoose';
+import { OrgUnitCreatedV1, type EventData } from '@pb/contracts';
+import { OnEvent } from '@pb/messaging';
+import { C } from '../store.js';
+
+interface UnitRef {
+  _id: string;
+  name: string;
+  kind: string;
+  path: string[];
+}
+
+/** The org unit ids a notice's text names: the unit it is about, and params such as `bureauId`. */
+export function unitIdsOf(unitId: string, params: Record<string, unknown>): string[] {
+  const ids = [unitId];
+  for (const [k, v] of Object.entries(params))
+    if (typeof v === 'string' && (k === 'bureauId' || k.endsWith('UnitId'))) ids.push(v);
+  return ids;
+}
+
+/** Names of org units for templates ("第一中學" rather than an id), fed by org-registry's events. */
+@Injectable()
+export class UnitDirectory {
+  constructor(@InjectConnection() private readonly connection: Connection) {}
+
+  private get units(): Collection<UnitRef> {
+    return this.connection.collection<UnitRef>(C.units);
+  }
+
+  async apply(data: EventData<typeof OrgUnitCreatedV1>): Promise<void> {
+    await this.units.replaceOne(
+      { _id: data.unitId },
+      { name: data.name, kind: data.kind, path: data.path },
+      { upsert: true },
+    );
+  }
+
+  /** Id -> name for the ids the directory knows. */
+  async names(ids: Iterable<string>): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const docs = await this.units
+      .find({ _id: { $in: unique } }, { projection: { name: 1 } })
+      .toArray();
+    return new Map(docs.map((d) => [d._id, d.name]));
+  }
+}
+
+@Controller()
+export class UnitDirectoryConsumer {
+  constructor(private readonly directory: UnitDirectory) {}
+
+  @OnEvent(OrgUnitCreatedV1)
+  created(@Payload() data: EventData<typeof OrgUnitCreatedV1>) {
+    return this.directory.apply(data);
+  }
+}

@@ -1,0 +1,52 @@
+import { Schema } from 'mongoose';
+import { withOutbox, type OutboxEvent } from '@pb/messaging';
+
+export interface Visit {
+  id: string;
+  date: string;
+  purpose: string;
+  outcome: string;
+  loggedBy: string;
+  loggedAt: Date;
+}
+
+/** 聯繫點 A bureau cadre's link to a grassroots school (三聯三進, 兩掛兩互, 干部下基層), with the visits made. */
+export interface ContactPoint {
+  _id: string;
+  cadreAccountId: string;
+  cadreName: string | null;
+  cadreUnitId: string;
+  schoolId: string;
+  cityId: string;
+  programme: string;
+  since: string;
+  endedOn: string | null;
+  status: 'active' | 'ended';
+  visits: Visit[];
+  version: number;
+  outbox: OutboxEvent[];
+}
+
+export const CONTACT_POINT_MODEL = 'ContactPoint';
+
+export const ContactPointSchema: Schema<ContactPoint> = withOutbox(
+  new Schema<ContactPoint>(
+    {
+      _id: { type: String, required: true },
+      cadreAccountId: { type: String, required: true },
+      cadreName: { type: String, default: null },
+      cadreUnitId: { type: String, required: true },
+      schoolId: { type: String, required: true },
+      cityId: { type: String, required: true },
+      programme: { type: String, required: true },
+      since: { type: String, required: true },
+      endedOn: { type: String, default: null },
+      status: { type: String, required: true, enum: ['active', 'ended'] },
+      visits: { type: Schema.Types.Mixed, default: () => [] },
+      version: { type: Number, required: true },
+    },
+    { collection: 'contact_points', versionKey: false, minimize: false },
+  ),
+);
+// Serves: the contact points of a school (GET /org-units/{id}/contact-points).
+ContactPointSchema.index({ schoolId: 1, _id: 1 });

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import {
+  ContactPointCreatedV1,
+  ContactPointEndedV1,
+  ContactPointVisitLoggedV1,
+  type CreateContactPointDto,
+  type EndContactPointDto,
+  type LogVisitDto,
+} from '@pb/contracts';
+import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
+import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
+import type { Scope } from '../common/scope.js';
+import { isBureau } from '../org-units/tree.js';
+import { TreeReader } from '../org-units/tree.reader.js';
+import { CONTACT_POINT_MODEL, type ContactPoint } from './contact-point.schema.js';
+
+export type ContactPointView = Omit<ContactPoint, '_id' | 'outbox' | 'cityId'> & { id: string };
+
+const NOT_FOUND = { zh: '找不到聯繫點', en: 'Contact point not found' };
+
+function cpView(c: ContactPoint): ContactPointView {
+  const { _id, outbox: _o, cityId: _c, ...rest } = c;
+  return { id: _id, ...rest };
+}
+
+/** 聯繫點 Contact points: created and ended by bureaus, visits logged by the cadre or the bureaus. */
+@Injectable()
+export class ContactPointsService implements OnModuleInit {
+  constructor(
+    @InjectModel(CONTACT_POINT_MODEL) private readonly points: Model<ContactPoint>,
+    private readonly tree: TreeReader,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  onModuleInit() {
+    this.relay.register(this.points);
+  }
+
+  /** In scope: the school lies in the caller's subtree, or the caller is the cadre. */
+  private async inScope(id: string, scope: Scope): Promise<ContactPoint> {
+    const cp = await this.points.findById(id, { outbox: 0 }).lean<ContactPoint>();
+    if (!cp) throw notFound(NOT_FOUND);
+    if (cp.cadreAccountId === scope.accountId) return cp;
+    const school = await this.tree.unit(cp.schoolId);
+    if (!school || !scope.reaches(school.path)) throw notFound(NOT_FOUND);
+    return cp;
+  }
+
+  async get(id: string, scope: Scope): Promise<ContactPointView> {
+    return cpView(await this.inScope(id, scope));
+  }
+
+  async listForSchool(schoolId: string, scope: Scope): Promise<ContactPointView[]> {
+    await this.tree.unitInScope(schoolId, scope);
+    return (await this.points.find({ schoolId }, { outbox: 0 }).sort({ _id: 1 }).lean<ContactPoint[]>()).map(cpView);
+  }
+
+  async create(input: CreateContactPointDto, scope: Scope, correlationId?: string): Promise<ContactPointView> {
+    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以建立聯繫點', en: 'Only city or county administrators create contact points' });
+    const school = await this.tree.unitInScope(input.schoolId, scope);
+    const bureau = await this.tree.unitInScope(input.cadreUnitId, scope);
+    if (isBureau(school.kind) || school.status !== 'open') {
+      throw ruleBroken({ zh: '聯繫點須為在冊的基層學校或單位', en: 'A contact point is an open grassroots school or unit' }, [
+        { pointer: '/schoolId', rule: 'grassroots-school', message: { zh: '請選擇學校或單位', en: 'choose a school or unit' } },
+      ]);
+    }
+    if (!isBureau(bureau.kind) || !school.path.includes(bureau._id)) {
+      throw ruleBroken({ zh: '幹部須來自該學校的上級教育局', en: "The cadre's bureau must be above the school" }, [
+        { pointer: '/cadreUnitId', rule: 'bureau-above-school', message: { zh: '請選擇上級教育局', en: 'choose a bureau above the school' } },
+      ]);
+    }
+    const cp: ContactPoint = {
+      _id: input.id ?? randomUUID(),
+      cadreAccountId: input.cadreAccountId,
+      cadreName: input.cadreName ?? null,
+      cadreUnitId: bureau._id,
+      schoolId: school._id,
+      cityId: school.cityId,
+      programme: input.programme ?? '干部下基層',
+      since: input.since,
+      endedOn: null,
+      status: 'active',
+      visits: [],
+      version: 1,
+      outbox: [],
+    };
+    cp.outbox = await this.relay.sequence(this.event(cp, 'created', correlationId));
+    try {
+      await this.points.create(cp);
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) throw conflict({ zh: '聯繫點標識已存在', en: 'A contact point with this id exists' });
+      throw err;
+    }
+    this.relay.nudge();
+    return cpView(cp);
+  }
+
+  /** A visit: logged by the cadre, or by an administrator in scope. */
+  async logVisit(id: string, input: LogVisitDto, scope: Scope, correlationId?: string): Promise<ContactPointView> {
+    const cp = await this.inScope(id, scope);
+    if (cp.cadreAccountId !== scope.accountId && !scope.has('city-admin', 'county-admin')) {
+      throw forbidden({ zh: '只有聯繫幹部或教育局管理員可記錄走訪', en: 'Only the cadre or a bureau administrator logs visits' });
+    }
+    if (cp.status !== 'active') throw conflict({ zh: '聯繫點已結束', en: 'The contact point has ended' });
+    if (input.date < cp.since) {
+      throw ruleBroken({ zh: '走訪日期早於聯繫開始日期', en: 'The visit is dated before the link began' }, [
+        { pointer: '/date', rule: 'after-since', message: { zh: `應不早於 ${cp.since}`, en: `must be on or after ${cp.since}` } },
+      ]);
+    }
+    const visit = { id: randomUUID(), ...input, loggedBy: scope.accountId, loggedAt: new Date() };
+    const next: ContactPoint = { ...cp, visits: [...cp.visits, visit], version: cp.version + 1 };
+    await this.write(cp, { visits: next.visits, version: next.version }, this.event(next, 'visit-logged', correlationId, visit));
+    return cpView(next);
+  }
+
+  async end(id: string, input: EndContactPointDto, scope: Scope, correlationId?: string): Promise<ContactPointView> {
+    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以結束聯繫點', en: 'Only city or county administrators end contact points' });
+    const cp = await this.inScope(id, scope);
+    if (cp.status !== 'active') throw conflict({ zh: '聯繫點已結束', en: 'The contact point has ended' });
+    const next: ContactPoint = { ...cp, status: 'ended', endedOn: input.endedOn, version: cp.version + 1 };
+    await this.write(cp, { status: 'ended', endedOn: input.endedOn, version: next.version }, this.event(next, 'ended', correlationId));
+    return cpView(next);
+  }
+
+  private async write(cp: ContactPoint, set: Partial<ContactPoint>, event: OutboxEvent) {
+    await this.relay.sequence(event);
+    const res = await this.points.updateOne({ _id: cp._id, version: cp.version }, { $set: set, $push: { outbox: event } });
+    if (res.modifiedCount === 0) throw conflict({ zh: '記錄剛被修改，請重試', en: 'The record changed meanwhile; retry' });
+    this.relay.nudge();
+  }
+
+  private event(cp: ContactPoint, kind: 'created' | 'visit-logged' | 'ended', correlationId?: string, visit?: ContactPoint['visits'][number]): OutboxEvent {
+    const state = {
+      contactPointId: cp._id,
+      schoolId: cp.schoolId,
+      cadreAccountId: cp.cadreAccountId,
+      cadreUnitId: cp.cadreUnitId,
+      programme: cp.programme,
+      since: cp.since,
+      endedOn: cp.endedOn,
+      status: cp.status,
+      visitCount: cp.visits.length,
+      version: cp.version,
+    };
+    const common = { key: cp.schoolId, subject: `contact-points/${cp._id}`, ...(correlationId ? { correlationId } : {}) };
+    if (kind === 'visit-logged' && visit) {
+      return pendingEvent(ContactPointVisitLoggedV1, {
+        ...common,
+        data: { ...state, visit: { visitId: visit.id, date: visit.date, purpose: visit.purpose, outcome: visit.outcome } },
+      });
+    }
+    return pendingEvent(kind === 'created' ? ContactPointCreatedV1 : ContactPointEndedV1, { ...common, data: state });
+  }
+}

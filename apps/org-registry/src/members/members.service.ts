@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import {
+  MemberMilestoneRecordedV1,
+  MemberRegisteredV1,
+  MemberTransferredV1,
+  type RecordMilestoneDto,
+  type RegisterMemberDto,
+  type TransferMemberDto,
+} from '@pb/contracts';
+import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
+import type { FieldProblem } from '@pb/platform';
+import { today } from '../common/dates.js';
+import { pageOf, type Page, type PageRequest } from '../common/paging.js';
+import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
+import type { Scope } from '../common/scope.js';
+import { checkMilestones, sortMilestones, statusOf, violationsOf, type Violation } from '../milestone-rules/milestone-check.js';
+import { MilestoneRulesService } from '../milestone-rules/milestone-rules.service.js';
+import type { OrgUnit } from '../org-units/org-unit.schema.js';
+import type { PartyOrg } from '../party-orgs/party-org.schema.js';
+import { PartyOrgsService } from '../party-orgs/party-orgs.service.js';
+import { MEMBER_MODEL, type Member } from './member.schema.js';
+
+export type MemberView = Omit<Member, '_id' | 'outbox' | 'cityId' | 'flagged'> & { id: string };
+
+const MEMBER_NOT_FOUND = { zh: '找不到黨員記錄', en: 'Member record not found' };
+const READERS = ['city-admin', 'county-admin', 'school-secretary', 'inspector'] as const;
+const WRITERS = ['city-admin', 'county-admin', 'school-secretary'] as const;
+
+function memberView(m: Member): MemberView {
+  const { _id, outbox: _o, cityId: _c, flagged: _f, ...rest } = m;
+  return { id: _id, ...rest };
+}
+
+/** Who may see a branch's personal data: the branch's own unit, its supervisor and the bureaus above, its reviewers. */
+export function personalDataReaders(org: Pick<PartyOrg, 'supervisorId' | 'reviewerIds'>, unit: Pick<OrgUnit, '_id' | 'path'>): string[] {
+  return [unit._id, ...unit.path.slice(0, unit.path.indexOf(org.supervisorId) + 1), ...org.reviewerIds];
+}
+
+function problems(violations: Violation[]): FieldProblem[] {
+  return violations.map((v) => ({ pointer: `/milestones/${v.milestone}`, rule: v.rule, message: v.message }));
+}
+
+/** 黨員 Members and their development milestones, checked against the supervising bureau's rules. */
+@Injectable()
+export class MembersService implements OnModuleInit {
+  constructor(
+    @InjectModel(MEMBER_MODEL) private readonly members: Model<Member>,
+    private readonly partyOrgs: PartyOrgsService,
+    private readonly rules: MilestoneRulesService,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  onModuleInit() {
+    this.relay.register(this.members);
+  }
+
+  /**
+   * The organisation (in the caller's subtree, else 404) and the check that the caller may handle its
+   * members' personal data (else 403): analysts never; others when their unit is the branch's own or
+   * a supervising bureau.
+   */
+  private async branchFor(partyOrgId: string, scope: Scope, write: boolean): Promise<{ org: PartyOrg; unit: OrgUnit }> {
+    const found = await this.partyOrgs.inScope(partyOrgId, scope);
+    if (!scope.has(...(write ? WRITERS : READERS))) {
+      throw forbidden(
+        write
+          ? { zh: '無權修改黨員記錄', en: 'Your role cannot change member records' }
+          : { zh: '黨員信息僅限所在黨組織及其上級主管教育局查看；分析人員只能看統計', en: 'Member data is for the branch and its supervising bureaus; analysts see aggregates only' },
+      );
+    }
+    if (!personalDataReaders(found.org, found.unit).includes(scope.orgUnitId)) {
+      throw forbidden({ zh: '黨員信息僅限所在黨組織及其主管教育局', en: 'Member data is for the branch and its supervising bureaus only' });
+    }
+    return found;
+  }
+
+  private async memberFor(id: string, scope: Scope, write: boolean) {
+    const member = await this.members.findById(id, { outbox: 0 }).lean<Member>();
+    if (!member) throw notFound(MEMBER_NOT_FOUND);
+    try {
+      return { member, ...(await this.branchFor(member.partyOrgId, scope, write)) };
+    } catch (err) {
+      if ((err as { getStatus?: () => number }).getStatus?.() === 404) throw notFound(MEMBER_NOT_FOUND);
+      throw err;
+    }
+  }
+
+  private async rulesFor(org: PartyOrg, unit: OrgUnit) {
+    return this.rules.effective(unit.path.slice(0, unit.path.indexOf(org.supervisorId) + 1));
+  }
+
+  async get(id: string, scope: Scope): Promise<MemberView> {
+    return memberView((await this.memberFor(id, scope, false)).member);
+  }
+
+  async listForBranch(partyOrgId: string, scope: Scope, page: PageRequest, status?: string): Promise<Page<MemberView>> {
+    await this.branchFor(partyOrgId, scope, false);
+    const query: Record<string, unknown> = { partyOrgId };
+    if (status) query['status'] = status;
+    if (page.after) query['_id'] = { $gt: page.after };
+    const docs = await this.members.find(query, { outbox: 0 }).sort({ _id: 1 }).limit(page.limit + 1).lean<Member[]>();
+    return pageOf(docs.map(memberView), page.limit);
+  }
+
+  /** Flagged records (imported history that breaks a rule) the caller may inspect. */
+  async flagged(scope: Scope, page: PageRequest): Promise<Page<MemberView>> {
+    if (!scope.has('inspector', 'city-admin', 'county-admin')) {
+      throw forbidden({ zh: '僅檢查人員和教育局管理員可查看', en: 'For inspectors and bureau administrators' });
+    }
+    const out: Member[] = [];
+    let after = page.after;
+    for (;;) {
+      const query: Record<string, unknown> = { flagged: true };
+      if (after) query['_id'] = { $gt: after };
+      const batch = await this.members.find(query, { outbox: 0 }).sort({ _id: 1 }).limit(200).lean<Member[]>();
+      for (const m of batch) {
+        const ok = await this.branchFor(m.partyOrgId, scope, false).then(
+          () => true,
+          () => false,
+        );
+        if (ok) out.push(m);
+        if (out.length > page.limit) break;
+      }
+      if (out.length > page.limit || batch.length < 200) break;
+      after = batch[batch.length - 1]._id;
+    }
+    return pageOf(out.map(memberView), page.limit);
+  }
+
+  async register(partyOrgId: string, input: RegisterMemberDto, scope: Scope, correlationId?: string): Promise<MemberView> {
+    const { org, unit } = await this.branchFor(partyOrgId, scope, true);
+    this.checkBranch(org);
+    const kinds = input.milestones.map((m) => m.kind);
+    if (new Set(kinds).size !== kinds.length) {
+      throw ruleBroken({ zh: '同一節點重複', en: 'A milestone appears twice' }, [
+        { pointer: '/milestones', rule: 'unique-milestone', message: { zh: '每個節點只能記錄一次', en: 'each milestone is recorded once' } },
+      ]);
+    }
+    const milestones = sortMilestones(input.milestones);
+    const { rules, source } = await this.rulesFor(org, unit);
+    const violations = checkMilestones(milestones, rules, input.person.birthDate, today());
+    const imported = input.imported ?? false;
+    if (!imported && violations.length > 0) {
+      throw ruleBroken(
+        { zh: `違反${source === 'default' ? '默認' : source + ' 的'}黨員發展程序規則`, en: `Breaks the milestone rules of ${source}` },
+        problems(violations),
+      );
+    }
+    const member: Member = {
+      _id: input.id ?? randomUUID(),
+      partyOrgId: org._id,
+      unitId: unit._id,
+      cityId: unit.cityId,
+      person: input.person,
+      milestones,
+      status: statusOf(milestones),
+      imported,
+      flags: violations,
+      flagged: violations.length > 0,
+      transfers: [],
+      version: 1,
+      registeredAt: new Date(),
+      registeredBy: scope.accountId,
+      outbox: [],
+    };
+    member.outbox = await this.relay.sequence(this.event(member, 'registered', correlationId));
+    try {
+      await this.members.create(member);
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) throw conflict({ zh: '黨員記錄標識已存在', en: 'A member record with this id exists' });
+      throw err;
+    }
+    this.relay.nudge();
+    return memberView(member);
+  }
+
+  /** Records the next milestone; refused (422, rule named) when it breaks a rule, even for imported records. */
+  async recordMilestone(id: string, input: RecordMilestoneDto, scope: Scope, correlationId?: string): Promise<MemberView> {
+    const { member, org, unit } = await this.memberFor(id, scope, true);
+    if (member.milestones.some((m) => m.kind === input.kind)) {
+      throw conflict({ zh: '該節點已記錄', en: 'This milestone is already recorded' }, [
+        { pointer: '/kind', rule: 'unique-milestone', message: { zh: '每個節點只能記錄一次', en: 'each milestone is recorded once' } },
+      ]);
+    }
+    const milestones = sortMilestones([...member.milestones, input]);
+    const { rules, source } = await this.rulesFor(org, unit);
+    const violations = violationsOf(input.kind, checkMilestones(milestones, rules, member.person.birthDate, today()));
+    if (violations.length > 0) {
+      throw ruleBroken(
+        { zh: `違反${source === 'default' ? '默認' : source + ' 的'}黨員發展程序規則`, en: `Breaks the milestone rules of ${source}` },
+        problems(violations),
+      );
+    }
+    const next: Member = { ...member, milestones, status: statusOf(milestones), version: member.version + 1 };
+    await this.write(member, { milestones, status: next.status, version: next.version }, this.event(next, 'milestone-recorded', correlationId));
+    return memberView(next);
+  }
+
+  /** 組織關係轉接 Moves the record to another branch; milestones, flags and earlier transfers stay with it. */
+  async transfer(id: string, input: TransferMemberDto, scope: Scope, correlationId?: string): Promise<MemberView> {
+    const { member } = await this.memberFor(id, scope, true);
+    if (input.toPartyOrgId === member.partyOrgId) throw conflict({ zh: '已在該黨支部', en: 'Already in that branch' });
+    const { org, unit } = await this.branchFor(input.toPartyOrgId, scope, true);
+    this.checkBranch(org);
+    const transfer = {
+      fromPartyOrgId: member.partyOrgId,
+      fromUnitId: member.unitId,
+      toPartyOrgId: org._id,
+      toUnitId: unit._id,
+      date: input.date,
+      ...(input.note ? { note: input.note } : {}),
+      at: new Date(),
+      by: scope.accountId,
+    };
+    const next: Member = {
+      ...member,
+      partyOrgId: org._id,
+      unitId: unit._id,
+      cityId: unit.cityId,
+      transfers: [...member.transfers, transfer],
+      version: member.version + 1,
+    };
+    const event = pendingEvent(MemberTransferredV1, {
+      key: unit._id,
+      subject: `members/${member._id}`,
+      data: { ...this.state(next), fromPartyOrgId: member.partyOrgId, fromUnitId: member.unitId },
+      ...(correlationId ? { correlationId } : {}),
+    });
+    await this.write(member, { partyOrgId: org._id, unitId: unit._id, cityId: unit.cityId, transfers: next.transfers, version: next.version }, event);
+    return memberView(next);
+  }
+
+  private checkBranch(org: PartyOrg) {
+    if (org.kind !== 'branch' || org.status !== 'open') {
+      throw ruleBroken({ zh: '黨員須屬於在冊的黨支部', en: 'Members belong to an open branch' }, [
+        { pointer: '/partyOrgId', rule: 'open-branch', message: { zh: '請選擇在冊的黨支部', en: 'choose an open branch (黨支部)' } },
+      ]);
+    }
+  }
+
+  /** An optimistic single-document write: the change and its event, only if nobody changed the record meanwhile. */
+  private async write(member: Member, set: Partial<Member>, event: OutboxEvent) {
+    await this.relay.sequence(event);
+    const res = await this.members.updateOne({ _id: member._id, version: member.version }, { $set: set, $push: { outbox: event } });
+    if (res.modifiedCount === 0) throw conflict({ zh: '記錄剛被修改，請重試', en: 'The record changed meanwhile; retry' });
+    this.relay.nudge();
+  }
+
+  /** What analysts may see: ids, status and counts. No name, id number, birth date or milestone date. */
+  private state(m: Member) {
+    return {
+      memberId: m._id,
+      partyOrgId: m.partyOrgId,
+      unitId: m.unitId,
+      status: m.status,
+      milestoneCount: m.milestones.length,
+      imported: m.imported,
+      flaggedRuleCount: m.flags.length,
+      version: m.version,
+    };
+  }
+
+  private event(m: Member, kind: 'registered' | 'milestone-recorded', correlationId?: string): OutboxEvent {
+    const contract = kind === 'registered' ? MemberRegisteredV1 : MemberMilestoneRecordedV1;
+    return pendingEvent(contract, { key: m.unitId, subject: `members/${m._id}`, data: this.state(m), ...(correlationId ? { correlationId } : {}) });
+  }
+}

@@ -1,0 +1,90 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { MilestoneKinds, MilestoneRulesChangedV1, type MilestoneRuleSet } from '@pb/contracts';
+import { OutboxRelay, pendingEvent } from '@pb/messaging';
+import { conflict, ruleBroken } from '../common/problems.js';
+import type { Scope } from '../common/scope.js';
+import { isBureau } from '../org-units/tree.js';
+import { TreeReader } from '../org-units/tree.reader.js';
+import { DEFAULT_RULES } from './milestone-check.js';
+import { RULE_SET_MODEL, type RuleSetDoc } from './rule-set.schema.js';
+
+export interface EffectiveRules {
+  /** The bureau whose rule set applies, or `default` for the platform's. */
+  source: string;
+  version: number;
+  rules: MilestoneRuleSet;
+}
+
+/** 黨員發展程序規則 Rule sets per bureau; a party organisation follows the nearest one above its supervisor. */
+@Injectable()
+export class MilestoneRulesService implements OnModuleInit {
+  constructor(
+    @InjectModel(RULE_SET_MODEL) private readonly ruleSets: Model<RuleSetDoc>,
+    private readonly tree: TreeReader,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  onModuleInit() {
+    this.relay.register(this.ruleSets);
+  }
+
+  /** The rules that apply below a bureau: its own, else the nearest ancestor's, else the default. */
+  async effective(bureauPath: readonly string[]): Promise<EffectiveRules> {
+    const sets = await this.ruleSets.find({ _id: { $in: [...bureauPath] } }, { outbox: 0 }).lean<RuleSetDoc[]>();
+    for (const id of [...bureauPath].reverse()) {
+      const set = sets.find((s) => s._id === id);
+      if (set) return { source: id, version: set.version, rules: set.rules };
+    }
+    return { source: 'default', version: 0, rules: DEFAULT_RULES };
+  }
+
+  async get(bureauId: string, scope: Scope): Promise<EffectiveRules> {
+    const bureau = await this.tree.unitInScope(bureauId, scope);
+    return this.effective(bureau.path);
+  }
+
+  async set(bureauId: string, rules: MilestoneRuleSet, scope: Scope, correlationId?: string): Promise<EffectiveRules> {
+    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以設定規則', en: 'Only city or county administrators set milestone rules' });
+    const bureau = await this.tree.unitInScope(bureauId, scope);
+    if (!isBureau(bureau.kind)) {
+      throw ruleBroken({ zh: '只有教育局可以設定規則', en: 'Only bureaus set milestone rules' }, [
+        { pointer: '/', rule: 'bureau-only', message: { zh: '該單位不是教育局', en: 'this unit is not a bureau' } },
+      ]);
+    }
+    for (const [i, r] of rules.intervals.entries()) {
+      if (MilestoneKinds.indexOf(r.from) >= MilestoneKinds.indexOf(r.to) || (!r.min && !r.max)) {
+        throw ruleBroken({ zh: '間隔規則無效', en: 'An interval rule is not valid' }, [
+          {
+            pointer: `/intervals/${i}`,
+            rule: 'interval',
+            message: { zh: 'from 須早於 to，且至少有 min 或 max', en: 'from must precede to, with min or max' },
+          },
+        ]);
+      }
+    }
+    const current = await this.ruleSets.findById(bureauId, { version: 1 }).lean<Pick<RuleSetDoc, 'version'>>();
+    const version = (current?.version ?? 0) + 1;
+    const [event] = await this.relay.sequence(pendingEvent(MilestoneRulesChangedV1, {
+      key: bureauId,
+      subject: `milestone-rules/${bureauId}`,
+      data: { bureauId, version, rules },
+      ...(correlationId ? { correlationId } : {}),
+    }));
+    const set = { rules, version, setBy: scope.accountId, setAt: new Date() };
+    if (current) {
+      const res = await this.ruleSets.updateOne({ _id: bureauId, version: current.version }, { $set: set, $push: { outbox: event } });
+      if (res.modifiedCount === 0) throw conflict({ zh: '規則剛被他人修改，請重試', en: 'The rules changed meanwhile; retry' });
+    } else {
+      try {
+        await this.ruleSets.create({ _id: bureauId, ...set, outbox: [event] });
+      } catch (err) {
+        if ((err as { code?: number }).code === 11000) throw conflict({ zh: '規則剛被他人修改，請重試', en: 'The rules changed meanwhile; retry' });
+        throw err;
+      }
+    }
+    this.relay.nudge();
+    return { source: bureauId, version, rules };
+  }
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { notFound } from '../common/problems.js';
+import type { Scope } from '../common/scope.js';
+import type { BureauOnPath } from '../party-orgs/routing.js';
+import { ORG_UNIT_MODEL, type OrgUnit } from './org-unit.schema.js';
+import { isBureau } from './tree.js';
+
+export const UNIT_NOT_FOUND = { zh: '找不到組織單位', en: 'Org unit not found' };
+const NO_OUTBOX = { outbox: 0 } as const;
+
+/**
+ * Reads of the org tree that every feature shares. Lookups go by `_id` alone and the scope is checked
+ * on the document (FerretDB only pushes a bare `_id` filter down); a unit outside the caller's subtree
+ * is reported exactly like a missing one.
+ */
+@Injectable()
+export class TreeReader {
+  constructor(@InjectModel(ORG_UNIT_MODEL) private readonly units: Model<OrgUnit>) {}
+
+  async unit(id: string): Promise<OrgUnit | null> {
+    return this.units.findById(id, NO_OUTBOX).lean<OrgUnit>();
+  }
+
+  async unitInScope(id: string, scope: Scope): Promise<OrgUnit> {
+    const unit = await this.unit(id);
+    if (!unit || !scope.reaches(unit.path)) throw notFound(UNIT_NOT_FOUND);
+    return unit;
+  }
+
+  /** The bureaus among the ids of a path, with their kind (for affiliation and routing). */
+  async bureausOn(path: readonly string[]): Promise<BureauOnPath[]> {
+    const docs = await this.units.find({ _id: { $in: [...path] } }, { kind: 1 }).lean<Pick<OrgUnit, '_id' | 'kind'>[]>();
+    return docs.filter((d) => isBureau(d.kind)).map((d) => ({ id: d._id, kind: d.kind as BureauOnPath['kind'] }));
+  }
+}

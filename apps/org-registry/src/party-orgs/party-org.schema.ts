@@ -1,0 +1,64 @@
+import { Schema } from 'mongoose';
+import { withOutbox, type OutboxEvent } from '@pb/messaging';
+import type { RoutingPolicy } from './routing.js';
+
+export type PartyOrgKind = 'committee' | 'general-branch' | 'branch';
+
+export interface ResponsiblePerson {
+  name: string;
+  title?: string;
+  accountId?: string;
+}
+
+/** 黨組織 A party organisation (committee 黨委, general branch 黨總支, branch 黨支部) at an org unit. */
+export interface PartyOrg {
+  _id: string;
+  unitId: string;
+  cityId: string;
+  kind: PartyOrgKind;
+  name: string;
+  parentPartyOrgId: string | null;
+  /** Affiliation 隸屬關係: the supervising bureau, always a bureau above the unit. */
+  supervisorId: string;
+  routing: RoutingPolicy;
+  /** Bureaus that receive and review its reports (from routing and the tree). */
+  reviewerIds: string[];
+  /** 主要負責人 */
+  principal: ResponsiblePerson;
+  /** 分管負責人 */
+  deputy: ResponsiblePerson;
+  status: 'open' | 'closed';
+  foundedOn: string | null;
+  closedOn: string | null;
+  version: number;
+  history: { version: number; change: string; at: Date; by: string; [k: string]: unknown }[];
+  outbox: OutboxEvent[];
+}
+
+export const PARTY_ORG_MODEL = 'PartyOrg';
+
+export const PartyOrgSchema: Schema<PartyOrg> = withOutbox(
+  new Schema<PartyOrg>(
+    {
+      _id: { type: String, required: true },
+      unitId: { type: String, required: true },
+      cityId: { type: String, required: true },
+      kind: { type: String, required: true, enum: ['committee', 'general-branch', 'branch'] },
+      name: { type: String, required: true },
+      parentPartyOrgId: { type: String, default: null },
+      supervisorId: { type: String, required: true },
+      routing: { type: String, required: true, enum: ['single', 'both-levels'] },
+      reviewerIds: { type: [String], required: true },
+      principal: { type: Schema.Types.Mixed, required: true },
+      deputy: { type: Schema.Types.Mixed, required: true },
+      status: { type: String, required: true, enum: ['open', 'closed'] },
+      foundedOn: { type: String, default: null },
+      closedOn: { type: String, default: null },
+      version: { type: Number, required: true },
+      history: { type: Schema.Types.Mixed, default: () => [] },
+    },
+    { collection: 'party_orgs', timestamps: true, versionKey: false, minimize: false },
+  ),
+);
+// Serves: the organisations of a unit (GET /org-units/{id}/party-orgs, close checks, moves).
+PartyOrgSchema.index({ unitId: 1, _id: 1 });

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import type { ClosePartyOrgDto, CreatePartyOrgDto, SetAffiliationDto, UpdatePartyOrgDto } from '@pb/contracts';
+import { OutboxRelay } from '@pb/messaging';
+import { LeaseService } from '../common/lease.js';
+import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
+import type { Scope } from '../common/scope.js';
+import { MEMBER_MODEL, type Member } from '../members/member.schema.js';
+import type { OrgUnit } from '../org-units/org-unit.schema.js';
+import { TreeReader } from '../org-units/tree.reader.js';
+import { partyOrgEvents } from './party-org.events.js';
+import { PARTY_ORG_MODEL, type PartyOrg, type PartyOrgKind } from './party-org.schema.js';
+import { candidateSupervisors, defaultSupervisor, reviewersFor } from './routing.js';
+
+export type PartyOrgView = Omit<PartyOrg, '_id' | 'outbox' | 'history' | 'cityId'> & { id: string };
+
+export const PARTY_ORG_NOT_FOUND = { zh: '找不到黨組織', en: 'Party organisation not found' };
+const RANK: Record<PartyOrgKind, number> = { committee: 3, 'general-branch': 2, branch: 1 };
+const NO_OUTBOX = { outbox: 0, history: 0 } as const;
+
+export function partyOrgView(doc: PartyOrg): PartyOrgView {
+  const { _id, outbox: _o, history: _h, cityId: _c, ...rest } = doc;
+  return { id: _id, ...rest };
+}
+
+const badSupervisor = (candidates: string[]) =>
+  ruleBroken({ zh: '主管教育局必須是該單位的上級教育局', en: 'The supervising bureau must be a bureau above the unit' }, [
+    {
+      pointer: '/supervisorId',
+      rule: 'supervisor-above-unit',
+      message: { zh: `可選：${candidates.join('、')}`, en: `one of: ${candidates.join(', ')}` },
+    },
+  ]);
+
+/** 黨組織 Party organisations at units, their affiliation and routing, and their responsible persons. */
+@Injectable()
+export class PartyOrgsService {
+  constructor(
+    @InjectModel(PARTY_ORG_MODEL) private readonly partyOrgs: Model<PartyOrg>,
+    @InjectModel(MEMBER_MODEL) private readonly members: Model<Member>,
+    private readonly tree: TreeReader,
+    private readonly leases: LeaseService,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  /** A party organisation whose unit lies in the caller's subtree, with that unit; 404 otherwise. */
+  async inScope(id: string, scope: Scope): Promise<{ org: PartyOrg; unit: OrgUnit }> {
+    const org = await this.partyOrgs.findById(id, NO_OUTBOX).lean<PartyOrg>();
+    const unit = org ? await this.tree.unit(org.unitId) : null;
+    if (!org || !unit || !scope.reaches(unit.path)) throw notFound(PARTY_ORG_NOT_FOUND);
+    return { org, unit };
+  }
+
+  async get(id: string, scope: Scope): Promise<PartyOrgView> {
+    return partyOrgView((await this.inScope(id, scope)).org);
+  }
+
+  async listForUnit(unitId: string, scope: Scope): Promise<PartyOrgView[]> {
+    await this.tree.unitInScope(unitId, scope);
+    const docs = await this.partyOrgs.find({ unitId }, NO_OUTBOX).sort({ _id: 1 }).lean<PartyOrg[]>();
+    return docs.map(partyOrgView);
+  }
+
+  async create(input: CreatePartyOrgDto, scope: Scope, correlationId?: string): Promise<PartyOrgView> {
+    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以建立黨組織', en: 'Only city or county administrators set up party organisations' });
+    const city = (await this.tree.unitInScope(input.unitId, scope)).cityId;
+    return this.leases.withLease(`org-tree:${city}`, async () => {
+      const unit = await this.tree.unitInScope(input.unitId, scope);
+      if (unit.status !== 'open') throw conflict({ zh: '單位已撤銷', en: 'The unit is closed' });
+      if (input.parentPartyOrgId) {
+        const { org: parent, unit: parentUnit } = await this.inScope(input.parentPartyOrgId, scope);
+        if (parent.status !== 'open' || !unit.path.includes(parentUnit._id) || RANK[parent.kind] <= RANK[input.kind]) {
+          throw ruleBroken({ zh: '上級黨組織不符', en: 'The parent organisation does not fit' }, [
+            {
+              pointer: '/parentPartyOrgId',
+              rule: 'parent-party-org',
+              message: {
+                zh: '上級黨組織須為本單位或上級單位的、層級更高的在冊黨組織',
+                en: 'must be an open organisation of a higher kind at this unit or a unit above it',
+              },
+            },
+          ]);
+        }
+      }
+      const bureaus = await this.tree.bureausOn(unit.path);
+      const candidates = candidateSupervisors(unit.path, bureaus).map((b) => b.id);
+      const supervisorId = input.supervisorId ?? defaultSupervisor(unit.path, bureaus);
+      if (!candidates.includes(supervisorId)) throw badSupervisor(candidates);
+      const routing = input.routing ?? 'single';
+      const id = input.id ?? randomUUID();
+      const doc: PartyOrg = {
+        _id: id,
+        unitId: unit._id,
+        cityId: unit.cityId,
+        kind: input.kind,
+        name: input.name,
+        parentPartyOrgId: input.parentPartyOrgId ?? null,
+        supervisorId,
+        routing,
+        reviewerIds: reviewersFor(routing, supervisorId, unit.path, bureaus),
+        principal: input.principal,
+        deputy: input.deputy,
+        status: 'open',
+        foundedOn: input.foundedOn ?? null,
+        closedOn: null,
+        version: 1,
+        history: [{ version: 1, change: 'created', at: new Date(), by: scope.accountId }],
+        outbox: [],
+      };
+      doc.outbox = await this.relay.sequence(...partyOrgEvents(doc, { kind: 'created' }, correlationId));
+      try {
+        await this.partyOrgs.create(doc);
+      } catch (err) {
+        if ((err as { code?: number }).code === 11000) throw conflict({ zh: '黨組織標識已存在', en: 'A party organisation with this id exists' });
+        throw err;
+      }
+      this.relay.nudge();
+      return partyOrgView(doc);
+    });
+  }
+
+  /** Name and responsible persons: the bureaus, and the school's own secretary for its organisations. */
+  async update(id: string, input: UpdatePartyOrgDto, scope: Scope, correlationId?: string): Promise<PartyOrgView> {
+    if (!scope.has('city-admin', 'county-admin', 'school-secretary')) {
+      throw forbidden({ zh: '無權修改黨組織', en: 'Your role cannot change party organisations' });
+    }
+    return this.inTree(id, scope, async (org) => {
+      const changed = (Object.keys(input) as (keyof UpdatePartyOrgDto)[]).filter((k) => JSON.stringify(input[k]) !== JSON.stringify(org[k]));
+      if (changed.length === 0) return partyOrgView(org);
+      const next: PartyOrg = { ...org, ...input, version: org.version + 1 };
+      const set: Record<string, unknown> = { version: next.version };
+      for (const k of changed) set[k] = input[k];
+      await this.partyOrgs.updateOne(
+        { _id: id },
+        {
+          $set: set,
+          $push: {
+            history: { version: next.version, change: 'updated', at: new Date(), by: scope.accountId, changed },
+            outbox: { $each: await this.relay.sequence(...partyOrgEvents(next, { kind: 'updated', changed }, correlationId)) },
+          },
+        },
+      );
+      this.relay.nudge();
+      return partyOrgView(next);
+    });
+  }
+
+  /** Affiliation and routing policy, set by a bureau: the supervisor must be a bureau above the unit. */
+  async setAffiliation(id: string, input: SetAffiliationDto, scope: Scope, correlationId?: string): Promise<PartyOrgView> {
+    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以設定隸屬關係', en: 'Only city or county administrators set affiliations' });
+    return this.inTree(id, scope, async (org, unit) => {
+      const bureaus = await this.tree.bureausOn(unit.path);
+      const candidates = candidateSupervisors(unit.path, bureaus).map((b) => b.id);
+      if (!candidates.includes(input.supervisorId) || !scope.reaches(unit.path.slice(0, unit.path.indexOf(input.supervisorId) + 1))) {
+        throw badSupervisor(candidates);
+      }
+      const reviewerIds = reviewersFor(input.routing, input.supervisorId, unit.path, bureaus);
+      if (input.supervisorId === org.supervisorId && input.routing === org.routing) return partyOrgView(org);
+      const next: PartyOrg = { ...org, supervisorId: input.supervisorId, routing: input.routing, reviewerIds, version: org.version + 1 };
+      const events = await this.relay.sequence(
+        ...partyOrgEvents(
+        next,
+        { kind: 'affiliation-changed', previousSupervisorId: org.supervisorId, previousRouting: org.routing, previousReviewerIds: org.reviewerIds, reason: 'set' },
+        correlationId,
+      ),
+      );
+      await this.partyOrgs.updateOne(
+        { _id: id },
+        {
+          $set: { supervisorId: next.supervisorId, routing: next.routing, reviewerIds, version: next.version },
+          $push: {
+            history: { version: next.version, change: 'affiliation-changed', at: new Date(), by: scope.accountId, reason: 'set' },
+            outbox: { $each: events },
+          },
+        },
+      );
+      this.relay.nudge();
+      return partyOrgView(next);
+    });
+  }
+
+  /** Closes an organisation once no member and no open organisation under it is left. */
+  async close(id: string, input: ClosePartyOrgDto, scope: Scope, correlationId?: string): Promise<PartyOrgView> {
+    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以撤銷黨組織', en: 'Only city or county administrators close party organisations' });
+    return this.inTree(id, scope, async (org) => {
+      if (org.status === 'closed') throw conflict({ zh: '黨組織已撤銷', en: 'The organisation is already closed' });
+      const members = await this.members.countDocuments({ partyOrgId: id });
+      const children = await this.partyOrgs.countDocuments({ parentPartyOrgId: id, status: 'open' });
+      if (members > 0 || children > 0) {
+        throw conflict({ zh: '尚有黨員或下級黨組織', en: 'Members or open organisations are still under it' }, [
+          {
+            pointer: '/',
+            rule: 'empty-before-close',
+            message: { zh: `黨員 ${members} 名，下級黨組織 ${children} 個，請先轉接或撤銷`, en: `${members} member(s), ${children} organisation(s): transfer or close them first` },
+          },
+        ]);
+      }
+      const next: PartyOrg = { ...org, status: 'closed', closedOn: input.closedOn, version: org.version + 1 };
+      await this.partyOrgs.updateOne(
+        { _id: id },
+        {
+          $set: { status: 'closed', closedOn: input.closedOn, version: next.version },
+          $push: {
+            history: { version: next.version, change: 'closed', at: new Date(), by: scope.accountId },
+            outbox: { $each: await this.relay.sequence(...partyOrgEvents(next, { kind: 'closed' }, correlationId)) },
+          },
+        },
+      );
+      this.relay.nudge();
+      return partyOrgView(next);
+    });
+  }
+
+  /** A change of one organisation under its city's tree lease (moves rewrite affiliations under it too). */
+  private async inTree<T>(id: string, scope: Scope, change: (org: PartyOrg, unit: OrgUnit) => Promise<T>): Promise<T> {
+    const { org } = await this.inScope(id, scope);
+    return this.leases.withLease(`org-tree:${org.cityId}`, async () => {
+      const fresh = await this.inScope(id, scope);
+      return change(fresh.org, fresh.unit);
+    });
+  }
+}

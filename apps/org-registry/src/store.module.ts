@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { LeaseService } from './common/lease.js';
+import { CONTACT_POINT_MODEL, ContactPointSchema } from './contact-points/contact-point.schema.js';
+import { MEMBER_MODEL, MemberSchema } from './members/member.schema.js';
+import { RULE_SET_MODEL, RuleSetSchema } from './milestone-rules/rule-set.schema.js';
+import { ORG_UNIT_MODEL, OrgUnitSchema } from './org-units/org-unit.schema.js';
+import { TreeReader } from './org-units/tree.reader.js';
+import { PARTY_ORG_MODEL, PartyOrgSchema } from './party-orgs/party-org.schema.js';
+
+const models = MongooseModule.forFeature([
+  { name: ORG_UNIT_MODEL, schema: OrgUnitSchema },
+  { name: PARTY_ORG_MODEL, schema: PartyOrgSchema },
+  { name: MEMBER_MODEL, schema: MemberSchema },
+  { name: RULE_SET_MODEL, schema: RuleSetSchema },
+  { name: CONTACT_POINT_MODEL, schema: ContactPointSchema },
+]);
+
+/** The registry's collections (database `orgs`), the tree reads every feature shares, and the tree lease. */
+@Module({
+  imports: [models],
+  providers: [TreeReader, LeaseService],
+  exports: [models, TreeReader, LeaseService],
+})
+export class RegistryStoreModule {}

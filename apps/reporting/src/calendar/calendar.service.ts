@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { ProblemException, type Identity } from '@pb/platform';
+import { DEFAULT_CALENDAR, InvalidCalendarError, validateCalendar, type ReportingCalendar } from '../periods/report-period.js';
+import { CALENDAR_MODEL, type CalendarDoc } from './calendar.schema.js';
+
+export type CityCalendar = ReportingCalendar & { lockAfterDays: number; version: number };
+
+export const DEFAULT_LOCK_AFTER_DAYS = 15;
+
+@Injectable()
+export class CalendarService {
+  private cached?: { at: number; value: CityCalendar };
+
+  constructor(@InjectModel(CALENDAR_MODEL) private readonly calendars: Model<CalendarDoc>) {}
+
+  /** The city's calendar (defaults until a city administrator sets one); cached for a few seconds. */
+  async get(): Promise<CityCalendar> {
+    if (this.cached && Date.now() - this.cached.at < 5_000) return this.cached.value;
+    const doc = await this.calendars.findById('city').lean<CalendarDoc>();
+    const value: CityCalendar = doc
+      ? { timeZone: doc.timeZone, h1DueDay: doc.h1DueDay, h2WindowDays: doc.h2WindowDays, extensions: doc.extensions ?? {}, lockAfterDays: doc.lockAfterDays, version: doc.version }
+      : { ...DEFAULT_CALENDAR, lockAfterDays: DEFAULT_LOCK_AFTER_DAYS, version: 0 };
+    this.cached = { at: Date.now(), value };
+    return value;
+  }
+
+  /** Replaces the calendar (city administrators only); `expectedVersion` guards against lost updates. */
+  async put(input: Omit<CityCalendar, 'version'>, caller: Identity, expectedVersion: number | undefined): Promise<CityCalendar> {
+    if (!caller.roles.includes('city-admin')) {
+      throw new ProblemException(403, 'https://partybuilding.edu.cn/problems/forbidden', { zh: '只有市教育局管理員可以設定報送日曆', en: 'Only the city administrator sets the reporting calendar' });
+    }
+    try {
+      validateCalendar(input);
+    } catch (err) {
+      if (err instanceof InvalidCalendarError) {
+        throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', { zh: '報送日曆無效', en: 'Invalid reporting calendar' }, undefined, [
+          { pointer: `/${err.field.replace(/\./g, '/')}`, rule: 'calendar', message: { zh: err.message, en: err.message } },
+        ]);
+      }
+      throw err;
+    }
+    const current = await this.get();
+    if (expectedVersion !== undefined && expectedVersion !== current.version) {
+      throw new ProblemException(412, 'https://partybuilding.edu.cn/problems/stale', { zh: '日曆已被他人修改', en: 'The calendar changed since you read it' });
+    }
+    const version = current.version + 1;
+    const res = await this.calendars.updateOne(
+      { _id: 'city', ...(current.version === 0 ? {} : { version: current.version }) },
+      { $set: { ...input, version, updatedBy: caller.sub } },
+      { upsert: current.version === 0 },
+    );
+    if (res.matchedCount === 0 && res.upsertedCount === 0) {
+      throw new ProblemException(412, 'https://partybuilding.edu.cn/problems/stale', { zh: '日曆已被他人修改', en: 'The calendar changed since you read it' });
+    }
+    this.cached = undefined;
+    return this.get();
+  }
+}

@@ -1,0 +1,45 @@
+import { Controller, Get, Header, Query } from '@nestjs/common';
+import { stringify } from 'csv-stringify/sync';
+import { ALL_ROLES, CurrentIdentity, Roles, type Identity } from '@pb/platform';
+import { ComplianceService } from './compliance.service.js';
+
+/** 報送情況 timeliness and completeness: rates per unit and period range, breakdown, missing list, CSV. */
+/** Rates and missing lists are counts per unit, no personal data: every role, inside its own subtree. */
+@Roles(...ALL_ROLES)
+@Controller('api/v1/reporting')
+export class ComplianceController {
+  constructor(private readonly compliance: ComplianceService) {}
+
+  @Get('compliance')
+  async overTime(@CurrentIdentity() caller: Identity, @Query('from') from: string, @Query('to') to: string, @Query('unit') unit?: string) {
+    const scope = await this.compliance.unitInScope(unit, caller);
+    return this.compliance.overTime(scope, this.compliance.periodRange(from, to ?? from));
+  }
+
+  @Get('compliance/breakdown')
+  async breakdown(@CurrentIdentity() caller: Identity, @Query('from') from: string, @Query('to') to: string, @Query('unit') unit?: string) {
+    const scope = await this.compliance.unitInScope(unit, caller);
+    return { unitId: scope._id, rows: await this.compliance.breakdown(scope, this.compliance.periodRange(from, to ?? from)) };
+  }
+
+  /** The breakdown as CSV, UTF-8 with a BOM so spreadsheet programs open the Chinese names right. */
+  @Get('compliance/breakdown.csv')
+  @Header('content-type', 'text/csv; charset=utf-8')
+  @Header('content-disposition', 'attachment; filename="compliance.csv"')
+  async csv(@CurrentIdentity() caller: Identity, @Query('from') from: string, @Query('to') to: string, @Query('unit') unit?: string) {
+    const scope = await this.compliance.unitInScope(unit, caller);
+    const rows = await this.compliance.breakdown(scope, this.compliance.periodRange(from, to ?? from));
+    const body = stringify(
+      rows.map((r) => [r.code, r.name, r.expected, r.actual, r.onTime, r.reportingRate ?? '', r.onTimeRate ?? '']),
+      { header: true, columns: ['單位代碼 code', '單位名稱 name', '應報 expected', '實報 actual', '按時 on time', '報送率 reporting rate %', '及時率 on-time rate %'] },
+    );
+    return `\uFEFF${body}`;
+  }
+
+  @Get('missing')
+  async missing(@CurrentIdentity() caller: Identity, @Query('period') period: string, @Query('unit') unit?: string) {
+    const scope = await this.compliance.unitInScope(unit, caller);
+    const [periodId] = this.compliance.periodRange(period, period);
+    return { unitId: scope._id, periodId, missing: await this.compliance.missing(scope, periodId) };
+  }
+}

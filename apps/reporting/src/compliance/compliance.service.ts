@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { ProblemException, type Identity } from '@pb/platform';
+import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
+import type { OrgUnitRef } from '../org-directory/org-unit-ref.schema.js';
+import { ReportPeriod } from '../periods/report-period.js';
+import { HALF_MONTH_REPORT_MODEL, type HalfMonthReport } from '../reports/half-month-report.schema.js';
+import { COMPLIANCE_MODEL, type ComplianceCounter } from './compliance.schema.js';
+
+export interface Rates {
+  expected: number;
+  actual: number;
+  onTime: number;
+  /** actual / expected, in percent with one decimal; null when nothing was expected. */
+  reportingRate: number | null;
+  onTimeRate: number | null;
+}
+
+export function rates(c: Pick<ComplianceCounter, 'expected' | 'actual' | 'onTime'>): Rates {
+  const pct = (n: number) => (c.expected === 0 ? null : Math.round((n / c.expected) * 1000) / 10);
+  return { expected: c.expected, actual: c.actual, onTime: c.onTime, reportingRate: pct(c.actual), onTimeRate: pct(c.onTime) };
+}
+
+const MAX_PERIODS = 48;
+
+@Injectable()
+export class ComplianceService {
+  constructor(
+    @InjectModel(COMPLIANCE_MODEL) private readonly counters: Model<ComplianceCounter>,
+    @InjectModel(HALF_MONTH_REPORT_MODEL) private readonly reports: Model<HalfMonthReport>,
+    private readonly directory: OrgDirectoryService,
+  ) {}
+
+  /** Adds to the counters of every unit on the path (school, county, city) for a period. */
+  async count(unitPath: string[], periodId: string, inc: Partial<Record<'expected' | 'actual' | 'onTime', number>>): Promise<void> {
+    await this.counters.bulkWrite(
+      unitPath.map((unitId) => ({
+        updateOne: { filter: { _id: `${unitId}:${periodId}` }, update: { $setOnInsert: { unitId, periodId }, $inc: inc }, upsert: true },
+      })),
+      { ordered: false },
+    );
+  }
+
+  /** A unit of the caller's subtree, or 404. */
+  async unitInScope(unitId: string | undefined, caller: Identity): Promise<OrgUnitRef> {
+    const unit = await this.directory.find(unitId ?? caller.orgUnitId);
+    if (!unit || !unit.path.includes(caller.orgUnitId)) {
+      throw new ProblemException(404, 'https://partybuilding.edu.cn/problems/not-found', { zh: '找不到組織單位', en: 'Org unit not found' });
+    }
+    return unit;
+  }
+
+  periodRange(from: string, to: string): string[] {
+    let p: ReportPeriod;
+    let last: ReportPeriod;
+    try {
+      p = ReportPeriod.parse(from);
+      last = ReportPeriod.parse(to);
+    } catch (err) {
+      throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', { zh: '期次格式應為 YYYY-MM-H1 或 YYYY-MM-H2', en: 'Periods are YYYY-MM-H1 or YYYY-MM-H2' }, { zh: String(err), en: String(err) });
+    }
+    const ids: string[] = [];
+    while (p.compare(last) <= 0 && ids.length < MAX_PERIODS) {
+      ids.push(p.id);
+      p = p.next();
+    }
+    return ids;
+  }
+
+  /** Rates of one unit per period, and over the whole range. */
+  async overTime(unit: OrgUnitRef, periodIds: string[]) {
+    const docs = await this.counters.find({ _id: { $in: periodIds.map((p) => `${unit._id}:${p}`) } }).lean<ComplianceCounter[]>();
+    const byPeriod = new Map(docs.map((d) => [d.periodId, d]));
+    const rows = periodIds.map((periodId) => ({ periodId, ...rates(byPeriod.get(periodId) ?? { expected: 0, actual: 0, onTime: 0 }) }));
+    const total = rows.reduce((t, r) => ({ expected: t.expected + r.expected, actual: t.actual + r.actual, onTime: t.onTime + r.onTime }), { expected: 0, actual: 0, onTime: 0 });
+    return { unitId: unit._id, unitName: unit.name, periods: rows, total: rates(total) };
+  }
+
+  /** Rates of each child unit (the schools of a county, the counties and city-direct schools of the city). */
+  async breakdown(unit: OrgUnitRef, periodIds: string[]) {
+    const children = await this.directory.children(unit._id);
+    const ids = children.flatMap((c) => periodIds.map((p) => `${c._id}:${p}`));
+    const docs = await this.counters.find({ _id: { $in: ids } }).lean<ComplianceCounter[]>();
+    const byId = new Map(docs.map((d) => [d._id, d]));
+    return children.map((c) => {
+      const sum = periodIds.reduce(
+        (t, p) => {
+          const d = byId.get(`${c._id}:${p}`);
+          return d ? { expected: t.expected + d.expected, actual: t.actual + d.actual, onTime: t.onTime + d.onTime } : t;
+        },
+        { expected: 0, actual: 0, onTime: 0 },
+      );
+      return { unitId: c._id, code: c.code, name: c.name, kind: c.kind, ...rates(sum) };
+    });
+  }
+
+  /** Reports found missing at their deadline and still not submitted, under a unit, for a period. */
+  async missing(unit: OrgUnitRef, periodId: string) {
+    const docs = await this.reports
+      .find({ unitPath: unit._id, periodId, timeliness: 'missing' }, { partyOrgId: 1, unitId: 1, dueAt: 1, reviewers: 1 })
+      .sort({ unitId: 1 })
+      .lean<Pick<HalfMonthReport, '_id' | 'partyOrgId' | 'unitId' | 'dueAt' | 'reviewers'>[]>();
+    return docs.map((d) => ({ reportId: d._id, partyOrgId: d.partyOrgId, unitId: d.unitId, dueAt: d.dueAt, reviewers: d.reviewers }));
+  }
+}

@@ -1,0 +1,263 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DateTime } from 'luxon';
+import { Kafka, logLevel } from 'kafkajs';
+import { Topics } from '@pb/contracts';
+import { Clock, domainServiceModule, loadConfig, runService, serviceEnv, signInternalToken, type Identity, type Role } from '@pb/platform';
+import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
+import { OutboxRelay } from '@pb/messaging';
+import { CalendarService } from './calendar/calendar.service.js';
+import { OrgDirectoryService } from './org-directory/org-directory.service.js';
+import { HALF_MONTH_REPORT_MODEL } from './reports/half-month-report.schema.js';
+import { ReportsService } from './reports/reports.service.js';
+import { PERIOD_MODEL } from './scheduler/period.schema.js';
+import { DeadlineScheduler } from './scheduler/deadline.scheduler.js';
+import { ReportsModule } from './reports/reports.module.js';
+import { ReportPeriod } from './periods/report-period.js';
+
+// The semi-monthly reporting system on the real store and broker, with the server in UTC and the
+// city in Asia/Shanghai. The clock is the only thing the test sets.
+process.env['TZ'] = 'UTC';
+const run = randomBytes(3).toString('hex');
+const secret = randomBytes(32).toString('base64url');
+const sh = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Shanghai' }).toJSDate();
+
+// A city, two counties with 8 schools each, and 4 city-direct schools: 20 schools, one party
+// organisation each. County 1 reports to its county only, county 2 to county and city both
+// (分別報送市、縣兩級), city-direct schools to the city.
+const C = `city-${run}`;
+const K1 = `k1-${run}`;
+const K2 = `k2-${run}`;
+const schools = Array.from({ length: 20 }, (_, i) => ({
+  n: i + 1,
+  id: `s${i + 1}-${run}`,
+  partyOrgId: `po${i + 1}-${run}`,
+  parent: i < 8 ? K1 : i < 16 ? K2 : C,
+}));
+const periods = ['2027-01-H1', '2027-01-H2', '2027-02-H1', '2027-02-H2'];
+/** The fixture's rule: school n in period p is on time when (n+p)%4 is 0 or 1, late when 2, missing when 3. */
+const fate = (n: number, p: number) => (['on-time', 'on-time', 'late', 'missing'] as const)[(n + p) % 4];
+
+describe('semi-monthly reporting', () => {
+  let app: NestFastifyApplication;
+  let now = sh('2027-01-01T08:00');
+  const as = (orgUnitId: string, roles: Role[]): Identity => ({ sub: `acct-${orgUnitId}`, orgUnitId, roles });
+  const secretaryOf = (schoolId: string) => as(schoolId, ['school-secretary']);
+
+  async function call(who: Identity, method: 'GET' | 'PUT' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}) {
+    const res = await app.getHttpAdapter().getInstance().inject({
+      method,
+      url,
+      headers: { 'x-pb-identity': await signInternalToken(who, secret), ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { payload: JSON.stringify(body) } : {}),
+    });
+    return { status: res.statusCode, headers: res.headers, body: res.body ? (res.headers['content-type']?.includes('json') ? JSON.parse(res.body) : res.body) : undefined };
+  }
+  const submit = (schoolId: string, partyOrgId: string, periodId: string, key: string, content: object = { freeText: `${periodId} 工作記實` }) =>
+    call(secretaryOf(schoolId), 'POST', `/api/v1/reports/${partyOrgId}/${periodId}/submit`, { content }, { 'idempotency-key': key });
+
+  beforeAll(async () => {
+    // Start this test's consumer group at the end of the shared topics: history from other runs on
+    // the same broker is not this test's (the directory below is seeded directly).
+    const groupId = `it-reporting-${run}`;
+    const kafka = new Kafka({ clientId: groupId, brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','), logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    for (const topic of [Topics.reportingReports, Topics.orgUnits, Topics.partyOrgs].filter((t) => existing.has(t))) {
+      await admin.resetOffsets({ groupId, topic, earliest: false });
+    }
+    await admin.disconnect();
+    const config = loadConfig(serviceEnv, {
+      ...process.env,
+      HTTP_PORT: '1', // not used: the test listens on an ephemeral port
+      MONGODB_DB: `it_reporting_${run}`,
+      KAFKA_GROUP_ID: groupId,
+      INTERNAL_AUTH_SECRET: secret,
+      LOG_LEVEL: process.env['IT_LOG_LEVEL'] ?? 'warn',
+    });
+    app = await runService(domainServiceModule({ service: 'reporting', consume: true, features: () => [ReportsModule.register({ tickMs: 0 })] }, config), {
+      service: 'reporting',
+      host: '127.0.0.1',
+      port: 0,
+      consume: true,
+    });
+    app.get(Clock).now = () => now;
+    const directory = app.get(OrgDirectoryService);
+    const unit = (unitId: string, kind: string, path: string[]) =>
+      directory.apply({ unitId, code: unitId.toUpperCase(), name: unitId, kind: kind as 'school', parentId: path.length > 1 ? path[path.length - 2] : null, path, level: path.length - 1, version: 1 }, `seed-${unitId}`);
+    await unit(C, 'city-bureau', [C]);
+    await unit(K1, 'county-bureau', [C, K1]);
+    await unit(K2, 'county-bureau', [C, K2]);
+    for (const s of schools) {
+      const path = s.parent === C ? [C, s.id] : [C, s.parent, s.id];
+      await unit(s.id, 'school', path);
+      await directory.applyPartyOrg(
+        { partyOrgId: s.partyOrgId, unitId: s.id, unitPath: path, supervisorId: s.parent, routing: s.parent === K2 ? 'both-levels' : 'single', active: true, version: 1 },
+        `seed-${s.partyOrgId}`,
+      );
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('runs four periods: opens each, takes on-time and late submissions, classifies the missing once', async () => {
+    const scheduler = app.get(DeadlineScheduler);
+    // A second replica's scheduler: same database, its own lease holder.
+    const replica = new DeadlineScheduler(
+      app.get(getConnectionToken()),
+      app.get(getModelToken(PERIOD_MODEL)),
+      app.get(getModelToken(HALF_MONTH_REPORT_MODEL)),
+      { tickMs: 0 },
+      app.get(ReportsService),
+      app.get(OrgDirectoryService),
+      app.get(CalendarService),
+      app.get(OutboxRelay),
+      app.get(Clock),
+    );
+    const opened: string[] = [];
+    for (const [p, periodId] of periods.entries()) {
+      const period = ReportPeriod.parse(periodId);
+      const window = period.window((await call(as(C, ['city-admin']), 'GET', '/api/v1/reporting/calendar')).body);
+      now = new Date(window.opensAt.getTime() + 3_600_000);
+      opened.push(...(await scheduler.tick()).opened);
+      // A period opens at the first tick after its window opens (which may be the previous deadline's).
+      expect(opened).toContain(periodId);
+      // One minute before the deadline (23:59 on the 12th, or on the last day) and one after (00:01).
+      now = new Date(window.dueAt.getTime() - 60_000);
+      for (const s of schools.filter((s) => fate(s.n, p) === 'on-time')) {
+        const res = await submit(s.id, s.partyOrgId, periodId, `k-${s.n}-${periodId}`);
+        expect(res.status).toBe(200);
+        expect(res.body.timeliness).toBe('on-time');
+      }
+      now = new Date(window.dueAt.getTime() + 60_000);
+      for (const s of schools.filter((s) => fate(s.n, p) === 'late')) {
+        const res = await submit(s.id, s.partyOrgId, periodId, `k-${s.n}-${periodId}`);
+        expect(res.body.timeliness).toBe('late');
+      }
+      // Two replicas at the deadline: the lease lets one act; a later pass changes nothing.
+      const passes = await Promise.all([scheduler.tick(), replica.tick()]);
+      expect(passes.filter((x) => x.leader)).toHaveLength(1);
+      expect(passes.flatMap((x) => x.closed)).toEqual([periodId]);
+      opened.push(...passes.flatMap((x) => x.opened));
+      const leader = passes[0].leader ? scheduler : replica;
+      expect((await leader.tick()).closed).toEqual([]);
+      const missing = await call(as(C, ['city-admin']), 'GET', `/api/v1/reporting/missing?period=${periodId}`);
+      expect(missing.body.missing.map((m: { unitId: string }) => m.unitId).sort()).toEqual(schools.filter((s) => fate(s.n, p) === 'missing').map((s) => s.id).sort());
+    }
+  }, 300_000);
+
+  it('times H1 by Asia/Shanghai with the server in UTC: 23:59 on the 12th on time, 00:01 on the 13th late', async () => {
+    const s1 = schools[0]; // n=1, period 0 -> on time
+    const s2 = schools[1]; // n=2, period 0 -> late
+    const r1 = await call(secretaryOf(s1.id), 'GET', `/api/v1/reports/${s1.partyOrgId}/2027-01-H1`);
+    const r2 = await call(secretaryOf(s2.id), 'GET', `/api/v1/reports/${s2.partyOrgId}/2027-01-H1`);
+    expect(DateTime.fromISO(r1.body.firstSubmittedAt as string, { zone: 'Asia/Shanghai' }).toFormat('yyyy-MM-dd HH:mm')).toBe('2027-01-12 23:59');
+    expect(r1.body.timeliness).toBe('on-time');
+    expect(DateTime.fromISO(r2.body.firstSubmittedAt as string, { zone: 'Asia/Shanghai' }).toFormat('yyyy-MM-dd HH:mm')).toBe('2027-01-13 00:01');
+    expect(r2.body.timeliness).toBe('late');
+  });
+
+  it('keeps compliance rates that match the hand-computed fixture (20 schools x 4 periods)', async () => {
+    const city = as(C, ['city-admin']);
+    let overTime: { total: Record<string, number>; periods: Record<string, number | string>[] } | undefined;
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      overTime = (await call(city, 'GET', `/api/v1/reporting/compliance?from=2027-01-H1&to=2027-02-H2`)).body;
+      if (overTime?.total['expected'] === 80 && overTime.total['actual'] === 60) break;
+      if (Date.now() > deadline) throw new Error(`compliance never caught up: ${JSON.stringify(overTime?.total)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // Per period: 20 expected, 15 submitted (10 on time, 5 late), 5 missing -> 75 % and 50 %.
+    expect(overTime.total).toEqual({ expected: 80, actual: 60, onTime: 40, reportingRate: 75, onTimeRate: 50 });
+    for (const row of overTime.periods) expect(row).toMatchObject({ expected: 20, actual: 15, onTime: 10, reportingRate: 75, onTimeRate: 50 });
+    const breakdown = (await call(city, 'GET', `/api/v1/reporting/compliance/breakdown?from=2027-01-H1&to=2027-02-H2`)).body.rows as Record<string, unknown>[];
+    const byId = Object.fromEntries(breakdown.map((r) => [r['unitId'], r]));
+    expect(byId[K1]).toMatchObject({ expected: 32, actual: 24, onTime: 16, reportingRate: 75, onTimeRate: 50 });
+    expect(byId[K2]).toMatchObject({ expected: 32, actual: 24, onTime: 16 });
+    // City-direct school 17: periods 0..3 -> (17+p)%4 = 1,2,3,0 -> on time, late, missing, on time.
+    expect(byId[schools[16].id]).toMatchObject({ expected: 4, actual: 3, onTime: 2, reportingRate: 75, onTimeRate: 50 });
+    const school1 = (await call(as(K1, ['county-admin']), 'GET', `/api/v1/reporting/compliance?unit=${schools[0].id}&from=2027-01-H1&to=2027-02-H2`)).body;
+    expect(school1.total).toEqual({ expected: 4, actual: 3, onTime: 2, reportingRate: 75, onTimeRate: 50 });
+    const csv = await call(city, 'GET', `/api/v1/reporting/compliance/breakdown.csv?from=2027-01-H1&to=2027-02-H2`);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect((csv.body as string).startsWith('\uFEFF單位代碼 code,')).toBe(true);
+    expect(csv.body as string).toContain(`${K1.toUpperCase()},${K1},32,24,16,75,50`);
+  }, 120_000);
+
+  it('keeps a county out of city-direct schools and out of the other county', async () => {
+    const k1 = as(K1, ['county-admin']);
+    const cityDirect = schools[16];
+    const otherCounty = schools[8];
+    for (const s of [cityDirect, otherCounty]) {
+      expect((await call(k1, 'GET', `/api/v1/reports/${s.partyOrgId}/2027-01-H1`)).status).toBe(404);
+      expect((await call(k1, 'POST', `/api/v1/reports/${s.partyOrgId}/2027-01-H1/reviews`, { decision: 'accept' })).status).toBe(404);
+      expect((await call(k1, 'GET', `/api/v1/reporting/compliance?unit=${s.id}&from=2027-01-H1`)).status).toBe(404);
+    }
+    expect((await call(k1, 'GET', `/api/v1/reporting/compliance?unit=${C}&from=2027-01-H1`)).status).toBe(404);
+    // A school cannot read another school's report either.
+    expect((await call(secretaryOf(schools[0].id), 'GET', `/api/v1/reports/${schools[1].partyOrgId}/2027-01-H1`)).status).toBe(404);
+  });
+
+  it('routes by affiliation: county 2 and the city review independently; county 1 alone reviews its schools', async () => {
+    const k2school = schools[8]; // n=9, period 3 (2027-02-H2): (9+3)%4=0 -> on time
+    const report = (await call(as(C, ['city-admin']), 'GET', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2`)).body;
+    expect(report.reviewers).toEqual([C, K2]);
+    const afterCounty = await call(as(K2, ['county-admin']), 'POST', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`, { decision: 'accept' });
+    expect(afterCounty.body.status).toBe('submitted');
+    const afterCity = await call(as(C, ['city-admin']), 'POST', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`, { decision: 'accept' });
+    expect(afterCity.body.status).toBe('accepted');
+    const k1school = schools[2]; // n=3, period 1: (3+1)%4=0 -> on time
+    const k1report = (await call(as(K1, ['county-admin']), 'GET', `/api/v1/reports/${k1school.partyOrgId}/2027-01-H2`)).body;
+    expect(k1report.reviewers).toEqual([K1]);
+    expect((await call(as(C, ['city-admin']), 'POST', `/api/v1/reports/${k1school.partyOrgId}/2027-01-H2/reviews`, { decision: 'accept' })).status).toBe(403);
+    const queueRes = await call(as(K1, ['county-admin']), 'GET', `/api/v1/reports/review-queue?period=2027-01-H2`);
+    expect(queueRes.status).toBe(200);
+    const queue = queueRes.body as { unitId: string }[];
+    expect(queue.length).toBeGreaterThan(0);
+    expect(queue.every((r) => r.unitId.endsWith(run) && schools.find((s) => s.id === r.unitId)?.parent === K1)).toBe(true);
+  });
+
+  it('keeps the full history when a report is returned and resubmitted; a retried submit yields one revision', async () => {
+    const s = schools[3]; // n=4, period 3 (2027-02-H2): (4+3)%4=3 -> missing, now submitted late
+    now = sh('2027-03-02T10:00');
+    const first = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0001', { freeText: '補報' });
+    const retry = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0001', { freeText: '補報' });
+    expect(first.status).toBe(200);
+    expect(retry.status).toBe(200);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(first.body.revisions).toHaveLength(1);
+    expect(first.body.timeliness).toBe('late');
+    const reused = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0001', { freeText: '另一內容' });
+    expect(reused.status).toBe(422);
+
+    const returned = await call(as(K1, ['county-admin']), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/reviews`, { decision: 'return', comment: '請補充學習內容' });
+    expect(returned.body.status).toBe('returned');
+    const noComment = await call(as(K1, ['county-admin']), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/reviews`, { decision: 'return' });
+    expect(noComment.status).toBe(400);
+    const again = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0002', { freeText: '補報（已補充學習內容）' });
+    expect(again.body.status).toBe('submitted');
+    expect(again.body.revisions.map((r: { revision: number; content: { freeText: string } }) => [r.revision, r.content.freeText])).toEqual([
+      [1, '補報'],
+      [2, '補報（已補充學習內容）'],
+    ]);
+    expect(again.body.timeliness).toBe('late');
+    expect(again.body.reviews).toEqual([{ bureauId: K1, status: 'pending', revision: 2 }]);
+  });
+
+  it('locks reports after the configured days unless the reviewing bureau grants an exception', async () => {
+    const s = schools[4]; // n=5, period 0: (5+0)%4=1 -> on time, never reviewed
+    now = sh('2027-02-10T10:00'); // 2027-01-H1 was due on 2027-01-13: 28 days > 15
+    const locked = await submit(s.id, s.partyOrgId, '2027-01-H1', 'lock-key-0001');
+    expect(locked.status).toBe(409);
+    expect(locked.body.type).toMatch(/locked$/);
+    const grant = await call(as(K1, ['county-admin']), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-01-H1/lock-exceptions`, { until: '2027-02-12T00:00:00Z', reason: '補正錯漏' });
+    expect(grant.status).toBe(200);
+    expect(grant.body.lockExceptions).toEqual([expect.objectContaining({ bureauId: K1, reason: '補正錯漏' })]);
+    expect((await submit(s.id, s.partyOrgId, '2027-01-H1', 'lock-key-0002')).status).toBe(200);
+  });
+});

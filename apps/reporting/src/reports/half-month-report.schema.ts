@@ -1,0 +1,95 @@
+import { Schema } from 'mongoose';
+import type { HalfMonthReportContent } from '@pb/contracts';
+import { withOutbox, type OutboxEvent } from '@pb/messaging';
+
+/** not-started: expected, nothing saved; draft: saved, not submitted; then the review states. */
+export type ReportStatus = 'not-started' | 'draft' | 'submitted' | 'returned' | 'accepted';
+
+/** One bureau's independent review of the current revision. */
+export interface BureauReview {
+  bureauId: string;
+  status: 'pending' | 'accepted' | 'returned';
+  revision: number;
+  comment?: string;
+  by?: string;
+  at?: Date;
+}
+
+/** Every submitted revision is kept, whole. */
+export interface ReportRevision {
+  revision: number;
+  content: HalfMonthReportContent;
+  submittedAt: Date;
+  submittedBy: string;
+}
+
+/** A lock exception a reviewing bureau granted (audited: who, when, until, why). */
+export interface LockException {
+  grantedBy: string;
+  bureauId: string;
+  grantedAt: Date;
+  until: Date;
+  reason: string;
+}
+
+/** 半月記實表 A party organisation's half-month record form for one period. */
+export interface HalfMonthReport {
+  /** `<partyOrgId>:<periodId>`: one report per party organisation and period, by construction. */
+  _id: string;
+  partyOrgId: string;
+  unitId: string;
+  unitPath: string[];
+  periodId: string;
+  opensAt: Date;
+  dueAt: Date;
+  status: ReportStatus;
+  draft?: HalfMonthReportContent;
+  revisions: ReportRevision[];
+  reviewers: string[];
+  reviews: BureauReview[];
+  /** Bureaus whose review of the current revision is pending (FerretDB has no $elemMatch on subdocuments). */
+  pendingReviewers: string[];
+  firstSubmittedAt: Date | null;
+  /** Set once: on-time / late at the first submission, missing at the deadline without one. */
+  timeliness: 'on-time' | 'late' | 'missing' | null;
+  lockExceptions: LockException[];
+  /** Idempotency-Keys of the last submissions, written with the revision each produced. */
+  submitKeys: { key: string; requestHash: string; revision: number }[];
+  version: number;
+  outbox: OutboxEvent[];
+}
+
+export const HALF_MONTH_REPORT_MODEL = 'HalfMonthReport';
+
+/** Typed at the model (Model<HalfMonthReport>); the nested form content is free-form here, checked by its JSON Schema. */
+export const HalfMonthReportSchema: Schema = withOutbox(
+  new Schema(
+    {
+      _id: { type: String, required: true },
+      partyOrgId: { type: String, required: true },
+      unitId: { type: String, required: true },
+      unitPath: { type: [String], required: true },
+      periodId: { type: String, required: true },
+      opensAt: { type: Date, required: true },
+      dueAt: { type: Date, required: true },
+      status: { type: String, required: true },
+      draft: { type: Schema.Types.Mixed },
+      revisions: { type: [Schema.Types.Mixed], default: [] },
+      reviewers: { type: [String], default: [] },
+      reviews: { type: [Schema.Types.Mixed], default: [] },
+      pendingReviewers: { type: [String], default: [] },
+      firstSubmittedAt: { type: Date, default: null },
+      timeliness: { type: String, default: null },
+      lockExceptions: { type: [Schema.Types.Mixed], default: [] },
+      submitKeys: { type: [Schema.Types.Mixed], default: [] },
+      version: { type: Number, required: true },
+    },
+    { collection: 'half_month_reports', versionKey: false, timestamps: true, minimize: false },
+  ),
+);
+// Serves: a bureau's view of a period (review queue, missing list): reports under a unit for a period.
+HalfMonthReportSchema.index({ unitPath: 1, periodId: 1 });
+// Serves: the deadline scheduler's "reports of this period still without a submission".
+HalfMonthReportSchema.index({ periodId: 1, timeliness: 1 });
+// Serves: a reviewing bureau's queue of pending reviews.
+HalfMonthReportSchema.index({ pendingReviewers: 1, dueAt: 1 });

@@ -1,0 +1,37 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { CalendarController } from '../calendar/calendar.controller.js';
+import { CALENDAR_MODEL, CalendarSchema } from '../calendar/calendar.schema.js';
+import { CalendarService } from '../calendar/calendar.service.js';
+import { ComplianceConsumer } from '../compliance/compliance.consumer.js';
+import { ComplianceController } from '../compliance/compliance.controller.js';
+import { COMPLIANCE_MODEL, ComplianceSchema } from '../compliance/compliance.schema.js';
+import { ComplianceService } from '../compliance/compliance.service.js';
+import { OrgDirectoryModule } from '../org-directory/org-directory.module.js';
+import { DeadlineScheduler, SCHEDULER_OPTIONS, type SchedulerOptions } from '../scheduler/deadline.scheduler.js';
+import { PERIOD_MODEL, PeriodSchema } from '../scheduler/period.schema.js';
+import { HALF_MONTH_REPORT_MODEL, HalfMonthReportSchema } from './half-month-report.schema.js';
+import { ReportsController } from './reports.controller.js';
+import { ReportsService } from './reports.service.js';
+
+/** 半月報制度 the semi-monthly reporting system: forms, calendar, deadlines, compliance. */
+@Module({})
+export class ReportsModule {
+  static register(scheduler: SchedulerOptions): DynamicModule {
+    return {
+      module: ReportsModule,
+      imports: [
+        OrgDirectoryModule,
+        MongooseModule.forFeature([
+          { name: HALF_MONTH_REPORT_MODEL, schema: HalfMonthReportSchema },
+          { name: CALENDAR_MODEL, schema: CalendarSchema },
+          { name: COMPLIANCE_MODEL, schema: ComplianceSchema },
+          { name: PERIOD_MODEL, schema: PeriodSchema },
+        ]),
+      ],
+      controllers: [ReportsController, CalendarController, ComplianceController, ComplianceConsumer],
+      providers: [ReportsService, CalendarService, ComplianceService, DeadlineScheduler, { provide: SCHEDULER_OPTIONS, useValue: scheduler }],
+      exports: [ReportsService, DeadlineScheduler, CalendarService],
+    };
+  }
+}

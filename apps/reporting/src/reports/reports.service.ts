@@ -1,0 +1,324 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import {
+  ReportAcceptedV1,
+  ReportExpectedV1,
+  ReportReturnedV1,
+  ReportRevisedV1,
+  ReportSubmittedV1,
+  type HalfMonthReportContent,
+  type ReviewReportDto,
+} from '@pb/contracts';
+import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
+import { Clock, ProblemException, type Identity } from '@pb/platform';
+import { CalendarService, type CityCalendar } from '../calendar/calendar.service.js';
+import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
+import type { PartyOrgRef } from '../org-directory/party-org-ref.schema.js';
+import { reviewersOf } from '../org-directory/routing.js';
+import { ReportPeriod } from '../periods/report-period.js';
+import { HALF_MONTH_REPORT_MODEL, type BureauReview, type HalfMonthReport } from './half-month-report.schema.js';
+
+const P = 'https://partybuilding.edu.cn/problems';
+const notFound = () => new ProblemException(404, `${P}/not-found`, { zh: '找不到半月記實表', en: 'Half-month report not found' });
+const conflict = (zh: string, en: string, type = 'conflict') => new ProblemException(409, `${P}/${type}`, { zh, en });
+
+export type ReportView = Omit<HalfMonthReport, '_id' | 'outbox'> & { id: string; locked: boolean };
+
+/** The Idempotency-Key of a submit request and a hash of what it asked. */
+export interface SubmitKey {
+  key: string;
+  requestHash: string;
+}
+
+/** Keys remembered per report: far more than the retries of one deadline. */
+const MAX_SUBMIT_KEYS = 20;
+
+export function reportId(partyOrgId: string, periodId: string): string {
+  return `${partyOrgId}:${periodId}`;
+}
+
+@Injectable()
+export class ReportsService implements OnModuleInit {
+  constructor(
+    @InjectModel(HALF_MONTH_REPORT_MODEL) private readonly reports: Model<HalfMonthReport>,
+    private readonly relay: OutboxRelay,
+    private readonly directory: OrgDirectoryService,
+    private readonly calendar: CalendarService,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit() {
+    this.relay.register(this.reports);
+  }
+
+  view(doc: HalfMonthReport, calendar: CityCalendar, now = this.clock.now()): ReportView {
+    const { _id, outbox: _outbox, ...rest } = doc;
+    return { id: _id, ...rest, locked: this.isLocked(doc, calendar, now) };
+  }
+
+  /** Locked `lockAfterDays` after the deadline, unless a reviewing bureau granted an exception still running. */
+  isLocked(doc: Pick<HalfMonthReport, 'dueAt' | 'lockExceptions' | 'status'>, calendar: CityCalendar, now: Date): boolean {
+    if (doc.status === 'accepted') return true;
+    const lockAt = doc.dueAt.getTime() + calendar.lockAfterDays * 86_400_000;
+    if (now.getTime() < lockAt) return false;
+    return !doc.lockExceptions.some((e) => e.until.getTime() > now.getTime());
+  }
+
+  /** A report the caller may see: its unit is in the caller's subtree. Else 404. */
+  async get(partyOrgId: string, periodId: string, caller: Identity): Promise<ReportView> {
+    const doc = await this.reports.findOne({ _id: reportId(partyOrgId, periodId), unitPath: caller.orgUnitId }, { outbox: 0 }).lean<HalfMonthReport>();
+    if (!doc) throw notFound();
+    return this.view(doc, await this.calendar.get());
+  }
+
+  /** The expected report of a party organisation for a period, created once (scheduler, new party org). */
+  async expect(partyOrg: PartyOrgRef, period: ReportPeriod, calendar: CityCalendar): Promise<boolean> {
+    const window = period.window(calendar);
+    const reviewers = reviewersOf(partyOrg, await this.directory.bureausOnPath(partyOrg.unitPath));
+    const id = reportId(partyOrg._id, period.id);
+    const event = pendingEvent(ReportExpectedV1, {
+      key: partyOrg.unitId,
+      subject: `reports/${id}`,
+      data: {
+        reportId: id,
+        partyOrgId: partyOrg._id,
+        unitId: partyOrg.unitId,
+        unitPath: partyOrg.unitPath,
+        periodId: period.id,
+        opensAt: window.opensAt.toISOString(),
+        dueAt: window.dueAt.toISOString(),
+        reviewers,
+      },
+    });
+    try {
+      await this.reports.create({
+        _id: id,
+        partyOrgId: partyOrg._id,
+        unitId: partyOrg.unitId,
+        unitPath: partyOrg.unitPath,
+        periodId: period.id,
+        opensAt: window.opensAt,
+        dueAt: window.dueAt,
+        status: 'not-started',
+        revisions: [],
+        reviewers,
+        reviews: [],
+        pendingReviewers: [],
+        firstSubmittedAt: null,
+        timeliness: null,
+        lockExceptions: [],
+        version: 1,
+        outbox: [event],
+      });
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * The report the caller's school may write: own party organisation, role school-secretary. One
+   * read when the report exists (the common case at a deadline); the party organisation is looked up
+   * only to create a report not expected yet.
+   */
+  private async writable(partyOrgId: string, periodId: string, caller: Identity): Promise<{ doc: HalfMonthReport; calendar: CityCalendar }> {
+    if (!ReportPeriod.isId(periodId)) throw notFound();
+    const id = reportId(partyOrgId, periodId);
+    const calendar = await this.calendar.get();
+    let doc = await this.reports.findById(id, { outbox: 0 }).lean<HalfMonthReport>();
+    if (!doc) {
+      const partyOrg = await this.directory.partyOrg(partyOrgId);
+      if (!partyOrg || !partyOrg.unitPath.includes(caller.orgUnitId)) throw notFound();
+      await this.expect(partyOrg, ReportPeriod.parse(periodId), calendar);
+      doc = await this.reports.findById(id, { outbox: 0 }).lean<HalfMonthReport>();
+      if (!doc) throw notFound();
+    }
+    if (!doc.unitPath.includes(caller.orgUnitId)) throw notFound();
+    if (!caller.roles.includes('school-secretary') || doc.unitId !== caller.orgUnitId) {
+      throw new ProblemException(403, `${P}/forbidden`, {
+        zh: '只有本校黨組織書記可以填報本黨組織的半月記實表',
+        en: "Only the school's party secretary writes its party organisation's reports",
+      });
+    }
+    return { doc, calendar };
+  }
+
+  private assertUnlocked(doc: HalfMonthReport, calendar: CityCalendar) {
+    if (this.isLocked(doc, calendar, this.clock.now())) {
+      throw conflict(
+        doc.status === 'accepted' ? '報表已審核通過，不能再修改' : '報表已鎖定；如需修改請向審核教育局申請例外',
+        doc.status === 'accepted' ? 'The report was accepted and can no longer change' : 'The report is locked; ask a reviewing bureau for an exception',
+        'locked',
+      );
+    }
+  }
+
+  /** Applies one change guarded by the version read (optimistic concurrency, one document write). */
+  private async commit(doc: HalfMonthReport, set: Partial<HalfMonthReport>, events: OutboxEvent[], push: Partial<Record<'revisions', unknown>> = {}): Promise<HalfMonthReport> {
+    const update: Record<string, unknown> = { $set: { ...set, version: doc.version + 1 } };
+    const pushes: Record<string, unknown> = { ...push };
+    if (events.length > 0) pushes['outbox'] = { $each: events };
+    if (Object.keys(pushes).length > 0) update['$push'] = pushes;
+    const saved = await this.reports.findOneAndUpdate({ _id: doc._id, version: doc.version }, update, { returnDocument: 'after' }).lean<HalfMonthReport>();
+    if (!saved) throw conflict('報表剛被修改，請重新讀取後再試', 'The report changed meanwhile; read it again and retry', 'stale');
+    if (events.length > 0) this.relay.nudge();
+    return saved;
+  }
+
+  async saveDraft(partyOrgId: string, periodId: string, content: HalfMonthReportContent, caller: Identity, ifVersion?: number): Promise<ReportView> {
+    const { doc, calendar } = await this.writable(partyOrgId, periodId, caller);
+    this.assertUnlocked(doc, calendar);
+    if (ifVersion !== undefined && ifVersion !== doc.version) throw new ProblemException(412, `${P}/stale`, { zh: '報表已被修改', en: 'The report changed since you read it' });
+    const status = doc.status === 'not-started' ? 'draft' : doc.status;
+    return this.view(await this.commit(doc, { draft: content, status }, []), calendar);
+  }
+
+  /**
+   * Submits the draft (or the content given) as a new revision. First submission fixes timeliness
+   * (on time before the deadline, late after); every revision is kept; each reviewing bureau reviews
+   * the new revision independently.
+   */
+  async submit(
+    partyOrgId: string,
+    periodId: string,
+    content: HalfMonthReportContent | undefined,
+    caller: Identity,
+    idempotency: SubmitKey,
+    correlationId?: string,
+  ): Promise<{ report: ReportView; replayed: boolean }> {
+    for (let attempt = 0; ; attempt++) {
+      const { doc, calendar } = await this.writable(partyOrgId, periodId, caller);
+      // The key is kept in the report itself and written with the revision it produced, so a retry
+      // finds it in the same read: the first result, never a second revision.
+      const prior = (doc.submitKeys ?? []).find((k) => k.key === idempotency.key);
+      if (prior) {
+        if (prior.requestHash !== idempotency.requestHash) {
+          throw new ProblemException(422, `${P}/idempotency-key-reused`, {
+            zh: '此 Idempotency-Key 已用於另一個請求',
+            en: 'This Idempotency-Key was used for a different request',
+          });
+        }
+        return { report: this.view(doc, calendar), replayed: true };
+      }
+      this.assertUnlocked(doc, calendar);
+      try {
+        return { report: this.view(await this.submitRevision(doc, content, caller, idempotency, correlationId), calendar), replayed: false };
+      } catch (err) {
+        // Someone wrote meanwhile (perhaps this very retry): read again and decide again, once.
+        if (attempt === 0 && err instanceof ProblemException && err.problemType.endsWith('/stale')) continue;
+        throw err;
+      }
+    }
+  }
+
+  private async submitRevision(doc: HalfMonthReport, content: HalfMonthReportContent | undefined, caller: Identity, idempotency: SubmitKey, correlationId?: string) {
+    const now = this.clock.now();
+    if (now < doc.opensAt) {
+      throw new ProblemException(422, `${P}/window-not-open`, {
+        zh: `本期次報送窗口尚未開放（${doc.opensAt.toISOString()} 起）`,
+        en: `The reporting window of this period opens at ${doc.opensAt.toISOString()}`,
+      });
+    }
+    const body = content ?? doc.draft;
+    if (!body) throw new ProblemException(422, `${P}/empty-report`, { zh: '沒有可報送的內容', en: 'There is nothing to submit: save a draft or send content' });
+    if (doc.status === 'submitted' && doc.reviews.some((r) => r.status !== 'pending')) {
+      throw conflict('報表正在審核中，待退回後方可修改', 'The report is under review; it can change again once returned');
+    }
+    const revision = doc.revisions.length + 1;
+    const first = doc.firstSubmittedAt === null;
+    // Fixed at the first submission; a report found missing at the deadline becomes late when it comes.
+    const timeliness: 'on-time' | 'late' = first ? (now < doc.dueAt ? 'on-time' : 'late') : doc.timeliness === 'on-time' ? 'on-time' : 'late';
+    const reviews: BureauReview[] = doc.reviewers.map((bureauId) => ({ bureauId, status: 'pending', revision }));
+    const event = pendingEvent(first ? ReportSubmittedV1 : ReportRevisedV1, {
+      key: doc.unitId,
+      subject: `reports/${doc._id}`,
+      data: {
+        reportId: doc._id,
+        partyOrgId: doc.partyOrgId,
+        unitId: doc.unitId,
+        unitPath: doc.unitPath,
+        periodId: doc.periodId,
+        revision,
+        submittedAt: now.toISOString(),
+        timeliness,
+        reviewers: doc.reviewers,
+      },
+      ...(correlationId ? { correlationId } : {}),
+    });
+    const submitKeys = [...(doc.submitKeys ?? []).slice(-(MAX_SUBMIT_KEYS - 1)), { ...idempotency, revision }];
+    return this.commit(
+      doc,
+      {
+        status: 'submitted',
+        draft: body,
+        reviews,
+        pendingReviewers: doc.reviewers,
+        submitKeys,
+        ...(first ? { firstSubmittedAt: now } : {}),
+        timeliness,
+      },
+      [event],
+      { revisions: { revision, content: body, submittedAt: now, submittedBy: caller.sub } },
+    );
+  }
+
+  /** A reviewing bureau accepts or returns the current revision. Each bureau reviews independently. */
+  async review(partyOrgId: string, periodId: string, input: ReviewReportDto, caller: Identity, correlationId?: string): Promise<ReportView> {
+    const doc = await this.reports.findOne({ _id: reportId(partyOrgId, periodId), unitPath: caller.orgUnitId }).lean<HalfMonthReport>();
+    if (!doc) throw notFound();
+    const mine = doc.reviews.find((r) => r.bureauId === caller.orgUnitId);
+    if (!mine || !caller.roles.some((r) => r === 'city-admin' || r === 'county-admin')) {
+      throw new ProblemException(403, `${P}/forbidden`, { zh: '本單位不是此報表的審核教育局', en: 'Your bureau does not review this report' });
+    }
+    if (doc.status === 'not-started' || doc.status === 'draft') throw conflict('報表尚未報送', 'The report has not been submitted');
+    if (mine.status !== 'pending') throw conflict('本局已審核此版本', 'Your bureau already reviewed this revision');
+    const now = this.clock.now();
+    const reviews = doc.reviews.map((r) =>
+      r.bureauId === caller.orgUnitId
+        ? { ...r, status: input.decision === 'accept' ? ('accepted' as const) : ('returned' as const), by: caller.sub, at: now, ...(input.comment ? { comment: input.comment } : {}) }
+        : r,
+    );
+    const status = reviews.some((r) => r.status === 'returned') ? 'returned' : reviews.every((r) => r.status === 'accepted') ? 'accepted' : 'submitted';
+    const event = pendingEvent(input.decision === 'accept' ? ReportAcceptedV1 : ReportReturnedV1, {
+      key: doc.unitId,
+      subject: `reports/${doc._id}`,
+      data: {
+        reportId: doc._id,
+        partyOrgId: doc.partyOrgId,
+        unitId: doc.unitId,
+        unitPath: doc.unitPath,
+        periodId: doc.periodId,
+        revision: mine.revision,
+        bureauId: caller.orgUnitId,
+        reviewedAt: now.toISOString(),
+        ...(input.comment ? { comment: input.comment } : {}),
+      },
+      ...(correlationId ? { correlationId } : {}),
+    });
+    const pendingReviewers = reviews.filter((r) => r.status === 'pending').map((r) => r.bureauId);
+    return this.view(await this.commit(doc, { reviews, status, pendingReviewers }, [event]), await this.calendar.get());
+  }
+
+  /** A reviewing bureau lets a locked report change until `until` (audited in the report). */
+  async grantLockException(partyOrgId: string, periodId: string, until: Date, reason: string, caller: Identity): Promise<ReportView> {
+    const doc = await this.reports.findOne({ _id: reportId(partyOrgId, periodId), unitPath: caller.orgUnitId }).lean<HalfMonthReport>();
+    if (!doc) throw notFound();
+    if (!doc.reviewers.includes(caller.orgUnitId) || !caller.roles.some((r) => r === 'city-admin' || r === 'county-admin')) {
+      throw new ProblemException(403, `${P}/forbidden`, { zh: '只有審核教育局可以開放例外', en: 'Only a reviewing bureau grants exceptions' });
+    }
+    const exception = { grantedBy: caller.sub, bureauId: caller.orgUnitId, grantedAt: this.clock.now(), until, reason };
+    const saved = await this.commit(doc, { lockExceptions: [...doc.lockExceptions, exception] }, []);
+    return this.view(saved, await this.calendar.get());
+  }
+
+  /** Reports waiting for the caller's bureau to review, oldest deadline first. */
+  async reviewQueue(caller: Identity, periodId: string | undefined, limit: number): Promise<ReportView[]> {
+    const filter: Record<string, unknown> = { pendingReviewers: caller.orgUnitId, status: 'submitted' };
+    if (periodId) filter['periodId'] = periodId;
+    const docs = await this.reports.find(filter, { outbox: 0, revisions: 0 }).sort({ dueAt: 1, _id: 1 }).limit(limit).lean<HalfMonthReport[]>();
+    const calendar = await this.calendar.get();
+    return docs.map((d) => this.view({ ...d, revisions: [] }, calendar));
+  }
+}

@@ -1,0 +1,130 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectConnection, InjectModel } from '@nestjs/mongoose';
+import type { Connection, Model } from 'mongoose';
+import { PeriodClosedV1, ReportOverdueV1 } from '@pb/contracts';
+import { OutboxRelay, pendingEvent } from '@pb/messaging';
+import { Lease } from '@pb/persistence';
+import { Clock } from '@pb/platform';
+import { CalendarService, type CityCalendar } from '../calendar/calendar.service.js';
+import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
+import { ReportPeriod } from '../periods/report-period.js';
+import { HALF_MONTH_REPORT_MODEL, type HalfMonthReport } from '../reports/half-month-report.schema.js';
+import { ReportsService } from '../reports/reports.service.js';
+import { PERIOD_MODEL, type PeriodDoc } from './period.schema.js';
+
+export const SCHEDULER_OPTIONS = Symbol('SCHEDULER_OPTIONS');
+export interface SchedulerOptions {
+  /** How often the scheduler looks at the clock; 0 turns the timer off (tests call tick()). */
+  tickMs: number;
+}
+
+/**
+ * Opens each period (one expected report per active party organisation) and, at its deadline,
+ * classifies every report still without a submission as missing, with a `report.overdue` event.
+ * State lives in the store and every step is a conditional write, so it survives restarts; a lease
+ * makes one replica act at a time, and a second pass changes nothing.
+ */
+@Injectable()
+export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('DeadlineScheduler');
+  private readonly lease: Lease;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    @InjectConnection() connection: Connection,
+    @InjectModel(PERIOD_MODEL) private readonly periods: Model<PeriodDoc>,
+    @InjectModel(HALF_MONTH_REPORT_MODEL) private readonly reports: Model<HalfMonthReport>,
+    @Inject(SCHEDULER_OPTIONS) private readonly options: SchedulerOptions,
+    private readonly reportsService: ReportsService,
+    private readonly directory: OrgDirectoryService,
+    private readonly calendar: CalendarService,
+    private readonly relay: OutboxRelay,
+    private readonly clock: Clock,
+  ) {
+    this.lease = new Lease(connection, 'deadline-scheduler', Math.max(options.tickMs * 3, 60_000));
+  }
+
+  onApplicationBootstrap() {
+    this.relay.register(this.periods);
+    if (this.options.tickMs <= 0) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.tick()
+        .catch((err: unknown) => this.logger.error(`tick failed: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => (this.running = undefined));
+    }, this.options.tickMs);
+  }
+
+  async beforeApplicationShutdown() {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    await this.lease.release().catch(() => undefined);
+  }
+
+  /** One pass at `now`. Returns what it did, for logs and tests. */
+  async tick(now = this.clock.now()): Promise<{ leader: boolean; opened: string[]; closed: string[] }> {
+    if (!(await this.lease.acquire(now))) return { leader: false, opened: [], closed: [] };
+    const calendar = await this.calendar.get();
+    const opened: string[] = [];
+    const current = ReportPeriod.current(now, calendar);
+    for (const period of [current, current.next()]) {
+      if (period.window(calendar).opensAt <= now && (await this.open(period, calendar))) opened.push(period.id);
+    }
+    const closed: string[] = [];
+    const due = await this.periods.find({ closedAt: null, openedAt: { $ne: null }, dueAt: { $lte: now } }).sort({ dueAt: 1 }).lean<PeriodDoc[]>();
+    for (const p of due) {
+      await this.close(ReportPeriod.parse(p._id), calendar, now);
+      closed.push(p._id);
+    }
+    return { leader: true, opened, closed };
+  }
+
+  /** Creates the period's expected reports once; returns true when this pass opened it. */
+  private async open(period: ReportPeriod, calendar: CityCalendar): Promise<boolean> {
+    const window = period.window(calendar);
+    await this.periods.updateOne({ _id: period.id }, { $setOnInsert: { openedAt: null, closedAt: null, dueAt: window.dueAt } }, { upsert: true });
+    const state = await this.periods.findById(period.id).lean<PeriodDoc>();
+    if (state?.openedAt) return false;
+    let expected = 0;
+    for await (const partyOrg of this.directory.activePartyOrgs()) {
+      await this.reportsService.expect(partyOrg, period, calendar);
+      expected++;
+    }
+    await this.periods.updateOne({ _id: period.id, openedAt: null }, { $set: { openedAt: this.clock.now(), expected, dueAt: window.dueAt } });
+    this.relay.nudge();
+    this.logger.log(`opened ${period.id}: ${expected} reports expected`);
+    return true;
+  }
+
+  /** Classifies the period's reports without a submission as missing, each with its overdue event. */
+  private async close(period: ReportPeriod, calendar: CityCalendar, now: Date) {
+    const window = period.window(calendar);
+    if (window.dueAt > now) return; // a bureau extended the deadline since the period opened
+    const pending = this.reports.find({ periodId: period.id, timeliness: null, firstSubmittedAt: null }, { outbox: 0, revisions: 0, draft: 0 }).lean<HalfMonthReport[]>().cursor();
+    for await (const doc of pending as unknown as AsyncIterable<HalfMonthReport>) {
+      const event = pendingEvent(ReportOverdueV1, {
+        key: doc.unitId,
+        subject: `reports/${doc._id}`,
+        data: { reportId: doc._id, partyOrgId: doc.partyOrgId, unitId: doc.unitId, unitPath: doc.unitPath, periodId: doc.periodId, dueAt: doc.dueAt.toISOString(), reviewers: doc.reviewers },
+      });
+      // Matches once: a second replica or a second pass finds timeliness already set.
+      await this.reports.updateOne(
+        { _id: doc._id, timeliness: null, firstSubmittedAt: null },
+        { $set: { timeliness: 'missing' }, $inc: { version: 1 }, $push: { outbox: event } },
+      );
+    }
+    // Counted, not summed, so a pass interrupted half-way and run again still gets it right.
+    const totalMissing = await this.reports.countDocuments({ periodId: period.id, timeliness: 'missing' });
+    const cityId = (await this.directory.root())?._id ?? 'city';
+    const state = await this.periods.findById(period.id).lean<PeriodDoc>();
+    const closedEvent = pendingEvent(PeriodClosedV1, {
+      key: cityId,
+      subject: `periods/${period.id}`,
+      data: { cityId, periodId: period.id, dueAt: window.dueAt.toISOString(), expected: state?.expected ?? 0, missing: totalMissing },
+    });
+    await this.periods.updateOne({ _id: period.id, closedAt: null }, { $set: { closedAt: now, missing: totalMissing }, $push: { outbox: closedEvent } });
+    this.relay.nudge();
+    this.logger.log(`closed ${period.id}: ${totalMissing} missing`);
+  }
+}

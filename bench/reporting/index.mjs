@@ -1,0 +1,165 @@
+// Reporting benchmarks (issue 6):
+//  1. Deadline burst: N schools each submit one half-month report through the gateway as fast as the
+//     machine allows; sustained submissions/s and p99, as a ratio to a bare Fastify + native MongoDB
+//     driver server inserting the same document into the same store, same run, same concurrency.
+//     Then: how long until the compliance view counts the last submission (goal <= 5 s).
+//  2. Compliance query over N schools x 24 periods: p95 (goal <= 50 ms).
+import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { Agent, request } from 'undici';
+import { MongoClient } from 'mongodb';
+import { ensureInfra, stopInfra } from '../../deploy/local/infra.mjs';
+import { build } from '../../tools/scripts/build.mjs';
+import { serviceEnvironments, spawnServices, stopServices, waitReady } from '../../tools/scripts/services.mjs';
+import { signAccessToken } from '../../libs/platform/dist/auth/identity.js';
+import { ReportPeriod, DEFAULT_CALENDAR } from '../../apps/reporting/dist/periods/report-period.js';
+import { closedLoop, fmt } from '../lib/load.mjs';
+
+const BASE = 4300;
+const ports = { gateway: BASE, 'org-registry': BASE + 1, reporting: BASE + 2, evaluation: BASE + 3, training: BASE + 4, notifications: BASE + 5 };
+const content = { meetings: [{ type: 'theme-day', date: '2026-11-10', topic: '主題黨日', attendance: { expected: 30, present: 28 } }], freeText: '本期工作記實'.repeat(20) };
+
+async function seed(db, schools, run) {
+  const city = `city-${run}`;
+  const counties = [1, 2, 3].map((i) => `county${i}-${run}`);
+  const units = [
+    { _id: city, code: city, name: '示範市教育局', kind: 'city-bureau', parentId: null, path: [city], level: 0, version: 1, lastEventId: 'seed' },
+    ...counties.map((c, i) => ({ _id: c, code: c, name: `第${i + 1}區教育局`, kind: 'county-bureau', parentId: city, path: [city, c], level: 1, version: 1, lastEventId: 'seed' })),
+  ];
+  const partyOrgs = [];
+  for (let i = 0; i < schools; i++) {
+    const parent = i % 10 === 9 ? city : counties[i % 3];
+    const id = `s${i}-${run}`;
+    const path = parent === city ? [city, id] : [city, parent, id];
+    units.push({ _id: id, code: id, name: `第${i}中學`, kind: 'school', parentId: parent, path, level: path.length - 1, version: 1, lastEventId: 'seed' });
+    partyOrgs.push({ _id: `po${i}-${run}`, unitId: id, unitPath: path, supervisorId: parent, routing: 'single', active: true, version: 1, lastEventId: 'seed' });
+  }
+  for (let i = 0; i < units.length; i += 2000) await db.collection('org_units').insertMany(units.slice(i, i + 2000));
+  for (let i = 0; i < partyOrgs.length; i += 2000) await db.collection('party_orgs').insertMany(partyOrgs.slice(i, i + 2000));
+  return { city, counties, partyOrgs };
+}
+
+/** The baseline: bare Fastify, native driver, one insert of the same document per request. */
+function startBaseline(mongodbUri, db, port) {
+  const code = `
+    import Fastify from 'fastify'; import { MongoClient } from 'mongodb';
+    const client = await MongoClient.connect(${JSON.stringify(mongodbUri)}, { maxPoolSize: 1 });
+    const col = client.db(${JSON.stringify(db)}).collection('baseline_reports');
+    const app = Fastify({ bodyLimit: 1048576 });
+    app.post('/reports/:id', async (req) => { await col.insertOne({ _id: req.params.id, content: req.body.content, at: new Date() }); return { ok: true }; });
+    await app.listen({ port: ${port}, host: '127.0.0.1' });`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: 'ignore' });
+  return child;
+}
+
+export async function run(args) {
+  const schools = Number(args[0] ?? 10_000);
+  const concurrency = Number(args[1] ?? 32);
+  const run = randomBytes(3).toString('hex');
+  const infra = await ensureInfra({ log: () => undefined });
+  if (!build().ok) throw new Error('build failed');
+  const secrets = { AUTH_JWT_SECRET: randomBytes(32).toString('base64url'), INTERNAL_AUTH_SECRET: randomBytes(32).toString('base64url') };
+  const envs = serviceEnvironments({ kafkaBrokers: infra.kafkaBrokers, mongodbUri: infra.mongodbUri, secrets, ports, dbPrefix: `bench${run}_`, groupPrefix: `bench${run}-`, logLevel: 'warn' });
+  const mongo = await MongoClient.connect(infra.mongodbUri, { maxPoolSize: 1 });
+  const db = mongo.db(envs.reporting.MONGODB_DB);
+  process.stdout.write(`seeding ${schools} schools and party organisations...\n`);
+  const fixture = await seed(db, schools, run);
+  const handles = spawnServices(envs, { logDir: `.local/logs/bench-${run}` });
+  const baselinePort = BASE + 9;
+  const baseline = startBaseline(infra.mongodbUri, `bench${run}_baseline`, baselinePort);
+  try {
+    await waitReady(handles, { timeoutMs: 120_000 });
+    const dispatcher = new Agent({ connections: concurrency, pipelining: 1 });
+    const gateway = `http://127.0.0.1:${ports.gateway}`;
+    const cityToken = await signAccessToken({ sub: 'bench-city', orgUnitId: fixture.city, roles: ['city-admin'] }, secrets.AUTH_JWT_SECRET, 3600);
+    // Keep the chosen period open for the burst whatever today's date: no lock.
+    await request(`${gateway}/api/v1/reporting/calendar`, {
+      method: 'PUT', dispatcher,
+      headers: { authorization: `Bearer ${cityToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ timeZone: 'Asia/Shanghai', h1DueDay: 12, h2WindowDays: 3, lockAfterDays: 366 }),
+    }).then((r) => r.body.text());
+    let period = ReportPeriod.current(new Date(), DEFAULT_CALENDAR);
+    if (period.window(DEFAULT_CALENDAR).opensAt > new Date()) period = period.previous();
+    const tokens = await Promise.all(fixture.partyOrgs.map((p) => signAccessToken({ sub: `sec-${p.unitId}`, orgUnitId: p.unitId, roles: ['school-secretary'] }, secrets.AUTH_JWT_SECRET, 3600)));
+    const body = JSON.stringify({ content });
+    const base = await closedLoop(schools, concurrency, async (i) => {
+      const r = await request(`http://127.0.0.1:${baselinePort}/reports/r${i}-${run}`, { method: 'POST', dispatcher, headers: { 'content-type': 'application/json' }, body });
+      await r.body.text();
+      if (r.statusCode !== 200) throw new Error(`baseline ${r.statusCode}`);
+    });
+    process.stdout.write(`baseline (bare Fastify + driver insert): ${fmt(base)}\n`);
+    const burst = await closedLoop(schools, concurrency, async (i) => {
+      const p = fixture.partyOrgs[i];
+      const r = await request(`${gateway}/api/v1/reports/${p._id}/${period.id}/submit`, {
+        method: 'POST', dispatcher,
+        headers: { authorization: `Bearer ${tokens[i]}`, 'content-type': 'application/json', 'idempotency-key': `bench-${run}-${i}` },
+        body,
+      });
+      const text = await r.body.text();
+      if (r.statusCode !== 200) throw new Error(`submit ${r.statusCode} ${text.slice(0, 200)}`);
+    });
+    const lastSubmission = Date.now();
+    process.stdout.write(`deadline burst through the gateway: ${fmt(burst)}${burst.firstErrors.length ? ` (${burst.firstErrors.join(' | ')})` : ''}\n`);
+    let caughtUp = NaN;
+    for (;;) {
+      const r = await request(`${gateway}/api/v1/reporting/compliance?from=${period.id}&to=${period.id}`, { dispatcher, headers: { authorization: `Bearer ${cityToken}` } });
+      const j = await r.body.json();
+      if (j.total?.actual >= schools - burst.errors) {
+        caughtUp = (Date.now() - lastSubmission) / 1000;
+        break;
+      }
+      if (Date.now() - lastSubmission > 300_000) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    // Compliance over 24 periods: counters for every school, county and the city, seeded directly.
+    const periods = [];
+    let p = period;
+    for (let i = 0; i < 24; i++) {
+      periods.unshift(p.id);
+      p = p.previous();
+    }
+    const agg = new Map();
+    for (const po of fixture.partyOrgs) {
+      for (const pid of periods.slice(0, 23)) {
+        for (const u of po.unitPath) {
+          const k = `${u}:${pid}`;
+          const c = agg.get(k) ?? { _id: k, unitId: u, periodId: pid, expected: 0, actual: 0, onTime: 0 };
+          c.expected++;
+          c.actual++;
+          c.onTime += po._id.length % 2;
+          agg.set(k, c);
+        }
+      }
+    }
+    const docs = [...agg.values()];
+    for (let i = 0; i < docs.length; i += 5000) await db.collection('compliance').insertMany(docs.slice(i, i + 5000), { ordered: false }).catch(() => undefined);
+    const queries = [`unit=${fixture.city}`, `unit=${fixture.counties[0]}`, `unit=${fixture.partyOrgs[0].unitId}`];
+    const q = await closedLoop(300, 4, async (i) => {
+      const r = await request(`${gateway}/api/v1/reporting/compliance?${queries[i % 3]}&from=${periods[0]}&to=${periods[23]}`, { dispatcher, headers: { authorization: `Bearer ${cityToken}` } });
+      const j = await r.body.json();
+      if (r.statusCode !== 200 || j.periods?.length !== 24) throw new Error(`compliance ${r.statusCode}`);
+    });
+    const b = await closedLoop(100, 4, async () => {
+      const r = await request(`${gateway}/api/v1/reporting/compliance/breakdown?unit=${fixture.city}&from=${periods[0]}&to=${periods[23]}`, { dispatcher, headers: { authorization: `Bearer ${cityToken}` } });
+      await r.body.json();
+      if (r.statusCode !== 200) throw new Error(`breakdown ${r.statusCode}`);
+    });
+    const lines = [
+      `reporting benchmarks (${schools} schools, concurrency ${concurrency}, Node ${process.versions.node}, store FerretDB/SQLite)`,
+      `  baseline, bare Fastify + native driver insert: ${fmt(base)}`,
+      `  deadline burst through gateway + reporting:      ${fmt(burst)}`,
+      `  ratio submissions/s burst / baseline:            ${(burst.perSecond / base.perSecond).toFixed(2)}  (goal >= 0.5)`,
+      `  ratio p99 baseline / burst:                      ${(base.p99 / burst.p99).toFixed(2)}`,
+      `  compliance view current ${Number.isNaN(caughtUp) ? 'NOT within 300 s' : `${caughtUp.toFixed(1)} s`} after the last submission (goal <= 5 s)`,
+      `  compliance over 24 periods (city, county, school): p50 ${q.p50.toFixed(1)} ms, p95 ${q.p95.toFixed(1)} ms (goal <= 50 ms), errors ${q.errors}`,
+      `  city breakdown by child over 24 periods: p50 ${b.p50.toFixed(1)} ms, p95 ${b.p95.toFixed(1)} ms`,
+      `reproduce: npm run bench -- reporting ${schools} ${concurrency}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    baseline.kill('SIGTERM');
+    await stopServices(handles);
+    await mongo.close();
+    if (infra.started.length) await stopInfra(infra.started);
+  }
+}

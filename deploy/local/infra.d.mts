@@ -1,0 +1,34 @@
+// Types of infra.mjs for the TypeScript tests and tools that import it.
+export interface InfraResult {
+  kafkaBrokers: string;
+  mongodbUri: string;
+  started: string[];
+  mode: 'env' | 'docker' | 'local';
+  stop?: () => Promise<void>;
+}
+export interface StartOptions {
+  log?: (message: string) => void;
+  readyTimeoutMs?: number;
+}
+export interface ServiceStatus {
+  name: string;
+  pid: number | null;
+  running: boolean;
+  healthy: boolean | null;
+  address: string;
+  log: string;
+}
+export const REPO_ROOT: string;
+export const PATHS: Readonly<Record<string, string>>;
+export function ensureInfra(options?: { kafka?: boolean; mongo?: boolean; log?: (m: string) => void; readyTimeoutMs?: number }): Promise<InfraResult>;
+export function startWithTestcontainers(options?: { kafka?: boolean; mongo?: boolean }): Promise<InfraResult>;
+export function stopInfra(names?: string[], options?: { log?: (m: string) => void }): Promise<string[]>;
+export function stopProcess(name: string, options?: { timeoutMs?: number; log?: (m: string) => void }): Promise<boolean>;
+export function startKafka(options?: StartOptions): Promise<{ kafkaBrokers: string; started: boolean; pid: number }>;
+export function stopKafka(options?: { log?: (m: string) => void }): Promise<boolean>;
+export function startFerretDB(options?: StartOptions): Promise<{ mongodbUri: string; started: boolean; pid: number }>;
+export function stopFerretDB(options?: { log?: (m: string) => void }): Promise<boolean>;
+export function infraStatus(): Promise<ServiceStatus[]>;
+export function dockerAvailable(options?: { timeoutMs?: number }): Promise<boolean>;
+export function probeKafka(host: string, port: number, timeoutMs?: number): Promise<boolean | null>;
+export function probeMongo(host: string, port: number, timeoutMs?: number): Promise<boolean | null>;

@@ -1,0 +1,156 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { api, createUnits, e2e, eventually, tokenFor, uniqueId } from './support/env.js';
+
+// The conventions every client of the gateway relies on: OpenAPI 3.1, problem+json in the caller's
+// language with JSON pointers, unknown fields refused, body limit 413, cursor pagination, ETag and
+// If-Match, correlation ids, and the audit log of writes with before and after.
+describe('API conventions', () => {
+  const city = uniqueId('cvcity');
+  const county = uniqueId('cvcounty');
+  const other = uniqueId('cvother');
+  let admin: string;
+  let countyAdmin: string;
+
+  beforeAll(async () => {
+    admin = await tokenFor(city, ['city-admin']);
+    countyAdmin = await tokenFor(county, ['county-admin']);
+    await createUnits(admin, [
+      [city, 'city-bureau', null],
+      [county, 'county-bureau', city],
+      [other, 'county-bureau', city],
+    ]);
+  }, 120_000);
+
+  it('publishes an OpenAPI 3.1 document with bilingual descriptions, problem schemas and security', async () => {
+    const doc = (await (await fetch(`${e2e.gateway}/docs/openapi.json`)).json()) as {
+      openapi: string;
+      components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+      paths: Record<string, Record<string, { summary?: string; security?: unknown[]; responses: Record<string, { content?: Record<string, unknown> }> }>>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'bearer']);
+    expect(doc.components.schemas['Problem']).toBeDefined();
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        expect([path, method, /[\u4e00-\u9fff]/.test(op.summary ?? '') && /[a-z]/.test(op.summary ?? '')]).toEqual([path, method, true]);
+        expect(op.responses['400']?.content?.['application/problem+json']).toBeDefined();
+        expect(op.responses['429']?.content?.['application/problem+json']).toBeDefined();
+      }
+    }
+    expect(doc.paths['/api/v1/auth/login']?.['post']?.security).toEqual([]);
+  });
+
+  it('refuses unknown fields with 400 naming each by JSON pointer, in the language asked for', async () => {
+    const body = { username: uniqueId('u'), displayName: 'x', orgUnitId: county, roles: ['inspector'], password: 'long-enough-password', isAdmin: true };
+    const zh = await api('POST', '/api/v1/accounts', { token: admin, body });
+    expect(zh.status).toBe(400);
+    expect(zh.headers.get('content-language')).toBe('zh-Hans');
+    expect(zh.body['errors']).toEqual([{ pointer: '/isAdmin', rule: 'additionalProperties', message: '不允許的欄位 isAdmin' }]);
+    const en = await api('POST', '/api/v1/accounts', { token: admin, body, headers: { 'accept-language': 'en-GB,en;q=0.9' } });
+    expect(en.body['errors']).toEqual([{ pointer: '/isAdmin', rule: 'additionalProperties', message: 'unknown field isAdmin' }]);
+    const query = await api('GET', `/api/v1/accounts?unit=${county}&sort=name`, { token: admin, headers: { 'accept-language': 'en' } });
+    expect(query.status).toBe(400);
+    expect(query.body['errors']).toEqual([expect.objectContaining({ pointer: '/sort', rule: 'additionalProperties' })]);
+    // The same rule for routes the gateway only forwards: their declared query parameters and no others.
+    const forwarded = await api('GET', `/api/v1/reporting/compliance?unit=${county}&from=2026-01-H1&form=2026-01-H2`, { token: admin, headers: { 'accept-language': 'en' } });
+    expect(forwarded.status).toBe(400);
+    expect(forwarded.body['errors']).toEqual([{ pointer: '/form', rule: 'additionalProperties', message: 'unknown field form' }]);
+  });
+
+  it('answers 413 problem+json for a body over the limit', async () => {
+    const res = await fetch(`${e2e.gateway}/api/v1/org-units`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'X', name: 'x'.repeat(1_100_000), kind: 'unit', parentId: city }),
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(((await res.json()) as { status: number }).status).toBe(413);
+  });
+
+  it('pages with an opaque cursor and a next link until the last page, bounded limit', async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await api('POST', '/api/v1/accounts', {
+        token: admin,
+        body: { username: uniqueId(`page${i}`), displayName: `第${i}`, orgUnitId: other, roles: ['inspector'], password: 'page-password-12' },
+      });
+      made.push(res.body['id'] as string);
+    }
+    const seen: string[] = [];
+    let next: string | null = `/api/v1/accounts?unit=${other}&limit=2`;
+    let pages = 0;
+    while (next) {
+      const res = await api('GET', next, { token: admin });
+      expect(res.status).toBe(200);
+      const items = res.body['items'] as { id: string }[];
+      expect(items.length).toBeLessThanOrEqual(2);
+      seen.push(...items.map((a) => a.id));
+      next = res.body['next'] as string | null;
+      pages += 1;
+    }
+    expect(pages).toBe(3);
+    expect(seen.sort()).toEqual([...made].sort());
+    for (const bad of ['limit=0', 'limit=101', 'limit=abc', 'cursor=not%20base64url', 'cursor=']) {
+      const res = await api('GET', `/api/v1/accounts?unit=${other}&${bad}`, { token: admin });
+      expect([bad, res.status]).toEqual([bad, 400]);
+    }
+  });
+
+  it('ETag and If-Match: 428 without, 412 when stale, 200 and a new ETag when current', async () => {
+    const made = await api('POST', '/api/v1/accounts', { token: admin, body: { username: uniqueId('etag'), displayName: '甲', orgUnitId: county, roles: ['inspector'] } });
+    const id = made.body['id'] as string;
+    const read = await api('GET', `/api/v1/accounts/${id}`, { token: countyAdmin });
+    expect(read.headers.get('etag')).toBe('"1"');
+    const missing = await api('PATCH', `/api/v1/accounts/${id}`, { token: countyAdmin, body: { displayName: '乙' } });
+    expect(missing.status).toBe(428);
+    const first = await api('PATCH', `/api/v1/accounts/${id}`, { token: countyAdmin, body: { displayName: '乙' }, headers: { 'if-match': '"1"' } });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('etag')).toBe('"2"');
+    const stale = await api('PATCH', `/api/v1/accounts/${id}`, { token: admin, body: { displayName: '丙' }, headers: { 'if-match': '"1"' } });
+    expect(stale.status).toBe(412);
+    expect(stale.headers.get('etag')).toBe('"2"');
+    expect((await api('GET', `/api/v1/accounts/${id}`, { token: admin })).body['displayName']).toBe('乙');
+    // Org units carry their version as ETag too, through the gateway.
+    expect((await api('GET', `/api/v1/org-units/${county}`, { token: admin })).headers.get('etag')).toBe('"1"');
+  });
+
+  it('echoes the correlation id on API answers and errors', async () => {
+    const res = await api('GET', `/api/v1/org-units/${uniqueId('none')}`, { token: admin, headers: { 'x-correlation-id': 'conv-check-1' } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-correlation-id')).toBe('conv-check-1');
+    expect(res.body['correlationId']).toBe('conv-check-1');
+  });
+
+  it("audits every write with who, what, when, before and after, for the writer's bureaus only", async () => {
+    const unit = uniqueId('cvschool');
+    const created = await api('POST', '/api/v1/org-units', {
+      token: countyAdmin,
+      body: { id: unit, code: unit.toUpperCase(), name: '審計學校', kind: 'school', parentId: county },
+      headers: { 'x-correlation-id': `audit-${unit}` },
+    });
+    expect(created.status).toBe(201);
+    const entry = await eventually('the audit entry of the creation', async () => {
+      const res = await api('GET', `/api/v1/audit?unit=${county}&category=write`, { token: countyAdmin });
+      return (res.body['items'] as Record<string, unknown>[]).find((e) => (e['resource'] as { id: string }).id === unit);
+    });
+    expect(entry).toMatchObject({
+      category: 'write',
+      action: 'org-unit.created',
+      service: 'org-registry',
+      unitId: unit,
+      actor: { orgUnitId: county, roles: ['county-admin'] },
+      before: null,
+      after: { code: unit.toUpperCase(), parentId: county, path: [city, county, unit] },
+      correlationId: `audit-${unit}`,
+    });
+    expect(Date.now() - new Date(entry['at'] as string).getTime()).toBeLessThan(60_000);
+    // The city sees it in its roll-up; the sibling county does not, and cannot ask for it.
+    const cityView = await api('GET', `/api/v1/audit?unit=${city}&category=write&limit=100`, { token: admin });
+    expect((cityView.body['items'] as { id: string }[]).map((e) => e.id)).toContain(entry['id']);
+    const sibling = await tokenFor(other, ['county-admin']);
+    const siblingView = await api('GET', '/api/v1/audit?category=write&limit=100', { token: sibling });
+    expect((siblingView.body['items'] as { id: string }[]).map((e) => e.id)).not.toContain(entry['id']);
+    expect((await api('GET', `/api/v1/audit?unit=${county}`, { token: sibling })).status).toBe(404);
+  });
+});

@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { ensureSchemathesis, SCHEMATHESIS_CONFIG } from './support/schemathesis.js';
+import { api, createUnits, e2e, login, tokenFor, uniqueId } from './support/env.js';
+
+// schemathesis (PyPI, pinned in tools/schemathesis/requirements.txt) fuzzes every operation of the
+// gateway's OpenAPI document as a school secretary: no 5xx, no response breaking its declared
+// schema, no request breaking the declared request schema accepted, valid requests not refused.
+// Bounded so the run stays within about two minutes for every operation of the document.
+const MAX_EXAMPLES = 6;
+
+/**
+ * Known findings of this run, left to the notifications service's owners (ADR 0007 lists them), and
+ * left out so that every other operation stays under test:
+ * - GET /notifications/delivery-log accepts a repeated `channel` outside its enum (ST201) and refuses
+ *   a cursor its document admits (ST202);
+ * - GET /notifications/inbox refuses a repeated or unknown-form `cursor` its document admits (ST202);
+ * - POST /notifications/endpoints needs `address` (e-mail) or `url` (webhook), which the schema does
+ *   not say (ST202);
+ * - PUT /notifications/preferences/{scope} accepts a request without a body (ST201) and refuses
+ *   category names the schema admits (ST202, 422).
+ */
+const KNOWN_FINDINGS = '^NotificationsController_(log|inbox|addEndpoint|setPreferences)$';
+
+describe('schemathesis against the gateway OpenAPI document', () => {
+  let token = '';
+  let bin = '';
+
+  beforeAll(async () => {
+    bin = ensureSchemathesis();
+    const city = uniqueId('stcity');
+    const school = uniqueId('stschool');
+    const admin = await tokenFor(city, ['city-admin']);
+    await createUnits(admin, [
+      [city, 'city-bureau', null],
+      [school, 'school', city],
+    ]);
+    const username = uniqueId('fuzz');
+    const made = await api('POST', '/api/v1/accounts', {
+      token: admin,
+      body: { username, displayName: '模糊測試', orgUnitId: school, roles: ['school-secretary'], password: 'fuzzing-password-1' },
+    });
+    expect(made.status).toBe(201);
+    token = (await login(username, 'fuzzing-password-1')).accessToken;
+  }, 300_000);
+
+  it('finds no server error, no schema-breaking response, no wrongly accepted or refused request', async () => {
+    const reportDir = path.join(process.cwd(), '.local', 'schemathesis', e2e.run);
+    mkdirSync(reportDir, { recursive: true });
+    const args = [
+      '--config-file',
+      SCHEMATHESIS_CONFIG,
+      'run',
+      `${e2e.gateway}/docs/openapi.json`,
+      '--header',
+      `Authorization: Bearer ${token}`,
+      '--checks',
+      'not_a_server_error,response_schema_conformance,negative_data_rejection,positive_data_acceptance',
+      '--phases',
+      'examples,coverage,fuzzing',
+      '--exclude-operation-id-regex',
+      KNOWN_FINDINGS,
+      '--max-examples',
+      String(MAX_EXAMPLES),
+      '--seed',
+      '20261126',
+      // One worker: with two, hypothesis 6.170 sometimes fails its own lambda-description cache
+      // ("AST constructor recursion depth mismatch"), a tool error that is no finding about the API.
+      '--workers',
+      '1',
+      '--request-timeout',
+      '10',
+      '--generation-database',
+      'none',
+      '--no-color',
+      '--report',
+      'junit',
+      '--report-dir',
+      reportDir,
+    ];
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.once('exit', (c) => resolve({ code: c, output: out }));
+    });
+    // On failure the whole report is the message: which operation, which check, the curl to replay it.
+    expect(code === 0 ? 'ok' : output.replaceAll(token, '<token>')).toBe('ok');
+    expect(output).toMatch(/passed/);
+  }, 240_000);
+});

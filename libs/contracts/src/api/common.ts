@@ -1,0 +1,87 @@
+/** Shapes every route of the public API shares: problems and cursor pages (docs/adr/0007). */
+
+/** RFC 9457 problem, as every error leaves the gateway (`application/problem+json`). */
+export const ProblemSchema = {
+  type: 'object',
+  required: ['type', 'title', 'status'],
+  properties: {
+    type: { type: 'string', description: 'Problem type URI. 問題類型' },
+    title: { type: 'string', description: "Title in the caller's language (Accept-Language). 標題" },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    correlationId: { type: 'string', description: 'Also in the x-correlation-id header. 關聯標識' },
+    errors: {
+      type: 'array',
+      description: 'One entry per invalid field. 每個無效欄位一條',
+      items: {
+        type: 'object',
+        required: ['pointer', 'rule', 'message'],
+        properties: {
+          pointer: { type: 'string', description: 'JSON pointer of the field, e.g. /code. 欄位的 JSON 指針' },
+          rule: { type: 'string', description: 'The schema rule it broke, e.g. pattern. 違反的規則' },
+          message: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+/** An org unit id, in bodies and queries. */
+export const unitIdSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } as const;
+
+/** Query parameters of every list route: `limit` (1-100, default 20) and the opaque `cursor`. */
+export const PAGE_LIMIT_MAX = 100;
+export const PAGE_LIMIT_DEFAULT = 20;
+export const pageQueryProperties = {
+  limit: {
+    type: 'integer',
+    minimum: 1,
+    maximum: PAGE_LIMIT_MAX,
+    default: PAGE_LIMIT_DEFAULT,
+    description: 'Items per page (1-100). 每頁條數',
+  },
+  cursor: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 512,
+    pattern: '^[A-Za-z0-9_-]+$',
+    description: 'Opaque cursor from the `next` link of the previous page. 上一頁返回的游標',
+  },
+} as const;
+
+/** A page of items: `next` is the URL of the following page, null on the last. */
+export function pageSchema<const S extends object>(items: S) {
+  return {
+    type: 'object',
+    required: ['items', 'next'],
+    properties: {
+      items: { type: 'array', items },
+      next: { type: ['string', 'null'], description: 'URL of the next page, null on the last. 下一頁鏈接' },
+    },
+  } as const;
+}
+
+/** Pieces shared by the API body schemas. */
+export const IsoDateSchema = {
+  type: 'string',
+  pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$',
+  description: 'A calendar date YYYY-MM-DD (city time zone). 日期',
+} as const;
+
+export const SlugIdSchema = {
+  type: 'string',
+  pattern: '^[a-z0-9][a-z0-9-]{2,63}$',
+  description: 'Optional stable id (lowercase slug); generated when omitted. 標識（可選）',
+} as const;
+
+/** A page of a cursor-paginated list: pass `nextCursor` back as `cursor` until it is null. */
+export const PageSchema = (items: object) =>
+  ({
+    type: 'object',
+    required: ['items', 'nextCursor'],
+    properties: {
+      items: { type: 'array', items },
+      nextCursor: { type: ['string', 'null'], description: 'Cursor of the next page; null on the last page. 下一頁游標' },
+    },
+  }) as const;

@@ -1,0 +1,166 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+const date = { type: 'string', format: 'date', description: 'YYYY-MM-DD' } as const;
+const text = <const M extends number>(max: M, description: string) => ({ type: 'string', minLength: 1, maxLength: max, description }) as const;
+const list = <const I extends object, const M extends number>(items: I, max: M, description: string) =>
+  ({ type: 'array', maxItems: max, items, description }) as const;
+
+/**
+ * 半月記實表 The structured sections of a half-month record form (DOMAIN.md): structured enough to
+ * aggregate, free enough to write in. One schema: validation, OpenAPI and the TypeScript type.
+ */
+export const HalfMonthReportContentSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    meetings: list(
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['type', 'date', 'attendance'],
+        properties: {
+          type: {
+            type: 'string',
+            enum: ['branch-committee', 'branch-assembly', 'group-meeting', 'party-lesson', 'theme-day', 'democratic-life'],
+            description: '支委會 | 黨員大會 | 黨小組會 | 黨課 | 主題黨日 | 組織生活會',
+          },
+          date,
+          topic: text(200, 'Topic. 主題'),
+          attendance: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['expected', 'present'],
+            properties: { expected: { type: 'integer', minimum: 0, maximum: 10000 }, present: { type: 'integer', minimum: 0, maximum: 10000 } },
+            description: 'Members expected and present. 應到 / 實到',
+          },
+        },
+      },
+      50,
+      'Organisational life held: 三會一課, theme party days. 組織生活',
+    ),
+    studySessions: list(
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['date', 'topic'],
+        properties: { date, topic: text(200, 'Topic. 學習主題'), hours: { type: 'number', minimum: 0, maximum: 24 }, participants: { type: 'integer', minimum: 0, maximum: 10000 } },
+      },
+      50,
+      'Theory study sessions. 理論學習',
+    ),
+    memberDevelopment: list(
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['step', 'count'],
+        properties: {
+          step: {
+            type: 'string',
+            enum: ['application', 'activist', 'development-target', 'probationary', 'full-member'],
+            description: '入黨申請 | 積極分子 | 發展對象 | 預備黨員 | 轉正',
+          },
+          count: { type: 'integer', minimum: 0, maximum: 10000 },
+          note: text(500, 'Note. 說明'),
+        },
+      },
+      10,
+      'Member development steps taken (counts only, no personal data). 黨員發展',
+    ),
+    integrityWork: list(
+      { type: 'object', additionalProperties: false, required: ['activity'], properties: { date, activity: text(500, 'Activity. 活動') } },
+      30,
+      'Party conduct and integrity work. 黨風廉政',
+    ),
+    grassrootsService: list(
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['activity'],
+        properties: { date, activity: text(500, 'Activity. 活動'), beneficiaries: { type: 'integer', minimum: 0, maximum: 1000000 } },
+      },
+      30,
+      'Service to the grassroots. 服務基層',
+    ),
+    goodPractices: list(
+      { type: 'object', additionalProperties: false, required: ['title'], properties: { title: text(100, 'Title. 標題'), description: text(2000, 'Description. 內容') } },
+      10,
+      'Good experiences, practices and examples worth spreading. 好經驗、好作法、好典型',
+    ),
+    problems: list(
+      { type: 'object', additionalProperties: false, required: ['problem'], properties: { problem: text(1000, 'Problem. 問題'), nextStep: text(1000, 'Next step. 下一步措施') } },
+      20,
+      'Problems and next steps. 存在問題及下一步',
+    ),
+    freeText: { type: 'string', maxLength: 10000, description: 'Anything else. 其他' },
+  },
+} as const;
+
+export type HalfMonthReportContent = FromSchema<typeof HalfMonthReportContentSchema>;
+
+/** Body of PUT .../reports/{partyOrgId}/{periodId}: save the draft. */
+export const SaveReportDraftSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['content'],
+  properties: { content: HalfMonthReportContentSchema },
+} as const;
+export type SaveReportDraftDto = FromSchema<typeof SaveReportDraftSchema>;
+
+/** Body of POST .../reports/{partyOrgId}/{periodId}/reviews: accept or return. */
+export const ReviewReportSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['decision'],
+  properties: {
+    decision: { type: 'string', enum: ['accept', 'return'], description: 'accept 通過 | return 退回修改' },
+    comment: { type: 'string', minLength: 1, maxLength: 2000, description: 'Required when returning. 退回時必填' },
+  },
+  if: { properties: { decision: { const: 'return' } } },
+  then: { required: ['comment'], properties: { comment: { type: 'string' } } },
+} as const;
+export type ReviewReportDto = FromSchema<typeof ReviewReportSchema>;
+
+/** Body of POST .../submit: optional content (else the saved draft is submitted). */
+export const SubmitReportSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { content: HalfMonthReportContentSchema },
+} as const;
+export type SubmitReportDto = FromSchema<typeof SubmitReportSchema>;
+
+/** Body of POST .../lock-exceptions: a reviewing bureau reopens a locked report until a date. */
+export const LockExceptionSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['until', 'reason'],
+  properties: {
+    until: { type: 'string', format: 'date-time', description: 'Open for changes until. 開放至' },
+    reason: { type: 'string', minLength: 1, maxLength: 500, description: 'Why. 原因' },
+  },
+} as const;
+export type LockExceptionDto = FromSchema<typeof LockExceptionSchema>;
+
+/** Body of PUT /reporting/calendar. */
+export const ReportingCalendarSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['timeZone', 'h1DueDay', 'h2WindowDays', 'lockAfterDays'],
+  properties: {
+    timeZone: { type: 'string', minLength: 1, maxLength: 64, description: 'IANA zone, e.g. Asia/Shanghai. 時區' },
+    h1DueDay: { type: 'integer', minimum: 1, maximum: 27, description: 'H1 due by the end of this day. 上半月截止日（默認 12）' },
+    h2WindowDays: { type: 'integer', minimum: 1, maximum: 14, description: 'H2 window: the last N days of the month. 下半月窗口天數（默認 3）' },
+    lockAfterDays: { type: 'integer', minimum: 0, maximum: 366, description: 'Reports lock this many days after the deadline. 截止後鎖定天數' },
+    extensions: {
+      type: 'object',
+      propertyNames: { pattern: '^\\d{4}-(0[1-9]|1[0-2])-H[12]$' },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['until', 'reason'],
+        properties: { until: { type: 'string', format: 'date' }, reason: { type: 'string', minLength: 1, maxLength: 200 } },
+      },
+      description: 'Holiday extensions by period id: last local day, inclusive. 節假日順延',
+    },
+  },
+} as const;
+export type ReportingCalendarDto = FromSchema<typeof ReportingCalendarSchema>;

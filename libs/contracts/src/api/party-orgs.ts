@@ -1,0 +1,98 @@
+import type { FromSchema } from 'json-schema-to-ts';
+import { IsoDateSchema, SlugIdSchema } from './common.js';
+
+const responsiblePerson = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 50, description: 'Name 姓名 (never published on event topics)' },
+    title: { type: 'string', maxLength: 50, description: 'Post 職務, e.g. 黨委書記' },
+    accountId: { type: 'string', maxLength: 100, description: 'Platform account, if the person has one.' },
+  },
+} as const;
+
+const routing = {
+  type: 'string',
+  enum: ['single', 'both-levels'],
+  description: 'single: the supervising bureau reviews; both-levels: county and city bureaus each review independently. 報送方式：單一 / 市縣兩級',
+} as const;
+
+/** Body of POST /api/v1/party-orgs. */
+export const CreatePartyOrgSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['unitId', 'kind', 'name', 'principal', 'deputy'],
+  properties: {
+    id: SlugIdSchema,
+    unitId: { type: 'string', minLength: 1, description: 'The org unit (school) it belongs to. 所在單位' },
+    kind: {
+      type: 'string',
+      enum: ['committee', 'general-branch', 'branch'],
+      description: 'committee 黨委 | general-branch 黨總支 | branch 黨支部',
+    },
+    name: { type: 'string', minLength: 1, maxLength: 100 },
+    parentPartyOrgId: { type: 'string', description: 'The organisation it sits under (its committee), if any. 上級黨組織' },
+    supervisorId: {
+      type: 'string',
+      description: 'Affiliation 隸屬關係: a bureau above the unit; default the nearest one (its county, or the city for city-direct schools).',
+    },
+    routing: { ...routing, default: 'single' },
+    principal: { ...responsiblePerson, description: 'Principal responsible person 主要負責人' },
+    deputy: { ...responsiblePerson, description: 'Deputy in charge 分管負責人' },
+    foundedOn: IsoDateSchema,
+  },
+} as const;
+export type CreatePartyOrgDto = FromSchema<typeof CreatePartyOrgSchema>;
+
+/** Body of PATCH /api/v1/party-orgs/{id}. */
+export const UpdatePartyOrgSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 100 },
+    principal: responsiblePerson,
+    deputy: responsiblePerson,
+  },
+} as const;
+export type UpdatePartyOrgDto = FromSchema<typeof UpdatePartyOrgSchema>;
+
+/** Body of PUT /api/v1/party-orgs/{id}/affiliation. */
+export const SetAffiliationSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['supervisorId', 'routing'],
+  properties: { supervisorId: { type: 'string', minLength: 1, description: 'Supervising bureau 主管教育局' }, routing },
+} as const;
+export type SetAffiliationDto = FromSchema<typeof SetAffiliationSchema>;
+
+/** Body of POST /api/v1/party-orgs/{id}/close. */
+export const ClosePartyOrgSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['closedOn'],
+  properties: { closedOn: IsoDateSchema },
+} as const;
+export type ClosePartyOrgDto = FromSchema<typeof ClosePartyOrgSchema>;
+
+export const PartyOrgViewSchema = {
+  type: 'object',
+  required: ['id', 'unitId', 'kind', 'name', 'supervisorId', 'routing', 'reviewerIds', 'principal', 'deputy', 'status', 'version'],
+  properties: {
+    id: { type: 'string' },
+    unitId: { type: 'string' },
+    kind: { type: 'string', enum: ['committee', 'general-branch', 'branch'] },
+    name: { type: 'string' },
+    parentPartyOrgId: { type: ['string', 'null'] },
+    supervisorId: { type: 'string', description: '主管教育局' },
+    routing: { type: 'string', enum: ['single', 'both-levels'] },
+    reviewerIds: { type: 'array', items: { type: 'string' }, description: 'Bureaus that review its reports. 審核單位' },
+    principal: responsiblePerson,
+    deputy: responsiblePerson,
+    status: { type: 'string', enum: ['open', 'closed'] },
+    foundedOn: { type: ['string', 'null'] },
+    closedOn: { type: ['string', 'null'] },
+    version: { type: 'integer' },
+  },
+} as const;

@@ -1,0 +1,42 @@
+import { ProblemException } from './problem.js';
+
+/** The ETag of a versioned resource: its version, as a strong entity tag. */
+export function etagOf(version: number): string {
+  return `"${version}"`;
+}
+
+/**
+ * The versions an update may apply to, from `If-Match` (RFC 9110): missing -> 428 (every update must
+ * say which version it changes, so a lost update cannot happen by omission); `*` -> any version;
+ * otherwise the listed strong tags (a weak tag never matches). The owner makes the write conditional
+ * on the version ({ _id, version: { $in } }) and answers 412 when nothing matched.
+ */
+export function ifMatchVersions(ifMatch: string | undefined): number[] | '*' {
+  if (ifMatch === undefined || ifMatch.trim() === '') {
+    throw new ProblemException(
+      428,
+      'https://partybuilding.edu.cn/problems/if-match-required',
+      { zh: '更新需要 If-Match 標頭', en: 'An update needs an If-Match header' },
+      { zh: '先讀取資源，把它的 ETag 放進 If-Match', en: 'read the resource first and send its ETag in If-Match' },
+    );
+  }
+  if (ifMatch.trim() === '*') return '*';
+  const versions: number[] = [];
+  for (const tag of ifMatch.split(',')) {
+    const m = /^\s*"(\d{1,15})"\s*$/.exec(tag);
+    if (m) versions.push(Number(m[1]));
+  }
+  return versions;
+}
+
+/** 412 for a write against a version that is no longer current; the current ETag comes with it. */
+export function staleWrite(currentVersion: number): ProblemException {
+  return new ProblemException(
+    412,
+    'https://partybuilding.edu.cn/problems/stale-write',
+    { zh: '資源已被修改', en: 'Precondition failed' },
+    { zh: '資源在您讀取後已被他人修改，請重新讀取後再更新', en: 'the resource changed since you read it; read it again and retry' },
+    [],
+    { etag: etagOf(currentVersion) },
+  );
+}
