@@ -1,6 +1,6 @@
 // Runs the project's TypeScript in a plain Node 24 process, the way the jest tiers compile it (swc,
 // legacy decorators with metadata; @pb/* mapped to the libs' sources), for the processes the
-// integration tests spawn and kill: `node --import tools/jest/ts-hooks.mjs some.process.ts`.
+// integration tests spawn and kill, and for benchmarks: `node --import tools/jest/ts-hooks.mjs x.ts`.
 import { existsSync, readFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import path from 'node:path';

@@ -26,7 +26,7 @@ patchKafkajsNegativeTimeout();
 
 /**
  * The one place that knows kafkajs (ARCHITECTURE.md §4: kafkajs is unmaintained upstream, keep it
- * swappable). Settings are chosen for this workload, see docs/adr/0005-kafka-client-and-delivery-settings.md.
+ * swappable). Settings are chosen for this workload, see docs/adr/0008-kafka-client-and-delivery-settings.md.
  */
 @Injectable()
 export class KafkaClient implements OnApplicationShutdown {

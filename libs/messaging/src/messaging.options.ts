@@ -13,11 +13,13 @@ export interface MessagingOptions {
   topicPartitions?: number;
   /** Replication factor of the topics this service creates (3 on a production cluster). */
   topicReplicationFactor?: number;
-  /** Outbox relay: fallback poll interval; the relay is also nudged on every write of this process. */
+  /** Outbox relay: poll interval when idle (1 s); the relay is also nudged on every write of this process. */
   outboxPollMs?: number;
+  /** Outbox relay: poll interval while events flow (100 ms): how long other replicas' writes wait. */
+  outboxBusyPollMs?: number;
   /** Outbox relay: how long a relay's lease lasts without renewal; a standby takes over after it. */
   outboxLeaseMs?: number;
-  /** Outbox relay: the most events published in one batch (the oldest by sequence). */
+  /** Outbox relay: the most events published in one batch (2000; also at most 512 KiB of data). */
   outboxBatchSize?: number;
   /** Outbox relay: this replica's holder id in the lease (default: host, pid and a random suffix). */
   outboxRelayId?: string;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Collection } from 'mongodb';
 import type { Message, TopicMessages } from 'kafkajs';
@@ -7,6 +8,7 @@ import { toKafkaHeaders } from '@pb/contracts';
 import { KafkaClient } from './kafka.client.js';
 import { MESSAGING_OPTIONS, ceSource, type MessagingOptions } from './messaging.options.js';
 import { Lease, type LeaseDocument } from './outbox-lease.js';
+import { OldestPending, type PendingEntry } from './outbox-order.js';
 import { PENDING_OUTBOX_FILTER, type OutboxEvent } from './outbox.js';
 
 interface DocWithOutbox {
@@ -20,17 +22,6 @@ interface SequenceDocument {
   seq: number;
 }
 
-/** One event read from an aggregate's outbox, with where it lives (for the `$pullAll` after publishing). */
-export interface PendingEntry {
-  entry: OutboxEvent;
-  collection: number;
-  docId: string;
-  seq: number;
-  /** Read order, to keep array order among entries written before sequences existed. */
-  order: number;
-  bytes: number;
-}
-
 /** What a mongoose model gives the relay: its driver collection and its connection (the service's database). */
 export interface OutboxModel {
   collection: unknown;
@@ -38,10 +29,14 @@ export interface OutboxModel {
 }
 
 const DEFAULT_POLL_MS = 1_000;
+const DEFAULT_BUSY_POLL_MS = 100;
+const BUSY_WINDOW_MS = 5_000;
 const DEFAULT_LEASE_MS = 10_000;
-const DEFAULT_BATCH = 500;
+const DEFAULT_BATCH = 2_000;
 /** Keeps a batch's record batches well under the broker's `message.max.bytes` (1 MiB default). */
 const MAX_BATCH_BYTES = 512 * 1024;
+const PULLS_PER_COMMAND = 50;
+const STOP_WAIT_MS = 5_000;
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 2_000;
 
@@ -57,11 +52,11 @@ export const OUTBOX_SEQUENCES = 'outbox_sequences';
  *   (`outbox_leases/<service>`, renewed every third of its duration) publishes, the others poll the
  *   lease and take over when it expires or is released.
  * - **Write order per key, across documents and collections.** Each entry gets a number from the
- *   service's sequence (`outbox_sequences/<service>`, `$inc`) before it is written, and the relay
- *   publishes the oldest `batchSize` pending entries of all registered collections in sequence
- *   order. A batch is always a prefix of the pending entries in sequence order, so nothing older
- *   is left behind for a later batch. One producer with one request in flight keeps that order
- *   on each partition.
+ *   service's sequence (`outbox_sequences/<service>`, `$inc`) before it is written; the relay
+ *   merges the pending entries of all registered collections, array order within a document and
+ *   sequence order across documents (outbox-order.ts), and publishes the start of that merge. Nothing
+ *   it leaves behind belongs before what it took. One producer with one request in flight keeps
+ *   that order on each partition.
  * - **Broker outage.** Publishing fails, the relay backs off (≤ 2 s) and tries again with a fresh
  *   producer; writes keep succeeding because they only touch the store.
  */
@@ -78,6 +73,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private nudged = false;
   private leader = false;
   private published = 0;
+  private lastPublishedAt = 0;
   private failures = 0;
   readonly holderId: string;
 
@@ -138,6 +134,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return this.published;
   }
 
+  /** Failed attempts to publish (broker or store unavailable) since start. */
+  get failureCount(): number {
+    return this.failures;
+  }
+
   /** Whether this relay holds the lease (is the one publishing) right now. */
   get isLeader(): boolean {
     return this.lease?.held ?? false;
@@ -169,7 +170,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.running = false;
     clearInterval(this.renewTimer);
     this.wake?.();
-    await this.loop;
+    // The batch in flight may wait on a broker outage for as long as the producer retries (~33 s):
+    // shutdown does not. Whatever it published and did not remove is published again by the next holder.
+    await Promise.race([this.loop, sleep(STOP_WAIT_MS, undefined, { ref: false })]);
     if (release) await this.lease?.release().catch(() => undefined);
     else this.lease?.forget();
     this.leader = false;
@@ -204,7 +207,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         this.nudged = false;
         const sent = await this.drainOnce();
         backoff = RETRY_MIN_MS;
-        if (sent === 0 && !this.nudged) await this.idle(this.options.outboxPollMs ?? DEFAULT_POLL_MS);
+        if (sent > 0) this.lastPublishedAt = Date.now();
+        if (sent === 0 && !this.nudged) await this.idle(this.pollInterval());
       } catch (err) {
         this.failures += 1;
         this.logger.warn(`publish failed, retrying in ${backoff} ms: ${errorText(err)}`);
@@ -212,6 +216,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         backoff = Math.min(backoff * 2, RETRY_MAX_MS);
       }
     }
+  }
+
+  /**
+   * Writes of this process nudge the relay; writes of the other replicas are only found by polling.
+   * While events flow the relay polls every `outboxBusyPollMs` (100 ms), so they wait ~50 ms on
+   * average; after `BUSY_WINDOW_MS` without any it falls back to `outboxPollMs` (1 s), so an idle
+   * service does not scan its collections ten times a second (a full scan on FerretDB).
+   */
+  private pollInterval(): number {
+    const busy = Date.now() - this.lastPublishedAt < BUSY_WINDOW_MS;
+    return busy ? (this.options.outboxBusyPollMs ?? DEFAULT_BUSY_POLL_MS) : (this.options.outboxPollMs ?? DEFAULT_POLL_MS);
   }
 
   private idle(ms: number) {
@@ -229,8 +244,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * One batch: the oldest pending entries of every registered collection, published in sequence
-   * order, then pulled from their documents. Returns the number of events published (0 when this
+   * One batch: the start of the pending entries of every registered collection in order,
+   * published, then pulled from their documents. Returns the number of events published (0 when this
    * relay does not hold the lease).
    */
   async drainOnce(): Promise<number> {
@@ -277,27 +292,27 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return batch.length;
   }
 
-  /** The oldest `batchSize` pending entries across the registered collections, by sequence. */
+  /** The next batch: the start of the pending entries of every registered collection in order (outbox-order.ts). */
   private async readOldest(): Promise<PendingEntry[]> {
-    const keep = this.options.outboxBatchSize ?? DEFAULT_BATCH;
-    let pending: PendingEntry[] = [];
+    const pending = new OldestPending(this.options.outboxBatchSize ?? DEFAULT_BATCH, MAX_BATCH_BYTES);
     let order = 0;
     for (const [index, collection] of this.collections.entries()) {
       // Raw driver reads: the entries come back exactly as stored, for the $pullAll afterwards.
       const cursor = collection.find(PENDING_OUTBOX_FILTER, { projection: { outbox: 1 } });
       for await (const doc of cursor) {
-        for (const entry of doc.outbox ?? []) {
-          const bytes = JSON.stringify(entry.data).length;
-          pending.push({ entry, collection: index, docId: doc._id, seq: entry.seq ?? -1, order: order++, bytes });
-        }
-        // Bounded memory under a large backlog: keep only the oldest few batches' worth.
-        if (pending.length > keep * 4) pending = oldest(pending, keep);
+        pending.add(
+          (doc.outbox ?? []).map((entry) => ({
+            entry,
+            collection: index,
+            docId: doc._id,
+            seq: entry.seq ?? -1,
+            order: order++,
+            bytes: JSON.stringify(entry.data).length,
+          })),
+        );
       }
     }
-    pending = oldest(pending, keep);
-    let bytes = 0;
-    const cut = pending.findIndex((p, i) => (bytes += p.bytes) > MAX_BATCH_BYTES && i > 0);
-    return cut < 0 ? pending : pending.slice(0, cut);
+    return pending.take();
   }
 
   /**
@@ -315,16 +330,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       byDoc.set(p.collection, docs);
     }
     for (const [index, docs] of byDoc) {
-      await this.collections[index].bulkWrite(
-        [...docs].map(([_id, entries]) => ({ updateOne: { filter: { _id }, update: { $pullAll: { outbox: entries } } } })),
-        { ordered: false },
-      );
+      const updates = [...docs].map(([_id, entries]) => ({ updateOne: { filter: { _id }, update: { $pullAll: { outbox: entries } } } }));
+      // FerretDB 1.24 never answers an update command of 100 statements or more (measured: 99
+      // returns in 0.4 s, 100 hangs): a few dozen per command.
+      for (let i = 0; i < updates.length; i += PULLS_PER_COMMAND) {
+        await this.collections[index].bulkWrite(updates.slice(i, i + PULLS_PER_COMMAND), { ordered: false });
+      }
     }
   }
-}
-
-function oldest(list: PendingEntry[], n: number): PendingEntry[] {
-  return list.sort((a, b) => a.seq - b.seq || a.order - b.order).slice(0, n);
 }
 
 function errorText(err: unknown): string {

@@ -213,7 +213,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   private async insert(docs: OrgUnit[]) {
-    // Places in the service's outbox sequence, so the relay keeps write order per key (ADR 0005).
+    // Places in the service's outbox sequence, so the relay keeps write order per key (ADR 0008).
     await this.relay.sequence(...docs.flatMap((d) => d.outbox));
     try {
       // Each document carries its state and its events: one write, neither without the other.

@@ -20,8 +20,6 @@ const StateChangedV1 = stateChangedContract(topic);
 /** A second event type on the same topic, whose handler fails until told otherwise. */
 const ReviewRequestedV1 = defineEvent({
   type: 'cn.edu.partybuilding.test.delivery.review-requested.v1',
-  producer: 'messaging-tests',
-  key: { field: 'key', description: 'The test aggregate.' },
   topic,
   description: 'Test only: a review request whose handler throws.',
   producer: 'messaging tests',

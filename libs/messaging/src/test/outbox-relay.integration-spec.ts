@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Consumer } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { KafkaClient } from '../kafka.client.js';
-import { OutboxRelay, type PendingEntry } from '../outbox-relay.js';
+import type { PendingEntry } from '../outbox-order.js';
+import { OutboxRelay } from '../outbox-relay.js';
 import {
   aggregateModels,
   connectStore,
@@ -128,6 +129,24 @@ describe('outbox relay: two replicas, a crash between publish and $pullAll, and 
       await eventually(`${model.collection.collectionName} outboxes to be empty`, async () =>
         (await model.collection.countDocuments({ 'outbox.0': { $exists: true } })) === 0 ? true : undefined,
       );
+    }
+  });
+
+  it('removes what it published from more than 100 documents in one batch (FerretDB 1.24 hangs on an update command of 100 statements)', async () => {
+    await relayB.stop(); // releases the lease at once
+    const relayC = testRelay(clientB, aggregates, { outboxRelayId: 'relay-c', outboxBatchSize: 500 });
+    const writer = new StateWriter(relayC, aggregates, contract);
+    for (let i = 0; i < 150; i++) await writer.change(`big-batch-${i}`); // 150 documents, one event each
+    const before = new Set(seen.map((s) => s.id)).size;
+    relayC.start();
+    try {
+      await eventually('the 150 events on the topic', () => Promise.resolve(new Set(seen.map((s) => s.id)).size === before + 150), 60_000);
+      await eventually('their outboxes to be empty', async () =>
+        (await aggregates.units.collection.countDocuments({ 'outbox.0': { $exists: true } })) === 0 ? true : undefined,
+      );
+      expect(relayC.publishedCount).toBe(150);
+    } finally {
+      await relayC.stop();
     }
   });
 });

@@ -49,8 +49,6 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 export function stateChangedContract(topic: string) {
   return defineEvent({
     type: 'cn.edu.partybuilding.test.delivery.state-changed.v1',
-    producer: 'messaging-tests',
-    key: { field: 'key', description: 'The test aggregate.' },
     topic,
     description: 'Test only: the n-th state change of school `key`, written in document `doc`.',
     producer: 'messaging tests',

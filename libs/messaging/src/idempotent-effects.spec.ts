@@ -1,0 +1,47 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Document } from 'mongodb';
+import { applyOnce, insertOnce, type WritableCollection } from './idempotent-effects.js';
+
+function recorder(fail?: { code: number }) {
+  const calls: { filter?: Document; update?: Document; options?: Document; doc?: Document }[] = [];
+  const collection: WritableCollection = {
+    updateOne: (filter, update, options) => {
+      calls.push({ filter, update, options });
+      return fail ? Promise.reject(Object.assign(new Error('E11000 duplicate key'), fail)) : Promise.resolve({});
+    },
+    insertOne: (doc) => {
+      calls.push({ doc });
+      return fail ? Promise.reject(Object.assign(new Error('E11000 duplicate key'), fail)) : Promise.resolve({});
+    },
+  };
+  return { collection, calls };
+}
+
+describe('effect and mark in one write', () => {
+  it('guards a versioned upsert by the stored version and records version and event id with the effect', async () => {
+    const { collection, calls } = recorder();
+    await expect(applyOnce(collection, { _id: 's-1', eventId: 'e-7', version: 3, update: { $set: { name: 'x' }, $inc: { n: 1 } } })).resolves.toBe('applied');
+    expect(calls).toEqual([
+      {
+        filter: { _id: 's-1', version: { $lt: 3 } },
+        update: { $set: { name: 'x', version: 3, lastEventId: 'e-7' }, $inc: { n: 1 } },
+        options: { upsert: true },
+      },
+    ]);
+  });
+
+  it('without a version, guards by the ids of the events applied and pushes this one in the same write', async () => {
+    const { collection, calls } = recorder();
+    await applyOnce(collection, { _id: 's-1', eventId: 'e-8', update: { $inc: { count: 1 }, $push: { ns: 4 } } });
+    expect(calls[0]).toMatchObject({
+      filter: { _id: 's-1', appliedEventIds: { $ne: 'e-8' } },
+      update: { $inc: { count: 1 }, $push: { ns: 4, appliedEventIds: 'e-8' } },
+    });
+  });
+
+  it('reports a duplicate when the guarded upsert collides on _id, and rethrows anything else', async () => {
+    await expect(applyOnce(recorder({ code: 11000 }).collection, { _id: 'a', eventId: 'e', version: 1, update: {} })).resolves.toBe('duplicate');
+    await expect(insertOnce(recorder({ code: 11000 }).collection, { _id: 'e' })).resolves.toBe('duplicate');
+    await expect(insertOnce(recorder({ code: 2 }).collection, { _id: 'e' })).rejects.toThrow('E11000');
+  });
+});
