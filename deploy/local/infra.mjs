@@ -603,7 +603,7 @@ async function ensureFerretBinary(log) {
 /**
  * Copies the FerretDB module into `dir`, applies ferretdb/patches.json to the copy, and writes a
  * go.mod that replaces the module with it (`go build -modfile`; Go refuses `-overlay` for files in
- * the module cache). Returns that go.mod's path. A patch whose text is not found exactly once fails
+ * the module cache). Returns that go.mod's path. A patch whose text does not occur exactly as often as it says fails
  * the build (the module changed: review the patch).
  */
 function patchedFerretModfile(dir) {
@@ -623,9 +623,12 @@ function patchedFerretModfile(dir) {
   for (const [i, p] of spec.patches.entries()) {
     const file = path.join(copy, p.file);
     const text = fs.readFileSync(file, 'utf8');
-    if (text.split(p.find).length !== 2) throw new Error(`ferretdb: patch ${i} (${p.file}): its text is not found exactly once in ${spec.module}; review deploy/local/ferretdb/patches.json`);
+    const occurrences = p.occurrences ?? 1;
+    if (text.split(p.find).length !== occurrences + 1) {
+      throw new Error(`ferretdb: patch ${i} (${p.file}): its text is not found exactly ${occurrences} time(s) in ${spec.module}; review deploy/local/ferretdb/patches.json`);
+    }
     fs.chmodSync(file, 0o644);
-    fs.writeFileSync(file, text.replace(p.find, () => p.replace));
+    fs.writeFileSync(file, text.replaceAll(p.find, () => p.replace));
   }
   const modfile = path.join(dir, 'go.mod');
   fs.writeFileSync(modfile, `${fs.readFileSync(path.join(PATHS.ferretSrc, 'go.mod'), 'utf8')}\nreplace ${spec.module} => ${copy}\n`);

@@ -46,4 +46,23 @@ describe('PersistenceModule on the real store', () => {
     await col.updateOne({ _id: 'agg' }, { $pullAll: { outbox: read!.outbox } });
     expect((await col.findOne({ _id: 'agg' }))?.outbox.map((e) => e.id)).toEqual(['e2']);
   });
+
+  // FerretDB 1.24.2 as released scans the table for these (ADR 0003: deploy/local/ferretdb/patches.json).
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['_id alone', { _id: 'u42' }, ['u42']],
+    ['_id with another field (a version check, a scope check)', { _id: 'u42', version: 3 }, ['u42']],
+    ['a list of _ids', { _id: { $in: ['u1', 'u2', 'u42'] } }, ['u1', 'u2', 'u42']],
+    ['a list of _ids with another field', { _id: { $in: ['u1', 'u42'] }, version: 3 }, ['u1', 'u42']],
+  ])('answers a lookup by %s from the _id index', async (_what, filter, ids) => {
+    const col = connection.collection<{ _id: string; version: number }>('id_index_probe');
+    await col.insertMany(Array.from({ length: 50 }, (_, i) => ({ _id: `u${i}`, version: 3 })));
+    const plan = JSON.stringify(await connection.db!.command({ explain: { find: 'id_index_probe', filter }, verbosity: 'queryPlanner' }));
+    // FerretDB reports SQLite's plan (SEARCH ... USING INDEX ..._id_); MongoDB an IDHACK, EXPRESS or IXSCAN stage.
+    expect(plan).toMatch(/USING INDEX \S+__id_|IDHACK|EXPRESS_IXSCAN|IXSCAN/);
+    expect(plan).not.toMatch(/SCAN id_index_probe|COLLSCAN/);
+    // Narrowed by the index, still filtered by every field.
+    expect((await col.find(filter).toArray()).map((d) => d._id).sort()).toEqual([...ids].sort());
+    expect(await col.countDocuments({ ...filter, version: 4 })).toBe(0);
+    await col.deleteMany({});
+  });
 });
