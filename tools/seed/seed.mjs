@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run seed [-- --schools N --counties N --gateway URL --members N]`: creates the demo city through
 // the running gateway (every write goes through org-registry's API, so every event is published),
-// with progress output, then prints demo identities for every role. Idempotent: a city that is
+// with progress output, then an account for every role (password login) and how to log in. Idempotent: a city that is
 // already complete is left alone; a half-seeded one is completed (existing ids count as done).
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureNode24, ROOT } from '../scripts/node24.mjs';
@@ -21,10 +22,10 @@ export function parseArgs(argv) {
   return opts;
 }
 
-async function signer() {
+async function signer(secret) {
   const secretsFile = path.join(ROOT, '.local', 'secrets.json');
-  if (!existsSync(secretsFile)) throw new Error('no .local/secrets.json: start the platform with npm start first');
-  const { AUTH_JWT_SECRET } = JSON.parse(readFileSync(secretsFile, 'utf8'));
+  if (!secret && !existsSync(secretsFile)) throw new Error('no .local/secrets.json: start the platform with npm start first');
+  const AUTH_JWT_SECRET = secret ?? JSON.parse(readFileSync(secretsFile, 'utf8')).AUTH_JWT_SECRET;
   const { signAccessToken } = await import('../../libs/platform/dist/auth/identity.js');
   return (identity, ttl = 12 * 3600) => signAccessToken({ sub: identity.sub, orgUnitId: identity.orgUnitId, roles: [identity.role] }, AUTH_JWT_SECRET, ttl);
 }
@@ -55,9 +56,14 @@ async function each(label, items, work, say, width = 1) {
   if (total === 0) say(`  ${label.padEnd(24)}      0/0`);
 }
 
-export async function seed({ gateway, schools = 100, counties = 3, members, districtSize = 0, say = (m) => process.stdout.write(`${m}\n`) } = {}) {
-  const sign = await signer();
-  const city = generateCity({ schools, counties, districtSize, ...(members !== undefined ? { members: members === 0 ? false : members } : {}) });
+/**
+ * Seeds the demo city through `gateway`. `secret` signs the seeding administrator's token (default:
+ * the local one in .local/secrets.json), `cityId` names the city (default `city`), `outDir` receives
+ * demo-accounts.json and demo-identities.json (default `.local`).
+ */
+export async function seed({ gateway, schools = 100, counties = 3, members, districtSize = 0, secret, cityId, outDir = path.join(ROOT, '.local'), say = (m) => process.stdout.write(`${m}\n`) } = {}) {
+  const sign = await signer(secret);
+  const city = generateCity({ schools, counties, districtSize, ...(cityId ? { cityId } : {}), ...(members !== undefined ? { members: members === 0 ? false : members } : {}) });
   const admin = await sign({ sub: 'demo-seed', orgUnitId: city.city.id, role: 'city-admin' });
   const call = async (method, url, body, okStatuses = [200, 201]) => {
     for (let attempt = 1; ; attempt++) {
@@ -102,26 +108,51 @@ export async function seed({ gateway, schools = 100, counties = 3, members, dist
     );
     say(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
+  const accountsFile = path.join(outDir, 'demo-accounts.json');
+  const accounts = await seedAccounts(city.identities, call, accountsFile, say);
   const identities = [];
   for (const id of city.identities) identities.push({ ...id, token: await sign(id) });
-  const file = path.join(ROOT, '.local', 'demo-identities.json');
+  const file = path.join(outDir, 'demo-identities.json');
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(identities, null, 2), { mode: 0o600 });
-  return { city, identities, file };
+  return { city, identities, file, accounts, accountsFile };
 }
 
-/** How to log in: demo tokens until real accounts arrive (issue 5). */
-export function loginHelp({ identities, file }, gateway, say = (m) => process.stdout.write(`${m}\n`)) {
+/**
+ * One real account per demo identity (username = the identity's `sub`), with a password generated
+ * on this machine and kept in `.local/demo-accounts.json` (git-ignored, mode 600), so `POST
+ * /api/v1/auth/login` works. An account that already exists keeps its password.
+ */
+async function seedAccounts(identities, call, file, say) {
+  const known = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const accounts = [];
+  for (const id of identities) {
+    const password = known[id.sub] ?? randomBytes(12).toString('base64url');
+    const body = { username: id.sub, displayName: id.label, orgUnitId: id.orgUnitId, roles: [id.role], password };
+    // The gateway's org tree follows the registry's events: a unit seeded a moment ago may not be there yet.
+    let res;
+    for (let attempt = 1; ; attempt++) {
+      res = await call('POST', '/api/v1/accounts', body, [201, 404, 409]);
+      if (res.status !== 404 || attempt === 40) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    if (res.status === 404) throw new Error(`account ${id.sub}: the gateway does not know org unit ${id.orgUnitId} yet`);
+    if (res.status === 201 || known[id.sub]) known[id.sub] = password;
+    accounts.push({ username: id.sub, role: id.role, orgUnitId: id.orgUnitId, label: id.label, password: known[id.sub] ?? null });
+  }
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(known, null, 2), { mode: 0o600 });
+  say(`  ${'accounts'.padEnd(24)} ${String(accounts.length).padStart(6)}/${accounts.length}`);
+  return accounts;
+}
+
+/** How to log in: the demo accounts (password login), and ready-made tokens for scripts. */
+export function loginHelp({ identities, file, accounts, accountsFile }, gateway, say = (m) => process.stdout.write(`${m}\n`)) {
   say('');
-  say('demo identities (access tokens valid 12 h, signed with the local secret in .local/secrets.json;');
-  say('real accounts and login arrive with issue 5). All of them are in ' + path.relative(process.cwd(), file) + ':');
-  for (const i of identities) say(`  ${i.role.padEnd(17)} ${i.orgUnitId.padEnd(24)} ${i.label}`);
-  const admin = identities.find((i) => i.role === 'city-admin');
-  say('');
-  say('try, as the city administrator:');
-  say(`  export TOKEN=$(node -e "console.log(require('./.local/demo-identities.json').find(i => i.role === 'city-admin').token)")`);
-  say(`  curl -s ${gateway}/api/v1/org-units/${admin.orgUnitId}/children -H "authorization: Bearer $TOKEN"`);
-  say('  (any other role: pick its token from the file the same way)');
+  say(`demo accounts (passwords generated on this machine, in ${path.relative(process.cwd(), accountsFile)}):`);
+  for (const a of accounts) say(`  ${a.username.padEnd(26)} ${a.role.padEnd(17)} ${a.orgUnitId.padEnd(24)} ${a.label}`);
+  say(`log in as any of them with POST ${gateway}/api/v1/auth/login {"username","password"} (example below).`);
+  say(`ready-made access tokens for every demo identity (valid 12 h) are in ${path.relative(process.cwd(), file)}; ${identities.length} identities.`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
