@@ -23,6 +23,8 @@ export function rates(c: Pick<ComplianceCounter, 'expected' | 'actual' | 'onTime
 }
 
 const MAX_PERIODS = 48;
+/** The longest `_id` list one query asks for (deploy/local/ferretdb/patches.json pushes up to 1,000 down). */
+const ID_LIST = 1_000;
 
 @Injectable()
 export class ComplianceService {
@@ -81,7 +83,12 @@ export class ComplianceService {
   async breakdown(unit: OrgUnitRef, periodIds: string[]) {
     const children = await this.directory.children(unit._id);
     const ids = children.flatMap((c) => periodIds.map((p) => `${c._id}:${p}`));
-    const docs = await this.counters.find({ _id: { $in: ids } }).lean<ComplianceCounter[]>();
+    // Lists of at most ID_LIST: the local store answers an `_id` list of that size from its index and
+    // scans the whole collection for a longer one (a city with 1,000 direct schools x 24 periods).
+    const docs: ComplianceCounter[] = [];
+    for (let i = 0; i < ids.length; i += ID_LIST) {
+      docs.push(...(await this.counters.find({ _id: { $in: ids.slice(i, i + ID_LIST) } }).lean<ComplianceCounter[]>()));
+    }
     const byId = new Map(docs.map((d) => [d._id, d]));
     return children.map((c) => {
       const sum = periodIds.reduce(
