@@ -14,5 +14,9 @@ if (!name || !available.includes(name)) {
   process.stderr.write(`usage: npm run bench -- <${available.join('|')}> [args]\n`);
   process.exit(2);
 }
+// The benchmarks' own broker and store (ports and data beside the platform's), so the topics and
+// databases they fill never reach `npm start` or `npm test`; KAFKA_BROKERS / MONGODB_URI still win.
+const defaults = { LOCAL_INFRA_DIR: '.local/bench', LOCAL_KAFKA_PORT: '19192', LOCAL_KAFKA_CONTROLLER_PORT: '19193', LOCAL_MONGO_PORT: '27117' };
+for (const [k, v] of Object.entries(defaults)) process.env[k] ??= v;
 const { run } = await import(pathToFileURL(path.join(here, name, 'index.mjs')).href);
 await run(args);

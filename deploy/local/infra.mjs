@@ -25,18 +25,25 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '..', '..');
 const LOCAL = path.join(REPO_ROOT, '.local');
+/**
+ * Where a broker and store keep their data, logs and pid files: `.local`, or `LOCAL_INFRA_DIR` for a
+ * second pair beside it (the benchmarks use one, so their topics and databases never reach the
+ * platform's or the tests'). Downloads and the FerretDB build stay shared in `.local`.
+ */
+const STATE = process.env.LOCAL_INFRA_DIR ? path.resolve(REPO_ROOT, process.env.LOCAL_INFRA_DIR) : LOCAL;
 
 export const PATHS = Object.freeze({
   local: LOCAL,
+  state: STATE,
   kafkaPom: path.join(HERE, 'kafka', 'pom.xml'),
   kafkaLog4j: path.join(HERE, 'kafka', 'log4j2.properties'),
   kafkaLibs: path.join(LOCAL, 'cache', 'kafka-libs'),
-  kafkaData: path.join(LOCAL, 'data', 'kafka'),
+  kafkaData: path.join(STATE, 'data', 'kafka'),
   ferretSrc: path.join(HERE, 'ferretdb'),
   ferretBin: path.join(LOCAL, 'bin', 'ferretdb'),
-  ferretData: path.join(LOCAL, 'data', 'ferretdb'),
-  logs: path.join(LOCAL, 'logs'),
-  run: path.join(LOCAL, 'run'),
+  ferretData: path.join(STATE, 'data', 'ferretdb'),
+  logs: path.join(STATE, 'logs'),
+  run: path.join(STATE, 'run'),
 });
 
 const HOST = '127.0.0.1';
