@@ -129,10 +129,16 @@ export async function run(args) {
     say(`seeded ${docs.length} units straight into the store in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     // 1. Subtree walks, interleaved: the store straight, then through the gateway, `passes` times.
+    // A page the gateway gives up on (503 after its 10 s upstream timeout) is counted and asked
+    // again: its time stays in the page's latency, as a client would see it.
+    const failed = [];
     const viaGateway = async (cursor) => {
-      const r = await call('GET', subtreeUrl(cursor), countyAdmin);
-      if (r.status !== 200) throw new Error(`subtree ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
-      return r.body;
+      for (;;) {
+        const r = await call('GET', subtreeUrl(cursor), countyAdmin);
+        if (r.status === 200) return r.body;
+        failed.push(r.status);
+        if (failed.length > 20) throw new Error(`subtree ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+      }
     };
     // The service's filter (OrgUnitsService.subtree + page): ancestor in path, not itself, kind, after the cursor.
     const viaDriver = async (after) => {
@@ -152,6 +158,7 @@ export async function run(args) {
       return { pages: lat.length, p50: percentile(lat, 50), p95: percentile(lat, 95), walk: median(list.map((w) => w.ms)) };
     };
     const sub = { store: stats(walks.store), gateway: stats(walks.gateway) };
+    say(`subtree measured: ${JSON.stringify(sub)}, ${failed.length} failed page requests`);
 
     // 2. Moves of the district between the two counties, each timed until its last unit.moved.v1 is
     //    on the topic; then the same rewrite by the native driver on a copy of the collection.
@@ -186,11 +193,13 @@ export async function run(args) {
       const s = performance.now();
       const r = await call('POST', `/api/v1/org-units/${district.id}/move`, cityAdmin, { parentId: target });
       const answered = performance.now() - s;
-      if (r.status !== 200 && r.status !== 504) throw new Error(`move: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+      // The gateway gives up after 10 s (503 upstream-unavailable); the move carries on in the service.
+      if (r.status !== 200 && !/upstream-unavailable/.test(r.body?.type ?? '')) throw new Error(`move: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
       await until('moved events on the topic', () => arrivals.size === moved.size);
       const last = Math.max(...[...arrivals.values()].map((a) => a.at));
       const lastStamp = Math.max(...[...arrivals.values()].map((a) => a.timestamp));
       results.push({ status: r.status, descendants: r.body?.descendants, answered, lastEvent: last - s, lastStamp: lastStamp - wall });
+      say(`move measured: ${JSON.stringify(results.at(-1))}`);
       await until('move outbox drained', async () => (await pending()) === 0);
     }
     // The store's own cost of the same rewrite: the service's find of the subtree, then one
@@ -219,7 +228,7 @@ export async function run(args) {
       `org registry (county of ${schools} schools in 學區 of ${districtSize}; Node ${process.versions.node}, store ${infra.mode === 'local' ? 'FerretDB 1.24/SQLite' : infra.mode})`,
       `subtree of the county, ${PAGE} per page, ${sub.gateway.pages} pages over ${passes} walks each:`,
       `  baseline, native driver, same filter:  p50 ${ms(sub.store.p50)}, p95 ${ms(sub.store.p95)} per page; whole ${schools}: ${ms(sub.store.walk)} (median)`,
-      `  through the gateway (county admin):    p50 ${ms(sub.gateway.p50)}, p95 ${ms(sub.gateway.p95)} per page; whole ${schools}: ${ms(sub.gateway.walk)} (median)`,
+      `  through the gateway (county admin):    p50 ${ms(sub.gateway.p50)}, p95 ${ms(sub.gateway.p95)} per page; whole ${schools}: ${ms(sub.gateway.walk)} (median); ${failed.length} page requests failed and were asked again${failed.length ? ` (${[...new Set(failed)].join(', ')})` : ''}`,
       `  ratio p95 baseline / gateway: ${(sub.store.p95 / sub.gateway.p95).toFixed(2)}; whole walk baseline / gateway: ${(sub.store.walk / sub.gateway.walk).toFixed(2)}`,
       `move of a 學區 (${moved.size} units) to the other county, ${moves} moves:`,
       ...results.map(
