@@ -23,26 +23,14 @@ export async function run(args) {
   const connections = Number(args[1] ?? 20);
   const rounds = Number(args[2] ?? 3);
   const { build } = await import('../../tools/scripts/build.mjs');
-  const { serviceEnvironments, spawnServices, stopServices, waitReady } = await import('../../tools/scripts/services.mjs');
+  const { spawnServices, stopServices, waitReady } = await import('../../tools/scripts/services.mjs');
+  const { benchPlatform } = await import('../lib/platform.mjs');
   const { signAccessToken, signInternalToken, INTERNAL_IDENTITY_HEADER } = await import('../../libs/platform/dist/index.js');
 
   const infra = await ensureInfra({ log: (m) => process.stderr.write(`${m}\n`) });
   if (!build().ok) throw new Error('the TypeScript build failed');
   const runId = `bench${randomBytes(3).toString('hex')}`;
-  const portBase = Number(process.env.BENCH_PORT_BASE ?? 3700);
-  const ports = { gateway: portBase, 'org-registry': portBase + 1, reporting: portBase + 2, evaluation: portBase + 3, training: portBase + 4, notifications: portBase + 5 };
-  const secrets = { AUTH_JWT_SECRET: randomBytes(32).toString('base64url'), INTERNAL_AUTH_SECRET: randomBytes(32).toString('base64url') };
-  const envs = serviceEnvironments({
-    kafkaBrokers: infra.kafkaBrokers,
-    mongodbUri: infra.mongodbUri,
-    secrets,
-    ports,
-    dbPrefix: `${runId}_`,
-    groupPrefix: `${runId}-`,
-    logLevel: 'warn',
-    // The limiter still counts every request; its limit is set above what the load reaches.
-    gateway: { RATE_LIMIT_PER_MINUTE: '100000000' },
-  });
+  const { ports, secrets, envs } = benchPlatform(infra, runId, 3700);
   const handles = spawnServices(envs, { logDir: path.join(ROOT, '.local', 'logs', runId) });
   try {
     await waitReady(handles, { timeoutMs: 120_000 });
