@@ -6,7 +6,7 @@ import type { Consumer, ConsumerConfig, EachMessagePayload, IHeaders } from 'kaf
 import { deadLetterTopic, fromKafkaHeaders, type CloudEventAttributes, type EventContract } from '@pb/contracts';
 import { CloudEventContext } from './cloud-event.context.js';
 import { EventContractLookup } from './event-contracts.js';
-import type { KafkaClient } from './kafka.client.js';
+import { isTransient, type KafkaClient } from './kafka.client.js';
 import { ON_EVENT_EXTRAS, type OnEventExtras } from './on-event.decorator.js';
 import type { ProcessedEventLedger } from './processed-events.js';
 
@@ -113,7 +113,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
             await this.consumer.subscribe({ topics, fromBeginning: true });
             break;
           } catch (err) {
-            if (!(err as { retriable?: boolean }).retriable || attempt >= 30) throw err;
+            if (!isTransient(err) || attempt >= 30) throw err;
             await new Promise((r) => setTimeout(r, Math.min(200 * attempt, 1_000)));
           }
         }

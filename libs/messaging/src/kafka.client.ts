@@ -100,8 +100,26 @@ export class KafkaClient implements OnApplicationShutdown {
     return this.admin;
   }
 
-  /** Creates the topics that do not exist yet (idempotent); compacted ones get `cleanup.policy=compact`. */
-  async ensureTopics(topics: { topic: string; compacted?: boolean }[]): Promise<void> {
+  /**
+   * Creates the topics that do not exist yet (idempotent); compacted ones get `cleanup.policy=compact`.
+   * On a fresh broker, services create the same topics at once and a topic created a moment ago is
+   * briefly unknown to the broker's metadata ("This server does not host this topic-partition",
+   * retriable): such answers are retried for up to `timeoutMs` instead of failing a service's start.
+   */
+  async ensureTopics(topics: { topic: string; compacted?: boolean }[], timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (let delay = 200; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        await this.createMissingTopics(topics);
+        return;
+      } catch (err) {
+        if (!isTransient(err) || Date.now() + delay > deadline) throw err;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private async createMissingTopics(topics: { topic: string; compacted?: boolean }[]): Promise<void> {
     const missing = topics.filter((t) => !this.knownTopics.has(t.topic));
     if (missing.length === 0) return;
     const admin = await this.getAdmin();
@@ -153,4 +171,10 @@ export class KafkaClient implements OnApplicationShutdown {
     if (this.admin) closing.push(this.admin.then((a) => a.disconnect()).catch(() => undefined));
     await Promise.all(closing);
   }
+}
+
+/** A Kafka error worth trying again: retriable, or kafkajs' own retries given up on a retriable cause. */
+export function isTransient(err: unknown): boolean {
+  const e = err as { retriable?: boolean; name?: string; cause?: { retriable?: boolean } } | undefined;
+  return e?.retriable === true || (e?.name === 'KafkaJSNumberOfRetriesExceeded' && e.cause?.retriable !== false);
 }

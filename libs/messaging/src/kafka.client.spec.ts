@@ -1,0 +1,45 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import type { Admin } from 'kafkajs';
+import { KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
+import { isTransient, KafkaClient } from './kafka.client.js';
+
+// "This server does not host this topic-partition" as the broker answers while a topic is being created.
+const unknownTopic = () => new KafkaJSProtocolError({ type: 'UNKNOWN_TOPIC_OR_PARTITION', code: 3, retriable: true, message: 'This server does not host this topic-partition' });
+
+describe('isTransient', () => {
+  it('retries what kafkajs marks retriable, and retries given up on a retriable cause', () => {
+    expect(isTransient(unknownTopic())).toBe(true);
+    expect(isTransient(new KafkaJSNumberOfRetriesExceeded(unknownTopic(), { retryCount: 2, retryTime: 1000 }))).toBe(true);
+  });
+  it('does not retry an error that will not change', () => {
+    const invalid = new KafkaJSProtocolError({ type: 'INVALID_TOPIC_EXCEPTION', code: 17, retriable: false, message: 'invalid topic' });
+    expect(isTransient(invalid)).toBe(false);
+    expect(isTransient(new Error('boom'))).toBe(false);
+  });
+});
+
+describe('KafkaClient.ensureTopics', () => {
+  const client = () => new KafkaClient({ service: 'unit', brokers: ['127.0.0.1:1'] });
+
+  it('keeps trying while a new topic is briefly unknown to the broker, then creates only the missing ones', async () => {
+    const createTopics = jest.fn<Admin['createTopics']>().mockRejectedValueOnce(unknownTopic()).mockRejectedValueOnce(unknownTopic()).mockResolvedValue(true);
+    const admin = { listTopics: jest.fn<Admin['listTopics']>().mockResolvedValue(['a']), createTopics } as unknown as Admin;
+    const c = client();
+    jest.spyOn(c, 'getAdmin').mockResolvedValue(admin);
+    await c.ensureTopics([{ topic: 'a' }, { topic: 'b', compacted: true }]);
+    expect(createTopics).toHaveBeenCalledTimes(3);
+    expect(createTopics.mock.calls[2][0].topics.map((t) => t.topic)).toEqual(['b']);
+    // Known now: no second round trip.
+    await c.ensureTopics([{ topic: 'b' }]);
+    expect(createTopics).toHaveBeenCalledTimes(3);
+  });
+
+  it('fails at once on an error that retrying cannot fix', async () => {
+    const invalid = new KafkaJSProtocolError({ type: 'INVALID_TOPIC_EXCEPTION', code: 17, retriable: false, message: 'invalid topic' });
+    const admin = { listTopics: jest.fn<Admin['listTopics']>().mockResolvedValue([]), createTopics: jest.fn<Admin['createTopics']>().mockRejectedValue(invalid) } as unknown as Admin;
+    const c = client();
+    jest.spyOn(c, 'getAdmin').mockResolvedValue(admin);
+    await expect(c.ensureTopics([{ topic: 'bad topic' }])).rejects.toBe(invalid);
+    expect(admin.createTopics).toHaveBeenCalledTimes(1);
+  });
+});
