@@ -11,13 +11,7 @@ import { api, createUnits, e2e, login, tokenFor, uniqueId } from './support/env.
 // Bounded so the run stays within about two minutes for every operation of the document.
 const MAX_EXAMPLES = 6;
 
-/**
- * Known findings of this run, left to the notifications service's owners (ADR 0007 lists them), and
- * left out so that every other operation stays under test:
- * - GET /notifications/delivery-log and GET /notifications/inbox refuse (400) a `cursor` that is not
- *   one they issued, which the document (any string) admits (ST202).
- */
-const KNOWN_FINDINGS = '^NotificationsController_(log|inbox)$';
+// Every operation of the document is under test; none is left out.
 
 describe('schemathesis against the gateway OpenAPI document', () => {
   let token = '';
@@ -55,8 +49,6 @@ describe('schemathesis against the gateway OpenAPI document', () => {
       'not_a_server_error,response_schema_conformance,negative_data_rejection,positive_data_acceptance',
       '--phases',
       'examples,coverage,fuzzing',
-      '--exclude-operation-id-regex',
-      KNOWN_FINDINGS,
       '--max-examples',
       String(MAX_EXAMPLES),
       '--seed',

@@ -1,26 +1,28 @@
 import type { Collection, Filter } from 'mongodb';
+import { NOTICE_CURSOR_PATTERN } from '@pb/contracts';
 import { ProblemException } from '@pb/platform';
 
-/** An opaque cursor: the time and id of the last item of the previous page. */
+/**
+ * The cursor of the newest-first lists: the time (ms) and id of the last item of the previous page,
+ * `<ms>~<base64url id>`. Every string of that shape is a position (an unknown one only starts the
+ * page there), so the document's pattern says exactly what is accepted; anything else is a 400.
+ */
+const CURSOR_RE = new RegExp(NOTICE_CURSOR_PATTERN);
+
 export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify([at.getTime(), id])).toString('base64url');
+  return `${at.getTime()}~${Buffer.from(id, 'utf8').toString('base64url')}`;
 }
 
 export function decodeCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
   if (!cursor) return undefined;
-  try {
-    const [t, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
-      number,
-      string,
-    ];
-    if (typeof t !== 'number' || typeof id !== 'string') throw new Error('shape');
-    return { at: new Date(t), id };
-  } catch {
+  if (!CURSOR_RE.test(cursor)) {
     throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', {
       zh: '游標無效',
       en: 'Invalid cursor',
     });
   }
+  const [t, id] = cursor.split('~') as [string, string];
+  return { at: new Date(Number(t)), id: Buffer.from(id, 'base64url').toString('utf8') };
 }
 
 /** Newest first by `field` then `_id`, `limit` per page, continuing after `cursor`. */

@@ -21,7 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CreateNotificationEndpointSchema, NotificationPreferencesSchema } from '@pb/contracts';
+import { CreateNotificationEndpointSchema, NOTICE_CURSOR_PATTERN, NotificationPreferencesSchema } from '@pb/contracts';
 import { CurrentIdentity, type Identity, ALL_ROLES, Roles } from '@pb/platform';
 import { Forwarder } from '../upstream/forward.js';
 
@@ -41,6 +41,8 @@ const LANG_QUERY = {
 const CURSOR = {
   name: 'cursor',
   required: false,
+  // The notifications service's cursor shape (apps/notifications/src/pagination.ts).
+  schema: { type: 'string', pattern: NOTICE_CURSOR_PATTERN } as const,
   description: 'nextCursor of the previous page 上一頁的 nextCursor',
 };
 
