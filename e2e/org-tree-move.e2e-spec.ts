@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { MongoClient } from 'mongodb';
 import { OrgUnitMovedV1, PartyOrgAffiliationChangedV1, Topics } from '@pb/contracts';
-import { api, mongo, tokenFor } from './support/env.js';
+import { api, eventually, mongo, tokenFor } from './support/env.js';
 import { buildCity, outboxesDrained, readToEnd } from './support/orgs.js';
 
 // A school of county A, with a campus under it and three party organisations, moves to county B.
@@ -136,4 +136,30 @@ describe('moving a county school to another county', () => {
     const create = await api('POST', '/api/v1/org-units', { token: secretary, body: { code: 'X1', name: '分校', kind: 'unit', parentId: school } });
     expect(create.status).toBe(403);
   });
+});
+
+// A 學區 of 120 schools moves: the answer (202) comes once the district has moved, the schools follow.
+describe('moving a large subtree', () => {
+  it('answers 202 at once and every descendant follows, each with its moved event', async () => {
+    const city = await buildCity(['a', 'b']);
+    const [a, b] = [city.countyIds['a'], city.countyIds['b']];
+    const district = `${city.cityId}-d1`;
+    const schools = Array.from({ length: 120 }, (_, i) => ({ id: `${district}-s${i}`, code: `D1-S${i}`, name: `學區第${i}小學`, kind: 'school', parentId: district }));
+    await city.ok('POST', '/api/v1/org-units/batch', { units: [{ id: district, code: 'D1', name: '第一學區', kind: 'unit', parentId: a }, ...schools] });
+
+    const res = await api('POST', `/api/v1/org-units/${district}/move`, { token: city.admin, body: { parentId: b } });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ id: district, parentId: b, path: [city.cityId, b, district], descendants: 120, following: true });
+
+    const moveId = res.body['moveId'] as string;
+    const records = await eventually('all 121 moved events', async () => {
+      const found = await readToEnd([Topics.orgUnits], (r) => r.value['moveId'] === moveId && r.headers['ce_type'] === OrgUnitMovedV1.type);
+      return found.length >= 121 ? found : undefined;
+    }, 120_000);
+    expect(new Set(records.map((r) => r.key)).size).toBe(121);
+    for (const s of [schools[0], schools[119]]) {
+      const unit = await api('GET', `/api/v1/org-units/${s.id}`, { token: city.admin });
+      expect(unit.body).toMatchObject({ parentId: district, path: [city.cityId, b, district, s.id], level: 3 });
+    }
+  }, 180_000);
 });

@@ -14,7 +14,7 @@ export function encodeCursor(at: Date, id: string): string {
 }
 
 export function decodeCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
-  if (!cursor) return undefined;
+  if (cursor === undefined) return undefined;
   if (!CURSOR_RE.test(cursor)) {
     throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', {
       zh: '游標無效',

@@ -125,12 +125,18 @@ export class OrgUnitsController {
   @ApiOperation({
     summary: 'Move a unit and its subtree under a new parent 遷移單位（含下級）',
     description:
-      'Paths and levels of the whole subtree follow; party organisations whose supervising bureau is no longer above them follow to the new one. Every changed unit and organisation gets its own events. ' +
+      'Paths and levels of the whole subtree follow; party organisations whose supervising bureau is no longer above them follow to the new one. Every changed unit and organisation gets its own events. A subtree of more than 100 units follows after the answer (202). ' +
       '整個下級樹隨之遷移；主管教育局不再是上級時，黨組織隸屬關係隨之變更。',
   })
   @ApiParam(ID)
   @ApiBody({ schema: MoveOrgUnitSchema as object })
-  @ApiResponse({ status: 200, description: 'The moved unit, with moveId and the number of descendants that followed' })
+  @ApiResponse({ status: 200, description: 'Moved with its whole subtree: the unit, with moveId, descendants and following: false 已遷移（含下級）' })
+  @ApiResponse({
+    status: 202,
+    description:
+      'More than 100 descendants: the unit has moved and its subtree is following (following: true); each descendant shows the new path, and publishes its event, as it is rewritten. ' +
+      '下級超過 100 個：單位已遷移，下級正在隨之遷移。',
+  })
   @ApiResponse({ status: 409, ...PROBLEM })
   @ApiResponse({ status: 422, ...PROBLEM, description: 'Under its own subtree, or wrong parent kind 不能遷到下級之下' })
   move(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {

@@ -56,7 +56,7 @@ export class InboxController {
         limit: limitFrom(limit),
         unread: unread === 'true',
         archived: archived === 'true',
-        ...(cursor ? { cursor } : {}),
+        ...(cursor !== undefined ? { cursor } : {}),
         ...(category ? { category } : {}),
       },
       langFrom(lang, al),

@@ -45,7 +45,7 @@ export class DeliveryLogController {
       ...(unit ? { unit } : {}),
       ...(category ? { category } : {}),
       ...(delivery ? { deliveryId: delivery } : {}),
-      ...(cursor ? { cursor } : {}),
+      ...(cursor !== undefined ? { cursor } : {}),
     });
   }
 

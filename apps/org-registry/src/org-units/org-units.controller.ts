@@ -83,13 +83,17 @@ export class OrgUnitsController {
   @Post(':id/move')
   @Roles('city-admin', 'county-admin')
   @HttpCode(200)
-  move(
+  async move(
     @Param('id') id: string,
     @Body(new SchemaPipe<MoveOrgUnitDto>(MoveOrgUnitSchema)) body: MoveOrgUnitDto,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.units.move(id, body.parentId, Scope.of(caller), req.id);
+    const result = await this.units.move(id, body.parentId, Scope.of(caller), req.id);
+    // 202 while a large subtree is still following (its units show the new path as they are rewritten).
+    if (result.following) void reply.status(202);
+    return result;
   }
 
   @Post(':id/close')

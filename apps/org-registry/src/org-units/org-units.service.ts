@@ -23,6 +23,10 @@ const NO_OUTBOX = { outbox: 0, history: 0 } as const;
 const CHUNK = 500;
 /** A move larger than this is refused: split it (the events of one move are published together). */
 export const MAX_MOVE_UNITS = 20_000;
+/** A move of more descendants answers 202 once its root has moved, and the subtree follows after. */
+export const MOVE_FOLLOWS_AFTER = 100;
+
+export type MoveResult = OrgUnitView & { moveId: string; descendants: number; following: boolean };
 
 export function view(doc: OrgUnit): OrgUnitView {
   const { _id, outbox: _o, history: _h, pendingMove: _p, cityId: _c, ...rest } = doc;
@@ -284,9 +288,19 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
    * organisations in it follow to the new supervising bureau where the old one is no longer above
    * them. Every unit and organisation that changes gets its own events, keyed by its own id.
    */
-  async move(id: string, parentId: string, scope: Scope, correlationId?: string): Promise<OrgUnitView & { moveId: string; descendants: number }> {
+  async move(id: string, parentId: string, scope: Scope, correlationId?: string): Promise<MoveResult> {
     scope.requireAdmin({ zh: '只有市、縣教育局管理員可以遷移單位', en: 'Only city or county administrators move org units' });
-    return this.inTree(id, scope, async (unit, renew) => {
+    // The answer comes once the root has moved; a large subtree follows after it, still under the
+    // tree lease (so no other change of the tree interleaves), and a crash leaves the root's
+    // `pendingMove`, which the next start finishes.
+    let answer!: (result: MoveResult) => void;
+    let refuse!: (err: unknown) => void;
+    const answered = new Promise<MoveResult>((resolve, reject) => {
+      answer = resolve;
+      refuse = reject;
+    });
+    let replied = false;
+    const work = this.inTree(id, scope, async (unit, renew) => {
       const parent = await this.tree.unitInScope(parentId, scope);
       if (unit.parentId === null) throw ruleBroken({ zh: '市教育局不能遷移', en: 'The city bureau cannot move' }, []);
       if (unit.status !== 'open') throw conflict({ zh: '單位已撤銷', en: 'The unit is closed' });
@@ -331,10 +345,22 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
           $push: { history: entry, outbox: { $each: events } },
         },
       );
+      const moved = { ...view(next), moveId, descendants };
+      if (descendants > MOVE_FOLLOWS_AFTER) {
+        this.relay.nudge();
+        replied = true;
+        answer({ ...moved, following: true });
+      }
       await this.finishMove(id, renew);
       this.relay.nudge();
-      return { ...view(next), moveId, descendants };
+      if (!replied) answer({ ...moved, following: false });
     });
+    work.catch((err: unknown) => {
+      if (!replied) return refuse(err);
+      this.logger.error(`the subtree of ${id} did not finish following its move: ${String(err)}; trying again in 5 s`);
+      setTimeout(() => void this.resumeMoves().catch((e: unknown) => this.logger.error(`resuming moves failed: ${String(e)}`)), 5_000).unref();
+    });
+    return answered;
   }
 
   /**
