@@ -47,9 +47,29 @@ function startBaseline(mongodbUri, db, port) {
     const col = client.db(${JSON.stringify(db)}).collection('baseline_reports');
     const app = Fastify({ bodyLimit: 1048576 });
     app.post('/reports/:id', async (req) => { await col.insertOne({ _id: req.params.id, content: req.body.content, at: new Date() }); return { ok: true }; });
+    app.get('/pid', async () => ({ pid: process.pid }));
     await app.listen({ port: ${port}, host: '127.0.0.1' });`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Killed with the benchmark, so no stray baseline keeps the port (and answers the next run's requests).
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => { child.kill('SIGTERM'); process.exit(130); });
   return child;
+}
+
+/** The baseline answering on its port is the one this run started (not a stray of an earlier run). */
+async function baselineReady(child, port) {
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`the baseline server exited (${child.exitCode}); is port ${port} taken?`);
+    try {
+      const r = await request(`http://127.0.0.1:${port}/pid`);
+      const { pid } = await r.body.json();
+      if (pid === child.pid) return;
+      throw new Error(`port ${port} is answered by another process (pid ${pid}): a stray baseline of an earlier run`);
+    } catch (err) {
+      if (String(err).includes('another process')) throw err;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }
+  throw new Error(`the baseline server did not listen on port ${port}`);
 }
 
 export async function run(args) {
@@ -69,6 +89,7 @@ export async function run(args) {
   const baseline = startBaseline(infra.mongodbUri, `bench${run}_baseline`, baselinePort);
   try {
     await waitReady(handles, { timeoutMs: 120_000 });
+    await baselineReady(baseline, baselinePort);
     const dispatcher = new Agent({ connections: concurrency, pipelining: 1 });
     const gateway = `http://127.0.0.1:${ports.gateway}`;
     const cityToken = await signAccessToken({ sub: 'bench-city', orgUnitId: fixture.city, roles: ['city-admin'] }, secrets.AUTH_JWT_SECRET, 3600);
