@@ -6,7 +6,7 @@ import type { Consumer, ConsumerConfig, EachMessagePayload, IHeaders } from 'kaf
 import { deadLetterTopic, fromKafkaHeaders, type CloudEventAttributes, type EventContract } from '@pb/contracts';
 import { CloudEventContext } from './cloud-event.context.js';
 import { EventContractLookup } from './event-contracts.js';
-import { isTransient, type KafkaClient } from './kafka.client.js';
+import { whileTransient, type KafkaClient } from './kafka.client.js';
 import { ON_EVENT_EXTRAS, type OnEventExtras } from './on-event.decorator.js';
 import type { ProcessedEventLedger } from './processed-events.js';
 
@@ -108,15 +108,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         await this.consumer.connect();
         // A topic another service created a moment ago may not have its leader known to every broker
         // yet ("does not host this topic-partition"): retriable, so wait and subscribe again.
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await this.consumer.subscribe({ topics, fromBeginning: true });
-            break;
-          } catch (err) {
-            if (!isTransient(err) || attempt >= 30) throw err;
-            await new Promise((r) => setTimeout(r, Math.min(200 * attempt, 1_000)));
-          }
-        }
+        const consumer = this.consumer;
+        await whileTransient(() => consumer.subscribe({ topics, fromBeginning: true }), 30_000);
         await this.consumer.run({
           partitionsConsumedConcurrently: this.options.concurrency ?? 1,
           // kafkajs commits at the end of each fetched batch (up to 1 MiB per partition): also every

@@ -106,17 +106,8 @@ export class KafkaClient implements OnApplicationShutdown {
    * briefly unknown to the broker's metadata ("This server does not host this topic-partition",
    * retriable): such answers are retried for up to `timeoutMs` instead of failing a service's start.
    */
-  async ensureTopics(topics: { topic: string; compacted?: boolean }[], timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (let delay = 200; ; delay = Math.min(delay * 2, 2_000)) {
-      try {
-        await this.createMissingTopics(topics);
-        return;
-      } catch (err) {
-        if (!isTransient(err) || Date.now() + delay > deadline) throw err;
-        await new Promise((r) => setTimeout(r, delay));
-      }
-    }
+  ensureTopics(topics: { topic: string; compacted?: boolean }[], timeoutMs = 60_000): Promise<void> {
+    return whileTransient(() => this.createMissingTopics(topics), timeoutMs);
   }
 
   private async createMissingTopics(topics: { topic: string; compacted?: boolean }[]): Promise<void> {
@@ -177,4 +168,20 @@ export class KafkaClient implements OnApplicationShutdown {
 export function isTransient(err: unknown): boolean {
   const e = err as { retriable?: boolean; name?: string; cause?: { retriable?: boolean } } | undefined;
   return e?.retriable === true || (e?.name === 'KafkaJSNumberOfRetriesExceeded' && e.cause?.retriable !== false);
+}
+
+/**
+ * Runs `work`, and again after a pause (200 ms doubling to 2 s) while it fails with a transient Kafka
+ * error, for up to `timeoutMs`; any other error, or the last transient one, is thrown.
+ */
+export async function whileTransient<T>(work: () => Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 200; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!isTransient(err) || Date.now() + delay > deadline) throw err;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }
