@@ -76,19 +76,9 @@ export async function run(args) {
   const dispatcher = new Agent({ connections: 4 });
   let consumer;
   try {
-    // A fresh broker sometimes answers a starting service that it does not host a topic another
-    // service is creating at that moment; the service exits, and a second start finds the topic.
-    for (let attempt = 1; ; attempt++) {
-      handles = spawnServices(envs, { logDir: path.join(ROOT, '.local', 'logs', runId) });
-      try {
-        await waitReady(handles, { timeoutMs: 180_000 });
-        break;
-      } catch (err) {
-        await stopServices(handles);
-        if (attempt === 3) throw err;
-        process.stderr.write(`${err.message}; starting again\n`);
-      }
-    }
+    // (Services no longer exit on a topic another one is creating: KafkaClient.ensureTopics retries.)
+    handles = spawnServices(envs, { logDir: path.join(ROOT, '.local', 'logs', runId) });
+    await waitReady(handles, { timeoutMs: 180_000 });
     const gateway = `http://127.0.0.1:${ports.gateway}`;
     const cityId = `${runId}-city`;
     const city = generateCity({ schools, counties: 1, cityDirectShare: 0, districtSize, members: false, contactPoints: false, cityId });

@@ -10,13 +10,12 @@ import { Agent, request } from 'undici';
 import { MongoClient } from 'mongodb';
 import { ensureInfra, stopInfra } from '../../deploy/local/infra.mjs';
 import { build } from '../../tools/scripts/build.mjs';
-import { serviceEnvironments, spawnServices, stopServices, waitReady } from '../../tools/scripts/services.mjs';
+import { spawnServices, stopServices, waitReady } from '../../tools/scripts/services.mjs';
+import { benchPlatform } from '../lib/platform.mjs';
 import { signAccessToken } from '../../libs/platform/dist/auth/identity.js';
 import { ReportPeriod, DEFAULT_CALENDAR } from '../../apps/reporting/dist/periods/report-period.js';
 import { closedLoop, fmt } from '../lib/load.mjs';
 
-const BASE = 4300;
-const ports = { gateway: BASE, 'org-registry': BASE + 1, reporting: BASE + 2, evaluation: BASE + 3, training: BASE + 4, notifications: BASE + 5 };
 const content = { meetings: [{ type: 'theme-day', date: '2026-11-10', topic: '主題黨日', attendance: { expected: 30, present: 28 } }], freeText: '本期工作記實'.repeat(20) };
 
 async function seed(db, schools, run) {
@@ -78,14 +77,13 @@ export async function run(args) {
   const run = randomBytes(3).toString('hex');
   const infra = await ensureInfra({ log: () => undefined });
   if (!build().ok) throw new Error('build failed');
-  const secrets = { AUTH_JWT_SECRET: randomBytes(32).toString('base64url'), INTERNAL_AUTH_SECRET: randomBytes(32).toString('base64url') };
-  const envs = serviceEnvironments({ kafkaBrokers: infra.kafkaBrokers, mongodbUri: infra.mongodbUri, secrets, ports, dbPrefix: `bench${run}_`, groupPrefix: `bench${run}-`, logLevel: 'warn' });
+  const { ports, secrets, envs } = benchPlatform(infra, `bench${run}`, 4300);
   const mongo = await MongoClient.connect(infra.mongodbUri, { maxPoolSize: 1 });
   const db = mongo.db(envs.reporting.MONGODB_DB);
   process.stdout.write(`seeding ${schools} schools and party organisations...\n`);
   const fixture = await seed(db, schools, run);
   const handles = spawnServices(envs, { logDir: `.local/logs/bench-${run}` });
-  const baselinePort = BASE + 9;
+  const baselinePort = ports.gateway + 9;
   const baseline = startBaseline(infra.mongodbUri, `bench${run}_baseline`, baselinePort);
   try {
     await waitReady(handles, { timeoutMs: 120_000 });
