@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench -- <name> [args]`: runs bench/<name>/index.mjs. Benchmarks live here, never in tests;
 // each prints its figures, its ratio to a baseline measured in the same run, and the command to rerun.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -18,5 +18,15 @@ if (!name || !available.includes(name)) {
 // databases they fill never reach `npm start` or `npm test`; KAFKA_BROKERS / MONGODB_URI still win.
 const defaults = { LOCAL_INFRA_DIR: '.local/bench', LOCAL_KAFKA_PORT: '19192', LOCAL_KAFKA_CONTROLLER_PORT: '19193', LOCAL_MONGO_PORT: '27117' };
 for (const [k, v] of Object.entries(defaults)) process.env[k] ??= v;
+// Each run starts from an empty local broker and store: a fresh consumer group reads its topics from
+// the beginning, so the events an earlier run left (a 1,000-school move of the orgs benchmark) would
+// be replayed into this run's read models and its figures. BENCH_KEEP_DATA=1 keeps them.
+if (!process.env.KAFKA_BROKERS && !process.env.MONGODB_URI && !process.env.BENCH_KEEP_DATA) {
+  const { PATHS, stopInfra } = await import('../deploy/local/infra.mjs');
+  if (PATHS.state !== PATHS.local) {
+    await stopInfra();
+    rmSync(path.join(PATHS.state, 'data'), { recursive: true, force: true });
+  }
+}
 const { run } = await import(pathToFileURL(path.join(here, name, 'index.mjs')).href);
 await run(args);
