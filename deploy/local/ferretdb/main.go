@@ -15,6 +15,8 @@
 //
 // Flags default to the environment variables FERRETDB_LISTEN_ADDR, FERRETDB_DATA_DIR and
 // FERRETDB_LOG_LEVEL. Telemetry is always disabled by the embedded package.
+// FERRETDB_PPROF_ADDR (for example 127.0.0.1:6060) serves Go's profiler at /debug/pprof/ there, to
+// see where the store spends its time under a benchmark; unset, nothing more listens.
 package main
 
 import (
@@ -24,6 +26,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	_ "net/http/pprof" // served only when FERRETDB_PPROF_ADDR is set
 	"net/url"
 	"os"
 	"os/signal"
@@ -101,6 +105,9 @@ func run(logger *slog.Logger, listenAddr, dataDir string) error {
 	done := make(chan error, 1)
 	go func() { done <- f.Run(ctx) }()
 	go serveAtomicProxy(ln, socket, logger)
+	if addr := os.Getenv("FERRETDB_PPROF_ADDR"); addr != "" {
+		go func() { logger.Warn("pprof stopped", "error", http.ListenAndServe(addr, nil)) }()
+	}
 
 	select {
 	case err = <-done:

@@ -75,6 +75,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private published = 0;
   private lastPublishedAt = 0;
   private failures = 0;
+  /** How long the last read of the pending entries took the store (ms). */
+  private lastReadMs = 0;
   readonly holderId: string;
 
   constructor(
@@ -204,11 +206,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           const from = this.lease!.previousHolder;
           this.logger.log(`publishing the outbox of ${this.options.service} as ${this.holderId}${from ? ` (took over from ${from})` : ''}`);
         }
+        // The store's time for the last read bounds how often the relay reads again (relayPause).
+        const pause = relayPause(this.lastReadMs, 0);
+        if (pause > 0) await sleep(pause, undefined, { ref: false });
+        if (!this.running) break;
         this.nudged = false;
         const sent = await this.drainOnce();
         backoff = RETRY_MIN_MS;
         if (sent > 0) this.lastPublishedAt = Date.now();
-        if (sent === 0 && !this.nudged) await this.idle(this.pollInterval());
+        if (sent === 0 && !this.nudged) await this.idle(relayPause(this.lastReadMs, this.pollInterval()));
       } catch (err) {
         this.failures += 1;
         this.logger.warn(`publish failed, retrying in ${backoff} ms: ${errorText(err)}`);
@@ -294,6 +300,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** The next batch: the start of the pending entries of every registered collection in order (outbox-order.ts). */
   private async readOldest(): Promise<PendingEntry[]> {
+    const started = performance.now();
+    try {
+      return await this.readPending();
+    } finally {
+      this.lastReadMs = performance.now() - started;
+    }
+  }
+
+  private async readPending(): Promise<PendingEntry[]> {
     const pending = new OldestPending(this.options.outboxBatchSize ?? DEFAULT_BATCH, MAX_BATCH_BYTES);
     let order = 0;
     for (const [index, collection] of this.collections.entries()) {
@@ -338,6 +353,27 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       }
     }
   }
+}
+
+/** An idle relay waits at least this many times its last read before reading again. */
+export const IDLE_READS_APART = 10;
+/** The longest an idle relay waits because its reads are slow (other replicas' writes wait that long). */
+export const MAX_IDLE_PAUSE_MS = 30_000;
+
+/**
+ * How long the relay waits before its next read of the pending entries, from what the last one cost
+ * the store. Each read looks at every document with pending events: on MongoDB the multikey index
+ * on `outbox.id` answers it in a millisecond or two and this changes nothing; the local FerretDB
+ * answers by testing every document of the collections (350 ms over 10,000 reports), and read after
+ * read would keep the store busy and slow every write. So:
+ * - before any read (`wanted` 0), the relay waits as long as its last read took: reading takes at
+ *   most half the store's time, even while writes of this process keep nudging it;
+ * - an idle relay (`wanted` = its poll interval) waits `IDLE_READS_APART` times its last read, up to
+ *   `MAX_IDLE_PAUSE_MS`; a nudge still wakes it at once.
+ */
+export function relayPause(lastReadMs: number, wanted: number): number {
+  if (wanted === 0) return Math.round(lastReadMs);
+  return Math.round(Math.max(wanted, Math.min(lastReadMs * IDLE_READS_APART, MAX_IDLE_PAUSE_MS)));
 }
 
 function errorText(err: unknown): string {

@@ -65,4 +65,56 @@ describe('PersistenceModule on the real store', () => {
     expect(await col.countDocuments({ ...filter, version: 4 })).toBe(0);
     await col.deleteMany({});
   });
+
+  // FerretDB 1.24.2 decodes every document for the outbox relay's query; the patched store lets SQLite
+  // test each row's JSON instead (patches.json, presencePushdown). Results must not change.
+  it("finds the documents with pending outbox entries, and only those, with the relay's query", async () => {
+    const col = connection.collection<{ _id: string; outbox?: unknown }>('presence_probe');
+    await col.insertMany([
+      { _id: 'pending', outbox: [{ id: 'e1' }, { id: 'e2' }] },
+      { _id: 'drained', outbox: [] },
+      { _id: 'never' },
+      { _id: 'null', outbox: null },
+      { _id: 'object', outbox: { id: 'e3' } },
+      { _id: 'empty-id', outbox: [{ id: '' }] },
+      { _id: 'scalar', outbox: 'e4' },
+    ]);
+    const ids = async (filter: Record<string, unknown>) => (await col.find(filter).toArray()).map((d) => d._id).sort();
+    expect(await ids({ 'outbox.id': { $gt: '' } })).toEqual(['object', 'pending']);
+    expect(await ids({ 'outbox.id': { $gte: '' } })).toEqual(['empty-id', 'object', 'pending']);
+    expect(await ids({ 'outbox.id': { $lt: 'e2' } })).toEqual(['empty-id', 'pending']);
+    // Conditions the pushdown leaves alone (they can match a missing field or an empty array).
+    expect(await ids({ outbox: { $exists: false } })).toEqual(['never']);
+    expect(await ids({ outbox: { $size: 0 } })).toEqual(['drained']);
+    expect(await ids({ 'outbox.id': { $exists: false } })).toEqual(['drained', 'never', 'null', 'scalar']);
+    const explained = (await connection.db!.command({ explain: { find: 'presence_probe', filter: { 'outbox.id': { $gt: '' } } }, verbosity: 'queryPlanner' })) as {
+      filterPushdown?: boolean;
+    };
+    // FerretDB says whether it narrowed the scan; MongoDB has no such field (its index answers).
+    if ('filterPushdown' in explained) expect(explained.filterPushdown).toBe(true);
+  });
+
+  // The same patch narrows equalities on a top-level field (a unit's children, a school's party
+  // organisations): a string or boolean equal to the value, or an array that may hold it.
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['a string', { parentId: 'k1' }, ['a', 'tags']],
+    ['a string and another condition', { parentId: 'k1', active: true }, ['a', 'tags']],
+    ['false', { active: false }, ['b', 'flags']],
+    ['a string absent everywhere', { parentId: 'nowhere' }, []],
+    ['a string with characters JSON escapes', { parentId: '<k&"2">' }, ['escaped']],
+  ])('finds by %s exactly what MongoDB finds', async (_what, filter, ids) => {
+    const col = connection.collection<{ _id: string }>('equality_probe');
+    if ((await col.estimatedDocumentCount()) === 0) {
+      await col.insertMany([
+        { _id: 'a', parentId: 'k1', active: true },
+        { _id: 'b', parentId: 'k2', active: false },
+        { _id: 'tags', parentId: ['k0', 'k1'], active: [true] },
+        { _id: 'flags', parentId: 7, active: [false, true] },
+        { _id: 'missing' },
+        { _id: 'nested', parentId: { id: 'k1' } },
+        { _id: 'escaped', parentId: '<k&"2">', active: 'false' },
+      ] as { _id: string }[]);
+    }
+    expect((await col.find(filter).toArray()).map((d) => d._id).sort()).toEqual([...ids].sort());
+  });
 });
