@@ -7,7 +7,10 @@ import { Topics } from '@pb/contracts';
 import { Clock, domainServiceModule, loadConfig, runService, serviceEnv, signInternalToken, type Identity, type Role } from '@pb/platform';
 import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
 import { OutboxRelay } from '@pb/messaging';
+import type { Model } from 'mongoose';
 import { CalendarService } from './calendar/calendar.service.js';
+import { COMPLIANCE_MODEL, type ComplianceCounter } from './compliance/compliance.schema.js';
+import { ComplianceService } from './compliance/compliance.service.js';
 import { OrgDirectoryService } from './org-directory/org-directory.service.js';
 import { HALF_MONTH_REPORT_MODEL } from './reports/half-month-report.schema.js';
 import { ReportsService } from './reports/reports.service.js';
@@ -187,6 +190,24 @@ describe('semi-monthly reporting', () => {
     expect((csv.body as string).startsWith('\uFEFF單位代碼 code,')).toBe(true);
     expect(csv.body as string).toContain(`${K1.toUpperCase()},${K1},32,24,16,75,50`);
   }, 120_000);
+
+  it('adds a run of counter events handed over again only once (the last offset per partition rides in each counter)', async () => {
+    const compliance = app.get(ComplianceService);
+    const counters = app.get<Model<ComplianceCounter>>(getModelToken(COMPLIANCE_MODEL));
+    const path = [`rc-${run}`, `rk-${run}`, `rs-${run}`];
+    const periodId = '2030-01-H1';
+    const expected = (offset: number, partition = 0) => ({ unitPath: path, periodId, inc: { expected: 1 }, partition, offset });
+    const submitted = (offset: number, partition = 0) => ({ unitPath: path, periodId, inc: { actual: 1, onTime: 1 }, partition, offset });
+    await compliance.countRun([expected(10), submitted(11)]);
+    // A crash before the ledger recorded the run: the same records again, then a longer run from the same place.
+    await compliance.countRun([expected(10), submitted(11)]);
+    await compliance.countRun([expected(10), submitted(11), expected(12)]);
+    // A county or the city takes events from every partition: each keeps its own offset.
+    await compliance.countRun([expected(5, 1)]);
+    const docs = await counters.find({ _id: { $in: path.map((u) => `${u}:${periodId}`) } }).lean<ComplianceCounter[]>();
+    expect(docs).toHaveLength(3);
+    for (const d of docs) expect(d).toMatchObject({ expected: 3, actual: 1, onTime: 1, applied: { p0: 12, p1: 5 } });
+  });
 
   it('keeps a county out of city-direct schools and out of the other county', async () => {
     const k1 = as(K1, ['county-admin']);

@@ -2,12 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
-import type { Consumer, ConsumerConfig, EachMessagePayload, IHeaders } from 'kafkajs';
+import type { Consumer, ConsumerConfig, EachBatchPayload, EachMessagePayload, IHeaders, KafkaMessage } from 'kafkajs';
 import { deadLetterTopic, fromKafkaHeaders, type CloudEventAttributes, type EventContract } from '@pb/contracts';
 import { CloudEventContext } from './cloud-event.context.js';
 import { EventContractLookup } from './event-contracts.js';
 import { whileTransient, type KafkaClient } from './kafka.client.js';
-import { ON_EVENT_EXTRAS, type OnEventExtras } from './on-event.decorator.js';
+import { ON_EVENT_EXTRAS, type EventBatchItem, type OnEventExtras } from './on-event.decorator.js';
 import type { ProcessedEventLedger } from './processed-events.js';
 
 /** A record that can never succeed (not a CloudEvent, not JSON, breaks its schema): dead-lettered at once. */
@@ -115,7 +115,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           // kafkajs commits at the end of each fetched batch (up to 1 MiB per partition): also every
           // second, so a crash hands the next owner at most about a second of records again.
           autoCommitInterval: 1_000,
-          eachMessage: (payload) => this.handleRecord(payload),
+          // Offsets are resolved record by record as each is done (or dead-lettered), never a whole
+          // batch at once: a batch cut short by shutdown or a rebalance resumes at its first undone record.
+          eachBatchAutoResolve: false,
+          eachBatch: (payload) => this.handleBatch(payload),
         });
         this.logger.log(`group ${this.options.groupId} consuming ${topics.join(', ')}`);
       }
@@ -129,6 +132,136 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   async close() {
     this.stopping = true;
     await this.consumer?.disconnect();
+  }
+
+  /**
+   * One fetched batch of one partition, in offset order. Records of `@OnEventBatch` handlers are
+   * collected into runs (consecutive records of one such handler, up to its `maxRecords`); every
+   * other record goes through `handleRecord` alone, as before.
+   */
+  private async handleBatch(payload: EachBatchPayload) {
+    const { batch } = payload;
+    const heartbeat = () => payload.heartbeat();
+    const pause = () => payload.pause();
+    const going = () => payload.isRunning() && !payload.isStale();
+    let run: { extras: OnEventExtras; records: EachMessagePayload[] } | undefined;
+    const flush = async () => {
+      if (!run) return;
+      const { extras, records } = run;
+      run = undefined;
+      await this.handleRun(extras, records);
+      payload.resolveOffset(records[records.length - 1].message.offset);
+      await heartbeat();
+    };
+    for (const message of batch.messages) {
+      if (!going()) break;
+      const record: EachMessagePayload = { topic: batch.topic, partition: batch.partition, message, heartbeat, pause };
+      const extras = this.batchExtrasOf(message);
+      if (extras) {
+        if (run && run.extras !== extras) await flush();
+        run ??= { extras, records: [] };
+        run.records.push(record);
+        if (run.records.length >= extras.batch!.maxRecords) await flush();
+        continue;
+      }
+      await flush();
+      await this.handleRecord(record);
+      payload.resolveOffset(message.offset);
+      await heartbeat();
+    }
+    if (going()) await flush();
+  }
+
+  /** The `@OnEventBatch` settings of the handler of a record's type, if it has one. */
+  private batchExtrasOf(message: KafkaMessage): OnEventExtras | undefined {
+    const type = message.headers?.['ce_type']?.toString();
+    if (!type) return undefined;
+    const extras = this.getHandlerByPattern(type)?.extras?.[ON_EVENT_EXTRAS] as OnEventExtras | undefined;
+    return extras?.batch ? extras : undefined;
+  }
+
+  /**
+   * A run of records for one `@OnEventBatch` handler: each is checked as `handleRecord` checks it
+   * (an invalid one is dead-lettered alone), those already in the ledger are dropped, the rest go to
+   * the handler in one call, retried with backoff; then they are all recorded in the ledger. A run
+   * that still fails after its attempts goes record by record, so only the failing one is dead-lettered.
+   */
+  private async handleRun(extras: OnEventExtras, records: EachMessagePayload[]) {
+    this.stats.received += records.length;
+    const valid: { payload: EachMessagePayload; handler: MessageHandler; item: EventBatchItem }[] = [];
+    for (const payload of records) {
+      const { topic, partition, message } = payload;
+      try {
+        const event = fromKafkaHeaders(message.headers);
+        const handler = this.getHandlerByPattern(event.type);
+        if (!handler) continue;
+        let data: unknown;
+        try {
+          data = JSON.parse(message.value?.toString('utf8') ?? '');
+        } catch {
+          throw new PoisonRecord('value is not JSON');
+        }
+        const check = this.contracts.validate(event.type, data);
+        if (!check.ok) throw new PoisonRecord(`schema: ${check.errors.join('; ')}`);
+        valid.push({ payload, handler, item: { data, event, record: { topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null } } });
+      } catch (err) {
+        await this.deadLetter(payload, err, 0);
+      }
+    }
+    // Already applied (the ledger), or a second copy within this run (a relay re-send): dropped.
+    const seen = await this.ledger.seen(this.options.groupId, valid.map((v) => v.item.event.id));
+    const fresh = valid.filter(({ item }) => {
+      if (seen.has(item.event.id)) return false;
+      seen.add(item.event.id);
+      return true;
+    });
+    this.stats.duplicates += valid.length - fresh.length;
+    if (fresh.length === 0) return;
+    const last = fresh[fresh.length - 1];
+    const stopHeartbeats = this.keepAlive(last.payload);
+    try {
+      const applied = await this.applyRunWithRetries(fresh, extras);
+      if (!applied) {
+        // The run keeps failing: one record at a time finds (and dead-letters) the culprit.
+        for (const one of fresh) await this.applyRunWithRetries([one], extras, true);
+      }
+    } finally {
+      stopHeartbeats();
+    }
+  }
+
+  /** Calls a batch handler with `runs` items until it succeeds; false when it still fails (or, `single`, after dead-lettering). */
+  private async applyRunWithRetries(
+    run: { payload: EachMessagePayload; handler: MessageHandler; item: EventBatchItem }[],
+    extras: OnEventExtras,
+    single = false,
+  ): Promise<boolean> {
+    const last = run[run.length - 1];
+    const maxAttempts = this.options.maxAttempts;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const ctx = new CloudEventContext([last.item.event, last.item.record, attempt, () => last.payload.heartbeat()]);
+        const result: unknown = await last.handler(run.map((r) => r.item), ctx);
+        if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+        await this.ledger.markAll(
+          this.options.groupId,
+          run.map((r) => ({ id: r.item.event.id, type: r.item.event.type })),
+        );
+        this.stats.applied += run.length;
+        return true;
+      } catch (err) {
+        if (this.stopping && attempt < maxAttempts) throw err;
+        if (attempt >= maxAttempts) {
+          if (!single) return false;
+          await this.deadLetter(last.payload, err, attempt);
+          return true;
+        }
+        const delay = this.retryDelay(attempt);
+        this.stats.retries += 1;
+        this.logger.warn(`${run.length} ${extras.batch!.contracts.map((c) => c.type).join('/')} record(s) up to ${last.item.event.id}, attempt ${attempt} failed, retry in ${delay} ms: ${errorText(err)}`);
+        await sleep(delay);
+      }
+    }
   }
 
   private async handleRecord(payload: EachMessagePayload) {
@@ -175,8 +308,6 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     position: CloudEventContext['record'],
     useLedger: boolean,
   ) {
-    const initial = this.options.retryInitialDelayMs ?? 200;
-    const max = this.options.retryMaxDelayMs ?? 5_000;
     for (let attempt = 1; ; attempt++) {
       try {
         const ctx = new CloudEventContext([attrs, position, attempt, () => payload.heartbeat()]);
@@ -195,12 +326,17 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           await this.deadLetter(payload, err, attempt);
           return;
         }
-        const delay = Math.min(initial * 2 ** (attempt - 1), max);
+        const delay = this.retryDelay(attempt);
         this.stats.retries += 1;
         this.logger.warn(`${attrs.type} ${attrs.id} attempt ${attempt} failed, retry in ${delay} ms: ${errorText(err)}`);
         await sleep(delay);
       }
     }
+  }
+
+  /** The pause after a failed attempt: `retryInitialDelayMs` (200 ms) doubling up to `retryMaxDelayMs` (5 s). */
+  private retryDelay(attempt: number): number {
+    return Math.min((this.options.retryInitialDelayMs ?? 200) * 2 ** (attempt - 1), this.options.retryMaxDelayMs ?? 5_000);
   }
 
   /**

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
 
+const ID_LIST = 1_000;
+
 interface ProcessedEvent {
   _id: string;
   group: string;
@@ -24,6 +26,32 @@ export class ProcessedEventLedger {
 
   async has(group: string, eventId: string): Promise<boolean> {
     return (await this.collection.countDocuments({ _id: `${group}/${eventId}` }, { limit: 1 })) > 0;
+  }
+
+  /** Which of `eventIds` the group has applied (ids asked in lists of 1,000: the local store's `_id` index answers those). */
+  async seen(group: string, eventIds: string[]): Promise<Set<string>> {
+    const seen = new Set<string>();
+    for (let i = 0; i < eventIds.length; i += ID_LIST) {
+      const ids = eventIds.slice(i, i + ID_LIST).map((id) => `${group}/${id}`);
+      for await (const doc of this.collection.find({ _id: { $in: ids } }, { projection: { eventId: 1 } })) seen.add(doc.eventId);
+    }
+    return seen;
+  }
+
+  /** Records a run of applied events in one write; ids already there are left as they are. */
+  async markAll(group: string, events: { id: string; type: string }[]): Promise<void> {
+    if (events.length === 0) return;
+    const appliedAt = new Date();
+    try {
+      await this.collection.insertMany(
+        events.map((e) => ({ _id: `${group}/${e.id}`, group, eventId: e.id, type: e.type, appliedAt })),
+        { ordered: false },
+      );
+    } catch (err) {
+      const errors = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+      const list = Array.isArray(errors) ? errors : errors ? [errors] : [err as { code?: number }];
+      if (list.some((e) => e.code !== 11000)) throw err;
+    }
   }
 
   async mark(group: string, eventId: string, type: string): Promise<void> {

@@ -1,21 +1,30 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { ReportExpectedV1, ReportSubmittedV1, type EventData } from '@pb/contracts';
-import { OnEvent } from '@pb/messaging';
-import { ComplianceService } from './compliance.service.js';
+import { OnEventBatch, type EventBatchItem } from '@pb/messaging';
+import { ComplianceService, type CounterIncrement } from './compliance.service.js';
 
-/** Keeps the compliance counters from reporting's own events (applied once per event by the ledger). */
+type CounterEvent = EventData<typeof ReportExpectedV1> | EventData<typeof ReportSubmittedV1>;
+
+/**
+ * Keeps the compliance counters from reporting's own events. A deadline burst brings a report
+ * expected and submitted per school: the transport hands them over in runs, and each run becomes
+ * one write per counter (school, county, city) instead of one per event and unit.
+ */
 @Controller()
 export class ComplianceConsumer {
   constructor(private readonly compliance: ComplianceService) {}
 
-  @OnEvent(ReportExpectedV1)
-  async onExpected(@Payload() data: EventData<typeof ReportExpectedV1>) {
-    await this.compliance.count(data.unitPath, data.periodId, { expected: 1 });
+  @OnEventBatch([ReportExpectedV1, ReportSubmittedV1])
+  async onCounterEvents(@Payload() items: EventBatchItem<CounterEvent>[]) {
+    await this.compliance.countRun(items.map((item) => increment(item)));
   }
+}
 
-  @OnEvent(ReportSubmittedV1)
-  async onSubmitted(@Payload() data: EventData<typeof ReportSubmittedV1>) {
-    await this.compliance.count(data.unitPath, data.periodId, { actual: 1, onTime: data.timeliness === 'on-time' ? 1 : 0 });
-  }
+function increment({ data, event, record }: EventBatchItem<CounterEvent>): CounterIncrement {
+  const inc =
+    event.type === ReportExpectedV1.type
+      ? { expected: 1 }
+      : { actual: 1, onTime: (data as EventData<typeof ReportSubmittedV1>).timeliness === 'on-time' ? 1 : 0 };
+  return { unitPath: data.unitPath, periodId: data.periodId, inc, partition: record.partition, offset: Number(record.offset) };
 }

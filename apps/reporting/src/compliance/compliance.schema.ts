@@ -12,6 +12,12 @@ export interface ComplianceCounter {
   expected: number;
   actual: number;
   onTime: number;
+  /**
+   * The last offset applied to this document, per partition of `reporting.reports.v1` (`p0`, `p1`...),
+   * written with the increments it covers: a run handed over again (a crash before the consumer's
+   * ledger recorded it) finds its offsets here and adds nothing twice.
+   */
+  applied?: Record<string, number>;
 }
 
 export const COMPLIANCE_MODEL = 'ComplianceCounter';
@@ -24,6 +30,7 @@ export const ComplianceSchema = new Schema<ComplianceCounter>(
     expected: { type: Number, default: 0 },
     actual: { type: Number, default: 0 },
     onTime: { type: Number, default: 0 },
+    applied: { type: Schema.Types.Mixed },
   },
   { collection: 'compliance', versionKey: false },
 );
