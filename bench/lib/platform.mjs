@@ -19,3 +19,36 @@ export function benchPlatform(infra, runId, defaultPortBase) {
   });
   return { ports, secrets, envs };
 }
+
+/**
+ * Waits until every consumer group of this run (`<runId>-*`) that reads `topics` has committed the
+ * end of every partition: the platform has digested what came before (a period's opening) and a
+ * measurement that follows does not share the machine with it.
+ */
+export async function waitConsumersIdle(infra, runId, topics, { timeoutMs = 600_000 } = {}) {
+  const { Kafka, logLevel } = (await import('kafkajs')).default;
+  const admin = new Kafka({ clientId: `${runId}-idle`, brokers: infra.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const started = Date.now();
+  try {
+    for (;;) {
+      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${runId}-`));
+      let behind = 0;
+      for (const topic of topics) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        for (const groupId of groups) {
+          const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+          // A group that never committed on this topic does not read it (the gateway's reads org events only).
+          if (!committed || committed.partitions.every((p) => Number(p.offset) < 0)) continue;
+          const at = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
+          for (const e of ends) behind += Math.max(0, Number(e.high) - Math.max(0, at.get(e.partition) ?? 0));
+        }
+      }
+      if (behind === 0) return (Date.now() - started) / 1000;
+      if (Date.now() - started > timeoutMs) throw new Error(`consumer groups of ${runId} still ${behind} records behind after ${timeoutMs / 1000} s`);
+      await new Promise((res) => setTimeout(res, 1_000));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

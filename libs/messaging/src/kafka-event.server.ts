@@ -190,23 +190,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     this.stats.received += records.length;
     const valid: { payload: EachMessagePayload; handler: MessageHandler; item: EventBatchItem }[] = [];
     for (const payload of records) {
-      const { topic, partition, message } = payload;
-      try {
-        const event = fromKafkaHeaders(message.headers);
-        const handler = this.getHandlerByPattern(event.type);
-        if (!handler) continue;
-        let data: unknown;
-        try {
-          data = JSON.parse(message.value?.toString('utf8') ?? '');
-        } catch {
-          throw new PoisonRecord('value is not JSON');
-        }
-        const check = this.contracts.validate(event.type, data);
-        if (!check.ok) throw new PoisonRecord(`schema: ${check.errors.join('; ')}`);
-        valid.push({ payload, handler, item: { data, event, record: { topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null } } });
-      } catch (err) {
-        await this.deadLetter(payload, err, 0);
-      }
+      const decoded = await this.decode(payload);
+      if (decoded) valid.push({ payload, handler: decoded.handler, item: { data: decoded.data, event: decoded.attrs, record: decoded.position } });
     }
     // Already applied (the ledger), or a second copy within this run (a relay re-send): dropped.
     const seen = await this.ledger.seen(this.options.groupId, valid.map((v) => v.item.event.id));
@@ -264,17 +249,19 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
   }
 
-  private async handleRecord(payload: EachMessagePayload) {
+  /**
+   * A record's CloudEvent attributes, its data checked against its contract, and its handler; null
+   * for an event this service does not handle, or for a record that can never succeed (not a
+   * CloudEvent, not JSON, breaks its schema), which is dead-lettered at once.
+   */
+  private async decode(payload: EachMessagePayload) {
     const { topic, partition, message } = payload;
-    this.stats.received += 1;
     const position = { topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null };
-    let attrs: CloudEventAttributes;
-    let data: unknown;
-    let handler: MessageHandler | null;
     try {
-      attrs = fromKafkaHeaders(message.headers);
-      handler = this.getHandlerByPattern(attrs.type);
-      if (!handler) return; // an event this service does not handle
+      const attrs = fromKafkaHeaders(message.headers);
+      const handler = this.getHandlerByPattern(attrs.type);
+      if (!handler) return null;
+      let data: unknown;
       try {
         data = JSON.parse(message.value?.toString('utf8') ?? '');
       } catch {
@@ -282,10 +269,18 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       }
       const check = this.contracts.validate(attrs.type, data);
       if (!check.ok) throw new PoisonRecord(`schema: ${check.errors.join('; ')}`);
+      return { attrs, data, handler, position };
     } catch (err) {
       await this.deadLetter(payload, err, 0);
-      return;
+      return null;
     }
+  }
+
+  private async handleRecord(payload: EachMessagePayload) {
+    this.stats.received += 1;
+    const decoded = await this.decode(payload);
+    if (!decoded) return;
+    const { attrs, data, handler, position } = decoded;
     const extras = handler.extras?.[ON_EVENT_EXTRAS] as OnEventExtras | undefined;
     const useLedger = (extras?.idempotency ?? 'ledger') === 'ledger';
     if (useLedger && (await this.ledger.has(this.options.groupId, attrs.id))) {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { Consumer, IHeaders, Producer } from 'kafkajs';
+import type { IHeaders } from 'kafkajs';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { deadLetterTopic, defineEvent, toKafkaHeaders, type EventContract } from '@pb/contracts';
 import { CloudEventContext } from '../cloud-event.context.js';
 import { OnEvent, OnEventBatch, type EventBatchItem } from '../on-event.decorator.js';
-import { connectStore, eventually, rawKafka, startConsumer, stateChangedContract, unique, type ConsumerHarness, type StateChanged } from './support.js';
+import { connectStore, deadLetterProbe, eventually, startConsumer, stateChangedContract, unique, type ConsumerHarness, type StateChanged } from './support.js';
 
 const topic = unique('test.batch');
 const groupId = unique('batch-group');
@@ -83,9 +83,7 @@ describe('@OnEventBatch: runs of records in one call, each event applied once, a
   let connection: Connection;
   let effects: Collection<Effect>;
   let consumer: ConsumerHarness;
-  let producer: Producer;
-  let dlqReader: Consumer;
-  const deadLetters: IHeaders[] = [];
+  let probe: Awaited<ReturnType<typeof deadLetterProbe>>;
 
   beforeAll(async () => {
     connection = await connectStore(unique('batch'));
@@ -99,23 +97,11 @@ describe('@OnEventBatch: runs of records in one call, each event applied once, a
       maxAttempts: 2,
       messaging: { topicPartitions: 1 }, // one partition: runs and their order are well defined
     });
-    const kafka = rawKafka();
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    dlqReader = kafka.consumer({ groupId: unique('dlq-probe'), maxWaitTimeInMs: 50 });
-    await dlqReader.connect();
-    await dlqReader.subscribe({ topic: dlqTopic, fromBeginning: true });
-    await dlqReader.run({
-      eachMessage: ({ message }) => {
-        deadLetters.push(message.headers ?? {});
-        return Promise.resolve();
-      },
-    });
+    probe = await deadLetterProbe(dlqTopic);
   });
 
   afterAll(async () => {
-    await dlqReader.disconnect();
-    await producer.disconnect();
+    await probe.close();
     await consumer.close();
     await connection.dropDatabase();
     await connection.close();
@@ -133,13 +119,13 @@ describe('@OnEventBatch: runs of records in one call, each event applied once, a
     const resent = record(StateChangedV1, { key: 'school-1', n: 1, doc: 'unit' }, first[0].id);
     const sequence = [...first, invalid, noticed, ...second.slice(0, 10), failing, ...second.slice(10), resent];
     // One request: the consumer fetches them as one batch.
-    const meta = await producer.send({ topic, acks: -1, messages: sequence.map((r) => r.message) });
+    const meta = await probe.producer.send({ topic, acks: -1, messages: sequence.map((r) => r.message) });
     const base = Number(meta[0].baseOffset);
     const offsetOf = (id: string) => base + sequence.findIndex((r) => r.id === id);
 
     const applied = [...first, noticed, ...second].map((r) => r.id);
     await eventually('every valid record applied', async () => ((await effects.countDocuments({})) === applied.length ? true : undefined), 60_000);
-    await eventually('two dead letters', () => Promise.resolve(deadLetters.length >= 2 ? true : undefined), 60_000);
+    await eventually('two dead letters', () => Promise.resolve(probe.deadLetters.length >= 2 ? true : undefined), 60_000);
 
     // Each valid event once (the unique _id would have refused a second insert: no retries were needed for that).
     expect((await effects.find({}).toArray()).map((e) => e._id).sort()).toEqual([...applied].sort());
@@ -151,7 +137,7 @@ describe('@OnEventBatch: runs of records in one call, each event applied once, a
     expect(calls.flatMap((c) => c.ids).filter((id) => id === resent.id)).toHaveLength(1);
     expect(consumer.server.stats.duplicates).toBeGreaterThanOrEqual(1);
 
-    const reasons = new Map(deadLetters.map((h) => [text(h, 'ce_id'), { reason: text(h, 'dlq-reason'), attempts: text(h, 'dlq-attempts'), error: text(h, 'dlq-error') }]));
+    const reasons = new Map(probe.deadLetters.map(({ headers: h }) => [text(h, 'ce_id'), { reason: text(h, 'dlq-reason'), attempts: text(h, 'dlq-attempts'), error: text(h, 'dlq-error') }]));
     expect(reasons.get(invalid.id)).toMatchObject({ reason: 'invalid-record', attempts: '0' });
     expect(reasons.get(failing.id)).toMatchObject({ reason: 'handler-failed', attempts: '2', error: expect.stringMatching(/boom: n 99/) as unknown as string });
     // The failing run went record by record: the records around n = 99 were applied alone.

@@ -4,13 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { Consumer, IHeaders, Producer } from 'kafkajs';
+import type { IHeaders, Producer } from 'kafkajs';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { deadLetterTopic, defineEvent, toKafkaHeaders, type EventContract, type EventData } from '@pb/contracts';
 import { CloudEventContext } from '../cloud-event.context.js';
 import { OnEvent } from '../on-event.decorator.js';
-import { connectStore, eventually, rawKafka, startConsumer, stateChangedContract, unique, type ConsumerHarness, type StateChanged } from './support.js';
+import { connectStore, deadLetterProbe, eventually, rawKafka, startConsumer, stateChangedContract, unique, type ConsumerHarness, type DeadLetter, type StateChanged } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const topic = unique('test.poison');
@@ -90,9 +90,9 @@ describe('retries then dead letters: poison records go to <topic>.dlq.<group> at
   let connection: Connection;
   let effects: Collection<Effect>;
   let consumer: ConsumerHarness;
+  let probe: Awaited<ReturnType<typeof deadLetterProbe>>;
   let producer: Producer;
-  let dlqReader: Consumer;
-  const deadLetters: { offset: string; headers: IHeaders; value: string }[] = [];
+  let deadLetters: DeadLetter[];
   const sent: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -107,23 +107,12 @@ describe('retries then dead letters: poison records go to <topic>.dlq.<group> at
       maxAttempts: 3,
       messaging: { topicPartitions: 1 }, // one partition: "the records after it" is well defined
     });
-    const kafka = rawKafka();
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    dlqReader = kafka.consumer({ groupId: unique('dlq-probe'), maxWaitTimeInMs: 50 });
-    await dlqReader.connect();
-    await dlqReader.subscribe({ topic: dlqTopic, fromBeginning: true });
-    await dlqReader.run({
-      eachMessage: ({ message }) => {
-        deadLetters.push({ offset: message.offset, headers: message.headers ?? {}, value: message.value?.toString() ?? '' });
-        return Promise.resolve();
-      },
-    });
+    probe = await deadLetterProbe(dlqTopic);
+    ({ producer, deadLetters } = probe);
   });
 
   afterAll(async () => {
-    await dlqReader.disconnect();
-    await producer.disconnect();
+    await probe.close();
     await consumer.close();
     await connection.dropDatabase();
     await connection.close();

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger, Module, type LogLevel, type Provider, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
-import { Kafka, logLevel, type Admin, type ConsumerConfig } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer, type ConsumerConfig, type IHeaders, type Producer } from 'kafkajs';
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import { defineEvent, type EventContract } from '@pb/contracts';
 import { KafkaClient } from '../kafka.client.js';
@@ -227,4 +227,40 @@ export function testRelay(client: KafkaClient, aggregates: Aggregates, options: 
   relay.register(aggregates.units);
   relay.register(aggregates.partyOrgs);
   return relay;
+}
+
+/** A record read back from a dead-letter topic. */
+export interface DeadLetter {
+  offset: string;
+  headers: IHeaders;
+  value: string;
+}
+
+/**
+ * The two ends a dead-letter test needs: an idempotent producer for the source topic, and a reader
+ * of `dlqTopic` from its start that collects into `deadLetters`. `close()` disconnects both.
+ */
+export async function deadLetterProbe(dlqTopic: string): Promise<{ producer: Producer; reader: Consumer; deadLetters: DeadLetter[]; close(): Promise<void> }> {
+  const kafka = rawKafka();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const reader = kafka.consumer({ groupId: unique('dlq-probe'), maxWaitTimeInMs: 50 });
+  await reader.connect();
+  await reader.subscribe({ topic: dlqTopic, fromBeginning: true });
+  const deadLetters: DeadLetter[] = [];
+  await reader.run({
+    eachMessage: ({ message }) => {
+      deadLetters.push({ offset: message.offset, headers: message.headers ?? {}, value: message.value?.toString() ?? '' });
+      return Promise.resolve();
+    },
+  });
+  return {
+    producer,
+    reader,
+    deadLetters,
+    close: async () => {
+      await reader.disconnect();
+      await producer.disconnect();
+    },
+  };
 }
