@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { IHeaders } from 'kafkajs';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { deadLetterTopic, defineEvent, toKafkaHeaders, type EventContract } from '@pb/contracts';
+import { deadLetterTopic, defineEvent } from '@pb/contracts';
 import { CloudEventContext } from '../cloud-event.context.js';
 import { OnEvent, OnEventBatch, type EventBatchItem } from '../on-event.decorator.js';
-import { connectStore, deadLetterProbe, eventually, startConsumer, stateChangedContract, unique, type ConsumerHarness, type StateChanged } from './support.js';
+import { connectStore, deadLetterProbe, headerText, testRecord, eventually, startConsumer, stateChangedContract, unique, type ConsumerHarness, type StateChanged } from './support.js';
 
 const topic = unique('test.batch');
 const groupId = unique('batch-group');
@@ -60,25 +59,6 @@ class BatchTestConsumer {
   }
 }
 
-let seq = 0;
-function record(contract: EventContract, data: unknown, id = `evt-${++seq}`) {
-  const headers = toKafkaHeaders({
-    id,
-    source: '/cn/edu/partybuilding/test',
-    type: contract.type,
-    specversion: '1.0',
-    time: new Date().toISOString(),
-    dataschema: contract.dataschema,
-    datacontenttype: 'application/json',
-  });
-  return { id, message: { key: 'school-1', value: JSON.stringify(data), headers } };
-}
-
-function text(headers: IHeaders | undefined, name: string): string | undefined {
-  const v = headers?.[name];
-  return v === undefined ? undefined : Array.isArray(v) ? v[0]?.toString() : v.toString();
-}
-
 describe('@OnEventBatch: runs of records in one call, each event applied once, a poison record dead-lettered alone', () => {
   let connection: Connection;
   let effects: Collection<Effect>;
@@ -108,15 +88,15 @@ describe('@OnEventBatch: runs of records in one call, each event applied once, a
   });
 
   it('folds consecutive records of both types into calls, skips a re-sent copy, ends a run at a record of another handler, and dead-letters only the failing and the invalid record', async () => {
-    const state = (n: number) => record(StateChangedV1, { key: 'school-1', n, doc: 'unit' } satisfies StateChanged);
-    const counted = (n: number) => record(CountedV1, { key: 'school-1', n });
+    const state = (n: number) => testRecord(StateChangedV1, { key: 'school-1', n, doc: 'unit' } satisfies StateChanged);
+    const counted = (n: number) => testRecord(CountedV1, { key: 'school-1', n });
     const first = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? state(i + 1) : counted(i + 1)));
-    const invalid = record(CountedV1, { key: 'school-1', n: 'twenty-one' });
-    const noticed = record(NoticedV1, { key: 'school-1' });
+    const invalid = testRecord(CountedV1, { key: 'school-1', n: 'twenty-one' });
+    const noticed = testRecord(NoticedV1, { key: 'school-1' });
     const second = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? state(i + 30) : counted(i + 30)));
     const failing = counted(FAILING_N);
     // The relay re-sending an event it had published (a crash before it removed it): same id, later offset.
-    const resent = record(StateChangedV1, { key: 'school-1', n: 1, doc: 'unit' }, first[0].id);
+    const resent = testRecord(StateChangedV1, { key: 'school-1', n: 1, doc: 'unit' }, { id: first[0].id });
     const sequence = [...first, invalid, noticed, ...second.slice(0, 10), failing, ...second.slice(10), resent];
     // One request: the consumer fetches them as one batch.
     const meta = await probe.producer.send({ topic, acks: -1, messages: sequence.map((r) => r.message) });
@@ -137,7 +117,7 @@ describe('@OnEventBatch: runs of records in one call, each event applied once, a
     expect(calls.flatMap((c) => c.ids).filter((id) => id === resent.id)).toHaveLength(1);
     expect(consumer.server.stats.duplicates).toBeGreaterThanOrEqual(1);
 
-    const reasons = new Map(probe.deadLetters.map(({ headers: h }) => [text(h, 'ce_id'), { reason: text(h, 'dlq-reason'), attempts: text(h, 'dlq-attempts'), error: text(h, 'dlq-error') }]));
+    const reasons = new Map(probe.deadLetters.map(({ headers: h }) => [headerText(h, 'ce_id'), { reason: headerText(h, 'dlq-reason'), attempts: headerText(h, 'dlq-attempts'), error: headerText(h, 'dlq-error') }]));
     expect(reasons.get(invalid.id)).toMatchObject({ reason: 'invalid-record', attempts: '0' });
     expect(reasons.get(failing.id)).toMatchObject({ reason: 'handler-failed', attempts: '2', error: expect.stringMatching(/boom: n 99/) as unknown as string });
     // The failing run went record by record: the records around n = 99 were applied alone.

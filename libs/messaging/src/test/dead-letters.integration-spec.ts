@@ -7,10 +7,10 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import type { IHeaders, Producer } from 'kafkajs';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { deadLetterTopic, defineEvent, toKafkaHeaders, type EventContract, type EventData } from '@pb/contracts';
+import { deadLetterTopic, defineEvent, type EventData } from '@pb/contracts';
 import { CloudEventContext } from '../cloud-event.context.js';
 import { OnEvent } from '../on-event.decorator.js';
-import { connectStore, deadLetterProbe, eventually, rawKafka, startConsumer, stateChangedContract, unique, type ConsumerHarness, type DeadLetter, type StateChanged } from './support.js';
+import { connectStore, deadLetterProbe, headerText, testRecord, eventually, rawKafka, startConsumer, stateChangedContract, unique, type ConsumerHarness, type DeadLetter, type StateChanged } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const topic = unique('test.poison');
@@ -52,27 +52,6 @@ class PoisonTestConsumer {
     if (!handlerState.fixed) throw new Error(`boom: reviewer directory unavailable for ${data.key}`);
     await this.effects.insertOne({ _id: ctx.event.id, key: data.key, offset: Number(ctx.record.offset) });
   }
-}
-
-let seq = 0;
-function record(contract: EventContract, data: unknown, value?: string) {
-  const id = `evt-${++seq}`;
-  const headers = toKafkaHeaders({
-    id,
-    source: '/cn/edu/partybuilding/test',
-    type: contract.type,
-    specversion: '1.0',
-    time: new Date().toISOString(),
-    dataschema: contract.dataschema,
-    datacontenttype: 'application/json',
-    correlationId: `corr-${id}`,
-  });
-  return { id, message: { key: 'school-1', value: value ?? JSON.stringify(data), headers } };
-}
-
-function text(headers: IHeaders | undefined, name: string): string | undefined {
-  const v = headers?.[name];
-  return v === undefined ? undefined : Array.isArray(v) ? v[0]?.toString() : v.toString();
 }
 
 function runDlqScript(...args: string[]) {
@@ -119,11 +98,11 @@ describe('retries then dead letters: poison records go to <topic>.dlq.<group> at
   });
 
   it('dead-letters unparsable, schema-invalid and header-less records at once and a failing handler after 3 attempts; the valid records after each are applied in order', async () => {
-    const good = (n: number) => record(StateChangedV1, { key: 'school-1', n, doc: 'unit' });
-    const notJson = record(StateChangedV1, undefined, '{"key": "school-1", n: oops');
-    const breaksSchema = record(StateChangedV1, { key: 'school-1', n: 'two', doc: 'unit' });
+    const good = (n: number) => testRecord(StateChangedV1, { key: 'school-1', n, doc: 'unit' });
+    const notJson = testRecord(StateChangedV1, undefined, { value: '{"key": "school-1", n: oops' });
+    const breaksSchema = testRecord(StateChangedV1, { key: 'school-1', n: 'two', doc: 'unit' });
     const noHeaders = { id: 'no-headers', message: { key: 'school-1', value: JSON.stringify({ key: 'school-1', n: 9, doc: 'unit' }), headers: { 'content-type': 'application/json' } } };
-    const failing = record(ReviewRequestedV1, { key: 'school-1' });
+    const failing = testRecord(ReviewRequestedV1, { key: 'school-1' });
     const sequence = [good(1), notJson, good(2), breaksSchema, good(3), noHeaders, good(4), failing, good(5)];
     const goodIds = [sequence[0], sequence[2], sequence[4], sequence[6], sequence[8]].map((r) => r.id);
     for (const r of sequence) {
@@ -138,17 +117,17 @@ describe('retries then dead letters: poison records go to <topic>.dlq.<group> at
     const applied = await effects.find({ _id: { $in: goodIds } }).sort({ offset: 1 }).toArray();
     expect(applied.map((e) => e.n)).toEqual([1, 2, 3, 4, 5]);
 
-    const bySourceOffset = new Map(deadLetters.map((d) => [text(d.headers, 'dlq-source-offset'), d]));
+    const bySourceOffset = new Map(deadLetters.map((d) => [headerText(d.headers, 'dlq-source-offset'), d]));
     const expectDead = (id: string, attempts: number, error: RegExp) => {
       const d = bySourceOffset.get(sent[id]);
       expect(d).toBeDefined();
       expect({
-        attempts: text(d!.headers, 'dlq-attempts'),
-        reason: text(d!.headers, 'dlq-reason'),
-        sourceTopic: text(d!.headers, 'dlq-source-topic'),
-        group: text(d!.headers, 'dlq-group'),
+        attempts: headerText(d!.headers, 'dlq-attempts'),
+        reason: headerText(d!.headers, 'dlq-reason'),
+        sourceTopic: headerText(d!.headers, 'dlq-source-topic'),
+        group: headerText(d!.headers, 'dlq-group'),
       }).toEqual({ attempts: String(attempts), reason: attempts === 0 ? 'invalid-record' : 'handler-failed', sourceTopic: topic, group: groupId });
-      expect(text(d!.headers, 'dlq-error')).toMatch(error);
+      expect(headerText(d!.headers, 'dlq-error')).toMatch(error);
       return d!;
     };
     const dNotJson = expectDead(notJson.id, 0, /PoisonRecord: value is not JSON/);
@@ -158,10 +137,10 @@ describe('retries then dead letters: poison records go to <topic>.dlq.<group> at
     const dFailing = expectDead(failing.id, 3, /Error: boom: reviewer directory unavailable for school-1/);
     expect(handlerState.reviewCalls).toBe(3);
     // Original headers and value are kept.
-    expect(text(dNotJson.headers, 'ce_id')).toBe(notJson.id);
-    expect(text(dNotJson.headers, 'correlation-id')).toBe(`corr-${notJson.id}`);
+    expect(headerText(dNotJson.headers, 'ce_id')).toBe(notJson.id);
+    expect(headerText(dNotJson.headers, 'correlation-id')).toBe(`corr-${notJson.id}`);
     expect(dNotJson.value).toBe(notJson.message.value);
-    expect(text(dFailing.headers, 'ce_type')).toBe(ReviewRequestedV1.type);
+    expect(headerText(dFailing.headers, 'ce_type')).toBe(ReviewRequestedV1.type);
     expect(consumer.server.stats).toMatchObject({ deadLettered: 4, retries: 2 });
   });
 
@@ -188,7 +167,7 @@ describe('retries then dead letters: poison records go to <topic>.dlq.<group> at
     await reader.subscribe({ topic, fromBeginning: true });
     await reader.run({
       eachMessage: ({ message }) => {
-        if (text(message.headers, 'ce_id') === failingEntry.id) copies.push(message.headers ?? {});
+        if (headerText(message.headers, 'ce_id') === failingEntry.id) copies.push(message.headers ?? {});
         return Promise.resolve();
       },
     });
@@ -196,7 +175,7 @@ describe('retries then dead letters: poison records go to <topic>.dlq.<group> at
     await reader.disconnect();
     const republished = copies[1];
     expect(Object.keys(republished).filter((k) => k.startsWith('dlq-'))).toEqual([]);
-    expect(text(republished, 'ce_type')).toBe(ReviewRequestedV1.type);
-    expect(text(republished, 'correlation-id')).toBe(`corr-${failingEntry.id}`);
+    expect(headerText(republished, 'ce_type')).toBe(ReviewRequestedV1.type);
+    expect(headerText(republished, 'correlation-id')).toBe(`corr-${failingEntry.id}`);
   });
 });

@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import { Kafka, logLevel, type Admin, type Consumer, type ConsumerConfig, type IHeaders, type Producer } from 'kafkajs';
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
-import { defineEvent, type EventContract } from '@pb/contracts';
+import { defineEvent, toKafkaHeaders, type EventContract } from '@pb/contracts';
 import { KafkaClient } from '../kafka.client.js';
 import { KafkaEventServer, type KafkaEventServerOptions } from '../kafka-event.server.js';
 import type { MessagingOptions } from '../messaging.options.js';
@@ -263,4 +263,31 @@ export async function deadLetterProbe(dlqTopic: string): Promise<{ producer: Pro
       await producer.disconnect();
     },
   };
+}
+
+let recordSeq = 0;
+
+/**
+ * A CloudEvent record of school-1 as a producer would send it, built by hand so a test can also
+ * send what no producer would: `value` replaces the JSON of `data`, `id` reuses an event's id (a re-send).
+ */
+export function testRecord(contract: EventContract, data: unknown, options: { id?: string; value?: string } = {}) {
+  const id = options.id ?? `evt-${++recordSeq}`;
+  const headers = toKafkaHeaders({
+    id,
+    source: '/cn/edu/partybuilding/test',
+    type: contract.type,
+    specversion: '1.0',
+    time: new Date().toISOString(),
+    dataschema: contract.dataschema,
+    datacontenttype: 'application/json',
+    correlationId: `corr-${id}`,
+  });
+  return { id, message: { key: 'school-1', value: options.value ?? JSON.stringify(data), headers } };
+}
+
+/** A header's text (the first value of a repeated header). */
+export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
+  const v = headers?.[name];
+  return v === undefined ? undefined : Array.isArray(v) ? v[0]?.toString() : v.toString();
 }
