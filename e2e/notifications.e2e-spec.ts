@@ -5,7 +5,8 @@ import type { Producer } from 'kafkajs';
 import {
   ReportAcceptedV1,
   ReportReturnedV1,
-  toKafkaHeaders,
+  eventHeaders,
+  eventSource,
   verifyWebhook,
   WEBHOOK_SIGNATURE_HEADER,
   type EventContract,
@@ -30,15 +31,7 @@ describe('notifications through the gateway', () => {
 
   async function publish(contract: EventContract, data: Record<string, unknown>) {
     const id = randomUUID();
-    const headers = toKafkaHeaders({
-      id,
-      source: '/cn/edu/partybuilding/reporting',
-      type: contract.type,
-      specversion: '1.0',
-      time: new Date().toISOString(),
-      datacontenttype: 'application/json',
-      dataschema: contract.dataschema,
-    });
+    const headers = eventHeaders(contract, { id, source: eventSource('reporting') });
     await producer.send({
       topic: contract.topic,
       acks: -1,

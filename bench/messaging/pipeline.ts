@@ -24,7 +24,7 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import { Kafka, logLevel, type Admin, type Message } from 'kafkajs';
 import type { Collection } from 'mongodb';
 import mongoose, { Schema, type Connection } from 'mongoose';
-import { defineEvent, toKafkaHeaders, type EventData } from '@pb/contracts';
+import { defineEvent, eventHeaders, eventSource, type EventData } from '@pb/contracts';
 import {
   CloudEventContext,
   insertOnce,
@@ -153,7 +153,7 @@ async function rawBaseline(n: number, admin: Admin) {
 }
 
 function headersOf(e: OutboxEvent) {
-  return toKafkaHeaders({ id: e.id, source: '/cn/edu/partybuilding/bench', type: e.type, specversion: '1.0', time: e.time.toISOString(), dataschema: e.dataschema, datacontenttype: 'application/json' });
+  return eventHeaders(e, { id: e.id, source: eventSource('bench'), time: e.time.toISOString() });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ import {
   ReportReturnedV1,
   ReportSubmittedV1,
   signWebhook,
-  toKafkaHeaders,
+  eventHeaders,
+  eventSource,
   verifyWebhook,
   type EventContract,
 } from '@pb/contracts';
@@ -116,15 +117,7 @@ describe('notifications', () => {
     time: Date = now,
   ) {
     const producer = await app.get(KafkaClient).getProducer();
-    const headers = toKafkaHeaders({
-      id,
-      source: '/cn/edu/partybuilding/reporting',
-      type: contract.type,
-      specversion: '1.0',
-      time: time.toISOString(),
-      datacontenttype: 'application/json',
-      dataschema: contract.dataschema,
-    });
+    const headers = eventHeaders(contract, { id, source: eventSource('reporting'), time: time.toISOString() });
     await producer.send({
       topic: contract.topic,
       acks: -1,

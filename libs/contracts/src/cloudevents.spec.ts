@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  eventHeaders,
   eventSource,
   fromKafkaHeaders,
   InvalidCloudEventError,
@@ -22,6 +23,15 @@ const attrs: CloudEventAttributes = {
 };
 
 describe('CloudEvents Kafka binary mode headers', () => {
+  it("writes a contract's event with eventHeaders exactly as with every attribute spelled out", () => {
+    const { type, dataschema, id, source, time, subject, correlationId, traceparent } = attrs;
+    expect(eventHeaders({ type, dataschema }, { id, source, time, subject, correlationId, traceparent })).toEqual(toKafkaHeaders(attrs));
+    const fresh = fromKafkaHeaders(eventHeaders({ type }, { source }));
+    expect(fresh).toMatchObject({ type, source, specversion: '1.0', datacontenttype: 'application/json' });
+    expect(fresh.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(fresh).not.toHaveProperty('dataschema');
+  });
+
   it('writes every attribute as a ce_ header plus content-type, correlation id and traceparent', () => {
     expect(toKafkaHeaders(attrs)).toEqual({
       ce_id: 'e-1',

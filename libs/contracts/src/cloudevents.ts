@@ -67,6 +67,29 @@ export function toKafkaHeaders(attrs: CloudEventAttributes): Record<string, stri
   return headers;
 }
 
+/**
+ * The headers of one event of a contract (its `type` and `dataschema`): `specversion` 1.0, JSON
+ * content, a new id and the current time unless given. Producers (the outbox relay) and tests that
+ * publish by hand write their records with it.
+ */
+export function eventHeaders(
+  contract: { type: string; dataschema?: string },
+  attrs: Pick<CloudEventAttributes, 'source'> & Partial<Pick<CloudEventAttributes, 'id' | 'time' | 'subject' | 'correlationId' | 'traceparent'>>,
+): Record<string, string> {
+  return toKafkaHeaders({
+    id: attrs.id ?? newEventId(),
+    source: attrs.source,
+    type: contract.type,
+    specversion: '1.0',
+    time: attrs.time ?? new Date().toISOString(),
+    ...(attrs.subject ? { subject: attrs.subject } : {}),
+    ...(contract.dataschema ? { dataschema: contract.dataschema } : {}),
+    datacontenttype: 'application/json',
+    ...(attrs.correlationId ? { correlationId: attrs.correlationId } : {}),
+    ...(attrs.traceparent ? { traceparent: attrs.traceparent } : {}),
+  });
+}
+
 function headerString(value: KafkaHeaderValue): string | undefined {
   if (value === undefined) return undefined;
   const first = Array.isArray(value) ? value[0] : value;

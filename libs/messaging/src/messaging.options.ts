@@ -30,6 +30,3 @@ export interface MessagingOptions {
   retryMaxDelayMs?: number;
 }
 
-export function ceSource(service: string): string {
-  return `/cn/edu/partybuilding/${service}`;
-}

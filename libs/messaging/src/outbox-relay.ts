@@ -4,9 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Collection } from 'mongodb';
 import type { Message, TopicMessages } from 'kafkajs';
-import { toKafkaHeaders } from '@pb/contracts';
+import { eventHeaders, eventSource } from '@pb/contracts';
 import { KafkaClient } from './kafka.client.js';
-import { MESSAGING_OPTIONS, ceSource, type MessagingOptions } from './messaging.options.js';
+import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
 import { Lease, type LeaseDocument } from './outbox-lease.js';
 import { OldestPending, type PendingEntry } from './outbox-order.js';
 import { PENDING_OUTBOX_FILTER, type OutboxEvent } from './outbox.js';
@@ -259,23 +259,19 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const batch = await this.readOldest();
     if (batch.length === 0) return 0;
     const byTopic = new Map<string, Message[]>();
-    const source = ceSource(this.options.service);
+    const source = eventSource(this.options.service);
     for (const { entry: e } of batch) {
       const messages = byTopic.get(e.topic) ?? [];
       messages.push({
         key: e.key,
         value: JSON.stringify(e.data),
-        headers: toKafkaHeaders({
+        headers: eventHeaders(e, {
           id: e.id,
           source,
-          type: e.type,
-          specversion: '1.0',
           time: new Date(e.time).toISOString(),
-          ...(e.subject ? { subject: e.subject } : {}),
-          dataschema: e.dataschema,
-          datacontenttype: 'application/json',
-          ...(e.correlationId ? { correlationId: e.correlationId } : {}),
-          ...(e.traceparent ? { traceparent: e.traceparent } : {}),
+          subject: e.subject,
+          correlationId: e.correlationId,
+          traceparent: e.traceparent,
         }),
       });
       byTopic.set(e.topic, messages);

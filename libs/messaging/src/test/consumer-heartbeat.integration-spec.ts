@@ -5,7 +5,7 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import type { Consumer, Producer } from 'kafkajs';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { toKafkaHeaders } from '@pb/contracts';
+import { eventHeaders } from '@pb/contracts';
 import { CloudEventContext } from '../cloud-event.context.js';
 import { OnEvent } from '../on-event.decorator.js';
 import { connectStore, eventually, rawKafka, startConsumer, stateChangedContract, unique, type ConsumerHarness, type StateChanged } from './support.js';
@@ -70,7 +70,7 @@ describe('a handler longer than the session timeout, retries included, keeps its
   it('heartbeats through a 9 s handling with a retry: no rebalance, the record applied once', async () => {
     const send = (n: number) => {
       const id = `hb-${n}-${topic}`;
-      const headers = toKafkaHeaders({ id, source: '/test', type: StateChangedV1.type, specversion: '1.0', time: new Date().toISOString(), datacontenttype: 'application/json' });
+      const headers = eventHeaders({ type: StateChangedV1.type }, { id, source: '/test' });
       return producer.send({ topic, acks: -1, messages: [{ key: 'school-1', value: JSON.stringify({ key: 'school-1', n, doc: 'unit' }), headers }] });
     };
     const admin = rawKafka().admin();

@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import { Kafka, logLevel, type Admin, type Consumer, type ConsumerConfig, type IHeaders, type Producer } from 'kafkajs';
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
-import { defineEvent, toKafkaHeaders, type EventContract } from '@pb/contracts';
+import { defineEvent, eventHeaders, eventSource, type EventContract } from '@pb/contracts';
 import { KafkaClient } from '../kafka.client.js';
 import { KafkaEventServer, type KafkaEventServerOptions } from '../kafka-event.server.js';
 import type { MessagingOptions } from '../messaging.options.js';
@@ -273,16 +273,7 @@ let recordSeq = 0;
  */
 export function testRecord(contract: EventContract, data: unknown, options: { id?: string; value?: string } = {}) {
   const id = options.id ?? `evt-${++recordSeq}`;
-  const headers = toKafkaHeaders({
-    id,
-    source: '/cn/edu/partybuilding/test',
-    type: contract.type,
-    specversion: '1.0',
-    time: new Date().toISOString(),
-    dataschema: contract.dataschema,
-    datacontenttype: 'application/json',
-    correlationId: `corr-${id}`,
-  });
+  const headers = eventHeaders(contract, { id, source: eventSource('test'), correlationId: `corr-${id}` });
   return { id, message: { key: 'school-1', value: options.value ?? JSON.stringify(data), headers } };
 }
 
