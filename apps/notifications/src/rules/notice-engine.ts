@@ -1,7 +1,7 @@
 import { Controller, Inject, Injectable, type Type } from '@nestjs/common';
-import { Ctx, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import type { CloudEventAttributes, EventContract } from '@pb/contracts';
-import { CloudEventContext, OnEvent } from '@pb/messaging';
+import { OnEventBatch, type EventBatchItem } from '@pb/messaging';
 import { Clock } from '@pb/platform';
 import {
   NOTIFICATION_CATALOG,
@@ -52,53 +52,69 @@ export class NoticeEngine {
     return { notices, cancel: outputs.filter(isCancel).map((c) => c.cancel) };
   }
 
-  async apply(
-    attrs: Pick<CloudEventAttributes, 'id' | 'type' | 'time'>,
-    data: unknown,
+  /** Runs the rules of one event (a re-run does nothing new: notice and delivery ids are deterministic). */
+  apply(attrs: Pick<CloudEventAttributes, 'id' | 'type' | 'time'>, data: unknown): Promise<void> {
+    return this.applyAll([{ event: attrs, data }]);
+  }
+
+  /**
+   * Runs the rules of a run of events (one partition, in order) with one write per kind: the
+   * immediate notices dispatched, then the cancel tags recorded, then the later notices kept. Each
+   * immediate notice is cancelled by the tags recorded before, as one event at a time would: those
+   * in the store, and those of the run up to its own event.
+   */
+  async applyAll(
+    items: { event: Pick<CloudEventAttributes, 'id' | 'type' | 'time'>; data: unknown }[],
   ): Promise<void> {
     const now = this.clock.now();
-    const { notices, cancel } = this.notices({
-      id: attrs.id,
-      type: attrs.type,
-      time: attrs.time,
-      data,
-    });
-    if (cancel.length > 0) await this.scheduler.cancel(cancel, attrs.id, now);
-    await this.scheduler.schedule(notices.filter((n) => n.sendAt && n.sendAt > now));
-    // A new consumer group reads the topics from the beginning: history is not news. Immediate
-    // notices of events older than maxEventAgeMs are dropped; reminders still expire by themselves.
-    const stale = now.getTime() - Date.parse(attrs.time) > this.maxEventAgeMs;
-    await this.scheduler.fire(
-      notices.filter((n) => (!n.sendAt || n.sendAt <= now) && (!stale || n.sendAt)),
-      now,
-    );
+    const cancels: { tag: string; eventId: string }[] = [];
+    const cancelledInRun = new Set<string>();
+    const later: Omit<Notice, 'createdAt'>[] = [];
+    const immediate: Omit<Notice, 'createdAt'>[] = [];
+    for (const { event, data } of items) {
+      const { notices, cancel } = this.notices({
+        id: event.id,
+        type: event.type,
+        time: event.time,
+        data,
+      });
+      for (const tag of cancel) {
+        cancels.push({ tag, eventId: event.id });
+        cancelledInRun.add(tag);
+      }
+      later.push(...notices.filter((n) => n.sendAt && n.sendAt > now));
+      // A new consumer group reads the topics from the beginning: history is not news. Immediate
+      // notices of events older than maxEventAgeMs are dropped; reminders still expire by themselves.
+      const stale = now.getTime() - Date.parse(event.time) > this.maxEventAgeMs;
+      immediate.push(
+        ...notices.filter(
+          (n) =>
+            (!n.sendAt || n.sendAt <= now) &&
+            (!stale || n.sendAt) &&
+            !(n.cancelTags ?? []).some((t) => cancelledInRun.has(t)),
+        ),
+      );
+    }
+    await this.scheduler.fire(immediate, now);
+    if (cancels.length > 0) await this.scheduler.cancel(cancels, now);
+    await this.scheduler.schedule(later);
   }
 }
 
 /**
  * The Kafka consumer of every event type some rule listens to, built from the catalogue: one
- * `@OnEvent(contract)` handler per contract, so registering a rule is all a new event type needs.
+ * `@OnEventBatch(contracts)` handler, so registering a rule is all a new event type needs. A
+ * period opening brings one `report.expected` per school; runs of them become a few writes.
  */
 export function rulesConsumer(contracts: EventContract[]): Type {
   @Controller()
   class NotificationRulesConsumer {
     constructor(@Inject(NoticeEngine) readonly engine: NoticeEngine) {}
-  }
-  const proto = NotificationRulesConsumer.prototype as unknown as Record<string, unknown>;
-  for (const contract of contracts) {
-    const name = `on:${contract.type}`;
-    proto[name] = function (
-      this: NotificationRulesConsumer,
-      data: unknown,
-      ctx: CloudEventContext,
-    ) {
-      return this.engine.apply(ctx.event, data);
-    };
-    const descriptor = Object.getOwnPropertyDescriptor(proto, name)!;
-    OnEvent(contract)(proto, name, descriptor);
-    Payload()(proto, name, 0);
-    Ctx()(proto, name, 1);
-    Reflect.defineMetadata('design:paramtypes', [Object, CloudEventContext], proto, name);
+
+    @OnEventBatch(contracts)
+    onRuleEvents(@Payload() items: EventBatchItem[]) {
+      return this.engine.applyAll(items);
+    }
   }
   return NotificationRulesConsumer;
 }

@@ -73,10 +73,10 @@ export class NoticeScheduler implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** Records cancel tags (a report was submitted): scheduled notices carrying one never fire. */
-  async cancel(tags: string[], eventId: string, now: Date): Promise<void> {
+  async cancel(tags: { tag: string; eventId: string }[], now: Date): Promise<void> {
     await insertNew(
       this.cancellations,
-      tags.map((tag) => ({ _id: tag, at: now, eventId })),
+      tags.map(({ tag, eventId }) => ({ _id: tag, at: now, eventId })),
     );
   }
 
