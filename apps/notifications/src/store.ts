@@ -1,4 +1,4 @@
-import type { Collection, Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import type { NotificationChannel } from '@pb/contracts';
 import type { Role } from '@pb/platform';
 import type { NoticeParams, Recipient } from './rules/notice.js';
@@ -122,33 +122,4 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   await col(C.scheduled).createIndex({ fireAt: 1 });
   // Serves: expiry of old claims (no TTL indexes on FerretDB).
   await col(C.claims).createIndex({ at: 1 });
-}
-
-/**
- * Inserts documents, ignoring those whose `_id` exists already; returns the ids it inserted. The unique
- * `_id` is what makes a delivery, an attempt claim or a log entry happen once across replicas.
- */
-export async function insertNew<T extends { _id: string }>(
-  collection: Collection<T>,
-  docs: T[],
-): Promise<Set<string>> {
-  if (docs.length === 0) return new Set();
-  const inserted = new Set(docs.map((d) => d._id));
-  try {
-    await collection.insertMany(docs as never[], { ordered: false });
-  } catch (err) {
-    const writeErrors = (
-      err as { writeErrors?: { code?: number; index: number }[] | { code?: number; index: number } }
-    ).writeErrors;
-    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-    if (list.length === 0) {
-      if ((err as { code?: number }).code === 11000 && docs.length === 1) return new Set();
-      throw err;
-    }
-    for (const e of list) {
-      if (e.code !== 11000) throw err;
-      inserted.delete(docs[e.index]._id);
-    }
-  }
-  return inserted;
 }

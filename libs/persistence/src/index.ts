@@ -1,3 +1,4 @@
 export * from './persistence.module.js';
 export * from './mongo.health.js';
 export * from './lease.js';
+export * from './insert-new.js';

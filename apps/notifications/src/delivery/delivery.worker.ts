@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
+import { insertNew } from '@pb/persistence';
 import { Clock } from '@pb/platform';
 import { Periodic } from '../periodic.js';
 import {
@@ -17,7 +18,7 @@ import {
 } from '../options.js';
 import { ProfilesService, type RecipientProfile } from '../recipients/profiles.service.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
-import { collections, insertNew, type LogDoc, type QueueDoc } from '../store.js';
+import { collections, type LogDoc, type QueueDoc } from '../store.js';
 import { langOf, renderDigest, templateFormat } from '../templates/render.js';
 import { UnitDirectory, unitIdsOf } from '../units/unit-directory.js';
 import { EmailChannel } from './channels/email.channel.js';

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import type { NotificationChannel } from '@pb/contracts';
+import { insertNew } from '@pb/persistence';
 import type { Role } from '@pb/platform';
 import { quietHoursEnd } from '../delivery/timing.js';
 import {
@@ -19,7 +20,6 @@ import type { NoticeCategory, NotificationCatalog } from '../rules/catalog.js';
 import { recipientKey, type Notice, type Recipient } from '../rules/notice.js';
 import {
   collections,
-  insertNew,
   type DeliveryDoc,
   type DeliveryTarget,
   type LogDoc,

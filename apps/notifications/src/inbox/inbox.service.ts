@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
+import { insertNew } from '@pb/persistence';
 import { Clock, ProblemException, type Identity } from '@pb/platform';
 import {
   NOTIFICATION_CATALOG,
@@ -10,7 +11,7 @@ import {
 } from '../options.js';
 import { accountKey, unitKey } from '../recipients/profiles.service.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
-import { collections, insertNew, type DeliveryDoc } from '../store.js';
+import { collections, type DeliveryDoc } from '../store.js';
 import { render, templateFormat, type Lang } from '../templates/render.js';
 import { UnitDirectory, unitIdsOf } from '../units/unit-directory.js';
 import { newestFirst } from '../pagination.js';

@@ -7,13 +7,13 @@ import {
 } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { Lease } from '@pb/persistence';
+import { insertNew, Lease } from '@pb/persistence';
 import { Clock } from '@pb/platform';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { NOTIFICATIONS_OPTIONS, type NotificationsOptions } from '../options.js';
 import type { Notice } from '../rules/notice.js';
 import { Periodic } from '../periodic.js';
-import { C, insertNew } from '../store.js';
+import { C } from '../store.js';
 
 /** A notice waiting for its instant (a reminder): `_id` is the notice id. */
 interface ScheduledNotice {

@@ -46,11 +46,12 @@ export class OrgDirectoryService {
     return this.partyOrgs.find({ active: true }).sort({ _id: 1 }).lean<PartyOrgRef[]>().cursor();
   }
 
-  /** The bureaus (city, county) on a unit's path, root first. */
-  async bureausOnPath(path: string[]): Promise<BureauRef[]> {
-    const units = await this.refs.find({ _id: { $in: path }, kind: { $in: ['city-bureau', 'county-bureau'] } }, { kind: 1 }).lean<OrgUnitRef[]>();
+  /** The bureaus (city, county) on each unit's path, root first: one read for them all. */
+  async bureausOnPaths(paths: string[][]): Promise<BureauRef[][]> {
+    const ids = [...new Set(paths.flat())];
+    const units = await this.refs.find({ _id: { $in: ids }, kind: { $in: ['city-bureau', 'county-bureau'] } }, { kind: 1 }).lean<OrgUnitRef[]>();
     const kinds = new Map(units.map((u) => [u._id, u.kind as BureauRef['kind']]));
-    return path.filter((id) => kinds.has(id)).map((id) => ({ id, kind: kinds.get(id)! }));
+    return paths.map((path) => path.filter((id) => kinds.has(id)).map((id) => ({ id, kind: kinds.get(id)! })));
   }
 
   /** The city bureau: the root of the tree. */

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { Collection, Model } from 'mongoose';
 import {
   ReportAcceptedV1,
   ReportExpectedV1,
@@ -11,6 +11,7 @@ import {
   type ReviewReportDto,
 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
+import { insertNew } from '@pb/persistence';
 import { Clock, ProblemException, type Identity } from '@pb/platform';
 import { CalendarService, type CityCalendar } from '../calendar/calendar.service.js';
 import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
@@ -74,25 +75,34 @@ export class ReportsService implements OnModuleInit {
 
   /** The expected report of a party organisation for a period, created once (scheduler, new party org). */
   async expect(partyOrg: PartyOrgRef, period: ReportPeriod, calendar: CityCalendar): Promise<boolean> {
+    return (await this.expectAll([partyOrg], period, calendar)) === 1;
+  }
+
+  /**
+   * The expected reports of party organisations for a period, each with its `report.expected` event,
+   * in one insert: those that exist already stay as they are. Returns how many it created.
+   */
+  async expectAll(partyOrgs: PartyOrgRef[], period: ReportPeriod, calendar: CityCalendar): Promise<number> {
     const window = period.window(calendar);
-    const reviewers = reviewersOf(partyOrg, await this.directory.bureausOnPath(partyOrg.unitPath));
-    const id = reportId(partyOrg._id, period.id);
-    const event = pendingEvent(ReportExpectedV1, {
-      key: partyOrg.unitId,
-      subject: `reports/${id}`,
-      data: {
-        reportId: id,
-        partyOrgId: partyOrg._id,
-        unitId: partyOrg.unitId,
-        unitPath: partyOrg.unitPath,
-        periodId: period.id,
-        opensAt: window.opensAt.toISOString(),
-        dueAt: window.dueAt.toISOString(),
-        reviewers,
-      },
-    });
-    try {
-      await this.reports.create({
+    const bureaus = await this.directory.bureausOnPaths(partyOrgs.map((p) => p.unitPath));
+    const docs = partyOrgs.map((partyOrg, i): HalfMonthReport => {
+      const reviewers = reviewersOf(partyOrg, bureaus[i]);
+      const id = reportId(partyOrg._id, period.id);
+      const event = pendingEvent(ReportExpectedV1, {
+        key: partyOrg.unitId,
+        subject: `reports/${id}`,
+        data: {
+          reportId: id,
+          partyOrgId: partyOrg._id,
+          unitId: partyOrg.unitId,
+          unitPath: partyOrg.unitPath,
+          periodId: period.id,
+          opensAt: window.opensAt.toISOString(),
+          dueAt: window.dueAt.toISOString(),
+          reviewers,
+        },
+      });
+      return {
         _id: id,
         partyOrgId: partyOrg._id,
         unitId: partyOrg.unitId,
@@ -108,14 +118,12 @@ export class ReportsService implements OnModuleInit {
         firstSubmittedAt: null,
         timeliness: null,
         lockExceptions: [],
+        submitKeys: [],
         version: 1,
         outbox: [event],
-      });
-      return true;
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
-      throw err;
-    }
+      };
+    });
+    return (await insertNew(this.reports.collection as unknown as Collection<HalfMonthReport>, docs)).size;
   }
 
   /**

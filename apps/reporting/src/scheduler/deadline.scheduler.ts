@@ -7,10 +7,14 @@ import { Lease } from '@pb/persistence';
 import { Clock } from '@pb/platform';
 import { CalendarService, type CityCalendar } from '../calendar/calendar.service.js';
 import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
+import type { PartyOrgRef } from '../org-directory/party-org-ref.schema.js';
 import { ReportPeriod } from '../periods/report-period.js';
 import { HALF_MONTH_REPORT_MODEL, type HalfMonthReport } from '../reports/half-month-report.schema.js';
 import { ReportsService } from '../reports/reports.service.js';
 import { PERIOD_MODEL, type PeriodDoc } from './period.schema.js';
+
+/** Party organisations whose expected reports go in one insert when a period opens. */
+const OPEN_BATCH = 500;
 
 export const SCHEDULER_OPTIONS = Symbol('SCHEDULER_OPTIONS');
 export interface SchedulerOptions {
@@ -87,10 +91,19 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     const state = await this.periods.findById(period.id).lean<PeriodDoc>();
     if (state?.openedAt) return false;
     let expected = 0;
+    let run: PartyOrgRef[] = [];
+    const expectRun = async () => {
+      await this.reportsService.expectAll(run, period, calendar);
+      expected += run.length;
+      run = [];
+      this.relay.nudge();
+      await this.lease.acquire(this.clock.now()); // a long opening keeps the lease
+    };
     for await (const partyOrg of this.directory.activePartyOrgs()) {
-      await this.reportsService.expect(partyOrg, period, calendar);
-      expected++;
+      run.push(partyOrg);
+      if (run.length === OPEN_BATCH) await expectRun();
     }
+    await expectRun();
     await this.periods.updateOne({ _id: period.id, openedAt: null }, { $set: { openedAt: this.clock.now(), expected, dueAt: window.dueAt } });
     this.relay.nudge();
     this.logger.log(`opened ${period.id}: ${expected} reports expected`);
