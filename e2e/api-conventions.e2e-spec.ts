@@ -153,4 +153,51 @@ describe('API conventions', () => {
     expect((siblingView.body['items'] as { id: string }[]).map((e) => e.id)).not.toContain(entry['id']);
     expect((await api('GET', `/api/v1/audit?unit=${county}`, { token: sibling })).status).toBe(404);
   });
+
+  it("audits reporting's writes too: a school's draft and the city's calendar, with the changed fields before and after", async () => {
+    const school = uniqueId('cvrep');
+    await createUnits(countyAdmin, [[school, 'school', county]]);
+    const partyOrg = uniqueId('cvpo');
+    const made = await api('POST', '/api/v1/party-orgs', {
+      token: countyAdmin,
+      body: { id: partyOrg, unitId: school, kind: 'branch', name: '審計黨支部', principal: { name: '甲書記' }, deputy: { name: '乙委員' } },
+    });
+    expect(made.status).toBe(201);
+    const secretary = await tokenFor(school, ['school-secretary']);
+    // A period far ahead: open for drafts. Reporting learns the party organisation from org-registry's events.
+    const period = `${new Date().getUTCFullYear() + 1}-03-H1`;
+    const draft = await eventually('reporting to know the party organisation', async () => {
+      const res = await api('PUT', `/api/v1/reports/${partyOrg}/${period}/draft`, {
+        token: secretary,
+        body: { content: { freeText: '審計草稿' } },
+        headers: { 'x-correlation-id': `audit-draft-${school}` },
+      });
+      return res.status === 200 ? res : null;
+    });
+    expect(draft.body['status']).toBe('draft');
+    const entry = await eventually('the audit entry of the draft', async () => {
+      const res = await api('GET', `/api/v1/audit?unit=${school}&category=write`, { token: countyAdmin });
+      return (res.body['items'] as Record<string, unknown>[]).find((e) => e['action'] === 'report.draft-saved');
+    });
+    expect(entry).toMatchObject({
+      service: 'reporting',
+      unitId: school,
+      resource: { type: 'half-month-report', id: `${partyOrg}:${period}` },
+      actor: { orgUnitId: school, roles: ['school-secretary'] },
+      before: { status: 'not-started', version: 1 },
+      after: { status: 'draft', draft: { freeText: '審計草稿' }, version: 2 },
+      correlationId: `audit-draft-${school}`,
+    });
+    expect(entry['before']).not.toHaveProperty('outbox');
+    // The city's calendar, written again as it is: a new version, audited under the city bureau.
+    const calendar = await api('GET', '/api/v1/reporting/calendar', { token: admin });
+    const { version, ...settings } = calendar.body as { version: number } & Record<string, unknown>;
+    const put = await api('PUT', '/api/v1/reporting/calendar', { token: admin, body: settings, headers: { 'if-match': `"${version}"` } });
+    expect(put.status).toBe(200);
+    const calendarEntry = await eventually('the audit entry of the calendar', async () => {
+      const res = await api('GET', `/api/v1/audit?unit=${city}&category=write&limit=100`, { token: admin });
+      return (res.body['items'] as Record<string, unknown>[]).find((e) => e['action'] === 'reporting-calendar.updated' && (e['after'] as { version?: number }).version === version + 1);
+    });
+    expect(calendarEntry).toMatchObject({ service: 'reporting', unitId: city, actor: { orgUnitId: city, roles: ['city-admin'] } });
+  });
 });

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { Collection, Model } from 'mongoose';
 import type { AuditQuery, AuditWriteRecordedV1, EventData } from '@pb/contracts';
+import { insertNew } from '@pb/persistence';
 import { paginate, type Identity, type Page } from '@pb/platform';
 import { OrgTreeService } from '../org-tree/org-tree.service.js';
 import { scopedUnit } from '../org-tree/scope.js';
@@ -29,27 +30,26 @@ export class AuditService {
     private readonly tree: OrgTreeService,
   ) {}
 
-  /** Stores a write reported on audit.writes.v1; the audit id makes a redelivery a no-op. */
-  async recordWrite(data: EventData<typeof AuditWriteRecordedV1>): Promise<void> {
-    try {
-      await this.entries.create({
+  /** Stores writes reported on audit.writes.v1 in one insert; the audit id makes a redelivery a no-op. */
+  async recordWrites(writes: EventData<typeof AuditWriteRecordedV1>[]): Promise<void> {
+    await insertNew(
+      this.entries.collection as unknown as Collection<AuditEntry>,
+      writes.map((data) => ({
         _id: data.auditId,
         seq: `${data.at}|${data.auditId}`,
-        category: 'write',
+        category: 'write' as const,
         action: data.action,
         at: new Date(data.at),
         service: data.service,
         unitId: data.unitId,
         actor: data.actor,
         resource: { type: data.resourceType, id: data.resourceId },
-        before: (data.before) ?? null,
-        after: (data.after) ?? null,
+        before: data.before ?? null,
+        after: data.after ?? null,
         ip: null,
         correlationId: data.correlationId ?? null,
-      });
-    } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
-    }
+      })),
+    );
   }
 
   /** An authentication event of the gateway itself (login, failure, key use): written at once. */

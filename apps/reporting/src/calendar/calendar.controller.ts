@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Headers, Put } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Put, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ReportingCalendarSchema, type ReportingCalendarDto } from '@pb/contracts';
 import { ALL_ROLES, CurrentIdentity, Roles, SchemaPipe, type Identity } from '@pb/platform';
 import { CalendarService } from './calendar.service.js';
@@ -15,8 +16,13 @@ export class CalendarController {
 
   @Put()
   @Roles('city-admin')
-  put(@Body(new SchemaPipe<ReportingCalendarDto>(ReportingCalendarSchema)) body: ReportingCalendarDto, @Headers('if-match') ifMatch: string | undefined, @CurrentIdentity() caller: Identity) {
+  put(
+    @Body(new SchemaPipe<ReportingCalendarDto>(ReportingCalendarSchema)) body: ReportingCalendarDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentIdentity() caller: Identity,
+    @Req() req: FastifyRequest,
+  ) {
     const expected = ifMatch ? Number(/"(\d+)"/.exec(ifMatch)?.[1] ?? NaN) : undefined;
-    return this.calendar.put({ ...body, extensions: body.extensions ?? {} }, caller, Number.isNaN(expected) ? -1 : expected);
+    return this.calendar.put({ ...body, extensions: body.extensions ?? {} }, caller, Number.isNaN(expected) ? -1 : expected, req.id);
   }
 }

@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { withOutbox, type OutboxEvent } from '@pb/messaging';
 import type { ReportingCalendar } from '../periods/report-period.js';
 
 /** The city's reporting calendar and lock rule; one document per deployment (one city). */
@@ -8,11 +9,14 @@ export interface CalendarDoc extends ReportingCalendar {
   lockAfterDays: number;
   version: number;
   updatedBy?: string;
+  /** The audit records of its changes, until the relay publishes them. */
+  outbox?: OutboxEvent[];
 }
 
 export const CALENDAR_MODEL = 'ReportingCalendar';
 
-export const CalendarSchema = new Schema<CalendarDoc>(
+export const CalendarSchema = withOutbox(
+  new Schema<CalendarDoc>(
   {
     _id: { type: String, required: true },
     timeZone: { type: String, required: true },
@@ -24,4 +28,5 @@ export const CalendarSchema = new Schema<CalendarDoc>(
     updatedBy: { type: String },
   },
   { collection: 'calendar', versionKey: false, minimize: false },
+  ),
 );

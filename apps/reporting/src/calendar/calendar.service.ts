@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { ProblemException, type Identity } from '@pb/platform';
+import { OutboxRelay } from '@pb/messaging';
+import { auditWriteEvent, ProblemException, type Identity } from '@pb/platform';
 import { DEFAULT_CALENDAR, InvalidCalendarError, validateCalendar, type ReportingCalendar } from '../periods/report-period.js';
 import { CALENDAR_MODEL, type CalendarDoc } from './calendar.schema.js';
 
@@ -10,10 +11,17 @@ export type CityCalendar = ReportingCalendar & { lockAfterDays: number; version:
 export const DEFAULT_LOCK_AFTER_DAYS = 15;
 
 @Injectable()
-export class CalendarService {
+export class CalendarService implements OnModuleInit {
   private cached?: { at: number; value: CityCalendar };
 
-  constructor(@InjectModel(CALENDAR_MODEL) private readonly calendars: Model<CalendarDoc>) {}
+  constructor(
+    @InjectModel(CALENDAR_MODEL) private readonly calendars: Model<CalendarDoc>,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  onModuleInit() {
+    this.relay.register(this.calendars);
+  }
 
   /** The city's calendar (defaults until a city administrator sets one); cached for a few seconds. */
   async get(): Promise<CityCalendar> {
@@ -27,7 +35,7 @@ export class CalendarService {
   }
 
   /** Replaces the calendar (city administrators only); `expectedVersion` guards against lost updates. */
-  async put(input: Omit<CityCalendar, 'version'>, caller: Identity, expectedVersion: number | undefined): Promise<CityCalendar> {
+  async put(input: Omit<CityCalendar, 'version'>, caller: Identity, expectedVersion: number | undefined, correlationId?: string): Promise<CityCalendar> {
     if (!caller.roles.includes('city-admin')) {
       throw new ProblemException(403, 'https://partybuilding.edu.cn/problems/forbidden', { zh: '只有市教育局管理員可以設定報送日曆', en: 'Only the city administrator sets the reporting calendar' });
     }
@@ -46,15 +54,28 @@ export class CalendarService {
       throw new ProblemException(412, 'https://partybuilding.edu.cn/problems/stale', { zh: '日曆已被他人修改', en: 'The calendar changed since you read it' });
     }
     const version = current.version + 1;
+    // The audit record goes in the same write as the change (docs/adr/0007); the bureau is the caller's unit.
+    const audit = auditWriteEvent({
+      service: 'reporting',
+      actor: caller,
+      action: 'reporting-calendar.updated',
+      resourceType: 'reporting-calendar',
+      resourceId: 'city',
+      unitId: caller.orgUnitId,
+      before: current.version === 0 ? null : current,
+      after: { ...input, version },
+      ...(correlationId ? { correlationId } : {}),
+    });
     const res = await this.calendars.updateOne(
       { _id: 'city', ...(current.version === 0 ? {} : { version: current.version }) },
-      { $set: { ...input, version, updatedBy: caller.sub } },
+      { $set: { ...input, version, updatedBy: caller.sub }, $push: { outbox: audit } },
       { upsert: current.version === 0 },
     );
     if (res.matchedCount === 0 && res.upsertedCount === 0) {
       throw new ProblemException(412, 'https://partybuilding.edu.cn/problems/stale', { zh: '日曆已被他人修改', en: 'The calendar changed since you read it' });
     }
     this.cached = undefined;
+    this.relay.nudge();
     return this.get();
   }
 }

@@ -52,9 +52,10 @@ export class ReportsController {
     @Body(new SchemaPipe<SaveReportDraftDto>(SaveReportDraftSchema)) body: SaveReportDraftDto,
     @Headers('if-match') ifMatch: string | undefined,
     @CurrentIdentity() caller: Identity,
+    @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return withEtag(reply, await this.reports.saveDraft(partyOrgId, periodId, body.content, caller, versionOf(ifMatch)));
+    return withEtag(reply, await this.reports.saveDraft(partyOrgId, periodId, body.content, caller, versionOf(ifMatch), req.id));
   }
 
   /** A retry with the same Idempotency-Key returns the first result and never submits twice. */
@@ -106,7 +107,8 @@ export class ReportsController {
     @Param('periodId') periodId: string,
     @Body(new SchemaPipe<LockExceptionDto>(LockExceptionSchema)) body: LockExceptionDto,
     @CurrentIdentity() caller: Identity,
+    @Req() req: FastifyRequest,
   ) {
-    return this.reports.grantLockException(partyOrgId, periodId, new Date(body.until), body.reason, caller);
+    return this.reports.grantLockException(partyOrgId, periodId, new Date(body.until), body.reason, caller, req.id);
   }
 }

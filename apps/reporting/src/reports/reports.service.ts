@@ -12,7 +12,7 @@ import {
 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
 import { insertNew } from '@pb/persistence';
-import { Clock, ProblemException, type Identity } from '@pb/platform';
+import { auditWriteEvent, Clock, ProblemException, type Identity } from '@pb/platform';
 import { CalendarService, type CityCalendar } from '../calendar/calendar.service.js';
 import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
 import type { PartyOrgRef } from '../org-directory/party-org-ref.schema.js';
@@ -163,24 +163,44 @@ export class ReportsService implements OnModuleInit {
     }
   }
 
-  /** Applies one change guarded by the version read (optimistic concurrency, one document write). */
-  private async commit(doc: HalfMonthReport, set: Partial<HalfMonthReport>, events: OutboxEvent[], push: Partial<Record<'revisions', unknown>> = {}): Promise<HalfMonthReport> {
-    const update: Record<string, unknown> = { $set: { ...set, version: doc.version + 1 } };
-    const pushes: Record<string, unknown> = { ...push };
-    if (events.length > 0) pushes['outbox'] = { $each: events };
-    if (Object.keys(pushes).length > 0) update['$push'] = pushes;
+  /**
+   * Applies one change guarded by the version read (optimistic concurrency, one document write),
+   * with its events and its audit record (who, what, the changed fields before and after) in the
+   * same write (docs/adr/0007).
+   */
+  private async commit(
+    doc: HalfMonthReport,
+    set: Partial<HalfMonthReport>,
+    events: OutboxEvent[],
+    audit: { caller: Identity; action: string; correlationId?: string | undefined },
+    push: Partial<Record<'revisions', unknown>> = {},
+  ): Promise<HalfMonthReport> {
+    const version = doc.version + 1;
+    const changed = Object.keys(set) as (keyof HalfMonthReport)[];
+    const record = auditWriteEvent({
+      service: 'reporting',
+      actor: audit.caller,
+      action: audit.action,
+      resourceType: 'half-month-report',
+      resourceId: doc._id,
+      unitId: doc.unitId,
+      before: { ...Object.fromEntries(changed.map((k) => [k, doc[k] ?? null])), version: doc.version },
+      after: { ...set, ...push, version },
+      ...(audit.correlationId ? { correlationId: audit.correlationId } : {}),
+    });
+    const update: Record<string, unknown> = { $set: { ...set, version }, $push: { ...push, outbox: { $each: [...events, record] } } };
     const saved = await this.reports.findOneAndUpdate({ _id: doc._id, version: doc.version }, update, { returnDocument: 'after' }).lean<HalfMonthReport>();
     if (!saved) throw conflict('報表剛被修改，請重新讀取後再試', 'The report changed meanwhile; read it again and retry', 'stale');
-    if (events.length > 0) this.relay.nudge();
+    this.relay.nudge();
     return saved;
   }
 
-  async saveDraft(partyOrgId: string, periodId: string, content: HalfMonthReportContent, caller: Identity, ifVersion?: number): Promise<ReportView> {
+  async saveDraft(partyOrgId: string, periodId: string, content: HalfMonthReportContent, caller: Identity, ifVersion?: number, correlationId?: string): Promise<ReportView> {
     const { doc, calendar } = await this.writable(partyOrgId, periodId, caller);
     this.assertUnlocked(doc, calendar);
     if (ifVersion !== undefined && ifVersion !== doc.version) throw new ProblemException(412, `${P}/stale`, { zh: '報表已被修改', en: 'The report changed since you read it' });
     const status = doc.status === 'not-started' ? 'draft' : doc.status;
-    return this.view(await this.commit(doc, { draft: content, status }, []), calendar);
+    return this.view(await this.commit(doc, { draft: content, status }, [], { caller, action: 'report.draft-saved', correlationId }), calendar);
   }
 
   /**
@@ -268,6 +288,7 @@ export class ReportsService implements OnModuleInit {
         timeliness,
       },
       [event],
+      { caller, action: first ? 'report.submitted' : 'report.revised', correlationId },
       { revisions: { revision, content: body, submittedAt: now, submittedBy: caller.sub } },
     );
   }
@@ -306,18 +327,19 @@ export class ReportsService implements OnModuleInit {
       ...(correlationId ? { correlationId } : {}),
     });
     const pendingReviewers = reviews.filter((r) => r.status === 'pending').map((r) => r.bureauId);
-    return this.view(await this.commit(doc, { reviews, status, pendingReviewers }, [event]), await this.calendar.get());
+    const action = input.decision === 'accept' ? 'report.accepted' : 'report.returned';
+    return this.view(await this.commit(doc, { reviews, status, pendingReviewers }, [event], { caller, action, correlationId }), await this.calendar.get());
   }
 
-  /** A reviewing bureau lets a locked report change until `until` (audited in the report). */
-  async grantLockException(partyOrgId: string, periodId: string, until: Date, reason: string, caller: Identity): Promise<ReportView> {
+  /** A reviewing bureau lets a locked report change until `until` (kept in the report, and audited). */
+  async grantLockException(partyOrgId: string, periodId: string, until: Date, reason: string, caller: Identity, correlationId?: string): Promise<ReportView> {
     const doc = await this.reports.findOne({ _id: reportId(partyOrgId, periodId), unitPath: caller.orgUnitId }).lean<HalfMonthReport>();
     if (!doc) throw notFound();
     if (!doc.reviewers.includes(caller.orgUnitId) || !caller.roles.some((r) => r === 'city-admin' || r === 'county-admin')) {
       throw new ProblemException(403, `${P}/forbidden`, { zh: '只有審核教育局可以開放例外', en: 'Only a reviewing bureau grants exceptions' });
     }
     const exception = { grantedBy: caller.sub, bureauId: caller.orgUnitId, grantedAt: this.clock.now(), until, reason };
-    const saved = await this.commit(doc, { lockExceptions: [...doc.lockExceptions, exception] }, []);
+    const saved = await this.commit(doc, { lockExceptions: [...doc.lockExceptions, exception] }, [], { caller, action: 'report.lock-exception-granted', correlationId });
     return this.view(saved, await this.calendar.get());
   }
 
