@@ -154,7 +154,7 @@ describe('API conventions', () => {
     expect((await api('GET', `/api/v1/audit?unit=${county}`, { token: sibling })).status).toBe(404);
   });
 
-  it("audits reporting's writes too: a school's draft and the city's calendar, with the changed fields before and after", async () => {
+  it("audits reporting's and notifications' writes too: a school's draft, its webhook (without the secret) and the city's calendar", async () => {
     const school = uniqueId('cvrep');
     await createUnits(countyAdmin, [[school, 'school', county]]);
     const partyOrg = uniqueId('cvpo');
@@ -189,6 +189,21 @@ describe('API conventions', () => {
       correlationId: `audit-draft-${school}`,
     });
     expect(entry['before']).not.toHaveProperty('outbox');
+    // The school's own system registers a webhook: audited for the school, its secret nowhere in the entry.
+    const hook = await api('POST', '/api/v1/notifications/endpoints', { token: secretary, body: { owner: 'unit', channel: 'webhook', url: 'http://127.0.0.1:9/pb' } });
+    expect(hook.status).toBe(201);
+    const hookEntry = await eventually('the audit entry of the webhook', async () => {
+      const res = await api('GET', `/api/v1/audit?unit=${school}&category=write`, { token: countyAdmin });
+      return (res.body['items'] as Record<string, unknown>[]).find((e) => e['action'] === 'notification-endpoint.added');
+    });
+    expect(hookEntry).toMatchObject({
+      service: 'notifications',
+      unitId: school,
+      resource: { type: 'notification-profile', id: `unit:${school}` },
+      before: { webhooks: [] },
+      after: { webhooks: [{ id: hook.body['id'], url: 'http://127.0.0.1:9/pb' }] },
+    });
+    expect(JSON.stringify(hookEntry)).not.toContain(String(hook.body['secret']));
     // The city's calendar, written again as it is: a new version, audited under the city bureau.
     const calendar = await api('GET', '/api/v1/reporting/calendar', { token: admin });
     const { version, ...settings } = calendar.body as { version: number } & Record<string, unknown>;

@@ -122,4 +122,6 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   await col(C.scheduled).createIndex({ fireAt: 1 });
   // Serves: expiry of old claims (no TTL indexes on FerretDB).
   await col(C.claims).createIndex({ at: 1 });
+  // Serves: the outbox relay's query for profiles with audit records to publish (withOutbox's index).
+  await col(C.profiles).createIndex({ 'outbox.id': 1 });
 }

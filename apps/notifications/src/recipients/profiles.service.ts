@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
+import type { UpdateFilter } from 'mongodb';
 import type { Collection, Connection } from 'mongoose';
 import type {
   CreateNotificationEndpointDto,
   NotificationChannel,
   NotificationPreferencesDto,
 } from '@pb/contracts';
-import { Clock, ProblemException, type Identity, type Role } from '@pb/platform';
+import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
+import { auditWriteEvent, Clock, ProblemException, type Identity, type Role } from '@pb/platform';
 import { NOTIFICATION_CATALOG } from '../options.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
 import { C } from '../store.js';
@@ -48,6 +50,20 @@ export interface RecipientProfile {
   subscribers: { accountId: string; roles: Role[] }[];
   updatedAt: Date;
 }
+
+/** The stored document: the profile and the audit records of its changes, until the relay publishes them. */
+type ProfileDoc = RecipientProfile & { outbox?: OutboxEvent[] };
+
+/** What a change of a profile records in the audit log (docs/adr/0007). */
+interface ProfileAudit {
+  caller: Identity;
+  action: string;
+  before: RecipientProfile;
+  correlationId?: string | undefined;
+}
+
+/** Profiles are read without their outbox. */
+const NO_OUTBOX = { projection: { outbox: 0 } } as const;
 
 const P = 'https://partybuilding.edu.cn/problems';
 const BUREAU_OR_SCHOOL_ADMIN: Role[] = ['city-admin', 'county-admin', 'school-secretary'];
@@ -99,19 +115,24 @@ export function publicProfile(p: RecipientProfile): PublicProfile {
 }
 
 @Injectable()
-export class ProfilesService {
+export class ProfilesService implements OnModuleInit {
   constructor(
     @InjectConnection() private readonly connection: Connection,
     @Inject(NOTIFICATION_CATALOG) private readonly catalog: NotificationCatalog,
     private readonly clock: Clock,
+    private readonly relay: OutboxRelay,
   ) {}
 
-  private get profiles(): Collection<RecipientProfile> {
-    return this.connection.collection<RecipientProfile>(C.profiles);
+  onModuleInit() {
+    this.relay.register({ collection: this.profiles, db: this.connection });
+  }
+
+  private get profiles(): Collection<ProfileDoc> {
+    return this.connection.collection<ProfileDoc>(C.profiles);
   }
 
   get(key: string): Promise<RecipientProfile | null> {
-    return this.profiles.findOne({ _id: key });
+    return this.profiles.findOne({ _id: key }, NO_OUTBOX);
   }
 
   /** Profiles by key, one query. */
@@ -122,7 +143,7 @@ export class ProfilesService {
       const one = await this.get(unique[0]);
       return new Map(one ? [[one._id, one]] : []);
     }
-    const docs = await this.profiles.find({ _id: { $in: unique } }).toArray();
+    const docs = await this.profiles.find({ _id: { $in: unique } }, NO_OUTBOX).toArray();
     return new Map(docs.map((d) => [d._id, d]));
   }
 
@@ -149,9 +170,27 @@ export class ProfilesService {
     }
   }
 
-  private async save(profile: RecipientProfile) {
+  /**
+   * Stores a profile with the audit record of the change in the same write (who, what, before and
+   * after, webhook secrets left out).
+   */
+  private async save(profile: RecipientProfile, audit: ProfileAudit) {
     profile.updatedAt = this.clock.now();
-    await this.profiles.replaceOne({ _id: profile._id }, profile, { upsert: true });
+    const { _id, ...fields } = profile;
+    const record = auditWriteEvent({
+      service: 'notifications',
+      actor: audit.caller,
+      action: audit.action,
+      resourceType: 'notification-profile',
+      resourceId: _id,
+      unitId: profile.orgUnitId,
+      before: publicProfile(audit.before),
+      after: publicProfile(profile),
+      ...(audit.correlationId ? { correlationId: audit.correlationId } : {}),
+    });
+    const update: UpdateFilter<ProfileDoc> = { $set: fields, $push: { outbox: record } };
+    await this.profiles.updateOne({ _id }, update, { upsert: true });
+    this.relay.nudge();
   }
 
   /** Replaces the preferences named in the body. Muting a critical category is refused (422). */
@@ -159,6 +198,7 @@ export class ProfilesService {
     caller: Identity,
     scope: 'unit' | 'account',
     dto: NotificationPreferencesDto,
+    correlationId?: string,
   ): Promise<RecipientProfile> {
     if (scope === 'unit') this.assertMayEditUnit(caller);
     const errors = [];
@@ -193,6 +233,7 @@ export class ProfilesService {
       );
     }
     const profile = await this.mine(caller, scope);
+    const before = structuredClone(profile);
     if (dto.locale) profile.locale = dto.locale;
     if (dto.categories)
       profile.categories = {
@@ -201,7 +242,12 @@ export class ProfilesService {
       };
     if (dto.quietHours !== undefined) profile.quietHours = dto.quietHours;
     if (scope === 'account') profile.roles = caller.roles;
-    await this.save(profile);
+    await this.save(profile, {
+      caller,
+      action: 'notification-preferences.updated',
+      before,
+      correlationId,
+    });
     return profile;
   }
 
@@ -209,6 +255,7 @@ export class ProfilesService {
   async addEndpoint(
     caller: Identity,
     dto: CreateNotificationEndpointDto,
+    correlationId?: string,
   ): Promise<{ profile: RecipientProfile; endpoint: EmailEndpoint | WebhookEndpoint }> {
     if (dto.owner === 'unit') this.assertMayEditUnit(caller);
     const invalid = (pointer: string, zh: string, en: string) =>
@@ -220,6 +267,7 @@ export class ProfilesService {
         [{ pointer, rule: 'required', message: { zh, en } }],
       );
     const profile = await this.mine(caller, dto.owner);
+    const before = structuredClone(profile);
     const now = this.clock.now();
     let endpoint: EmailEndpoint | WebhookEndpoint;
     if (dto.channel === 'email') {
@@ -248,25 +296,39 @@ export class ProfilesService {
       profile.webhooks.push(endpoint);
     }
     if (dto.owner === 'account') profile.roles = caller.roles;
-    await this.save(profile);
-    if (dto.owner === 'account') await this.subscribe(caller, true);
+    await this.save(profile, {
+      caller,
+      action: 'notification-endpoint.added',
+      before,
+      correlationId,
+    });
+    if (dto.owner === 'account') await this.subscribe(caller, true, correlationId);
     return { profile, endpoint };
   }
 
-  async removeEndpoint(caller: Identity, id: string): Promise<void> {
+  async removeEndpoint(caller: Identity, id: string, correlationId?: string): Promise<void> {
     for (const scope of ['unit', 'account'] as const) {
       const profile = await this.get(
         scope === 'unit' ? unitKey(caller.orgUnitId) : accountKey(caller.sub),
       );
       if (!profile) continue;
-      const before = profile.emails.length + profile.webhooks.length;
+      const before = structuredClone(profile);
       profile.emails = profile.emails.filter((e) => e.id !== id);
       profile.webhooks = profile.webhooks.filter((w) => w.id !== id);
-      if (profile.emails.length + profile.webhooks.length === before) continue;
+      if (
+        profile.emails.length + profile.webhooks.length ===
+        before.emails.length + before.webhooks.length
+      )
+        continue;
       if (scope === 'unit') this.assertMayEditUnit(caller);
-      await this.save(profile);
+      await this.save(profile, {
+        caller,
+        action: 'notification-endpoint.removed',
+        before,
+        correlationId,
+      });
       if (scope === 'account' && profile.emails.length + profile.webhooks.length === 0)
-        await this.subscribe(caller, false);
+        await this.subscribe(caller, false, correlationId);
       return;
     }
     throw new ProblemException(404, `${P}/not-found`, {
@@ -276,12 +338,14 @@ export class ProfilesService {
   }
 
   /** Records (or drops) an account among its unit's subscribers, with its current roles. */
-  private async subscribe(caller: Identity, on: boolean) {
+  private async subscribe(caller: Identity, on: boolean, correlationId?: string) {
     const unit =
       (await this.get(unitKey(caller.orgUnitId))) ??
       emptyProfile(unitKey(caller.orgUnitId), 'unit', caller.orgUnitId, [], this.clock.now());
+    const before = structuredClone(unit);
     unit.subscribers = unit.subscribers.filter((s) => s.accountId !== caller.sub);
     if (on) unit.subscribers.push({ accountId: caller.sub, roles: caller.roles });
-    await this.save(unit);
+    const action = on ? 'notification-subscriber.added' : 'notification-subscriber.removed';
+    await this.save(unit, { caller, action, before, correlationId });
   }
 }

@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Put,
+  Req,
+} from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import {
   CreateNotificationEndpointSchema,
   NotificationPreferencesSchema,
@@ -59,8 +71,11 @@ export class RecipientsController {
     @Body(new SchemaPipe<NotificationPreferencesDto>(NotificationPreferencesSchema))
     body: NotificationPreferencesDto,
     @CurrentIdentity() caller: Identity,
+    @Req() req: FastifyRequest,
   ) {
-    const p = publicProfile(await this.profiles.setPreferences(caller, scopeOf(scope), body));
+    const p = publicProfile(
+      await this.profiles.setPreferences(caller, scopeOf(scope), body, req.id),
+    );
     return { key: p.key, locale: p.locale, categories: p.categories, quietHours: p.quietHours };
   }
 
@@ -84,15 +99,20 @@ export class RecipientsController {
     @Body(new SchemaPipe<CreateNotificationEndpointDto>(CreateNotificationEndpointSchema))
     body: CreateNotificationEndpointDto,
     @CurrentIdentity() caller: Identity,
+    @Req() req: FastifyRequest,
   ) {
-    const { endpoint } = await this.profiles.addEndpoint(caller, body);
+    const { endpoint } = await this.profiles.addEndpoint(caller, body, req.id);
     return { owner: body.owner, channel: body.channel, ...endpoint };
   }
 
   @Roles(...ALL_ROLES)
   @Delete('endpoints/:id')
   @HttpCode(204)
-  async removeEndpoint(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
-    await this.profiles.removeEndpoint(caller, id);
+  async removeEndpoint(
+    @Param('id') id: string,
+    @CurrentIdentity() caller: Identity,
+    @Req() req: FastifyRequest,
+  ) {
+    await this.profiles.removeEndpoint(caller, id, req.id);
   }
 }
