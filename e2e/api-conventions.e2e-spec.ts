@@ -175,10 +175,13 @@ describe('API conventions', () => {
       return res.status === 200 ? res : null;
     });
     expect(draft.body['status']).toBe('draft');
-    const entry = await eventually('the audit entry of the draft', async () => {
-      const res = await api('GET', `/api/v1/audit?unit=${school}&category=write`, { token: countyAdmin });
-      return (res.body['items'] as Record<string, unknown>[]).find((e) => e['action'] === 'report.draft-saved');
-    });
+    /** The first write entry under `unit` that `match` accepts, once the gateway has consumed it. */
+    const auditEntry = (unit: string, token: string, match: (e: Record<string, unknown>) => boolean) =>
+      eventually(`an audit entry under ${unit}`, async () => {
+        const res = await api('GET', `/api/v1/audit?unit=${unit}&category=write&limit=100`, { token });
+        return (res.body['items'] as Record<string, unknown>[]).find(match);
+      });
+    const entry = await auditEntry(school, countyAdmin, (e) => e['action'] === 'report.draft-saved');
     expect(entry).toMatchObject({
       service: 'reporting',
       unitId: school,
@@ -192,10 +195,7 @@ describe('API conventions', () => {
     // The school's own system registers a webhook: audited for the school, its secret nowhere in the entry.
     const hook = await api('POST', '/api/v1/notifications/endpoints', { token: secretary, body: { owner: 'unit', channel: 'webhook', url: 'http://127.0.0.1:9/pb' } });
     expect(hook.status).toBe(201);
-    const hookEntry = await eventually('the audit entry of the webhook', async () => {
-      const res = await api('GET', `/api/v1/audit?unit=${school}&category=write`, { token: countyAdmin });
-      return (res.body['items'] as Record<string, unknown>[]).find((e) => e['action'] === 'notification-endpoint.added');
-    });
+    const hookEntry = await auditEntry(school, countyAdmin, (e) => e['action'] === 'notification-endpoint.added');
     expect(hookEntry).toMatchObject({
       service: 'notifications',
       unitId: school,
@@ -209,10 +209,7 @@ describe('API conventions', () => {
     const { version, ...settings } = calendar.body as { version: number } & Record<string, unknown>;
     const put = await api('PUT', '/api/v1/reporting/calendar', { token: admin, body: settings, headers: { 'if-match': `"${version}"` } });
     expect(put.status).toBe(200);
-    const calendarEntry = await eventually('the audit entry of the calendar', async () => {
-      const res = await api('GET', `/api/v1/audit?unit=${city}&category=write&limit=100`, { token: admin });
-      return (res.body['items'] as Record<string, unknown>[]).find((e) => e['action'] === 'reporting-calendar.updated' && (e['after'] as { version?: number }).version === version + 1);
-    });
+    const calendarEntry = await auditEntry(city, admin, (e) => e['action'] === 'reporting-calendar.updated' && (e['after'] as { version?: number }).version === version + 1);
     expect(calendarEntry).toMatchObject({ service: 'reporting', unitId: city, actor: { orgUnitId: city, roles: ['city-admin'] } });
   });
 });
