@@ -188,6 +188,7 @@ async function pipeline(phase: string, admin: Admin, { startRelay = true } = {})
   const target: Connection = await mongoose.createConnection(mongodbUri, { dbName: `bench-dst-${phase}-${runId}`, retryWrites: false, maxPoolSize: 20 }).asPromise();
   const Aggregate = source.model('BenchAggregate', withOutbox(new Schema({ _id: String, version: Number }, { versionKey: false })), 'aggregates');
   await Aggregate.init();
+  const aggregates = Aggregate.collection as unknown as Collection<{ _id: string; version: number; outbox: OutboxEvent[] }>;
   sink.effects = target.collection('effects');
   const producerClient = new KafkaClient(options);
   await producerClient.ensureTopics([{ topic: benchContract.topic }]);
@@ -218,7 +219,7 @@ async function pipeline(phase: string, admin: Admin, { startRelay = true } = {})
     async write(i: number) {
       const state = stateOf(i);
       const [event] = await relay.sequence(pendingEvent(benchContract, { key: state.unitId, data: state }));
-      await Aggregate.collection.updateOne({ _id: state.unitId }, { $set: { version: state.version }, $push: { outbox: event } }, { upsert: true });
+      await aggregates.updateOne({ _id: state.unitId }, { $set: { version: state.version }, $push: { outbox: event } }, { upsert: true });
       if (opts.nudge) relay.nudge();
       return event.id;
     },

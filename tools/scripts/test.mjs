@@ -10,7 +10,7 @@ ensureNode24(new URL(import.meta.url).pathname);
 
 const { existsSync, mkdirSync, readFileSync, rmSync } = await import('node:fs');
 const path = await import('node:path');
-const { build } = await import('./build.mjs');
+const { build, typecheck } = await import('./build.mjs');
 const { runJest, TIERS } = await import('./jest.mjs');
 
 const t0 = Date.now();
@@ -50,6 +50,11 @@ try {
     failed += 1;
     process.stderr.write('npm test: the TypeScript build failed (output above)\n');
     await finish(1);
+  }
+  // Specs, test support, e2e and benchmarks too: jest runs them without checking their types.
+  if (!typecheck().ok) {
+    failed += 1;
+    process.stderr.write('npm test: the workspace type check (tsconfig.json: specs, e2e, bench) failed (output above)\n');
   }
   for (const tier of tiers) {
     const outputFile = path.join(resultsDir, `${tier}.json`);

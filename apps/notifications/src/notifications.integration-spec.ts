@@ -193,16 +193,7 @@ describe('notifications', () => {
     connection = app.get<Connection>(getConnectionToken());
     const directory = app.get(UnitDirectory);
     const unit = (unitId: string, name: string, kind: string, path: string[]) =>
-      directory.apply({
-        unitId,
-        code: unitId,
-        name,
-        kind: kind,
-        parentId: path.length > 1 ? path[path.length - 2] : null,
-        path,
-        level: path.length - 1,
-        version: 1,
-      });
+      directory.apply({ unitId, name, kind, path, version: 1 });
     await unit(CITY, '示範市教育局', 'city-bureau', [CITY]);
     await unit(K, '東區教育局', 'county-bureau', [CITY, K]);
     for (const [s, name] of [

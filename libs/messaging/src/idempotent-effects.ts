@@ -1,4 +1,4 @@
-import type { Document, UpdateFilter } from 'mongodb';
+import type { Document } from 'mongodb';
 
 /** What an idempotent effect did: `duplicate` when the event (or a newer version) was already applied. */
 export type ApplyResult = 'applied' | 'duplicate';
@@ -40,7 +40,7 @@ export interface ApplyOnceInput {
   /** The event's id (`ctx.event.id`). */
   eventId: string;
   /** The effect: any update operators ($set, $inc, $push...). */
-  update: UpdateFilter<ReadModelDocument>;
+  update: Document;
   /**
    * The aggregate version the event carries. Given: the effect applies only when it is newer than
    * the stored `version`, so repeated *and* out-of-date events change nothing; the document keeps

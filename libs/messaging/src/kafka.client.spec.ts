@@ -4,7 +4,9 @@ import { KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { isTransient, KafkaClient } from './kafka.client.js';
 
 // "This server does not host this topic-partition" as the broker answers while a topic is being created.
-const unknownTopic = () => new KafkaJSProtocolError({ type: 'UNKNOWN_TOPIC_OR_PARTITION', code: 3, retriable: true, message: 'This server does not host this topic-partition' });
+/** A broker error as kafkajs builds it from an answer (its typings declare only an Error argument). */
+const protocolError = (answer: { type: string; code: number; retriable: boolean; message: string }) => new KafkaJSProtocolError(answer as unknown as Error);
+const unknownTopic = () => protocolError({ type: 'UNKNOWN_TOPIC_OR_PARTITION', code: 3, retriable: true, message: 'This server does not host this topic-partition' });
 
 describe('isTransient', () => {
   it('retries what kafkajs marks retriable, and retries given up on a retriable cause', () => {
@@ -12,7 +14,7 @@ describe('isTransient', () => {
     expect(isTransient(new KafkaJSNumberOfRetriesExceeded(unknownTopic(), { retryCount: 2, retryTime: 1000 }))).toBe(true);
   });
   it('does not retry an error that will not change', () => {
-    const invalid = new KafkaJSProtocolError({ type: 'INVALID_TOPIC_EXCEPTION', code: 17, retriable: false, message: 'invalid topic' });
+    const invalid = protocolError({ type: 'INVALID_TOPIC_EXCEPTION', code: 17, retriable: false, message: 'invalid topic' });
     expect(isTransient(invalid)).toBe(false);
     expect(isTransient(new Error('boom'))).toBe(false);
   });
@@ -35,7 +37,7 @@ describe('KafkaClient.ensureTopics', () => {
   });
 
   it('fails at once on an error that retrying cannot fix', async () => {
-    const invalid = new KafkaJSProtocolError({ type: 'INVALID_TOPIC_EXCEPTION', code: 17, retriable: false, message: 'invalid topic' });
+    const invalid = protocolError({ type: 'INVALID_TOPIC_EXCEPTION', code: 17, retriable: false, message: 'invalid topic' });
     const admin = { listTopics: jest.fn<Admin['listTopics']>().mockResolvedValue([]), createTopics: jest.fn<Admin['createTopics']>().mockRejectedValue(invalid) } as unknown as Admin;
     const c = client();
     jest.spyOn(c, 'getAdmin').mockResolvedValue(admin);

@@ -6,7 +6,7 @@ import { Logger, Module, type LogLevel, type Provider, type Type } from '@nestjs
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import { Kafka, logLevel, type Admin, type Consumer, type ConsumerConfig, type IHeaders, type Producer } from 'kafkajs';
-import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import mongoose, { Schema, type Collection, type Connection, type Model } from 'mongoose';
 import { defineEvent, eventHeaders, eventSource, type EventContract } from '@pb/contracts';
 import { KafkaClient } from '../kafka.client.js';
 import { KafkaEventServer, type KafkaEventServerOptions } from '../kafka-event.server.js';
@@ -85,16 +85,22 @@ export async function connectStore(dbName: string): Promise<Connection> {
 }
 
 /** Two kinds of aggregate of one school, in two collections: a key's events live in both. */
+interface Aggregate {
+  _id: string;
+  lastN: number;
+  outbox: OutboxEvent[];
+}
+
 export interface Aggregates {
-  units: Model<{ _id: string; lastN: number; outbox: OutboxEvent[] }>;
-  partyOrgs: Model<{ _id: string; lastN: number; outbox: OutboxEvent[] }>;
+  units: Model<Aggregate>;
+  partyOrgs: Model<Aggregate>;
 }
 
 export function aggregateModels(connection: Connection): Aggregates {
-  const schema = () => withOutbox(new Schema({ _id: String, lastN: Number }, { versionKey: false }));
+  const schema = () => withOutbox(new Schema<Aggregate>({ _id: String, lastN: Number }, { versionKey: false }));
   return {
-    units: connection.model('TestUnit', schema(), 'units'),
-    partyOrgs: connection.model('TestPartyOrg', schema(), 'party_orgs'),
+    units: connection.model<Aggregate>('TestUnit', schema(), 'units'),
+    partyOrgs: connection.model<Aggregate>('TestPartyOrg', schema(), 'party_orgs'),
   };
 }
 
@@ -120,7 +126,7 @@ export class StateWriter {
     const doc = inUnit ? key : `party-${key}`;
     const model = inUnit ? this.aggregates.units : this.aggregates.partyOrgs;
     const [event] = await this.relay.sequence(pendingEvent(this.contract, { key, data: { key, n, doc } }));
-    await model.collection.updateOne({ _id: doc }, { $set: { lastN: n }, $push: { outbox: event } }, { upsert: true });
+    await (model.collection as unknown as Collection<Aggregate>).updateOne({ _id: doc }, { $set: { lastN: n }, $push: { outbox: event } }, { upsert: true });
     this.relay.nudge();
     this.written += 1;
     return event;
