@@ -13,6 +13,7 @@ import {
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
 import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
 import type { Scope } from '../common/scope.js';
+import { registryAudit } from '../common/audit.js';
 import { isBureau } from '../org-units/tree.js';
 import { TreeReader } from '../org-units/tree.reader.js';
 import { CONTACT_POINT_MODEL, type ContactPoint } from './contact-point.schema.js';
@@ -87,7 +88,7 @@ export class ContactPointsService implements OnModuleInit {
       version: 1,
       outbox: [],
     };
-    cp.outbox = await this.relay.sequence(this.event(cp, 'created', correlationId));
+    cp.outbox = await this.relay.sequence(this.event(cp, 'created', correlationId), this.audit('created', null, cp, scope, correlationId));
     try {
       await this.points.create(cp);
     } catch (err) {
@@ -112,7 +113,12 @@ export class ContactPointsService implements OnModuleInit {
     }
     const visit = { id: randomUUID(), ...input, loggedBy: scope.accountId, loggedAt: new Date() };
     const next: ContactPoint = { ...cp, visits: [...cp.visits, visit], version: cp.version + 1 };
-    await this.write(cp, { visits: next.visits, version: next.version }, this.event(next, 'visit-logged', correlationId, visit));
+    await this.write(
+      cp,
+      { visits: next.visits, version: next.version },
+      this.event(next, 'visit-logged', correlationId, visit),
+      this.audit('visit-logged', cp, next, scope, correlationId),
+    );
     return cpView(next);
   }
 
@@ -121,15 +127,26 @@ export class ContactPointsService implements OnModuleInit {
     const cp = await this.inScope(id, scope);
     if (cp.status !== 'active') throw conflict({ zh: '聯繫點已結束', en: 'The contact point has ended' });
     const next: ContactPoint = { ...cp, status: 'ended', endedOn: input.endedOn, version: cp.version + 1 };
-    await this.write(cp, { status: 'ended', endedOn: input.endedOn, version: next.version }, this.event(next, 'ended', correlationId));
+    await this.write(
+      cp,
+      { status: 'ended', endedOn: input.endedOn, version: next.version },
+      this.event(next, 'ended', correlationId),
+      this.audit('ended', cp, next, scope, correlationId),
+    );
     return cpView(next);
   }
 
-  private async write(cp: ContactPoint, set: Partial<ContactPoint>, event: OutboxEvent) {
-    await this.relay.sequence(event);
-    const res = await this.points.updateOne({ _id: cp._id, version: cp.version }, { $set: set, $push: { outbox: event } });
+  /** An optimistic single-document write: the change and its events, only if nobody changed the point meanwhile. */
+  private async write(cp: ContactPoint, set: Partial<ContactPoint>, ...events: OutboxEvent[]) {
+    await this.relay.sequence(...events);
+    const res = await this.points.updateOne({ _id: cp._id, version: cp.version }, { $set: set, $push: { outbox: { $each: events } } });
     if (res.modifiedCount === 0) throw conflict({ zh: '記錄剛被修改，請重試', en: 'The record changed meanwhile; retry' });
     this.relay.nudge();
+  }
+
+  /** The audit record of a write to one contact point, in the same document write as its event (docs/adr/0007); it belongs to the school. */
+  private audit(verb: 'created' | 'visit-logged' | 'ended', before: ContactPoint | null, after: ContactPoint, scope: Scope, correlationId?: string): OutboxEvent {
+    return registryAudit({ type: 'contact-point', id: after._id, unitId: after.schoolId }, verb, before, after, scope, correlationId);
   }
 
   private event(cp: ContactPoint, kind: 'created' | 'visit-logged' | 'ended', correlationId?: string, visit?: ContactPoint['visits'][number]): OutboxEvent {

@@ -11,11 +11,12 @@ import {
   type TransferMemberDto,
 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
-import type { FieldProblem } from '@pb/platform';
+import { type FieldProblem } from '@pb/platform';
 import { today } from '../common/dates.js';
 import { pageOf, type Page, type PageRequest } from '../common/paging.js';
 import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
 import type { Scope } from '../common/scope.js';
+import { registryAudit } from '../common/audit.js';
 import { checkMilestones, sortMilestones, statusOf, violationsOf, type Violation } from '../milestone-rules/milestone-check.js';
 import { MilestoneRulesService } from '../milestone-rules/milestone-rules.service.js';
 import type { OrgUnit } from '../org-units/org-unit.schema.js';
@@ -166,7 +167,7 @@ export class MembersService implements OnModuleInit {
       registeredBy: scope.accountId,
       outbox: [],
     };
-    member.outbox = await this.relay.sequence(this.event(member, 'registered', correlationId));
+    member.outbox = await this.relay.sequence(this.event(member, 'registered', correlationId), this.audit('registered', null, member, scope, correlationId));
     try {
       await this.members.create(member);
     } catch (err) {
@@ -195,7 +196,12 @@ export class MembersService implements OnModuleInit {
       );
     }
     const next: Member = { ...member, milestones, status: statusOf(milestones), version: member.version + 1 };
-    await this.write(member, { milestones, status: next.status, version: next.version }, this.event(next, 'milestone-recorded', correlationId));
+    await this.write(
+      member,
+      { milestones, status: next.status, version: next.version },
+      this.event(next, 'milestone-recorded', correlationId),
+      this.audit('milestone-recorded', member, next, scope, correlationId),
+    );
     return memberView(next);
   }
 
@@ -229,7 +235,12 @@ export class MembersService implements OnModuleInit {
       data: { ...this.state(next), fromPartyOrgId: member.partyOrgId, fromUnitId: member.unitId },
       ...(correlationId ? { correlationId } : {}),
     });
-    await this.write(member, { partyOrgId: org._id, unitId: unit._id, cityId: unit.cityId, transfers: next.transfers, version: next.version }, event);
+    await this.write(
+      member,
+      { partyOrgId: org._id, unitId: unit._id, cityId: unit.cityId, transfers: next.transfers, version: next.version },
+      event,
+      this.audit('transferred', member, next, scope, correlationId),
+    );
     return memberView(next);
   }
 
@@ -241,12 +252,21 @@ export class MembersService implements OnModuleInit {
     }
   }
 
-  /** An optimistic single-document write: the change and its event, only if nobody changed the record meanwhile. */
-  private async write(member: Member, set: Partial<Member>, event: OutboxEvent) {
-    await this.relay.sequence(event);
-    const res = await this.members.updateOne({ _id: member._id, version: member.version }, { $set: set, $push: { outbox: event } });
+  /** An optimistic single-document write: the change and its events, only if nobody changed the record meanwhile. */
+  private async write(member: Member, set: Partial<Member>, ...events: OutboxEvent[]) {
+    await this.relay.sequence(...events);
+    const res = await this.members.updateOne({ _id: member._id, version: member.version }, { $set: set, $push: { outbox: { $each: events } } });
     if (res.modifiedCount === 0) throw conflict({ zh: '記錄剛被修改，請重試', en: 'The record changed meanwhile; retry' });
     this.relay.nudge();
+  }
+
+  /**
+   * The audit record of a write to one member record, written with its event in the same document
+   * write (docs/adr/0007). It belongs to the record's school (after a transfer, the receiving one) and
+   * carries the personal data, which is why audit.writes.v1 is an internal topic.
+   */
+  private audit(verb: 'registered' | 'milestone-recorded' | 'transferred', before: Member | null, after: Member, scope: Scope, correlationId?: string): OutboxEvent {
+    return registryAudit({ type: 'member', id: after._id, unitId: after.unitId }, verb, before, after, scope, correlationId);
   }
 
   /** What analysts may see: ids, status and counts. No name, id number, birth date or milestone date. */

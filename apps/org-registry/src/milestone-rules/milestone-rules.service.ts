@@ -5,6 +5,7 @@ import { MilestoneKinds, MilestoneRulesChangedV1, type MilestoneRuleSet } from '
 import { OutboxRelay, pendingEvent } from '@pb/messaging';
 import { conflict, ruleBroken } from '../common/problems.js';
 import type { Scope } from '../common/scope.js';
+import { registryAudit } from '../common/audit.js';
 import { isBureau } from '../org-units/tree.js';
 import { TreeReader } from '../org-units/tree.reader.js';
 import { DEFAULT_RULES } from './milestone-check.js';
@@ -64,21 +65,25 @@ export class MilestoneRulesService implements OnModuleInit {
         ]);
       }
     }
-    const current = await this.ruleSets.findById(bureauId, { version: 1 }).lean<Pick<RuleSetDoc, 'version'>>();
+    const current = await this.ruleSets.findById(bureauId, { outbox: 0 }).lean<Omit<RuleSetDoc, 'outbox'>>();
     const version = (current?.version ?? 0) + 1;
-    const [event] = await this.relay.sequence(pendingEvent(MilestoneRulesChangedV1, {
-      key: bureauId,
-      subject: `milestone-rules/${bureauId}`,
-      data: { bureauId, version, rules },
-      ...(correlationId ? { correlationId } : {}),
-    }));
     const set = { rules, version, setBy: scope.accountId, setAt: new Date() };
+    // The change and its audit record (the bureau's rule set before and after; docs/adr/0007), in one write.
+    const outbox = await this.relay.sequence(
+      pendingEvent(MilestoneRulesChangedV1, {
+        key: bureauId,
+        subject: `milestone-rules/${bureauId}`,
+        data: { bureauId, version, rules },
+        ...(correlationId ? { correlationId } : {}),
+      }),
+      registryAudit({ type: 'milestone-rules', id: bureauId, unitId: bureauId }, 'updated', current, { _id: bureauId, ...set }, scope, correlationId),
+    );
     if (current) {
-      const res = await this.ruleSets.updateOne({ _id: bureauId, version: current.version }, { $set: set, $push: { outbox: event } });
+      const res = await this.ruleSets.updateOne({ _id: bureauId, version: current.version }, { $set: set, $push: { outbox: { $each: outbox } } });
       if (res.modifiedCount === 0) throw conflict({ zh: '規則剛被他人修改，請重試', en: 'The rules changed meanwhile; retry' });
     } else {
       try {
-        await this.ruleSets.create({ _id: bureauId, ...set, outbox: [event] });
+        await this.ruleSets.create({ _id: bureauId, ...set, outbox });
       } catch (err) {
         if ((err as { code?: number }).code === 11000) throw conflict({ zh: '規則剛被他人修改，請重試', en: 'The rules changed meanwhile; retry' });
         throw err;

@@ -3,13 +3,13 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } fr
 import { InjectModel } from '@nestjs/mongoose';
 import type { AnyBulkWriteOperation, Model } from 'mongoose';
 import type { BatchCreateOrgUnitsDto, CloseOrgUnitDto, CreateOrgUnitDto } from '@pb/contracts';
-import { auditWriteEvent } from '@pb/platform';
-import { OutboxRelay } from '@pb/messaging';
+import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
 import { today } from '../common/dates.js';
 import { LeaseService } from '../common/lease.js';
 import { pageOf, type Page, type PageRequest } from '../common/paging.js';
 import { conflict, notFound, ruleBroken } from '../common/problems.js';
 import type { Scope } from '../common/scope.js';
+import { registryAudit } from '../common/audit.js';
 import { PartyOrgsFollower } from '../party-orgs/party-orgs.follower.js';
 import { unitEvents } from './org-unit.events.js';
 import { ORG_UNIT_MODEL, type OrgUnit, type OrgUnitHistoryEntry } from './org-unit.schema.js';
@@ -113,7 +113,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
       // The city bureau is the root: created once, by the city administrator whose account names it.
       if (input.kind !== 'city-bureau' || !scope.has('city-admin') || scope.orgUnitId !== id) throw notFound(UNIT_NOT_FOUND);
       return this.leases.withLease(`org-tree:${id}`, async () => {
-        const doc = this.newUnit(input, id, [id], id, scope);
+        const doc = this.newUnit(input, id, [id], id, scope, correlationId);
         await this.insert([doc]);
         return view(doc);
       });
@@ -199,21 +199,16 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
       updatedAt: now,
       outbox: [],
     };
-    // The audit record of the write travels in the same document as the change (docs/adr/0007).
-    const { outbox: _none, history: _history, ...after } = doc;
-    const audit = auditWriteEvent({
-      service: 'org-registry',
-      actor: scope.identity,
-      action: 'org-unit.created',
-      resourceType: 'org-unit',
-      resourceId: id,
-      unitId: id,
-      before: null,
-      after,
-      ...(correlationId ? { correlationId } : {}),
-    });
-    doc.outbox = [...unitEvents(doc, { kind: 'created' }, correlationId), audit];
+    doc.outbox = [...unitEvents(doc, { kind: 'created' }, correlationId), this.audit('created', null, doc, scope, correlationId)];
     return doc;
+  }
+
+  /**
+   * The audit record of a write to one unit, for its outbox beside the unit's events: it travels in
+   * the same document write as the change (docs/adr/0007). The unit is its own audit unit.
+   */
+  private audit(verb: 'created' | 'renamed' | 'moved' | 'closed', before: OrgUnit | null, after: OrgUnit, scope: Scope, correlationId?: string): OutboxEvent {
+    return registryAudit({ type: 'org-unit', id: after._id, unitId: after._id }, verb, before, after, scope, correlationId);
   }
 
   private async insert(docs: OrgUnit[]) {
@@ -239,7 +234,10 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
         { _id: id },
         {
           $set: { name, version: next.version },
-          $push: { history: entry, outbox: { $each: unitEvents(next, { kind: 'renamed', previousName: unit.name }, correlationId) } },
+          $push: {
+            history: entry,
+            outbox: { $each: [...unitEvents(next, { kind: 'renamed', previousName: unit.name }, correlationId), this.audit('renamed', unit, next, scope, correlationId)] },
+          },
         },
       );
       this.relay.nudge();
@@ -275,7 +273,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
         { _id: id },
         {
           $set: { status: 'closed', closedOn: input.closedOn, version: next.version },
-          $push: { history: entry, outbox: { $each: unitEvents(next, { kind: 'closed' }, correlationId) } },
+          $push: { history: entry, outbox: { $each: [...unitEvents(next, { kind: 'closed' }, correlationId), this.audit('closed', unit, next, scope, correlationId)] } },
         },
       );
       this.relay.nudge();
@@ -329,7 +327,11 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
         previousPath: unit.path,
         moveId,
       };
-      const events = unitEvents(next, { kind: 'moved', previousParentId: unit.parentId, previousPath: unit.path, moveId, moveRootId: id }, correlationId);
+      // The move is audited once, here on its root: the descendants' path rewrites follow from it.
+      const events = [
+        ...unitEvents(next, { kind: 'moved', previousParentId: unit.parentId, previousPath: unit.path, moveId, moveRootId: id }, correlationId),
+        this.audit('moved', unit, next, scope, correlationId),
+      ];
       // The root's new place and the marker that its subtree must follow, in one write: a crash
       // after it leaves the marker, and the next start finishes the move.
       await this.units.updateOne(

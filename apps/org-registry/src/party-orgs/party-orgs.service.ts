@@ -3,10 +3,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { ClosePartyOrgDto, CreatePartyOrgDto, SetAffiliationDto, UpdatePartyOrgDto } from '@pb/contracts';
-import { OutboxRelay } from '@pb/messaging';
+import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
 import { LeaseService } from '../common/lease.js';
 import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
 import type { Scope } from '../common/scope.js';
+import { registryAudit } from '../common/audit.js';
 import { MEMBER_MODEL, type Member } from '../members/member.schema.js';
 import type { OrgUnit } from '../org-units/org-unit.schema.js';
 import { TreeReader } from '../org-units/tree.reader.js';
@@ -109,7 +110,7 @@ export class PartyOrgsService {
         history: [{ version: 1, change: 'created', at: new Date(), by: scope.accountId }],
         outbox: [],
       };
-      doc.outbox = await this.relay.sequence(...partyOrgEvents(doc, { kind: 'created' }, correlationId));
+      doc.outbox = await this.relay.sequence(...partyOrgEvents(doc, { kind: 'created' }, correlationId), this.audit('created', null, doc, scope, correlationId));
       try {
         await this.partyOrgs.create(doc);
       } catch (err) {
@@ -138,7 +139,9 @@ export class PartyOrgsService {
           $set: set,
           $push: {
             history: { version: next.version, change: 'updated', at: new Date(), by: scope.accountId, changed },
-            outbox: { $each: await this.relay.sequence(...partyOrgEvents(next, { kind: 'updated', changed }, correlationId)) },
+            outbox: {
+              $each: await this.relay.sequence(...partyOrgEvents(next, { kind: 'updated', changed }, correlationId), this.audit('updated', org, next, scope, correlationId)),
+            },
           },
         },
       );
@@ -165,6 +168,7 @@ export class PartyOrgsService {
         { kind: 'affiliation-changed', previousSupervisorId: org.supervisorId, previousRouting: org.routing, previousReviewerIds: org.reviewerIds, reason: 'set' },
         correlationId,
       ),
+        this.audit('affiliation-changed', org, next, scope, correlationId),
       );
       await this.partyOrgs.updateOne(
         { _id: id },
@@ -204,13 +208,21 @@ export class PartyOrgsService {
           $set: { status: 'closed', closedOn: input.closedOn, version: next.version },
           $push: {
             history: { version: next.version, change: 'closed', at: new Date(), by: scope.accountId },
-            outbox: { $each: await this.relay.sequence(...partyOrgEvents(next, { kind: 'closed' }, correlationId)) },
+            outbox: { $each: await this.relay.sequence(...partyOrgEvents(next, { kind: 'closed' }, correlationId), this.audit('closed', org, next, scope, correlationId)) },
           },
         },
       );
       this.relay.nudge();
       return partyOrgView(next);
     });
+  }
+
+  /**
+   * The audit record of a write to one organisation, sequenced and written with its events in the
+   * same document write (docs/adr/0007); it belongs to the organisation's unit (the school).
+   */
+  private audit(verb: 'created' | 'updated' | 'affiliation-changed' | 'closed', before: PartyOrg | null, after: PartyOrg, scope: Scope, correlationId?: string): OutboxEvent {
+    return registryAudit({ type: 'party-org', id: after._id, unitId: after.unitId }, verb, before, after, scope, correlationId);
   }
 
   /** A change of one organisation under its city's tree lease (moves rewrite affiliations under it too). */
