@@ -115,6 +115,26 @@ describe('API conventions', () => {
     expect((await api('GET', `/api/v1/org-units/${county}`, { token: admin })).headers.get('etag')).toBe('"1"');
   });
 
+  it("ETag and If-Match on the registry's updates: a stale rename or party-organisation change is refused with 412, the current one goes through", async () => {
+    const unit = uniqueId('cvetag');
+    await createUnits(countyAdmin, [[unit, 'school', county]]);
+    const renamed = await api('PATCH', `/api/v1/org-units/${unit}`, { token: countyAdmin, body: { name: '改名一' }, headers: { 'if-match': '"1"' } });
+    expect([renamed.status, renamed.headers.get('etag')]).toEqual([200, '"2"']);
+    const stale = await api('PATCH', `/api/v1/org-units/${unit}`, { token: admin, body: { name: '改名二' }, headers: { 'if-match': '"1"' } });
+    expect([stale.status, stale.headers.get('etag'), stale.headers.get('content-type')?.split(';')[0]]).toEqual([412, '"2"', 'application/problem+json']);
+    expect((await api('GET', `/api/v1/org-units/${unit}`, { token: admin })).body['name']).toBe('改名一');
+    // Without If-Match the update still goes through (clients written before it).
+    expect((await api('PATCH', `/api/v1/org-units/${unit}`, { token: admin, body: { name: '改名三' } })).status).toBe(200);
+    const partyOrg = uniqueId('cvetagpo');
+    expect((await api('POST', '/api/v1/party-orgs', { token: countyAdmin, body: { id: partyOrg, unitId: unit, kind: 'branch', name: '甲支部', principal: { name: '甲書記' }, deputy: { name: '乙委員' } } })).status).toBe(201);
+    const read = await api('GET', `/api/v1/party-orgs/${partyOrg}`, { token: countyAdmin });
+    expect(read.headers.get('etag')).toBe('"1"');
+    const changed = await api('PATCH', `/api/v1/party-orgs/${partyOrg}`, { token: countyAdmin, body: { name: '乙支部' }, headers: { 'if-match': '"1"' } });
+    expect([changed.status, changed.headers.get('etag')]).toEqual([200, '"2"']);
+    const staleOrg = await api('PUT', `/api/v1/party-orgs/${partyOrg}/affiliation`, { token: countyAdmin, body: { supervisorId: county, routing: 'single' }, headers: { 'if-match': '"1"' } });
+    expect([staleOrg.status, staleOrg.headers.get('etag')]).toEqual([412, '"2"']);
+  });
+
   it('echoes the correlation id on API answers and errors', async () => {
     const res = await api('GET', `/api/v1/org-units/${uniqueId('none')}`, { token: admin, headers: { 'x-correlation-id': 'conv-check-1' } });
     expect(res.status).toBe(404);

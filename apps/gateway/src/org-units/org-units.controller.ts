@@ -12,7 +12,7 @@ import {
   RenameOrgUnitSchema,
 } from '@pb/contracts';
 import { ALL_ROLES, CurrentIdentity, Roles, type Identity } from '@pb/platform';
-import { passThrough } from '../upstream/forward.js';
+import { OptionalIfMatch, passThrough } from '../upstream/forward.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 
 const PROBLEM = { description: 'application/problem+json' };
@@ -113,6 +113,7 @@ export class OrgUnitsController {
   @ApiOperation({ summary: 'Rename a unit 單位更名' })
   @ApiParam(ID)
   @ApiBody({ schema: RenameOrgUnitSchema as object })
+  @OptionalIfMatch()
   @ApiResponse({ status: 200, schema: OrgUnitViewSchema as object })
   @ApiResponse({ status: 403, ...PROBLEM })
   @ApiResponse({ status: 404, ...PROBLEM })

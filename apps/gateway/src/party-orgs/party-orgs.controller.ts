@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClosePartyOrgSchema, CreatePartyOrgSchema, PartyOrgViewSchema, SetAffiliationSchema, UpdatePartyOrgSchema } from '@pb/contracts';
 import { ALL_ROLES, CurrentIdentity, Roles, type Identity } from '@pb/platform';
-import { passThrough } from '../upstream/forward.js';
+import { OptionalIfMatch, passThrough } from '../upstream/forward.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 
 const PROBLEM = { description: 'application/problem+json' };
@@ -61,6 +61,7 @@ export class PartyOrgsController {
   @ApiOperation({ summary: 'Rename, or change the responsible persons 修改名稱或負責人', description: 'Bureau administrators and the school secretary. 教育局管理員及學校黨組織書記。' })
   @ApiParam(ID)
   @ApiBody({ schema: UpdatePartyOrgSchema as object })
+  @OptionalIfMatch()
   @ApiResponse({ status: 200, schema: PartyOrgViewSchema as object })
   update(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.pass(req, reply, identity);
@@ -71,6 +72,7 @@ export class PartyOrgsController {
   @ApiOperation({ summary: 'Set the affiliation and routing policy 設定隸屬關係與報送方式' })
   @ApiParam(ID)
   @ApiBody({ schema: SetAffiliationSchema as object })
+  @OptionalIfMatch()
   @ApiResponse({ status: 200, schema: PartyOrgViewSchema as object })
   @ApiResponse({ status: 422, ...PROBLEM })
   setAffiliation(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiProduces,
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LockExceptionSchema, ReportingCalendarSchema, ReviewReportSchema, SaveReportDraftSchema, SubmitReportSchema } from '@pb/contracts';
 import { ALL_ROLES, CurrentIdentity, Roles, type Identity } from '@pb/platform';
-import { Forwarder } from '../upstream/forward.js';
+import { Forwarder, OptionalIfMatch } from '../upstream/forward.js';
 
 const PROBLEM = { description: 'application/problem+json' };
 /** Query parameters as the reporting service validates them, so clients (and schemathesis) know the rules. */
@@ -45,11 +45,10 @@ export class ReportingController {
   @ApiOperation({ summary: "Save your party organisation's draft 保存草稿", description: 'School party secretary only. If-Match: "<version>" refuses a stale write (412). 僅本校書記。' })
   @ApiParam(PARTY_ORG)
   @ApiParam(PERIOD)
-  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag of the version you read 讀取時的 ETag', schema: { type: 'string', pattern: '^(W/)?"\\d+"$' } })
+  @OptionalIfMatch()
   @ApiBody({ schema: SaveReportDraftSchema as object })
   @ApiResponse({ status: 400, ...PROBLEM })
   @ApiResponse({ status: 409, ...PROBLEM })
-  @ApiResponse({ status: 412, ...PROBLEM })
   draft(@Param('partyOrgId') _p: string, @Param('periodId') _q: string, @Body() body: unknown, @CurrentIdentity() who: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.forward.to('reporting', req, reply, who, body);
   }
@@ -107,6 +106,7 @@ export class ReportingController {
   @Roles('city-admin')
   @ApiOperation({ summary: 'Set the reporting calendar (city administrator) 設定報送日曆', description: 'Due day, window, zone, lock days, holiday extensions. 截止日、窗口、時區、鎖定天數、節假日順延。' })
   @ApiBody({ schema: ReportingCalendarSchema as object })
+  @OptionalIfMatch()
   setCalendar(@Body() body: unknown, @CurrentIdentity() who: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.forward.to('reporting', req, reply, who, body);
   }

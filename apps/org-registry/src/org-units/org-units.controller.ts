@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   BatchCreateOrgUnitsSchema,
@@ -12,7 +12,7 @@ import {
   type MoveOrgUnitDto,
   type RenameOrgUnitDto,
 } from '@pb/contracts';
-import { ALL_ROLES, CurrentIdentity, etagOf, Roles, SchemaPipe, type Identity } from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, Roles, SchemaPipe, withEtag, type Identity } from '@pb/platform';
 import { pageRequest } from '../common/paging.js';
 import { Scope } from '../common/scope.js';
 import { OrgUnitsService } from './org-units.service.js';
@@ -45,9 +45,7 @@ export class OrgUnitsController {
   @Get(':id')
   @Roles(...ALL_ROLES)
   async get(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply) {
-    const unit = await this.units.get(id, Scope.of(caller));
-    void reply.header('etag', etagOf(unit.version));
-    return unit;
+    return withEtag(reply, await this.units.get(id, Scope.of(caller)));
   }
 
   @Get(':id/children')
@@ -71,13 +69,15 @@ export class OrgUnitsController {
 
   @Patch(':id')
   @Roles('city-admin', 'county-admin')
-  rename(
+  async rename(
     @Param('id') id: string,
     @Body(new SchemaPipe<RenameOrgUnitDto>(RenameOrgUnitSchema)) body: RenameOrgUnitDto,
+    @Headers('if-match') ifMatch: string | undefined,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.units.rename(id, body.name, Scope.of(caller), req.id);
+    return withEtag(reply, await this.units.rename(id, body.name, Scope.of(caller), req.id, ifMatch));
   }
 
   @Post(':id/move')

@@ -4,6 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { AnyBulkWriteOperation, Model } from 'mongoose';
 import type { BatchCreateOrgUnitsDto, CloseOrgUnitDto, CreateOrgUnitDto } from '@pb/contracts';
 import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
+import { checkIfMatch } from '@pb/platform';
 import { today } from '../common/dates.js';
 import { LeaseService } from '../common/lease.js';
 import { pageOf, type Page, type PageRequest } from '../common/paging.js';
@@ -224,9 +225,10 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
     this.relay.nudge();
   }
 
-  async rename(id: string, name: string, scope: Scope, correlationId?: string): Promise<OrgUnitView> {
+  async rename(id: string, name: string, scope: Scope, correlationId?: string, ifMatch?: string): Promise<OrgUnitView> {
     scope.requireAdmin({ zh: '只有市、縣教育局管理員可以更名', en: 'Only city or county administrators rename org units' });
     return this.inTree(id, scope, async (unit) => {
+      checkIfMatch(ifMatch, unit.version);
       if (unit.name === name) return view(unit);
       const next = { ...unit, name, version: unit.version + 1 };
       const entry: OrgUnitHistoryEntry = { version: next.version, change: 'renamed', at: new Date(), by: scope.accountId, name, previousName: unit.name };

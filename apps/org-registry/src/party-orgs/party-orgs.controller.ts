@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ClosePartyOrgSchema,
   CreatePartyOrgSchema,
@@ -10,7 +10,7 @@ import {
   type SetAffiliationDto,
   type UpdatePartyOrgDto,
 } from '@pb/contracts';
-import { ALL_ROLES, CurrentIdentity, Roles, SchemaPipe, type Identity } from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, Roles, SchemaPipe, withEtag, type Identity } from '@pb/platform';
 import { Scope } from '../common/scope.js';
 import { PartyOrgsService } from './party-orgs.service.js';
 
@@ -33,30 +33,34 @@ export class PartyOrgsController {
 
   @Get('party-orgs/:id')
   @Roles(...ALL_ROLES)
-  get(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
-    return this.partyOrgs.get(id, Scope.of(caller));
+  async get(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply) {
+    return withEtag(reply, await this.partyOrgs.get(id, Scope.of(caller)));
   }
 
   @Patch('party-orgs/:id')
   @Roles('city-admin', 'county-admin', 'school-secretary')
-  update(
+  async update(
     @Param('id') id: string,
     @Body(new SchemaPipe<UpdatePartyOrgDto>(UpdatePartyOrgSchema)) body: UpdatePartyOrgDto,
+    @Headers('if-match') ifMatch: string | undefined,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.partyOrgs.update(id, body, Scope.of(caller), req.id);
+    return withEtag(reply, await this.partyOrgs.update(id, body, Scope.of(caller), req.id, ifMatch));
   }
 
   @Put('party-orgs/:id/affiliation')
   @Roles('city-admin', 'county-admin')
-  setAffiliation(
+  async setAffiliation(
     @Param('id') id: string,
     @Body(new SchemaPipe<SetAffiliationDto>(SetAffiliationSchema)) body: SetAffiliationDto,
+    @Headers('if-match') ifMatch: string | undefined,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.partyOrgs.setAffiliation(id, body, Scope.of(caller), req.id);
+    return withEtag(reply, await this.partyOrgs.setAffiliation(id, body, Scope.of(caller), req.id, ifMatch));
   }
 
   @Post('party-orgs/:id/close')

@@ -4,6 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { ClosePartyOrgDto, CreatePartyOrgDto, SetAffiliationDto, UpdatePartyOrgDto } from '@pb/contracts';
 import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
+import { checkIfMatch } from '@pb/platform';
 import { LeaseService } from '../common/lease.js';
 import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
 import type { Scope } from '../common/scope.js';
@@ -123,11 +124,12 @@ export class PartyOrgsService {
   }
 
   /** Name and responsible persons: the bureaus, and the school's own secretary for its organisations. */
-  async update(id: string, input: UpdatePartyOrgDto, scope: Scope, correlationId?: string): Promise<PartyOrgView> {
+  async update(id: string, input: UpdatePartyOrgDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<PartyOrgView> {
     if (!scope.has('city-admin', 'county-admin', 'school-secretary')) {
       throw forbidden({ zh: '無權修改黨組織', en: 'Your role cannot change party organisations' });
     }
     return this.inTree(id, scope, async (org) => {
+      checkIfMatch(ifMatch, org.version);
       const changed = (Object.keys(input) as (keyof UpdatePartyOrgDto)[]).filter((k) => JSON.stringify(input[k]) !== JSON.stringify(org[k]));
       if (changed.length === 0) return partyOrgView(org);
       const next: PartyOrg = { ...org, ...input, version: org.version + 1 };
@@ -151,9 +153,10 @@ export class PartyOrgsService {
   }
 
   /** Affiliation and routing policy, set by a bureau: the supervisor must be a bureau above the unit. */
-  async setAffiliation(id: string, input: SetAffiliationDto, scope: Scope, correlationId?: string): Promise<PartyOrgView> {
+  async setAffiliation(id: string, input: SetAffiliationDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<PartyOrgView> {
     scope.requireAdmin({ zh: '只有市、縣教育局管理員可以設定隸屬關係', en: 'Only city or county administrators set affiliations' });
     return this.inTree(id, scope, async (org, unit) => {
+      checkIfMatch(ifMatch, org.version);
       const bureaus = await this.tree.bureausOn(unit.path);
       const candidates = candidateSupervisors(unit.path, bureaus).map((b) => b.id);
       if (!candidates.includes(input.supervisorId) || !scope.reaches(unit.path.slice(0, unit.path.indexOf(input.supervisorId) + 1))) {

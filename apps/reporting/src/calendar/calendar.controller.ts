@@ -22,7 +22,6 @@ export class CalendarController {
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
   ) {
-    const expected = ifMatch ? Number(/"(\d+)"/.exec(ifMatch)?.[1] ?? NaN) : undefined;
-    return this.calendar.put({ ...body, extensions: body.extensions ?? {} }, caller, Number.isNaN(expected) ? -1 : expected, req.id);
+    return this.calendar.put({ ...body, extensions: body.extensions ?? {} }, caller, ifMatch, req.id);
   }
 }

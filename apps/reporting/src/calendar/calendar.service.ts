@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { OutboxRelay } from '@pb/messaging';
-import { auditWriteEvent, ProblemException, type Identity } from '@pb/platform';
+import { auditWriteEvent, checkIfMatch, ProblemException, type Identity } from '@pb/platform';
 import { DEFAULT_CALENDAR, InvalidCalendarError, validateCalendar, type ReportingCalendar } from '../periods/report-period.js';
 import { CALENDAR_MODEL, type CalendarDoc } from './calendar.schema.js';
 
@@ -34,8 +34,8 @@ export class CalendarService implements OnModuleInit {
     return value;
   }
 
-  /** Replaces the calendar (city administrators only); `expectedVersion` guards against lost updates. */
-  async put(input: Omit<CityCalendar, 'version'>, caller: Identity, expectedVersion: number | undefined, correlationId?: string): Promise<CityCalendar> {
+  /** Replaces the calendar (city administrators only); `If-Match` (optional) guards against lost updates. */
+  async put(input: Omit<CityCalendar, 'version'>, caller: Identity, ifMatch: string | undefined, correlationId?: string): Promise<CityCalendar> {
     if (!caller.roles.includes('city-admin')) {
       throw new ProblemException(403, 'https://partybuilding.edu.cn/problems/forbidden', { zh: '只有市教育局管理員可以設定報送日曆', en: 'Only the city administrator sets the reporting calendar' });
     }
@@ -50,9 +50,7 @@ export class CalendarService implements OnModuleInit {
       throw err;
     }
     const current = await this.get();
-    if (expectedVersion !== undefined && expectedVersion !== current.version) {
-      throw new ProblemException(412, 'https://partybuilding.edu.cn/problems/stale', { zh: '日曆已被他人修改', en: 'The calendar changed since you read it' });
-    }
+    checkIfMatch(ifMatch, current.version);
     const version = current.version + 1;
     // The audit record goes in the same write as the change (docs/adr/0007); the bureau is the caller's unit.
     const audit = auditWriteEvent({

@@ -10,21 +10,9 @@ import {
   type SaveReportDraftDto,
   type SubmitReportDto,
 } from '@pb/contracts';
-import { CurrentIdentity, ProblemException, Roles, SchemaPipe, type Identity } from '@pb/platform';
+import { CurrentIdentity, ProblemException, Roles, SchemaPipe, withEtag, type Identity } from '@pb/platform';
 import { createHash } from 'node:crypto';
-import { ReportsService, type ReportView } from './reports.service.js';
-
-function versionOf(ifMatch: string | undefined): number | undefined {
-  if (!ifMatch) return undefined;
-  const m = /^(?:W\/)?"(\d+)"$/.exec(ifMatch.trim());
-  // A tag that is no version of ours matches none: 412 like any stale tag (as the platform's ifMatchVersions), after scope.
-  return m ? Number(m[1]) : -1;
-}
-
-function withEtag(reply: FastifyReply, report: ReportView): ReportView {
-  void reply.header('etag', `"${report.version}"`);
-  return report;
-}
+import { ReportsService } from './reports.service.js';
 
 /** 半月記實表 half-month record forms: draft, submit, review, lock exceptions, review queue. */
 @Controller('api/v1/reports')
@@ -55,7 +43,7 @@ export class ReportsController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return withEtag(reply, await this.reports.saveDraft(partyOrgId, periodId, body.content, caller, versionOf(ifMatch), req.id));
+    return withEtag(reply, await this.reports.saveDraft(partyOrgId, periodId, body.content, caller, ifMatch, req.id));
   }
 
   /** A retry with the same Idempotency-Key returns the first result and never submits twice. */

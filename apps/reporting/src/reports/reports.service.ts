@@ -12,7 +12,7 @@ import {
 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
 import { insertNew } from '@pb/persistence';
-import { auditWriteEvent, Clock, ProblemException, type Identity } from '@pb/platform';
+import { auditWriteEvent, checkIfMatch, Clock, ProblemException, type Identity } from '@pb/platform';
 import { CalendarService, type CityCalendar } from '../calendar/calendar.service.js';
 import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
 import type { PartyOrgRef } from '../org-directory/party-org-ref.schema.js';
@@ -195,10 +195,10 @@ export class ReportsService implements OnModuleInit {
     return saved;
   }
 
-  async saveDraft(partyOrgId: string, periodId: string, content: HalfMonthReportContent, caller: Identity, ifVersion?: number, correlationId?: string): Promise<ReportView> {
+  async saveDraft(partyOrgId: string, periodId: string, content: HalfMonthReportContent, caller: Identity, ifMatch?: string, correlationId?: string): Promise<ReportView> {
     const { doc, calendar } = await this.writable(partyOrgId, periodId, caller);
     this.assertUnlocked(doc, calendar);
-    if (ifVersion !== undefined && ifVersion !== doc.version) throw new ProblemException(412, `${P}/stale`, { zh: '報表已被修改', en: 'The report changed since you read it' });
+    checkIfMatch(ifMatch, doc.version);
     const status = doc.status === 'not-started' ? 'draft' : doc.status;
     return this.view(await this.commit(doc, { draft: content, status }, [], { caller, action: 'report.draft-saved', correlationId }), calendar);
   }

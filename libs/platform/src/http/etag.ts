@@ -5,6 +5,12 @@ export function etagOf(version: number): string {
   return `"${version}"`;
 }
 
+/** Answers a versioned resource with its ETag (for a later If-Match); `reply` is the HTTP reply. */
+export function withEtag<T extends { version: number }>(reply: { header(name: string, value: string): unknown }, resource: T): T {
+  void reply.header('etag', etagOf(resource.version));
+  return resource;
+}
+
 /**
  * The versions an update may apply to, from `If-Match` (RFC 9110): missing -> 428 (every update must
  * say which version it changes, so a lost update cannot happen by omission); `*` -> any version;
@@ -39,4 +45,15 @@ export function staleWrite(currentVersion: number): ProblemException {
     [],
     { etag: etagOf(currentVersion) },
   );
+}
+
+/**
+ * `If-Match` on an update where it is optional (clients written before it keep working): absent ->
+ * nothing checked; `*` -> any version; otherwise the current version must be among the strong tags
+ * listed, else 412 with the current ETag. Call it before the change, on the version just read.
+ */
+export function checkIfMatch(ifMatch: string | undefined, currentVersion: number): void {
+  if (ifMatch === undefined || ifMatch.trim() === '') return;
+  const versions = ifMatchVersions(ifMatch);
+  if (versions !== '*' && !versions.includes(currentVersion)) throw staleWrite(currentVersion);
 }
