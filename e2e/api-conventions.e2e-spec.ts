@@ -97,6 +97,30 @@ describe('API conventions', () => {
     }
   });
 
+  it("follows the same next link through the lists other services own (the registry's children, a school's inbox)", async () => {
+    const parent = uniqueId('cvpage');
+    await createUnits(admin, [[parent, 'county-bureau', city]]);
+    const children = Array.from({ length: 3 }, () => uniqueId('cvchild'));
+    await createUnits(admin, children.map((c) => [c, 'school', parent] as const));
+    const seen: string[] = [];
+    let next: string | null = `/api/v1/org-units/${parent}/children?limit=2`;
+    let pages = 0;
+    while (next) {
+      const res = await api('GET', next, { token: admin });
+      expect(res.status).toBe(200);
+      seen.push(...(res.body['items'] as { id: string }[]).map((u) => u.id));
+      // The owner's own cursor stays for clients written before the link.
+      expect(res.body['next'] === null).toBe(res.body['nextCursor'] === null);
+      next = res.body['next'] as string | null;
+      pages += 1;
+    }
+    expect(pages).toBe(2);
+    expect(seen.sort()).toEqual([...children].sort());
+    const inbox = await api('GET', '/api/v1/notifications/inbox?limit=1', { token: await tokenFor(children[0], ['school-secretary']) });
+    expect(inbox.status).toBe(200);
+    expect(inbox.body).toHaveProperty('next');
+  });
+
   it('ETag and If-Match: 428 without, 412 when stale, 200 and a new ETag when current', async () => {
     const made = await api('POST', '/api/v1/accounts', { token: admin, body: { username: uniqueId('etag'), displayName: '甲', orgUnitId: county, roles: ['inspector'] } });
     const id = made.body['id'] as string;

@@ -1,5 +1,5 @@
 import { type DynamicModule, type Provider, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { KafkaHealthIndicator, MessagingModule } from '@pb/messaging';
 import { MongoHealthIndicator, PersistenceModule } from '@pb/persistence';
@@ -7,6 +7,7 @@ import { AUTH_OPTIONS, AuthGuard, type AuthOptions } from './auth/auth.guard.js'
 import { Clock } from './clock.js';
 import { HealthController, Lifecycle, READINESS_CHECKS, type ReadinessCheck } from './health/health.js';
 import { ProblemDetailsFilter } from './http/problem.js';
+import { NextLinkInterceptor } from './http/next-link.interceptor.js';
 import { RATE_LIMIT_OPTIONS, RateLimitGuard, type RateLimitOptions } from './http/rate-limit.guard.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.js';
@@ -75,6 +76,7 @@ export class PlatformModule {
         { provide: AUTH_OPTIONS, useValue: options.auth },
         ...guards,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: NextLinkInterceptor },
       ],
       exports: [Lifecycle, Clock, AUTH_OPTIONS],
     };

@@ -75,13 +75,17 @@ export const SlugIdSchema = {
   description: 'Optional stable id (lowercase slug); generated when omitted. 標識（可選）',
 } as const;
 
-/** A page of a cursor-paginated list: pass `nextCursor` back as `cursor` until it is null. */
+/**
+ * A page of a list whose owner keeps its own keyset cursor (registry, notifications): follow `next`, or
+ * pass `nextCursor` back as `cursor`, until they are null.
+ */
 export const PageSchema = (items: object) =>
   ({
     type: 'object',
-    required: ['items', 'nextCursor'],
+    required: ['items', 'nextCursor', 'next'],
     properties: {
       items: { type: 'array', items },
       nextCursor: { type: ['string', 'null'], description: 'Cursor of the next page; null on the last page. 下一頁游標' },
+      next: { type: ['string', 'null'], description: 'URL of the next page, null on the last. 下一頁鏈接' },
     },
   }) as const;

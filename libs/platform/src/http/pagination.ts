@@ -39,10 +39,21 @@ export async function paginate<T>(
   if (rows.length <= limit || items.length === 0) return { items, next: null };
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
-    if (name === 'cursor') continue;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') params.set(name, String(value));
   }
   params.set('limit', String(limit));
-  params.set('cursor', encodeCursor(keyOf(items[items.length - 1])));
-  return { items, next: `${basePath}?${params.toString()}` };
+  return { items, next: nextLink(`${basePath}?${params.toString()}`, encodeCursor(keyOf(items[items.length - 1]))) };
 }
+
+/**
+ * The link to the page after `cursor`: the request's own path and query (`url`, e.g. the request's
+ * `/api/v1/...?limit=50`) with `cursor` set; null when there is no next page.
+ */
+export function nextLink(url: string, cursor: string | null): string | null {
+  if (cursor === null) return null;
+  const [path, query = ''] = url.split('?', 2) as [string, string?];
+  const params = new URLSearchParams(query);
+  params.set('cursor', cursor);
+  return `${path}?${params.toString()}`;
+}
+
