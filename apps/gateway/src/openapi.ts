@@ -8,7 +8,7 @@ export const GATEWAY_API: ApiInfo = {
     '市教育局黨建工作平台接口，供學校、教育局及其系統調用。\n\n' +
     'Authenticate with `Authorization: Bearer <access token>` from `POST /api/v1/auth/login`, or with an API key ' +
     '(`x-api-key`). Errors are `application/problem+json` with the JSON pointer of each invalid field; `Accept-Language` ' +
-    'selects zh-Hans (default) or en. Lists are cursor-paginated (`limit`, `cursor`). Versioned resources answer with an ' +
+    'selects zh-Hans (default) or en. Lists are cursor-paginated (`limit`, `cursor`): follow `next` until it is null. Versioned resources answer with an ' +
     '`ETag`; send it back in `If-Match` on an update and a stale write is refused with 412 (accounts require it: 428 without). ' +
     '錯誤以 problem+json 返回；列表使用游標分頁；更新時以 If-Match 帶回 ETag，過期則 412。`x-roles` lists the roles that may call an operation.',
   version: '1.0.0',
