@@ -33,8 +33,14 @@ const DEFAULT_BUSY_POLL_MS = 100;
 const BUSY_WINDOW_MS = 5_000;
 const DEFAULT_LEASE_MS = 10_000;
 const DEFAULT_BATCH = 2_000;
-/** Keeps a batch's record batches well under the broker's `message.max.bytes` (1 MiB default). */
-const MAX_BATCH_BYTES = 512 * 1024;
+/**
+ * What one read of the pending entries takes at most (UTF-8 bytes of their data). A read costs the
+ * store about as much whatever it returns (FerretDB reads every pending document), so it takes a
+ * good part of the backlog and the sends below split it.
+ */
+const MAX_READ_BYTES = 8 * 1024 * 1024;
+/** Keeps each send's record batches well under the broker's `message.max.bytes` (1 MiB default). */
+const MAX_SEND_BYTES = 512 * 1024;
 const PULLS_PER_COMMAND = 50;
 const STOP_WAIT_MS = 5_000;
 const RETRY_MIN_MS = 250;
@@ -258,31 +264,32 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (!this.lease?.held) return 0;
     const batch = await this.readOldest();
     if (batch.length === 0) return 0;
-    const byTopic = new Map<string, Message[]>();
     const source = eventSource(this.options.service);
-    for (const { entry: e } of batch) {
-      const messages = byTopic.get(e.topic) ?? [];
-      messages.push({
-        key: e.key,
-        value: JSON.stringify(e.data),
-        headers: eventHeaders(e, {
-          id: e.id,
-          source,
-          time: new Date(e.time).toISOString(),
-          subject: e.subject,
-          correlationId: e.correlationId,
-          traceparent: e.traceparent,
-        }),
-      });
-      byTopic.set(e.topic, messages);
-    }
-    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-    await this.client.ensureTopics([...byTopic.keys()].map((topic) => ({ topic })));
+    const sends = sendsOf(
+      batch.map(({ entry: e }) => ({
+        topic: e.topic,
+        message: {
+          key: e.key,
+          value: JSON.stringify(e.data),
+          headers: eventHeaders(e, {
+            id: e.id,
+            source,
+            time: new Date(e.time).toISOString(),
+            subject: e.subject,
+            correlationId: e.correlationId,
+            traceparent: e.traceparent,
+          }),
+        },
+      })),
+      MAX_SEND_BYTES,
+    );
+    await this.client.ensureTopics([...new Set(batch.map(({ entry }) => entry.topic))].map((topic) => ({ topic })));
     // Lost the lease while reading (a stall longer than the lease): the new holder publishes these.
     if (!this.lease.held) return 0;
     try {
       const producer = await this.client.getProducer();
-      await producer.sendBatch({ topicMessages, acks: -1 });
+      // One after the other, in the batch's order: each key's events stay in order across sends.
+      for (const topicMessages of sends) await producer.sendBatch({ topicMessages, acks: -1 });
     } catch (err) {
       // A failed send may have landed in part: a fresh producer (new producer id) re-sends the
       // batch whole instead of tripping over its old sequence numbers. Consumers drop the copies.
@@ -305,7 +312,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async readPending(): Promise<PendingEntry[]> {
-    const pending = new OldestPending(this.options.outboxBatchSize ?? DEFAULT_BATCH, MAX_BATCH_BYTES);
+    const pending = new OldestPending(this.options.outboxBatchSize ?? DEFAULT_BATCH, MAX_READ_BYTES);
     let order = 0;
     for (const [index, collection] of this.collections.entries()) {
       // Raw driver reads: the entries come back exactly as stored, for the $pullAll afterwards.
@@ -318,7 +325,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
             docId: doc._id,
             seq: entry.seq ?? -1,
             order: order++,
-            bytes: JSON.stringify(entry.data).length,
+            bytes: Buffer.byteLength(JSON.stringify(entry.data)),
           })),
         );
       }
@@ -374,4 +381,35 @@ export function relayPause(lastReadMs: number, wanted: number): number {
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Splits messages, in order, into sends of at most `maxBytes` (key, value and headers; at least one
+ * message each), each grouped by topic as `sendBatch` takes them.
+ */
+export function sendsOf(messages: { topic: string; message: Message }[], maxBytes: number): TopicMessages[][] {
+  const sends: TopicMessages[][] = [];
+  let byTopic = new Map<string, Message[]>();
+  let bytes = 0;
+  const flush = () => {
+    if (byTopic.size > 0) sends.push([...byTopic].map(([topic, list]) => ({ topic, messages: list })));
+    byTopic = new Map();
+    bytes = 0;
+  };
+  for (const { topic, message } of messages) {
+    const size = messageBytes(message);
+    if (bytes > 0 && bytes + size > maxBytes) flush();
+    const list = byTopic.get(topic) ?? [];
+    list.push(message);
+    byTopic.set(topic, list);
+    bytes += size;
+  }
+  flush();
+  return sends;
+}
+
+function messageBytes(m: Message): number {
+  let n = Buffer.byteLength(String(m.key ?? '')) + Buffer.byteLength(typeof m.value === 'string' ? m.value : (m.value ?? ''));
+  for (const [k, v] of Object.entries(m.headers ?? {})) n += Buffer.byteLength(k) + Buffer.byteLength(String(v ?? ''));
+  return n;
 }

@@ -176,7 +176,10 @@ export class ReportsService implements OnModuleInit {
     push: Partial<Record<'revisions', unknown>> = {},
   ): Promise<HalfMonthReport> {
     const version = doc.version + 1;
-    const changed = Object.keys(set) as (keyof HalfMonthReport)[];
+    // The fields the write changes, once each: a submission of the saved draft does not copy the content
+    // again (the revision it made is in the report); the records stay small for the relay and the log.
+    const changed = (Object.keys(set) as (keyof HalfMonthReport)[]).filter((k) => JSON.stringify(set[k]) !== JSON.stringify(doc[k]));
+    const revision = (push.revisions as { revision?: number } | undefined)?.revision;
     const record = auditWriteEvent({
       service: 'reporting',
       actor: audit.caller,
@@ -185,7 +188,7 @@ export class ReportsService implements OnModuleInit {
       resourceId: doc._id,
       unitId: doc.unitId,
       before: { ...Object.fromEntries(changed.map((k) => [k, doc[k] ?? null])), version: doc.version },
-      after: { ...set, ...push, version },
+      after: { ...Object.fromEntries(changed.map((k) => [k, set[k]])), ...(revision !== undefined ? { revision } : {}), version },
       ...(audit.correlationId ? { correlationId: audit.correlationId } : {}),
     });
     const update: Record<string, unknown> = { $set: { ...set, version }, $push: { ...push, outbox: { $each: [...events, record] } } };
