@@ -12,6 +12,12 @@ describe('outbox relay pacing (relayPause)', () => {
     expect(relayPause(350, 0)).toBe(350);
   });
 
+  it('reads again at once after a read that filled a batch (a backlog to drain)', () => {
+    expect(relayPause(350, 0, true)).toBe(0);
+    // An idle relay's spacing does not change: a full read is never followed by an idle wait.
+    expect(relayPause(350, 1_000, true)).toBe(350 * IDLE_READS_APART);
+  });
+
   it('spaces idle reads by ten times their cost, up to the cap', () => {
     expect(relayPause(350, 1_000)).toBe(350 * IDLE_READS_APART);
     expect(relayPause(350, 100)).toBe(3_500);

@@ -83,6 +83,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private failures = 0;
   /** How long the last read of the pending entries took the store (ms). */
   private lastReadMs = 0;
+  /** Whether the last read filled a batch: a backlog, read again at once. */
+  private lastReadFull = false;
   readonly holderId: string;
 
   constructor(
@@ -213,7 +215,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           this.logger.log(`publishing the outbox of ${this.options.service} as ${this.holderId}${from ? ` (took over from ${from})` : ''}`);
         }
         // The store's time for the last read bounds how often the relay reads again (relayPause).
-        const pause = relayPause(this.lastReadMs, 0);
+        const pause = relayPause(this.lastReadMs, 0, this.lastReadFull);
         if (pause > 0) await sleep(pause, undefined, { ref: false });
         if (!this.running) break;
         this.nudged = false;
@@ -304,8 +306,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** The next batch: the start of the pending entries of every registered collection in order (outbox-order.ts). */
   private async readOldest(): Promise<PendingEntry[]> {
     const started = performance.now();
+    this.lastReadFull = false;
     try {
-      return await this.readPending();
+      const batch = await this.readPending();
+      this.lastReadFull = batch.length >= (this.options.outboxBatchSize ?? DEFAULT_BATCH);
+      return batch;
     } finally {
       this.lastReadMs = performance.now() - started;
     }
@@ -370,12 +375,14 @@ export const MAX_IDLE_PAUSE_MS = 30_000;
  * answers by testing every document of the collections (350 ms over 10,000 reports), and read after
  * read would keep the store busy and slow every write. So:
  * - before any read (`wanted` 0), the relay waits as long as its last read took: reading takes at
- *   most half the store's time, even while writes of this process keep nudging it;
+ *   most half the store's time, even while writes of this process keep nudging it; unless that read
+ *   filled a batch (`lastReadFull`): there is a backlog, and a read that returns a full batch is
+ *   worth its cost, so the relay drains it read after read;
  * - an idle relay (`wanted` = its poll interval) waits `IDLE_READS_APART` times its last read, up to
  *   `MAX_IDLE_PAUSE_MS`; a nudge still wakes it at once.
  */
-export function relayPause(lastReadMs: number, wanted: number): number {
-  if (wanted === 0) return Math.round(lastReadMs);
+export function relayPause(lastReadMs: number, wanted: number, lastReadFull = false): number {
+  if (wanted === 0) return lastReadFull ? 0 : Math.round(lastReadMs);
   return Math.round(Math.max(wanted, Math.min(lastReadMs * IDLE_READS_APART, MAX_IDLE_PAUSE_MS)));
 }
 
