@@ -83,8 +83,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private failures = 0;
   /** How long the last read of the pending entries took the store (ms). */
   private lastReadMs = 0;
-  /** Whether the last read filled a batch: a backlog, read again at once. */
-  private lastReadFull = false;
+  /** Whether the last read left pending entries for a later batch: a backlog, read again at once. */
+  private backlog = false;
   readonly holderId: string;
 
   constructor(
@@ -215,7 +215,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           this.logger.log(`publishing the outbox of ${this.options.service} as ${this.holderId}${from ? ` (took over from ${from})` : ''}`);
         }
         // The store's time for the last read bounds how often the relay reads again (relayPause).
-        const pause = relayPause(this.lastReadMs, 0, this.lastReadFull);
+        const pause = relayPause(this.lastReadMs, 0, this.backlog);
         if (pause > 0) await sleep(pause, undefined, { ref: false });
         if (!this.running) break;
         this.nudged = false;
@@ -306,11 +306,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** The next batch: the start of the pending entries of every registered collection in order (outbox-order.ts). */
   private async readOldest(): Promise<PendingEntry[]> {
     const started = performance.now();
-    this.lastReadFull = false;
     try {
-      const batch = await this.readPending();
-      this.lastReadFull = batch.length >= (this.options.outboxBatchSize ?? DEFAULT_BATCH);
-      return batch;
+      return await this.readPending();
     } finally {
       this.lastReadMs = performance.now() - started;
     }
@@ -335,7 +332,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         );
       }
     }
-    return pending.take();
+    const batch = pending.take();
+    this.backlog = pending.more;
+    return batch;
   }
 
   /**
@@ -376,13 +375,13 @@ export const MAX_IDLE_PAUSE_MS = 30_000;
  * read would keep the store busy and slow every write. So:
  * - before any read (`wanted` 0), the relay waits as long as its last read took: reading takes at
  *   most half the store's time, even while writes of this process keep nudging it; unless that read
- *   filled a batch (`lastReadFull`): there is a backlog, and a read that returns a full batch is
- *   worth its cost, so the relay drains it read after read;
+ *   left entries for a later batch (`backlog`): a read that returns a full batch is worth its
+ *   cost, so the relay drains the backlog read after read;
  * - an idle relay (`wanted` = its poll interval) waits `IDLE_READS_APART` times its last read, up to
  *   `MAX_IDLE_PAUSE_MS`; a nudge still wakes it at once.
  */
-export function relayPause(lastReadMs: number, wanted: number, lastReadFull = false): number {
-  if (wanted === 0) return lastReadFull ? 0 : Math.round(lastReadMs);
+export function relayPause(lastReadMs: number, wanted: number, backlog = false): number {
+  if (wanted === 0) return backlog ? 0 : Math.round(lastReadMs);
   return Math.round(Math.max(wanted, Math.min(lastReadMs * IDLE_READS_APART, MAX_IDLE_PAUSE_MS)));
 }
 

@@ -11,8 +11,8 @@ import {
   PageSchema,
   RenameOrgUnitSchema,
 } from '@pb/contracts';
-import { ALL_ROLES, CurrentIdentity, Roles, type Identity } from '@pb/platform';
-import { OptionalIfMatch, passThrough } from '../upstream/forward.js';
+import { ALL_ROLES, CurrentIdentity, OptionalIfMatch, Roles, type Identity } from '@pb/platform';
+import { passThrough } from '../upstream/forward.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 
 const PROBLEM = { description: 'application/problem+json' };

@@ -2,8 +2,8 @@ import { Controller, Get, Patch, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClosePartyOrgSchema, CreatePartyOrgSchema, PartyOrgViewSchema, SetAffiliationSchema, UpdatePartyOrgSchema } from '@pb/contracts';
-import { ALL_ROLES, CurrentIdentity, Roles, type Identity } from '@pb/platform';
-import { OptionalIfMatch, passThrough } from '../upstream/forward.js';
+import { ALL_ROLES, CurrentIdentity, OptionalIfMatch, Roles, type Identity } from '@pb/platform';
+import { passThrough } from '../upstream/forward.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 
 const PROBLEM = { description: 'application/problem+json' };

@@ -2,8 +2,8 @@ import { Body, Controller, Get, Param, Post, Put, Req, Res } from '@nestjs/commo
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LockExceptionSchema, ReportingCalendarSchema, ReviewReportSchema, SaveReportDraftSchema, SubmitReportSchema } from '@pb/contracts';
-import { ALL_ROLES, CurrentIdentity, Roles, type Identity } from '@pb/platform';
-import { Forwarder, OptionalIfMatch } from '../upstream/forward.js';
+import { ALL_ROLES, CurrentIdentity, OptionalIfMatch, Roles, type Identity } from '@pb/platform';
+import { Forwarder } from '../upstream/forward.js';
 
 const PROBLEM = { description: 'application/problem+json' };
 /** Query parameters as the reporting service validates them, so clients (and schemathesis) know the rules. */

@@ -1,5 +1,4 @@
-import { applyDecorators, Injectable } from '@nestjs/common';
-import { ApiHeader, ApiResponse } from '@nestjs/swagger';
+import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Identity } from '@pb/platform';
 import { FORWARDED_REQUEST_HEADERS, UpstreamService, type UpstreamName, type UpstreamResponse } from './upstream.service.js';
@@ -43,15 +42,4 @@ export class Forwarder {
  */
 export function passThrough(upstream: UpstreamService, name: UpstreamName, req: FastifyRequest, reply: FastifyReply, identity: Identity) {
   return new Forwarder(upstream).to(name, req, reply, identity, req.body);
-}
-
-/**
- * OpenAPI of an update whose owner honours an optional `If-Match` (the ETag read): a stale one is
- * refused with 412 and the current ETag. Accounts require it instead (428 without).
- */
-export function OptionalIfMatch(): MethodDecorator {
-  return applyDecorators(
-    ApiHeader({ name: 'If-Match', required: false, description: 'ETag of the version you read; a stale one is refused (412) 讀取時的 ETag；已過期則拒絕（412）', schema: { type: 'string', pattern: '^(\\*|"\\d+"(\\s*,\\s*"\\d+")*)$' } }),
-    ApiResponse({ status: 412, description: 'application/problem+json' }),
-  );
 }

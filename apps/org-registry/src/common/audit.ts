@@ -2,9 +2,12 @@ import type { OutboxEvent } from '@pb/messaging';
 import { auditWriteEvent } from '@pb/platform';
 import type { Scope } from './scope.js';
 
-/** A registry document as the audit log shows it: without its outbox, its own change history or a move marker. */
+/**
+ * A registry document as the audit log shows it: without its own change history or a move marker
+ * (`auditWriteEvent` leaves out the outbox and secrets itself).
+ */
 function auditView(doc: object): object {
-  const { outbox: _o, history: _h, pendingMove: _p, ...rest } = doc as Record<string, unknown>;
+  const { history: _h, pendingMove: _p, ...rest } = doc as Record<string, unknown>;
   return rest;
 }
 

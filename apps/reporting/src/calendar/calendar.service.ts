@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { OutboxRelay } from '@pb/messaging';
-import { auditWriteEvent, checkIfMatch, ProblemException, type Identity } from '@pb/platform';
+import { auditWriteEvent, checkIfMatch, ProblemException, staleWrite, type Identity } from '@pb/platform';
 import { DEFAULT_CALENDAR, InvalidCalendarError, validateCalendar, type ReportingCalendar } from '../periods/report-period.js';
 import { CALENDAR_MODEL, type CalendarDoc } from './calendar.schema.js';
 
@@ -70,7 +70,9 @@ export class CalendarService implements OnModuleInit {
       { upsert: current.version === 0 },
     );
     if (res.matchedCount === 0 && res.upsertedCount === 0) {
-      throw new ProblemException(412, 'https://partybuilding.edu.cn/problems/stale', { zh: '日曆已被他人修改', en: 'The calendar changed since you read it' });
+      // Changed between the read and the write: the same 412 as a stale If-Match, with the version now stored.
+      this.cached = undefined;
+      throw staleWrite((await this.get()).version);
     }
     this.cached = undefined;
     this.relay.nudge();

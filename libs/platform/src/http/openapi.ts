@@ -1,5 +1,5 @@
 import { applyDecorators, type INestApplication } from '@nestjs/common';
-import { ApiQuery, DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { ApiHeader, ApiQuery, ApiResponse, DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ProblemSchema } from '@pb/contracts';
 
 export interface ApiInfo {
@@ -86,5 +86,16 @@ export function ApiQueryFromSchema(schema: { properties: Record<string, object>;
         ...('description' in property ? { description: String(property.description) } : {}),
       }),
     ),
+  );
+}
+
+/**
+ * OpenAPI of an update whose owner honours an optional `If-Match` (`checkIfMatch`, the ETag read): a
+ * stale one is refused with 412 and the current ETag. Accounts require it instead (428 without).
+ */
+export function OptionalIfMatch(): MethodDecorator {
+  return applyDecorators(
+    ApiHeader({ name: 'If-Match', required: false, description: 'ETag of the version you read; a stale one is refused (412) 讀取時的 ETag；已過期則拒絕（412）', schema: { type: 'string', pattern: '^(\\*|"\\d+"(\\s*,\\s*"\\d+")*)$' } }),
+    ApiResponse({ status: 412, description: 'application/problem+json' }),
   );
 }
