@@ -65,6 +65,7 @@ export async function seed({ gateway, schools = 100, counties = 3, members, dist
   const sign = await signer(secret);
   const city = generateCity({ schools, counties, districtSize, ...(cityId ? { cityId } : {}), ...(members !== undefined ? { members: members === 0 ? false : members } : {}) });
   const admin = await sign({ sub: 'demo-seed', orgUnitId: city.city.id, role: 'city-admin' });
+  let rateLimited = false;
   const call = async (method, url, body, okStatuses = [200, 201]) => {
     for (let attempt = 1; ; attempt++) {
       const res = await fetch(`${gateway}${url}`, {
@@ -77,6 +78,15 @@ export async function seed({ gateway, schools = 100, counties = 3, members, dist
       // The tree lease answers 503 while another change holds it: wait and retry.
       if (res.status === 503 && attempt < 20) {
         await new Promise((r) => setTimeout(r, 250 * attempt));
+        continue;
+      }
+      // The seeding account is held to the gateway's per-account rate (RATE_LIMIT_PER_MINUTE, 600 by
+      // default) like any client: wait as long as Retry-After says, then go on.
+      if (res.status === 429 && attempt < 20) {
+        const seconds = Math.max(1, Number(res.headers.get('retry-after')) || 1);
+        if (!rateLimited) say(`  (the gateway's rate limit for one account: waiting ${seconds} s when it says so)`);
+        rateLimited = true;
+        await new Promise((r) => setTimeout(r, seconds * 1000));
         continue;
       }
       throw new Error(`${method} ${url}: ${res.status} ${text}`);
