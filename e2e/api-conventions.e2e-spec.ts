@@ -25,7 +25,7 @@ describe('API conventions', () => {
     const doc = (await (await fetch(`${e2e.gateway}/docs/openapi.json`)).json()) as {
       openapi: string;
       components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
-      paths: Record<string, Record<string, { summary?: string; security?: unknown[]; responses: Record<string, { content?: Record<string, unknown> }> }>>;
+      paths: Record<string, Record<string, { summary?: string; security?: unknown[]; parameters?: { name: string; in: string }[]; responses: Record<string, { content?: Record<string, unknown> }> }>>;
     };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'bearer']);
@@ -38,6 +38,26 @@ describe('API conventions', () => {
       }
     }
     expect(doc.paths['/api/v1/auth/login']?.['post']?.security).toEqual([]);
+    // Every update of an existing resource takes If-Match (required for accounts, optional elsewhere)
+    // and documents its 412: each PUT and PATCH, and each POST action on a resource's path. Creating,
+    // appending and marking one's own notices are not updates of what the caller read.
+    const notUpdates = [
+      'POST /api/v1/contact-points/{id}/visits', // appends a visit
+      'POST /api/v1/notifications/inbox/{id}/archive', // marks the caller's own notice
+      'POST /api/v1/notifications/inbox/{id}/read',
+      'POST /api/v1/party-orgs/{id}/members', // registers a new member
+      'POST /api/v1/reports/{partyOrgId}/{periodId}/lock-exceptions', // adds an exception
+      'PUT /api/v1/notifications/preferences/{scope}', // the caller's own preferences, replaced whole
+    ];
+    const withoutIfMatch: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const update = method === 'put' || method === 'patch' || (method === 'post' && path.includes('{'));
+        const ifMatch = op.parameters?.some((p) => p.in === 'header' && p.name.toLowerCase() === 'if-match') && op.responses['412'] !== undefined;
+        if (update && !ifMatch) withoutIfMatch.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    expect(withoutIfMatch.sort()).toEqual(notUpdates);
   });
 
   it('refuses unknown fields with 400 naming each by JSON pointer, in the language asked for', async () => {
@@ -157,6 +177,51 @@ describe('API conventions', () => {
     expect([changed.status, changed.headers.get('etag')]).toEqual([200, '"2"']);
     const staleOrg = await api('PUT', `/api/v1/party-orgs/${partyOrg}/affiliation`, { token: countyAdmin, body: { supervisorId: county, routing: 'single' }, headers: { 'if-match': '"1"' } });
     expect([staleOrg.status, staleOrg.headers.get('etag')]).toEqual([412, '"2"']);
+  });
+
+  it("If-Match on the registry's actions: close, milestone, transfer, end of a contact point, a bureau's rules", async () => {
+    const school = uniqueId('cvact');
+    await createUnits(countyAdmin, [[school, 'school', county]]);
+    const branch = `${school}-b1`;
+    const other = `${school}-b2`;
+    for (const id of [branch, other]) {
+      const res = await api('POST', '/api/v1/party-orgs', { token: countyAdmin, body: { id, unitId: school, kind: 'branch', name: id, principal: { name: '甲書記' }, deputy: { name: '乙委員' } } });
+      expect(res.status).toBe(201);
+    }
+    const member = await api('POST', `/api/v1/party-orgs/${branch}/members`, {
+      token: countyAdmin,
+      body: { person: { name: '條件黨員', gender: 'female', birthDate: '1990-05-01' }, milestones: [{ kind: 'application', date: '2024-03-01' }] },
+    });
+    const point = await api('POST', '/api/v1/contact-points', { token: countyAdmin, body: { cadreAccountId: uniqueId('cadre'), cadreUnitId: county, schoolId: school, since: '2025-01-01' } });
+    expect([member.status, point.status]).toEqual([201, 201]);
+    const memberId = member.body['id'] as string;
+    const pointId = point.body['id'] as string;
+    // Each action: the resource it changes, and the change. A stale If-Match changes nothing (412 with
+    // the current ETag); the ETag just read goes through and answers the next one.
+    const actions: { read: string; method: string; path: string; body: Record<string, unknown> }[] = [
+      { read: `/api/v1/members/${memberId}`, method: 'POST', path: `/api/v1/members/${memberId}/milestones`, body: { kind: 'first-talk', date: '2024-03-20' } },
+      { read: `/api/v1/members/${memberId}`, method: 'POST', path: `/api/v1/members/${memberId}/transfer`, body: { toPartyOrgId: other, date: '2025-03-01' } },
+      { read: `/api/v1/contact-points/${pointId}`, method: 'POST', path: `/api/v1/contact-points/${pointId}/end`, body: { endedOn: '2025-06-30' } },
+      { read: `/api/v1/party-orgs/${branch}`, method: 'POST', path: `/api/v1/party-orgs/${branch}/close`, body: { closedOn: '2025-07-01' } },
+      { read: `/api/v1/org-units/${county}/milestone-rules`, method: 'PUT', path: `/api/v1/org-units/${county}/milestone-rules`, body: {} },
+    ];
+    for (const action of actions) {
+      const read = await api('GET', action.read, { token: countyAdmin });
+      const etag = read.headers.get('etag');
+      expect([action.path, etag]).toEqual([action.path, expect.stringMatching(/^"\d+"$/)]);
+      // The bureau's rules are written back as read (its own set, version 1, replaces the inherited one).
+      const rules = read.body['rules'] as Record<string, unknown> | undefined;
+      const body = action.method === 'PUT' && rules ? { order: rules['order'], intervals: rules['intervals'] } : action.body;
+      const stale = await api(action.method, action.path, { token: countyAdmin, body, headers: { 'if-match': `"${Number(JSON.parse(etag!)) + 7}"` } });
+      expect([action.path, stale.status, stale.headers.get('etag')]).toEqual([action.path, 412, etag]);
+      expect((await api('GET', action.read, { token: countyAdmin })).headers.get('etag')).toBe(etag);
+      const current = await api(action.method, action.path, { token: countyAdmin, body, headers: { 'if-match': etag! } });
+      expect([action.path, current.status, current.headers.get('etag')]).toEqual([action.path, 200, `"${Number(JSON.parse(etag!)) + 1}"`]);
+    }
+    // Closing the school itself: the same rule, checked before anything else about the school.
+    const unit = await api('GET', `/api/v1/org-units/${school}`, { token: countyAdmin });
+    const staleClose = await api('POST', `/api/v1/org-units/${school}/close`, { token: countyAdmin, body: { closedOn: '2025-07-02' }, headers: { 'if-match': '"999"' } });
+    expect([staleClose.status, staleClose.headers.get('etag')]).toEqual([412, unit.headers.get('etag')]);
   });
 
   it('echoes the correlation id on API answers and errors', async () => {

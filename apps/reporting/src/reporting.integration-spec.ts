@@ -227,10 +227,15 @@ describe('semi-monthly reporting', () => {
     const k2school = schools[8]; // n=9, period 3 (2027-02-H2): (9+3)%4=0 -> on time
     const report = (await call(as(C, ['city-admin']), 'GET', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2`)).body;
     expect(report.reviewers).toEqual([C, K2]);
-    const afterCounty = await call(as(K2, ['county-admin']), 'POST', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`, { decision: 'accept' });
-    expect(afterCounty.body.status).toBe('submitted');
-    const afterCity = await call(as(C, ['city-admin']), 'POST', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`, { decision: 'accept' });
-    expect(afterCity.body.status).toBe('accepted');
+    // Both bureaus read the report; the city decides first, so the county's read is stale: its decision
+    // with that ETag is refused (412 and the current ETag), and goes through on the report read again.
+    const read = await call(as(K2, ['county-admin']), 'GET', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2`);
+    const afterCity = await call(as(C, ['city-admin']), 'POST', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`, { decision: 'accept' }, { 'if-match': read.headers.etag as string });
+    expect([afterCity.status, afterCity.body.status]).toEqual([200, 'submitted']);
+    const stale = await call(as(K2, ['county-admin']), 'POST', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`, { decision: 'accept' }, { 'if-match': read.headers.etag as string });
+    expect([stale.status, stale.headers.etag]).toEqual([412, afterCity.headers.etag]);
+    const afterCounty = await call(as(K2, ['county-admin']), 'POST', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`, { decision: 'accept' }, { 'if-match': afterCity.headers.etag as string });
+    expect(afterCounty.body.status).toBe('accepted');
     const k1school = schools[2]; // n=3, period 1: (3+1)%4=0 -> on time
     const k1report = (await call(as(K1, ['county-admin']), 'GET', `/api/v1/reports/${k1school.partyOrgId}/2027-01-H2`)).body;
     expect(k1report.reviewers).toEqual([K1]);
@@ -260,6 +265,12 @@ describe('semi-monthly reporting', () => {
     expect(returned.body.status).toBe('returned');
     const noComment = await call(as(K1, ['county-admin']), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/reviews`, { decision: 'return' });
     expect(noComment.status).toBe(400);
+    // Submitting over the version read before the return (If-Match) is refused; the key stays unused.
+    const staleSubmit = await call(secretaryOf(s.id), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/submit`, { content: { freeText: '補報（已補充學習內容）' } }, {
+      'idempotency-key': 'retry-key-0002',
+      'if-match': first.headers.etag as string,
+    });
+    expect([staleSubmit.status, staleSubmit.headers.etag]).toEqual([412, returned.headers.etag]);
     const again = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0002', { freeText: '補報（已補充學習內容）' });
     expect(again.body.status).toBe('submitted');
     expect(again.body.revisions.map((r: { revision: number; content: { freeText: string } }) => [r.revision, r.content.freeText])).toEqual([

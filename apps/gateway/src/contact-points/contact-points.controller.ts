@@ -2,7 +2,7 @@ import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ContactPointViewSchema, CreateContactPointSchema, EndContactPointSchema, LogVisitSchema } from '@pb/contracts';
-import { ALL_ROLES, CurrentIdentity, Roles, type Identity } from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, OptionalIfMatch, Roles, type Identity } from '@pb/platform';
 import { passThrough } from '../upstream/forward.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 
@@ -60,6 +60,7 @@ export class ContactPointsController {
   }
 
   @Post('contact-points/:id/end')
+  @OptionalIfMatch()
   @Roles('city-admin', 'county-admin')
   @ApiOperation({ summary: 'End a contact point 結束聯繫點' })
   @ApiParam(ID)

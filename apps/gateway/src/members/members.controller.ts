@@ -2,7 +2,7 @@ import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MemberViewSchema, PageSchema, RecordMilestoneSchema, RegisterMemberSchema, TransferMemberSchema } from '@pb/contracts';
-import { CurrentIdentity, Roles, type Identity } from '@pb/platform';
+import { CurrentIdentity, OptionalIfMatch, Roles, type Identity } from '@pb/platform';
 import { passThrough } from '../upstream/forward.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 
@@ -75,6 +75,7 @@ export class MembersController {
   }
 
   @Post('members/:id/milestones')
+  @OptionalIfMatch()
   @Roles('city-admin', 'county-admin', 'school-secretary')
   @ApiOperation({ summary: 'Record the next milestone 記錄發展程序節點', description: 'Refused with 422 naming the rule when it breaks one. 違反規則時拒絕並指明規則。' })
   @ApiParam(ID)
@@ -87,6 +88,7 @@ export class MembersController {
   }
 
   @Post('members/:id/transfer')
+  @OptionalIfMatch()
   @Roles('city-admin', 'county-admin', 'school-secretary')
   @ApiOperation({ summary: 'Transfer to another branch 組織關係轉接', description: 'Milestones, flags and earlier transfers stay with the record. 歷史記錄保留。' })
   @ApiParam(ID)

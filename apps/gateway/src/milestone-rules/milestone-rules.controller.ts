@@ -2,7 +2,7 @@ import { Controller, Get, Put, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MilestoneRuleSetSchema } from '@pb/contracts';
-import { ALL_ROLES, CurrentIdentity, Roles, type Identity } from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, OptionalIfMatch, Roles, type Identity } from '@pb/platform';
 import { passThrough } from '../upstream/forward.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 
@@ -28,6 +28,7 @@ export class MilestoneRulesController {
   }
 
   @Put()
+  @OptionalIfMatch()
   @Roles('city-admin', 'county-admin')
   @ApiOperation({ summary: "Set a bureau's rules 設定發展程序規則", description: 'Order, minimum/maximum intervals, minimum age. 順序、最短/最長間隔、最低年齡。' })
   @ApiParam({ name: 'id', description: 'Bureau id 教育局標識' })

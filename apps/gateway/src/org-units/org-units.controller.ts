@@ -122,6 +122,7 @@ export class OrgUnitsController {
   }
 
   @Post(':id/move')
+  @OptionalIfMatch()
   @Roles('city-admin', 'county-admin')
   @ApiOperation({
     summary: 'Move a unit and its subtree under a new parent 遷移單位（含下級）',
@@ -145,6 +146,7 @@ export class OrgUnitsController {
   }
 
   @Post(':id/close')
+  @OptionalIfMatch()
   @Roles('city-admin', 'county-admin')
   @ApiOperation({ summary: 'Close a unit (never deleted) 撤銷單位', description: 'Refused while open children or party organisations remain. 有未撤銷的下級單位或黨組織時拒絕。' })
   @ApiParam(ID)

@@ -80,6 +80,7 @@ export class PartyOrgsController {
   }
 
   @Post('party-orgs/:id/close')
+  @OptionalIfMatch()
   @Roles('city-admin', 'county-admin')
   @ApiOperation({ summary: 'Close a party organisation 撤銷黨組織', description: 'Refused while members or open organisations remain under it. 尚有黨員時拒絕。' })
   @ApiParam(ID)

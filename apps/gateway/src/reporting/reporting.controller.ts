@@ -54,6 +54,7 @@ export class ReportingController {
   }
 
   @Post('reports/:partyOrgId/:periodId/submit')
+  @OptionalIfMatch()
   @Roles('school-secretary')
   @ApiOperation({
     summary: 'Submit the report 報送',
@@ -74,6 +75,7 @@ export class ReportingController {
   }
 
   @Post('reports/:partyOrgId/:periodId/reviews')
+  @OptionalIfMatch()
   @Roles('city-admin', 'county-admin')
   @ApiOperation({ summary: 'Accept or return the report 審核：通過或退回', description: 'Each reviewing bureau reviews independently. 各審核教育局獨立審核。' })
   @ApiParam(PARTY_ORG)

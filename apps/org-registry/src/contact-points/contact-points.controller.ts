@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   CreateContactPointSchema,
   EndContactPointSchema,
@@ -8,7 +8,7 @@ import {
   type EndContactPointDto,
   type LogVisitDto,
 } from '@pb/contracts';
-import { ALL_ROLES, CurrentIdentity, Roles, SchemaPipe, type Identity } from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, Roles, SchemaPipe, withEtag, type Identity } from '@pb/platform';
 import { Scope } from '../common/scope.js';
 import { ContactPointsService } from './contact-points.service.js';
 
@@ -35,31 +35,34 @@ export class ContactPointsController {
 
   @Get('contact-points/:id')
   @Roles(...ALL_ROLES)
-  get(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
-    return this.points.get(id, Scope.of(caller));
+  async get(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply) {
+    return withEtag(reply, await this.points.get(id, Scope.of(caller)));
   }
 
   @Post('contact-points/:id/visits')
   @Roles(...ALL_ROLES)
   @HttpCode(201)
-  visit(
+  async visit(
     @Param('id') id: string,
     @Body(new SchemaPipe<LogVisitDto>(LogVisitSchema)) body: LogVisitDto,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.points.logVisit(id, body, Scope.of(caller), req.id);
+    return withEtag(reply, await this.points.logVisit(id, body, Scope.of(caller), req.id));
   }
 
   @Post('contact-points/:id/end')
   @Roles('city-admin', 'county-admin')
   @HttpCode(200)
-  end(
+  async end(
     @Param('id') id: string,
     @Body(new SchemaPipe<EndContactPointDto>(EndContactPointSchema)) body: EndContactPointDto,
+    @Headers('if-match') ifMatch: string | undefined,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.points.end(id, body, Scope.of(caller), req.id);
+    return withEtag(reply, await this.points.end(id, body, Scope.of(caller), req.id, ifMatch));
   }
 }

@@ -11,6 +11,7 @@ import {
   type LogVisitDto,
 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
+import { checkIfMatch } from '@pb/platform';
 import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
 import type { Scope } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
@@ -122,9 +123,10 @@ export class ContactPointsService implements OnModuleInit {
     return cpView(next);
   }
 
-  async end(id: string, input: EndContactPointDto, scope: Scope, correlationId?: string): Promise<ContactPointView> {
+  async end(id: string, input: EndContactPointDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<ContactPointView> {
     scope.requireAdmin({ zh: '只有市、縣教育局管理員可以結束聯繫點', en: 'Only city or county administrators end contact points' });
     const cp = await this.inScope(id, scope);
+    checkIfMatch(ifMatch, cp.version);
     if (cp.status !== 'active') throw conflict({ zh: '聯繫點已結束', en: 'The contact point has ended' });
     const next: ContactPoint = { ...cp, status: 'ended', endedOn: input.endedOn, version: cp.version + 1 };
     await this.write(

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   RecordMilestoneSchema,
   RegisterMemberSchema,
@@ -8,7 +8,7 @@ import {
   type RegisterMemberDto,
   type TransferMemberDto,
 } from '@pb/contracts';
-import { CurrentIdentity, Roles, SchemaPipe, type Identity } from '@pb/platform';
+import { CurrentIdentity, Roles, SchemaPipe, withEtag, type Identity } from '@pb/platform';
 import { pageRequest } from '../common/paging.js';
 import { Scope } from '../common/scope.js';
 import { MembersService } from './members.service.js';
@@ -25,32 +25,36 @@ export class MembersController {
 
   @Get('members/:id')
   @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
-  get(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
-    return this.members.get(id, Scope.of(caller));
+  async get(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply) {
+    return withEtag(reply, await this.members.get(id, Scope.of(caller)));
   }
 
   @Post('members/:id/milestones')
   @Roles('city-admin', 'county-admin', 'school-secretary')
   @HttpCode(200)
-  record(
+  async record(
     @Param('id') id: string,
     @Body(new SchemaPipe<RecordMilestoneDto>(RecordMilestoneSchema)) body: RecordMilestoneDto,
+    @Headers('if-match') ifMatch: string | undefined,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.members.recordMilestone(id, body, Scope.of(caller), req.id);
+    return withEtag(reply, await this.members.recordMilestone(id, body, Scope.of(caller), req.id, ifMatch));
   }
 
   @Post('members/:id/transfer')
   @Roles('city-admin', 'county-admin', 'school-secretary')
   @HttpCode(200)
-  transfer(
+  async transfer(
     @Param('id') id: string,
     @Body(new SchemaPipe<TransferMemberDto>(TransferMemberSchema)) body: TransferMemberDto,
+    @Headers('if-match') ifMatch: string | undefined,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.members.transfer(id, body, Scope.of(caller), req.id);
+    return withEtag(reply, await this.members.transfer(id, body, Scope.of(caller), req.id, ifMatch));
   }
 
   @Get('party-orgs/:id/members')

@@ -11,7 +11,7 @@ import {
   type TransferMemberDto,
 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
-import { type FieldProblem } from '@pb/platform';
+import { checkIfMatch, type FieldProblem } from '@pb/platform';
 import { today } from '../common/dates.js';
 import { pageOf, type Page, type PageRequest } from '../common/paging.js';
 import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
@@ -179,8 +179,9 @@ export class MembersService implements OnModuleInit {
   }
 
   /** Records the next milestone; refused (422, rule named) when it breaks a rule, even for imported records. */
-  async recordMilestone(id: string, input: RecordMilestoneDto, scope: Scope, correlationId?: string): Promise<MemberView> {
+  async recordMilestone(id: string, input: RecordMilestoneDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<MemberView> {
     const { member, org, unit } = await this.memberFor(id, scope, true);
+    checkIfMatch(ifMatch, member.version);
     if (member.milestones.some((m) => m.kind === input.kind)) {
       throw conflict({ zh: '該節點已記錄', en: 'This milestone is already recorded' }, [
         { pointer: '/kind', rule: 'unique-milestone', message: { zh: '每個節點只能記錄一次', en: 'each milestone is recorded once' } },
@@ -206,8 +207,9 @@ export class MembersService implements OnModuleInit {
   }
 
   /** 組織關係轉接 Moves the record to another branch; milestones, flags and earlier transfers stay with it. */
-  async transfer(id: string, input: TransferMemberDto, scope: Scope, correlationId?: string): Promise<MemberView> {
+  async transfer(id: string, input: TransferMemberDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<MemberView> {
     const { member } = await this.memberFor(id, scope, true);
+    checkIfMatch(ifMatch, member.version);
     if (input.toPartyOrgId === member.partyOrgId) throw conflict({ zh: '已在該黨支部', en: 'Already in that branch' });
     const { org, unit } = await this.branchFor(input.toPartyOrgId, scope, true);
     this.checkBranch(org);

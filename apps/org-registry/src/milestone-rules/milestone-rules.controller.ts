@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, Put, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Body, Controller, Get, Headers, Param, Put, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MilestoneRuleSetSchema, type MilestoneRuleSet } from '@pb/contracts';
-import { ALL_ROLES, CurrentIdentity, Roles, SchemaPipe, type Identity } from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, etagOf, Roles, SchemaPipe, withEtag, type Identity } from '@pb/platform';
 import { Scope } from '../common/scope.js';
 import { MilestoneRulesService } from './milestone-rules.service.js';
 
@@ -11,18 +11,22 @@ export class MilestoneRulesController {
 
   @Get()
   @Roles(...ALL_ROLES)
-  get(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
-    return this.rules.get(id, Scope.of(caller));
+  async get(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { rules, ownVersion } = await this.rules.get(id, Scope.of(caller));
+    void reply.header('etag', etagOf(ownVersion));
+    return rules;
   }
 
   @Put()
   @Roles('city-admin', 'county-admin')
-  set(
+  async set(
     @Param('id') id: string,
     @Body(new SchemaPipe<MilestoneRuleSet>(MilestoneRuleSetSchema)) body: MilestoneRuleSet,
+    @Headers('if-match') ifMatch: string | undefined,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.rules.set(id, body, Scope.of(caller), req.id);
+    return withEtag(reply, await this.rules.set(id, body, Scope.of(caller), req.id, ifMatch));
   }
 }

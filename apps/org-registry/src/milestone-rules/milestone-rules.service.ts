@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { MilestoneKinds, MilestoneRulesChangedV1, type MilestoneRuleSet } from '@pb/contracts';
 import { OutboxRelay, pendingEvent } from '@pb/messaging';
+import { checkIfMatch } from '@pb/platform';
 import { conflict, ruleBroken } from '../common/problems.js';
 import type { Scope } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
@@ -41,12 +42,18 @@ export class MilestoneRulesService implements OnModuleInit {
     return { source: 'default', version: 0, rules: DEFAULT_RULES };
   }
 
-  async get(bureauId: string, scope: Scope): Promise<EffectiveRules> {
+  /** The rules that apply at a bureau, and the version of its own set (0 while it inherits: the ETag a `set` may name). */
+  async get(bureauId: string, scope: Scope): Promise<{ rules: EffectiveRules; ownVersion: number }> {
     const bureau = await this.tree.unitInScope(bureauId, scope);
-    return this.effective(bureau.path);
+    const rules = await this.effective(bureau.path);
+    return { rules, ownVersion: rules.source === bureauId ? rules.version : 0 };
   }
 
-  async set(bureauId: string, rules: MilestoneRuleSet, scope: Scope, correlationId?: string): Promise<EffectiveRules> {
+  /**
+   * Replaces a bureau's own rule set. `If-Match` (optional) names the version of its own set the
+   * caller read: "0" while it has none and inherits (the ETag of `get` is the same number).
+   */
+  async set(bureauId: string, rules: MilestoneRuleSet, scope: Scope, correlationId?: string, ifMatch?: string): Promise<EffectiveRules> {
     scope.requireAdmin({ zh: '只有市、縣教育局管理員可以設定規則', en: 'Only city or county administrators set milestone rules' });
     const bureau = await this.tree.unitInScope(bureauId, scope);
     if (!isBureau(bureau.kind)) {
@@ -66,6 +73,7 @@ export class MilestoneRulesService implements OnModuleInit {
       }
     }
     const current = await this.ruleSets.findById(bureauId, { outbox: 0 }).lean<Omit<RuleSetDoc, 'outbox'>>();
+    checkIfMatch(ifMatch, current?.version ?? 0);
     const version = (current?.version ?? 0) + 1;
     const set = { rules, version, setBy: scope.accountId, setAt: new Date() };
     // The change and its audit record (the bureau's rule set before and after; docs/adr/0007), in one write.

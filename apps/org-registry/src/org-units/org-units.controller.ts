@@ -86,25 +86,28 @@ export class OrgUnitsController {
   async move(
     @Param('id') id: string,
     @Body(new SchemaPipe<MoveOrgUnitDto>(MoveOrgUnitSchema)) body: MoveOrgUnitDto,
+    @Headers('if-match') ifMatch: string | undefined,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const result = await this.units.move(id, body.parentId, Scope.of(caller), req.id);
+    const result = await this.units.move(id, body.parentId, Scope.of(caller), req.id, ifMatch);
     // 202 while a large subtree is still following (its units show the new path as they are rewritten).
     if (result.following) void reply.status(202);
-    return result;
+    return withEtag(reply, result);
   }
 
   @Post(':id/close')
   @Roles('city-admin', 'county-admin')
   @HttpCode(200)
-  close(
+  async close(
     @Param('id') id: string,
     @Body(new SchemaPipe<CloseOrgUnitDto>(CloseOrgUnitSchema)) body: CloseOrgUnitDto,
+    @Headers('if-match') ifMatch: string | undefined,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.units.close(id, body, Scope.of(caller), req.id);
+    return withEtag(reply, await this.units.close(id, body, Scope.of(caller), req.id, ifMatch));
   }
 }

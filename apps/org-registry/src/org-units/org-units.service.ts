@@ -248,9 +248,10 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   /** A unit closes (never deleted) once it has no open children and no open party organisations. */
-  async close(id: string, input: CloseOrgUnitDto, scope: Scope, correlationId?: string): Promise<OrgUnitView> {
+  async close(id: string, input: CloseOrgUnitDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<OrgUnitView> {
     scope.requireAdmin({ zh: '只有市、縣教育局管理員可以撤銷單位', en: 'Only city or county administrators close org units' });
     return this.inTree(id, scope, async (unit) => {
+      checkIfMatch(ifMatch, unit.version);
       if (unit.status === 'closed') throw conflict({ zh: '單位已撤銷', en: 'The unit is already closed' });
       if (input.closedOn < unit.openedOn) {
         throw ruleBroken({ zh: '撤銷日期早於開辦日期', en: 'The closing date is before the opening date' }, [
@@ -288,7 +289,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
    * organisations in it follow to the new supervising bureau where the old one is no longer above
    * them. Every unit and organisation that changes gets its own events, keyed by its own id.
    */
-  async move(id: string, parentId: string, scope: Scope, correlationId?: string): Promise<MoveResult> {
+  async move(id: string, parentId: string, scope: Scope, correlationId?: string, ifMatch?: string): Promise<MoveResult> {
     scope.requireAdmin({ zh: '只有市、縣教育局管理員可以遷移單位', en: 'Only city or county administrators move org units' });
     // The answer comes once the root has moved; a large subtree follows after it, still under the
     // tree lease (so no other change of the tree interleaves), and a crash leaves the root's
@@ -301,6 +302,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
     });
     let replied = false;
     const work = this.inTree(id, scope, async (unit, renew) => {
+      checkIfMatch(ifMatch, unit.version);
       const parent = await this.tree.unitInScope(parentId, scope);
       if (unit.parentId === null) throw ruleBroken({ zh: '市教育局不能遷移', en: 'The city bureau cannot move' }, []);
       if (unit.status !== 'open') throw conflict({ zh: '單位已撤銷', en: 'The unit is closed' });

@@ -66,12 +66,14 @@ export class PartyOrgsController {
   @Post('party-orgs/:id/close')
   @Roles('city-admin', 'county-admin')
   @HttpCode(200)
-  close(
+  async close(
     @Param('id') id: string,
     @Body(new SchemaPipe<ClosePartyOrgDto>(ClosePartyOrgSchema)) body: ClosePartyOrgDto,
+    @Headers('if-match') ifMatch: string | undefined,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.partyOrgs.close(id, body, Scope.of(caller), req.id);
+    return withEtag(reply, await this.partyOrgs.close(id, body, Scope.of(caller), req.id, ifMatch));
   }
 }

@@ -189,9 +189,10 @@ export class PartyOrgsService {
   }
 
   /** Closes an organisation once no member and no open organisation under it is left. */
-  async close(id: string, input: ClosePartyOrgDto, scope: Scope, correlationId?: string): Promise<PartyOrgView> {
+  async close(id: string, input: ClosePartyOrgDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<PartyOrgView> {
     scope.requireAdmin({ zh: '只有市、縣教育局管理員可以撤銷黨組織', en: 'Only city or county administrators close party organisations' });
     return this.inTree(id, scope, async (org) => {
+      checkIfMatch(ifMatch, org.version);
       if (org.status === 'closed') throw conflict({ zh: '黨組織已撤銷', en: 'The organisation is already closed' });
       const members = await this.members.countDocuments({ partyOrgId: id });
       const children = await this.partyOrgs.countDocuments({ parentPartyOrgId: id, status: 'open' });

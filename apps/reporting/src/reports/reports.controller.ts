@@ -55,6 +55,7 @@ export class ReportsController {
     @Param('periodId') periodId: string,
     @Body(new SchemaPipe<SubmitReportDto>(SubmitReportSchema)) body: SubmitReportDto,
     @Headers('idempotency-key') key: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -68,7 +69,7 @@ export class ReportsController {
       ]);
     }
     const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-    const result = await this.reports.submit(partyOrgId, periodId, body.content, caller, { key, requestHash }, req.id);
+    const result = await this.reports.submit(partyOrgId, periodId, body.content, caller, { key, requestHash }, req.id, ifMatch);
     if (result.replayed) void reply.header('idempotent-replayed', 'true');
     return withEtag(reply, result.report);
   }
@@ -80,11 +81,12 @@ export class ReportsController {
     @Param('partyOrgId') partyOrgId: string,
     @Param('periodId') periodId: string,
     @Body(new SchemaPipe<ReviewReportDto>(ReviewReportSchema)) body: ReviewReportDto,
+    @Headers('if-match') ifMatch: string | undefined,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return withEtag(reply, await this.reports.review(partyOrgId, periodId, body, caller, req.id));
+    return withEtag(reply, await this.reports.review(partyOrgId, periodId, body, caller, req.id, ifMatch));
   }
 
   @Post(':partyOrgId/:periodId/lock-exceptions')

@@ -218,6 +218,7 @@ export class ReportsService implements OnModuleInit {
     caller: Identity,
     idempotency: SubmitKey,
     correlationId?: string,
+    ifMatch?: string,
   ): Promise<{ report: ReportView; replayed: boolean }> {
     for (let attempt = 0; ; attempt++) {
       const { doc, calendar } = await this.writable(partyOrgId, periodId, caller);
@@ -234,6 +235,8 @@ export class ReportsService implements OnModuleInit {
         return { report: this.view(doc, calendar), replayed: true };
       }
       this.assertUnlocked(doc, calendar);
+      // The version the secretary read (and checked) before submitting; a retry is answered above.
+      checkIfMatch(ifMatch, doc.version);
       try {
         return { report: this.view(await this.submitRevision(doc, content, caller, idempotency, correlationId), calendar), replayed: false };
       } catch (err) {
@@ -297,7 +300,8 @@ export class ReportsService implements OnModuleInit {
   }
 
   /** A reviewing bureau accepts or returns the current revision. Each bureau reviews independently. */
-  async review(partyOrgId: string, periodId: string, input: ReviewReportDto, caller: Identity, correlationId?: string): Promise<ReportView> {
+  /** One bureau's decision on the revision it was sent; `If-Match` (optional) makes sure it is the version the reviewer read. */
+  async review(partyOrgId: string, periodId: string, input: ReviewReportDto, caller: Identity, correlationId?: string, ifMatch?: string): Promise<ReportView> {
     const doc = await this.reports.findOne({ _id: reportId(partyOrgId, periodId), unitPath: caller.orgUnitId }).lean<HalfMonthReport>();
     if (!doc) throw notFound();
     const mine = doc.reviews.find((r) => r.bureauId === caller.orgUnitId);
@@ -306,6 +310,7 @@ export class ReportsService implements OnModuleInit {
     }
     if (doc.status === 'not-started' || doc.status === 'draft') throw conflict('報表尚未報送', 'The report has not been submitted');
     if (mine.status !== 'pending') throw conflict('本局已審核此版本', 'Your bureau already reviewed this revision');
+    checkIfMatch(ifMatch, doc.version);
     const now = this.clock.now();
     const reviews = doc.reviews.map((r) =>
       r.bureauId === caller.orgUnitId
