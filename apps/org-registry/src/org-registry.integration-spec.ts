@@ -79,7 +79,7 @@ describe('org-registry', () => {
    */
   async function auditIn(model: string, id: string, expected: { action: string; event: string; unitId: string; actor: Identity; correlationId: string }): Promise<Audit> {
     const outbox = await outboxOf(model, id);
-    const audits = outbox.filter((e) => e.type === AUDIT && e.data['action'] === expected.action) as Audit[];
+    const audits = outbox.filter((e) => e.type === AUDIT && e.data['action'] === expected.action && e.correlationId === expected.correlationId) as Audit[];
     expect(audits).toHaveLength(1);
     const audit = audits[0];
     const at = outbox.indexOf(audit);
@@ -231,6 +231,15 @@ describe('org-registry', () => {
     await call(county2, 'POST', `/api/v1/party-orgs/${po2}/close`, { closedOn: '2030-02-01' }, `po-close-${run}`);
     const poClosed = await auditIn(PARTY_ORG_MODEL, po2, { action: 'party-org.closed', event: PartyOrgClosedV1.type, unitId: S, actor: county2, correlationId: `po-close-${run}` });
     expect([poClosed.data.before?.['status'], poClosed.data.after?.['status']]).toEqual(['open', 'closed']);
+    // A transfer to another school: audited for the receiving school and, as transferred-out, for the sending one.
+    const S2 = `s2-${run}`;
+    const po3 = `po3-${run}`;
+    await call(county2, 'POST', '/api/v1/org-units', { id: S2, code: `S2-${run}`, name: '第二中學', kind: 'school', parentId: K2 }, `s2-${run}`);
+    await call(county2, 'POST', '/api/v1/party-orgs', { id: po3, unitId: S2, kind: 'branch', name: '第二中學黨支部', principal: person('陳七'), deputy: person('周八') }, `po3-${run}`);
+    await call(county2, 'POST', `/api/v1/members/${memberId}/transfer`, { toPartyOrgId: po3, date: '2024-05-01' }, `transfer-out-${run}`);
+    const into = await auditIn(MEMBER_MODEL, memberId, { action: 'member.transferred', event: MemberTransferredV1.type, unitId: S2, actor: county2, correlationId: `transfer-out-${run}` });
+    const out = await auditIn(MEMBER_MODEL, memberId, { action: 'member.transferred-out', event: MemberTransferredV1.type, unitId: S, actor: county2, correlationId: `transfer-out-${run}` });
+    expect([out.data.before?.['unitId'], out.data.after?.['unitId'], into.data.after?.['unitId']]).toEqual([S, S2, S2]);
 
     // A contact point of the school: created by the county, a visit by the cadre, ended.
     const cpId = `cp1-${run}`;
@@ -274,7 +283,7 @@ describe('org-registry', () => {
   }, 120_000);
 
   it('publishes those records on audit.writes.v1, keyed by their unit', async () => {
-    expect(recorded.size).toBe(18);
+    expect(recorded.size).toBe(20);
     const groupId = `it-org-registry-audit-${run}`;
     const kafka = new Kafka({ clientId: groupId, brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','), logLevel: logLevel.NOTHING });
     // Start at the end of the topic (it holds other runs' records), then let the relay publish.

@@ -237,11 +237,15 @@ export class MembersService implements OnModuleInit {
       data: { ...this.state(next), fromPartyOrgId: member.partyOrgId, fromUnitId: member.unitId },
       ...(correlationId ? { correlationId } : {}),
     });
+    // Audited for the receiving school and, when the record leaves a school, for the sending one too:
+    // each school's bureaus see the transfer in their own log.
+    const audits = [this.audit('transferred', member, next, scope, correlationId)];
+    if (member.unitId !== unit._id) audits.push(this.audit('transferred-out', member, next, scope, correlationId, member.unitId));
     await this.write(
       member,
       { partyOrgId: org._id, unitId: unit._id, cityId: unit.cityId, transfers: next.transfers, version: next.version },
       event,
-      this.audit('transferred', member, next, scope, correlationId),
+      ...audits,
     );
     return memberView(next);
   }
@@ -264,11 +268,19 @@ export class MembersService implements OnModuleInit {
 
   /**
    * The audit record of a write to one member record, written with its event in the same document
-   * write (docs/adr/0007). It belongs to the record's school (after a transfer, the receiving one) and
-   * carries the personal data, which is why audit.writes.v1 is an internal topic.
+   * write (docs/adr/0007). It belongs to the record's school (after a transfer, the receiving one; the
+   * sending one gets its own `transferred-out` record) and carries the personal data, which is why
+   * audit.writes.v1 is an internal topic.
    */
-  private audit(verb: 'registered' | 'milestone-recorded' | 'transferred', before: Member | null, after: Member, scope: Scope, correlationId?: string): OutboxEvent {
-    return registryAudit({ type: 'member', id: after._id, unitId: after.unitId }, verb, before, after, scope, correlationId);
+  private audit(
+    verb: 'registered' | 'milestone-recorded' | 'transferred' | 'transferred-out',
+    before: Member | null,
+    after: Member,
+    scope: Scope,
+    correlationId?: string,
+    unitId = after.unitId,
+  ): OutboxEvent {
+    return registryAudit({ type: 'member', id: after._id, unitId }, verb, before, after, scope, correlationId);
   }
 
   /** What analysts may see: ids, status and counts. No name, id number, birth date or milestone date. */
