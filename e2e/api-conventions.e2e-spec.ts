@@ -162,8 +162,11 @@ describe('API conventions', () => {
   it("ETag and If-Match on the registry's updates: a stale rename or party-organisation change is refused with 412, the current one goes through", async () => {
     const unit = uniqueId('cvetag');
     await createUnits(countyAdmin, [[unit, 'school', county]]);
+    // Read first, so the registry keeps the unit for a moment (ORG_UNIT_CACHE_MS): its own change must still show at once.
+    expect((await api('GET', `/api/v1/org-units/${unit}`, { token: admin })).headers.get('etag')).toBe('"1"');
     const renamed = await api('PATCH', `/api/v1/org-units/${unit}`, { token: countyAdmin, body: { name: '改名一' }, headers: { 'if-match': '"1"' } });
     expect([renamed.status, renamed.headers.get('etag')]).toEqual([200, '"2"']);
+    expect((await api('GET', `/api/v1/org-units/${unit}`, { token: admin })).headers.get('etag')).toBe('"2"');
     const stale = await api('PATCH', `/api/v1/org-units/${unit}`, { token: admin, body: { name: '改名二' }, headers: { 'if-match': '"1"' } });
     expect([stale.status, stale.headers.get('etag'), stale.headers.get('content-type')?.split(';')[0]]).toEqual([412, '"2"', 'application/problem+json']);
     expect((await api('GET', `/api/v1/org-units/${unit}`, { token: admin })).body['name']).toBe('改名一');

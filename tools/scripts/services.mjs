@@ -101,7 +101,9 @@ export function spawnServices(envs, { logDir = path.join(ROOT, '.local', 'logs')
   for (const service of only) {
     const logFile = path.join(logDir, `${service}.log`);
     const out = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(NODE24, [path.join(ROOT, 'apps', service, 'dist', 'main.js')], {
+    // PB_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it stops (where a benchmark's time goes).
+    const profile = process.env.PB_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PB_CPU_PROF}`] : [];
+    const child = spawn(NODE24, [...profile, path.join(ROOT, 'apps', service, 'dist', 'main.js')], {
       cwd: ROOT,
       env: { ...process.env, ...envs[service] },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,6 +6,8 @@ import { MEMBER_MODEL, MemberSchema } from './members/member.schema.js';
 import { RULE_SET_MODEL, RuleSetSchema } from './milestone-rules/rule-set.schema.js';
 import { ORG_UNIT_MODEL, OrgUnitSchema } from './org-units/org-unit.schema.js';
 import { TreeReader } from './org-units/tree.reader.js';
+import { ORG_UNIT_CACHE_MS, registryEnv } from './org-units/unit-cache.js';
+import { loadConfig } from '@pb/platform';
 import { PARTY_ORG_MODEL, PartyOrgSchema } from './party-orgs/party-org.schema.js';
 
 const models = MongooseModule.forFeature([
@@ -19,7 +21,7 @@ const models = MongooseModule.forFeature([
 /** The registry's collections (database `orgs`), the tree reads every feature shares, and the tree lease. */
 @Module({
   imports: [models],
-  providers: [TreeReader, LeaseService],
+  providers: [TreeReader, LeaseService, { provide: ORG_UNIT_CACHE_MS, useFactory: () => loadConfig(registryEnv).ORG_UNIT_CACHE_MS }],
   exports: [models, TreeReader, LeaseService],
 })
 export class RegistryStoreModule {}

@@ -80,7 +80,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async get(id: string, scope: Scope): Promise<OrgUnitView> {
-    return view(await this.tree.unitInScope(id, scope));
+    return view(await this.tree.unitInScopeForRead(id, scope));
   }
 
   async history(id: string, scope: Scope): Promise<OrgUnitHistoryEntry[]> {
@@ -90,13 +90,13 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async children(id: string, scope: Scope, page: PageRequest): Promise<Page<OrgUnitView>> {
-    await this.tree.unitInScope(id, scope);
+    await this.tree.unitInScopeForRead(id, scope);
     return this.page({ parentId: id }, page);
   }
 
   /** Every unit below `id` (not `id` itself), in id order, one page at a time. */
   async subtree(id: string, scope: Scope, page: PageRequest, filter: { kind?: string; status?: string } = {}): Promise<Page<OrgUnitView>> {
-    await this.tree.unitInScope(id, scope);
+    await this.tree.unitInScopeForRead(id, scope);
     return this.page({ path: id, _id: { $ne: id }, ...filter }, page);
   }
 
@@ -351,6 +351,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
           $push: { history: entry, outbox: { $each: events } },
         },
       );
+      this.tree.changed();
       const moved = { ...view(next), moveId, descendants };
       if (descendants > MOVE_FOLLOWS_AFTER) {
         this.relay.nudge();
@@ -398,6 +399,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
     });
     for (let i = 0; i < ops.length; i += CHUNK) {
       await this.units.bulkWrite(ops.slice(i, i + CHUNK), { ordered: false });
+      this.tree.changed();
       await renew();
       this.relay.nudge();
     }
@@ -405,9 +407,18 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
     await this.units.updateOne({ _id: rootId }, { $set: { pendingMove: null } });
   }
 
-  /** Runs a change of one unit holding its city's tree lease, on the unit as read inside the lease. */
+  /**
+   * Runs a change of one unit holding its city's tree lease, on the unit as read inside the lease; the
+   * replica's kept units are forgotten once it is written (`TreeReader.changed`).
+   */
   private async inTree<T>(id: string, scope: Scope, change: (unit: OrgUnit, renew: () => Promise<void>) => Promise<T>): Promise<T> {
     const city = (await this.tree.unitInScope(id, scope)).cityId;
-    return this.leases.withLease(`org-tree:${city}`, async (renew) => change(await this.tree.unitInScope(id, scope), renew));
+    return this.leases.withLease(`org-tree:${city}`, async (renew) => {
+      try {
+        return await change(await this.tree.unitInScope(id, scope), renew);
+      } finally {
+        this.tree.changed();
+      }
+    });
   }
 }

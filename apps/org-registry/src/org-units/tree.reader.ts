@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { notFound } from '../common/problems.js';
@@ -6,9 +6,15 @@ import type { Scope } from '../common/scope.js';
 import type { BureauOnPath } from '../party-orgs/routing.js';
 import { ORG_UNIT_MODEL, type OrgUnit } from './org-unit.schema.js';
 import { isBureau } from './tree.js';
+import { ORG_UNIT_CACHE_MS, UnitCache } from './unit-cache.js';
 
 export const UNIT_NOT_FOUND = { zh: '找不到組織單位', en: 'Org unit not found' };
 const NO_OUTBOX = { outbox: 0 } as const;
+
+function inScope(unit: OrgUnit | null, scope: Scope): OrgUnit {
+  if (!unit || !scope.reaches(unit.path)) throw notFound(UNIT_NOT_FOUND);
+  return unit;
+}
 
 /**
  * Reads of the org tree that every feature shares. Lookups go by `_id` alone and the scope is checked
@@ -17,16 +23,32 @@ const NO_OUTBOX = { outbox: 0 } as const;
  */
 @Injectable()
 export class TreeReader {
-  constructor(@InjectModel(ORG_UNIT_MODEL) private readonly units: Model<OrgUnit>) {}
+  private readonly cache: UnitCache;
+
+  constructor(@InjectModel(ORG_UNIT_MODEL) private readonly units: Model<OrgUnit>, @Inject(ORG_UNIT_CACHE_MS) cacheMs: number) {
+    this.cache = new UnitCache(cacheMs);
+  }
 
   async unit(id: string): Promise<OrgUnit | null> {
     return this.units.findById(id, NO_OUTBOX).lean<OrgUnit>();
   }
 
+  /** The unit as stored now, if the caller reaches it: for every decision of a write. */
   async unitInScope(id: string, scope: Scope): Promise<OrgUnit> {
-    const unit = await this.unit(id);
-    if (!unit || !scope.reaches(unit.path)) throw notFound(UNIT_NOT_FOUND);
-    return unit;
+    return inScope(await this.unit(id), scope);
+  }
+
+  /**
+   * The same for answering a read (the unit itself, its children, its subtree): possibly kept from a
+   * moment ago (ORG_UNIT_CACHE_MS, `UnitCache`), so another replica's change may show that much later.
+   */
+  async unitInScopeForRead(id: string, scope: Scope): Promise<OrgUnit> {
+    return inScope(await this.cache.get(id, () => this.unit(id)), scope);
+  }
+
+  /** Called once a change of existing units is written: this replica's next reads see it. */
+  changed(): void {
+    this.cache.forget();
   }
 
   /** The bureaus among the ids of a path, with their kind (for affiliation and routing). */
