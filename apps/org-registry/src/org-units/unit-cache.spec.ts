@@ -9,7 +9,7 @@ describe('UnitCache', () => {
     let now = 1_000;
     const cache = new UnitCache(500, () => now);
     let reads = 0;
-    const read = async () => unit(`v${++reads}`);
+    const read = () => Promise.resolve(unit(`v${++reads}`));
     expect((await cache.get('u1', read))?.name).toBe('v1');
     now += 499;
     expect((await cache.get('u1', read))?.name).toBe('v1');
@@ -21,19 +21,19 @@ describe('UnitCache', () => {
   it('reads the store every time when turned off (0), and never keeps a missing unit', async () => {
     const off = new UnitCache(0);
     let reads = 0;
-    await off.get('u1', async () => unit(`v${++reads}`));
-    await off.get('u1', async () => unit(`v${++reads}`));
+    await off.get('u1', () => Promise.resolve(unit(`v${++reads}`)));
+    await off.get('u1', () => Promise.resolve(unit(`v${++reads}`)));
     expect(reads).toBe(2);
     const on = new UnitCache(60_000);
-    expect(await on.get('u1', async () => null)).toBeNull();
-    expect((await on.get('u1', async () => unit('created')))?.name).toBe('created');
+    expect(await on.get('u1', () => Promise.resolve(null))).toBeNull();
+    expect((await on.get('u1', () => Promise.resolve(unit('created'))))?.name).toBe('created');
   });
 
   it('forgets every unit after a change, so this replica reads its own change at once', async () => {
     const cache = new UnitCache(60_000);
-    await cache.get('u1', async () => unit('old'));
+    await cache.get('u1', () => Promise.resolve(unit('old')));
     cache.forget();
-    expect((await cache.get('u1', async () => unit('new')))?.name).toBe('new');
+    expect((await cache.get('u1', () => Promise.resolve(unit('new'))))?.name).toBe('new');
   });
 
   it('does not keep a read that was under way while a change was forgotten (it may hold the old state)', async () => {
@@ -43,13 +43,13 @@ describe('UnitCache', () => {
     cache.forget(); // the change is written while the read is under way
     finish(unit('old'));
     expect((await slow)?.name).toBe('old');
-    expect((await cache.get('u1', async () => unit('new')))?.name).toBe('new');
+    expect((await cache.get('u1', () => Promise.resolve(unit('new'))))?.name).toBe('new');
   });
 
   it('stays bounded: full, it starts over', async () => {
     const cache = new UnitCache(60_000, Date.now, 2);
     let reads = 0;
-    const read = (id: string) => async () => ({ ...unit(id), _id: id, n: ++reads }) as unknown as OrgUnit;
+    const read = (id: string) => () => Promise.resolve({ ...unit(id), _id: id, n: ++reads } as unknown as OrgUnit);
     await cache.get('a', read('a'));
     await cache.get('b', read('b'));
     await cache.get('c', read('c')); // full: the kept ones are dropped, c is kept
