@@ -32,17 +32,6 @@ describe('the order the outbox relay publishes in', () => {
     expect(ids(pending.take())).toEqual(['b:1', 'b:2']);
   });
 
-  it('says whether a batch left entries for the next one (a backlog the relay reads again at once)', () => {
-    const cut = new OldestPending(2, 1_000_000);
-    cut.add(doc('a', 1, 2, 3));
-    cut.take();
-    expect(cut.more).toBe(true);
-    const all = new OldestPending(10, 1_000_000);
-    all.add(doc('a', 1, 2, 3));
-    all.take();
-    expect(all.more).toBe(false);
-  });
-
   it('stops before the lowest head it dropped to bound memory', () => {
     const pending = new OldestPending(1, 1_000_000);
     for (let d = 10; d >= 1; d--) pending.add(doc(`d${d}`, d, 100 + d)); // 10 documents > 4 x batch: trimmed

@@ -32,8 +32,6 @@ const before = (a: PendingEntry, b: PendingEntry) => a.seq < b.seq || (a.seq ===
 export class OldestPending {
   private docs: DocumentEntries[] = [];
   private cutoff?: PendingEntry;
-  /** After `take`: whether pending entries were left for a later batch (a backlog). */
-  more = false;
 
   constructor(
     private readonly batchSize: number,
@@ -74,7 +72,6 @@ export class OldestPending {
       bytes += next.bytes;
       heads[pick] += 1;
     }
-    this.more = this.cutoff !== undefined || this.docs.some((doc, d) => heads[d] < doc.length);
     return batch;
   }
 }

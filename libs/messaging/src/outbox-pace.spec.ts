@@ -8,13 +8,13 @@ describe('outbox relay pacing (relayPause)', () => {
     expect(relayPause(2, 100)).toBe(100);
   });
 
-  it('keeps reading to at most half of the store time while writes keep nudging it', () => {
+  it('keeps empty reads to at most half of the store time while writes keep nudging it', () => {
     expect(relayPause(350, 0)).toBe(350);
   });
 
-  it('reads again at once after a read that filled a batch (a backlog to drain)', () => {
+  it('reads again at once after a read that found entries (events are flowing: publishing them spaced the reads)', () => {
     expect(relayPause(350, 0, true)).toBe(0);
-    // An idle relay's spacing does not change: a full read is never followed by an idle wait.
+    // An idle relay's spacing does not change.
     expect(relayPause(350, 1_000, true)).toBe(350 * IDLE_READS_APART);
   });
 
