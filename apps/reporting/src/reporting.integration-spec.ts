@@ -271,7 +271,19 @@ describe('semi-monthly reporting', () => {
       'if-match': first.headers.etag as string,
     });
     expect([staleSubmit.status, staleSubmit.headers.etag]).toEqual([412, returned.headers.etag]);
+    // The relay held back for a moment, to read the audit record the resubmission leaves in the report.
+    const relay = app.get(OutboxRelay);
+    await relay.stop();
     const again = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0002', { freeText: '補報（已補充學習內容）' });
+    const stored = await app
+      .get<Model<{ _id: string; outbox: { type: string; data: Record<string, unknown> }[] }>>(getModelToken(HALF_MONTH_REPORT_MODEL))
+      .findById(`${s.partyOrgId}:2027-02-H2`, { outbox: 1 })
+      .lean();
+    relay.start();
+    // It names the revision the new draft is, instead of copying its content again; the old draft is kept.
+    const audit = stored!.outbox.find((e) => e.data['action'] === 'report.revised')!;
+    expect(audit.data).toMatchObject({ before: { draft: { freeText: '補報' } }, after: { draft: { sameAsRevision: 2 }, revision: 2 } });
+    expect(JSON.stringify(audit.data)).not.toContain('已補充學習內容');
     expect(again.body.status).toBe('submitted');
     expect(again.body.revisions.map((r: { revision: number; content: { freeText: string } }) => [r.revision, r.content.freeText])).toEqual([
       [1, '補報'],

@@ -178,8 +178,14 @@ export class ReportsService implements OnModuleInit {
     const version = doc.version + 1;
     // The fields the write changes, once each: a submission of the saved draft does not copy the content
     // again (the revision it made is in the report); the records stay small for the relay and the log.
+    // A report being published is read and rewritten whole by the local store, so every copy costs.
     const changed = (Object.keys(set) as (keyof HalfMonthReport)[]).filter((k) => JSON.stringify(set[k]) !== JSON.stringify(doc[k]));
-    const revision = (push.revisions as { revision?: number } | undefined)?.revision;
+    const made = push.revisions as { revision?: number; content?: unknown } | undefined;
+    const revision = made?.revision;
+    // A submission's new draft is the content of the revision it made, which the report keeps for good:
+    // the record names that revision instead of copying the content a second time.
+    const after = (k: keyof HalfMonthReport) =>
+      k === 'draft' && revision !== undefined && JSON.stringify(set.draft) === JSON.stringify(made?.content) ? { sameAsRevision: revision } : set[k];
     const record = auditWriteEvent({
       service: 'reporting',
       actor: audit.caller,
@@ -188,7 +194,7 @@ export class ReportsService implements OnModuleInit {
       resourceId: doc._id,
       unitId: doc.unitId,
       before: { ...Object.fromEntries(changed.map((k) => [k, doc[k] ?? null])), version: doc.version },
-      after: { ...Object.fromEntries(changed.map((k) => [k, set[k]])), ...(revision !== undefined ? { revision } : {}), version },
+      after: { ...Object.fromEntries(changed.map((k) => [k, after(k)])), ...(revision !== undefined ? { revision } : {}), version },
       ...(audit.correlationId ? { correlationId: audit.correlationId } : {}),
     });
     const update: Record<string, unknown> = { $set: { ...set, version }, $push: { ...push, outbox: { $each: [...events, record] } } };
