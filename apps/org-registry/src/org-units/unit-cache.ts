@@ -1,14 +1,6 @@
-import { num } from 'envalid';
 import type { OrgUnit } from './org-unit.schema.js';
 
-/** The registry's own variables, validated at boot like the common ones. */
-export const registryEnv = {
-  ORG_UNIT_CACHE_MS: num({
-    default: 1_000,
-    desc: "How long a replica answers reads of an org unit from memory; another replica's change shows after at most this long, its own at once. 0 reads the store every time",
-  }),
-};
-
+/** Injection token: how long `UnitCache` keeps a unit (ms), from ORG_UNIT_CACHE_MS (config.ts). */
 export const ORG_UNIT_CACHE_MS = Symbol('ORG_UNIT_CACHE_MS');
 
 /**

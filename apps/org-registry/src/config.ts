@@ -1,0 +1,9 @@
+import { num } from 'envalid';
+
+/** The registry's own variables, validated at boot like the common ones (README: environment). */
+export const registryEnv = {
+  ORG_UNIT_CACHE_MS: num({
+    default: 1_000,
+    desc: "How long a replica answers reads of an org unit from memory; another replica's change shows after at most this long, its own at once. 0 reads the store every time",
+  }),
+};
