@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { INTERNAL_IDENTITY_HEADER, signInternalToken } from '@pb/platform';
 import { api, createUnits, e2e, eventually, tokenFor, uniqueId } from './support/env.js';
 
 // The conventions every client of the gateway relies on: OpenAPI 3.1, problem+json in the caller's
@@ -225,6 +226,36 @@ describe('API conventions', () => {
     const unit = await api('GET', `/api/v1/org-units/${school}`, { token: countyAdmin });
     const staleClose = await api('POST', `/api/v1/org-units/${school}/close`, { token: countyAdmin, body: { closedOn: '2025-07-02' }, headers: { 'if-match': '"999"' } });
     expect([staleClose.status, staleClose.headers.get('etag')]).toEqual([412, unit.headers.get('etag')]);
+  });
+
+  it("answers a unit from the gateway's copy only inside its subtree, shows its own changes at once, another path's within ORG_UNIT_CACHE_MS", async () => {
+    const school = uniqueId('cvkept');
+    const sibling = uniqueId('cvkeptsib');
+    await createUnits(countyAdmin, [
+      [school, 'school', county],
+      [sibling, 'school', county],
+    ]);
+    const secretary = await tokenFor(school, ['school-secretary']);
+    const read = (token: string) => api('GET', `/api/v1/org-units/${school}`, { token });
+    // The school's own read is kept; callers outside its subtree still get 404, inside it 200.
+    expect((await read(secretary)).status).toBe(200);
+    expect((await read(await tokenFor(sibling, ['school-secretary']))).status).toBe(404);
+    expect((await read(await tokenFor(other, ['county-admin']))).status).toBe(404);
+    expect((await read(await tokenFor(other, ['analyst']))).status).toBe(404);
+    expect((await read(countyAdmin)).status).toBe(200);
+    // A rename through the gateway: the next read shows it.
+    expect((await api('PATCH', `/api/v1/org-units/${school}`, { token: countyAdmin, body: { name: '保留副本一' } })).status).toBe(200);
+    expect((await read(secretary)).body['name']).toBe('保留副本一');
+    // A rename that does not pass this gateway (another replica, here org-registry itself): shown once the copy is that old.
+    const registry = `http://127.0.0.1:${e2e.serviceEnvs['org-registry']?.['HTTP_PORT']}`;
+    const identity = await signInternalToken({ sub: 'elsewhere', orgUnitId: county, roles: ['county-admin'] }, e2e.serviceEnvs['org-registry']?.['INTERNAL_AUTH_SECRET'] ?? '');
+    const direct = await fetch(`${registry}/api/v1/org-units/${school}`, {
+      method: 'PATCH',
+      headers: { [INTERNAL_IDENTITY_HEADER]: identity, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '保留副本二' }),
+    });
+    expect(direct.status).toBe(200);
+    await eventually('the rename made elsewhere', async () => ((await read(secretary)).body['name'] === '保留副本二' ? true : null));
   });
 
   it('echoes the correlation id on API answers and errors', async () => {

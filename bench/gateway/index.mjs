@@ -1,7 +1,8 @@
 // Gateway overhead (issue 5): an authenticated GET of the caller's own school through the gateway
-// (bearer token verified, role checked, rate limit counted, identity re-signed and forwarded,
-// org-registry verifies it and reads the store) against the unauthenticated /health/live of the same
-// gateway, in the same run, at the same concurrency. Goal: ratio at least 0.6.
+// (bearer token verified, role checked, rate limit counted, the subtree rule checked on the unit the
+// gateway kept from org-registry's last answer, else the identity re-signed and forwarded and
+// org-registry answers; ORG_UNIT_CACHE_MS, docs/adr/0007) against the unauthenticated /health/live
+// of the same gateway, in the same run, at the same concurrency. Goal: ratio at least 0.6.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

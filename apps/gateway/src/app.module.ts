@@ -13,6 +13,7 @@ import type { IdentityConfig } from './identity/identity.config.js';
 import { OrgTreeModule } from './org-tree/org-tree.module.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { OrgUnitsController } from './org-units/org-units.controller.js';
+import { GATEWAY_ORG_UNIT_CACHE_MS, OrgUnitReads } from './org-units/org-unit-reads.js';
 import { ReportingController } from './reporting/reporting.controller.js';
 import { Forwarder } from './upstream/forward.js';
 import { ContactPointsController } from './contact-points/contact-points.controller.js';
@@ -99,6 +100,8 @@ export class GatewayModule {
       providers: [
         { provide: UPSTREAMS, useValue: upstreams },
         UpstreamService,
+        { provide: GATEWAY_ORG_UNIT_CACHE_MS, useValue: config.ORG_UNIT_CACHE_MS },
+        OrgUnitReads,
         Forwarder,
         DeclaredQueryInterceptor,
         { provide: APP_INTERCEPTOR, useExisting: DeclaredQueryInterceptor },

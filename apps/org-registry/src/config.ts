@@ -1,5 +1,8 @@
 import { num } from 'envalid';
 
+/** Injection token: how long a replica keeps an org unit it read to answer reads (ms), ORG_UNIT_CACHE_MS. */
+export const ORG_UNIT_CACHE_MS = Symbol('ORG_UNIT_CACHE_MS');
+
 /** The registry's own variables, validated at boot like the common ones (README: environment). */
 export const registryEnv = {
   ORG_UNIT_CACHE_MS: num({

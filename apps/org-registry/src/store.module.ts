@@ -6,9 +6,8 @@ import { MEMBER_MODEL, MemberSchema } from './members/member.schema.js';
 import { RULE_SET_MODEL, RuleSetSchema } from './milestone-rules/rule-set.schema.js';
 import { ORG_UNIT_MODEL, OrgUnitSchema } from './org-units/org-unit.schema.js';
 import { TreeReader } from './org-units/tree.reader.js';
-import { ORG_UNIT_CACHE_MS } from './org-units/unit-cache.js';
 import { loadConfig } from '@pb/platform';
-import { registryEnv } from './config.js';
+import { ORG_UNIT_CACHE_MS, registryEnv } from './config.js';
 import { PARTY_ORG_MODEL, PartyOrgSchema } from './party-orgs/party-org.schema.js';
 
 const models = MongooseModule.forFeature([

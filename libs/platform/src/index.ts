@@ -19,3 +19,4 @@ export * from './audit/audit-write.js';
 export * from './http/openapi.js';
 export * from './clock.js';
 export * from './http/declared-query.interceptor.js';
+export * from './cache/read-cache.js';

@@ -14,6 +14,7 @@ import {
 import { ALL_ROLES, CurrentIdentity, OptionalIfMatch, Roles, type Identity } from '@pb/platform';
 import { passThrough } from '../upstream/forward.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
+import { OrgUnitReads } from './org-unit-reads.js';
 
 const PROBLEM = { description: 'application/problem+json' };
 const ID = { name: 'id', description: 'Org unit id 單位標識' };
@@ -25,10 +26,18 @@ const LIMIT = { name: 'limit', required: false, description: 'Items per page (1-
 @ApiBearerAuth()
 @Controller('api/v1/org-units')
 export class OrgUnitsController {
-  constructor(private readonly upstream: UpstreamService) {}
+  constructor(
+    private readonly upstream: UpstreamService,
+    private readonly reads: OrgUnitReads,
+  ) {}
 
   private pass(req: FastifyRequest, reply: FastifyReply, identity: Identity) {
     return passThrough(this.upstream, 'org-registry', req, reply, identity);
+  }
+
+  /** A change of org units: forwarded, then the units this replica kept for reads are forgotten. */
+  private change(req: FastifyRequest, reply: FastifyReply, identity: Identity) {
+    return this.reads.change(req, reply, identity);
   }
 
   @Post()
@@ -44,7 +53,7 @@ export class OrgUnitsController {
   @ApiResponse({ status: 409, ...PROBLEM })
   @ApiResponse({ status: 422, ...PROBLEM, description: 'Kind cannot sit under that parent 上級單位類型不符' })
   create(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.pass(req, reply, identity);
+    return this.change(req, reply, identity);
   }
 
   @Post('batch')
@@ -59,7 +68,7 @@ export class OrgUnitsController {
   @ApiResponse({ status: 201, description: '{ created, existing }' })
   @ApiResponse({ status: 409, ...PROBLEM })
   createBatch(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.pass(req, reply, identity);
+    return this.change(req, reply, identity);
   }
 
   @Get(':id')
@@ -69,7 +78,7 @@ export class OrgUnitsController {
   @ApiResponse({ status: 200, schema: OrgUnitViewSchema as object })
   @ApiResponse({ status: 404, ...PROBLEM, description: 'Missing or outside your subtree 不存在或不在本轄區' })
   get(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.pass(req, reply, identity);
+    return this.reads.read((req.params as { id: string }).id, req, reply, identity);
   }
 
   @Get(':id/children')
@@ -118,7 +127,7 @@ export class OrgUnitsController {
   @ApiResponse({ status: 403, ...PROBLEM })
   @ApiResponse({ status: 404, ...PROBLEM })
   rename(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.pass(req, reply, identity);
+    return this.change(req, reply, identity);
   }
 
   @Post(':id/move')
@@ -142,7 +151,7 @@ export class OrgUnitsController {
   @ApiResponse({ status: 409, ...PROBLEM })
   @ApiResponse({ status: 422, ...PROBLEM, description: 'Under its own subtree, or wrong parent kind 不能遷到下級之下' })
   move(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.pass(req, reply, identity);
+    return this.change(req, reply, identity);
   }
 
   @Post(':id/close')
@@ -154,6 +163,6 @@ export class OrgUnitsController {
   @ApiResponse({ status: 200, schema: OrgUnitViewSchema as object })
   @ApiResponse({ status: 409, ...PROBLEM })
   close(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.pass(req, reply, identity);
+    return this.change(req, reply, identity);
   }
 }

@@ -19,6 +19,11 @@ export class Forwarder {
   constructor(private readonly upstream: UpstreamService) {}
 
   async to(service: UpstreamName, req: FastifyRequest, reply: FastifyReply, identity: Identity, body?: unknown): Promise<FastifyReply> {
+    return relay(reply, await this.answer(service, req, identity, body));
+  }
+
+  /** The owning service's answer to the request, not yet sent back. */
+  async answer(service: UpstreamName, req: FastifyRequest, identity: Identity, body?: unknown): Promise<UpstreamResponse> {
     const headers: Record<string, string | undefined> = {};
     for (const h of FORWARDED_REQUEST_HEADERS) {
       const v = req.headers[h];
@@ -26,13 +31,12 @@ export class Forwarder {
     }
     const method = req.method as 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
     const sendsBody = method !== 'GET' && method !== 'DELETE';
-    const res = await this.upstream.forward(service, method, req.url, {
+    return this.upstream.forward(service, method, req.url, {
       identity,
       correlationId: req.id,
       headers,
       ...(sendsBody ? { body: body ?? {} } : {}),
     });
-    return relay(reply, res);
   }
 }
 

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { ReadCache } from '@pb/platform';
 import { notFound } from '../common/problems.js';
 import type { Scope } from '../common/scope.js';
 import type { BureauOnPath } from '../party-orgs/routing.js';
 import { ORG_UNIT_MODEL, type OrgUnit } from './org-unit.schema.js';
 import { isBureau } from './tree.js';
-import { ORG_UNIT_CACHE_MS, UnitCache } from './unit-cache.js';
+import { ORG_UNIT_CACHE_MS } from '../config.js';
 
 export const UNIT_NOT_FOUND = { zh: '找不到組織單位', en: 'Org unit not found' };
 const NO_OUTBOX = { outbox: 0 } as const;
@@ -23,10 +24,11 @@ function inScope(unit: OrgUnit | null, scope: Scope): OrgUnit {
  */
 @Injectable()
 export class TreeReader {
-  private readonly cache: UnitCache;
+  /** Units as last read, for answering reads (ReadCache: bounded staleness, docs/adr/0005). */
+  private readonly cache: ReadCache<OrgUnit>;
 
   constructor(@InjectModel(ORG_UNIT_MODEL) private readonly units: Model<OrgUnit>, @Inject(ORG_UNIT_CACHE_MS) cacheMs: number) {
-    this.cache = new UnitCache(cacheMs);
+    this.cache = new ReadCache<OrgUnit>(cacheMs);
   }
 
   async unit(id: string): Promise<OrgUnit | null> {
@@ -40,7 +42,7 @@ export class TreeReader {
 
   /**
    * The same for answering a read (the unit itself, its children, its subtree): possibly kept from a
-   * moment ago (ORG_UNIT_CACHE_MS, `UnitCache`), so another replica's change may show that much later.
+   * moment ago (ORG_UNIT_CACHE_MS, `ReadCache`), so another replica's change may show that much later.
    */
   async unitInScopeForRead(id: string, scope: Scope): Promise<OrgUnit> {
     return inScope(await this.cache.get(id, () => this.unit(id)), scope);
