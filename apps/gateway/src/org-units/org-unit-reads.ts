@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ReadCache, type Identity } from '@pb/platform';
 import { Forwarder, relay } from '../upstream/forward.js';
-import { UpstreamService, type UpstreamResponse } from '../upstream/upstream.service.js';
+import type { UpstreamResponse } from '../upstream/upstream.service.js';
 
 /** Injection token: how long the gateway keeps an org unit org-registry answered (ms), ORG_UNIT_CACHE_MS. */
 export const GATEWAY_ORG_UNIT_CACHE_MS = Symbol('GATEWAY_ORG_UNIT_CACHE_MS');
@@ -21,7 +21,7 @@ export class OrgUnitReads {
   private readonly kept: ReadCache<UpstreamResponse>;
 
   constructor(
-    private readonly upstream: UpstreamService,
+    private readonly forwarder: Forwarder,
     @Inject(GATEWAY_ORG_UNIT_CACHE_MS) cacheMs: number,
   ) {
     this.kept = new ReadCache<UpstreamResponse>(cacheMs);
@@ -31,7 +31,7 @@ export class OrgUnitReads {
     const kept = this.kept.peek(id);
     if (kept && reaches(kept.body, identity)) return relay(reply, kept);
     const generation = this.kept.generation;
-    const answer = await new Forwarder(this.upstream).answer('org-registry', req, identity);
+    const answer = await this.forwarder.answer('org-registry', req, identity);
     if (answer.status === 200 && reaches(answer.body, identity)) this.kept.keep(id, answer, generation);
     return relay(reply, answer);
   }
@@ -39,7 +39,7 @@ export class OrgUnitReads {
   /** Forwards a change of org units, and forgets every kept one once it is answered. */
   async change(req: FastifyRequest, reply: FastifyReply, identity: Identity): Promise<FastifyReply> {
     try {
-      return await new Forwarder(this.upstream).to('org-registry', req, reply, identity, req.body);
+      return await this.forwarder.to('org-registry', req, reply, identity, req.body);
     } finally {
       this.kept.forget();
     }
