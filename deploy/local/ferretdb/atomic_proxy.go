@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"time"
 )
 
 const (
@@ -51,7 +52,7 @@ func (d *dbLocks) get(db string) *sync.Mutex {
 }
 
 // serveAtomicProxy accepts clients on ln and connects each to the FerretDB listening on upstream (a unix socket).
-func serveAtomicProxy(ln net.Listener, upstream string, logger *slog.Logger) {
+func serveAtomicProxy(ln net.Listener, upstream string, logger *slog.Logger, stats *commandStats) {
 	locks := &dbLocks{}
 	for {
 		client, err := ln.Accept()
@@ -61,11 +62,11 @@ func serveAtomicProxy(ln net.Listener, upstream string, logger *slog.Logger) {
 			}
 			return
 		}
-		go proxyConn(client, upstream, locks, logger)
+		go proxyConn(client, upstream, locks, logger, stats)
 	}
 }
 
-func proxyConn(client net.Conn, upstream string, locks *dbLocks, logger *slog.Logger) {
+func proxyConn(client net.Conn, upstream string, locks *dbLocks, logger *slog.Logger, stats *commandStats) {
 	defer client.Close()
 	server, err := net.Dial("unix", upstream)
 	if err != nil {
@@ -79,6 +80,8 @@ func proxyConn(client net.Conn, upstream string, locks *dbLocks, logger *slog.Lo
 		mu      sync.Mutex
 		waitFor int32
 		held    *sync.Mutex
+		// Commands awaiting their reply, by request id (only with stats on).
+		timing = map[int32]timedCommand{}
 	)
 	release := func() {
 		mu.Lock()
@@ -104,7 +107,12 @@ func proxyConn(client net.Conn, upstream string, locks *dbLocks, logger *slog.Lo
 				held.Unlock()
 				held = nil
 			}
+			t, timed := timing[responseTo]
+			delete(timing, responseTo)
 			mu.Unlock()
+			if timed {
+				stats.add(t.c, time.Since(t.sent), t.lockWait)
+			}
 			if _, err = client.Write(msg); err != nil {
 				return
 			}
@@ -117,12 +125,22 @@ func proxyConn(client net.Conn, upstream string, locks *dbLocks, logger *slog.Lo
 			if err != nil {
 				return
 			}
-			if db, ok := readModifyWriteDB(msg); ok {
-				l := locks.get(db)
+			c, isCommand := commandOf(msg)
+			requestID := int32(binary.LittleEndian.Uint32(msg[4:8]))
+			var lockWait time.Duration
+			if isCommand && readModifyWrite[c.name] {
+				l := locks.get(c.db)
+				asked := time.Now()
 				l.Lock()
+				lockWait = time.Since(asked)
 				mu.Lock()
 				held = l
-				waitFor = int32(binary.LittleEndian.Uint32(msg[4:8]))
+				waitFor = requestID
+				mu.Unlock()
+			}
+			if isCommand && stats != nil {
+				mu.Lock()
+				timing[requestID] = timedCommand{c: c, sent: time.Now(), lockWait: lockWait}
 				mu.Unlock()
 			}
 			if _, err = server.Write(msg); err != nil {
@@ -131,6 +149,12 @@ func proxyConn(client net.Conn, upstream string, locks *dbLocks, logger *slog.Lo
 		}
 	}()
 	<-done
+}
+
+type timedCommand struct {
+	c        command
+	sent     time.Time
+	lockWait time.Duration
 }
 
 func readMessage(r io.Reader) ([]byte, error) {
@@ -150,14 +174,17 @@ func readMessage(r io.Reader) ([]byte, error) {
 	return msg, nil
 }
 
-// readModifyWriteDB tells whether msg is an OP_MSG update/findAndModify that expects a reply, and its database.
-func readModifyWriteDB(msg []byte) (string, bool) {
+// command: what an OP_MSG that expects a reply asks: the command's name, its database ("" when the
+// body's layout is not understood) and its collection (the first key's string value, if any).
+type command struct{ name, db, coll string }
+
+func commandOf(msg []byte) (command, bool) {
 	if len(msg) < 21 || binary.LittleEndian.Uint32(msg[12:16]) != opMsg {
-		return "", false
+		return command{}, false
 	}
 	flags := binary.LittleEndian.Uint32(msg[16:20])
 	if flags&msgMoreToCome != 0 {
-		return "", false // no reply to wait for (unacknowledged write)
+		return command{}, false // no reply to wait for (unacknowledged write)
 	}
 	end := len(msg)
 	if flags&msgChecksum != 0 {
@@ -168,27 +195,27 @@ func readModifyWriteDB(msg []byte) (string, bool) {
 		p++
 		if kind == 1 { // document sequence: int32 size (including itself), identifier, documents
 			if p+4 > end {
-				return "", false
+				return command{}, false
 			}
 			p += int(binary.LittleEndian.Uint32(msg[p : p+4]))
 			continue
 		}
 		if kind != 0 || p+4 > end {
-			return "", false
+			return command{}, false
 		}
 		size := int(binary.LittleEndian.Uint32(msg[p : p+4]))
 		if size < 5 || p+size > end {
-			return "", false
+			return command{}, false
 		}
-		return commandDB(msg[p : p+size])
+		return commandBody(msg[p : p+size])
 	}
-	return "", false
+	return command{}, false
 }
 
-// commandDB reads a command body: its first key is the command name, `$db` its database.
-func commandDB(doc []byte) (string, bool) {
+// commandBody reads a command body: its first key is the command name, `$db` its database.
+func commandBody(doc []byte) (command, bool) {
+	var c command
 	first := true
-	isRMW := false
 	for p := 4; p < len(doc)-1; {
 		typ := doc[p]
 		p++
@@ -197,31 +224,33 @@ func commandDB(doc []byte) (string, bool) {
 			nameEnd++
 		}
 		if nameEnd >= len(doc) {
-			return "", false
+			return c, !first
 		}
 		name := string(doc[p:nameEnd])
 		p = nameEnd + 1
-		if first {
-			first = false
-			if !readModifyWrite[name] {
-				return "", false
-			}
-			isRMW = true
-		}
-		if name == "$db" && typ == 0x02 && p+4 <= len(doc) {
+		if typ == 0x02 && p+4 <= len(doc) && (first || name == "$db") {
 			n := int(binary.LittleEndian.Uint32(doc[p : p+4]))
 			if n < 1 || p+4+n > len(doc) {
-				return "", false
+				return c, !first
 			}
-			return string(doc[p+4 : p+4+n-1]), isRMW
+			if first {
+				c.coll = string(doc[p+4 : p+4+n-1])
+			} else {
+				c.db = string(doc[p+4 : p+4+n-1])
+				return c, true
+			}
+		}
+		if first {
+			first = false
+			c.name = name
 		}
 		skip, ok := bsonValueSize(typ, doc[p:])
 		if !ok {
-			return "", isRMW // unknown layout: one lock for every database
+			return c, true // unknown layout: database "", one lock for every database
 		}
 		p += skip
 	}
-	return "", isRMW
+	return c, !first
 }
 
 func bsonValueSize(typ byte, b []byte) (int, bool) {

@@ -104,7 +104,7 @@ func run(logger *slog.Logger, listenAddr, dataDir string) error {
 
 	done := make(chan error, 1)
 	go func() { done <- f.Run(ctx) }()
-	go serveAtomicProxy(ln, socket, logger)
+	go serveAtomicProxy(ln, socket, logger, newCommandStats(os.Getenv("FERRETDB_STATS_FILE")))
 	if addr := os.Getenv("FERRETDB_PPROF_ADDR"); addr != "" {
 		go func() { logger.Warn("pprof stopped", "error", http.ListenAndServe(addr, nil)) }()
 	}
