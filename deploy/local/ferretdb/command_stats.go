@@ -3,7 +3,8 @@ package main
 // Command statistics for benchmarks: with FERRETDB_STATS_FILE set, the proxy times every command
 // from the moment it is forwarded (after the read-modify-write lock, when it takes one) to its reply,
 // and every 5 s rewrites the file with a table per database, command and collection: count, total
-// and mean time, and the time spent waiting for the lock. Off by default (nothing is timed).
+// and mean time, and the time spent waiting for the lock ("update*": a read-modify-write command that
+// had its collection to itself). Off by default (nothing is timed).
 
 import (
 	"fmt"
@@ -45,7 +46,11 @@ func (s *commandStats) add(c command, took, lockWait time.Duration) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k := statKey{c.db, c.name, c.coll}
+	name := c.name
+	if readModifyWrite[c.name] && c.ids == nil {
+		name += "*" // held its collection to itself
+	}
+	k := statKey{c.db, name, c.coll}
 	v, ok := s.stats[k]
 	if !ok {
 		v = &statValue{}

@@ -47,6 +47,23 @@ describe('PersistenceModule on the real store', () => {
     expect((await col.findOne({ _id: 'agg' }))?.outbox.map((e) => e.id)).toEqual(['e2']);
   });
 
+  it("removes each document's own published entries with one $pullAll of a chunk's entries, by _id $in", async () => {
+    type Entry = { id: string; data: object };
+    const col = connection.collection<{ _id: string; outbox: Entry[] }>('pull_many_probe');
+    await col.insertMany([
+      { _id: 'a', outbox: [{ id: 'e1', data: { n: 1 } }, { id: 'e2', data: { n: 2 } }] },
+      { _id: 'b', outbox: [{ id: 'e3', data: { n: 3 } }] },
+      { _id: 'c', outbox: [{ id: 'e4', data: { n: 4 } }] },
+    ]);
+    const read = await col.find({ _id: { $in: ['a', 'b'] } }).toArray();
+    await col.updateOne({ _id: 'b' }, { $push: { outbox: { id: 'e5', data: {} } } });
+    // what the relay published: a's first entry and b's entry as read; c is not in the chunk
+    const published = [read.find((d) => d._id === 'a')!.outbox[0], ...read.find((d) => d._id === 'b')!.outbox];
+    await col.updateMany({ _id: { $in: ['a', 'b'] } }, { $pullAll: { outbox: published } });
+    const left = Object.fromEntries((await col.find().toArray()).map((d) => [d._id, d.outbox.map((e) => e.id)]));
+    expect(left).toEqual({ a: ['e2'], b: ['e5'], c: ['e4'] });
+  });
+
   // FerretDB 1.24.2 as released scans the table for these (ADR 0003: deploy/local/ferretdb/patches.json).
   it.each<[string, Record<string, unknown>, string[]]>([
     ['_id alone', { _id: 'u42' }, ['u42']],
