@@ -11,6 +11,8 @@
 //
 // (c) Backlog: the same N writes with the relay stopped (the store alone), then the relay started:
 //     relay + Kafka + consumer draining the backlog, as a ratio to the same raw figure.
+// (d) The store's ceiling: N bare insertOne of the same payloads by 16 writers; the ratio no outbox
+//     pipeline can pass on this store (each event is written at least once).
 //
 // Options: --events 3000 --rate 500 --seconds 20 --warmup 3 --writers 4 --keys 200
 //          --batch 2000 --poll-ms 1000 --busy-poll-ms 100 --max-wait-ms 50 --concurrency 3 --in-flight 16 --nudge 1
@@ -335,6 +337,30 @@ async function latencyAtRate(admin: Admin) {
   };
 }
 
+/**
+ * The store alone: one insertOne per event (the same payloads), by 16 concurrent writers, with no
+ * relay, broker or consumer. Any pipeline that writes each event to the store at least once (the
+ * outbox, ARCHITECTURE §4) is bounded by this rate, so `rate / raw` bounds its ratio.
+ */
+async function storeCeiling(n: number) {
+  const conn = await mongoose.createConnection(mongodbUri, { dbName: `bench-ceiling-${runId}`, retryWrites: false, maxPoolSize: 20 }).asPromise();
+  const col = conn.collection<{ _id: string }>('events');
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < n) {
+        const i = next++;
+        await col.insertOne({ _id: `${runId}-${i}`, ...stateOf(i) });
+      }
+    }),
+  );
+  const ms = performance.now() - t0;
+  await conn.dropDatabase();
+  await conn.close();
+  return { ms, perSec: (n / ms) * 1000 };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const admin = kafka.admin();
@@ -358,6 +384,15 @@ if (raw && opts.only.includes('throughput')) {
     `\n(a) throughput, outbox write -> effect, ${opts.events} events, ${opts.writers} writers\n` +
       `    ${fmt(pipe.perSec)} events/s (${fmt(pipe.ms)} ms; the writes took ${fmt(pipe.writtenMs)} ms = ${fmt(pipe.writesPerSec)} writes/s)\n` +
       `    ratio to raw ${fmt(ratio, 3)}  (goal >= 0.5)\n`,
+  );
+}
+if (raw && opts.only.includes('throughput')) {
+  const ceiling = await storeCeiling(opts.events);
+  const bound = ceiling.perSec / raw.perSec;
+  results['storeCeiling'] = { ...ceiling, ratioBound: bound };
+  process.stdout.write(
+    `\n(d) the store alone, one insertOne per event, 16 writers: ${fmt(ceiling.perSec)} writes/s\n` +
+      `    no pipeline that writes each event to the store once can pass ratio ${fmt(bound, 3)} on this store\n`,
   );
 }
 if (raw && opts.only.includes('backlog')) {
