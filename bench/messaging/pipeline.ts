@@ -251,11 +251,16 @@ function effectsCounted(n: number): Promise<void> {
 
 /** n state changes by `--writers` concurrent writers (like concurrent API requests); resolves to the time taken. */
 async function writeAll(p: Pipeline, n: number): Promise<number> {
+  return inTurn(n, opts.writers, (i) => p.write(i));
+}
+
+/** Calls `op(0..n-1)` from `workers` concurrent loops; resolves to the time taken (ms). */
+async function inTurn(n: number, workers: number, op: (i: number) => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
   let next = 0;
   await Promise.all(
-    Array.from({ length: opts.writers }, async () => {
-      while (next < n) await p.write(next++);
+    Array.from({ length: workers }, async () => {
+      while (next < n) await op(next++);
     }),
   );
   return performance.now() - t0;
@@ -345,17 +350,7 @@ async function latencyAtRate(admin: Admin) {
 async function storeCeiling(n: number) {
   const conn = await mongoose.createConnection(mongodbUri, { dbName: `bench-ceiling-${runId}`, retryWrites: false, maxPoolSize: 20 }).asPromise();
   const col = conn.collection<{ _id: string }>('events');
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < n) {
-        const i = next++;
-        await col.insertOne({ _id: `${runId}-${i}`, ...stateOf(i) });
-      }
-    }),
-  );
-  const ms = performance.now() - t0;
+  const ms = await inTurn(n, 16, (i) => col.insertOne({ _id: `${runId}-${i}`, ...stateOf(i) }));
   await conn.dropDatabase();
   await conn.close();
   return { ms, perSec: (n / ms) * 1000 };
