@@ -131,8 +131,8 @@ func (l *rmwLocks) lock(cl *collLock, ids []string) func() {
 // rmwPerDB: FERRETDB_RMW_PER_DB, how many read-modify-write commands of one database run at once
 // (on different documents). 1 by default. More let FerretDB read and change documents on both cores
 // while another command writes, but a burst of writers then crowds out the service's outbox relay:
-// bench/reporting measured submissions 82/s with the compliance view 1.2 s behind the last one (1),
-// 98/s and 14 s (2), 147-187/s and 94-111 s (unbounded). See docs/adr/0003-local-infrastructure.md.
+// bench/reporting measured submissions 91/s with the compliance view 0.8 s behind the last one (1),
+// 90/s and 2.1 s (2), 114/s and 18 s (unbounded). See docs/adr/0003-local-infrastructure.md.
 func rmwPerDB() int {
 	n, err := strconv.Atoi(os.Getenv("FERRETDB_RMW_PER_DB"))
 	if err != nil || n < 1 {

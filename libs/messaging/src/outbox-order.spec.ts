@@ -38,6 +38,25 @@ describe('the order the outbox relay publishes in', () => {
     expect(ids(pending.take())).toEqual(['d1:1']);
   });
 
+  it('is settled once documents without numbers fill a batch: nothing read later comes before them', () => {
+    const pending = new OldestPending(3, 1_000_000);
+    pending.add(doc('numbered', 1));
+    pending.add(doc('a', -1, -1));
+    expect(pending.settled).toBe(false);
+    pending.add(doc('mixed', -1, 7)); // has a numbered entry: not counted
+    expect(pending.settled).toBe(false);
+    pending.add(doc('b', -1));
+    expect(pending.settled).toBe(true);
+    const batch = ids(pending.take());
+    // whatever a later document holds, it comes after these
+    pending.add(doc('later', -1));
+    expect(ids(pending.take())).toEqual(batch);
+    expect(batch).toEqual(['a:-1', 'a:-1', 'mixed:-1']);
+    const bytes = new OldestPending(100, 250);
+    bytes.add(doc('c', -1, -1, -1));
+    expect(bytes.settled).toBe(true);
+  });
+
   it('keeps a batch to about maxBytes, but always takes one entry', () => {
     const pending = new OldestPending(100, 250);
     pending.add(doc('a', 1, 2, 3, 4));

@@ -32,6 +32,9 @@ const before = (a: PendingEntry, b: PendingEntry) => a.seq < b.seq || (a.seq ===
 export class OldestPending {
   private docs: DocumentEntries[] = [];
   private cutoff?: PendingEntry;
+  /** Entries (and their bytes) of the documents read so far whose entries all lack a number. */
+  private unnumbered = 0;
+  private unnumberedBytes = 0;
 
   constructor(
     private readonly batchSize: number,
@@ -40,6 +43,10 @@ export class OldestPending {
 
   add(doc: DocumentEntries): void {
     if (doc.length === 0) return;
+    if (doc.every((p) => p.seq < 0)) {
+      this.unnumbered += doc.length;
+      this.unnumberedBytes += doc.reduce((n, p) => n + p.bytes, 0);
+    }
     this.docs.push(doc);
     // A batch takes at most batchSize documents' heads: keep a few batches' worth.
     if (this.docs.length > this.batchSize * 4) this.trim();
@@ -50,6 +57,16 @@ export class OldestPending {
     for (const dropped of this.docs.splice(this.batchSize)) {
       if (!this.cutoff || before(dropped[0], this.cutoff)) this.cutoff = dropped[0];
     }
+  }
+
+  /**
+   * Whether reading on can no longer change the batch: the documents read so far whose entries all
+   * lack a sequence number (a service that does not number its events, such as reporting) already
+   * fill it. Such entries come before every numbered one, and before every entry read after them,
+   * so the relay stops reading there instead of decoding every pending document of a backlog.
+   */
+  get settled(): boolean {
+    return this.unnumbered >= this.batchSize || this.unnumberedBytes >= this.maxBytes;
   }
 
   /** The batch: at most `batchSize` entries and about `maxBytes` of data (at least one entry). */

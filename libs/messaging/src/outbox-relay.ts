@@ -331,7 +331,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
             bytes: Buffer.byteLength(JSON.stringify(entry.data)),
           })),
         );
+        if (pending.settled) break;
       }
+      if (pending.settled) break;
     }
     const batch = pending.take();
     this.found = batch.length > 0;
