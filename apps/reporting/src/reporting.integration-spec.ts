@@ -291,6 +291,11 @@ describe('semi-monthly reporting', () => {
     ]);
     expect(again.body.timeliness).toBe('late');
     expect(again.body.reviews).toEqual([{ bureauId: K1, status: 'pending', revision: 2 }]);
+    // The answer is built from the report read and the change written under its version: the same as
+    // reading the report back (so is the first answer, which the retry above read back).
+    const readBack = await call(secretaryOf(s.id), 'GET', `/api/v1/reports/${s.partyOrgId}/2027-02-H2`);
+    expect(readBack.body).toEqual(again.body);
+    expect(readBack.headers.etag).toBe(again.headers.etag);
   });
 
   it('locks reports after the configured days unless the reviewing bureau grants an exception', async () => {

@@ -56,6 +56,8 @@ export interface HalfMonthReport {
   /** Idempotency-Keys of the last submissions, written with the revision each produced. */
   submitKeys: { key: string; requestHash: string; revision: number }[];
   version: number;
+  /** When the report was last written (mongoose timestamps on create; the service's clock on each change). */
+  updatedAt?: Date;
   outbox: OutboxEvent[];
 }
 

@@ -18,7 +18,7 @@ import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
 import type { PartyOrgRef } from '../org-directory/party-org-ref.schema.js';
 import { reviewersOf } from '../org-directory/routing.js';
 import { ReportPeriod } from '../periods/report-period.js';
-import { HALF_MONTH_REPORT_MODEL, type BureauReview, type HalfMonthReport } from './half-month-report.schema.js';
+import { HALF_MONTH_REPORT_MODEL, type BureauReview, type HalfMonthReport, type ReportRevision } from './half-month-report.schema.js';
 
 const P = 'https://partybuilding.edu.cn/problems';
 const notFound = () => new ProblemException(404, `${P}/not-found`, { zh: '找不到半月記實表', en: 'Half-month report not found' });
@@ -197,11 +197,16 @@ export class ReportsService implements OnModuleInit {
       after: { ...Object.fromEntries(changed.map((k) => [k, after(k)])), ...(revision !== undefined ? { revision } : {}), version },
       ...(audit.correlationId ? { correlationId: audit.correlationId } : {}),
     });
-    const update: Record<string, unknown> = { $set: { ...set, version }, $push: { ...push, outbox: { $each: [...events, record] } } };
-    const saved = await this.reports.findOneAndUpdate({ _id: doc._id, version: doc.version }, update, { returnDocument: 'after' }).lean<HalfMonthReport>();
-    if (!saved) throw conflict('報表剛被修改，請重新讀取後再試', 'The report changed meanwhile; read it again and retry', 'stale');
+    // The update is guarded by the version read, so when it matches, the report is now exactly what was
+    // read with this change applied: built here rather than read back (an update costs the store less
+    // than a findAndModify that returns the document).
+    const updatedAt = this.clock.now();
+    const update: Record<string, unknown> = { $set: { ...set, version, updatedAt }, $push: { ...push, outbox: { $each: [...events, record] } } };
+    const { matchedCount } = await this.reports.updateOne({ _id: doc._id, version: doc.version }, update, { timestamps: false });
+    if (matchedCount !== 1) throw conflict('報表剛被修改，請重新讀取後再試', 'The report changed meanwhile; read it again and retry', 'stale');
     this.relay.nudge();
-    return saved;
+    const revisions = made ? [...doc.revisions, made as ReportRevision] : doc.revisions;
+    return { ...doc, ...set, version, updatedAt, revisions };
   }
 
   async saveDraft(partyOrgId: string, periodId: string, content: HalfMonthReportContent, caller: Identity, ifMatch?: string, correlationId?: string): Promise<ReportView> {
