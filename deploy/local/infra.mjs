@@ -578,7 +578,11 @@ async function prepareFerretDB({ log, port }) {
   return {
     cmd: PATHS.ferretBin,
     args: ['-listen-addr', `${HOST}:${port}`, '-data-dir', PATHS.ferretData],
-    env: { FERRETDB_TELEMETRY: 'disable', DO_NOT_TRACK: '1' },
+    // Go's collector at its default (GOGC=100) took ~12 % of the store's CPU under a deadline burst,
+    // which decodes and re-encodes whole documents; at 400 the heap may grow to five times what is
+    // live (tens of MB here) and the burst went from 102 to 127-133 submissions/s (docs/adr/0003). A
+    // GOGC or GOMEMLIMIT in the environment wins.
+    env: { FERRETDB_TELEMETRY: 'disable', DO_NOT_TRACK: '1', GOGC: process.env.GOGC ?? '400', GOMEMLIMIT: process.env.GOMEMLIMIT ?? '2GiB' },
   };
 }
 
