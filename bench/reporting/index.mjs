@@ -46,7 +46,7 @@ async function seed(db, schools, run) {
 
 /**
  * A bare Fastify server with the native driver, one store operation sequence per request: `handler` is
- * the body of the route (`col`, `req` and `new Date()` in scope). The baseline inserts the document; the
+ * the body of the route, with `col` (the collection) and `req` in scope. The baseline inserts the document; the
  * store ceiling does what the store must at least do for one submission to a report kept in place.
  */
 function startBare(mongodbUri, db, port, collection, handler, poolSize = 1) {

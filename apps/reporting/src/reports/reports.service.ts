@@ -166,7 +166,8 @@ export class ReportsService implements OnModuleInit {
   /**
    * Applies one change guarded by the version read (optimistic concurrency, one document write),
    * with its events and its audit record (who, what, the changed fields before and after) in the
-   * same write (docs/adr/0007).
+   * same write (docs/adr/0007). Returns the report as it now is, for its view: its outbox is the one
+   * read (views leave the outbox out), not what the relay will find.
    */
   private async commit(
     doc: HalfMonthReport,
