@@ -50,7 +50,7 @@ const unitKey = (...parts: string[]) => parts.join('-');
 const PERIOD = `${new Date().getUTCFullYear() + 1}-03-H1`;
 const partyOrgOf = (unit: string) => `po-${unit}`;
 const report = (unit: string) => `/api/v1/reports/${partyOrgOf(unit)}/${PERIOD}`;
-const CONTENT = { content: { freeText: '矩陣測試記實' } };
+const CONTENT = { content: { freeText: '矩阵测试记实' } };
 /** Today in the city's time zone: the registry's dates (opening, closing) are city dates. */
 const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 const READERS: Role[] = ['city-admin', 'county-admin', 'school-secretary', 'inspector'];
@@ -72,12 +72,12 @@ async function made(unit: string, path: string, body: unknown): Promise<string> 
 }
 const freshUnit = (parent: string) => {
   const id = uniqueId('mxu');
-  return made(parent, '/api/v1/org-units', { id, code: id.toUpperCase(), name: '臨時單位', kind: 'unit', parentId: parent });
+  return made(parent, '/api/v1/org-units', { id, code: id.toUpperCase(), name: '临时单位', kind: 'unit', parentId: parent });
 };
-const partyOrgBody = (school: string) => ({ id: uniqueId('mxpo'), unitId: school, kind: 'branch', name: '矩陣黨支部', principal: { name: '甲書記' }, deputy: { name: '乙委員' } });
+const partyOrgBody = (school: string) => ({ id: uniqueId('mxpo'), unitId: school, kind: 'branch', name: '矩阵党支部', principal: { name: '甲书记' }, deputy: { name: '乙委员' } });
 const freshPartyOrg = (unit: string) => made(schoolOf(unit), '/api/v1/party-orgs', partyOrgBody(schoolOf(unit)));
 const memberBody = () => ({
-  person: { name: '矩陣黨員', gender: 'female', birthDate: '1990-05-01' },
+  person: { name: '矩阵党员', gender: 'female', birthDate: '1990-05-01' },
   milestones: [
     { kind: 'application', date: '2024-03-01' },
     { kind: 'first-talk', date: '2024-03-20' },
@@ -132,7 +132,7 @@ const ROUTES: Record<string, RouteRule> = {
     request: (target) => ({
       method: 'POST',
       path: '/api/v1/accounts',
-      body: { username: uniqueId('m'), displayName: '矩陣', orgUnitId: target, roles: ['inspector'], password: 'matrix-password-1' },
+      body: { username: uniqueId('m'), displayName: '矩阵', orgUnitId: target, roles: ['inspector'], password: 'matrix-password-1' },
     }),
   },
   'GET /api/v1/accounts': { roles: ADMINS, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/accounts?unit=${target}` }) },
@@ -180,7 +180,7 @@ const ROUTES: Record<string, RouteRule> = {
     ok: 201,
     request: (target) => {
       const id = uniqueId('mx');
-      return { method: 'POST', path: '/api/v1/org-units', body: { id, code: id.toUpperCase(), name: '矩陣單位', kind: 'unit', parentId: target } };
+      return { method: 'POST', path: '/api/v1/org-units', body: { id, code: id.toUpperCase(), name: '矩阵单位', kind: 'unit', parentId: target } };
     },
   },
   'GET /api/v1/org-units/{id}': { roles: ALL, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}` }) },
@@ -192,7 +192,7 @@ const ROUTES: Record<string, RouteRule> = {
     ok: 201,
     request: (target) => {
       const id = uniqueId('mxb');
-      return { method: 'POST', path: '/api/v1/org-units/batch', body: { units: [{ id, code: id.toUpperCase(), name: '批量單位', kind: 'unit', parentId: target }] } };
+      return { method: 'POST', path: '/api/v1/org-units/batch', body: { units: [{ id, code: id.toUpperCase(), name: '批量单位', kind: 'unit', parentId: target }] } };
     },
   },
   'GET /api/v1/org-units/{id}/children': { roles: ALL, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}/children` }) },
@@ -202,7 +202,7 @@ const ROUTES: Record<string, RouteRule> = {
     roles: ADMINS,
     scoped: true,
     ok: 200,
-    request: async (target) => ({ method: 'PATCH', path: `/api/v1/org-units/${await freshUnit(target)}`, body: { name: '已更名單位' } }),
+    request: async (target) => ({ method: 'PATCH', path: `/api/v1/org-units/${await freshUnit(target)}`, body: { name: '已更名单位' } }),
   },
   'POST /api/v1/org-units/{id}/move': {
     roles: ADMINS,
@@ -228,7 +228,7 @@ const ROUTES: Record<string, RouteRule> = {
     roles: WRITERS,
     scoped: true,
     ok: 200,
-    request: (target) => ({ method: 'PATCH', path: `/api/v1/party-orgs/${fixtures.partyOrg[schoolOf(target)]}`, body: { name: '矩陣黨支部（改）' } }),
+    request: (target) => ({ method: 'PATCH', path: `/api/v1/party-orgs/${fixtures.partyOrg[schoolOf(target)]}`, body: { name: '矩阵党支部（改）' } }),
   },
   'PUT /api/v1/party-orgs/{id}/affiliation': {
     roles: ADMINS,
@@ -308,7 +308,7 @@ const ROUTES: Record<string, RouteRule> = {
     request: (target) => ({
       method: 'POST',
       path: `/api/v1/contact-points/${fixtures.contactPoint[schoolOf(target)]}/visits`,
-      body: { date: '2025-06-01', purpose: '調研', outcome: '已完成' },
+      body: { date: '2025-06-01', purpose: '调研', outcome: '已完成' },
     }),
   },
   'POST /api/v1/contact-points/{id}/end': {
@@ -349,7 +349,7 @@ const ROUTES: Record<string, RouteRule> = {
     roles: ADMINS,
     scoped: true,
     ok: [200, 403], // 403 for a bureau that does not review it
-    request: (target) => ({ method: 'POST', path: `${report(target)}/lock-exceptions`, body: { until: new Date(Date.now() + 86_400_000).toISOString(), reason: '矩陣' } }),
+    request: (target) => ({ method: 'POST', path: `${report(target)}/lock-exceptions`, body: { until: new Date(Date.now() + 86_400_000).toISOString(), reason: '矩阵' } }),
   },
   'GET /api/v1/reporting/calendar': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/reporting/calendar' }) },
   'PUT /api/v1/reporting/calendar': {
@@ -463,7 +463,7 @@ describe('access matrix: every caller x every gateway route x own / parent / chi
       const token = name.startsWith('F') ? foreignAdminToken : cityAdminToken;
       const res = await api('POST', '/api/v1/accounts', {
         token,
-        body: { username: uniqueId(`v-${name.toLowerCase()}`), displayName: `賬號 ${name}`, orgUnitId: unit, roles: ['inspector'], password: 'victim-password-1' },
+        body: { username: uniqueId(`v-${name.toLowerCase()}`), displayName: `账号 ${name}`, orgUnitId: unit, roles: ['inspector'], password: 'victim-password-1' },
       });
       if (res.status !== 201) throw new Error(`fixture account at ${name}: ${res.status} ${JSON.stringify(res.body)}`);
       victims[unit] = res.body['id'] as string;

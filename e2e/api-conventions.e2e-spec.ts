@@ -66,7 +66,7 @@ describe('API conventions', () => {
     const zh = await api('POST', '/api/v1/accounts', { token: admin, body });
     expect(zh.status).toBe(400);
     expect(zh.headers.get('content-language')).toBe('zh-Hans');
-    expect(zh.body['errors']).toEqual([{ pointer: '/isAdmin', rule: 'additionalProperties', message: '不允許的欄位 isAdmin' }]);
+    expect(zh.body['errors']).toEqual([{ pointer: '/isAdmin', rule: 'additionalProperties', message: '不允许的栏位 isAdmin' }]);
     const en = await api('POST', '/api/v1/accounts', { token: admin, body, headers: { 'accept-language': 'en-GB,en;q=0.9' } });
     expect(en.body['errors']).toEqual([{ pointer: '/isAdmin', rule: 'additionalProperties', message: 'unknown field isAdmin' }]);
     const query = await api('GET', `/api/v1/accounts?unit=${county}&sort=name`, { token: admin, headers: { 'accept-language': 'en' } });
@@ -174,7 +174,7 @@ describe('API conventions', () => {
     // Without If-Match the update still goes through (clients written before it).
     expect((await api('PATCH', `/api/v1/org-units/${unit}`, { token: admin, body: { name: '改名三' } })).status).toBe(200);
     const partyOrg = uniqueId('cvetagpo');
-    expect((await api('POST', '/api/v1/party-orgs', { token: countyAdmin, body: { id: partyOrg, unitId: unit, kind: 'branch', name: '甲支部', principal: { name: '甲書記' }, deputy: { name: '乙委員' } } })).status).toBe(201);
+    expect((await api('POST', '/api/v1/party-orgs', { token: countyAdmin, body: { id: partyOrg, unitId: unit, kind: 'branch', name: '甲支部', principal: { name: '甲书记' }, deputy: { name: '乙委员' } } })).status).toBe(201);
     const read = await api('GET', `/api/v1/party-orgs/${partyOrg}`, { token: countyAdmin });
     expect(read.headers.get('etag')).toBe('"1"');
     const changed = await api('PATCH', `/api/v1/party-orgs/${partyOrg}`, { token: countyAdmin, body: { name: '乙支部' }, headers: { 'if-match': '"1"' } });
@@ -189,12 +189,12 @@ describe('API conventions', () => {
     const branch = `${school}-b1`;
     const other = `${school}-b2`;
     for (const id of [branch, other]) {
-      const res = await api('POST', '/api/v1/party-orgs', { token: countyAdmin, body: { id, unitId: school, kind: 'branch', name: id, principal: { name: '甲書記' }, deputy: { name: '乙委員' } } });
+      const res = await api('POST', '/api/v1/party-orgs', { token: countyAdmin, body: { id, unitId: school, kind: 'branch', name: id, principal: { name: '甲书记' }, deputy: { name: '乙委员' } } });
       expect(res.status).toBe(201);
     }
     const member = await api('POST', `/api/v1/party-orgs/${branch}/members`, {
       token: countyAdmin,
-      body: { person: { name: '條件黨員', gender: 'female', birthDate: '1990-05-01' }, milestones: [{ kind: 'application', date: '2024-03-01' }] },
+      body: { person: { name: '条件党员', gender: 'female', birthDate: '1990-05-01' }, milestones: [{ kind: 'application', date: '2024-03-01' }] },
     });
     const point = await api('POST', '/api/v1/contact-points', { token: countyAdmin, body: { cadreAccountId: uniqueId('cadre'), cadreUnitId: county, schoolId: school, since: '2025-01-01' } });
     expect([member.status, point.status]).toEqual([201, 201]);
@@ -269,7 +269,7 @@ describe('API conventions', () => {
     const unit = uniqueId('cvschool');
     const created = await api('POST', '/api/v1/org-units', {
       token: countyAdmin,
-      body: { id: unit, code: unit.toUpperCase(), name: '審計學校', kind: 'school', parentId: county },
+      body: { id: unit, code: unit.toUpperCase(), name: '审计学校', kind: 'school', parentId: county },
       headers: { 'x-correlation-id': `audit-${unit}` },
     });
     expect(created.status).toBe(201);
@@ -303,7 +303,7 @@ describe('API conventions', () => {
     const partyOrg = uniqueId('cvpo');
     const made = await api('POST', '/api/v1/party-orgs', {
       token: countyAdmin,
-      body: { id: partyOrg, unitId: school, kind: 'branch', name: '審計黨支部', principal: { name: '甲書記' }, deputy: { name: '乙委員' } },
+      body: { id: partyOrg, unitId: school, kind: 'branch', name: '审计党支部', principal: { name: '甲书记' }, deputy: { name: '乙委员' } },
     });
     expect(made.status).toBe(201);
     const secretary = await tokenFor(school, ['school-secretary']);
@@ -312,7 +312,7 @@ describe('API conventions', () => {
     const draft = await eventually('reporting to know the party organisation', async () => {
       const res = await api('PUT', `/api/v1/reports/${partyOrg}/${period}/draft`, {
         token: secretary,
-        body: { content: { freeText: '審計草稿' } },
+        body: { content: { freeText: '审计草稿' } },
         headers: { 'x-correlation-id': `audit-draft-${school}` },
       });
       return res.status === 200 ? res : null;
@@ -331,7 +331,7 @@ describe('API conventions', () => {
       resource: { type: 'half-month-report', id: `${partyOrg}:${period}` },
       actor: { orgUnitId: school, roles: ['school-secretary'] },
       before: { status: 'not-started', version: 1 },
-      after: { status: 'draft', draft: { freeText: '審計草稿' }, version: 2 },
+      after: { status: 'draft', draft: { freeText: '审计草稿' }, version: 2 },
       correlationId: `audit-draft-${school}`,
     });
     expect(entry['before']).not.toHaveProperty('outbox');

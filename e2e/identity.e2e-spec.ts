@@ -20,7 +20,7 @@ describe('identity: logins, tokens and API keys', () => {
     ]);
     const made = await api('POST', '/api/v1/accounts', {
       token: admin,
-      body: { username: secretary.username, displayName: '書記', orgUnitId: school, roles: ['school-secretary'], password: secretary.password },
+      body: { username: secretary.username, displayName: '书记', orgUnitId: school, roles: ['school-secretary'], password: secretary.password },
     });
     expect(made.status).toBe(201);
     secretary.id = made.body['id'] as string;
@@ -38,7 +38,7 @@ describe('identity: logins, tokens and API keys', () => {
 
   it('generates a password shown once when the creator gives none, and stores only an argon2id hash', async () => {
     const username = uniqueId('gen');
-    const made = await api('POST', '/api/v1/accounts', { token: admin, body: { username, displayName: '系統', orgUnitId: school, roles: ['school-secretary'], kind: 'system' } });
+    const made = await api('POST', '/api/v1/accounts', { token: admin, body: { username, displayName: '系统', orgUnitId: school, roles: ['school-secretary'], kind: 'system' } });
     expect(made.status).toBe(201);
     const password = made.body['initialPassword'] as string;
     expect(password).toHaveLength(24);
@@ -98,7 +98,7 @@ describe('identity: logins, tokens and API keys', () => {
 
   it('disabling an account stops its logins and its refresh sessions', async () => {
     const username = uniqueId('leaver');
-    const made = await api('POST', '/api/v1/accounts', { token: admin, body: { username, displayName: '離任', orgUnitId: school, roles: ['inspector'], password: 'leaver-password-1' } });
+    const made = await api('POST', '/api/v1/accounts', { token: admin, body: { username, displayName: '离任', orgUnitId: school, roles: ['inspector'], password: 'leaver-password-1' } });
     const tokens = await login(username, 'leaver-password-1');
     const read = await api('GET', `/api/v1/accounts/${made.body['id'] as string}`, { token: admin });
     const off = await api('PATCH', `/api/v1/accounts/${made.body['id'] as string}`, { token: admin, body: { disabled: true }, headers: { 'if-match': read.headers.get('etag')! } });
@@ -109,7 +109,7 @@ describe('identity: logins, tokens and API keys', () => {
 
   it('API keys: shown once, stored hashed, act as their unit, record last use, and a revoked key is 401', async () => {
     const secretaryToken = (await login(secretary.username, secretary.password)).accessToken;
-    const made = await api('POST', '/api/v1/api-keys', { token: secretaryToken, body: { name: '校辦系統', orgUnitId: school } });
+    const made = await api('POST', '/api/v1/api-keys', { token: secretaryToken, body: { name: '校办系统', orgUnitId: school } });
     expect(made.status).toBe(201);
     const key = made.body['key'] as string;
     expect(key).toMatch(/^pbk_[A-Za-z0-9_-]{43}$/);

@@ -78,7 +78,7 @@ describe('notifications through the gateway', () => {
   });
 
   it('puts a returned report in the school inbox, in Chinese by default and in English on request', async () => {
-    await publish(ReportReturnedV1, review('請補充三會一課記錄'));
+    await publish(ReportReturnedV1, review('请补充三会一课记录'));
     const list = await eventually('the returned notice in the inbox', async () => {
       const res = await api('GET', '/api/v1/notifications/inbox', { token: secretary });
       return (res.body['items'] as unknown[]).length > 0 ? res : null;
@@ -87,9 +87,9 @@ describe('notifications through the gateway', () => {
     expect(item).toMatchObject({
       category: 'report-returned',
       critical: true,
-      title: '退回修改：2030年5月上半月半月記實表',
+      title: '退回修改：2030年5月上半月半月记实表',
     });
-    expect(item['body']).toContain('請補充三會一課記錄');
+    expect(item['body']).toContain('请补充三会一课记录');
     const en = await api('GET', '/api/v1/notifications/inbox', {
       token: secretary,
       headers: { 'accept-language': 'en' },

@@ -27,15 +27,15 @@ describe('bootstrapping from the compacted state topics', () => {
     const { cityId, countyIds } = city;
     const units = [];
     for (let i = 1; i <= 6; i++) {
-      units.push({ id: `${cityId}-n${i}`, code: `N${i}`, name: `北區第${i}小學`, kind: 'school', parentId: countyIds['north'] });
+      units.push({ id: `${cityId}-n${i}`, code: `N${i}`, name: `北区第${i}小学`, kind: 'school', parentId: countyIds['north'] });
     }
-    units.push({ id: `${cityId}-direct`, code: 'D1', name: '市直實驗中學', kind: 'school', parentId: cityId });
+    units.push({ id: `${cityId}-direct`, code: 'D1', name: '市直实验中学', kind: 'school', parentId: cityId });
     await city.ok('POST', '/api/v1/org-units/batch', { units });
     for (const u of units) {
-      await city.ok('POST', '/api/v1/party-orgs', { id: `${u.id}-b`, unitId: u.id, kind: 'branch', name: `${u.name}黨支部`, principal: { name: '書記' }, deputy: { name: '委員' } });
+      await city.ok('POST', '/api/v1/party-orgs', { id: `${u.id}-b`, unitId: u.id, kind: 'branch', name: `${u.name}党支部`, principal: { name: '书记' }, deputy: { name: '委员' } });
     }
     // History the late consumer must see the end of: renames, a move, a routing change.
-    await city.ok('PATCH', `/api/v1/org-units/${cityId}-n1`, { name: '北區第一實驗小學' }, 200);
+    await city.ok('PATCH', `/api/v1/org-units/${cityId}-n1`, { name: '北区第一实验小学' }, 200);
     await city.ok('POST', `/api/v1/org-units/${cityId}-n2/move`, { parentId: countyIds['south'] }, 200);
     await city.ok('PUT', `/api/v1/party-orgs/${cityId}-n3-b/affiliation`, { supervisorId: cityId, routing: 'both-levels' }, 200);
     await outboxesDrained(client);
@@ -68,7 +68,7 @@ describe('bootstrapping from the compacted state topics', () => {
       expect(tree.get(unit['id'] as string)).toMatchObject({ name: unit['name'], parentId: unit['parentId'], path: unit['path'], level: unit['level'], version: unit['version'] });
     }
     expect(tree.get(`${city.cityId}-n2`)).toMatchObject({ parentId: city.countyIds['south'], level: 2 });
-    expect(tree.get(`${city.cityId}-n1`)).toMatchObject({ name: '北區第一實驗小學', version: 2 });
+    expect(tree.get(`${city.cityId}-n1`)).toMatchObject({ name: '北区第一实验小学', version: 2 });
   });
 
   it('rebuilds every party organisation with its affiliation and reviewers, keyed by its own id', async () => {
@@ -81,6 +81,6 @@ describe('bootstrapping from the compacted state topics', () => {
     expect(orgs.get(`${city.cityId}-n2-b`)).toMatchObject({ supervisorId: city.countyIds['south'], reviewerIds: [city.countyIds['south']], version: 2 });
     expect(orgs.get(`${city.cityId}-n3-b`)).toMatchObject({ supervisorId: city.cityId, routing: 'both-levels', reviewerIds: [city.countyIds['north'], city.cityId] });
     expect(orgs.get(`${city.cityId}-direct-b`)).toMatchObject({ supervisorId: city.cityId, reviewerIds: [city.cityId] });
-    for (const org of orgs.values()) expect(JSON.stringify(org)).not.toMatch(/書記|委員/);
+    for (const org of orgs.values()) expect(JSON.stringify(org)).not.toMatch(/书记|委员/);
   });
 });

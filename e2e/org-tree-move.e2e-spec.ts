@@ -20,31 +20,31 @@ describe('moving a county school to another county', () => {
     campus = `${city.cityId}-s1-east`;
     await city.ok('POST', '/api/v1/org-units/batch', {
       units: [
-        { id: school, code: 'S1', name: '第一中學', kind: 'school', parentId: a, openedOn: '1998-09-01' },
-        { id: campus, code: 'S1-EAST', name: '第一中學東校區', kind: 'unit', parentId: school },
+        { id: school, code: 'S1', name: '第一中学', kind: 'school', parentId: a, openedOn: '1998-09-01' },
+        { id: campus, code: 'S1-EAST', name: '第一中学东校区', kind: 'unit', parentId: school },
       ],
     });
-    const person = { name: '張書記', title: '黨委書記' };
-    await city.ok('POST', '/api/v1/party-orgs', { id: `${school}-pc`, unitId: school, kind: 'committee', name: '第一中學黨委', principal: person, deputy: { name: '李副書記' } });
+    const person = { name: '张书记', title: '党委书记' };
+    await city.ok('POST', '/api/v1/party-orgs', { id: `${school}-pc`, unitId: school, kind: 'committee', name: '第一中学党委', principal: person, deputy: { name: '李副书记' } });
     await city.ok('POST', '/api/v1/party-orgs', {
       id: `${school}-b1`,
       unitId: school,
       kind: 'branch',
-      name: '第一中學第一黨支部',
+      name: '第一中学第一党支部',
       parentPartyOrgId: `${school}-pc`,
       routing: 'both-levels',
-      principal: { name: '王老師' },
-      deputy: { name: '趙老師' },
+      principal: { name: '王老师' },
+      deputy: { name: '赵老师' },
     });
     // City-supervised (市直管): stays with the city after the move.
     await city.ok('POST', '/api/v1/party-orgs', {
       id: `${campus}-b1`,
       unitId: campus,
       kind: 'branch',
-      name: '東校區黨支部',
+      name: '东校区党支部',
       supervisorId: city.cityId,
-      principal: { name: '陳老師' },
-      deputy: { name: '周老師' },
+      principal: { name: '陈老师' },
+      deputy: { name: '周老师' },
     });
   });
   afterAll(async () => {
@@ -138,14 +138,14 @@ describe('moving a county school to another county', () => {
   });
 });
 
-// A 學區 of 120 schools moves: the answer (202) comes once the district has moved, the schools follow.
+// A 学区 of 120 schools moves: the answer (202) comes once the district has moved, the schools follow.
 describe('moving a large subtree', () => {
   it('answers 202 at once and every descendant follows, each with its moved event', async () => {
     const city = await buildCity(['a', 'b']);
     const [a, b] = [city.countyIds['a'], city.countyIds['b']];
     const district = `${city.cityId}-d1`;
-    const schools = Array.from({ length: 120 }, (_, i) => ({ id: `${district}-s${i}`, code: `D1-S${i}`, name: `學區第${i}小學`, kind: 'school', parentId: district }));
-    await city.ok('POST', '/api/v1/org-units/batch', { units: [{ id: district, code: 'D1', name: '第一學區', kind: 'unit', parentId: a }, ...schools] });
+    const schools = Array.from({ length: 120 }, (_, i) => ({ id: `${district}-s${i}`, code: `D1-S${i}`, name: `学区第${i}小学`, kind: 'school', parentId: district }));
+    await city.ok('POST', '/api/v1/org-units/batch', { units: [{ id: district, code: 'D1', name: '第一学区', kind: 'unit', parentId: a }, ...schools] });
 
     const res = await api('POST', `/api/v1/org-units/${district}/move`, { token: city.admin, body: { parentId: b } });
     expect(res.status).toBe(202);

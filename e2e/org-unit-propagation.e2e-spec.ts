@@ -24,12 +24,12 @@ describe('an org unit created through the gateway reaches reporting through Kafk
   it('creates the city bureau and a school under it through the gateway', async () => {
     const city = await api('POST', '/api/v1/org-units', {
       token: cityAdmin,
-      body: { id: cityId, code: cityId.toUpperCase(), name: '示範市教育局', kind: 'city-bureau', parentId: null },
+      body: { id: cityId, code: cityId.toUpperCase(), name: '示范市教育局', kind: 'city-bureau', parentId: null },
     });
     expect(city.status).toBe(201);
     const school = await api('POST', '/api/v1/org-units', {
       token: cityAdmin,
-      body: { id: schoolId, code: schoolId.toUpperCase(), name: '第一中學', kind: 'school', parentId: cityId },
+      body: { id: schoolId, code: schoolId.toUpperCase(), name: '第一中学', kind: 'school', parentId: cityId },
       headers: { 'x-correlation-id': correlationId },
     });
     expect(school.status).toBe(201);
@@ -89,7 +89,7 @@ describe('an org unit created through the gateway reaches reporting through Kafk
     const res = await api('GET', `/api/v1/org-units/${schoolId}`);
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(res.body['title']).toBe('未認證');
+    expect(res.body['title']).toBe('未认证');
   });
 
   it("answers 404 for another city's unit and names invalid fields in the caller's language", async () => {

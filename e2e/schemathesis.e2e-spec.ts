@@ -29,7 +29,7 @@ describe('schemathesis against the gateway OpenAPI document', () => {
     const username = uniqueId('fuzz');
     const made = await api('POST', '/api/v1/accounts', {
       token: admin,
-      body: { username, displayName: '模糊測試', orgUnitId: school, roles: ['school-secretary'], password: 'fuzzing-password-1' },
+      body: { username, displayName: '模糊测试', orgUnitId: school, roles: ['school-secretary'], password: 'fuzzing-password-1' },
     });
     expect(made.status).toBe(201);
     token = (await login(username, 'fuzzing-password-1')).accessToken;

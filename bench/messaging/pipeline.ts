@@ -95,7 +95,7 @@ type State = EventData<BenchContract>;
 /** The payload of change i: an org unit's state, about 200 bytes of JSON like the real events. */
 function stateOf(i: number): State {
   const unitId = `school-${String(i % opts.keys).padStart(4, '0')}-${runId}`;
-  return { unitId, code: `S${i % opts.keys}`, name: '示範市第一中學黨支部', kind: 'school', path: [`city-${runId}`, `county-${i % 7}`, unitId], version: Math.floor(i / opts.keys) + 1 };
+  return { unitId, code: `S${i % opts.keys}`, name: '示范市第一中学党支部', kind: 'school', path: [`city-${runId}`, `county-${i % 7}`, unitId], version: Math.floor(i / opts.keys) + 1 };
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -146,7 +146,7 @@ export async function run(args) {
     await Promise.all(Array.from({ length: 32 }, async () => {
       while (next < orgs) {
         const i = next++;
-        await transport.sendMail({ from: 'pb <noreply@pb.test>', to: `office${i}@school${i}.test`, subject: '提醒：2032年3月上半月半月記實表請於2032年3月12日前報送', text: `第${i}中學尚未報送2032年3月上半月半月記實表，截止日期 2032年3月12日。` });
+        await transport.sendMail({ from: 'pb <noreply@pb.test>', to: `office${i}@school${i}.test`, subject: '提醒：2032年3月上半月半月记实表请于2032年3月12日前报送', text: `第${i}中学尚未报送2032年3月上半月半月记实表，截止日期 2032年3月12日。` });
       }
     }));
     const rawSendMs = performance.now() - b1;
@@ -180,7 +180,7 @@ export async function run(args) {
       if (pass.picked === 0 && received < hooks) throw new Error(`worker idle with ${received}/${hooks} webhooks received`);
     }
     const hookMs = performance.now() - h0;
-    const body = JSON.stringify({ id: 'x', category: 'report-overdue', title: '逾期未報', data: notices[0].params });
+    const body = JSON.stringify({ id: 'x', category: 'report-overdue', title: '逾期未报', data: notices[0].params });
     const r0 = performance.now();
     next = 0;
     await Promise.all(Array.from({ length: 32 }, async () => {

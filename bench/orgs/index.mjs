@@ -1,9 +1,9 @@
 // Org registry benchmarks (issue 4), on a city with a county of N schools (default 10,000) grouped in
-// 學區 units of M schools (default 1,000), seeded straight into org-registry's database:
+// 学区 units of M schools (default 1,000), seeded straight into org-registry's database:
 //  1. Subtree of the county through the gateway as its county administrator, page by page at the
 //     largest page size: p50/p95 per page and the whole walk, against the same query (same filter,
 //     sort, limit and projection as the service) straight to the store with the native driver.
-//  2. Move of one 學區 (1 + M units) to another county: time from the request until the last
+//  2. Move of one 学区 (1 + M units) to another county: time from the request until the last
 //     descendant's `unit.moved.v1` is on the org-units topic, against the store's own cost of the
 //     same rewrite with the native driver (one find by path, one bulkWrite of the same updates) on a
 //     copy of the collection. The store is the floor of a move (every descendant is a write); Kafka
@@ -83,7 +83,7 @@ export async function run(args) {
     const cityId = `${runId}-city`;
     const city = generateCity({ schools, counties: 1, cityDirectShare: 0, districtSize, members: false, contactPoints: false, cityId });
     const [county] = city.units;
-    const county2 = { id: `${cityId}-county-2`, code: 'C02', name: '第二縣教育局', kind: 'county-bureau', parentId: cityId, openedOn: '1985-01-01' };
+    const county2 = { id: `${cityId}-county-2`, code: 'C02', name: '第二县教育局', kind: 'county-bureau', parentId: cityId, openedOn: '1985-01-01' };
     const district = city.units.find((u) => u.kind === 'unit');
     const moved = new Set([district.id, ...city.schools.filter((s) => s.parentId === district.id).map((s) => s.id)]);
     const cityAdmin = await signAccessToken({ sub: `${runId}-city-admin`, orgUnitId: cityId, roles: ['city-admin'] }, secrets.AUTH_JWT_SECRET, 3600);
@@ -215,12 +215,12 @@ export async function run(args) {
 
     const moveMs = results.map((r) => r.lastEvent);
     const lines = [
-      `org registry (county of ${schools} schools in 學區 of ${districtSize}; Node ${process.versions.node}, store ${infra.mode === 'local' ? 'FerretDB 1.24/SQLite' : infra.mode})`,
+      `org registry (county of ${schools} schools in 学区 of ${districtSize}; Node ${process.versions.node}, store ${infra.mode === 'local' ? 'FerretDB 1.24/SQLite' : infra.mode})`,
       `subtree of the county, ${PAGE} per page, ${sub.gateway.pages} pages over ${passes} walks each:`,
       `  baseline, native driver, same filter:  p50 ${ms(sub.store.p50)}, p95 ${ms(sub.store.p95)} per page; whole ${schools}: ${ms(sub.store.walk)} (median)`,
       `  through the gateway (county admin):    p50 ${ms(sub.gateway.p50)}, p95 ${ms(sub.gateway.p95)} per page; whole ${schools}: ${ms(sub.gateway.walk)} (median); ${failed.length} page requests failed and were asked again${failed.length ? ` (${[...new Set(failed)].join(', ')})` : ''}`,
       `  ratio p95 baseline / gateway: ${(sub.store.p95 / sub.gateway.p95).toFixed(2)}; whole walk baseline / gateway: ${(sub.store.walk / sub.gateway.walk).toFixed(2)}`,
-      `move of a 學區 (${moved.size} units) to the other county, ${moves} moves:`,
+      `move of a 学区 (${moved.size} units) to the other county, ${moves} moves:`,
       ...results.map(
         (r, i) =>
           `  move ${i + 1}: answered ${r.status} after ${ms(r.answered)} (${r.descendants ?? '?'} descendants); last unit.moved.v1 consumed after ${ms(r.lastEvent)} (record timestamp ${r.lastStamp} ms)`,

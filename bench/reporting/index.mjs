@@ -22,21 +22,21 @@ import { signAccessToken } from '../../libs/platform/dist/auth/identity.js';
 import { ReportPeriod } from '../../apps/reporting/dist/periods/report-period.js';
 import { closedLoop, fmt } from '../lib/load.mjs';
 
-const content = { meetings: [{ type: 'theme-day', date: '2026-11-10', topic: '主題黨日', attendance: { expected: 30, present: 28 } }], freeText: '本期工作記實'.repeat(20) };
+const content = { meetings: [{ type: 'theme-day', date: '2026-11-10', topic: '主题党日', attendance: { expected: 30, present: 28 } }], freeText: '本期工作记实'.repeat(20) };
 
 async function seed(db, schools, run) {
   const city = `city-${run}`;
   const counties = [1, 2, 3].map((i) => `county${i}-${run}`);
   const units = [
-    { _id: city, code: city, name: '示範市教育局', kind: 'city-bureau', parentId: null, path: [city], level: 0, version: 1, lastEventId: 'seed' },
-    ...counties.map((c, i) => ({ _id: c, code: c, name: `第${i + 1}區教育局`, kind: 'county-bureau', parentId: city, path: [city, c], level: 1, version: 1, lastEventId: 'seed' })),
+    { _id: city, code: city, name: '示范市教育局', kind: 'city-bureau', parentId: null, path: [city], level: 0, version: 1, lastEventId: 'seed' },
+    ...counties.map((c, i) => ({ _id: c, code: c, name: `第${i + 1}区教育局`, kind: 'county-bureau', parentId: city, path: [city, c], level: 1, version: 1, lastEventId: 'seed' })),
   ];
   const partyOrgs = [];
   for (let i = 0; i < schools; i++) {
     const parent = i % 10 === 9 ? city : counties[i % 3];
     const id = `s${i}-${run}`;
     const path = parent === city ? [city, id] : [city, parent, id];
-    units.push({ _id: id, code: id, name: `第${i}中學`, kind: 'school', parentId: parent, path, level: path.length - 1, version: 1, lastEventId: 'seed' });
+    units.push({ _id: id, code: id, name: `第${i}中学`, kind: 'school', parentId: parent, path, level: path.length - 1, version: 1, lastEventId: 'seed' });
     partyOrgs.push({ _id: `po${i}-${run}`, unitId: id, unitPath: path, supervisorId: parent, routing: 'single', active: true, version: 1, lastEventId: 'seed' });
   }
   for (let i = 0; i < units.length; i += 2000) await db.collection('org_units').insertMany(units.slice(i, i + 2000));

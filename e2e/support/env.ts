@@ -98,7 +98,7 @@ export async function untilGatewayKnows(unitId: string, cityAdminToken: string):
 /** Creates org units through the gateway, in order (parent first), and waits until the gateway's read model has them. */
 export async function createUnits(token: string, units: readonly (readonly [id: string, kind: string, parentId: string | null])[]): Promise<void> {
   for (const [id, kind, parentId] of units) {
-    const res = await api('POST', '/api/v1/org-units', { token, body: { id, code: id.toUpperCase(), name: `單位 ${id}`, kind, parentId } });
+    const res = await api('POST', '/api/v1/org-units', { token, body: { id, code: id.toUpperCase(), name: `单位 ${id}`, kind, parentId } });
     if (res.status !== 201) throw new Error(`fixture unit ${id}: ${res.status} ${JSON.stringify(res.body)}`);
   }
   for (const [id, , parentId] of units) if (parentId !== null) await untilGatewayKnows(id, token);

@@ -4,7 +4,7 @@ import { GatewayModule } from './app.module.js';
 import { loadGatewayConfig } from './config.js';
 import { serveGatewayOpenApi } from './openapi.js';
 
-/** 網關 gateway: the one REST face of the platform for schools, bureaus and their systems. */
+/** 网关 gateway: the one REST face of the platform for schools, bureaus and their systems. */
 bootOrExit('gateway', async () => {
   const config = loadGatewayConfig();
   await runService(GatewayModule.register(config), {

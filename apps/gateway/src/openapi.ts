@@ -2,15 +2,15 @@ import type { INestApplication } from '@nestjs/common';
 import { buildOpenApiDocument, DeclaredQueryInterceptor, serveOpenApi, type ApiInfo } from '@pb/platform';
 
 export const GATEWAY_API: ApiInfo = {
-  title: 'Party-building work platform API 黨建工作平台接口',
+  title: 'Party-building work platform API 党建工作平台接口',
   description:
     'REST API of the city education bureau party-building platform, for schools, bureaus and their systems. ' +
-    '市教育局黨建工作平台接口，供學校、教育局及其系統調用。\n\n' +
+    '市教育局党建工作平台接口，供学校、教育局及其系统调用。\n\n' +
     'Authenticate with `Authorization: Bearer <access token>` from `POST /api/v1/auth/login`, or with an API key ' +
     '(`x-api-key`). Errors are `application/problem+json` with the JSON pointer of each invalid field; `Accept-Language` ' +
     'selects zh-Hans (default) or en. Lists are cursor-paginated (`limit`, `cursor`): follow `next` until it is null. Versioned resources answer with an ' +
     '`ETag`; send it back in `If-Match` on an update and a stale write is refused with 412 (accounts require it: 428 without). ' +
-    '錯誤以 problem+json 返回；列表使用游標分頁；更新時以 If-Match 帶回 ETag，過期則 412。`x-roles` lists the roles that may call an operation.',
+    '错误以 problem+json 返回；列表使用游标分页；更新时以 If-Match 带回 ETag，过期则 412。`x-roles` lists the roles that may call an operation.',
   version: '1.0.0',
 };
 

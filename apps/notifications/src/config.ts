@@ -61,7 +61,7 @@ export const notificationsEnv = {
     desc: 'SMTP server for e-mail (sensitive: may hold credentials); empty turns e-mail off',
   }),
   SMTP_FROM: str({
-    default: '黨建工作平台 <noreply@partybuilding.local>',
+    default: '党建工作平台 <noreply@partybuilding.local>',
     desc: 'From address of e-mails',
   }),
   SMTP_POOL_SIZE: num({ default: 5, desc: 'Concurrent SMTP connections' }),

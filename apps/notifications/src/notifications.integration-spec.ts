@@ -194,13 +194,13 @@ describe('notifications', () => {
     const directory = app.get(UnitDirectory);
     const unit = (unitId: string, name: string, kind: string, path: string[]) =>
       directory.apply({ unitId, name, kind, path, version: 1 });
-    await unit(CITY, '示範市教育局', 'city-bureau', [CITY]);
-    await unit(K, '東區教育局', 'county-bureau', [CITY, K]);
+    await unit(CITY, '示范市教育局', 'city-bureau', [CITY]);
+    await unit(K, '东区教育局', 'county-bureau', [CITY, K]);
     for (const [s, name] of [
-      [S1, '第一中學'],
-      [S2, '第二中學'],
-      [S3, '市直實驗學校'],
-      [S4, '第四小學'],
+      [S1, '第一中学'],
+      [S2, '第二中学'],
+      [S3, '市直实验学校'],
+      [S4, '第四小学'],
     ] as const)
       await unit(s, name, 'school', pathOf[s]);
 
@@ -227,7 +227,7 @@ describe('notifications', () => {
       owner: 'unit',
       channel: 'webhook',
       url: receiver.url,
-      description: '校內辦公系統',
+      description: '校内办公系统',
     });
     expect(hook.body.secret).toMatch(/^whsec_/);
     receiver.secret = hook.body.secret as string;
@@ -311,8 +311,8 @@ describe('notifications', () => {
     const s1 = await inbox(secretary(S1));
     expect(s1.items).toHaveLength(1);
     expect(s1.items[0]).toMatchObject({ category: 'deadline-reminder', unitId: S1 });
-    expect(s1.items[0].title).toBe('提醒：2031年3月上半月半月記實表請於2031年3月12日前報送');
-    expect(s1.items[0].body).toContain('第一中學');
+    expect(s1.items[0].title).toBe('提醒：2031年3月上半月半月记实表请于2031年3月12日前报送');
+    expect(s1.items[0].body).toContain('第一中学');
     expect((await inbox(secretary(S2))).items).toHaveLength(0);
     const en = await call(secretary(S1), 'GET', '/api/v1/notifications/inbox', undefined, {
       'accept-language': 'en',
@@ -327,7 +327,7 @@ describe('notifications', () => {
     now = new Date(now.getTime() + DIGEST_MS);
     expect((await worker().tick()).sent).toBe(1);
     expect(smtp.to('s1@school.test').map((m) => m.subject)).toEqual([
-      '提醒：2031年3月上半月半月記實表請於2031年3月12日前報送',
+      '提醒：2031年3月上半月半月记实表请于2031年3月12日前报送',
     ]);
     expect(smtp.to('s2@school.test')).toHaveLength(0);
     // A later pass sends nothing again.
@@ -359,7 +359,7 @@ describe('notifications', () => {
     const county = await inbox(countyAdmin, '?category=report-overdue');
     expect(county.items.map((i) => i.unitId).sort()).toEqual([S1, S2, S4].sort());
     expect(county.items.map((i) => i.title)).toContain(
-      '逾期未報：第二中學 2031年3月上半月半月記實表',
+      '逾期未报：第二中学 2031年3月上半月半月记实表',
     );
     const city = await inbox(cityAdmin, '?category=report-overdue');
     expect(city.items.map((i) => i.unitId)).toEqual([S3]);
@@ -380,11 +380,11 @@ describe('notifications', () => {
     const mails = smtp.received.slice(before);
     // The county gets one e-mail for its three schools, not three.
     expect(mails.filter((m) => m.to.includes('office@k.test')).map((m) => m.subject)).toEqual([
-      '3所學校逾期未報',
+      '3所学校逾期未报',
     ]);
-    expect(mails.find((m) => m.to.includes('office@k.test'))!.text).toContain('第四小學');
+    expect(mails.find((m) => m.to.includes('office@k.test'))!.text).toContain('第四小学');
     expect(mails.filter((m) => m.to.includes('office@city.test')).map((m) => m.subject)).toEqual([
-      '逾期未報：市直實驗學校 2031年3月上半月半月記實表',
+      '逾期未报：市直实验学校 2031年3月上半月半月记实表',
     ]);
     for (const s of ['s1', 's2', 's3', 's4'])
       expect(mails.filter((m) => m.to.includes(`${s}@school.test`))).toHaveLength(1);
@@ -395,7 +395,7 @@ describe('notifications', () => {
     expect(hook.body).toMatchObject({
       unitId: S1,
       critical: true,
-      title: '逾期未報：第一中學 2031年3月上半月半月記實表',
+      title: '逾期未报：第一中学 2031年3月上半月半月记实表',
     });
     const body = JSON.stringify(hook.body);
     const t = Math.floor(now.getTime() / 1000);
@@ -462,7 +462,7 @@ describe('notifications', () => {
       revision: 2,
       bureauId: K,
       reviewedAt: now.toISOString(),
-      comment: '請補充主題黨日的出席人數',
+      comment: '请补充主题党日的出席人数',
     });
     const deliveryId = `${eventId}:unit:${S2}:email`;
     try {
@@ -486,7 +486,7 @@ describe('notifications', () => {
       1,
     );
     expect(smtp.to('s2@school.test').find((m) => m.subject.startsWith('退回修改'))!.text).toContain(
-      '請補充主題黨日的出席人數',
+      '请补充主题党日的出席人数',
     );
 
     const detail = await call(
@@ -523,7 +523,7 @@ describe('notifications', () => {
       revision: 1,
       bureauId: K,
       reviewedAt: now.toISOString(),
-      comment: '格式有誤',
+      comment: '格式有误',
     };
     const eventId = randomUUID();
     await publish(ReportReturnedV1, data, eventId);
@@ -606,7 +606,7 @@ describe('notifications', () => {
       revision: 1,
       bureauId: CITY,
       reviewedAt: now.toISOString(),
-      comment: '請重報',
+      comment: '请重报',
     });
     await eventually(
       'both notices in the inbox',
@@ -669,7 +669,7 @@ describe('notifications', () => {
         revision: 1,
         bureauId: K,
         reviewedAt: now.toISOString(),
-        comment: '舊事',
+        comment: '旧事',
       },
       randomUUID(),
       new Date(now.getTime() - 30 * 24 * 60 * MIN),

@@ -5,9 +5,9 @@ import { decodeCursor, encodeCursor } from './pagination.js';
 describe('the inbox and delivery-log cursor', () => {
   it('carries the time and id of the last item, in the shape the API document declares', () => {
     const at = new Date('2027-01-12T15:59:00Z');
-    const cursor = encodeCursor(at, 'delivery/張三#1');
+    const cursor = encodeCursor(at, 'delivery/张三#1');
     expect(cursor).toMatch(new RegExp(NOTICE_CURSOR_PATTERN));
-    expect(decodeCursor(cursor)).toEqual({ at, id: 'delivery/張三#1' });
+    expect(decodeCursor(cursor)).toEqual({ at, id: 'delivery/张三#1' });
   });
 
   it('takes any string of that shape as a position (a page starting there), as the document promises', () => {

@@ -17,7 +17,7 @@ export function decodeCursor(cursor: string | undefined): { at: Date; id: string
   if (cursor === undefined) return undefined;
   if (!CURSOR_RE.test(cursor)) {
     throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', {
-      zh: '游標無效',
+      zh: '游标无效',
       en: 'Invalid cursor',
     });
   }

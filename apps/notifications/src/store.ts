@@ -78,7 +78,7 @@ export interface ClaimDoc {
 
 export type LogKind = 'delivered' | 'sent' | 'retry' | 'failed' | 'read' | 'archived';
 
-/** 投遞日誌 One thing that happened to a delivery; append-only. */
+/** 投递日志 One thing that happened to a delivery; append-only. */
 export interface LogDoc {
   _id: string;
   deliveryId: string;

@@ -129,10 +129,10 @@ describe('org-registry', () => {
       '/api/v1/org-units/batch',
       {
         units: [
-          { id: K1, code: `K1-${run}`, name: '一縣教育局', kind: 'county-bureau', parentId: C },
-          { id: K2, code: `K2-${run}`, name: '二縣教育局', kind: 'county-bureau', parentId: C },
-          { id: S, code: `S1-${run}`, name: '第一中學', kind: 'school', parentId: K1 },
-          { id: CAMPUS, code: `S1C-${run}`, name: '第一中學東校區', kind: 'unit', parentId: S },
+          { id: K1, code: `K1-${run}`, name: '一县教育局', kind: 'county-bureau', parentId: C },
+          { id: K2, code: `K2-${run}`, name: '二县教育局', kind: 'county-bureau', parentId: C },
+          { id: S, code: `S1-${run}`, name: '第一中学', kind: 'school', parentId: K1 },
+          { id: CAMPUS, code: `S1C-${run}`, name: '第一中学东校区', kind: 'unit', parentId: S },
         ],
       },
       `batch-${run}`,
@@ -152,10 +152,10 @@ describe('org-registry', () => {
     expect(batched.data.after).toMatchObject({ path: [C, K1, S] });
 
     // Rename, by the county.
-    await call(county1, 'PATCH', `/api/v1/org-units/${S}`, { name: '第一實驗中學' }, `rename-${run}`);
+    await call(county1, 'PATCH', `/api/v1/org-units/${S}`, { name: '第一实验中学' }, `rename-${run}`);
     const renamed = await auditIn(ORG_UNIT_MODEL, S, { action: 'org-unit.renamed', event: OrgUnitRenamedV1.type, unitId: S, actor: county1, correlationId: `rename-${run}` });
-    expect(renamed.data.before).toMatchObject({ name: '第一中學', version: 1 });
-    expect(renamed.data.after).toMatchObject({ name: '第一實驗中學', version: 2 });
+    expect(renamed.data.before).toMatchObject({ name: '第一中学', version: 1 });
+    expect(renamed.data.after).toMatchObject({ name: '第一实验中学', version: 2 });
 
     // Move to the other county: audited once, on the moved unit; its campus follows without a record of its own.
     await call(city, 'POST', `/api/v1/org-units/${S}/move`, { parentId: K2 }, `move-${run}`);
@@ -175,16 +175,16 @@ describe('org-registry', () => {
     // Party organisations of the school: create, update (its own secretary), affiliation, close.
     const po1 = `po1-${run}`;
     const po2 = `po2-${run}`;
-    const person = (name: string) => ({ name, title: '書記' });
+    const person = (name: string) => ({ name, title: '书记' });
     for (const id of [po1, po2]) {
-      await call(county2, 'POST', '/api/v1/party-orgs', { id, unitId: S, kind: 'branch', name: `${id} 黨支部`, principal: person('張三'), deputy: person('李四') }, `${id}-create-${run}`);
+      await call(county2, 'POST', '/api/v1/party-orgs', { id, unitId: S, kind: 'branch', name: `${id} 党支部`, principal: person('张三'), deputy: person('李四') }, `${id}-create-${run}`);
       const created = await auditIn(PARTY_ORG_MODEL, id, { action: 'party-org.created', event: PartyOrgCreatedV1.type, unitId: S, actor: county2, correlationId: `${id}-create-${run}` });
       expect(created.data.before).toBeNull();
-      expect(created.data.after).toMatchObject({ _id: id, unitId: S, supervisorId: K2, principal: { name: '張三' } });
+      expect(created.data.after).toMatchObject({ _id: id, unitId: S, supervisorId: K2, principal: { name: '张三' } });
     }
     await call(secretary, 'PATCH', `/api/v1/party-orgs/${po1}`, { principal: person('王五') }, `po-update-${run}`);
     const updated = await auditIn(PARTY_ORG_MODEL, po1, { action: 'party-org.updated', event: PartyOrgUpdatedV1.type, unitId: S, actor: secretary, correlationId: `po-update-${run}` });
-    expect(updated.data.before?.['principal']).toEqual(person('張三'));
+    expect(updated.data.before?.['principal']).toEqual(person('张三'));
     expect(updated.data.after?.['principal']).toEqual(person('王五'));
     await call(city, 'PUT', `/api/v1/party-orgs/${po1}/affiliation`, { supervisorId: C, routing: 'both-levels' }, `po-affiliation-${run}`);
     const affiliation = await auditIn(PARTY_ORG_MODEL, po1, {
@@ -203,12 +203,12 @@ describe('org-registry', () => {
       secretary,
       'POST',
       `/api/v1/party-orgs/${po2}/members`,
-      { id: memberId, person: { name: '趙六', gender: 'female', birthDate: '1990-05-01' }, milestones: [{ kind: 'application', date: '2024-03-01' }] },
+      { id: memberId, person: { name: '赵六', gender: 'female', birthDate: '1990-05-01' }, milestones: [{ kind: 'application', date: '2024-03-01' }] },
       `member-${run}`,
     );
     const registered = await auditIn(MEMBER_MODEL, memberId, { action: 'member.registered', event: MemberRegisteredV1.type, unitId: S, actor: secretary, correlationId: `member-${run}` });
     expect(registered.data.before).toBeNull();
-    expect(registered.data.after).toMatchObject({ partyOrgId: po2, person: { name: '趙六' }, status: 'applicant' });
+    expect(registered.data.after).toMatchObject({ partyOrgId: po2, person: { name: '赵六' }, status: 'applicant' });
     await call(secretary, 'POST', `/api/v1/members/${memberId}/milestones`, { kind: 'first-talk', date: '2024-03-20' }, `milestone-${run}`);
     const milestone = await auditIn(MEMBER_MODEL, memberId, {
       action: 'member.milestone-recorded',
@@ -234,8 +234,8 @@ describe('org-registry', () => {
     // A transfer to another school: audited for the receiving school and, as transferred-out, for the sending one.
     const S2 = `s2-${run}`;
     const po3 = `po3-${run}`;
-    await call(county2, 'POST', '/api/v1/org-units', { id: S2, code: `S2-${run}`, name: '第二中學', kind: 'school', parentId: K2 }, `s2-${run}`);
-    await call(county2, 'POST', '/api/v1/party-orgs', { id: po3, unitId: S2, kind: 'branch', name: '第二中學黨支部', principal: person('陳七'), deputy: person('周八') }, `po3-${run}`);
+    await call(county2, 'POST', '/api/v1/org-units', { id: S2, code: `S2-${run}`, name: '第二中学', kind: 'school', parentId: K2 }, `s2-${run}`);
+    await call(county2, 'POST', '/api/v1/party-orgs', { id: po3, unitId: S2, kind: 'branch', name: '第二中学党支部', principal: person('陈七'), deputy: person('周八') }, `po3-${run}`);
     await call(county2, 'POST', `/api/v1/members/${memberId}/transfer`, { toPartyOrgId: po3, date: '2024-05-01' }, `transfer-out-${run}`);
     const into = await auditIn(MEMBER_MODEL, memberId, { action: 'member.transferred', event: MemberTransferredV1.type, unitId: S2, actor: county2, correlationId: `transfer-out-${run}` });
     const out = await auditIn(MEMBER_MODEL, memberId, { action: 'member.transferred-out', event: MemberTransferredV1.type, unitId: S, actor: county2, correlationId: `transfer-out-${run}` });
@@ -248,7 +248,7 @@ describe('org-registry', () => {
     const cpCreated = await auditIn(CONTACT_POINT_MODEL, cpId, { action: 'contact-point.created', event: ContactPointCreatedV1.type, unitId: S, actor: county2, correlationId: `cp-${run}` });
     expect(cpCreated.data.before).toBeNull();
     expect(cpCreated.data.after).toMatchObject({ cadreAccountId: cadre.sub, schoolId: S, status: 'active' });
-    await call(cadre, 'POST', `/api/v1/contact-points/${cpId}/visits`, { date: '2025-02-01', purpose: '調研', outcome: '完成' }, `visit-${run}`);
+    await call(cadre, 'POST', `/api/v1/contact-points/${cpId}/visits`, { date: '2025-02-01', purpose: '调研', outcome: '完成' }, `visit-${run}`);
     const visit = await auditIn(CONTACT_POINT_MODEL, cpId, {
       action: 'contact-point.visit-logged',
       event: ContactPointVisitLoggedV1.type,
@@ -257,7 +257,7 @@ describe('org-registry', () => {
       correlationId: `visit-${run}`,
     });
     expect(visit.data.before?.['visits']).toEqual([]);
-    expect(visit.data.after?.['visits']).toEqual([expect.objectContaining({ purpose: '調研', loggedBy: cadre.sub })]);
+    expect(visit.data.after?.['visits']).toEqual([expect.objectContaining({ purpose: '调研', loggedBy: cadre.sub })]);
     await call(county2, 'POST', `/api/v1/contact-points/${cpId}/end`, { endedOn: '2025-12-31' }, `cp-end-${run}`);
     const ended = await auditIn(CONTACT_POINT_MODEL, cpId, { action: 'contact-point.ended', event: ContactPointEndedV1.type, unitId: S, actor: county2, correlationId: `cp-end-${run}` });
     expect([ended.data.before?.['status'], ended.data.after?.['status']]).toEqual(['active', 'ended']);

@@ -50,7 +50,7 @@ export class RegistryTopics implements OnModuleInit {
   }
 }
 
-/** 組織機構登記 The org registry: tree, party organisations, members, milestone rules, contact points. */
+/** 组织机构登记 The org registry: tree, party organisations, members, milestone rules, contact points. */
 @Module({
   imports: [RegistryStoreModule],
   controllers: [OrgUnitsController, PartyOrgsController, MembersController, MilestoneRulesController, ContactPointsController],

@@ -8,7 +8,7 @@ export const reportingEnv = {
   REPORTING_TICK_MS: num({ default: 30_000, desc: 'How often the deadline scheduler looks at the clock; 0 turns it off' }),
 };
 
-/** 半月報 reporting: half-month record forms, deadlines, reviews, timeliness and completeness. */
+/** 半月报 reporting: half-month record forms, deadlines, reviews, timeliness and completeness. */
 startDomainService({
   service: 'reporting',
   consume: true,

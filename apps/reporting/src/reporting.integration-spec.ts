@@ -28,7 +28,7 @@ const sh = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Shanghai' }).toJ
 
 // A city, two counties with 8 schools each, and 4 city-direct schools: 20 schools, one party
 // organisation each. County 1 reports to its county only, county 2 to county and city both
-// (分別報送市、縣兩級), city-direct schools to the city.
+// (分别报送市、县两级), city-direct schools to the city.
 const C = `city-${run}`;
 const K1 = `k1-${run}`;
 const K2 = `k2-${run}`;
@@ -57,7 +57,7 @@ describe('semi-monthly reporting', () => {
     });
     return { status: res.statusCode, headers: res.headers, body: res.body ? (res.headers['content-type']?.includes('json') ? JSON.parse(res.body) : res.body) : undefined };
   }
-  const submit = (schoolId: string, partyOrgId: string, periodId: string, key: string, content: object = { freeText: `${periodId} 工作記實` }) =>
+  const submit = (schoolId: string, partyOrgId: string, periodId: string, key: string, content: object = { freeText: `${periodId} 工作记实` }) =>
     call(secretaryOf(schoolId), 'POST', `/api/v1/reports/${partyOrgId}/${periodId}/submit`, { content }, { 'idempotency-key': key });
 
   beforeAll(async () => {
@@ -187,7 +187,7 @@ describe('semi-monthly reporting', () => {
     expect(school1.total).toEqual({ expected: 4, actual: 3, onTime: 2, reportingRate: 75, onTimeRate: 50 });
     const csv = await call(city, 'GET', `/api/v1/reporting/compliance/breakdown.csv?from=2027-01-H1&to=2027-02-H2`);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    expect((csv.body as string).startsWith('\uFEFF單位代碼 code,')).toBe(true);
+    expect((csv.body as string).startsWith('\uFEFF单位代码 code,')).toBe(true);
     expect(csv.body as string).toContain(`${K1.toUpperCase()},${K1},32,24,16,75,50`);
   }, 120_000);
 
@@ -250,23 +250,23 @@ describe('semi-monthly reporting', () => {
   it('keeps the full history when a report is returned and resubmitted; a retried submit yields one revision', async () => {
     const s = schools[3]; // n=4, period 3 (2027-02-H2): (4+3)%4=3 -> missing, now submitted late
     now = sh('2027-03-02T10:00');
-    const first = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0001', { freeText: '補報' });
-    const retry = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0001', { freeText: '補報' });
+    const first = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0001', { freeText: '补报' });
+    const retry = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0001', { freeText: '补报' });
     expect(first.status).toBe(200);
     expect(retry.status).toBe(200);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body).toEqual(first.body);
     expect(first.body.revisions).toHaveLength(1);
     expect(first.body.timeliness).toBe('late');
-    const reused = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0001', { freeText: '另一內容' });
+    const reused = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0001', { freeText: '另一内容' });
     expect(reused.status).toBe(422);
 
-    const returned = await call(as(K1, ['county-admin']), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/reviews`, { decision: 'return', comment: '請補充學習內容' });
+    const returned = await call(as(K1, ['county-admin']), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/reviews`, { decision: 'return', comment: '请补充学习内容' });
     expect(returned.body.status).toBe('returned');
     const noComment = await call(as(K1, ['county-admin']), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/reviews`, { decision: 'return' });
     expect(noComment.status).toBe(400);
     // Submitting over the version read before the return (If-Match) is refused; the key stays unused.
-    const staleSubmit = await call(secretaryOf(s.id), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/submit`, { content: { freeText: '補報（已補充學習內容）' } }, {
+    const staleSubmit = await call(secretaryOf(s.id), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/submit`, { content: { freeText: '补报（已补充学习内容）' } }, {
       'idempotency-key': 'retry-key-0002',
       'if-match': first.headers.etag as string,
     });
@@ -274,7 +274,7 @@ describe('semi-monthly reporting', () => {
     // The relay held back for a moment, to read the audit record the resubmission leaves in the report.
     const relay = app.get(OutboxRelay);
     await relay.stop();
-    const again = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0002', { freeText: '補報（已補充學習內容）' });
+    const again = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0002', { freeText: '补报（已补充学习内容）' });
     const stored = await app
       .get<Model<{ _id: string; outbox: { type: string; data: Record<string, unknown> }[] }>>(getModelToken(HALF_MONTH_REPORT_MODEL))
       .findById(`${s.partyOrgId}:2027-02-H2`, { outbox: 1 })
@@ -282,12 +282,12 @@ describe('semi-monthly reporting', () => {
     relay.start();
     // It names the revision the new draft is, instead of copying its content again; the old draft is kept.
     const audit = stored!.outbox.find((e) => e.data['action'] === 'report.revised')!;
-    expect(audit.data).toMatchObject({ before: { draft: { freeText: '補報' } }, after: { draft: { sameAsRevision: 2 }, revision: 2 } });
-    expect(JSON.stringify(audit.data)).not.toContain('已補充學習內容');
+    expect(audit.data).toMatchObject({ before: { draft: { freeText: '补报' } }, after: { draft: { sameAsRevision: 2 }, revision: 2 } });
+    expect(JSON.stringify(audit.data)).not.toContain('已补充学习内容');
     expect(again.body.status).toBe('submitted');
     expect(again.body.revisions.map((r: { revision: number; content: { freeText: string } }) => [r.revision, r.content.freeText])).toEqual([
-      [1, '補報'],
-      [2, '補報（已補充學習內容）'],
+      [1, '补报'],
+      [2, '补报（已补充学习内容）'],
     ]);
     expect(again.body.timeliness).toBe('late');
     expect(again.body.reviews).toEqual([{ bureauId: K1, status: 'pending', revision: 2 }]);
@@ -304,9 +304,9 @@ describe('semi-monthly reporting', () => {
     const locked = await submit(s.id, s.partyOrgId, '2027-01-H1', 'lock-key-0001');
     expect(locked.status).toBe(409);
     expect(locked.body.type).toMatch(/locked$/);
-    const grant = await call(as(K1, ['county-admin']), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-01-H1/lock-exceptions`, { until: '2027-02-12T00:00:00Z', reason: '補正錯漏' });
+    const grant = await call(as(K1, ['county-admin']), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-01-H1/lock-exceptions`, { until: '2027-02-12T00:00:00Z', reason: '补正错漏' });
     expect(grant.status).toBe(200);
-    expect(grant.body.lockExceptions).toEqual([expect.objectContaining({ bureauId: K1, reason: '補正錯漏' })]);
+    expect(grant.body.lockExceptions).toEqual([expect.objectContaining({ bureauId: K1, reason: '补正错漏' })]);
     expect((await submit(s.id, s.partyOrgId, '2027-01-H1', 'lock-key-0002')).status).toBe(200);
   });
 });

@@ -3,7 +3,7 @@ import { defineEvent, recordKeyOf } from './event-contract.js';
 import { OrgUnitCreatedV1 } from './events/orgs/org-unit.v1.js';
 import { contractOf, EventContracts, validateEventData } from './registry.js';
 
-const valid = { unitId: 's-1', code: 'S1', name: '第一中學', kind: 'school', parentId: 'c-1', path: ['c-1', 's-1'], level: 1, version: 1 };
+const valid = { unitId: 's-1', code: 'S1', name: '第一中学', kind: 'school', parentId: 'c-1', path: ['c-1', 's-1'], level: 1, version: 1 };
 
 describe('event contracts', () => {
   it('finds each contract by its type, with a dataschema URI named after it', () => {

@@ -7,8 +7,8 @@ const order = (sends: ReturnType<typeof sendsOf>) => sends.map((send) => send.fl
 
 describe('sendsOf (the relay splits a read into sends under the broker limit)', () => {
   it('keeps the order and cuts where the next message would pass the limit, counting UTF-8 bytes', () => {
-    // Each message: key 2 + value + header name 5 + value 2 bytes; '黨' is 3 bytes in UTF-8.
-    const messages = [msg('a', 'k1', '黨'.repeat(10)), msg('b', 'k2', '黨'.repeat(10)), msg('a', 'k3', '黨'.repeat(10)), msg('a', 'k4', 'x')];
+    // Each message: key 2 + value + header name 5 + value 2 bytes; '党' is 3 bytes in UTF-8.
+    const messages = [msg('a', 'k1', '党'.repeat(10)), msg('b', 'k2', '党'.repeat(10)), msg('a', 'k3', '党'.repeat(10)), msg('a', 'k4', 'x')];
     const sends = sendsOf(messages, 80);
     expect(order(sends)).toEqual([['a/k1', 'b/k2'], ['a/k3', 'a/k4']]);
     // Counting characters (10 each) instead of bytes (30 each) would have put the first three in one send.

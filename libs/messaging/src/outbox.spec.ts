@@ -5,7 +5,7 @@ import { EventSchemaViolation, pendingEvent } from './outbox.js';
 const data: EventData<typeof OrgUnitCreatedV1> = {
   unitId: 's-1',
   code: 'S1',
-  name: '第一中學',
+  name: '第一中学',
   kind: 'school',
   parentId: 'c-1',
   path: ['c-1', 's-1'],

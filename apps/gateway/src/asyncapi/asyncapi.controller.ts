@@ -40,9 +40,9 @@ export class AsyncApiController {
   @Get('asyncapi')
   @Public()
   @ApiOperation({
-    summary: 'AsyncAPI 3.0 document of the Kafka topics 事件主題的 AsyncAPI 文件',
+    summary: 'AsyncAPI 3.0 document of the Kafka topics 事件主题的 AsyncAPI 文件',
     description:
-      'JSON by default; a readable HTML page when Accept prefers text/html. No authentication. 預設 JSON；Accept 為 text/html 時返回網頁。',
+      'JSON by default; a readable HTML page when Accept prefers text/html. No authentication. 预设 JSON；Accept 为 text/html 时返回网页。',
   })
   @ApiProduces('application/json', 'text/html')
   @ApiOkResponse({ description: 'The document 文件' })
@@ -62,9 +62,9 @@ export class AsyncApiController {
 
   @Get('asyncapi.html')
   @Public()
-  @ApiOperation({ summary: 'AsyncAPI 3.0 document as a readable page AsyncAPI 文件網頁' })
+  @ApiOperation({ summary: 'AsyncAPI 3.0 document as a readable page AsyncAPI 文件网页' })
   @ApiProduces('text/html')
-  @ApiOkResponse({ description: 'The page 網頁' })
+  @ApiOkResponse({ description: 'The page 网页' })
   html(@Res() reply: FastifyReply) {
     return this.page(reply);
   }

@@ -71,11 +71,11 @@ describe('AsyncAPI HTML page', () => {
       'correlation-id',
       '$message.header#/correlation-id',
       'unitId',
-      'Record key 消息鍵',
+      'Record key 消息键',
       'https://schemas.partybuilding.edu.cn/events/cn.edu.partybuilding.orgs.unit.created.v1.json',
       'org-registry publishes orgs.units.v1',
       'Analysts and services receive orgs.units.v1',
-      '黨建工作平台事件',
+      '党建工作平台事件',
     ]) {
       expect(page).toContain(escapeHtml(text));
     }

@@ -125,7 +125,7 @@ function fieldTable(schema: unknown, resolve: (n: unknown) => unknown): string {
   if (rows.length === 0) return '<p class="muted">No fields described. 未描述字段。</p>';
   return (
     '<table class="fields"><colgroup><col style="width:17%"><col style="width:28%"><col style="width:9%"><col style="width:14%"><col></colgroup>' +
-    '<thead><tr><th>Field 字段</th><th>Type 類型</th><th>Required 必填</th><th>Rules 約束</th><th>Description 說明</th></tr></thead>' +
+    '<thead><tr><th>Field 字段</th><th>Type 类型</th><th>Required 必填</th><th>Rules 约束</th><th>Description 说明</th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody></table>`
   );
 }
@@ -139,11 +139,11 @@ function messageSection(name: string, raw: unknown, resolve: (n: unknown) => unk
   const key = resolve(kafka['key']);
   const correlation = resolve(m['correlationId']);
   const facts: [string, string][] = [
-    ['Event type 事件類型', `<code>${escapeHtml(m['name'] ?? name)}</code>`],
-    ['Content type 內容類型', `<code>${escapeHtml(m['contentType'] ?? '')}</code>`],
-    ['Record key 消息鍵', isObject(key) ? `${typeOf(key)} — ${inline(key['description'])}` : ''],
+    ['Event type 事件类型', `<code>${escapeHtml(m['name'] ?? name)}</code>`],
+    ['Content type 内容类型', `<code>${escapeHtml(m['contentType'] ?? '')}</code>`],
+    ['Record key 消息键', isObject(key) ? `${typeOf(key)} — ${inline(key['description'])}` : ''],
     [
-      'Correlation id 關聯標識',
+      'Correlation id 关联标识',
       isObject(correlation) ? `<code>${escapeHtml(correlation['location'])}</code>` : '',
     ],
     [
@@ -159,8 +159,8 @@ function messageSection(name: string, raw: unknown, resolve: (n: unknown) => unk
       .filter(([, v]) => v)
       .map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`)
       .join('')}</dl>` +
-    `<h5>Headers 消息頭</h5>${fieldTable(m['headers'], resolve)}` +
-    `<h5>Payload 消息體</h5>${isObject(payload) ? prose(payload['description']) : ''}${fieldTable(payload, resolve)}</section>`
+    `<h5>Headers 消息头</h5>${fieldTable(m['headers'], resolve)}` +
+    `<h5>Payload 消息体</h5>${isObject(payload) ? prose(payload['description']) : ''}${fieldTable(payload, resolve)}</section>`
   );
 }
 
@@ -186,7 +186,7 @@ function channelSection(
     .join('');
   const messages = isObject(channel['messages']) ? Object.entries(channel['messages']) : [];
   return (
-    `<section class="channel" id="${escapeHtml(anchor('channel', key))}"><h3>Topic 主題 <code>${escapeHtml(channel['address'] ?? key)}</code></h3>` +
+    `<section class="channel" id="${escapeHtml(anchor('channel', key))}"><h3>Topic 主题 <code>${escapeHtml(channel['address'] ?? key)}</code></h3>` +
     `<p><strong>${escapeHtml(channel['title'] ?? '')}</strong></p>${prose(channel['description'])}` +
     (policy ? `<p class="muted">cleanup.policy: ${policy}</p>` : '') +
     (ops ? `<ul class="ops">${ops}</ul>` : '') +
@@ -237,9 +237,9 @@ export function renderAsyncApiPage(doc: Json): string {
     `<title>${title}</title><style>${STYLE}</style></head><body>` +
     `<header><h1>${title}</h1><p class="muted">AsyncAPI ${escapeHtml(doc['asyncapi'])} · version ${escapeHtml(info['version'] ?? '')} · ` +
     `<a href="/asyncapi.json">asyncapi.json</a></p>${prose(info['description'])}</header>` +
-    `<nav><h2>Topics 主題</h2><ul>${toc}</ul></nav>` +
-    `<h2>Servers 服務器</h2><table><thead><tr><th>Name</th><th>Host</th><th>Protocol</th><th>Description 說明</th></tr></thead><tbody>${serverRows}</tbody></table>` +
-    `<h2>Topics and messages 主題與消息</h2>` +
+    `<nav><h2>Topics 主题</h2><ul>${toc}</ul></nav>` +
+    `<h2>Servers 服务器</h2><table><thead><tr><th>Name</th><th>Host</th><th>Protocol</th><th>Description 说明</th></tr></thead><tbody>${serverRows}</tbody></table>` +
+    `<h2>Topics and messages 主题与消息</h2>` +
     channels
       .map(([key, ch]) => (isObject(ch) ? channelSection(key, ch, opsOf(key), resolve) : ''))
       .join('') +

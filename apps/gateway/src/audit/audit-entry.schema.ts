@@ -1,7 +1,7 @@
 import { Schema } from 'mongoose';
 
 /**
- * 審計日誌 One audit entry: a write reported by its owning service (before and after), or an
+ * 审计日志 One audit entry: a write reported by its owning service (before and after), or an
  * authentication event of the gateway (login, failure, throttling, refresh, logout, API-key use).
  */
 export interface AuditEntry {

@@ -4,7 +4,7 @@ import { AuditEntrySchema, AuditQuerySchema, pageSchema, type AuditQuery } from 
 import { ApiQueryFromSchema, CurrentIdentity, QueryPipe, Roles, type Identity } from '@pb/platform';
 import { AuditService } from './audit.service.js';
 
-@ApiTags('audit 審計')
+@ApiTags('audit 审计')
 @Controller('api/v1/audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
@@ -12,13 +12,13 @@ export class AuditController {
   @Get()
   @Roles('city-admin', 'county-admin', 'inspector')
   @ApiOperation({
-    summary: 'Audit log of your subtree 本轄區審計日誌',
+    summary: 'Audit log of your subtree 本辖区审计日志',
     description:
       'Every write (who, what, when, before and after) and every login, failure and API-key use in the subtree of `unit` ' +
-      '(default: your own unit), newest first. 轄區內每一次寫操作（操作人、內容、時間、修改前後）及每次登錄、失敗與密鑰使用，按時間倒序。',
+      '(default: your own unit), newest first. 辖区内每一次写操作（操作人、内容、时间、修改前后）及每次登录、失败与密钥使用，按时间倒序。',
   })
   @ApiQueryFromSchema(AuditQuerySchema)
-  @ApiResponse({ status: 200, schema: pageSchema(AuditEntrySchema) as object, description: 'A page of entries 一頁審計記錄' })
+  @ApiResponse({ status: 200, schema: pageSchema(AuditEntrySchema) as object, description: 'A page of entries 一页审计记录' })
   list(@Query(new QueryPipe<AuditQuery>(AuditQuerySchema)) query: AuditQuery, @CurrentIdentity() caller: Identity) {
     return this.audit.query(caller, query);
   }

@@ -11,8 +11,8 @@ const EFFECTIVE = {
   properties: { source: { type: 'string', description: 'Bureau whose rules apply, or default' }, version: { type: 'integer' }, rules: MilestoneRuleSetSchema },
 };
 
-/** 黨員發展程序規則 Milestone rules per bureau. Forwarded to org-registry. */
-@ApiTags('milestone-rules 發展程序規則')
+/** 党员发展程序规则 Milestone rules per bureau. Forwarded to org-registry. */
+@ApiTags('milestone-rules 发展程序规则')
 @ApiBearerAuth()
 @Controller('api/v1/org-units/:id/milestone-rules')
 export class MilestoneRulesController {
@@ -20,8 +20,8 @@ export class MilestoneRulesController {
 
   @Get()
   @Roles(...ALL_ROLES)
-  @ApiOperation({ summary: 'Rules in force below a bureau 查看適用的發展程序規則', description: "The bureau's own, else the nearest bureau above's, else the default. 本局、上級或默認規則。" })
-  @ApiParam({ name: 'id', description: 'Bureau id 教育局標識' })
+  @ApiOperation({ summary: 'Rules in force below a bureau 查看适用的发展程序规则', description: "The bureau's own, else the nearest bureau above's, else the default. 本局、上级或默认规则。" })
+  @ApiParam({ name: 'id', description: 'Bureau id 教育局标识' })
   @ApiResponse({ status: 200, schema: EFFECTIVE as object })
   get(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return passThrough(this.upstream, 'org-registry', req, reply, identity);
@@ -30,8 +30,8 @@ export class MilestoneRulesController {
   @Put()
   @OptionalIfMatch()
   @Roles('city-admin', 'county-admin')
-  @ApiOperation({ summary: "Set a bureau's rules 設定發展程序規則", description: 'Order, minimum/maximum intervals, minimum age. 順序、最短/最長間隔、最低年齡。' })
-  @ApiParam({ name: 'id', description: 'Bureau id 教育局標識' })
+  @ApiOperation({ summary: "Set a bureau's rules 设定发展程序规则", description: 'Order, minimum/maximum intervals, minimum age. 顺序、最短/最长间隔、最低年龄。' })
+  @ApiParam({ name: 'id', description: 'Bureau id 教育局标识' })
   @ApiBody({ schema: MilestoneRuleSetSchema as object })
   @ApiResponse({ status: 200, schema: EFFECTIVE as object })
   set(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {

@@ -29,21 +29,21 @@ const PROBLEM = { description: 'application/problem+json' };
 const LANG = {
   name: 'Accept-Language',
   required: false,
-  description: 'zh-Hans (default 默認) or en: language of titles and bodies 標題與正文語言',
+  description: 'zh-Hans (default 默认) or en: language of titles and bodies 标题与正文语言',
 };
-const NOTICE_ID = { name: 'id', description: 'Inbox notice id (a delivery id) 通知標識' };
+const NOTICE_ID = { name: 'id', description: 'Inbox notice id (a delivery id) 通知标识' };
 const LANG_QUERY = {
   name: 'lang',
   required: false,
   enum: ['zh-Hans', 'en'],
-  description: 'Overrides Accept-Language 覆蓋 Accept-Language',
+  description: 'Overrides Accept-Language 覆盖 Accept-Language',
 };
 const CURSOR = {
   name: 'cursor',
   required: false,
   // The notifications service's cursor shape (apps/notifications/src/pagination.ts).
   schema: { type: 'string', pattern: NOTICE_CURSOR_PATTERN } as const,
-  description: 'nextCursor of the previous page 上一頁的 nextCursor',
+  description: 'nextCursor of the previous page 上一页的 nextCursor',
 };
 
 /** 通知 Inbox, preferences, e-mail and webhook endpoints, and the delivery log. */
@@ -56,17 +56,17 @@ export class NotificationsController {
   @Roles(...ALL_ROLES)
   @Get('inbox')
   @ApiOperation({
-    summary: 'Your inbox, newest first 站內信箱',
+    summary: 'Your inbox, newest first 站内信箱',
     description:
       "Notices to your unit addressed to one of your roles (the unit's shared inbox) and to your own account. Archived notices only with archived=true. " +
-      '本單位發給您角色的通知（單位共用信箱）及發給本人的通知；已歸檔者僅在 archived=true 時列出。',
+      '本单位发给您角色的通知（单位共用信箱）及发给本人的通知；已归档者仅在 archived=true 时列出。',
   })
   @ApiHeader(LANG)
   @ApiQuery(LANG_QUERY)
   @ApiQuery(CURSOR)
   @ApiQuery({ name: 'limit', required: false, description: '1-100, default 20' })
-  @ApiQuery({ name: 'unread', required: false, description: 'true: unread only 僅未讀' })
-  @ApiQuery({ name: 'archived', required: false, description: 'true: archived only 僅已歸檔' })
+  @ApiQuery({ name: 'unread', required: false, description: 'true: unread only 仅未读' })
+  @ApiQuery({ name: 'archived', required: false, description: 'true: archived only 仅已归档' })
   @ApiQuery({
     name: 'category',
     required: false,
@@ -78,7 +78,7 @@ export class NotificationsController {
 
   @Roles(...ALL_ROLES)
   @Get('inbox/unread-count')
-  @ApiOperation({ summary: 'Unread notices, and how many are critical 未讀數（含緊急）' })
+  @ApiOperation({ summary: 'Unread notices, and how many are critical 未读数（含紧急）' })
   unread(@CurrentIdentity() who: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.forward.to('notifications', req, reply, who);
   }
@@ -86,7 +86,7 @@ export class NotificationsController {
   @Roles(...ALL_ROLES)
   @Post('inbox/read-all')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark every notice read 全部標為已讀' })
+  @ApiOperation({ summary: 'Mark every notice read 全部标为已读' })
   readAll(
     @CurrentIdentity() who: Identity,
     @Req() req: FastifyRequest,
@@ -114,7 +114,7 @@ export class NotificationsController {
   @Roles(...ALL_ROLES)
   @Post('inbox/:id/read')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark read (logged in the delivery log) 標為已讀（記入投遞日誌）' })
+  @ApiOperation({ summary: 'Mark read (logged in the delivery log) 标为已读（记入投递日志）' })
   @ApiHeader(LANG)
   @ApiQuery(LANG_QUERY)
   @ApiParam(NOTICE_ID)
@@ -131,7 +131,7 @@ export class NotificationsController {
   @Roles(...ALL_ROLES)
   @Post('inbox/:id/archive')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Archive 歸檔' })
+  @ApiOperation({ summary: 'Archive 归档' })
   @ApiHeader(LANG)
   @ApiQuery(LANG_QUERY)
   @ApiParam(NOTICE_ID)
@@ -147,7 +147,7 @@ export class NotificationsController {
 
   @Roles(...ALL_ROLES)
   @Get('categories')
-  @ApiOperation({ summary: 'Notice categories and whether each is critical 通知類別（是否緊急）' })
+  @ApiOperation({ summary: 'Notice categories and whether each is critical 通知类别（是否紧急）' })
   categories(
     @CurrentIdentity() who: Identity,
     @Req() req: FastifyRequest,
@@ -158,7 +158,7 @@ export class NotificationsController {
 
   @Roles(...ALL_ROLES)
   @Get('preferences/:scope')
-  @ApiOperation({ summary: 'Preferences of your unit or your own account 本單位或本人的通知偏好' })
+  @ApiOperation({ summary: 'Preferences of your unit or your own account 本单位或本人的通知偏好' })
   @ApiParam({ name: 'scope', enum: ['unit', 'account'] })
   preferences(
     @Param('scope') _s: string,
@@ -172,11 +172,11 @@ export class NotificationsController {
   @Roles(...ALL_ROLES)
   @Put('preferences/:scope')
   @ApiOperation({
-    summary: 'Set preferences: categories × channels, quiet hours, language 設定通知偏好',
+    summary: 'Set preferences: categories × channels, quiet hours, language 设定通知偏好',
     description:
       'Critical categories (report-overdue, report-returned) cannot be switched off (400: their switches are const true), and quiet hours (city time zone) delay only non-critical e-mails and webhooks. ' +
       'Unit preferences: its administrators or secretary. ' +
-      '緊急類別（逾期未報、退回修改）不可關閉（400）；免打擾時段（城市時區）只延後非緊急的郵件與推送。單位設定限本單位管理員或書記。',
+      '紧急类别（逾期未报、退回修改）不可关闭（400）；免打扰时段（城市时区）只延后非紧急的邮件与推送。单位设定限本单位管理员或书记。',
   })
   @ApiParam({ name: 'scope', enum: ['unit', 'account'] })
   @ApiBody({ schema: NotificationPreferencesSchema as object })
@@ -196,8 +196,8 @@ export class NotificationsController {
   @Roles(...ALL_ROLES)
   @Get('endpoints')
   @ApiOperation({
-    summary: 'E-mail addresses and webhooks of your unit and account 通知端點',
-    description: 'Webhook secrets are never shown again. 不再顯示 Webhook 密鑰。',
+    summary: 'E-mail addresses and webhooks of your unit and account 通知端点',
+    description: 'Webhook secrets are never shown again. 不再显示 Webhook 密钥。',
   })
   endpoints(
     @CurrentIdentity() who: Identity,
@@ -210,10 +210,10 @@ export class NotificationsController {
   @Roles(...ALL_ROLES)
   @Post('endpoints')
   @ApiOperation({
-    summary: 'Add an e-mail address or a webhook 新增郵箱或 Webhook',
+    summary: 'Add an e-mail address or a webhook 新增邮箱或 Webhook',
     description:
       "A webhook's signing secret is in this answer only: keep it in the school's system. Verification: docs/webhooks.md (HMAC-SHA256 over `<t>.<body>`, header x-pb-signature: t=<unix>,v1=<hex>, 5-minute replay window). " +
-      'Webhook 簽名密鑰僅在此回應中出現一次；驗簽方法見 docs/webhooks.md。',
+      'Webhook 签名密钥仅在此回应中出现一次；验签方法见 docs/webhooks.md。',
   })
   @ApiBody({ schema: CreateNotificationEndpointSchema as object })
   @ApiResponse({ status: 201, description: 'Created 已新增' })
@@ -230,9 +230,9 @@ export class NotificationsController {
 
   @Roles(...ALL_ROLES)
   @Delete('endpoints/:id')
-  @ApiOperation({ summary: 'Remove an endpoint 刪除通知端點' })
+  @ApiOperation({ summary: 'Remove an endpoint 删除通知端点' })
   @ApiParam({ name: 'id', description: 'em_... | wh_...' })
-  @ApiResponse({ status: 204, description: 'Removed 已刪除' })
+  @ApiResponse({ status: 204, description: 'Removed 已删除' })
   @ApiResponse({ status: 404, ...PROBLEM })
   removeEndpoint(
     @Param('id') _id: string,
@@ -246,10 +246,10 @@ export class NotificationsController {
   @Roles(...ALL_ROLES)
   @Get('delivery-log')
   @ApiOperation({
-    summary: 'Delivery log of your subtree 投遞日誌',
+    summary: 'Delivery log of your subtree 投递日志',
     description:
       'Bureaus (and inspectors) read every delivery about a unit under them; a school reads what was sent to it. Kinds: delivered (inbox), sent, retry (error, next attempt), failed (reason), read, archived. ' +
-      '教育局（及督查）可查轄區內全部投遞；學校僅查發給本校者。',
+      '教育局（及督查）可查辖区内全部投递；学校仅查发给本校者。',
   })
   @ApiQuery({
     name: 'kind',
@@ -260,7 +260,7 @@ export class NotificationsController {
   @ApiQuery({
     name: 'unit',
     required: false,
-    description: 'Only deliveries about this unit of your subtree 僅某下級單位',
+    description: 'Only deliveries about this unit of your subtree 仅某下级单位',
   })
   @ApiQuery({ name: 'category', required: false })
   @ApiQuery({ name: 'delivery', required: false, description: 'One delivery id' })
@@ -272,7 +272,7 @@ export class NotificationsController {
 
   @Roles(...ALL_ROLES)
   @Get('deliveries/:id')
-  @ApiOperation({ summary: 'One delivery: status, attempts, history 單次投遞詳情' })
+  @ApiOperation({ summary: 'One delivery: status, attempts, history 单次投递详情' })
   @ApiParam({ name: 'id', description: '<noticeId>:<recipient>:<channel>' })
   @ApiResponse({ status: 404, ...PROBLEM })
   delivery(

@@ -1,7 +1,7 @@
 import { Schema } from 'mongoose';
 
 /**
- * The gateway's read model of the org tree (組織架構), fed only by org-registry's events: enough to
+ * The gateway's read model of the org tree (组织架构), fed only by org-registry's events: enough to
  * decide whether a unit lies inside a caller's subtree, for accounts, API keys and the audit log.
  */
 export interface OrgUnitNode {

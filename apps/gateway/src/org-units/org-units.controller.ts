@@ -17,12 +17,12 @@ import { UpstreamService } from '../upstream/upstream.service.js';
 import { OrgUnitReads } from './org-unit-reads.js';
 
 const PROBLEM = { description: 'application/problem+json' };
-const ID = { name: 'id', description: 'Org unit id 單位標識' };
-const CURSOR = { name: 'cursor', required: false, description: 'nextCursor of the previous page 上一頁的 nextCursor', schema: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' } };
-const LIMIT = { name: 'limit', required: false, description: 'Items per page (1-500, default 100) 每頁條數', schema: { type: 'integer', minimum: 1, maximum: 500 } };
+const ID = { name: 'id', description: 'Org unit id 单位标识' };
+const CURSOR = { name: 'cursor', required: false, description: 'nextCursor of the previous page 上一页的 nextCursor', schema: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' } };
+const LIMIT = { name: 'limit', required: false, description: 'Items per page (1-500, default 100) 每页条数', schema: { type: 'integer', minimum: 1, maximum: 500 } };
 
-/** 組織單位 The org tree: city bureau, county bureaus, schools and units. Forwarded to org-registry. */
-@ApiTags('org-units 組織單位')
+/** 组织单位 The org tree: city bureau, county bureaus, schools and units. Forwarded to org-registry. */
+@ApiTags('org-units 组织单位')
 @ApiBearerAuth()
 @Controller('api/v1/org-units')
 export class OrgUnitsController {
@@ -43,15 +43,15 @@ export class OrgUnitsController {
   @Post()
   @Roles('city-admin', 'county-admin')
   @ApiOperation({
-    summary: 'Create an org unit 建立組織單位',
-    description: 'City and county administrators add bureaus, schools and units under their own subtree. 市、縣管理員在本轄區內新增單位。',
+    summary: 'Create an org unit 建立组织单位',
+    description: 'City and county administrators add bureaus, schools and units under their own subtree. 市、县管理员在本辖区内新增单位。',
   })
   @ApiBody({ schema: CreateOrgUnitSchema as object })
   @ApiResponse({ status: 201, schema: OrgUnitViewSchema as object, description: 'Created 已建立' })
   @ApiResponse({ status: 400, ...PROBLEM })
   @ApiResponse({ status: 404, ...PROBLEM })
   @ApiResponse({ status: 409, ...PROBLEM })
-  @ApiResponse({ status: 422, ...PROBLEM, description: 'Kind cannot sit under that parent 上級單位類型不符' })
+  @ApiResponse({ status: 422, ...PROBLEM, description: 'Kind cannot sit under that parent 上级单位类型不符' })
   create(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.change(req, reply, identity);
   }
@@ -59,10 +59,10 @@ export class OrgUnitsController {
   @Post('batch')
   @Roles('city-admin', 'county-admin')
   @ApiOperation({
-    summary: 'Create up to 1,000 units at once 批量建立組織單位',
+    summary: 'Create up to 1,000 units at once 批量建立组织单位',
     description:
       "A bureau's school list: parents may come earlier in the batch; each unit gets its own events. Units whose id exists with the same code are skipped, so a batch can be resent. " +
-      '批量導入學校名錄；已存在且代碼相同的單位略過，可重送。',
+      '批量导入学校名录；已存在且代码相同的单位略过，可重送。',
   })
   @ApiBody({ schema: BatchCreateOrgUnitsSchema as object })
   @ApiResponse({ status: 201, description: '{ created, existing }' })
@@ -73,17 +73,17 @@ export class OrgUnitsController {
 
   @Get(':id')
   @Roles(...ALL_ROLES)
-  @ApiOperation({ summary: 'Read an org unit of your subtree 查看本轄區單位' })
+  @ApiOperation({ summary: 'Read an org unit of your subtree 查看本辖区单位' })
   @ApiParam(ID)
   @ApiResponse({ status: 200, schema: OrgUnitViewSchema as object })
-  @ApiResponse({ status: 404, ...PROBLEM, description: 'Missing or outside your subtree 不存在或不在本轄區' })
+  @ApiResponse({ status: 404, ...PROBLEM, description: 'Missing or outside your subtree 不存在或不在本辖区' })
   get(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.reads.read((req.params as { id: string }).id, req, reply, identity);
   }
 
   @Get(':id/children')
   @Roles(...ALL_ROLES)
-  @ApiOperation({ summary: 'Direct children, a page at a time 直屬下級單位（分頁）' })
+  @ApiOperation({ summary: 'Direct children, a page at a time 直属下级单位（分页）' })
   @ApiParam(ID)
   @ApiQuery(CURSOR)
   @ApiQuery(LIMIT)
@@ -95,7 +95,7 @@ export class OrgUnitsController {
 
   @Get(':id/subtree')
   @Roles(...ALL_ROLES)
-  @ApiOperation({ summary: 'Every unit below, a page at a time 全部下級單位（分頁）', description: 'Optional filters kind, status. 可按類型、狀態篩選。' })
+  @ApiOperation({ summary: 'Every unit below, a page at a time 全部下级单位（分页）', description: 'Optional filters kind, status. 可按类型、状态筛选。' })
   @ApiParam(ID)
   @ApiQuery(CURSOR)
   @ApiQuery(LIMIT)
@@ -109,7 +109,7 @@ export class OrgUnitsController {
 
   @Get(':id/history')
   @Roles(...ALL_ROLES)
-  @ApiOperation({ summary: 'History of a unit: created, renamed, moved, closed 單位沿革' })
+  @ApiOperation({ summary: 'History of a unit: created, renamed, moved, closed 单位沿革' })
   @ApiParam(ID)
   @ApiResponse({ status: 200, schema: { type: 'array', items: OrgUnitHistoryEntrySchema } as object })
   @ApiResponse({ status: 404, ...PROBLEM })
@@ -119,7 +119,7 @@ export class OrgUnitsController {
 
   @Patch(':id')
   @Roles('city-admin', 'county-admin')
-  @ApiOperation({ summary: 'Rename a unit 單位更名' })
+  @ApiOperation({ summary: 'Rename a unit 单位更名' })
   @ApiParam(ID)
   @ApiBody({ schema: RenameOrgUnitSchema as object })
   @OptionalIfMatch()
@@ -134,22 +134,22 @@ export class OrgUnitsController {
   @OptionalIfMatch()
   @Roles('city-admin', 'county-admin')
   @ApiOperation({
-    summary: 'Move a unit and its subtree under a new parent 遷移單位（含下級）',
+    summary: 'Move a unit and its subtree under a new parent 迁移单位（含下级）',
     description:
       'Paths and levels of the whole subtree follow; party organisations whose supervising bureau is no longer above them follow to the new one. Every changed unit and organisation gets its own events. A subtree of more than 100 units follows after the answer (202). ' +
-      '整個下級樹隨之遷移；主管教育局不再是上級時，黨組織隸屬關係隨之變更。',
+      '整个下级树随之迁移；主管教育局不再是上级时，党组织隶属关系随之变更。',
   })
   @ApiParam(ID)
   @ApiBody({ schema: MoveOrgUnitSchema as object })
-  @ApiResponse({ status: 200, description: 'Moved with its whole subtree: the unit, with moveId, descendants and following: false 已遷移（含下級）' })
+  @ApiResponse({ status: 200, description: 'Moved with its whole subtree: the unit, with moveId, descendants and following: false 已迁移（含下级）' })
   @ApiResponse({
     status: 202,
     description:
       'More than 100 descendants: the unit has moved and its subtree is following (following: true); each descendant shows the new path, and publishes its event, as it is rewritten. ' +
-      '下級超過 100 個：單位已遷移，下級正在隨之遷移。',
+      '下级超过 100 个：单位已迁移，下级正在随之迁移。',
   })
   @ApiResponse({ status: 409, ...PROBLEM })
-  @ApiResponse({ status: 422, ...PROBLEM, description: 'Under its own subtree, or wrong parent kind 不能遷到下級之下' })
+  @ApiResponse({ status: 422, ...PROBLEM, description: 'Under its own subtree, or wrong parent kind 不能迁到下级之下' })
   move(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.change(req, reply, identity);
   }
@@ -157,7 +157,7 @@ export class OrgUnitsController {
   @Post(':id/close')
   @OptionalIfMatch()
   @Roles('city-admin', 'county-admin')
-  @ApiOperation({ summary: 'Close a unit (never deleted) 撤銷單位', description: 'Refused while open children or party organisations remain. 有未撤銷的下級單位或黨組織時拒絕。' })
+  @ApiOperation({ summary: 'Close a unit (never deleted) 撤销单位', description: 'Refused while open children or party organisations remain. 有未撤销的下级单位或党组织时拒绝。' })
   @ApiParam(ID)
   @ApiBody({ schema: CloseOrgUnitSchema as object })
   @ApiResponse({ status: 200, schema: OrgUnitViewSchema as object })

@@ -7,10 +7,10 @@ import { passThrough } from '../upstream/forward.js';
 import { UpstreamService } from '../upstream/upstream.service.js';
 
 const PROBLEM = { description: 'application/problem+json' };
-const ID = { name: 'id', description: 'Party organisation id 黨組織標識' };
+const ID = { name: 'id', description: 'Party organisation id 党组织标识' };
 
-/** 黨組織 Party organisations, their affiliation and routing. Forwarded to org-registry. */
-@ApiTags('party-orgs 黨組織')
+/** 党组织 Party organisations, their affiliation and routing. Forwarded to org-registry. */
+@ApiTags('party-orgs 党组织')
 @ApiBearerAuth()
 @Controller('api/v1')
 export class PartyOrgsController {
@@ -22,8 +22,8 @@ export class PartyOrgsController {
 
   @Get('org-units/:id/party-orgs')
   @Roles(...ALL_ROLES)
-  @ApiOperation({ summary: 'Party organisations of a unit 單位的黨組織' })
-  @ApiParam({ name: 'id', description: 'Org unit id 單位標識' })
+  @ApiOperation({ summary: 'Party organisations of a unit 单位的党组织' })
+  @ApiParam({ name: 'id', description: 'Org unit id 单位标识' })
   @ApiResponse({ status: 200, schema: { type: 'array', items: PartyOrgViewSchema } as object })
   @ApiResponse({ status: 404, ...PROBLEM })
   ofUnit(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
@@ -33,22 +33,22 @@ export class PartyOrgsController {
   @Post('party-orgs')
   @Roles('city-admin', 'county-admin')
   @ApiOperation({
-    summary: 'Set up a party organisation 建立黨組織',
+    summary: 'Set up a party organisation 建立党组织',
     description:
       'Committee, general branch or branch at a unit. Affiliation defaults to the nearest bureau above the unit; routing single (that bureau reviews) or both-levels (county and city each review). ' +
-      '隸屬關係默認為最近的上級教育局；報送方式：單一或市縣兩級。',
+      '隶属关系默认为最近的上级教育局；报送方式：单一或市县两级。',
   })
   @ApiBody({ schema: CreatePartyOrgSchema as object })
   @ApiResponse({ status: 201, schema: PartyOrgViewSchema as object })
   @ApiResponse({ status: 404, ...PROBLEM })
-  @ApiResponse({ status: 422, ...PROBLEM, description: 'Supervisor not above the unit 主管教育局不在上級' })
+  @ApiResponse({ status: 422, ...PROBLEM, description: 'Supervisor not above the unit 主管教育局不在上级' })
   create(@CurrentIdentity() identity: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.pass(req, reply, identity);
   }
 
   @Get('party-orgs/:id')
   @Roles(...ALL_ROLES)
-  @ApiOperation({ summary: 'Read a party organisation 查看黨組織' })
+  @ApiOperation({ summary: 'Read a party organisation 查看党组织' })
   @ApiParam(ID)
   @ApiResponse({ status: 200, schema: PartyOrgViewSchema as object })
   @ApiResponse({ status: 404, ...PROBLEM })
@@ -58,7 +58,7 @@ export class PartyOrgsController {
 
   @Patch('party-orgs/:id')
   @Roles('city-admin', 'county-admin', 'school-secretary')
-  @ApiOperation({ summary: 'Rename, or change the responsible persons 修改名稱或負責人', description: 'Bureau administrators and the school secretary. 教育局管理員及學校黨組織書記。' })
+  @ApiOperation({ summary: 'Rename, or change the responsible persons 修改名称或负责人', description: 'Bureau administrators and the school secretary. 教育局管理员及学校党组织书记。' })
   @ApiParam(ID)
   @ApiBody({ schema: UpdatePartyOrgSchema as object })
   @OptionalIfMatch()
@@ -69,7 +69,7 @@ export class PartyOrgsController {
 
   @Put('party-orgs/:id/affiliation')
   @Roles('city-admin', 'county-admin')
-  @ApiOperation({ summary: 'Set the affiliation and routing policy 設定隸屬關係與報送方式' })
+  @ApiOperation({ summary: 'Set the affiliation and routing policy 设定隶属关系与报送方式' })
   @ApiParam(ID)
   @ApiBody({ schema: SetAffiliationSchema as object })
   @OptionalIfMatch()
@@ -82,7 +82,7 @@ export class PartyOrgsController {
   @Post('party-orgs/:id/close')
   @OptionalIfMatch()
   @Roles('city-admin', 'county-admin')
-  @ApiOperation({ summary: 'Close a party organisation 撤銷黨組織', description: 'Refused while members or open organisations remain under it. 尚有黨員時拒絕。' })
+  @ApiOperation({ summary: 'Close a party organisation 撤销党组织', description: 'Refused while members or open organisations remain under it. 尚有党员时拒绝。' })
   @ApiParam(ID)
   @ApiBody({ schema: ClosePartyOrgSchema as object })
   @ApiResponse({ status: 200, schema: PartyOrgViewSchema as object })

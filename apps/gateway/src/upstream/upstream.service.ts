@@ -80,7 +80,7 @@ export class UpstreamService implements OnApplicationShutdown {
     } catch (err) {
       this.logger.error(`${name} ${method} ${path} failed: ${err instanceof Error ? err.message : String(err)}`);
       throw new ProblemException(503, 'https://partybuilding.edu.cn/problems/upstream-unavailable', {
-        zh: '後端服務暫不可用',
+        zh: '后端服务暂不可用',
         en: 'The owning service is unavailable',
       });
     }

@@ -38,7 +38,7 @@ const CLAIM_RETENTION_MS = 7 * 86_400_000;
 const SEND_CONCURRENCY = 32;
 
 /**
- * 投遞 Sends queued e-mail and webhook attempts. Every attempt is claimed by inserting
+ * 投递 Sends queued e-mail and webhook attempts. Every attempt is claimed by inserting
  * `<deliveryId>#<attempt>` into `delivery_claims` (unique `_id`, atomic on MongoDB and FerretDB),
  * so two replicas never make the same attempt; its outcome is a log entry with the same id; a
  * retry is the next attempt's queue entry. State lives in the store, so a restart resumes, and a

@@ -17,13 +17,13 @@ export function langFrom(query: unknown, acceptLanguage: string | undefined): La
   throw new ProblemException(
     400,
     'https://partybuilding.edu.cn/problems/validation',
-    { zh: 'lang 應為 zh-Hans 或 en', en: 'lang must be zh-Hans or en' },
+    { zh: 'lang 应为 zh-Hans 或 en', en: 'lang must be zh-Hans or en' },
     undefined,
     [
       {
         pointer: '/lang',
         rule: 'enum',
-        message: { zh: 'lang 應為 zh-Hans 或 en', en: 'lang must be zh-Hans or en' },
+        message: { zh: 'lang 应为 zh-Hans 或 en', en: 'lang must be zh-Hans or en' },
       },
     ],
   );
@@ -33,7 +33,7 @@ export function limitFrom(raw: string | undefined, fallback = 20, max = 100): nu
   return Math.min(Math.max(Number(raw ?? fallback) || fallback, 1), max);
 }
 
-/** 站內信箱 The caller's inbox: list with a cursor, unread count, mark read, archive. */
+/** 站内信箱 The caller's inbox: list with a cursor, unread count, mark read, archive. */
 @Controller('api/v1/notifications/inbox')
 export class InboxController {
   constructor(private readonly inbox: InboxService) {}

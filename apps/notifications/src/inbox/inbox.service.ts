@@ -35,7 +35,7 @@ const notFound = () =>
   new ProblemException(404, `${P}/not-found`, { zh: '找不到通知', en: 'Notice not found' });
 
 /**
- * 站內信箱 The inbox of the caller: the notices to its unit addressed to one of its roles (the unit's
+ * 站内信箱 The inbox of the caller: the notices to its unit addressed to one of its roles (the unit's
  * shared inbox: read and archived for everyone in it) plus those to its own account.
  */
 @Injectable()

@@ -6,7 +6,7 @@ import { DeliveryLogService } from './delivery-log.service.js';
 
 const KINDS: LogKind[] = ['delivered', 'sent', 'retry', 'failed', 'read', 'archived'];
 
-/** 投遞日誌 The delivery log of the caller's subtree, and one delivery's history. */
+/** 投递日志 The delivery log of the caller's subtree, and one delivery's history. */
 @Controller('api/v1/notifications')
 export class DeliveryLogController {
   constructor(private readonly log: DeliveryLogService) {}
@@ -28,13 +28,13 @@ export class DeliveryLogController {
       !(typeof channel === 'string' && ['inbox', 'email', 'webhook'].includes(channel))
     ) {
       throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', {
-        zh: 'channel 應為 inbox|email|webhook',
+        zh: 'channel 应为 inbox|email|webhook',
         en: 'channel must be one of inbox|email|webhook',
       });
     }
     if (kind && !KINDS.includes(kind as LogKind)) {
       throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', {
-        zh: `kind 應為 ${KINDS.join('|')}`,
+        zh: `kind 应为 ${KINDS.join('|')}`,
         en: `kind must be one of ${KINDS.join('|')}`,
       });
     }

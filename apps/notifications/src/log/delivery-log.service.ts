@@ -12,7 +12,7 @@ const SUPERVISING: Role[] = ['city-admin', 'county-admin', 'inspector'];
 const P = 'https://partybuilding.edu.cn/problems';
 
 /**
- * 投遞日誌 What happened to deliveries: delivered (inbox), sent, retried (with the error and the next
+ * 投递日志 What happened to deliveries: delivered (inbox), sent, retried (with the error and the next
  * attempt), failed (with the reason), read, archived. A bureau reads its whole subtree (every
  * delivery about a unit under it, to whomever); a school reads what was sent to it.
  */
@@ -35,7 +35,7 @@ export class DeliveryLogService {
       : null;
     if (!path?.includes(caller.orgUnitId)) {
       throw new ProblemException(404, `${P}/not-found`, {
-        zh: '找不到該單位',
+        zh: '找不到该单位',
         en: 'Org unit not found',
       });
     }
@@ -83,7 +83,7 @@ export class DeliveryLogService {
         : [unitKey(caller.orgUnitId), accountKey(caller.sub)].includes(doc.recipientKey));
     if (!doc || !visible)
       throw new ProblemException(404, `${P}/not-found`, {
-        zh: '找不到投遞記錄',
+        zh: '找不到投递记录',
         en: 'Delivery not found',
       });
     const history = await this.store.log.find({ deliveryId: id }).sort({ at: 1 }).toArray();

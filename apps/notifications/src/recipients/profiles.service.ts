@@ -32,7 +32,7 @@ export interface WebhookEndpoint {
 }
 
 /**
- * 接收方設定 What one org unit (`unit:<id>`) or one account (`acct:<sub>`) receives and where: its
+ * 接收方设定 What one org unit (`unit:<id>`) or one account (`acct:<sub>`) receives and where: its
  * preferences, its e-mail addresses and webhooks, and, for a unit, the accounts of the unit who
  * registered their own endpoints (they receive the unit's notices addressed to their role).
  */
@@ -164,7 +164,7 @@ export class ProfilesService implements OnModuleInit {
   private assertMayEditUnit(caller: Identity) {
     if (!caller.roles.some((r) => BUREAU_OR_SCHOOL_ADMIN.includes(r))) {
       throw new ProblemException(403, `${P}/forbidden`, {
-        zh: '只有本單位管理員或書記可修改單位通知設定',
+        zh: '只有本单位管理员或书记可修改单位通知设定',
         en: "Only the unit's administrators or secretary may change its notification settings",
       });
     }
@@ -207,7 +207,7 @@ export class ProfilesService implements OnModuleInit {
         errors.push({
           pointer: `/categories/${category}`,
           rule: 'enum',
-          message: { zh: `未知通知類別 ${category}`, en: `unknown notice category ${category}` },
+          message: { zh: `未知通知类别 ${category}`, en: `unknown notice category ${category}` },
         });
       } else if (
         this.catalog.category(category).critical &&
@@ -217,7 +217,7 @@ export class ProfilesService implements OnModuleInit {
           pointer: `/categories/${category}`,
           rule: 'critical',
           message: {
-            zh: `緊急通知（${category}）不可關閉`,
+            zh: `紧急通知（${category}）不可关闭`,
             en: `critical notices (${category}) cannot be muted`,
           },
         });
@@ -227,7 +227,7 @@ export class ProfilesService implements OnModuleInit {
       throw new ProblemException(
         422,
         `${P}/notification-preferences`,
-        { zh: '通知設定無效', en: 'Invalid notification preferences' },
+        { zh: '通知设定无效', en: 'Invalid notification preferences' },
         undefined,
         errors,
       );
@@ -262,7 +262,7 @@ export class ProfilesService implements OnModuleInit {
       new ProblemException(
         400,
         `${P}/validation`,
-        { zh: '請求內容不符合規則', en: 'The request breaks the rules of its schema' },
+        { zh: '请求内容不符合规则', en: 'The request breaks the rules of its schema' },
         undefined,
         [{ pointer, rule: 'required', message: { zh, en } }],
       );
@@ -272,7 +272,7 @@ export class ProfilesService implements OnModuleInit {
     let endpoint: EmailEndpoint | WebhookEndpoint;
     if (dto.channel === 'email') {
       if (!dto.address)
-        throw invalid('/address', '郵件端點需要 address', 'an e-mail endpoint needs an address');
+        throw invalid('/address', '邮件端点需要 address', 'an e-mail endpoint needs an address');
       const existing = profile.emails.find(
         (e) => e.address.toLowerCase() === dto.address.toLowerCase(),
       );
@@ -284,7 +284,7 @@ export class ProfilesService implements OnModuleInit {
       };
       if (!existing) profile.emails.push(endpoint);
     } else {
-      if (!dto.url) throw invalid('/url', 'Webhook 端點需要 url', 'a webhook endpoint needs a url');
+      if (!dto.url) throw invalid('/url', 'Webhook 端点需要 url', 'a webhook endpoint needs a url');
       endpoint = {
         id: `wh_${randomBytes(6).toString('hex')}`,
         url: dto.url,
@@ -332,7 +332,7 @@ export class ProfilesService implements OnModuleInit {
       return;
     }
     throw new ProblemException(404, `${P}/not-found`, {
-      zh: '找不到通知端點',
+      zh: '找不到通知端点',
       en: 'Notification endpoint not found',
     });
   }

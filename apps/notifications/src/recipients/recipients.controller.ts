@@ -33,12 +33,12 @@ import { ProfilesService, publicProfile } from './profiles.service.js';
 function scopeOf(raw: string): 'unit' | 'account' {
   if (raw === 'unit' || raw === 'account') return raw;
   throw new ProblemException(404, 'https://partybuilding.edu.cn/problems/not-found', {
-    zh: '範圍應為 unit 或 account',
+    zh: '范围应为 unit 或 account',
     en: 'Scope must be unit or account',
   });
 }
 
-/** 通知偏好與端點 Preferences, e-mail addresses and webhooks of the caller's unit and own account. */
+/** 通知偏好与端点 Preferences, e-mail addresses and webhooks of the caller's unit and own account. */
 @Controller('api/v1/notifications')
 export class RecipientsController {
   constructor(

@@ -2,7 +2,7 @@ import type { EventContract } from '@pb/contracts';
 import type { Bilingual } from '@pb/platform';
 import type { NoticeParams, Rule } from './notice.js';
 
-/** 通知類別 A kind of notice: preferences are per category; a critical one cannot be muted or delayed. */
+/** 通知类别 A kind of notice: preferences are per category; a critical one cannot be muted or delayed. */
 export interface NoticeCategory {
   id: string;
   critical: boolean;
@@ -27,7 +27,7 @@ export interface NoticeTemplate {
   id: string;
   title: { zh: Text; en: Text };
   body: { zh: Text; en: Text };
-  /** Subject of a digest of `n` notices of this template, e.g. "7所學校逾期未報". */
+  /** Subject of a digest of `n` notices of this template, e.g. "7所学校逾期未报". */
   digest?: {
     zh: (n: number, items: NoticeParams[], f: TemplateFormat) => string;
     en: (n: number, items: NoticeParams[], f: TemplateFormat) => string;

@@ -108,7 +108,7 @@ describe('reporting rules', () => {
     expect(catalog.category(notice.category).critical).toBe(true);
   });
 
-  it('collapses overdue alerts of seven schools into "7所學校逾期未報" / "7 schools overdue"', () => {
+  it('collapses overdue alerts of seven schools into "7所学校逾期未报" / "7 schools overdue"', () => {
     const items = Array.from({ length: 7 }, (_, i) => ({
       template: catalog.template('report-overdue'),
       params: {
@@ -120,10 +120,10 @@ describe('reporting rules', () => {
     }));
     const zh = renderDigest(
       items,
-      templateFormat('zh', zone, (id) => (id === 's3' ? '第三中學' : undefined)),
+      templateFormat('zh', zone, (id) => (id === 's3' ? '第三中学' : undefined)),
     );
-    expect(zh.title).toBe('7所學校逾期未報');
-    expect(zh.body).toContain('逾期未報：第三中學 2027年3月上半月半月記實表');
+    expect(zh.title).toBe('7所学校逾期未报');
+    expect(zh.body).toContain('逾期未报：第三中学 2027年3月上半月半月记实表');
     expect(zh.body).toContain('2027年3月12日');
     expect(renderDigest(items, templateFormat('en', zone)).title).toBe('7 schools overdue');
   });

@@ -54,18 +54,18 @@ export function reminderInstants(
 
 const s = (p: NoticeParams, k: string) => String(p[k] ?? '');
 
-/** 半月報 notices: reminders before each deadline, overdue alerts, review results. */
+/** 半月报 notices: reminders before each deadline, overdue alerts, review results. */
 export function registerReportingRules(catalog: NotificationCatalog): void {
   catalog
     .registerCategory({
       id: 'deadline-reminder',
       critical: false,
-      label: { zh: '報送提醒', en: 'Deadline reminder' },
+      label: { zh: '报送提醒', en: 'Deadline reminder' },
     })
     .registerCategory({
       id: 'report-overdue',
       critical: true,
-      label: { zh: '逾期未報', en: 'Report overdue' },
+      label: { zh: '逾期未报', en: 'Report overdue' },
     })
     .registerCategory({
       id: 'report-returned',
@@ -75,25 +75,25 @@ export function registerReportingRules(catalog: NotificationCatalog): void {
     .registerCategory({
       id: 'report-accepted',
       critical: false,
-      label: { zh: '審核通過', en: 'Report accepted' },
+      label: { zh: '审核通过', en: 'Report accepted' },
     });
 
   catalog.registerTemplate({
     id: 'report-reminder',
     title: {
       zh: (p, f) =>
-        `提醒：${f.period(s(p, 'periodId'))}半月記實表請於${f.deadline(s(p, 'dueAt'))}前報送`,
+        `提醒：${f.period(s(p, 'periodId'))}半月记实表请于${f.deadline(s(p, 'dueAt'))}前报送`,
       en: (p, f) =>
         `Reminder: the half-month report for the ${f.period(s(p, 'periodId'))} is due by ${f.deadline(s(p, 'dueAt'))}`,
     },
     body: {
       zh: (p, f) =>
-        `${f.unit(s(p, 'unitId'))}（黨組織 ${s(p, 'partyOrgId')}）尚未報送${f.period(s(p, 'periodId'))}半月記實表，截止日期 ${f.deadline(s(p, 'dueAt'))}。`,
+        `${f.unit(s(p, 'unitId'))}（党组织 ${s(p, 'partyOrgId')}）尚未报送${f.period(s(p, 'periodId'))}半月记实表，截止日期 ${f.deadline(s(p, 'dueAt'))}。`,
       en: (p, f) =>
         `${f.unit(s(p, 'unitId'))} (party organisation ${s(p, 'partyOrgId')}) has not yet submitted its half-month report for the ${f.period(s(p, 'periodId'))}; the last day is ${f.deadline(s(p, 'dueAt'))}.`,
     },
     digest: {
-      zh: (n) => `${n}份半月記實表待報送`,
+      zh: (n) => `${n}份半月记实表待报送`,
       en: (n) => `${n} half-month reports still to submit`,
     },
   });
@@ -102,18 +102,18 @@ export function registerReportingRules(catalog: NotificationCatalog): void {
   catalog.registerTemplate({
     id: 'report-overdue',
     title: {
-      zh: (p, f) => `逾期未報：${f.unit(s(p, 'unitId'))} ${f.period(s(p, 'periodId'))}半月記實表`,
+      zh: (p, f) => `逾期未报：${f.unit(s(p, 'unitId'))} ${f.period(s(p, 'periodId'))}半月记实表`,
       en: (p, f) =>
         `Overdue: ${f.unit(s(p, 'unitId'))}, half-month report for the ${f.period(s(p, 'periodId'))}`,
     },
     body: {
       zh: (p, f) =>
-        `${f.unit(s(p, 'unitId'))}（黨組織 ${s(p, 'partyOrgId')}）未在${f.deadline(s(p, 'dueAt'))}截止前報送${f.period(s(p, 'periodId'))}半月記實表。`,
+        `${f.unit(s(p, 'unitId'))}（党组织 ${s(p, 'partyOrgId')}）未在${f.deadline(s(p, 'dueAt'))}截止前报送${f.period(s(p, 'periodId'))}半月记实表。`,
       en: (p, f) =>
         `${f.unit(s(p, 'unitId'))} (party organisation ${s(p, 'partyOrgId')}) did not submit its half-month report for the ${f.period(s(p, 'periodId'))} by ${f.deadline(s(p, 'dueAt'))}.`,
     },
     digest: {
-      zh: (_n, items) => `${distinctUnits(items)}所學校逾期未報`,
+      zh: (_n, items) => `${distinctUnits(items)}所学校逾期未报`,
       en: (_n, items) => `${distinctUnits(items)} schools overdue`,
     },
   });
@@ -121,13 +121,13 @@ export function registerReportingRules(catalog: NotificationCatalog): void {
   catalog.registerTemplate({
     id: 'report-returned',
     title: {
-      zh: (p, f) => `退回修改：${f.period(s(p, 'periodId'))}半月記實表`,
+      zh: (p, f) => `退回修改：${f.period(s(p, 'periodId'))}半月记实表`,
       en: (p, f) =>
         `Returned for revision: half-month report for the ${f.period(s(p, 'periodId'))}`,
     },
     body: {
       zh: (p, f) =>
-        `${f.unit(s(p, 'bureauId'))}退回了${f.unit(s(p, 'unitId'))}的${f.period(s(p, 'periodId'))}半月記實表（第${s(p, 'revision')}版）。審核意見：${s(p, 'comment') || '（無）'}`,
+        `${f.unit(s(p, 'bureauId'))}退回了${f.unit(s(p, 'unitId'))}的${f.period(s(p, 'periodId'))}半月记实表（第${s(p, 'revision')}版）。审核意见：${s(p, 'comment') || '（无）'}`,
       en: (p, f) =>
         `${f.unit(s(p, 'bureauId'))} returned the half-month report of ${f.unit(s(p, 'unitId'))} for the ${f.period(s(p, 'periodId'))} (revision ${s(p, 'revision')}). Comment: ${s(p, 'comment') || '(none)'}`,
     },
@@ -136,18 +136,18 @@ export function registerReportingRules(catalog: NotificationCatalog): void {
   catalog.registerTemplate({
     id: 'report-accepted',
     title: {
-      zh: (p, f) => `審核通過：${f.period(s(p, 'periodId'))}半月記實表`,
+      zh: (p, f) => `审核通过：${f.period(s(p, 'periodId'))}半月记实表`,
       en: (p, f) => `Accepted: half-month report for the ${f.period(s(p, 'periodId'))}`,
     },
     body: {
       zh: (p, f) =>
-        `${f.unit(s(p, 'bureauId'))}通過了${f.unit(s(p, 'unitId'))}的${f.period(s(p, 'periodId'))}半月記實表（第${s(p, 'revision')}版）。${s(p, 'comment')}`,
+        `${f.unit(s(p, 'bureauId'))}通过了${f.unit(s(p, 'unitId'))}的${f.period(s(p, 'periodId'))}半月记实表（第${s(p, 'revision')}版）。${s(p, 'comment')}`,
       en: (p, f) =>
         `${f.unit(s(p, 'bureauId'))} accepted the half-month report of ${f.unit(s(p, 'unitId'))} for the ${f.period(s(p, 'periodId'))} (revision ${s(p, 'revision')}). ${s(p, 'comment')}`.trim(),
     },
   });
 
-  // 應報 -> reminders before the deadline, each cancelled when the report is submitted first.
+  // 应报 -> reminders before the deadline, each cancelled when the report is submitted first.
   catalog.registerRule(ReportExpectedV1, ({ data }, settings) =>
     reminderInstants(data.opensAt, data.dueAt, settings).map(({ days, at }) => ({
       id: `${data.reportId}/reminder-${days}d`,
@@ -171,7 +171,7 @@ export function registerReportingRules(catalog: NotificationCatalog): void {
   catalog.registerRule(ReportSubmittedV1, ({ data }) => [{ cancel: submittedTag(data.reportId) }]);
   catalog.registerRule(ReportRevisedV1, ({ data }) => [{ cancel: submittedTag(data.reportId) }]);
 
-  // 未報 -> the school and every bureau that reviews it (its county, or the city for a city-direct school).
+  // 未报 -> the school and every bureau that reviews it (its county, or the city for a city-direct school).
   catalog.registerRule(ReportOverdueV1, ({ data }) => [
     {
       category: 'report-overdue',

@@ -31,7 +31,7 @@ interface Cancellation {
 }
 
 /**
- * 定時通知 Scheduled notices (reminders) in the store, so they survive restarts. One pass dispatches
+ * 定时通知 Scheduled notices (reminders) in the store, so they survive restarts. One pass dispatches
  * those whose instant came, unless a cancel tag was recorded first (the report was submitted) or
  * they expired (the deadline passed), then removes them. A lease lets one replica pass at a time;
  * were two to fire the same reminder anyway, the deterministic delivery ids keep it to one.

@@ -67,7 +67,7 @@ export function render(
 
 /**
  * One message for many notices to one recipient: the template's own digest line when they share a
- * template ("7所學校逾期未報"), else a count; the body lists every notice.
+ * template ("7所学校逾期未报"), else a count; the body lists every notice.
  */
 export function renderDigest(
   items: { template: NoticeTemplate; params: NoticeParams }[],
@@ -84,7 +84,7 @@ export function renderDigest(
           f,
         )
       : f.lang === 'zh'
-        ? `您有 ${items.length} 條新通知`
+        ? `您有 ${items.length} 条新通知`
         : `${items.length} new notices`;
   const lines = items.map((i, n) => {
     const r = render(i.template, i.params, f);

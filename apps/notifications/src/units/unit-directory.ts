@@ -22,7 +22,7 @@ export function unitIdsOf(unitId: string, params: Record<string, unknown>): stri
   return ids;
 }
 
-/** Names and paths of org units (templates say "第一中學", the log checks a subtree), fed by org-registry's events. */
+/** Names and paths of org units (templates say "第一中学", the log checks a subtree), fed by org-registry's events. */
 @Injectable()
 export class UnitDirectory {
   constructor(@InjectConnection() private readonly connection: Connection) {}

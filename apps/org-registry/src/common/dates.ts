@@ -42,7 +42,7 @@ export function describeSpan(span: Span): { zh: string; en: string } {
     en.push(`${span.years} year(s)`);
   }
   if (span.months) {
-    zh.push(`${span.months}個月`);
+    zh.push(`${span.months}个月`);
     en.push(`${span.months} month(s)`);
   }
   if (span.days) {

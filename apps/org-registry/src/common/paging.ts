@@ -19,9 +19,9 @@ export function pageRequest(query: { cursor?: string; limit?: string }, defaultL
     throw new ProblemException(
       400,
       'https://partybuilding.edu.cn/problems/validation',
-      { zh: '請求內容不符合規則', en: 'The request breaks the rules of its schema' },
+      { zh: '请求内容不符合规则', en: 'The request breaks the rules of its schema' },
       undefined,
-      [{ pointer: '/limit', rule: 'range', message: { zh: `limit 應為 1 至 ${MAX_LIMIT}`, en: `limit must be 1 to ${MAX_LIMIT}` } }],
+      [{ pointer: '/limit', rule: 'range', message: { zh: `limit 应为 1 至 ${MAX_LIMIT}`, en: `limit must be 1 to ${MAX_LIMIT}` } }],
     );
   }
   let after: string | null = null;

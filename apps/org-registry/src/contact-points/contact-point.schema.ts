@@ -10,7 +10,7 @@ export interface Visit {
   loggedAt: Date;
 }
 
-/** 聯繫點 A bureau cadre's link to a grassroots school (三聯三進, 兩掛兩互, 干部下基層), with the visits made. */
+/** 联系点 A bureau cadre's link to a grassroots school (三联三进, 两挂两互, 干部下基层), with the visits made. */
 export interface ContactPoint {
   _id: string;
   cadreAccountId: string;

@@ -21,14 +21,14 @@ import { CONTACT_POINT_MODEL, type ContactPoint } from './contact-point.schema.j
 
 export type ContactPointView = Omit<ContactPoint, '_id' | 'outbox' | 'cityId'> & { id: string };
 
-const NOT_FOUND = { zh: '找不到聯繫點', en: 'Contact point not found' };
+const NOT_FOUND = { zh: '找不到联系点', en: 'Contact point not found' };
 
 function cpView(c: ContactPoint): ContactPointView {
   const { _id, outbox: _o, cityId: _c, ...rest } = c;
   return { id: _id, ...rest };
 }
 
-/** 聯繫點 Contact points: created and ended by bureaus, visits logged by the cadre or the bureaus. */
+/** 联系点 Contact points: created and ended by bureaus, visits logged by the cadre or the bureaus. */
 @Injectable()
 export class ContactPointsService implements OnModuleInit {
   constructor(
@@ -61,17 +61,17 @@ export class ContactPointsService implements OnModuleInit {
   }
 
   async create(input: CreateContactPointDto, scope: Scope, correlationId?: string): Promise<ContactPointView> {
-    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以建立聯繫點', en: 'Only city or county administrators create contact points' });
+    scope.requireAdmin({ zh: '只有市、县教育局管理员可以建立联系点', en: 'Only city or county administrators create contact points' });
     const school = await this.tree.unitInScope(input.schoolId, scope);
     const bureau = await this.tree.unitInScope(input.cadreUnitId, scope);
     if (isBureau(school.kind) || school.status !== 'open') {
-      throw ruleBroken({ zh: '聯繫點須為在冊的基層學校或單位', en: 'A contact point is an open grassroots school or unit' }, [
-        { pointer: '/schoolId', rule: 'grassroots-school', message: { zh: '請選擇學校或單位', en: 'choose a school or unit' } },
+      throw ruleBroken({ zh: '联系点须为在册的基层学校或单位', en: 'A contact point is an open grassroots school or unit' }, [
+        { pointer: '/schoolId', rule: 'grassroots-school', message: { zh: '请选择学校或单位', en: 'choose a school or unit' } },
       ]);
     }
     if (!isBureau(bureau.kind) || !school.path.includes(bureau._id)) {
-      throw ruleBroken({ zh: '幹部須來自該學校的上級教育局', en: "The cadre's bureau must be above the school" }, [
-        { pointer: '/cadreUnitId', rule: 'bureau-above-school', message: { zh: '請選擇上級教育局', en: 'choose a bureau above the school' } },
+      throw ruleBroken({ zh: '干部须来自该学校的上级教育局', en: "The cadre's bureau must be above the school" }, [
+        { pointer: '/cadreUnitId', rule: 'bureau-above-school', message: { zh: '请选择上级教育局', en: 'choose a bureau above the school' } },
       ]);
     }
     const cp: ContactPoint = {
@@ -81,7 +81,7 @@ export class ContactPointsService implements OnModuleInit {
       cadreUnitId: bureau._id,
       schoolId: school._id,
       cityId: school.cityId,
-      programme: input.programme ?? '干部下基層',
+      programme: input.programme ?? '干部下基层',
       since: input.since,
       endedOn: null,
       status: 'active',
@@ -93,7 +93,7 @@ export class ContactPointsService implements OnModuleInit {
     try {
       await this.points.create(cp);
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw conflict({ zh: '聯繫點標識已存在', en: 'A contact point with this id exists' });
+      if ((err as { code?: number }).code === 11000) throw conflict({ zh: '联系点标识已存在', en: 'A contact point with this id exists' });
       throw err;
     }
     this.relay.nudge();
@@ -104,12 +104,12 @@ export class ContactPointsService implements OnModuleInit {
   async logVisit(id: string, input: LogVisitDto, scope: Scope, correlationId?: string): Promise<ContactPointView> {
     const cp = await this.inScope(id, scope);
     if (cp.cadreAccountId !== scope.accountId && !scope.has('city-admin', 'county-admin')) {
-      throw forbidden({ zh: '只有聯繫幹部或教育局管理員可記錄走訪', en: 'Only the cadre or a bureau administrator logs visits' });
+      throw forbidden({ zh: '只有联系干部或教育局管理员可记录走访', en: 'Only the cadre or a bureau administrator logs visits' });
     }
-    if (cp.status !== 'active') throw conflict({ zh: '聯繫點已結束', en: 'The contact point has ended' });
+    if (cp.status !== 'active') throw conflict({ zh: '联系点已结束', en: 'The contact point has ended' });
     if (input.date < cp.since) {
-      throw ruleBroken({ zh: '走訪日期早於聯繫開始日期', en: 'The visit is dated before the link began' }, [
-        { pointer: '/date', rule: 'after-since', message: { zh: `應不早於 ${cp.since}`, en: `must be on or after ${cp.since}` } },
+      throw ruleBroken({ zh: '走访日期早于联系开始日期', en: 'The visit is dated before the link began' }, [
+        { pointer: '/date', rule: 'after-since', message: { zh: `应不早于 ${cp.since}`, en: `must be on or after ${cp.since}` } },
       ]);
     }
     const visit = { id: randomUUID(), ...input, loggedBy: scope.accountId, loggedAt: new Date() };
@@ -124,10 +124,10 @@ export class ContactPointsService implements OnModuleInit {
   }
 
   async end(id: string, input: EndContactPointDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<ContactPointView> {
-    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以結束聯繫點', en: 'Only city or county administrators end contact points' });
+    scope.requireAdmin({ zh: '只有市、县教育局管理员可以结束联系点', en: 'Only city or county administrators end contact points' });
     const cp = await this.inScope(id, scope);
     checkIfMatch(ifMatch, cp.version);
-    if (cp.status !== 'active') throw conflict({ zh: '聯繫點已結束', en: 'The contact point has ended' });
+    if (cp.status !== 'active') throw conflict({ zh: '联系点已结束', en: 'The contact point has ended' });
     const next: ContactPoint = { ...cp, status: 'ended', endedOn: input.endedOn, version: cp.version + 1 };
     await this.write(
       cp,
@@ -142,7 +142,7 @@ export class ContactPointsService implements OnModuleInit {
   private async write(cp: ContactPoint, set: Partial<ContactPoint>, ...events: OutboxEvent[]) {
     await this.relay.sequence(...events);
     const res = await this.points.updateOne({ _id: cp._id, version: cp.version }, { $set: set, $push: { outbox: { $each: events } } });
-    if (res.modifiedCount === 0) throw conflict({ zh: '記錄剛被修改，請重試', en: 'The record changed meanwhile; retry' });
+    if (res.modifiedCount === 0) throw conflict({ zh: '记录刚被修改，请重试', en: 'The record changed meanwhile; retry' });
     this.relay.nudge();
   }
 

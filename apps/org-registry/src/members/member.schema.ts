@@ -3,7 +3,7 @@ import type { MemberStatus } from '@pb/contracts';
 import { withOutbox, type OutboxEvent } from '@pb/messaging';
 import type { Milestone, Violation } from '../milestone-rules/milestone-check.js';
 
-/** Personal data 個人信息: served only to the branch and its supervising bureaus, never published. */
+/** Personal data 个人信息: served only to the branch and its supervising bureaus, never published. */
 export interface Person {
   name: string;
   gender: 'female' | 'male';
@@ -22,7 +22,7 @@ export interface Transfer {
   by: string;
 }
 
-/** 黨員 A party member (or applicant) of a branch, with the dated milestones of the development procedure. */
+/** 党员 A party member (or applicant) of a branch, with the dated milestones of the development procedure. */
 export interface Member {
   _id: string;
   partyOrgId: string;
@@ -32,7 +32,7 @@ export interface Member {
   milestones: Milestone[];
   status: MemberStatus;
   imported: boolean;
-  /** Rules the imported history breaks, for inspectors (黨員發展程序抽查). */
+  /** Rules the imported history breaks, for inspectors (党员发展程序抽查). */
   flags: Violation[];
   flagged: boolean;
   transfers: Transfer[];

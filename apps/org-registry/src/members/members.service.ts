@@ -26,7 +26,7 @@ import { MEMBER_MODEL, type Member } from './member.schema.js';
 
 export type MemberView = Omit<Member, '_id' | 'outbox' | 'cityId' | 'flagged'> & { id: string };
 
-const MEMBER_NOT_FOUND = { zh: '找不到黨員記錄', en: 'Member record not found' };
+const MEMBER_NOT_FOUND = { zh: '找不到党员记录', en: 'Member record not found' };
 const READERS = ['city-admin', 'county-admin', 'school-secretary', 'inspector'] as const;
 const WRITERS = ['city-admin', 'county-admin', 'school-secretary'] as const;
 
@@ -44,7 +44,7 @@ function problems(violations: Violation[]): FieldProblem[] {
   return violations.map((v) => ({ pointer: `/milestones/${v.milestone}`, rule: v.rule, message: v.message }));
 }
 
-/** 黨員 Members and their development milestones, checked against the supervising bureau's rules. */
+/** 党员 Members and their development milestones, checked against the supervising bureau's rules. */
 @Injectable()
 export class MembersService implements OnModuleInit {
   constructor(
@@ -68,12 +68,12 @@ export class MembersService implements OnModuleInit {
     if (!scope.has(...(write ? WRITERS : READERS))) {
       throw forbidden(
         write
-          ? { zh: '無權修改黨員記錄', en: 'Your role cannot change member records' }
-          : { zh: '黨員信息僅限所在黨組織及其上級主管教育局查看；分析人員只能看統計', en: 'Member data is for the branch and its supervising bureaus; analysts see aggregates only' },
+          ? { zh: '无权修改党员记录', en: 'Your role cannot change member records' }
+          : { zh: '党员信息仅限所在党组织及其上级主管教育局查看；分析人员只能看统计', en: 'Member data is for the branch and its supervising bureaus; analysts see aggregates only' },
       );
     }
     if (!personalDataReaders(found.org, found.unit).includes(scope.orgUnitId)) {
-      throw forbidden({ zh: '黨員信息僅限所在黨組織及其主管教育局', en: 'Member data is for the branch and its supervising bureaus only' });
+      throw forbidden({ zh: '党员信息仅限所在党组织及其主管教育局', en: 'Member data is for the branch and its supervising bureaus only' });
     }
     return found;
   }
@@ -109,7 +109,7 @@ export class MembersService implements OnModuleInit {
   /** Flagged records (imported history that breaks a rule) the caller may inspect. */
   async flagged(scope: Scope, page: PageRequest): Promise<Page<MemberView>> {
     if (!scope.has('inspector', 'city-admin', 'county-admin')) {
-      throw forbidden({ zh: '僅檢查人員和教育局管理員可查看', en: 'For inspectors and bureau administrators' });
+      throw forbidden({ zh: '仅检查人员和教育局管理员可查看', en: 'For inspectors and bureau administrators' });
     }
     const out: Member[] = [];
     let after = page.after;
@@ -136,8 +136,8 @@ export class MembersService implements OnModuleInit {
     this.checkBranch(org);
     const kinds = input.milestones.map((m) => m.kind);
     if (new Set(kinds).size !== kinds.length) {
-      throw ruleBroken({ zh: '同一節點重複', en: 'A milestone appears twice' }, [
-        { pointer: '/milestones', rule: 'unique-milestone', message: { zh: '每個節點只能記錄一次', en: 'each milestone is recorded once' } },
+      throw ruleBroken({ zh: '同一节点重复', en: 'A milestone appears twice' }, [
+        { pointer: '/milestones', rule: 'unique-milestone', message: { zh: '每个节点只能记录一次', en: 'each milestone is recorded once' } },
       ]);
     }
     const milestones = sortMilestones(input.milestones);
@@ -146,7 +146,7 @@ export class MembersService implements OnModuleInit {
     const imported = input.imported ?? false;
     if (!imported && violations.length > 0) {
       throw ruleBroken(
-        { zh: `違反${source === 'default' ? '默認' : source + ' 的'}黨員發展程序規則`, en: `Breaks the milestone rules of ${source}` },
+        { zh: `违反${source === 'default' ? '默认' : source + ' 的'}党员发展程序规则`, en: `Breaks the milestone rules of ${source}` },
         problems(violations),
       );
     }
@@ -171,7 +171,7 @@ export class MembersService implements OnModuleInit {
     try {
       await this.members.create(member);
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw conflict({ zh: '黨員記錄標識已存在', en: 'A member record with this id exists' });
+      if ((err as { code?: number }).code === 11000) throw conflict({ zh: '党员记录标识已存在', en: 'A member record with this id exists' });
       throw err;
     }
     this.relay.nudge();
@@ -183,8 +183,8 @@ export class MembersService implements OnModuleInit {
     const { member, org, unit } = await this.memberFor(id, scope, true);
     checkIfMatch(ifMatch, member.version);
     if (member.milestones.some((m) => m.kind === input.kind)) {
-      throw conflict({ zh: '該節點已記錄', en: 'This milestone is already recorded' }, [
-        { pointer: '/kind', rule: 'unique-milestone', message: { zh: '每個節點只能記錄一次', en: 'each milestone is recorded once' } },
+      throw conflict({ zh: '该节点已记录', en: 'This milestone is already recorded' }, [
+        { pointer: '/kind', rule: 'unique-milestone', message: { zh: '每个节点只能记录一次', en: 'each milestone is recorded once' } },
       ]);
     }
     const milestones = sortMilestones([...member.milestones, input]);
@@ -192,7 +192,7 @@ export class MembersService implements OnModuleInit {
     const violations = violationsOf(input.kind, checkMilestones(milestones, rules, member.person.birthDate, today()));
     if (violations.length > 0) {
       throw ruleBroken(
-        { zh: `違反${source === 'default' ? '默認' : source + ' 的'}黨員發展程序規則`, en: `Breaks the milestone rules of ${source}` },
+        { zh: `违反${source === 'default' ? '默认' : source + ' 的'}党员发展程序规则`, en: `Breaks the milestone rules of ${source}` },
         problems(violations),
       );
     }
@@ -206,11 +206,11 @@ export class MembersService implements OnModuleInit {
     return memberView(next);
   }
 
-  /** 組織關係轉接 Moves the record to another branch; milestones, flags and earlier transfers stay with it. */
+  /** 组织关系转接 Moves the record to another branch; milestones, flags and earlier transfers stay with it. */
   async transfer(id: string, input: TransferMemberDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<MemberView> {
     const { member } = await this.memberFor(id, scope, true);
     checkIfMatch(ifMatch, member.version);
-    if (input.toPartyOrgId === member.partyOrgId) throw conflict({ zh: '已在該黨支部', en: 'Already in that branch' });
+    if (input.toPartyOrgId === member.partyOrgId) throw conflict({ zh: '已在该党支部', en: 'Already in that branch' });
     const { org, unit } = await this.branchFor(input.toPartyOrgId, scope, true);
     this.checkBranch(org);
     const transfer = {
@@ -252,8 +252,8 @@ export class MembersService implements OnModuleInit {
 
   private checkBranch(org: PartyOrg) {
     if (org.kind !== 'branch' || org.status !== 'open') {
-      throw ruleBroken({ zh: '黨員須屬於在冊的黨支部', en: 'Members belong to an open branch' }, [
-        { pointer: '/partyOrgId', rule: 'open-branch', message: { zh: '請選擇在冊的黨支部', en: 'choose an open branch (黨支部)' } },
+      throw ruleBroken({ zh: '党员须属于在册的党支部', en: 'Members belong to an open branch' }, [
+        { pointer: '/partyOrgId', rule: 'open-branch', message: { zh: '请选择在册的党支部', en: 'choose an open branch (党支部)' } },
       ]);
     }
   }
@@ -262,7 +262,7 @@ export class MembersService implements OnModuleInit {
   private async write(member: Member, set: Partial<Member>, ...events: OutboxEvent[]) {
     await this.relay.sequence(...events);
     const res = await this.members.updateOne({ _id: member._id, version: member.version }, { $set: set, $push: { outbox: { $each: events } } });
-    if (res.modifiedCount === 0) throw conflict({ zh: '記錄剛被修改，請重試', en: 'The record changed meanwhile; retry' });
+    if (res.modifiedCount === 0) throw conflict({ zh: '记录刚被修改，请重试', en: 'The record changed meanwhile; retry' });
     this.relay.nudge();
   }
 

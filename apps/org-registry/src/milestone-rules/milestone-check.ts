@@ -1,5 +1,5 @@
 /**
- * 黨員發展程序檢查 The milestone rules as a pure function: order, minimum and maximum intervals,
+ * 党员发展程序检查 The milestone rules as a pure function: order, minimum and maximum intervals,
  * minimum age at application, no date in the future. New records that break one are refused; imported
  * history that breaks one is kept and flagged for inspectors.
  */
@@ -20,7 +20,7 @@ export interface Violation {
   message: { zh: string; en: string };
 }
 
-/** The platform default (中國共產黨發展黨員工作細則): bureaus may set their own. */
+/** The platform default (中国共产党发展党员工作细则): bureaus may set their own. */
 export const DEFAULT_RULES: MilestoneRuleSet = {
   order: [...MilestoneKinds],
   intervals: [
@@ -29,37 +29,37 @@ export const DEFAULT_RULES: MilestoneRuleSet = {
       from: 'application',
       to: 'first-talk',
       max: { months: 1 },
-      description: '收到入黨申請書後一個月內派人談話',
+      description: '收到入党申请书后一个月内派人谈话',
     },
     {
       id: 'activist-training-year',
       from: 'activist',
       to: 'development-target',
       min: { years: 1 },
-      description: '入黨積極分子經過一年以上培養教育和考察，方可確定為發展對象',
+      description: '入党积极分子经过一年以上培养教育和考察，方可确定为发展对象',
     },
     {
       id: 'probationary-year',
       from: 'branch-conference',
       to: 'full-member-conference',
       min: { years: 1 },
-      description: '預備期為一年，自支部大會通過之日起計算，期滿方可討論轉正',
+      description: '预备期为一年，自支部大会通过之日起计算，期满方可讨论转正',
     },
   ],
   minAgeAtApplication: 18,
 };
 
 const ZH: Record<MilestoneKind, string> = {
-  application: '遞交入黨申請書',
-  'first-talk': '談話',
-  activist: '確定入黨積極分子',
-  'development-target': '確定發展對象',
-  'political-check': '政治審查',
-  'branch-conference': '支部大會討論接收',
-  'probationary-approval': '審批為預備黨員',
-  oath: '入黨宣誓',
-  'full-member-conference': '支部大會討論轉正',
-  'full-member-approval': '審批轉為正式黨員',
+  application: '递交入党申请书',
+  'first-talk': '谈话',
+  activist: '确定入党积极分子',
+  'development-target': '确定发展对象',
+  'political-check': '政治审查',
+  'branch-conference': '支部大会讨论接收',
+  'probationary-approval': '审批为预备党员',
+  oath: '入党宣誓',
+  'full-member-conference': '支部大会讨论转正',
+  'full-member-approval': '审批转为正式党员',
 };
 
 export function checkMilestones(milestones: readonly Milestone[], rules: MilestoneRuleSet, birthDate: string | null, todayDate: string): Violation[] {
@@ -68,7 +68,7 @@ export function checkMilestones(milestones: readonly Milestone[], rules: Milesto
   const out: Violation[] = [];
   for (const m of milestones) {
     if (m.date > todayDate) {
-      out.push({ rule: 'not-in-future', milestone: m.kind, message: { zh: `${ZH[m.kind]}日期不能晚於今天`, en: `${m.kind} cannot be dated in the future` } });
+      out.push({ rule: 'not-in-future', milestone: m.kind, message: { zh: `${ZH[m.kind]}日期不能晚于今天`, en: `${m.kind} cannot be dated in the future` } });
     }
   }
   const order = rules.order;
@@ -81,7 +81,7 @@ export function checkMilestones(milestones: readonly Milestone[], rules: Milesto
         rule: 'milestone-sequence',
         milestone: kind,
         related: missing,
-        message: { zh: `${ZH[kind]}之前須先有「${ZH[missing]}」`, en: `${kind} needs ${missing} first` },
+        message: { zh: `${ZH[kind]}之前须先有「${ZH[missing]}」`, en: `${kind} needs ${missing} first` },
       });
       continue;
     }
@@ -91,7 +91,7 @@ export function checkMilestones(milestones: readonly Milestone[], rules: Milesto
         rule: 'milestone-order',
         milestone: kind,
         related: previous,
-        message: { zh: `${ZH[kind]}（${date}）早於${ZH[previous]}（${at.get(previous)}）`, en: `${kind} (${date}) is before ${previous} (${at.get(previous)})` },
+        message: { zh: `${ZH[kind]}（${date}）早于${ZH[previous]}（${at.get(previous)}）`, en: `${kind} (${date}) is before ${previous} (${at.get(previous)})` },
       });
     }
   }
@@ -106,7 +106,7 @@ export function checkMilestones(milestones: readonly Milestone[], rules: Milesto
         rule: rule.id,
         ...pair,
         message: {
-          zh: `${ZH[pair.milestone]}須在${ZH[pair.related]}（${from}）${span.zh}之後，即不早於 ${addSpan(from, rule.min)}`,
+          zh: `${ZH[pair.milestone]}须在${ZH[pair.related]}（${from}）${span.zh}之后，即不早于 ${addSpan(from, rule.min)}`,
           en: `${rule.to} must come at least ${span.en} after ${rule.from} (${from}), on or after ${addSpan(from, rule.min)}`,
         },
       });
@@ -117,7 +117,7 @@ export function checkMilestones(milestones: readonly Milestone[], rules: Milesto
         rule: rule.id,
         ...pair,
         message: {
-          zh: `${ZH[pair.milestone]}須在${ZH[pair.related]}（${from}）後${span.zh}內，即不晚於 ${addSpan(from, rule.max)}`,
+          zh: `${ZH[pair.milestone]}须在${ZH[pair.related]}（${from}）后${span.zh}内，即不晚于 ${addSpan(from, rule.max)}`,
           en: `${rule.to} must come within ${span.en} of ${rule.from} (${from}), by ${addSpan(from, rule.max)}`,
         },
       });
@@ -130,7 +130,7 @@ export function checkMilestones(milestones: readonly Milestone[], rules: Milesto
       out.push({
         rule: 'min-age-at-application',
         milestone: 'application',
-        message: { zh: `申請入黨時須年滿${rules.minAgeAtApplication}歲`, en: `must be at least ${rules.minAgeAtApplication} years old when applying` },
+        message: { zh: `申请入党时须年满${rules.minAgeAtApplication}岁`, en: `must be at least ${rules.minAgeAtApplication} years old when applying` },
       });
     }
   }

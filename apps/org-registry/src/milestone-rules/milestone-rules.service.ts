@@ -19,7 +19,7 @@ export interface EffectiveRules {
   rules: MilestoneRuleSet;
 }
 
-/** 黨員發展程序規則 Rule sets per bureau; a party organisation follows the nearest one above its supervisor. */
+/** 党员发展程序规则 Rule sets per bureau; a party organisation follows the nearest one above its supervisor. */
 @Injectable()
 export class MilestoneRulesService implements OnModuleInit {
   constructor(
@@ -54,20 +54,20 @@ export class MilestoneRulesService implements OnModuleInit {
    * caller read: "0" while it has none and inherits (the ETag of `get` is the same number).
    */
   async set(bureauId: string, rules: MilestoneRuleSet, scope: Scope, correlationId?: string, ifMatch?: string): Promise<EffectiveRules> {
-    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以設定規則', en: 'Only city or county administrators set milestone rules' });
+    scope.requireAdmin({ zh: '只有市、县教育局管理员可以设定规则', en: 'Only city or county administrators set milestone rules' });
     const bureau = await this.tree.unitInScope(bureauId, scope);
     if (!isBureau(bureau.kind)) {
-      throw ruleBroken({ zh: '只有教育局可以設定規則', en: 'Only bureaus set milestone rules' }, [
-        { pointer: '/', rule: 'bureau-only', message: { zh: '該單位不是教育局', en: 'this unit is not a bureau' } },
+      throw ruleBroken({ zh: '只有教育局可以设定规则', en: 'Only bureaus set milestone rules' }, [
+        { pointer: '/', rule: 'bureau-only', message: { zh: '该单位不是教育局', en: 'this unit is not a bureau' } },
       ]);
     }
     for (const [i, r] of rules.intervals.entries()) {
       if (MilestoneKinds.indexOf(r.from) >= MilestoneKinds.indexOf(r.to) || (!r.min && !r.max)) {
-        throw ruleBroken({ zh: '間隔規則無效', en: 'An interval rule is not valid' }, [
+        throw ruleBroken({ zh: '间隔规则无效', en: 'An interval rule is not valid' }, [
           {
             pointer: `/intervals/${i}`,
             rule: 'interval',
-            message: { zh: 'from 須早於 to，且至少有 min 或 max', en: 'from must precede to, with min or max' },
+            message: { zh: 'from 须早于 to，且至少有 min 或 max', en: 'from must precede to, with min or max' },
           },
         ]);
       }
@@ -88,12 +88,12 @@ export class MilestoneRulesService implements OnModuleInit {
     );
     if (current) {
       const res = await this.ruleSets.updateOne({ _id: bureauId, version: current.version }, { $set: set, $push: { outbox: { $each: outbox } } });
-      if (res.modifiedCount === 0) throw conflict({ zh: '規則剛被他人修改，請重試', en: 'The rules changed meanwhile; retry' });
+      if (res.modifiedCount === 0) throw conflict({ zh: '规则刚被他人修改，请重试', en: 'The rules changed meanwhile; retry' });
     } else {
       try {
         await this.ruleSets.create({ _id: bureauId, ...set, outbox });
       } catch (err) {
-        if ((err as { code?: number }).code === 11000) throw conflict({ zh: '規則剛被他人修改，請重試', en: 'The rules changed meanwhile; retry' });
+        if ((err as { code?: number }).code === 11000) throw conflict({ zh: '规则刚被他人修改，请重试', en: 'The rules changed meanwhile; retry' });
         throw err;
       }
     }

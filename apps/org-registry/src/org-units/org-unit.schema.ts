@@ -3,7 +3,7 @@ import { withOutbox, type OutboxEvent } from '@pb/messaging';
 
 export type OrgUnitKind = 'city-bureau' | 'county-bureau' | 'school' | 'unit';
 
-/** One change in a unit's life, kept on the unit (組織沿革). */
+/** One change in a unit's life, kept on the unit (组织沿革). */
 export interface OrgUnitHistoryEntry {
   version: number;
   change: 'created' | 'renamed' | 'moved' | 'closed';
@@ -17,7 +17,7 @@ export interface OrgUnitHistoryEntry {
   closedOn?: string;
 }
 
-/** 組織單位 An org unit of the city's tree: the city bureau, a county bureau, a school or unit. */
+/** 组织单位 An org unit of the city's tree: the city bureau, a county bureau, a school or unit. */
 export interface OrgUnit {
   _id: string;
   /** The city bureau at the root of the unit's tree (path[0]); codes are unique within it. */

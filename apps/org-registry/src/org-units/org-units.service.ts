@@ -35,20 +35,20 @@ export function view(doc: OrgUnit): OrgUnitView {
 }
 
 const duplicate = (field = '/code') =>
-  conflict({ zh: '單位代碼或標識已存在', en: 'An org unit with this code or id already exists' }, [
-    { pointer: field, rule: 'unique', message: { zh: '代碼在全市內必須唯一', en: 'code must be unique within the city' } },
+  conflict({ zh: '单位代码或标识已存在', en: 'An org unit with this code or id already exists' }, [
+    { pointer: field, rule: 'unique', message: { zh: '代码在全市内必须唯一', en: 'code must be unique within the city' } },
   ]);
 
 const kindRule = (kind: string, parentKind: string) =>
-  ruleBroken({ zh: '上級單位類型不符', en: 'This kind of unit cannot sit under that parent' }, [
+  ruleBroken({ zh: '上级单位类型不符', en: 'This kind of unit cannot sit under that parent' }, [
     {
       pointer: '/parentId',
       rule: 'parent-kind',
-      message: { zh: `${kind} 不能設在 ${parentKind} 之下`, en: `a ${kind} cannot sit under a ${parentKind}` },
+      message: { zh: `${kind} 不能设在 ${parentKind} 之下`, en: `a ${kind} cannot sit under a ${parentKind}` },
     },
   ]);
 
-/** 組織單位 The org tree: create, rename, move (the subtree follows), close; every change an event. */
+/** 组织单位 The org tree: create, rename, move (the subtree follows), close; every change an event. */
 @Injectable()
 export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('OrgUnits');
@@ -108,7 +108,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async create(input: CreateOrgUnitDto, scope: Scope, correlationId?: string): Promise<OrgUnitView> {
-    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以建立組織單位', en: 'Only city or county administrators create org units' });
+    scope.requireAdmin({ zh: '只有市、县教育局管理员可以建立组织单位', en: 'Only city or county administrators create org units' });
     const id = input.id ?? randomUUID();
     if (input.parentId == null) {
       // The city bureau is the root: created once, by the city administrator whose account names it.
@@ -136,9 +136,9 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
    * are skipped, so a batch can be sent again after a failure.
    */
   async createBatch(input: BatchCreateOrgUnitsDto, scope: Scope, correlationId?: string): Promise<{ created: number; existing: number }> {
-    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以建立組織單位', en: 'Only city or county administrators create org units' });
+    scope.requireAdmin({ zh: '只有市、县教育局管理员可以建立组织单位', en: 'Only city or county administrators create org units' });
     const firstParent = input.units.find((u) => u.parentId != null)?.parentId;
-    if (!firstParent) throw ruleBroken({ zh: '批量建立需要上級單位', en: 'A batch needs parents' }, []);
+    if (!firstParent) throw ruleBroken({ zh: '批量建立需要上级单位', en: 'A batch needs parents' }, []);
     const city = (await this.tree.unitInScope(firstParent, scope)).cityId;
     return this.leases.withLease(`org-tree:${city}`, async () => {
       const ids = input.units.map((u) => u.id ?? randomUUID());
@@ -175,7 +175,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
 
   private checkParent(kind: OrgUnit['kind'], parent: OrgUnit) {
     if (parent.status !== 'open') {
-      throw conflict({ zh: '上級單位已撤銷', en: 'The parent unit is closed' });
+      throw conflict({ zh: '上级单位已撤销', en: 'The parent unit is closed' });
     }
     if (!mayHaveParent(kind, parent.kind)) throw kindRule(kind, parent.kind);
   }
@@ -226,7 +226,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async rename(id: string, name: string, scope: Scope, correlationId?: string, ifMatch?: string): Promise<OrgUnitView> {
-    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以更名', en: 'Only city or county administrators rename org units' });
+    scope.requireAdmin({ zh: '只有市、县教育局管理员可以更名', en: 'Only city or county administrators rename org units' });
     return this.inTree(id, scope, async (unit) => {
       checkIfMatch(ifMatch, unit.version);
       if (unit.name === name) return view(unit);
@@ -249,25 +249,25 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
 
   /** A unit closes (never deleted) once it has no open children and no open party organisations. */
   async close(id: string, input: CloseOrgUnitDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<OrgUnitView> {
-    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以撤銷單位', en: 'Only city or county administrators close org units' });
+    scope.requireAdmin({ zh: '只有市、县教育局管理员可以撤销单位', en: 'Only city or county administrators close org units' });
     return this.inTree(id, scope, async (unit) => {
       checkIfMatch(ifMatch, unit.version);
-      if (unit.status === 'closed') throw conflict({ zh: '單位已撤銷', en: 'The unit is already closed' });
+      if (unit.status === 'closed') throw conflict({ zh: '单位已撤销', en: 'The unit is already closed' });
       if (input.closedOn < unit.openedOn) {
-        throw ruleBroken({ zh: '撤銷日期早於開辦日期', en: 'The closing date is before the opening date' }, [
-          { pointer: '/closedOn', rule: 'after-opening', message: { zh: `應不早於 ${unit.openedOn}`, en: `must be on or after ${unit.openedOn}` } },
+        throw ruleBroken({ zh: '撤销日期早于开办日期', en: 'The closing date is before the opening date' }, [
+          { pointer: '/closedOn', rule: 'after-opening', message: { zh: `应不早于 ${unit.openedOn}`, en: `must be on or after ${unit.openedOn}` } },
         ]);
       }
       const openChildren = await this.units.countDocuments({ parentId: id, status: 'open' });
       if (openChildren > 0) {
-        throw conflict({ zh: `尚有 ${openChildren} 個下級單位未撤銷`, en: `${openChildren} child unit(s) are still open` }, [
-          { pointer: '/', rule: 'no-open-children', message: { zh: '請先撤銷或遷出下級單位', en: 'close or move the child units first' } },
+        throw conflict({ zh: `尚有 ${openChildren} 个下级单位未撤销`, en: `${openChildren} child unit(s) are still open` }, [
+          { pointer: '/', rule: 'no-open-children', message: { zh: '请先撤销或迁出下级单位', en: 'close or move the child units first' } },
         ]);
       }
       const openOrgs = await this.partyOrgs.openCount(id);
       if (openOrgs > 0) {
-        throw conflict({ zh: `尚有 ${openOrgs} 個黨組織未撤銷`, en: `${openOrgs} party organisation(s) are still open` }, [
-          { pointer: '/', rule: 'no-open-party-orgs', message: { zh: '請先撤銷黨組織', en: 'close its party organisations first' } },
+        throw conflict({ zh: `尚有 ${openOrgs} 个党组织未撤销`, en: `${openOrgs} party organisation(s) are still open` }, [
+          { pointer: '/', rule: 'no-open-party-orgs', message: { zh: '请先撤销党组织', en: 'close its party organisations first' } },
         ]);
       }
       const next = { ...unit, status: 'closed' as const, closedOn: input.closedOn, version: unit.version + 1 };
@@ -290,7 +290,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
    * them. Every unit and organisation that changes gets its own events, keyed by its own id.
    */
   async move(id: string, parentId: string, scope: Scope, correlationId?: string, ifMatch?: string): Promise<MoveResult> {
-    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以遷移單位', en: 'Only city or county administrators move org units' });
+    scope.requireAdmin({ zh: '只有市、县教育局管理员可以迁移单位', en: 'Only city or county administrators move org units' });
     // The answer comes once the root has moved; a large subtree follows after it, still under the
     // tree lease (so no other change of the tree interleaves), and a crash leaves the root's
     // `pendingMove`, which the next start finishes.
@@ -304,19 +304,19 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
     const work = this.inTree(id, scope, async (unit, renew) => {
       checkIfMatch(ifMatch, unit.version);
       const parent = await this.tree.unitInScope(parentId, scope);
-      if (unit.parentId === null) throw ruleBroken({ zh: '市教育局不能遷移', en: 'The city bureau cannot move' }, []);
-      if (unit.status !== 'open') throw conflict({ zh: '單位已撤銷', en: 'The unit is closed' });
+      if (unit.parentId === null) throw ruleBroken({ zh: '市教育局不能迁移', en: 'The city bureau cannot move' }, []);
+      if (unit.status !== 'open') throw conflict({ zh: '单位已撤销', en: 'The unit is closed' });
       if (parent.path.includes(id)) {
-        throw ruleBroken({ zh: '不能遷到自己的下級單位之下', en: 'A unit cannot move under its own subtree' }, [
-          { pointer: '/parentId', rule: 'no-cycle', message: { zh: '新上級單位在本單位之下', en: 'the new parent lies below this unit' } },
+        throw ruleBroken({ zh: '不能迁到自己的下级单位之下', en: 'A unit cannot move under its own subtree' }, [
+          { pointer: '/parentId', rule: 'no-cycle', message: { zh: '新上级单位在本单位之下', en: 'the new parent lies below this unit' } },
         ]);
       }
-      if (parent._id === unit.parentId) throw conflict({ zh: '已在該上級單位之下', en: 'The unit is already under that parent' });
+      if (parent._id === unit.parentId) throw conflict({ zh: '已在该上级单位之下', en: 'The unit is already under that parent' });
       this.checkParent(unit.kind, parent);
       const descendants = await this.units.countDocuments({ path: id, _id: { $ne: id } });
       if (descendants + 1 > MAX_MOVE_UNITS) {
-        throw ruleBroken({ zh: '遷移的單位過多', en: 'Too many units in one move' }, [
-          { pointer: '/', rule: 'max-move-size', message: { zh: `最多 ${MAX_MOVE_UNITS} 個`, en: `at most ${MAX_MOVE_UNITS}` } },
+        throw ruleBroken({ zh: '迁移的单位过多', en: 'Too many units in one move' }, [
+          { pointer: '/', rule: 'max-move-size', message: { zh: `最多 ${MAX_MOVE_UNITS} 个`, en: `at most ${MAX_MOVE_UNITS}` } },
         ]);
       }
       const moveId = randomUUID();

@@ -9,7 +9,7 @@ import { ORG_UNIT_MODEL, type OrgUnit } from './org-unit.schema.js';
 import { isBureau } from './tree.js';
 import { ORG_UNIT_CACHE_MS } from '../config.js';
 
-export const UNIT_NOT_FOUND = { zh: '找不到組織單位', en: 'Org unit not found' };
+export const UNIT_NOT_FOUND = { zh: '找不到组织单位', en: 'Org unit not found' };
 const NO_OUTBOX = { outbox: 0 } as const;
 
 function inScope(unit: OrgUnit | null, scope: Scope): OrgUnit {

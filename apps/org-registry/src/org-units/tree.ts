@@ -3,8 +3,8 @@ import type { OrgUnitKind } from './org-unit.schema.js';
 
 /**
  * Parent kinds each kind accepts. Counties sit under the city; schools under a bureau or under a unit
- * (a 學區 or 教育集團 grouping schools, so a group of schools can move as one subtree); units also under
- * a school (a campus 校區 or teaching point 教學點).
+ * (a 学区 or 教育集团 grouping schools, so a group of schools can move as one subtree); units also under
+ * a school (a campus 校区 or teaching point 教学点).
  */
 const ALLOWED_PARENTS: Record<OrgUnitKind, readonly OrgUnitKind[]> = {
   'city-bureau': [],

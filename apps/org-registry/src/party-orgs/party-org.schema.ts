@@ -10,7 +10,7 @@ export interface ResponsiblePerson {
   accountId?: string;
 }
 
-/** 黨組織 A party organisation (committee 黨委, general branch 黨總支, branch 黨支部) at an org unit. */
+/** 党组织 A party organisation (committee 党委, general branch 党总支, branch 党支部) at an org unit. */
 export interface PartyOrg {
   _id: string;
   unitId: string;
@@ -18,14 +18,14 @@ export interface PartyOrg {
   kind: PartyOrgKind;
   name: string;
   parentPartyOrgId: string | null;
-  /** Affiliation 隸屬關係: the supervising bureau, always a bureau above the unit. */
+  /** Affiliation 隶属关系: the supervising bureau, always a bureau above the unit. */
   supervisorId: string;
   routing: RoutingPolicy;
   /** Bureaus that receive and review its reports (from routing and the tree). */
   reviewerIds: string[];
-  /** 主要負責人 */
+  /** 主要负责人 */
   principal: ResponsiblePerson;
-  /** 分管負責人 */
+  /** 分管负责人 */
   deputy: ResponsiblePerson;
   status: 'open' | 'closed';
   foundedOn: string | null;

@@ -18,7 +18,7 @@ import { candidateSupervisors, defaultSupervisor, reviewersFor } from './routing
 
 export type PartyOrgView = Omit<PartyOrg, '_id' | 'outbox' | 'history' | 'cityId'> & { id: string };
 
-export const PARTY_ORG_NOT_FOUND = { zh: '找不到黨組織', en: 'Party organisation not found' };
+export const PARTY_ORG_NOT_FOUND = { zh: '找不到党组织', en: 'Party organisation not found' };
 const RANK: Record<PartyOrgKind, number> = { committee: 3, 'general-branch': 2, branch: 1 };
 const NO_OUTBOX = { outbox: 0, history: 0 } as const;
 
@@ -28,15 +28,15 @@ export function partyOrgView(doc: PartyOrg): PartyOrgView {
 }
 
 const badSupervisor = (candidates: string[]) =>
-  ruleBroken({ zh: '主管教育局必須是該單位的上級教育局', en: 'The supervising bureau must be a bureau above the unit' }, [
+  ruleBroken({ zh: '主管教育局必须是该单位的上级教育局', en: 'The supervising bureau must be a bureau above the unit' }, [
     {
       pointer: '/supervisorId',
       rule: 'supervisor-above-unit',
-      message: { zh: `可選：${candidates.join('、')}`, en: `one of: ${candidates.join(', ')}` },
+      message: { zh: `可选：${candidates.join('、')}`, en: `one of: ${candidates.join(', ')}` },
     },
   ]);
 
-/** 黨組織 Party organisations at units, their affiliation and routing, and their responsible persons. */
+/** 党组织 Party organisations at units, their affiliation and routing, and their responsible persons. */
 @Injectable()
 export class PartyOrgsService {
   constructor(
@@ -66,20 +66,20 @@ export class PartyOrgsService {
   }
 
   async create(input: CreatePartyOrgDto, scope: Scope, correlationId?: string): Promise<PartyOrgView> {
-    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以建立黨組織', en: 'Only city or county administrators set up party organisations' });
+    scope.requireAdmin({ zh: '只有市、县教育局管理员可以建立党组织', en: 'Only city or county administrators set up party organisations' });
     const city = (await this.tree.unitInScope(input.unitId, scope)).cityId;
     return this.leases.withLease(`org-tree:${city}`, async () => {
       const unit = await this.tree.unitInScope(input.unitId, scope);
-      if (unit.status !== 'open') throw conflict({ zh: '單位已撤銷', en: 'The unit is closed' });
+      if (unit.status !== 'open') throw conflict({ zh: '单位已撤销', en: 'The unit is closed' });
       if (input.parentPartyOrgId) {
         const { org: parent, unit: parentUnit } = await this.inScope(input.parentPartyOrgId, scope);
         if (parent.status !== 'open' || !unit.path.includes(parentUnit._id) || RANK[parent.kind] <= RANK[input.kind]) {
-          throw ruleBroken({ zh: '上級黨組織不符', en: 'The parent organisation does not fit' }, [
+          throw ruleBroken({ zh: '上级党组织不符', en: 'The parent organisation does not fit' }, [
             {
               pointer: '/parentPartyOrgId',
               rule: 'parent-party-org',
               message: {
-                zh: '上級黨組織須為本單位或上級單位的、層級更高的在冊黨組織',
+                zh: '上级党组织须为本单位或上级单位的、层级更高的在册党组织',
                 en: 'must be an open organisation of a higher kind at this unit or a unit above it',
               },
             },
@@ -115,7 +115,7 @@ export class PartyOrgsService {
       try {
         await this.partyOrgs.create(doc);
       } catch (err) {
-        if ((err as { code?: number }).code === 11000) throw conflict({ zh: '黨組織標識已存在', en: 'A party organisation with this id exists' });
+        if ((err as { code?: number }).code === 11000) throw conflict({ zh: '党组织标识已存在', en: 'A party organisation with this id exists' });
         throw err;
       }
       this.relay.nudge();
@@ -126,7 +126,7 @@ export class PartyOrgsService {
   /** Name and responsible persons: the bureaus, and the school's own secretary for its organisations. */
   async update(id: string, input: UpdatePartyOrgDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<PartyOrgView> {
     if (!scope.has('city-admin', 'county-admin', 'school-secretary')) {
-      throw forbidden({ zh: '無權修改黨組織', en: 'Your role cannot change party organisations' });
+      throw forbidden({ zh: '无权修改党组织', en: 'Your role cannot change party organisations' });
     }
     return this.inTree(id, scope, async (org) => {
       checkIfMatch(ifMatch, org.version);
@@ -154,7 +154,7 @@ export class PartyOrgsService {
 
   /** Affiliation and routing policy, set by a bureau: the supervisor must be a bureau above the unit. */
   async setAffiliation(id: string, input: SetAffiliationDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<PartyOrgView> {
-    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以設定隸屬關係', en: 'Only city or county administrators set affiliations' });
+    scope.requireAdmin({ zh: '只有市、县教育局管理员可以设定隶属关系', en: 'Only city or county administrators set affiliations' });
     return this.inTree(id, scope, async (org, unit) => {
       checkIfMatch(ifMatch, org.version);
       const bureaus = await this.tree.bureausOn(unit.path);
@@ -190,18 +190,18 @@ export class PartyOrgsService {
 
   /** Closes an organisation once no member and no open organisation under it is left. */
   async close(id: string, input: ClosePartyOrgDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<PartyOrgView> {
-    scope.requireAdmin({ zh: '只有市、縣教育局管理員可以撤銷黨組織', en: 'Only city or county administrators close party organisations' });
+    scope.requireAdmin({ zh: '只有市、县教育局管理员可以撤销党组织', en: 'Only city or county administrators close party organisations' });
     return this.inTree(id, scope, async (org) => {
       checkIfMatch(ifMatch, org.version);
-      if (org.status === 'closed') throw conflict({ zh: '黨組織已撤銷', en: 'The organisation is already closed' });
+      if (org.status === 'closed') throw conflict({ zh: '党组织已撤销', en: 'The organisation is already closed' });
       const members = await this.members.countDocuments({ partyOrgId: id });
       const children = await this.partyOrgs.countDocuments({ parentPartyOrgId: id, status: 'open' });
       if (members > 0 || children > 0) {
-        throw conflict({ zh: '尚有黨員或下級黨組織', en: 'Members or open organisations are still under it' }, [
+        throw conflict({ zh: '尚有党员或下级党组织', en: 'Members or open organisations are still under it' }, [
           {
             pointer: '/',
             rule: 'empty-before-close',
-            message: { zh: `黨員 ${members} 名，下級黨組織 ${children} 個，請先轉接或撤銷`, en: `${members} member(s), ${children} organisation(s): transfer or close them first` },
+            message: { zh: `党员 ${members} 名，下级党组织 ${children} 个，请先转接或撤销`, en: `${members} member(s), ${children} organisation(s): transfer or close them first` },
           },
         ]);
       }

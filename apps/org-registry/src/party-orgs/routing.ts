@@ -1,5 +1,5 @@
 /**
- * Affiliation (黨組織隸屬關係) and report routing (報送) of a party organisation, computed from the
+ * Affiliation (党组织隶属关系) and report routing (报送) of a party organisation, computed from the
  * bureaus above its unit. Pure, so moves, creations and the tests share one definition.
  */
 export type RoutingPolicy = 'single' | 'both-levels';

@@ -37,13 +37,13 @@ export class CalendarService implements OnModuleInit {
   /** Replaces the calendar (city administrators only); `If-Match` (optional) guards against lost updates. */
   async put(input: Omit<CityCalendar, 'version'>, caller: Identity, ifMatch: string | undefined, correlationId?: string): Promise<CityCalendar> {
     if (!caller.roles.includes('city-admin')) {
-      throw new ProblemException(403, 'https://partybuilding.edu.cn/problems/forbidden', { zh: '只有市教育局管理員可以設定報送日曆', en: 'Only the city administrator sets the reporting calendar' });
+      throw new ProblemException(403, 'https://partybuilding.edu.cn/problems/forbidden', { zh: '只有市教育局管理员可以设定报送日历', en: 'Only the city administrator sets the reporting calendar' });
     }
     try {
       validateCalendar(input);
     } catch (err) {
       if (err instanceof InvalidCalendarError) {
-        throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', { zh: '報送日曆無效', en: 'Invalid reporting calendar' }, undefined, [
+        throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', { zh: '报送日历无效', en: 'Invalid reporting calendar' }, undefined, [
           { pointer: `/${err.field.replace(/\./g, '/')}`, rule: 'calendar', message: { zh: err.message, en: err.message } },
         ]);
       }

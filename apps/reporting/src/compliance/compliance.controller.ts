@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import { ALL_ROLES, CurrentIdentity, Roles, type Identity } from '@pb/platform';
 import { ComplianceService } from './compliance.service.js';
 
-/** 報送情況 timeliness and completeness: rates per unit and period range, breakdown, missing list, CSV. */
+/** 报送情况 timeliness and completeness: rates per unit and period range, breakdown, missing list, CSV. */
 /** Rates and missing lists are counts per unit, no personal data: every role, inside its own subtree. */
 @Roles(...ALL_ROLES)
 @Controller('api/v1/reporting')
@@ -31,7 +31,7 @@ export class ComplianceController {
     const rows = await this.compliance.breakdown(scope, this.compliance.periodRange(from, to ?? from));
     const body = stringify(
       rows.map((r) => [r.code, r.name, r.expected, r.actual, r.onTime, r.reportingRate ?? '', r.onTimeRate ?? '']),
-      { header: true, columns: ['單位代碼 code', '單位名稱 name', '應報 expected', '實報 actual', '按時 on time', '報送率 reporting rate %', '及時率 on-time rate %'] },
+      { header: true, columns: ['单位代码 code', '单位名称 name', '应报 expected', '实报 actual', '按时 on time', '报送率 reporting rate %', '及时率 on-time rate %'] },
     );
     return `\uFEFF${body}`;
   }

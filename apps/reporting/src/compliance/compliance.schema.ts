@@ -1,7 +1,7 @@
 import { Schema } from 'mongoose';
 
 /**
- * 報送率 Reporting counters of one unit (school, county, city) for one period, kept from events so a
+ * 报送率 Reporting counters of one unit (school, county, city) for one period, kept from events so a
  * compliance query reads a few small documents instead of scanning reports (ARCHITECTURE.md §5).
  * DHIS2's definitions: expected, actual (submitted at any time), actual on time.
  */

@@ -95,7 +95,7 @@ export class ComplianceService {
   async unitInScope(unitId: string | undefined, caller: Identity): Promise<OrgUnitRef> {
     const unit = await this.directory.find(unitId ?? caller.orgUnitId);
     if (!unit || !unit.path.includes(caller.orgUnitId)) {
-      throw new ProblemException(404, 'https://partybuilding.edu.cn/problems/not-found', { zh: '找不到組織單位', en: 'Org unit not found' });
+      throw new ProblemException(404, 'https://partybuilding.edu.cn/problems/not-found', { zh: '找不到组织单位', en: 'Org unit not found' });
     }
     return unit;
   }
@@ -107,7 +107,7 @@ export class ComplianceService {
       p = ReportPeriod.parse(from);
       last = ReportPeriod.parse(to);
     } catch (err) {
-      throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', { zh: '期次格式應為 YYYY-MM-H1 或 YYYY-MM-H2', en: 'Periods are YYYY-MM-H1 or YYYY-MM-H2' }, { zh: String(err), en: String(err) });
+      throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', { zh: '期次格式应为 YYYY-MM-H1 或 YYYY-MM-H2', en: 'Periods are YYYY-MM-H1 or YYYY-MM-H2' }, { zh: String(err), en: String(err) });
     }
     const ids: string[] = [];
     while (p.compare(last) <= 0 && ids.length < MAX_PERIODS) {

@@ -1,7 +1,7 @@
 import { Schema } from 'mongoose';
 
 /**
- * Reporting's local read model of the org tree (隸屬關係), fed by org-registry events: which
+ * Reporting's local read model of the org tree (隶属关系), fed by org-registry events: which
  * bureau a school reports to. Never read from org-registry's database (ARCHITECTURE.md §2).
  */
 export interface OrgUnitRef {

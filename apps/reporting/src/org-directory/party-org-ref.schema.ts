@@ -1,10 +1,10 @@
 import { Schema } from 'mongoose';
 
-/** How a party organisation's reports are reviewed (分別報送市、縣兩級). */
+/** How a party organisation's reports are reviewed (分别报送市、县两级). */
 export type RoutingPolicy = 'single' | 'both-levels';
 
 /**
- * Reporting's read model of party organisations (黨組織) and their affiliation (隸屬關係), fed by
+ * Reporting's read model of party organisations (党组织) and their affiliation (隶属关系), fed by
  * org-registry events: who reports, from which unit, and which bureau(s) review.
  */
 export interface PartyOrgRef {

@@ -52,7 +52,7 @@ describe('per-city calendar', () => {
   });
 
   it('lets a bureau extend a deadline over a holiday, to the end of the given day', () => {
-    const cal: ReportingCalendar = { ...DEFAULT_CALENDAR, extensions: { '2027-02-H1': { until: '2027-02-19', reason: '春節' } } };
+    const cal: ReportingCalendar = { ...DEFAULT_CALENDAR, extensions: { '2027-02-H1': { until: '2027-02-19', reason: '春节' } } };
     const w = ReportPeriod.parse('2027-02-H1').window(validateCalendar(cal));
     expect(w.extended).toBe(true);
     expect(localIso(w.dueAt)).toBe('2027-02-20T00:00');

@@ -9,7 +9,7 @@ export type ReportPeriodId = `${number}-${string}-${Half}`;
 const PERIOD_ID = /^(\d{4})-(0[1-9]|1[0-2])-(H1|H2)$/;
 
 /**
- * The calendar rules of one city (半月報制度). Defaults follow the source document: the first half
+ * The calendar rules of one city (半月报制度). Defaults follow the source document: the first half
  * is due by the 12th, the second half within the last three days of the month, in the city's zone.
  */
 export interface ReportingCalendar {
@@ -77,7 +77,7 @@ export interface PeriodWindow {
   extended: boolean;
 }
 
-/** 半月報期次 A half-month reporting period. Immutable. */
+/** 半月报期次 A half-month reporting period. Immutable. */
 export class ReportPeriod {
   private constructor(
     readonly year: number,
@@ -161,7 +161,7 @@ export class ReportPeriod {
   }
 }
 
-/** 按時 on time, 遲報 late, 未報 missing (deadline passed, nothing submitted), or still open. */
+/** 按时 on time, 迟报 late, 未报 missing (deadline passed, nothing submitted), or still open. */
 export type Timeliness = 'on-time' | 'late' | 'missing' | 'open';
 
 /** Classifies one expected report from its first submission time and the clock. */

@@ -32,7 +32,7 @@ export interface LockException {
   reason: string;
 }
 
-/** 半月記實表 A party organisation's half-month record form for one period. */
+/** 半月记实表 A party organisation's half-month record form for one period. */
 export interface HalfMonthReport {
   /** `<partyOrgId>:<periodId>`: one report per party organisation and period, by construction. */
   _id: string;

@@ -14,7 +14,7 @@ import { CurrentIdentity, ProblemException, Roles, SchemaPipe, withEtag, type Id
 import { createHash } from 'node:crypto';
 import { ReportsService } from './reports.service.js';
 
-/** 半月記實表 half-month record forms: draft, submit, review, lock exceptions, review queue. */
+/** 半月记实表 half-month record forms: draft, submit, review, lock exceptions, review queue. */
 @Controller('api/v1/reports')
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
@@ -61,11 +61,11 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     if (!key) {
-      throw new ProblemException(428, 'https://partybuilding.edu.cn/problems/idempotency-key-required', { zh: '報送請求需要 Idempotency-Key 標頭', en: 'Submitting needs an Idempotency-Key header' });
+      throw new ProblemException(428, 'https://partybuilding.edu.cn/problems/idempotency-key-required', { zh: '报送请求需要 Idempotency-Key 标头', en: 'Submitting needs an Idempotency-Key header' });
     }
     if (!/^[A-Za-z0-9._:-]{8,128}$/.test(key)) {
-      throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', { zh: 'Idempotency-Key 格式無效', en: 'Invalid Idempotency-Key' }, undefined, [
-        { pointer: '/headers/idempotency-key', rule: 'pattern', message: { zh: '應為 8-128 個字母、數字或 ._:-', en: 'must be 8-128 letters, digits or ._:-' } },
+      throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', { zh: 'Idempotency-Key 格式无效', en: 'Invalid Idempotency-Key' }, undefined, [
+        { pointer: '/headers/idempotency-key', rule: 'pattern', message: { zh: '应为 8-128 个字母、数字或 ._:-', en: 'must be 8-128 letters, digits or ._:-' } },
       ]);
     }
     const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');

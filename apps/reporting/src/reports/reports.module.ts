@@ -14,7 +14,7 @@ import { HALF_MONTH_REPORT_MODEL, HalfMonthReportSchema } from './half-month-rep
 import { ReportsController } from './reports.controller.js';
 import { ReportsService } from './reports.service.js';
 
-/** 半月報制度 the semi-monthly reporting system: forms, calendar, deadlines, compliance. */
+/** 半月报制度 the semi-monthly reporting system: forms, calendar, deadlines, compliance. */
 @Module({})
 export class ReportsModule {
   static register(scheduler: SchedulerOptions): DynamicModule {

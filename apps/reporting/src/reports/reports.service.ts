@@ -21,7 +21,7 @@ import { ReportPeriod } from '../periods/report-period.js';
 import { HALF_MONTH_REPORT_MODEL, type BureauReview, type HalfMonthReport, type ReportRevision } from './half-month-report.schema.js';
 
 const P = 'https://partybuilding.edu.cn/problems';
-const notFound = () => new ProblemException(404, `${P}/not-found`, { zh: '找不到半月記實表', en: 'Half-month report not found' });
+const notFound = () => new ProblemException(404, `${P}/not-found`, { zh: '找不到半月记实表', en: 'Half-month report not found' });
 const conflict = (zh: string, en: string, type = 'conflict') => new ProblemException(409, `${P}/${type}`, { zh, en });
 
 export type ReportView = Omit<HalfMonthReport, '_id' | 'outbox'> & { id: string; locked: boolean };
@@ -146,7 +146,7 @@ export class ReportsService implements OnModuleInit {
     if (!doc.unitPath.includes(caller.orgUnitId)) throw notFound();
     if (!caller.roles.includes('school-secretary') || doc.unitId !== caller.orgUnitId) {
       throw new ProblemException(403, `${P}/forbidden`, {
-        zh: '只有本校黨組織書記可以填報本黨組織的半月記實表',
+        zh: '只有本校党组织书记可以填报本党组织的半月记实表',
         en: "Only the school's party secretary writes its party organisation's reports",
       });
     }
@@ -156,7 +156,7 @@ export class ReportsService implements OnModuleInit {
   private assertUnlocked(doc: HalfMonthReport, calendar: CityCalendar) {
     if (this.isLocked(doc, calendar, this.clock.now())) {
       throw conflict(
-        doc.status === 'accepted' ? '報表已審核通過，不能再修改' : '報表已鎖定；如需修改請向審核教育局申請例外',
+        doc.status === 'accepted' ? '报表已审核通过，不能再修改' : '报表已锁定；如需修改请向审核教育局申请例外',
         doc.status === 'accepted' ? 'The report was accepted and can no longer change' : 'The report is locked; ask a reviewing bureau for an exception',
         'locked',
       );
@@ -204,7 +204,7 @@ export class ReportsService implements OnModuleInit {
     const updatedAt = this.clock.now();
     const update: Record<string, unknown> = { $set: { ...set, version, updatedAt }, $push: { ...push, outbox: { $each: [...events, record] } } };
     const { matchedCount } = await this.reports.updateOne({ _id: doc._id, version: doc.version }, update, { timestamps: false });
-    if (matchedCount !== 1) throw conflict('報表剛被修改，請重新讀取後再試', 'The report changed meanwhile; read it again and retry', 'stale');
+    if (matchedCount !== 1) throw conflict('报表刚被修改，请重新读取后再试', 'The report changed meanwhile; read it again and retry', 'stale');
     this.relay.nudge();
     const revisions = made ? [...doc.revisions, made as ReportRevision] : doc.revisions;
     return { ...doc, ...set, version, updatedAt, revisions };
@@ -240,7 +240,7 @@ export class ReportsService implements OnModuleInit {
       if (prior) {
         if (prior.requestHash !== idempotency.requestHash) {
           throw new ProblemException(422, `${P}/idempotency-key-reused`, {
-            zh: '此 Idempotency-Key 已用於另一個請求',
+            zh: '此 Idempotency-Key 已用于另一个请求',
             en: 'This Idempotency-Key was used for a different request',
           });
         }
@@ -263,14 +263,14 @@ export class ReportsService implements OnModuleInit {
     const now = this.clock.now();
     if (now < doc.opensAt) {
       throw new ProblemException(422, `${P}/window-not-open`, {
-        zh: `本期次報送窗口尚未開放（${doc.opensAt.toISOString()} 起）`,
+        zh: `本期次报送窗口尚未开放（${doc.opensAt.toISOString()} 起）`,
         en: `The reporting window of this period opens at ${doc.opensAt.toISOString()}`,
       });
     }
     const body = content ?? doc.draft;
-    if (!body) throw new ProblemException(422, `${P}/empty-report`, { zh: '沒有可報送的內容', en: 'There is nothing to submit: save a draft or send content' });
+    if (!body) throw new ProblemException(422, `${P}/empty-report`, { zh: '没有可报送的内容', en: 'There is nothing to submit: save a draft or send content' });
     if (doc.status === 'submitted' && doc.reviews.some((r) => r.status !== 'pending')) {
-      throw conflict('報表正在審核中，待退回後方可修改', 'The report is under review; it can change again once returned');
+      throw conflict('报表正在审核中，待退回后方可修改', 'The report is under review; it can change again once returned');
     }
     const revision = doc.revisions.length + 1;
     const first = doc.firstSubmittedAt === null;
@@ -318,10 +318,10 @@ export class ReportsService implements OnModuleInit {
     if (!doc) throw notFound();
     const mine = doc.reviews.find((r) => r.bureauId === caller.orgUnitId);
     if (!mine || !caller.roles.some((r) => r === 'city-admin' || r === 'county-admin')) {
-      throw new ProblemException(403, `${P}/forbidden`, { zh: '本單位不是此報表的審核教育局', en: 'Your bureau does not review this report' });
+      throw new ProblemException(403, `${P}/forbidden`, { zh: '本单位不是此报表的审核教育局', en: 'Your bureau does not review this report' });
     }
-    if (doc.status === 'not-started' || doc.status === 'draft') throw conflict('報表尚未報送', 'The report has not been submitted');
-    if (mine.status !== 'pending') throw conflict('本局已審核此版本', 'Your bureau already reviewed this revision');
+    if (doc.status === 'not-started' || doc.status === 'draft') throw conflict('报表尚未报送', 'The report has not been submitted');
+    if (mine.status !== 'pending') throw conflict('本局已审核此版本', 'Your bureau already reviewed this revision');
     checkIfMatch(ifMatch, doc.version);
     const now = this.clock.now();
     const reviews = doc.reviews.map((r) =>
@@ -356,7 +356,7 @@ export class ReportsService implements OnModuleInit {
     const doc = await this.reports.findOne({ _id: reportId(partyOrgId, periodId), unitPath: caller.orgUnitId }).lean<HalfMonthReport>();
     if (!doc) throw notFound();
     if (!doc.reviewers.includes(caller.orgUnitId) || !caller.roles.some((r) => r === 'city-admin' || r === 'county-admin')) {
-      throw new ProblemException(403, `${P}/forbidden`, { zh: '只有審核教育局可以開放例外', en: 'Only a reviewing bureau grants exceptions' });
+      throw new ProblemException(403, `${P}/forbidden`, { zh: '只有审核教育局可以开放例外', en: 'Only a reviewing bureau grants exceptions' });
     }
     const exception = { grantedBy: caller.sub, bureauId: caller.orgUnitId, grantedAt: this.clock.now(), until, reason };
     const saved = await this.commit(doc, { lockExceptions: [...doc.lockExceptions, exception] }, [], { caller, action: 'report.lock-exception-granted', correlationId });

@@ -5,14 +5,14 @@ export const AuditQuerySchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    unit: { ...unitIdSchema, description: 'Subtree root; defaults to your own unit. 查詢範圍' },
-    category: { type: 'string', enum: ['write', 'auth'], description: 'write 寫操作 | auth 登錄與密鑰使用' },
+    unit: { ...unitIdSchema, description: 'Subtree root; defaults to your own unit. 查询范围' },
+    category: { type: 'string', enum: ['write', 'auth'], description: 'write 写操作 | auth 登录与密钥使用' },
     ...pageQueryProperties,
   },
 } as const;
 export type AuditQuery = FromSchema<typeof AuditQuerySchema>;
 
-/** 審計記錄 One audit entry: a write (with before and after) or an authentication event. */
+/** 审计记录 One audit entry: a write (with before and after) or an authentication event. */
 export const AuditEntrySchema = {
   type: 'object',
   required: ['id', 'category', 'action', 'at', 'service', 'unitId', 'actor', 'resource', 'before', 'after'],

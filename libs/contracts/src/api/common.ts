@@ -5,21 +5,21 @@ export const ProblemSchema = {
   type: 'object',
   required: ['type', 'title', 'status'],
   properties: {
-    type: { type: 'string', description: 'Problem type URI. 問題類型' },
-    title: { type: 'string', description: "Title in the caller's language (Accept-Language). 標題" },
+    type: { type: 'string', description: 'Problem type URI. 问题类型' },
+    title: { type: 'string', description: "Title in the caller's language (Accept-Language). 标题" },
     status: { type: 'integer' },
     detail: { type: 'string' },
     instance: { type: 'string' },
-    correlationId: { type: 'string', description: 'Also in the x-correlation-id header. 關聯標識' },
+    correlationId: { type: 'string', description: 'Also in the x-correlation-id header. 关联标识' },
     errors: {
       type: 'array',
-      description: 'One entry per invalid field. 每個無效欄位一條',
+      description: 'One entry per invalid field. 每个无效栏位一条',
       items: {
         type: 'object',
         required: ['pointer', 'rule', 'message'],
         properties: {
-          pointer: { type: 'string', description: 'JSON pointer of the field, e.g. /code. 欄位的 JSON 指針' },
-          rule: { type: 'string', description: 'The schema rule it broke, e.g. pattern. 違反的規則' },
+          pointer: { type: 'string', description: 'JSON pointer of the field, e.g. /code. 栏位的 JSON 指针' },
+          rule: { type: 'string', description: 'The schema rule it broke, e.g. pattern. 违反的规则' },
           message: { type: 'string' },
         },
       },
@@ -39,14 +39,14 @@ export const pageQueryProperties = {
     minimum: 1,
     maximum: PAGE_LIMIT_MAX,
     default: PAGE_LIMIT_DEFAULT,
-    description: 'Items per page (1-100). 每頁條數',
+    description: 'Items per page (1-100). 每页条数',
   },
   cursor: {
     type: 'string',
     minLength: 1,
     maxLength: 512,
     pattern: '^[A-Za-z0-9_-]+$',
-    description: 'Opaque cursor from the `next` link of the previous page. 上一頁返回的游標',
+    description: 'Opaque cursor from the `next` link of the previous page. 上一页返回的游标',
   },
 } as const;
 
@@ -57,7 +57,7 @@ export function pageSchema<const S extends object>(items: S) {
     required: ['items', 'next'],
     properties: {
       items: { type: 'array', items },
-      next: { type: ['string', 'null'], description: 'URL of the next page, null on the last. 下一頁鏈接' },
+      next: { type: ['string', 'null'], description: 'URL of the next page, null on the last. 下一页链接' },
     },
   } as const;
 }
@@ -72,7 +72,7 @@ export const IsoDateSchema = {
 export const SlugIdSchema = {
   type: 'string',
   pattern: '^[a-z0-9][a-z0-9-]{2,63}$',
-  description: 'Optional stable id (lowercase slug); generated when omitted. 標識（可選）',
+  description: 'Optional stable id (lowercase slug); generated when omitted. 标识（可选）',
 } as const;
 
 /**
@@ -85,7 +85,7 @@ export const PageSchema = (items: object) =>
     required: ['items', 'nextCursor', 'next'],
     properties: {
       items: { type: 'array', items },
-      nextCursor: { type: ['string', 'null'], description: 'Cursor of the next page; null on the last page. 下一頁游標' },
-      next: { type: ['string', 'null'], description: 'URL of the next page, null on the last. 下一頁鏈接' },
+      nextCursor: { type: ['string', 'null'], description: 'Cursor of the next page; null on the last page. 下一页游标' },
+      next: { type: ['string', 'null'], description: 'URL of the next page, null on the last. 下一页链接' },
     },
   }) as const;

@@ -8,11 +8,11 @@ export const CreateContactPointSchema = {
   required: ['cadreAccountId', 'cadreUnitId', 'schoolId', 'since'],
   properties: {
     id: SlugIdSchema,
-    cadreAccountId: { type: 'string', minLength: 1, maxLength: 100, description: "The cadre's account 幹部賬號" },
-    cadreName: { type: 'string', maxLength: 50, description: 'Name shown to the school (API only). 幹部姓名' },
-    cadreUnitId: { type: 'string', minLength: 1, description: 'The bureau the cadre works at (above the school). 幹部所在教育局' },
-    schoolId: { type: 'string', minLength: 1, description: 'The grassroots school 聯繫學校' },
-    programme: { type: 'string', maxLength: 50, default: '干部下基層', description: 'Scheme: 三聯三進, 兩掛兩互, 干部下基層 ...' },
+    cadreAccountId: { type: 'string', minLength: 1, maxLength: 100, description: "The cadre's account 干部账号" },
+    cadreName: { type: 'string', maxLength: 50, description: 'Name shown to the school (API only). 干部姓名' },
+    cadreUnitId: { type: 'string', minLength: 1, description: 'The bureau the cadre works at (above the school). 干部所在教育局' },
+    schoolId: { type: 'string', minLength: 1, description: 'The grassroots school 联系学校' },
+    programme: { type: 'string', maxLength: 50, default: '干部下基层', description: 'Scheme: 三联三进, 两挂两互, 干部下基层 ...' },
     since: IsoDateSchema,
   },
 } as const;
@@ -25,8 +25,8 @@ export const LogVisitSchema = {
   required: ['date', 'purpose', 'outcome'],
   properties: {
     date: IsoDateSchema,
-    purpose: { type: 'string', minLength: 1, maxLength: 200, description: '走訪目的' },
-    outcome: { type: 'string', minLength: 1, maxLength: 1000, description: '走訪成效' },
+    purpose: { type: 'string', minLength: 1, maxLength: 200, description: '走访目的' },
+    outcome: { type: 'string', minLength: 1, maxLength: 1000, description: '走访成效' },
   },
 } as const;
 export type LogVisitDto = FromSchema<typeof LogVisitSchema>;

@@ -6,7 +6,7 @@ const list = <const I extends object, const M extends number>(items: I, max: M, 
   ({ type: 'array', maxItems: max, items, description }) as const;
 
 /**
- * 半月記實表 The structured sections of a half-month record form (DOMAIN.md): structured enough to
+ * 半月记实表 The structured sections of a half-month record form (DOMAIN.md): structured enough to
  * aggregate, free enough to write in. One schema: validation, OpenAPI and the TypeScript type.
  */
 export const HalfMonthReportContentSchema = {
@@ -22,31 +22,31 @@ export const HalfMonthReportContentSchema = {
           type: {
             type: 'string',
             enum: ['branch-committee', 'branch-assembly', 'group-meeting', 'party-lesson', 'theme-day', 'democratic-life'],
-            description: '支委會 | 黨員大會 | 黨小組會 | 黨課 | 主題黨日 | 組織生活會',
+            description: '支委会 | 党员大会 | 党小组会 | 党课 | 主题党日 | 组织生活会',
           },
           date,
-          topic: text(200, 'Topic. 主題'),
+          topic: text(200, 'Topic. 主题'),
           attendance: {
             type: 'object',
             additionalProperties: false,
             required: ['expected', 'present'],
             properties: { expected: { type: 'integer', minimum: 0, maximum: 10000 }, present: { type: 'integer', minimum: 0, maximum: 10000 } },
-            description: 'Members expected and present. 應到 / 實到',
+            description: 'Members expected and present. 应到 / 实到',
           },
         },
       },
       50,
-      'Organisational life held: 三會一課, theme party days. 組織生活',
+      'Organisational life held: 三会一课, theme party days. 组织生活',
     ),
     studySessions: list(
       {
         type: 'object',
         additionalProperties: false,
         required: ['date', 'topic'],
-        properties: { date, topic: text(200, 'Topic. 學習主題'), hours: { type: 'number', minimum: 0, maximum: 24 }, participants: { type: 'integer', minimum: 0, maximum: 10000 } },
+        properties: { date, topic: text(200, 'Topic. 学习主题'), hours: { type: 'number', minimum: 0, maximum: 24 }, participants: { type: 'integer', minimum: 0, maximum: 10000 } },
       },
       50,
-      'Theory study sessions. 理論學習',
+      'Theory study sessions. 理论学习',
     ),
     memberDevelopment: list(
       {
@@ -57,39 +57,39 @@ export const HalfMonthReportContentSchema = {
           step: {
             type: 'string',
             enum: ['application', 'activist', 'development-target', 'probationary', 'full-member'],
-            description: '入黨申請 | 積極分子 | 發展對象 | 預備黨員 | 轉正',
+            description: '入党申请 | 积极分子 | 发展对象 | 预备党员 | 转正',
           },
           count: { type: 'integer', minimum: 0, maximum: 10000 },
-          note: text(500, 'Note. 說明'),
+          note: text(500, 'Note. 说明'),
         },
       },
       10,
-      'Member development steps taken (counts only, no personal data). 黨員發展',
+      'Member development steps taken (counts only, no personal data). 党员发展',
     ),
     integrityWork: list(
-      { type: 'object', additionalProperties: false, required: ['activity'], properties: { date, activity: text(500, 'Activity. 活動') } },
+      { type: 'object', additionalProperties: false, required: ['activity'], properties: { date, activity: text(500, 'Activity. 活动') } },
       30,
-      'Party conduct and integrity work. 黨風廉政',
+      'Party conduct and integrity work. 党风廉政',
     ),
     grassrootsService: list(
       {
         type: 'object',
         additionalProperties: false,
         required: ['activity'],
-        properties: { date, activity: text(500, 'Activity. 活動'), beneficiaries: { type: 'integer', minimum: 0, maximum: 1000000 } },
+        properties: { date, activity: text(500, 'Activity. 活动'), beneficiaries: { type: 'integer', minimum: 0, maximum: 1000000 } },
       },
       30,
-      'Service to the grassroots. 服務基層',
+      'Service to the grassroots. 服务基层',
     ),
     goodPractices: list(
-      { type: 'object', additionalProperties: false, required: ['title'], properties: { title: text(100, 'Title. 標題'), description: text(2000, 'Description. 內容') } },
+      { type: 'object', additionalProperties: false, required: ['title'], properties: { title: text(100, 'Title. 标题'), description: text(2000, 'Description. 内容') } },
       10,
-      'Good experiences, practices and examples worth spreading. 好經驗、好作法、好典型',
+      'Good experiences, practices and examples worth spreading. 好经验、好作法、好典型',
     ),
     problems: list(
-      { type: 'object', additionalProperties: false, required: ['problem'], properties: { problem: text(1000, 'Problem. 問題'), nextStep: text(1000, 'Next step. 下一步措施') } },
+      { type: 'object', additionalProperties: false, required: ['problem'], properties: { problem: text(1000, 'Problem. 问题'), nextStep: text(1000, 'Next step. 下一步措施') } },
       20,
-      'Problems and next steps. 存在問題及下一步',
+      'Problems and next steps. 存在问题及下一步',
     ),
     freeText: { type: 'string', maxLength: 10000, description: 'Anything else. 其他' },
   },
@@ -112,8 +112,8 @@ export const ReviewReportSchema = {
   additionalProperties: false,
   required: ['decision'],
   properties: {
-    decision: { type: 'string', enum: ['accept', 'return'], description: 'accept 通過 | return 退回修改' },
-    comment: { type: 'string', minLength: 1, maxLength: 2000, description: 'Required when returning. 退回時必填' },
+    decision: { type: 'string', enum: ['accept', 'return'], description: 'accept 通过 | return 退回修改' },
+    comment: { type: 'string', minLength: 1, maxLength: 2000, description: 'Required when returning. 退回时必填' },
   },
   if: { properties: { decision: { const: 'return' } } },
   then: { required: ['comment'], properties: { comment: { type: 'string' } } },
@@ -134,7 +134,7 @@ export const LockExceptionSchema = {
   additionalProperties: false,
   required: ['until', 'reason'],
   properties: {
-    until: { type: 'string', format: 'date-time', description: 'Open for changes until. 開放至' },
+    until: { type: 'string', format: 'date-time', description: 'Open for changes until. 开放至' },
     reason: { type: 'string', minLength: 1, maxLength: 500, description: 'Why. 原因' },
   },
 } as const;
@@ -146,10 +146,10 @@ export const ReportingCalendarSchema = {
   additionalProperties: false,
   required: ['timeZone', 'h1DueDay', 'h2WindowDays', 'lockAfterDays'],
   properties: {
-    timeZone: { type: 'string', minLength: 1, maxLength: 64, description: 'IANA zone, e.g. Asia/Shanghai. 時區' },
-    h1DueDay: { type: 'integer', minimum: 1, maximum: 27, description: 'H1 due by the end of this day. 上半月截止日（默認 12）' },
-    h2WindowDays: { type: 'integer', minimum: 1, maximum: 14, description: 'H2 window: the last N days of the month. 下半月窗口天數（默認 3）' },
-    lockAfterDays: { type: 'integer', minimum: 0, maximum: 366, description: 'Reports lock this many days after the deadline. 截止後鎖定天數' },
+    timeZone: { type: 'string', minLength: 1, maxLength: 64, description: 'IANA zone, e.g. Asia/Shanghai. 时区' },
+    h1DueDay: { type: 'integer', minimum: 1, maximum: 27, description: 'H1 due by the end of this day. 上半月截止日（默认 12）' },
+    h2WindowDays: { type: 'integer', minimum: 1, maximum: 14, description: 'H2 window: the last N days of the month. 下半月窗口天数（默认 3）' },
+    lockAfterDays: { type: 'integer', minimum: 0, maximum: 366, description: 'Reports lock this many days after the deadline. 截止后锁定天数' },
     extensions: {
       type: 'object',
       propertyNames: { pattern: '^\\d{4}-(0[1-9]|1[0-2])-H[12]$' },
@@ -159,7 +159,7 @@ export const ReportingCalendarSchema = {
         required: ['until', 'reason'],
         properties: { until: { type: 'string', format: 'date' }, reason: { type: 'string', minLength: 1, maxLength: 200 } },
       },
-      description: 'Holiday extensions by period id: last local day, inclusive. 節假日順延',
+      description: 'Holiday extensions by period id: last local day, inclusive. 节假日顺延',
     },
   },
 } as const;

@@ -10,8 +10,8 @@ export const LoginSchema = {
   additionalProperties: false,
   required: ['username', 'password'],
   properties: {
-    username: { type: 'string', minLength: 1, maxLength: 64, description: 'Account name. 賬號' },
-    password: { type: 'string', minLength: 1, maxLength: 256, description: 'Password. 密碼' },
+    username: { type: 'string', minLength: 1, maxLength: 64, description: 'Account name. 账号' },
+    password: { type: 'string', minLength: 1, maxLength: 256, description: 'Password. 密码' },
   },
 } as const;
 export type LoginDto = FromSchema<typeof LoginSchema>;
@@ -28,9 +28,9 @@ export const TokenPairSchema = {
   type: 'object',
   required: ['accessToken', 'tokenType', 'expiresIn', 'refreshToken', 'refreshExpiresIn'],
   properties: {
-    accessToken: { type: 'string', description: 'Short-lived JWT for `Authorization: Bearer`. 訪問令牌' },
+    accessToken: { type: 'string', description: 'Short-lived JWT for `Authorization: Bearer`. 访问令牌' },
     tokenType: { type: 'string', enum: ['Bearer'] },
-    expiresIn: { type: 'integer', description: 'Seconds the access token lives. 有效秒數' },
+    expiresIn: { type: 'integer', description: 'Seconds the access token lives. 有效秒数' },
     refreshToken: { type: 'string', description: 'Single-use: each refresh returns a new one. 一次性刷新令牌' },
     refreshExpiresIn: { type: 'integer' },
   },
@@ -41,16 +41,16 @@ export const CreateAccountSchema = {
   additionalProperties: false,
   required: ['username', 'displayName', 'orgUnitId', 'roles'],
   properties: {
-    username: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{2,63}$', description: 'Login name, lowercase. 登錄名' },
-    displayName: { type: 'string', minLength: 1, maxLength: 100, description: 'Name shown to people. 顯示名稱' },
-    orgUnitId: { ...unitId, description: 'The org unit the account belongs to, inside your subtree. 所屬單位' },
+    username: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{2,63}$', description: 'Login name, lowercase. 登录名' },
+    displayName: { type: 'string', minLength: 1, maxLength: 100, description: 'Name shown to people. 显示名称' },
+    orgUnitId: { ...unitId, description: 'The org unit the account belongs to, inside your subtree. 所属单位' },
     roles: { type: 'array', minItems: 1, maxItems: 5, uniqueItems: true, items: role, description: 'Roles you may grant. 角色' },
-    kind: { type: 'string', enum: ['person', 'system'], default: 'person', description: 'person 個人 | system 系統' },
+    kind: { type: 'string', enum: ['person', 'system'], default: 'person', description: 'person 个人 | system 系统' },
     password: {
       type: 'string',
       minLength: 12,
       maxLength: 256,
-      description: 'Initial password (12+ characters); generated and returned once when omitted. 初始密碼',
+      description: 'Initial password (12+ characters); generated and returned once when omitted. 初始密码',
     },
   },
 } as const;
@@ -81,7 +81,7 @@ export const AccountViewSchema = {
     version: { type: 'integer', description: 'Also the ETag. 版本' },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
-    initialPassword: { type: 'string', description: 'Only in the creation answer, when generated. 僅建立時返回' },
+    initialPassword: { type: 'string', description: 'Only in the creation answer, when generated. 仅建立时返回' },
   },
 } as const;
 
@@ -89,7 +89,7 @@ export const AccountListQuerySchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    unit: { ...unitId, description: 'Subtree root; defaults to your own unit. 查詢範圍' },
+    unit: { ...unitId, description: 'Subtree root; defaults to your own unit. 查询范围' },
     ...pageQueryProperties,
   },
 } as const;
@@ -102,7 +102,7 @@ export const MeSchema = {
     sub: { type: 'string' },
     orgUnitId: { type: 'string' },
     roles: { type: 'array', items: role },
-    via: { type: 'string', enum: ['token', 'api-key'], description: 'How you authenticated. 認證方式' },
+    via: { type: 'string', enum: ['token', 'api-key'], description: 'How you authenticated. 认证方式' },
   },
 } as const;
 
@@ -115,7 +115,7 @@ export const CreateApiKeySchema = {
   required: ['name', 'orgUnitId'],
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 100, description: 'What the key is for. 用途' },
-    orgUnitId: { ...unitId, description: 'The one org unit the key acts for. 作用單位' },
+    orgUnitId: { ...unitId, description: 'The one org unit the key acts for. 作用单位' },
     role: { type: 'string', enum: ApiKeyRoles, default: 'school-secretary', description: 'Role of the key. 角色' },
   },
 } as const;
@@ -129,12 +129,12 @@ export const ApiKeyViewSchema = {
     name: { type: 'string' },
     orgUnitId: { type: 'string' },
     role: { type: 'string', enum: ApiKeyRoles },
-    prefix: { type: 'string', description: 'First characters of the key, to recognise it. 密鑰前綴' },
+    prefix: { type: 'string', description: 'First characters of the key, to recognise it. 密钥前缀' },
     createdBy: { type: 'string' },
     createdAt: { type: 'string', format: 'date-time' },
     lastUsedAt: { type: ['string', 'null'], format: 'date-time' },
     revokedAt: { type: ['string', 'null'], format: 'date-time' },
-    key: { type: 'string', description: 'The key itself: only in the creation answer, never again. 密鑰（僅顯示一次）' },
+    key: { type: 'string', description: 'The key itself: only in the creation answer, never again. 密钥（仅显示一次）' },
   },
 } as const;
 

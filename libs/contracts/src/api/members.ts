@@ -6,19 +6,19 @@ const milestone = {
   type: 'object',
   additionalProperties: false,
   required: ['kind', 'date'],
-  properties: { kind: { type: 'string', enum: MilestoneKinds, description: '發展程序節點' }, date: IsoDateSchema },
+  properties: { kind: { type: 'string', enum: MilestoneKinds, description: '发展程序节点' }, date: IsoDateSchema },
 } as const;
 
-/** Personal data 個人信息: readable only by the branch and its supervising bureaus, never on event topics. */
+/** Personal data 个人信息: readable only by the branch and its supervising bureaus, never on event topics. */
 const person = {
   type: 'object',
   additionalProperties: false,
   required: ['name', 'gender', 'birthDate'],
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 50, description: '姓名' },
-    gender: { type: 'string', enum: ['female', 'male'], description: '性別' },
+    gender: { type: 'string', enum: ['female', 'male'], description: '性别' },
     birthDate: IsoDateSchema,
-    idNumber: { type: 'string', pattern: '^\\d{17}[\\dX]$', description: '居民身份證號碼' },
+    idNumber: { type: 'string', pattern: '^\\d{17}[\\dX]$', description: '居民身份证号码' },
   },
 } as const;
 
@@ -30,12 +30,12 @@ export const RegisterMemberSchema = {
   properties: {
     id: SlugIdSchema,
     person,
-    milestones: { type: 'array', minItems: 1, maxItems: 20, items: milestone, description: 'Dated milestones so far. 已有的發展程序節點' },
+    milestones: { type: 'array', minItems: 1, maxItems: 20, items: milestone, description: 'Dated milestones so far. 已有的发展程序节点' },
     imported: {
       type: 'boolean',
       default: false,
       description:
-        'Imported earlier history 導入歷史記錄: a rule it breaks does not refuse it, the record is flagged for inspectors instead.',
+        'Imported earlier history 导入历史记录: a rule it breaks does not refuse it, the record is flagged for inspectors instead.',
     },
   },
 } as const;
@@ -51,7 +51,7 @@ export const TransferMemberSchema = {
   additionalProperties: false,
   required: ['toPartyOrgId', 'date'],
   properties: {
-    toPartyOrgId: { type: 'string', minLength: 1, description: 'Receiving branch 轉入黨支部' },
+    toPartyOrgId: { type: 'string', minLength: 1, description: 'Receiving branch 转入党支部' },
     date: IsoDateSchema,
     note: { type: 'string', maxLength: 200 },
   },
@@ -71,10 +71,10 @@ export const MemberViewSchema = {
     imported: { type: 'boolean' },
     flags: {
       type: 'array',
-      description: 'Rules the record breaks (imported history), for inspectors. 違反規則（供檢查）',
+      description: 'Rules the record breaks (imported history), for inspectors. 违反规则（供检查）',
       items: { type: 'object', properties: { rule: { type: 'string' }, message: { type: 'string' }, milestone: { type: 'string' } } },
     },
-    transfers: { type: 'array', items: { type: 'object' }, description: '組織關係轉接記錄' },
+    transfers: { type: 'array', items: { type: 'object' }, description: '组织关系转接记录' },
     version: { type: 'integer' },
   },
 } as const;

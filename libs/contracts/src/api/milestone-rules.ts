@@ -1,20 +1,20 @@
 import type { FromSchema } from 'json-schema-to-ts';
 
 /**
- * Development milestones 黨員發展程序, in the order the procedure prescribes. The status a member
+ * Development milestones 党员发展程序, in the order the procedure prescribes. The status a member
  * reaches with a milestone is in MILESTONE_STATUS.
  */
 export const MilestoneKinds = [
-  'application', // 遞交入黨申請書
-  'first-talk', // 黨組織派人談話
-  'activist', // 確定為入黨積極分子
-  'development-target', // 確定為發展對象
-  'political-check', // 政治審查
-  'branch-conference', // 支部大會討論接收（預備期自此起算）
-  'probationary-approval', // 上級黨委審批為預備黨員
-  'oath', // 入黨宣誓
-  'full-member-conference', // 支部大會討論轉正
-  'full-member-approval', // 上級黨委審批轉為正式黨員
+  'application', // 递交入党申请书
+  'first-talk', // 党组织派人谈话
+  'activist', // 确定为入党积极分子
+  'development-target', // 确定为发展对象
+  'political-check', // 政治审查
+  'branch-conference', // 支部大会讨论接收（预备期自此起算）
+  'probationary-approval', // 上级党委审批为预备党员
+  'oath', // 入党宣誓
+  'full-member-conference', // 支部大会讨论转正
+  'full-member-approval', // 上级党委审批转为正式党员
 ] as const;
 export type MilestoneKind = (typeof MilestoneKinds)[number];
 
@@ -48,7 +48,7 @@ export const MilestoneRuleSetSchema = {
       items: milestoneKind,
       minItems: 1,
       uniqueItems: true,
-      description: 'Milestones in the order they must happen; each needs the one before it, on the same day or later. 程序順序',
+      description: 'Milestones in the order they must happen; each needs the one before it, on the same day or later. 程序顺序',
     },
     intervals: {
       type: 'array',
@@ -57,16 +57,16 @@ export const MilestoneRuleSetSchema = {
         additionalProperties: false,
         required: ['id', 'from', 'to'],
         properties: {
-          id: { type: 'string', pattern: '^[a-z0-9-]{2,64}$', description: 'Rule id, named in refusals and flags. 規則標識' },
+          id: { type: 'string', pattern: '^[a-z0-9-]{2,64}$', description: 'Rule id, named in refusals and flags. 规则标识' },
           from: milestoneKind,
           to: milestoneKind,
-          min: { ...span, description: 'At least this long from `from` to `to` (calendar arithmetic). 最短間隔' },
-          max: { ...span, description: 'At most this long from `from` to `to`. 最長間隔' },
+          min: { ...span, description: 'At least this long from `from` to `to` (calendar arithmetic). 最短间隔' },
+          max: { ...span, description: 'At most this long from `from` to `to`. 最长间隔' },
           description: { type: 'string', maxLength: 200 },
         },
       },
     },
-    minAgeAtApplication: { type: ['integer', 'null'], minimum: 0, description: 'Minimum age on the application date (18). 申請入黨最低年齡' },
+    minAgeAtApplication: { type: ['integer', 'null'], minimum: 0, description: 'Minimum age on the application date (18). 申请入党最低年龄' },
   },
 } as const;
 export type MilestoneRuleSet = FromSchema<typeof MilestoneRuleSetSchema>;

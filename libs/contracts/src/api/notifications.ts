@@ -7,11 +7,11 @@ export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 const hhmm = {
   type: 'string',
   pattern: '^([01]\\d|2[0-3]):[0-5]\\d$',
-  description: 'HH:mm in the city time zone. 城市時區',
+  description: 'HH:mm in the city time zone. 城市时区',
 } as const;
 
 /**
- * 通知類別 The notice categories and whether each is critical (cannot be muted, not delayed by quiet
+ * 通知类别 The notice categories and whether each is critical (cannot be muted, not delayed by quiet
  * hours). Part of the API: preferences name them. A service that adds notices adds its categories here.
  */
 export const NOTICE_CATEGORIES = {
@@ -33,7 +33,7 @@ const switches = {
 const alwaysOn = {
   type: 'object',
   additionalProperties: false,
-  description: 'Critical: cannot be muted. 緊急通知，不可關閉',
+  description: 'Critical: cannot be muted. 紧急通知，不可关闭',
   properties: { inbox: { const: true }, email: { const: true }, webhook: { const: true } },
 } as const;
 
@@ -49,13 +49,13 @@ export const NotificationPreferencesSchema = {
     locale: {
       type: 'string',
       enum: ['zh-Hans', 'en'],
-      description: 'Language of e-mails and webhooks. 郵件與推送語言（默認 zh-Hans）',
+      description: 'Language of e-mails and webhooks. 邮件与推送语言（默认 zh-Hans）',
     },
     categories: {
       type: 'object',
       additionalProperties: false,
       description:
-        'Category -> channel -> on/off; what is not named stays on. 類別 × 渠道開關，未列出者為開',
+        'Category -> channel -> on/off; what is not named stays on. 类别 × 渠道开关，未列出者为开',
       properties: {
         'deadline-reminder': switches,
         'report-overdue': alwaysOn,
@@ -69,7 +69,7 @@ export const NotificationPreferencesSchema = {
       required: ['start', 'end'],
       properties: { start: hhmm, end: hhmm },
       description:
-        'E-mails and webhooks of non-critical notices wait until the end. 免打擾時段（僅延後非緊急通知）',
+        'E-mails and webhooks of non-critical notices wait until the end. 免打扰时段（仅延后非紧急通知）',
     },
   },
 } as const;
@@ -79,12 +79,12 @@ const endpointCommon = {
   owner: {
     type: 'string',
     enum: ['unit', 'account'],
-    description: 'Your org unit or your own account. 本單位或本人賬號',
+    description: 'Your org unit or your own account. 本单位或本人账号',
   },
   description: { type: 'string', maxLength: 200 },
 } as const;
 
-/** 通知端點 An e-mail address or a webhook URL of the caller's unit or of the caller's own account. */
+/** 通知端点 An e-mail address or a webhook URL of the caller's unit or of the caller's own account. */
 export const CreateNotificationEndpointSchema = {
   oneOf: [
     {
@@ -98,7 +98,7 @@ export const CreateNotificationEndpointSchema = {
           type: 'string',
           format: 'email',
           maxLength: 254,
-          description: 'E-mail address. 郵箱地址',
+          description: 'E-mail address. 邮箱地址',
         },
       },
     },
@@ -114,7 +114,7 @@ export const CreateNotificationEndpointSchema = {
           format: 'uri',
           pattern: '^https?://',
           maxLength: 2000,
-          description: "The school system's receiver. 學校系統接收地址",
+          description: "The school system's receiver. 学校系统接收地址",
         },
       },
     },

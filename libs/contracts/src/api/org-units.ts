@@ -4,7 +4,7 @@ import { IsoDateSchema, SlugIdSchema } from './common.js';
 const orgUnitKind = {
   type: 'string',
   enum: ['city-bureau', 'county-bureau', 'school', 'unit'],
-  description: 'city-bureau 市教育局 | county-bureau 縣區教育局 | school 學校 | unit 單位',
+  description: 'city-bureau 市教育局 | county-bureau 县区教育局 | school 学校 | unit 单位',
 } as const;
 
 /** Body of POST /api/v1/org-units. One schema: validation, OpenAPI and the TypeScript type. */
@@ -13,12 +13,12 @@ export const CreateOrgUnitSchema = {
   additionalProperties: false,
   required: ['code', 'name', 'kind'],
   properties: {
-    id: { ...SlugIdSchema, description: 'Optional stable id (lowercase slug); generated when omitted. 單位標識（可選）' },
-    code: { type: 'string', pattern: '^[A-Za-z0-9-]{1,32}$', description: 'Code unique within the city. 單位代碼' },
-    name: { type: 'string', minLength: 1, maxLength: 100, description: 'Name. 單位名稱' },
+    id: { ...SlugIdSchema, description: 'Optional stable id (lowercase slug); generated when omitted. 单位标识（可选）' },
+    code: { type: 'string', pattern: '^[A-Za-z0-9-]{1,32}$', description: 'Code unique within the city. 单位代码' },
+    name: { type: 'string', minLength: 1, maxLength: 100, description: 'Name. 单位名称' },
     kind: orgUnitKind,
-    parentId: { type: ['string', 'null'], description: 'Parent unit; null only for the city bureau. 上級單位' },
-    openedOn: { ...IsoDateSchema, description: 'Opening date (default: today). 開辦日期' },
+    parentId: { type: ['string', 'null'], description: 'Parent unit; null only for the city bureau. 上级单位' },
+    openedOn: { ...IsoDateSchema, description: 'Opening date (default: today). 开办日期' },
   },
 } as const;
 
@@ -30,7 +30,7 @@ export const BatchCreateOrgUnitsSchema = {
   additionalProperties: false,
   required: ['units'],
   properties: {
-    units: { type: 'array', minItems: 1, maxItems: 1000, items: CreateOrgUnitSchema, description: 'At most 1,000 units. 單位列表' },
+    units: { type: 'array', minItems: 1, maxItems: 1000, items: CreateOrgUnitSchema, description: 'At most 1,000 units. 单位列表' },
   },
 } as const;
 export type BatchCreateOrgUnitsDto = FromSchema<typeof BatchCreateOrgUnitsSchema>;
@@ -40,7 +40,7 @@ export const RenameOrgUnitSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['name'],
-  properties: { name: { type: 'string', minLength: 1, maxLength: 100, description: 'New name. 新名稱' } },
+  properties: { name: { type: 'string', minLength: 1, maxLength: 100, description: 'New name. 新名称' } },
 } as const;
 export type RenameOrgUnitDto = FromSchema<typeof RenameOrgUnitSchema>;
 
@@ -49,7 +49,7 @@ export const MoveOrgUnitSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['parentId'],
-  properties: { parentId: { type: 'string', minLength: 1, description: 'New parent unit. 新上級單位' } },
+  properties: { parentId: { type: 'string', minLength: 1, description: 'New parent unit. 新上级单位' } },
 } as const;
 export type MoveOrgUnitDto = FromSchema<typeof MoveOrgUnitSchema>;
 
@@ -58,7 +58,7 @@ export const CloseOrgUnitSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['closedOn'],
-  properties: { closedOn: { ...IsoDateSchema, description: 'Closing date. 撤銷日期' } },
+  properties: { closedOn: { ...IsoDateSchema, description: 'Closing date. 撤销日期' } },
 } as const;
 export type CloseOrgUnitDto = FromSchema<typeof CloseOrgUnitSchema>;
 
@@ -72,12 +72,12 @@ export const OrgUnitViewSchema = {
     name: { type: 'string' },
     kind: orgUnitKind,
     parentId: { type: ['string', 'null'] },
-    path: { type: 'array', items: { type: 'string' }, description: 'Ancestor ids, root first, ending with this unit. 單位路徑' },
-    level: { type: 'integer', description: '0 = city bureau. 層級' },
+    path: { type: 'array', items: { type: 'string' }, description: 'Ancestor ids, root first, ending with this unit. 单位路径' },
+    level: { type: 'integer', description: '0 = city bureau. 层级' },
     version: { type: 'integer' },
-    status: { type: 'string', enum: ['open', 'closed'], description: '開辦 / 撤銷' },
-    openedOn: { type: 'string', description: '開辦日期' },
-    closedOn: { type: ['string', 'null'], description: '撤銷日期' },
+    status: { type: 'string', enum: ['open', 'closed'], description: '开办 / 撤销' },
+    openedOn: { type: 'string', description: '开办日期' },
+    closedOn: { type: ['string', 'null'], description: '撤销日期' },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
   },

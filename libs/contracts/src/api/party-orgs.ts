@@ -7,7 +7,7 @@ const responsiblePerson = {
   required: ['name'],
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 50, description: 'Name 姓名 (never published on event topics)' },
-    title: { type: 'string', maxLength: 50, description: 'Post 職務, e.g. 黨委書記' },
+    title: { type: 'string', maxLength: 50, description: 'Post 职务, e.g. 党委书记' },
     accountId: { type: 'string', maxLength: 100, description: 'Platform account, if the person has one.' },
   },
 } as const;
@@ -15,7 +15,7 @@ const responsiblePerson = {
 const routing = {
   type: 'string',
   enum: ['single', 'both-levels'],
-  description: 'single: the supervising bureau reviews; both-levels: county and city bureaus each review independently. 報送方式：單一 / 市縣兩級',
+  description: 'single: the supervising bureau reviews; both-levels: county and city bureaus each review independently. 报送方式：单一 / 市县两级',
 } as const;
 
 /** Body of POST /api/v1/party-orgs. */
@@ -25,21 +25,21 @@ export const CreatePartyOrgSchema = {
   required: ['unitId', 'kind', 'name', 'principal', 'deputy'],
   properties: {
     id: SlugIdSchema,
-    unitId: { type: 'string', minLength: 1, description: 'The org unit (school) it belongs to. 所在單位' },
+    unitId: { type: 'string', minLength: 1, description: 'The org unit (school) it belongs to. 所在单位' },
     kind: {
       type: 'string',
       enum: ['committee', 'general-branch', 'branch'],
-      description: 'committee 黨委 | general-branch 黨總支 | branch 黨支部',
+      description: 'committee 党委 | general-branch 党总支 | branch 党支部',
     },
     name: { type: 'string', minLength: 1, maxLength: 100 },
-    parentPartyOrgId: { type: 'string', description: 'The organisation it sits under (its committee), if any. 上級黨組織' },
+    parentPartyOrgId: { type: 'string', description: 'The organisation it sits under (its committee), if any. 上级党组织' },
     supervisorId: {
       type: 'string',
-      description: 'Affiliation 隸屬關係: a bureau above the unit; default the nearest one (its county, or the city for city-direct schools).',
+      description: 'Affiliation 隶属关系: a bureau above the unit; default the nearest one (its county, or the city for city-direct schools).',
     },
     routing: { ...routing, default: 'single' },
-    principal: { ...responsiblePerson, description: 'Principal responsible person 主要負責人' },
-    deputy: { ...responsiblePerson, description: 'Deputy in charge 分管負責人' },
+    principal: { ...responsiblePerson, description: 'Principal responsible person 主要负责人' },
+    deputy: { ...responsiblePerson, description: 'Deputy in charge 分管负责人' },
     foundedOn: IsoDateSchema,
   },
 } as const;
@@ -87,7 +87,7 @@ export const PartyOrgViewSchema = {
     parentPartyOrgId: { type: ['string', 'null'] },
     supervisorId: { type: 'string', description: '主管教育局' },
     routing: { type: 'string', enum: ['single', 'both-levels'] },
-    reviewerIds: { type: 'array', items: { type: 'string' }, description: 'Bureaus that review its reports. 審核單位' },
+    reviewerIds: { type: 'array', items: { type: 'string' }, description: 'Bureaus that review its reports. 审核单位' },
     principal: responsiblePerson,
     deputy: responsiblePerson,
     status: { type: 'string', enum: ['open', 'closed'] },

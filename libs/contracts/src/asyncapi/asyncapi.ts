@@ -29,18 +29,18 @@ const DESCRIPTION = [
   'Compatibility: within one type version, schemas change only additively (new optional fields); a test in the ' +
     "platform's build fails any other change. A breaking change is a new `.v2` type on a new `.v2` topic, published " +
     'beside the old one for a deprecation period. Generated from `libs/contracts` by `npm run asyncapi`; do not edit by hand.',
-  '黨建工作平台發布的 Kafka 主題，供平台服務與數據分析人員訂閱。每個事件類型及版本有一份 JSON Schema（消息體）。' +
-    '信封格式為 CloudEvents 1.0（Kafka 協議綁定，二進制模式）：屬性放在 `ce_*` 消息頭中，消息值為 JSON 數據。' +
-    '消息鍵為事件所涉組織單位（學校、教育局）的標識，同一單位的事件在同一分區內保持順序。投遞語義為至少一次：請按 `ce_id` 去重。',
-  '兼容承諾：同一類型版本內的 Schema 只做增量修改（新增可選字段），其他修改會被構建中的測試攔截。' +
-    '不兼容的修改以新的 `.v2` 類型發布到新的 `.v2` 主題，並在過渡期內與舊版本同時發布。本文件由 `npm run asyncapi` 從 `libs/contracts` 生成，請勿手改。',
+  '党建工作平台发布的 Kafka 主题，供平台服务与数据分析人员订阅。每个事件类型及版本有一份 JSON Schema（消息体）。' +
+    '信封格式为 CloudEvents 1.0（Kafka 协议绑定，二进制模式）：属性放在 `ce_*` 消息头中，消息值为 JSON 数据。' +
+    '消息键为事件所涉组织单位（学校、教育局）的标识，同一单位的事件在同一分区内保持顺序。投递语义为至少一次：请按 `ce_id` 去重。',
+  '兼容承诺：同一类型版本内的 Schema 只做增量修改（新增可选字段），其他修改会被构建中的测试拦截。' +
+    '不兼容的修改以新的 `.v2` 类型发布到新的 `.v2` 主题，并在过渡期内与旧版本同时发布。本文件由 `npm run asyncapi` 从 `libs/contracts` 生成，请勿手改。',
 ].join('\n\n');
 
 const SERVER_DESCRIPTION =
   'Local development broker (Apache Kafka 4, one node, PLAINTEXT, no authentication) started by `npm start` or ' +
   '`npm run infra`; `LOCAL_KAFKA_PORT` moves the port. Production: the operators give each analyst team the bootstrap ' +
   'addresses, TLS and SASL credentials, and read ACLs on these topics for its own consumer group. ' +
-  '本地開發用代理；生產環境的地址、TLS/SASL 憑證及主題讀權限由運維人員按分析團隊分配。';
+  '本地开发用代理；生产环境的地址、TLS/SASL 凭证及主题读权限由运维人员按分析团队分配。';
 
 const topicKeyOf = new Map<string, TopicKey>(
   (Object.entries(Topics) as [TopicKey, string][]).map(([k, v]) => [v, k]),
@@ -62,17 +62,17 @@ function headersSchema(contract: EventContract) {
     properties: {
       [CE_HEADER.id]: {
         type: 'string',
-        description: 'Event id, unique per source; deduplicate by it. 事件標識，用於去重。',
+        description: 'Event id, unique per source; deduplicate by it. 事件标识，用于去重。',
       },
       [CE_HEADER.source]: {
         type: 'string',
         const: eventSource(contract.producer),
-        description: 'The publishing service. 發布服務。',
+        description: 'The publishing service. 发布服务。',
       },
       [CE_HEADER.type]: {
         type: 'string',
         const: contract.type,
-        description: 'Event type and version. 事件類型及版本。',
+        description: 'Event type and version. 事件类型及版本。',
       },
       [CE_HEADER.specversion]: {
         type: 'string',
@@ -82,16 +82,16 @@ function headersSchema(contract: EventContract) {
       [CE_HEADER.time]: {
         type: 'string',
         format: 'date-time',
-        description: 'When the change happened, UTC (RFC 3339). 發生時間（UTC）。',
+        description: 'When the change happened, UTC (RFC 3339). 发生时间（UTC）。',
       },
       [CE_HEADER.subject]: {
         type: 'string',
-        description: 'The aggregate inside the source, e.g. `org-units/<id>`. 事件主體。',
+        description: 'The aggregate inside the source, e.g. `org-units/<id>`. 事件主体。',
       },
       [CE_HEADER.dataschema]: {
         type: 'string',
         const: contract.dataschema,
-        description: 'JSON Schema of the data (the `$id` of the payload schema). 數據的 Schema。',
+        description: 'JSON Schema of the data (the `$id` of the payload schema). 数据的 Schema。',
       },
       [CONTENT_TYPE_HEADER]: {
         type: 'string',
@@ -101,13 +101,13 @@ function headersSchema(contract: EventContract) {
       [CORRELATION_ID_HEADER]: {
         type: 'string',
         description:
-          'Correlation id of the request or event chain that caused the event. 關聯標識。',
+          'Correlation id of the request or event chain that caused the event. 关联标识。',
       },
       [TRACEPARENT_HEADER]: {
         type: 'string',
         pattern: TRACEPARENT_PATTERN,
         description:
-          'W3C trace context; a malformed value is ignored, never fatal. 鏈路追蹤上下文。',
+          'W3C trace context; a malformed value is ignored, never fatal. 链路追踪上下文。',
       },
     },
   };
@@ -126,7 +126,7 @@ function message(contract: EventContract) {
       kafka: {
         key: {
           type: 'string',
-          description: `${contract.key.description} Record key: the org unit id, the data field \`${contract.key.field}\`. 消息鍵：組織單位標識。`,
+          description: `${contract.key.description} Record key: the org unit id, the data field \`${contract.key.field}\`. 消息键：组织单位标识。`,
         },
         bindingVersion: KAFKA_BINDING,
       },
@@ -172,7 +172,7 @@ export function buildAsyncApi(
         channel: { $ref: `#/channels/${key}` },
         messages: refs(onTopic.filter((c) => c.producer === producer)),
         title: `${producer} publishes ${topic}`,
-        summary: `${producer} publishes these events through its outbox: at least once, in order per org unit. ${producer} 經發件箱發布，至少一次，同一單位有序。`,
+        summary: `${producer} publishes these events through its outbox: at least once, in order per org unit. ${producer} 经发件箱发布，至少一次，同一单位有序。`,
       };
     }
     operations[`analysts.receive.${key}`] = {
@@ -182,12 +182,12 @@ export function buildAsyncApi(
       title: `Analysts and services receive ${topic}`,
       summary:
         'Analysts (and platform services) subscribe with a consumer group of their own, validate each record against its ' +
-        'schema, and deduplicate by ce_id. 分析人員及平台服務以各自的消費組訂閱，按 Schema 校驗並按 ce_id 去重。',
+        'schema, and deduplicate by ce_id. 分析人员及平台服务以各自的消费组订阅，按 Schema 校验并按 ce_id 去重。',
       bindings: {
         kafka: {
           groupId: {
             type: 'string',
-            description: 'Your own consumer group, e.g. `analytics-<team>`. 自己的消費組。',
+            description: 'Your own consumer group, e.g. `analytics-<team>`. 自己的消费组。',
           },
           bindingVersion: KAFKA_BINDING,
         },
@@ -198,7 +198,7 @@ export function buildAsyncApi(
     asyncapi: '3.0.0',
     id: 'urn:cn:edu:partybuilding:events',
     info: {
-      title: 'Party-building platform events 黨建工作平台事件',
+      title: 'Party-building platform events 党建工作平台事件',
       version,
       description: DESCRIPTION,
     },
@@ -221,7 +221,7 @@ export function buildAsyncApi(
       correlationIds: {
         correlationId: {
           description:
-            "Correlation id of the request or event chain that caused the event (also in the platform's logs). 關聯標識。",
+            "Correlation id of the request or event chain that caused the event (also in the platform's logs). 关联标识。",
           location: `$message.header#/${CORRELATION_ID_HEADER}`,
         },
       },

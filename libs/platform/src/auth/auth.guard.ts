@@ -46,7 +46,7 @@ export class AuthGuard implements CanActivate {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !req.identity.roles.some((r) => roles.includes(r))) {
       throw new ProblemException(403, 'https://partybuilding.edu.cn/problems/forbidden-role', {
-        zh: '您的角色無權調用此接口',
+        zh: '您的角色无权调用此接口',
         en: 'Your role may not call this operation',
       });
     }
@@ -66,7 +66,7 @@ export class AuthGuard implements CanActivate {
       return await verifyInternalToken(token, this.options.secret);
     } catch (err) {
       if (err instanceof ProblemException) throw err; // e.g. 429 from the resolver
-      throw new UnauthorizedException({ zh: '未認證或憑證無效', en: 'not authenticated or invalid credentials' });
+      throw new UnauthorizedException({ zh: '未认证或凭证无效', en: 'not authenticated or invalid credentials' });
     }
   }
 }

@@ -34,7 +34,7 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    if (this.lifecycle.shuttingDown) throw new ServiceUnavailableException({ zh: '服務正在關閉', en: 'shutting down' });
+    if (this.lifecycle.shuttingDown) throw new ServiceUnavailableException({ zh: '服务正在关闭', en: 'shutting down' });
     return this.health.check(this.checks);
   }
 }

@@ -38,12 +38,12 @@ export class DeclaredQueryInterceptor implements NestInterceptor {
         throw new ProblemException(
           400,
           'https://partybuilding.edu.cn/problems/validation',
-          { zh: '請求內容不符合規則', en: 'The request breaks the rules of its schema' },
-          { zh: `${unknown.length} 個欄位無效`, en: `${unknown.length} invalid field(s)` },
+          { zh: '请求内容不符合规则', en: 'The request breaks the rules of its schema' },
+          { zh: `${unknown.length} 个栏位无效`, en: `${unknown.length} invalid field(s)` },
           unknown.map((name) => ({
             pointer: `/${name}`,
             rule: 'additionalProperties',
-            message: { zh: `不允許的欄位 ${name}`, en: `unknown field ${name}` },
+            message: { zh: `不允许的栏位 ${name}`, en: `unknown field ${name}` },
           })),
         );
       }

@@ -22,8 +22,8 @@ export function ifMatchVersions(ifMatch: string | undefined): number[] | '*' {
     throw new ProblemException(
       428,
       'https://partybuilding.edu.cn/problems/if-match-required',
-      { zh: '更新需要 If-Match 標頭', en: 'An update needs an If-Match header' },
-      { zh: '先讀取資源，把它的 ETag 放進 If-Match', en: 'read the resource first and send its ETag in If-Match' },
+      { zh: '更新需要 If-Match 标头', en: 'An update needs an If-Match header' },
+      { zh: '先读取资源，把它的 ETag 放进 If-Match', en: 'read the resource first and send its ETag in If-Match' },
     );
   }
   if (ifMatch.trim() === '*') return '*';
@@ -40,8 +40,8 @@ export function staleWrite(currentVersion: number): ProblemException {
   return new ProblemException(
     412,
     'https://partybuilding.edu.cn/problems/stale-write',
-    { zh: '資源已被修改', en: 'Precondition failed' },
-    { zh: '資源在您讀取後已被他人修改，請重新讀取後再更新', en: 'the resource changed since you read it; read it again and retry' },
+    { zh: '资源已被修改', en: 'Precondition failed' },
+    { zh: '资源在您读取后已被他人修改，请重新读取后再更新', en: 'the resource changed since you read it; read it again and retry' },
     [],
     { etag: etagOf(currentVersion) },
   );

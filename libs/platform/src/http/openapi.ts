@@ -15,12 +15,12 @@ const problem = (description: string) => ({
 
 /** Answers every operation may give, documented once here (RFC 9457 problems, zh/en). */
 const COMMON = {
-  '400': 'Invalid request: each invalid field by JSON pointer, rule and message 請求無效',
-  '401': 'Missing, expired or invalid credentials 未認證',
-  '403': 'Your role may not call this operation 角色無權限',
-  '404': 'Not found, or outside your subtree 不存在或不在本轄區',
-  '413': 'Body larger than the limit 請求內容過大',
-  '429': 'Too many requests; see Retry-After 請求過於頻繁',
+  '400': 'Invalid request: each invalid field by JSON pointer, rule and message 请求无效',
+  '401': 'Missing, expired or invalid credentials 未认证',
+  '403': 'Your role may not call this operation 角色无权限',
+  '404': 'Not found, or outside your subtree 不存在或不在本辖区',
+  '413': 'Body larger than the limit 请求内容过大',
+  '429': 'Too many requests; see Retry-After 请求过于频繁',
 } as const;
 
 type Operation = {
@@ -40,8 +40,8 @@ export function buildOpenApiDocument(app: INestApplication, info: ApiInfo): Open
     .setTitle(info.title)
     .setDescription(info.description)
     .setVersion(info.version)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from /api/v1/auth/login 訪問令牌' }, 'bearer')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'API key of a school system 學校系統密鑰' }, 'apiKey')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from /api/v1/auth/login 访问令牌' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'API key of a school system 学校系统密钥' }, 'apiKey')
     .build();
   const doc = SwaggerModule.createDocument(app, config);
   doc.openapi = '3.1.0';
@@ -95,7 +95,7 @@ export function ApiQueryFromSchema(schema: { properties: Record<string, object>;
  */
 export function OptionalIfMatch(): MethodDecorator {
   return applyDecorators(
-    ApiHeader({ name: 'If-Match', required: false, description: 'ETag of the version you read; a stale one is refused (412) 讀取時的 ETag；已過期則拒絕（412）', schema: { type: 'string', pattern: '^(\\*|"\\d+"(\\s*,\\s*"\\d+")*)$' } }),
+    ApiHeader({ name: 'If-Match', required: false, description: 'ETag of the version you read; a stale one is refused (412) 读取时的 ETag；已过期则拒绝（412）', schema: { type: 'string', pattern: '^(\\*|"\\d+"(\\s*,\\s*"\\d+")*)$' } }),
     ApiResponse({ status: 412, description: 'application/problem+json' }),
   );
 }

@@ -30,20 +30,20 @@ export class ProblemException extends HttpException {
 }
 
 const TITLES: Record<number, Bilingual> = {
-  400: { zh: '請求無效', en: 'Bad request' },
-  401: { zh: '未認證', en: 'Unauthorized' },
-  403: { zh: '無權限', en: 'Forbidden' },
-  404: { zh: '找不到資源', en: 'Not found' },
-  409: { zh: '衝突', en: 'Conflict' },
-  412: { zh: '資源已被修改', en: 'Precondition failed' },
-  413: { zh: '請求內容過大', en: 'Payload too large' },
-  415: { zh: '不支援的內容類型', en: 'Unsupported media type' },
-  428: { zh: '缺少 If-Match 前提條件', en: 'Precondition required' },
-  422: { zh: '無法處理的內容', en: 'Unprocessable content' },
-  429: { zh: '請求過於頻繁', en: 'Too many requests' },
-  500: { zh: '伺服器內部錯誤', en: 'Internal server error' },
-  502: { zh: '上游服務錯誤', en: 'Bad gateway' },
-  503: { zh: '服務暫不可用', en: 'Service unavailable' },
+  400: { zh: '请求无效', en: 'Bad request' },
+  401: { zh: '未认证', en: 'Unauthorized' },
+  403: { zh: '无权限', en: 'Forbidden' },
+  404: { zh: '找不到资源', en: 'Not found' },
+  409: { zh: '冲突', en: 'Conflict' },
+  412: { zh: '资源已被修改', en: 'Precondition failed' },
+  413: { zh: '请求内容过大', en: 'Payload too large' },
+  415: { zh: '不支援的内容类型', en: 'Unsupported media type' },
+  428: { zh: '缺少 If-Match 前提条件', en: 'Precondition required' },
+  422: { zh: '无法处理的内容', en: 'Unprocessable content' },
+  429: { zh: '请求过于频繁', en: 'Too many requests' },
+  500: { zh: '伺服器内部错误', en: 'Internal server error' },
+  502: { zh: '上游服务错误', en: 'Bad gateway' },
+  503: { zh: '服务暂不可用', en: 'Service unavailable' },
 };
 
 export function preferredLanguage(acceptLanguage: string | undefined): 'zh' | 'en' {
@@ -96,7 +96,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       detail = { zh: message, en: message };
     }
     if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    title ??= TITLES[status] ?? { zh: '錯誤', en: 'Error' };
+    title ??= TITLES[status] ?? { zh: '错误', en: 'Error' };
 
     const body: Record<string, unknown> = {
       type,

@@ -58,8 +58,8 @@ export class RateLimitGuard implements CanActivate {
       throw new ProblemException(
         429,
         'https://partybuilding.edu.cn/problems/rate-limited',
-        { zh: '請求過於頻繁', en: 'Too many requests' },
-        { zh: `請在 ${resetSeconds} 秒後重試`, en: `retry in ${resetSeconds} s` },
+        { zh: '请求过于频繁', en: 'Too many requests' },
+        { zh: `请在 ${resetSeconds} 秒后重试`, en: `retry in ${resetSeconds} s` },
         [],
         { 'retry-after': String(resetSeconds) },
       );

@@ -12,31 +12,31 @@ function message(e: ErrorObject): Bilingual {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required':
-      return { zh: `缺少必填欄位 ${String(p['missingProperty'])}`, en: `${String(p['missingProperty'])} is required` };
+      return { zh: `缺少必填栏位 ${String(p['missingProperty'])}`, en: `${String(p['missingProperty'])} is required` };
     case 'additionalProperties':
-      return { zh: `不允許的欄位 ${String(p['additionalProperty'])}`, en: `unknown field ${String(p['additionalProperty'])}` };
+      return { zh: `不允许的栏位 ${String(p['additionalProperty'])}`, en: `unknown field ${String(p['additionalProperty'])}` };
     case 'type':
-      return { zh: `類型應為 ${String(p['type'])}`, en: `must be of type ${String(p['type'])}` };
+      return { zh: `类型应为 ${String(p['type'])}`, en: `must be of type ${String(p['type'])}` };
     case 'enum':
-      return { zh: `取值應為 ${JSON.stringify(p['allowedValues'])} 之一`, en: `must be one of ${JSON.stringify(p['allowedValues'])}` };
+      return { zh: `取值应为 ${JSON.stringify(p['allowedValues'])} 之一`, en: `must be one of ${JSON.stringify(p['allowedValues'])}` };
     case 'minLength':
-      return { zh: `長度至少為 ${String(p['limit'])}`, en: `must have at least ${String(p['limit'])} characters` };
+      return { zh: `长度至少为 ${String(p['limit'])}`, en: `must have at least ${String(p['limit'])} characters` };
     case 'maxLength':
-      return { zh: `長度最多為 ${String(p['limit'])}`, en: `must have at most ${String(p['limit'])} characters` };
+      return { zh: `长度最多为 ${String(p['limit'])}`, en: `must have at most ${String(p['limit'])} characters` };
     case 'pattern':
-      return { zh: `格式應符合 ${String(p['pattern'])}`, en: `must match ${String(p['pattern'])}` };
+      return { zh: `格式应符合 ${String(p['pattern'])}`, en: `must match ${String(p['pattern'])}` };
     case 'minimum':
-      return { zh: `不得小於 ${String(p['limit'])}`, en: `must be >= ${String(p['limit'])}` };
+      return { zh: `不得小于 ${String(p['limit'])}`, en: `must be >= ${String(p['limit'])}` };
     case 'maximum':
-      return { zh: `不得大於 ${String(p['limit'])}`, en: `must be <= ${String(p['limit'])}` };
+      return { zh: `不得大于 ${String(p['limit'])}`, en: `must be <= ${String(p['limit'])}` };
     case 'minProperties':
-      return { zh: `至少需要 ${String(p['limit'])} 個欄位`, en: `must have at least ${String(p['limit'])} field(s)` };
+      return { zh: `至少需要 ${String(p['limit'])} 个栏位`, en: `must have at least ${String(p['limit'])} field(s)` };
     case 'uniqueItems':
-      return { zh: '不得有重複項', en: 'must not contain duplicates' };
+      return { zh: '不得有重复项', en: 'must not contain duplicates' };
     case 'format':
-      return { zh: `格式應為 ${String(p['format'])}`, en: `must be a valid ${String(p['format'])}` };
+      return { zh: `格式应为 ${String(p['format'])}`, en: `must be a valid ${String(p['format'])}` };
     default:
-      return { zh: `不符合規則 ${e.keyword}`, en: e.message ?? `breaks rule ${e.keyword}` };
+      return { zh: `不符合规则 ${e.keyword}`, en: e.message ?? `breaks rule ${e.keyword}` };
   }
 }
 
@@ -73,8 +73,8 @@ export class SchemaPipe<T> implements PipeTransform<unknown, T> {
     throw new ProblemException(
       400,
       'https://partybuilding.edu.cn/problems/validation',
-      { zh: '請求內容不符合規則', en: 'The request breaks the rules of its schema' },
-      { zh: `${errors.length} 個欄位無效`, en: `${errors.length} invalid field(s)` },
+      { zh: '请求内容不符合规则', en: 'The request breaks the rules of its schema' },
+      { zh: `${errors.length} 个栏位无效`, en: `${errors.length} invalid field(s)` },
       errors,
     );
   }

@@ -2,7 +2,7 @@ import { Schema } from 'mongoose';
 import { withOutbox, type OutboxEvent } from '@pb/messaging';
 import type { Role } from '@pb/platform';
 
-/** 賬號 A person or a system, attached to one org unit, with roles and an argon2id password hash. */
+/** 账号 A person or a system, attached to one org unit, with roles and an argon2id password hash. */
 export interface Account {
   _id: string;
   username: string;

@@ -14,7 +14,7 @@ import { ACCOUNT_MODEL, type Account } from './account.schema.js';
 
 export type AccountView = Omit<Account, '_id' | 'passwordHash' | 'outbox'> & { id: string; initialPassword?: string };
 
-const accountNotFound = () => outsideScope({ zh: '找不到賬號', en: 'Account not found' });
+const accountNotFound = () => outsideScope({ zh: '找不到账号', en: 'Account not found' });
 
 export function accountView(doc: Account): AccountView {
   const { _id, passwordHash: _hash, outbox: _outbox, ...rest } = doc;
@@ -46,13 +46,13 @@ export class AccountsService implements OnModuleInit {
 
   /** Creates an account inside the caller's subtree, with roles the caller may grant. */
   async create(input: CreateAccountDto, caller: Identity, correlationId?: string): Promise<AccountView> {
-    if (!(await this.tree.isWithin(input.orgUnitId, caller.orgUnitId))) throw outsideScope({ zh: '找不到組織單位', en: 'Org unit not found' });
+    if (!(await this.tree.isWithin(input.orgUnitId, caller.orgUnitId))) throw outsideScope({ zh: '找不到组织单位', en: 'Org unit not found' });
     const refused = ungrantable(caller.roles, input.roles);
     if (refused.length > 0) {
       throw new ProblemException(
         403,
         'https://partybuilding.edu.cn/problems/role-not-grantable',
-        { zh: '您不能授予這些角色', en: 'You may not grant these roles' },
+        { zh: '您不能授予这些角色', en: 'You may not grant these roles' },
         undefined,
         [{ pointer: '/roles', rule: 'grantable', message: { zh: `不能授予 ${refused.join(', ')}`, en: `may not grant ${refused.join(', ')}` } }],
       );
@@ -96,9 +96,9 @@ export class AccountsService implements OnModuleInit {
         throw new ProblemException(
           409,
           'https://partybuilding.edu.cn/problems/duplicate',
-          { zh: '登錄名已被使用', en: 'The username is taken' },
+          { zh: '登录名已被使用', en: 'The username is taken' },
           undefined,
-          [{ pointer: '/username', rule: 'unique', message: { zh: '登錄名必須唯一', en: 'username must be unique' } }],
+          [{ pointer: '/username', rule: 'unique', message: { zh: '登录名必须唯一', en: 'username must be unique' } }],
         );
       }
       throw err;
@@ -168,7 +168,7 @@ export class AccountsService implements OnModuleInit {
         {
           _id: randomUUID(),
           username: bootstrap.username.toLowerCase(),
-          displayName: 'City administrator 市教育局管理員',
+          displayName: 'City administrator 市教育局管理员',
           orgUnitId: bootstrap.orgUnitId,
           roles: ['city-admin'],
           kind: 'person',

@@ -2,7 +2,7 @@ import { Schema } from 'mongoose';
 import { withOutbox, type OutboxEvent } from '@pb/messaging';
 import type { Role } from '@pb/platform';
 
-/** 接口密鑰 An API key of a school system: scoped to one org unit, one role, stored as a SHA-256 hash. */
+/** 接口密钥 An API key of a school system: scoped to one org unit, one role, stored as a SHA-256 hash. */
 export interface ApiKey {
   _id: string;
   name: string;

@@ -10,13 +10,13 @@ import { ApiKeysService } from './api-keys.service.js';
 function refuseKeys(caller: Identity) {
   if (viaApiKey(caller)) {
     throw new ProblemException(403, 'https://partybuilding.edu.cn/problems/forbidden-for-api-keys', {
-      zh: '接口密鑰不能管理密鑰，請用賬號登錄',
+      zh: '接口密钥不能管理密钥，请用账号登录',
       en: 'API keys cannot manage API keys; log in with an account',
     });
   }
 }
 
-@ApiTags('api-keys 接口密鑰')
+@ApiTags('api-keys 接口密钥')
 @Controller('api/v1/api-keys')
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
@@ -24,11 +24,11 @@ export class ApiKeysController {
   @Post()
   @Roles('city-admin', 'county-admin', 'school-secretary')
   @ApiOperation({
-    summary: 'Create an API key for a school system 建立接口密鑰',
+    summary: 'Create an API key for a school system 建立接口密钥',
     description:
       'The key acts for one org unit of your subtree with one role (school-secretary by default). The answer holds the key: it is ' +
       'shown only this once and stored only as a hash. Send it as `x-api-key: <key>` or `Authorization: ApiKey <key>`. ' +
-      '密鑰只在此次返回中顯示一次，僅保存其雜湊值。',
+      '密钥只在此次返回中显示一次，仅保存其杂凑值。',
   })
   @ApiBody({ schema: CreateApiKeySchema as object })
   @ApiResponse({ status: 201, schema: ApiKeyViewSchema as object, description: 'Created; `key` shown once 已建立' })
@@ -39,7 +39,7 @@ export class ApiKeysController {
 
   @Get()
   @Roles('city-admin', 'county-admin', 'school-secretary')
-  @ApiOperation({ summary: 'API keys of a subtree (never the keys themselves) 密鑰列表' })
+  @ApiOperation({ summary: 'API keys of a subtree (never the keys themselves) 密钥列表' })
   @ApiQueryFromSchema(ApiKeyListQuerySchema)
   @ApiResponse({ status: 200, schema: pageSchema(ApiKeyViewSchema) as object })
   list(@Query(new QueryPipe<ApiKeyListQuery>(ApiKeyListQuerySchema)) query: ApiKeyListQuery, @CurrentIdentity() caller: Identity) {
@@ -49,9 +49,9 @@ export class ApiKeysController {
   @Delete(':id')
   @Roles('city-admin', 'county-admin', 'school-secretary')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke an API key: its next request is refused 吊銷密鑰' })
-  @ApiParam({ name: 'id', description: 'API key id 密鑰標識' })
-  @ApiResponse({ status: 204, description: 'Revoked 已吊銷' })
+  @ApiOperation({ summary: 'Revoke an API key: its next request is refused 吊销密钥' })
+  @ApiParam({ name: 'id', description: 'API key id 密钥标识' })
+  @ApiResponse({ status: 204, description: 'Revoked 已吊销' })
   async revoke(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
     refuseKeys(caller);
     await this.keys.revoke(id, caller, req.id);

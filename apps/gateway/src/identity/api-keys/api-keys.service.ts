@@ -15,7 +15,7 @@ import { API_KEY_MODEL, type ApiKey } from './api-key.schema.js';
 export type ApiKeyView = Omit<ApiKey, '_id' | 'keyHash' | 'outbox' | 'version'> & { id: string; key?: string };
 
 const KEY = /^pbk_[A-Za-z0-9_-]{43}$/;
-const keyNotFound = () => outsideScope({ zh: '找不到接口密鑰', en: 'API key not found' });
+const keyNotFound = () => outsideScope({ zh: '找不到接口密钥', en: 'API key not found' });
 
 function view(doc: ApiKey): ApiKeyView {
   const { _id, keyHash: _hash, outbox: _outbox, version: _version, ...rest } = doc;
@@ -42,7 +42,7 @@ export class ApiKeysService implements OnModuleInit {
 
   /** Creates a key; the answer is the only time the key itself is shown (only its hash is stored). */
   async create(input: CreateApiKeyDto, caller: Identity, correlationId?: string): Promise<ApiKeyView> {
-    if (!(await this.tree.isWithin(input.orgUnitId, caller.orgUnitId))) throw outsideScope({ zh: '找不到組織單位', en: 'Org unit not found' });
+    if (!(await this.tree.isWithin(input.orgUnitId, caller.orgUnitId))) throw outsideScope({ zh: '找不到组织单位', en: 'Org unit not found' });
     const role = (input.role ?? 'school-secretary') as Role;
     if (ungrantable(caller.roles, [role]).length > 0) {
       throw new ProblemException(

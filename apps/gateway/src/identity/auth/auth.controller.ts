@@ -13,18 +13,18 @@ import { LoginThrottle } from './login-throttle.js';
 
 const invalidCredentials = () =>
   new ProblemException(401, 'https://partybuilding.edu.cn/problems/invalid-credentials', {
-    zh: '賬號或密碼錯誤',
+    zh: '账号或密码错误',
     en: 'Wrong username or password',
   });
 const invalidRefresh = () =>
   new ProblemException(401, 'https://partybuilding.edu.cn/problems/invalid-refresh-token', {
-    zh: '刷新令牌無效、已使用或已登出',
+    zh: '刷新令牌无效、已使用或已登出',
     en: 'The refresh token is invalid, used or logged out',
   });
 
 const identityOf = (a: Account): Identity => ({ sub: a._id, orgUnitId: a.orgUnitId, roles: a.roles });
 
-@ApiTags('auth 認證')
+@ApiTags('auth 认证')
 @Controller('api/v1/auth')
 export class AuthController {
   constructor(
@@ -49,14 +49,14 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Log in with username and password 賬號密碼登錄',
+    summary: 'Log in with username and password 账号密码登录',
     description:
       'Returns a short-lived access token (Bearer) and a single-use refresh token. Repeated failures for one account or from one ' +
-      'address answer 429 with Retry-After. 返回短期訪問令牌與一次性刷新令牌；同一賬號或地址多次失敗後返回 429。',
+      'address answer 429 with Retry-After. 返回短期访问令牌与一次性刷新令牌；同一账号或地址多次失败后返回 429。',
   })
   @ApiBody({ schema: LoginSchema as object })
-  @ApiResponse({ status: 200, schema: TokenPairSchema as object, description: 'Logged in 已登錄' })
-  @ApiResponse({ status: 401, description: 'Wrong username or password 賬號或密碼錯誤' })
+  @ApiResponse({ status: 200, schema: TokenPairSchema as object, description: 'Logged in 已登录' })
+  @ApiResponse({ status: 401, description: 'Wrong username or password 账号或密码错误' })
   async login(@Body(new SchemaPipe<LoginDto>(LoginSchema)) body: LoginDto, @Req() req: FastifyRequest) {
     const username = body.username.toLowerCase();
     const wait = await this.throttle.blockedFor(username, req.ip);
@@ -65,8 +65,8 @@ export class AuthController {
       throw new ProblemException(
         429,
         'https://partybuilding.edu.cn/problems/login-throttled',
-        { zh: '登錄失敗次數過多', en: 'Too many failed logins' },
-        { zh: `請在 ${wait} 秒後重試`, en: `retry in ${wait} s` },
+        { zh: '登录失败次数过多', en: 'Too many failed logins' },
+        { zh: `请在 ${wait} 秒后重试`, en: `retry in ${wait} s` },
         [],
         { 'retry-after': String(wait) },
       );
@@ -106,11 +106,11 @@ export class AuthController {
     summary: 'Exchange a refresh token for new tokens 刷新令牌',
     description:
       'Each refresh token works once and returns the next one. Reusing an old one ends the whole session. ' +
-      '每個刷新令牌只能使用一次；重複使用舊令牌將結束整個會話。',
+      '每个刷新令牌只能使用一次；重复使用旧令牌将结束整个会话。',
   })
   @ApiBody({ schema: RefreshSchema as object })
   @ApiResponse({ status: 200, schema: TokenPairSchema as object, description: 'New tokens 新令牌' })
-  @ApiResponse({ status: 401, description: 'Invalid, used or logged-out refresh token 刷新令牌無效' })
+  @ApiResponse({ status: 401, description: 'Invalid, used or logged-out refresh token 刷新令牌无效' })
   async refresh(@Body(new SchemaPipe<RefreshDto>(RefreshSchema)) body: RefreshDto, @Req() req: FastifyRequest) {
     const outcome = await this.sessions.rotate(body.refreshToken);
     if (!outcome.ok) {

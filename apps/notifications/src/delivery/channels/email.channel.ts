@@ -22,7 +22,7 @@ export function smtpOptions(url: string, poolSize: number) {
   };
 }
 
-/** 郵件 E-mail over SMTP through a pooled nodemailer transport. */
+/** 邮件 E-mail over SMTP through a pooled nodemailer transport. */
 @Injectable()
 export class EmailChannel implements OnApplicationShutdown {
   private readonly transporter?: Transporter;

@@ -8,17 +8,17 @@ const snapshot = {
 } as const;
 
 /**
- * 寫操作審計 One write to a resource, with who made it and the resource before and after.
+ * 写操作审计 One write to a resource, with who made it and the resource before and after.
  * INTERNAL: it may carry personal data (member records), so it is never for analysts; only the gateway
  * consumes it, into the audit log a bureau queries for its own subtree (docs/adr/0007).
  */
 export const AuditWriteRecordedV1 = defineEvent({
   type: 'cn.edu.partybuilding.audit.write.recorded.v1',
   topic: Topics.auditWrites,
-  description: 'INTERNAL, not for analysts. A write (who, what, when, before and after) for the audit log. 寫操作審計記錄（內部主題）。',
+  description: 'INTERNAL, not for analysts. A write (who, what, when, before and after) for the audit log. 写操作审计记录（内部主题）。',
   // Every service that writes publishes it; the org unit the write belongs to is the key.
   producer: 'any service',
-  key: { field: 'unitId', description: 'Id of the org unit whose subtree the write belongs to. 寫操作所屬單位的標識。' },
+  key: { field: 'unitId', description: 'Id of the org unit whose subtree the write belongs to. 写操作所属单位的标识。' },
   schema: {
     type: 'object',
     additionalProperties: false,

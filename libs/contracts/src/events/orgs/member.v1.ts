@@ -7,12 +7,12 @@ import { Topics } from '../../topics.js';
  */
 const memberProperties = {
   memberId: { type: 'string', minLength: 1 },
-  partyOrgId: { type: 'string', minLength: 1, description: 'The branch 黨支部 the member belongs to.' },
+  partyOrgId: { type: 'string', minLength: 1, description: 'The branch 党支部 the member belongs to.' },
   unitId: { type: 'string', minLength: 1, description: "The branch's org unit (school); the record key." },
   status: {
     type: 'string',
     enum: ['applicant', 'activist', 'development-target', 'probationary', 'full'],
-    description: 'applicant 入黨申請人 | activist 入黨積極分子 | development-target 發展對象 | probationary 預備黨員 | full 正式黨員',
+    description: 'applicant 入党申请人 | activist 入党积极分子 | development-target 发展对象 | probationary 预备党员 | full 正式党员',
   },
   milestoneCount: { type: 'integer', minimum: 0, description: 'How many development milestones are recorded.' },
   imported: { type: 'boolean', description: 'The record came from an import of earlier history.' },
@@ -22,33 +22,33 @@ const memberProperties = {
 
 const required = ['memberId', 'partyOrgId', 'unitId', 'status', 'milestoneCount', 'imported', 'flaggedRuleCount', 'version'] as const;
 
-/** 黨員已登記 A member (or applicant) was registered in a branch. */
+/** 党员已登记 A member (or applicant) was registered in a branch. */
 export const MemberRegisteredV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.member.registered.v1',
   topic: Topics.members,
-  description: 'A member record was registered in a branch (no personal data). 黨員（含入黨申請人）已登記。',
+  description: 'A member record was registered in a branch (no personal data). 党员（含入党申请人）已登记。',
   producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the unit of the party organisation of the member. 黨員所屬單位的標識。' },
+  key: { field: 'unitId', description: 'Id of the unit of the party organisation of the member. 党员所属单位的标识。' },
   schema: { type: 'object', additionalProperties: false, required, properties: memberProperties },
 });
 
-/** 黨員發展程序節點已記錄 A development milestone was recorded (which one and when stay private). */
+/** 党员发展程序节点已记录 A development milestone was recorded (which one and when stay private). */
 export const MemberMilestoneRecordedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.member.milestone-recorded.v1',
   topic: Topics.members,
-  description: 'A development milestone was recorded; status and count only, no dates. 黨員發展程序節點已記錄。',
+  description: 'A development milestone was recorded; status and count only, no dates. 党员发展程序节点已记录。',
   producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the unit of the party organisation of the member. 黨員所屬單位的標識。' },
+  key: { field: 'unitId', description: 'Id of the unit of the party organisation of the member. 党员所属单位的标识。' },
   schema: { type: 'object', additionalProperties: false, required, properties: memberProperties },
 });
 
-/** 黨員組織關係已轉接 A member moved to another branch; the history stays with the record. */
+/** 党员组织关系已转接 A member moved to another branch; the history stays with the record. */
 export const MemberTransferredV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.member.transferred.v1',
   topic: Topics.members,
-  description: 'A member was transferred to another branch (組織關係轉接); keyed by the receiving unit. 黨員組織關係已轉接。',
+  description: 'A member was transferred to another branch (组织关系转接); keyed by the receiving unit. 党员组织关系已转接。',
   producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the unit of the party organisation of the member. 黨員所屬單位的標識。' },
+  key: { field: 'unitId', description: 'Id of the unit of the party organisation of the member. 党员所属单位的标识。' },
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -3,7 +3,7 @@ import { Topics } from '../../topics.js';
 
 const orgUnitKind = {
   type: 'string',
-  description: 'city-bureau 市教育局 | county-bureau 縣區教育局 | school 學校 | unit 單位',
+  description: 'city-bureau 市教育局 | county-bureau 县区教育局 | school 学校 | unit 单位',
   enum: ['city-bureau', 'county-bureau', 'school', 'unit'],
 } as const;
 
@@ -22,9 +22,9 @@ const stateProperties = {
   },
   level: { type: 'integer', minimum: 0, description: 'Depth in the tree; 0 is the city bureau.' },
   version: { type: 'integer', minimum: 1, description: 'Aggregate version after this change.' },
-  status: { type: 'string', enum: ['open', 'closed'], description: 'open 開辦 | closed 撤銷 (units are never deleted).' },
-  openedOn: { ...isoDate, description: 'Opening date 開辦日期 (YYYY-MM-DD, city time zone).' },
-  closedOn: { type: ['string', 'null'], pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Closing date 撤銷日期, null while open.' },
+  status: { type: 'string', enum: ['open', 'closed'], description: 'open 开办 | closed 撤销 (units are never deleted).' },
+  openedOn: { ...isoDate, description: 'Opening date 开办日期 (YYYY-MM-DD, city time zone).' },
+  closedOn: { type: ['string', 'null'], pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Closing date 撤销日期, null while open.' },
 } as const;
 
 const required = ['unitId', 'code', 'name', 'kind', 'parentId', 'path', 'level', 'version'] as const;
@@ -36,23 +36,23 @@ const orgUnitState = {
   properties: stateProperties,
 } as const;
 
-/** 組織單位已建立 An org unit (bureau, school or unit) was created. */
+/** 组织单位已建立 An org unit (bureau, school or unit) was created. */
 export const OrgUnitCreatedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.unit.created.v1',
   topic: Topics.orgUnits,
-  description: 'An org unit (city bureau, county bureau, school or unit) was created. 組織單位已建立。',
+  description: 'An org unit (city bureau, county bureau, school or unit) was created. 组织单位已建立。',
   producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the org unit that was created. 所建立單位的標識。' },
+  key: { field: 'unitId', description: 'Id of the org unit that was created. 所建立单位的标识。' },
   schema: orgUnitState,
 });
 
-/** 組織單位已更名 An org unit was renamed; the data is its whole state after the change. */
+/** 组织单位已更名 An org unit was renamed; the data is its whole state after the change. */
 export const OrgUnitRenamedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.unit.renamed.v1',
   topic: Topics.orgUnits,
-  description: 'An org unit was renamed; the data is its state after the change plus the previous name. 組織單位已更名。',
+  description: 'An org unit was renamed; the data is its state after the change plus the previous name. 组织单位已更名。',
   producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the org unit. 組織單位標識。' },
+  key: { field: 'unitId', description: 'Id of the org unit. 组织单位标识。' },
   schema: {
     type: 'object',
     additionalProperties: true,
@@ -62,7 +62,7 @@ export const OrgUnitRenamedV1 = defineEvent({
 });
 
 /**
- * 組織單位已遷移 An org unit has a new place in the tree: the unit that was moved, or a descendant
+ * 组织单位已迁移 An org unit has a new place in the tree: the unit that was moved, or a descendant
  * that followed it (each descendant gets its own event, keyed by its own id).
  */
 export const OrgUnitMovedV1 = defineEvent({
@@ -70,9 +70,9 @@ export const OrgUnitMovedV1 = defineEvent({
   topic: Topics.orgUnits,
   description:
     'An org unit has a new place in the tree: the unit that was moved (moveRootId = unitId) or one of its descendants, ' +
-    'which follow with their whole subtree (one event each). 組織單位已遷移（含隨之遷移的下級單位）。',
+    'which follow with their whole subtree (one event each). 组织单位已迁移（含随之迁移的下级单位）。',
   producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the org unit. 組織單位標識。' },
+  key: { field: 'unitId', description: 'Id of the org unit. 组织单位标识。' },
   schema: {
     type: 'object',
     additionalProperties: true,
@@ -87,24 +87,24 @@ export const OrgUnitMovedV1 = defineEvent({
   },
 });
 
-/** 組織單位已撤銷 An org unit was closed (never deleted). */
+/** 组织单位已撤销 An org unit was closed (never deleted). */
 export const OrgUnitClosedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.unit.closed.v1',
   topic: Topics.orgUnits,
-  description: 'An org unit was closed; it stays in the registry with its history. 組織單位已撤銷（保留歷史）。',
+  description: 'An org unit was closed; it stays in the registry with its history. 组织单位已撤销（保留历史）。',
   producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the org unit. 組織單位標識。' },
+  key: { field: 'unitId', description: 'Id of the org unit. 组织单位标识。' },
   schema: orgUnitState,
 });
 
-/** 組織單位狀態 Latest full state of an org unit, on the compacted state topic. */
+/** 组织单位状态 Latest full state of an org unit, on the compacted state topic. */
 export const OrgUnitStateV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.unit.state.v1',
   topic: Topics.orgUnitsState,
   description:
     'Latest full state of one org unit, keyed by its id on a compacted topic: read it from the beginning to bootstrap the tree. ' +
-    '組織單位最新狀態（壓縮主題），從頭讀取即可重建組織樹。',
+    '组织单位最新状态（压缩主题），从头读取即可重建组织树。',
   producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the org unit (compaction key). 組織單位標識。' },
+  key: { field: 'unitId', description: 'Id of the org unit (compaction key). 组织单位标识。' },
   schema: orgUnitState,
 });

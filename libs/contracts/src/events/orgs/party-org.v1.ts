@@ -7,23 +7,23 @@ const stateProperties = {
   kind: {
     type: 'string',
     enum: ['committee', 'general-branch', 'branch'],
-    description: 'committee 黨委 | general-branch 黨總支 | branch 黨支部',
+    description: 'committee 党委 | general-branch 党总支 | branch 党支部',
   },
   name: { type: 'string', minLength: 1 },
   parentPartyOrgId: { type: ['string', 'null'], description: 'Organisation it sits under (a branch under its committee), if any.' },
-  supervisorId: { type: 'string', description: 'Affiliation 黨組織隸屬關係: the bureau that supervises it.' },
+  supervisorId: { type: 'string', description: 'Affiliation 党组织隶属关系: the bureau that supervises it.' },
   routing: {
     type: 'string',
     enum: ['single', 'both-levels'],
-    description: 'single: one reviewing bureau (the supervisor); both-levels: county and city each review independently. 報送方式',
+    description: 'single: one reviewing bureau (the supervisor); both-levels: county and city each review independently. 报送方式',
   },
   reviewerIds: {
     type: 'array',
     items: { type: 'string' },
     description: 'Bureaus that receive and review its reports, from the routing policy; county first, city last.',
   },
-  principalAccountId: { type: ['string', 'null'], description: 'Account of the principal responsible person 主要負責人 (names are never published).' },
-  deputyAccountId: { type: ['string', 'null'], description: 'Account of the deputy in charge 分管負責人.' },
+  principalAccountId: { type: ['string', 'null'], description: 'Account of the principal responsible person 主要负责人 (names are never published).' },
+  deputyAccountId: { type: ['string', 'null'], description: 'Account of the deputy in charge 分管负责人.' },
   status: { type: 'string', enum: ['open', 'closed'] },
   version: { type: 'integer', minimum: 1 },
 } as const;
@@ -45,23 +45,23 @@ const required = [
 
 const partyOrgState = { type: 'object', additionalProperties: true, required, properties: stateProperties } as const;
 
-/** 黨組織已建立 A party organisation was set up at a unit. */
+/** 党组织已建立 A party organisation was set up at a unit. */
 export const PartyOrgCreatedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.party-org.created.v1',
   topic: Topics.partyOrgs,
-  description: 'A party organisation (committee, general branch, branch) was set up at an org unit. 黨組織已建立。',
+  description: 'A party organisation (committee, general branch, branch) was set up at an org unit. 党组织已建立。',
   producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the unit the party organisation belongs to. 黨組織所屬單位的標識。' },
+  key: { field: 'unitId', description: 'Id of the unit the party organisation belongs to. 党组织所属单位的标识。' },
   schema: partyOrgState,
 });
 
-/** 黨組織已更新 Name, parent organisation or responsible persons changed. */
+/** 党组织已更新 Name, parent organisation or responsible persons changed. */
 export const PartyOrgUpdatedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.party-org.updated.v1',
   topic: Topics.partyOrgs,
-  description: 'Name, parent organisation or responsible persons of a party organisation changed. 黨組織信息已更新。',
+  description: 'Name, parent organisation or responsible persons of a party organisation changed. 党组织信息已更新。',
   producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the unit the party organisation belongs to. 黨組織所屬單位的標識。' },
+  key: { field: 'unitId', description: 'Id of the unit the party organisation belongs to. 党组织所属单位的标识。' },
   schema: {
     type: 'object',
     additionalProperties: true,
@@ -70,15 +70,15 @@ export const PartyOrgUpdatedV1 = defineEvent({
   },
 });
 
-/** 黨組織隸屬關係已變更 Supervising bureau, routing policy or reviewers changed (set by a bureau, or because its unit moved). */
+/** 党组织隶属关系已变更 Supervising bureau, routing policy or reviewers changed (set by a bureau, or because its unit moved). */
 export const PartyOrgAffiliationChangedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.party-org.affiliation-changed.v1',
   topic: Topics.partyOrgs,
   description:
     'The supervising bureau, routing policy or reviewing bureaus of a party organisation changed, set by a bureau or because its unit moved. ' +
-    '黨組織隸屬關係或報送方式已變更。',
+    '党组织隶属关系或报送方式已变更。',
   producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the unit the party organisation belongs to. 黨組織所屬單位的標識。' },
+  key: { field: 'unitId', description: 'Id of the unit the party organisation belongs to. 党组织所属单位的标识。' },
   schema: {
     type: 'object',
     additionalProperties: true,
@@ -94,24 +94,24 @@ export const PartyOrgAffiliationChangedV1 = defineEvent({
   },
 });
 
-/** 黨組織已撤銷 A party organisation was closed. */
+/** 党组织已撤销 A party organisation was closed. */
 export const PartyOrgClosedV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.party-org.closed.v1',
   topic: Topics.partyOrgs,
-  description: 'A party organisation was closed (it had no members left). 黨組織已撤銷。',
+  description: 'A party organisation was closed (it had no members left). 党组织已撤销。',
   producer: 'org-registry',
-  key: { field: 'unitId', description: 'Id of the unit the party organisation belongs to. 黨組織所屬單位的標識。' },
+  key: { field: 'unitId', description: 'Id of the unit the party organisation belongs to. 党组织所属单位的标识。' },
   schema: partyOrgState,
 });
 
-/** 黨組織狀態 Latest full state of a party organisation, compacted, keyed by the party organisation id. */
+/** 党组织状态 Latest full state of a party organisation, compacted, keyed by the party organisation id. */
 export const PartyOrgStateV1 = defineEvent({
   type: 'cn.edu.partybuilding.orgs.party-org.state.v1',
   topic: Topics.partyOrgsState,
   description:
     'Latest full state of one party organisation on a compacted topic, keyed by the party organisation id (a unit may have several). ' +
-    '黨組織最新狀態（壓縮主題，以黨組織標識為鍵）。',
+    '党组织最新状态（压缩主题，以党组织标识为键）。',
   producer: 'org-registry',
-  key: { field: 'partyOrgId', description: 'Id of the party organisation (compaction key). 黨組織標識。' },
+  key: { field: 'partyOrgId', description: 'Id of the party organisation (compaction key). 党组织标识。' },
   schema: partyOrgState,
 });
