@@ -61,8 +61,13 @@ const WRITERS: Role[] = ['city-admin', 'county-admin', 'school-secretary'];
  * keeps every relation intact (the city's is its city-direct school D, county A's is A2 so that a
  * secretary of A1 finds it outside its school, county B's is B1, foreign F's is F1).
  */
-const schoolOf = (unit: string) => ({ [units['C']]: units['D'], [units['A']]: units['A2'], [units['B']]: units['B1'], [units['F']]: units['F1'] })[unit] ?? unit;
-const fixtures = { partyOrg: {} as Record<string, string>, member: {} as Record<string, string>, contactPoint: {} as Record<string, string> };
+const schoolOf = (unit: string) =>
+  ({ [units['C']]: units['D'], [units['A']]: units['A2'], [units['B']]: units['B1'], [units['F']]: units['F1'] })[unit] ?? unit;
+const fixtures = {
+  partyOrg: {} as Record<string, string>,
+  member: {} as Record<string, string>,
+  contactPoint: {} as Record<string, string>,
+};
 /** The administrator of the city a unit belongs to (fresh resources for destructive cells). */
 const ownerOf = (unit: string) => (unit === units['F'] || unit === units['F1'] ? foreignAdminToken : cityAdminToken);
 async function made(unit: string, path: string, body: unknown): Promise<string> {
@@ -74,7 +79,14 @@ const freshUnit = (parent: string) => {
   const id = uniqueId('mxu');
   return made(parent, '/api/v1/org-units', { id, code: id.toUpperCase(), name: '临时单位', kind: 'unit', parentId: parent });
 };
-const partyOrgBody = (school: string) => ({ id: uniqueId('mxpo'), unitId: school, kind: 'branch', name: '矩阵党支部', principal: { name: '甲书记' }, deputy: { name: '乙委员' } });
+const partyOrgBody = (school: string) => ({
+  id: uniqueId('mxpo'),
+  unitId: school,
+  kind: 'branch',
+  name: '矩阵党支部',
+  principal: { name: '甲书记' },
+  deputy: { name: '乙委员' },
+});
 const freshPartyOrg = (unit: string) => made(schoolOf(unit), '/api/v1/party-orgs', partyOrgBody(schoolOf(unit)));
 const memberBody = () => ({
   person: { name: '矩阵党员', gender: 'female', birthDate: '1990-05-01' },
@@ -83,7 +95,8 @@ const memberBody = () => ({
     { kind: 'first-talk', date: '2024-03-20' },
   ],
 });
-const freshMember = async (unit: string) => made(schoolOf(unit), `/api/v1/party-orgs/${fixtures.partyOrg[schoolOf(unit)]}/members`, memberBody());
+const freshMember = async (unit: string) =>
+  made(schoolOf(unit), `/api/v1/party-orgs/${fixtures.partyOrg[schoolOf(unit)]}/members`, memberBody());
 /** A cadre of `bureau` (by default the bureau above the school in the fixture) linked to a school. */
 const contactPointBody = (school: string, bureau = school === units['F1'] ? units['F'] : units['C']) => ({
   cadreAccountId: uniqueId('cadre'),
@@ -135,7 +148,12 @@ const ROUTES: Record<string, RouteRule> = {
       body: { username: uniqueId('m'), displayName: '矩阵', orgUnitId: target, roles: ['inspector'], password: 'matrix-password-1' },
     }),
   },
-  'GET /api/v1/accounts': { roles: ADMINS, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/accounts?unit=${target}` }) },
+  'GET /api/v1/accounts': {
+    roles: ADMINS,
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/accounts?unit=${target}` }),
+  },
   'GET /api/v1/accounts/{id}': {
     roles: ADMINS,
     scoped: true,
@@ -146,7 +164,12 @@ const ROUTES: Record<string, RouteRule> = {
     roles: ADMINS,
     scoped: true,
     ok: 200,
-    request: (target) => ({ method: 'PATCH', path: `/api/v1/accounts/${victims[target]}`, body: { displayName: '已改名' }, headers: { 'if-match': '*' } }),
+    request: (target) => ({
+      method: 'PATCH',
+      path: `/api/v1/accounts/${victims[target]}`,
+      body: { displayName: '已改名' },
+      headers: { 'if-match': '*' },
+    }),
   },
   'POST /api/v1/api-keys': {
     roles: ['city-admin', 'county-admin', 'school-secretary'],
@@ -180,10 +203,19 @@ const ROUTES: Record<string, RouteRule> = {
     ok: 201,
     request: (target) => {
       const id = uniqueId('mx');
-      return { method: 'POST', path: '/api/v1/org-units', body: { id, code: id.toUpperCase(), name: '矩阵单位', kind: 'unit', parentId: target } };
+      return {
+        method: 'POST',
+        path: '/api/v1/org-units',
+        body: { id, code: id.toUpperCase(), name: '矩阵单位', kind: 'unit', parentId: target },
+      };
     },
   },
-  'GET /api/v1/org-units/{id}': { roles: ALL, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}` }) },
+  'GET /api/v1/org-units/{id}': {
+    roles: ALL,
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}` }),
+  },
 
   // The org registry (issue 4): the tree, party organisations, members (personal data), rules, contact points.
   'POST /api/v1/org-units/batch': {
@@ -192,12 +224,31 @@ const ROUTES: Record<string, RouteRule> = {
     ok: 201,
     request: (target) => {
       const id = uniqueId('mxb');
-      return { method: 'POST', path: '/api/v1/org-units/batch', body: { units: [{ id, code: id.toUpperCase(), name: '批量单位', kind: 'unit', parentId: target }] } };
+      return {
+        method: 'POST',
+        path: '/api/v1/org-units/batch',
+        body: { units: [{ id, code: id.toUpperCase(), name: '批量单位', kind: 'unit', parentId: target }] },
+      };
     },
   },
-  'GET /api/v1/org-units/{id}/children': { roles: ALL, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}/children` }) },
-  'GET /api/v1/org-units/{id}/subtree': { roles: ALL, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}/subtree` }) },
-  'GET /api/v1/org-units/{id}/history': { roles: ALL, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}/history` }) },
+  'GET /api/v1/org-units/{id}/children': {
+    roles: ALL,
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}/children` }),
+  },
+  'GET /api/v1/org-units/{id}/subtree': {
+    roles: ALL,
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}/subtree` }),
+  },
+  'GET /api/v1/org-units/{id}/history': {
+    roles: ALL,
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}/history` }),
+  },
   'PATCH /api/v1/org-units/{id}': {
     roles: ADMINS,
     scoped: true,
@@ -208,7 +259,11 @@ const ROUTES: Record<string, RouteRule> = {
     roles: ADMINS,
     scoped: true,
     ok: [200, 409, 422], // the tree's rules decide in scope; outside it nothing is reachable
-    request: async (target, caller) => ({ method: 'POST', path: `/api/v1/org-units/${await freshUnit(target)}/move`, body: { parentId: caller.unit } }),
+    request: async (target, caller) => ({
+      method: 'POST',
+      path: `/api/v1/org-units/${await freshUnit(target)}/move`,
+      body: { parentId: caller.unit },
+    }),
   },
   'POST /api/v1/org-units/{id}/close': {
     roles: ADMINS,
@@ -216,31 +271,53 @@ const ROUTES: Record<string, RouteRule> = {
     ok: 200,
     request: async (target) => ({ method: 'POST', path: `/api/v1/org-units/${await freshUnit(target)}/close`, body: { closedOn: TODAY } }),
   },
-  'GET /api/v1/org-units/{id}/party-orgs': { roles: ALL, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${schoolOf(target)}/party-orgs` }) },
+  'GET /api/v1/org-units/{id}/party-orgs': {
+    roles: ALL,
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${schoolOf(target)}/party-orgs` }),
+  },
   'POST /api/v1/party-orgs': {
     roles: ADMINS,
     scoped: true,
     ok: 201,
     request: (target) => ({ method: 'POST', path: '/api/v1/party-orgs', body: partyOrgBody(schoolOf(target)) }),
   },
-  'GET /api/v1/party-orgs/{id}': { roles: ALL, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/party-orgs/${fixtures.partyOrg[schoolOf(target)]}` }) },
+  'GET /api/v1/party-orgs/{id}': {
+    roles: ALL,
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/party-orgs/${fixtures.partyOrg[schoolOf(target)]}` }),
+  },
   'PATCH /api/v1/party-orgs/{id}': {
     roles: WRITERS,
     scoped: true,
     ok: 200,
-    request: (target) => ({ method: 'PATCH', path: `/api/v1/party-orgs/${fixtures.partyOrg[schoolOf(target)]}`, body: { name: '矩阵党支部（改）' } }),
+    request: (target) => ({
+      method: 'PATCH',
+      path: `/api/v1/party-orgs/${fixtures.partyOrg[schoolOf(target)]}`,
+      body: { name: '矩阵党支部（改）' },
+    }),
   },
   'PUT /api/v1/party-orgs/{id}/affiliation': {
     roles: ADMINS,
     scoped: true,
     ok: [200, 409, 422], // which bureau may supervise is the registry's rule
-    request: async (target, caller) => ({ method: 'PUT', path: `/api/v1/party-orgs/${await freshPartyOrg(target)}/affiliation`, body: { supervisorId: caller.unit, routing: 'single' } }),
+    request: async (target, caller) => ({
+      method: 'PUT',
+      path: `/api/v1/party-orgs/${await freshPartyOrg(target)}/affiliation`,
+      body: { supervisorId: caller.unit, routing: 'single' },
+    }),
   },
   'POST /api/v1/party-orgs/{id}/close': {
     roles: ADMINS,
     scoped: true,
     ok: 200,
-    request: async (target) => ({ method: 'POST', path: `/api/v1/party-orgs/${await freshPartyOrg(target)}/close`, body: { closedOn: TODAY } }),
+    request: async (target) => ({
+      method: 'POST',
+      path: `/api/v1/party-orgs/${await freshPartyOrg(target)}/close`,
+      body: { closedOn: TODAY },
+    }),
   },
   'GET /api/v1/party-orgs/{id}/members': {
     roles: READERS,
@@ -252,15 +329,33 @@ const ROUTES: Record<string, RouteRule> = {
     roles: WRITERS,
     scoped: true,
     ok: 201,
-    request: (target) => ({ method: 'POST', path: `/api/v1/party-orgs/${fixtures.partyOrg[schoolOf(target)]}/members`, body: memberBody() }),
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/party-orgs/${fixtures.partyOrg[schoolOf(target)]}/members`,
+      body: memberBody(),
+    }),
   },
-  'GET /api/v1/members/flagged': { roles: ['city-admin', 'county-admin', 'inspector'], scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/members/flagged' }) },
-  'GET /api/v1/members/{id}': { roles: READERS, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/members/${fixtures.member[schoolOf(target)]}` }) },
+  'GET /api/v1/members/flagged': {
+    roles: ['city-admin', 'county-admin', 'inspector'],
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'GET', path: '/api/v1/members/flagged' }),
+  },
+  'GET /api/v1/members/{id}': {
+    roles: READERS,
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/members/${fixtures.member[schoolOf(target)]}` }),
+  },
   'POST /api/v1/members/{id}/milestones': {
     roles: WRITERS,
     scoped: true,
     ok: [200, 409, 422], // the milestone rules decide in scope
-    request: (target) => ({ method: 'POST', path: `/api/v1/members/${fixtures.member[schoolOf(target)]}/milestones`, body: { kind: 'activist', date: '2024-09-01' } }),
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/members/${fixtures.member[schoolOf(target)]}/milestones`,
+      body: { kind: 'activist', date: '2024-09-01' },
+    }),
   },
   'POST /api/v1/members/{id}/transfer': {
     roles: WRITERS,
@@ -272,7 +367,12 @@ const ROUTES: Record<string, RouteRule> = {
       body: { toPartyOrgId: fixtures.partyOrg[schoolOf(caller.unit)], date: TODAY },
     }),
   },
-  'GET /api/v1/org-units/{id}/milestone-rules': { roles: ALL, scoped: true, ok: 200, request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}/milestone-rules` }) },
+  'GET /api/v1/org-units/{id}/milestone-rules': {
+    roles: ALL,
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}/milestone-rules` }),
+  },
   'PUT /api/v1/org-units/{id}/milestone-rules': {
     roles: ADMINS,
     scoped: true,
@@ -280,7 +380,11 @@ const ROUTES: Record<string, RouteRule> = {
     request: async (target) => {
       const current = await api('GET', `/api/v1/org-units/${target}/milestone-rules`, { token: ownerOf(target) });
       const rules = (current.body['rules'] ?? current.body) as Record<string, unknown>;
-      return { method: 'PUT', path: `/api/v1/org-units/${target}/milestone-rules`, body: { order: rules['order'], intervals: rules['intervals'] } };
+      return {
+        method: 'PUT',
+        path: `/api/v1/org-units/${target}/milestone-rules`,
+        body: { order: rules['order'], intervals: rules['intervals'] },
+      };
     },
   },
   'GET /api/v1/org-units/{id}/contact-points': {
@@ -293,7 +397,11 @@ const ROUTES: Record<string, RouteRule> = {
     roles: ADMINS,
     scoped: true,
     ok: [201, 422],
-    request: (target, caller) => ({ method: 'POST', path: '/api/v1/contact-points', body: contactPointBody(schoolOf(target), caller.unit) }),
+    request: (target, caller) => ({
+      method: 'POST',
+      path: '/api/v1/contact-points',
+      body: contactPointBody(schoolOf(target), caller.unit),
+    }),
   },
   'GET /api/v1/contact-points/{id}': {
     roles: ALL,
@@ -315,12 +423,21 @@ const ROUTES: Record<string, RouteRule> = {
     roles: ADMINS,
     scoped: true,
     ok: 200,
-    request: async (target) => ({ method: 'POST', path: `/api/v1/contact-points/${await freshContactPoint(target)}/end`, body: { endedOn: TODAY } }),
+    request: async (target) => ({
+      method: 'POST',
+      path: `/api/v1/contact-points/${await freshContactPoint(target)}/end`,
+      body: { endedOn: TODAY },
+    }),
   },
 
   // Half-month reports (reporting). Party organisations are seeded into reporting's read model below
   // until org-registry publishes them (issue 4); every unit's report of PERIOD exists as a draft.
-  'GET /api/v1/reports/review-queue': { roles: ADMINS, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/reports/review-queue' }) },
+  'GET /api/v1/reports/review-queue': {
+    roles: ADMINS,
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'GET', path: '/api/v1/reports/review-queue' }),
+  },
   'GET /api/v1/reports/{partyOrgId}/{periodId}': {
     roles: ['city-admin', 'county-admin', 'school-secretary', 'inspector'],
     scoped: true,
@@ -337,7 +454,12 @@ const ROUTES: Record<string, RouteRule> = {
     roles: ['school-secretary'],
     scoped: true,
     ok: 422, // PERIOD's window is not open yet: the owner's rule, reached only in scope
-    request: (target) => ({ method: 'POST', path: `${report(target)}/submit`, body: CONTENT, headers: { 'idempotency-key': uniqueId('idem') } }),
+    request: (target) => ({
+      method: 'POST',
+      path: `${report(target)}/submit`,
+      body: CONTENT,
+      headers: { 'idempotency-key': uniqueId('idem') },
+    }),
   },
   'POST /api/v1/reports/{partyOrgId}/{periodId}/reviews': {
     roles: ADMINS,
@@ -349,9 +471,18 @@ const ROUTES: Record<string, RouteRule> = {
     roles: ADMINS,
     scoped: true,
     ok: [200, 403], // 403 for a bureau that does not review it
-    request: (target) => ({ method: 'POST', path: `${report(target)}/lock-exceptions`, body: { until: new Date(Date.now() + 86_400_000).toISOString(), reason: '矩阵' } }),
+    request: (target) => ({
+      method: 'POST',
+      path: `${report(target)}/lock-exceptions`,
+      body: { until: new Date(Date.now() + 86_400_000).toISOString(), reason: '矩阵' },
+    }),
   },
-  'GET /api/v1/reporting/calendar': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/reporting/calendar' }) },
+  'GET /api/v1/reporting/calendar': {
+    roles: ALL,
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'GET', path: '/api/v1/reporting/calendar' }),
+  },
   'PUT /api/v1/reporting/calendar': {
     roles: ['city-admin'],
     scoped: false,
@@ -390,30 +521,94 @@ const ROUTES: Record<string, RouteRule> = {
   // Notifications (issue 7): every role at the route; the service scopes each to the caller (its own
   // inbox, preferences, endpoints; the delivery log of its subtree or of what it was sent). There is no
   // unit to aim at, and a notice, endpoint or delivery that is not the caller's answers 404.
-  'GET /api/v1/notifications/inbox': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/inbox' }) },
-  'GET /api/v1/notifications/inbox/unread-count': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/inbox/unread-count' }) },
-  'POST /api/v1/notifications/inbox/read-all': { roles: ALL, scoped: false, ok: [200, 204], request: () => ({ method: 'POST', path: '/api/v1/notifications/inbox/read-all', body: {} }) },
-  'GET /api/v1/notifications/inbox/{id}': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'GET', path: `/api/v1/notifications/inbox/${uniqueId('n')}` }) },
-  'POST /api/v1/notifications/inbox/{id}/read': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'POST', path: `/api/v1/notifications/inbox/${uniqueId('n')}/read`, body: {} }) },
-  'POST /api/v1/notifications/inbox/{id}/archive': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'POST', path: `/api/v1/notifications/inbox/${uniqueId('n')}/archive`, body: {} }) },
-  'GET /api/v1/notifications/categories': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/categories' }) },
-  'GET /api/v1/notifications/preferences/{scope}': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/preferences/account' }) },
+  'GET /api/v1/notifications/inbox': {
+    roles: ALL,
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'GET', path: '/api/v1/notifications/inbox' }),
+  },
+  'GET /api/v1/notifications/inbox/unread-count': {
+    roles: ALL,
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'GET', path: '/api/v1/notifications/inbox/unread-count' }),
+  },
+  'POST /api/v1/notifications/inbox/read-all': {
+    roles: ALL,
+    scoped: false,
+    ok: [200, 204],
+    request: () => ({ method: 'POST', path: '/api/v1/notifications/inbox/read-all', body: {} }),
+  },
+  'GET /api/v1/notifications/inbox/{id}': {
+    roles: ALL,
+    scoped: false,
+    ok: 404,
+    request: () => ({ method: 'GET', path: `/api/v1/notifications/inbox/${uniqueId('n')}` }),
+  },
+  'POST /api/v1/notifications/inbox/{id}/read': {
+    roles: ALL,
+    scoped: false,
+    ok: 404,
+    request: () => ({ method: 'POST', path: `/api/v1/notifications/inbox/${uniqueId('n')}/read`, body: {} }),
+  },
+  'POST /api/v1/notifications/inbox/{id}/archive': {
+    roles: ALL,
+    scoped: false,
+    ok: 404,
+    request: () => ({ method: 'POST', path: `/api/v1/notifications/inbox/${uniqueId('n')}/archive`, body: {} }),
+  },
+  'GET /api/v1/notifications/categories': {
+    roles: ALL,
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'GET', path: '/api/v1/notifications/categories' }),
+  },
+  'GET /api/v1/notifications/preferences/{scope}': {
+    roles: ALL,
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'GET', path: '/api/v1/notifications/preferences/account' }),
+  },
   'PUT /api/v1/notifications/preferences/{scope}': {
     roles: ALL,
     scoped: false,
     ok: 200,
     request: () => ({ method: 'PUT', path: '/api/v1/notifications/preferences/account', body: { locale: 'zh-Hans' } }),
   },
-  'GET /api/v1/notifications/endpoints': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/endpoints' }) },
+  'GET /api/v1/notifications/endpoints': {
+    roles: ALL,
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'GET', path: '/api/v1/notifications/endpoints' }),
+  },
   'POST /api/v1/notifications/endpoints': {
     roles: ALL,
     scoped: false,
     ok: [201, 400, 422], // the endpoint's own rules (address forms) decide
-    request: () => ({ method: 'POST', path: '/api/v1/notifications/endpoints', body: { owner: 'account', channel: 'email', address: 'matrix@example.test' } }),
+    request: () => ({
+      method: 'POST',
+      path: '/api/v1/notifications/endpoints',
+      body: { owner: 'account', channel: 'email', address: 'matrix@example.test' },
+    }),
   },
-  'DELETE /api/v1/notifications/endpoints/{id}': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'DELETE', path: `/api/v1/notifications/endpoints/em_${uniqueId('x')}` }) },
-  'GET /api/v1/notifications/delivery-log': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/notifications/delivery-log' }) },
-  'GET /api/v1/notifications/deliveries/{id}': { roles: ALL, scoped: false, ok: 404, request: () => ({ method: 'GET', path: `/api/v1/notifications/deliveries/${uniqueId('d')}` }) },
+  'DELETE /api/v1/notifications/endpoints/{id}': {
+    roles: ALL,
+    scoped: false,
+    ok: 404,
+    request: () => ({ method: 'DELETE', path: `/api/v1/notifications/endpoints/em_${uniqueId('x')}` }),
+  },
+  'GET /api/v1/notifications/delivery-log': {
+    roles: ALL,
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'GET', path: '/api/v1/notifications/delivery-log' }),
+  },
+  'GET /api/v1/notifications/deliveries/{id}': {
+    roles: ALL,
+    scoped: false,
+    ok: 404,
+    request: () => ({ method: 'GET', path: `/api/v1/notifications/deliveries/${uniqueId('d')}` }),
+  },
 
   // The AsyncAPI document of the analysts' topics: public.
   'GET /asyncapi': { roles: 'public', scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi' }) },
@@ -439,7 +634,15 @@ describe('access matrix: every caller x every gateway route x own / parent / chi
   beforeAll(async () => {
     const run = e2e.run;
     const C = e2e.admin.orgUnitId;
-    Object.assign(units, { C, A: unitKey(run, 'a'), B: unitKey(run, 'b'), A1: unitKey(run, 'a1'), A2: unitKey(run, 'a2'), B1: unitKey(run, 'b1'), D: unitKey(run, 'd') });
+    Object.assign(units, {
+      C,
+      A: unitKey(run, 'a'),
+      B: unitKey(run, 'b'),
+      A1: unitKey(run, 'a1'),
+      A2: unitKey(run, 'a2'),
+      B1: unitKey(run, 'b1'),
+      D: unitKey(run, 'd'),
+    });
     Object.assign(units, { F: unitKey(run, 'f'), F1: unitKey(run, 'f1') });
     // The city administrator logs in for real: the bootstrap account of this run's city.
     cityAdminToken = (await login(e2e.admin.username, e2e.admin.password)).accessToken;
@@ -463,7 +666,13 @@ describe('access matrix: every caller x every gateway route x own / parent / chi
       const token = name.startsWith('F') ? foreignAdminToken : cityAdminToken;
       const res = await api('POST', '/api/v1/accounts', {
         token,
-        body: { username: uniqueId(`v-${name.toLowerCase()}`), displayName: `账号 ${name}`, orgUnitId: unit, roles: ['inspector'], password: 'victim-password-1' },
+        body: {
+          username: uniqueId(`v-${name.toLowerCase()}`),
+          displayName: `账号 ${name}`,
+          orgUnitId: unit,
+          roles: ['inspector'],
+          password: 'victim-password-1',
+        },
       });
       if (res.status !== 201) throw new Error(`fixture account at ${name}: ${res.status} ${JSON.stringify(res.body)}`);
       victims[unit] = res.body['id'] as string;
@@ -503,12 +712,16 @@ describe('access matrix: every caller x every gateway route x own / parent / chi
       await client.close();
     }
     for (const unit of Object.values(units)) {
-      await eventually(`reporting to know ${unit}`, async () => {
-        const secretary = await tokenFor(unit, ['school-secretary']);
-        const res = await api('PUT', `${report(unit)}/draft`, { token: secretary, body: CONTENT });
-        const known = await api('GET', `/api/v1/reporting/compliance?unit=${unit}&from=${PERIOD}`, { token: secretary });
-        return res.status === 200 && known.status === 200 ? true : null;
-      }, 180_000);
+      await eventually(
+        `reporting to know ${unit}`,
+        async () => {
+          const secretary = await tokenFor(unit, ['school-secretary']);
+          const res = await api('PUT', `${report(unit)}/draft`, { token: secretary, body: CONTENT });
+          const known = await api('GET', `/api/v1/reporting/compliance?unit=${unit}&from=${PERIOD}`, { token: secretary });
+          return res.status === 200 && known.status === 200 ? true : null;
+        },
+        180_000,
+      );
     }
 
     // The callers: each role at a unit where it belongs, logged in with a real password; and a school system's API key.
@@ -530,7 +743,13 @@ describe('access matrix: every caller x every gateway route x own / parent / chi
       callers.push({ name, role, unit, headers: { authorization: `Bearer ${accessToken}` } });
     }
     const key = await api('POST', '/api/v1/api-keys', { token: cityAdminToken, body: { name: 'school system', orgUnitId: units['A1'] } });
-    callers.push({ name: 'api-key(school-secretary)@A1', role: 'school-secretary', unit: units['A1'], viaKey: true, headers: { 'x-api-key': key.body['key'] as string } });
+    callers.push({
+      name: 'api-key(school-secretary)@A1',
+      role: 'school-secretary',
+      unit: units['A1'],
+      viaKey: true,
+      headers: { 'x-api-key': key.body['key'] as string },
+    });
 
     const parentOf: Record<string, string | undefined> = { [units['A']]: units['C'], [units['A1']]: units['A'] };
     const childOf: Record<string, string | undefined> = { [units['C']]: units['A'], [units['A']]: units['A1'] };
@@ -579,10 +798,14 @@ describe('access matrix: every caller x every gateway route x own / parent / chi
           const target = relation ? relationsOf[caller.unit]?.[relation] : caller.unit;
           if (!target) continue; // the tree has no such unit for this caller (the city has no parent)
           const req = await rule.request(target, caller);
-          const res = await api(req.method, req.path, { headers: { ...caller.headers, ...req.headers }, ...(req.body !== undefined ? { body: req.body } : {}) });
+          const res = await api(req.method, req.path, {
+            headers: { ...caller.headers, ...req.headers },
+            ...(req.body !== undefined ? { body: req.body } : {}),
+          });
           const want = expected(rule, caller, relation);
           cells += 1;
-          if (!want.includes(res.status)) wrong.push(`${caller.name} ${route} ${relation ?? '-'} (${target}): expected ${want.join('|')}, got ${res.status}`);
+          if (!want.includes(res.status))
+            wrong.push(`${caller.name} ${route} ${relation ?? '-'} (${target}): expected ${want.join('|')}, got ${res.status}`);
         }
       }
     }

@@ -26,7 +26,18 @@ describe('API conventions', () => {
     const doc = (await (await fetch(`${e2e.gateway}/docs/openapi.json`)).json()) as {
       openapi: string;
       components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
-      paths: Record<string, Record<string, { summary?: string; security?: unknown[]; parameters?: { name: string; in: string }[]; responses: Record<string, { content?: Record<string, unknown> }> }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            summary?: string;
+            security?: unknown[];
+            parameters?: { name: string; in: string }[];
+            responses: Record<string, { content?: Record<string, unknown> }>;
+          }
+        >
+      >;
     };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'bearer']);
@@ -54,7 +65,8 @@ describe('API conventions', () => {
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
         const update = method === 'put' || method === 'patch' || (method === 'post' && path.includes('{'));
-        const ifMatch = op.parameters?.some((p) => p.in === 'header' && p.name.toLowerCase() === 'if-match') && op.responses['412'] !== undefined;
+        const ifMatch =
+          op.parameters?.some((p) => p.in === 'header' && p.name.toLowerCase() === 'if-match') && op.responses['412'] !== undefined;
         if (update && !ifMatch) withoutIfMatch.push(`${method.toUpperCase()} ${path}`);
       }
     }
@@ -62,7 +74,14 @@ describe('API conventions', () => {
   });
 
   it('refuses unknown fields with 400 naming each by JSON pointer, in the language asked for', async () => {
-    const body = { username: uniqueId('u'), displayName: 'x', orgUnitId: county, roles: ['inspector'], password: 'long-enough-password', isAdmin: true };
+    const body = {
+      username: uniqueId('u'),
+      displayName: 'x',
+      orgUnitId: county,
+      roles: ['inspector'],
+      password: 'long-enough-password',
+      isAdmin: true,
+    };
     const zh = await api('POST', '/api/v1/accounts', { token: admin, body });
     expect(zh.status).toBe(400);
     expect(zh.headers.get('content-language')).toBe('zh-Hans');
@@ -73,7 +92,10 @@ describe('API conventions', () => {
     expect(query.status).toBe(400);
     expect(query.body['errors']).toEqual([expect.objectContaining({ pointer: '/sort', rule: 'additionalProperties' })]);
     // The same rule for routes the gateway only forwards: their declared query parameters and no others.
-    const forwarded = await api('GET', `/api/v1/reporting/compliance?unit=${county}&from=2026-01-H1&form=2026-01-H2`, { token: admin, headers: { 'accept-language': 'en' } });
+    const forwarded = await api('GET', `/api/v1/reporting/compliance?unit=${county}&from=2026-01-H1&form=2026-01-H2`, {
+      token: admin,
+      headers: { 'accept-language': 'en' },
+    });
     expect(forwarded.status).toBe(400);
     expect(forwarded.body['errors']).toEqual([{ pointer: '/form', rule: 'additionalProperties', message: 'unknown field form' }]);
   });
@@ -94,7 +116,13 @@ describe('API conventions', () => {
     for (let i = 0; i < 5; i++) {
       const res = await api('POST', '/api/v1/accounts', {
         token: admin,
-        body: { username: uniqueId(`page${i}`), displayName: `第${i}`, orgUnitId: other, roles: ['inspector'], password: 'page-password-12' },
+        body: {
+          username: uniqueId(`page${i}`),
+          displayName: `第${i}`,
+          orgUnitId: other,
+          roles: ['inspector'],
+          password: 'page-password-12',
+        },
       });
       made.push(res.body['id'] as string);
     }
@@ -122,7 +150,10 @@ describe('API conventions', () => {
     const parent = uniqueId('cvpage');
     await createUnits(admin, [[parent, 'county-bureau', city]]);
     const children = Array.from({ length: 3 }, () => uniqueId('cvchild'));
-    await createUnits(admin, children.map((c) => [c, 'school', parent] as const));
+    await createUnits(
+      admin,
+      children.map((c) => [c, 'school', parent] as const),
+    );
     const seen: string[] = [];
     let next: string | null = `/api/v1/org-units/${parent}/children?limit=2`;
     let pages = 0;
@@ -143,16 +174,27 @@ describe('API conventions', () => {
   });
 
   it('ETag and If-Match: 428 without, 412 when stale, 200 and a new ETag when current', async () => {
-    const made = await api('POST', '/api/v1/accounts', { token: admin, body: { username: uniqueId('etag'), displayName: '甲', orgUnitId: county, roles: ['inspector'] } });
+    const made = await api('POST', '/api/v1/accounts', {
+      token: admin,
+      body: { username: uniqueId('etag'), displayName: '甲', orgUnitId: county, roles: ['inspector'] },
+    });
     const id = made.body['id'] as string;
     const read = await api('GET', `/api/v1/accounts/${id}`, { token: countyAdmin });
     expect(read.headers.get('etag')).toBe('"1"');
     const missing = await api('PATCH', `/api/v1/accounts/${id}`, { token: countyAdmin, body: { displayName: '乙' } });
     expect(missing.status).toBe(428);
-    const first = await api('PATCH', `/api/v1/accounts/${id}`, { token: countyAdmin, body: { displayName: '乙' }, headers: { 'if-match': '"1"' } });
+    const first = await api('PATCH', `/api/v1/accounts/${id}`, {
+      token: countyAdmin,
+      body: { displayName: '乙' },
+      headers: { 'if-match': '"1"' },
+    });
     expect(first.status).toBe(200);
     expect(first.headers.get('etag')).toBe('"2"');
-    const stale = await api('PATCH', `/api/v1/accounts/${id}`, { token: admin, body: { displayName: '丙' }, headers: { 'if-match': '"1"' } });
+    const stale = await api('PATCH', `/api/v1/accounts/${id}`, {
+      token: admin,
+      body: { displayName: '丙' },
+      headers: { 'if-match': '"1"' },
+    });
     expect(stale.status).toBe(412);
     expect(stale.headers.get('etag')).toBe('"2"');
     expect((await api('GET', `/api/v1/accounts/${id}`, { token: admin })).body['displayName']).toBe('乙');
@@ -165,21 +207,48 @@ describe('API conventions', () => {
     await createUnits(countyAdmin, [[unit, 'school', county]]);
     // Read first, so the registry keeps the unit for a moment (ORG_UNIT_CACHE_MS): its own change must still show at once.
     expect((await api('GET', `/api/v1/org-units/${unit}`, { token: admin })).headers.get('etag')).toBe('"1"');
-    const renamed = await api('PATCH', `/api/v1/org-units/${unit}`, { token: countyAdmin, body: { name: '改名一' }, headers: { 'if-match': '"1"' } });
+    const renamed = await api('PATCH', `/api/v1/org-units/${unit}`, {
+      token: countyAdmin,
+      body: { name: '改名一' },
+      headers: { 'if-match': '"1"' },
+    });
     expect([renamed.status, renamed.headers.get('etag')]).toEqual([200, '"2"']);
     expect((await api('GET', `/api/v1/org-units/${unit}`, { token: admin })).headers.get('etag')).toBe('"2"');
-    const stale = await api('PATCH', `/api/v1/org-units/${unit}`, { token: admin, body: { name: '改名二' }, headers: { 'if-match': '"1"' } });
-    expect([stale.status, stale.headers.get('etag'), stale.headers.get('content-type')?.split(';')[0]]).toEqual([412, '"2"', 'application/problem+json']);
+    const stale = await api('PATCH', `/api/v1/org-units/${unit}`, {
+      token: admin,
+      body: { name: '改名二' },
+      headers: { 'if-match': '"1"' },
+    });
+    expect([stale.status, stale.headers.get('etag'), stale.headers.get('content-type')?.split(';')[0]]).toEqual([
+      412,
+      '"2"',
+      'application/problem+json',
+    ]);
     expect((await api('GET', `/api/v1/org-units/${unit}`, { token: admin })).body['name']).toBe('改名一');
     // Without If-Match the update still goes through (clients written before it).
     expect((await api('PATCH', `/api/v1/org-units/${unit}`, { token: admin, body: { name: '改名三' } })).status).toBe(200);
     const partyOrg = uniqueId('cvetagpo');
-    expect((await api('POST', '/api/v1/party-orgs', { token: countyAdmin, body: { id: partyOrg, unitId: unit, kind: 'branch', name: '甲支部', principal: { name: '甲书记' }, deputy: { name: '乙委员' } } })).status).toBe(201);
+    expect(
+      (
+        await api('POST', '/api/v1/party-orgs', {
+          token: countyAdmin,
+          body: { id: partyOrg, unitId: unit, kind: 'branch', name: '甲支部', principal: { name: '甲书记' }, deputy: { name: '乙委员' } },
+        })
+      ).status,
+    ).toBe(201);
     const read = await api('GET', `/api/v1/party-orgs/${partyOrg}`, { token: countyAdmin });
     expect(read.headers.get('etag')).toBe('"1"');
-    const changed = await api('PATCH', `/api/v1/party-orgs/${partyOrg}`, { token: countyAdmin, body: { name: '乙支部' }, headers: { 'if-match': '"1"' } });
+    const changed = await api('PATCH', `/api/v1/party-orgs/${partyOrg}`, {
+      token: countyAdmin,
+      body: { name: '乙支部' },
+      headers: { 'if-match': '"1"' },
+    });
     expect([changed.status, changed.headers.get('etag')]).toEqual([200, '"2"']);
-    const staleOrg = await api('PUT', `/api/v1/party-orgs/${partyOrg}/affiliation`, { token: countyAdmin, body: { supervisorId: county, routing: 'single' }, headers: { 'if-match': '"1"' } });
+    const staleOrg = await api('PUT', `/api/v1/party-orgs/${partyOrg}/affiliation`, {
+      token: countyAdmin,
+      body: { supervisorId: county, routing: 'single' },
+      headers: { 'if-match': '"1"' },
+    });
     expect([staleOrg.status, staleOrg.headers.get('etag')]).toEqual([412, '"2"']);
   });
 
@@ -189,24 +258,53 @@ describe('API conventions', () => {
     const branch = `${school}-b1`;
     const other = `${school}-b2`;
     for (const id of [branch, other]) {
-      const res = await api('POST', '/api/v1/party-orgs', { token: countyAdmin, body: { id, unitId: school, kind: 'branch', name: id, principal: { name: '甲书记' }, deputy: { name: '乙委员' } } });
+      const res = await api('POST', '/api/v1/party-orgs', {
+        token: countyAdmin,
+        body: { id, unitId: school, kind: 'branch', name: id, principal: { name: '甲书记' }, deputy: { name: '乙委员' } },
+      });
       expect(res.status).toBe(201);
     }
     const member = await api('POST', `/api/v1/party-orgs/${branch}/members`, {
       token: countyAdmin,
-      body: { person: { name: '条件党员', gender: 'female', birthDate: '1990-05-01' }, milestones: [{ kind: 'application', date: '2024-03-01' }] },
+      body: {
+        person: { name: '条件党员', gender: 'female', birthDate: '1990-05-01' },
+        milestones: [{ kind: 'application', date: '2024-03-01' }],
+      },
     });
-    const point = await api('POST', '/api/v1/contact-points', { token: countyAdmin, body: { cadreAccountId: uniqueId('cadre'), cadreUnitId: county, schoolId: school, since: '2025-01-01' } });
+    const point = await api('POST', '/api/v1/contact-points', {
+      token: countyAdmin,
+      body: { cadreAccountId: uniqueId('cadre'), cadreUnitId: county, schoolId: school, since: '2025-01-01' },
+    });
     expect([member.status, point.status]).toEqual([201, 201]);
     const memberId = member.body['id'] as string;
     const pointId = point.body['id'] as string;
     // Each action: the resource it changes, and the change. A stale If-Match changes nothing (412 with
     // the current ETag); the ETag just read goes through and answers the next one.
     const actions: { read: string; method: string; path: string; body: Record<string, unknown> }[] = [
-      { read: `/api/v1/members/${memberId}`, method: 'POST', path: `/api/v1/members/${memberId}/milestones`, body: { kind: 'first-talk', date: '2024-03-20' } },
-      { read: `/api/v1/members/${memberId}`, method: 'POST', path: `/api/v1/members/${memberId}/transfer`, body: { toPartyOrgId: other, date: '2025-03-01' } },
-      { read: `/api/v1/contact-points/${pointId}`, method: 'POST', path: `/api/v1/contact-points/${pointId}/end`, body: { endedOn: '2025-06-30' } },
-      { read: `/api/v1/party-orgs/${branch}`, method: 'POST', path: `/api/v1/party-orgs/${branch}/close`, body: { closedOn: '2025-07-01' } },
+      {
+        read: `/api/v1/members/${memberId}`,
+        method: 'POST',
+        path: `/api/v1/members/${memberId}/milestones`,
+        body: { kind: 'first-talk', date: '2024-03-20' },
+      },
+      {
+        read: `/api/v1/members/${memberId}`,
+        method: 'POST',
+        path: `/api/v1/members/${memberId}/transfer`,
+        body: { toPartyOrgId: other, date: '2025-03-01' },
+      },
+      {
+        read: `/api/v1/contact-points/${pointId}`,
+        method: 'POST',
+        path: `/api/v1/contact-points/${pointId}/end`,
+        body: { endedOn: '2025-06-30' },
+      },
+      {
+        read: `/api/v1/party-orgs/${branch}`,
+        method: 'POST',
+        path: `/api/v1/party-orgs/${branch}/close`,
+        body: { closedOn: '2025-07-01' },
+      },
       { read: `/api/v1/org-units/${county}/milestone-rules`, method: 'PUT', path: `/api/v1/org-units/${county}/milestone-rules`, body: {} },
     ];
     for (const action of actions) {
@@ -216,7 +314,11 @@ describe('API conventions', () => {
       // The bureau's rules are written back as read (its own set, version 1, replaces the inherited one).
       const rules = read.body['rules'] as Record<string, unknown> | undefined;
       const body = action.method === 'PUT' && rules ? { order: rules['order'], intervals: rules['intervals'] } : action.body;
-      const stale = await api(action.method, action.path, { token: countyAdmin, body, headers: { 'if-match': `"${Number(JSON.parse(etag!)) + 7}"` } });
+      const stale = await api(action.method, action.path, {
+        token: countyAdmin,
+        body,
+        headers: { 'if-match': `"${Number(JSON.parse(etag!)) + 7}"` },
+      });
       expect([action.path, stale.status, stale.headers.get('etag')]).toEqual([action.path, 412, etag]);
       expect((await api('GET', action.read, { token: countyAdmin })).headers.get('etag')).toBe(etag);
       const current = await api(action.method, action.path, { token: countyAdmin, body, headers: { 'if-match': etag! } });
@@ -224,7 +326,11 @@ describe('API conventions', () => {
     }
     // Closing the school itself: the same rule, checked before anything else about the school.
     const unit = await api('GET', `/api/v1/org-units/${school}`, { token: countyAdmin });
-    const staleClose = await api('POST', `/api/v1/org-units/${school}/close`, { token: countyAdmin, body: { closedOn: '2025-07-02' }, headers: { 'if-match': '"999"' } });
+    const staleClose = await api('POST', `/api/v1/org-units/${school}/close`, {
+      token: countyAdmin,
+      body: { closedOn: '2025-07-02' },
+      headers: { 'if-match': '"999"' },
+    });
     expect([staleClose.status, staleClose.headers.get('etag')]).toEqual([412, unit.headers.get('etag')]);
   });
 
@@ -248,7 +354,10 @@ describe('API conventions', () => {
     expect((await read(secretary)).body['name']).toBe('保留副本一');
     // A rename that does not pass this gateway (another replica, here org-registry itself): shown once the copy is that old.
     const registry = `http://127.0.0.1:${e2e.serviceEnvs['org-registry']?.['HTTP_PORT']}`;
-    const identity = await signInternalToken({ sub: 'elsewhere', orgUnitId: county, roles: ['county-admin'] }, e2e.serviceEnvs['org-registry']?.['INTERNAL_AUTH_SECRET'] ?? '');
+    const identity = await signInternalToken(
+      { sub: 'elsewhere', orgUnitId: county, roles: ['county-admin'] },
+      e2e.serviceEnvs['org-registry']?.['INTERNAL_AUTH_SECRET'] ?? '',
+    );
     const direct = await fetch(`${registry}/api/v1/org-units/${school}`, {
       method: 'PATCH',
       headers: { [INTERNAL_IDENTITY_HEADER]: identity, 'content-type': 'application/json' },
@@ -259,7 +368,10 @@ describe('API conventions', () => {
   });
 
   it('echoes the correlation id on API answers and errors', async () => {
-    const res = await api('GET', `/api/v1/org-units/${uniqueId('none')}`, { token: admin, headers: { 'x-correlation-id': 'conv-check-1' } });
+    const res = await api('GET', `/api/v1/org-units/${uniqueId('none')}`, {
+      token: admin,
+      headers: { 'x-correlation-id': 'conv-check-1' },
+    });
     expect(res.status).toBe(404);
     expect(res.headers.get('x-correlation-id')).toBe('conv-check-1');
     expect(res.body['correlationId']).toBe('conv-check-1');
@@ -336,7 +448,10 @@ describe('API conventions', () => {
     });
     expect(entry['before']).not.toHaveProperty('outbox');
     // The school's own system registers a webhook: audited for the school, its secret nowhere in the entry.
-    const hook = await api('POST', '/api/v1/notifications/endpoints', { token: secretary, body: { owner: 'unit', channel: 'webhook', url: 'http://127.0.0.1:9/pb' } });
+    const hook = await api('POST', '/api/v1/notifications/endpoints', {
+      token: secretary,
+      body: { owner: 'unit', channel: 'webhook', url: 'http://127.0.0.1:9/pb' },
+    });
     expect(hook.status).toBe(201);
     const hookEntry = await auditEntry(school, countyAdmin, (e) => e['action'] === 'notification-endpoint.added');
     expect(hookEntry).toMatchObject({
@@ -352,7 +467,11 @@ describe('API conventions', () => {
     const { version, ...settings } = calendar.body as { version: number } & Record<string, unknown>;
     const put = await api('PUT', '/api/v1/reporting/calendar', { token: admin, body: settings, headers: { 'if-match': `"${version}"` } });
     expect(put.status).toBe(200);
-    const calendarEntry = await auditEntry(city, admin, (e) => e['action'] === 'reporting-calendar.updated' && (e['after'] as { version?: number }).version === version + 1);
+    const calendarEntry = await auditEntry(
+      city,
+      admin,
+      (e) => e['action'] === 'reporting-calendar.updated' && (e['after'] as { version?: number }).version === version + 1,
+    );
     expect(calendarEntry).toMatchObject({ service: 'reporting', unitId: city, actor: { orgUnitId: city, roles: ['city-admin'] } });
   });
 });

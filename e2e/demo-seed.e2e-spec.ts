@@ -46,7 +46,9 @@ async function rateLimitingProxy(gateway: string) {
         res.end(JSON.stringify({ type: 'https://partybuilding.edu.cn/problems/rate-limited', title: 'Too many requests', status: 429 }));
         return;
       }
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => ['authorization', 'content-type', 'accept-language'].includes(k))) as Record<string, string>;
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([k]) => ['authorization', 'content-type', 'accept-language'].includes(k)),
+      ) as Record<string, string>;
       const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
       fetch(`${gateway}${req.url}`, { method: req.method!, headers, ...(body ? { body } : {}) })
         .then(async (up) => {
@@ -70,7 +72,16 @@ describe('the demo city seed', () => {
   let limited: Awaited<ReturnType<typeof rateLimitingProxy>>;
   const outDir = mkdtempSync(path.join(tmpdir(), 'pb-seed-'));
   const cityId = uniqueId('democity');
-  const options = (gateway = e2e.gateway) => ({ gateway, schools: 6, counties: 2, members: 1, secret: e2e.authSecret, cityId, outDir, say: () => undefined });
+  const options = (gateway = e2e.gateway) => ({
+    gateway,
+    schools: 6,
+    counties: 2,
+    members: 1,
+    secret: e2e.authSecret,
+    cityId,
+    outDir,
+    say: () => undefined,
+  });
 
   beforeAll(async () => {
     seed = ((await import(seedModule)) as { seed: Seed }).seed;
@@ -91,7 +102,9 @@ describe('the demo city seed', () => {
   });
 
   it('creates an account for every role, each of which logs in and sees itself', async () => {
-    expect(new Set(first.accounts.map((a) => a.role))).toEqual(new Set(['city-admin', 'county-admin', 'school-secretary', 'inspector', 'analyst']));
+    expect(new Set(first.accounts.map((a) => a.role))).toEqual(
+      new Set(['city-admin', 'county-admin', 'school-secretary', 'inspector', 'analyst']),
+    );
     for (const account of first.accounts) {
       const token = await login(account);
       const me = await api('GET', '/api/v1/accounts/me', { token });

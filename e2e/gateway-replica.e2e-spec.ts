@@ -49,13 +49,17 @@ describe('a second gateway replica: throttling, rate limits and OIDC', () => {
     };
     delete env['BOOTSTRAP_ADMIN_PASSWORD'];
     child = spawn(process.execPath, ['apps/gateway/dist/main.js'], { env: { ...process.env, ...env }, stdio: 'ignore' });
-    await eventually('the replica to be ready', async () => {
-      try {
-        return (await fetch(`${replica}/health/ready`)).ok ? true : null;
-      } catch {
-        return null;
-      }
-    }, 90_000);
+    await eventually(
+      'the replica to be ready',
+      async () => {
+        try {
+          return (await fetch(`${replica}/health/ready`)).ok ? true : null;
+        } catch {
+          return null;
+        }
+      },
+      90_000,
+    );
 
     admin = await tokenFor(city, ['city-admin']);
     await createUnits(admin, [
@@ -75,7 +79,10 @@ describe('a second gateway replica: throttling, rate limits and OIDC', () => {
 
   async function account(password = 'replica-password-1') {
     const username = uniqueId('rp');
-    const res = await api('POST', '/api/v1/accounts', { token: admin, body: { username, displayName: username, orgUnitId: school, roles: ['school-secretary'], password } });
+    const res = await api('POST', '/api/v1/accounts', {
+      token: admin,
+      body: { username, displayName: username, orgUnitId: school, roles: ['school-secretary'], password },
+    });
     expect(res.status).toBe(201);
     return { username, password, id: res.body['id'] as string };
   }
@@ -137,11 +144,17 @@ describe('a second gateway replica: throttling, rate limits and OIDC', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ sub: who.id, orgUnitId: school, roles: ['school-secretary'], via: 'token' });
     // Roles and scope are the local account's: the school's unit only.
-    expect((await api('GET', `/api/v1/org-units/${city}`, { base: replica, token: await oidcToken({ preferred_username: who.username }) })).status).toBe(404);
+    expect(
+      (await api('GET', `/api/v1/org-units/${city}`, { base: replica, token: await oidcToken({ preferred_username: who.username }) }))
+        .status,
+    ).toBe(404);
   });
 
   it.each([
-    ['signed by another key', async (u: string) => oidcToken({ preferred_username: u }, { key: (await generateKeyPair('RS256')).privateKey })],
+    [
+      'signed by another key',
+      async (u: string) => oidcToken({ preferred_username: u }, { key: (await generateKeyPair('RS256')).privateKey }),
+    ],
     ['for another audience', (u: string) => oidcToken({ preferred_username: u }, { aud: 'someone-else' })],
     ['expired', (u: string) => oidcToken({ preferred_username: u }, { exp: '-1m' })],
     ['naming no local account', () => oidcToken({ preferred_username: uniqueId('stranger') })],

@@ -20,7 +20,13 @@ describe('identity: logins, tokens and API keys', () => {
     ]);
     const made = await api('POST', '/api/v1/accounts', {
       token: admin,
-      body: { username: secretary.username, displayName: '书记', orgUnitId: school, roles: ['school-secretary'], password: secretary.password },
+      body: {
+        username: secretary.username,
+        displayName: '书记',
+        orgUnitId: school,
+        roles: ['school-secretary'],
+        password: secretary.password,
+      },
     });
     expect(made.status).toBe(201);
     secretary.id = made.body['id'] as string;
@@ -30,7 +36,10 @@ describe('identity: logins, tokens and API keys', () => {
     const tokens = await login(secretary.username, secretary.password);
     const me = await api('GET', '/api/v1/accounts/me', { token: tokens.accessToken });
     expect(me.body).toEqual({ sub: secretary.id, orgUnitId: school, roles: ['school-secretary'], via: 'token' });
-    const wrong = await api('POST', '/api/v1/auth/login', { body: { username: secretary.username, password: 'not-the-password' }, headers: { 'accept-language': 'en' } });
+    const wrong = await api('POST', '/api/v1/auth/login', {
+      body: { username: secretary.username, password: 'not-the-password' },
+      headers: { 'accept-language': 'en' },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(wrong.body['title']).toBe('Wrong username or password');
@@ -38,7 +47,10 @@ describe('identity: logins, tokens and API keys', () => {
 
   it('generates a password shown once when the creator gives none, and stores only an argon2id hash', async () => {
     const username = uniqueId('gen');
-    const made = await api('POST', '/api/v1/accounts', { token: admin, body: { username, displayName: '系统', orgUnitId: school, roles: ['school-secretary'], kind: 'system' } });
+    const made = await api('POST', '/api/v1/accounts', {
+      token: admin,
+      body: { username, displayName: '系统', orgUnitId: school, roles: ['school-secretary'], kind: 'system' },
+    });
     expect(made.status).toBe(201);
     const password = made.body['initialPassword'] as string;
     expect(password).toHaveLength(24);
@@ -66,10 +78,18 @@ describe('identity: logins, tokens and API keys', () => {
       'an unsigned token (alg: none)',
       () =>
         Promise.resolve(
-          new UnsecuredJWT({ org: city, roles: ['city-admin'] }).setSubject('attacker').setIssuer(ACCESS_ISSUER).setAudience(ACCESS_AUDIENCE).setExpirationTime('1h').encode(),
+          new UnsecuredJWT({ org: city, roles: ['city-admin'] })
+            .setSubject('attacker')
+            .setIssuer(ACCESS_ISSUER)
+            .setAudience(ACCESS_AUDIENCE)
+            .setExpirationTime('1h')
+            .encode(),
         ),
     ],
-    ['an internal (service) token presented as an access token', () => signInternalToken({ sub: 'x', orgUnitId: city, roles: ['city-admin'] }, e2e.authSecret)],
+    [
+      'an internal (service) token presented as an access token',
+      () => signInternalToken({ sub: 'x', orgUnitId: city, roles: ['city-admin'] }, e2e.authSecret),
+    ],
     ['garbage', () => Promise.resolve('not.a.jwt')],
   ])('refuses %s with 401', async (_case, make) => {
     const res = await api('GET', '/api/v1/accounts/me', { token: await make() });
@@ -98,10 +118,17 @@ describe('identity: logins, tokens and API keys', () => {
 
   it('disabling an account stops its logins and its refresh sessions', async () => {
     const username = uniqueId('leaver');
-    const made = await api('POST', '/api/v1/accounts', { token: admin, body: { username, displayName: '离任', orgUnitId: school, roles: ['inspector'], password: 'leaver-password-1' } });
+    const made = await api('POST', '/api/v1/accounts', {
+      token: admin,
+      body: { username, displayName: '离任', orgUnitId: school, roles: ['inspector'], password: 'leaver-password-1' },
+    });
     const tokens = await login(username, 'leaver-password-1');
     const read = await api('GET', `/api/v1/accounts/${made.body['id'] as string}`, { token: admin });
-    const off = await api('PATCH', `/api/v1/accounts/${made.body['id'] as string}`, { token: admin, body: { disabled: true }, headers: { 'if-match': read.headers.get('etag')! } });
+    const off = await api('PATCH', `/api/v1/accounts/${made.body['id'] as string}`, {
+      token: admin,
+      body: { disabled: true },
+      headers: { 'if-match': read.headers.get('etag')! },
+    });
     expect(off.status).toBe(200);
     expect((await api('POST', '/api/v1/auth/login', { body: { username, password: 'leaver-password-1' } })).status).toBe(401);
     expect((await api('POST', '/api/v1/auth/refresh', { body: { refreshToken: tokens.refreshToken } })).status).toBe(401);
@@ -118,7 +145,12 @@ describe('identity: logins, tokens and API keys', () => {
     const viaHeader = await api('GET', `/api/v1/org-units/${school}`, { apiKey: key });
     expect(viaHeader.status).toBe(200);
     const viaAuthorization = await api('GET', '/api/v1/accounts/me', { headers: { authorization: `ApiKey ${key}` } });
-    expect(viaAuthorization.body).toEqual({ sub: `api-key:${made.body['id'] as string}`, orgUnitId: school, roles: ['school-secretary'], via: 'api-key' });
+    expect(viaAuthorization.body).toEqual({
+      sub: `api-key:${made.body['id'] as string}`,
+      orgUnitId: school,
+      roles: ['school-secretary'],
+      via: 'api-key',
+    });
     // A key reaches only its own subtree, and cannot mint more keys.
     expect((await api('GET', `/api/v1/org-units/${city}`, { apiKey: key })).status).toBe(404);
     expect((await api('POST', '/api/v1/api-keys', { apiKey: key, body: { name: 'x', orgUnitId: school } })).status).toBe(403);
@@ -138,12 +170,19 @@ describe('identity: logins, tokens and API keys', () => {
     const entries = await eventually('the audit entries', async () => {
       const res = await api('GET', `/api/v1/audit?unit=${school}&category=auth&limit=100`, { token: admin });
       const actions = new Set((res.body['items'] as { action: string }[]).map((e) => e.action));
-      return ['auth.login', 'auth.login-failed', 'api-key.used', 'api-key.refused', 'auth.logout'].every((a) => actions.has(a)) ? res.body : null;
+      return ['auth.login', 'auth.login-failed', 'api-key.used', 'api-key.refused', 'auth.logout'].every((a) => actions.has(a))
+        ? res.body
+        : null;
     });
     const failed = (entries['items'] as Record<string, unknown>[]).find(
       (e) => e['action'] === 'auth.login-failed' && (e['after'] as { username?: string }).username === secretary.username,
     );
-    expect(failed).toMatchObject({ category: 'auth', unitId: school, service: 'gateway', after: { username: secretary.username, reason: 'wrong password' } });
+    expect(failed).toMatchObject({
+      category: 'auth',
+      unitId: school,
+      service: 'gateway',
+      after: { username: secretary.username, reason: 'wrong password' },
+    });
     expect(typeof failed?.['ip']).toBe('string');
   });
 
@@ -164,7 +203,10 @@ describe('a request that bypasses the gateway is refused by the owning service',
   const city = uniqueId('bycity');
 
   beforeAll(async () => {
-    const res = await api('POST', '/api/v1/org-units', { token: await tokenFor(city, ['city-admin']), body: { id: city, code: city.toUpperCase(), name: city, kind: 'city-bureau', parentId: null } });
+    const res = await api('POST', '/api/v1/org-units', {
+      token: await tokenFor(city, ['city-admin']),
+      body: { id: city, code: city.toUpperCase(), name: city, kind: 'city-bureau', parentId: null },
+    });
     expect(res.status).toBe(201);
   });
 

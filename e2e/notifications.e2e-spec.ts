@@ -97,37 +97,17 @@ describe('notifications through the gateway', () => {
     expect((en.body['items'] as Record<string, unknown>[])[0]['title']).toBe(
       'Returned for revision: half-month report for the first half of May 2030',
     );
-    expect(
-      (await api('GET', '/api/v1/notifications/inbox/unread-count', { token: secretary })).body,
-    ).toEqual({ unread: 1, critical: 1 });
+    expect((await api('GET', '/api/v1/notifications/inbox/unread-count', { token: secretary })).body).toEqual({ unread: 1, critical: 1 });
 
-    const read = await api(
-      'POST',
-      `/api/v1/notifications/inbox/${encodeURIComponent(String(item['id']))}/read`,
-      { token: secretary },
-    );
+    const read = await api('POST', `/api/v1/notifications/inbox/${encodeURIComponent(String(item['id']))}/read`, { token: secretary });
     expect(read.status).toBe(200);
-    expect(
-      (await api('GET', '/api/v1/notifications/inbox/unread-count', { token: secretary })).body,
-    ).toEqual({ unread: 0, critical: 0 });
+    expect((await api('GET', '/api/v1/notifications/inbox/unread-count', { token: secretary })).body).toEqual({ unread: 0, critical: 0 });
     // Another unit's account cannot touch it.
     expect(
-      (
-        await api(
-          'POST',
-          `/api/v1/notifications/inbox/${encodeURIComponent(String(item['id']))}/archive`,
-          { token: countyAdmin },
-        )
-      ).status,
+      (await api('POST', `/api/v1/notifications/inbox/${encodeURIComponent(String(item['id']))}/archive`, { token: countyAdmin })).status,
     ).toBe(404);
-    await api(
-      'POST',
-      `/api/v1/notifications/inbox/${encodeURIComponent(String(item['id']))}/archive`,
-      { token: secretary },
-    );
-    expect(
-      (await api('GET', '/api/v1/notifications/inbox', { token: secretary })).body['items'],
-    ).toEqual([]);
+    await api('POST', `/api/v1/notifications/inbox/${encodeURIComponent(String(item['id']))}/archive`, { token: secretary });
+    expect((await api('GET', '/api/v1/notifications/inbox', { token: secretary })).body['items']).toEqual([]);
   });
 
   it('refuses to mute a critical category and keeps other preferences', async () => {
@@ -177,9 +157,7 @@ describe('notifications through the gateway', () => {
       unitId: school,
       critical: false,
     });
-    expect(verifyWebhook(secret, hook.raw.replace('accepted', 'returned'), hook.signature)).toEqual(
-      { ok: false, reason: 'mismatch' },
-    );
+    expect(verifyWebhook(secret, hook.raw.replace('accepted', 'returned'), hook.signature)).toEqual({ ok: false, reason: 'mismatch' });
   });
 
   it('gives the county the delivery log of its school, and another county nothing', async () => {
@@ -190,9 +168,7 @@ describe('notifications through the gateway', () => {
       const items = res.body['items'] as { kind: string }[];
       return items.some((i) => i.kind === 'sent') ? items : null;
     });
-    expect(new Set(log.map((i) => i.kind))).toEqual(
-      new Set(['delivered', 'read', 'archived', 'sent']),
-    );
+    expect(new Set(log.map((i) => i.kind))).toEqual(new Set(['delivered', 'read', 'archived', 'sent']));
     expect(
       (
         await api('GET', '/api/v1/notifications/delivery-log', {

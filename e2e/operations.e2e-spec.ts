@@ -22,7 +22,15 @@ describe('what operators probe', () => {
   it('the gateway is ready when its own store and Kafka are, and every service it forwards to', async () => {
     const res = await fetch(`${e2e.gateway}/health/ready`);
     const body = (await res.json()) as { info: Record<string, { status: string }> };
-    expect(Object.keys(body.info).sort()).toEqual(['evaluation', 'kafka', 'notifications', 'org-registry', 'reporting', 'store', 'training']);
+    expect(Object.keys(body.info).sort()).toEqual([
+      'evaluation',
+      'kafka',
+      'notifications',
+      'org-registry',
+      'reporting',
+      'store',
+      'training',
+    ]);
   });
 
   it.each(services)('%s exposes Prometheus metrics, request durations included', async (_name, url) => {

@@ -32,7 +32,14 @@ describe('party members and the milestone rules', () => {
     school = `${city.cityId}-s2`;
     branch = `${school}-b1`;
     await city.ok('POST', '/api/v1/org-units', { id: school, code: 'S2', name: '实验小学', kind: 'school', parentId: a });
-    await city.ok('POST', '/api/v1/party-orgs', { id: branch, unitId: school, kind: 'branch', name: '实验小学党支部', principal: { name: '黄书记' }, deputy: { name: '吴老师' } });
+    await city.ok('POST', '/api/v1/party-orgs', {
+      id: branch,
+      unitId: school,
+      kind: 'branch',
+      name: '实验小学党支部',
+      principal: { name: '黄书记' },
+      deputy: { name: '吴老师' },
+    });
   });
   afterAll(async () => {
     await client.close();
@@ -47,7 +54,11 @@ describe('party members and the milestone rules', () => {
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.body['errors']).toEqual([
-      expect.objectContaining({ pointer: '/milestones/full-member-conference', rule: 'probationary-year', message: expect.stringMatching(/on or after 2021-09-01/) }),
+      expect.objectContaining({
+        pointer: '/milestones/full-member-conference',
+        rule: 'probationary-year',
+        message: expect.stringMatching(/on or after 2021-09-01/),
+      }),
     ]);
   });
 
@@ -57,7 +68,11 @@ describe('party members and the milestone rules', () => {
       body: { person, milestones: history('2021-06-01'), imported: true },
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ status: 'probationary', imported: true, flags: [expect.objectContaining({ rule: 'probationary-year' })] });
+    expect(res.body).toMatchObject({
+      status: 'probationary',
+      imported: true,
+      flags: [expect.objectContaining({ rule: 'probationary-year' })],
+    });
     imported = res.body['id'] as string;
     const inspector = await tokenFor(a, ['inspector']);
     const flagged = await api('GET', '/api/v1/members/flagged', { token: inspector });
@@ -66,19 +81,34 @@ describe('party members and the milestone rules', () => {
   });
 
   it('records milestones in order, and refuses one that breaks a rule or comes too early', async () => {
-    const ok = await api('POST', `/api/v1/party-orgs/${branch}/members`, { token: city.admin, body: { person: { ...person, name: '周建国', gender: 'male' }, milestones: history('2021-09-02') } });
+    const ok = await api('POST', `/api/v1/party-orgs/${branch}/members`, {
+      token: city.admin,
+      body: { person: { ...person, name: '周建国', gender: 'male' }, milestones: history('2021-09-02') },
+    });
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ status: 'probationary', flags: [] });
     const id = ok.body['id'] as string;
-    const full = await api('POST', `/api/v1/members/${id}/milestones`, { token: city.admin, body: { kind: 'full-member-approval', date: '2021-09-20' } });
+    const full = await api('POST', `/api/v1/members/${id}/milestones`, {
+      token: city.admin,
+      body: { kind: 'full-member-approval', date: '2021-09-20' },
+    });
     expect(full.status).toBe(200);
     expect(full.body).toMatchObject({ status: 'full', version: 2 });
     const early = await api('POST', `/api/v1/party-orgs/${branch}/members`, {
       token: city.admin,
-      body: { person: { ...person, birthDate: '2008-01-01' }, milestones: [{ kind: 'application', date: '2024-06-01' }, { kind: 'activist', date: '2024-07-01' }] },
+      body: {
+        person: { ...person, birthDate: '2008-01-01' },
+        milestones: [
+          { kind: 'application', date: '2024-06-01' },
+          { kind: 'activist', date: '2024-07-01' },
+        ],
+      },
     });
     expect(early.status).toBe(422);
-    expect((early.body['errors'] as { rule: string }[]).map((e) => e.rule).sort()).toEqual(['milestone-sequence', 'min-age-at-application']);
+    expect((early.body['errors'] as { rule: string }[]).map((e) => e.rule).sort()).toEqual([
+      'milestone-sequence',
+      'min-age-at-application',
+    ]);
   });
 
   it("applies a bureau's own rules: county A asks for a two-year probationary period", async () => {
@@ -89,7 +119,10 @@ describe('party members and the milestone rules', () => {
     const set = await api('PUT', `/api/v1/org-units/${a}/milestone-rules`, { token: await tokenFor(a, ['county-admin']), body: own });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ source: a, version: 1 });
-    const res = await api('POST', `/api/v1/party-orgs/${branch}/members`, { token: city.admin, body: { person, milestones: history('2021-09-02') } });
+    const res = await api('POST', `/api/v1/party-orgs/${branch}/members`, {
+      token: city.admin,
+      body: { person, milestones: history('2021-09-02') },
+    });
     expect(res.status).toBe(422);
     expect(res.body['errors']).toEqual([expect.objectContaining({ rule: 'probationary-year' })]);
   });
@@ -107,10 +140,24 @@ describe('party members and the milestone rules', () => {
   it('keeps the history when a member transfers to a branch in another county', async () => {
     const other = `${city.cityId}-s3`;
     await city.ok('POST', '/api/v1/org-units', { id: other, code: 'S3', name: '第三中学', kind: 'school', parentId: b });
-    await city.ok('POST', '/api/v1/party-orgs', { id: `${other}-b1`, unitId: other, kind: 'branch', name: '第三中学党支部', principal: { name: '郑书记' }, deputy: { name: '孙老师' } });
-    const moved = await api('POST', `/api/v1/members/${imported}/transfer`, { token: city.admin, body: { toPartyOrgId: `${other}-b1`, date: '2025-03-01' } });
+    await city.ok('POST', '/api/v1/party-orgs', {
+      id: `${other}-b1`,
+      unitId: other,
+      kind: 'branch',
+      name: '第三中学党支部',
+      principal: { name: '郑书记' },
+      deputy: { name: '孙老师' },
+    });
+    const moved = await api('POST', `/api/v1/members/${imported}/transfer`, {
+      token: city.admin,
+      body: { toPartyOrgId: `${other}-b1`, date: '2025-03-01' },
+    });
     expect(moved.status).toBe(200);
-    expect(moved.body).toMatchObject({ partyOrgId: `${other}-b1`, unitId: other, transfers: [expect.objectContaining({ fromPartyOrgId: branch, toPartyOrgId: `${other}-b1` })] });
+    expect(moved.body).toMatchObject({
+      partyOrgId: `${other}-b1`,
+      unitId: other,
+      transfers: [expect.objectContaining({ fromPartyOrgId: branch, toPartyOrgId: `${other}-b1` })],
+    });
     expect((moved.body['milestones'] as unknown[]).length).toBe(9);
     expect((await api('GET', `/api/v1/members/${imported}`, { token: await tokenFor(a, ['county-admin']) })).status).toBe(404);
     expect((await api('GET', `/api/v1/members/${imported}`, { token: await tokenFor(b, ['county-admin']) })).status).toBe(200);
@@ -121,7 +168,8 @@ describe('party members and the milestone rules', () => {
     const records = await readToEnd([Topics.members], (r) => r.key === school || r.value['memberId'] === imported);
     expect(records.some((r) => r.headers['ce_type'] === MemberRegisteredV1.type && r.value['memberId'] === imported)).toBe(true);
     for (const r of records) {
-      for (const secret of [person.name, '周建国', person.idNumber, person.birthDate, '2021-06-01', '2019-03-01']) expect(r.raw).not.toContain(secret);
+      for (const secret of [person.name, '周建国', person.idNumber, person.birthDate, '2021-06-01', '2019-03-01'])
+        expect(r.raw).not.toContain(secret);
       expect(Object.keys(r.value).sort()).toEqual(
         expect.arrayContaining(['flaggedRuleCount', 'imported', 'memberId', 'milestoneCount', 'partyOrgId', 'status', 'unitId', 'version']),
       );

@@ -32,7 +32,14 @@ describe('bootstrapping from the compacted state topics', () => {
     units.push({ id: `${cityId}-direct`, code: 'D1', name: '市直实验中学', kind: 'school', parentId: cityId });
     await city.ok('POST', '/api/v1/org-units/batch', { units });
     for (const u of units) {
-      await city.ok('POST', '/api/v1/party-orgs', { id: `${u.id}-b`, unitId: u.id, kind: 'branch', name: `${u.name}党支部`, principal: { name: '书记' }, deputy: { name: '委员' } });
+      await city.ok('POST', '/api/v1/party-orgs', {
+        id: `${u.id}-b`,
+        unitId: u.id,
+        kind: 'branch',
+        name: `${u.name}党支部`,
+        principal: { name: '书记' },
+        deputy: { name: '委员' },
+      });
     }
     // History the late consumer must see the end of: renames, a move, a routing change.
     await city.ok('PATCH', `/api/v1/org-units/${cityId}-n1`, { name: '北区第一实验小学' }, 200);
@@ -52,7 +59,8 @@ describe('bootstrapping from the compacted state topics', () => {
         resources: [Topics.orgUnitsState, Topics.partyOrgsState].map((name) => ({ type: 2, name, configNames: ['cleanup.policy'] })),
         includeSynonyms: false,
       });
-      for (const r of described.resources) expect(r.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue).toBe('compact');
+      for (const r of described.resources)
+        expect(r.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue).toBe('compact');
     } finally {
       await admin.disconnect();
     }
@@ -62,10 +70,18 @@ describe('bootstrapping from the compacted state topics', () => {
     const records = await readToEnd([Topics.orgUnitsState], (r) => (r.value['path'] as string[] | undefined)?.[0] === city.cityId);
     const tree = fold(records);
     const fromApi = await api('GET', `/api/v1/org-units/${city.cityId}/subtree?limit=500`, { token: city.admin });
-    const expected = [await api('GET', `/api/v1/org-units/${city.cityId}`, { token: city.admin }), ...[]].map((r) => r.body).concat(fromApi.body['items'] as Record<string, unknown>[]);
+    const expected = [await api('GET', `/api/v1/org-units/${city.cityId}`, { token: city.admin }), ...[]]
+      .map((r) => r.body)
+      .concat(fromApi.body['items'] as Record<string, unknown>[]);
     expect(tree.size).toBe(expected.length);
     for (const unit of expected) {
-      expect(tree.get(unit['id'] as string)).toMatchObject({ name: unit['name'], parentId: unit['parentId'], path: unit['path'], level: unit['level'], version: unit['version'] });
+      expect(tree.get(unit['id'] as string)).toMatchObject({
+        name: unit['name'],
+        parentId: unit['parentId'],
+        path: unit['path'],
+        level: unit['level'],
+        version: unit['version'],
+      });
     }
     expect(tree.get(`${city.cityId}-n2`)).toMatchObject({ parentId: city.countyIds['south'], level: 2 });
     expect(tree.get(`${city.cityId}-n1`)).toMatchObject({ name: '北区第一实验小学', version: 2 });
@@ -77,9 +93,20 @@ describe('bootstrapping from the compacted state topics', () => {
     const orgs = fold(records);
     expect(orgs.size).toBe(7);
     for (const [key, org] of orgs) expect(org['partyOrgId']).toBe(key);
-    expect(orgs.get(`${city.cityId}-n1-b`)).toMatchObject({ supervisorId: city.countyIds['north'], reviewerIds: [city.countyIds['north']] });
-    expect(orgs.get(`${city.cityId}-n2-b`)).toMatchObject({ supervisorId: city.countyIds['south'], reviewerIds: [city.countyIds['south']], version: 2 });
-    expect(orgs.get(`${city.cityId}-n3-b`)).toMatchObject({ supervisorId: city.cityId, routing: 'both-levels', reviewerIds: [city.countyIds['north'], city.cityId] });
+    expect(orgs.get(`${city.cityId}-n1-b`)).toMatchObject({
+      supervisorId: city.countyIds['north'],
+      reviewerIds: [city.countyIds['north']],
+    });
+    expect(orgs.get(`${city.cityId}-n2-b`)).toMatchObject({
+      supervisorId: city.countyIds['south'],
+      reviewerIds: [city.countyIds['south']],
+      version: 2,
+    });
+    expect(orgs.get(`${city.cityId}-n3-b`)).toMatchObject({
+      supervisorId: city.cityId,
+      routing: 'both-levels',
+      reviewerIds: [city.countyIds['north'], city.cityId],
+    });
     expect(orgs.get(`${city.cityId}-direct-b`)).toMatchObject({ supervisorId: city.cityId, reviewerIds: [city.cityId] });
     for (const org of orgs.values()) expect(JSON.stringify(org)).not.toMatch(/书记|委员/);
   });

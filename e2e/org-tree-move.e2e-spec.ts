@@ -25,7 +25,14 @@ describe('moving a county school to another county', () => {
       ],
     });
     const person = { name: '张书记', title: '党委书记' };
-    await city.ok('POST', '/api/v1/party-orgs', { id: `${school}-pc`, unitId: school, kind: 'committee', name: '第一中学党委', principal: person, deputy: { name: '李副书记' } });
+    await city.ok('POST', '/api/v1/party-orgs', {
+      id: `${school}-pc`,
+      unitId: school,
+      kind: 'committee',
+      name: '第一中学党委',
+      principal: person,
+      deputy: { name: '李副书记' },
+    });
     await city.ok('POST', '/api/v1/party-orgs', {
       id: `${school}-b1`,
       unitId: school,
@@ -75,7 +82,13 @@ describe('moving a county school to another county', () => {
     const res = await api('GET', `/api/v1/org-units/${school}/history`, { token: city.admin });
     expect(res.body).toEqual([
       expect.objectContaining({ version: 1, change: 'created', path: [city.cityId, a, school] }),
-      expect.objectContaining({ version: 2, change: 'moved', moveId, previousPath: [city.cityId, a, school], path: [city.cityId, b, school] }),
+      expect.objectContaining({
+        version: 2,
+        change: 'moved',
+        moveId,
+        previousPath: [city.cityId, a, school],
+        path: [city.cityId, b, school],
+      }),
     ]);
   });
 
@@ -133,7 +146,10 @@ describe('moving a county school to another county', () => {
     const secretary = await tokenFor(school, ['school-secretary']);
     expect((await api('GET', `/api/v1/org-units/${campus}`, { token: secretary })).status).toBe(200);
     expect((await api('GET', `/api/v1/org-units/${b}`, { token: secretary })).status).toBe(404);
-    const create = await api('POST', '/api/v1/org-units', { token: secretary, body: { code: 'X1', name: '分校', kind: 'unit', parentId: school } });
+    const create = await api('POST', '/api/v1/org-units', {
+      token: secretary,
+      body: { code: 'X1', name: '分校', kind: 'unit', parentId: school },
+    });
     expect(create.status).toBe(403);
   });
 });
@@ -144,18 +160,33 @@ describe('moving a large subtree', () => {
     const city = await buildCity(['a', 'b']);
     const [a, b] = [city.countyIds['a'], city.countyIds['b']];
     const district = `${city.cityId}-d1`;
-    const schools = Array.from({ length: 120 }, (_, i) => ({ id: `${district}-s${i}`, code: `D1-S${i}`, name: `学区第${i}小学`, kind: 'school', parentId: district }));
-    await city.ok('POST', '/api/v1/org-units/batch', { units: [{ id: district, code: 'D1', name: '第一学区', kind: 'unit', parentId: a }, ...schools] });
+    const schools = Array.from({ length: 120 }, (_, i) => ({
+      id: `${district}-s${i}`,
+      code: `D1-S${i}`,
+      name: `学区第${i}小学`,
+      kind: 'school',
+      parentId: district,
+    }));
+    await city.ok('POST', '/api/v1/org-units/batch', {
+      units: [{ id: district, code: 'D1', name: '第一学区', kind: 'unit', parentId: a }, ...schools],
+    });
 
     const res = await api('POST', `/api/v1/org-units/${district}/move`, { token: city.admin, body: { parentId: b } });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ id: district, parentId: b, path: [city.cityId, b, district], descendants: 120, following: true });
 
     const moveId = res.body['moveId'] as string;
-    const records = await eventually('all 121 moved events', async () => {
-      const found = await readToEnd([Topics.orgUnits], (r) => r.value['moveId'] === moveId && r.headers['ce_type'] === OrgUnitMovedV1.type);
-      return found.length >= 121 ? found : undefined;
-    }, 120_000);
+    const records = await eventually(
+      'all 121 moved events',
+      async () => {
+        const found = await readToEnd(
+          [Topics.orgUnits],
+          (r) => r.value['moveId'] === moveId && r.headers['ce_type'] === OrgUnitMovedV1.type,
+        );
+        return found.length >= 121 ? found : undefined;
+      },
+      120_000,
+    );
     expect(new Set(records.map((r) => r.key)).size).toBe(121);
     for (const s of [schools[0], schools[119]]) {
       const unit = await api('GET', `/api/v1/org-units/${s.id}`, { token: city.admin });

@@ -8,7 +8,10 @@ const serviceVariables = { ...serviceEnv, ...gatewayEnv };
 
 function startService(service: string, env: Record<string, string>) {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !(k in serviceVariables)));
-  const child = spawn(process.execPath, [`apps/${service}/dist/main.js`], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [`apps/${service}/dist/main.js`], {
+    env: { ...inherited, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   let stdout = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -43,20 +46,28 @@ describe('service lifecycle', () => {
     const spare = process.env['E2E_SPARE_PORT'] ?? '3110';
     const env = { ...e2e.serviceEnvs['reporting'], HTTP_PORT: spare, KAFKA_GROUP_ID: groupId, LOG_LEVEL: 'info' } as Record<string, string>;
     const svc = startService('reporting', env);
-    await eventually('the service to be ready', async () => {
-      try {
-        return (await fetch(`http://127.0.0.1:${spare}/health/ready`)).ok ? true : null;
-      } catch {
-        return null;
-      }
-    }, 60_000);
+    await eventually(
+      'the service to be ready',
+      async () => {
+        try {
+          return (await fetch(`http://127.0.0.1:${spare}/health/ready`)).ok ? true : null;
+        } catch {
+          return null;
+        }
+      },
+      60_000,
+    );
     const admin = kafka().admin();
     await admin.connect();
     try {
-      await eventually('the consumer to join its group', async () => {
-        const { groups } = await admin.describeGroups([groupId]);
-        return groups[0]?.state === 'Stable' ? true : null;
-      }, 60_000);
+      await eventually(
+        'the consumer to join its group',
+        async () => {
+          const { groups } = await admin.describeGroups([groupId]);
+          return groups[0]?.state === 'Stable' ? true : null;
+        },
+        60_000,
+      );
       svc.child.kill('SIGTERM');
       const { code } = await svc.exited;
       // Exit code 0 means the graceful path finished; the hard stop (at most 9.5 s) exits with 1.

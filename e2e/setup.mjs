@@ -9,7 +9,14 @@ import { SERVICES, portInUse, serviceEnvironments, spawnServices, stopServices, 
 
 // E2E_PORT_BASE moves the six ports (base .. base+5), so two checkouts can test side by side.
 const base = Number(process.env.E2E_PORT_BASE ?? 3100);
-export const E2E_PORTS = { gateway: base, 'org-registry': base + 1, reporting: base + 2, evaluation: base + 3, training: base + 4, notifications: base + 5 };
+export const E2E_PORTS = {
+  gateway: base,
+  'org-registry': base + 1,
+  reporting: base + 2,
+  evaluation: base + 3,
+  training: base + 4,
+  notifications: base + 5,
+};
 
 export default async function setup() {
   await infraSetup();

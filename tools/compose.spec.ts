@@ -13,9 +13,7 @@ const domainServices = ['org-registry', 'reporting', 'evaluation', 'training', '
 
 /** `${NAME:?message}` as docker compose would expand it with NAME set. */
 function expand(env: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+(:\?[^}]*)?\}/g, 'x'.repeat(44))]),
-  );
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+(:\?[^}]*)?\}/g, 'x'.repeat(44))]));
 }
 
 describe('docker-compose.yml', () => {

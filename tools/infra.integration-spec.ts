@@ -67,7 +67,12 @@ describe('local infrastructure scripts', () => {
     process.env['KAFKA_BROKERS'] = 'kafka.example:9092';
     process.env['MONGODB_URI'] = 'mongodb://mongo.example:27017/';
     try {
-      expect(await ensureInfra()).toEqual({ kafkaBrokers: 'kafka.example:9092', mongodbUri: 'mongodb://mongo.example:27017/', started: [], mode: 'env' });
+      expect(await ensureInfra()).toEqual({
+        kafkaBrokers: 'kafka.example:9092',
+        mongodbUri: 'mongodb://mongo.example:27017/',
+        started: [],
+        mode: 'env',
+      });
     } finally {
       process.env['KAFKA_BROKERS'] = saved.k;
       process.env['MONGODB_URI'] = saved.m;
@@ -75,7 +80,11 @@ describe('local infrastructure scripts', () => {
   });
 
   it.each([
-    ['ferretdb', 'LOCAL_MONGO_PORT', /port \d+ is in use by something that is not a healthy MongoDB-compatible server.*\(log: .*ferretdb\.log\)/],
+    [
+      'ferretdb',
+      'LOCAL_MONGO_PORT',
+      /port \d+ is in use by something that is not a healthy MongoDB-compatible server.*\(log: .*ferretdb\.log\)/,
+    ],
     ['kafka', 'LOCAL_KAFKA_PORT', /port \d+ is in use by something that is not a healthy Kafka broker.*\(log: .*kafka\.log\)/],
   ])('ends with one line naming the port and the log when a stranger holds the %s port', (_name, variable, message) => {
     const env: Record<string, string> = {

@@ -17,7 +17,8 @@ function load(url, { connections, seconds, headers }) {
   });
 }
 
-const fmt = (r) => `${r.requests.average.toFixed(0).padStart(6)} req/s  p50 ${String(r.latency.p50).padStart(3)} ms  p99 ${String(r.latency.p99).padStart(3)} ms  non-2xx ${r.non2xx}`;
+const fmt = (r) =>
+  `${r.requests.average.toFixed(0).padStart(6)} req/s  p50 ${String(r.latency.p50).padStart(3)} ms  p99 ${String(r.latency.p99).padStart(3)} ms  non-2xx ${r.non2xx}`;
 
 export async function run(args) {
   const seconds = Number(args[0] ?? 5);
@@ -50,14 +51,22 @@ export async function run(args) {
       });
       if (res.status !== 201) throw new Error(`fixture ${id}: ${res.status}`);
     }
-    const token = await signAccessToken({ sub: 'bench-secretary', orgUnitId: school, roles: ['school-secretary'] }, secrets.AUTH_JWT_SECRET, 3600);
+    const token = await signAccessToken(
+      { sub: 'bench-secretary', orgUnitId: school, roles: ['school-secretary'] },
+      secrets.AUTH_JWT_SECRET,
+      3600,
+    );
     const own = `${gateway}/api/v1/org-units/${school}`;
     const check = await fetch(own, { headers: { authorization: `Bearer ${token}` } });
     if (check.status !== 200) throw new Error(`own school answered ${check.status}`);
 
     const opts = { connections, seconds };
     const auth = { authorization: `Bearer ${token}` };
-    const internal = await signInternalToken({ sub: 'bench-secretary', orgUnitId: school, roles: ['school-secretary'] }, secrets.INTERNAL_AUTH_SECRET, 3600);
+    const internal = await signInternalToken(
+      { sub: 'bench-secretary', orgUnitId: school, roles: ['school-secretary'] },
+      secrets.INTERNAL_AUTH_SECRET,
+      3600,
+    );
     const targets = {
       base: [`${gateway}/health/live`, {}],
       authed: [own, auth],

@@ -45,7 +45,8 @@ export async function waitConsumersIdle(infra, runId, topics, { timeoutMs = 600_
         }
       }
       if (behind === 0) return (Date.now() - started) / 1000;
-      if (Date.now() - started > timeoutMs) throw new Error(`consumer groups of ${runId} still ${behind} records behind after ${timeoutMs / 1000} s`);
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`consumer groups of ${runId} still ${behind} records behind after ${timeoutMs / 1000} s`);
       await new Promise((res) => setTimeout(res, 1_000));
     }
   } finally {

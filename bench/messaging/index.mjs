@@ -13,10 +13,19 @@ const root = path.resolve(here, '..', '..');
 export async function run(args) {
   let infra = await ensureInfra({ log: (m) => process.stderr.write(`${m}\n`) });
   if (infra.mode === 'docker') infra = await startWithTestcontainers();
-  const env = { ...process.env, KAFKA_BROKERS: infra.kafkaBrokers, MONGODB_URI: infra.mongodbUri, BENCH_COMMAND: `npm run bench -- messaging ${args.join(' ')}`.trim() };
+  const env = {
+    ...process.env,
+    KAFKA_BROKERS: infra.kafkaBrokers,
+    MONGODB_URI: infra.mongodbUri,
+    BENCH_COMMAND: `npm run bench -- messaging ${args.join(' ')}`.trim(),
+  };
   try {
     const hooks = path.join(root, 'tools', 'jest', 'ts-hooks.mjs');
-    const r = spawnSync(process.execPath, ['--import', hooks, path.join(here, 'pipeline.ts'), ...args], { cwd: root, env, stdio: 'inherit' });
+    const r = spawnSync(process.execPath, ['--import', hooks, path.join(here, 'pipeline.ts'), ...args], {
+      cwd: root,
+      env,
+      stdio: 'inherit',
+    });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   } finally {
     if (infra.stop) await infra.stop();

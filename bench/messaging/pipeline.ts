@@ -95,7 +95,14 @@ type State = EventData<BenchContract>;
 /** The payload of change i: an org unit's state, about 200 bytes of JSON like the real events. */
 function stateOf(i: number): State {
   const unitId = `school-${String(i % opts.keys).padStart(4, '0')}-${runId}`;
-  return { unitId, code: `S${i % opts.keys}`, name: '示范市第一中学党支部', kind: 'school', path: [`city-${runId}`, `county-${i % 7}`, unitId], version: Math.floor(i / opts.keys) + 1 };
+  return {
+    unitId,
+    code: `S${i % opts.keys}`,
+    name: '示范市第一中学党支部',
+    kind: 'school',
+    path: [`city-${runId}`, `county-${i % 7}`, unitId],
+    version: Math.floor(i / opts.keys) + 1,
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -144,7 +151,8 @@ async function rawBaseline(n: number, admin: Admin) {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const t0 = performance.now();
-  for (let i = 0; i < n; i += opts.batch) await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages: messages.slice(i, i + opts.batch) }] });
+  for (let i = 0; i < n; i += opts.batch)
+    await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages: messages.slice(i, i + opts.batch) }] });
   const produced = performance.now() - t0;
   await all;
   const ms = performance.now() - t0;
@@ -185,10 +193,25 @@ interface Pipeline {
 
 async function pipeline(phase: string, admin: Admin, { startRelay = true } = {}): Promise<Pipeline> {
   benchContract = contractFor(phase);
-  const options: MessagingOptions = { brokers, service: `bench-${phase}-${runId}`, topicPartitions: 3, outboxPollMs: opts.pollMs, outboxBusyPollMs: opts.busyPollMs, outboxBatchSize: opts.batch };
-  const source: Connection = await mongoose.createConnection(mongodbUri, { dbName: `bench-src-${phase}-${runId}`, retryWrites: false, maxPoolSize: 20 }).asPromise();
-  const target: Connection = await mongoose.createConnection(mongodbUri, { dbName: `bench-dst-${phase}-${runId}`, retryWrites: false, maxPoolSize: 20 }).asPromise();
-  const Aggregate = source.model('BenchAggregate', withOutbox(new Schema({ _id: String, version: Number }, { versionKey: false })), 'aggregates');
+  const options: MessagingOptions = {
+    brokers,
+    service: `bench-${phase}-${runId}`,
+    topicPartitions: 3,
+    outboxPollMs: opts.pollMs,
+    outboxBusyPollMs: opts.busyPollMs,
+    outboxBatchSize: opts.batch,
+  };
+  const source: Connection = await mongoose
+    .createConnection(mongodbUri, { dbName: `bench-src-${phase}-${runId}`, retryWrites: false, maxPoolSize: 20 })
+    .asPromise();
+  const target: Connection = await mongoose
+    .createConnection(mongodbUri, { dbName: `bench-dst-${phase}-${runId}`, retryWrites: false, maxPoolSize: 20 })
+    .asPromise();
+  const Aggregate = source.model(
+    'BenchAggregate',
+    withOutbox(new Schema({ _id: String, version: Number }, { versionKey: false })),
+    'aggregates',
+  );
   await Aggregate.init();
   const aggregates = Aggregate.collection as unknown as Collection<{ _id: string; version: number; outbox: OutboxEvent[] }>;
   sink.effects = target.collection('effects');
@@ -208,7 +231,10 @@ async function pipeline(phase: string, admin: Admin, { startRelay = true } = {})
   });
   @Module({ controllers: [consumerClass(benchContract)] })
   class BenchModule {}
-  const app = await NestFactory.createMicroservice(BenchModule, { strategy: server, logger: process.env['BENCH_LOGS'] === '1' ? ['log', 'warn', 'error'] : ['error'] });
+  const app = await NestFactory.createMicroservice(BenchModule, {
+    strategy: server,
+    logger: process.env['BENCH_LOGS'] === '1' ? ['log', 'warn', 'error'] : ['error'],
+  });
   await app.listen();
   await waitStable(admin, groupId);
   if (startRelay) {
@@ -348,7 +374,9 @@ async function latencyAtRate(admin: Admin) {
  * outbox, ARCHITECTURE §4) is bounded by this rate, so `rate / raw` bounds its ratio.
  */
 async function storeCeiling(n: number) {
-  const conn = await mongoose.createConnection(mongodbUri, { dbName: `bench-ceiling-${runId}`, retryWrites: false, maxPoolSize: 20 }).asPromise();
+  const conn = await mongoose
+    .createConnection(mongodbUri, { dbName: `bench-ceiling-${runId}`, retryWrites: false, maxPoolSize: 20 })
+    .asPromise();
   const col = conn.collection<{ _id: string }>('events');
   const ms = await inTurn(n, 16, (i) => col.insertOne({ _id: `${runId}-${i}`, ...stateOf(i) }));
   await conn.dropDatabase();
@@ -369,7 +397,9 @@ let raw: Awaited<ReturnType<typeof rawBaseline>> | undefined;
 if (opts.only.includes('throughput') || opts.only.includes('backlog')) {
   raw = await rawBaseline(opts.events, admin);
   results['raw'] = raw;
-  process.stdout.write(`\nraw kafkajs produce -> consume, ${opts.events} events: ${fmt(raw.perSec)} events/s (${fmt(raw.ms)} ms; produce ${fmt(raw.producedMs)} ms)\n`);
+  process.stdout.write(
+    `\nraw kafkajs produce -> consume, ${opts.events} events: ${fmt(raw.perSec)} events/s (${fmt(raw.ms)} ms; produce ${fmt(raw.producedMs)} ms)\n`,
+  );
 }
 if (raw && opts.only.includes('throughput')) {
   const pipe = await pipelineThroughput(opts.events, admin);
@@ -410,7 +440,9 @@ if (opts.only.includes('latency')) {
   );
 }
 await admin.disconnect();
-const ports = ['LOCAL_KAFKA_PORT', 'LOCAL_KAFKA_CONTROLLER_PORT', 'LOCAL_MONGO_PORT'].filter((v) => process.env[v]).map((v) => `${v}=${process.env[v]}`);
+const ports = ['LOCAL_KAFKA_PORT', 'LOCAL_KAFKA_CONTROLLER_PORT', 'LOCAL_MONGO_PORT']
+  .filter((v) => process.env[v])
+  .map((v) => `${v}=${process.env[v]}`);
 const command = process.env['BENCH_COMMAND'] ?? `npm run bench -- messaging ${process.argv.slice(2).join(' ')}`;
 process.stdout.write(`\nresult ${JSON.stringify(results)}\n`);
 process.stdout.write(`reproduce: ${[...ports, command].join(' ')}\n`);

@@ -78,7 +78,13 @@ export async function run(args) {
   const run = randomBytes(3).toString('hex');
   const dbName = `bench_notifications_${run}`;
   const secret = randomBytes(32).toString('base64url');
-  const config = platform.loadConfig(platform.serviceEnv, { ...process.env, HTTP_PORT: '1', MONGODB_DB: dbName, INTERNAL_AUTH_SECRET: secret, LOG_LEVEL: 'warn' });
+  const config = platform.loadConfig(platform.serviceEnv, {
+    ...process.env,
+    HTTP_PORT: '1',
+    MONGODB_DB: dbName,
+    INTERNAL_AUTH_SECRET: secret,
+    LOG_LEVEL: 'warn',
+  });
   const options = {
     tickMs: 0,
     timeZone: 'Asia/Shanghai',
@@ -93,7 +99,10 @@ export async function run(args) {
     webhookTimeoutMs: 10_000,
   };
   const app = await platform.runService(
-    platform.domainServiceModule({ service: 'notifications', consume: false, features: () => [NotificationsModule.register(options)] }, config),
+    platform.domainServiceModule(
+      { service: 'notifications', consume: false, features: () => [NotificationsModule.register(options)] },
+      config,
+    ),
     { service: 'notifications', host: '127.0.0.1', port: 0 },
   );
   const sh = (y, m, d, h) => new Date(Date.UTC(y, m - 1, d, h - 8));
@@ -106,17 +115,35 @@ export async function run(args) {
     // Setup (not timed): N schools, each with one e-mail address, and their report.expected events.
     const unit = (i) => `bench-s${i}`;
     const profiles = Array.from({ length: orgs }, (_, i) => ({
-      _id: `unit:${unit(i)}`, kind: 'unit', orgUnitId: unit(i), roles: [], locale: 'zh-Hans', categories: {}, quietHours: null,
-      emails: [{ id: `em_${i}`, address: `office${i}@school${i}.test`, createdAt: now, createdBy: 'bench' }], webhooks: [], subscribers: [], updatedAt: now,
+      _id: `unit:${unit(i)}`,
+      kind: 'unit',
+      orgUnitId: unit(i),
+      roles: [],
+      locale: 'zh-Hans',
+      categories: {},
+      quietHours: null,
+      emails: [{ id: `em_${i}`, address: `office${i}@school${i}.test`, createdAt: now, createdBy: 'bench' }],
+      webhooks: [],
+      subscribers: [],
+      updatedAt: now,
     }));
     for (let i = 0; i < orgs; i += 1_000) await db.collection('recipient_profiles').insertMany(profiles.slice(i, i + 1_000));
     const engine = app.get(NoticeEngine);
     const t0s = performance.now();
     for (let i = 0; i < orgs; i++) {
-      await engine.apply({ id: `bench-exp-${i}`, type: contracts.ReportExpectedV1.type, time: now.toISOString() }, {
-        reportId: `po${i}:2032-03-H1`, partyOrgId: `po${i}`, unitId: unit(i), unitPath: ['bench-city', 'bench-k', unit(i)], periodId: '2032-03-H1',
-        opensAt: sh(2032, 3, 1, 0).toISOString(), dueAt: sh(2032, 3, 13, 0).toISOString(), reviewers: ['bench-k'],
-      });
+      await engine.apply(
+        { id: `bench-exp-${i}`, type: contracts.ReportExpectedV1.type, time: now.toISOString() },
+        {
+          reportId: `po${i}:2032-03-H1`,
+          partyOrgId: `po${i}`,
+          unitId: unit(i),
+          unitPath: ['bench-city', 'bench-k', unit(i)],
+          periodId: '2032-03-H1',
+          opensAt: sh(2032, 3, 1, 0).toISOString(),
+          dueAt: sh(2032, 3, 13, 0).toISOString(),
+          reviewers: ['bench-k'],
+        },
+      );
     }
     const scheduleMs = performance.now() - t0s;
 
@@ -137,18 +164,26 @@ export async function run(args) {
     // Baseline: the same inbox documents inserted raw, then N e-mails sent raw over the same pool.
     const docs = await db.collection('deliveries').find({ channel: 'inbox' }).toArray();
     const b0 = performance.now();
-    for (let i = 0; i < docs.length; i += 1_000) await db.collection('baseline_inbox').insertMany(docs.slice(i, i + 1_000), { ordered: false });
+    for (let i = 0; i < docs.length; i += 1_000)
+      await db.collection('baseline_inbox').insertMany(docs.slice(i, i + 1_000), { ordered: false });
     const rawInsertMs = performance.now() - b0;
     const transport = nodemailer.createTransport(smtpOptions(smtpUrl, 5));
     const before = accepted;
     const b1 = performance.now();
     let next = 0;
-    await Promise.all(Array.from({ length: 32 }, async () => {
-      while (next < orgs) {
-        const i = next++;
-        await transport.sendMail({ from: 'pb <noreply@pb.test>', to: `office${i}@school${i}.test`, subject: '提醒：2032年3月上半月半月记实表请于2032年3月12日前报送', text: `第${i}中学尚未报送2032年3月上半月半月记实表，截止日期 2032年3月12日。` });
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < orgs) {
+          const i = next++;
+          await transport.sendMail({
+            from: 'pb <noreply@pb.test>',
+            to: `office${i}@school${i}.test`,
+            subject: '提醒：2032年3月上半月半月记实表请于2032年3月12日前报送',
+            text: `第${i}中学尚未报送2032年3月上半月半月记实表，截止日期 2032年3月12日。`,
+          });
+        }
+      }),
+    );
     const rawSendMs = performance.now() - b1;
     transport.close();
     if (accepted - before !== orgs) throw new Error('baseline e-mails missing');
@@ -165,13 +200,35 @@ export async function run(args) {
     // Webhooks: M notices to one school with a webhook endpoint, then the worker drains them.
     const hookSecret = `whsec_${randomBytes(24).toString('base64url')}`;
     await db.collection('recipient_profiles').insertOne({
-      _id: 'unit:bench-hooks', kind: 'unit', orgUnitId: 'bench-hooks', roles: [], locale: 'zh-Hans', categories: {}, quietHours: null, emails: [],
-      webhooks: [{ id: 'wh_bench', url: hookUrl, secret: hookSecret, createdAt: now, createdBy: 'bench' }], subscribers: [], updatedAt: now,
+      _id: 'unit:bench-hooks',
+      kind: 'unit',
+      orgUnitId: 'bench-hooks',
+      roles: [],
+      locale: 'zh-Hans',
+      categories: {},
+      quietHours: null,
+      emails: [],
+      webhooks: [{ id: 'wh_bench', url: hookUrl, secret: hookSecret, createdAt: now, createdBy: 'bench' }],
+      subscribers: [],
+      updatedAt: now,
     });
     const notices = Array.from({ length: hooks }, (_, i) => ({
-      id: `bench-hook-${i}`, eventId: `bench-hook-${i}`, critical: true, category: 'report-overdue', template: 'report-overdue', createdAt: now,
-      params: { reportId: `po${i}:2032-03-H1`, partyOrgId: `po${i}`, unitId: 'bench-hooks', periodId: '2032-03-H1', dueAt: sh(2032, 3, 13, 0).toISOString() },
-      recipients: [{ orgUnitId: 'bench-hooks', roles: ['school-secretary'] }], unitId: 'bench-hooks', unitPath: ['bench-city', 'bench-hooks'],
+      id: `bench-hook-${i}`,
+      eventId: `bench-hook-${i}`,
+      critical: true,
+      category: 'report-overdue',
+      template: 'report-overdue',
+      createdAt: now,
+      params: {
+        reportId: `po${i}:2032-03-H1`,
+        partyOrgId: `po${i}`,
+        unitId: 'bench-hooks',
+        periodId: '2032-03-H1',
+        dueAt: sh(2032, 3, 13, 0).toISOString(),
+      },
+      recipients: [{ orgUnitId: 'bench-hooks', roles: ['school-secretary'] }],
+      unitId: 'bench-hooks',
+      unitPath: ['bench-city', 'bench-hooks'],
     }));
     for (let i = 0; i < hooks; i += 1_000) await app.get(Dispatcher).dispatch(notices.slice(i, i + 1_000), now);
     const h0 = performance.now();
@@ -183,13 +240,19 @@ export async function run(args) {
     const body = JSON.stringify({ id: 'x', category: 'report-overdue', title: '逾期未报', data: notices[0].params });
     const r0 = performance.now();
     next = 0;
-    await Promise.all(Array.from({ length: 32 }, async () => {
-      while (next < hooks) {
-        next++;
-        const res = await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pb-signature': contracts.signWebhook(hookSecret, body) }, body });
-        await res.arrayBuffer();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < hooks) {
+          next++;
+          const res = await fetch(hookUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-pb-signature': contracts.signWebhook(hookSecret, body) },
+            body,
+          });
+          await res.arrayBuffer();
+        }
+      }),
+    );
     const rawHookMs = performance.now() - r0;
     const rate = hooks / (hookMs / 1000);
     const rawRate = hooks / (rawHookMs / 1000);

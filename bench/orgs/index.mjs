@@ -83,11 +83,26 @@ export async function run(args) {
     const cityId = `${runId}-city`;
     const city = generateCity({ schools, counties: 1, cityDirectShare: 0, districtSize, members: false, contactPoints: false, cityId });
     const [county] = city.units;
-    const county2 = { id: `${cityId}-county-2`, code: 'C02', name: '第二县教育局', kind: 'county-bureau', parentId: cityId, openedOn: '1985-01-01' };
+    const county2 = {
+      id: `${cityId}-county-2`,
+      code: 'C02',
+      name: '第二县教育局',
+      kind: 'county-bureau',
+      parentId: cityId,
+      openedOn: '1985-01-01',
+    };
     const district = city.units.find((u) => u.kind === 'unit');
     const moved = new Set([district.id, ...city.schools.filter((s) => s.parentId === district.id).map((s) => s.id)]);
-    const cityAdmin = await signAccessToken({ sub: `${runId}-city-admin`, orgUnitId: cityId, roles: ['city-admin'] }, secrets.AUTH_JWT_SECRET, 3600);
-    const countyAdmin = await signAccessToken({ sub: `${runId}-county-admin`, orgUnitId: county.id, roles: ['county-admin'] }, secrets.AUTH_JWT_SECRET, 3600);
+    const cityAdmin = await signAccessToken(
+      { sub: `${runId}-city-admin`, orgUnitId: cityId, roles: ['city-admin'] },
+      secrets.AUTH_JWT_SECRET,
+      3600,
+    );
+    const countyAdmin = await signAccessToken(
+      { sub: `${runId}-county-admin`, orgUnitId: county.id, roles: ['county-admin'] },
+      secrets.AUTH_JWT_SECRET,
+      3600,
+    );
     const call = async (method, url, token, body) => {
       const res = await request(`${gateway}${url}`, {
         method,
@@ -112,7 +127,24 @@ export async function run(args) {
       const unitPath = [...(u.parentId ? paths.get(u.parentId) : []), u.id];
       paths.set(u.id, unitPath);
       const history = [{ version: 1, change: 'created', at: now, by: `${runId}-seed`, name: u.name, path: unitPath }];
-      return { _id: u.id, cityId, code: u.code, name: u.name, kind: u.kind, parentId: u.parentId, path: unitPath, level: unitPath.length - 1, version: 1, status: 'open', openedOn: u.openedOn, closedOn: null, history, createdAt: now, updatedAt: now, outbox: [] };
+      return {
+        _id: u.id,
+        cityId,
+        code: u.code,
+        name: u.name,
+        kind: u.kind,
+        parentId: u.parentId,
+        path: unitPath,
+        level: unitPath.length - 1,
+        version: 1,
+        status: 'open',
+        openedOn: u.openedOn,
+        closedOn: null,
+        history,
+        createdAt: now,
+        updatedAt: now,
+        outbox: [],
+      };
     });
     for (let i = 0; i < docs.length; i += 2000) await units.insertMany(docs.slice(i, i + 2000));
     const subtreeUrl = (cursor) => `/api/v1/org-units/${county.id}/subtree?limit=${PAGE}&kind=school${cursor ? `&cursor=${cursor}` : ''}`;
@@ -133,7 +165,11 @@ export async function run(args) {
     // The service's filter (OrgUnitsService.subtree + page): ancestor in path, not itself, kind, after the cursor.
     const viaDriver = async (after) => {
       const filter = { path: county.id, _id: { $ne: county.id, ...(after ? { $gt: after } : {}) }, kind: 'school' };
-      const docs = await units.find(filter, { projection: NO_OUTBOX }).sort({ _id: 1 }).limit(PAGE + 1).toArray();
+      const docs = await units
+        .find(filter, { projection: NO_OUTBOX })
+        .sort({ _id: 1 })
+        .limit(PAGE + 1)
+        .toArray();
       const items = docs.slice(0, PAGE);
       return { items, nextCursor: docs.length > PAGE ? items.at(-1)._id : null };
     };
@@ -142,7 +178,8 @@ export async function run(args) {
       walks.store.push(await walk(viaDriver));
       walks.gateway.push(await walk(viaGateway));
     }
-    for (const w of [...walks.store, ...walks.gateway]) if (w.count !== schools) throw new Error(`a walk returned ${w.count} schools, not ${schools}`);
+    for (const w of [...walks.store, ...walks.gateway])
+      if (w.count !== schools) throw new Error(`a walk returned ${w.count} schools, not ${schools}`);
     const stats = (list) => {
       const lat = list.flatMap((w) => w.latencies).sort((a, b) => a - b);
       return { pages: lat.length, p50: percentile(lat, 50), p95: percentile(lat, 95), walk: median(list.map((w) => w.ms)) };
@@ -184,7 +221,8 @@ export async function run(args) {
       const r = await call('POST', `/api/v1/org-units/${district.id}/move`, cityAdmin, { parentId: target });
       const answered = performance.now() - s;
       // The gateway gives up after 10 s (503 upstream-unavailable); the move carries on in the service.
-      if (r.status !== 200 && !/upstream-unavailable/.test(r.body?.type ?? '')) throw new Error(`move: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+      if (r.status !== 200 && !/upstream-unavailable/.test(r.body?.type ?? ''))
+        throw new Error(`move: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
       await until('moved events on the topic', () => arrivals.size === moved.size);
       const last = Math.max(...[...arrivals.values()].map((a) => a.at));
       const lastStamp = Math.max(...[...arrivals.values()].map((a) => a.timestamp));
@@ -204,9 +242,31 @@ export async function run(args) {
       const ops = [root, ...docs].map((d) => {
         const next = { ...d, path: [...rootPath, ...d.path.slice(d.path.indexOf(district.id) + 1)], version: d.version + 1 };
         next.level = next.path.length - 1;
-        const events = unitEvents(next, { kind: 'moved', previousParentId: d.parentId, previousPath: d.path, moveId: runId, moveRootId: district.id });
-        const entry = { version: next.version, change: 'moved', at: new Date(), by: 'bench', path: next.path, previousPath: d.path, moveId: runId };
-        return { updateOne: { filter: { _id: d._id }, update: { $set: { path: next.path, level: next.level, version: next.version }, $push: { history: entry, outbox: { $each: events } } } } };
+        const events = unitEvents(next, {
+          kind: 'moved',
+          previousParentId: d.parentId,
+          previousPath: d.path,
+          moveId: runId,
+          moveRootId: district.id,
+        });
+        const entry = {
+          version: next.version,
+          change: 'moved',
+          at: new Date(),
+          by: 'bench',
+          path: next.path,
+          previousPath: d.path,
+          moveId: runId,
+        };
+        return {
+          updateOne: {
+            filter: { _id: d._id },
+            update: {
+              $set: { path: next.path, level: next.level, version: next.version },
+              $push: { history: entry, outbox: { $each: events } },
+            },
+          },
+        };
       });
       await scratch.bulkWrite(ops, { ordered: false });
       baseline.push(performance.now() - s);

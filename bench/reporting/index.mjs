@@ -22,22 +22,64 @@ import { signAccessToken } from '../../libs/platform/dist/auth/identity.js';
 import { ReportPeriod } from '../../apps/reporting/dist/periods/report-period.js';
 import { closedLoop, fmt } from '../lib/load.mjs';
 
-const content = { meetings: [{ type: 'theme-day', date: '2026-11-10', topic: '主题党日', attendance: { expected: 30, present: 28 } }], freeText: '本期工作记实'.repeat(20) };
+const content = {
+  meetings: [{ type: 'theme-day', date: '2026-11-10', topic: '主题党日', attendance: { expected: 30, present: 28 } }],
+  freeText: '本期工作记实'.repeat(20),
+};
 
 async function seed(db, schools, run) {
   const city = `city-${run}`;
   const counties = [1, 2, 3].map((i) => `county${i}-${run}`);
   const units = [
-    { _id: city, code: city, name: '示范市教育局', kind: 'city-bureau', parentId: null, path: [city], level: 0, version: 1, lastEventId: 'seed' },
-    ...counties.map((c, i) => ({ _id: c, code: c, name: `第${i + 1}区教育局`, kind: 'county-bureau', parentId: city, path: [city, c], level: 1, version: 1, lastEventId: 'seed' })),
+    {
+      _id: city,
+      code: city,
+      name: '示范市教育局',
+      kind: 'city-bureau',
+      parentId: null,
+      path: [city],
+      level: 0,
+      version: 1,
+      lastEventId: 'seed',
+    },
+    ...counties.map((c, i) => ({
+      _id: c,
+      code: c,
+      name: `第${i + 1}区教育局`,
+      kind: 'county-bureau',
+      parentId: city,
+      path: [city, c],
+      level: 1,
+      version: 1,
+      lastEventId: 'seed',
+    })),
   ];
   const partyOrgs = [];
   for (let i = 0; i < schools; i++) {
     const parent = i % 10 === 9 ? city : counties[i % 3];
     const id = `s${i}-${run}`;
     const path = parent === city ? [city, id] : [city, parent, id];
-    units.push({ _id: id, code: id, name: `第${i}中学`, kind: 'school', parentId: parent, path, level: path.length - 1, version: 1, lastEventId: 'seed' });
-    partyOrgs.push({ _id: `po${i}-${run}`, unitId: id, unitPath: path, supervisorId: parent, routing: 'single', active: true, version: 1, lastEventId: 'seed' });
+    units.push({
+      _id: id,
+      code: id,
+      name: `第${i}中学`,
+      kind: 'school',
+      parentId: parent,
+      path,
+      level: path.length - 1,
+      version: 1,
+      lastEventId: 'seed',
+    });
+    partyOrgs.push({
+      _id: `po${i}-${run}`,
+      unitId: id,
+      unitPath: path,
+      supervisorId: parent,
+      routing: 'single',
+      active: true,
+      version: 1,
+      lastEventId: 'seed',
+    });
   }
   for (let i = 0; i < units.length; i += 2000) await db.collection('org_units').insertMany(units.slice(i, i + 2000));
   for (let i = 0; i < partyOrgs.length; i += 2000) await db.collection('party_orgs').insertMany(partyOrgs.slice(i, i + 2000));
@@ -60,7 +102,11 @@ function startBare(mongodbUri, db, port, collection, handler, poolSize = 1) {
     await app.listen({ port: ${port}, host: '127.0.0.1' });`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'ignore', 'inherit'] });
   // Killed with the benchmark, so no stray server keeps the port (and answers the next run's requests).
-  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => { child.kill('SIGTERM'); process.exit(130); });
+  for (const signal of ['SIGINT', 'SIGTERM'])
+    process.once(signal, () => {
+      child.kill('SIGTERM');
+      process.exit(130);
+    });
   return child;
 }
 
@@ -134,28 +180,49 @@ export async function run(args) {
     await bareReady(ceilingServer, ceilingPort);
     const dispatcher = new Agent({ connections: concurrency, pipelining: 1 });
     const gateway = `http://127.0.0.1:${ports.gateway}`;
-    const cityToken = await signAccessToken({ sub: 'bench-city', orgUnitId: fixture.city, roles: ['city-admin'] }, secrets.AUTH_JWT_SECRET, 3600);
+    const cityToken = await signAccessToken(
+      { sub: 'bench-city', orgUnitId: fixture.city, roles: ['city-admin'] },
+      secrets.AUTH_JWT_SECRET,
+      3600,
+    );
     const period = ReportPeriod.current(new Date(), calendar);
     const compliance = async () => {
-      const r = await request(`${gateway}/api/v1/reporting/compliance?from=${period.id}&to=${period.id}`, { dispatcher, headers: { authorization: `Bearer ${cityToken}` } });
+      const r = await request(`${gateway}/api/v1/reporting/compliance?from=${period.id}&to=${period.id}`, {
+        dispatcher,
+        headers: { authorization: `Bearer ${cityToken}` },
+      });
       return (await r.body.json()).total ?? {};
     };
     const opening = Date.now();
     // The scheduler opens every period whose window has opened: this one and, late in a month, the next.
     const toOpen = [period, period.next()].filter((p) => p.window(calendar).opensAt <= new Date()).map((p) => p.id);
-    while ((await compliance()).expected < schools || (await db.collection('periods').countDocuments({ _id: { $in: toOpen }, openedAt: { $ne: null } })) < toOpen.length) {
+    while (
+      (await compliance()).expected < schools ||
+      (await db.collection('periods').countDocuments({ _id: { $in: toOpen }, openedAt: { $ne: null } })) < toOpen.length
+    ) {
       if (Date.now() - opening > 900_000) throw new Error(`periods ${toOpen.join(', ')} not opened for ${schools} schools within 900 s`);
       await new Promise((res) => setTimeout(res, 500));
     }
     const openedIn = (Date.now() - opening) / 1000;
-    process.stdout.write(`period(s) ${toOpen.join(', ')} opened: ${schools} reports expected each, ${period.id}'s counted, in ${openedIn.toFixed(1)} s\n`);
+    process.stdout.write(
+      `period(s) ${toOpen.join(', ')} opened: ${schools} reports expected each, ${period.id}'s counted, in ${openedIn.toFixed(1)} s\n`,
+    );
     // The other consumers (notifications' reminders) digest the opening too: measure on a quiet platform.
     const quietIn = await waitConsumersIdle(infra, `bench${run}`, [Topics.reportingReports]);
     process.stdout.write(`every consumer group caught up ${quietIn.toFixed(1)} s later\n`);
-    const tokens = await Promise.all(fixture.partyOrgs.map((p) => signAccessToken({ sub: `sec-${p.unitId}`, orgUnitId: p.unitId, roles: ['school-secretary'] }, secrets.AUTH_JWT_SECRET, 3600)));
+    const tokens = await Promise.all(
+      fixture.partyOrgs.map((p) =>
+        signAccessToken({ sub: `sec-${p.unitId}`, orgUnitId: p.unitId, roles: ['school-secretary'] }, secrets.AUTH_JWT_SECRET, 3600),
+      ),
+    );
     const body = JSON.stringify({ content });
     const base = await closedLoop(schools, concurrency, async (i) => {
-      const r = await request(`http://127.0.0.1:${baselinePort}/reports/r${i}-${run}`, { method: 'POST', dispatcher, headers: { 'content-type': 'application/json' }, body });
+      const r = await request(`http://127.0.0.1:${baselinePort}/reports/r${i}-${run}`, {
+        method: 'POST',
+        dispatcher,
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       await r.body.text();
       if (r.statusCode !== 200) throw new Error(`baseline ${r.statusCode}`);
     });
@@ -164,14 +231,20 @@ export async function run(args) {
     // same indexes), in a database of its own.
     const ceilingDb = mongo.db(`bench${run}_ceiling`);
     const reports = db.collection('half_month_reports');
-    for (const ix of await reports.indexes()) if (ix.name !== '_id_') await ceilingDb.collection('half_month_reports').createIndex(ix.key, { name: ix.name });
+    for (const ix of await reports.indexes())
+      if (ix.name !== '_id_') await ceilingDb.collection('half_month_reports').createIndex(ix.key, { name: ix.name });
     for (let i = 0; i < schools; i += 2000) {
       const ids = fixture.partyOrgs.slice(i, i + 2000).map((po) => `${po._id}:${period.id}`);
       const copies = (await reports.find({ _id: { $in: ids } }).toArray()).map((d) => ({ ...d, outbox: [] }));
       await ceilingDb.collection('half_month_reports').insertMany(copies);
     }
     const ceiling = await closedLoop(schools, concurrency, async (i) => {
-      const r = await request(`http://127.0.0.1:${ceilingPort}/reports/${fixture.partyOrgs[i]._id}:${period.id}`, { method: 'POST', dispatcher, headers: { 'content-type': 'application/json' }, body });
+      const r = await request(`http://127.0.0.1:${ceilingPort}/reports/${fixture.partyOrgs[i]._id}:${period.id}`, {
+        method: 'POST',
+        dispatcher,
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       await r.body.text();
       if (r.statusCode !== 200) throw new Error(`ceiling ${r.statusCode}`);
     });
@@ -179,7 +252,8 @@ export async function run(args) {
     const burst = await closedLoop(schools, concurrency, async (i) => {
       const p = fixture.partyOrgs[i];
       const r = await request(`${gateway}/api/v1/reports/${p._id}/${period.id}/submit`, {
-        method: 'POST', dispatcher,
+        method: 'POST',
+        dispatcher,
         headers: { authorization: `Bearer ${tokens[i]}`, 'content-type': 'application/json', 'idempotency-key': `bench-${run}-${i}` },
         body,
       });
@@ -187,7 +261,9 @@ export async function run(args) {
       if (r.statusCode !== 200) throw new Error(`submit ${r.statusCode} ${text.slice(0, 200)}`);
     });
     const lastSubmission = Date.now();
-    process.stdout.write(`deadline burst through the gateway: ${fmt(burst)}${burst.firstErrors.length ? ` (${burst.firstErrors.join(' | ')})` : ''}\n`);
+    process.stdout.write(
+      `deadline burst through the gateway: ${fmt(burst)}${burst.firstErrors.length ? ` (${burst.firstErrors.join(' | ')})` : ''}\n`,
+    );
     // Where the wait goes: until reporting's outbox holds nothing unpublished (the relay), then until the
     // compliance view counts every submission (the compliance consumer). The outbox is looked at with
     // the relay's own query (one pending document, on its index), at most every 250 ms.
@@ -197,7 +273,8 @@ export async function run(args) {
     for (;;) {
       if (Number.isNaN(drained) && Date.now() - lookedAtOutbox >= 250) {
         lookedAtOutbox = Date.now();
-        if (!(await db.collection('half_month_reports').findOne(PENDING_OUTBOX_FILTER, { projection: { _id: 1 } }))) drained = (Date.now() - lastSubmission) / 1000;
+        if (!(await db.collection('half_month_reports').findOne(PENDING_OUTBOX_FILTER, { projection: { _id: 1 } })))
+          drained = (Date.now() - lastSubmission) / 1000;
       }
       if ((await compliance()).actual >= schools - burst.errors) {
         caughtUp = (Date.now() - lastSubmission) / 1000;
@@ -227,19 +304,30 @@ export async function run(args) {
       }
     }
     const docs = [...agg.values()];
-    for (let i = 0; i < docs.length; i += 5000) await db.collection('compliance').insertMany(docs.slice(i, i + 5000), { ordered: false }).catch(() => undefined);
+    for (let i = 0; i < docs.length; i += 5000)
+      await db
+        .collection('compliance')
+        .insertMany(docs.slice(i, i + 5000), { ordered: false })
+        .catch(() => undefined);
     const queries = [`unit=${fixture.city}`, `unit=${fixture.counties[0]}`, `unit=${fixture.partyOrgs[0].unitId}`];
-    const complianceQueries = () => closedLoop(300, 4, async (i) => {
-      const r = await request(`${gateway}/api/v1/reporting/compliance?${queries[i % 3]}&from=${periods[0]}&to=${periods[23]}`, { dispatcher, headers: { authorization: `Bearer ${cityToken}` } });
-      const j = await r.body.json();
-      if (r.statusCode !== 200 || j.periods?.length !== 24) throw new Error(`compliance ${r.statusCode}`);
-    });
+    const complianceQueries = () =>
+      closedLoop(300, 4, async (i) => {
+        const r = await request(`${gateway}/api/v1/reporting/compliance?${queries[i % 3]}&from=${periods[0]}&to=${periods[23]}`, {
+          dispatcher,
+          headers: { authorization: `Bearer ${cityToken}` },
+        });
+        const j = await r.body.json();
+        if (r.statusCode !== 200 || j.periods?.length !== 24) throw new Error(`compliance ${r.statusCode}`);
+      });
     // Right after the burst, while the consumers still digest it, and again once every group caught up.
     const q = await complianceQueries();
     const settledIn = await waitConsumersIdle(infra, `bench${run}`, [Topics.reportingReports]);
     const qQuiet = await complianceQueries();
     const b = await closedLoop(20, 4, async () => {
-      const r = await request(`${gateway}/api/v1/reporting/compliance/breakdown?unit=${fixture.city}&from=${periods[0]}&to=${periods[23]}`, { dispatcher, headers: { authorization: `Bearer ${cityToken}` } });
+      const r = await request(
+        `${gateway}/api/v1/reporting/compliance/breakdown?unit=${fixture.city}&from=${periods[0]}&to=${periods[23]}`,
+        { dispatcher, headers: { authorization: `Bearer ${cityToken}` } },
+      );
       await r.body.json();
       if (r.statusCode !== 200) throw new Error(`breakdown ${r.statusCode}`);
     });

@@ -20,7 +20,12 @@ export interface ServiceStatus {
 }
 export const REPO_ROOT: string;
 export const PATHS: Readonly<Record<string, string>>;
-export function ensureInfra(options?: { kafka?: boolean; mongo?: boolean; log?: (m: string) => void; readyTimeoutMs?: number }): Promise<InfraResult>;
+export function ensureInfra(options?: {
+  kafka?: boolean;
+  mongo?: boolean;
+  log?: (m: string) => void;
+  readyTimeoutMs?: number;
+}): Promise<InfraResult>;
 export function startWithTestcontainers(options?: { kafka?: boolean; mongo?: boolean }): Promise<InfraResult>;
 export function stopInfra(names?: string[], options?: { log?: (m: string) => void }): Promise<string[]>;
 export function stopProcess(name: string, options?: { timeoutMs?: number; log?: (m: string) => void }): Promise<boolean>;

@@ -152,10 +152,7 @@ export async function ensureInfra({ kafka = true, mongo = true, log = console.er
 
   result.mode = 'local';
   const opts = { log, readyTimeoutMs };
-  const settled = await Promise.allSettled([
-    needKafka ? startKafka(opts) : null,
-    needMongo ? startFerretDB(opts) : null,
-  ]);
+  const settled = await Promise.allSettled([needKafka ? startKafka(opts) : null, needMongo ? startFerretDB(opts) : null]);
   const failure = settled.find((s) => s.status === 'rejected');
   if (failure) throw failure.reason;
   const [k, m] = settled.map((s) => s.value);
@@ -364,7 +361,9 @@ async function startServiceLocked(svc, opts) {
     return { started: false, pid };
   }
   if (await portOpen(HOST, port)) {
-    throw new Error(`port ${port} is in use by something that is not a healthy ${svc.what}; free it or set ${svc.portEnv} (log: ${rel(svc.log)})`);
+    throw new Error(
+      `port ${port} is in use by something that is not a healthy ${svc.what}; free it or set ${svc.portEnv} (log: ${rel(svc.log)})`,
+    );
   }
   for (const [envName, p, role] of svc.extraPorts()) {
     if (await portOpen(HOST, p)) {
@@ -463,7 +462,18 @@ async function prepareKafka({ log, port }) {
     log(`kafka: formatting storage in ${rel(logDirs)} (cluster id ${clusterId})`);
     const r = spawnSync(
       'java',
-      [`-Dlog4j2.configurationFile=${PATHS.kafkaLog4j}`, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props, '--ignore-formatted'],
+      [
+        `-Dlog4j2.configurationFile=${PATHS.kafkaLog4j}`,
+        '-cp',
+        cp,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        props,
+        '--ignore-formatted',
+      ],
       { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 },
     );
     fs.mkdirSync(PATHS.logs, { recursive: true });
@@ -540,7 +550,9 @@ async function ensureKafkaLibs(log) {
 
   const mvn = spawnSync('mvn', ['-v'], { encoding: 'utf8', timeout: 60_000 });
   if (mvn.error && mvn.error.code === 'ENOENT') {
-    throw new Error(`mvn not found on PATH: install Maven 3.8+ (needed once to fetch the Kafka ${KAFKA_VERSION} jars into ${rel(PATHS.kafkaLibs)}), or set KAFKA_BROKERS`);
+    throw new Error(
+      `mvn not found on PATH: install Maven 3.8+ (needed once to fetch the Kafka ${KAFKA_VERSION} jars into ${rel(PATHS.kafkaLibs)}), or set KAFKA_BROKERS`,
+    );
   }
   const tmp = `${PATHS.kafkaLibs}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -548,12 +560,23 @@ async function ensureKafkaLibs(log) {
   log(`kafka: fetching Kafka ${KAFKA_VERSION} jars with Maven (first start only; log: ${rel(fetchLog)})`);
   const code = await runToLog(
     'mvn',
-    ['-B', '-q', '-Dstyle.color=never', '-f', PATHS.kafkaPom, 'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`, '-DincludeScope=runtime'],
+    [
+      '-B',
+      '-q',
+      '-Dstyle.color=never',
+      '-f',
+      PATHS.kafkaPom,
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${tmp}`,
+      '-DincludeScope=runtime',
+    ],
     { cwd: path.dirname(PATHS.kafkaPom), logFile: fetchLog },
   );
   if (code !== 0 || !fs.existsSync(path.join(tmp, `kafka_2.13-${KAFKA_VERSION}.jar`))) {
     fs.rmSync(tmp, { recursive: true, force: true });
-    throw new Error(`kafka: mvn dependency:copy-dependencies failed (exit ${code}): ${lastLine(readQuiet(fetchLog) || '')}; read ${rel(fetchLog)}`);
+    throw new Error(
+      `kafka: mvn dependency:copy-dependencies failed (exit ${code}): ${lastLine(readQuiet(fetchLog) || '')}; read ${rel(fetchLog)}`,
+    );
   }
   fs.writeFileSync(path.join(tmp, '.pom.sha256'), `${pomHash}\n`);
   fs.rmSync(PATHS.kafkaLibs, { recursive: true, force: true });
@@ -582,12 +605,20 @@ async function prepareFerretDB({ log, port }) {
     // which decodes and re-encodes whole documents; at 400 the heap may grow to five times what is
     // live (tens of MB here) and the burst went from 102 to 127-133 submissions/s (docs/adr/0003). A
     // GOGC or GOMEMLIMIT in the environment wins.
-    env: { FERRETDB_TELEMETRY: 'disable', DO_NOT_TRACK: '1', GOGC: process.env.GOGC ?? '400', GOMEMLIMIT: process.env.GOMEMLIMIT ?? '2GiB' },
+    env: {
+      FERRETDB_TELEMETRY: 'disable',
+      DO_NOT_TRACK: '1',
+      GOGC: process.env.GOGC ?? '400',
+      GOMEMLIMIT: process.env.GOMEMLIMIT ?? '2GiB',
+    },
   };
 }
 
 async function ensureFerretBinary(log) {
-  const goFiles = fs.readdirSync(PATHS.ferretSrc).filter((f) => f.endsWith('.go')).sort();
+  const goFiles = fs
+    .readdirSync(PATHS.ferretSrc)
+    .filter((f) => f.endsWith('.go'))
+    .sort();
   const sources = [...goFiles, 'go.mod', 'go.sum', 'patches.json'].map((f) => path.join(PATHS.ferretSrc, f));
   const hash = sha256(sources);
   const hashFile = `${PATHS.ferretBin}.sha256`;
@@ -602,7 +633,10 @@ async function ensureFerretBinary(log) {
   const buildLog = path.join(PATHS.logs, 'ferretdb-build.log');
   log(`ferretdb: building ${rel(PATHS.ferretBin)} with go (first start only, ~1 min; log: ${rel(buildLog)})`);
   const modfile = patchedFerretModfile(path.join(LOCAL, 'build', 'ferretdb-patched'));
-  const code = await runToLog('go', ['build', '-trimpath', `-modfile=${modfile}`, '-o', tmp, '.'], { cwd: PATHS.ferretSrc, logFile: buildLog });
+  const code = await runToLog('go', ['build', '-trimpath', `-modfile=${modfile}`, '-o', tmp, '.'], {
+    cwd: PATHS.ferretSrc,
+    logFile: buildLog,
+  });
   if (code !== 0) {
     rmQuiet(tmp);
     throw new Error(`ferretdb: go build failed (exit ${code}): ${lastLine(readQuiet(buildLog) || '')}; read ${rel(buildLog)}`);
@@ -627,7 +661,8 @@ function patchedFerretModfile(dir) {
   } catch {
     moduleDir = undefined;
   }
-  if (dl.status !== 0 || !moduleDir) throw new Error(`ferretdb: go mod download ${spec.module} failed: ${lastLine(dl.stderr || dl.stdout || '')}`);
+  if (dl.status !== 0 || !moduleDir)
+    throw new Error(`ferretdb: go mod download ${spec.module} failed: ${lastLine(dl.stderr || dl.stdout || '')}`);
   const copy = path.join(dir, 'module');
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(moduleDir, copy, { recursive: true });
@@ -636,10 +671,15 @@ function patchedFerretModfile(dir) {
     const text = fs.readFileSync(file, 'utf8');
     const occurrences = p.occurrences ?? 1;
     if (text.split(p.find).length !== occurrences + 1) {
-      throw new Error(`ferretdb: patch ${i} (${p.file}): its text is not found exactly ${occurrences} time(s) in ${spec.module}; review deploy/local/ferretdb/patches.json`);
+      throw new Error(
+        `ferretdb: patch ${i} (${p.file}): its text is not found exactly ${occurrences} time(s) in ${spec.module}; review deploy/local/ferretdb/patches.json`,
+      );
     }
     fs.chmodSync(file, 0o644);
-    fs.writeFileSync(file, text.replaceAll(p.find, () => p.replace));
+    fs.writeFileSync(
+      file,
+      text.replaceAll(p.find, () => p.replace),
+    );
   }
   const modfile = path.join(dir, 'go.mod');
   fs.writeFileSync(modfile, `${fs.readFileSync(path.join(PATHS.ferretSrc, 'go.mod'), 'utf8')}\nreplace ${spec.module} => ${copy}\n`);
@@ -1005,7 +1045,9 @@ async function cli(argv) {
     const t0 = Date.now();
     const r = await ensureInfra({ kafka: names.includes('kafka'), mongo: names.includes('ferretdb'), log });
     if (r.mode === 'docker') {
-      throw new Error('a Docker engine is reachable: run `docker compose up -d` (or the tests, which use testcontainers), or set INFRA_MODE=local to use the local toolchain');
+      throw new Error(
+        'a Docker engine is reachable: run `docker compose up -d` (or the tests, which use testcontainers), or set INFRA_MODE=local to use the local toolchain',
+      );
     }
     if (r.kafkaBrokers) process.stdout.write(`KAFKA_BROKERS=${r.kafkaBrokers}\n`);
     if (r.mongodbUri) process.stdout.write(`MONGODB_URI=${r.mongodbUri}\n`);

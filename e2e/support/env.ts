@@ -88,15 +88,22 @@ export async function login(username: string, password: string, base?: string): 
 
 /** Waits until the gateway's org-tree read model knows a unit (it follows org-registry's events). */
 export async function untilGatewayKnows(unitId: string, cityAdminToken: string): Promise<void> {
-  await eventually(`the gateway to learn org unit ${unitId}`, async () => {
-    const res = await api('GET', `/api/v1/api-keys?unit=${encodeURIComponent(unitId)}&limit=1`, { token: cityAdminToken });
-    return res.status === 200 ? true : null;
-    // A fresh consumer group reads the shared topics from the beginning: on a long-lived local broker that is a backlog.
-  }, 180_000);
+  await eventually(
+    `the gateway to learn org unit ${unitId}`,
+    async () => {
+      const res = await api('GET', `/api/v1/api-keys?unit=${encodeURIComponent(unitId)}&limit=1`, { token: cityAdminToken });
+      return res.status === 200 ? true : null;
+      // A fresh consumer group reads the shared topics from the beginning: on a long-lived local broker that is a backlog.
+    },
+    180_000,
+  );
 }
 
 /** Creates org units through the gateway, in order (parent first), and waits until the gateway's read model has them. */
-export async function createUnits(token: string, units: readonly (readonly [id: string, kind: string, parentId: string | null])[]): Promise<void> {
+export async function createUnits(
+  token: string,
+  units: readonly (readonly [id: string, kind: string, parentId: string | null])[],
+): Promise<void> {
   for (const [id, kind, parentId] of units) {
     const res = await api('POST', '/api/v1/org-units', { token, body: { id, code: id.toUpperCase(), name: `单位 ${id}`, kind, parentId } });
     if (res.status !== 201) throw new Error(`fixture unit ${id}: ${res.status} ${JSON.stringify(res.body)}`);

@@ -10,11 +10,23 @@ export async function buildCity(counties: string[]) {
     if (res.status !== status) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   };
-  await ok('POST', '/api/v1/org-units', { id: cityId, code: cityId.toUpperCase(), name: '测试市教育局', kind: 'city-bureau', parentId: null });
+  await ok('POST', '/api/v1/org-units', {
+    id: cityId,
+    code: cityId.toUpperCase(),
+    name: '测试市教育局',
+    kind: 'city-bureau',
+    parentId: null,
+  });
   const countyIds: Record<string, string> = {};
   for (const c of counties) {
     countyIds[c] = `${cityId}-${c}`;
-    await ok('POST', '/api/v1/org-units', { id: countyIds[c], code: `${c.toUpperCase()}-EDU`, name: `${c}区教育局`, kind: 'county-bureau', parentId: cityId });
+    await ok('POST', '/api/v1/org-units', {
+      id: countyIds[c],
+      code: `${c.toUpperCase()}-EDU`,
+      name: `${c}区教育局`,
+      kind: 'county-bureau',
+      parentId: cityId,
+    });
   }
   return { cityId, admin, countyIds, ok };
 }
@@ -66,7 +78,7 @@ export async function readToEnd(topics: string[], keep: (r: ReadRecord) => boole
       const raw = message.value?.toString() ?? '';
       const r: ReadRecord = {
         key: message.key?.toString() ?? '',
-        headers: Object.fromEntries(Object.entries(message.headers ?? ({})).map(([k, v]) => [k, v?.toString() ?? ''])),
+        headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, v?.toString() ?? ''])),
         value: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},
         raw,
       };

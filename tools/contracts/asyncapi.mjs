@@ -7,8 +7,7 @@ import { ensureNode24, ROOT } from '../scripts/node24.mjs';
 ensureNode24(new URL(import.meta.url).pathname);
 
 const { loadContracts } = await import('./contracts-dist.mjs');
-const { EventContracts, buildAsyncApi, asyncApiJson, ASYNCAPI_DOCUMENT_PATH, version } =
-  await loadContracts();
+const { EventContracts, buildAsyncApi, asyncApiJson, ASYNCAPI_DOCUMENT_PATH, version } = await loadContracts();
 const file = path.join(ROOT, ASYNCAPI_DOCUMENT_PATH);
 const text = asyncApiJson(buildAsyncApi(EventContracts, { version }));
 if (existsSync(file) && readFileSync(file, 'utf8') === text) {

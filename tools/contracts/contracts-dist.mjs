@@ -15,15 +15,8 @@ export async function loadContracts() {
     stdio: 'inherit',
   });
   if (built.status !== 0) throw new Error('the build of libs/contracts failed (output above)');
-  const dist = (file) =>
-    import(pathToFileURL(path.join(ROOT, 'libs', 'contracts', 'dist', file)).href);
-  const [contracts, compat, asyncapi] = await Promise.all([
-    dist('index.js'),
-    dist('compat/compat.js'),
-    dist('asyncapi/asyncapi.js'),
-  ]);
-  const { version } = JSON.parse(
-    readFileSync(path.join(ROOT, 'libs', 'contracts', 'package.json'), 'utf8'),
-  );
+  const dist = (file) => import(pathToFileURL(path.join(ROOT, 'libs', 'contracts', 'dist', file)).href);
+  const [contracts, compat, asyncapi] = await Promise.all([dist('index.js'), dist('compat/compat.js'), dist('asyncapi/asyncapi.js')]);
+  const { version } = JSON.parse(readFileSync(path.join(ROOT, 'libs', 'contracts', 'package.json'), 'utf8'));
   return { ...contracts, ...compat, ...asyncapi, version };
 }

@@ -29,10 +29,8 @@ const released = readdirSync(RELEASED_DIR)
 const current = EventContracts.map(releasedForm);
 
 for (const type of retire) {
-  if (!released.some((r) => r.type === type))
-    throw new Error(`--retire ${type}: no released schema of that type`);
-  if (current.some((c) => c.type === type))
-    throw new Error(`--retire ${type}: the type is still published; remove its contract first`);
+  if (!released.some((r) => r.type === type)) throw new Error(`--retire ${type}: no released schema of that type`);
+  if (current.some((c) => c.type === type)) throw new Error(`--retire ${type}: the type is still published; remove its contract first`);
 }
 
 const report = compareContracts(
@@ -40,13 +38,9 @@ const report = compareContracts(
   current,
 );
 if (report.breaking.length > 0) {
-  process.stderr.write(
-    `not released: ${report.breaking.length} change(s) would break existing consumers:\n`,
-  );
+  process.stderr.write(`not released: ${report.breaking.length} change(s) would break existing consumers:\n`);
   for (const f of report.breaking) process.stderr.write(`  ${f.message}\n`);
-  process.stderr.write(
-    'A breaking change is a new .v2 type on a new .v2 topic, published beside the old one (docs/adr/0006).\n',
-  );
+  process.stderr.write('A breaking change is a new .v2 type on a new .v2 topic, published beside the old one (docs/adr/0006).\n');
   process.exit(1);
 }
 for (const type of retire) {
@@ -61,8 +55,5 @@ for (const c of current) {
   writeFileSync(file, text);
   process.stdout.write(`${before === undefined ? 'released' : 'updated'} ${c.type}\n`);
 }
-for (const n of report.notes.filter((x) => x.rule !== 'new-type'))
-  process.stdout.write(`note: ${n.message}\n`);
-process.stdout.write(
-  `${current.length} event type(s) released in ${path.relative(process.cwd(), RELEASED_DIR) || '.'}\n`,
-);
+for (const n of report.notes.filter((x) => x.rule !== 'new-type')) process.stdout.write(`note: ${n.message}\n`);
+process.stdout.write(`${current.length} event type(s) released in ${path.relative(process.cwd(), RELEASED_DIR) || '.'}\n`);

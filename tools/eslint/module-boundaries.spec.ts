@@ -27,7 +27,11 @@ async function boundaryErrors(filePath: string, code: string): Promise<string[]>
 describe('Nx module boundaries', () => {
   it.each([
     ['an app imports another app by package', 'apps/reporting/src/fixture.ts', "import '@pb/app-org-registry';"],
-    ['an app imports another app by path', 'apps/reporting/src/fixture.ts', "import '../../org-registry/src/org-units/org-units.service.js';"],
+    [
+      'an app imports another app by path',
+      'apps/reporting/src/fixture.ts',
+      "import '../../org-registry/src/org-units/org-units.service.js';",
+    ],
     ['contracts import messaging', 'libs/contracts/src/fixture.ts', "import '@pb/messaging';"],
     ['contracts import platform', 'libs/contracts/src/fixture.ts', "import '@pb/platform';"],
     ['messaging imports platform', 'libs/messaging/src/fixture.ts', "import '@pb/platform';"],
@@ -39,8 +43,16 @@ describe('Nx module boundaries', () => {
   });
 
   it.each([
-    ['an app imports every lib', 'apps/reporting/src/fixture.ts', "import '@pb/contracts'; import '@pb/messaging'; import '@pb/persistence'; import '@pb/platform';"],
-    ['platform imports the lower libs', 'libs/platform/src/fixture.ts', "import '@pb/contracts'; import '@pb/messaging'; import '@pb/persistence';"],
+    [
+      'an app imports every lib',
+      'apps/reporting/src/fixture.ts',
+      "import '@pb/contracts'; import '@pb/messaging'; import '@pb/persistence'; import '@pb/platform';",
+    ],
+    [
+      'platform imports the lower libs',
+      'libs/platform/src/fixture.ts',
+      "import '@pb/contracts'; import '@pb/messaging'; import '@pb/persistence';",
+    ],
     ['messaging imports contracts', 'libs/messaging/src/fixture.ts', "import '@pb/contracts';"],
   ])('passes when %s', async (_case, file, code) => {
     expect(await boundaryErrors(file, code)).toEqual([]);

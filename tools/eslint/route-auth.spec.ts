@@ -35,8 +35,11 @@ ${members}
 describe('pb/route-auth', () => {
   it.each([
     ['a GET route with no decorator', controller('', '  @Get() list() { return []; }')],
-    ['a POST route with only a Nest decorator', controller('', "  @Post() @HttpCode(201) create() { return {}; }")],
-    ['one unguarded route among guarded ones', controller('', "  @Get() @Roles('analyst') list() { return []; }\n  @Delete(':id') remove() { return; }")],
+    ['a POST route with only a Nest decorator', controller('', '  @Post() @HttpCode(201) create() { return {}; }')],
+    [
+      'one unguarded route among guarded ones',
+      controller('', "  @Get() @Roles('analyst') list() { return []; }\n  @Delete(':id') remove() { return; }"),
+    ],
     ['a route both public and role-checked', controller('', "  @Get() @Public() @Roles('analyst') list() { return []; }")],
     ['@Public() on the class', controller('@Public()', '  @Get() list() { return []; }')],
     ['a route decorator through a namespace', controller('', '  @common.Get() list() { return []; }')],
@@ -47,9 +50,9 @@ describe('pb/route-auth', () => {
   it.each([
     ['a public route', controller('', '  @Public() @Get() live() { return {}; }')],
     ['a route with its roles', controller('', "  @Post() @Roles('city-admin', 'county-admin') create() { return {}; }")],
-    ['roles on the class', controller("@Roles('inspector')", '  @Get() list() { return []; }\n  @Get(\':id\') one() { return {}; }')],
+    ['roles on the class', controller("@Roles('inspector')", "  @Get() list() { return []; }\n  @Get(':id') one() { return {}; }")],
     ['methods that are not routes', controller('', '  helper() { return 1; }\n  @Public() @Get() live() { return {}; }')],
-    ['a class that is not a controller', "export class Service { @Get() list() { return []; } }"],
+    ['a class that is not a controller', 'export class Service { @Get() list() { return []; } }'],
   ])('passes %s', async (_case, code) => {
     expect(await routeErrors(code)).toEqual([]);
   });

@@ -22,7 +22,10 @@ const USAGE = `usage:
 
 function brokers() {
   const list = process.env.KAFKA_BROKERS || `127.0.0.1:${process.env.LOCAL_KAFKA_PORT || 9092}`;
-  return list.split(',').map((b) => b.trim()).filter(Boolean);
+  return list
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
 }
 
 function headerText(value) {
@@ -85,7 +88,11 @@ function describe(record) {
     attempts: Number(h('dlq-attempts') ?? NaN),
     reason: h('dlq-reason') ?? null,
     error: h('dlq-error') ?? null,
-    source: { topic: h('dlq-source-topic') ?? null, partition: Number(h('dlq-source-partition') ?? NaN), offset: h('dlq-source-offset') ?? null },
+    source: {
+      topic: h('dlq-source-topic') ?? null,
+      partition: Number(h('dlq-source-partition') ?? NaN),
+      offset: h('dlq-source-offset') ?? null,
+    },
     group: h('dlq-group') ?? null,
     deadLetteredAt: h('dlq-time') ?? null,
     headers: Object.fromEntries(Object.entries(record.headers ?? {}).map(([k, v]) => [k, headerText(v)])),
@@ -116,7 +123,8 @@ async function republish(kafka, topic, selectors) {
     if (!m) throw new Error(`${sel} is not an offset or partition:offset`);
     const matches = records.filter((r) => r.offset === m[2] && (m[1] === undefined || r.partition === Number(m[1])));
     if (matches.length === 0) throw new Error(`no record at ${sel} in ${topic}`);
-    if (matches.length > 1) throw new Error(`offset ${sel} exists on partitions ${matches.map((r) => r.partition).join(', ')}: name one as partition:offset`);
+    if (matches.length > 1)
+      throw new Error(`offset ${sel} exists on partitions ${matches.map((r) => r.partition).join(', ')}: name one as partition:offset`);
     return matches[0];
   });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });

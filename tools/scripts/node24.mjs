@@ -30,7 +30,9 @@ export function ensureNode24(script) {
   if (!installed) installDependencies();
   if (major() === REQUIRED_MAJOR) return;
   if (!existsSync(NODE24)) {
-    process.stderr.write(`Node ${REQUIRED_MAJOR} is required (found ${process.versions.node}) and node_modules/.bin/node is missing; run npm install\n`);
+    process.stderr.write(
+      `Node ${REQUIRED_MAJOR} is required (found ${process.versions.node}) and node_modules/.bin/node is missing; run npm install\n`,
+    );
     process.exit(1);
   }
   const r = spawnSync(NODE24, [script, ...process.argv.slice(2)], { stdio: 'inherit', cwd: process.cwd() });

@@ -55,7 +55,17 @@ export function localSecrets() {
  * The environment of each service: what docker-compose.yml and the Kubernetes manifests set too.
  * `gateway` adds or overrides gateway variables (limits, OIDC) for tests and benchmarks.
  */
-export function serviceEnvironments({ kafkaBrokers, mongodbUri, secrets, ports = DEFAULT_PORTS, dbPrefix = '', groupPrefix = '', host = '127.0.0.1', logLevel = 'info', gateway = {} }) {
+export function serviceEnvironments({
+  kafkaBrokers,
+  mongodbUri,
+  secrets,
+  ports = DEFAULT_PORTS,
+  dbPrefix = '',
+  groupPrefix = '',
+  host = '127.0.0.1',
+  logLevel = 'info',
+  gateway = {},
+}) {
   const envs = {};
   for (const service of SERVICES) {
     const env = {

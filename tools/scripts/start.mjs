@@ -7,7 +7,8 @@ import { ensureNode24, ROOT } from './node24.mjs';
 
 ensureNode24(new URL(import.meta.url).pathname);
 
-const { platformPorts, SERVICES, localSecrets, portInUse, serviceEnvironments, spawnServices, stopServices, waitReady } = await import('./services.mjs');
+const { platformPorts, SERVICES, localSecrets, portInUse, serviceEnvironments, spawnServices, stopServices, waitReady } =
+  await import('./services.mjs');
 const { build } = await import('./build.mjs');
 
 const t0 = Date.now();
@@ -85,7 +86,9 @@ try {
   say(`  username ${admin.username}`);
   say(`  password ${admin.password}`);
   say(`  TOKEN=$(curl -s -X POST ${gateway}/api/v1/auth/login -H 'content-type: application/json' \\`);
-  say(`    -d '{"username":"${admin.username}","password":"${admin.password}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken')`);
+  say(
+    `    -d '{"username":"${admin.username}","password":"${admin.password}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken')`,
+  );
   say('  (access tokens live 15 minutes; POST /api/v1/auth/refresh with the refreshToken for new ones)');
   say('');
   say('Ctrl-C stops everything started here.');

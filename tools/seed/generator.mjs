@@ -3,9 +3,32 @@
 // a few imported histories that break them, contact points and visits. `npm run seed` sends it
 // through the gateway; the benchmarks use the same generator for a 10,000-school city.
 
-const SURNAMES = '王李張劉陳楊黃趙吳周徐孫馬朱胡郭何高林羅鄭梁謝宋唐許韓馮鄧曹彭曾肖田董袁潘蔣蔡余杜葉程蘇魏呂丁任沈姚盧姜崔鍾譚陸汪范金石廖賈夏韋傅方白鄒孟熊秦邱江尹薛閻段雷侯龍史陶黎賀顧毛郝龔邵萬錢嚴覃武戴莫孔向湯';
-const GIVEN = '偉芳娜秀英敏靜麗強磊軍洋勇艷傑娟濤明超秀蘭霞平剛桂英華建國紅梅玉蘭文輝志強海燕麗娟春梅金鳳國慶曉東雪梅海濤俊傑婷婷佳怡子涵浩然雨欣宇軒思遠嘉怡明輝雅琴曉紅建華';
-const PLACES = ['東湖', '西山', '南河', '北原', '青松', '翠竹', '柳溪', '楓林', '桃源', '明德', '育才', '啟明', '紅星', '曙光', '向陽', '新華', '光明', '和平', '長青', '文昌'];
+const SURNAMES =
+  '王李張劉陳楊黃趙吳周徐孫馬朱胡郭何高林羅鄭梁謝宋唐許韓馮鄧曹彭曾肖田董袁潘蔣蔡余杜葉程蘇魏呂丁任沈姚盧姜崔鍾譚陸汪范金石廖賈夏韋傅方白鄒孟熊秦邱江尹薛閻段雷侯龍史陶黎賀顧毛郝龔邵萬錢嚴覃武戴莫孔向湯';
+const GIVEN =
+  '偉芳娜秀英敏靜麗強磊軍洋勇艷傑娟濤明超秀蘭霞平剛桂英華建國紅梅玉蘭文輝志強海燕麗娟春梅金鳳國慶曉東雪梅海濤俊傑婷婷佳怡子涵浩然雨欣宇軒思遠嘉怡明輝雅琴曉紅建華';
+const PLACES = [
+  '東湖',
+  '西山',
+  '南河',
+  '北原',
+  '青松',
+  '翠竹',
+  '柳溪',
+  '楓林',
+  '桃源',
+  '明德',
+  '育才',
+  '啟明',
+  '紅星',
+  '曙光',
+  '向陽',
+  '新華',
+  '光明',
+  '和平',
+  '長青',
+  '文昌',
+];
 const COUNTY_NAMES = ['東湖區', '西山縣', '南河縣', '北原區', '青松縣', '柳溪區'];
 const STAGES = [
   ['小學', 0.55],
@@ -78,7 +101,18 @@ const REACHED = { applicant: 2, activist: 3, 'development-target': 5, probationa
  * imported history with a probationary period that was too short.
  */
 export function milestones(r, status, today, breakRule = false) {
-  const gaps = [0, r.int(5, 25), r.int(60, 180), r.int(370, 540), r.int(20, 60), r.int(20, 60), r.int(10, 60), r.int(5, 30), 0, r.int(10, 30)];
+  const gaps = [
+    0,
+    r.int(5, 25),
+    r.int(60, 180),
+    r.int(370, 540),
+    r.int(20, 60),
+    r.int(20, 60),
+    r.int(10, 60),
+    r.int(5, 30),
+    0,
+    r.int(10, 30),
+  ];
   const count = REACHED[status];
   let total = 0;
   for (let i = 1; i < count; i++) total += i === 8 ? 0 : gaps[i];
@@ -103,12 +137,29 @@ export function milestones(r, status, today, breakRule = false) {
  * directly under the city), districtSize (0, or group each county's schools in 學區 units of this
  * size), members (per branch, default 3-6; 0 for none), seed.
  */
-export function generateCity({ schools = 100, counties = 3, cityDirectShare = 0.08, districtSize = 0, members = true, contactPoints = true, seed = 20260101, today = iso(new Date()), cityId = 'city' } = {}) {
+export function generateCity({
+  schools = 100,
+  counties = 3,
+  cityDirectShare = 0.08,
+  districtSize = 0,
+  members = true,
+  contactPoints = true,
+  seed = 20260101,
+  today = iso(new Date()),
+  cityId = 'city',
+} = {}) {
   const r = rng(seed);
   const city = { id: cityId, code: 'CITY', name: '示範市教育局', kind: 'city-bureau', parentId: null, openedOn: '1983-01-01' };
   const countyUnits = [];
   for (let c = 1; c <= counties; c++) {
-    countyUnits.push({ id: `${cityId}-county-${c}`, code: `C${pad(c, 2)}`, name: `${COUNTY_NAMES[(c - 1) % COUNTY_NAMES.length]}${c > COUNTY_NAMES.length ? c : ''}教育局`, kind: 'county-bureau', parentId: cityId, openedOn: '1985-01-01' });
+    countyUnits.push({
+      id: `${cityId}-county-${c}`,
+      code: `C${pad(c, 2)}`,
+      name: `${COUNTY_NAMES[(c - 1) % COUNTY_NAMES.length]}${c > COUNTY_NAMES.length ? c : ''}教育局`,
+      kind: 'county-bureau',
+      parentId: cityId,
+      openedOn: '1985-01-01',
+    });
   }
   const units = [...countyUnits];
   const schoolUnits = [];
@@ -122,7 +173,14 @@ export function generateCity({ schools = 100, counties = 3, cityDirectShare = 0.
       const local = (i - direct - 1) % perCounty;
       const districtId = `${parentId}-district-${pad(Math.floor(local / districtSize) + 1, 3)}`;
       if (!units.some((u) => u.id === districtId)) {
-        units.push({ id: districtId, code: `${countyUnits[countyIndex].code}-D${pad(Math.floor(local / districtSize) + 1, 3)}`, name: `第${Math.floor(local / districtSize) + 1}學區`, kind: 'unit', parentId, openedOn: '2001-09-01' });
+        units.push({
+          id: districtId,
+          code: `${countyUnits[countyIndex].code}-D${pad(Math.floor(local / districtSize) + 1, 3)}`,
+          name: `第${Math.floor(local / districtSize) + 1}學區`,
+          kind: 'unit',
+          parentId,
+          openedOn: '2001-09-01',
+        });
       }
       parentId = districtId;
     }
@@ -151,22 +209,69 @@ export function generateCity({ schools = 100, counties = 3, cityDirectShare = 0.
   const partyOrgs = [];
   const branches = [];
   const person = () => ({ name: chineseName(r), title: '' });
-  const bureauParty = { id: `${cityId}-party`, unitId: cityId, kind: 'committee', name: '市教育局機關黨委', principal: { ...person(), title: '黨委書記' }, deputy: { ...person(), title: '黨委副書記' } };
+  const bureauParty = {
+    id: `${cityId}-party`,
+    unitId: cityId,
+    kind: 'committee',
+    name: '市教育局機關黨委',
+    principal: { ...person(), title: '黨委書記' },
+    deputy: { ...person(), title: '黨委副書記' },
+  };
   partyOrgs.push(bureauParty);
   for (const s of schoolUnits) {
     const size = r.next();
     const base = { unitId: s.id, foundedOn: s.openedOn };
     if (size < 0.2) {
-      const top = { ...base, id: `${s.id}-pc`, kind: 'committee', name: `${s.name}黨委`, principal: { ...person(), title: '黨委書記' }, deputy: { ...person(), title: '黨委副書記' } };
+      const top = {
+        ...base,
+        id: `${s.id}-pc`,
+        kind: 'committee',
+        name: `${s.name}黨委`,
+        principal: { ...person(), title: '黨委書記' },
+        deputy: { ...person(), title: '黨委副書記' },
+      };
       partyOrgs.push(top);
-      for (let b = 1; b <= 3; b++) branches.push({ ...base, id: `${s.id}-b${b}`, kind: 'branch', name: `${s.name}第${b}黨支部`, parentPartyOrgId: top.id, principal: { ...person(), title: '支部書記' }, deputy: { ...person(), title: '組織委員' } });
+      for (let b = 1; b <= 3; b++)
+        branches.push({
+          ...base,
+          id: `${s.id}-b${b}`,
+          kind: 'branch',
+          name: `${s.name}第${b}黨支部`,
+          parentPartyOrgId: top.id,
+          principal: { ...person(), title: '支部書記' },
+          deputy: { ...person(), title: '組織委員' },
+        });
     } else if (size < 0.55) {
-      const top = { ...base, id: `${s.id}-pg`, kind: 'general-branch', name: `${s.name}黨總支`, principal: { ...person(), title: '黨總支書記' }, deputy: { ...person(), title: '黨總支副書記' } };
+      const top = {
+        ...base,
+        id: `${s.id}-pg`,
+        kind: 'general-branch',
+        name: `${s.name}黨總支`,
+        principal: { ...person(), title: '黨總支書記' },
+        deputy: { ...person(), title: '黨總支副書記' },
+      };
       partyOrgs.push(top);
-      for (let b = 1; b <= 2; b++) branches.push({ ...base, id: `${s.id}-b${b}`, kind: 'branch', name: `${s.name}第${b}黨支部`, parentPartyOrgId: top.id, principal: { ...person(), title: '支部書記' }, deputy: { ...person(), title: '組織委員' } });
+      for (let b = 1; b <= 2; b++)
+        branches.push({
+          ...base,
+          id: `${s.id}-b${b}`,
+          kind: 'branch',
+          name: `${s.name}第${b}黨支部`,
+          parentPartyOrgId: top.id,
+          principal: { ...person(), title: '支部書記' },
+          deputy: { ...person(), title: '組織委員' },
+        });
     } else {
       // Some city-direct schools report to both levels (市、縣兩級) when they sit in a county.
-      branches.push({ ...base, id: `${s.id}-b1`, kind: 'branch', name: `${s.name}黨支部`, routing: r.chance(0.15) ? 'both-levels' : 'single', principal: { ...person(), title: '支部書記' }, deputy: { ...person(), title: '組織委員' } });
+      branches.push({
+        ...base,
+        id: `${s.id}-b1`,
+        kind: 'branch',
+        name: `${s.name}黨支部`,
+        routing: r.chance(0.15) ? 'both-levels' : 'single',
+        principal: { ...person(), title: '支部書記' },
+        deputy: { ...person(), title: '組織委員' },
+      });
     }
   }
   partyOrgs.push(...branches);
@@ -198,7 +303,10 @@ export function generateCity({ schools = 100, counties = 3, cityDirectShare = 0.
   if (contactPoints) {
     for (const [i, s] of schoolUnits.entries()) {
       if (i % 5 !== 0) continue;
-      const bureau = s.parentId === cityId || r.chance(0.3) ? cityId : countyUnits.find((c) => s.parentId === c.id || s.parentId.startsWith(`${c.id}-`))?.id ?? cityId;
+      const bureau =
+        s.parentId === cityId || r.chance(0.3)
+          ? cityId
+          : (countyUnits.find((c) => s.parentId === c.id || s.parentId.startsWith(`${c.id}-`))?.id ?? cityId);
       const since = `${r.int(2021, 2025)}-0${r.int(1, 9)}-01`;
       contactPointList.push({
         body: {
@@ -222,9 +330,14 @@ export function generateCity({ schools = 100, counties = 3, cityDirectShare = 0.
   const identities = [
     { role: 'city-admin', orgUnitId: cityId, sub: 'demo-city-admin', label: '市教育局管理員' },
     ...countyUnits.map((c, i) => ({ role: 'county-admin', orgUnitId: c.id, sub: `demo-county-admin-${i + 1}`, label: `${c.name}管理員` })),
-    ...schoolUnits.filter((_, i) => i % Math.max(1, Math.floor(schoolUnits.length / 3)) === 0).slice(0, 3).map((s, i) => ({ role: 'school-secretary', orgUnitId: s.id, sub: `demo-secretary-${i + 1}`, label: `${s.name}黨組織書記` })),
+    ...schoolUnits
+      .filter((_, i) => i % Math.max(1, Math.floor(schoolUnits.length / 3)) === 0)
+      .slice(0, 3)
+      .map((s, i) => ({ role: 'school-secretary', orgUnitId: s.id, sub: `demo-secretary-${i + 1}`, label: `${s.name}黨組織書記` })),
     { role: 'inspector', orgUnitId: cityId, sub: 'demo-inspector-city', label: '市教育局檢查人員' },
-    ...(countyUnits[0] ? [{ role: 'inspector', orgUnitId: countyUnits[0].id, sub: 'demo-inspector-county-1', label: `${countyUnits[0].name}檢查人員` }] : []),
+    ...(countyUnits[0]
+      ? [{ role: 'inspector', orgUnitId: countyUnits[0].id, sub: 'demo-inspector-county-1', label: `${countyUnits[0].name}檢查人員` }]
+      : []),
     { role: 'analyst', orgUnitId: cityId, sub: 'demo-analyst', label: '數據分析人員' },
   ];
 

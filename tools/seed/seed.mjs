@@ -27,7 +27,8 @@ async function signer(secret) {
   if (!secret && !existsSync(secretsFile)) throw new Error('no .local/secrets.json: start the platform with npm start first');
   const AUTH_JWT_SECRET = secret ?? JSON.parse(readFileSync(secretsFile, 'utf8')).AUTH_JWT_SECRET;
   const { signAccessToken } = await import('../../libs/platform/dist/auth/identity.js');
-  return (identity, ttl = 12 * 3600) => signAccessToken({ sub: identity.sub, orgUnitId: identity.orgUnitId, roles: [identity.role] }, AUTH_JWT_SECRET, ttl);
+  return (identity, ttl = 12 * 3600) =>
+    signAccessToken({ sub: identity.sub, orgUnitId: identity.orgUnitId, roles: [identity.role] }, AUTH_JWT_SECRET, ttl);
 }
 
 /** Runs `work` over `items` with `width` requests in flight (one: FerretDB stalls under concurrent writers to one database); reports progress every tenth. */
@@ -61,9 +62,25 @@ async function each(label, items, work, say, width = 1) {
  * the local one in .local/secrets.json), `cityId` names the city (default `city`), `outDir` receives
  * demo-accounts.json and demo-identities.json (default `.local`).
  */
-export async function seed({ gateway, schools = 100, counties = 3, members, districtSize = 0, secret, cityId, outDir = path.join(ROOT, '.local'), say = (m) => process.stdout.write(`${m}\n`) } = {}) {
+export async function seed({
+  gateway,
+  schools = 100,
+  counties = 3,
+  members,
+  districtSize = 0,
+  secret,
+  cityId,
+  outDir = path.join(ROOT, '.local'),
+  say = (m) => process.stdout.write(`${m}\n`),
+} = {}) {
   const sign = await signer(secret);
-  const city = generateCity({ schools, counties, districtSize, ...(cityId ? { cityId } : {}), ...(members !== undefined ? { members: members === 0 ? false : members } : {}) });
+  const city = generateCity({
+    schools,
+    counties,
+    districtSize,
+    ...(cityId ? { cityId } : {}),
+    ...(members !== undefined ? { members: members === 0 ? false : members } : {}),
+  });
   const admin = await sign({ sub: 'demo-seed', orgUnitId: city.city.id, role: 'city-admin' });
   let rateLimited = false;
   const call = async (method, url, body, okStatuses = [200, 201]) => {
@@ -99,7 +116,9 @@ export async function seed({ gateway, schools = 100, counties = 3, members, dist
     say(`the demo city ${city.city.id} is already seeded; nothing to do`);
   } else {
     const t0 = Date.now();
-    say(`seeding the demo city (${city.schools.length} schools, ${counties} counties) through ${gateway}${exists ? ', completing a partial seed' : ''}:`);
+    say(
+      `seeding the demo city (${city.schools.length} schools, ${counties} counties) through ${gateway}${exists ? ', completing a partial seed' : ''}:`,
+    );
     await call('POST', '/api/v1/org-units', city.city, [201, 409]);
     say(`  ${'city bureau'.padEnd(24)}      1/1`);
     const batches = [];
@@ -162,7 +181,9 @@ export function loginHelp({ identities, file, accounts, accountsFile }, gateway,
   say(`demo accounts (passwords generated on this machine, in ${path.relative(process.cwd(), accountsFile)}):`);
   for (const a of accounts) say(`  ${a.username.padEnd(26)} ${a.role.padEnd(17)} ${a.orgUnitId.padEnd(24)} ${a.label}`);
   say(`log in as any of them with POST ${gateway}/api/v1/auth/login {"username","password"} (example below).`);
-  say(`ready-made access tokens for every demo identity (valid 12 h) are in ${path.relative(process.cwd(), file)}; ${identities.length} identities.`);
+  say(
+    `ready-made access tokens for every demo identity (valid 12 h) are in ${path.relative(process.cwd(), file)}; ${identities.length} identities.`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -180,7 +201,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     loginHelp(result, gateway);
   } catch (err) {
     const cause = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`npm run seed: ${/fetch failed|ECONNREFUSED/.test(cause) ? `no gateway at ${gateway}; start the platform with npm start (it seeds on its first run)` : cause}\n`);
+    process.stderr.write(
+      `npm run seed: ${/fetch failed|ECONNREFUSED/.test(cause) ? `no gateway at ${gateway}; start the platform with npm start (it seeds on its first run)` : cause}\n`,
+    );
     process.exit(1);
   }
 }

@@ -33,7 +33,13 @@ export function identityConfigOf(config: GatewayConfig): IdentityConfig {
       windowS: config.LOGIN_THROTTLE_WINDOW_S,
     },
     ...(config.BOOTSTRAP_ADMIN_PASSWORD
-      ? { bootstrap: { username: config.BOOTSTRAP_ADMIN_USERNAME, password: config.BOOTSTRAP_ADMIN_PASSWORD, orgUnitId: config.BOOTSTRAP_ADMIN_ORG_UNIT } }
+      ? {
+          bootstrap: {
+            username: config.BOOTSTRAP_ADMIN_USERNAME,
+            password: config.BOOTSTRAP_ADMIN_PASSWORD,
+            orgUnitId: config.BOOTSTRAP_ADMIN_ORG_UNIT,
+          },
+        }
       : {}),
     ...(config.OIDC_JWKS_URL && config.OIDC_ISSUER
       ? {
@@ -96,7 +102,15 @@ export class GatewayModule {
         IdentityModule.register(identityConfigOf(config)),
         AsyncApiModule.register(config.ASYNCAPI_DOCUMENT || defaultAsyncApiPath()),
       ],
-      controllers: [OrgUnitsController, PartyOrgsController, MembersController, MilestoneRulesController, ContactPointsController, ReportingController, NotificationsController],
+      controllers: [
+        OrgUnitsController,
+        PartyOrgsController,
+        MembersController,
+        MilestoneRulesController,
+        ContactPointsController,
+        ReportingController,
+        NotificationsController,
+      ],
       providers: [
         { provide: UPSTREAMS, useValue: upstreams },
         UpstreamService,

@@ -20,9 +20,7 @@ const zone = makeValidator<string>((input) => {
 const smtpUrl = makeValidator<string>((input) => {
   if (input === '') return '';
   if (!/^smtps?:\/\/[^\s]+$/.test(input))
-    throw new Error(
-      'must be smtp://host:port or smtps://user:pass@host:port, or empty to turn e-mail off',
-    );
+    throw new Error('must be smtp://host:port or smtps://user:pass@host:port, or empty to turn e-mail off');
   return input;
 });
 

@@ -20,9 +20,7 @@ startDomainService({
         retryMaxMs: env.NOTIFICATIONS_RETRY_MAX_MS,
         maxAttempts: env.NOTIFICATIONS_MAX_ATTEMPTS,
         batchSize: env.NOTIFICATIONS_BATCH_SIZE,
-        smtp: env.SMTP_URL
-          ? { url: env.SMTP_URL, from: env.SMTP_FROM, poolSize: env.SMTP_POOL_SIZE }
-          : null,
+        smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.SMTP_FROM, poolSize: env.SMTP_POOL_SIZE } : null,
         webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
         maxEventAgeMs: env.NOTIFICATIONS_MAX_EVENT_AGE_MS,
       }),

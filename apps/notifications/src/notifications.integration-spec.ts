@@ -17,16 +17,7 @@ import {
   type EventContract,
 } from '@pb/contracts';
 import { KafkaClient } from '@pb/messaging';
-import {
-  Clock,
-  domainServiceModule,
-  loadConfig,
-  runService,
-  serviceEnv,
-  signInternalToken,
-  type Identity,
-  type Role,
-} from '@pb/platform';
+import { Clock, domainServiceModule, loadConfig, runService, serviceEnv, signInternalToken, type Identity, type Role } from '@pb/platform';
 import { EmailChannel } from './delivery/channels/email.channel.js';
 import { WebhookChannel } from './delivery/channels/webhook.channel.js';
 import { DeliveryWorker } from './delivery/delivery.worker.js';
@@ -110,12 +101,7 @@ describe('notifications', () => {
     return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
   }
 
-  async function publish(
-    contract: EventContract,
-    data: Record<string, unknown>,
-    id: string = randomUUID(),
-    time: Date = now,
-  ) {
+  async function publish(contract: EventContract, data: Record<string, unknown>, id: string = randomUUID(), time: Date = now) {
     const producer = await app.get(KafkaClient).getProducer();
     const headers = eventHeaders(contract, { id, source: eventSource('reporting'), time: time.toISOString() });
     await producer.send({
@@ -126,11 +112,7 @@ describe('notifications', () => {
     return id;
   }
 
-  async function eventually<T>(
-    what: string,
-    probe: () => Promise<T | null | undefined | false>,
-    timeoutMs = 60_000,
-  ): Promise<T> {
+  async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const v = await probe();
@@ -140,8 +122,7 @@ describe('notifications', () => {
     }
   }
 
-  const count = (collection: string, filter: object) =>
-    connection.collection(collection).countDocuments(filter);
+  const count = (collection: string, filter: object) => connection.collection(collection).countDocuments(filter);
   const inbox = async (who: Identity, query = '') =>
     (await call(who, 'GET', `/api/v1/notifications/inbox${query}`)).body as {
       items: {
@@ -182,18 +163,16 @@ describe('notifications', () => {
       smtp: { url: `smtp://127.0.0.1:${smtp.port}`, from: 'pb <noreply@pb.test>', poolSize: 2 },
       webhookTimeoutMs: 5_000,
     });
-    app = await runService(
-      domainServiceModule(
-        { service: 'notifications', consume: true, features: () => [module] },
-        config,
-      ),
-      { service: 'notifications', host: '127.0.0.1', port: 0, consume: true },
-    );
+    app = await runService(domainServiceModule({ service: 'notifications', consume: true, features: () => [module] }, config), {
+      service: 'notifications',
+      host: '127.0.0.1',
+      port: 0,
+      consume: true,
+    });
     app.get(Clock).now = () => now;
     connection = app.get<Connection>(getConnectionToken());
     const directory = app.get(UnitDirectory);
-    const unit = (unitId: string, name: string, kind: string, path: string[]) =>
-      directory.apply({ unitId, name, kind, path, version: 1 });
+    const unit = (unitId: string, name: string, kind: string, path: string[]) => directory.apply({ unitId, name, kind, path, version: 1 });
     await unit(CITY, '示范市教育局', 'city-bureau', [CITY]);
     await unit(K, '东区教育局', 'county-bureau', [CITY, K]);
     for (const [s, name] of [
@@ -288,12 +267,7 @@ describe('notifications', () => {
     expect(await scheduler().tick()).toMatchObject({ leader: true, fired: 0 });
     now = sh('2031-03-09T09:00');
     // Two replicas tick together: the lease lets one pass; the reminder fires once.
-    const replica = new NoticeScheduler(
-      connection,
-      app.get(NOTIFICATIONS_OPTIONS),
-      app.get(Dispatcher),
-      app.get(Clock),
-    );
+    const replica = new NoticeScheduler(connection, app.get(NOTIFICATIONS_OPTIONS), app.get(Dispatcher), app.get(Clock));
     const passes = await Promise.all([scheduler().tick(), replica.tick()]);
     expect(passes.filter((p) => p.leader)).toHaveLength(1);
     // (The topic may hold other runs' events: count this run's reminders only.)
@@ -317,18 +291,14 @@ describe('notifications', () => {
     const en = await call(secretary(S1), 'GET', '/api/v1/notifications/inbox', undefined, {
       'accept-language': 'en',
     });
-    expect(en.body.items[0].title).toBe(
-      'Reminder: the half-month report for the first half of March 2031 is due by 12 March 2031',
-    );
+    expect(en.body.items[0].title).toBe('Reminder: the half-month report for the first half of March 2031 is due by 12 March 2031');
 
     // The e-mail waits for the digest window, then goes once; the webhook goes at once, signed.
     expect((await worker().tick()).sent).toBe(1);
     expect(receiver.accepted.map((h) => h.body['category'])).toEqual(['deadline-reminder']);
     now = new Date(now.getTime() + DIGEST_MS);
     expect((await worker().tick()).sent).toBe(1);
-    expect(smtp.to('s1@school.test').map((m) => m.subject)).toEqual([
-      '提醒：2031年3月上半月半月记实表请于2031年3月12日前报送',
-    ]);
+    expect(smtp.to('s1@school.test').map((m) => m.subject)).toEqual(['提醒：2031年3月上半月半月记实表请于2031年3月12日前报送']);
     expect(smtp.to('s2@school.test')).toHaveLength(0);
     // A later pass sends nothing again.
     now = new Date(now.getTime() + 60 * MIN);
@@ -352,26 +322,18 @@ describe('notifications', () => {
         })) === 8,
     );
     for (const s of [S1, S2, S3, S4]) {
-      expect(
-        (await inbox(secretary(s), '?category=report-overdue')).items.map((i) => i.unitId),
-      ).toEqual([s]);
+      expect((await inbox(secretary(s), '?category=report-overdue')).items.map((i) => i.unitId)).toEqual([s]);
     }
     const county = await inbox(countyAdmin, '?category=report-overdue');
     expect(county.items.map((i) => i.unitId).sort()).toEqual([S1, S2, S4].sort());
-    expect(county.items.map((i) => i.title)).toContain(
-      '逾期未报：第二中学 2031年3月上半月半月记实表',
-    );
+    expect(county.items.map((i) => i.title)).toContain('逾期未报：第二中学 2031年3月上半月半月记实表');
     const city = await inbox(cityAdmin, '?category=report-overdue');
     expect(city.items.map((i) => i.unitId)).toEqual([S3]);
     // The county's unread count, then a page of two with a cursor to the third.
-    expect(
-      (await call(countyAdmin, 'GET', '/api/v1/notifications/inbox/unread-count')).body,
-    ).toEqual({ unread: 3, critical: 3 });
+    expect((await call(countyAdmin, 'GET', '/api/v1/notifications/inbox/unread-count')).body).toEqual({ unread: 3, critical: 3 });
     const page1 = await inbox(countyAdmin, '?limit=2');
     const page2 = await inbox(countyAdmin, `?limit=2&cursor=${page1.nextCursor}`);
-    expect([...page1.items, ...page2.items].map((i) => i.id).sort()).toEqual(
-      county.items.map((i) => i.id).sort(),
-    );
+    expect([...page1.items, ...page2.items].map((i) => i.id).sort()).toEqual(county.items.map((i) => i.id).sort());
     expect(page2.nextCursor).toBeNull();
 
     now = new Date(now.getTime() + DIGEST_MS);
@@ -379,15 +341,12 @@ describe('notifications', () => {
     expect(pass.digests).toBeGreaterThanOrEqual(1);
     const mails = smtp.received.slice(before);
     // The county gets one e-mail for its three schools, not three.
-    expect(mails.filter((m) => m.to.includes('office@k.test')).map((m) => m.subject)).toEqual([
-      '3所学校逾期未报',
-    ]);
+    expect(mails.filter((m) => m.to.includes('office@k.test')).map((m) => m.subject)).toEqual(['3所学校逾期未报']);
     expect(mails.find((m) => m.to.includes('office@k.test'))!.text).toContain('第四小学');
     expect(mails.filter((m) => m.to.includes('office@city.test')).map((m) => m.subject)).toEqual([
       '逾期未报：市直实验学校 2031年3月上半月半月记实表',
     ]);
-    for (const s of ['s1', 's2', 's3', 's4'])
-      expect(mails.filter((m) => m.to.includes(`${s}@school.test`))).toHaveLength(1);
+    for (const s of ['s1', 's2', 's3', 's4']) expect(mails.filter((m) => m.to.includes(`${s}@school.test`))).toHaveLength(1);
   }, 120_000);
 
   it('signs webhooks so a receiver verifies them and rejects a tampered body and a stale timestamp', async () => {
@@ -408,9 +367,10 @@ describe('notifications', () => {
       ok: false,
       reason: 'mismatch',
     });
-    expect(
-      verifyWebhook(receiver.secret, body, header, { now: new Date(now.getTime() + 6 * MIN) }),
-    ).toEqual({ ok: false, reason: 'stale' });
+    expect(verifyWebhook(receiver.secret, body, header, { now: new Date(now.getTime() + 6 * MIN) })).toEqual({
+      ok: false,
+      reason: 'stale',
+    });
     expect(verifyWebhook('whsec_other', body, header, { now })).toEqual({
       ok: false,
       reason: 'mismatch',
@@ -428,17 +388,10 @@ describe('notifications', () => {
       bureauId: K,
       reviewedAt: now.toISOString(),
     });
-    await eventually(
-      'the accepted notice',
-      async () => (await inbox(secretary(S1), '?category=report-accepted')).items.length === 1,
-    );
+    await eventually('the accepted notice', async () => (await inbox(secretary(S1), '?category=report-accepted')).items.length === 1);
     await worker().tick();
     receiver.secret = realSecret;
-    const failed = await call(
-      countyAdmin,
-      'GET',
-      `/api/v1/notifications/delivery-log?kind=failed&channel=webhook`,
-    );
+    const failed = await call(countyAdmin, 'GET', `/api/v1/notifications/delivery-log?kind=failed&channel=webhook`);
     expect(failed.body.items).toEqual([
       expect.objectContaining({
         kind: 'failed',
@@ -466,10 +419,7 @@ describe('notifications', () => {
     });
     const deliveryId = `${eventId}:unit:${S2}:email`;
     try {
-      await eventually(
-        'the returned notice',
-        async () => (await count(C.queue, { deliveryId })) === 1,
-      );
+      await eventually('the returned notice', async () => (await count(C.queue, { deliveryId })) === 1);
       now = new Date(now.getTime() + DIGEST_MS);
       expect(await worker().tick()).toMatchObject({ sent: 0, retried: 1 });
       now = new Date(now.getTime() + RETRY_MS);
@@ -482,24 +432,12 @@ describe('notifications', () => {
     }
     now = new Date(now.getTime() + RETRY_MS);
     expect(await worker().tick()).toMatchObject({ sent: 1, retried: 0 });
-    expect(smtp.to('s2@school.test').filter((m) => m.subject.startsWith('退回修改'))).toHaveLength(
-      1,
-    );
-    expect(smtp.to('s2@school.test').find((m) => m.subject.startsWith('退回修改'))!.text).toContain(
-      '请补充主题党日的出席人数',
-    );
+    expect(smtp.to('s2@school.test').filter((m) => m.subject.startsWith('退回修改'))).toHaveLength(1);
+    expect(smtp.to('s2@school.test').find((m) => m.subject.startsWith('退回修改'))!.text).toContain('请补充主题党日的出席人数');
 
-    const detail = await call(
-      countyAdmin,
-      'GET',
-      `/api/v1/notifications/deliveries/${encodeURIComponent(deliveryId)}`,
-    );
+    const detail = await call(countyAdmin, 'GET', `/api/v1/notifications/deliveries/${encodeURIComponent(deliveryId)}`);
     expect(detail.body).toMatchObject({ status: 'sent', attempts: 3, channel: 'email' });
-    expect(detail.body.history.map((h: { kind: string }) => h.kind)).toEqual([
-      'retry',
-      'retry',
-      'sent',
-    ]);
+    expect(detail.body.history.map((h: { kind: string }) => h.kind)).toEqual(['retry', 'retry', 'sent']);
     expect(detail.body.history[0].error).toMatch(/ECONNREFUSED/);
     const retried = await call(
       countyAdmin,
@@ -528,21 +466,12 @@ describe('notifications', () => {
     const eventId = randomUUID();
     await publish(ReportReturnedV1, data, eventId);
     await publish(ReportReturnedV1, data, eventId);
-    await eventually(
-      'the returned notice',
-      async () => (await inbox(secretary(S4), '?category=report-returned')).items.length >= 1,
-    );
+    await eventually('the returned notice', async () => (await inbox(secretary(S4), '?category=report-returned')).items.length >= 1);
     // As if the consumer crashed after the effect and before its ledger mark: the handler runs again.
-    await app
-      .get(NoticeEngine)
-      .apply({ id: eventId, type: ReportReturnedV1.type, time: now.toISOString() }, data);
+    await app.get(NoticeEngine).apply({ id: eventId, type: ReportReturnedV1.type, time: now.toISOString() }, data);
     await Promise.all([
-      app
-        .get(NoticeEngine)
-        .apply({ id: eventId, type: ReportReturnedV1.type, time: now.toISOString() }, data),
-      app
-        .get(NoticeEngine)
-        .apply({ id: eventId, type: ReportReturnedV1.type, time: now.toISOString() }, data),
+      app.get(NoticeEngine).apply({ id: eventId, type: ReportReturnedV1.type, time: now.toISOString() }, data),
+      app.get(NoticeEngine).apply({ id: eventId, type: ReportReturnedV1.type, time: now.toISOString() }, data),
     ]);
     expect(await count(C.deliveries, { eventId })).toBe(2); // inbox + e-mail of S4
     expect((await inbox(secretary(S4), '?category=report-returned')).items).toHaveLength(1);
@@ -560,9 +489,7 @@ describe('notifications', () => {
     );
     const passes = await Promise.all([worker().tick(), second.tick()]);
     expect(passes[0].sent + passes[1].sent).toBe(1);
-    expect(smtp.to('s4@school.test').filter((m) => m.subject.startsWith('退回修改'))).toHaveLength(
-      1,
-    );
+    expect(smtp.to('s4@school.test').filter((m) => m.subject.startsWith('退回修改'))).toHaveLength(1);
   }, 120_000);
 
   it('follows preferences: a muted category stays out of e-mail, critical ones cannot be muted, quiet hours delay only the non-critical', async () => {
@@ -579,9 +506,7 @@ describe('notifications', () => {
       quietHours: { start: '22:00', end: '07:00' },
     });
     expect(set.status).toBe(200);
-    expect(
-      (await call(secretary(S3), 'GET', '/api/v1/notifications/preferences/unit')).body,
-    ).toMatchObject({
+    expect((await call(secretary(S3), 'GET', '/api/v1/notifications/preferences/unit')).body).toMatchObject({
       categories: { 'report-accepted': { email: false } },
       quietHours: { start: '22:00', end: '07:00' },
     });
@@ -617,9 +542,7 @@ describe('notifications', () => {
         })) === 2,
     );
     expect(await count(C.deliveries, { eventId: accepted, channel: 'email' })).toBe(0);
-    const queued = await connection
-      .collection(C.queue)
-      .findOne({ deliveryId: `${returned}:unit:${S3}:email` });
+    const queued = await connection.collection(C.queue).findOne({ deliveryId: `${returned}:unit:${S3}:email` });
     // Critical: quiet hours do not hold it back, only the digest window does.
     expect(queued?.['nextAttemptAt']).toEqual(new Date(now.getTime() + DIGEST_MS));
 
@@ -645,16 +568,12 @@ describe('notifications', () => {
       reviewedAt: now.toISOString(),
     });
     const personal = await eventually('the account e-mail', () =>
-      connection
-        .collection(C.queue)
-        .findOne({ deliveryId: `${accepted2}:acct:${person.sub}:email` }),
+      connection.collection(C.queue).findOne({ deliveryId: `${accepted2}:acct:${person.sub}:email` }),
     );
     expect(personal['nextAttemptAt']).toEqual(sh('2031-03-17T07:00'));
     now = sh('2031-03-17T07:00');
     await worker().tick();
-    expect(smtp.to('li@s3.test').map((m) => m.subject)).toEqual([
-      'Accepted: half-month report for the first half of March 2031',
-    ]);
+    expect(smtp.to('li@s3.test').map((m) => m.subject)).toEqual(['Accepted: half-month report for the first half of March 2031']);
   }, 120_000);
 
   it('gives no notice for an event from history (a new consumer group replays the topic)', async () => {
@@ -674,64 +593,35 @@ describe('notifications', () => {
       randomUUID(),
       new Date(now.getTime() - 30 * 24 * 60 * MIN),
     );
-    await eventually(
-      'the old event to be consumed',
-      async () => (await count('processed_events', { eventId: old })) === 1,
-    );
+    await eventually('the old event to be consumed', async () => (await count('processed_events', { eventId: old })) === 1);
     expect(await count(C.deliveries, { eventId: old })).toBe(0);
   }, 60_000);
 
   it('gives each bureau the delivery log of its subtree, and a school only what was sent to it', async () => {
-    const county = (await call(countyAdmin, 'GET', '/api/v1/notifications/delivery-log?limit=500'))
-      .body.items as { unitId: string; kind: string }[];
+    const county = (await call(countyAdmin, 'GET', '/api/v1/notifications/delivery-log?limit=500')).body.items as {
+      unitId: string;
+      kind: string;
+    }[];
     expect(county.length).toBeGreaterThan(0);
     expect(new Set(county.map((i) => i.unitId))).toEqual(new Set([S1, S2, S4]));
-    expect(new Set(county.map((i) => i.kind))).toEqual(
-      new Set(['delivered', 'sent', 'retry', 'failed']),
-    );
-    const city = (await call(cityAdmin, 'GET', '/api/v1/notifications/delivery-log?limit=500')).body
-      .items as { unitId: string }[];
+    expect(new Set(county.map((i) => i.kind))).toEqual(new Set(['delivered', 'sent', 'retry', 'failed']));
+    const city = (await call(cityAdmin, 'GET', '/api/v1/notifications/delivery-log?limit=500')).body.items as { unitId: string }[];
     expect(new Set(city.map((i) => i.unitId))).toEqual(new Set([S1, S2, S3, S4]));
     // A school reads what was sent to it.
-    const s3 = (await call(secretary(S3), 'GET', '/api/v1/notifications/delivery-log?limit=500'))
-      .body.items as { recipientKey: string }[];
+    const s3 = (await call(secretary(S3), 'GET', '/api/v1/notifications/delivery-log?limit=500')).body.items as { recipientKey: string }[];
     expect(new Set(s3.map((i) => i.recipientKey))).toEqual(new Set([`unit:${S3}`]));
     // A unit outside the bureau's subtree answers 404, like elsewhere on the platform.
-    expect(
-      (await call(countyAdmin, 'GET', `/api/v1/notifications/delivery-log?unit=${S3}`)).status,
-    ).toBe(404);
+    expect((await call(countyAdmin, 'GET', `/api/v1/notifications/delivery-log?unit=${S3}`)).status).toBe(404);
     // Reading an inbox notice is logged too.
     const item = (await inbox(secretary(S1))).items[0];
     expect(
-      (
-        await call(
-          secretary(S1),
-          'POST',
-          `/api/v1/notifications/inbox/${encodeURIComponent(item.id)}/read`,
-        )
-      ).body.readAt,
+      (await call(secretary(S1), 'POST', `/api/v1/notifications/inbox/${encodeURIComponent(item.id)}/read`)).body.readAt,
     ).not.toBeNull();
-    expect(
-      (
-        await call(
-          secretary(S2),
-          'POST',
-          `/api/v1/notifications/inbox/${encodeURIComponent(item.id)}/read`,
-        )
-      ).status,
-    ).toBe(404);
-    const read = (
-      await call(countyAdmin, 'GET', `/api/v1/notifications/delivery-log?kind=read&unit=${S1}`)
-    ).body.items;
+    expect((await call(secretary(S2), 'POST', `/api/v1/notifications/inbox/${encodeURIComponent(item.id)}/read`)).status).toBe(404);
+    const read = (await call(countyAdmin, 'GET', `/api/v1/notifications/delivery-log?kind=read&unit=${S1}`)).body.items;
     expect(read).toEqual([expect.objectContaining({ deliveryId: item.id, kind: 'read' })]);
-    await call(
-      secretary(S1),
-      'POST',
-      `/api/v1/notifications/inbox/${encodeURIComponent(item.id)}/archive`,
-    );
+    await call(secretary(S1), 'POST', `/api/v1/notifications/inbox/${encodeURIComponent(item.id)}/archive`);
     expect((await inbox(secretary(S1))).items.map((i) => i.id)).not.toContain(item.id);
-    expect((await inbox(secretary(S1), '?archived=true')).items.map((i) => i.id)).toContain(
-      item.id,
-    );
+    expect((await inbox(secretary(S1), '?archived=true')).items.map((i) => i.id)).toContain(item.id);
   }, 60_000);
 });

@@ -10,11 +10,7 @@ import { InboxController } from './inbox/inbox.controller.js';
 import { InboxService } from './inbox/inbox.service.js';
 import { DeliveryLogController } from './log/delivery-log.controller.js';
 import { DeliveryLogService } from './log/delivery-log.service.js';
-import {
-  NOTIFICATION_CATALOG,
-  NOTIFICATIONS_OPTIONS,
-  type NotificationsOptions,
-} from './options.js';
+import { NOTIFICATION_CATALOG, NOTIFICATIONS_OPTIONS, type NotificationsOptions } from './options.js';
 import { ProfilesService } from './recipients/profiles.service.js';
 import { RecipientsController } from './recipients/recipients.controller.js';
 import { defaultCatalog } from './rules/index.js';

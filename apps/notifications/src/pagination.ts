@@ -35,10 +35,7 @@ export async function newestFirst<T extends { _id: string }>(
   const after = decodeCursor(q.cursor);
   const query = after
     ? ({
-        $and: [
-          filter,
-          { $or: [{ [field]: { $lt: after.at } }, { [field]: after.at, _id: { $lt: after.id } }] },
-        ],
+        $and: [filter, { $or: [{ [field]: { $lt: after.at } }, { [field]: after.at, _id: { $lt: after.id } }] }],
       } as Filter<T>)
     : filter;
   const found = (await collection

@@ -18,9 +18,7 @@ export class Periodic {
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = this.pass()
-        .catch((err: unknown) =>
-          this.logger.error(`pass failed: ${err instanceof Error ? err.message : String(err)}`),
-        )
+        .catch((err: unknown) => this.logger.error(`pass failed: ${err instanceof Error ? err.message : String(err)}`))
         .finally(() => (this.running = undefined));
     }, intervalMs);
   }

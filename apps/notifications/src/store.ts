@@ -21,8 +21,7 @@ export const C = {
 } as const;
 
 /** Where a push delivery goes: e-mail addresses, or one webhook endpoint of a profile. */
-export type DeliveryTarget =
-  { emails: string[] } | { profileKey: string; endpointId: string; url: string };
+export type DeliveryTarget = { emails: string[] } | { profileKey: string; endpointId: string; url: string };
 
 /** One (notice, recipient, channel): `_id = <noticeId>:<recipientKey>:<channel>`, inserted once. */
 export interface DeliveryDoc {

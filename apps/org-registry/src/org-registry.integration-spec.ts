@@ -44,7 +44,16 @@ const S = `s1-${run}`;
 const CAMPUS = `s1-campus-${run}`;
 const AUDIT = AuditWriteRecordedV1.type;
 
-type Audit = OutboxEvent & { data: { action: string; unitId: string; actor: Identity; correlationId?: string; before: Record<string, unknown> | null; after: Record<string, unknown> | null } };
+type Audit = OutboxEvent & {
+  data: {
+    action: string;
+    unitId: string;
+    actor: Identity;
+    correlationId?: string;
+    before: Record<string, unknown> | null;
+    after: Record<string, unknown> | null;
+  };
+};
 
 describe('org-registry', () => {
   let app: NestFastifyApplication;
@@ -57,18 +66,28 @@ describe('org-registry', () => {
   const recorded = new Map<string, Audit>();
 
   async function call(who: Identity, method: 'PATCH' | 'PUT' | 'POST', url: string, body: unknown, correlationId: string) {
-    const res = await app.getHttpAdapter().getInstance().inject({
-      method,
-      url,
-      headers: { 'x-pb-identity': await signInternalToken(who, secret), 'x-correlation-id': correlationId, 'content-type': 'application/json' },
-      payload: JSON.stringify(body),
-    });
+    const res = await app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({
+        method,
+        url,
+        headers: {
+          'x-pb-identity': await signInternalToken(who, secret),
+          'x-correlation-id': correlationId,
+          'content-type': 'application/json',
+        },
+        payload: JSON.stringify(body),
+      });
     if (res.statusCode >= 300) throw new Error(`${method} ${url} answered ${res.statusCode}: ${res.body}`);
     return JSON.parse(res.body) as unknown;
   }
 
   async function outboxOf(model: string, id: string): Promise<OutboxEvent[]> {
-    const doc = await app.get<Model<{ _id: string; outbox: OutboxEvent[] }>>(getModelToken(model)).findById(id, { outbox: 1 }).lean<{ outbox: OutboxEvent[] }>();
+    const doc = await app
+      .get<Model<{ _id: string; outbox: OutboxEvent[] }>>(getModelToken(model))
+      .findById(id, { outbox: 1 })
+      .lean<{ outbox: OutboxEvent[] }>();
     return doc?.outbox ?? [];
   }
 
@@ -77,9 +96,15 @@ describe('org-registry', () => {
    * hold: written with (right after) the write's own events, sequenced with them where they are, keyed
    * by its unit, the caller as actor, the request's correlation id, no outbox or history in the snapshots.
    */
-  async function auditIn(model: string, id: string, expected: { action: string; event: string; unitId: string; actor: Identity; correlationId: string }): Promise<Audit> {
+  async function auditIn(
+    model: string,
+    id: string,
+    expected: { action: string; event: string; unitId: string; actor: Identity; correlationId: string },
+  ): Promise<Audit> {
     const outbox = await outboxOf(model, id);
-    const audits = outbox.filter((e) => e.type === AUDIT && e.data['action'] === expected.action && e.correlationId === expected.correlationId) as Audit[];
+    const audits = outbox.filter(
+      (e) => e.type === AUDIT && e.data['action'] === expected.action && e.correlationId === expected.correlationId,
+    ) as Audit[];
     expect(audits).toHaveLength(1);
     const audit = audits[0];
     const at = outbox.indexOf(audit);
@@ -122,7 +147,13 @@ describe('org-registry', () => {
     });
     // The outboxes keep what the writes put in them until the relay starts again (the last test).
     await app.get(OutboxRelay).stop();
-    await call(city, 'POST', '/api/v1/org-units', { id: C, code: `C-${run}`, name: '市教育局', kind: 'city-bureau', parentId: null }, `c-${run}`);
+    await call(
+      city,
+      'POST',
+      '/api/v1/org-units',
+      { id: C, code: `C-${run}`, name: '市教育局', kind: 'city-bureau', parentId: null },
+      `c-${run}`,
+    );
     await call(
       city,
       'POST',
@@ -145,21 +176,45 @@ describe('org-registry', () => {
 
   it('records each write with who, the unit, and the document before and after, in the write itself', async () => {
     // Creation, one unit and a batch: no before, the unit after.
-    const root = await auditIn(ORG_UNIT_MODEL, C, { action: 'org-unit.created', event: OrgUnitCreatedV1.type, unitId: C, actor: city, correlationId: `c-${run}` });
+    const root = await auditIn(ORG_UNIT_MODEL, C, {
+      action: 'org-unit.created',
+      event: OrgUnitCreatedV1.type,
+      unitId: C,
+      actor: city,
+      correlationId: `c-${run}`,
+    });
     expect(root.data.before).toBeNull();
     expect(root.data.after).toMatchObject({ _id: C, name: '市教育局', path: [C] });
-    const batched = await auditIn(ORG_UNIT_MODEL, S, { action: 'org-unit.created', event: OrgUnitCreatedV1.type, unitId: S, actor: city, correlationId: `batch-${run}` });
+    const batched = await auditIn(ORG_UNIT_MODEL, S, {
+      action: 'org-unit.created',
+      event: OrgUnitCreatedV1.type,
+      unitId: S,
+      actor: city,
+      correlationId: `batch-${run}`,
+    });
     expect(batched.data.after).toMatchObject({ path: [C, K1, S] });
 
     // Rename, by the county.
     await call(county1, 'PATCH', `/api/v1/org-units/${S}`, { name: '第一实验中学' }, `rename-${run}`);
-    const renamed = await auditIn(ORG_UNIT_MODEL, S, { action: 'org-unit.renamed', event: OrgUnitRenamedV1.type, unitId: S, actor: county1, correlationId: `rename-${run}` });
+    const renamed = await auditIn(ORG_UNIT_MODEL, S, {
+      action: 'org-unit.renamed',
+      event: OrgUnitRenamedV1.type,
+      unitId: S,
+      actor: county1,
+      correlationId: `rename-${run}`,
+    });
     expect(renamed.data.before).toMatchObject({ name: '第一中学', version: 1 });
     expect(renamed.data.after).toMatchObject({ name: '第一实验中学', version: 2 });
 
     // Move to the other county: audited once, on the moved unit; its campus follows without a record of its own.
     await call(city, 'POST', `/api/v1/org-units/${S}/move`, { parentId: K2 }, `move-${run}`);
-    const moved = await auditIn(ORG_UNIT_MODEL, S, { action: 'org-unit.moved', event: OrgUnitMovedV1.type, unitId: S, actor: city, correlationId: `move-${run}` });
+    const moved = await auditIn(ORG_UNIT_MODEL, S, {
+      action: 'org-unit.moved',
+      event: OrgUnitMovedV1.type,
+      unitId: S,
+      actor: city,
+      correlationId: `move-${run}`,
+    });
     expect(moved.data.before).toMatchObject({ parentId: K1, path: [C, K1, S] });
     expect(moved.data.after).toMatchObject({ parentId: K2, path: [C, K2, S] });
     expect(moved.data.after).not.toHaveProperty('pendingMove');
@@ -169,21 +224,49 @@ describe('org-registry', () => {
 
     // Close the campus.
     await call(county2, 'POST', `/api/v1/org-units/${CAMPUS}/close`, { closedOn: '2030-01-31' }, `close-${run}`);
-    const closed = await auditIn(ORG_UNIT_MODEL, CAMPUS, { action: 'org-unit.closed', event: OrgUnitClosedV1.type, unitId: CAMPUS, actor: county2, correlationId: `close-${run}` });
-    expect([closed.data.before?.['status'], closed.data.after?.['status'], closed.data.after?.['closedOn']]).toEqual(['open', 'closed', '2030-01-31']);
+    const closed = await auditIn(ORG_UNIT_MODEL, CAMPUS, {
+      action: 'org-unit.closed',
+      event: OrgUnitClosedV1.type,
+      unitId: CAMPUS,
+      actor: county2,
+      correlationId: `close-${run}`,
+    });
+    expect([closed.data.before?.['status'], closed.data.after?.['status'], closed.data.after?.['closedOn']]).toEqual([
+      'open',
+      'closed',
+      '2030-01-31',
+    ]);
 
     // Party organisations of the school: create, update (its own secretary), affiliation, close.
     const po1 = `po1-${run}`;
     const po2 = `po2-${run}`;
     const person = (name: string) => ({ name, title: '书记' });
     for (const id of [po1, po2]) {
-      await call(county2, 'POST', '/api/v1/party-orgs', { id, unitId: S, kind: 'branch', name: `${id} 党支部`, principal: person('张三'), deputy: person('李四') }, `${id}-create-${run}`);
-      const created = await auditIn(PARTY_ORG_MODEL, id, { action: 'party-org.created', event: PartyOrgCreatedV1.type, unitId: S, actor: county2, correlationId: `${id}-create-${run}` });
+      await call(
+        county2,
+        'POST',
+        '/api/v1/party-orgs',
+        { id, unitId: S, kind: 'branch', name: `${id} 党支部`, principal: person('张三'), deputy: person('李四') },
+        `${id}-create-${run}`,
+      );
+      const created = await auditIn(PARTY_ORG_MODEL, id, {
+        action: 'party-org.created',
+        event: PartyOrgCreatedV1.type,
+        unitId: S,
+        actor: county2,
+        correlationId: `${id}-create-${run}`,
+      });
       expect(created.data.before).toBeNull();
       expect(created.data.after).toMatchObject({ _id: id, unitId: S, supervisorId: K2, principal: { name: '张三' } });
     }
     await call(secretary, 'PATCH', `/api/v1/party-orgs/${po1}`, { principal: person('王五') }, `po-update-${run}`);
-    const updated = await auditIn(PARTY_ORG_MODEL, po1, { action: 'party-org.updated', event: PartyOrgUpdatedV1.type, unitId: S, actor: secretary, correlationId: `po-update-${run}` });
+    const updated = await auditIn(PARTY_ORG_MODEL, po1, {
+      action: 'party-org.updated',
+      event: PartyOrgUpdatedV1.type,
+      unitId: S,
+      actor: secretary,
+      correlationId: `po-update-${run}`,
+    });
     expect(updated.data.before?.['principal']).toEqual(person('张三'));
     expect(updated.data.after?.['principal']).toEqual(person('王五'));
     await call(city, 'PUT', `/api/v1/party-orgs/${po1}/affiliation`, { supervisorId: C, routing: 'both-levels' }, `po-affiliation-${run}`);
@@ -203,10 +286,20 @@ describe('org-registry', () => {
       secretary,
       'POST',
       `/api/v1/party-orgs/${po2}/members`,
-      { id: memberId, person: { name: '赵六', gender: 'female', birthDate: '1990-05-01' }, milestones: [{ kind: 'application', date: '2024-03-01' }] },
+      {
+        id: memberId,
+        person: { name: '赵六', gender: 'female', birthDate: '1990-05-01' },
+        milestones: [{ kind: 'application', date: '2024-03-01' }],
+      },
       `member-${run}`,
     );
-    const registered = await auditIn(MEMBER_MODEL, memberId, { action: 'member.registered', event: MemberRegisteredV1.type, unitId: S, actor: secretary, correlationId: `member-${run}` });
+    const registered = await auditIn(MEMBER_MODEL, memberId, {
+      action: 'member.registered',
+      event: MemberRegisteredV1.type,
+      unitId: S,
+      actor: secretary,
+      correlationId: `member-${run}`,
+    });
     expect(registered.data.before).toBeNull();
     expect(registered.data.after).toMatchObject({ partyOrgId: po2, person: { name: '赵六' }, status: 'applicant' });
     await call(secretary, 'POST', `/api/v1/members/${memberId}/milestones`, { kind: 'first-talk', date: '2024-03-20' }, `milestone-${run}`);
@@ -229,26 +322,74 @@ describe('org-registry', () => {
     });
     expect([transferred.data.before?.['partyOrgId'], transferred.data.after?.['partyOrgId']]).toEqual([po2, po1]);
     await call(county2, 'POST', `/api/v1/party-orgs/${po2}/close`, { closedOn: '2030-02-01' }, `po-close-${run}`);
-    const poClosed = await auditIn(PARTY_ORG_MODEL, po2, { action: 'party-org.closed', event: PartyOrgClosedV1.type, unitId: S, actor: county2, correlationId: `po-close-${run}` });
+    const poClosed = await auditIn(PARTY_ORG_MODEL, po2, {
+      action: 'party-org.closed',
+      event: PartyOrgClosedV1.type,
+      unitId: S,
+      actor: county2,
+      correlationId: `po-close-${run}`,
+    });
     expect([poClosed.data.before?.['status'], poClosed.data.after?.['status']]).toEqual(['open', 'closed']);
     // A transfer to another school: audited for the receiving school and, as transferred-out, for the sending one.
     const S2 = `s2-${run}`;
     const po3 = `po3-${run}`;
-    await call(county2, 'POST', '/api/v1/org-units', { id: S2, code: `S2-${run}`, name: '第二中学', kind: 'school', parentId: K2 }, `s2-${run}`);
-    await call(county2, 'POST', '/api/v1/party-orgs', { id: po3, unitId: S2, kind: 'branch', name: '第二中学党支部', principal: person('陈七'), deputy: person('周八') }, `po3-${run}`);
+    await call(
+      county2,
+      'POST',
+      '/api/v1/org-units',
+      { id: S2, code: `S2-${run}`, name: '第二中学', kind: 'school', parentId: K2 },
+      `s2-${run}`,
+    );
+    await call(
+      county2,
+      'POST',
+      '/api/v1/party-orgs',
+      { id: po3, unitId: S2, kind: 'branch', name: '第二中学党支部', principal: person('陈七'), deputy: person('周八') },
+      `po3-${run}`,
+    );
     await call(county2, 'POST', `/api/v1/members/${memberId}/transfer`, { toPartyOrgId: po3, date: '2024-05-01' }, `transfer-out-${run}`);
-    const into = await auditIn(MEMBER_MODEL, memberId, { action: 'member.transferred', event: MemberTransferredV1.type, unitId: S2, actor: county2, correlationId: `transfer-out-${run}` });
-    const out = await auditIn(MEMBER_MODEL, memberId, { action: 'member.transferred-out', event: MemberTransferredV1.type, unitId: S, actor: county2, correlationId: `transfer-out-${run}` });
+    const into = await auditIn(MEMBER_MODEL, memberId, {
+      action: 'member.transferred',
+      event: MemberTransferredV1.type,
+      unitId: S2,
+      actor: county2,
+      correlationId: `transfer-out-${run}`,
+    });
+    const out = await auditIn(MEMBER_MODEL, memberId, {
+      action: 'member.transferred-out',
+      event: MemberTransferredV1.type,
+      unitId: S,
+      actor: county2,
+      correlationId: `transfer-out-${run}`,
+    });
     expect([out.data.before?.['unitId'], out.data.after?.['unitId'], into.data.after?.['unitId']]).toEqual([S, S2, S2]);
 
     // A contact point of the school: created by the county, a visit by the cadre, ended.
     const cpId = `cp1-${run}`;
     const cadre = as(K2, ['inspector'], `cadre-${run}`);
-    await call(county2, 'POST', '/api/v1/contact-points', { id: cpId, cadreAccountId: cadre.sub, cadreUnitId: K2, schoolId: S, since: '2025-01-01' }, `cp-${run}`);
-    const cpCreated = await auditIn(CONTACT_POINT_MODEL, cpId, { action: 'contact-point.created', event: ContactPointCreatedV1.type, unitId: S, actor: county2, correlationId: `cp-${run}` });
+    await call(
+      county2,
+      'POST',
+      '/api/v1/contact-points',
+      { id: cpId, cadreAccountId: cadre.sub, cadreUnitId: K2, schoolId: S, since: '2025-01-01' },
+      `cp-${run}`,
+    );
+    const cpCreated = await auditIn(CONTACT_POINT_MODEL, cpId, {
+      action: 'contact-point.created',
+      event: ContactPointCreatedV1.type,
+      unitId: S,
+      actor: county2,
+      correlationId: `cp-${run}`,
+    });
     expect(cpCreated.data.before).toBeNull();
     expect(cpCreated.data.after).toMatchObject({ cadreAccountId: cadre.sub, schoolId: S, status: 'active' });
-    await call(cadre, 'POST', `/api/v1/contact-points/${cpId}/visits`, { date: '2025-02-01', purpose: '调研', outcome: '完成' }, `visit-${run}`);
+    await call(
+      cadre,
+      'POST',
+      `/api/v1/contact-points/${cpId}/visits`,
+      { date: '2025-02-01', purpose: '调研', outcome: '完成' },
+      `visit-${run}`,
+    );
     const visit = await auditIn(CONTACT_POINT_MODEL, cpId, {
       action: 'contact-point.visit-logged',
       event: ContactPointVisitLoggedV1.type,
@@ -259,11 +400,21 @@ describe('org-registry', () => {
     expect(visit.data.before?.['visits']).toEqual([]);
     expect(visit.data.after?.['visits']).toEqual([expect.objectContaining({ purpose: '调研', loggedBy: cadre.sub })]);
     await call(county2, 'POST', `/api/v1/contact-points/${cpId}/end`, { endedOn: '2025-12-31' }, `cp-end-${run}`);
-    const ended = await auditIn(CONTACT_POINT_MODEL, cpId, { action: 'contact-point.ended', event: ContactPointEndedV1.type, unitId: S, actor: county2, correlationId: `cp-end-${run}` });
+    const ended = await auditIn(CONTACT_POINT_MODEL, cpId, {
+      action: 'contact-point.ended',
+      event: ContactPointEndedV1.type,
+      unitId: S,
+      actor: county2,
+      correlationId: `cp-end-${run}`,
+    });
     expect([ended.data.before?.['status'], ended.data.after?.['status']]).toEqual(['active', 'ended']);
 
     // Milestone rules of the county: the first PUT creates them, the second changes them.
-    const rules = (minAgeAtApplication: number) => ({ order: ['application', 'first-talk', 'activist'], intervals: [], minAgeAtApplication });
+    const rules = (minAgeAtApplication: number) => ({
+      order: ['application', 'first-talk', 'activist'],
+      intervals: [],
+      minAgeAtApplication,
+    });
     await call(county2, 'PUT', `/api/v1/org-units/${K2}/milestone-rules`, rules(18), `rules-1-${run}`);
     await call(county2, 'PUT', `/api/v1/org-units/${K2}/milestone-rules`, rules(20), `rules-2-${run}`);
     const ruleAudits = (await outboxOf(RULE_SET_MODEL, K2)).filter((e) => e.type === AUDIT) as Audit[];
@@ -300,7 +451,11 @@ describe('org-registry', () => {
       eachMessage: ({ message }) => {
         const data = JSON.parse(message.value?.toString() ?? '{}') as Record<string, unknown>;
         if (recorded.has(data['auditId'] as string)) {
-          seen.set(data['auditId'] as string, { key: message.key?.toString() ?? '', type: message.headers?.[CE_HEADER.type]?.toString() ?? '', data });
+          seen.set(data['auditId'] as string, {
+            key: message.key?.toString() ?? '',
+            type: message.headers?.[CE_HEADER.type]?.toString() ?? '',
+            data,
+          });
         }
         return Promise.resolve();
       },

@@ -54,6 +54,14 @@ export class RegistryTopics implements OnModuleInit {
 @Module({
   imports: [RegistryStoreModule],
   controllers: [OrgUnitsController, PartyOrgsController, MembersController, MilestoneRulesController, ContactPointsController],
-  providers: [RegistryTopics, OrgUnitsService, PartyOrgsFollower, PartyOrgsService, MilestoneRulesService, MembersService, ContactPointsService],
+  providers: [
+    RegistryTopics,
+    OrgUnitsService,
+    PartyOrgsFollower,
+    PartyOrgsService,
+    MilestoneRulesService,
+    MembersService,
+    ContactPointsService,
+  ],
 })
 export class RegistryModule {}

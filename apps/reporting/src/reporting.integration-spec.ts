@@ -49,16 +49,32 @@ describe('semi-monthly reporting', () => {
   const secretaryOf = (schoolId: string) => as(schoolId, ['school-secretary']);
 
   async function call(who: Identity, method: 'GET' | 'PUT' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}) {
-    const res = await app.getHttpAdapter().getInstance().inject({
-      method,
-      url,
-      headers: { 'x-pb-identity': await signInternalToken(who, secret), ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { payload: JSON.stringify(body) } : {}),
-    });
-    return { status: res.statusCode, headers: res.headers, body: res.body ? (res.headers['content-type']?.includes('json') ? JSON.parse(res.body) : res.body) : undefined };
+    const res = await app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({
+        method,
+        url,
+        headers: {
+          'x-pb-identity': await signInternalToken(who, secret),
+          ...headers,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body ? { payload: JSON.stringify(body) } : {}),
+      });
+    return {
+      status: res.statusCode,
+      headers: res.headers,
+      body: res.body ? (res.headers['content-type']?.includes('json') ? JSON.parse(res.body) : res.body) : undefined,
+    };
   }
-  const submit = (schoolId: string, partyOrgId: string, periodId: string, key: string, content: object = { freeText: `${periodId} 工作记实` }) =>
-    call(secretaryOf(schoolId), 'POST', `/api/v1/reports/${partyOrgId}/${periodId}/submit`, { content }, { 'idempotency-key': key });
+  const submit = (
+    schoolId: string,
+    partyOrgId: string,
+    periodId: string,
+    key: string,
+    content: object = { freeText: `${periodId} 工作记实` },
+  ) => call(secretaryOf(schoolId), 'POST', `/api/v1/reports/${partyOrgId}/${periodId}/submit`, { content }, { 'idempotency-key': key });
 
   beforeAll(async () => {
     // Start this test's consumer group at the end of the shared topics: history from other runs on
@@ -80,16 +96,31 @@ describe('semi-monthly reporting', () => {
       INTERNAL_AUTH_SECRET: secret,
       LOG_LEVEL: process.env['IT_LOG_LEVEL'] ?? 'warn',
     });
-    app = await runService(domainServiceModule({ service: 'reporting', consume: true, features: () => [ReportsModule.register({ tickMs: 0 })] }, config), {
-      service: 'reporting',
-      host: '127.0.0.1',
-      port: 0,
-      consume: true,
-    });
+    app = await runService(
+      domainServiceModule({ service: 'reporting', consume: true, features: () => [ReportsModule.register({ tickMs: 0 })] }, config),
+      {
+        service: 'reporting',
+        host: '127.0.0.1',
+        port: 0,
+        consume: true,
+      },
+    );
     app.get(Clock).now = () => now;
     const directory = app.get(OrgDirectoryService);
     const unit = (unitId: string, kind: string, path: string[]) =>
-      directory.apply({ unitId, code: unitId.toUpperCase(), name: unitId, kind: kind as 'school', parentId: path.length > 1 ? path[path.length - 2] : null, path, level: path.length - 1, version: 1 }, `seed-${unitId}`);
+      directory.apply(
+        {
+          unitId,
+          code: unitId.toUpperCase(),
+          name: unitId,
+          kind: kind as 'school',
+          parentId: path.length > 1 ? path[path.length - 2] : null,
+          path,
+          level: path.length - 1,
+          version: 1,
+        },
+        `seed-${unitId}`,
+      );
     await unit(C, 'city-bureau', [C]);
     await unit(K1, 'county-bureau', [C, K1]);
     await unit(K2, 'county-bureau', [C, K2]);
@@ -97,7 +128,15 @@ describe('semi-monthly reporting', () => {
       const path = s.parent === C ? [C, s.id] : [C, s.parent, s.id];
       await unit(s.id, 'school', path);
       await directory.applyPartyOrg(
-        { partyOrgId: s.partyOrgId, unitId: s.id, unitPath: path, supervisorId: s.parent, routing: s.parent === K2 ? 'both-levels' : 'single', active: true, version: 1 },
+        {
+          partyOrgId: s.partyOrgId,
+          unitId: s.id,
+          unitPath: path,
+          supervisorId: s.parent,
+          routing: s.parent === K2 ? 'both-levels' : 'single',
+          active: true,
+          version: 1,
+        },
         `seed-${s.partyOrgId}`,
       );
     }
@@ -149,7 +188,12 @@ describe('semi-monthly reporting', () => {
       const leader = passes[0].leader ? scheduler : replica;
       expect((await leader.tick()).closed).toEqual([]);
       const missing = await call(as(C, ['city-admin']), 'GET', `/api/v1/reporting/missing?period=${periodId}`);
-      expect(missing.body.missing.map((m: { unitId: string }) => m.unitId).sort()).toEqual(schools.filter((s) => fate(s.n, p) === 'missing').map((s) => s.id).sort());
+      expect(missing.body.missing.map((m: { unitId: string }) => m.unitId).sort()).toEqual(
+        schools
+          .filter((s) => fate(s.n, p) === 'missing')
+          .map((s) => s.id)
+          .sort(),
+      );
     }
   }, 300_000);
 
@@ -158,9 +202,13 @@ describe('semi-monthly reporting', () => {
     const s2 = schools[1]; // n=2, period 0 -> late
     const r1 = await call(secretaryOf(s1.id), 'GET', `/api/v1/reports/${s1.partyOrgId}/2027-01-H1`);
     const r2 = await call(secretaryOf(s2.id), 'GET', `/api/v1/reports/${s2.partyOrgId}/2027-01-H1`);
-    expect(DateTime.fromISO(r1.body.firstSubmittedAt as string, { zone: 'Asia/Shanghai' }).toFormat('yyyy-MM-dd HH:mm')).toBe('2027-01-12 23:59');
+    expect(DateTime.fromISO(r1.body.firstSubmittedAt as string, { zone: 'Asia/Shanghai' }).toFormat('yyyy-MM-dd HH:mm')).toBe(
+      '2027-01-12 23:59',
+    );
     expect(r1.body.timeliness).toBe('on-time');
-    expect(DateTime.fromISO(r2.body.firstSubmittedAt as string, { zone: 'Asia/Shanghai' }).toFormat('yyyy-MM-dd HH:mm')).toBe('2027-01-13 00:01');
+    expect(DateTime.fromISO(r2.body.firstSubmittedAt as string, { zone: 'Asia/Shanghai' }).toFormat('yyyy-MM-dd HH:mm')).toBe(
+      '2027-01-13 00:01',
+    );
     expect(r2.body.timeliness).toBe('late');
   });
 
@@ -176,14 +224,20 @@ describe('semi-monthly reporting', () => {
     }
     // Per period: 20 expected, 15 submitted (10 on time, 5 late), 5 missing -> 75 % and 50 %.
     expect(overTime.total).toEqual({ expected: 80, actual: 60, onTime: 40, reportingRate: 75, onTimeRate: 50 });
-    for (const row of overTime.periods) expect(row).toMatchObject({ expected: 20, actual: 15, onTime: 10, reportingRate: 75, onTimeRate: 50 });
-    const breakdown = (await call(city, 'GET', `/api/v1/reporting/compliance/breakdown?from=2027-01-H1&to=2027-02-H2`)).body.rows as Record<string, unknown>[];
+    for (const row of overTime.periods)
+      expect(row).toMatchObject({ expected: 20, actual: 15, onTime: 10, reportingRate: 75, onTimeRate: 50 });
+    const breakdown = (await call(city, 'GET', `/api/v1/reporting/compliance/breakdown?from=2027-01-H1&to=2027-02-H2`)).body.rows as Record<
+      string,
+      unknown
+    >[];
     const byId = Object.fromEntries(breakdown.map((r) => [r['unitId'], r]));
     expect(byId[K1]).toMatchObject({ expected: 32, actual: 24, onTime: 16, reportingRate: 75, onTimeRate: 50 });
     expect(byId[K2]).toMatchObject({ expected: 32, actual: 24, onTime: 16 });
     // City-direct school 17: periods 0..3 -> (17+p)%4 = 1,2,3,0 -> on time, late, missing, on time.
     expect(byId[schools[16].id]).toMatchObject({ expected: 4, actual: 3, onTime: 2, reportingRate: 75, onTimeRate: 50 });
-    const school1 = (await call(as(K1, ['county-admin']), 'GET', `/api/v1/reporting/compliance?unit=${schools[0].id}&from=2027-01-H1&to=2027-02-H2`)).body;
+    const school1 = (
+      await call(as(K1, ['county-admin']), 'GET', `/api/v1/reporting/compliance?unit=${schools[0].id}&from=2027-01-H1&to=2027-02-H2`)
+    ).body;
     expect(school1.total).toEqual({ expected: 4, actual: 3, onTime: 2, reportingRate: 75, onTimeRate: 50 });
     const csv = await call(city, 'GET', `/api/v1/reporting/compliance/breakdown.csv?from=2027-01-H1&to=2027-02-H2`);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
@@ -230,16 +284,37 @@ describe('semi-monthly reporting', () => {
     // Both bureaus read the report; the city decides first, so the county's read is stale: its decision
     // with that ETag is refused (412 and the current ETag), and goes through on the report read again.
     const read = await call(as(K2, ['county-admin']), 'GET', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2`);
-    const afterCity = await call(as(C, ['city-admin']), 'POST', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`, { decision: 'accept' }, { 'if-match': read.headers.etag as string });
+    const afterCity = await call(
+      as(C, ['city-admin']),
+      'POST',
+      `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`,
+      { decision: 'accept' },
+      { 'if-match': read.headers.etag as string },
+    );
     expect([afterCity.status, afterCity.body.status]).toEqual([200, 'submitted']);
-    const stale = await call(as(K2, ['county-admin']), 'POST', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`, { decision: 'accept' }, { 'if-match': read.headers.etag as string });
+    const stale = await call(
+      as(K2, ['county-admin']),
+      'POST',
+      `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`,
+      { decision: 'accept' },
+      { 'if-match': read.headers.etag as string },
+    );
     expect([stale.status, stale.headers.etag]).toEqual([412, afterCity.headers.etag]);
-    const afterCounty = await call(as(K2, ['county-admin']), 'POST', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`, { decision: 'accept' }, { 'if-match': afterCity.headers.etag as string });
+    const afterCounty = await call(
+      as(K2, ['county-admin']),
+      'POST',
+      `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`,
+      { decision: 'accept' },
+      { 'if-match': afterCity.headers.etag as string },
+    );
     expect(afterCounty.body.status).toBe('accepted');
     const k1school = schools[2]; // n=3, period 1: (3+1)%4=0 -> on time
     const k1report = (await call(as(K1, ['county-admin']), 'GET', `/api/v1/reports/${k1school.partyOrgId}/2027-01-H2`)).body;
     expect(k1report.reviewers).toEqual([K1]);
-    expect((await call(as(C, ['city-admin']), 'POST', `/api/v1/reports/${k1school.partyOrgId}/2027-01-H2/reviews`, { decision: 'accept' })).status).toBe(403);
+    expect(
+      (await call(as(C, ['city-admin']), 'POST', `/api/v1/reports/${k1school.partyOrgId}/2027-01-H2/reviews`, { decision: 'accept' }))
+        .status,
+    ).toBe(403);
     const queueRes = await call(as(K1, ['county-admin']), 'GET', `/api/v1/reports/review-queue?period=2027-01-H2`);
     expect(queueRes.status).toBe(200);
     const queue = queueRes.body as { unitId: string }[];
@@ -261,15 +336,26 @@ describe('semi-monthly reporting', () => {
     const reused = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0001', { freeText: '另一内容' });
     expect(reused.status).toBe(422);
 
-    const returned = await call(as(K1, ['county-admin']), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/reviews`, { decision: 'return', comment: '请补充学习内容' });
+    const returned = await call(as(K1, ['county-admin']), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/reviews`, {
+      decision: 'return',
+      comment: '请补充学习内容',
+    });
     expect(returned.body.status).toBe('returned');
-    const noComment = await call(as(K1, ['county-admin']), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/reviews`, { decision: 'return' });
+    const noComment = await call(as(K1, ['county-admin']), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/reviews`, {
+      decision: 'return',
+    });
     expect(noComment.status).toBe(400);
     // Submitting over the version read before the return (If-Match) is refused; the key stays unused.
-    const staleSubmit = await call(secretaryOf(s.id), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/submit`, { content: { freeText: '补报（已补充学习内容）' } }, {
-      'idempotency-key': 'retry-key-0002',
-      'if-match': first.headers.etag as string,
-    });
+    const staleSubmit = await call(
+      secretaryOf(s.id),
+      'POST',
+      `/api/v1/reports/${s.partyOrgId}/2027-02-H2/submit`,
+      { content: { freeText: '补报（已补充学习内容）' } },
+      {
+        'idempotency-key': 'retry-key-0002',
+        'if-match': first.headers.etag as string,
+      },
+    );
     expect([staleSubmit.status, staleSubmit.headers.etag]).toEqual([412, returned.headers.etag]);
     // The relay held back for a moment, to read the audit record the resubmission leaves in the report.
     const relay = app.get(OutboxRelay);
@@ -304,7 +390,10 @@ describe('semi-monthly reporting', () => {
     const locked = await submit(s.id, s.partyOrgId, '2027-01-H1', 'lock-key-0001');
     expect(locked.status).toBe(409);
     expect(locked.body.type).toMatch(/locked$/);
-    const grant = await call(as(K1, ['county-admin']), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-01-H1/lock-exceptions`, { until: '2027-02-12T00:00:00Z', reason: '补正错漏' });
+    const grant = await call(as(K1, ['county-admin']), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-01-H1/lock-exceptions`, {
+      until: '2027-02-12T00:00:00Z',
+      reason: '补正错漏',
+    });
     expect(grant.status).toBe(200);
     expect(grant.body.lockExceptions).toEqual([expect.objectContaining({ bureauId: K1, reason: '补正错漏' })]);
     expect((await submit(s.id, s.partyOrgId, '2027-01-H1', 'lock-key-0002')).status).toBe(200);

@@ -74,7 +74,8 @@ export function toKafkaHeaders(attrs: CloudEventAttributes): Record<string, stri
  */
 export function eventHeaders(
   contract: { type: string; dataschema?: string },
-  attrs: Pick<CloudEventAttributes, 'source'> & Partial<Pick<CloudEventAttributes, 'id' | 'time' | 'subject' | 'correlationId' | 'traceparent'>>,
+  attrs: Pick<CloudEventAttributes, 'source'> &
+    Partial<Pick<CloudEventAttributes, 'id' | 'time' | 'subject' | 'correlationId' | 'traceparent'>>,
 ): Record<string, string> {
   return toKafkaHeaders({
     id: attrs.id ?? newEventId(),

@@ -73,17 +73,20 @@ export const TopicInfo: Record<TopicKey, { title: string; description: string; c
   },
   partyOrgsState: {
     title: 'Party organisation state 党组织状态',
-    description: 'Latest state of each party organisation (compacted), to bootstrap without replaying history. 每个党组织的最新状态（压缩主题）。',
+    description:
+      'Latest state of each party organisation (compacted), to bootstrap without replaying history. 每个党组织的最新状态（压缩主题）。',
     compacted: true,
   },
   members: {
     title: 'Party members 党员',
-    description: 'Member registrations, milestones and transfers: ids, statuses and counts only, never personal data. 党员登记、发展节点与转接：仅含标识、状态与数量，不含个人资料。',
+    description:
+      'Member registrations, milestones and transfers: ids, statuses and counts only, never personal data. 党员登记、发展节点与转接：仅含标识、状态与数量，不含个人资料。',
     compacted: false,
   },
   milestoneRules: {
     title: 'Milestone rules 党员发展程序规则',
-    description: "A bureau's rule set for the order and minimum intervals of the development milestones changed. 教育局的发展程序规则变更。",
+    description:
+      "A bureau's rule set for the order and minimum intervals of the development milestones changed. 教育局的发展程序规则变更。",
     compacted: false,
   },
   contactPoints: {

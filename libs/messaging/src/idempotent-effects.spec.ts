@@ -20,7 +20,9 @@ function recorder(fail?: { code: number }) {
 describe('effect and mark in one write', () => {
   it('guards a versioned upsert by the stored version and records version and event id with the effect', async () => {
     const { collection, calls } = recorder();
-    await expect(applyOnce(collection, { _id: 's-1', eventId: 'e-7', version: 3, update: { $set: { name: 'x' }, $inc: { n: 1 } } })).resolves.toBe('applied');
+    await expect(
+      applyOnce(collection, { _id: 's-1', eventId: 'e-7', version: 3, update: { $set: { name: 'x' }, $inc: { n: 1 } } }),
+    ).resolves.toBe('applied');
     expect(calls).toEqual([
       {
         filter: { _id: 's-1', version: { $lt: 3 } },
@@ -40,7 +42,9 @@ describe('effect and mark in one write', () => {
   });
 
   it('reports a duplicate when the guarded upsert collides on _id, and rethrows anything else', async () => {
-    await expect(applyOnce(recorder({ code: 11000 }).collection, { _id: 'a', eventId: 'e', version: 1, update: {} })).resolves.toBe('duplicate');
+    await expect(applyOnce(recorder({ code: 11000 }).collection, { _id: 'a', eventId: 'e', version: 1, update: {} })).resolves.toBe(
+      'duplicate',
+    );
     await expect(insertOnce(recorder({ code: 11000 }).collection, { _id: 'e' })).resolves.toBe('duplicate');
     await expect(insertOnce(recorder({ code: 2 }).collection, { _id: 'e' })).rejects.toThrow('E11000');
   });

@@ -191,10 +191,14 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const valid: { payload: EachMessagePayload; handler: MessageHandler; item: EventBatchItem }[] = [];
     for (const payload of records) {
       const decoded = await this.decode(payload);
-      if (decoded) valid.push({ payload, handler: decoded.handler, item: { data: decoded.data, event: decoded.attrs, record: decoded.position } });
+      if (decoded)
+        valid.push({ payload, handler: decoded.handler, item: { data: decoded.data, event: decoded.attrs, record: decoded.position } });
     }
     // Already applied (the ledger), or a second copy within this run (a relay re-send): dropped.
-    const seen = await this.ledger.seen(this.options.groupId, valid.map((v) => v.item.event.id));
+    const seen = await this.ledger.seen(
+      this.options.groupId,
+      valid.map((v) => v.item.event.id),
+    );
     const fresh = valid.filter(({ item }) => {
       if (seen.has(item.event.id)) return false;
       seen.add(item.event.id);
@@ -226,7 +230,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     for (let attempt = 1; ; attempt++) {
       try {
         const ctx = new CloudEventContext([last.item.event, last.item.record, attempt, () => last.payload.heartbeat()]);
-        const result: unknown = await last.handler(run.map((r) => r.item), ctx);
+        const result: unknown = await last.handler(
+          run.map((r) => r.item),
+          ctx,
+        );
         if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
         await this.ledger.markAll(
           this.options.groupId,
@@ -243,7 +250,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         }
         const delay = this.retryDelay(attempt);
         this.stats.retries += 1;
-        this.logger.warn(`${run.length} ${extras.batch!.contracts.map((c) => c.type).join('/')} record(s) up to ${last.item.event.id}, attempt ${attempt} failed, retry in ${delay} ms: ${errorText(err)}`);
+        this.logger.warn(
+          `${run.length} ${extras.batch!.contracts.map((c) => c.type).join('/')} record(s) up to ${last.item.event.id}, attempt ${attempt} failed, retry in ${delay} ms: ${errorText(err)}`,
+        );
         await sleep(delay);
       }
     }

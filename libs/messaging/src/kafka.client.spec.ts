@@ -5,8 +5,15 @@ import { isTransient, KafkaClient } from './kafka.client.js';
 
 // "This server does not host this topic-partition" as the broker answers while a topic is being created.
 /** A broker error as kafkajs builds it from an answer (its typings declare only an Error argument). */
-const protocolError = (answer: { type: string; code: number; retriable: boolean; message: string }) => new KafkaJSProtocolError(answer as unknown as Error);
-const unknownTopic = () => protocolError({ type: 'UNKNOWN_TOPIC_OR_PARTITION', code: 3, retriable: true, message: 'This server does not host this topic-partition' });
+const protocolError = (answer: { type: string; code: number; retriable: boolean; message: string }) =>
+  new KafkaJSProtocolError(answer as unknown as Error);
+const unknownTopic = () =>
+  protocolError({
+    type: 'UNKNOWN_TOPIC_OR_PARTITION',
+    code: 3,
+    retriable: true,
+    message: 'This server does not host this topic-partition',
+  });
 
 describe('isTransient', () => {
   it('retries what kafkajs marks retriable, and retries given up on a retriable cause', () => {
@@ -24,7 +31,11 @@ describe('KafkaClient.ensureTopics', () => {
   const client = () => new KafkaClient({ service: 'unit', brokers: ['127.0.0.1:1'] });
 
   it('keeps trying while a new topic is briefly unknown to the broker, then creates only the missing ones', async () => {
-    const createTopics = jest.fn<Admin['createTopics']>().mockRejectedValueOnce(unknownTopic()).mockRejectedValueOnce(unknownTopic()).mockResolvedValue(true);
+    const createTopics = jest
+      .fn<Admin['createTopics']>()
+      .mockRejectedValueOnce(unknownTopic())
+      .mockRejectedValueOnce(unknownTopic())
+      .mockResolvedValue(true);
     const admin = { listTopics: jest.fn<Admin['listTopics']>().mockResolvedValue(['a']), createTopics } as unknown as Admin;
     const c = client();
     jest.spyOn(c, 'getAdmin').mockResolvedValue(admin);
@@ -38,7 +49,10 @@ describe('KafkaClient.ensureTopics', () => {
 
   it('fails at once on an error that retrying cannot fix', async () => {
     const invalid = protocolError({ type: 'INVALID_TOPIC_EXCEPTION', code: 17, retriable: false, message: 'invalid topic' });
-    const admin = { listTopics: jest.fn<Admin['listTopics']>().mockResolvedValue([]), createTopics: jest.fn<Admin['createTopics']>().mockRejectedValue(invalid) } as unknown as Admin;
+    const admin = {
+      listTopics: jest.fn<Admin['listTopics']>().mockResolvedValue([]),
+      createTopics: jest.fn<Admin['createTopics']>().mockRejectedValue(invalid),
+    } as unknown as Admin;
     const c = client();
     jest.spyOn(c, 'getAdmin').mockResolvedValue(admin);
     await expect(c.ensureTopics([{ topic: 'bad topic' }])).rejects.toBe(invalid);

@@ -11,15 +11,24 @@ import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js
 function patchKafkajsNegativeTimeout() {
   const require = createRequire(import.meta.url);
   const { prototype } = require('kafkajs/src/network/requestQueue/index.js') as {
-    prototype: { scheduleCheckPendingRequests(): void; throttledUntil: number; pending: unknown[]; throttleCheckTimeoutId: unknown; checkPendingRequests(): void };
+    prototype: {
+      scheduleCheckPendingRequests(): void;
+      throttledUntil: number;
+      pending: unknown[];
+      throttleCheckTimeoutId: unknown;
+      checkPendingRequests(): void;
+    };
   };
   prototype.scheduleCheckPendingRequests = function (this: typeof prototype) {
     if (this.throttleCheckTimeoutId) return;
     const wait = this.throttledUntil - Date.now();
-    this.throttleCheckTimeoutId = setTimeout(() => {
-      this.throttleCheckTimeoutId = null;
-      this.checkPendingRequests();
-    }, wait > 0 ? wait : 10);
+    this.throttleCheckTimeoutId = setTimeout(
+      () => {
+        this.throttleCheckTimeoutId = null;
+        this.checkPendingRequests();
+      },
+      wait > 0 ? wait : 10,
+    );
   };
 }
 patchKafkajsNegativeTimeout();

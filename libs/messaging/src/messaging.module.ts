@@ -13,13 +13,7 @@ export class MessagingModule {
       module: MessagingModule,
       global: true,
       imports: [TerminusModule],
-      providers: [
-        { provide: MESSAGING_OPTIONS, useValue: options },
-        KafkaClient,
-        KafkaHealthIndicator,
-        OutboxRelay,
-        ProcessedEventLedger,
-      ],
+      providers: [{ provide: MESSAGING_OPTIONS, useValue: options }, KafkaClient, KafkaHealthIndicator, OutboxRelay, ProcessedEventLedger],
       exports: [MESSAGING_OPTIONS, KafkaClient, KafkaHealthIndicator, OutboxRelay, ProcessedEventLedger],
     };
   }

@@ -29,4 +29,3 @@ export interface MessagingOptions {
   retryInitialDelayMs?: number;
   retryMaxDelayMs?: number;
 }
-

@@ -5,18 +5,13 @@ import type { Collection } from 'mongoose';
  * `_id` is what makes a write happen once across replicas and re-deliveries (a notification's delivery,
  * attempt claim or log entry; an expected report). Unordered: one duplicate does not stop the rest.
  */
-export async function insertNew<T extends { _id: string }>(
-  collection: Collection<T>,
-  docs: T[],
-): Promise<Set<string>> {
+export async function insertNew<T extends { _id: string }>(collection: Collection<T>, docs: T[]): Promise<Set<string>> {
   if (docs.length === 0) return new Set();
   const inserted = new Set(docs.map((d) => d._id));
   try {
     await collection.insertMany(docs as never[], { ordered: false });
   } catch (err) {
-    const writeErrors = (
-      err as { writeErrors?: { code?: number; index: number }[] | { code?: number; index: number } }
-    ).writeErrors;
+    const writeErrors = (err as { writeErrors?: { code?: number; index: number }[] | { code?: number; index: number } }).writeErrors;
     const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
     if (list.length === 0) {
       if ((err as { code?: number }).code === 11000 && docs.length === 1) return new Set();

@@ -51,7 +51,13 @@ describe('PersistenceModule on the real store', () => {
     type Entry = { id: string; data: object };
     const col = connection.collection<{ _id: string; outbox: Entry[] }>('pull_many_probe');
     await col.insertMany([
-      { _id: 'a', outbox: [{ id: 'e1', data: { n: 1 } }, { id: 'e2', data: { n: 2 } }] },
+      {
+        _id: 'a',
+        outbox: [
+          { id: 'e1', data: { n: 1 } },
+          { id: 'e2', data: { n: 2 } },
+        ],
+      },
       { _id: 'b', outbox: [{ id: 'e3', data: { n: 3 } }] },
       { _id: 'c', outbox: [{ id: 'e4', data: { n: 4 } }] },
     ]);
@@ -106,7 +112,10 @@ describe('PersistenceModule on the real store', () => {
     expect(await ids({ outbox: { $exists: false } })).toEqual(['never']);
     expect(await ids({ outbox: { $size: 0 } })).toEqual(['drained']);
     expect(await ids({ 'outbox.id': { $exists: false } })).toEqual(['drained', 'never', 'null', 'scalar']);
-    const explained = (await connection.db!.command({ explain: { find: 'presence_probe', filter: { 'outbox.id': { $gt: '' } } }, verbosity: 'queryPlanner' })) as {
+    const explained = (await connection.db!.command({
+      explain: { find: 'presence_probe', filter: { 'outbox.id': { $gt: '' } } },
+      verbosity: 'queryPlanner',
+    })) as {
       filterPushdown?: boolean;
       queryPlanner?: unknown;
     };
@@ -166,7 +175,10 @@ describe('PersistenceModule on the real store', () => {
   });
 
   it('narrows a date range in the store itself (explain)', async () => {
-    const explained = (await connection.db!.command({ explain: { find: 'date_probe', filter: { fireAt: { $lte: new Date() } } }, verbosity: 'queryPlanner' })) as { filterPushdown?: boolean };
+    const explained = (await connection.db!.command({
+      explain: { find: 'date_probe', filter: { fireAt: { $lte: new Date() } } },
+      verbosity: 'queryPlanner',
+    })) as { filterPushdown?: boolean };
     // FerretDB says whether it narrowed the scan; MongoDB has no such field.
     if ('filterPushdown' in explained) expect(explained.filterPushdown).toBe(true);
     expect(explained).toBeDefined();

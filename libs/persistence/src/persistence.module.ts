@@ -48,9 +48,16 @@ export class PersistenceModule {
         MongooseModule.forRootAsync({
           useFactory: async () => {
             if (await isFerretDb(options.uri, timeout)) {
-              new Logger('Persistence').log('store is FerretDB: updates are atomic only behind the project\'s proxy (deploy/local)');
+              new Logger('Persistence').log("store is FerretDB: updates are atomic only behind the project's proxy (deploy/local)");
             }
-            return { uri: options.uri, dbName: options.dbName, serverSelectionTimeoutMS: timeout, retryWrites: false, maxPoolSize: options.maxPoolSize ?? 20, autoIndex: true };
+            return {
+              uri: options.uri,
+              dbName: options.dbName,
+              serverSelectionTimeoutMS: timeout,
+              retryWrites: false,
+              maxPoolSize: options.maxPoolSize ?? 20,
+              autoIndex: true,
+            };
           },
         }),
       ],

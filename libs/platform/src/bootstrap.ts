@@ -90,9 +90,7 @@ export async function runService(module: Type | DynamicModule, options: RunOptio
     done();
   });
   adapter.getInstance().addHook('onResponse', (req, reply, done) => {
-    httpRequestDuration
-      .labels(req.method, req.routeOptions.url ?? 'unmatched', String(reply.statusCode))
-      .observe(reply.elapsedTime / 1000);
+    httpRequestDuration.labels(req.method, req.routeOptions.url ?? 'unmatched', String(reply.statusCode)).observe(reply.elapsedTime / 1000);
     done();
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });

@@ -65,16 +65,10 @@ describe('GET /asyncapi (public, no token)', () => {
   it('/asyncapi serves JSON to API clients and curl, HTML to browsers', async () => {
     for (const accept of [undefined, '*/*', 'application/json']) {
       const res = await get('/asyncapi', accept);
-      expect([accept, res.headers['content-type']]).toEqual([
-        accept,
-        'application/json; charset=utf-8',
-      ]);
+      expect([accept, res.headers['content-type']]).toEqual([accept, 'application/json; charset=utf-8']);
       expect(res.headers['vary']).toBe('Accept');
     }
-    const page = await get(
-      '/asyncapi',
-      'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
-    );
+    const page = await get('/asyncapi', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8');
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.body).toMatch(/^<!doctype html>/);
   });
@@ -118,12 +112,8 @@ describe('loading the document', () => {
 
   it('stops the boot naming the variable and the path when the file is missing or not AsyncAPI 3.0.0', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'asyncapi-'));
-    expect(() => loadAsyncApi(path.join(dir, 'missing.json'))).toThrow(
-      /^ASYNCAPI_DOCUMENT: cannot read .*missing\.json/,
-    );
+    expect(() => loadAsyncApi(path.join(dir, 'missing.json'))).toThrow(/^ASYNCAPI_DOCUMENT: cannot read .*missing\.json/);
     writeFileSync(path.join(dir, 'old.json'), JSON.stringify({ asyncapi: '2.6.0' }));
-    expect(() => loadAsyncApi(path.join(dir, 'old.json'))).toThrow(
-      /old\.json is not an AsyncAPI 3\.0\.0 document/,
-    );
+    expect(() => loadAsyncApi(path.join(dir, 'old.json'))).toThrow(/old\.json is not an AsyncAPI 3\.0\.0 document/);
   });
 });

@@ -5,8 +5,7 @@ import { Public } from '@pb/platform';
 import { SERVED_ASYNCAPI, type ServedAsyncApi } from './asyncapi.document.js';
 
 /** The HTML page loads nothing and runs nothing: styles inline, no scripts, no frames. */
-const PAGE_SECURITY =
-  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const PAGE_SECURITY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The most specific range of `accept` that matches `type`: its q-value and how specific it is (2 exact, 1 a whole major type, 0 any type). */
 function match(accept: string, type: string): { q: number; specificity: number } {
@@ -27,9 +26,7 @@ export function prefersHtml(accept: string | undefined): boolean {
   if (!accept) return false;
   const html = match(accept, 'text/html');
   const json = match(accept, 'application/json');
-  return (
-    html.q > json.q || (html.q > 0 && html.q === json.q && html.specificity > json.specificity)
-  );
+  return html.q > json.q || (html.q > 0 && html.q === json.q && html.specificity > json.specificity);
 }
 
 @ApiTags('events 事件')

@@ -26,9 +26,7 @@ export function loadAsyncApi(file: string): ServedAsyncApi {
     json = readFileSync(file, 'utf8');
     doc = JSON.parse(json);
   } catch (err) {
-    throw new Error(
-      `ASYNCAPI_DOCUMENT: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    throw new Error(`ASYNCAPI_DOCUMENT: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
   if ((doc as { asyncapi?: unknown } | null)?.asyncapi !== '3.0.0') {
     throw new Error(`ASYNCAPI_DOCUMENT: ${file} is not an AsyncAPI 3.0.0 document`);

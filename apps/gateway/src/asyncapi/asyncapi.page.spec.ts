@@ -3,10 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { defaultAsyncApiPath } from './asyncapi.document.js';
 import { escapeHtml, renderAsyncApiPage } from './asyncapi.page.js';
 
-const committed = JSON.parse(readFileSync(defaultAsyncApiPath(), 'utf8')) as Record<
-  string,
-  unknown
->;
+const committed = JSON.parse(readFileSync(defaultAsyncApiPath(), 'utf8')) as Record<string, unknown>;
 
 /** A document whose every text field tries to break out of the page. */
 const EVIL = `<script>alert(1)</script><img src=x onerror=alert(2)>"' onmouseover="alert(3)`;
@@ -133,8 +130,6 @@ describe('AsyncAPI HTML page', () => {
   });
 
   it('escapes the five HTML-special characters', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
-      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
-    );
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
   });
 });

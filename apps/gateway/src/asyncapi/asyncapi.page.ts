@@ -7,12 +7,7 @@
 type Json = Record<string, unknown>;
 
 export function escapeHtml(value: unknown): string {
-  return String(value)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /** Escaped text with `code` spans and paragraphs (the part of CommonMark the descriptions use). */
@@ -68,14 +63,10 @@ const RULES = [
 
 function typeOf(schema: Json): string {
   const t = schema['type'];
-  const types = (Array.isArray(t) ? (t as unknown[]) : [t]).filter(
-    (x): x is string => typeof x === 'string',
-  );
+  const types = (Array.isArray(t) ? (t as unknown[]) : [t]).filter((x): x is string => typeof x === 'string');
   let text = types.map(escapeHtml).join(' | ') || 'any';
-  if (types.includes('array') && isObject(schema['items']))
-    text = `array of ${typeOf(schema['items'])}`;
-  if (typeof schema['format'] === 'string')
-    text += ` <span class="muted">(${escapeHtml(schema['format'])})</span>`;
+  if (types.includes('array') && isObject(schema['items'])) text = `array of ${typeOf(schema['items'])}`;
+  if (typeof schema['format'] === 'string') text += ` <span class="muted">(${escapeHtml(schema['format'])})</span>`;
   if ('const' in schema) text += ` = <code>${escapeHtml(JSON.stringify(schema['const']))}</code>`;
   if (Array.isArray(schema['enum']))
     text += `<br>one of ${schema['enum'].map((v) => `<code>${escapeHtml(JSON.stringify(v))}</code>`).join(', ')}`;
@@ -85,20 +76,13 @@ function typeOf(schema: Json): string {
 function rulesOf(schema: Json): string {
   // A pattern shows as the regular expression itself, not JSON-escaped.
   const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
-  const rules = RULES.filter((r) => r in schema).map(
-    (r) => `${r}: <code>${escapeHtml(text(schema[r]))}</code>`,
-  );
+  const rules = RULES.filter((r) => r in schema).map((r) => `${r}: <code>${escapeHtml(text(schema[r]))}</code>`);
   if (schema['additionalProperties'] === false) rules.push('no other fields');
   return rules.join('<br>');
 }
 
 /** One row per field, nested fields and array items by their dotted path (`address.city`, `path[]`). */
-function fieldRows(
-  schema: unknown,
-  resolve: (n: unknown) => unknown,
-  prefix = '',
-  depth = 0,
-): string[] {
+function fieldRows(schema: unknown, resolve: (n: unknown) => unknown, prefix = '', depth = 0): string[] {
   const s = resolve(schema);
   if (!isObject(s) || depth > 8) return [];
   const rows: string[] = [];
@@ -114,8 +98,7 @@ function fieldRows(
     );
     rows.push(...fieldRows(p, resolve, path, depth + 1));
     const items = resolve(p['items']);
-    if (isObject(items) && isObject(items['properties']))
-      rows.push(...fieldRows(items, resolve, `${path}[]`, depth + 1));
+    if (isObject(items) && isObject(items['properties'])) rows.push(...fieldRows(items, resolve, `${path}[]`, depth + 1));
   }
   return rows;
 }
@@ -134,24 +117,15 @@ function messageSection(name: string, raw: unknown, resolve: (n: unknown) => unk
   const m = resolve(raw);
   if (!isObject(m)) return '';
   const payload = resolve(m['payload']);
-  const kafka =
-    isObject(m['bindings']) && isObject(m['bindings']['kafka']) ? m['bindings']['kafka'] : {};
+  const kafka = isObject(m['bindings']) && isObject(m['bindings']['kafka']) ? m['bindings']['kafka'] : {};
   const key = resolve(kafka['key']);
   const correlation = resolve(m['correlationId']);
   const facts: [string, string][] = [
     ['Event type 事件类型', `<code>${escapeHtml(m['name'] ?? name)}</code>`],
     ['Content type 内容类型', `<code>${escapeHtml(m['contentType'] ?? '')}</code>`],
     ['Record key 消息键', isObject(key) ? `${typeOf(key)} — ${inline(key['description'])}` : ''],
-    [
-      'Correlation id 关联标识',
-      isObject(correlation) ? `<code>${escapeHtml(correlation['location'])}</code>` : '',
-    ],
-    [
-      'Schema',
-      isObject(payload) && typeof payload['$id'] === 'string'
-        ? `<code>${escapeHtml(payload['$id'])}</code>`
-        : '',
-    ],
+    ['Correlation id 关联标识', isObject(correlation) ? `<code>${escapeHtml(correlation['location'])}</code>` : ''],
+    ['Schema', isObject(payload) && typeof payload['$id'] === 'string' ? `<code>${escapeHtml(payload['$id'])}</code>` : ''],
   ];
   return (
     `<section class="message" id="${escapeHtml(anchor('message', name))}"><h4>${escapeHtml(m['title'] ?? name)}</h4>${prose(m['summary'])}${prose(m['description'])}` +
@@ -164,25 +138,12 @@ function messageSection(name: string, raw: unknown, resolve: (n: unknown) => unk
   );
 }
 
-function channelSection(
-  key: string,
-  channel: Json,
-  operations: Json[],
-  resolve: (n: unknown) => unknown,
-): string {
-  const kafka =
-    isObject(channel['bindings']) && isObject(channel['bindings']['kafka'])
-      ? channel['bindings']['kafka']
-      : {};
+function channelSection(key: string, channel: Json, operations: Json[], resolve: (n: unknown) => unknown): string {
+  const kafka = isObject(channel['bindings']) && isObject(channel['bindings']['kafka']) ? channel['bindings']['kafka'] : {};
   const config = isObject(kafka['topicConfiguration']) ? kafka['topicConfiguration'] : {};
-  const policy = Array.isArray(config['cleanup.policy'])
-    ? config['cleanup.policy'].map(escapeHtml).join(', ')
-    : '';
+  const policy = Array.isArray(config['cleanup.policy']) ? config['cleanup.policy'].map(escapeHtml).join(', ') : '';
   const ops = operations
-    .map(
-      (op) =>
-        `<li><strong>${escapeHtml(op['action'])}</strong> ${escapeHtml(op['title'] ?? '')}${prose(op['summary'])}</li>`,
-    )
+    .map((op) => `<li><strong>${escapeHtml(op['action'])}</strong> ${escapeHtml(op['title'] ?? '')}${prose(op['summary'])}</li>`)
     .join('');
   const messages = isObject(channel['messages']) ? Object.entries(channel['messages']) : [];
   return (
@@ -208,16 +169,9 @@ export function renderAsyncApiPage(doc: Json): string {
   const resolve = resolver(doc);
   const info = isObject(doc['info']) ? doc['info'] : {};
   const servers = isObject(doc['servers']) ? Object.entries(doc['servers']) : [];
-  const channels = (isObject(doc['channels']) ? Object.entries(doc['channels']) : []).map(
-    ([key, ch]) => [key, resolve(ch)] as const,
-  );
-  const operations = isObject(doc['operations'])
-    ? Object.values(doc['operations']).filter(isObject)
-    : [];
-  const opsOf = (key: string) =>
-    operations.filter(
-      (op) => isObject(op['channel']) && op['channel']['$ref'] === `#/channels/${key}`,
-    );
+  const channels = (isObject(doc['channels']) ? Object.entries(doc['channels']) : []).map(([key, ch]) => [key, resolve(ch)] as const);
+  const operations = isObject(doc['operations']) ? Object.values(doc['operations']).filter(isObject) : [];
+  const opsOf = (key: string) => operations.filter((op) => isObject(op['channel']) && op['channel']['$ref'] === `#/channels/${key}`);
   const title = escapeHtml(info['title'] ?? 'AsyncAPI');
   const serverRows = servers
     .map(([name, raw]) => {
@@ -240,9 +194,7 @@ export function renderAsyncApiPage(doc: Json): string {
     `<nav><h2>Topics 主题</h2><ul>${toc}</ul></nav>` +
     `<h2>Servers 服务器</h2><table><thead><tr><th>Name</th><th>Host</th><th>Protocol</th><th>Description 说明</th></tr></thead><tbody>${serverRows}</tbody></table>` +
     `<h2>Topics and messages 主题与消息</h2>` +
-    channels
-      .map(([key, ch]) => (isObject(ch) ? channelSection(key, ch, opsOf(key), resolve) : ''))
-      .join('') +
+    channels.map(([key, ch]) => (isObject(ch) ? channelSection(key, ch, opsOf(key), resolve) : '')).join('') +
     '</body></html>\n'
   );
 }

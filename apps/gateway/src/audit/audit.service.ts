@@ -83,12 +83,20 @@ export class AuditService {
     const unit = await scopedUnit(this.tree, caller, query.unit);
     const ids = await this.tree.subtreeIds(unit);
     if (!ids.includes(unit)) ids.push(unit);
-    const page = await paginate<AuditEntry>(query, '/api/v1/audit', (e) => e.seq, (after, take) =>
-      this.entries
-        .find({ unitId: { $in: ids }, ...(query.category ? { category: query.category } : {}), ...(after ? { seq: { $lt: after } } : {}) })
-        .sort({ seq: -1 })
-        .limit(take)
-        .lean<AuditEntry[]>(),
+    const page = await paginate<AuditEntry>(
+      query,
+      '/api/v1/audit',
+      (e) => e.seq,
+      (after, take) =>
+        this.entries
+          .find({
+            unitId: { $in: ids },
+            ...(query.category ? { category: query.category } : {}),
+            ...(after ? { seq: { $lt: after } } : {}),
+          })
+          .sort({ seq: -1 })
+          .limit(take)
+          .lean<AuditEntry[]>(),
     );
     return { next: page.next, items: page.items.map(view) };
   }

@@ -51,7 +51,10 @@ export class ContactPointsController {
 
   @Post('contact-points/:id/visits')
   @Roles(...ALL_ROLES)
-  @ApiOperation({ summary: 'Log a visit 记录走访', description: 'By the cadre or a bureau administrator: date, purpose, outcome. 日期、目的、成效。' })
+  @ApiOperation({
+    summary: 'Log a visit 记录走访',
+    description: 'By the cadre or a bureau administrator: date, purpose, outcome. 日期、目的、成效。',
+  })
   @ApiParam(ID)
   @ApiBody({ schema: LogVisitSchema as object })
   @ApiResponse({ status: 201, schema: ContactPointViewSchema as object })

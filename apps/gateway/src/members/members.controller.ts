@@ -55,7 +55,10 @@ export class MembersController {
 
   @Get('members/flagged')
   @Roles('city-admin', 'county-admin', 'inspector')
-  @ApiOperation({ summary: 'Records flagged for inspection 待检查的违规记录', description: 'Imported histories that break a rule, in your subtree. 供党员发展程序抽查。' })
+  @ApiOperation({
+    summary: 'Records flagged for inspection 待检查的违规记录',
+    description: 'Imported histories that break a rule, in your subtree. 供党员发展程序抽查。',
+  })
   @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' } })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500 } })
   @ApiResponse({ status: 200, schema: PageSchema(MemberViewSchema) as object })
@@ -77,7 +80,10 @@ export class MembersController {
   @Post('members/:id/milestones')
   @OptionalIfMatch()
   @Roles('city-admin', 'county-admin', 'school-secretary')
-  @ApiOperation({ summary: 'Record the next milestone 记录发展程序节点', description: 'Refused with 422 naming the rule when it breaks one. 违反规则时拒绝并指明规则。' })
+  @ApiOperation({
+    summary: 'Record the next milestone 记录发展程序节点',
+    description: 'Refused with 422 naming the rule when it breaks one. 违反规则时拒绝并指明规则。',
+  })
   @ApiParam(ID)
   @ApiBody({ schema: RecordMilestoneSchema as object })
   @ApiResponse({ status: 200, schema: MemberViewSchema as object })
@@ -90,7 +96,10 @@ export class MembersController {
   @Post('members/:id/transfer')
   @OptionalIfMatch()
   @Roles('city-admin', 'county-admin', 'school-secretary')
-  @ApiOperation({ summary: 'Transfer to another branch 组织关系转接', description: 'Milestones, flags and earlier transfers stay with the record. 历史记录保留。' })
+  @ApiOperation({
+    summary: 'Transfer to another branch 组织关系转接',
+    description: 'Milestones, flags and earlier transfers stay with the record. 历史记录保留。',
+  })
   @ApiParam(ID)
   @ApiBody({ schema: TransferMemberSchema as object })
   @ApiResponse({ status: 200, schema: MemberViewSchema as object })

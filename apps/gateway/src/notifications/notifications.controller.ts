@@ -1,25 +1,5 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Put,
-  Req,
-  Res,
-} from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiHeader,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CreateNotificationEndpointSchema, NOTICE_CURSOR_PATTERN, NotificationPreferencesSchema } from '@pb/contracts';
 import { CurrentIdentity, type Identity, ALL_ROLES, Roles } from '@pb/platform';
@@ -87,11 +67,7 @@ export class NotificationsController {
   @Post('inbox/read-all')
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark every notice read 全部标为已读' })
-  readAll(
-    @CurrentIdentity() who: Identity,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  readAll(@CurrentIdentity() who: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.forward.to('notifications', req, reply, who);
   }
 
@@ -102,12 +78,7 @@ export class NotificationsController {
   @ApiHeader(LANG)
   @ApiQuery(LANG_QUERY)
   @ApiResponse({ status: 404, ...PROBLEM })
-  one(
-    @Param('id') _id: string,
-    @CurrentIdentity() who: Identity,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  one(@Param('id') _id: string, @CurrentIdentity() who: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.forward.to('notifications', req, reply, who);
   }
 
@@ -119,12 +90,7 @@ export class NotificationsController {
   @ApiQuery(LANG_QUERY)
   @ApiParam(NOTICE_ID)
   @ApiResponse({ status: 404, ...PROBLEM })
-  read(
-    @Param('id') _id: string,
-    @CurrentIdentity() who: Identity,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  read(@Param('id') _id: string, @CurrentIdentity() who: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.forward.to('notifications', req, reply, who, {});
   }
 
@@ -136,23 +102,14 @@ export class NotificationsController {
   @ApiQuery(LANG_QUERY)
   @ApiParam(NOTICE_ID)
   @ApiResponse({ status: 404, ...PROBLEM })
-  archive(
-    @Param('id') _id: string,
-    @CurrentIdentity() who: Identity,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  archive(@Param('id') _id: string, @CurrentIdentity() who: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.forward.to('notifications', req, reply, who, {});
   }
 
   @Roles(...ALL_ROLES)
   @Get('categories')
   @ApiOperation({ summary: 'Notice categories and whether each is critical 通知类别（是否紧急）' })
-  categories(
-    @CurrentIdentity() who: Identity,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  categories(@CurrentIdentity() who: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.forward.to('notifications', req, reply, who);
   }
 
@@ -160,12 +117,7 @@ export class NotificationsController {
   @Get('preferences/:scope')
   @ApiOperation({ summary: 'Preferences of your unit or your own account 本单位或本人的通知偏好' })
   @ApiParam({ name: 'scope', enum: ['unit', 'account'] })
-  preferences(
-    @Param('scope') _s: string,
-    @CurrentIdentity() who: Identity,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  preferences(@Param('scope') _s: string, @CurrentIdentity() who: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.forward.to('notifications', req, reply, who);
   }
 
@@ -199,11 +151,7 @@ export class NotificationsController {
     summary: 'E-mail addresses and webhooks of your unit and account 通知端点',
     description: 'Webhook secrets are never shown again. 不再显示 Webhook 密钥。',
   })
-  endpoints(
-    @CurrentIdentity() who: Identity,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  endpoints(@CurrentIdentity() who: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.forward.to('notifications', req, reply, who);
   }
 
@@ -219,12 +167,7 @@ export class NotificationsController {
   @ApiResponse({ status: 201, description: 'Created 已新增' })
   @ApiResponse({ status: 400, ...PROBLEM })
   @ApiResponse({ status: 403, ...PROBLEM })
-  addEndpoint(
-    @Body() body: unknown,
-    @CurrentIdentity() who: Identity,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  addEndpoint(@Body() body: unknown, @CurrentIdentity() who: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.forward.to('notifications', req, reply, who, body);
   }
 
@@ -234,12 +177,7 @@ export class NotificationsController {
   @ApiParam({ name: 'id', description: 'em_... | wh_...' })
   @ApiResponse({ status: 204, description: 'Removed 已删除' })
   @ApiResponse({ status: 404, ...PROBLEM })
-  removeEndpoint(
-    @Param('id') _id: string,
-    @CurrentIdentity() who: Identity,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  removeEndpoint(@Param('id') _id: string, @CurrentIdentity() who: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.forward.to('notifications', req, reply, who);
   }
 
@@ -275,12 +213,7 @@ export class NotificationsController {
   @ApiOperation({ summary: 'One delivery: status, attempts, history 单次投递详情' })
   @ApiParam({ name: 'id', description: '<noticeId>:<recipient>:<channel>' })
   @ApiResponse({ status: 404, ...PROBLEM })
-  delivery(
-    @Param('id') _id: string,
-    @CurrentIdentity() who: Identity,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  delivery(@Param('id') _id: string, @CurrentIdentity() who: Identity, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.forward.to('notifications', req, reply, who);
   }
 }

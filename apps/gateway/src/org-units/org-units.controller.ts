@@ -18,8 +18,18 @@ import { OrgUnitReads } from './org-unit-reads.js';
 
 const PROBLEM = { description: 'application/problem+json' };
 const ID = { name: 'id', description: 'Org unit id 单位标识' };
-const CURSOR = { name: 'cursor', required: false, description: 'nextCursor of the previous page 上一页的 nextCursor', schema: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' } };
-const LIMIT = { name: 'limit', required: false, description: 'Items per page (1-500, default 100) 每页条数', schema: { type: 'integer', minimum: 1, maximum: 500 } };
+const CURSOR = {
+  name: 'cursor',
+  required: false,
+  description: 'nextCursor of the previous page 上一页的 nextCursor',
+  schema: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' },
+};
+const LIMIT = {
+  name: 'limit',
+  required: false,
+  description: 'Items per page (1-500, default 100) 每页条数',
+  schema: { type: 'integer', minimum: 1, maximum: 500 },
+};
 
 /** 组织单位 The org tree: city bureau, county bureaus, schools and units. Forwarded to org-registry. */
 @ApiTags('org-units 组织单位')
@@ -95,7 +105,10 @@ export class OrgUnitsController {
 
   @Get(':id/subtree')
   @Roles(...ALL_ROLES)
-  @ApiOperation({ summary: 'Every unit below, a page at a time 全部下级单位（分页）', description: 'Optional filters kind, status. 可按类型、状态筛选。' })
+  @ApiOperation({
+    summary: 'Every unit below, a page at a time 全部下级单位（分页）',
+    description: 'Optional filters kind, status. 可按类型、状态筛选。',
+  })
   @ApiParam(ID)
   @ApiQuery(CURSOR)
   @ApiQuery(LIMIT)
@@ -141,7 +154,10 @@ export class OrgUnitsController {
   })
   @ApiParam(ID)
   @ApiBody({ schema: MoveOrgUnitSchema as object })
-  @ApiResponse({ status: 200, description: 'Moved with its whole subtree: the unit, with moveId, descendants and following: false 已迁移（含下级）' })
+  @ApiResponse({
+    status: 200,
+    description: 'Moved with its whole subtree: the unit, with moveId, descendants and following: false 已迁移（含下级）',
+  })
   @ApiResponse({
     status: 202,
     description:
@@ -157,7 +173,10 @@ export class OrgUnitsController {
   @Post(':id/close')
   @OptionalIfMatch()
   @Roles('city-admin', 'county-admin')
-  @ApiOperation({ summary: 'Close a unit (never deleted) 撤销单位', description: 'Refused while open children or party organisations remain. 有未撤销的下级单位或党组织时拒绝。' })
+  @ApiOperation({
+    summary: 'Close a unit (never deleted) 撤销单位',
+    description: 'Refused while open children or party organisations remain. 有未撤销的下级单位或党组织时拒绝。',
+  })
   @ApiParam(ID)
   @ApiBody({ schema: CloseOrgUnitSchema as object })
   @ApiResponse({ status: 200, schema: OrgUnitViewSchema as object })

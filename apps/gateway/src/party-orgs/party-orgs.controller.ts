@@ -58,7 +58,10 @@ export class PartyOrgsController {
 
   @Patch('party-orgs/:id')
   @Roles('city-admin', 'county-admin', 'school-secretary')
-  @ApiOperation({ summary: 'Rename, or change the responsible persons 修改名称或负责人', description: 'Bureau administrators and the school secretary. 教育局管理员及学校党组织书记。' })
+  @ApiOperation({
+    summary: 'Rename, or change the responsible persons 修改名称或负责人',
+    description: 'Bureau administrators and the school secretary. 教育局管理员及学校党组织书记。',
+  })
   @ApiParam(ID)
   @ApiBody({ schema: UpdatePartyOrgSchema as object })
   @OptionalIfMatch()
@@ -82,7 +85,10 @@ export class PartyOrgsController {
   @Post('party-orgs/:id/close')
   @OptionalIfMatch()
   @Roles('city-admin', 'county-admin')
-  @ApiOperation({ summary: 'Close a party organisation 撤销党组织', description: 'Refused while members or open organisations remain under it. 尚有党员时拒绝。' })
+  @ApiOperation({
+    summary: 'Close a party organisation 撤销党组织',
+    description: 'Refused while members or open organisations remain under it. 尚有党员时拒绝。',
+  })
   @ApiParam(ID)
   @ApiBody({ schema: ClosePartyOrgSchema as object })
   @ApiResponse({ status: 200, schema: PartyOrgViewSchema as object })

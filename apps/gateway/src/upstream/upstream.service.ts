@@ -96,6 +96,11 @@ export class UpstreamService implements OnApplicationShutdown {
       if (v) passed[h] = v;
     }
     const json = /json/.test(contentType);
-    return { status: res.statusCode, contentType, headers: passed, body: text.length === 0 ? undefined : json ? (JSON.parse(text) as unknown) : text };
+    return {
+      status: res.statusCode,
+      contentType,
+      headers: passed,
+      body: text.length === 0 ? undefined : json ? (JSON.parse(text) as unknown) : text,
+    };
   }
 }

@@ -1,21 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { insertNew } from '@pb/persistence';
 import { Clock } from '@pb/platform';
 import { Periodic } from '../periodic.js';
-import {
-  NOTIFICATION_CATALOG,
-  NOTIFICATIONS_OPTIONS,
-  type NotificationsOptions,
-} from '../options.js';
+import { NOTIFICATION_CATALOG, NOTIFICATIONS_OPTIONS, type NotificationsOptions } from '../options.js';
 import { ProfilesService, type RecipientProfile } from '../recipients/profiles.service.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
 import { collections, type LogDoc, type QueueDoc } from '../store.js';
@@ -104,9 +94,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     if (items.length === 0) return pass;
     // Digest: the other e-mails waiting for the same recipients within the window go along.
     if (this.options.digestWindowMs > 0) {
-      const keys = [
-        ...new Set(items.filter((q) => q.channel === 'email').map((q) => q.recipientKey)),
-      ];
+      const keys = [...new Set(items.filter((q) => q.channel === 'email').map((q) => q.recipientKey))];
       if (keys.length > 0) {
         const horizon = new Date(now.getTime() + this.options.digestWindowMs);
         const more = await this.store.queue
@@ -139,9 +127,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     }
     const names = await this.units.names(mine.flatMap((q) => unitIdsOf(q.unitId, q.params)));
     const profiles = await this.profiles.getMany(
-      mine
-        .filter((q) => 'profileKey' in q.target)
-        .map((q) => (q.target as { profileKey: string }).profileKey),
+      mine.filter((q) => 'profileKey' in q.target).map((q) => (q.target as { profileKey: string }).profileKey),
     );
 
     const results = new Map<string, AttemptResult>();
@@ -149,9 +135,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const workers = Array.from({ length: Math.min(SEND_CONCURRENCY, groups.length) }, async () => {
       while (next < groups.length) {
         const group = groups[next++];
-        const result = await this.sendGroup(group, now, names, profiles).catch(
-          (err: unknown): AttemptResult => ({ ok: false, permanent: false, error: String(err) }),
-        );
+        const result = await this.sendGroup(group, now, names, profiles).catch((err: unknown): AttemptResult => ({
+          ok: false,
+          permanent: false,
+          error: String(err),
+        }));
         if (group.length > 1 && result.ok) pass.digests++;
         for (const q of group) results.set(q._id, result);
       }
@@ -182,9 +170,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         log.push({ ...base, kind: 'failed', error: r.error });
       } else {
         pass.retried++;
-        const nextAttemptAt = new Date(
-          now.getTime() + backoffMs(q.attempt, this.options.retryBaseMs, this.options.retryMaxMs),
-        );
+        const nextAttemptAt = new Date(now.getTime() + backoffMs(q.attempt, this.options.retryBaseMs, this.options.retryMaxMs));
         log.push({ ...base, kind: 'retry', error: r.error, nextAttemptAt });
         retries.push({
           ...q,
@@ -223,15 +209,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         text: message.body,
         headers: {
           'X-PB-Notices': String(group.length),
-          'X-PB-Delivery':
-            group.length === 1 ? first.deliveryId : `${first.deliveryId} (+${group.length - 1})`,
+          'X-PB-Delivery': group.length === 1 ? first.deliveryId : `${first.deliveryId} (+${group.length - 1})`,
         },
       });
     }
     const target = first.target as { profileKey: string; endpointId: string; url: string };
-    const endpoint = profiles
-      .get(target.profileKey)
-      ?.webhooks.find((w) => w.id === target.endpointId);
+    const endpoint = profiles.get(target.profileKey)?.webhooks.find((w) => w.id === target.endpointId);
     if (!endpoint) return { ok: false, permanent: true, error: 'webhook endpoint removed' };
     const body = JSON.stringify({
       id: first.deliveryId,
@@ -261,9 +244,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private async takeOverStale(lost: QueueDoc[], now: Date) {
     if (lost.length === 0) return;
     const claims = await this.store.claims.find({ _id: { $in: lost.map((q) => q._id) } }).toArray();
-    const staleIds = new Set(
-      claims.filter((c) => c.at.getTime() < now.getTime() - this.claimStaleMs).map((c) => c._id),
-    );
+    const staleIds = new Set(claims.filter((c) => c.at.getTime() < now.getTime() - this.claimStaleMs).map((c) => c._id));
     for (const q of lost.filter((x) => staleIds.has(x._id))) {
       const outcome = await this.store.log.findOne({ _id: q._id });
       if (!outcome) {
@@ -324,9 +305,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         ]);
       }
       await this.store.queue.deleteOne({ _id: q._id });
-      this.logger.warn(
-        `took over stale attempt ${q._id} (${outcome ? outcome.kind : 'no outcome'})`,
-      );
+      this.logger.warn(`took over stale attempt ${q._id} (${outcome ? outcome.kind : 'no outcome'})`);
     }
   }
 }

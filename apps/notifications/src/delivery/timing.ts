@@ -4,11 +4,7 @@ import { DateTime } from 'luxon';
  * The end of the quiet hours `now` falls in, or null when it is outside them. Hours are local to the
  * city zone; a span may cross midnight (22:00-07:00). start == end means no quiet hours.
  */
-export function quietHoursEnd(
-  now: Date,
-  quiet: { start: string; end: string } | null,
-  timeZone: string,
-): Date | null {
+export function quietHoursEnd(now: Date, quiet: { start: string; end: string } | null, timeZone: string): Date | null {
   if (!quiet || quiet.start === quiet.end) return null;
   const local = DateTime.fromJSDate(now, { zone: timeZone });
   const at = (hhmm: string, day: DateTime) => {

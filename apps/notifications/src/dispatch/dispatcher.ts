@@ -5,26 +5,11 @@ import type { NotificationChannel } from '@pb/contracts';
 import { insertNew } from '@pb/persistence';
 import type { Role } from '@pb/platform';
 import { quietHoursEnd } from '../delivery/timing.js';
-import {
-  NOTIFICATION_CATALOG,
-  NOTIFICATIONS_OPTIONS,
-  type NotificationsOptions,
-} from '../options.js';
-import {
-  accountKey,
-  allows,
-  ProfilesService,
-  type RecipientProfile,
-} from '../recipients/profiles.service.js';
+import { NOTIFICATION_CATALOG, NOTIFICATIONS_OPTIONS, type NotificationsOptions } from '../options.js';
+import { accountKey, allows, ProfilesService, type RecipientProfile } from '../recipients/profiles.service.js';
 import type { NoticeCategory, NotificationCatalog } from '../rules/catalog.js';
 import { recipientKey, type Notice, type Recipient } from '../rules/notice.js';
-import {
-  collections,
-  type DeliveryDoc,
-  type DeliveryTarget,
-  type LogDoc,
-  type QueueDoc,
-} from '../store.js';
+import { collections, type DeliveryDoc, type DeliveryTarget, type LogDoc, type QueueDoc } from '../store.js';
 
 /**
  * Turns notices into deliveries: one per (notice, recipient, channel) with the deterministic id
@@ -48,21 +33,14 @@ export class Dispatcher {
 
   async dispatch(notices: Notice[], now: Date): Promise<{ deliveries: number; created: number }> {
     if (notices.length === 0) return { deliveries: 0, created: 0 };
-    const byKey = await this.profiles.getMany(
-      notices.flatMap((n) => n.recipients.map(recipientKey)),
-    );
+    const byKey = await this.profiles.getMany(notices.flatMap((n) => n.recipients.map(recipientKey)));
     const subscriberKeys = new Set<string>();
     for (const n of notices) {
       for (const r of n.recipients) {
-        if ('orgUnitId' in r)
-          for (const s of this.subscribersOf(byKey.get(recipientKey(r)), r.roles))
-            subscriberKeys.add(accountKey(s));
+        if ('orgUnitId' in r) for (const s of this.subscribersOf(byKey.get(recipientKey(r)), r.roles)) subscriberKeys.add(accountKey(s));
       }
     }
-    for (const [k, v] of await this.profiles.getMany(
-      [...subscriberKeys].filter((k) => !byKey.has(k)),
-    ))
-      byKey.set(k, v);
+    for (const [k, v] of await this.profiles.getMany([...subscriberKeys].filter((k) => !byKey.has(k)))) byKey.set(k, v);
 
     const deliveries = new Map<string, DeliveryDoc>();
     const queueFirst = new Map<string, QueueDoc>();
@@ -81,17 +59,7 @@ export class Dispatcher {
         if ('orgUnitId' in recipient) {
           for (const s of this.subscribersOf(profile, roles)) {
             const sKey = accountKey(s);
-            this.push(
-              notice,
-              category,
-              { accountId: s },
-              sKey,
-              byKey.get(sKey),
-              roles,
-              now,
-              deliveries,
-              queueFirst,
-            );
+            this.push(notice, category, { accountId: s }, sKey, byKey.get(sKey), roles, now, deliveries, queueFirst);
           }
         }
       }
@@ -120,9 +88,7 @@ export class Dispatcher {
     const existing = pushIds.filter((id) => !created.has(id));
     let claimed = new Set<string>();
     if (existing.length > 0) {
-      const claims = await this.store.claims
-        .find({ _id: { $in: existing.map((id) => `${id}#1`) } }, { projection: { _id: 1 } })
-        .toArray();
+      const claims = await this.store.claims.find({ _id: { $in: existing.map((id) => `${id}#1`) } }, { projection: { _id: 1 } }).toArray();
       claimed = new Set(claims.map((c) => c._id.replace(/#1$/, '')));
     }
     await insertNew(
@@ -134,9 +100,7 @@ export class Dispatcher {
 
   private subscribersOf(profile: RecipientProfile | undefined, roles: Role[]): string[] {
     if (!profile || profile.kind !== 'unit') return [];
-    return profile.subscribers
-      .filter((s) => s.roles.some((r) => roles.includes(r)))
-      .map((s) => s.accountId);
+    return profile.subscribers.filter((s) => s.roles.some((r) => roles.includes(r))).map((s) => s.accountId);
   }
 
   private delivery(
@@ -187,17 +151,7 @@ export class Dispatcher {
   ) {
     if (!profile) return;
     const add = (channelKey: string, channel: 'email' | 'webhook', target: DeliveryTarget) => {
-      const d = this.delivery(
-        notice,
-        category,
-        recipient,
-        key,
-        channelKey,
-        profile,
-        roles,
-        now,
-        target,
-      );
+      const d = this.delivery(notice, category, recipient, key, channelKey, profile, roles, now, target);
       deliveries.set(d._id, d);
       queue.set(d._id, {
         _id: `${d._id}#1`,
@@ -221,18 +175,12 @@ export class Dispatcher {
       add('email', 'email', { emails: profile.emails.map((e) => e.address) });
     }
     if (allows(profile, category, 'webhook')) {
-      for (const w of profile.webhooks)
-        add(`webhook:${w.id}`, 'webhook', { profileKey: key, endpointId: w.id, url: w.url });
+      for (const w of profile.webhooks) add(`webhook:${w.id}`, 'webhook', { profileKey: key, endpointId: w.id, url: w.url });
     }
   }
 
   /** E-mails wait for the digest window; quiet hours delay what is not critical. */
-  private firstAttemptAt(
-    channel: 'email' | 'webhook',
-    critical: boolean,
-    profile: RecipientProfile,
-    now: Date,
-  ): Date {
+  private firstAttemptAt(channel: 'email' | 'webhook', critical: boolean, profile: RecipientProfile, now: Date): Date {
     let at = new Date(now.getTime() + (channel === 'email' ? this.options.digestWindowMs : 0));
     if (!critical) {
       const quietEnd = quietHoursEnd(now, profile.quietHours, this.options.timeZone);

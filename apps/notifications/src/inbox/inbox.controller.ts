@@ -1,12 +1,5 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ALL_ROLES,
-  CurrentIdentity,
-  preferredLanguage,
-  ProblemException,
-  Roles,
-  type Identity,
-} from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, preferredLanguage, ProblemException, Roles, type Identity } from '@pb/platform';
 import type { Lang } from '../templates/render.js';
 import { InboxService } from './inbox.service.js';
 

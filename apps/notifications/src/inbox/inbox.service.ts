@@ -4,11 +4,7 @@ import type { Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { insertNew } from '@pb/persistence';
 import { Clock, ProblemException, type Identity } from '@pb/platform';
-import {
-  NOTIFICATION_CATALOG,
-  NOTIFICATIONS_OPTIONS,
-  type NotificationsOptions,
-} from '../options.js';
+import { NOTIFICATION_CATALOG, NOTIFICATIONS_OPTIONS, type NotificationsOptions } from '../options.js';
 import { accountKey, unitKey } from '../recipients/profiles.service.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
 import { collections, type DeliveryDoc } from '../store.js';
@@ -31,8 +27,7 @@ export interface InboxItem {
 }
 
 const P = 'https://partybuilding.edu.cn/problems';
-const notFound = () =>
-  new ProblemException(404, `${P}/not-found`, { zh: '找不到通知', en: 'Notice not found' });
+const notFound = () => new ProblemException(404, `${P}/not-found`, { zh: '找不到通知', en: 'Notice not found' });
 
 /**
  * 站内信箱 The inbox of the caller: the notices to its unit addressed to one of its roles (the unit's
@@ -55,18 +50,11 @@ export class InboxService {
   private scope(caller: Identity): Filter<DeliveryDoc> {
     return {
       channel: 'inbox',
-      $or: [
-        { owner: accountKey(caller.sub) },
-        { owner: unitKey(caller.orgUnitId), audienceRoles: { $in: caller.roles } },
-      ],
+      $or: [{ owner: accountKey(caller.sub) }, { owner: unitKey(caller.orgUnitId), audienceRoles: { $in: caller.roles } }],
     };
   }
 
-  async list(
-    caller: Identity,
-    q: { cursor?: string; limit: number; unread?: boolean; archived?: boolean; category?: string },
-    lang: Lang,
-  ) {
+  async list(caller: Identity, q: { cursor?: string; limit: number; unread?: boolean; archived?: boolean; category?: string }, lang: Lang) {
     const filter: Filter<DeliveryDoc> = {
       ...this.scope(caller),
       archivedAt: q.archived ? { $ne: null } : null,
@@ -100,12 +88,7 @@ export class InboxService {
     return this.mark(caller, id, 'archived', lang);
   }
 
-  private async mark(
-    caller: Identity,
-    id: string,
-    kind: 'read' | 'archived',
-    lang: Lang,
-  ): Promise<InboxItem> {
+  private async mark(caller: Identity, id: string, kind: 'read' | 'archived', lang: Lang): Promise<InboxItem> {
     const doc = await this.mine(caller, id);
     const field = kind === 'read' ? 'readAt' : 'archivedAt';
     if (!doc[field]) {
@@ -136,9 +119,7 @@ export class InboxService {
 
   /** Marks every unread notice of the caller's inbox read; returns how many. */
   async markAllRead(caller: Identity): Promise<{ marked: number }> {
-    const docs = await this.store.deliveries
-      .find({ ...this.scope(caller), readAt: null }, { projection: { _id: 1 } })
-      .toArray();
+    const docs = await this.store.deliveries.find({ ...this.scope(caller), readAt: null }, { projection: { _id: 1 } }).toArray();
     for (const d of docs) await this.markRead(caller, d._id, 'zh');
     return { marked: docs.length };
   }
@@ -149,8 +130,7 @@ export class InboxService {
     if (!doc || doc.channel !== 'inbox') throw notFound();
     const ok =
       doc.owner === accountKey(caller.sub) ||
-      (doc.owner === unitKey(caller.orgUnitId) &&
-        doc.audienceRoles.some((r) => caller.roles.includes(r)));
+      (doc.owner === unitKey(caller.orgUnitId) && doc.audienceRoles.some((r) => caller.roles.includes(r)));
     if (!ok) throw notFound();
     return doc;
   }

@@ -23,10 +23,7 @@ export class DeliveryLogController {
     @Query('cursor') cursor?: string,
     @Query('limit') limit?: string,
   ) {
-    if (
-      channel !== undefined &&
-      !(typeof channel === 'string' && ['inbox', 'email', 'webhook'].includes(channel))
-    ) {
+    if (channel !== undefined && !(typeof channel === 'string' && ['inbox', 'email', 'webhook'].includes(channel))) {
       throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', {
         zh: 'channel 应为 inbox|email|webhook',
         en: 'channel must be one of inbox|email|webhook',

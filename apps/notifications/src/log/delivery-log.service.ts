@@ -30,9 +30,7 @@ export class DeliveryLogService {
   /** A unit outside the caller's subtree (or unknown) answers 404, like elsewhere on the platform. */
   private async assertInScope(caller: Identity, unit: string) {
     if (unit === caller.orgUnitId) return;
-    const path = caller.roles.some((r) => SUPERVISING.includes(r))
-      ? await this.units.pathOf(unit)
-      : null;
+    const path = caller.roles.some((r) => SUPERVISING.includes(r)) ? await this.units.pathOf(unit) : null;
     if (!path?.includes(caller.orgUnitId)) {
       throw new ProblemException(404, `${P}/not-found`, {
         zh: '找不到该单位',
@@ -88,9 +86,7 @@ export class DeliveryLogService {
       });
     const history = await this.store.log.find({ deliveryId: id }).sort({ at: 1 }).toArray();
     const pending = await this.store.queue.find({ deliveryId: id }).toArray();
-    const final = [...history]
-      .reverse()
-      .find((h) => h.kind === 'sent' || h.kind === 'failed' || h.kind === 'delivered');
+    const final = [...history].reverse().find((h) => h.kind === 'sent' || h.kind === 'failed' || h.kind === 'delivered');
     const status = doc.readAt
       ? 'read'
       : final
@@ -101,18 +97,13 @@ export class DeliveryLogService {
             : 'queued'
           : 'unknown';
     const { _id, ...rest } = doc;
-    const target =
-      rest.target && 'url' in rest.target
-        ? { endpointId: rest.target.endpointId, url: rest.target.url }
-        : rest.target;
+    const target = rest.target && 'url' in rest.target ? { endpointId: rest.target.endpointId, url: rest.target.url } : rest.target;
     return {
       id: _id,
       ...rest,
       target,
       status,
-      attempts: history.filter(
-        (h) => h.kind === 'sent' || h.kind === 'failed' || h.kind === 'retry',
-      ).length,
+      attempts: history.filter((h) => h.kind === 'sent' || h.kind === 'failed' || h.kind === 'retry').length,
       nextAttemptAt: pending[0]?.nextAttemptAt ?? null,
       history: history.map(({ _id: hid, scopePath: _s, ...h }) => ({ id: hid, ...h })),
     };

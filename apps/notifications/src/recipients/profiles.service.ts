@@ -3,11 +3,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { UpdateFilter } from 'mongodb';
 import type { Collection, Connection } from 'mongoose';
-import type {
-  CreateNotificationEndpointDto,
-  NotificationChannel,
-  NotificationPreferencesDto,
-} from '@pb/contracts';
+import type { CreateNotificationEndpointDto, NotificationChannel, NotificationPreferencesDto } from '@pb/contracts';
 import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
 import { auditWriteEvent, Clock, ProblemException, type Identity, type Role } from '@pb/platform';
 import { NOTIFICATION_CATALOG } from '../options.js';
@@ -71,13 +67,7 @@ const BUREAU_OR_SCHOOL_ADMIN: Role[] = ['city-admin', 'county-admin', 'school-se
 export const unitKey = (orgUnitId: string) => `unit:${orgUnitId}`;
 export const accountKey = (sub: string) => `acct:${sub}`;
 
-function emptyProfile(
-  key: string,
-  kind: 'unit' | 'account',
-  orgUnitId: string,
-  roles: Role[],
-  now: Date,
-): RecipientProfile {
+function emptyProfile(key: string, kind: 'unit' | 'account', orgUnitId: string, roles: Role[], now: Date): RecipientProfile {
   return {
     _id: key,
     kind,
@@ -152,13 +142,7 @@ export class ProfilesService implements OnModuleInit {
     const key = scope === 'unit' ? unitKey(caller.orgUnitId) : accountKey(caller.sub);
     const existing = await this.get(key);
     if (existing) return existing;
-    return emptyProfile(
-      key,
-      scope,
-      caller.orgUnitId,
-      scope === 'account' ? caller.roles : [],
-      this.clock.now(),
-    );
+    return emptyProfile(key, scope, caller.orgUnitId, scope === 'account' ? caller.roles : [], this.clock.now());
   }
 
   private assertMayEditUnit(caller: Identity) {
@@ -209,10 +193,7 @@ export class ProfilesService implements OnModuleInit {
           rule: 'enum',
           message: { zh: `未知通知类别 ${category}`, en: `unknown notice category ${category}` },
         });
-      } else if (
-        this.catalog.category(category).critical &&
-        Object.values(channels ?? {}).some((on) => on === false)
-      ) {
+      } else if (this.catalog.category(category).critical && Object.values(channels ?? {}).some((on) => on === false)) {
         errors.push({
           pointer: `/categories/${category}`,
           rule: 'critical',
@@ -271,11 +252,8 @@ export class ProfilesService implements OnModuleInit {
     const now = this.clock.now();
     let endpoint: EmailEndpoint | WebhookEndpoint;
     if (dto.channel === 'email') {
-      if (!dto.address)
-        throw invalid('/address', '邮件端点需要 address', 'an e-mail endpoint needs an address');
-      const existing = profile.emails.find(
-        (e) => e.address.toLowerCase() === dto.address.toLowerCase(),
-      );
+      if (!dto.address) throw invalid('/address', '邮件端点需要 address', 'an e-mail endpoint needs an address');
+      const existing = profile.emails.find((e) => e.address.toLowerCase() === dto.address.toLowerCase());
       endpoint = existing ?? {
         id: `em_${randomBytes(6).toString('hex')}`,
         address: dto.address,
@@ -308,18 +286,12 @@ export class ProfilesService implements OnModuleInit {
 
   async removeEndpoint(caller: Identity, id: string, correlationId?: string): Promise<void> {
     for (const scope of ['unit', 'account'] as const) {
-      const profile = await this.get(
-        scope === 'unit' ? unitKey(caller.orgUnitId) : accountKey(caller.sub),
-      );
+      const profile = await this.get(scope === 'unit' ? unitKey(caller.orgUnitId) : accountKey(caller.sub));
       if (!profile) continue;
       const before = structuredClone(profile);
       profile.emails = profile.emails.filter((e) => e.id !== id);
       profile.webhooks = profile.webhooks.filter((w) => w.id !== id);
-      if (
-        profile.emails.length + profile.webhooks.length ===
-        before.emails.length + before.webhooks.length
-      )
-        continue;
+      if (profile.emails.length + profile.webhooks.length === before.emails.length + before.webhooks.length) continue;
       if (scope === 'unit') this.assertMayEditUnit(caller);
       await this.save(profile, {
         caller,
@@ -327,8 +299,7 @@ export class ProfilesService implements OnModuleInit {
         before,
         correlationId,
       });
-      if (scope === 'account' && profile.emails.length + profile.webhooks.length === 0)
-        await this.subscribe(caller, false, correlationId);
+      if (scope === 'account' && profile.emails.length + profile.webhooks.length === 0) await this.subscribe(caller, false, correlationId);
       return;
     }
     throw new ProblemException(404, `${P}/not-found`, {

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Put,
-  Req,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import {
   CreateNotificationEndpointSchema,
@@ -17,14 +6,7 @@ import {
   type CreateNotificationEndpointDto,
   type NotificationPreferencesDto,
 } from '@pb/contracts';
-import {
-  CurrentIdentity,
-  ProblemException,
-  SchemaPipe,
-  type Identity,
-  ALL_ROLES,
-  Roles,
-} from '@pb/platform';
+import { CurrentIdentity, ProblemException, SchemaPipe, type Identity, ALL_ROLES, Roles } from '@pb/platform';
 import { EmailChannel } from '../delivery/channels/email.channel.js';
 import { NOTIFICATION_CATALOG } from '../options.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
@@ -73,19 +55,14 @@ export class RecipientsController {
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
   ) {
-    const p = publicProfile(
-      await this.profiles.setPreferences(caller, scopeOf(scope), body, req.id),
-    );
+    const p = publicProfile(await this.profiles.setPreferences(caller, scopeOf(scope), body, req.id));
     return { key: p.key, locale: p.locale, categories: p.categories, quietHours: p.quietHours };
   }
 
   @Roles(...ALL_ROLES)
   @Get('endpoints')
   async endpoints(@CurrentIdentity() caller: Identity) {
-    const [unit, account] = await Promise.all([
-      this.profiles.mine(caller, 'unit'),
-      this.profiles.mine(caller, 'account'),
-    ]);
+    const [unit, account] = await Promise.all([this.profiles.mine(caller, 'unit'), this.profiles.mine(caller, 'account')]);
     const view = (p: typeof unit) => ({
       emails: publicProfile(p).emails,
       webhooks: publicProfile(p).webhooks,
@@ -108,11 +85,7 @@ export class RecipientsController {
   @Roles(...ALL_ROLES)
   @Delete('endpoints/:id')
   @HttpCode(204)
-  async removeEndpoint(
-    @Param('id') id: string,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-  ) {
+  async removeEndpoint(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
     await this.profiles.removeEndpoint(caller, id, req.id);
   }
 }

@@ -57,15 +57,13 @@ export class NotificationCatalog {
   }
 
   registerCategory(category: NoticeCategory): this {
-    if (this.categories.has(category.id))
-      throw new Error(`category ${category.id} registered twice`);
+    if (this.categories.has(category.id)) throw new Error(`category ${category.id} registered twice`);
     this.categories.set(category.id, category);
     return this;
   }
 
   registerTemplate(template: NoticeTemplate): this {
-    if (this.templates.has(template.id))
-      throw new Error(`template ${template.id} registered twice`);
+    if (this.templates.has(template.id)) throw new Error(`template ${template.id} registered twice`);
     this.templates.set(template.id, template);
     return this;
   }

@@ -24,21 +24,19 @@ const LATER = new Date('2031-03-09T01:00:00Z');
 
 /** now: an immediate notice cancelled by `tag`; later: a reminder cancelled by `tag`; cancel: records `tag`. */
 function engine() {
-  const catalog = new NotificationCatalog()
-    .registerCategory({ id: 'c', critical: false } as never)
-    .registerRule(Happened, ({ data }) => {
-      const draft = {
-        category: 'c',
-        template: 't',
-        params: {},
-        recipients: [{ orgUnitId: data.unitId, roles: ['school-secretary' as const] }],
-        unitId: data.unitId,
-        unitPath: [data.unitId],
-        cancelTags: [data.tag],
-      };
-      if (data.mode === 'cancel') return [{ cancel: data.tag }];
-      return [data.mode === 'later' ? { ...draft, sendAt: LATER } : draft];
-    });
+  const catalog = new NotificationCatalog().registerCategory({ id: 'c', critical: false } as never).registerRule(Happened, ({ data }) => {
+    const draft = {
+      category: 'c',
+      template: 't',
+      params: {},
+      recipients: [{ orgUnitId: data.unitId, roles: ['school-secretary' as const] }],
+      unitId: data.unitId,
+      unitPath: [data.unitId],
+      cancelTags: [data.tag],
+    };
+    if (data.mode === 'cancel') return [{ cancel: data.tag }];
+    return [data.mode === 'later' ? { ...draft, sendAt: LATER } : draft];
+  });
   const calls: { op: string; arg: unknown }[] = [];
   const scheduler = {
     fire: (notices: Omit<Notice, 'createdAt'>[]) => {

@@ -3,11 +3,7 @@ import { Payload } from '@nestjs/microservices';
 import type { CloudEventAttributes, EventContract } from '@pb/contracts';
 import { OnEventBatch, type EventBatchItem } from '@pb/messaging';
 import { Clock } from '@pb/platform';
-import {
-  NOTIFICATION_CATALOG,
-  NOTIFICATIONS_OPTIONS,
-  type NotificationsOptions,
-} from '../options.js';
+import { NOTIFICATION_CATALOG, NOTIFICATIONS_OPTIONS, type NotificationsOptions } from '../options.js';
 import { NoticeScheduler } from '../scheduler/notice-scheduler.js';
 import type { NotificationCatalog } from './catalog.js';
 import { isCancel, type Notice, type NoticeDraft, type RuleSettings } from './notice.js';
@@ -37,15 +33,11 @@ export class NoticeEngine {
     notices: Omit<Notice, 'createdAt'>[];
     cancel: string[];
   } {
-    const outputs = this.catalog
-      .rulesFor(event.type)
-      .flatMap((rule) => rule(event as never, this.settings));
+    const outputs = this.catalog.rulesFor(event.type).flatMap((rule) => rule(event as never, this.settings));
     const drafts = outputs.filter((o): o is NoticeDraft => !isCancel(o));
     const notices = drafts.map((d, i) => ({
       ...d,
-      id:
-        d.id ??
-        (d.key ? `${event.id}/${d.key}` : drafts.length > 1 ? `${event.id}/${i}` : event.id),
+      id: d.id ?? (d.key ? `${event.id}/${d.key}` : drafts.length > 1 ? `${event.id}/${i}` : event.id),
       eventId: event.id,
       critical: this.catalog.category(d.category).critical,
     }));
@@ -63,9 +55,7 @@ export class NoticeEngine {
    * immediate notice is cancelled by the tags recorded before, as one event at a time would: those
    * in the store, and those of the run up to its own event.
    */
-  async applyAll(
-    items: { event: Pick<CloudEventAttributes, 'id' | 'type' | 'time'>; data: unknown }[],
-  ): Promise<void> {
+  async applyAll(items: { event: Pick<CloudEventAttributes, 'id' | 'type' | 'time'>; data: unknown }[]): Promise<void> {
     const now = this.clock.now();
     const cancels: { tag: string; eventId: string }[] = [];
     const cancelledInRun = new Set<string>();
@@ -88,10 +78,7 @@ export class NoticeEngine {
       const stale = now.getTime() - Date.parse(event.time) > this.maxEventAgeMs;
       immediate.push(
         ...notices.filter(
-          (n) =>
-            (!n.sendAt || n.sendAt <= now) &&
-            (!stale || n.sendAt) &&
-            !(n.cancelTags ?? []).some((t) => cancelledInRun.has(t)),
+          (n) => (!n.sendAt || n.sendAt <= now) && (!stale || n.sendAt) && !(n.cancelTags ?? []).some((t) => cancelledInRun.has(t)),
         ),
       );
     }

@@ -54,10 +54,7 @@ export interface RuleSettings {
   reminderHour: number;
 }
 
-export type Rule<C extends EventContract> = (
-  event: RuleEvent<C>,
-  settings: RuleSettings,
-) => RuleOutput[];
+export type Rule<C extends EventContract> = (event: RuleEvent<C>, settings: RuleSettings) => RuleOutput[];
 
 /** A notice ready to dispatch: a draft with its id, the event it came from and its category's criticality. */
 export interface Notice extends NoticeDraft {

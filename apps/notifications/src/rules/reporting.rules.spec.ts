@@ -13,11 +13,7 @@ const local = (d: Date) => DateTime.fromJSDate(d, { zone }).toFormat('yyyy-MM-dd
 
 describe('reminderInstants', () => {
   it('reminds H1 (due by the 12th) on the 9th and the 11th at 09:00 city time', () => {
-    const at = reminderInstants(
-      sh('2027-03-01T00:00').toISOString(),
-      sh('2027-03-13T00:00').toISOString(),
-      settings,
-    );
+    const at = reminderInstants(sh('2027-03-01T00:00').toISOString(), sh('2027-03-13T00:00').toISOString(), settings);
     expect(at.map((r) => [r.days, local(r.at)])).toEqual([
       [3, '2027-03-09 09:00'],
       [1, '2027-03-11 09:00'],
@@ -26,11 +22,7 @@ describe('reminderInstants', () => {
 
   it('moves a reminder that would come before the window opens to the first reminder hour inside it (H2 of a leap February)', () => {
     // 2028-02-H2: the last three days 27, 28, 29; due by the end of the 29th.
-    const at = reminderInstants(
-      sh('2028-02-27T00:00').toISOString(),
-      sh('2028-03-01T00:00').toISOString(),
-      settings,
-    );
+    const at = reminderInstants(sh('2028-02-27T00:00').toISOString(), sh('2028-03-01T00:00').toISOString(), settings);
     expect(at.map((r) => [r.days, local(r.at)])).toEqual([
       [3, '2028-02-27 09:00'],
       [1, '2028-02-28 09:00'],
@@ -38,31 +30,19 @@ describe('reminderInstants', () => {
   });
 
   it('follows a deadline a bureau extended (holidays), and never reminds at or after the deadline', () => {
-    const at = reminderInstants(
-      sh('2027-10-01T00:00').toISOString(),
-      sh('2027-10-16T00:00').toISOString(),
-      { ...settings, reminderDays: [3, 1, 0] },
-    );
-    expect(at.map((r) => local(r.at))).toEqual([
-      '2027-10-12 09:00',
-      '2027-10-14 09:00',
-      '2027-10-15 09:00',
-    ]);
-    expect(
-      reminderInstants(
-        sh('2027-10-15T12:00').toISOString(),
-        sh('2027-10-15T12:30').toISOString(),
-        settings,
-      ),
-    ).toEqual([]);
+    const at = reminderInstants(sh('2027-10-01T00:00').toISOString(), sh('2027-10-16T00:00').toISOString(), {
+      ...settings,
+      reminderDays: [3, 1, 0],
+    });
+    expect(at.map((r) => local(r.at))).toEqual(['2027-10-12 09:00', '2027-10-14 09:00', '2027-10-15 09:00']);
+    expect(reminderInstants(sh('2027-10-15T12:00').toISOString(), sh('2027-10-15T12:30').toISOString(), settings)).toEqual([]);
   });
 });
 
 describe('reporting rules', () => {
   const catalog = new NotificationCatalog();
   registerReportingRules(catalog);
-  const run = (type: string, data: object) =>
-    catalog.rulesFor(type).flatMap((rule) => rule({ id: 'e1', type, time: '', data }, settings));
+  const run = (type: string, data: object) => catalog.rulesFor(type).flatMap((rule) => rule({ id: 'e1', type, time: '', data }, settings));
 
   it('schedules reminders to the school secretary, cancelled by the submission, expiring at the deadline', () => {
     const data = {
@@ -76,19 +56,14 @@ describe('reporting rules', () => {
       reviewers: ['k'],
     };
     const out = run(ReportExpectedV1.type, data) as NoticeDraft[];
-    expect(out.map((n) => n.id)).toEqual([
-      'po1:2027-03-H1/reminder-3d',
-      'po1:2027-03-H1/reminder-1d',
-    ]);
+    expect(out.map((n) => n.id)).toEqual(['po1:2027-03-H1/reminder-3d', 'po1:2027-03-H1/reminder-1d']);
     expect(out[0]).toMatchObject({
       category: 'deadline-reminder',
       recipients: [{ orgUnitId: 's1', roles: ['school-secretary'] }],
       cancelTags: ['report-submitted:po1:2027-03-H1'],
       expiresAt: new Date(data.dueAt),
     });
-    expect(run(ReportSubmittedV1.type, { reportId: 'po1:2027-03-H1' })).toEqual([
-      { cancel: 'report-submitted:po1:2027-03-H1' },
-    ]);
+    expect(run(ReportSubmittedV1.type, { reportId: 'po1:2027-03-H1' })).toEqual([{ cancel: 'report-submitted:po1:2027-03-H1' }]);
   });
 
   it('sends an overdue alert to the school and each reviewing bureau (the city for a city-direct school)', () => {

@@ -1,12 +1,5 @@
 import { DateTime } from 'luxon';
-import {
-  ReportAcceptedV1,
-  ReportExpectedV1,
-  ReportOverdueV1,
-  ReportReturnedV1,
-  ReportRevisedV1,
-  ReportSubmittedV1,
-} from '@pb/contracts';
+import { ReportAcceptedV1, ReportExpectedV1, ReportOverdueV1, ReportReturnedV1, ReportRevisedV1, ReportSubmittedV1 } from '@pb/contracts';
 import type { NotificationCatalog } from './catalog.js';
 import type { NoticeDraft, NoticeParams, Recipient, RuleSettings } from './notice.js';
 
@@ -27,20 +20,14 @@ export const submittedTag = (reportId: string) => `report-submitted:${reportId}`
  * 12th with 3 and 1 days: the 9th and the 11th at 09:00. A reminder that would fall before the
  * window opens (H2's window is the last three days) moves to the first reminder hour after it.
  */
-export function reminderInstants(
-  opensAtIso: string,
-  dueAtIso: string,
-  s: RuleSettings,
-): { days: number; at: Date }[] {
+export function reminderInstants(opensAtIso: string, dueAtIso: string, s: RuleSettings): { days: number; at: Date }[] {
   const due = DateTime.fromISO(dueAtIso, { zone: s.timeZone });
   const opens = DateTime.fromISO(opensAtIso, { zone: s.timeZone });
   const lastDay = due.minus({ milliseconds: 1 }).startOf('day');
   const out: { days: number; at: Date }[] = [];
   const seen = new Set<number>();
   for (const days of [...s.reminderDays].sort((a, b) => b - a)) {
-    let at = lastDay
-      .minus({ days })
-      .set({ hour: s.reminderHour, minute: 0, second: 0, millisecond: 0 });
+    let at = lastDay.minus({ days }).set({ hour: s.reminderHour, minute: 0, second: 0, millisecond: 0 });
     if (at < opens) {
       at = opens.startOf('day').set({ hour: s.reminderHour });
       if (at < opens) at = at.plus({ days: 1 });
@@ -81,10 +68,8 @@ export function registerReportingRules(catalog: NotificationCatalog): void {
   catalog.registerTemplate({
     id: 'report-reminder',
     title: {
-      zh: (p, f) =>
-        `提醒：${f.period(s(p, 'periodId'))}半月记实表请于${f.deadline(s(p, 'dueAt'))}前报送`,
-      en: (p, f) =>
-        `Reminder: the half-month report for the ${f.period(s(p, 'periodId'))} is due by ${f.deadline(s(p, 'dueAt'))}`,
+      zh: (p, f) => `提醒：${f.period(s(p, 'periodId'))}半月记实表请于${f.deadline(s(p, 'dueAt'))}前报送`,
+      en: (p, f) => `Reminder: the half-month report for the ${f.period(s(p, 'periodId'))} is due by ${f.deadline(s(p, 'dueAt'))}`,
     },
     body: {
       zh: (p, f) =>
@@ -103,8 +88,7 @@ export function registerReportingRules(catalog: NotificationCatalog): void {
     id: 'report-overdue',
     title: {
       zh: (p, f) => `逾期未报：${f.unit(s(p, 'unitId'))} ${f.period(s(p, 'periodId'))}半月记实表`,
-      en: (p, f) =>
-        `Overdue: ${f.unit(s(p, 'unitId'))}, half-month report for the ${f.period(s(p, 'periodId'))}`,
+      en: (p, f) => `Overdue: ${f.unit(s(p, 'unitId'))}, half-month report for the ${f.period(s(p, 'periodId'))}`,
     },
     body: {
       zh: (p, f) =>
@@ -122,8 +106,7 @@ export function registerReportingRules(catalog: NotificationCatalog): void {
     id: 'report-returned',
     title: {
       zh: (p, f) => `退回修改：${f.period(s(p, 'periodId'))}半月记实表`,
-      en: (p, f) =>
-        `Returned for revision: half-month report for the ${f.period(s(p, 'periodId'))}`,
+      en: (p, f) => `Returned for revision: half-month report for the ${f.period(s(p, 'periodId'))}`,
     },
     body: {
       zh: (p, f) =>
@@ -217,10 +200,6 @@ export function registerReportingRules(catalog: NotificationCatalog): void {
       unitPath: data.unitPath ?? [data.bureauId, data.unitId],
     },
   ];
-  catalog.registerRule(ReportReturnedV1, (event) =>
-    review('report-returned', event.data as Review),
-  );
-  catalog.registerRule(ReportAcceptedV1, (event) =>
-    review('report-accepted', event.data as Review),
-  );
+  catalog.registerRule(ReportReturnedV1, (event) => review('report-returned', event.data as Review));
+  catalog.registerRule(ReportAcceptedV1, (event) => review('report-accepted', event.data as Review));
 }

@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
 import { insertNew, Lease } from '@pb/persistence';
@@ -96,10 +90,7 @@ export class NoticeScheduler implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** Dispatches notices now, except cancelled or expired ones. */
-  async fire(
-    notices: Omit<Notice, 'createdAt'>[],
-    now: Date,
-  ): Promise<{ fired: number; cancelled: number; expired: number }> {
+  async fire(notices: Omit<Notice, 'createdAt'>[], now: Date): Promise<{ fired: number; cancelled: number; expired: number }> {
     const tags = [...new Set(notices.flatMap((n) => n.cancelTags ?? []))];
     const cancelled = new Set<string>();
     if (tags.length > 0) {
@@ -123,9 +114,7 @@ export class NoticeScheduler implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** One pass at `now`. Returns what it did, for logs and tests. */
-  async tick(
-    now = this.clock.now(),
-  ): Promise<{ leader: boolean; fired: number; cancelled: number; expired: number }> {
+  async tick(now = this.clock.now()): Promise<{ leader: boolean; fired: number; cancelled: number; expired: number }> {
     const result = { leader: false, fired: 0, cancelled: 0, expired: 0 };
     if (!(await this.lease.acquire(now))) return result;
     result.leader = true;
@@ -151,9 +140,7 @@ export class NoticeScheduler implements OnApplicationBootstrap, BeforeApplicatio
       await this.scheduled.deleteMany({ _id: { $in: due.slice(i, i + DELETE_CHUNK).map((d) => d._id) } });
     }
     if (result.fired + result.cancelled + result.expired > 0)
-      this.logger.log(
-        `fired ${result.fired}, cancelled ${result.cancelled}, expired ${result.expired}`,
-      );
+      this.logger.log(`fired ${result.fired}, cancelled ${result.cancelled}, expired ${result.expired}`);
     return result;
   }
 }

@@ -42,9 +42,7 @@ export function templateFormat(
       // dueAt is the first late instant (00:00 the next day): the last day to report is the day before.
       const last = DateTime.fromISO(dueAtIso, { zone: timeZone }).minus({ milliseconds: 1 });
       if (!last.isValid) return dueAtIso;
-      return lang === 'zh'
-        ? `${last.year}年${last.month}月${last.day}日`
-        : `${last.day} ${EN_MONTHS[last.month - 1]} ${last.year}`;
+      return lang === 'zh' ? `${last.year}年${last.month}月${last.day}日` : `${last.day} ${EN_MONTHS[last.month - 1]} ${last.year}`;
     },
     unit(unitId) {
       return unitNames(unitId) ?? unitId;
@@ -57,11 +55,7 @@ export interface Rendered {
   body: string;
 }
 
-export function render(
-  template: NoticeTemplate,
-  params: NoticeParams,
-  f: TemplateFormat,
-): Rendered {
+export function render(template: NoticeTemplate, params: NoticeParams, f: TemplateFormat): Rendered {
   return { title: template.title[f.lang](params, f), body: template.body[f.lang](params, f) };
 }
 
@@ -69,10 +63,7 @@ export function render(
  * One message for many notices to one recipient: the template's own digest line when they share a
  * template ("7所学校逾期未报"), else a count; the body lists every notice.
  */
-export function renderDigest(
-  items: { template: NoticeTemplate; params: NoticeParams }[],
-  f: TemplateFormat,
-): Rendered {
+export function renderDigest(items: { template: NoticeTemplate; params: NoticeParams }[], f: TemplateFormat): Rendered {
   if (items.length === 1) return render(items[0].template, items[0].params, f);
   const first = items[0].template;
   const same = items.every((i) => i.template.id === first.id);

@@ -27,12 +27,7 @@ export class TestWebhookReceiver {
       req.on('end', () => {
         const raw = Buffer.concat(chunks);
         const deliveryId = String(req.headers[WEBHOOK_DELIVERY_HEADER] ?? '');
-        const check = verifyWebhook(
-          this.secret,
-          raw,
-          req.headers[WEBHOOK_SIGNATURE_HEADER] as string | undefined,
-          { now: this.now() },
-        );
+        const check = verifyWebhook(this.secret, raw, req.headers[WEBHOOK_SIGNATURE_HEADER] as string | undefined, { now: this.now() });
         const status = !check.ok ? 401 : this.failWith || 204;
         const hook = {
           deliveryId,
@@ -54,8 +49,6 @@ export class TestWebhookReceiver {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) =>
-      this.server ? this.server.close(() => resolve()) : resolve(),
-    );
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }

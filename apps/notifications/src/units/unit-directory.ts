@@ -17,8 +17,7 @@ interface UnitRef {
 /** The org unit ids a notice's text names: the unit it is about, and params such as `bureauId`. */
 export function unitIdsOf(unitId: string, params: Record<string, unknown>): string[] {
   const ids = [unitId];
-  for (const [k, v] of Object.entries(params))
-    if (typeof v === 'string' && (k === 'bureauId' || k.endsWith('UnitId'))) ids.push(v);
+  for (const [k, v] of Object.entries(params)) if (typeof v === 'string' && (k === 'bureauId' || k.endsWith('UnitId'))) ids.push(v);
   return ids;
 }
 
@@ -32,13 +31,7 @@ export class UnitDirectory {
   }
 
   /** Keeps the newest state of a unit (events carry the whole state and its version). */
-  async apply(data: {
-    unitId: string;
-    name: string;
-    kind: string;
-    path: string[];
-    version: number;
-  }): Promise<void> {
+  async apply(data: { unitId: string; name: string; kind: string; path: string[]; version: number }): Promise<void> {
     const current = await this.units.findOne({ _id: data.unitId }, { projection: { version: 1 } });
     if (current && current.version >= data.version) return;
     await this.units.replaceOne(
@@ -57,9 +50,7 @@ export class UnitDirectory {
   async names(ids: Iterable<string>): Promise<Map<string, string>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const docs = await this.units
-      .find({ _id: { $in: unique } }, { projection: { name: 1 } })
-      .toArray();
+    const docs = await this.units.find({ _id: { $in: unique } }, { projection: { name: 1 } }).toArray();
     return new Map(docs.map((d) => [d._id, d.name]));
   }
 }

@@ -25,7 +25,7 @@ export function isValidDate(date: string): boolean {
  */
 export function addSpan(date: string, span: Span): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const totalMonths = (y * 12 + (m - 1)) + (span.years ?? 0) * 12 + (span.months ?? 0);
+  const totalMonths = y * 12 + (m - 1) + (span.years ?? 0) * 12 + (span.months ?? 0);
   const ny = Math.floor(totalMonths / 12);
   const nm = totalMonths % 12;
   const lastDay = new Date(Date.UTC(ny, nm + 1, 0)).getUTCDate();

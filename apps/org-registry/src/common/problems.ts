@@ -15,8 +15,4 @@ export const ruleBroken = (detail: Bilingual, errors: FieldProblem[]) =>
   new ProblemException(422, `${BASE}/rule-violation`, { zh: '违反业务规则', en: 'Breaks a rule' }, detail, errors);
 
 export const busy = () =>
-  new ProblemException(
-    503,
-    `${BASE}/busy`,
-    { zh: '组织树正在变更，请稍后重试', en: 'The org tree is being changed; retry shortly' },
-  );
+  new ProblemException(503, `${BASE}/busy`, { zh: '组织树正在变更，请稍后重试', en: 'The org tree is being changed; retry shortly' });

@@ -71,7 +71,11 @@ export class ContactPointsService implements OnModuleInit {
     }
     if (!isBureau(bureau.kind) || !school.path.includes(bureau._id)) {
       throw ruleBroken({ zh: '干部须来自该学校的上级教育局', en: "The cadre's bureau must be above the school" }, [
-        { pointer: '/cadreUnitId', rule: 'bureau-above-school', message: { zh: '请选择上级教育局', en: 'choose a bureau above the school' } },
+        {
+          pointer: '/cadreUnitId',
+          rule: 'bureau-above-school',
+          message: { zh: '请选择上级教育局', en: 'choose a bureau above the school' },
+        },
       ]);
     }
     const cp: ContactPoint = {
@@ -147,11 +151,22 @@ export class ContactPointsService implements OnModuleInit {
   }
 
   /** The audit record of a write to one contact point, in the same document write as its event (docs/adr/0007); it belongs to the school. */
-  private audit(verb: 'created' | 'visit-logged' | 'ended', before: ContactPoint | null, after: ContactPoint, scope: Scope, correlationId?: string): OutboxEvent {
+  private audit(
+    verb: 'created' | 'visit-logged' | 'ended',
+    before: ContactPoint | null,
+    after: ContactPoint,
+    scope: Scope,
+    correlationId?: string,
+  ): OutboxEvent {
     return registryAudit({ type: 'contact-point', id: after._id, unitId: after.schoolId }, verb, before, after, scope, correlationId);
   }
 
-  private event(cp: ContactPoint, kind: 'created' | 'visit-logged' | 'ended', correlationId?: string, visit?: ContactPoint['visits'][number]): OutboxEvent {
+  private event(
+    cp: ContactPoint,
+    kind: 'created' | 'visit-logged' | 'ended',
+    correlationId?: string,
+    visit?: ContactPoint['visits'][number],
+  ): OutboxEvent {
     const state = {
       contactPointId: cp._id,
       schoolId: cp.schoolId,

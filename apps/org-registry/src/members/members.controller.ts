@@ -59,7 +59,11 @@ export class MembersController {
 
   @Get('party-orgs/:id/members')
   @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
-  ofBranch(@Param('id') id: string, @Query() query: { cursor?: string; limit?: string; status?: string }, @CurrentIdentity() caller: Identity) {
+  ofBranch(
+    @Param('id') id: string,
+    @Query() query: { cursor?: string; limit?: string; status?: string },
+    @CurrentIdentity() caller: Identity,
+  ) {
     return this.members.listForBranch(id, Scope.of(caller), pageRequest(query), query.status);
   }
 

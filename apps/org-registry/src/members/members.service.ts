@@ -69,7 +69,10 @@ export class MembersService implements OnModuleInit {
       throw forbidden(
         write
           ? { zh: '无权修改党员记录', en: 'Your role cannot change member records' }
-          : { zh: '党员信息仅限所在党组织及其上级主管教育局查看；分析人员只能看统计', en: 'Member data is for the branch and its supervising bureaus; analysts see aggregates only' },
+          : {
+              zh: '党员信息仅限所在党组织及其上级主管教育局查看；分析人员只能看统计',
+              en: 'Member data is for the branch and its supervising bureaus; analysts see aggregates only',
+            },
       );
     }
     if (!personalDataReaders(found.org, found.unit).includes(scope.orgUnitId)) {
@@ -102,7 +105,11 @@ export class MembersService implements OnModuleInit {
     const query: Record<string, unknown> = { partyOrgId };
     if (status) query['status'] = status;
     if (page.after) query['_id'] = { $gt: page.after };
-    const docs = await this.members.find(query, { outbox: 0 }).sort({ _id: 1 }).limit(page.limit + 1).lean<Member[]>();
+    const docs = await this.members
+      .find(query, { outbox: 0 })
+      .sort({ _id: 1 })
+      .limit(page.limit + 1)
+      .lean<Member[]>();
     return pageOf(docs.map(memberView), page.limit);
   }
 
@@ -137,7 +144,11 @@ export class MembersService implements OnModuleInit {
     const kinds = input.milestones.map((m) => m.kind);
     if (new Set(kinds).size !== kinds.length) {
       throw ruleBroken({ zh: '同一节点重复', en: 'A milestone appears twice' }, [
-        { pointer: '/milestones', rule: 'unique-milestone', message: { zh: '每个节点只能记录一次', en: 'each milestone is recorded once' } },
+        {
+          pointer: '/milestones',
+          rule: 'unique-milestone',
+          message: { zh: '每个节点只能记录一次', en: 'each milestone is recorded once' },
+        },
       ]);
     }
     const milestones = sortMilestones(input.milestones);
@@ -167,11 +178,15 @@ export class MembersService implements OnModuleInit {
       registeredBy: scope.accountId,
       outbox: [],
     };
-    member.outbox = await this.relay.sequence(this.event(member, 'registered', correlationId), this.audit('registered', null, member, scope, correlationId));
+    member.outbox = await this.relay.sequence(
+      this.event(member, 'registered', correlationId),
+      this.audit('registered', null, member, scope, correlationId),
+    );
     try {
       await this.members.create(member);
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw conflict({ zh: '党员记录标识已存在', en: 'A member record with this id exists' });
+      if ((err as { code?: number }).code === 11000)
+        throw conflict({ zh: '党员记录标识已存在', en: 'A member record with this id exists' });
       throw err;
     }
     this.relay.nudge();
@@ -179,7 +194,13 @@ export class MembersService implements OnModuleInit {
   }
 
   /** Records the next milestone; refused (422, rule named) when it breaks a rule, even for imported records. */
-  async recordMilestone(id: string, input: RecordMilestoneDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<MemberView> {
+  async recordMilestone(
+    id: string,
+    input: RecordMilestoneDto,
+    scope: Scope,
+    correlationId?: string,
+    ifMatch?: string,
+  ): Promise<MemberView> {
     const { member, org, unit } = await this.memberFor(id, scope, true);
     checkIfMatch(ifMatch, member.version);
     if (member.milestones.some((m) => m.kind === input.kind)) {
@@ -261,7 +282,10 @@ export class MembersService implements OnModuleInit {
   /** An optimistic single-document write: the change and its events, only if nobody changed the record meanwhile. */
   private async write(member: Member, set: Partial<Member>, ...events: OutboxEvent[]) {
     await this.relay.sequence(...events);
-    const res = await this.members.updateOne({ _id: member._id, version: member.version }, { $set: set, $push: { outbox: { $each: events } } });
+    const res = await this.members.updateOne(
+      { _id: member._id, version: member.version },
+      { $set: set, $push: { outbox: { $each: events } } },
+    );
     if (res.modifiedCount === 0) throw conflict({ zh: '记录刚被修改，请重试', en: 'The record changed meanwhile; retry' });
     this.relay.nudge();
   }
@@ -299,6 +323,11 @@ export class MembersService implements OnModuleInit {
 
   private event(m: Member, kind: 'registered' | 'milestone-recorded', correlationId?: string): OutboxEvent {
     const contract = kind === 'registered' ? MemberRegisteredV1 : MemberMilestoneRecordedV1;
-    return pendingEvent(contract, { key: m.unitId, subject: `members/${m._id}`, data: this.state(m), ...(correlationId ? { correlationId } : {}) });
+    return pendingEvent(contract, {
+      key: m.unitId,
+      subject: `members/${m._id}`,
+      data: this.state(m),
+      ...(correlationId ? { correlationId } : {}),
+    });
   }
 }

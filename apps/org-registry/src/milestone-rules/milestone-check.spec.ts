@@ -26,7 +26,9 @@ describe('milestone rules', () => {
 
   it('names probationary-year for a full-member conference within the year', () => {
     const early = full.map((m) => (m.kind === 'full-member-conference' ? { ...m, date: '2021-08-31' } : m));
-    expect(rules(early)).toEqual([expect.objectContaining({ rule: 'probationary-year', milestone: 'full-member-conference', related: 'branch-conference' })]);
+    expect(rules(early)).toEqual([
+      expect.objectContaining({ rule: 'probationary-year', milestone: 'full-member-conference', related: 'branch-conference' }),
+    ]);
   });
 
   it('checks maximum intervals, order, sequence, age and dates in the future', () => {

@@ -62,13 +62,22 @@ const ZH: Record<MilestoneKind, string> = {
   'full-member-approval': '审批转为正式党员',
 };
 
-export function checkMilestones(milestones: readonly Milestone[], rules: MilestoneRuleSet, birthDate: string | null, todayDate: string): Violation[] {
+export function checkMilestones(
+  milestones: readonly Milestone[],
+  rules: MilestoneRuleSet,
+  birthDate: string | null,
+  todayDate: string,
+): Violation[] {
   const at = new Map<MilestoneKind, string>();
   for (const m of milestones) at.set(m.kind, m.date);
   const out: Violation[] = [];
   for (const m of milestones) {
     if (m.date > todayDate) {
-      out.push({ rule: 'not-in-future', milestone: m.kind, message: { zh: `${ZH[m.kind]}日期不能晚于今天`, en: `${m.kind} cannot be dated in the future` } });
+      out.push({
+        rule: 'not-in-future',
+        milestone: m.kind,
+        message: { zh: `${ZH[m.kind]}日期不能晚于今天`, en: `${m.kind} cannot be dated in the future` },
+      });
     }
   }
   const order = rules.order;
@@ -85,13 +94,19 @@ export function checkMilestones(milestones: readonly Milestone[], rules: Milesto
       });
       continue;
     }
-    const previous = order.slice(0, i).reverse().find((k) => at.has(k));
+    const previous = order
+      .slice(0, i)
+      .reverse()
+      .find((k) => at.has(k));
     if (previous && at.get(previous)! > date) {
       out.push({
         rule: 'milestone-order',
         milestone: kind,
         related: previous,
-        message: { zh: `${ZH[kind]}（${date}）早于${ZH[previous]}（${at.get(previous)}）`, en: `${kind} (${date}) is before ${previous} (${at.get(previous)})` },
+        message: {
+          zh: `${ZH[kind]}（${date}）早于${ZH[previous]}（${at.get(previous)}）`,
+          en: `${kind} (${date}) is before ${previous} (${at.get(previous)})`,
+        },
       });
     }
   }
@@ -130,7 +145,10 @@ export function checkMilestones(milestones: readonly Milestone[], rules: Milesto
       out.push({
         rule: 'min-age-at-application',
         milestone: 'application',
-        message: { zh: `申请入党时须年满${rules.minAgeAtApplication}岁`, en: `must be at least ${rules.minAgeAtApplication} years old when applying` },
+        message: {
+          zh: `申请入党时须年满${rules.minAgeAtApplication}岁`,
+          en: `must be at least ${rules.minAgeAtApplication} years old when applying`,
+        },
       });
     }
   }

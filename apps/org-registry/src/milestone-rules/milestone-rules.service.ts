@@ -84,16 +84,27 @@ export class MilestoneRulesService implements OnModuleInit {
         data: { bureauId, version, rules },
         ...(correlationId ? { correlationId } : {}),
       }),
-      registryAudit({ type: 'milestone-rules', id: bureauId, unitId: bureauId }, 'updated', current, { _id: bureauId, ...set }, scope, correlationId),
+      registryAudit(
+        { type: 'milestone-rules', id: bureauId, unitId: bureauId },
+        'updated',
+        current,
+        { _id: bureauId, ...set },
+        scope,
+        correlationId,
+      ),
     );
     if (current) {
-      const res = await this.ruleSets.updateOne({ _id: bureauId, version: current.version }, { $set: set, $push: { outbox: { $each: outbox } } });
+      const res = await this.ruleSets.updateOne(
+        { _id: bureauId, version: current.version },
+        { $set: set, $push: { outbox: { $each: outbox } } },
+      );
       if (res.modifiedCount === 0) throw conflict({ zh: '规则刚被他人修改，请重试', en: 'The rules changed meanwhile; retry' });
     } else {
       try {
         await this.ruleSets.create({ _id: bureauId, ...set, outbox });
       } catch (err) {
-        if ((err as { code?: number }).code === 11000) throw conflict({ zh: '规则刚被他人修改，请重试', en: 'The rules changed meanwhile; retry' });
+        if ((err as { code?: number }).code === 11000)
+          throw conflict({ zh: '规则刚被他人修改，请重试', en: 'The rules changed meanwhile; retry' });
         throw err;
       }
     }

@@ -1,15 +1,11 @@
-import {
-  OrgUnitClosedV1,
-  OrgUnitCreatedV1,
-  OrgUnitMovedV1,
-  OrgUnitRenamedV1,
-  OrgUnitStateV1,
-  type EventData,
-} from '@pb/contracts';
+import { OrgUnitClosedV1, OrgUnitCreatedV1, OrgUnitMovedV1, OrgUnitRenamedV1, OrgUnitStateV1, type EventData } from '@pb/contracts';
 import { pendingEvent, type OutboxEvent } from '@pb/messaging';
 import type { OrgUnit } from './org-unit.schema.js';
 
-type UnitState = Pick<OrgUnit, '_id' | 'code' | 'name' | 'kind' | 'parentId' | 'path' | 'level' | 'version' | 'status' | 'openedOn' | 'closedOn'>;
+type UnitState = Pick<
+  OrgUnit,
+  '_id' | 'code' | 'name' | 'kind' | 'parentId' | 'path' | 'level' | 'version' | 'status' | 'openedOn' | 'closedOn'
+>;
 
 export function unitState(u: UnitState): EventData<typeof OrgUnitStateV1> {
   return {

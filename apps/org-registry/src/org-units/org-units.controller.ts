@@ -27,7 +27,11 @@ export class OrgUnitsController {
   @Post()
   @Roles('city-admin', 'county-admin')
   @HttpCode(201)
-  create(@Body(new SchemaPipe<CreateOrgUnitDto>(CreateOrgUnitSchema)) body: CreateOrgUnitDto, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
+  create(
+    @Body(new SchemaPipe<CreateOrgUnitDto>(CreateOrgUnitSchema)) body: CreateOrgUnitDto,
+    @CurrentIdentity() caller: Identity,
+    @Req() req: FastifyRequest,
+  ) {
     return this.units.create(body, Scope.of(caller), req.id);
   }
 

@@ -102,8 +102,12 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
 
   private async page(filter: Record<string, unknown>, page: PageRequest): Promise<Page<OrgUnitView>> {
     const query: Record<string, unknown> = { ...filter };
-    if (page.after) query['_id'] = { ...((query['_id']) ?? {}), $gt: page.after };
-    const docs = await this.units.find(query, NO_OUTBOX).sort({ _id: 1 }).limit(page.limit + 1).lean<OrgUnit[]>();
+    if (page.after) query['_id'] = { ...(query['_id'] ?? {}), $gt: page.after };
+    const docs = await this.units
+      .find(query, NO_OUTBOX)
+      .sort({ _id: 1 })
+      .limit(page.limit + 1)
+      .lean<OrgUnit[]>();
     return pageOf(docs.map(view), page.limit);
   }
 
@@ -143,7 +147,10 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
     return this.leases.withLease(`org-tree:${city}`, async () => {
       const ids = input.units.map((u) => u.id ?? randomUUID());
       const existing = new Map(
-        (await this.units.find({ _id: { $in: ids } }, { code: 1, path: 1 }).lean<Pick<OrgUnit, '_id' | 'code' | 'path'>[]>()).map((d) => [d._id, d]),
+        (await this.units.find({ _id: { $in: ids } }, { code: 1, path: 1 }).lean<Pick<OrgUnit, '_id' | 'code' | 'path'>[]>()).map((d) => [
+          d._id,
+          d,
+        ]),
       );
       const known = new Map<string, OrgUnit>();
       const docs: OrgUnit[] = [];
@@ -208,7 +215,13 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
    * The audit record of a write to one unit, for its outbox beside the unit's events: it travels in
    * the same document write as the change (docs/adr/0007). The unit is its own audit unit.
    */
-  private audit(verb: 'created' | 'renamed' | 'moved' | 'closed', before: OrgUnit | null, after: OrgUnit, scope: Scope, correlationId?: string): OutboxEvent {
+  private audit(
+    verb: 'created' | 'renamed' | 'moved' | 'closed',
+    before: OrgUnit | null,
+    after: OrgUnit,
+    scope: Scope,
+    correlationId?: string,
+  ): OutboxEvent {
     return registryAudit({ type: 'org-unit', id: after._id, unitId: after._id }, verb, before, after, scope, correlationId);
   }
 
@@ -231,14 +244,26 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
       checkIfMatch(ifMatch, unit.version);
       if (unit.name === name) return view(unit);
       const next = { ...unit, name, version: unit.version + 1 };
-      const entry: OrgUnitHistoryEntry = { version: next.version, change: 'renamed', at: new Date(), by: scope.accountId, name, previousName: unit.name };
+      const entry: OrgUnitHistoryEntry = {
+        version: next.version,
+        change: 'renamed',
+        at: new Date(),
+        by: scope.accountId,
+        name,
+        previousName: unit.name,
+      };
       await this.units.updateOne(
         { _id: id },
         {
           $set: { name, version: next.version },
           $push: {
             history: entry,
-            outbox: { $each: [...unitEvents(next, { kind: 'renamed', previousName: unit.name }, correlationId), this.audit('renamed', unit, next, scope, correlationId)] },
+            outbox: {
+              $each: [
+                ...unitEvents(next, { kind: 'renamed', previousName: unit.name }, correlationId),
+                this.audit('renamed', unit, next, scope, correlationId),
+              ],
+            },
           },
         },
       );
@@ -255,7 +280,11 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
       if (unit.status === 'closed') throw conflict({ zh: '单位已撤销', en: 'The unit is already closed' });
       if (input.closedOn < unit.openedOn) {
         throw ruleBroken({ zh: '撤销日期早于开办日期', en: 'The closing date is before the opening date' }, [
-          { pointer: '/closedOn', rule: 'after-opening', message: { zh: `应不早于 ${unit.openedOn}`, en: `must be on or after ${unit.openedOn}` } },
+          {
+            pointer: '/closedOn',
+            rule: 'after-opening',
+            message: { zh: `应不早于 ${unit.openedOn}`, en: `must be on or after ${unit.openedOn}` },
+          },
         ]);
       }
       const openChildren = await this.units.countDocuments({ parentId: id, status: 'open' });
@@ -271,12 +300,23 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
         ]);
       }
       const next = { ...unit, status: 'closed' as const, closedOn: input.closedOn, version: unit.version + 1 };
-      const entry: OrgUnitHistoryEntry = { version: next.version, change: 'closed', at: new Date(), by: scope.accountId, closedOn: input.closedOn };
+      const entry: OrgUnitHistoryEntry = {
+        version: next.version,
+        change: 'closed',
+        at: new Date(),
+        by: scope.accountId,
+        closedOn: input.closedOn,
+      };
       await this.units.updateOne(
         { _id: id },
         {
           $set: { status: 'closed', closedOn: input.closedOn, version: next.version },
-          $push: { history: entry, outbox: { $each: [...unitEvents(next, { kind: 'closed' }, correlationId), this.audit('closed', unit, next, scope, correlationId)] } },
+          $push: {
+            history: entry,
+            outbox: {
+              $each: [...unitEvents(next, { kind: 'closed' }, correlationId), this.audit('closed', unit, next, scope, correlationId)],
+            },
+          },
         },
       );
       this.relay.nudge();
@@ -333,7 +373,11 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
       };
       // The move is audited once, here on its root: the descendants' path rewrites follow from it.
       const events = [
-        ...unitEvents(next, { kind: 'moved', previousParentId: unit.parentId, previousPath: unit.path, moveId, moveRootId: id }, correlationId),
+        ...unitEvents(
+          next,
+          { kind: 'moved', previousParentId: unit.parentId, previousPath: unit.path, moveId, moveRootId: id },
+          correlationId,
+        ),
         this.audit('moved', unit, next, scope, correlationId),
       ];
       // The root's new place and the marker that its subtree must follow, in one write: a crash
@@ -365,7 +409,10 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
     work.catch((err: unknown) => {
       if (!replied) return refuse(err);
       this.logger.error(`the subtree of ${id} did not finish following its move: ${String(err)}; trying again in 5 s`);
-      setTimeout(() => void this.resumeMoves().catch((e: unknown) => this.logger.error(`resuming moves failed: ${String(e)}`)), 5_000).unref();
+      setTimeout(
+        () => void this.resumeMoves().catch((e: unknown) => this.logger.error(`resuming moves failed: ${String(e)}`)),
+        5_000,
+      ).unref();
     });
     return answered;
   }
@@ -378,9 +425,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
     const root = await this.units.findById(rootId, NO_OUTBOX).lean<OrgUnit>();
     if (!root?.pendingMove) return;
     const { moveId, by, correlationId } = root.pendingMove;
-    const descendants = await this.units
-      .find({ path: rootId, _id: { $ne: rootId } }, NO_OUTBOX)
-      .lean<OrgUnit[]>();
+    const descendants = await this.units.find({ path: rootId, _id: { $ne: rootId } }, NO_OUTBOX).lean<OrgUnit[]>();
     const stale = descendants.filter((d) => !startsWith(d.path, root.path));
     const newPaths = new Map<string, string[]>([[rootId, root.path]]);
     for (const d of descendants) newPaths.set(d._id, startsWith(d.path, root.path) ? d.path : rewrittenPath(d.path, rootId, root.path));
@@ -389,7 +434,11 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
       const path = newPaths.get(d._id)!;
       const next = { ...d, path, level: path.length - 1, version: d.version + 1 };
       const entry: OrgUnitHistoryEntry = { version: next.version, change: 'moved', at, by, path, previousPath: d.path, moveId };
-      const events = unitEvents(next, { kind: 'moved', previousParentId: d.parentId, previousPath: d.path, moveId, moveRootId: rootId }, correlationId);
+      const events = unitEvents(
+        next,
+        { kind: 'moved', previousParentId: d.parentId, previousPath: d.path, moveId, moveRootId: rootId },
+        correlationId,
+      );
       return {
         updateOne: {
           filter: { _id: d._id },

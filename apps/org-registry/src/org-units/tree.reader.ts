@@ -27,7 +27,10 @@ export class TreeReader {
   /** Units as last read, for answering reads (ReadCache: bounded staleness, docs/adr/0005). */
   private readonly cache: ReadCache<OrgUnit>;
 
-  constructor(@InjectModel(ORG_UNIT_MODEL) private readonly units: Model<OrgUnit>, @Inject(ORG_UNIT_CACHE_MS) cacheMs: number) {
+  constructor(
+    @InjectModel(ORG_UNIT_MODEL) private readonly units: Model<OrgUnit>,
+    @Inject(ORG_UNIT_CACHE_MS) cacheMs: number,
+  ) {
     this.cache = new ReadCache<OrgUnit>(cacheMs);
   }
 

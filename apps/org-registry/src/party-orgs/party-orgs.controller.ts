@@ -27,7 +27,11 @@ export class PartyOrgsController {
   @Post('party-orgs')
   @Roles('city-admin', 'county-admin')
   @HttpCode(201)
-  create(@Body(new SchemaPipe<CreatePartyOrgDto>(CreatePartyOrgSchema)) body: CreatePartyOrgDto, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
+  create(
+    @Body(new SchemaPipe<CreatePartyOrgDto>(CreatePartyOrgSchema)) body: CreatePartyOrgDto,
+    @CurrentIdentity() caller: Identity,
+    @Req() req: FastifyRequest,
+  ) {
     return this.partyOrgs.create(body, Scope.of(caller), req.id);
   }
 

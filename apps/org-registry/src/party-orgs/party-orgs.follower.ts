@@ -30,7 +30,11 @@ export class PartyOrgsFollower implements OnModuleInit {
    * After a move (`newPaths`: every unit of the moved subtree with its new path), each organisation
    * whose supervisor or reviewers change gets the new affiliation and its own events. Idempotent.
    */
-  async followMove(newPaths: Map<string, string[]>, move: { moveId: string; correlationId?: string }, renew: () => Promise<void>): Promise<number> {
+  async followMove(
+    newPaths: Map<string, string[]>,
+    move: { moveId: string; correlationId?: string },
+    renew: () => Promise<void>,
+  ): Promise<number> {
     const orgs = await this.partyOrgs.find({ unitId: { $in: [...newPaths.keys()] } }, { outbox: 0, history: 0 }).lean<PartyOrg[]>();
     if (orgs.length === 0) return 0;
     // Bureaus never sit below a school or unit, so those above the moved root are all there are.
@@ -45,17 +49,17 @@ export class PartyOrgsFollower implements OnModuleInit {
       const next = { ...org, ...after, version: org.version + 1 };
       const events = await this.relay.sequence(
         ...partyOrgEvents(
-        next,
-        {
-          kind: 'affiliation-changed',
-          previousSupervisorId: org.supervisorId,
-          previousRouting: org.routing,
-          previousReviewerIds: org.reviewerIds,
-          reason: 'unit-moved',
-          moveId: move.moveId,
-        },
-        move.correlationId,
-      ),
+          next,
+          {
+            kind: 'affiliation-changed',
+            previousSupervisorId: org.supervisorId,
+            previousRouting: org.routing,
+            previousReviewerIds: org.reviewerIds,
+            reason: 'unit-moved',
+            moveId: move.moveId,
+          },
+          move.correlationId,
+        ),
       );
       ops.push({
         updateOne: {
@@ -63,7 +67,14 @@ export class PartyOrgsFollower implements OnModuleInit {
           update: {
             $set: { supervisorId: after.supervisorId, reviewerIds: after.reviewerIds, version: next.version },
             $push: {
-              history: { version: next.version, change: 'affiliation-changed', at, by: 'org-registry', reason: 'unit-moved', moveId: move.moveId },
+              history: {
+                version: next.version,
+                change: 'affiliation-changed',
+                at,
+                by: 'org-registry',
+                reason: 'unit-moved',
+                moveId: move.moveId,
+              },
               outbox: { $each: events },
             },
           },

@@ -111,11 +111,15 @@ export class PartyOrgsService {
         history: [{ version: 1, change: 'created', at: new Date(), by: scope.accountId }],
         outbox: [],
       };
-      doc.outbox = await this.relay.sequence(...partyOrgEvents(doc, { kind: 'created' }, correlationId), this.audit('created', null, doc, scope, correlationId));
+      doc.outbox = await this.relay.sequence(
+        ...partyOrgEvents(doc, { kind: 'created' }, correlationId),
+        this.audit('created', null, doc, scope, correlationId),
+      );
       try {
         await this.partyOrgs.create(doc);
       } catch (err) {
-        if ((err as { code?: number }).code === 11000) throw conflict({ zh: '党组织标识已存在', en: 'A party organisation with this id exists' });
+        if ((err as { code?: number }).code === 11000)
+          throw conflict({ zh: '党组织标识已存在', en: 'A party organisation with this id exists' });
         throw err;
       }
       this.relay.nudge();
@@ -130,7 +134,9 @@ export class PartyOrgsService {
     }
     return this.inTree(id, scope, async (org) => {
       checkIfMatch(ifMatch, org.version);
-      const changed = (Object.keys(input) as (keyof UpdatePartyOrgDto)[]).filter((k) => JSON.stringify(input[k]) !== JSON.stringify(org[k]));
+      const changed = (Object.keys(input) as (keyof UpdatePartyOrgDto)[]).filter(
+        (k) => JSON.stringify(input[k]) !== JSON.stringify(org[k]),
+      );
       if (changed.length === 0) return partyOrgView(org);
       const next: PartyOrg = { ...org, ...input, version: org.version + 1 };
       const set: Record<string, unknown> = { version: next.version };
@@ -142,7 +148,10 @@ export class PartyOrgsService {
           $push: {
             history: { version: next.version, change: 'updated', at: new Date(), by: scope.accountId, changed },
             outbox: {
-              $each: await this.relay.sequence(...partyOrgEvents(next, { kind: 'updated', changed }, correlationId), this.audit('updated', org, next, scope, correlationId)),
+              $each: await this.relay.sequence(
+                ...partyOrgEvents(next, { kind: 'updated', changed }, correlationId),
+                this.audit('updated', org, next, scope, correlationId),
+              ),
             },
           },
         },
@@ -153,7 +162,13 @@ export class PartyOrgsService {
   }
 
   /** Affiliation and routing policy, set by a bureau: the supervisor must be a bureau above the unit. */
-  async setAffiliation(id: string, input: SetAffiliationDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<PartyOrgView> {
+  async setAffiliation(
+    id: string,
+    input: SetAffiliationDto,
+    scope: Scope,
+    correlationId?: string,
+    ifMatch?: string,
+  ): Promise<PartyOrgView> {
     scope.requireAdmin({ zh: '只有市、县教育局管理员可以设定隶属关系', en: 'Only city or county administrators set affiliations' });
     return this.inTree(id, scope, async (org, unit) => {
       checkIfMatch(ifMatch, org.version);
@@ -167,10 +182,16 @@ export class PartyOrgsService {
       const next: PartyOrg = { ...org, supervisorId: input.supervisorId, routing: input.routing, reviewerIds, version: org.version + 1 };
       const events = await this.relay.sequence(
         ...partyOrgEvents(
-        next,
-        { kind: 'affiliation-changed', previousSupervisorId: org.supervisorId, previousRouting: org.routing, previousReviewerIds: org.reviewerIds, reason: 'set' },
-        correlationId,
-      ),
+          next,
+          {
+            kind: 'affiliation-changed',
+            previousSupervisorId: org.supervisorId,
+            previousRouting: org.routing,
+            previousReviewerIds: org.reviewerIds,
+            reason: 'set',
+          },
+          correlationId,
+        ),
         this.audit('affiliation-changed', org, next, scope, correlationId),
       );
       await this.partyOrgs.updateOne(
@@ -201,7 +222,10 @@ export class PartyOrgsService {
           {
             pointer: '/',
             rule: 'empty-before-close',
-            message: { zh: `党员 ${members} 名，下级党组织 ${children} 个，请先转接或撤销`, en: `${members} member(s), ${children} organisation(s): transfer or close them first` },
+            message: {
+              zh: `党员 ${members} 名，下级党组织 ${children} 个，请先转接或撤销`,
+              en: `${members} member(s), ${children} organisation(s): transfer or close them first`,
+            },
           },
         ]);
       }
@@ -212,7 +236,12 @@ export class PartyOrgsService {
           $set: { status: 'closed', closedOn: input.closedOn, version: next.version },
           $push: {
             history: { version: next.version, change: 'closed', at: new Date(), by: scope.accountId },
-            outbox: { $each: await this.relay.sequence(...partyOrgEvents(next, { kind: 'closed' }, correlationId), this.audit('closed', org, next, scope, correlationId)) },
+            outbox: {
+              $each: await this.relay.sequence(
+                ...partyOrgEvents(next, { kind: 'closed' }, correlationId),
+                this.audit('closed', org, next, scope, correlationId),
+              ),
+            },
           },
         },
       );
@@ -225,7 +254,13 @@ export class PartyOrgsService {
    * The audit record of a write to one organisation, sequenced and written with its events in the
    * same document write (docs/adr/0007); it belongs to the organisation's unit (the school).
    */
-  private audit(verb: 'created' | 'updated' | 'affiliation-changed' | 'closed', before: PartyOrg | null, after: PartyOrg, scope: Scope, correlationId?: string): OutboxEvent {
+  private audit(
+    verb: 'created' | 'updated' | 'affiliation-changed' | 'closed',
+    before: PartyOrg | null,
+    after: PartyOrg,
+    scope: Scope,
+    correlationId?: string,
+  ): OutboxEvent {
     return registryAudit({ type: 'party-org', id: after._id, unitId: after.unitId }, verb, before, after, scope, correlationId);
   }
 

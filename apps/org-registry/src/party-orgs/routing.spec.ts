@@ -26,7 +26,10 @@ describe('affiliation and routing', () => {
   });
 
   it('follows a move to the new county unless the supervisor is still above', () => {
-    expect(affiliationAfterMove({ supervisorId: 'a', routing: 'single' }, ['city', 'b', 's'], bureaus)).toEqual({ supervisorId: 'b', reviewerIds: ['b'] });
+    expect(affiliationAfterMove({ supervisorId: 'a', routing: 'single' }, ['city', 'b', 's'], bureaus)).toEqual({
+      supervisorId: 'b',
+      reviewerIds: ['b'],
+    });
     expect(affiliationAfterMove({ supervisorId: 'city', routing: 'both-levels' }, ['city', 'b', 's'], bureaus)).toEqual({
       supervisorId: 'city',
       reviewerIds: ['b', 'city'],

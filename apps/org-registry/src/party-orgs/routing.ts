@@ -31,7 +31,12 @@ export function defaultSupervisor(path: readonly string[], bureaus: readonly Bur
  * Reviewing bureaus: `single` is the supervisor alone; `both-levels` is the county above the unit
  * (when there is one) and the city, each reviewing independently, county first.
  */
-export function reviewersFor(routing: RoutingPolicy, supervisorId: string, path: readonly string[], bureaus: readonly BureauOnPath[]): string[] {
+export function reviewersFor(
+  routing: RoutingPolicy,
+  supervisorId: string,
+  path: readonly string[],
+  bureaus: readonly BureauOnPath[],
+): string[] {
   if (routing === 'single') return [supervisorId];
   const candidates = candidateSupervisors(path, bureaus);
   const county = [...candidates].reverse().find((b) => b.kind === 'county-bureau');

@@ -17,16 +17,16 @@ export const CALENDAR_MODEL = 'ReportingCalendar';
 
 export const CalendarSchema = withOutbox(
   new Schema<CalendarDoc>(
-  {
-    _id: { type: String, required: true },
-    timeZone: { type: String, required: true },
-    h1DueDay: { type: Number, required: true },
-    h2WindowDays: { type: Number, required: true },
-    lockAfterDays: { type: Number, required: true },
-    extensions: { type: Schema.Types.Mixed, default: {} },
-    version: { type: Number, required: true },
-    updatedBy: { type: String },
-  },
-  { collection: 'calendar', versionKey: false, minimize: false },
+    {
+      _id: { type: String, required: true },
+      timeZone: { type: String, required: true },
+      h1DueDay: { type: Number, required: true },
+      h2WindowDays: { type: Number, required: true },
+      lockAfterDays: { type: Number, required: true },
+      extensions: { type: Schema.Types.Mixed, default: {} },
+      version: { type: Number, required: true },
+      updatedBy: { type: String },
+    },
+    { collection: 'calendar', versionKey: false, minimize: false },
   ),
 );

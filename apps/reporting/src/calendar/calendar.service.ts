@@ -28,24 +28,43 @@ export class CalendarService implements OnModuleInit {
     if (this.cached && Date.now() - this.cached.at < 5_000) return this.cached.value;
     const doc = await this.calendars.findById('city').lean<CalendarDoc>();
     const value: CityCalendar = doc
-      ? { timeZone: doc.timeZone, h1DueDay: doc.h1DueDay, h2WindowDays: doc.h2WindowDays, extensions: doc.extensions ?? {}, lockAfterDays: doc.lockAfterDays, version: doc.version }
+      ? {
+          timeZone: doc.timeZone,
+          h1DueDay: doc.h1DueDay,
+          h2WindowDays: doc.h2WindowDays,
+          extensions: doc.extensions ?? {},
+          lockAfterDays: doc.lockAfterDays,
+          version: doc.version,
+        }
       : { ...DEFAULT_CALENDAR, lockAfterDays: DEFAULT_LOCK_AFTER_DAYS, version: 0 };
     this.cached = { at: Date.now(), value };
     return value;
   }
 
   /** Replaces the calendar (city administrators only); `If-Match` (optional) guards against lost updates. */
-  async put(input: Omit<CityCalendar, 'version'>, caller: Identity, ifMatch: string | undefined, correlationId?: string): Promise<CityCalendar> {
+  async put(
+    input: Omit<CityCalendar, 'version'>,
+    caller: Identity,
+    ifMatch: string | undefined,
+    correlationId?: string,
+  ): Promise<CityCalendar> {
     if (!caller.roles.includes('city-admin')) {
-      throw new ProblemException(403, 'https://partybuilding.edu.cn/problems/forbidden', { zh: '只有市教育局管理员可以设定报送日历', en: 'Only the city administrator sets the reporting calendar' });
+      throw new ProblemException(403, 'https://partybuilding.edu.cn/problems/forbidden', {
+        zh: '只有市教育局管理员可以设定报送日历',
+        en: 'Only the city administrator sets the reporting calendar',
+      });
     }
     try {
       validateCalendar(input);
     } catch (err) {
       if (err instanceof InvalidCalendarError) {
-        throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', { zh: '报送日历无效', en: 'Invalid reporting calendar' }, undefined, [
-          { pointer: `/${err.field.replace(/\./g, '/')}`, rule: 'calendar', message: { zh: err.message, en: err.message } },
-        ]);
+        throw new ProblemException(
+          400,
+          'https://partybuilding.edu.cn/problems/validation',
+          { zh: '报送日历无效', en: 'Invalid reporting calendar' },
+          undefined,
+          [{ pointer: `/${err.field.replace(/\./g, '/')}`, rule: 'calendar', message: { zh: err.message, en: err.message } }],
+        );
       }
       throw err;
     }

@@ -31,7 +31,18 @@ export class ComplianceController {
     const rows = await this.compliance.breakdown(scope, this.compliance.periodRange(from, to ?? from));
     const body = stringify(
       rows.map((r) => [r.code, r.name, r.expected, r.actual, r.onTime, r.reportingRate ?? '', r.onTimeRate ?? '']),
-      { header: true, columns: ['单位代码 code', '单位名称 name', '应报 expected', '实报 actual', '按时 on time', '报送率 reporting rate %', '及时率 on-time rate %'] },
+      {
+        header: true,
+        columns: [
+          '单位代码 code',
+          '单位名称 name',
+          '应报 expected',
+          '实报 actual',
+          '按时 on time',
+          '报送率 reporting rate %',
+          '及时率 on-time rate %',
+        ],
+      },
     );
     return `\uFEFF${body}`;
   }

@@ -52,7 +52,10 @@ export class ComplianceService {
    * handed over again after a crash adds nothing twice, without a transaction.
    */
   async countRun(increments: CounterIncrement[]): Promise<void> {
-    const changes = new Map<string, { unitId: string; periodId: string; partition: number; events: { offset: number; inc: CounterIncrement['inc'] }[] }>();
+    const changes = new Map<
+      string,
+      { unitId: string; periodId: string; partition: number; events: { offset: number; inc: CounterIncrement['inc'] }[] }
+    >();
     for (const i of increments) {
       for (const unitId of i.unitPath) {
         const _id = `${unitId}:${i.periodId}`;
@@ -64,7 +67,9 @@ export class ComplianceService {
     const ids = [...changes.keys()];
     const applied = new Map<string, Record<string, number>>();
     for (let i = 0; i < ids.length; i += ID_LIST) {
-      const docs = await this.counters.find({ _id: { $in: ids.slice(i, i + ID_LIST) } }, { applied: 1 }).lean<Pick<ComplianceCounter, '_id' | 'applied'>[]>();
+      const docs = await this.counters
+        .find({ _id: { $in: ids.slice(i, i + ID_LIST) } }, { applied: 1 })
+        .lean<Pick<ComplianceCounter, '_id' | 'applied'>[]>();
       for (const d of docs) applied.set(d._id, d.applied ?? {});
     }
     const writes = [];
@@ -79,7 +84,11 @@ export class ComplianceService {
         updateOne: {
           // Compare-and-set on the offset read: a counter missing, or without this partition yet, matches `$exists: false`.
           filter: { _id, [key]: last === undefined ? { $exists: false } : last },
-          update: { $setOnInsert: { unitId: change.unitId, periodId: change.periodId }, $inc: inc, $set: { [key]: todo[todo.length - 1].offset } },
+          update: {
+            $setOnInsert: { unitId: change.unitId, periodId: change.periodId },
+            $inc: inc,
+            $set: { [key]: todo[todo.length - 1].offset },
+          },
           upsert: true,
         },
       });
@@ -95,7 +104,10 @@ export class ComplianceService {
   async unitInScope(unitId: string | undefined, caller: Identity): Promise<OrgUnitRef> {
     const unit = await this.directory.find(unitId ?? caller.orgUnitId);
     if (!unit || !unit.path.includes(caller.orgUnitId)) {
-      throw new ProblemException(404, 'https://partybuilding.edu.cn/problems/not-found', { zh: '找不到组织单位', en: 'Org unit not found' });
+      throw new ProblemException(404, 'https://partybuilding.edu.cn/problems/not-found', {
+        zh: '找不到组织单位',
+        en: 'Org unit not found',
+      });
     }
     return unit;
   }
@@ -107,7 +119,12 @@ export class ComplianceService {
       p = ReportPeriod.parse(from);
       last = ReportPeriod.parse(to);
     } catch (err) {
-      throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', { zh: '期次格式应为 YYYY-MM-H1 或 YYYY-MM-H2', en: 'Periods are YYYY-MM-H1 or YYYY-MM-H2' }, { zh: String(err), en: String(err) });
+      throw new ProblemException(
+        400,
+        'https://partybuilding.edu.cn/problems/validation',
+        { zh: '期次格式应为 YYYY-MM-H1 或 YYYY-MM-H2', en: 'Periods are YYYY-MM-H1 or YYYY-MM-H2' },
+        { zh: String(err), en: String(err) },
+      );
     }
     const ids: string[] = [];
     while (p.compare(last) <= 0 && ids.length < MAX_PERIODS) {
@@ -122,7 +139,11 @@ export class ComplianceService {
     const docs = await this.counters.find({ _id: { $in: periodIds.map((p) => `${unit._id}:${p}`) } }).lean<ComplianceCounter[]>();
     const byPeriod = new Map(docs.map((d) => [d.periodId, d]));
     const rows = periodIds.map((periodId) => ({ periodId, ...rates(byPeriod.get(periodId) ?? { expected: 0, actual: 0, onTime: 0 }) }));
-    const total = rows.reduce((t, r) => ({ expected: t.expected + r.expected, actual: t.actual + r.actual, onTime: t.onTime + r.onTime }), { expected: 0, actual: 0, onTime: 0 });
+    const total = rows.reduce((t, r) => ({ expected: t.expected + r.expected, actual: t.actual + r.actual, onTime: t.onTime + r.onTime }), {
+      expected: 0,
+      actual: 0,
+      onTime: 0,
+    });
     return { unitId: unit._id, unitName: unit.name, periods: rows, total: rates(total) };
   }
 

@@ -49,7 +49,9 @@ export class OrgDirectoryService {
   /** The bureaus (city, county) on each unit's path, root first: one read for them all. */
   async bureausOnPaths(paths: string[][]): Promise<BureauRef[][]> {
     const ids = [...new Set(paths.flat())];
-    const units = await this.refs.find({ _id: { $in: ids }, kind: { $in: ['city-bureau', 'county-bureau'] } }, { kind: 1 }).lean<OrgUnitRef[]>();
+    const units = await this.refs
+      .find({ _id: { $in: ids }, kind: { $in: ['city-bureau', 'county-bureau'] } }, { kind: 1 })
+      .lean<OrgUnitRef[]>();
     const kinds = new Map(units.map((u) => [u._id, u.kind as BureauRef['kind']]));
     return paths.map((path) => path.filter((id) => kinds.has(id)).map((id) => ({ id, kind: kinds.get(id)! })));
   }
@@ -65,7 +67,10 @@ export class OrgDirectoryService {
   }
 
   /** Applies a party organisation's state in one write, guarded by its version (as for units). */
-  applyPartyOrg(state: Omit<PartyOrgRef, '_id' | 'lastEventId' | 'version'> & { partyOrgId: string; version: number }, eventId: string): Promise<ApplyResult> {
+  applyPartyOrg(
+    state: Omit<PartyOrgRef, '_id' | 'lastEventId' | 'version'> & { partyOrgId: string; version: number },
+    eventId: string,
+  ): Promise<ApplyResult> {
     const { partyOrgId, version, ...rest } = state;
     return applyOnce(this.partyOrgs.collection, { _id: partyOrgId, eventId, version, update: { $set: rest } });
   }
@@ -75,7 +80,10 @@ export class OrgDirectoryService {
    * comes from the unit read model; when the unit's own event has not arrived yet, the unit alone
    * stands in until it does (see `apply`).
    */
-  async applyPartyOrgState(state: Omit<PartyOrgRef, '_id' | 'lastEventId' | 'unitPath'> & { partyOrgId: string }, eventId: string): Promise<ApplyResult> {
+  async applyPartyOrgState(
+    state: Omit<PartyOrgRef, '_id' | 'lastEventId' | 'unitPath'> & { partyOrgId: string },
+    eventId: string,
+  ): Promise<ApplyResult> {
     const unit = await this.find(state.unitId);
     return this.applyPartyOrg({ ...state, unitPath: unit?.path ?? [state.unitId] }, eventId);
   }

@@ -67,9 +67,7 @@ describe('per-city calendar', () => {
     [{ extensions: { '2027-02-H1': { until: '2027-02-05', reason: 'x' } } }, 'extensions.2027-02-H1.until'],
     [{ extensions: { '2027-02-H1': { until: 'soon', reason: 'x' } } }, 'extensions.2027-02-H1.until'],
   ])('refuses %j naming %s', (change, field) => {
-    expect(() => validateCalendar({ ...DEFAULT_CALENDAR, ...change })).toThrow(
-      expect.objectContaining({ field }),
-    );
+    expect(() => validateCalendar({ ...DEFAULT_CALENDAR, ...change })).toThrow(expect.objectContaining({ field }));
   });
 });
 
@@ -84,7 +82,11 @@ describe('period ids', () => {
 
 // Property-based checks over 2020-2035 (16 years of calendar), several zones and calendars.
 const periodArb = fc
-  .record({ year: fc.integer({ min: 2020, max: 2035 }), month: fc.integer({ min: 1, max: 12 }), half: fc.constantFrom('H1' as const, 'H2' as const) })
+  .record({
+    year: fc.integer({ min: 2020, max: 2035 }),
+    month: fc.integer({ min: 1, max: 12 }),
+    half: fc.constantFrom('H1' as const, 'H2' as const),
+  })
   .map(({ year, month, half }) => ReportPeriod.of(year, month, half));
 const calendarArb = fc
   .record({
@@ -124,7 +126,9 @@ describe('properties over 16 years of calendar', () => {
         const w = ReportPeriod.of(p.year, p.month, 'H1').window(cal);
         const due = DateTime.fromJSDate(w.dueAt, { zone: cal.timeZone });
         const opens = DateTime.fromJSDate(w.opensAt, { zone: cal.timeZone });
-        return opens.day === 1 && opens.hour === 0 && due.minus({ days: 1 }).day === cal.h1DueDay && due.hour === 0 && due.month === p.month;
+        return (
+          opens.day === 1 && opens.hour === 0 && due.minus({ days: 1 }).day === cal.h1DueDay && due.hour === 0 && due.month === p.month
+        );
       }),
       { numRuns: 2000 },
     );

@@ -28,7 +28,12 @@ export class ReportsController {
 
   @Get(':partyOrgId/:periodId')
   @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
-  async get(@Param('partyOrgId') partyOrgId: string, @Param('periodId') periodId: string, @CurrentIdentity() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(
+    @Param('partyOrgId') partyOrgId: string,
+    @Param('periodId') periodId: string,
+    @CurrentIdentity() caller: Identity,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return withEtag(reply, await this.reports.get(partyOrgId, periodId, caller));
   }
 
@@ -61,12 +66,25 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     if (!key) {
-      throw new ProblemException(428, 'https://partybuilding.edu.cn/problems/idempotency-key-required', { zh: '报送请求需要 Idempotency-Key 标头', en: 'Submitting needs an Idempotency-Key header' });
+      throw new ProblemException(428, 'https://partybuilding.edu.cn/problems/idempotency-key-required', {
+        zh: '报送请求需要 Idempotency-Key 标头',
+        en: 'Submitting needs an Idempotency-Key header',
+      });
     }
     if (!/^[A-Za-z0-9._:-]{8,128}$/.test(key)) {
-      throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', { zh: 'Idempotency-Key 格式无效', en: 'Invalid Idempotency-Key' }, undefined, [
-        { pointer: '/headers/idempotency-key', rule: 'pattern', message: { zh: '应为 8-128 个字母、数字或 ._:-', en: 'must be 8-128 letters, digits or ._:-' } },
-      ]);
+      throw new ProblemException(
+        400,
+        'https://partybuilding.edu.cn/problems/validation',
+        { zh: 'Idempotency-Key 格式无效', en: 'Invalid Idempotency-Key' },
+        undefined,
+        [
+          {
+            pointer: '/headers/idempotency-key',
+            rule: 'pattern',
+            message: { zh: '应为 8-128 个字母、数字或 ._:-', en: 'must be 8-128 letters, digits or ._:-' },
+          },
+        ],
+      );
     }
     const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
     const result = await this.reports.submit(partyOrgId, periodId, body.content, caller, { key, requestHash }, req.id, ifMatch);

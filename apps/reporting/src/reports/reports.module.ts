@@ -30,7 +30,13 @@ export class ReportsModule {
         ]),
       ],
       controllers: [ReportsController, CalendarController, ComplianceController, ComplianceConsumer],
-      providers: [ReportsService, CalendarService, ComplianceService, DeadlineScheduler, { provide: SCHEDULER_OPTIONS, useValue: scheduler }],
+      providers: [
+        ReportsService,
+        CalendarService,
+        ComplianceService,
+        DeadlineScheduler,
+        { provide: SCHEDULER_OPTIONS, useValue: scheduler },
+      ],
       exports: [ReportsService, DeadlineScheduler, CalendarService],
     };
   }

@@ -68,7 +68,9 @@ export class ReportsService implements OnModuleInit {
 
   /** A report the caller may see: its unit is in the caller's subtree. Else 404. */
   async get(partyOrgId: string, periodId: string, caller: Identity): Promise<ReportView> {
-    const doc = await this.reports.findOne({ _id: reportId(partyOrgId, periodId), unitPath: caller.orgUnitId }, { outbox: 0 }).lean<HalfMonthReport>();
+    const doc = await this.reports
+      .findOne({ _id: reportId(partyOrgId, periodId), unitPath: caller.orgUnitId }, { outbox: 0 })
+      .lean<HalfMonthReport>();
     if (!doc) throw notFound();
     return this.view(doc, await this.calendar.get());
   }
@@ -131,7 +133,11 @@ export class ReportsService implements OnModuleInit {
    * read when the report exists (the common case at a deadline); the party organisation is looked up
    * only to create a report not expected yet.
    */
-  private async writable(partyOrgId: string, periodId: string, caller: Identity): Promise<{ doc: HalfMonthReport; calendar: CityCalendar }> {
+  private async writable(
+    partyOrgId: string,
+    periodId: string,
+    caller: Identity,
+  ): Promise<{ doc: HalfMonthReport; calendar: CityCalendar }> {
     if (!ReportPeriod.isId(periodId)) throw notFound();
     const id = reportId(partyOrgId, periodId);
     const calendar = await this.calendar.get();
@@ -157,7 +163,9 @@ export class ReportsService implements OnModuleInit {
     if (this.isLocked(doc, calendar, this.clock.now())) {
       throw conflict(
         doc.status === 'accepted' ? '报表已审核通过，不能再修改' : '报表已锁定；如需修改请向审核教育局申请例外',
-        doc.status === 'accepted' ? 'The report was accepted and can no longer change' : 'The report is locked; ask a reviewing bureau for an exception',
+        doc.status === 'accepted'
+          ? 'The report was accepted and can no longer change'
+          : 'The report is locked; ask a reviewing bureau for an exception',
         'locked',
       );
     }
@@ -186,7 +194,9 @@ export class ReportsService implements OnModuleInit {
     // A submission's new draft is the content of the revision it made, which the report keeps for good:
     // the record names that revision instead of copying the content a second time.
     const after = (k: keyof HalfMonthReport) =>
-      k === 'draft' && revision !== undefined && JSON.stringify(set.draft) === JSON.stringify(made?.content) ? { sameAsRevision: revision } : set[k];
+      k === 'draft' && revision !== undefined && JSON.stringify(set.draft) === JSON.stringify(made?.content)
+        ? { sameAsRevision: revision }
+        : set[k];
     const record = auditWriteEvent({
       service: 'reporting',
       actor: audit.caller,
@@ -202,20 +212,34 @@ export class ReportsService implements OnModuleInit {
     // read with this change applied: built here rather than read back (an update costs the store less
     // than a findAndModify that returns the document).
     const updatedAt = this.clock.now();
-    const update: Record<string, unknown> = { $set: { ...set, version, updatedAt }, $push: { ...push, outbox: { $each: [...events, record] } } };
+    const update: Record<string, unknown> = {
+      $set: { ...set, version, updatedAt },
+      $push: { ...push, outbox: { $each: [...events, record] } },
+    };
     const { matchedCount } = await this.reports.updateOne({ _id: doc._id, version: doc.version }, update, { timestamps: false });
-    if (matchedCount !== 1) throw conflict('报表刚被修改，请重新读取后再试', 'The report changed meanwhile; read it again and retry', 'stale');
+    if (matchedCount !== 1)
+      throw conflict('报表刚被修改，请重新读取后再试', 'The report changed meanwhile; read it again and retry', 'stale');
     this.relay.nudge();
     const revisions = made ? [...doc.revisions, made as ReportRevision] : doc.revisions;
     return { ...doc, ...set, version, updatedAt, revisions };
   }
 
-  async saveDraft(partyOrgId: string, periodId: string, content: HalfMonthReportContent, caller: Identity, ifMatch?: string, correlationId?: string): Promise<ReportView> {
+  async saveDraft(
+    partyOrgId: string,
+    periodId: string,
+    content: HalfMonthReportContent,
+    caller: Identity,
+    ifMatch?: string,
+    correlationId?: string,
+  ): Promise<ReportView> {
     const { doc, calendar } = await this.writable(partyOrgId, periodId, caller);
     this.assertUnlocked(doc, calendar);
     checkIfMatch(ifMatch, doc.version);
     const status = doc.status === 'not-started' ? 'draft' : doc.status;
-    return this.view(await this.commit(doc, { draft: content, status }, [], { caller, action: 'report.draft-saved', correlationId }), calendar);
+    return this.view(
+      await this.commit(doc, { draft: content, status }, [], { caller, action: 'report.draft-saved', correlationId }),
+      calendar,
+    );
   }
 
   /**
@@ -250,7 +274,10 @@ export class ReportsService implements OnModuleInit {
       // The version the secretary read (and checked) before submitting; a retry is answered above.
       checkIfMatch(ifMatch, doc.version);
       try {
-        return { report: this.view(await this.submitRevision(doc, content, caller, idempotency, correlationId), calendar), replayed: false };
+        return {
+          report: this.view(await this.submitRevision(doc, content, caller, idempotency, correlationId), calendar),
+          replayed: false,
+        };
       } catch (err) {
         // Someone wrote meanwhile (perhaps this very retry): read again and decide again, once.
         if (attempt === 0 && err instanceof ProblemException && err.problemType.endsWith('/stale')) continue;
@@ -259,7 +286,13 @@ export class ReportsService implements OnModuleInit {
     }
   }
 
-  private async submitRevision(doc: HalfMonthReport, content: HalfMonthReportContent | undefined, caller: Identity, idempotency: SubmitKey, correlationId?: string) {
+  private async submitRevision(
+    doc: HalfMonthReport,
+    content: HalfMonthReportContent | undefined,
+    caller: Identity,
+    idempotency: SubmitKey,
+    correlationId?: string,
+  ) {
     const now = this.clock.now();
     if (now < doc.opensAt) {
       throw new ProblemException(422, `${P}/window-not-open`, {
@@ -268,14 +301,24 @@ export class ReportsService implements OnModuleInit {
       });
     }
     const body = content ?? doc.draft;
-    if (!body) throw new ProblemException(422, `${P}/empty-report`, { zh: '没有可报送的内容', en: 'There is nothing to submit: save a draft or send content' });
+    if (!body)
+      throw new ProblemException(422, `${P}/empty-report`, {
+        zh: '没有可报送的内容',
+        en: 'There is nothing to submit: save a draft or send content',
+      });
     if (doc.status === 'submitted' && doc.reviews.some((r) => r.status !== 'pending')) {
       throw conflict('报表正在审核中，待退回后方可修改', 'The report is under review; it can change again once returned');
     }
     const revision = doc.revisions.length + 1;
     const first = doc.firstSubmittedAt === null;
     // Fixed at the first submission; a report found missing at the deadline becomes late when it comes.
-    const timeliness: 'on-time' | 'late' = first ? (now < doc.dueAt ? 'on-time' : 'late') : doc.timeliness === 'on-time' ? 'on-time' : 'late';
+    const timeliness: 'on-time' | 'late' = first
+      ? now < doc.dueAt
+        ? 'on-time'
+        : 'late'
+      : doc.timeliness === 'on-time'
+        ? 'on-time'
+        : 'late';
     const reviews: BureauReview[] = doc.reviewers.map((bureauId) => ({ bureauId, status: 'pending', revision }));
     const event = pendingEvent(first ? ReportSubmittedV1 : ReportRevisedV1, {
       key: doc.unitId,
@@ -313,12 +356,22 @@ export class ReportsService implements OnModuleInit {
 
   /** A reviewing bureau accepts or returns the current revision. Each bureau reviews independently. */
   /** One bureau's decision on the revision it was sent; `If-Match` (optional) makes sure it is the version the reviewer read. */
-  async review(partyOrgId: string, periodId: string, input: ReviewReportDto, caller: Identity, correlationId?: string, ifMatch?: string): Promise<ReportView> {
+  async review(
+    partyOrgId: string,
+    periodId: string,
+    input: ReviewReportDto,
+    caller: Identity,
+    correlationId?: string,
+    ifMatch?: string,
+  ): Promise<ReportView> {
     const doc = await this.reports.findOne({ _id: reportId(partyOrgId, periodId), unitPath: caller.orgUnitId }).lean<HalfMonthReport>();
     if (!doc) throw notFound();
     const mine = doc.reviews.find((r) => r.bureauId === caller.orgUnitId);
     if (!mine || !caller.roles.some((r) => r === 'city-admin' || r === 'county-admin')) {
-      throw new ProblemException(403, `${P}/forbidden`, { zh: '本单位不是此报表的审核教育局', en: 'Your bureau does not review this report' });
+      throw new ProblemException(403, `${P}/forbidden`, {
+        zh: '本单位不是此报表的审核教育局',
+        en: 'Your bureau does not review this report',
+      });
     }
     if (doc.status === 'not-started' || doc.status === 'draft') throw conflict('报表尚未报送', 'The report has not been submitted');
     if (mine.status !== 'pending') throw conflict('本局已审核此版本', 'Your bureau already reviewed this revision');
@@ -326,10 +379,20 @@ export class ReportsService implements OnModuleInit {
     const now = this.clock.now();
     const reviews = doc.reviews.map((r) =>
       r.bureauId === caller.orgUnitId
-        ? { ...r, status: input.decision === 'accept' ? ('accepted' as const) : ('returned' as const), by: caller.sub, at: now, ...(input.comment ? { comment: input.comment } : {}) }
+        ? {
+            ...r,
+            status: input.decision === 'accept' ? ('accepted' as const) : ('returned' as const),
+            by: caller.sub,
+            at: now,
+            ...(input.comment ? { comment: input.comment } : {}),
+          }
         : r,
     );
-    const status = reviews.some((r) => r.status === 'returned') ? 'returned' : reviews.every((r) => r.status === 'accepted') ? 'accepted' : 'submitted';
+    const status = reviews.some((r) => r.status === 'returned')
+      ? 'returned'
+      : reviews.every((r) => r.status === 'accepted')
+        ? 'accepted'
+        : 'submitted';
     const event = pendingEvent(input.decision === 'accept' ? ReportAcceptedV1 : ReportReturnedV1, {
       key: doc.unitId,
       subject: `reports/${doc._id}`,
@@ -348,18 +411,35 @@ export class ReportsService implements OnModuleInit {
     });
     const pendingReviewers = reviews.filter((r) => r.status === 'pending').map((r) => r.bureauId);
     const action = input.decision === 'accept' ? 'report.accepted' : 'report.returned';
-    return this.view(await this.commit(doc, { reviews, status, pendingReviewers }, [event], { caller, action, correlationId }), await this.calendar.get());
+    return this.view(
+      await this.commit(doc, { reviews, status, pendingReviewers }, [event], { caller, action, correlationId }),
+      await this.calendar.get(),
+    );
   }
 
   /** A reviewing bureau lets a locked report change until `until` (kept in the report, and audited). */
-  async grantLockException(partyOrgId: string, periodId: string, until: Date, reason: string, caller: Identity, correlationId?: string): Promise<ReportView> {
+  async grantLockException(
+    partyOrgId: string,
+    periodId: string,
+    until: Date,
+    reason: string,
+    caller: Identity,
+    correlationId?: string,
+  ): Promise<ReportView> {
     const doc = await this.reports.findOne({ _id: reportId(partyOrgId, periodId), unitPath: caller.orgUnitId }).lean<HalfMonthReport>();
     if (!doc) throw notFound();
     if (!doc.reviewers.includes(caller.orgUnitId) || !caller.roles.some((r) => r === 'city-admin' || r === 'county-admin')) {
-      throw new ProblemException(403, `${P}/forbidden`, { zh: '只有审核教育局可以开放例外', en: 'Only a reviewing bureau grants exceptions' });
+      throw new ProblemException(403, `${P}/forbidden`, {
+        zh: '只有审核教育局可以开放例外',
+        en: 'Only a reviewing bureau grants exceptions',
+      });
     }
     const exception = { grantedBy: caller.sub, bureauId: caller.orgUnitId, grantedAt: this.clock.now(), until, reason };
-    const saved = await this.commit(doc, { lockExceptions: [...doc.lockExceptions, exception] }, [], { caller, action: 'report.lock-exception-granted', correlationId });
+    const saved = await this.commit(doc, { lockExceptions: [...doc.lockExceptions, exception] }, [], {
+      caller,
+      action: 'report.lock-exception-granted',
+      correlationId,
+    });
     return this.view(saved, await this.calendar.get());
   }
 
@@ -367,7 +447,11 @@ export class ReportsService implements OnModuleInit {
   async reviewQueue(caller: Identity, periodId: string | undefined, limit: number): Promise<ReportView[]> {
     const filter: Record<string, unknown> = { pendingReviewers: caller.orgUnitId, status: 'submitted' };
     if (periodId) filter['periodId'] = periodId;
-    const docs = await this.reports.find(filter, { outbox: 0, revisions: 0 }).sort({ dueAt: 1, _id: 1 }).limit(limit).lean<HalfMonthReport[]>();
+    const docs = await this.reports
+      .find(filter, { outbox: 0, revisions: 0 })
+      .sort({ dueAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<HalfMonthReport[]>();
     const calendar = await this.calendar.get();
     return docs.map((d) => this.view({ ...d, revisions: [] }, calendar));
   }

@@ -76,7 +76,10 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
       if (period.window(calendar).opensAt <= now && (await this.open(period, calendar))) opened.push(period.id);
     }
     const closed: string[] = [];
-    const due = await this.periods.find({ closedAt: null, openedAt: { $ne: null }, dueAt: { $lte: now } }).sort({ dueAt: 1 }).lean<PeriodDoc[]>();
+    const due = await this.periods
+      .find({ closedAt: null, openedAt: { $ne: null }, dueAt: { $lte: now } })
+      .sort({ dueAt: 1 })
+      .lean<PeriodDoc[]>();
     for (const p of due) {
       await this.close(ReportPeriod.parse(p._id), calendar, now);
       closed.push(p._id);
@@ -87,7 +90,11 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
   /** Creates the period's expected reports once; returns true when this pass opened it. */
   private async open(period: ReportPeriod, calendar: CityCalendar): Promise<boolean> {
     const window = period.window(calendar);
-    await this.periods.updateOne({ _id: period.id }, { $setOnInsert: { openedAt: null, closedAt: null, dueAt: window.dueAt } }, { upsert: true });
+    await this.periods.updateOne(
+      { _id: period.id },
+      { $setOnInsert: { openedAt: null, closedAt: null, dueAt: window.dueAt } },
+      { upsert: true },
+    );
     const state = await this.periods.findById(period.id).lean<PeriodDoc>();
     if (state?.openedAt) return false;
     let expected = 0;
@@ -104,7 +111,10 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
       if (run.length === OPEN_BATCH) await expectRun();
     }
     await expectRun();
-    await this.periods.updateOne({ _id: period.id, openedAt: null }, { $set: { openedAt: this.clock.now(), expected, dueAt: window.dueAt } });
+    await this.periods.updateOne(
+      { _id: period.id, openedAt: null },
+      { $set: { openedAt: this.clock.now(), expected, dueAt: window.dueAt } },
+    );
     this.relay.nudge();
     this.logger.log(`opened ${period.id}: ${expected} reports expected`);
     return true;
@@ -114,12 +124,23 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
   private async close(period: ReportPeriod, calendar: CityCalendar, now: Date) {
     const window = period.window(calendar);
     if (window.dueAt > now) return; // a bureau extended the deadline since the period opened
-    const pending = this.reports.find({ periodId: period.id, timeliness: null, firstSubmittedAt: null }, { outbox: 0, revisions: 0, draft: 0 }).lean<HalfMonthReport[]>().cursor();
+    const pending = this.reports
+      .find({ periodId: period.id, timeliness: null, firstSubmittedAt: null }, { outbox: 0, revisions: 0, draft: 0 })
+      .lean<HalfMonthReport[]>()
+      .cursor();
     for await (const doc of pending as unknown as AsyncIterable<HalfMonthReport>) {
       const event = pendingEvent(ReportOverdueV1, {
         key: doc.unitId,
         subject: `reports/${doc._id}`,
-        data: { reportId: doc._id, partyOrgId: doc.partyOrgId, unitId: doc.unitId, unitPath: doc.unitPath, periodId: doc.periodId, dueAt: doc.dueAt.toISOString(), reviewers: doc.reviewers },
+        data: {
+          reportId: doc._id,
+          partyOrgId: doc.partyOrgId,
+          unitId: doc.unitId,
+          unitPath: doc.unitPath,
+          periodId: doc.periodId,
+          dueAt: doc.dueAt.toISOString(),
+          reviewers: doc.reviewers,
+        },
       });
       // Matches once: a second replica or a second pass finds timeliness already set.
       await this.reports.updateOne(
@@ -136,7 +157,10 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
       subject: `periods/${period.id}`,
       data: { cityId, periodId: period.id, dueAt: window.dueAt.toISOString(), expected: state?.expected ?? 0, missing: totalMissing },
     });
-    await this.periods.updateOne({ _id: period.id, closedAt: null }, { $set: { closedAt: now, missing: totalMissing }, $push: { outbox: closedEvent } });
+    await this.periods.updateOne(
+      { _id: period.id, closedAt: null },
+      { $set: { closedAt: now, missing: totalMissing }, $push: { outbox: closedEvent } },
+    );
     this.relay.nudge();
     this.logger.log(`closed ${period.id}: ${totalMissing} missing`);
   }

@@ -55,7 +55,10 @@ export const ContactPointViewSchema = {
     status: { type: 'string', enum: ['active', 'ended'] },
     visits: {
       type: 'array',
-      items: { type: 'object', properties: { id: { type: 'string' }, date: { type: 'string' }, purpose: { type: 'string' }, outcome: { type: 'string' } } },
+      items: {
+        type: 'object',
+        properties: { id: { type: 'string' }, date: { type: 'string' }, purpose: { type: 'string' }, outcome: { type: 'string' } },
+      },
     },
     version: { type: 'integer' },
   },

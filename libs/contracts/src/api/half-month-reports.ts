@@ -1,7 +1,8 @@
 import type { FromSchema } from 'json-schema-to-ts';
 
 const date = { type: 'string', format: 'date', description: 'YYYY-MM-DD' } as const;
-const text = <const M extends number>(max: M, description: string) => ({ type: 'string', minLength: 1, maxLength: max, description }) as const;
+const text = <const M extends number>(max: M, description: string) =>
+  ({ type: 'string', minLength: 1, maxLength: max, description }) as const;
 const list = <const I extends object, const M extends number>(items: I, max: M, description: string) =>
   ({ type: 'array', maxItems: max, items, description }) as const;
 
@@ -30,7 +31,10 @@ export const HalfMonthReportContentSchema = {
             type: 'object',
             additionalProperties: false,
             required: ['expected', 'present'],
-            properties: { expected: { type: 'integer', minimum: 0, maximum: 10000 }, present: { type: 'integer', minimum: 0, maximum: 10000 } },
+            properties: {
+              expected: { type: 'integer', minimum: 0, maximum: 10000 },
+              present: { type: 'integer', minimum: 0, maximum: 10000 },
+            },
             description: 'Members expected and present. 应到 / 实到',
           },
         },
@@ -43,7 +47,12 @@ export const HalfMonthReportContentSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['date', 'topic'],
-        properties: { date, topic: text(200, 'Topic. 学习主题'), hours: { type: 'number', minimum: 0, maximum: 24 }, participants: { type: 'integer', minimum: 0, maximum: 10000 } },
+        properties: {
+          date,
+          topic: text(200, 'Topic. 学习主题'),
+          hours: { type: 'number', minimum: 0, maximum: 24 },
+          participants: { type: 'integer', minimum: 0, maximum: 10000 },
+        },
       },
       50,
       'Theory study sessions. 理论学习',
@@ -82,12 +91,22 @@ export const HalfMonthReportContentSchema = {
       'Service to the grassroots. 服务基层',
     ),
     goodPractices: list(
-      { type: 'object', additionalProperties: false, required: ['title'], properties: { title: text(100, 'Title. 标题'), description: text(2000, 'Description. 内容') } },
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['title'],
+        properties: { title: text(100, 'Title. 标题'), description: text(2000, 'Description. 内容') },
+      },
       10,
       'Good experiences, practices and examples worth spreading. 好经验、好作法、好典型',
     ),
     problems: list(
-      { type: 'object', additionalProperties: false, required: ['problem'], properties: { problem: text(1000, 'Problem. 问题'), nextStep: text(1000, 'Next step. 下一步措施') } },
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['problem'],
+        properties: { problem: text(1000, 'Problem. 问题'), nextStep: text(1000, 'Next step. 下一步措施') },
+      },
       20,
       'Problems and next steps. 存在问题及下一步',
     ),
@@ -148,8 +167,18 @@ export const ReportingCalendarSchema = {
   properties: {
     timeZone: { type: 'string', minLength: 1, maxLength: 64, description: 'IANA zone, e.g. Asia/Shanghai. 时区' },
     h1DueDay: { type: 'integer', minimum: 1, maximum: 27, description: 'H1 due by the end of this day. 上半月截止日（默认 12）' },
-    h2WindowDays: { type: 'integer', minimum: 1, maximum: 14, description: 'H2 window: the last N days of the month. 下半月窗口天数（默认 3）' },
-    lockAfterDays: { type: 'integer', minimum: 0, maximum: 366, description: 'Reports lock this many days after the deadline. 截止后锁定天数' },
+    h2WindowDays: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 14,
+      description: 'H2 window: the last N days of the month. 下半月窗口天数（默认 3）',
+    },
+    lockAfterDays: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 366,
+      description: 'Reports lock this many days after the deadline. 截止后锁定天数',
+    },
     extensions: {
       type: 'object',
       propertyNames: { pattern: '^\\d{4}-(0[1-9]|1[0-2])-H[12]$' },

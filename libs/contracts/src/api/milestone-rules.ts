@@ -66,7 +66,11 @@ export const MilestoneRuleSetSchema = {
         },
       },
     },
-    minAgeAtApplication: { type: ['integer', 'null'], minimum: 0, description: 'Minimum age on the application date (18). 申请入党最低年龄' },
+    minAgeAtApplication: {
+      type: ['integer', 'null'],
+      minimum: 0,
+      description: 'Minimum age on the application date (18). 申请入党最低年龄',
+    },
   },
 } as const;
 export type MilestoneRuleSet = FromSchema<typeof MilestoneRuleSetSchema>;

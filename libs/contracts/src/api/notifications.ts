@@ -54,8 +54,7 @@ export const NotificationPreferencesSchema = {
     categories: {
       type: 'object',
       additionalProperties: false,
-      description:
-        'Category -> channel -> on/off; what is not named stays on. 类别 × 渠道开关，未列出者为开',
+      description: 'Category -> channel -> on/off; what is not named stays on. 类别 × 渠道开关，未列出者为开',
       properties: {
         'deadline-reminder': switches,
         'report-overdue': alwaysOn,
@@ -68,8 +67,7 @@ export const NotificationPreferencesSchema = {
       additionalProperties: false,
       required: ['start', 'end'],
       properties: { start: hhmm, end: hhmm },
-      description:
-        'E-mails and webhooks of non-critical notices wait until the end. 免打扰时段（仅延后非紧急通知）',
+      description: 'E-mails and webhooks of non-critical notices wait until the end. 免打扰时段（仅延后非紧急通知）',
     },
   },
 } as const;

@@ -15,7 +15,8 @@ const responsiblePerson = {
 const routing = {
   type: 'string',
   enum: ['single', 'both-levels'],
-  description: 'single: the supervising bureau reviews; both-levels: county and city bureaus each review independently. 报送方式：单一 / 市县两级',
+  description:
+    'single: the supervising bureau reviews; both-levels: county and city bureaus each review independently. 报送方式：单一 / 市县两级',
 } as const;
 
 /** Body of POST /api/v1/party-orgs. */
@@ -35,7 +36,8 @@ export const CreatePartyOrgSchema = {
     parentPartyOrgId: { type: 'string', description: 'The organisation it sits under (its committee), if any. 上级党组织' },
     supervisorId: {
       type: 'string',
-      description: 'Affiliation 隶属关系: a bureau above the unit; default the nearest one (its county, or the city for city-direct schools).',
+      description:
+        'Affiliation 隶属关系: a bureau above the unit; default the nearest one (its county, or the city for city-direct schools).',
     },
     routing: { ...routing, default: 'single' },
     principal: { ...responsiblePerson, description: 'Principal responsible person 主要负责人' },

@@ -5,20 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import {
-  CE_HEADER,
-  CONTENT_TYPE_HEADER,
-  CORRELATION_ID_HEADER,
-  TRACEPARENT_HEADER,
-} from '../cloudevents.js';
+import { CE_HEADER, CONTENT_TYPE_HEADER, CORRELATION_ID_HEADER, TRACEPARENT_HEADER } from '../cloudevents.js';
 import { EventContracts } from '../registry.js';
 import { InternalTopics } from '../topics.js';
 import { ASYNCAPI_DOCUMENT_PATH, asyncApiJson, buildAsyncApi } from './asyncapi.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const { version } = JSON.parse(
-  readFileSync(path.join(ROOT, 'libs/contracts/package.json'), 'utf8'),
-) as { version: string };
+const { version } = JSON.parse(readFileSync(path.join(ROOT, 'libs/contracts/package.json'), 'utf8')) as { version: string };
 const doc = buildAsyncApi(EventContracts, { version });
 
 type Json = Record<string, unknown>;
@@ -39,18 +32,13 @@ const publicContracts = EventContracts.filter((c) => !InternalTopics.includes(c.
 describe('AsyncAPI document (docs/asyncapi/asyncapi.json)', () => {
   it('is committed up to date with the contracts', () => {
     const committed = readFileSync(path.join(ROOT, ASYNCAPI_DOCUMENT_PATH), 'utf8');
-    const verdict =
-      committed === asyncApiJson(doc)
-        ? 'up to date'
-        : `${ASYNCAPI_DOCUMENT_PATH} is out of date: run npm run asyncapi`;
+    const verdict = committed === asyncApiJson(doc) ? 'up to date' : `${ASYNCAPI_DOCUMENT_PATH} is out of date: run npm run asyncapi`;
     expect(verdict).toBe('up to date');
   });
 
   it('is a valid AsyncAPI 3.0.0 document (the official JSON Schema from @asyncapi/specs)', () => {
     const require = createRequire(import.meta.url);
-    const ajv = (addFormatsModule as unknown as (ajv: Ajv) => Ajv)(
-      new Ajv({ allErrors: true, strict: false }),
-    );
+    const ajv = (addFormatsModule as unknown as (ajv: Ajv) => Ajv)(new Ajv({ allErrors: true, strict: false }));
     const validate = ajv.compile(require('@asyncapi/specs/schemas/3.0.0-without-$id.json') as Json);
     validate(doc);
     expect((validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`)).toEqual([]);
@@ -74,18 +62,10 @@ describe('AsyncAPI document (docs/asyncapi/asyncapi.json)', () => {
 
   it('resolves every $ref, and each operation only names messages of its own channel', () => {
     const refs: string[] = [];
-    JSON.stringify(doc, (k, v: unknown) =>
-      k === '$ref' && typeof v === 'string' ? (refs.push(v), v) : v,
-    );
+    JSON.stringify(doc, (k, v: unknown) => (k === '$ref' && typeof v === 'string' ? (refs.push(v), v) : v));
     expect(refs.filter((r) => at(r) === undefined)).toEqual([]);
-    for (const op of Object.values(
-      doc['operations'] as Record<
-        string,
-        { channel: { $ref: string }; messages: { $ref: string }[] }
-      >,
-    )) {
-      for (const m of op.messages)
-        expect(m.$ref.startsWith(`${op.channel.$ref}/messages/`)).toBe(true);
+    for (const op of Object.values(doc['operations'] as Record<string, { channel: { $ref: string }; messages: { $ref: string }[] }>)) {
+      for (const m of op.messages) expect(m.$ref.startsWith(`${op.channel.$ref}/messages/`)).toBe(true);
     }
   });
 
@@ -96,10 +76,7 @@ describe('AsyncAPI document (docs/asyncapi/asyncapi.json)', () => {
 
   it('has one channel per topic, sent by the producing service and received by analysts', () => {
     for (const c of publicContracts) {
-      const [key, channel] =
-        Object.entries(doc['channels'] as Record<string, Json>).find(
-          ([, ch]) => ch['address'] === c.topic,
-        ) ?? [];
+      const [key, channel] = Object.entries(doc['channels'] as Record<string, Json>).find(([, ch]) => ch['address'] === c.topic) ?? [];
       expect(channel?.['messages']).toHaveProperty([c.type]);
       const ops = doc['operations'] as Record<string, Json>;
       expect(ops[`${c.producer}.send.${key}`]?.['action']).toBe('send');
@@ -112,12 +89,7 @@ describe('AsyncAPI document (docs/asyncapi/asyncapi.json)', () => {
       const m = components.messages[c.type] as Json & {
         headers: { properties: Json; required: string[] };
       };
-      const headers = [
-        ...Object.values(CE_HEADER),
-        CONTENT_TYPE_HEADER,
-        CORRELATION_ID_HEADER,
-        TRACEPARENT_HEADER,
-      ];
+      const headers = [...Object.values(CE_HEADER), CONTENT_TYPE_HEADER, CORRELATION_ID_HEADER, TRACEPARENT_HEADER];
       expect(Object.keys(m.headers.properties).sort()).toEqual(headers.sort());
       expect(m.headers.properties[CE_HEADER.type]).toMatchObject({ const: c.type });
       expect(m.headers.properties[CE_HEADER.dataschema]).toMatchObject({ const: c.dataschema });

@@ -42,9 +42,7 @@ const SERVER_DESCRIPTION =
   'addresses, TLS and SASL credentials, and read ACLs on these topics for its own consumer group. ' +
   '本地开发用代理；生产环境的地址、TLS/SASL 凭证及主题读权限由运维人员按分析团队分配。';
 
-const topicKeyOf = new Map<string, TopicKey>(
-  (Object.entries(Topics) as [TopicKey, string][]).map(([k, v]) => [v, k]),
-);
+const topicKeyOf = new Map<string, TopicKey>((Object.entries(Topics) as [TopicKey, string][]).map(([k, v]) => [v, k]));
 
 /** The CloudEvents binary-mode headers of one event type, as the message `headers` schema. */
 function headersSchema(contract: EventContract) {
@@ -100,14 +98,12 @@ function headersSchema(contract: EventContract) {
       },
       [CORRELATION_ID_HEADER]: {
         type: 'string',
-        description:
-          'Correlation id of the request or event chain that caused the event. 关联标识。',
+        description: 'Correlation id of the request or event chain that caused the event. 关联标识。',
       },
       [TRACEPARENT_HEADER]: {
         type: 'string',
         pattern: TRACEPARENT_PATTERN,
-        description:
-          'W3C trace context; a malformed value is ignored, never fatal. 链路追踪上下文。',
+        description: 'W3C trace context; a malformed value is ignored, never fatal. 链路追踪上下文。',
       },
     },
   };
@@ -135,10 +131,7 @@ function message(contract: EventContract) {
 }
 
 /** Builds the document. `version` is the contracts package version. */
-export function buildAsyncApi(
-  allContracts: readonly EventContract[],
-  { version }: { version: string },
-): AsyncApiDocument {
+export function buildAsyncApi(allContracts: readonly EventContract[], { version }: { version: string }): AsyncApiDocument {
   // Internal topics (the audit of writes, which may carry personal data) are no part of the analysts' interface.
   const contracts = allContracts.filter((c) => !InternalTopics.includes(c.topic));
   const topics = [...new Set(contracts.map((c) => c.topic))];
@@ -153,9 +146,7 @@ export function buildAsyncApi(
       address: topic,
       title: info.title,
       description: info.description,
-      messages: Object.fromEntries(
-        onTopic.map((c) => [c.type, { $ref: `#/components/messages/${c.type}` }]),
-      ),
+      messages: Object.fromEntries(onTopic.map((c) => [c.type, { $ref: `#/components/messages/${c.type}` }])),
       bindings: {
         kafka: {
           topic,
@@ -164,8 +155,7 @@ export function buildAsyncApi(
         },
       },
     };
-    const refs = (list: readonly EventContract[]) =>
-      list.map((c) => ({ $ref: `#/channels/${key}/messages/${c.type}` }));
+    const refs = (list: readonly EventContract[]) => list.map((c) => ({ $ref: `#/channels/${key}/messages/${c.type}` }));
     for (const producer of [...new Set(onTopic.map((c) => c.producer))]) {
       operations[`${producer}.send.${key}`] = {
         action: 'send',
@@ -215,13 +205,10 @@ export function buildAsyncApi(
     operations,
     components: {
       messages: Object.fromEntries(contracts.map((c) => [c.type, message(c)])),
-      schemas: Object.fromEntries(
-        contracts.map((c) => [c.type, { $id: c.dataschema, ...(c.schema as object) }]),
-      ),
+      schemas: Object.fromEntries(contracts.map((c) => [c.type, { $id: c.dataschema, ...(c.schema as object) }])),
       correlationIds: {
         correlationId: {
-          description:
-            "Correlation id of the request or event chain that caused the event (also in the platform's logs). 关联标识。",
+          description: "Correlation id of the request or event chain that caused the event (also in the platform's logs). 关联标识。",
           location: `$message.header#/${CORRELATION_ID_HEADER}`,
         },
       },

@@ -39,47 +39,18 @@ export interface SchemaFinding {
   detail: string;
 }
 
-export const NEW_EVENTS_FAIL_OLD_READERS =
-  'consumers still on the released schema would reject new events';
+export const NEW_EVENTS_FAIL_OLD_READERS = 'consumers still on the released schema would reject new events';
 export const OLD_RECORDS_FAIL_NEW_READERS =
   'records already on the topic would fail the new schema (replays, compacted topics, new analysts)';
 
-const ANNOTATIONS = new Set([
-  'title',
-  'description',
-  'examples',
-  'default',
-  '$comment',
-  'deprecated',
-  'readOnly',
-  'writeOnly',
-]);
+const ANNOTATIONS = new Set(['title', 'description', 'examples', 'default', '$comment', 'deprecated', 'readOnly', 'writeOnly']);
 /** Bounds where a higher value accepts less. */
-const LOWER_BOUNDS = new Set([
-  'minimum',
-  'exclusiveMinimum',
-  'minLength',
-  'minItems',
-  'minProperties',
-]);
+const LOWER_BOUNDS = new Set(['minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'minProperties']);
 /** Bounds where a lower value accepts less. */
-const UPPER_BOUNDS = new Set([
-  'maximum',
-  'exclusiveMaximum',
-  'maxLength',
-  'maxItems',
-  'maxProperties',
-]);
+const UPPER_BOUNDS = new Set(['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems', 'maxProperties']);
 const EXACT_CONSTRAINTS = new Set(['pattern', 'format', 'multipleOf', 'const', 'uniqueItems']);
 /** Keywords compared structurally below; every other validation keyword must stay as it was. */
-const STRUCTURAL = new Set([
-  'type',
-  'enum',
-  'properties',
-  'required',
-  'additionalProperties',
-  'items',
-]);
+const STRUCTURAL = new Set(['type', 'enum', 'properties', 'required', 'additionalProperties', 'items']);
 
 type SchemaObject = { readonly [keyword: string]: unknown };
 
@@ -101,9 +72,7 @@ function show(value: unknown): string {
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-        )
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
       : v,
   );
 }
@@ -112,17 +81,11 @@ function isObject(value: unknown): value is SchemaObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function compareAt(
-  path: string[],
-  released: unknown,
-  current: unknown,
-  out: SchemaFinding[],
-): void {
+function compareAt(path: string[], released: unknown, current: unknown, out: SchemaFinding[]): void {
   const field = fieldName(path);
   const add = (rule: SchemaFinding['rule'], detail: string) => out.push({ field, rule, detail });
   if (!isObject(released) || !isObject(current)) {
-    if (canonical(released) !== canonical(current))
-      add('changed-keyword', `schema changed from ${show(released)} to ${show(current)}`);
+    if (canonical(released) !== canonical(current)) add('changed-keyword', `schema changed from ${show(released)} to ${show(current)}`);
     return;
   }
   if (compareTypes(released, current, add)) return; // a field of another type: its inner differences add nothing
@@ -154,14 +117,8 @@ function compareTypes(released: SchemaObject, current: SchemaObject, add: Add): 
     set === undefined || set.includes(t) || (t === 'integer' && set.includes('number'));
   const newFailOld = after === undefined || after.some((t) => !accepts(before, t));
   const oldFailNew = before === undefined || before.some((t) => !accepts(after, t));
-  const why = [
-    newFailOld ? NEW_EVENTS_FAIL_OLD_READERS : '',
-    oldFailNew ? OLD_RECORDS_FAIL_NEW_READERS : '',
-  ].filter(Boolean);
-  add(
-    'changed-type',
-    `type changed from ${show(before ?? 'any')} to ${show(after ?? 'any')}: ${why.join('; ')}`,
-  );
+  const why = [newFailOld ? NEW_EVENTS_FAIL_OLD_READERS : '', oldFailNew ? OLD_RECORDS_FAIL_NEW_READERS : ''].filter(Boolean);
+  add('changed-type', `type changed from ${show(before ?? 'any')} to ${show(after ?? 'any')}: ${why.join('; ')}`);
   return true;
 }
 
@@ -169,23 +126,13 @@ function compareEnums(released: SchemaObject, current: SchemaObject, add: Add): 
   const before = released['enum'] as unknown[] | undefined;
   const after = current['enum'] as unknown[] | undefined;
   if (before === undefined && after === undefined) return;
-  if (before === undefined)
-    return add('narrowed-enum', `enum ${show(after)} added: ${OLD_RECORDS_FAIL_NEW_READERS}`);
-  if (after === undefined)
-    return add('widened-enum', `enum ${show(before)} removed: ${NEW_EVENTS_FAIL_OLD_READERS}`);
+  if (before === undefined) return add('narrowed-enum', `enum ${show(after)} added: ${OLD_RECORDS_FAIL_NEW_READERS}`);
+  if (after === undefined) return add('widened-enum', `enum ${show(before)} removed: ${NEW_EVENTS_FAIL_OLD_READERS}`);
   const has = (list: unknown[], v: unknown) => list.some((x) => canonical(x) === canonical(v));
   const removed = before.filter((v) => !has(after, v));
   const added = after.filter((v) => !has(before, v));
-  if (removed.length > 0)
-    add(
-      'narrowed-enum',
-      `enum value(s) ${removed.map(show).join(', ')} removed: ${OLD_RECORDS_FAIL_NEW_READERS}`,
-    );
-  if (added.length > 0)
-    add(
-      'widened-enum',
-      `enum value(s) ${added.map(show).join(', ')} added: ${NEW_EVENTS_FAIL_OLD_READERS}`,
-    );
+  if (removed.length > 0) add('narrowed-enum', `enum value(s) ${removed.map(show).join(', ')} removed: ${OLD_RECORDS_FAIL_NEW_READERS}`);
+  if (added.length > 0) add('widened-enum', `enum value(s) ${added.map(show).join(', ')} added: ${NEW_EVENTS_FAIL_OLD_READERS}`);
 }
 
 type Openness = 'open' | 'closed' | SchemaObject;
@@ -204,11 +151,7 @@ interface Walk {
   add: Add;
 }
 
-function compareObjects(
-  { path, out, add }: Walk,
-  released: SchemaObject,
-  current: SchemaObject,
-): void {
+function compareObjects({ path, out, add }: Walk, released: SchemaObject, current: SchemaObject): void {
   const before = (released['properties'] ?? {}) as Record<string, unknown>;
   const after = (current['properties'] ?? {}) as Record<string, unknown>;
   const requiredBefore = new Set((released['required'] ?? []) as string[]);
@@ -223,10 +166,7 @@ function compareObjects(
       compareAt([...path, name], before[name], after[name], out);
       continue;
     }
-    const renamed = added.find(
-      (n) =>
-        canonical(withoutAnnotations(after[n])) === canonical(withoutAnnotations(before[name])),
-    );
+    const renamed = added.find((n) => canonical(withoutAnnotations(after[n])) === canonical(withoutAnnotations(before[name])));
     out.push({
       ...at(name),
       rule: 'removed-field',
@@ -263,71 +203,37 @@ function compareObjects(
   }
 
   if (wasOpen === 'open' && nowOpen === 'closed')
-    add(
-      'closed-object',
-      `additionalProperties changed from true to false: ${OLD_RECORDS_FAIL_NEW_READERS}`,
-    );
+    add('closed-object', `additionalProperties changed from true to false: ${OLD_RECORDS_FAIL_NEW_READERS}`);
   else if (wasOpen === 'closed' && nowOpen === 'open')
-    add(
-      'opened-object',
-      `additionalProperties changed from false to true: ${NEW_EVENTS_FAIL_OLD_READERS}`,
-    );
+    add('opened-object', `additionalProperties changed from false to true: ${NEW_EVENTS_FAIL_OLD_READERS}`);
   else if (isObject(wasOpen) && isObject(nowOpen)) compareAt([...path, '*'], wasOpen, nowOpen, out);
   else if (canonical(wasOpen) !== canonical(nowOpen))
-    add(
-      'changed-keyword',
-      `additionalProperties changed from ${show(wasOpen)} to ${show(nowOpen)}`,
-    );
+    add('changed-keyword', `additionalProperties changed from ${show(wasOpen)} to ${show(nowOpen)}`);
 }
 
-function compareItems(
-  { path, out, add }: Walk,
-  released: SchemaObject,
-  current: SchemaObject,
-): void {
+function compareItems({ path, out, add }: Walk, released: SchemaObject, current: SchemaObject): void {
   const before = released['items'];
   const after = current['items'];
   if (isObject(before) && isObject(after)) return compareAt([...path, '[]'], before, after, out);
-  if (canonical(before) !== canonical(after))
-    add('changed-keyword', `items changed from ${show(before)} to ${show(after)}`);
+  if (canonical(before) !== canonical(after)) add('changed-keyword', `items changed from ${show(before)} to ${show(after)}`);
 }
 
 function compareConstraint(kw: string, before: unknown, after: unknown, add: Add): void {
   if (canonical(before) === canonical(after)) return;
   const bounded = LOWER_BOUNDS.has(kw) || UPPER_BOUNDS.has(kw);
   if (bounded || EXACT_CONSTRAINTS.has(kw)) {
-    if (before === undefined)
-      return add(
-        'tightened-constraint',
-        `${kw} ${show(after)} added: ${OLD_RECORDS_FAIL_NEW_READERS}`,
-      );
-    if (after === undefined)
-      return add(
-        'loosened-constraint',
-        `${kw} ${show(before)} removed: ${NEW_EVENTS_FAIL_OLD_READERS}`,
-      );
+    if (before === undefined) return add('tightened-constraint', `${kw} ${show(after)} added: ${OLD_RECORDS_FAIL_NEW_READERS}`);
+    if (after === undefined) return add('loosened-constraint', `${kw} ${show(before)} removed: ${NEW_EVENTS_FAIL_OLD_READERS}`);
     if (bounded && typeof before === 'number' && typeof after === 'number') {
       const tighter = LOWER_BOUNDS.has(kw) ? after > before : after < before;
       const verb = after > before ? 'raised' : 'lowered';
       return tighter
-        ? add(
-            'tightened-constraint',
-            `${kw} ${verb} from ${before} to ${after}: ${OLD_RECORDS_FAIL_NEW_READERS}`,
-          )
-        : add(
-            'loosened-constraint',
-            `${kw} ${verb} from ${before} to ${after}: ${NEW_EVENTS_FAIL_OLD_READERS}`,
-          );
+        ? add('tightened-constraint', `${kw} ${verb} from ${before} to ${after}: ${OLD_RECORDS_FAIL_NEW_READERS}`)
+        : add('loosened-constraint', `${kw} ${verb} from ${before} to ${after}: ${NEW_EVENTS_FAIL_OLD_READERS}`);
     }
-    return add(
-      'changed-constraint',
-      `${kw} changed from ${show(before)} to ${show(after)}: either side may reject the other's data`,
-    );
+    return add('changed-constraint', `${kw} changed from ${show(before)} to ${show(after)}: either side may reject the other's data`);
   }
-  add(
-    'changed-keyword',
-    `${kw} changed from ${show(before)} to ${show(after)}: this check cannot prove the change safe`,
-  );
+  add('changed-keyword', `${kw} changed from ${show(before)} to ${show(after)}: this check cannot prove the change safe`);
 }
 
 function withoutAnnotations(schema: unknown): unknown {

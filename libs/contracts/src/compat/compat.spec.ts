@@ -17,18 +17,13 @@ const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test',
 function load(kind: 'ok' | 'not-ok'): [string, Fixture][] {
   return readdirSync(path.join(fixtures, kind))
     .filter((f) => f.endsWith('.json'))
-    .map((f) => [
-      f.replace(/\.json$/, ''),
-      JSON.parse(readFileSync(path.join(fixtures, kind, f), 'utf8')) as Fixture,
-    ]);
+    .map((f) => [f.replace(/\.json$/, ''), JSON.parse(readFileSync(path.join(fixtures, kind, f), 'utf8')) as Fixture]);
 }
 
 function split(fixture: Fixture) {
   const findings = compareSchemas(fixture.released, fixture.current);
   const pick = (notes: boolean) =>
-    findings
-      .filter((f) => (f.rule === 'added-optional-field') === notes)
-      .map(({ field, rule }) => ({ field, rule }));
+    findings.filter((f) => (f.rule === 'added-optional-field') === notes).map(({ field, rule }) => ({ field, rule }));
   return { breaking: pick(false), notes: pick(true), findings };
 }
 
@@ -49,17 +44,12 @@ describe('schema compatibility: changes that break a consumer (fixtures/not-ok)'
   });
 
   it('says whom a change breaks, in each direction', () => {
-    const [lower] = compareSchemas(
-      { type: 'string', maxLength: 100 },
-      { type: 'string', maxLength: 50 },
-    );
+    const [lower] = compareSchemas({ type: 'string', maxLength: 100 }, { type: 'string', maxLength: 50 });
     expect(lower?.detail).toBe(
       'maxLength lowered from 100 to 50: records already on the topic would fail the new schema (replays, compacted topics, new analysts)',
     );
     const [wider] = compareSchemas({ enum: ['a'] }, { enum: ['a', 'b'] });
-    expect(wider?.detail).toBe(
-      'enum value(s) "b" added: consumers still on the released schema would reject new events',
-    );
+    expect(wider?.detail).toBe('enum value(s) "b" added: consumers still on the released schema would reject new events');
   });
 
   it('hints at a rename', () => {
@@ -99,8 +89,7 @@ describe('contract compatibility against the released set', () => {
         type: v1.type,
         field: 'name',
         rule: 'removed-field',
-        message:
-          'cn.edu.partybuilding.x.thing.done.v1 field "name": field removed: consumers that read it lose it',
+        message: 'cn.edu.partybuilding.x.thing.done.v1 field "name": field removed: consumers that read it lose it',
       },
     ]);
   });
@@ -118,10 +107,7 @@ describe('contract compatibility against the released set', () => {
 
   it('fails a type moved to another topic or keyed by another field', () => {
     const moved = { ...v1, topic: 'x.other.v1', key: 'name' };
-    expect(compareContracts([v1], [moved]).breaking.map((f) => f.rule)).toEqual([
-      'moved-topic',
-      'changed-key',
-    ]);
+    expect(compareContracts([v1], [moved]).breaking.map((f) => f.rule)).toEqual(['moved-topic', 'changed-key']);
   });
 
   it('passes a brand-new type and reports it', () => {

@@ -1,10 +1,5 @@
 import type { EventContract } from '../event-contract.js';
-import {
-  compareSchemas,
-  type BreakingRule,
-  type JsonSchema,
-  type NoteRule,
-} from './compare-schemas.js';
+import { compareSchemas, type BreakingRule, type JsonSchema, type NoteRule } from './compare-schemas.js';
 
 /** What `npm run contracts:release` keeps of one event type in `libs/contracts/released/<type>.json`. */
 export interface ReleasedContract {
@@ -59,10 +54,7 @@ function finding(type: string, field: string, rule: Finding['rule'], detail: str
  * published, moved to another topic, keyed by another field, or with an incompatible schema.
  * A type with no released schema yet passes, as a note.
  */
-export function compareContracts(
-  released: readonly ReleasedContract[],
-  current: readonly ReleasedContract[],
-): CompatReport {
+export function compareContracts(released: readonly ReleasedContract[], current: readonly ReleasedContract[]): CompatReport {
   const report: CompatReport = { breaking: [], notes: [] };
   const currentByType = new Map(current.map((c) => [c.type, c]));
   const releasedTypes = new Set(released.map((r) => r.type));
@@ -78,12 +70,7 @@ export function compareContracts(
     }
     if (c.topic !== r.topic) {
       report.breaking.push(
-        finding(
-          r.type,
-          '(topic)',
-          'moved-topic',
-          `moved from topic ${r.topic} to ${c.topic}: consumers subscribe by topic`,
-        ),
+        finding(r.type, '(topic)', 'moved-topic', `moved from topic ${r.topic} to ${c.topic}: consumers subscribe by topic`),
       );
     }
     if (c.key !== r.key) {
@@ -104,12 +91,7 @@ export function compareContracts(
   for (const c of current) {
     if (!releasedTypes.has(c.type)) {
       report.notes.push(
-        finding(
-          c.type,
-          '(type)',
-          'new-type',
-          'new type, no released schema yet: run npm run contracts:release when it ships',
-        ),
+        finding(c.type, '(type)', 'new-type', 'new type, no released schema yet: run npm run contracts:release when it ships'),
       );
     }
   }

@@ -19,16 +19,11 @@ export function webhookMac(secret: string, timestamp: number, body: string | Buf
 }
 
 /** The `x-pb-signature` header value for a body sent at `timestamp` (unix seconds). */
-export function signWebhook(
-  secret: string,
-  body: string | Buffer,
-  timestamp = Math.floor(Date.now() / 1000),
-): string {
+export function signWebhook(secret: string, body: string | Buffer, timestamp = Math.floor(Date.now() / 1000)): string {
   return `t=${timestamp},v1=${webhookMac(secret, timestamp, body)}`;
 }
 
-export type WebhookVerification =
-  { ok: true; timestamp: number } | { ok: false; reason: 'malformed' | 'stale' | 'mismatch' };
+export type WebhookVerification = { ok: true; timestamp: number } | { ok: false; reason: 'malformed' | 'stale' | 'mismatch' };
 
 /**
  * Receiver side: checks a signature header against the raw body. Accepts any `v1` entry that
@@ -50,8 +45,7 @@ export function verifyWebhook(
   }
   if (timestamp === undefined || macs.length === 0) return { ok: false, reason: 'malformed' };
   const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  if (Math.abs(now - timestamp) > (options.toleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS))
-    return { ok: false, reason: 'stale' };
+  if (Math.abs(now - timestamp) > (options.toleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS)) return { ok: false, reason: 'stale' };
   const expected = Buffer.from(webhookMac(secret, timestamp, body), 'hex');
   const match = macs.some((m) => timingSafeEqual(Buffer.from(m, 'hex'), expected));
   return match ? { ok: true, timestamp } : { ok: false, reason: 'mismatch' };

@@ -6,7 +6,18 @@ import type { Connection } from 'mongoose';
 import { deadLetterTopic, defineEvent } from '@pb/contracts';
 import { CloudEventContext } from '../cloud-event.context.js';
 import { OnEvent, OnEventBatch, type EventBatchItem } from '../on-event.decorator.js';
-import { connectStore, deadLetterProbe, headerText, testRecord, eventually, startConsumer, stateChangedContract, unique, type ConsumerHarness, type StateChanged } from './support.js';
+import {
+  connectStore,
+  deadLetterProbe,
+  headerText,
+  testRecord,
+  eventually,
+  startConsumer,
+  stateChangedContract,
+  unique,
+  type ConsumerHarness,
+  type StateChanged,
+} from './support.js';
 
 const topic = unique('test.batch');
 const groupId = unique('batch-group');
@@ -18,7 +29,12 @@ const CountedV1 = defineEvent({
   description: 'Test only: a second type the batch handler folds with state changes.',
   producer: 'messaging tests',
   key: { field: 'key', description: 'The school counted.' },
-  schema: { type: 'object', additionalProperties: false, required: ['key', 'n'], properties: { key: { type: 'string' }, n: { type: 'integer' } } } as const,
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['key', 'n'],
+    properties: { key: { type: 'string' }, n: { type: 'integer' } },
+  } as const,
 });
 /** A type with an ordinary per-record handler: it ends the run before it. */
 const NoticedV1 = defineEvent({
@@ -104,7 +120,11 @@ describe('@OnEventBatch: runs of records in one call, each event applied once, a
     const offsetOf = (id: string) => base + sequence.findIndex((r) => r.id === id);
 
     const applied = [...first, noticed, ...second].map((r) => r.id);
-    await eventually('every valid record applied', async () => ((await effects.countDocuments({})) === applied.length ? true : undefined), 60_000);
+    await eventually(
+      'every valid record applied',
+      async () => ((await effects.countDocuments({})) === applied.length ? true : undefined),
+      60_000,
+    );
     await eventually('two dead letters', () => Promise.resolve(probe.deadLetters.length >= 2 ? true : undefined), 60_000);
 
     // Each valid event once (the unique _id would have refused a second insert: no retries were needed for that).
@@ -117,9 +137,18 @@ describe('@OnEventBatch: runs of records in one call, each event applied once, a
     expect(calls.flatMap((c) => c.ids).filter((id) => id === resent.id)).toHaveLength(1);
     expect(consumer.server.stats.duplicates).toBeGreaterThanOrEqual(1);
 
-    const reasons = new Map(probe.deadLetters.map(({ headers: h }) => [headerText(h, 'ce_id'), { reason: headerText(h, 'dlq-reason'), attempts: headerText(h, 'dlq-attempts'), error: headerText(h, 'dlq-error') }]));
+    const reasons = new Map(
+      probe.deadLetters.map(({ headers: h }) => [
+        headerText(h, 'ce_id'),
+        { reason: headerText(h, 'dlq-reason'), attempts: headerText(h, 'dlq-attempts'), error: headerText(h, 'dlq-error') },
+      ]),
+    );
     expect(reasons.get(invalid.id)).toMatchObject({ reason: 'invalid-record', attempts: '0' });
-    expect(reasons.get(failing.id)).toMatchObject({ reason: 'handler-failed', attempts: '2', error: expect.stringMatching(/boom: n 99/) as unknown as string });
+    expect(reasons.get(failing.id)).toMatchObject({
+      reason: 'handler-failed',
+      attempts: '2',
+      error: expect.stringMatching(/boom: n 99/) as unknown as string,
+    });
     // The failing run went record by record: the records around n = 99 were applied alone.
     expect(calls.filter((c) => c.ids.length === 1 && c.ids[0] === failing.id)).toHaveLength(2);
   });

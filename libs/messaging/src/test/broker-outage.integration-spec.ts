@@ -81,37 +81,41 @@ describe('a broker outage: the relay waits and resumes, writes keep succeeding, 
 
   const keyOf = (i: number) => `school-${i % 40}`;
 
-  it(outageTest, async () => {
-    if (!brokerIsOurs) return;
-    for (let i = 0; i < 300; i++) await fx.writer.change(keyOf(i));
-    await eventually('the first events to be applied', async () => ((await effects.countDocuments()) > 0 ? true : undefined));
+  it(
+    outageTest,
+    async () => {
+      if (!brokerIsOurs) return;
+      for (let i = 0; i < 300; i++) await fx.writer.change(keyOf(i));
+      await eventually('the first events to be applied', async () => ((await effects.countDocuments()) > 0 ? true : undefined));
 
-    expect(await stopKafka()).toBe(true);
-    const stoppedAt = Date.now();
-    for (let i = 300; i < 700; i++) await fx.writer.change(keyOf(i)); // the store alone: these succeed
-    const pendingDuringOutage =
-      (await fx.aggregates.units.collection.countDocuments({ 'outbox.0': { $exists: true } })) +
-      (await fx.aggregates.partyOrgs.collection.countDocuments({ 'outbox.0': { $exists: true } }));
-    await sleep(Math.max(0, OUTAGE_MS - (Date.now() - stoppedAt)));
-    await startKafka();
-    const outage = Date.now() - stoppedAt;
-    for (let i = 700; i < TOTAL; i++) await fx.writer.change(keyOf(i));
+      expect(await stopKafka()).toBe(true);
+      const stoppedAt = Date.now();
+      for (let i = 300; i < 700; i++) await fx.writer.change(keyOf(i)); // the store alone: these succeed
+      const pendingDuringOutage =
+        (await fx.aggregates.units.collection.countDocuments({ 'outbox.0': { $exists: true } })) +
+        (await fx.aggregates.partyOrgs.collection.countDocuments({ 'outbox.0': { $exists: true } }));
+      await sleep(Math.max(0, OUTAGE_MS - (Date.now() - stoppedAt)));
+      await startKafka();
+      const outage = Date.now() - stoppedAt;
+      for (let i = 700; i < TOTAL; i++) await fx.writer.change(keyOf(i));
 
-    await eventually(`${TOTAL} effects`, async () => ((await effects.countDocuments()) >= TOTAL ? true : undefined), 180_000, 500);
+      await eventually(`${TOTAL} effects`, async () => ((await effects.countDocuments()) >= TOTAL ? true : undefined), 180_000, 500);
 
-    expect(outage).toBeGreaterThanOrEqual(OUTAGE_MS);
-    expect(fx.writer.written).toBe(TOTAL);
-    expect(pendingDuringOutage).toBeGreaterThan(0); // events waited in the outbox while the broker was down
-    const all = await effects.find().sort({ order: 1 }).toArray();
-    expect(all).toHaveLength(TOTAL);
-    expect(new Set(all.map((e) => e.eventId)).size).toBe(TOTAL);
-    const byKey = new Map<string, number[]>();
-    for (const e of all) byKey.set(e.key, [...(byKey.get(e.key) ?? []), e.n]);
-    for (const [key, count] of fx.writer.expected()) {
-      expect({ key, order: byKey.get(key) }).toEqual({ key, order: Array.from({ length: count }, (_, i) => i + 1) });
-    }
-    await eventually('the group to commit the end of the topic', () => caughtUp(fx.admin, groupId, topic), 60_000, 500);
-  }, 300_000);
+      expect(outage).toBeGreaterThanOrEqual(OUTAGE_MS);
+      expect(fx.writer.written).toBe(TOTAL);
+      expect(pendingDuringOutage).toBeGreaterThan(0); // events waited in the outbox while the broker was down
+      const all = await effects.find().sort({ order: 1 }).toArray();
+      expect(all).toHaveLength(TOTAL);
+      expect(new Set(all.map((e) => e.eventId)).size).toBe(TOTAL);
+      const byKey = new Map<string, number[]>();
+      for (const e of all) byKey.set(e.key, [...(byKey.get(e.key) ?? []), e.n]);
+      for (const [key, count] of fx.writer.expected()) {
+        expect({ key, order: byKey.get(key) }).toEqual({ key, order: Array.from({ length: count }, (_, i) => i + 1) });
+      }
+      await eventually('the group to commit the end of the topic', () => caughtUp(fx.admin, groupId, topic), 60_000, 500);
+    },
+    300_000,
+  );
 
   it('the group replayed from the earliest offsets applies nothing twice (ledger)', async () => {
     // After the outage test, its 1,000 events; alone (or with an outside broker), 200 of its own.

@@ -40,7 +40,9 @@ function spawnConsumer(delayMs: number): { child: ChildProcess; output: () => st
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 describe('a consumer process killed mid-stream (SIGKILL) and restarted, then its group replayed from the earliest offsets', () => {

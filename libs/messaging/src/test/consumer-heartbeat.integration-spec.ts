@@ -8,7 +8,16 @@ import type { Connection } from 'mongoose';
 import { eventHeaders } from '@pb/contracts';
 import { CloudEventContext } from '../cloud-event.context.js';
 import { OnEvent } from '../on-event.decorator.js';
-import { connectStore, eventually, rawKafka, startConsumer, stateChangedContract, unique, type ConsumerHarness, type StateChanged } from './support.js';
+import {
+  connectStore,
+  eventually,
+  rawKafka,
+  startConsumer,
+  stateChangedContract,
+  unique,
+  type ConsumerHarness,
+  type StateChanged,
+} from './support.js';
 
 const topic = unique('test.heartbeat');
 const groupId = unique('heartbeat-group');
@@ -71,7 +80,11 @@ describe('a handler longer than the session timeout, retries included, keeps its
     const send = (n: number) => {
       const id = `hb-${n}-${topic}`;
       const headers = eventHeaders({ type: StateChangedV1.type }, { id, source: '/test' });
-      return producer.send({ topic, acks: -1, messages: [{ key: 'school-1', value: JSON.stringify({ key: 'school-1', n, doc: 'unit' }), headers }] });
+      return producer.send({
+        topic,
+        acks: -1,
+        messages: [{ key: 'school-1', value: JSON.stringify({ key: 'school-1', n, doc: 'unit' }), headers }],
+      });
     };
     const admin = rawKafka().admin();
     await admin.connect();

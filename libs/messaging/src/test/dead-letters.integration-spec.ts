@@ -10,7 +10,20 @@ import type { Connection } from 'mongoose';
 import { deadLetterTopic, defineEvent, type EventData } from '@pb/contracts';
 import { CloudEventContext } from '../cloud-event.context.js';
 import { OnEvent } from '../on-event.decorator.js';
-import { connectStore, deadLetterProbe, headerText, testRecord, eventually, rawKafka, startConsumer, stateChangedContract, unique, type ConsumerHarness, type DeadLetter, type StateChanged } from './support.js';
+import {
+  connectStore,
+  deadLetterProbe,
+  headerText,
+  testRecord,
+  eventually,
+  rawKafka,
+  startConsumer,
+  stateChangedContract,
+  unique,
+  type ConsumerHarness,
+  type DeadLetter,
+  type StateChanged,
+} from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const topic = unique('test.poison');
@@ -101,7 +114,14 @@ describe('retries then dead letters: poison records go to <topic>.dlq.<group> at
     const good = (n: number) => testRecord(StateChangedV1, { key: 'school-1', n, doc: 'unit' });
     const notJson = testRecord(StateChangedV1, undefined, { value: '{"key": "school-1", n: oops' });
     const breaksSchema = testRecord(StateChangedV1, { key: 'school-1', n: 'two', doc: 'unit' });
-    const noHeaders = { id: 'no-headers', message: { key: 'school-1', value: JSON.stringify({ key: 'school-1', n: 9, doc: 'unit' }), headers: { 'content-type': 'application/json' } } };
+    const noHeaders = {
+      id: 'no-headers',
+      message: {
+        key: 'school-1',
+        value: JSON.stringify({ key: 'school-1', n: 9, doc: 'unit' }),
+        headers: { 'content-type': 'application/json' },
+      },
+    };
     const failing = testRecord(ReviewRequestedV1, { key: 'school-1' });
     const sequence = [good(1), notJson, good(2), breaksSchema, good(3), noHeaders, good(4), failing, good(5)];
     const goodIds = [sequence[0], sequence[2], sequence[4], sequence[6], sequence[8]].map((r) => r.id);
@@ -114,7 +134,10 @@ describe('retries then dead letters: poison records go to <topic>.dlq.<group> at
     await eventually('5 effects', async () => ((await effects.countDocuments({ _id: { $in: goodIds } })) === 5 ? true : undefined), 60_000);
 
     // Valid records, including those after each poison record, were applied, in partition order.
-    const applied = await effects.find({ _id: { $in: goodIds } }).sort({ offset: 1 }).toArray();
+    const applied = await effects
+      .find({ _id: { $in: goodIds } })
+      .sort({ offset: 1 })
+      .toArray();
     expect(applied.map((e) => e.n)).toEqual([1, 2, 3, 4, 5]);
 
     const bySourceOffset = new Map(deadLetters.map((d) => [headerText(d.headers, 'dlq-source-offset'), d]));
@@ -126,7 +149,12 @@ describe('retries then dead letters: poison records go to <topic>.dlq.<group> at
         reason: headerText(d!.headers, 'dlq-reason'),
         sourceTopic: headerText(d!.headers, 'dlq-source-topic'),
         group: headerText(d!.headers, 'dlq-group'),
-      }).toEqual({ attempts: String(attempts), reason: attempts === 0 ? 'invalid-record' : 'handler-failed', sourceTopic: topic, group: groupId });
+      }).toEqual({
+        attempts: String(attempts),
+        reason: attempts === 0 ? 'invalid-record' : 'handler-failed',
+        sourceTopic: topic,
+        group: groupId,
+      });
       expect(headerText(d!.headers, 'dlq-error')).toMatch(error);
       return d!;
     };
@@ -148,7 +176,9 @@ describe('retries then dead letters: poison records go to <topic>.dlq.<group> at
     const listed = runDlqScript('list', dlqTopic, '--json')
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as { offset: string; id: string | null; attempts: number; reason: string; source: { offset: string } });
+      .map(
+        (line) => JSON.parse(line) as { offset: string; id: string | null; attempts: number; reason: string; source: { offset: string } },
+      );
     expect(listed).toHaveLength(4);
     const failingEntry = listed.find((l) => l.attempts === 3)!;
     expect(failingEntry).toMatchObject({ reason: 'handler-failed', id: expect.stringMatching(/^evt-/) as unknown as string });
@@ -157,7 +187,9 @@ describe('retries then dead letters: poison records go to <topic>.dlq.<group> at
     // The cause is fixed; re-publish the record whose handler failed.
     handlerState.fixed = true;
     const out = runDlqScript('republish', dlqTopic, failingEntry.offset);
-    expect(out).toMatch(new RegExp(`republished ${dlqTopic.replace(/\./g, '\\.')} 0:${failingEntry.offset} -> ${topic.replace(/\./g, '\\.')} 0:\\d+`));
+    expect(out).toMatch(
+      new RegExp(`republished ${dlqTopic.replace(/\./g, '\\.')} 0:${failingEntry.offset} -> ${topic.replace(/\./g, '\\.')} 0:\\d+`),
+    );
     await eventually('the re-published event to be applied', () => effects.findOne({ _id: failingEntry.id! }), 60_000);
 
     // On the source topic it is the original record again: same ce_ headers, no dlq-* header.

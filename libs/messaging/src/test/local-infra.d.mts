@@ -17,6 +17,9 @@ export interface StopOptions {
 }
 
 export function infraStatus(): Promise<InfraStatus[]>;
-export function startKafka(opts?: { log?: (message: string) => void; readyTimeoutMs?: number }): Promise<{ kafkaBrokers: string; started: boolean; pid: number }>;
+export function startKafka(opts?: {
+  log?: (message: string) => void;
+  readyTimeoutMs?: number;
+}): Promise<{ kafkaBrokers: string; started: boolean; pid: number }>;
 /** Resolves false when Kafka was not started by this project (an env or Docker broker). */
 export function stopKafka(opts?: StopOptions): Promise<boolean>;

@@ -63,7 +63,10 @@ describe('outbox relay: two replicas, a crash between publish and $pullAll, and 
     clientA = new KafkaClient(messagingOptions({ service: 'relay-test-a' }));
     clientB = new KafkaClient(messagingOptions({ service: 'relay-test-b' }));
     await clientA.ensureTopics([{ topic }]);
-    relayA = new CrashingRelay(clientA, messagingOptions({ outboxLeaseMs: 1_500, outboxPollMs: 100, outboxRelayId: 'relay-a', outboxBatchSize: 40 }));
+    relayA = new CrashingRelay(
+      clientA,
+      messagingOptions({ outboxLeaseMs: 1_500, outboxPollMs: 100, outboxRelayId: 'relay-a', outboxBatchSize: 40 }),
+    );
     relayA.register(aggregates.units);
     relayA.register(aggregates.partyOrgs);
     relayB = testRelay(clientB, aggregates, { outboxRelayId: 'relay-b', outboxBatchSize: 40 });

@@ -66,7 +66,11 @@ describe('the store applies concurrent updates of one document atomically', () =
       })(),
       // one command of many statements by _id, as the outbox relay sends its $pullAll
       (async () => {
-        for (let i = 0; i < rounds; i++) await col.bulkWrite(ids.map((id) => ({ updateOne: { filter: { _id: id }, update: { $inc: { n: 1 } } } })), { ordered: false });
+        for (let i = 0; i < rounds; i++)
+          await col.bulkWrite(
+            ids.map((id) => ({ updateOne: { filter: { _id: id }, update: { $inc: { n: 1 } } } })),
+            { ordered: false },
+          );
       })(),
       // many documents by _id $in, as the outbox relay removes what it published
       (async () => {

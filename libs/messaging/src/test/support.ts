@@ -30,7 +30,12 @@ export function unique(prefix: string): string {
 }
 
 /** Polls `probe` until it returns a value other than undefined/null/false, or fails after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: Error | undefined;
   for (;;) {
@@ -40,7 +45,8 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
     } catch (err) {
       last = err instanceof Error ? err : new Error(String(err));
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`);
     await sleep(everyMs);
   }
 }
@@ -77,7 +83,12 @@ export function messagingOptions(extra: Partial<MessagingOptions> = {}): Messagi
 }
 
 export function rawKafka(clientId = 'messaging-test'): Kafka {
-  return new Kafka({ clientId, brokers: env.brokers, logLevel: logLevel.NOTHING, retry: { retries: 20, initialRetryTime: 200, maxRetryTime: 2_000 } });
+  return new Kafka({
+    clientId,
+    brokers: env.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 20, initialRetryTime: 200, maxRetryTime: 2_000 },
+  });
 }
 
 export async function connectStore(dbName: string): Promise<Connection> {
@@ -126,7 +137,11 @@ export class StateWriter {
     const doc = inUnit ? key : `party-${key}`;
     const model = inUnit ? this.aggregates.units : this.aggregates.partyOrgs;
     const [event] = await this.relay.sequence(pendingEvent(this.contract, { key, data: { key, n, doc } }));
-    await (model.collection as unknown as Collection<Aggregate>).updateOne({ _id: doc }, { $set: { lastN: n }, $push: { outbox: event } }, { upsert: true });
+    await (model.collection as unknown as Collection<Aggregate>).updateOne(
+      { _id: doc },
+      { $set: { lastN: n }, $push: { outbox: event } },
+      { upsert: true },
+    );
     this.relay.nudge();
     this.written += 1;
     return event;
@@ -246,7 +261,9 @@ export interface DeadLetter {
  * The two ends a dead-letter test needs: an idempotent producer for the source topic, and a reader
  * of `dlqTopic` from its start that collects into `deadLetters`. `close()` disconnects both.
  */
-export async function deadLetterProbe(dlqTopic: string): Promise<{ producer: Producer; reader: Consumer; deadLetters: DeadLetter[]; close(): Promise<void> }> {
+export async function deadLetterProbe(
+  dlqTopic: string,
+): Promise<{ producer: Producer; reader: Consumer; deadLetters: DeadLetter[]; close(): Promise<void> }> {
   const kafka = rawKafka();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();

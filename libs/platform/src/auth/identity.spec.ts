@@ -26,7 +26,11 @@ describe('identity tokens', () => {
       .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
       .sign(new TextEncoder().encode(secret));
     await expect(verifyAccessToken(expired, secret)).rejects.toThrow(/exp/);
-    const none = new UnsecuredJWT({ org: 'school-1', roles: ['city-admin'] }).setSubject('x').setIssuer('pb-gateway').setAudience('pb-api').encode();
+    const none = new UnsecuredJWT({ org: 'school-1', roles: ['city-admin'] })
+      .setSubject('x')
+      .setIssuer('pb-gateway')
+      .setAudience('pb-api')
+      .encode();
     await expect(verifyAccessToken(none, secret)).rejects.toThrow();
   });
 

@@ -10,7 +10,10 @@ export class ConfigError extends Error {
 
 /** `host:port[,host:port...]` */
 export const brokerList = makeValidator<string[]>((input) => {
-  const list = input.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = input
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (list.length === 0) throw new Error('must list at least one broker as host:port[,host:port]');
   for (const b of list) {
     if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(b)) throw new Error(`must be host:port[,host:port] (bad entry ${JSON.stringify(b)})`);
@@ -72,10 +75,8 @@ export const storeAndBrokerEnv = {
   KAFKA_TOPIC_REPLICATION: num({ default: 1, desc: 'Replication factor of topics this service creates (3 in production)' }),
 };
 
-
 /** A domain service: HTTP plus its own database and the broker. */
 export const serviceEnv = { ...httpEnv, ...storeAndBrokerEnv };
-
 
 /**
  * The gateway: its HTTP server, its identity store (accounts, sessions, API keys, audit, the org-tree

@@ -40,7 +40,10 @@ export function buildOpenApiDocument(app: INestApplication, info: ApiInfo): Open
     .setTitle(info.title)
     .setDescription(info.description)
     .setVersion(info.version)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from /api/v1/auth/login 访问令牌' }, 'bearer')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from /api/v1/auth/login 访问令牌' },
+      'bearer',
+    )
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'API key of a school system 学校系统密钥' }, 'apiKey')
     .build();
   const doc = SwaggerModule.createDocument(app, config);
@@ -95,7 +98,12 @@ export function ApiQueryFromSchema(schema: { properties: Record<string, object>;
  */
 export function OptionalIfMatch(): MethodDecorator {
   return applyDecorators(
-    ApiHeader({ name: 'If-Match', required: false, description: 'ETag of the version you read; a stale one is refused (412) 读取时的 ETag；已过期则拒绝（412）', schema: { type: 'string', pattern: '^(\\*|"\\d+"(\\s*,\\s*"\\d+")*)$' } }),
+    ApiHeader({
+      name: 'If-Match',
+      required: false,
+      description: 'ETag of the version you read; a stale one is refused (412) 读取时的 ETag；已过期则拒绝（412）',
+      schema: { type: 'string', pattern: '^(\\*|"\\d+"(\\s*,\\s*"\\d+")*)$' },
+    }),
     ApiResponse({ status: 412, description: 'application/problem+json' }),
   );
 }

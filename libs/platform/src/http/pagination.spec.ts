@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { decodeCursor, encodeCursor, paginate } from './pagination.js';
 
 const keys = Array.from({ length: 7 }, (_, i) => `k${i}`);
-const fetchAfter = (after: string | undefined, take: number) => Promise.resolve(keys.filter((k) => after === undefined || k > after).slice(0, take));
+const fetchAfter = (after: string | undefined, take: number) =>
+  Promise.resolve(keys.filter((k) => after === undefined || k > after).slice(0, take));
 
 describe('cursor pagination', () => {
   it('walks every item once through the next links, keeping the other query parameters', async () => {

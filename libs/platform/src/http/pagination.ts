@@ -56,4 +56,3 @@ export function nextLink(url: string, cursor: string | null): string | null {
   params.set('cursor', cursor);
   return `${path}?${params.toString()}`;
 }
-

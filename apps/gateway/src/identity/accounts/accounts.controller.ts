@@ -43,7 +43,11 @@ export class AccountsController {
   @ApiBody({ schema: CreateAccountSchema as object })
   @ApiResponse({ status: 201, schema: AccountViewSchema as object, description: 'Created 已建立' })
   @ApiResponse({ status: 409, description: 'Username taken 登录名已被使用' })
-  create(@Body(new SchemaPipe<CreateAccountDto>(CreateAccountSchema)) body: CreateAccountDto, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
+  create(
+    @Body(new SchemaPipe<CreateAccountDto>(CreateAccountSchema)) body: CreateAccountDto,
+    @CurrentIdentity() caller: Identity,
+    @Req() req: FastifyRequest,
+  ) {
     return this.accounts.create(body, caller, req.id);
   }
 
@@ -60,7 +64,11 @@ export class AccountsController {
   @Roles('city-admin', 'county-admin')
   @ApiOperation({ summary: 'An account of your subtree, with its ETag 查看账号' })
   @ApiParam(ID)
-  @ApiResponse({ status: 200, schema: AccountViewSchema as object, headers: { ETag: { schema: { type: 'string' }, description: 'Version 版本' } } })
+  @ApiResponse({
+    status: 200,
+    schema: AccountViewSchema as object,
+    headers: { ETag: { schema: { type: 'string' }, description: 'Version 版本' } },
+  })
   async get(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply) {
     const account = await this.accounts.get(id, caller);
     void reply.header('etag', etagOf(account.version));
@@ -94,4 +102,3 @@ export class AccountsController {
     return accountView(account);
   }
 }
-

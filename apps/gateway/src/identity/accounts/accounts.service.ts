@@ -46,7 +46,8 @@ export class AccountsService implements OnModuleInit {
 
   /** Creates an account inside the caller's subtree, with roles the caller may grant. */
   async create(input: CreateAccountDto, caller: Identity, correlationId?: string): Promise<AccountView> {
-    if (!(await this.tree.isWithin(input.orgUnitId, caller.orgUnitId))) throw outsideScope({ zh: '找不到组织单位', en: 'Org unit not found' });
+    if (!(await this.tree.isWithin(input.orgUnitId, caller.orgUnitId)))
+      throw outsideScope({ zh: '找不到组织单位', en: 'Org unit not found' });
     const refused = ungrantable(caller.roles, input.roles);
     if (refused.length > 0) {
       throw new ProblemException(
@@ -54,7 +55,13 @@ export class AccountsService implements OnModuleInit {
         'https://partybuilding.edu.cn/problems/role-not-grantable',
         { zh: '您不能授予这些角色', en: 'You may not grant these roles' },
         undefined,
-        [{ pointer: '/roles', rule: 'grantable', message: { zh: `不能授予 ${refused.join(', ')}`, en: `may not grant ${refused.join(', ')}` } }],
+        [
+          {
+            pointer: '/roles',
+            rule: 'grantable',
+            message: { zh: `不能授予 ${refused.join(', ')}`, en: `may not grant ${refused.join(', ')}` },
+          },
+        ],
       );
     }
     const initialPassword = input.password ? undefined : generatePassword();
@@ -116,18 +123,28 @@ export class AccountsService implements OnModuleInit {
   async list(caller: Identity, query: AccountListQuery): Promise<Page<AccountView>> {
     const unit = await scopedUnit(this.tree, caller, query.unit);
     const ids = await this.tree.subtreeIds(unit);
-    const page = await paginate<Account>(query, '/api/v1/accounts', (a) => a._id, (after, take) =>
-      this.accounts
-        .find({ orgUnitId: { $in: ids }, ...(after ? { _id: { $gt: after } } : {}) }, { outbox: 0, passwordHash: 0 })
-        .sort({ _id: 1 })
-        .limit(take)
-        .lean<Account[]>(),
+    const page = await paginate<Account>(
+      query,
+      '/api/v1/accounts',
+      (a) => a._id,
+      (after, take) =>
+        this.accounts
+          .find({ orgUnitId: { $in: ids }, ...(after ? { _id: { $gt: after } } : {}) }, { outbox: 0, passwordHash: 0 })
+          .sort({ _id: 1 })
+          .limit(take)
+          .lean<Account[]>(),
     );
     return { next: page.next, items: page.items.map(accountView) };
   }
 
   /** Changes an account at the version named by If-Match (428 without it, 412 when stale). */
-  async update(id: string, patch: UpdateAccountDto, ifMatch: string | undefined, caller: Identity, correlationId?: string): Promise<Account> {
+  async update(
+    id: string,
+    patch: UpdateAccountDto,
+    ifMatch: string | undefined,
+    caller: Identity,
+    correlationId?: string,
+  ): Promise<Account> {
     const current = await this.get(id, caller);
     const versions = ifMatchVersions(ifMatch);
     if (versions !== '*' && !versions.includes(current.version)) throw staleWrite(current.version);

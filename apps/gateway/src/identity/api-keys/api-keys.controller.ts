@@ -1,7 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ApiKeyListQuerySchema, ApiKeyViewSchema, CreateApiKeySchema, pageSchema, type ApiKeyListQuery, type CreateApiKeyDto } from '@pb/contracts';
+import {
+  ApiKeyListQuerySchema,
+  ApiKeyViewSchema,
+  CreateApiKeySchema,
+  pageSchema,
+  type ApiKeyListQuery,
+  type CreateApiKeyDto,
+} from '@pb/contracts';
 import { ApiQueryFromSchema, CurrentIdentity, ProblemException, QueryPipe, Roles, SchemaPipe, type Identity } from '@pb/platform';
 import { viaApiKey } from '../../org-tree/scope.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -32,7 +39,11 @@ export class ApiKeysController {
   })
   @ApiBody({ schema: CreateApiKeySchema as object })
   @ApiResponse({ status: 201, schema: ApiKeyViewSchema as object, description: 'Created; `key` shown once 已建立' })
-  create(@Body(new SchemaPipe<CreateApiKeyDto>(CreateApiKeySchema)) body: CreateApiKeyDto, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
+  create(
+    @Body(new SchemaPipe<CreateApiKeyDto>(CreateApiKeySchema)) body: CreateApiKeyDto,
+    @CurrentIdentity() caller: Identity,
+    @Req() req: FastifyRequest,
+  ) {
     refuseKeys(caller);
     return this.keys.create(body, caller, req.id);
   }

@@ -42,7 +42,8 @@ export class ApiKeysService implements OnModuleInit {
 
   /** Creates a key; the answer is the only time the key itself is shown (only its hash is stored). */
   async create(input: CreateApiKeyDto, caller: Identity, correlationId?: string): Promise<ApiKeyView> {
-    if (!(await this.tree.isWithin(input.orgUnitId, caller.orgUnitId))) throw outsideScope({ zh: '找不到组织单位', en: 'Org unit not found' });
+    if (!(await this.tree.isWithin(input.orgUnitId, caller.orgUnitId)))
+      throw outsideScope({ zh: '找不到组织单位', en: 'Org unit not found' });
     const role = (input.role ?? 'school-secretary') as Role;
     if (ungrantable(caller.roles, [role]).length > 0) {
       throw new ProblemException(
@@ -87,12 +88,16 @@ export class ApiKeysService implements OnModuleInit {
     const unit = await scopedUnit(this.tree, caller, query.unit);
     const ids = await this.tree.subtreeIds(unit);
     if (!ids.includes(unit)) ids.push(unit);
-    const page = await paginate<ApiKey>(query, '/api/v1/api-keys', (k) => k._id, (after, take) =>
-      this.keys
-        .find({ orgUnitId: { $in: ids }, ...(after ? { _id: { $gt: after } } : {}) }, { outbox: 0, keyHash: 0 })
-        .sort({ _id: 1 })
-        .limit(take)
-        .lean<ApiKey[]>(),
+    const page = await paginate<ApiKey>(
+      query,
+      '/api/v1/api-keys',
+      (k) => k._id,
+      (after, take) =>
+        this.keys
+          .find({ orgUnitId: { $in: ids }, ...(after ? { _id: { $gt: after } } : {}) }, { outbox: 0, keyHash: 0 })
+          .sort({ _id: 1 })
+          .limit(take)
+          .lean<ApiKey[]>(),
     );
     return { next: page.next, items: page.items.map(view) };
   }

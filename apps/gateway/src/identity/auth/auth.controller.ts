@@ -61,7 +61,14 @@ export class AuthController {
     const username = body.username.toLowerCase();
     const wait = await this.throttle.blockedFor(username, req.ip);
     if (wait > 0) {
-      await this.audit.recordAuth({ action: 'auth.login-throttled', unitId: null, actor: null, ip: req.ip, correlationId: req.id, detail: { username } });
+      await this.audit.recordAuth({
+        action: 'auth.login-throttled',
+        unitId: null,
+        actor: null,
+        ip: req.ip,
+        correlationId: req.id,
+        detail: { username },
+      });
       throw new ProblemException(
         429,
         'https://partybuilding.edu.cn/problems/login-throttled',
@@ -133,7 +140,11 @@ export class AuthController {
   })
   @ApiBody({ schema: RefreshSchema as object })
   @ApiResponse({ status: 204, description: 'Logged out 已登出' })
-  async logout(@Body(new SchemaPipe<RefreshDto>(RefreshSchema)) body: RefreshDto, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
+  async logout(
+    @Body(new SchemaPipe<RefreshDto>(RefreshSchema)) body: RefreshDto,
+    @CurrentIdentity() caller: Identity,
+    @Req() req: FastifyRequest,
+  ) {
     if (await this.sessions.revoke(body.refreshToken, caller.sub)) {
       await this.audit.recordAuth({
         action: 'auth.logout',

@@ -58,7 +58,10 @@ export class LoginThrottle {
     const windowMs = this.config.throttle.windowS * 1000;
     for (const { id } of this.keys(username, ip)) {
       const now = new Date();
-      const inWindow = await this.counters.updateOne({ _id: id, windowStart: { $gt: new Date(now.getTime() - windowMs) } }, { $inc: { count: 1 } });
+      const inWindow = await this.counters.updateOne(
+        { _id: id, windowStart: { $gt: new Date(now.getTime() - windowMs) } },
+        { $inc: { count: 1 } },
+      );
       if (inWindow.matchedCount === 0) {
         await this.counters.updateOne({ _id: id }, { $set: { count: 1, windowStart: now } }, { upsert: true });
       }

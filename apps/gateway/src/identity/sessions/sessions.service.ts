@@ -8,7 +8,8 @@ import { SESSION_MODEL, type Session } from './session.schema.js';
 
 const TOKEN = /^pbr_([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
 
-export type RefreshOutcome = { ok: true; accountId: string; refreshToken: string } | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' | 'expired' | 'reused' };
+export type RefreshOutcome =
+  { ok: true; accountId: string; refreshToken: string } | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' | 'expired' | 'reused' };
 
 /** Refresh sessions: opaque single-use refresh tokens (`pbr_<session>.<secret>`), rotated on each use. */
 @Injectable()
@@ -65,7 +66,10 @@ export class SessionsService {
     const m = TOKEN.exec(token);
     if (!m) return false;
     const [, id, secret] = m as unknown as [string, string, string];
-    const res = await this.sessions.updateOne({ _id: id, accountId, tokenHash: sha256(secret), revokedAt: null }, { $set: { revokedAt: new Date() } });
+    const res = await this.sessions.updateOne(
+      { _id: id, accountId, tokenHash: sha256(secret), revokedAt: null },
+      { $set: { revokedAt: new Date() } },
+    );
     return res.modifiedCount > 0;
   }
 

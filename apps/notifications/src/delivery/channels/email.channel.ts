@@ -13,9 +13,7 @@ export function smtpOptions(url: string, poolSize: number) {
     host: u.hostname,
     port: Number(u.port || (u.protocol === 'smtps:' ? 465 : 25)),
     secure: u.protocol === 'smtps:',
-    ...(u.username
-      ? { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } }
-      : {}),
+    ...(u.username ? { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } } : {}),
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
@@ -28,10 +26,7 @@ export class EmailChannel implements OnApplicationShutdown {
   private readonly transporter?: Transporter;
 
   constructor(@Inject(NOTIFICATIONS_OPTIONS) private readonly options: NotificationsOptions) {
-    if (options.smtp)
-      this.transporter = nodemailer.createTransport(
-        smtpOptions(options.smtp.url, options.smtp.poolSize),
-      );
+    if (options.smtp) this.transporter = nodemailer.createTransport(smtpOptions(options.smtp.url, options.smtp.poolSize));
   }
 
   get enabled(): boolean {
@@ -39,14 +34,8 @@ export class EmailChannel implements OnApplicationShutdown {
   }
 
   /** 5xx from the server is permanent (unknown mailbox, refused); connection errors and 4xx are retried. */
-  async send(mail: {
-    to: string[];
-    subject: string;
-    text: string;
-    headers: Record<string, string>;
-  }): Promise<AttemptResult> {
-    if (!this.transporter || !this.options.smtp)
-      return { ok: false, permanent: true, error: 'e-mail is not configured (SMTP_URL)' };
+  async send(mail: { to: string[]; subject: string; text: string; headers: Record<string, string> }): Promise<AttemptResult> {
+    if (!this.transporter || !this.options.smtp) return { ok: false, permanent: true, error: 'e-mail is not configured (SMTP_URL)' };
     try {
       const info = (await this.transporter.sendMail({
         from: this.options.smtp.from,
@@ -64,16 +53,11 @@ export class EmailChannel implements OnApplicationShutdown {
       return { ok: true };
     } catch (err) {
       const e = err as { responseCode?: number; code?: string; message?: string };
-      const permanent =
-        typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600;
+      const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600;
       return {
         ok: false,
         permanent,
-        error:
-          `${e.code ?? 'SMTP'}${e.responseCode ? ` ${e.responseCode}` : ''}: ${e.message ?? String(err)}`.slice(
-            0,
-            500,
-          ),
+        error: `${e.code ?? 'SMTP'}${e.responseCode ? ` ${e.responseCode}` : ''}: ${e.message ?? String(err)}`.slice(0, 500),
       };
     }
   }

@@ -1,10 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  signWebhook,
-  WEBHOOK_CATEGORY_HEADER,
-  WEBHOOK_DELIVERY_HEADER,
-  WEBHOOK_SIGNATURE_HEADER,
-} from '@pb/contracts';
+import { signWebhook, WEBHOOK_CATEGORY_HEADER, WEBHOOK_DELIVERY_HEADER, WEBHOOK_SIGNATURE_HEADER } from '@pb/contracts';
 import { NOTIFICATIONS_OPTIONS, type NotificationsOptions } from '../../options.js';
 
 export type AttemptResult = { ok: true } | { ok: false; permanent: boolean; error: string };

@@ -16,7 +16,18 @@ const stateProperties = {
   version: { type: 'integer', minimum: 1 },
 } as const;
 
-const required = ['contactPointId', 'schoolId', 'cadreAccountId', 'cadreUnitId', 'programme', 'since', 'endedOn', 'status', 'visitCount', 'version'] as const;
+const required = [
+  'contactPointId',
+  'schoolId',
+  'cadreAccountId',
+  'cadreUnitId',
+  'programme',
+  'since',
+  'endedOn',
+  'status',
+  'visitCount',
+  'version',
+] as const;
 const contactPointState = { type: 'object', additionalProperties: true, required, properties: stateProperties } as const;
 
 /** 联系点已建立 A cadre was linked to a grassroots school. */

@@ -3,7 +3,11 @@ import { Topics } from '../../topics.js';
 
 const stateProperties = {
   partyOrgId: { type: 'string', minLength: 1 },
-  unitId: { type: 'string', minLength: 1, description: 'The org unit (school) the organisation belongs to; the record key on the history topic.' },
+  unitId: {
+    type: 'string',
+    minLength: 1,
+    description: 'The org unit (school) the organisation belongs to; the record key on the history topic.',
+  },
   kind: {
     type: 'string',
     enum: ['committee', 'general-branch', 'branch'],
@@ -22,7 +26,10 @@ const stateProperties = {
     items: { type: 'string' },
     description: 'Bureaus that receive and review its reports, from the routing policy; county first, city last.',
   },
-  principalAccountId: { type: ['string', 'null'], description: 'Account of the principal responsible person 主要负责人 (names are never published).' },
+  principalAccountId: {
+    type: ['string', 'null'],
+    description: 'Account of the principal responsible person 主要负责人 (names are never published).',
+  },
   deputyAccountId: { type: ['string', 'null'], description: 'Account of the deputy in charge 分管负责人.' },
   status: { type: 'string', enum: ['open', 'closed'] },
   version: { type: 'integer', minimum: 1 },
@@ -88,7 +95,11 @@ export const PartyOrgAffiliationChangedV1 = defineEvent({
       previousSupervisorId: { type: 'string' },
       previousRouting: { type: 'string', enum: ['single', 'both-levels'] },
       previousReviewerIds: { type: 'array', items: { type: 'string' } },
-      reason: { type: 'string', enum: ['set', 'unit-moved'], description: 'set: by a bureau; unit-moved: its unit moved to another bureau.' },
+      reason: {
+        type: 'string',
+        enum: ['set', 'unit-moved'],
+        description: 'set: by a bureau; unit-moved: its unit moved to another bureau.',
+      },
       moveId: { type: 'string' },
     },
   },

@@ -4,12 +4,20 @@ import { Topics } from '../../topics.js';
 const PRODUCER = 'reporting';
 const KEY = { field: 'unitId', description: 'Id of the school or unit whose party organisation reports. 报送单位（学校）标识。' } as const;
 
-const periodId = { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])-H[12]$', description: 'Reporting period YYYY-MM-H1 | YYYY-MM-H2. 期次' } as const;
+const periodId = {
+  type: 'string',
+  pattern: '^\\d{4}-(0[1-9]|1[0-2])-H[12]$',
+  description: 'Reporting period YYYY-MM-H1 | YYYY-MM-H2. 期次',
+} as const;
 const ids = {
   reportId: { type: 'string', minLength: 1, description: 'Half-month report id. 半月记实表标识' },
   partyOrgId: { type: 'string', minLength: 1, description: 'Reporting party organisation. 报送党组织' },
   unitId: { type: 'string', minLength: 1, description: 'School or unit of the party organisation (record key). 所属单位' },
-  unitPath: { type: 'array', items: { type: 'string' }, description: 'Ancestor unit ids root first, ending with the unit: for roll-ups. 单位路径' },
+  unitPath: {
+    type: 'array',
+    items: { type: 'string' },
+    description: 'Ancestor unit ids root first, ending with the unit: for roll-ups. 单位路径',
+  },
   periodId,
 } as const;
 const reviewers = {
