@@ -80,7 +80,7 @@ export const TopicInfo: Record<TopicKey, { title: string; description: string; c
   members: {
     title: 'Party members 党员',
     description:
-      'Member registrations, milestones and transfers: ids, statuses and counts only, never personal data. 党员登记、发展节点与转接：仅含标识、状态与数量，不含个人资料。',
+      'Member registrations, milestones and transfers: ids, statuses and counts only, never personal data. 党员登记、发展节点与转接：仅含标识、状态与数量，不含个人信息。',
     compacted: false,
   },
   milestoneRules: {
@@ -98,7 +98,7 @@ export const TopicInfo: Record<TopicKey, { title: string; description: string; c
     title: 'Audit of writes (internal) 写操作审计（内部）',
     description:
       'INTERNAL, not for analysts: every write with who, when, before and after, for the gateway audit log; may carry personal data. ' +
-      '内部主题，不向分析人员开放：每次写操作的操作人、时间及修改前后，供网关审计日志；可能含个人资料。',
+      '内部主题，不向分析人员开放：每次写操作的操作人、时间及修改前后，供网关审计日志；可能含个人信息。',
     compacted: false,
   },
 };

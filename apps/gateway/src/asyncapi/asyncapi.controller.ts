@@ -39,7 +39,7 @@ export class AsyncApiController {
   @ApiOperation({
     summary: 'AsyncAPI 3.0 document of the Kafka topics 事件主题的 AsyncAPI 文件',
     description:
-      'JSON by default; a readable HTML page when Accept prefers text/html. No authentication. 预设 JSON；Accept 为 text/html 时返回网页。',
+      'JSON by default; a readable HTML page when Accept prefers text/html. No authentication. 默认 JSON；Accept 为 text/html 时返回网页。',
   })
   @ApiProduces('application/json', 'text/html')
   @ApiOkResponse({ description: 'The document 文件' })

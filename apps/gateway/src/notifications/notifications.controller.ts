@@ -161,7 +161,7 @@ export class NotificationsController {
     summary: 'Add an e-mail address or a webhook 新增邮箱或 Webhook',
     description:
       "A webhook's signing secret is in this answer only: keep it in the school's system. Verification: docs/webhooks.md (HMAC-SHA256 over `<t>.<body>`, header x-pb-signature: t=<unix>,v1=<hex>, 5-minute replay window). " +
-      'Webhook 签名密钥仅在此回应中出现一次；验签方法见 docs/webhooks.md。',
+      'Webhook 签名密钥仅在此响应中出现一次；验签方法见 docs/webhooks.md。',
   })
   @ApiBody({ schema: CreateNotificationEndpointSchema as object })
   @ApiResponse({ status: 201, description: 'Created 已新增' })

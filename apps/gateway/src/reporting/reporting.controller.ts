@@ -39,7 +39,7 @@ export class ReportingController {
   @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
   @ApiOperation({
     summary: 'Read a half-month report of your subtree 查看半月记实表',
-    description: 'ETag carries the version. 回应 ETag 为版本。',
+    description: 'ETag carries the version. 响应 ETag 为版本。',
   })
   @ApiParam(PARTY_ORG)
   @ApiParam(PERIOD)

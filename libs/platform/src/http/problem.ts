@@ -37,11 +37,11 @@ const TITLES: Record<number, Bilingual> = {
   409: { zh: '冲突', en: 'Conflict' },
   412: { zh: '资源已被修改', en: 'Precondition failed' },
   413: { zh: '请求内容过大', en: 'Payload too large' },
-  415: { zh: '不支援的内容类型', en: 'Unsupported media type' },
+  415: { zh: '不支持的内容类型', en: 'Unsupported media type' },
   428: { zh: '缺少 If-Match 前提条件', en: 'Precondition required' },
   422: { zh: '无法处理的内容', en: 'Unprocessable content' },
   429: { zh: '请求过于频繁', en: 'Too many requests' },
-  500: { zh: '伺服器内部错误', en: 'Internal server error' },
+  500: { zh: '服务器内部错误', en: 'Internal server error' },
   502: { zh: '上游服务错误', en: 'Bad gateway' },
   503: { zh: '服务暂不可用', en: 'Service unavailable' },
 };
