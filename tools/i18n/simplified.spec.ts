@@ -6,7 +6,10 @@ import { findTraditional, toSimplified, trackedTextFiles } from './simplified.mj
 // Traditional -> mainland conversion unchanged.
 describe('Simplified Chinese everywhere a user reads Chinese', () => {
   it('converts Traditional-only characters with OpenCC (the check is not a no-op)', () => {
-    expect(toSimplified('半月記實表 請求過於頻繁 黨組織')).toBe('半月记实表 请求过于频繁 党组织');
+    // The Traditional sample is written as escapes, so this file itself passes the check below.
+    expect(toSimplified('\u534a\u6708\u8a18\u5be6\u8868 \u8acb\u6c42\u904e\u65bc\u983b\u7e41 \u9ee8\u7d44\u7e54')).toBe(
+      '半月记实表 请求过于频繁 党组织',
+    );
     expect(toSimplified('半月记实表 English stays')).toBe('半月记实表 English stays');
   });
 

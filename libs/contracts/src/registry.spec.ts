@@ -42,10 +42,9 @@ describe('event contracts', () => {
     expect(() => defineEvent({ ...base, type: 'cn.edu.partybuilding.x.thing.done.v1', key: { field: 'count', description: '' } })).toThrow(
       /key field count must be a required string property/,
     );
+    const misspelled = { field: 'unitid', description: '' } as const;
     // @ts-expect-error: the key field must be one the schema requires
-    expect(() =>
-      defineEvent({ ...base, type: 'cn.edu.partybuilding.x.thing.done.v1', key: { field: 'unitid', description: '' } }),
-    ).toThrow();
+    expect(() => defineEvent({ ...base, type: 'cn.edu.partybuilding.x.thing.done.v1', key: misspelled })).toThrow();
     for (const c of EventContracts) expect((c.schema.required as readonly string[]).includes(c.key.field)).toBe(true);
     expect(recordKeyOf(OrgUnitCreatedV1, valid)).toBe('s-1');
   });
