@@ -24,34 +24,44 @@ async function routeErrors(code: string): Promise<string[]> {
 
 const controller = (classDecorators: string, members: string) => `
 import { Controller, Get, Post, Delete } from '@nestjs/common';
-import { Public, Roles } from '@pb/platform';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Routes } from '@pb/contracts';
+import { Handle, Public, Roles } from '@pb/platform';
 ${classDecorators}
-@Controller('api/v1/things')
+@Controller()
 export class ThingsController {
 ${members}
 }
 `;
 
+// Lint fixtures: a route is declared in the route table and bound with @Handle(Routes.<id>); Nest's
+// own route decorators only serve infrastructure routes (health, metrics) kept out of the API document.
 describe('pb/route-auth', () => {
   it.each([
-    ['a GET route with no decorator', controller('', '  @Get() list() { return []; }')],
-    ['a POST route with only a Nest decorator', controller('', '  @Post() @HttpCode(201) create() { return {}; }')],
+    ['a GET route with no table entry', controller('', '  @Get() list() { return []; }')],
+    ['a route with its roles but no table entry', controller('', "  @Post() @Roles('city-admin') create() { return {}; }")],
+    ['a public route in an API controller', controller('', '  @Public() @Get() live() { return {}; }')],
     [
-      'one unguarded route among guarded ones',
-      controller('', "  @Get() @Roles('analyst') list() { return []; }\n  @Delete(':id') remove() { return; }"),
+      'one undeclared route among bound ones',
+      controller('', "  @Handle(Routes.getAudit) list() { return []; }\n  @Delete(':id') remove() { return; }"),
     ],
-    ['a route both public and role-checked', controller('', "  @Get() @Public() @Roles('analyst') list() { return []; }")],
-    ['@Public() on the class', controller('@Public()', '  @Get() list() { return []; }')],
+    ['roles beside the table entry', controller('', "  @Handle(Routes.getAudit) @Roles('analyst') list() { return []; }")],
+    ['public beside the table entry', controller('', '  @Handle(Routes.getAudit) @Public() list() { return []; }')],
+    ['a second route decorator beside the entry', controller('', "  @Handle(Routes.getAudit) @Get('x') list() { return []; }")],
+    ['@Handle with something else than an entry', controller('', "  @Handle({ method: 'GET' }) list() { return []; }")],
+    ['@Public() on the class', controller('@Public()', '  @Handle(Routes.getAudit) list() { return []; }')],
     ['a route decorator through a namespace', controller('', '  @common.Get() list() { return []; }')],
   ])('fails on %s', async (_case, code) => {
     expect(await routeErrors(code)).not.toEqual([]);
   });
 
   it.each([
-    ['a public route', controller('', '  @Public() @Get() live() { return {}; }')],
-    ['a route with its roles', controller('', "  @Post() @Roles('city-admin', 'county-admin') create() { return {}; }")],
-    ['roles on the class', controller("@Roles('inspector')", "  @Get() list() { return []; }\n  @Get(':id') one() { return {}; }")],
-    ['methods that are not routes', controller('', '  helper() { return 1; }\n  @Public() @Get() live() { return {}; }')],
+    [
+      'routes bound to their entries',
+      controller('', "  @Handle(Routes.getAudit) list() { return []; }\n  @Handle(Routes['getAccountsMe']) me() { return {}; }"),
+    ],
+    ['an infrastructure route outside the API document', controller('@ApiExcludeController()', '  @Public() @Get() live() { return {}; }')],
+    ['methods that are not routes', controller('', '  helper() { return 1; }\n  @Handle(Routes.getAudit) list() { return []; }')],
     ['a class that is not a controller', 'export class Service { @Get() list() { return []; } }'],
   ])('passes %s', async (_case, code) => {
     expect(await routeErrors(code)).toEqual([]);
@@ -59,7 +69,7 @@ describe('pb/route-auth', () => {
 
   it('names the handler in its message', async () => {
     expect(await routeErrors(controller('', '  @Get() listThings() { return []; }'))).toEqual([
-      'Route handler listThings has neither @Public() nor @Roles(...): say who may call it.',
+      'Route handler listThings is not in the route table: declare it in libs/contracts/src/routes/routes.ts and bind it with @Handle(Routes.<id>).',
     ]);
   });
 });

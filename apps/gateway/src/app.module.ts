@@ -2,8 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { KafkaHealthIndicator } from '@pb/messaging';
 import { MongoHealthIndicator } from '@pb/persistence';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { DeclaredQueryInterceptor, PlatformModule, READINESS_CHECKS, storeAndBrokerOf, type ReadinessCheck } from '@pb/platform';
+import { PlatformModule, READINESS_CHECKS, storeAndBrokerOf, type ReadinessCheck } from '@pb/platform';
 import { AuditModule } from './audit/audit.module.js';
 import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
 import { defaultAsyncApiPath } from './asyncapi/asyncapi.document.js';
@@ -11,15 +10,9 @@ import type { GatewayConfig } from './config.js';
 import { IdentityModule } from './identity/identity.module.js';
 import type { IdentityConfig } from './identity/identity.config.js';
 import { OrgTreeModule } from './org-tree/org-tree.module.js';
-import { NotificationsController } from './notifications/notifications.controller.js';
-import { OrgUnitsController } from './org-units/org-units.controller.js';
 import { GATEWAY_ORG_UNIT_CACHE_MS, OrgUnitReads } from './org-units/org-unit-reads.js';
-import { ReportingController } from './reporting/reporting.controller.js';
 import { Forwarder } from './upstream/forward.js';
-import { ContactPointsController } from './contact-points/contact-points.controller.js';
-import { MembersController } from './members/members.controller.js';
-import { MilestoneRulesController } from './milestone-rules/milestone-rules.controller.js';
-import { PartyOrgsController } from './party-orgs/party-orgs.controller.js';
+import { RouteForwardingController } from './upstream/route-forwarding.controller.js';
 import { UPSTREAMS, UpstreamService, type UpstreamName, type UpstreamsConfig } from './upstream/upstream.service.js';
 
 export function identityConfigOf(config: GatewayConfig): IdentityConfig {
@@ -102,23 +95,13 @@ export class GatewayModule {
         IdentityModule.register(identityConfigOf(config)),
         AsyncApiModule.register(config.ASYNCAPI_DOCUMENT || defaultAsyncApiPath()),
       ],
-      controllers: [
-        OrgUnitsController,
-        PartyOrgsController,
-        MembersController,
-        MilestoneRulesController,
-        ContactPointsController,
-        ReportingController,
-        NotificationsController,
-      ],
+      controllers: [RouteForwardingController],
       providers: [
         { provide: UPSTREAMS, useValue: upstreams },
         UpstreamService,
         { provide: GATEWAY_ORG_UNIT_CACHE_MS, useValue: config.ORG_UNIT_CACHE_MS },
         OrgUnitReads,
         Forwarder,
-        DeclaredQueryInterceptor,
-        { provide: APP_INTERCEPTOR, useExisting: DeclaredQueryInterceptor },
       ],
     };
   }

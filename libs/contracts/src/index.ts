@@ -20,3 +20,5 @@ export * from './api/milestone-rules.js';
 export * from './api/contact-points.js';
 export * from './api/notifications.js';
 export * from './webhooks/signature.js';
+export * from './routes/route.js';
+export * from './routes/routes.js';

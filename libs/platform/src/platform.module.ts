@@ -8,6 +8,7 @@ import { Clock } from './clock.js';
 import { HealthController, Lifecycle, READINESS_CHECKS, type ReadinessCheck } from './health/health.js';
 import { ProblemDetailsFilter } from './http/problem.js';
 import { NextLinkInterceptor } from './http/next-link.interceptor.js';
+import { RouteValidationInterceptor } from './http/route.js';
 import { RATE_LIMIT_OPTIONS, RateLimitGuard, type RateLimitOptions } from './http/rate-limit.guard.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.js';
@@ -76,6 +77,7 @@ export class PlatformModule {
         { provide: AUTH_OPTIONS, useValue: options.auth },
         ...guards,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: RouteValidationInterceptor },
         { provide: APP_INTERCEPTOR, useClass: NextLinkInterceptor },
       ],
       exports: [Lifecycle, Clock, AUTH_OPTIONS],

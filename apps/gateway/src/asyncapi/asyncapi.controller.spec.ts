@@ -3,10 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Controller, Get, Module } from '@nestjs/common';
+import { Controller, Module } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AUTH_OPTIONS, AuthGuard, Roles } from '@pb/platform';
+import { Routes } from '@pb/contracts';
+import { AUTH_OPTIONS, AuthGuard, Handle } from '@pb/platform';
 import { prefersHtml } from './asyncapi.controller.js';
 import { defaultAsyncApiPath, loadAsyncApi } from './asyncapi.document.js';
 import { AsyncApiModule } from './asyncapi.module.js';
@@ -14,11 +15,10 @@ import { AsyncApiModule } from './asyncapi.module.js';
 const ROOT = path.resolve(path.dirname(defaultAsyncApiPath()), '..', '..');
 const committed = readFileSync(path.join(ROOT, 'docs/asyncapi/asyncapi.json'), 'utf8');
 
-/** A route without @Public(), to show the global guard is on in this app. */
-@Controller('private')
+/** An authenticated route of the table (the audit log), to show the global guard is on in this app. */
+@Controller()
 class PrivateController {
-  @Get()
-  @Roles('city-admin')
+  @Handle(Routes.getAudit)
   get() {
     return { secret: true };
   }
@@ -52,7 +52,7 @@ afterAll(() => app.close());
 
 describe('GET /asyncapi (public, no token)', () => {
   it('the guard is on: an ordinary route answers 401 without a token', async () => {
-    expect((await get('/private')).statusCode).toBe(401);
+    expect((await get('/api/v1/audit')).statusCode).toBe(401);
   });
 
   it('/asyncapi.json serves the committed document byte for byte', async () => {

@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Routes } from '@pb/contracts';
+import { Controller, Inject, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public } from '@pb/platform';
+import { Handle } from '@pb/platform';
 import { SERVED_ASYNCAPI, type ServedAsyncApi } from './asyncapi.document.js';
 
 /** The HTML page loads nothing and runs nothing: styles inline, no scripts, no frames. */
@@ -29,39 +29,22 @@ export function prefersHtml(accept: string | undefined): boolean {
   return html.q > json.q || (html.q > 0 && html.q === json.q && html.specificity > json.specificity);
 }
 
-@ApiTags('events 事件')
 @Controller()
 export class AsyncApiController {
   constructor(@Inject(SERVED_ASYNCAPI) private readonly asyncapi: ServedAsyncApi) {}
 
-  @Get('asyncapi')
-  @Public()
-  @ApiOperation({
-    summary: 'AsyncAPI 3.0 document of the Kafka topics 事件主题的 AsyncAPI 文件',
-    description:
-      'JSON by default; a readable HTML page when Accept prefers text/html. No authentication. 默认 JSON；Accept 为 text/html 时返回网页。',
-  })
-  @ApiProduces('application/json', 'text/html')
-  @ApiOkResponse({ description: 'The document 文件' })
+  @Handle(Routes.getAsyncapi)
   negotiated(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     void reply.header('vary', 'Accept');
     return prefersHtml(req.headers.accept) ? this.page(reply) : this.document(reply);
   }
 
-  @Get('asyncapi.json')
-  @Public()
-  @ApiOperation({ summary: 'AsyncAPI 3.0 document (JSON) AsyncAPI 文件（JSON）' })
-  @ApiProduces('application/json')
-  @ApiOkResponse({ description: 'The document 文件' })
+  @Handle(Routes.getAsyncapiJson)
   json(@Res() reply: FastifyReply) {
     return this.document(reply);
   }
 
-  @Get('asyncapi.html')
-  @Public()
-  @ApiOperation({ summary: 'AsyncAPI 3.0 document as a readable page AsyncAPI 文件网页' })
-  @ApiProduces('text/html')
-  @ApiOkResponse({ description: 'The page 网页' })
+  @Handle(Routes.getAsyncapiHtml)
   html(@Res() reply: FastifyReply) {
     return this.page(reply);
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RouteId } from '@pb/contracts';
 import { ReadCache, type Identity } from '@pb/platform';
 import { Forwarder, relay } from '../upstream/forward.js';
 import type { UpstreamResponse } from '../upstream/upstream.service.js';
@@ -18,6 +19,16 @@ export const GATEWAY_ORG_UNIT_CACHE_MS = Symbol('GATEWAY_ORG_UNIT_CACHE_MS');
  */
 @Injectable()
 export class OrgUnitReads {
+  /** The table's entries answered from what was kept, and the ones that change org units (then forget). */
+  static readonly READS: readonly RouteId[] = ['getOrgUnitsOne'];
+  static readonly CHANGES: readonly RouteId[] = [
+    'postOrgUnits',
+    'postOrgUnitsBatch',
+    'patchOrgUnits',
+    'postOrgUnitsMove',
+    'postOrgUnitsClose',
+  ];
+
   private readonly kept: ReadCache<UpstreamResponse>;
 
   constructor(

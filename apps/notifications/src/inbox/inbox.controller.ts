@@ -1,5 +1,6 @@
-import { Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ALL_ROLES, CurrentIdentity, preferredLanguage, ProblemException, Roles, type Identity } from '@pb/platform';
+import { Routes } from '@pb/contracts';
+import { Controller, Headers, Param, Query } from '@nestjs/common';
+import { CurrentIdentity, preferredLanguage, ProblemException, type Identity, Handle } from '@pb/platform';
 import type { Lang } from '../templates/render.js';
 import { InboxService } from './inbox.service.js';
 
@@ -27,12 +28,11 @@ export function limitFrom(raw: string | undefined, fallback = 20, max = 100): nu
 }
 
 /** 站内信箱 The caller's inbox: list with a cursor, unread count, mark read, archive. */
-@Controller('api/v1/notifications/inbox')
+@Controller()
 export class InboxController {
   constructor(private readonly inbox: InboxService) {}
 
-  @Roles(...ALL_ROLES)
-  @Get()
+  @Handle(Routes.getNotificationsInbox)
   list(
     @CurrentIdentity() caller: Identity,
     @Headers('accept-language') al: string | undefined,
@@ -56,21 +56,17 @@ export class InboxController {
     );
   }
 
-  @Roles(...ALL_ROLES)
-  @Get('unread-count')
+  @Handle(Routes.getNotificationsInboxUnreadCount)
   unread(@CurrentIdentity() caller: Identity) {
     return this.inbox.unreadCount(caller);
   }
 
-  @Roles(...ALL_ROLES)
-  @Post('read-all')
-  @HttpCode(200)
+  @Handle(Routes.postNotificationsInboxReadAll)
   readAll(@CurrentIdentity() caller: Identity) {
     return this.inbox.markAllRead(caller);
   }
 
-  @Roles(...ALL_ROLES)
-  @Get(':id')
+  @Handle(Routes.getNotificationsInboxOne)
   get(
     @Param('id') id: string,
     @CurrentIdentity() caller: Identity,
@@ -80,9 +76,7 @@ export class InboxController {
     return this.inbox.get(caller, id, langFrom(lang, al));
   }
 
-  @Roles(...ALL_ROLES)
-  @Post(':id/read')
-  @HttpCode(200)
+  @Handle(Routes.postNotificationsInboxRead)
   read(
     @Param('id') id: string,
     @CurrentIdentity() caller: Identity,
@@ -92,9 +86,7 @@ export class InboxController {
     return this.inbox.markRead(caller, id, langFrom(lang, al));
   }
 
-  @Roles(...ALL_ROLES)
-  @Post(':id/archive')
-  @HttpCode(200)
+  @Handle(Routes.postNotificationsInboxArchive)
   archive(
     @Param('id') id: string,
     @CurrentIdentity() caller: Identity,

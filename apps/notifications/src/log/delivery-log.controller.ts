@@ -1,5 +1,6 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ALL_ROLES, CurrentIdentity, ProblemException, type Identity, Roles } from '@pb/platform';
+import { Routes } from '@pb/contracts';
+import { Controller, Param, Query } from '@nestjs/common';
+import { CurrentIdentity, ProblemException, type Identity, Handle } from '@pb/platform';
 import { limitFrom } from '../inbox/inbox.controller.js';
 import type { LogKind } from '../store.js';
 import { DeliveryLogService } from './delivery-log.service.js';
@@ -7,12 +8,11 @@ import { DeliveryLogService } from './delivery-log.service.js';
 const KINDS: LogKind[] = ['delivered', 'sent', 'retry', 'failed', 'read', 'archived'];
 
 /** 投递日志 The delivery log of the caller's subtree, and one delivery's history. */
-@Controller('api/v1/notifications')
+@Controller()
 export class DeliveryLogController {
   constructor(private readonly log: DeliveryLogService) {}
 
-  @Roles(...ALL_ROLES)
-  @Get('delivery-log')
+  @Handle(Routes.getNotificationsDeliveryLog)
   list(
     @CurrentIdentity() caller: Identity,
     @Query('kind') kind?: string,
@@ -46,8 +46,7 @@ export class DeliveryLogController {
     });
   }
 
-  @Roles(...ALL_ROLES)
-  @Get('deliveries/:id')
+  @Handle(Routes.getNotificationsDeliveriesOne)
   delivery(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
     return this.log.delivery(caller, id);
   }

@@ -1,12 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import {
-  CreateNotificationEndpointSchema,
-  NotificationPreferencesSchema,
-  type CreateNotificationEndpointDto,
-  type NotificationPreferencesDto,
-} from '@pb/contracts';
-import { CurrentIdentity, ProblemException, SchemaPipe, type Identity, ALL_ROLES, Roles } from '@pb/platform';
+import { type CreateNotificationEndpointDto, type NotificationPreferencesDto, Routes } from '@pb/contracts';
+import { CurrentIdentity, ProblemException, type Identity, Handle } from '@pb/platform';
 import { EmailChannel } from '../delivery/channels/email.channel.js';
 import { NOTIFICATION_CATALOG } from '../options.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
@@ -21,7 +16,7 @@ function scopeOf(raw: string): 'unit' | 'account' {
 }
 
 /** 通知偏好与端点 Preferences, e-mail addresses and webhooks of the caller's unit and own account. */
-@Controller('api/v1/notifications')
+@Controller()
 export class RecipientsController {
   constructor(
     private readonly profiles: ProfilesService,
@@ -29,8 +24,7 @@ export class RecipientsController {
     @Inject(NOTIFICATION_CATALOG) private readonly catalog: NotificationCatalog,
   ) {}
 
-  @Roles(...ALL_ROLES)
-  @Get('categories')
+  @Handle(Routes.getNotificationsCategories)
   categories() {
     return {
       categories: this.catalog.allCategories(),
@@ -39,18 +33,16 @@ export class RecipientsController {
     };
   }
 
-  @Roles(...ALL_ROLES)
-  @Get('preferences/:scope')
+  @Handle(Routes.getNotificationsPreferencesOne)
   async preferences(@Param('scope') scope: string, @CurrentIdentity() caller: Identity) {
     const p = publicProfile(await this.profiles.mine(caller, scopeOf(scope)));
     return { key: p.key, locale: p.locale, categories: p.categories, quietHours: p.quietHours };
   }
 
-  @Roles(...ALL_ROLES)
-  @Put('preferences/:scope')
+  @Handle(Routes.putNotificationsPreferences)
   async setPreferences(
     @Param('scope') scope: string,
-    @Body(new SchemaPipe<NotificationPreferencesDto>(NotificationPreferencesSchema))
+    @Body()
     body: NotificationPreferencesDto,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
@@ -59,8 +51,7 @@ export class RecipientsController {
     return { key: p.key, locale: p.locale, categories: p.categories, quietHours: p.quietHours };
   }
 
-  @Roles(...ALL_ROLES)
-  @Get('endpoints')
+  @Handle(Routes.getNotificationsEndpoints)
   async endpoints(@CurrentIdentity() caller: Identity) {
     const [unit, account] = await Promise.all([this.profiles.mine(caller, 'unit'), this.profiles.mine(caller, 'account')]);
     const view = (p: typeof unit) => ({
@@ -70,10 +61,9 @@ export class RecipientsController {
     return { unit: view(unit), account: view(account), emailEnabled: this.email.enabled };
   }
 
-  @Roles(...ALL_ROLES)
-  @Post('endpoints')
+  @Handle(Routes.postNotificationsEndpoints)
   async addEndpoint(
-    @Body(new SchemaPipe<CreateNotificationEndpointDto>(CreateNotificationEndpointSchema))
+    @Body()
     body: CreateNotificationEndpointDto,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
@@ -82,9 +72,7 @@ export class RecipientsController {
     return { owner: body.owner, channel: body.channel, ...endpoint };
   }
 
-  @Roles(...ALL_ROLES)
-  @Delete('endpoints/:id')
-  @HttpCode(204)
+  @Handle(Routes.deleteNotificationsEndpoints)
   async removeEndpoint(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
     await this.profiles.removeEndpoint(caller, id, req.id);
   }

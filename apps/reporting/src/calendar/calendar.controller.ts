@@ -1,23 +1,21 @@
-import { Body, Controller, Get, Headers, Put, Req } from '@nestjs/common';
+import { Body, Controller, Headers, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ReportingCalendarSchema, type ReportingCalendarDto } from '@pb/contracts';
-import { ALL_ROLES, CurrentIdentity, Roles, SchemaPipe, type Identity } from '@pb/platform';
+import { type ReportingCalendarDto, Routes } from '@pb/contracts';
+import { CurrentIdentity, type Identity, Handle } from '@pb/platform';
 import { CalendarService } from './calendar.service.js';
 
-@Controller('api/v1/reporting/calendar')
+@Controller()
 export class CalendarController {
   constructor(private readonly calendar: CalendarService) {}
 
-  @Get()
-  @Roles(...ALL_ROLES)
+  @Handle(Routes.getReportingCalendar)
   get() {
     return this.calendar.get();
   }
 
-  @Put()
-  @Roles('city-admin')
+  @Handle(Routes.putReportingCalendar)
   put(
-    @Body(new SchemaPipe<ReportingCalendarDto>(ReportingCalendarSchema)) body: ReportingCalendarDto,
+    @Body() body: ReportingCalendarDto,
     @Headers('if-match') ifMatch: string | undefined,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,

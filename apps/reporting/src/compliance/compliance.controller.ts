@@ -1,29 +1,30 @@
-import { Controller, Get, Header, Query } from '@nestjs/common';
+import { Routes } from '@pb/contracts';
+import { Controller, Header, Query } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
-import { ALL_ROLES, CurrentIdentity, Roles, type Identity } from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, Roles, type Identity, Handle } from '@pb/platform';
 import { ComplianceService } from './compliance.service.js';
 
 /** 报送情况 timeliness and completeness: rates per unit and period range, breakdown, missing list, CSV. */
 /** Rates and missing lists are counts per unit, no personal data: every role, inside its own subtree. */
 @Roles(...ALL_ROLES)
-@Controller('api/v1/reporting')
+@Controller()
 export class ComplianceController {
   constructor(private readonly compliance: ComplianceService) {}
 
-  @Get('compliance')
+  @Handle(Routes.getReportingCompliance)
   async overTime(@CurrentIdentity() caller: Identity, @Query('from') from: string, @Query('to') to: string, @Query('unit') unit?: string) {
     const scope = await this.compliance.unitInScope(unit, caller);
     return this.compliance.overTime(scope, this.compliance.periodRange(from, to ?? from));
   }
 
-  @Get('compliance/breakdown')
+  @Handle(Routes.getReportingComplianceBreakdown)
   async breakdown(@CurrentIdentity() caller: Identity, @Query('from') from: string, @Query('to') to: string, @Query('unit') unit?: string) {
     const scope = await this.compliance.unitInScope(unit, caller);
     return { unitId: scope._id, rows: await this.compliance.breakdown(scope, this.compliance.periodRange(from, to ?? from)) };
   }
 
   /** The breakdown as CSV, UTF-8 with a BOM so spreadsheet programs open the Chinese names right. */
-  @Get('compliance/breakdown.csv')
+  @Handle(Routes.getReportingComplianceBreakdownCsv)
   @Header('content-type', 'text/csv; charset=utf-8')
   @Header('content-disposition', 'attachment; filename="compliance.csv"')
   async csv(@CurrentIdentity() caller: Identity, @Query('from') from: string, @Query('to') to: string, @Query('unit') unit?: string) {
@@ -47,7 +48,7 @@ export class ComplianceController {
     return `\uFEFF${body}`;
   }
 
-  @Get('missing')
+  @Handle(Routes.getReportingMissing)
   async missing(@CurrentIdentity() caller: Identity, @Query('period') period: string, @Query('unit') unit?: string) {
     const scope = await this.compliance.unitInScope(unit, caller);
     const [periodId] = this.compliance.periodRange(period, period);

@@ -1,33 +1,22 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Headers, Param, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  LockExceptionSchema,
-  ReviewReportSchema,
-  SaveReportDraftSchema,
-  SubmitReportSchema,
-  type LockExceptionDto,
-  type ReviewReportDto,
-  type SaveReportDraftDto,
-  type SubmitReportDto,
-} from '@pb/contracts';
-import { CurrentIdentity, ProblemException, Roles, SchemaPipe, withEtag, type Identity } from '@pb/platform';
+import { type LockExceptionDto, type ReviewReportDto, type SaveReportDraftDto, type SubmitReportDto, Routes } from '@pb/contracts';
+import { CurrentIdentity, ProblemException, withEtag, type Identity, Handle } from '@pb/platform';
 import { createHash } from 'node:crypto';
 import { ReportsService } from './reports.service.js';
 
 /** 半月记实表 half-month record forms: draft, submit, review, lock exceptions, review queue. */
-@Controller('api/v1/reports')
+@Controller()
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
-  @Get('review-queue')
-  @Roles('city-admin', 'county-admin')
+  @Handle(Routes.getReportsReviewQueue)
   queue(@CurrentIdentity() caller: Identity, @Query('period') period?: string, @Query('limit') limit?: string) {
     const n = Math.min(Math.max(Number(limit ?? 100) || 100, 1), 500);
     return this.reports.reviewQueue(caller, period, n);
   }
 
-  @Get(':partyOrgId/:periodId')
-  @Roles('city-admin', 'county-admin', 'school-secretary', 'inspector')
+  @Handle(Routes.getReportsOne)
   async get(
     @Param('partyOrgId') partyOrgId: string,
     @Param('periodId') periodId: string,
@@ -37,12 +26,11 @@ export class ReportsController {
     return withEtag(reply, await this.reports.get(partyOrgId, periodId, caller));
   }
 
-  @Put(':partyOrgId/:periodId/draft')
-  @Roles('school-secretary')
+  @Handle(Routes.putReportsDraft)
   async saveDraft(
     @Param('partyOrgId') partyOrgId: string,
     @Param('periodId') periodId: string,
-    @Body(new SchemaPipe<SaveReportDraftDto>(SaveReportDraftSchema)) body: SaveReportDraftDto,
+    @Body() body: SaveReportDraftDto,
     @Headers('if-match') ifMatch: string | undefined,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
@@ -52,13 +40,11 @@ export class ReportsController {
   }
 
   /** A retry with the same Idempotency-Key returns the first result and never submits twice. */
-  @Post(':partyOrgId/:periodId/submit')
-  @Roles('school-secretary')
-  @HttpCode(200)
+  @Handle(Routes.postReportsSubmit)
   async submit(
     @Param('partyOrgId') partyOrgId: string,
     @Param('periodId') periodId: string,
-    @Body(new SchemaPipe<SubmitReportDto>(SubmitReportSchema)) body: SubmitReportDto,
+    @Body() body: SubmitReportDto,
     @Headers('idempotency-key') key: string | undefined,
     @Headers('if-match') ifMatch: string | undefined,
     @CurrentIdentity() caller: Identity,
@@ -92,13 +78,11 @@ export class ReportsController {
     return withEtag(reply, result.report);
   }
 
-  @Post(':partyOrgId/:periodId/reviews')
-  @Roles('city-admin', 'county-admin')
-  @HttpCode(200)
+  @Handle(Routes.postReportsReviews)
   async review(
     @Param('partyOrgId') partyOrgId: string,
     @Param('periodId') periodId: string,
-    @Body(new SchemaPipe<ReviewReportDto>(ReviewReportSchema)) body: ReviewReportDto,
+    @Body() body: ReviewReportDto,
     @Headers('if-match') ifMatch: string | undefined,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
@@ -107,13 +91,11 @@ export class ReportsController {
     return withEtag(reply, await this.reports.review(partyOrgId, periodId, body, caller, req.id, ifMatch));
   }
 
-  @Post(':partyOrgId/:periodId/lock-exceptions')
-  @Roles('city-admin', 'county-admin')
-  @HttpCode(200)
+  @Handle(Routes.postReportsLockExceptions)
   async grant(
     @Param('partyOrgId') partyOrgId: string,
     @Param('periodId') periodId: string,
-    @Body(new SchemaPipe<LockExceptionDto>(LockExceptionSchema)) body: LockExceptionDto,
+    @Body() body: LockExceptionDto,
     @CurrentIdentity() caller: Identity,
     @Req() req: FastifyRequest,
   ) {

@@ -1,7 +1,8 @@
 import { SignJWT, jwtVerify } from 'jose';
 
-export const ROLES = ['city-admin', 'county-admin', 'school-secretary', 'inspector', 'analyst'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '@pb/contracts';
+
+export { ROLES, type Role };
 
 /** Who is calling: an account attached to one org unit, with roles. */
 export interface Identity {

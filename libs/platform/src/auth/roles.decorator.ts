@@ -11,4 +11,4 @@ export const ROLES_KEY = 'pb:roles';
 export const Roles = (...roles: [Role, ...Role[]]) => applyDecorators(SetMetadata(ROLES_KEY, roles), ApiExtension('x-roles', roles));
 
 /** Every role: routes any authenticated caller may use (the caller's own identity, logout). */
-export const ALL_ROLES: [Role, ...Role[]] = [...ROLES] as [Role, ...Role[]];
+export const ALL_ROLES: [Role, ...Role[]] = [...ROLES];

@@ -48,25 +48,19 @@ function pointer(e: ErrorObject): string {
 }
 
 /**
- * Validates a request body against a JSON Schema: the same schema documents the route in OpenAPI
- * and gives its TypeScript type (FromSchema). Failures are 400 problem+json naming field and rule.
+ * A validator of one JSON Schema: returns the value (query strings coerced, defaults filled in) or
+ * throws the 400 problem+json naming each invalid field by pointer and rule. `at` prefixes the
+ * pointers (`/query`, `/params`) where the value is not the body.
  */
-export class SchemaPipe<T> implements PipeTransform<unknown, T> {
-  private readonly validate: ValidateFunction;
-
-  constructor(
-    readonly schema: object,
-    options: { query?: boolean } = {},
-  ) {
-    this.validate = (options.query ? queryAjv : ajv).compile(schema);
-  }
-
-  transform(value: unknown): T {
+export function schemaValidator<T>(schema: object, options: { query?: boolean; at?: string } = {}): (value: unknown) => T {
+  const validate: ValidateFunction = (options.query ? queryAjv : ajv).compile(schema);
+  const at = options.at ?? '';
+  return (value: unknown): T => {
     // A query object from Fastify has a null prototype; a copy keeps ajv's defaults and coercion simple.
     if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === null) value = { ...value };
-    if (this.validate(value)) return value as T;
-    const errors: FieldProblem[] = (this.validate.errors ?? []).map((e) => ({
-      pointer: pointer(e),
+    if (validate(value)) return value as T;
+    const errors: FieldProblem[] = (validate.errors ?? []).map((e) => ({
+      pointer: `${at}${pointer(e)}`.replace(/(.)\/$/, '$1'),
       rule: e.keyword,
       message: message(e),
     }));
@@ -77,6 +71,25 @@ export class SchemaPipe<T> implements PipeTransform<unknown, T> {
       { zh: `${errors.length} 个栏位无效`, en: `${errors.length} invalid field(s)` },
       errors,
     );
+  };
+}
+
+/**
+ * Validates a request body against a JSON Schema: the same schema documents the route in OpenAPI
+ * and gives its TypeScript type (FromSchema). Failures are 400 problem+json naming field and rule.
+ */
+export class SchemaPipe<T> implements PipeTransform<unknown, T> {
+  private readonly validate: (value: unknown) => T;
+
+  constructor(
+    readonly schema: object,
+    options: { query?: boolean } = {},
+  ) {
+    this.validate = schemaValidator<T>(schema, options);
+  }
+
+  transform(value: unknown): T {
+    return this.validate(value);
   }
 }
 

@@ -1,15 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Param, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import {
-  ApiKeyListQuerySchema,
-  ApiKeyViewSchema,
-  CreateApiKeySchema,
-  pageSchema,
-  type ApiKeyListQuery,
-  type CreateApiKeyDto,
-} from '@pb/contracts';
-import { ApiQueryFromSchema, CurrentIdentity, ProblemException, QueryPipe, Roles, SchemaPipe, type Identity } from '@pb/platform';
+import { type ApiKeyListQuery, type CreateApiKeyDto, Routes } from '@pb/contracts';
+import { CurrentIdentity, ProblemException, type Identity, Handle } from '@pb/platform';
 import { viaApiKey } from '../../org-tree/scope.js';
 import { ApiKeysService } from './api-keys.service.js';
 
@@ -23,46 +15,22 @@ function refuseKeys(caller: Identity) {
   }
 }
 
-@ApiTags('api-keys 接口密钥')
-@Controller('api/v1/api-keys')
+@Controller()
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
-  @Post()
-  @Roles('city-admin', 'county-admin', 'school-secretary')
-  @ApiOperation({
-    summary: 'Create an API key for a school system 建立接口密钥',
-    description:
-      'The key acts for one org unit of your subtree with one role (school-secretary by default). The answer holds the key: it is ' +
-      'shown only this once and stored only as a hash. Send it as `x-api-key: <key>` or `Authorization: ApiKey <key>`. ' +
-      '密钥只在此次返回中显示一次，仅保存其杂凑值。',
-  })
-  @ApiBody({ schema: CreateApiKeySchema as object })
-  @ApiResponse({ status: 201, schema: ApiKeyViewSchema as object, description: 'Created; `key` shown once 已建立' })
-  create(
-    @Body(new SchemaPipe<CreateApiKeyDto>(CreateApiKeySchema)) body: CreateApiKeyDto,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-  ) {
+  @Handle(Routes.postApiKeys)
+  create(@Body() body: CreateApiKeyDto, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
     refuseKeys(caller);
     return this.keys.create(body, caller, req.id);
   }
 
-  @Get()
-  @Roles('city-admin', 'county-admin', 'school-secretary')
-  @ApiOperation({ summary: 'API keys of a subtree (never the keys themselves) 密钥列表' })
-  @ApiQueryFromSchema(ApiKeyListQuerySchema)
-  @ApiResponse({ status: 200, schema: pageSchema(ApiKeyViewSchema) as object })
-  list(@Query(new QueryPipe<ApiKeyListQuery>(ApiKeyListQuerySchema)) query: ApiKeyListQuery, @CurrentIdentity() caller: Identity) {
+  @Handle(Routes.getApiKeys)
+  list(@Query() query: ApiKeyListQuery, @CurrentIdentity() caller: Identity) {
     return this.keys.list(caller, query);
   }
 
-  @Delete(':id')
-  @Roles('city-admin', 'county-admin', 'school-secretary')
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke an API key: its next request is refused 吊销密钥' })
-  @ApiParam({ name: 'id', description: 'API key id 密钥标识' })
-  @ApiResponse({ status: 204, description: 'Revoked 已吊销' })
+  @Handle(Routes.deleteApiKeys)
   async revoke(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
     refuseKeys(caller);
     await this.keys.revoke(id, caller, req.id);

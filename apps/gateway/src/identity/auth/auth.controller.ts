@@ -1,8 +1,7 @@
-import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Inject, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { LoginSchema, RefreshSchema, TokenPairSchema, type LoginDto, type RefreshDto } from '@pb/contracts';
-import { ALL_ROLES, CurrentIdentity, ProblemException, Public, Roles, SchemaPipe, signAccessToken, type Identity } from '@pb/platform';
+import { type LoginDto, type RefreshDto, Routes } from '@pb/contracts';
+import { CurrentIdentity, ProblemException, signAccessToken, type Identity, Handle } from '@pb/platform';
 import { AuditService } from '../../audit/audit.service.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import type { Account } from '../accounts/account.schema.js';
@@ -24,8 +23,7 @@ const invalidRefresh = () =>
 
 const identityOf = (a: Account): Identity => ({ sub: a._id, orgUnitId: a.orgUnitId, roles: a.roles });
 
-@ApiTags('auth 认证')
-@Controller('api/v1/auth')
+@Controller()
 export class AuthController {
   constructor(
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
@@ -45,19 +43,8 @@ export class AuthController {
     };
   }
 
-  @Post('login')
-  @Public()
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Log in with username and password 账号密码登录',
-    description:
-      'Returns a short-lived access token (Bearer) and a single-use refresh token. Repeated failures for one account or from one ' +
-      'address answer 429 with Retry-After. 返回短期访问令牌与一次性刷新令牌；同一账号或地址多次失败后返回 429。',
-  })
-  @ApiBody({ schema: LoginSchema as object })
-  @ApiResponse({ status: 200, schema: TokenPairSchema as object, description: 'Logged in 已登录' })
-  @ApiResponse({ status: 401, description: 'Wrong username or password 账号或密码错误' })
-  async login(@Body(new SchemaPipe<LoginDto>(LoginSchema)) body: LoginDto, @Req() req: FastifyRequest) {
+  @Handle(Routes.postAuthLogin)
+  async login(@Body() body: LoginDto, @Req() req: FastifyRequest) {
     const username = body.username.toLowerCase();
     const wait = await this.throttle.blockedFor(username, req.ip);
     if (wait > 0) {
@@ -106,19 +93,8 @@ export class AuthController {
     return this.tokens(account, refreshToken);
   }
 
-  @Post('refresh')
-  @Public()
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Exchange a refresh token for new tokens 刷新令牌',
-    description:
-      'Each refresh token works once and returns the next one. Reusing an old one ends the whole session. ' +
-      '每个刷新令牌只能使用一次；重复使用旧令牌将结束整个会话。',
-  })
-  @ApiBody({ schema: RefreshSchema as object })
-  @ApiResponse({ status: 200, schema: TokenPairSchema as object, description: 'New tokens 新令牌' })
-  @ApiResponse({ status: 401, description: 'Invalid, used or logged-out refresh token 刷新令牌无效' })
-  async refresh(@Body(new SchemaPipe<RefreshDto>(RefreshSchema)) body: RefreshDto, @Req() req: FastifyRequest) {
+  @Handle(Routes.postAuthRefresh)
+  async refresh(@Body() body: RefreshDto, @Req() req: FastifyRequest) {
     const outcome = await this.sessions.rotate(body.refreshToken);
     if (!outcome.ok) {
       if (outcome.reason === 'reused') {
@@ -131,20 +107,8 @@ export class AuthController {
     return this.tokens(account, outcome.refreshToken);
   }
 
-  @Post('logout')
-  @Roles(...ALL_ROLES)
-  @HttpCode(204)
-  @ApiOperation({
-    summary: 'Log out: end the session of a refresh token 登出',
-    description: 'The refresh token stops working at once; the access token expires on its own within minutes. 刷新令牌立即失效。',
-  })
-  @ApiBody({ schema: RefreshSchema as object })
-  @ApiResponse({ status: 204, description: 'Logged out 已登出' })
-  async logout(
-    @Body(new SchemaPipe<RefreshDto>(RefreshSchema)) body: RefreshDto,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-  ) {
+  @Handle(Routes.postAuthLogout)
+  async logout(@Body() body: RefreshDto, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
     if (await this.sessions.revoke(body.refreshToken, caller.sub)) {
       await this.audit.recordAuth({
         action: 'auth.logout',

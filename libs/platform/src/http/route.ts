@@ -1,0 +1,159 @@
+import {
+  applyDecorators,
+  type CallHandler,
+  type ExecutionContext,
+  HttpCode,
+  Injectable,
+  type NestInterceptor,
+  RequestMapping,
+  RequestMethod,
+  SetMetadata,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiBody, ApiExtension, ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { expressPath, paramsSchemaOf, querySchemaOf, type RouteSpec } from '@pb/contracts';
+import type { FastifyRequest } from 'fastify';
+import type { Observable } from 'rxjs';
+import { Public } from '../auth/public.decorator.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { schemaValidator } from './schema.pipe.js';
+
+export const ROUTE_KEY = 'pb:route';
+
+const IF_MATCH_PATTERN = '^(\\*|"\\d+"(\\s*,\\s*"\\d+")*)$';
+const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9._:-]{8,128}$';
+const STANDARD_PROBLEMS: Record<number, string> = {
+  401: 'Missing, expired or invalid credentials 未认证',
+  403: 'Your role may not call this operation 角色无权限',
+  404: 'Not found, or outside your subtree 不存在或不在本辖区',
+  409: 'Conflicts with the current state 与当前状态冲突',
+  412: 'Changed since you read it (If-Match); the answer carries the current ETag 资源已被修改',
+  415: 'Unsupported media type 不支持的内容类型',
+  422: 'Breaks a rule of the domain 违反业务规则',
+  428: 'A required precondition header is missing 缺少必需的前提标头',
+};
+
+/** The OpenAPI of one table entry: tag, operation, parameters, body, answers, roles, headers. */
+function documented(spec: RouteSpec): MethodDecorator[] {
+  const docs: MethodDecorator[] = [
+    ApiTags(spec.tag),
+    ApiOperation({ summary: spec.summary, ...(spec.description ? { description: spec.description } : {}) }),
+  ];
+  for (const [name, schema] of Object.entries(spec.params ?? {})) {
+    docs.push(ApiParam({ name, schema: schema, ...('description' in schema ? { description: String(schema['description']) } : {}) }));
+  }
+  for (const [name, schema] of Object.entries(spec.query ?? {})) {
+    docs.push(
+      ApiQuery({
+        name,
+        required: spec.requiredQuery?.includes(name) ?? false,
+        schema: schema as never,
+        ...('description' in schema ? { description: String(schema['description']) } : {}),
+      }),
+    );
+  }
+  if (spec.body) docs.push(ApiBody({ schema: spec.body as never }));
+  for (const answer of [spec.ok, spec.also]) {
+    if (!answer) continue;
+    const contentType = answer.contentType ?? 'application/json';
+    if (contentType !== 'application/json') docs.push(ApiProduces(contentType));
+    docs.push(
+      ApiResponse({
+        status: answer.status,
+        description: answer.description ?? 'OK',
+        ...(answer.schema ? { content: { [contentType]: { schema: answer.schema } } } : {}),
+      }),
+    );
+  }
+  const problems: Record<number, string | true | undefined> = { ...(spec.problems ?? {}) };
+  if (spec.ifMatch) problems[412] ??= true;
+  if (spec.ifMatch === 'required' || spec.idempotencyKey) problems[428] ??= true;
+  for (const [status, text] of Object.entries(problems)) {
+    if (text === undefined) continue;
+    docs.push(ApiResponse({ status: Number(status), description: text === true ? (STANDARD_PROBLEMS[Number(status)] ?? status) : text }));
+  }
+  if (spec.ifMatch) {
+    docs.push(
+      ApiHeader({
+        name: 'If-Match',
+        required: spec.ifMatch === 'required',
+        description: 'ETag of the version you read; a stale one is refused (412) 读取时的 ETag；已过期则拒绝（412）',
+        schema: { type: 'string', pattern: IF_MATCH_PATTERN },
+      }),
+    );
+  }
+  if (spec.idempotencyKey) {
+    docs.push(
+      ApiHeader({
+        name: 'Idempotency-Key',
+        required: true,
+        description: 'One key per operation, reused on retries: a retry returns the first answer 每次操作一个键，重试时沿用',
+        schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN },
+      }),
+    );
+  }
+  if (spec.language) {
+    docs.push(ApiHeader({ name: 'Accept-Language', required: false, description: 'zh-Hans (default 默认) or en 标题与正文语言' }));
+  }
+  if (spec.paginated) docs.push(ApiExtension('x-paginated', true));
+  return docs;
+}
+
+/**
+ * Binds a handler to its entry in the route table (`Routes` in @pb/contracts): method and path, the
+ * roles admitted (or public), the success status, validation of params, query and body
+ * (RouteValidationInterceptor), and its OpenAPI. The one way a route is declared, in a service or in
+ * the gateway; the `pb/route-auth` lint rule refuses any other.
+ */
+export function Handle(spec: RouteSpec): MethodDecorator {
+  return applyDecorators(
+    RequestMapping({ path: expressPath(spec.path), method: RequestMethod[spec.method] }),
+    SetMetadata(ROUTE_KEY, spec),
+    HttpCode(spec.ok.status),
+    spec.roles === 'public' ? Public() : Roles(...spec.roles),
+    ...documented(spec),
+  );
+}
+
+interface CompiledRoute {
+  params: (value: unknown) => unknown;
+  query: (value: unknown) => unknown;
+  body?: (value: unknown) => unknown;
+}
+
+/**
+ * Validates each request against its table entry before the handler runs: path parameters, the
+ * query string (declared names only; numbers and booleans coerced, defaults filled in) and the JSON
+ * body, each failure a 400 problem+json naming the field (JSON pointer) and the rule.
+ */
+@Injectable()
+export class RouteValidationInterceptor implements NestInterceptor {
+  private readonly compiled = new Map<RouteSpec, CompiledRoute>();
+
+  constructor(private readonly reflector: Reflector) {}
+
+  private compile(spec: RouteSpec): CompiledRoute {
+    let found = this.compiled.get(spec);
+    if (!found) {
+      found = {
+        params: schemaValidator(paramsSchemaOf(spec)),
+        query: schemaValidator(querySchemaOf(spec), { query: true }),
+        ...(spec.body ? { body: schemaValidator(spec.body) } : {}),
+      };
+      this.compiled.set(spec, found);
+    }
+    return found;
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const spec = this.reflector.get<RouteSpec | undefined>(ROUTE_KEY, context.getHandler());
+    if (!spec) return next.handle();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
+    const route = this.compile(spec);
+    route.params(req.params ?? {});
+    req.query = route.query(req.query ?? {});
+    if (route.body) req.body = route.body(req.body ?? {});
+    return next.handle();
+  }
+}
