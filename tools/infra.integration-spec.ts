@@ -12,11 +12,15 @@ const localRunning = statuses.every((s) => s.running && s.healthy);
 const itLocal = localRunning ? it : it.skip;
 const reason = localRunning ? '' : ' (skipped: the broker and store in use are not the local ones)';
 
-/** A copy of deploy/local in a scratch folder: its own .local, so failures here touch nothing real. */
-function scratchCopy(): string {
+/**
+ * A copy of deploy/local in a scratch folder: its own .local, so failures here touch nothing real.
+ * With the repository's node_modules linked in unless asked not to (the store's probe loads the driver).
+ */
+function scratchCopy({ nodeModules = true } = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pb-infra-'));
   mkdirSync(path.join(dir, 'deploy'));
   cpSync(path.join(process.cwd(), 'deploy', 'local'), path.join(dir, 'deploy', 'local'), { recursive: true });
+  if (nodeModules) symlinkSync(path.join(process.cwd(), 'node_modules'), path.join(dir, 'node_modules'));
   return dir;
 }
 
@@ -104,6 +108,25 @@ describe('local infrastructure scripts', () => {
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);
+  });
+
+  it('ends with one line saying to run npm ci when the store probe finds no MongoDB driver', () => {
+    const bare = scratchCopy({ nodeModules: false });
+    try {
+      const r = runInfra(bare, {
+        PATH: process.env['PATH'] ?? '',
+        HOME: process.env['HOME'] ?? '',
+        INFRA_MODE: 'local',
+        KAFKA_BROKERS: '127.0.0.1:1',
+        LOCAL_MONGO_PORT: String(strangerPort),
+      });
+      expect(r.status).not.toBe(0);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/needs the mongodb package: run `npm ci` first/);
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
   });
 
   it.each([

@@ -117,8 +117,8 @@ export async function run(args) {
 
     // Seed straight into org-registry's database, documents shaped as OrgUnitsService.newUnit
     // writes them (its events already published: empty outbox). Through the batch API the seed
-    // slows with the collection (each batch scans it twice on FerretDB: 1.7 s for the first 500
-    // units, 8.9 s at 2,000) and passes the gateway's 10 s upstream timeout long before 10,000.
+    // slows as the collection grows on FerretDB and passes the gateway's 10 s upstream timeout long
+    // before 10,000 (ADR 0005).
     const t0 = performance.now();
     const all = [city.city, county, county2, ...city.units.slice(1)];
     const paths = new Map();

@@ -4,18 +4,21 @@ package main
 // nothing in between that stops a second command on the same document from doing the same
 // (FerretDB#3040): two concurrent updates of one document lose one of them. MongoDB applies each
 // single-document update atomically, and the platform relies on it (the outbox relay's $pullAll
-// against a service's $push, leases, sequences, version guards). Measured here before this proxy:
-// two clients doing 300 `$inc` each on one document ended at 442, not 600; the outbox relay lost
-// 3 of 400 events. See docs/adr/0005-kafka-client-and-delivery-settings.md.
+// against a service's $push, leases, sequences, version guards). What was lost before this proxy:
+// docs/adr/0008-kafka-client-and-delivery-settings.md; its lock scopes and their cost:
+// docs/adr/0003-local-infrastructure.md.
 //
 // So the local store listens through this proxy: it passes the wire protocol through untouched and
-// lets only one read-modify-write command at a time touch a document. A command that names its
-// documents by `_id` (findAndModify's query, each of an update's statements: a string or ObjectId
-// `_id`, or `_id: {$in: [...]}` of those) locks those documents, in order, and shares its collection
-// with the others doing the same; any other read-modify-write command (a filter without such an
-// `_id`, a layout this proxy does not read) has its collection to itself. Reads, inserts and deletes are
-// not held. SQLite still writes one transaction at a time per database file (busy_timeout waits);
-// what runs side by side is FerretDB's reading, decoding and changing of the documents.
+// holds each read-modify-write command, from its request to its reply, behind two waits:
+//   - its database's slots: FERRETDB_RMW_PER_DB (1 by default) such commands of one database run
+//     at once, the rest queue (rmwPerDB);
+//   - then its documents: a command that names them by `_id` (findAndModify's query, each of an
+//     update's statements: a string or ObjectId `_id`, or `_id: {$in: [...]}` of those) locks those
+//     documents, in order, and shares its collection with the others doing the same; any other
+//     read-modify-write command (a filter without such an `_id`, a layout this proxy does not read)
+//     has its collection to itself. With one slot per database this second wait never blocks.
+// Reads, inserts and deletes are not held. Writes to one database file take turns inside FerretDB
+// (a patched mutex, ferretdb/patches.json), not here.
 
 import (
 	"encoding/binary"
@@ -129,10 +132,8 @@ func (l *rmwLocks) lock(cl *collLock, ids []string) func() {
 }
 
 // rmwPerDB: FERRETDB_RMW_PER_DB, how many read-modify-write commands of one database run at once
-// (on different documents). 1 by default. More let FerretDB read and change documents on both cores
-// while another command writes, but a burst of writers then crowds out the service's outbox relay:
-// bench/reporting measured submissions 91/s with the compliance view 0.8 s behind the last one (1),
-// 90/s and 2.1 s (2), 114/s and 18 s (unbounded). See docs/adr/0003-local-infrastructure.md.
+// (on different documents), 1 by default: more let FerretDB use both cores, but a burst's writers
+// then crowd out a service's outbox relay (the measured trade-off is in ADR 0003).
 func rmwPerDB() int {
 	n, err := strconv.Atoi(os.Getenv("FERRETDB_RMW_PER_DB"))
 	if err != nil || n < 1 {

@@ -6,8 +6,9 @@
 // panics at start (build/version/version.txt is not part of the module, FerretDB#2982);
 // embedding the `ferretdb` package in our own main module avoids that check.
 //
-// Clients connect through a proxy (atomic_proxy.go) that runs one update/findAndModify per
-// database at a time: FerretDB 1.24 alone loses one of two concurrent updates of a document.
+// Clients connect through a proxy (atomic_proxy.go) that lets one update/findAndModify at a time
+// touch a document, and by default runs one of them per database at a time: FerretDB 1.24 alone
+// loses one of two concurrent updates of a document.
 //
 // Usage:
 //
@@ -17,6 +18,8 @@
 // FERRETDB_LOG_LEVEL. Telemetry is always disabled by the embedded package.
 // FERRETDB_PPROF_ADDR (for example 127.0.0.1:6060) serves Go's profiler at /debug/pprof/ there, to
 // see where the store spends its time under a benchmark; unset, nothing more listens.
+// FERRETDB_RMW_PER_DB (atomic_proxy.go) and FERRETDB_STATS_FILE (command_stats.go) tune and time
+// the proxy.
 package main
 
 import (
@@ -111,7 +114,7 @@ func run(logger *slog.Logger, listenAddr, dataDir string) error {
 
 	select {
 	case err = <-done:
-		// Run returned before a signal: the listener failed (e.g. address in use).
+		// Run returned before a signal: FerretDB's own listener (the unix socket) failed.
 		if err == nil && ctx.Err() == nil {
 			err = errors.New("listener stopped unexpectedly (is " + listenAddr + " already in use?)")
 		}

@@ -145,7 +145,7 @@ export class KafkaClient implements OnApplicationShutdown {
   }
 
   /**
-   * Consumer settings (docs/adr/0005): records reach handlers within ~50 ms of being written
+   * Consumer settings (docs/adr/0008): records reach handlers within ~50 ms of being written
    * (`maxWaitTimeInMs`); the coordinator drops a silent member after 30 s, and the transport
    * heartbeats every 3 s while a long handler runs; a rebalance waits up to 60 s for members
    * to finish their record; reconnecting never gives up during a broker outage.
