@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import type { Role } from '@pb/platform';
+import { Routes, type Role, type RouteSpec } from '@pb/contracts';
 import { api, createUnits, dbOf, e2e, eventually, login, mongo, tokenFor, uniqueId } from './support/env.js';
 
-// The access matrix (ARCHITECTURE.md §7): every caller kind x every route of the gateway's OpenAPI
-// document x the caller's own / parent / child / sibling / a foreign org unit. Each cell has one
-// expected answer; a cell that reads or changes what it must not fails, and so does a route the
-// document lists that the table below does not know (new routes join the matrix or fail it).
+// The access matrix (ARCHITECTURE.md §7): every caller kind x every route of the route table
+// (`Routes` in @pb/contracts, which the gateway's document comes from) x the caller's own / parent /
+// child / sibling / a foreign org unit, one test per cell. The routes and the roles each admits come
+// from the table, never from a list here: what this file adds is how to aim a route at a unit
+// (RECIPES). A table route without a recipe fails its own test, so a new route joins the matrix.
 //
 // The fixture is built through the API:  city C ── county A ── schools A1, A2
 //                                               ├─ county B ── school B1
@@ -30,9 +31,8 @@ interface Request {
   headers?: Record<string, string>;
 }
 
+/** How to aim one route of the table at a unit; its roles come from the table entry. */
 interface RouteRule {
-  /** Roles the route admits (others get 403); `public` routes need no credentials. */
-  roles: Role[] | 'public';
   /** Whether the route is about an org unit (then each relation is a cell), and how to aim it at one. */
   scoped: boolean;
   /** The answer of an admitted, in-scope cell; several where the owner's business rules decide (window, reviewer). */
@@ -42,9 +42,6 @@ interface RouteRule {
   request: (target: string, caller: Caller) => Promise<Request> | Request;
 }
 
-const ALL: Role[] = ['city-admin', 'county-admin', 'school-secretary', 'inspector', 'analyst'];
-const ADMINS: Role[] = ['city-admin', 'county-admin'];
-
 const unitKey = (...parts: string[]) => parts.join('-');
 /** A period far enough ahead that its reports are open for drafts and not yet for submission (422). */
 const PERIOD = `${new Date().getUTCFullYear() + 1}-03-H1`;
@@ -53,8 +50,6 @@ const report = (unit: string) => `/api/v1/reports/${partyOrgOf(unit)}/${PERIOD}`
 const CONTENT = { content: { freeText: '矩阵测试记实' } };
 /** Today in the city's time zone: the registry's dates (opening, closing) are city dates. */
 const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-const READERS: Role[] = ['city-admin', 'county-admin', 'school-secretary', 'inspector'];
-const WRITERS: Role[] = ['city-admin', 'county-admin', 'school-secretary'];
 
 /**
  * Party organisations, members and contact points live at schools: the school standing for a unit
@@ -118,28 +113,24 @@ async function freshKey(unit: string): Promise<string> {
   return res.body['id'] as string;
 }
 
-const ROUTES: Record<string, RouteRule> = {
+const RECIPES: Record<string, RouteRule> = {
   'POST /api/v1/auth/login': {
-    roles: 'public',
     scoped: false,
     ok: 401,
     request: () => ({ method: 'POST', path: '/api/v1/auth/login', body: { username: uniqueId('nobody'), password: 'wrong-password' } }),
   },
   'POST /api/v1/auth/refresh': {
-    roles: 'public',
     scoped: false,
     ok: 401,
     request: () => ({ method: 'POST', path: '/api/v1/auth/refresh', body: { refreshToken: 'pbr_not-a-token' } }),
   },
   'POST /api/v1/auth/logout': {
-    roles: ALL,
     scoped: false,
     ok: 204,
     request: () => ({ method: 'POST', path: '/api/v1/auth/logout', body: { refreshToken: 'pbr_not-a-token' } }),
   },
-  'GET /api/v1/accounts/me': { roles: ALL, scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/accounts/me' }) },
+  'GET /api/v1/accounts/me': { scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/api/v1/accounts/me' }) },
   'POST /api/v1/accounts': {
-    roles: ADMINS,
     scoped: true,
     ok: 201,
     request: (target) => ({
@@ -149,19 +140,16 @@ const ROUTES: Record<string, RouteRule> = {
     }),
   },
   'GET /api/v1/accounts': {
-    roles: ADMINS,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/accounts?unit=${target}` }),
   },
   'GET /api/v1/accounts/{id}': {
-    roles: ADMINS,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/accounts/${victims[target]}` }),
   },
   'PATCH /api/v1/accounts/{id}': {
-    roles: ADMINS,
     scoped: true,
     ok: 200,
     request: (target) => ({
@@ -172,33 +160,28 @@ const ROUTES: Record<string, RouteRule> = {
     }),
   },
   'POST /api/v1/api-keys': {
-    roles: ['city-admin', 'county-admin', 'school-secretary'],
     scoped: true,
     ok: 201,
     refusesKeys: true,
     request: (target) => ({ method: 'POST', path: '/api/v1/api-keys', body: { name: 'matrix', orgUnitId: target } }),
   },
   'GET /api/v1/api-keys': {
-    roles: ['city-admin', 'county-admin', 'school-secretary'],
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/api-keys?unit=${target}` }),
   },
   'DELETE /api/v1/api-keys/{id}': {
-    roles: ['city-admin', 'county-admin', 'school-secretary'],
     scoped: true,
     ok: 204,
     refusesKeys: true,
     request: async (target) => ({ method: 'DELETE', path: `/api/v1/api-keys/${await freshKey(target)}` }),
   },
   'GET /api/v1/audit': {
-    roles: ['city-admin', 'county-admin', 'inspector'],
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/audit?unit=${target}` }),
   },
   'POST /api/v1/org-units': {
-    roles: ADMINS,
     scoped: true,
     ok: 201,
     request: (target) => {
@@ -211,7 +194,6 @@ const ROUTES: Record<string, RouteRule> = {
     },
   },
   'GET /api/v1/org-units/{id}': {
-    roles: ALL,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}` }),
@@ -219,7 +201,6 @@ const ROUTES: Record<string, RouteRule> = {
 
   // The org registry (issue 4): the tree, party organisations, members (personal data), rules, contact points.
   'POST /api/v1/org-units/batch': {
-    roles: ADMINS,
     scoped: true,
     ok: 201,
     request: (target) => {
@@ -232,31 +213,26 @@ const ROUTES: Record<string, RouteRule> = {
     },
   },
   'GET /api/v1/org-units/{id}/children': {
-    roles: ALL,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}/children` }),
   },
   'GET /api/v1/org-units/{id}/subtree': {
-    roles: ALL,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}/subtree` }),
   },
   'GET /api/v1/org-units/{id}/history': {
-    roles: ALL,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}/history` }),
   },
   'PATCH /api/v1/org-units/{id}': {
-    roles: ADMINS,
     scoped: true,
     ok: 200,
     request: async (target) => ({ method: 'PATCH', path: `/api/v1/org-units/${await freshUnit(target)}`, body: { name: '已更名单位' } }),
   },
   'POST /api/v1/org-units/{id}/move': {
-    roles: ADMINS,
     scoped: true,
     ok: [200, 409, 422], // the tree's rules decide in scope; outside it nothing is reachable
     request: async (target, caller) => ({
@@ -266,31 +242,26 @@ const ROUTES: Record<string, RouteRule> = {
     }),
   },
   'POST /api/v1/org-units/{id}/close': {
-    roles: ADMINS,
     scoped: true,
     ok: 200,
     request: async (target) => ({ method: 'POST', path: `/api/v1/org-units/${await freshUnit(target)}/close`, body: { closedOn: TODAY } }),
   },
   'GET /api/v1/org-units/{id}/party-orgs': {
-    roles: ALL,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${schoolOf(target)}/party-orgs` }),
   },
   'POST /api/v1/party-orgs': {
-    roles: ADMINS,
     scoped: true,
     ok: 201,
     request: (target) => ({ method: 'POST', path: '/api/v1/party-orgs', body: partyOrgBody(schoolOf(target)) }),
   },
   'GET /api/v1/party-orgs/{id}': {
-    roles: ALL,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/party-orgs/${fixtures.partyOrg[schoolOf(target)]}` }),
   },
   'PATCH /api/v1/party-orgs/{id}': {
-    roles: WRITERS,
     scoped: true,
     ok: 200,
     request: (target) => ({
@@ -300,7 +271,6 @@ const ROUTES: Record<string, RouteRule> = {
     }),
   },
   'PUT /api/v1/party-orgs/{id}/affiliation': {
-    roles: ADMINS,
     scoped: true,
     ok: [200, 409, 422], // which bureau may supervise is the registry's rule
     request: async (target, caller) => ({
@@ -310,7 +280,6 @@ const ROUTES: Record<string, RouteRule> = {
     }),
   },
   'POST /api/v1/party-orgs/{id}/close': {
-    roles: ADMINS,
     scoped: true,
     ok: 200,
     request: async (target) => ({
@@ -320,13 +289,11 @@ const ROUTES: Record<string, RouteRule> = {
     }),
   },
   'GET /api/v1/party-orgs/{id}/members': {
-    roles: READERS,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/party-orgs/${fixtures.partyOrg[schoolOf(target)]}/members` }),
   },
   'POST /api/v1/party-orgs/{id}/members': {
-    roles: WRITERS,
     scoped: true,
     ok: 201,
     request: (target) => ({
@@ -336,19 +303,16 @@ const ROUTES: Record<string, RouteRule> = {
     }),
   },
   'GET /api/v1/members/flagged': {
-    roles: ['city-admin', 'county-admin', 'inspector'],
     scoped: false,
     ok: 200,
     request: () => ({ method: 'GET', path: '/api/v1/members/flagged' }),
   },
   'GET /api/v1/members/{id}': {
-    roles: READERS,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/members/${fixtures.member[schoolOf(target)]}` }),
   },
   'POST /api/v1/members/{id}/milestones': {
-    roles: WRITERS,
     scoped: true,
     ok: [200, 409, 422], // the milestone rules decide in scope
     request: (target) => ({
@@ -358,7 +322,6 @@ const ROUTES: Record<string, RouteRule> = {
     }),
   },
   'POST /api/v1/members/{id}/transfer': {
-    roles: WRITERS,
     scoped: true,
     ok: [200, 409, 422],
     request: async (target, caller) => ({
@@ -368,13 +331,11 @@ const ROUTES: Record<string, RouteRule> = {
     }),
   },
   'GET /api/v1/org-units/{id}/milestone-rules': {
-    roles: ALL,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${target}/milestone-rules` }),
   },
   'PUT /api/v1/org-units/{id}/milestone-rules': {
-    roles: ADMINS,
     scoped: true,
     ok: [200, 403, 409, 422], // a bureau sets its own rules; the registry decides for other units in scope
     request: async (target) => {
@@ -388,13 +349,11 @@ const ROUTES: Record<string, RouteRule> = {
     },
   },
   'GET /api/v1/org-units/{id}/contact-points': {
-    roles: ALL,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${schoolOf(target)}/contact-points` }),
   },
   'POST /api/v1/contact-points': {
-    roles: ADMINS,
     scoped: true,
     ok: [201, 422],
     request: (target, caller) => ({
@@ -404,13 +363,11 @@ const ROUTES: Record<string, RouteRule> = {
     }),
   },
   'GET /api/v1/contact-points/{id}': {
-    roles: ALL,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/contact-points/${fixtures.contactPoint[schoolOf(target)]}` }),
   },
   'POST /api/v1/contact-points/{id}/visits': {
-    roles: ALL,
     scoped: true,
     ok: [201, 403], // the linked cadre or a bureau administrator logs visits; other roles in scope get 403
     request: (target) => ({
@@ -420,7 +377,6 @@ const ROUTES: Record<string, RouteRule> = {
     }),
   },
   'POST /api/v1/contact-points/{id}/end': {
-    roles: ADMINS,
     scoped: true,
     ok: 200,
     request: async (target) => ({
@@ -433,25 +389,21 @@ const ROUTES: Record<string, RouteRule> = {
   // Half-month reports (reporting). Party organisations are seeded into reporting's read model below
   // until org-registry publishes them (issue 4); every unit's report of PERIOD exists as a draft.
   'GET /api/v1/reports/review-queue': {
-    roles: ADMINS,
     scoped: false,
     ok: 200,
     request: () => ({ method: 'GET', path: '/api/v1/reports/review-queue' }),
   },
   'GET /api/v1/reports/{partyOrgId}/{periodId}': {
-    roles: ['city-admin', 'county-admin', 'school-secretary', 'inspector'],
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: report(target) }),
   },
   'PUT /api/v1/reports/{partyOrgId}/{periodId}/draft': {
-    roles: ['school-secretary'],
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'PUT', path: `${report(target)}/draft`, body: CONTENT }),
   },
   'POST /api/v1/reports/{partyOrgId}/{periodId}/submit': {
-    roles: ['school-secretary'],
     scoped: true,
     ok: 422, // PERIOD's window is not open yet: the owner's rule, reached only in scope
     request: (target) => ({
@@ -462,13 +414,11 @@ const ROUTES: Record<string, RouteRule> = {
     }),
   },
   'POST /api/v1/reports/{partyOrgId}/{periodId}/reviews': {
-    roles: ADMINS,
     scoped: true,
     ok: [409, 403], // 409 not submitted yet (a reviewing bureau), 403 a bureau that does not review it
     request: (target) => ({ method: 'POST', path: `${report(target)}/reviews`, body: { decision: 'accept' } }),
   },
   'POST /api/v1/reports/{partyOrgId}/{periodId}/lock-exceptions': {
-    roles: ADMINS,
     scoped: true,
     ok: [200, 403], // 403 for a bureau that does not review it
     request: (target) => ({
@@ -478,13 +428,11 @@ const ROUTES: Record<string, RouteRule> = {
     }),
   },
   'GET /api/v1/reporting/calendar': {
-    roles: ALL,
     scoped: false,
     ok: 200,
     request: () => ({ method: 'GET', path: '/api/v1/reporting/calendar' }),
   },
   'PUT /api/v1/reporting/calendar': {
-    roles: ['city-admin'],
     scoped: false,
     ok: 200,
     request: async () => {
@@ -494,25 +442,21 @@ const ROUTES: Record<string, RouteRule> = {
     },
   },
   'GET /api/v1/reporting/compliance': {
-    roles: ALL,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/reporting/compliance?unit=${target}&from=${PERIOD}` }),
   },
   'GET /api/v1/reporting/compliance/breakdown': {
-    roles: ALL,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/reporting/compliance/breakdown?unit=${target}&from=${PERIOD}` }),
   },
   'GET /api/v1/reporting/compliance/breakdown.csv': {
-    roles: ALL,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/reporting/compliance/breakdown.csv?unit=${target}&from=${PERIOD}` }),
   },
   'GET /api/v1/reporting/missing': {
-    roles: ALL,
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/reporting/missing?unit=${target}&period=${PERIOD}` }),
@@ -522,67 +466,56 @@ const ROUTES: Record<string, RouteRule> = {
   // inbox, preferences, endpoints; the delivery log of its subtree or of what it was sent). There is no
   // unit to aim at, and a notice, endpoint or delivery that is not the caller's answers 404.
   'GET /api/v1/notifications/inbox': {
-    roles: ALL,
     scoped: false,
     ok: 200,
     request: () => ({ method: 'GET', path: '/api/v1/notifications/inbox' }),
   },
   'GET /api/v1/notifications/inbox/unread-count': {
-    roles: ALL,
     scoped: false,
     ok: 200,
     request: () => ({ method: 'GET', path: '/api/v1/notifications/inbox/unread-count' }),
   },
   'POST /api/v1/notifications/inbox/read-all': {
-    roles: ALL,
     scoped: false,
     ok: [200, 204],
     request: () => ({ method: 'POST', path: '/api/v1/notifications/inbox/read-all', body: {} }),
   },
   'GET /api/v1/notifications/inbox/{id}': {
-    roles: ALL,
     scoped: false,
     ok: 404,
     request: () => ({ method: 'GET', path: `/api/v1/notifications/inbox/${uniqueId('n')}` }),
   },
   'POST /api/v1/notifications/inbox/{id}/read': {
-    roles: ALL,
     scoped: false,
     ok: 404,
     request: () => ({ method: 'POST', path: `/api/v1/notifications/inbox/${uniqueId('n')}/read`, body: {} }),
   },
   'POST /api/v1/notifications/inbox/{id}/archive': {
-    roles: ALL,
     scoped: false,
     ok: 404,
     request: () => ({ method: 'POST', path: `/api/v1/notifications/inbox/${uniqueId('n')}/archive`, body: {} }),
   },
   'GET /api/v1/notifications/categories': {
-    roles: ALL,
     scoped: false,
     ok: 200,
     request: () => ({ method: 'GET', path: '/api/v1/notifications/categories' }),
   },
   'GET /api/v1/notifications/preferences/{scope}': {
-    roles: ALL,
     scoped: false,
     ok: 200,
     request: () => ({ method: 'GET', path: '/api/v1/notifications/preferences/account' }),
   },
   'PUT /api/v1/notifications/preferences/{scope}': {
-    roles: ALL,
     scoped: false,
     ok: 200,
     request: () => ({ method: 'PUT', path: '/api/v1/notifications/preferences/account', body: { locale: 'zh-Hans' } }),
   },
   'GET /api/v1/notifications/endpoints': {
-    roles: ALL,
     scoped: false,
     ok: 200,
     request: () => ({ method: 'GET', path: '/api/v1/notifications/endpoints' }),
   },
   'POST /api/v1/notifications/endpoints': {
-    roles: ALL,
     scoped: false,
     ok: [201, 400, 422], // the endpoint's own rules (address forms) decide
     request: () => ({
@@ -592,45 +525,75 @@ const ROUTES: Record<string, RouteRule> = {
     }),
   },
   'DELETE /api/v1/notifications/endpoints/{id}': {
-    roles: ALL,
     scoped: false,
     ok: 404,
     request: () => ({ method: 'DELETE', path: `/api/v1/notifications/endpoints/em_${uniqueId('x')}` }),
   },
   'GET /api/v1/notifications/delivery-log': {
-    roles: ALL,
     scoped: false,
     ok: 200,
     request: () => ({ method: 'GET', path: '/api/v1/notifications/delivery-log' }),
   },
   'GET /api/v1/notifications/deliveries/{id}': {
-    roles: ALL,
     scoped: false,
     ok: 404,
     request: () => ({ method: 'GET', path: `/api/v1/notifications/deliveries/${uniqueId('d')}` }),
   },
 
   // The AsyncAPI document of the analysts' topics: public.
-  'GET /asyncapi': { roles: 'public', scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi' }) },
-  'GET /asyncapi.json': { roles: 'public', scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi.json' }) },
-  'GET /asyncapi.html': { roles: 'public', scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi.html' }) },
+  'GET /asyncapi': { scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi' }) },
+  'GET /asyncapi.json': { scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi.json' }) },
+  'GET /asyncapi.html': { scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi.html' }) },
 };
 
+/** The table, keyed as the document names its operations: `GET /api/v1/org-units/{id}`. */
+const TABLE: [string, RouteSpec][] = Object.values(Routes).map((r: RouteSpec) => [`${r.method} ${r.path}`, r]);
+
 /** What a cell may answer: the route's in-scope answer, 403 for a role it does not admit, 404 outside the subtree. */
-function expected(rule: RouteRule, caller: Caller, relation: Relation | null): number[] {
+function expected(spec: RouteSpec, rule: RouteRule, caller: CallerSpec, relation: Relation | null): number[] {
   const ok = Array.isArray(rule.ok) ? rule.ok : [rule.ok];
-  if (rule.roles === 'public') return ok;
-  if (!rule.roles.includes(caller.role)) return [403];
+  if (spec.roles === 'public') return ok;
+  if (!spec.roles.includes(caller.role)) return [403];
   if (caller.viaKey && rule.refusesKeys) return [403];
   if (!rule.scoped || relation === 'own' || relation === 'child') return ok;
   return [404];
 }
 
-describe('access matrix: every caller x every gateway route x own / parent / child / sibling / foreign unit', () => {
-  const callers: Caller[] = [];
-  /** For each caller's unit, the unit in each relation to it (absent where the tree has none). */
-  const relationsOf: Record<string, Partial<Record<Relation, string>>> = {};
+/** The callers, by the fixture's unit names; their credentials are made in beforeAll. */
+interface CallerSpec {
+  name: string;
+  role: Role;
+  unitName: 'C' | 'A' | 'A1';
+  viaKey?: boolean;
+}
+const CALLERS: CallerSpec[] = [
+  { name: 'city-admin@C', role: 'city-admin', unitName: 'C' },
+  { name: 'county-admin@A', role: 'county-admin', unitName: 'A' },
+  { name: 'school-secretary@A1', role: 'school-secretary', unitName: 'A1' },
+  { name: 'inspector@A', role: 'inspector', unitName: 'A' },
+  { name: 'analyst@C', role: 'analyst', unitName: 'C' },
+  { name: 'api-key(school-secretary)@A1', role: 'school-secretary', unitName: 'A1', viaKey: true },
+];
+/** Each caller unit's unit in each relation (absent where the tree has none: the city has no parent). */
+const RELATED: Record<CallerSpec['unitName'], Partial<Record<Relation, string>>> = {
+  C: { own: 'C', child: 'A', foreign: 'F1' },
+  A: { own: 'A', parent: 'C', child: 'A1', sibling: 'B', foreign: 'F1' },
+  A1: { own: 'A1', parent: 'A', sibling: 'A2', foreign: 'F1' },
+};
 
+/** The cells of one route: every caller, and every relation it has when the route is about a unit. */
+function cellsOf(key: string, spec: RouteSpec): [string, CallerSpec, Relation | null][] {
+  const rule = RECIPES[key];
+  if (!rule || spec.roles === 'public') return [];
+  return CALLERS.flatMap((c) =>
+    (rule.scoped ? RELATIONS.filter((r) => RELATED[c.unitName][r]) : [null]).map(
+      (relation) => [`${key} · ${c.name} · ${relation ?? 'any unit'}`, c, relation] as [string, CallerSpec, Relation | null],
+    ),
+  );
+}
+
+describe('access matrix: every caller x every route of the table x own / parent / child / sibling / foreign unit', () => {
+  const callers: Record<string, Caller> = {};
   beforeAll(async () => {
     const run = e2e.run;
     const C = e2e.admin.orgUnitId;
@@ -725,102 +688,74 @@ describe('access matrix: every caller x every gateway route x own / parent / chi
     }
 
     // The callers: each role at a unit where it belongs, logged in with a real password; and a school system's API key.
-    const people: [string, Role, string][] = [
-      ['county-admin@A', 'county-admin', units['A']],
-      ['school-secretary@A1', 'school-secretary', units['A1']],
-      ['inspector@A', 'inspector', units['A']],
-      ['analyst@C', 'analyst', units['C']],
-    ];
-    callers.push({ name: 'city-admin@C', role: 'city-admin', unit: units['C'], headers: { authorization: `Bearer ${cityAdminToken}` } });
-    for (const [name, role, unit] of people) {
-      const username = uniqueId(role);
+    callers['city-admin@C'] = {
+      name: 'city-admin@C',
+      role: 'city-admin',
+      unit: units['C']!,
+      headers: { authorization: `Bearer ${cityAdminToken}` },
+    };
+    for (const spec of CALLERS.filter((c) => c.name !== 'city-admin@C' && !c.viaKey)) {
+      const username = uniqueId(spec.role);
+      const unit = units[spec.unitName]!;
       const made = await api('POST', '/api/v1/accounts', {
         token: cityAdminToken,
-        body: { username, displayName: name, orgUnitId: unit, roles: [role], password: 'caller-password-1' },
+        body: { username, displayName: spec.name, orgUnitId: unit, roles: [spec.role], password: 'caller-password-1' },
       });
-      if (made.status !== 201) throw new Error(`caller ${name}: ${made.status}`);
+      if (made.status !== 201) throw new Error(`caller ${spec.name}: ${made.status}`);
       const { accessToken } = await login(username, 'caller-password-1');
-      callers.push({ name, role, unit, headers: { authorization: `Bearer ${accessToken}` } });
+      callers[spec.name] = { name: spec.name, role: spec.role, unit, headers: { authorization: `Bearer ${accessToken}` } };
     }
     const key = await api('POST', '/api/v1/api-keys', { token: cityAdminToken, body: { name: 'school system', orgUnitId: units['A1'] } });
-    callers.push({
+    callers['api-key(school-secretary)@A1'] = {
       name: 'api-key(school-secretary)@A1',
       role: 'school-secretary',
-      unit: units['A1'],
+      unit: units['A1']!,
       viaKey: true,
       headers: { 'x-api-key': key.body['key'] as string },
-    });
-
-    const parentOf: Record<string, string | undefined> = { [units['A']]: units['C'], [units['A1']]: units['A'] };
-    const childOf: Record<string, string | undefined> = { [units['C']]: units['A'], [units['A']]: units['A1'] };
-    const siblingOf: Record<string, string | undefined> = { [units['A']]: units['B'], [units['A1']]: units['A2'] };
-    for (const c of callers) {
-      relationsOf[c.unit] = {
-        own: c.unit,
-        ...(parentOf[c.unit] ? { parent: parentOf[c.unit] } : {}),
-        ...(childOf[c.unit] ? { child: childOf[c.unit] } : {}),
-        ...(siblingOf[c.unit] ? { sibling: siblingOf[c.unit] } : {}),
-        foreign: units['F1'],
-      };
-    }
+    };
   }, 300_000);
 
-  it('knows every route of the OpenAPI document, and the document names the same roles', async () => {
+  it.each(TABLE.map(([key]) => key))('%s has a recipe that aims it at a unit', (key) => {
+    expect(RECIPES[key]).toBeDefined();
+  });
+
+  it('aims at no route the table does not have', () => {
+    expect(Object.keys(RECIPES).filter((k) => !TABLE.some(([key]) => key === k))).toEqual([]);
+  });
+
+  it('serves in the OpenAPI document exactly the routes of the table, with their roles', async () => {
     const doc = (await (await fetch(`${e2e.gateway}/docs/openapi.json`)).json()) as {
       paths: Record<string, Record<string, { 'x-roles'?: Role[]; 'x-public'?: boolean }>>;
     };
-    const documented: string[] = [];
-    const mismatched: string[] = [];
-    for (const [path, item] of Object.entries(doc.paths)) {
-      for (const [method, op] of Object.entries(item)) {
-        const key = `${method.toUpperCase()} ${path}`;
-        documented.push(key);
-        const rule = ROUTES[key];
-        if (!rule) continue;
-        const declared = op['x-public'] ? 'public' : [...(op['x-roles'] ?? [])].sort().join(',');
-        const mine = rule.roles === 'public' ? 'public' : [...rule.roles].sort().join(',');
-        if (declared !== mine) mismatched.push(`${key}: document ${declared}, matrix ${mine}`);
-      }
-    }
-    expect(documented.filter((k) => !ROUTES[k])).toEqual([]); // a new route must be added to the matrix
-    expect(Object.keys(ROUTES).filter((k) => !documented.includes(k))).toEqual([]);
-    expect(mismatched).toEqual([]);
+    const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => [
+        `${method.toUpperCase()} ${path}`,
+        op['x-public'] ? 'public' : [...(op['x-roles'] ?? [])].sort().join(','),
+      ]),
+    );
+    const table = TABLE.map(([key, spec]) => [key, spec.roles === 'public' ? 'public' : [...spec.roles].sort().join(',')]);
+    expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(table));
   });
 
-  it('answers each cell as expected: success only inside the subtree and for admitted roles', async () => {
-    const wrong: string[] = [];
-    let cells = 0;
-    for (const [route, rule] of Object.entries(ROUTES)) {
-      if (rule.roles === 'public') continue;
-      for (const caller of callers) {
-        const relations: (Relation | null)[] = rule.scoped ? RELATIONS : [null];
-        for (const relation of relations) {
-          const target = relation ? relationsOf[caller.unit]?.[relation] : caller.unit;
-          if (!target) continue; // the tree has no such unit for this caller (the city has no parent)
-          const req = await rule.request(target, caller);
-          const res = await api(req.method, req.path, {
-            headers: { ...caller.headers, ...req.headers },
-            ...(req.body !== undefined ? { body: req.body } : {}),
-          });
-          const want = expected(rule, caller, relation);
-          cells += 1;
-          if (!want.includes(res.status))
-            wrong.push(`${caller.name} ${route} ${relation ?? '-'} (${target}): expected ${want.join('|')}, got ${res.status}`);
-        }
-      }
-    }
-    expect(wrong).toEqual([]);
-    expect(cells).toBeGreaterThan(150);
-  }, 300_000);
+  describe.each(TABLE.filter(([key, spec]) => cellsOf(key, spec).length > 0))('%s', (key, spec) => {
+    it.each(cellsOf(key, spec))('%s', async (_cell, who, relation) => {
+      const rule = RECIPES[key]!;
+      const caller = callers[who.name]!;
+      const target = units[relation ? RELATED[who.unitName][relation]! : who.unitName]!;
+      const req = await rule.request(target, caller);
+      const res = await api(req.method, req.path, {
+        headers: { ...caller.headers, ...req.headers },
+        ...(req.body !== undefined ? { body: req.body } : {}),
+      });
+      // The answer must be one this cell allows (the cell is the test's name).
+      expect(expected(spec, rule, who, relation)).toContain(res.status);
+    });
+  });
 
-  it('lets no one in without credentials, except on the public routes', async () => {
-    const wrong: string[] = [];
-    for (const [route, rule] of Object.entries(ROUTES)) {
-      const req = await rule.request(units['A1'], callers[0]);
-      const res = await api(req.method, req.path, { ...(req.body !== undefined ? { body: req.body } : {}), headers: req.headers ?? {} });
-      const want = rule.roles === 'public' ? [rule.ok].flat() : [401];
-      if (!want.includes(res.status)) wrong.push(`${route}: expected ${want.join('|')}, got ${res.status}`);
-    }
-    expect(wrong).toEqual([]);
+  it.each(TABLE.filter(([key]) => RECIPES[key]))('lets no one in without credentials: %s', async (key, spec) => {
+    const rule = RECIPES[key]!;
+    const req = await rule.request(units['A1']!, callers['city-admin@C']!);
+    const res = await api(req.method, req.path, { ...(req.body !== undefined ? { body: req.body } : {}), headers: req.headers ?? {} });
+    expect(spec.roles === 'public' ? [rule.ok].flat() : [401]).toContain(res.status);
   });
 });
