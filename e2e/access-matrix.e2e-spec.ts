@@ -691,12 +691,12 @@ describe('access matrix: every caller x every route of the table x own / parent 
     callers['city-admin@C'] = {
       name: 'city-admin@C',
       role: 'city-admin',
-      unit: units['C']!,
+      unit: units['C'],
       headers: { authorization: `Bearer ${cityAdminToken}` },
     };
     for (const spec of CALLERS.filter((c) => c.name !== 'city-admin@C' && !c.viaKey)) {
       const username = uniqueId(spec.role);
-      const unit = units[spec.unitName]!;
+      const unit = units[spec.unitName];
       const made = await api('POST', '/api/v1/accounts', {
         token: cityAdminToken,
         body: { username, displayName: spec.name, orgUnitId: unit, roles: [spec.role], password: 'caller-password-1' },
@@ -709,7 +709,7 @@ describe('access matrix: every caller x every route of the table x own / parent 
     callers['api-key(school-secretary)@A1'] = {
       name: 'api-key(school-secretary)@A1',
       role: 'school-secretary',
-      unit: units['A1']!,
+      unit: units['A1'],
       viaKey: true,
       headers: { 'x-api-key': key.body['key'] as string },
     };
@@ -739,9 +739,9 @@ describe('access matrix: every caller x every route of the table x own / parent 
 
   describe.each(TABLE.filter(([key, spec]) => cellsOf(key, spec).length > 0))('%s', (key, spec) => {
     it.each(cellsOf(key, spec))('%s', async (_cell, who, relation) => {
-      const rule = RECIPES[key]!;
-      const caller = callers[who.name]!;
-      const target = units[relation ? RELATED[who.unitName][relation]! : who.unitName]!;
+      const rule = RECIPES[key];
+      const caller = callers[who.name];
+      const target = units[relation ? RELATED[who.unitName][relation]! : who.unitName];
       const req = await rule.request(target, caller);
       const res = await api(req.method, req.path, {
         headers: { ...caller.headers, ...req.headers },
@@ -753,8 +753,8 @@ describe('access matrix: every caller x every route of the table x own / parent 
   });
 
   it.each(TABLE.filter(([key]) => RECIPES[key]))('lets no one in without credentials: %s', async (key, spec) => {
-    const rule = RECIPES[key]!;
-    const req = await rule.request(units['A1']!, callers['city-admin@C']!);
+    const rule = RECIPES[key];
+    const req = await rule.request(units['A1'], callers['city-admin@C']);
     const res = await api(req.method, req.path, { ...(req.body !== undefined ? { body: req.body } : {}), headers: req.headers ?? {} });
     expect(spec.roles === 'public' ? [rule.ok].flat() : [401]).toContain(res.status);
   });
