@@ -98,7 +98,7 @@ export class AuditService {
           .limit(take)
           .lean<AuditEntry[]>(),
     );
-    return { next: page.next, items: page.items.map(view) };
+    return { ...page, items: page.items.map(view) };
   }
 }
 

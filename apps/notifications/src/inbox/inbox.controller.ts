@@ -23,10 +23,6 @@ export function langFrom(query: unknown, acceptLanguage: string | undefined): La
   );
 }
 
-export function limitFrom(raw: string | undefined, fallback = 20, max = 100): number {
-  return Math.min(Math.max(Number(raw ?? fallback) || fallback, 1), max);
-}
-
 /** 站内信箱 The caller's inbox: list with a cursor, unread count, mark read, archive. */
 @Controller()
 export class InboxController {
@@ -37,7 +33,7 @@ export class InboxController {
     @CurrentIdentity() caller: Identity,
     @Headers('accept-language') al: string | undefined,
     @Query('cursor') cursor?: string,
-    @Query('limit') limit?: string,
+    @Query('limit') limit?: number,
     @Query('unread') unread?: string,
     @Query('archived') archived?: string,
     @Query('category') category?: string,
@@ -46,7 +42,7 @@ export class InboxController {
     return this.inbox.list(
       caller,
       {
-        limit: limitFrom(limit),
+        limit: Number(limit),
         unread: unread === 'true',
         archived: archived === 'true',
         ...(cursor !== undefined ? { cursor } : {}),

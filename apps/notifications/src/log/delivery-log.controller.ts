@@ -1,7 +1,6 @@
 import { Routes } from '@pb/contracts';
 import { Controller, Param, Query } from '@nestjs/common';
 import { CurrentIdentity, ProblemException, type Identity, Handle } from '@pb/platform';
-import { limitFrom } from '../inbox/inbox.controller.js';
 import type { LogKind } from '../store.js';
 import { DeliveryLogService } from './delivery-log.service.js';
 
@@ -21,7 +20,7 @@ export class DeliveryLogController {
     @Query('category') category?: string,
     @Query('delivery') delivery?: string,
     @Query('cursor') cursor?: string,
-    @Query('limit') limit?: string,
+    @Query('limit') limit?: number,
   ) {
     if (channel !== undefined && !(typeof channel === 'string' && ['inbox', 'email', 'webhook'].includes(channel))) {
       throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', {
@@ -36,7 +35,7 @@ export class DeliveryLogController {
       });
     }
     return this.log.list(caller, {
-      limit: limitFrom(limit, 50, 500),
+      limit: Number(limit),
       ...(kind ? { kind: kind as LogKind } : {}),
       ...(channel ? { channel } : {}),
       ...(unit ? { unit } : {}),

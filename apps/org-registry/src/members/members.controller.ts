@@ -1,8 +1,7 @@
 import { Body, Controller, Headers, Param, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type RecordMilestoneDto, type RegisterMemberDto, type TransferMemberDto, Routes } from '@pb/contracts';
-import { CurrentIdentity, withEtag, type Identity, Handle } from '@pb/platform';
-import { pageRequest } from '../common/paging.js';
+import { CurrentIdentity, withEtag, type Identity, Handle, pageRequest } from '@pb/platform';
 import { Scope } from '../common/scope.js';
 import { MembersService } from './members.service.js';
 
@@ -12,7 +11,7 @@ export class MembersController {
 
   @Handle(Routes.getMembersFlagged)
   flagged(@Query() query: { cursor?: string; limit?: string }, @CurrentIdentity() caller: Identity) {
-    return this.members.flagged(Scope.of(caller), pageRequest(query, 50));
+    return this.members.flagged(Scope.of(caller), pageRequest(query));
   }
 
   @Handle(Routes.getMembersOne)

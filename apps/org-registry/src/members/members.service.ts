@@ -11,9 +11,8 @@ import {
   type TransferMemberDto,
 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
-import { checkIfMatch, type FieldProblem } from '@pb/platform';
+import { checkIfMatch, type FieldProblem, pageOf, type Page, type PageRequest } from '@pb/platform';
 import { today } from '../common/dates.js';
-import { pageOf, type Page, type PageRequest } from '../common/paging.js';
 import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
 import type { Scope } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
@@ -104,13 +103,13 @@ export class MembersService implements OnModuleInit {
     await this.branchFor(partyOrgId, scope, false);
     const query: Record<string, unknown> = { partyOrgId };
     if (status) query['status'] = status;
-    if (page.after) query['_id'] = { $gt: page.after };
+    if (page.after) query['_id'] = { $gt: page.after[0] };
     const docs = await this.members
       .find(query, { outbox: 0 })
       .sort({ _id: 1 })
       .limit(page.limit + 1)
       .lean<Member[]>();
-    return pageOf(docs.map(memberView), page.limit);
+    return pageOf(docs.map(memberView), page.limit, (m) => [m.id]);
   }
 
   /** Flagged records (imported history that breaks a rule) the caller may inspect. */
@@ -119,7 +118,7 @@ export class MembersService implements OnModuleInit {
       throw forbidden({ zh: '仅检查人员和教育局管理员可查看', en: 'For inspectors and bureau administrators' });
     }
     const out: Member[] = [];
-    let after = page.after;
+    let after = page.after?.[0] as string | undefined;
     for (;;) {
       const query: Record<string, unknown> = { flagged: true };
       if (after) query['_id'] = { $gt: after };
@@ -135,7 +134,7 @@ export class MembersService implements OnModuleInit {
       if (out.length > page.limit || batch.length < 200) break;
       after = batch[batch.length - 1]._id;
     }
-    return pageOf(out.map(memberView), page.limit);
+    return pageOf(out.map(memberView), page.limit, (m) => [m.id]);
   }
 
   async register(partyOrgId: string, input: RegisterMemberDto, scope: Scope, correlationId?: string): Promise<MemberView> {

@@ -8,8 +8,7 @@ import {
   type RenameOrgUnitDto,
   Routes,
 } from '@pb/contracts';
-import { CurrentIdentity, withEtag, type Identity, Handle } from '@pb/platform';
-import { pageRequest } from '../common/paging.js';
+import { CurrentIdentity, withEtag, type Identity, Handle, pageRequest } from '@pb/platform';
 import { Scope } from '../common/scope.js';
 import { OrgUnitsService } from './org-units.service.js';
 

@@ -4,10 +4,9 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { AnyBulkWriteOperation, Model } from 'mongoose';
 import type { BatchCreateOrgUnitsDto, CloseOrgUnitDto, CreateOrgUnitDto } from '@pb/contracts';
 import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
-import { checkIfMatch } from '@pb/platform';
+import { checkIfMatch, pageOf, type Page, type PageRequest } from '@pb/platform';
 import { today } from '../common/dates.js';
 import { LeaseService } from '../common/lease.js';
-import { pageOf, type Page, type PageRequest } from '../common/paging.js';
 import { conflict, notFound, ruleBroken } from '../common/problems.js';
 import type { Scope } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
@@ -102,13 +101,13 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
 
   private async page(filter: Record<string, unknown>, page: PageRequest): Promise<Page<OrgUnitView>> {
     const query: Record<string, unknown> = { ...filter };
-    if (page.after) query['_id'] = { ...(query['_id'] ?? {}), $gt: page.after };
+    if (page.after) query['_id'] = { ...(query['_id'] ?? {}), $gt: page.after[0] };
     const docs = await this.units
       .find(query, NO_OUTBOX)
       .sort({ _id: 1 })
       .limit(page.limit + 1)
       .lean<OrgUnit[]>();
-    return pageOf(docs.map(view), page.limit);
+    return pageOf(docs.map(view), page.limit, (u) => [u.id]);
   }
 
   async create(input: CreateOrgUnitDto, scope: Scope, correlationId?: string): Promise<OrgUnitView> {

@@ -50,13 +50,17 @@ export const pageQueryProperties = {
   },
 } as const;
 
-/** A page of items: `next` is the URL of the following page, null on the last. */
+/**
+ * The one page of every list: follow `next`, or pass `nextCursor` back as `cursor`, until they are
+ * null (keyset pagination, docs/adr/0013).
+ */
 export function pageSchema<const S extends object>(items: S) {
   return {
     type: 'object',
-    required: ['items', 'next'],
+    required: ['items', 'nextCursor', 'next'],
     properties: {
       items: { type: 'array', items },
+      nextCursor: { type: ['string', 'null'], description: 'Cursor of the next page; null on the last page. 下一页游标' },
       next: { type: ['string', 'null'], description: 'URL of the next page, null on the last. 下一页链接' },
     },
   } as const;
@@ -74,18 +78,3 @@ export const SlugIdSchema = {
   pattern: '^[a-z0-9][a-z0-9-]{2,63}$',
   description: 'Optional stable id (lowercase slug); generated when omitted. 标识（可选）',
 } as const;
-
-/**
- * A page of a list whose owner keeps its own keyset cursor (registry, notifications): follow `next`, or
- * pass `nextCursor` back as `cursor`, until they are null.
- */
-export const PageSchema = (items: object) =>
-  ({
-    type: 'object',
-    required: ['items', 'nextCursor', 'next'],
-    properties: {
-      items: { type: 'array', items },
-      nextCursor: { type: ['string', 'null'], description: 'Cursor of the next page; null on the last page. 下一页游标' },
-      next: { type: ['string', 'null'], description: 'URL of the next page, null on the last. 下一页链接' },
-    },
-  }) as const;

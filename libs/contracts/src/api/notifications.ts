@@ -119,9 +119,3 @@ export const CreateNotificationEndpointSchema = {
   ],
 } as const;
 export type CreateNotificationEndpointDto = FromSchema<typeof CreateNotificationEndpointSchema>;
-
-/**
- * The cursor of the inbox and the delivery log: `<ms>~<base64url id>` of the last item of the
- * previous page. Every string of this shape is a position, so the pattern is exactly what is accepted.
- */
-export const NOTICE_CURSOR_PATTERN = '^[0-9]{1,15}~[A-Za-z0-9_-]{0,200}$';

@@ -296,7 +296,7 @@ export const Routes = {
     roles: ['city-admin', 'county-admin', 'inspector'],
     summary: 'Records flagged for inspection 待检查的违规记录',
     description: 'Imported histories that break a rule, in your subtree. 供党员发展程序抽查。',
-    paginated: { maxLimit: 500, defaultLimit: 100 },
+    paginated: { maxLimit: 500, defaultLimit: 50 },
     ok: { status: 200, schema: MemberViewSchema },
   }),
   getMembersOne: route({
@@ -762,7 +762,7 @@ export const Routes = {
     summary: 'Delivery log of your subtree 投递日志',
     description:
       'Bureaus (and inspectors) read every delivery about a unit under them; a school reads what was sent to it. Kinds: delivered (inbox), sent, retry (error, next attempt), failed (reason), read, archived. 教育局（及督查）可查辖区内全部投递；学校仅查发给本校者。',
-    paginated: { maxLimit: 100, defaultLimit: 20 },
+    paginated: { maxLimit: 500, defaultLimit: 50 },
     query: {
       kind: { enum: ['delivered', 'sent', 'retry', 'failed', 'read', 'archived'], type: 'string' },
       channel: { enum: ['inbox', 'email', 'webhook'], type: 'string' },

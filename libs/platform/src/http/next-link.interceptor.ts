@@ -3,9 +3,8 @@ import { map, type Observable } from 'rxjs';
 import { nextLink } from './pagination.js';
 
 /**
- * Every list answers a `next` link (ADR 0007): a page a service builds as `{ items, nextCursor }`
- * (its own keyset cursor) gets `next`, the request's path and query with `cursor` set, beside it.
- * Pages that already carry `next` (`paginate`) pass unchanged.
+ * Every list answers a `next` link (ADR 0007): a page built with `pageOf` without a URL gets `next`,
+ * the request's path and query with `cursor` set. Pages that already carry a link pass unchanged.
  */
 @Injectable()
 export class NextLinkInterceptor implements NestInterceptor {
@@ -16,7 +15,7 @@ export class NextLinkInterceptor implements NestInterceptor {
       map((body: unknown) => {
         if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
         const page = body as { items?: unknown; nextCursor?: unknown; next?: unknown };
-        if (!Array.isArray(page.items) || !('nextCursor' in page) || 'next' in page) return body;
+        if (!Array.isArray(page.items) || !('nextCursor' in page) || typeof page.next === 'string') return body;
         return { ...page, next: typeof page.nextCursor === 'string' ? nextLink(url, page.nextCursor) : null };
       }),
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { decodeCursor, encodeCursor, paginate } from './pagination.js';
+import { pageQueryProperties } from '@pb/contracts';
+import { decodeCursor, encodeCursor, pageOf, paginate } from './pagination.js';
 
 const keys = Array.from({ length: 7 }, (_, i) => `k${i}`);
 const fetchAfter = (after: string | undefined, take: number) =>
@@ -25,12 +26,30 @@ describe('cursor pagination', () => {
 
   it('has no next link on an exactly full last page', async () => {
     const page = await paginate<string>({ limit: 7 }, '/x', (k) => k, fetchAfter);
-    expect(page).toEqual({ items: keys, next: null });
+    expect(page).toEqual({ items: keys, nextCursor: null, next: null });
   });
 
-  it('round-trips keys, and any well-formed cursor decodes to a position', () => {
-    expect(decodeCursor(encodeCursor('2026-11-26T10:00:00.000Z|abc'))).toBe('2026-11-26T10:00:00.000Z|abc');
+  it('round-trips keys of strings and numbers, in the shape the route table declares for cursors', () => {
+    const cursor = encodeCursor([Date.parse('2027-01-12T15:59:00Z'), 'delivery/张三#1']);
+    expect(cursor).toMatch(new RegExp(pageQueryProperties.cursor.pattern));
+    expect(decodeCursor(cursor, 2)).toEqual([Date.parse('2027-01-12T15:59:00Z'), 'delivery/张三#1']);
     expect(decodeCursor(undefined)).toBeUndefined();
-    expect(typeof decodeCursor('K4Tna-EX5Hh')).toBe('string');
+  });
+
+  it('refuses a cursor it did not give out with a 400 naming /cursor', () => {
+    for (const bad of ['abc', encodeCursor(['a', 'b']), Buffer.from('{"a":1}').toString('base64url'), encodeCursor([])]) {
+      expect(() => decodeCursor(bad)).toThrow(
+        expect.objectContaining({ status: 400, fieldErrors: [expect.objectContaining({ pointer: '/cursor' })] }),
+      );
+    }
+  });
+
+  it('pages rows fetched one beyond the limit, with the cursor of the last item kept', () => {
+    const rows = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
+    const page = pageOf(rows, 2, (r) => [r.id], '/api/v1/things?limit=2');
+    expect(page.items).toEqual(rows.slice(0, 2));
+    expect(decodeCursor(page.nextCursor ?? undefined)).toEqual(['b']);
+    expect(page.next).toBe(`/api/v1/things?limit=2&cursor=${page.nextCursor}`);
+    expect(pageOf(rows, 3, (r) => [r.id])).toEqual({ items: rows, nextCursor: null, next: null });
   });
 });

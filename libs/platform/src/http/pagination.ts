@@ -1,48 +1,92 @@
 import { PAGE_LIMIT_DEFAULT } from '@pb/contracts';
+import { ProblemException } from './problem.js';
 
-/** A page of items and the URL of the next page (null on the last one). */
+/**
+ * Keyset pagination, the one way every list of the platform pages (docs/adr/0013). A page is
+ * `{ items, nextCursor, next }` (`pageSchema` in @pb/contracts): `nextCursor` continues after the
+ * last item, `next` is the request's own URL with that cursor (null on the last page).
+ *
+ * The cursor is opaque to clients: base64url of the JSON array that keys the last item (an id; a
+ * time and an id for newest-first lists), so its form can change without breaking anyone.
+ */
+export type CursorKey = readonly (string | number)[];
+
 export interface Page<T> {
   items: T[];
+  nextCursor: string | null;
   next: string | null;
 }
 
-/**
- * The cursor is opaque to clients: base64url of the last key seen, so its form can change. Any cursor
- * decodes to a position (keyset pagination: "the items after this key"), and the caller's scope filter
- * still applies, so a made-up cursor can only skip within what the caller may see anyway. That keeps
- * every cursor the schema admits a valid one (no 400 for a well-formed cursor).
- */
-export function encodeCursor(lastKey: string): string {
-  return Buffer.from(lastKey, 'utf8').toString('base64url');
+export interface PageRequest {
+  /** The key of the last item of the previous page; undefined for the first page. */
+  after: CursorKey | undefined;
+  limit: number;
 }
 
-/** The key after which the page starts; undefined for the first page. */
-export function decodeCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const key = Buffer.from(cursor, 'base64url').toString('utf8');
-  return key.length > 0 ? key : undefined;
+const invalidCursor = () =>
+  new ProblemException(
+    400,
+    'https://partybuilding.edu.cn/problems/validation',
+    { zh: '请求内容不符合规则', en: 'The request breaks the rules of its schema' },
+    { zh: '游标无效', en: 'Invalid cursor' },
+    [{ pointer: '/cursor', rule: 'cursor', message: { zh: '不是本接口给出的游标', en: 'not a cursor this API gave out' } }],
+  );
+
+export function encodeCursor(key: CursorKey): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+/** The key a cursor carries, of `arity` strings or numbers; anything else is a 400 naming `/cursor`. */
+export function decodeCursor(cursor: string | undefined, arity = 1): CursorKey | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  if (!Array.isArray(key) || key.length !== arity || !key.every((k) => typeof k === 'string' || typeof k === 'number')) {
+    throw invalidCursor();
+  }
+  return key as CursorKey;
+}
+
+/** The page asked for: `limit` as the route table validated it (default filled in), `cursor` decoded. */
+export function pageRequest(query: { cursor?: string; limit?: number | string }, arity = 1): PageRequest {
+  const limit = query.limit === undefined ? PAGE_LIMIT_DEFAULT : Number(query.limit);
+  return { after: decodeCursor(query.cursor, arity), limit };
 }
 
 /**
- * Keyset pagination: `fetch(after, limit + 1)` returns items ordered by their key, starting after
- * `after`; one extra item tells whether a next page exists. `next` keeps the other query parameters.
+ * The page of `rows`, fetched `limit + 1` in key order: the extra row only says that there is more.
+ * `next` is filled in from the request's URL by the NextLinkInterceptor, or here when `url` is given.
  */
-export async function paginate<T>(
+export function pageOf<T>(rows: T[], limit: number, keyOf: (item: T) => CursorKey, url?: string): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  const nextCursor = rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null;
+  return { items, nextCursor, next: url === undefined ? null : nextLink(url, nextCursor) };
+}
+
+/**
+ * Keyset pagination over one sort key: `fetch(after, limit + 1)` returns items ordered by their key,
+ * starting after `after`. `next` keeps the other query parameters of `basePath`.
+ */
+export async function paginate<T, K extends string | number = string>(
   query: { limit?: number; cursor?: string; [param: string]: unknown },
   basePath: string,
-  keyOf: (item: T) => string,
-  fetch: (after: string | undefined, take: number) => Promise<T[]>,
+  keyOf: (item: T) => K,
+  fetch: (after: K | undefined, take: number) => Promise<T[]>,
 ): Promise<Page<T>> {
-  const limit = query.limit ?? PAGE_LIMIT_DEFAULT;
-  const rows = await fetch(decodeCursor(query.cursor), limit + 1);
-  const items = rows.slice(0, limit);
-  if (rows.length <= limit || items.length === 0) return { items, next: null };
+  const page = pageRequest(query);
+  const rows = await fetch(page.after?.[0] as K | undefined, page.limit + 1);
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') params.set(name, String(value));
+    if (name !== 'cursor' && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'))
+      params.set(name, String(value));
   }
-  params.set('limit', String(limit));
-  return { items, next: nextLink(`${basePath}?${params.toString()}`, encodeCursor(keyOf(items[items.length - 1]))) };
+  params.set('limit', String(page.limit));
+  return pageOf(rows, page.limit, (item) => [keyOf(item)], `${basePath}?${params.toString()}`);
 }
 
 /**

@@ -134,7 +134,7 @@ export class AccountsService implements OnModuleInit {
           .limit(take)
           .lean<Account[]>(),
     );
-    return { next: page.next, items: page.items.map(accountView) };
+    return { ...page, items: page.items.map(accountView) };
   }
 
   /** Changes an account at the version named by If-Match (428 without it, 412 when stale). */

@@ -99,7 +99,7 @@ export class ApiKeysService implements OnModuleInit {
           .limit(take)
           .lean<ApiKey[]>(),
     );
-    return { next: page.next, items: page.items.map(view) };
+    return { ...page, items: page.items.map(view) };
   }
 
   /** Revokes a key of the caller's subtree at once: its next request is a 401. Repeating it changes nothing. */
