@@ -97,7 +97,7 @@ class BatchTallyConsumer {
 describe('a multi-document write applied in part, then failing or crashing: relay and consumers lose nothing and apply once', () => {
   let fx: OutboxFixture;
 
-  const expectOncePerKey = async (collection: Collection<Tally>) => {
+  const expectOncePerKey = async <T extends Tally>(collection: Collection<T>) => {
     const all = await collection.find().toArray();
     expect(all).toHaveLength(KEYS);
     for (const t of all) expect({ key: t._id, count: t.count, ns: t.ns }).toEqual({ key: t._id, count: 2, ns: [1, 2] });
@@ -192,7 +192,7 @@ describe('a multi-document write applied in part, then failing or crashing: rela
     } finally {
       await first.close();
     }
-    const marks = () => fx.connection.collection('processed_events').countDocuments({ _id: { $regex: `^${groupId}/` } });
+    const marks = () => fx.connection.collection<{ _id: string }>('processed_events').countDocuments({ _id: { $regex: `^${groupId}/` } });
     expect(await marks()).toBeLessThan(TOTAL); // the dead consumer left events applied but not all marked
     const second = await startConsumer({ ...options, providers: [{ provide: BATCH_TALLIES, useValue: tallies }] });
     try {
