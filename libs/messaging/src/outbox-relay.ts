@@ -345,8 +345,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * `_id: {$in}` with `$pullAll` of every entry the chunk published. Event ids are unique, so each
    * document loses exactly its own published entries, and entries appended since the read stay
    * (`$pullAll` of the exact entries: FerretDB 1.24 silently ignores a `$pull` with a condition).
-   * One statement per chunk: the local store writes the chunk in one transaction instead of one per
-   * document, each queued behind the submissions writing at the same time (bench/reporting).
+   * One statement per chunk, for the local store's sake (one transaction instead of one per document,
+   * ADR 0003). Nothing relies on it being all-or-nothing: MongoDB may apply it to the first documents
+   * only and fail, and the entries left are published again as copies consumers drop (ADR 0011).
    */
   protected async markPublished(batch: PendingEntry[]): Promise<void> {
     const byDoc = new Map<number, Map<string, OutboxEvent[]>>();
@@ -379,10 +380,8 @@ export const MAX_IDLE_PAUSE_MS = 30_000;
  * decodes every such document, and read after empty read would keep the store busy and slow every
  * write. So:
  * - before a read (`wanted` 0) that follows one which found entries (`found`), none: publishing and
- *   removing them already spaced the reads, and the events written meanwhile are waiting. Pausing
- *   there too (as the relay did before) let a deadline burst outrun it: each pass paused as long as
- *   its read (2.5 s), the backlog grew pass after pass, and the compliance view was 11 s behind the
- *   last submission instead of 1.3 s (bench/reporting, ADR 0009);
+ *   removing them already spaced the reads, and the events written meanwhile are waiting; a pause
+ *   there let a deadline burst outrun the relay (measurements: ADR 0008, "Reads paced by their cost");
  * - before a read that follows an empty one, as long as that read took: nudges by this process's
  *   writes cannot make reading more than half the store's time;
  * - an idle relay (`wanted` = its poll interval) waits `IDLE_READS_APART` times its last read, up to

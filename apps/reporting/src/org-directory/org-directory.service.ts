@@ -28,8 +28,12 @@ export class OrgDirectoryService {
       version,
       update: { $set: { code, name, kind, parentId, path, level } },
     });
-    // A moved unit takes its party organisations along (their reports route by the new path).
-    if (result === 'applied') await this.partyOrgs.updateMany({ unitId }, { $set: { unitPath: path } });
+    // A moved unit takes its party organisations along (their reports route by the new path). That is
+    // a second write, which a crash can separate from the first and MongoDB may apply to only some of
+    // them: the redelivery of the event the unit reflects (a duplicate to applyOnce) sets them again.
+    if (result === 'applied' || (await this.refs.countDocuments({ _id: unitId, lastEventId: eventId }, { limit: 1 })) > 0) {
+      await this.partyOrgs.updateMany({ unitId }, { $set: { unitPath: path } });
+    }
     return result;
   }
 

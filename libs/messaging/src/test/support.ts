@@ -170,9 +170,11 @@ export async function startConsumer(options: {
   consumer?: Partial<ConsumerConfig>;
   messaging?: Partial<MessagingOptions>;
   server?: Partial<KafkaEventServerOptions>;
+  /** The group's ledger; by default one on `connection`. */
+  ledger?: ProcessedEventLedger;
 }): Promise<ConsumerHarness> {
   const client = new KafkaClient(messagingOptions({ service: 'messaging-test-consumer', ...options.messaging }));
-  const ledger = new ProcessedEventLedger(options.connection);
+  const ledger = options.ledger ?? new ProcessedEventLedger(options.connection);
   const server = new KafkaEventServer(client, ledger, {
     groupId: options.groupId,
     maxAttempts: options.maxAttempts ?? 3,
@@ -304,4 +306,50 @@ export function testRecord(contract: EventContract, data: unknown, options: { id
 export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
   const v = headers?.[name];
   return v === undefined ? undefined : Array.isArray(v) ? v[0]?.toString() : v.toString();
+}
+
+/** The multi-document writes a fault can be injected into (`appliedInPart`). */
+export type MultiDocumentWrite = 'updateMany' | 'insertMany' | 'bulkWrite';
+
+/**
+ * A collection whose next `times` calls of `method` do what MongoDB may do to one multi-document
+ * statement that dies half-way (a primary step-down, a lost connection, a crash): the first `applied`
+ * documents are written, each on its own, and the rest are not; then `then(fault)` runs (a test
+ * stops the relay or consumer there, as a crash would) and the call throws. `updateMany` must name its
+ * documents by `_id: {$in}` (as the outbox relay does). `faults` counts the injected failures.
+ */
+export function appliedInPart<C extends object>(
+  collection: C,
+  method: MultiDocumentWrite,
+  options: { applied: number; times?: number; then?: (fault: number) => void },
+): C & { readonly faults: number } {
+  let faults = 0;
+  const times = options.times ?? 1;
+  return new Proxy(collection, {
+    get(target, prop) {
+      if (prop === 'faults') return faults;
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      const real = (value as (...args: unknown[]) => Promise<unknown>).bind(target);
+      if (prop !== method) return real;
+      return async (first: unknown, ...rest: unknown[]) => {
+        if (faults >= times) return real(first, ...rest);
+        faults += 1;
+        let part: Promise<unknown>;
+        if (method === 'updateMany') {
+          const filter = first as { _id?: { $in?: unknown[] } };
+          const ids = filter._id?.$in;
+          if (!ids) throw new Error('appliedInPart: updateMany without _id: {$in}');
+          part = real({ ...filter, _id: { $in: ids.slice(0, options.applied) } }, ...rest);
+        } else {
+          part = real((first as unknown[]).slice(0, options.applied), ...rest);
+        }
+        // What the first documents met (a duplicate of a retried insert) is not what the caller is told:
+        // the statement failed, whatever became of its first documents.
+        await part.catch(() => undefined);
+        options.then?.(faults);
+        throw new Error(`injected: the store applied ${options.applied} document(s) of one ${method}, then failed`);
+      };
+    },
+  }) as C & { readonly faults: number };
 }
