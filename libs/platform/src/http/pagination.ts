@@ -48,7 +48,7 @@ export function decodeCursor(cursor: string | undefined, arity = 1): CursorKey |
   if (!Array.isArray(key) || key.length !== arity || !key.every((k) => typeof k === 'string' || typeof k === 'number')) {
     throw invalidCursor();
   }
-  return key as CursorKey;
+  return key;
 }
 
 /** The page asked for: `limit` as the route table validated it (default filled in), `cursor` decoded. */
