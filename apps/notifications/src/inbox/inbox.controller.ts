@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ALL_ROLES, CurrentIdentity, preferredLanguage, ProblemException, Roles, type Identity } from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, preferredLanguage, problem, Roles, type Identity } from '@pb/platform';
 import type { Lang } from '../templates/render.js';
 import { InboxService } from './inbox.service.js';
 
@@ -7,19 +7,13 @@ import { InboxService } from './inbox.service.js';
 export function langFrom(query: unknown, acceptLanguage: string | undefined): Lang {
   if (query === undefined) return preferredLanguage(acceptLanguage);
   if (query === 'en' || query === 'zh-Hans') return query === 'en' ? 'en' : 'zh';
-  throw new ProblemException(
-    400,
-    'https://partybuilding.edu.cn/problems/validation',
-    { zh: 'lang 应为 zh-Hans 或 en', en: 'lang must be zh-Hans or en' },
-    undefined,
-    [
-      {
-        pointer: '/lang',
-        rule: 'enum',
-        message: { zh: 'lang 应为 zh-Hans 或 en', en: 'lang must be zh-Hans or en' },
-      },
-    ],
-  );
+  throw problem.validation({ zh: 'lang 应为 zh-Hans 或 en', en: 'lang must be zh-Hans or en' }, [
+    {
+      pointer: '/lang',
+      rule: 'enum',
+      message: { zh: 'lang 应为 zh-Hans 或 en', en: 'lang must be zh-Hans or en' },
+    },
+  ]);
 }
 
 export function limitFrom(raw: string | undefined, fallback = 20, max = 100): number {

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ALL_ROLES, CurrentIdentity, ProblemException, type Identity, Roles } from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, problem, type Identity, Roles } from '@pb/platform';
 import { limitFrom } from '../inbox/inbox.controller.js';
 import type { LogKind } from '../store.js';
 import { DeliveryLogService } from './delivery-log.service.js';
@@ -24,13 +24,13 @@ export class DeliveryLogController {
     @Query('limit') limit?: string,
   ) {
     if (channel !== undefined && !(typeof channel === 'string' && ['inbox', 'email', 'webhook'].includes(channel))) {
-      throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', {
+      throw problem.validation({
         zh: 'channel 应为 inbox|email|webhook',
         en: 'channel must be one of inbox|email|webhook',
       });
     }
     if (kind && !KINDS.includes(kind as LogKind)) {
-      throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', {
+      throw problem.validation({
         zh: `kind 应为 ${KINDS.join('|')}`,
         en: `kind must be one of ${KINDS.join('|')}`,
       });

@@ -6,7 +6,7 @@ import {
   type CreateNotificationEndpointDto,
   type NotificationPreferencesDto,
 } from '@pb/contracts';
-import { CurrentIdentity, ProblemException, SchemaPipe, type Identity, ALL_ROLES, Roles } from '@pb/platform';
+import { CurrentIdentity, problem, SchemaPipe, type Identity, ALL_ROLES, Roles } from '@pb/platform';
 import { EmailChannel } from '../delivery/channels/email.channel.js';
 import { NOTIFICATION_CATALOG } from '../options.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
@@ -14,7 +14,7 @@ import { ProfilesService, publicProfile } from './profiles.service.js';
 
 function scopeOf(raw: string): 'unit' | 'account' {
   if (raw === 'unit' || raw === 'account') return raw;
-  throw new ProblemException(404, 'https://partybuilding.edu.cn/problems/not-found', {
+  throw problem.notFound({
     zh: '范围应为 unit 或 account',
     en: 'Scope must be unit or account',
   });

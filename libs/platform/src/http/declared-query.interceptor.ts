@@ -2,7 +2,7 @@ import { type CallHandler, type ExecutionContext, Injectable, type NestIntercept
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
-import { ProblemException } from './problem.js';
+import { problem } from './problem.js';
 
 /**
  * Refuses query parameters an operation does not declare in the OpenAPI document, with the same 400
@@ -35,10 +35,7 @@ export class DeclaredQueryInterceptor implements NestInterceptor {
     if (allowed) {
       const unknown = Object.keys((req.query ?? {}) as Record<string, unknown>).filter((name) => !allowed.has(name));
       if (unknown.length > 0) {
-        throw new ProblemException(
-          400,
-          'https://partybuilding.edu.cn/problems/validation',
-          { zh: '请求内容不符合规则', en: 'The request breaks the rules of its schema' },
+        throw problem.validation(
           { zh: `${unknown.length} 个栏位无效`, en: `${unknown.length} invalid field(s)` },
           unknown.map((name) => ({
             pointer: `/${name}`,

@@ -9,17 +9,14 @@ import {
   type ApiKeyListQuery,
   type CreateApiKeyDto,
 } from '@pb/contracts';
-import { ApiQueryFromSchema, CurrentIdentity, ProblemException, QueryPipe, Roles, SchemaPipe, type Identity } from '@pb/platform';
+import { ApiQueryFromSchema, CurrentIdentity, problem, QueryPipe, Roles, SchemaPipe, type Identity } from '@pb/platform';
 import { viaApiKey } from '../../org-tree/scope.js';
 import { ApiKeysService } from './api-keys.service.js';
 
 /** A key cannot mint or revoke keys: a leaked key must not be able to outlive its revocation. */
 function refuseKeys(caller: Identity) {
   if (viaApiKey(caller)) {
-    throw new ProblemException(403, 'https://partybuilding.edu.cn/problems/forbidden-for-api-keys', {
-      zh: '接口密钥不能管理密钥，请用账号登录',
-      en: 'API keys cannot manage API keys; log in with an account',
-    });
+    throw problem.forbiddenForApiKeys();
   }
 }
 

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { LoginSchema, RefreshSchema, TokenPairSchema, type LoginDto, type RefreshDto } from '@pb/contracts';
-import { ALL_ROLES, CurrentIdentity, ProblemException, Public, Roles, SchemaPipe, signAccessToken, type Identity } from '@pb/platform';
+import { ALL_ROLES, CurrentIdentity, problem, Public, Roles, SchemaPipe, signAccessToken, type Identity } from '@pb/platform';
 import { AuditService } from '../../audit/audit.service.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import type { Account } from '../accounts/account.schema.js';
@@ -11,16 +11,8 @@ import { verifyPassword } from '../passwords.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { LoginThrottle } from './login-throttle.js';
 
-const invalidCredentials = () =>
-  new ProblemException(401, 'https://partybuilding.edu.cn/problems/invalid-credentials', {
-    zh: '账号或密码错误',
-    en: 'Wrong username or password',
-  });
-const invalidRefresh = () =>
-  new ProblemException(401, 'https://partybuilding.edu.cn/problems/invalid-refresh-token', {
-    zh: '刷新令牌无效、已使用或已登出',
-    en: 'The refresh token is invalid, used or logged out',
-  });
+const invalidCredentials = () => problem.invalidCredentials();
+const invalidRefresh = () => problem.invalidRefreshToken();
 
 const identityOf = (a: Account): Identity => ({ sub: a._id, orgUnitId: a.orgUnitId, roles: a.roles });
 
@@ -69,14 +61,7 @@ export class AuthController {
         correlationId: req.id,
         detail: { username },
       });
-      throw new ProblemException(
-        429,
-        'https://partybuilding.edu.cn/problems/login-throttled',
-        { zh: '登录失败次数过多', en: 'Too many failed logins' },
-        { zh: `请在 ${wait} 秒后重试`, en: `retry in ${wait} s` },
-        [],
-        { 'retry-after': String(wait) },
-      );
+      throw problem.loginThrottled({ zh: `请在 ${wait} 秒后重试`, en: `retry in ${wait} s` }, [], { 'retry-after': String(wait) });
     }
     const account = await this.accounts.findByUsername(username);
     const ok = await verifyPassword(account?.passwordHash, body.password);
