@@ -30,7 +30,9 @@ function deferred() {
 }
 
 describe('PeriodicRunner', () => {
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('never runs twice at once: a run called during another waits its turn', async () => {
     let inside = 0;
@@ -57,7 +59,7 @@ describe('PeriodicRunner', () => {
   it('runs only while this replica holds the lease, counting its expiry from the given instant', async () => {
     const now = new Date('2030-05-01T00:00:00Z');
     const refused = fakeLease(false);
-    const task = jest.fn(() => Promise.resolve('done'));
+    const task = jest.fn((_now: Date | undefined) => Promise.resolve('done'));
     await expect(new PeriodicRunner(logger().logger, task, { everyMs: 0, lease: refused.lease }).run(now)).resolves.toBeUndefined();
     expect(task).not.toHaveBeenCalled();
     expect(refused.calls).toEqual([`acquire ${now.toISOString()}`]);
