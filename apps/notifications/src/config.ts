@@ -1,5 +1,5 @@
-import { IANAZone } from 'luxon';
 import { makeValidator, num, str } from 'envalid';
+import { timeZone } from '@pb/platform';
 
 const offsets = makeValidator<number[]>((input) => {
   const list = input
@@ -10,11 +10,6 @@ const offsets = makeValidator<number[]>((input) => {
   if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 0 || n > 28))
     throw new Error('must list whole days 0-28, e.g. 3,1');
   return [...new Set(list)].sort((a, b) => b - a);
-});
-
-const zone = makeValidator<string>((input) => {
-  if (!IANAZone.isValidZone(input)) throw new Error('must be an IANA time zone');
-  return input;
 });
 
 const smtpUrl = makeValidator<string>((input) => {
@@ -30,7 +25,7 @@ export const notificationsEnv = {
     default: 5_000,
     desc: 'How often the reminder scheduler and the delivery worker look at the clock; 0 turns them off',
   }),
-  NOTIFICATIONS_TIME_ZONE: zone({
+  NOTIFICATIONS_TIME_ZONE: timeZone({
     default: 'Asia/Shanghai',
     desc: 'City time zone of reminders and quiet hours',
   }),

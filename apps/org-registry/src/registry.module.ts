@@ -1,18 +1,11 @@
 import { Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { Topics } from '@pb/contracts';
 import { KafkaClient } from '@pb/messaging';
-import { ContactPointsController } from './contact-points/contact-points.controller.js';
-import { ContactPointsService } from './contact-points/contact-points.service.js';
-import { MembersController } from './members/members.controller.js';
-import { MembersService } from './members/members.service.js';
-import { MilestoneRulesController } from './milestone-rules/milestone-rules.controller.js';
-import { MilestoneRulesService } from './milestone-rules/milestone-rules.service.js';
-import { OrgUnitsController } from './org-units/org-units.controller.js';
-import { OrgUnitsService } from './org-units/org-units.service.js';
-import { PartyOrgsController } from './party-orgs/party-orgs.controller.js';
-import { PartyOrgsFollower } from './party-orgs/party-orgs.follower.js';
-import { PartyOrgsService } from './party-orgs/party-orgs.service.js';
-import { RegistryStoreModule } from './store.module.js';
+import { ContactPointsModule } from './contact-points/contact-points.module.js';
+import { MembersModule } from './members/members.module.js';
+import { MilestoneRulesModule } from './milestone-rules/milestone-rules.module.js';
+import { OrgUnitsModule } from './org-units/org-units.module.js';
+import { PartyOrgsModule } from './party-orgs/party-orgs.module.js';
 
 /**
  * The topics org-registry publishes, created before the outbox relay first publishes (module init
@@ -52,16 +45,7 @@ export class RegistryTopics implements OnModuleInit {
 
 /** 组织机构登记 The org registry: tree, party organisations, members, milestone rules, contact points. */
 @Module({
-  imports: [RegistryStoreModule],
-  controllers: [OrgUnitsController, PartyOrgsController, MembersController, MilestoneRulesController, ContactPointsController],
-  providers: [
-    RegistryTopics,
-    OrgUnitsService,
-    PartyOrgsFollower,
-    PartyOrgsService,
-    MilestoneRulesService,
-    MembersService,
-    ContactPointsService,
-  ],
+  imports: [OrgUnitsModule, PartyOrgsModule, MembersModule, MilestoneRulesModule, ContactPointsModule],
+  providers: [RegistryTopics],
 })
 export class RegistryModule {}

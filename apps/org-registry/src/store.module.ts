@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
-import { LeaseService } from './common/lease.js';
+import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
+import { Leases } from '@pb/persistence';
+import type { Connection } from 'mongoose';
+import { busy } from './common/problems.js';
 import { CONTACT_POINT_MODEL, ContactPointSchema } from './contact-points/contact-point.schema.js';
 import { MEMBER_MODEL, MemberSchema } from './members/member.schema.js';
 import { RULE_SET_MODEL, RuleSetSchema } from './milestone-rules/rule-set.schema.js';
@@ -21,7 +23,12 @@ const models = MongooseModule.forFeature([
 /** The registry's collections (database `orgs`), the tree reads every feature shares, and the tree lease. */
 @Module({
   imports: [models],
-  providers: [TreeReader, LeaseService, { provide: ORG_UNIT_CACHE_MS, useFactory: () => loadConfig(registryEnv).ORG_UNIT_CACHE_MS }],
-  exports: [models, TreeReader, LeaseService],
+  providers: [
+    TreeReader,
+    // One writer per org tree (a city) across replicas; a caller that waited too long gets a 503.
+    { provide: Leases, useFactory: (c: Connection) => new Leases(c, { busy: () => busy() }), inject: [getConnectionToken()] },
+    { provide: ORG_UNIT_CACHE_MS, useFactory: () => loadConfig(registryEnv).ORG_UNIT_CACHE_MS },
+  ],
+  exports: [models, TreeReader, Leases],
 })
 export class RegistryStoreModule {}

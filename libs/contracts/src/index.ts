@@ -5,6 +5,7 @@ export * from './registry.js';
 export * from './events/orgs/org-unit.v1.js';
 export * from './events/audit/write-recorded.v1.js';
 export * from './api/common.js';
+export * from './api/problem-types.js';
 export * from './api/identity.js';
 export * from './api/audit.js';
 export * from './api/org-units.js';

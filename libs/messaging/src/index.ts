@@ -3,7 +3,6 @@ export * from './messaging.module.js';
 export * from './kafka.client.js';
 export * from './kafka.health.js';
 export * from './outbox.js';
-export * from './outbox-lease.js';
 export * from './outbox-relay.js';
 export * from './processed-events.js';
 export * from './idempotent-effects.js';

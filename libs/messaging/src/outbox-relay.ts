@@ -7,7 +7,7 @@ import type { Message, TopicMessages } from 'kafkajs';
 import { eventHeaders, eventSource } from '@pb/contracts';
 import { KafkaClient } from './kafka.client.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
-import { Lease, type LeaseDocument } from './outbox-lease.js';
+import { Lease } from '@pb/persistence';
 import { OldestPending, type PendingEntry } from './outbox-order.js';
 import { PENDING_OUTBOX_FILTER, type OutboxEvent } from './outbox.js';
 
@@ -47,7 +47,6 @@ const STOP_WAIT_MS = 5_000;
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 2_000;
 
-export const OUTBOX_LEASES = 'outbox_leases';
 export const OUTBOX_SEQUENCES = 'outbox_sequences';
 
 /**
@@ -56,7 +55,7 @@ export const OUTBOX_SEQUENCES = 'outbox_sequences';
  * exact entries read. A crash between the two only re-sends (consumers are idempotent).
  *
  * - **One active relay per service.** Every replica runs a relay; the one holding the lease
- *   (`outbox_leases/<service>`, renewed every third of its duration) publishes, the others poll the
+ *   (`leases/outbox-relay:<service>`, renewed every third of its duration) publishes, the others poll the
  *   lease and take over when it expires or is released.
  * - **Write order per key, across documents and collections.** Each entry gets a number from the
  *   service's sequence (`outbox_sequences/<service>`, `$inc`) before it is written; the relay
@@ -109,12 +108,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (this.collections.includes(collection)) return;
     this.collections.push(collection);
     this.sequences ??= model.db.collection(OUTBOX_SEQUENCES) as Collection<SequenceDocument>;
-    this.lease ??= new Lease(
-      model.db.collection(OUTBOX_LEASES) as Collection<LeaseDocument>,
-      this.options.service,
-      this.holderId,
-      this.leaseMs,
-    );
+    this.lease ??= new Lease(model.db, `outbox-relay:${this.options.service}`, this.leaseMs, { holder: this.holderId });
   }
 
   /**

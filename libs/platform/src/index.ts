@@ -18,5 +18,6 @@ export * from './http/etag.js';
 export * from './audit/audit-write.js';
 export * from './http/openapi.js';
 export * from './clock.js';
+export * from './periodic-runner.js';
 export * from './cache/read-cache.js';
 export * from './http/route.js';

@@ -1,9 +1,8 @@
-import { ProblemException, type Identity } from '@pb/platform';
+import { problem, type Identity } from '@pb/platform';
 import type { OrgTreeService } from './org-tree.service.js';
 
 /** 404, never 403, for what lies outside the caller's subtree: no hint that it exists (ARCHITECTURE.md §7). */
-export const outsideScope = (what: { zh: string; en: string } = { zh: '找不到资源', en: 'Not found' }) =>
-  new ProblemException(404, 'https://partybuilding.edu.cn/problems/not-found', what);
+export const outsideScope = (what: { zh: string; en: string } = { zh: '找不到资源', en: 'Not found' }) => problem.notFound(what);
 
 /** The unit a query is about: the caller's own by default; one outside its subtree is a 404. */
 export async function scopedUnit(tree: OrgTreeService, caller: Identity, unit: string | undefined): Promise<string> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent, request } from 'undici';
-import { INTERNAL_IDENTITY_HEADER, ProblemException, signInternalToken, type Identity } from '@pb/platform';
+import { INTERNAL_IDENTITY_HEADER, problem, signInternalToken, type Identity } from '@pb/platform';
 
 export const UPSTREAMS = Symbol('UPSTREAMS');
 export type UpstreamName = 'org-registry' | 'reporting' | 'evaluation' | 'training' | 'notifications';
@@ -79,10 +79,7 @@ export class UpstreamService implements OnApplicationShutdown {
       });
     } catch (err) {
       this.logger.error(`${name} ${method} ${path} failed: ${err instanceof Error ? err.message : String(err)}`);
-      throw new ProblemException(503, 'https://partybuilding.edu.cn/problems/upstream-unavailable', {
-        zh: '后端服务暂不可用',
-        en: 'The owning service is unavailable',
-      });
+      throw problem.upstreamUnavailable();
     }
     const header = (n: string): string | undefined => {
       const v = res.headers[n];

@@ -3,8 +3,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { insertNew } from '@pb/persistence';
-import { Clock } from '@pb/platform';
-import { Periodic } from '../periodic.js';
+import { Clock, PeriodicRunner } from '@pb/platform';
 import { NOTIFICATION_CATALOG, NOTIFICATIONS_OPTIONS, type NotificationsOptions } from '../options.js';
 import { ProfilesService, type RecipientProfile } from '../recipients/profiles.service.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
@@ -40,7 +39,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private readonly logger = new Logger('DeliveryWorker');
   private readonly holder = `${process.pid}-${randomUUID()}`;
   private readonly store: ReturnType<typeof collections>;
-  private readonly periodic: Periodic;
+  private readonly runner: PeriodicRunner<WorkerPass>;
   private passes = 0;
 
   constructor(
@@ -54,15 +53,16 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly clock: Clock,
   ) {
     this.store = collections(connection);
-    this.periodic = new Periodic(this.logger, () => this.tick());
+    // Every replica works the queue (claims keep them apart): no lease.
+    this.runner = new PeriodicRunner(this.logger, (now) => this.tick(now), { everyMs: options.tickMs });
   }
 
   onApplicationBootstrap() {
-    this.periodic.start(this.options.tickMs);
+    this.runner.start();
   }
 
   async beforeApplicationShutdown() {
-    await this.periodic.stop();
+    await this.runner.stop();
   }
 
   private get claimStaleMs() {

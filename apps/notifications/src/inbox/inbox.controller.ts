@@ -1,6 +1,6 @@
 import { Routes } from '@pb/contracts';
 import { Controller, Headers, Param, Query } from '@nestjs/common';
-import { CurrentIdentity, preferredLanguage, ProblemException, type Identity, Handle } from '@pb/platform';
+import { CurrentIdentity, preferredLanguage, problem, type Identity, Handle } from '@pb/platform';
 import type { Lang } from '../templates/render.js';
 import { InboxService } from './inbox.service.js';
 
@@ -8,19 +8,13 @@ import { InboxService } from './inbox.service.js';
 export function langFrom(query: unknown, acceptLanguage: string | undefined): Lang {
   if (query === undefined) return preferredLanguage(acceptLanguage);
   if (query === 'en' || query === 'zh-Hans') return query === 'en' ? 'en' : 'zh';
-  throw new ProblemException(
-    400,
-    'https://partybuilding.edu.cn/problems/validation',
-    { zh: 'lang 应为 zh-Hans 或 en', en: 'lang must be zh-Hans or en' },
-    undefined,
-    [
-      {
-        pointer: '/lang',
-        rule: 'enum',
-        message: { zh: 'lang 应为 zh-Hans 或 en', en: 'lang must be zh-Hans or en' },
-      },
-    ],
-  );
+  throw problem.validation({ zh: 'lang 应为 zh-Hans 或 en', en: 'lang must be zh-Hans or en' }, [
+    {
+      pointer: '/lang',
+      rule: 'enum',
+      message: { zh: 'lang 应为 zh-Hans 或 en', en: 'lang must be zh-Hans or en' },
+    },
+  ]);
 }
 
 /** 站内信箱 The caller's inbox: list with a cursor, unread count, mark read, archive. */

@@ -3,7 +3,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { insertNew } from '@pb/persistence';
-import { Clock, ProblemException, type Identity } from '@pb/platform';
+import { Clock, problem, type Identity } from '@pb/platform';
 import { NOTIFICATION_CATALOG, NOTIFICATIONS_OPTIONS, type NotificationsOptions } from '../options.js';
 import { accountKey, unitKey } from '../recipients/profiles.service.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
@@ -26,8 +26,7 @@ export interface InboxItem {
   archivedAt: Date | null;
 }
 
-const P = 'https://partybuilding.edu.cn/problems';
-const notFound = () => new ProblemException(404, `${P}/not-found`, { zh: '找不到通知', en: 'Notice not found' });
+const notFound = () => problem.notFound({ zh: '找不到通知', en: 'Notice not found' });
 
 /**
  * 站内信箱 The inbox of the caller: the notices to its unit addressed to one of its roles (the unit's

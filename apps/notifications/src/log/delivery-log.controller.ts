@@ -1,6 +1,6 @@
 import { Routes } from '@pb/contracts';
 import { Controller, Param, Query } from '@nestjs/common';
-import { CurrentIdentity, ProblemException, type Identity, Handle } from '@pb/platform';
+import { CurrentIdentity, problem, type Identity, Handle } from '@pb/platform';
 import type { LogKind } from '../store.js';
 import { DeliveryLogService } from './delivery-log.service.js';
 
@@ -23,13 +23,13 @@ export class DeliveryLogController {
     @Query('limit') limit?: number,
   ) {
     if (channel !== undefined && !(typeof channel === 'string' && ['inbox', 'email', 'webhook'].includes(channel))) {
-      throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', {
+      throw problem.validation({
         zh: 'channel 应为 inbox|email|webhook',
         en: 'channel must be one of inbox|email|webhook',
       });
     }
     if (kind && !KINDS.includes(kind as LogKind)) {
-      throw new ProblemException(400, 'https://partybuilding.edu.cn/problems/validation', {
+      throw problem.validation({
         zh: `kind 应为 ${KINDS.join('|')}`,
         en: `kind must be one of ${KINDS.join('|')}`,
       });

@@ -2,14 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { ProblemException, type Identity, type Role } from '@pb/platform';
+import { problem, type Identity, type Role } from '@pb/platform';
 import { newestFirst } from '../pagination.js';
 import { UnitDirectory } from '../units/unit-directory.js';
 import { accountKey, unitKey } from '../recipients/profiles.service.js';
 import { collections, type LogDoc, type LogKind } from '../store.js';
 
 const SUPERVISING: Role[] = ['city-admin', 'county-admin', 'inspector'];
-const P = 'https://partybuilding.edu.cn/problems';
 
 /**
  * 投递日志 What happened to deliveries: delivered (inbox), sent, retried (with the error and the next
@@ -32,7 +31,7 @@ export class DeliveryLogService {
     if (unit === caller.orgUnitId) return;
     const path = caller.roles.some((r) => SUPERVISING.includes(r)) ? await this.units.pathOf(unit) : null;
     if (!path?.includes(caller.orgUnitId)) {
-      throw new ProblemException(404, `${P}/not-found`, {
+      throw problem.notFound({
         zh: '找不到该单位',
         en: 'Org unit not found',
       });
@@ -80,7 +79,7 @@ export class DeliveryLogService {
         ? doc.scopePath.includes(caller.orgUnitId)
         : [unitKey(caller.orgUnitId), accountKey(caller.sub)].includes(doc.recipientKey));
     if (!doc || !visible)
-      throw new ProblemException(404, `${P}/not-found`, {
+      throw problem.notFound({
         zh: '找不到投递记录',
         en: 'Delivery not found',
       });

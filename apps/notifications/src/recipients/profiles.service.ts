@@ -5,7 +5,7 @@ import type { UpdateFilter } from 'mongodb';
 import type { Collection, Connection } from 'mongoose';
 import type { CreateNotificationEndpointDto, NotificationChannel, NotificationPreferencesDto } from '@pb/contracts';
 import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
-import { auditWriteEvent, Clock, ProblemException, type Identity, type Role } from '@pb/platform';
+import { auditWriteEvent, Clock, problem, type Identity, type Role } from '@pb/platform';
 import { NOTIFICATION_CATALOG } from '../options.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
 import { C } from '../store.js';
@@ -61,7 +61,6 @@ interface ProfileAudit {
 /** Profiles are read without their outbox. */
 const NO_OUTBOX = { projection: { outbox: 0 } } as const;
 
-const P = 'https://partybuilding.edu.cn/problems';
 const BUREAU_OR_SCHOOL_ADMIN: Role[] = ['city-admin', 'county-admin', 'school-secretary'];
 
 export const unitKey = (orgUnitId: string) => `unit:${orgUnitId}`;
@@ -147,7 +146,7 @@ export class ProfilesService implements OnModuleInit {
 
   private assertMayEditUnit(caller: Identity) {
     if (!caller.roles.some((r) => BUREAU_OR_SCHOOL_ADMIN.includes(r))) {
-      throw new ProblemException(403, `${P}/forbidden`, {
+      throw problem.forbidden({
         zh: '只有本单位管理员或书记可修改单位通知设定',
         en: "Only the unit's administrators or secretary may change its notification settings",
       });
@@ -205,13 +204,7 @@ export class ProfilesService implements OnModuleInit {
       }
     }
     if (errors.length > 0) {
-      throw new ProblemException(
-        422,
-        `${P}/notification-preferences`,
-        { zh: '通知设定无效', en: 'Invalid notification preferences' },
-        undefined,
-        errors,
-      );
+      throw problem.notificationPreferences(undefined, errors);
     }
     const profile = await this.mine(caller, scope);
     const before = structuredClone(profile);
@@ -240,13 +233,7 @@ export class ProfilesService implements OnModuleInit {
   ): Promise<{ profile: RecipientProfile; endpoint: EmailEndpoint | WebhookEndpoint }> {
     if (dto.owner === 'unit') this.assertMayEditUnit(caller);
     const invalid = (pointer: string, zh: string, en: string) =>
-      new ProblemException(
-        400,
-        `${P}/validation`,
-        { zh: '请求内容不符合规则', en: 'The request breaks the rules of its schema' },
-        undefined,
-        [{ pointer, rule: 'required', message: { zh, en } }],
-      );
+      problem.validation(undefined, [{ pointer, rule: 'required', message: { zh, en } }]);
     const profile = await this.mine(caller, dto.owner);
     const before = structuredClone(profile);
     const now = this.clock.now();
@@ -302,7 +289,7 @@ export class ProfilesService implements OnModuleInit {
       if (scope === 'account' && profile.emails.length + profile.webhooks.length === 0) await this.subscribe(caller, false, correlationId);
       return;
     }
-    throw new ProblemException(404, `${P}/not-found`, {
+    throw problem.notFound({
       zh: '找不到通知端点',
       en: 'Notification endpoint not found',
     });

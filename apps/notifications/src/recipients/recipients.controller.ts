@@ -1,7 +1,7 @@
 import { Body, Controller, Inject, Param, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { type CreateNotificationEndpointDto, type NotificationPreferencesDto, Routes } from '@pb/contracts';
-import { CurrentIdentity, ProblemException, type Identity, Handle } from '@pb/platform';
+import { CurrentIdentity, problem, type Identity, Handle } from '@pb/platform';
 import { EmailChannel } from '../delivery/channels/email.channel.js';
 import { NOTIFICATION_CATALOG } from '../options.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
@@ -9,7 +9,7 @@ import { ProfilesService, publicProfile } from './profiles.service.js';
 
 function scopeOf(raw: string): 'unit' | 'account' {
   if (raw === 'unit' || raw === 'account') return raw;
-  throw new ProblemException(404, 'https://partybuilding.edu.cn/problems/not-found', {
+  throw problem.notFound({
     zh: '范围应为 unit 或 account',
     en: 'Scope must be unit or account',
   });

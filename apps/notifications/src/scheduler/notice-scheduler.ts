@@ -2,11 +2,10 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
 import { insertNew, Lease } from '@pb/persistence';
-import { Clock } from '@pb/platform';
+import { Clock, PeriodicRunner } from '@pb/platform';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { NOTIFICATIONS_OPTIONS, type NotificationsOptions } from '../options.js';
 import type { Notice } from '../rules/notice.js';
-import { Periodic } from '../periodic.js';
 import { C } from '../store.js';
 
 /** A notice waiting for its instant (a reminder): `_id` is the notice id. */
@@ -16,6 +15,13 @@ interface ScheduledNotice {
   /** When it was scheduled (the scheduling replica's clock). */
   scheduledAt: Date;
   notice: Omit<Notice, 'createdAt'>;
+}
+
+interface SchedulerPass {
+  leader: boolean;
+  fired: number;
+  cancelled: number;
+  expired: number;
 }
 
 interface Cancellation {
@@ -39,7 +45,7 @@ const DELETE_CHUNK = 1_000;
 export class NoticeScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('NoticeScheduler');
   private readonly lease: Lease;
-  private readonly periodic: Periodic;
+  private readonly runner: PeriodicRunner<SchedulerPass>;
 
   constructor(
     @InjectConnection() private readonly connection: Connection,
@@ -48,7 +54,11 @@ export class NoticeScheduler implements OnApplicationBootstrap, BeforeApplicatio
     private readonly clock: Clock,
   ) {
     this.lease = new Lease(connection, 'notice-scheduler', Math.max(options.tickMs * 3, 60_000));
-    this.periodic = new Periodic(this.logger, () => this.tick());
+    this.runner = new PeriodicRunner(this.logger, (now) => this.pass(now ?? this.clock.now()), {
+      everyMs: options.tickMs,
+      lease: this.lease,
+      now: () => this.clock.now(),
+    });
   }
 
   private get scheduled(): Collection<ScheduledNotice> {
@@ -60,12 +70,11 @@ export class NoticeScheduler implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   onApplicationBootstrap() {
-    this.periodic.start(this.options.tickMs);
+    this.runner.start();
   }
 
   async beforeApplicationShutdown() {
-    await this.periodic.stop();
-    await this.lease.release().catch(() => undefined);
+    await this.runner.stop();
   }
 
   /** Records cancel tags (a report was submitted): scheduled notices carrying one never fire. */
@@ -113,11 +122,13 @@ export class NoticeScheduler implements OnApplicationBootstrap, BeforeApplicatio
     };
   }
 
-  /** One pass at `now`. Returns what it did, for logs and tests. */
-  async tick(now = this.clock.now()): Promise<{ leader: boolean; fired: number; cancelled: number; expired: number }> {
-    const result = { leader: false, fired: 0, cancelled: 0, expired: 0 };
-    if (!(await this.lease.acquire(now))) return result;
-    result.leader = true;
+  /** One pass at `now`, if this replica holds the lease. Returns what it did, for logs and tests. */
+  async tick(now = this.clock.now()): Promise<SchedulerPass> {
+    return (await this.runner.run(now)) ?? { leader: false, fired: 0, cancelled: 0, expired: 0 };
+  }
+
+  private async pass(now: Date): Promise<SchedulerPass> {
+    const result = { leader: true, fired: 0, cancelled: 0, expired: 0 };
     const due = await this.scheduled
       .find({ fireAt: { $lte: now } })
       .limit(MAX_PER_PASS)

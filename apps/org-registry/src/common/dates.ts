@@ -1,3 +1,6 @@
+import { loadConfig } from '@pb/platform';
+import { registryEnv } from '../config.js';
+
 /** Calendar dates as `YYYY-MM-DD` strings: the rules of the registry are about days, not instants. */
 
 export interface Span {
@@ -6,11 +9,11 @@ export interface Span {
   days?: number;
 }
 
-const CITY_TIME_ZONE = process.env['CITY_TIME_ZONE'] ?? 'Asia/Shanghai';
+let cityTimeZone: string | undefined;
 
-/** Today in the city's time zone. */
-export function today(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: CITY_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+/** Today in the city's time zone (CITY_TIME_ZONE, validated with the registry's config and checked at boot). */
+export function today(now = new Date(), timeZone = (cityTimeZone ??= loadConfig(registryEnv).CITY_TIME_ZONE)): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 export function isValidDate(date: string): boolean {

@@ -6,7 +6,7 @@ import type { BatchCreateOrgUnitsDto, CloseOrgUnitDto, CreateOrgUnitDto } from '
 import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
 import { checkIfMatch, pageOf, type Page, type PageRequest } from '@pb/platform';
 import { today } from '../common/dates.js';
-import { LeaseService } from '../common/lease.js';
+import { Leases } from '@pb/persistence';
 import { conflict, notFound, ruleBroken } from '../common/problems.js';
 import type { Scope } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
@@ -55,7 +55,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     @InjectModel(ORG_UNIT_MODEL) private readonly units: Model<OrgUnit>,
     private readonly tree: TreeReader,
-    private readonly leases: LeaseService,
+    private readonly leases: Leases,
     private readonly partyOrgs: PartyOrgsFollower,
     private readonly relay: OutboxRelay,
   ) {}

@@ -5,7 +5,7 @@ import type { Model } from 'mongoose';
 import type { ClosePartyOrgDto, CreatePartyOrgDto, SetAffiliationDto, UpdatePartyOrgDto } from '@pb/contracts';
 import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
 import { checkIfMatch } from '@pb/platform';
-import { LeaseService } from '../common/lease.js';
+import { Leases } from '@pb/persistence';
 import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
 import type { Scope } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
@@ -43,7 +43,7 @@ export class PartyOrgsService {
     @InjectModel(PARTY_ORG_MODEL) private readonly partyOrgs: Model<PartyOrg>,
     @InjectModel(MEMBER_MODEL) private readonly members: Model<Member>,
     private readonly tree: TreeReader,
-    private readonly leases: LeaseService,
+    private readonly leases: Leases,
     private readonly relay: OutboxRelay,
   ) {}
 

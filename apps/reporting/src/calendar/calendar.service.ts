@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { OutboxRelay } from '@pb/messaging';
-import { auditWriteEvent, checkIfMatch, ProblemException, staleWrite, type Identity } from '@pb/platform';
+import { auditWriteEvent, checkIfMatch, problem, staleWrite, type Identity } from '@pb/platform';
 import { DEFAULT_CALENDAR, InvalidCalendarError, validateCalendar, type ReportingCalendar } from '../periods/report-period.js';
 import { CALENDAR_MODEL, type CalendarDoc } from './calendar.schema.js';
 
@@ -49,7 +49,7 @@ export class CalendarService implements OnModuleInit {
     correlationId?: string,
   ): Promise<CityCalendar> {
     if (!caller.roles.includes('city-admin')) {
-      throw new ProblemException(403, 'https://partybuilding.edu.cn/problems/forbidden', {
+      throw problem.forbidden({
         zh: '只有市教育局管理员可以设定报送日历',
         en: 'Only the city administrator sets the reporting calendar',
       });
@@ -58,13 +58,9 @@ export class CalendarService implements OnModuleInit {
       validateCalendar(input);
     } catch (err) {
       if (err instanceof InvalidCalendarError) {
-        throw new ProblemException(
-          400,
-          'https://partybuilding.edu.cn/problems/validation',
-          { zh: '报送日历无效', en: 'Invalid reporting calendar' },
-          undefined,
-          [{ pointer: `/${err.field.replace(/\./g, '/')}`, rule: 'calendar', message: { zh: err.message, en: err.message } }],
-        );
+        throw problem.validation({ zh: '报送日历无效', en: 'Invalid reporting calendar' }, [
+          { pointer: `/${err.field.replace(/\./g, '/')}`, rule: 'calendar', message: { zh: err.message, en: err.message } },
+        ]);
       }
       throw err;
     }

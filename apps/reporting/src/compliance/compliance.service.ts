@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { ProblemException, type Identity } from '@pb/platform';
+import { problem, type Identity } from '@pb/platform';
 import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
 import type { OrgUnitRef } from '../org-directory/org-unit-ref.schema.js';
 import { ReportPeriod } from '../periods/report-period.js';
@@ -104,7 +104,7 @@ export class ComplianceService {
   async unitInScope(unitId: string | undefined, caller: Identity): Promise<OrgUnitRef> {
     const unit = await this.directory.find(unitId ?? caller.orgUnitId);
     if (!unit || !unit.path.includes(caller.orgUnitId)) {
-      throw new ProblemException(404, 'https://partybuilding.edu.cn/problems/not-found', {
+      throw problem.notFound({
         zh: '找不到组织单位',
         en: 'Org unit not found',
       });
@@ -119,12 +119,10 @@ export class ComplianceService {
       p = ReportPeriod.parse(from);
       last = ReportPeriod.parse(to);
     } catch (err) {
-      throw new ProblemException(
-        400,
-        'https://partybuilding.edu.cn/problems/validation',
-        { zh: '期次格式应为 YYYY-MM-H1 或 YYYY-MM-H2', en: 'Periods are YYYY-MM-H1 or YYYY-MM-H2' },
-        { zh: String(err), en: String(err) },
-      );
+      throw problem.validation({
+        zh: `期次格式应为 YYYY-MM-H1 或 YYYY-MM-H2：${String(err)}`,
+        en: `Periods are YYYY-MM-H1 or YYYY-MM-H2: ${String(err)}`,
+      });
     }
     const ids: string[] = [];
     while (p.compare(last) <= 0 && ids.length < MAX_PERIODS) {

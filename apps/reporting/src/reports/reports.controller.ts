@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, Param, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type LockExceptionDto, type ReviewReportDto, type SaveReportDraftDto, type SubmitReportDto, Routes } from '@pb/contracts';
-import { CurrentIdentity, ProblemException, withEtag, type Identity, Handle } from '@pb/platform';
+import { CurrentIdentity, problem, withEtag, type Identity, Handle } from '@pb/platform';
 import { createHash } from 'node:crypto';
 import { ReportsService } from './reports.service.js';
 
@@ -52,25 +52,19 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     if (!key) {
-      throw new ProblemException(428, 'https://partybuilding.edu.cn/problems/idempotency-key-required', {
+      throw problem.idempotencyKeyRequired({
         zh: '报送请求需要 Idempotency-Key 标头',
         en: 'Submitting needs an Idempotency-Key header',
       });
     }
     if (!/^[A-Za-z0-9._:-]{8,128}$/.test(key)) {
-      throw new ProblemException(
-        400,
-        'https://partybuilding.edu.cn/problems/validation',
-        { zh: 'Idempotency-Key 格式无效', en: 'Invalid Idempotency-Key' },
-        undefined,
-        [
-          {
-            pointer: '/headers/idempotency-key',
-            rule: 'pattern',
-            message: { zh: '应为 8-128 个字母、数字或 ._:-', en: 'must be 8-128 letters, digits or ._:-' },
-          },
-        ],
-      );
+      throw problem.validation({ zh: 'Idempotency-Key 格式无效', en: 'Invalid Idempotency-Key' }, [
+        {
+          pointer: '/headers/idempotency-key',
+          rule: 'pattern',
+          message: { zh: '应为 8-128 个字母、数字或 ._:-', en: 'must be 8-128 letters, digits or ._:-' },
+        },
+      ]);
     }
     const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
     const result = await this.reports.submit(partyOrgId, periodId, body.content, caller, { key, requestHash }, req.id, ifMatch);

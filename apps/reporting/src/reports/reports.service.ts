@@ -12,7 +12,7 @@ import {
 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
 import { insertNew } from '@pb/persistence';
-import { auditWriteEvent, checkIfMatch, Clock, ProblemException, type Identity } from '@pb/platform';
+import { auditWriteEvent, checkIfMatch, Clock, problem, isProblem, type Identity } from '@pb/platform';
 import { CalendarService, type CityCalendar } from '../calendar/calendar.service.js';
 import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
 import type { PartyOrgRef } from '../org-directory/party-org-ref.schema.js';
@@ -20,9 +20,8 @@ import { reviewersOf } from '../org-directory/routing.js';
 import { ReportPeriod } from '../periods/report-period.js';
 import { HALF_MONTH_REPORT_MODEL, type BureauReview, type HalfMonthReport, type ReportRevision } from './half-month-report.schema.js';
 
-const P = 'https://partybuilding.edu.cn/problems';
-const notFound = () => new ProblemException(404, `${P}/not-found`, { zh: '找不到半月记实表', en: 'Half-month report not found' });
-const conflict = (zh: string, en: string, type = 'conflict') => new ProblemException(409, `${P}/${type}`, { zh, en });
+const notFound = () => problem.notFound({ zh: '找不到半月记实表', en: 'Half-month report not found' });
+const conflict = (zh: string, en: string, type: 'conflict' | 'locked' | 'stale' = 'conflict') => problem[type]({ zh, en });
 
 export type ReportView = Omit<HalfMonthReport, '_id' | 'outbox'> & { id: string; locked: boolean };
 
@@ -151,7 +150,7 @@ export class ReportsService implements OnModuleInit {
     }
     if (!doc.unitPath.includes(caller.orgUnitId)) throw notFound();
     if (!caller.roles.includes('school-secretary') || doc.unitId !== caller.orgUnitId) {
-      throw new ProblemException(403, `${P}/forbidden`, {
+      throw problem.forbidden({
         zh: '只有本校党组织书记可以填报本党组织的半月记实表',
         en: "Only the school's party secretary writes its party organisation's reports",
       });
@@ -263,7 +262,7 @@ export class ReportsService implements OnModuleInit {
       const prior = (doc.submitKeys ?? []).find((k) => k.key === idempotency.key);
       if (prior) {
         if (prior.requestHash !== idempotency.requestHash) {
-          throw new ProblemException(422, `${P}/idempotency-key-reused`, {
+          throw problem.idempotencyKeyReused({
             zh: '此 Idempotency-Key 已用于另一个请求',
             en: 'This Idempotency-Key was used for a different request',
           });
@@ -280,7 +279,7 @@ export class ReportsService implements OnModuleInit {
         };
       } catch (err) {
         // Someone wrote meanwhile (perhaps this very retry): read again and decide again, once.
-        if (attempt === 0 && err instanceof ProblemException && err.problemType.endsWith('/stale')) continue;
+        if (attempt === 0 && isProblem(err, 'stale')) continue;
         throw err;
       }
     }
@@ -295,14 +294,14 @@ export class ReportsService implements OnModuleInit {
   ) {
     const now = this.clock.now();
     if (now < doc.opensAt) {
-      throw new ProblemException(422, `${P}/window-not-open`, {
+      throw problem.windowNotOpen({
         zh: `本期次报送窗口尚未开放（${doc.opensAt.toISOString()} 起）`,
         en: `The reporting window of this period opens at ${doc.opensAt.toISOString()}`,
       });
     }
     const body = content ?? doc.draft;
     if (!body)
-      throw new ProblemException(422, `${P}/empty-report`, {
+      throw problem.emptyReport({
         zh: '没有可报送的内容',
         en: 'There is nothing to submit: save a draft or send content',
       });
@@ -368,7 +367,7 @@ export class ReportsService implements OnModuleInit {
     if (!doc) throw notFound();
     const mine = doc.reviews.find((r) => r.bureauId === caller.orgUnitId);
     if (!mine || !caller.roles.some((r) => r === 'city-admin' || r === 'county-admin')) {
-      throw new ProblemException(403, `${P}/forbidden`, {
+      throw problem.forbidden({
         zh: '本单位不是此报表的审核教育局',
         en: 'Your bureau does not review this report',
       });
@@ -429,7 +428,7 @@ export class ReportsService implements OnModuleInit {
     const doc = await this.reports.findOne({ _id: reportId(partyOrgId, periodId), unitPath: caller.orgUnitId }).lean<HalfMonthReport>();
     if (!doc) throw notFound();
     if (!doc.reviewers.includes(caller.orgUnitId) || !caller.roles.some((r) => r === 'city-admin' || r === 'county-admin')) {
-      throw new ProblemException(403, `${P}/forbidden`, {
+      throw problem.forbidden({
         zh: '只有审核教育局可以开放例外',
         en: 'Only a reviewing bureau grants exceptions',
       });

@@ -4,7 +4,7 @@ import type { Connection, Model } from 'mongoose';
 import { PeriodClosedV1, ReportOverdueV1 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent } from '@pb/messaging';
 import { Lease } from '@pb/persistence';
-import { Clock } from '@pb/platform';
+import { Clock, PeriodicRunner } from '@pb/platform';
 import { CalendarService, type CityCalendar } from '../calendar/calendar.service.js';
 import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
 import type { PartyOrgRef } from '../org-directory/party-org-ref.schema.js';
@@ -32,14 +32,13 @@ export interface SchedulerOptions {
 export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('DeadlineScheduler');
   private readonly lease: Lease;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly runner: PeriodicRunner<{ leader: true; opened: string[]; closed: string[] }>;
 
   constructor(
     @InjectConnection() connection: Connection,
     @InjectModel(PERIOD_MODEL) private readonly periods: Model<PeriodDoc>,
     @InjectModel(HALF_MONTH_REPORT_MODEL) private readonly reports: Model<HalfMonthReport>,
-    @Inject(SCHEDULER_OPTIONS) private readonly options: SchedulerOptions,
+    @Inject(SCHEDULER_OPTIONS) options: SchedulerOptions,
     private readonly reportsService: ReportsService,
     private readonly directory: OrgDirectoryService,
     private readonly calendar: CalendarService,
@@ -47,28 +46,28 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     private readonly clock: Clock,
   ) {
     this.lease = new Lease(connection, 'deadline-scheduler', Math.max(options.tickMs * 3, 60_000));
+    this.runner = new PeriodicRunner(this.logger, (now) => this.pass(now ?? this.clock.now()), {
+      everyMs: options.tickMs,
+      lease: this.lease,
+      now: () => this.clock.now(),
+    });
   }
 
   onApplicationBootstrap() {
     this.relay.register(this.periods);
-    if (this.options.tickMs <= 0) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .catch((err: unknown) => this.logger.error(`tick failed: ${err instanceof Error ? err.message : String(err)}`))
-        .finally(() => (this.running = undefined));
-    }, this.options.tickMs);
+    this.runner.start();
   }
 
   async beforeApplicationShutdown() {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-    await this.lease.release().catch(() => undefined);
+    await this.runner.stop();
   }
 
-  /** One pass at `now`. Returns what it did, for logs and tests. */
+  /** One pass at `now`, if this replica holds the lease. Returns what it did, for logs and tests. */
   async tick(now = this.clock.now()): Promise<{ leader: boolean; opened: string[]; closed: string[] }> {
-    if (!(await this.lease.acquire(now))) return { leader: false, opened: [], closed: [] };
+    return (await this.runner.run(now)) ?? { leader: false, opened: [], closed: [] };
+  }
+
+  private async pass(now: Date): Promise<{ leader: true; opened: string[]; closed: string[] }> {
     const calendar = await this.calendar.get();
     const opened: string[] = [];
     const current = ReportPeriod.current(now, calendar);

@@ -1,3 +1,5 @@
+import { PROBLEM_TYPE_URLS } from './problem-types.js';
+
 /** Shapes every route of the public API shares: problems and cursor pages (docs/adr/0007). */
 
 /** RFC 9457 problem, as every error leaves the gateway (`application/problem+json`). */
@@ -5,7 +7,12 @@ export const ProblemSchema = {
   type: 'object',
   required: ['type', 'title', 'status'],
   properties: {
-    type: { type: 'string', description: 'Problem type URI. 问题类型' },
+    type: {
+      type: 'string',
+      // The catalogue, plus about:blank for errors the framework raises itself (RFC 9457 section 4.2.1).
+      enum: [...PROBLEM_TYPE_URLS, 'about:blank'],
+      description: 'Problem type URI, one of the catalogue (libs/contracts/src/api/problem-types.ts). 问题类型',
+    },
     title: { type: 'string', description: "Title in the caller's language (Accept-Language). 标题" },
     status: { type: 'integer' },
     detail: { type: 'string' },

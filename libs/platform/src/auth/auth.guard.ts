@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { ProblemException } from '../http/problem.js';
+import { ProblemException, problem } from '../http/problem.js';
 import { IS_PUBLIC } from './public.decorator.js';
 import { ROLES_KEY } from './roles.decorator.js';
 import { INTERNAL_IDENTITY_HEADER, verifyAccessToken, verifyInternalToken, type Identity, type Role } from './identity.js';
@@ -45,10 +45,7 @@ export class AuthGuard implements CanActivate {
     req.identity = await this.authenticate(req);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !req.identity.roles.some((r) => roles.includes(r))) {
-      throw new ProblemException(403, 'https://partybuilding.edu.cn/problems/forbidden-role', {
-        zh: '您的角色无权调用此接口',
-        en: 'Your role may not call this operation',
-      });
+      throw problem.forbiddenRole();
     }
     return true;
   }

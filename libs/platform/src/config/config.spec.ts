@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig, requiredVariables, serviceEnv } from './config.js';
+import { ConfigError, loadConfig, requiredVariables, serviceEnv, timeZone } from './config.js';
 
 const good = {
   HTTP_PORT: '3001',
@@ -39,6 +39,13 @@ describe('service configuration', () => {
     const byName = Object.fromEntries(err.problems.map((p) => [p.name, p.rule]));
     expect(byName['KAFKA_BROKERS']).toMatch(/host:port/);
     expect(byName['HTTP_PORT']).toBe('must be a valid port');
+  });
+
+  it('takes an IANA time zone and refuses anything else', () => {
+    const spec = { TZ_UNDER_TEST: timeZone({ default: 'Asia/Shanghai' }) };
+    expect(loadConfig(spec, {}).TZ_UNDER_TEST).toBe('Asia/Shanghai');
+    expect(loadConfig(spec, { TZ_UNDER_TEST: 'Europe/Paris' }).TZ_UNDER_TEST).toBe('Europe/Paris');
+    expect(() => loadConfig(spec, { TZ_UNDER_TEST: 'Mars/Olympus' })).toThrow(ConfigError);
   });
 
   it('never echoes a value, which may be a secret', () => {

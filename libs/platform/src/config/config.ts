@@ -48,6 +48,16 @@ export const httpUrl = makeValidator<string>((input) => {
   return input.replace(/\/$/, '');
 });
 
+/** An IANA time zone (Asia/Shanghai), as Intl knows it. */
+export const timeZone = makeValidator<string>((input) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: input });
+  } catch {
+    throw new Error('must be an IANA time zone, e.g. Asia/Shanghai');
+  }
+  return input;
+});
+
 export const logLevel = str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' });
 
 /** Variables every service reads. `required` in the metadata marks the ones without a default. */

@@ -1,4 +1,4 @@
-import { ProblemException } from './problem.js';
+import { ProblemException, problem } from './problem.js';
 
 /** The ETag of a versioned resource: its version, as a strong entity tag. */
 export function etagOf(version: number): string {
@@ -19,12 +19,10 @@ export function withEtag<T extends { version: number }>(reply: { header(name: st
  */
 export function ifMatchVersions(ifMatch: string | undefined): number[] | '*' {
   if (ifMatch === undefined || ifMatch.trim() === '') {
-    throw new ProblemException(
-      428,
-      'https://partybuilding.edu.cn/problems/if-match-required',
-      { zh: '更新需要 If-Match 标头', en: 'An update needs an If-Match header' },
-      { zh: '先读取资源，把它的 ETag 放进 If-Match', en: 'read the resource first and send its ETag in If-Match' },
-    );
+    throw problem.ifMatchRequired({
+      zh: '先读取资源，把它的 ETag 放进 If-Match',
+      en: 'read the resource first and send its ETag in If-Match',
+    });
   }
   if (ifMatch.trim() === '*') return '*';
   const versions: number[] = [];
@@ -37,10 +35,7 @@ export function ifMatchVersions(ifMatch: string | undefined): number[] | '*' {
 
 /** 412 for a write against a version that is no longer current; the current ETag comes with it. */
 export function staleWrite(currentVersion: number): ProblemException {
-  return new ProblemException(
-    412,
-    'https://partybuilding.edu.cn/problems/stale-write',
-    { zh: '资源已被修改', en: 'Precondition failed' },
+  return problem.staleWrite(
     { zh: '资源在您读取后已被他人修改，请重新读取后再更新', en: 'the resource changed since you read it; read it again and retry' },
     [],
     { etag: etagOf(currentVersion) },

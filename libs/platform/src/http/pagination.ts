@@ -1,5 +1,5 @@
 import { PAGE_LIMIT_DEFAULT } from '@pb/contracts';
-import { ProblemException } from './problem.js';
+import { problem } from './problem.js';
 
 /**
  * Keyset pagination, the one way every list of the platform pages (docs/adr/0013). A page is
@@ -24,13 +24,9 @@ export interface PageRequest {
 }
 
 const invalidCursor = () =>
-  new ProblemException(
-    400,
-    'https://partybuilding.edu.cn/problems/validation',
-    { zh: '请求内容不符合规则', en: 'The request breaks the rules of its schema' },
-    { zh: '游标无效', en: 'Invalid cursor' },
-    [{ pointer: '/cursor', rule: 'cursor', message: { zh: '不是本接口给出的游标', en: 'not a cursor this API gave out' } }],
-  );
+  problem.validation({ zh: '游标无效', en: 'Invalid cursor' }, [
+    { pointer: '/cursor', rule: 'cursor', message: { zh: '不是本接口给出的游标', en: 'not a cursor this API gave out' } },
+  ]);
 
 export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');

@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { PROBLEM_TYPES, problemTypeUrl, type ProblemTypeName, type ProblemTypeUrl } from '@pb/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** A message in both languages of the platform (zh-Hans default, en on request). */
@@ -18,7 +19,8 @@ export interface FieldProblem {
 export class ProblemException extends HttpException {
   constructor(
     status: number,
-    readonly problemType: string,
+    /** Only a catalogued type (libs/contracts/src/api/problem-types.ts); raise through `problem.*`. */
+    readonly problemType: ProblemTypeUrl,
     readonly title: Bilingual,
     readonly detail?: Bilingual,
     readonly fieldErrors: FieldProblem[] = [],
@@ -28,6 +30,22 @@ export class ProblemException extends HttpException {
     super(title.en, status);
   }
 }
+
+type ProblemFactory = (detail?: Bilingual, errors?: FieldProblem[], headers?: Record<string, string>) => ProblemException;
+
+/** One constructor per catalogued type: status and title come from the catalogue, the call site adds the detail. */
+export const problem = Object.fromEntries(
+  (Object.keys(PROBLEM_TYPES) as ProblemTypeName[]).map((name) => {
+    const { status, title } = PROBLEM_TYPES[name];
+    const make: ProblemFactory = (detail, errors = [], headers = {}) =>
+      new ProblemException(status, problemTypeUrl(name), title, detail, errors, headers);
+    return [name, make];
+  }),
+) as Record<ProblemTypeName, ProblemFactory>;
+
+/** Whether an error is a problem of one catalogued type. */
+export const isProblem = (err: unknown, name: ProblemTypeName): err is ProblemException =>
+  err instanceof ProblemException && err.problemType === problemTypeUrl(name);
 
 const TITLES: Record<number, Bilingual> = {
   400: { zh: '请求无效', en: 'Bad request' },

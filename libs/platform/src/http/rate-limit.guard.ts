@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadat
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth.guard.js';
-import { ProblemException } from './problem.js';
+import { problem } from './problem.js';
 
 export const RATE_LIMIT_OPTIONS = Symbol('RATE_LIMIT_OPTIONS');
 const SKIP = 'pb:skipRateLimit';
@@ -55,14 +55,9 @@ export class RateLimitGuard implements CanActivate {
     void reply.header('ratelimit-remaining', String(Math.max(0, this.options.limit - w.count)));
     void reply.header('ratelimit-reset', String(resetSeconds));
     if (w.count > this.options.limit) {
-      throw new ProblemException(
-        429,
-        'https://partybuilding.edu.cn/problems/rate-limited',
-        { zh: '请求过于频繁', en: 'Too many requests' },
-        { zh: `请在 ${resetSeconds} 秒后重试`, en: `retry in ${resetSeconds} s` },
-        [],
-        { 'retry-after': String(resetSeconds) },
-      );
+      throw problem.rateLimited({ zh: `请在 ${resetSeconds} 秒后重试`, en: `retry in ${resetSeconds} s` }, [], {
+        'retry-after': String(resetSeconds),
+      });
     }
     return true;
   }

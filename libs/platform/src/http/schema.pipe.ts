@@ -1,7 +1,7 @@
 import { type PipeTransform } from '@nestjs/common';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { ProblemException, type Bilingual, type FieldProblem } from './problem.js';
+import { problem, type Bilingual, type FieldProblem } from './problem.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, removeAdditional: false }));
@@ -64,13 +64,7 @@ export function schemaValidator<T>(schema: object, options: { query?: boolean; a
       rule: e.keyword,
       message: message(e),
     }));
-    throw new ProblemException(
-      400,
-      'https://partybuilding.edu.cn/problems/validation',
-      { zh: '请求内容不符合规则', en: 'The request breaks the rules of its schema' },
-      { zh: `${errors.length} 个栏位无效`, en: `${errors.length} invalid field(s)` },
-      errors,
-    );
+    throw problem.validation({ zh: `${errors.length} 个栏位无效`, en: `${errors.length} invalid field(s)` }, errors);
   };
 }
 

@@ -4,7 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { AccountListQuery, CreateAccountDto, UpdateAccountDto } from '@pb/contracts';
 import { OutboxRelay } from '@pb/messaging';
-import { auditWriteEvent, ifMatchVersions, paginate, ProblemException, staleWrite, type Identity, type Page } from '@pb/platform';
+import { auditWriteEvent, ifMatchVersions, paginate, ProblemException, problem, staleWrite, type Identity, type Page } from '@pb/platform';
 import { OrgTreeService } from '../../org-tree/org-tree.service.js';
 import { outsideScope, scopedUnit } from '../../org-tree/scope.js';
 import { ungrantable } from '../grants.js';
@@ -50,19 +50,13 @@ export class AccountsService implements OnModuleInit {
       throw outsideScope({ zh: '找不到组织单位', en: 'Org unit not found' });
     const refused = ungrantable(caller.roles, input.roles);
     if (refused.length > 0) {
-      throw new ProblemException(
-        403,
-        'https://partybuilding.edu.cn/problems/role-not-grantable',
-        { zh: '您不能授予这些角色', en: 'You may not grant these roles' },
-        undefined,
-        [
-          {
-            pointer: '/roles',
-            rule: 'grantable',
-            message: { zh: `不能授予 ${refused.join(', ')}`, en: `may not grant ${refused.join(', ')}` },
-          },
-        ],
-      );
+      throw problem.roleNotGrantable({ zh: '您不能授予这些角色', en: 'You may not grant these roles' }, [
+        {
+          pointer: '/roles',
+          rule: 'grantable',
+          message: { zh: `不能授予 ${refused.join(', ')}`, en: `may not grant ${refused.join(', ')}` },
+        },
+      ]);
     }
     const initialPassword = input.password ? undefined : generatePassword();
     const now = new Date();
@@ -100,13 +94,9 @@ export class AccountsService implements OnModuleInit {
       await this.accounts.create({ ...doc, outbox: [audit] });
     } catch (err) {
       if ((err as { code?: number }).code === 11000) {
-        throw new ProblemException(
-          409,
-          'https://partybuilding.edu.cn/problems/duplicate',
-          { zh: '登录名已被使用', en: 'The username is taken' },
-          undefined,
-          [{ pointer: '/username', rule: 'unique', message: { zh: '登录名必须唯一', en: 'username must be unique' } }],
-        );
+        throw problem.duplicate({ zh: '登录名已被使用', en: 'The username is taken' }, [
+          { pointer: '/username', rule: 'unique', message: { zh: '登录名必须唯一', en: 'username must be unique' } },
+        ]);
       }
       throw err;
     }

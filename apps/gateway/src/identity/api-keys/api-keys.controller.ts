@@ -1,17 +1,14 @@
 import { Body, Controller, Param, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { type ApiKeyListQuery, type CreateApiKeyDto, Routes } from '@pb/contracts';
-import { CurrentIdentity, ProblemException, type Identity, Handle } from '@pb/platform';
+import { CurrentIdentity, problem, type Identity, Handle } from '@pb/platform';
 import { viaApiKey } from '../../org-tree/scope.js';
 import { ApiKeysService } from './api-keys.service.js';
 
 /** A key cannot mint or revoke keys: a leaked key must not be able to outlive its revocation. */
 function refuseKeys(caller: Identity) {
   if (viaApiKey(caller)) {
-    throw new ProblemException(403, 'https://partybuilding.edu.cn/problems/forbidden-for-api-keys', {
-      zh: '接口密钥不能管理密钥，请用账号登录',
-      en: 'API keys cannot manage API keys; log in with an account',
-    });
+    throw problem.forbiddenForApiKeys();
   }
 }
 

@@ -4,7 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { ApiKeyListQuery, CreateApiKeyDto } from '@pb/contracts';
 import { OutboxRelay } from '@pb/messaging';
-import { auditWriteEvent, paginate, ProblemException, type Identity, type Page, type Role } from '@pb/platform';
+import { auditWriteEvent, paginate, problem, type Identity, type Page, type Role } from '@pb/platform';
 import { AuditService } from '../../audit/audit.service.js';
 import { OrgTreeService } from '../../org-tree/org-tree.service.js';
 import { outsideScope, scopedUnit } from '../../org-tree/scope.js';
@@ -46,13 +46,9 @@ export class ApiKeysService implements OnModuleInit {
       throw outsideScope({ zh: '找不到组织单位', en: 'Org unit not found' });
     const role = (input.role ?? 'school-secretary') as Role;
     if (ungrantable(caller.roles, [role]).length > 0) {
-      throw new ProblemException(
-        403,
-        'https://partybuilding.edu.cn/problems/role-not-grantable',
-        { zh: '您不能授予此角色', en: 'You may not grant this role' },
-        undefined,
-        [{ pointer: '/role', rule: 'grantable', message: { zh: `不能授予 ${role}`, en: `may not grant ${role}` } }],
-      );
+      throw problem.roleNotGrantable({ zh: '您不能授予此角色', en: 'You may not grant this role' }, [
+        { pointer: '/role', rule: 'grantable', message: { zh: `不能授予 ${role}`, en: `may not grant ${role}` } },
+      ]);
     }
     const key = `pbk_${randomBytes(32).toString('base64url')}`;
     const doc: Omit<ApiKey, 'outbox'> = {

@@ -1,7 +1,7 @@
 import { Body, Controller, Inject, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { type LoginDto, type RefreshDto, Routes } from '@pb/contracts';
-import { CurrentIdentity, ProblemException, signAccessToken, type Identity, Handle } from '@pb/platform';
+import { CurrentIdentity, problem, signAccessToken, type Identity, Handle } from '@pb/platform';
 import { AuditService } from '../../audit/audit.service.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import type { Account } from '../accounts/account.schema.js';
@@ -10,16 +10,8 @@ import { verifyPassword } from '../passwords.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { LoginThrottle } from './login-throttle.js';
 
-const invalidCredentials = () =>
-  new ProblemException(401, 'https://partybuilding.edu.cn/problems/invalid-credentials', {
-    zh: '账号或密码错误',
-    en: 'Wrong username or password',
-  });
-const invalidRefresh = () =>
-  new ProblemException(401, 'https://partybuilding.edu.cn/problems/invalid-refresh-token', {
-    zh: '刷新令牌无效、已使用或已登出',
-    en: 'The refresh token is invalid, used or logged out',
-  });
+const invalidCredentials = () => problem.invalidCredentials();
+const invalidRefresh = () => problem.invalidRefreshToken();
 
 const identityOf = (a: Account): Identity => ({ sub: a._id, orgUnitId: a.orgUnitId, roles: a.roles });
 
@@ -56,14 +48,7 @@ export class AuthController {
         correlationId: req.id,
         detail: { username },
       });
-      throw new ProblemException(
-        429,
-        'https://partybuilding.edu.cn/problems/login-throttled',
-        { zh: '登录失败次数过多', en: 'Too many failed logins' },
-        { zh: `请在 ${wait} 秒后重试`, en: `retry in ${wait} s` },
-        [],
-        { 'retry-after': String(wait) },
-      );
+      throw problem.loginThrottled({ zh: `请在 ${wait} 秒后重试`, en: `retry in ${wait} s` }, [], { 'retry-after': String(wait) });
     }
     const account = await this.accounts.findByUsername(username);
     const ok = await verifyPassword(account?.passwordHash, body.password);
