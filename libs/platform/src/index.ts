@@ -20,3 +20,4 @@ export * from './http/openapi.js';
 export * from './clock.js';
 export * from './http/declared-query.interceptor.js';
 export * from './cache/read-cache.js';
+export * from './scope/index.js';
