@@ -13,7 +13,7 @@ import {
   type UpdateAccountDto,
 } from '@pb/contracts';
 import { ALL_ROLES, ApiQueryFromSchema, CurrentIdentity, etagOf, QueryPipe, Roles, SchemaPipe, type Identity } from '@pb/platform';
-import { viaApiKey } from '../../org-tree/scope.js';
+import { viaApiKey } from '../via-api-key.js';
 import { AccountsService, accountView } from './accounts.service.js';
 
 const ID = { name: 'id', description: 'Account id 账号标识' };

@@ -10,7 +10,7 @@ import {
   type CreateApiKeyDto,
 } from '@pb/contracts';
 import { ApiQueryFromSchema, CurrentIdentity, ProblemException, QueryPipe, Roles, SchemaPipe, type Identity } from '@pb/platform';
-import { viaApiKey } from '../../org-tree/scope.js';
+import { viaApiKey } from '../via-api-key.js';
 import { ApiKeysService } from './api-keys.service.js';
 
 /** A key cannot mint or revoke keys: a leaked key must not be able to outlive its revocation. */
