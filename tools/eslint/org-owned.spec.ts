@@ -1,21 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { ESLint } from 'eslint';
-import tseslint from 'typescript-eslint';
+import { fixtureLinter } from './fixture-linter.js';
 import pb from './rules/org-owned.mjs';
 
 // Lint fixtures for pb/org-owned: raw access to a registered org-owned model fails, scoped access passes.
-const eslint = new ESLint({
-  cwd: process.cwd(),
-  overrideConfigFile: true,
-  overrideConfig: [
-    {
-      files: ['**/*.ts'],
-      languageOptions: { parser: tseslint.parser },
-      plugins: { pb: pb as unknown as ESLint.Plugin },
-      rules: { 'pb/org-owned': ['error', { models: ['HALF_MONTH_REPORT_MODEL', 'Member'] }] },
-    },
-  ],
-});
+const eslint = fixtureLinter(
+  { pb: pb },
+  { 'pb/org-owned': ['error', { models: ['HALF_MONTH_REPORT_MODEL', 'Member'] }] },
+);
 
 async function errors(code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: 'apps/reporting/src/fixture.service.ts' });
