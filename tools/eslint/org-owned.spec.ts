@@ -3,10 +3,7 @@ import { fixtureLinter } from './fixture-linter.js';
 import pb from './rules/org-owned.mjs';
 
 // Lint fixtures for pb/org-owned: raw access to a registered org-owned model fails, scoped access passes.
-const eslint = fixtureLinter(
-  { pb: pb },
-  { 'pb/org-owned': ['error', { models: ['HALF_MONTH_REPORT_MODEL', 'Member'] }] },
-);
+const eslint = fixtureLinter({ pb: pb }, { 'pb/org-owned': ['error', { models: ['HALF_MONTH_REPORT_MODEL', 'Member'] }] });
 
 async function errors(code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: 'apps/reporting/src/fixture.service.ts' });
