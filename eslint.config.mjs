@@ -5,7 +5,10 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 import { createProjectGraphAsync } from '@nx/devkit';
-import pb from './tools/eslint/rules/route-auth.mjs';
+import routeAuth from './tools/eslint/rules/route-auth.mjs';
+import orgOwned from './tools/eslint/rules/org-owned.mjs';
+
+const pb = { rules: { ...routeAuth.rules, ...orgOwned.rules } };
 
 // The boundary rule reads Nx's cached project graph and silently skips itself without one: make
 // sure it exists (and is current) before any file is linted.
@@ -22,6 +25,9 @@ export const depConstraints = [
   { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:infra'] },
   { sourceTag: 'type:infra', onlyDependOnLibsWithTags: [] },
 ];
+
+/** Org-owned mongoose models (their name constants): reachable only through `@InjectScopedModel` (docs/adr/0012). */
+export const ORG_OWNED_MODELS = ['HALF_MONTH_REPORT_MODEL'];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.local/**', '.nx/**', 'coverage/**', 'tools/lint-fixtures/**', 'docs/**'] },
@@ -59,6 +65,13 @@ export default tseslint.config(
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
     plugins: { pb },
     rules: { 'pb/route-auth': 'error' },
+  },
+  {
+    // Org-owned collections only through their ScopedModel (docs/adr/0012): the model names registered here.
+    files: ['apps/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts'],
+    plugins: { pb },
+    rules: { 'pb/org-owned': ['error', { models: ORG_OWNED_MODELS }] },
   },
   {
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts'],

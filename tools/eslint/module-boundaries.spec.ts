@@ -1,23 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { ESLint } from 'eslint';
+import type { ESLint } from 'eslint';
+import { fixtureLinter } from './fixture-linter.js';
 import nx from '@nx/eslint-plugin';
-import tseslint from 'typescript-eslint';
 import { loadDepConstraints } from './dep-constraints.js';
 
 // Lint fixtures: imports that must fail (and some that must pass) the layering of ARCHITECTURE.md §1.
-const eslint = new ESLint({
-  cwd: process.cwd(),
-  overrideConfigFile: true,
-  overrideConfig: [
-    {
-      files: ['**/*.ts'],
-      languageOptions: { parser: tseslint.parser },
-      // Only the rule is used; the plugin's legacy config presets do not fit ESLint's flat types.
-      plugins: { '@nx': { rules: nx.rules } as unknown as ESLint.Plugin },
-      rules: { '@nx/enforce-module-boundaries': ['error', { depConstraints: await loadDepConstraints() }] },
-    },
-  ],
-});
+// Only the rule is used; the plugin's legacy config presets do not fit ESLint's flat types.
+const eslint = fixtureLinter(
+  { '@nx': { rules: nx.rules } as unknown as ESLint.Plugin },
+  { '@nx/enforce-module-boundaries': ['error', { depConstraints: await loadDepConstraints() }] },
+);
 
 async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });

@@ -1,21 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { ESLint } from 'eslint';
-import tseslint from 'typescript-eslint';
+import { fixtureLinter } from './fixture-linter.js';
 import pb from './rules/route-auth.mjs';
 
 // Lint fixtures for pb/route-auth: routes that must fail (no @Public, no @Roles) and routes that pass.
-const eslint = new ESLint({
-  cwd: process.cwd(),
-  overrideConfigFile: true,
-  overrideConfig: [
-    {
-      files: ['**/*.ts'],
-      languageOptions: { parser: tseslint.parser },
-      plugins: { pb: pb as unknown as ESLint.Plugin },
-      rules: { 'pb/route-auth': 'error' },
-    },
-  ],
-});
+const eslint = fixtureLinter({ pb: pb }, { 'pb/route-auth': 'error' });
 
 async function routeErrors(code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: 'apps/gateway/src/fixture.controller.ts' });

@@ -4,7 +4,17 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DateTime } from 'luxon';
 import { Kafka, logLevel } from 'kafkajs';
 import { Topics } from '@pb/contracts';
-import { Clock, domainServiceModule, loadConfig, runService, serviceEnv, signInternalToken, type Identity, type Role } from '@pb/platform';
+import {
+  Clock,
+  domainServiceModule,
+  loadConfig,
+  runService,
+  scopedModelToken,
+  serviceEnv,
+  signInternalToken,
+  type Identity,
+  type Role,
+} from '@pb/platform';
 import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
 import { OutboxRelay } from '@pb/messaging';
 import type { Model } from 'mongoose';
@@ -152,7 +162,7 @@ describe('semi-monthly reporting', () => {
     const replica = new DeadlineScheduler(
       app.get(getConnectionToken()),
       app.get(getModelToken(PERIOD_MODEL)),
-      app.get(getModelToken(HALF_MONTH_REPORT_MODEL)),
+      app.get(scopedModelToken(HALF_MONTH_REPORT_MODEL)),
       { tickMs: 0 },
       app.get(ReportsService),
       app.get(OrgDirectoryService),

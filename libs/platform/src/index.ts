@@ -21,3 +21,4 @@ export * from './clock.js';
 export * from './periodic-runner.js';
 export * from './cache/read-cache.js';
 export * from './http/route.js';
+export * from './scope/index.js';

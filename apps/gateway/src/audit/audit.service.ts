@@ -4,9 +4,8 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Collection, Model } from 'mongoose';
 import type { AuditQuery, AuditWriteRecordedV1, EventData } from '@pb/contracts';
 import { insertNew } from '@pb/persistence';
-import { paginate, type Identity, type Page } from '@pb/platform';
+import { paginate, Scope, type Identity, type Page } from '@pb/platform';
 import { OrgTreeService } from '../org-tree/org-tree.service.js';
-import { scopedUnit } from '../org-tree/scope.js';
 import { AUDIT_ENTRY_MODEL, type AuditEntry } from './audit-entry.schema.js';
 
 export type AuditEntryView = Omit<AuditEntry, '_id' | 'seq' | 'at'> & { id: string; at: string };
@@ -80,7 +79,7 @@ export class AuditService {
 
   /** The entries of a subtree the caller supervises, newest first. */
   async query(caller: Identity, query: AuditQuery): Promise<Page<AuditEntryView>> {
-    const unit = await scopedUnit(this.tree, caller, query.unit);
+    const unit = await Scope.of(caller).unit(query.unit, this.tree.pathOf);
     const ids = await this.tree.subtreeIds(unit);
     if (!ids.includes(unit)) ids.push(unit);
     const page = await paginate<AuditEntry>(

@@ -24,10 +24,9 @@ export class OrgTreeService {
     }
   }
 
-  /** Whether `unitId` is `ancestorId` or lies below it. */
-  async isWithin(unitId: string, ancestorId: string): Promise<boolean> {
-    return (await this.nodes.countDocuments({ _id: unitId, path: ancestorId }, { limit: 1 })) > 0;
-  }
+  /** The unit's materialised path (root first), or null for a unit the gateway does not know: `Scope`'s `PathOf`. */
+  readonly pathOf = async (unitId: string): Promise<string[] | null> =>
+    (await this.nodes.findById(unitId, { path: 1 }).lean<Pick<OrgUnitNode, 'path'>>())?.path ?? null;
 
   /** Ids of `rootId` and every unit below it. */
   async subtreeIds(rootId: string): Promise<string[]> {

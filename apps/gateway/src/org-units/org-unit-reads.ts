@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteId } from '@pb/contracts';
-import { ReadCache, type Identity } from '@pb/platform';
+import { ReadCache, Scope, type Identity } from '@pb/platform';
 import { Forwarder, relay } from '../upstream/forward.js';
 import type { UpstreamResponse } from '../upstream/upstream.service.js';
 
@@ -57,8 +57,8 @@ export class OrgUnitReads {
   }
 }
 
-/** Whether the caller's org unit is on the unit's path (org-registry's `Scope.reaches`). */
+/** Whether the answered unit's path is in the caller's scope: the platform's `Scope.reaches`, as org-registry decides. */
 function reaches(body: unknown, identity: Identity): boolean {
   const path = (body as { path?: unknown } | undefined)?.path;
-  return Array.isArray(path) && path.includes(identity.orgUnitId);
+  return Array.isArray(path) && Scope.of(identity).reaches(path as string[]);
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { problem, type Identity, type Role } from '@pb/platform';
+import { notFoundProblem, Scope, type Identity, type Role } from '@pb/platform';
 import { newestFirst } from '../pagination.js';
 import { UnitDirectory } from '../units/unit-directory.js';
 import { accountKey, unitKey } from '../recipients/profiles.service.js';
@@ -28,14 +28,12 @@ export class DeliveryLogService {
 
   /** A unit outside the caller's subtree (or unknown) answers 404, like elsewhere on the platform. */
   private async assertInScope(caller: Identity, unit: string) {
-    if (unit === caller.orgUnitId) return;
-    const path = caller.roles.some((r) => SUPERVISING.includes(r)) ? await this.units.pathOf(unit) : null;
-    if (!path?.includes(caller.orgUnitId)) {
-      throw problem.notFound({
-        zh: '找不到该单位',
-        en: 'Org unit not found',
-      });
-    }
+    // Only a supervising role reads below its own unit: for the others no unit but their own has a path.
+    const supervising = caller.roles.some((r) => SUPERVISING.includes(r));
+    await Scope.of(caller).unit(unit, (id) => (supervising ? this.units.pathOf(id) : Promise.resolve(null)), {
+      zh: '找不到该单位',
+      en: 'Org unit not found',
+    });
   }
 
   private scope(caller: Identity): Filter<LogDoc> {
@@ -76,13 +74,9 @@ export class DeliveryLogService {
     const visible =
       doc &&
       ('scopePath' in scope
-        ? doc.scopePath.includes(caller.orgUnitId)
+        ? Scope.of(caller).reaches(doc.scopePath)
         : [unitKey(caller.orgUnitId), accountKey(caller.sub)].includes(doc.recipientKey));
-    if (!doc || !visible)
-      throw problem.notFound({
-        zh: '找不到投递记录',
-        en: 'Delivery not found',
-      });
+    if (!doc || !visible) throw notFoundProblem({ zh: '找不到投递记录', en: 'Delivery not found' });
     const history = await this.store.log.find({ deliveryId: id }).sort({ at: 1 }).toArray();
     const pending = await this.store.queue.find({ deliveryId: id }).toArray();
     const final = [...history].reverse().find((h) => h.kind === 'sent' || h.kind === 'failed' || h.kind === 'delivered');

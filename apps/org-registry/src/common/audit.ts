@@ -26,7 +26,7 @@ export function registryAudit(
 ): OutboxEvent {
   return auditWriteEvent({
     service: 'org-registry',
-    actor: scope.identity,
+    actor: scope.actor,
     action: `${resource.type}.${verb}`,
     resourceType: resource.type,
     resourceId: resource.id,

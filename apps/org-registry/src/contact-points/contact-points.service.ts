@@ -13,7 +13,8 @@ import {
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
 import { checkIfMatch } from '@pb/platform';
 import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
-import type { Scope } from '../common/scope.js';
+import type { Scope } from '@pb/platform';
+import { requireAdmin } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
 import { isBureau } from '../org-units/tree.js';
 import { TreeReader } from '../org-units/tree.reader.js';
@@ -46,8 +47,7 @@ export class ContactPointsService implements OnModuleInit {
     const cp = await this.points.findById(id, { outbox: 0 }).lean<ContactPoint>();
     if (!cp) throw notFound(NOT_FOUND);
     if (cp.cadreAccountId === scope.accountId) return cp;
-    const school = await this.tree.unit(cp.schoolId);
-    if (!school || !scope.reaches(school.path)) throw notFound(NOT_FOUND);
+    scope.require(await this.tree.unit(cp.schoolId), (school) => school.path, NOT_FOUND);
     return cp;
   }
 
@@ -61,7 +61,7 @@ export class ContactPointsService implements OnModuleInit {
   }
 
   async create(input: CreateContactPointDto, scope: Scope, correlationId?: string): Promise<ContactPointView> {
-    scope.requireAdmin({ zh: '只有市、县教育局管理员可以建立联系点', en: 'Only city or county administrators create contact points' });
+    requireAdmin(scope, { zh: '只有市、县教育局管理员可以建立联系点', en: 'Only city or county administrators create contact points' });
     const school = await this.tree.unitInScope(input.schoolId, scope);
     const bureau = await this.tree.unitInScope(input.cadreUnitId, scope);
     if (isBureau(school.kind) || school.status !== 'open') {
@@ -128,7 +128,7 @@ export class ContactPointsService implements OnModuleInit {
   }
 
   async end(id: string, input: EndContactPointDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<ContactPointView> {
-    scope.requireAdmin({ zh: '只有市、县教育局管理员可以结束联系点', en: 'Only city or county administrators end contact points' });
+    requireAdmin(scope, { zh: '只有市、县教育局管理员可以结束联系点', en: 'Only city or county administrators end contact points' });
     const cp = await this.inScope(id, scope);
     checkIfMatch(ifMatch, cp.version);
     if (cp.status !== 'active') throw conflict({ zh: '联系点已结束', en: 'The contact point has ended' });

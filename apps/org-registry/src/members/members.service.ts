@@ -14,7 +14,7 @@ import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
 import { checkIfMatch, type FieldProblem, pageOf, type Page, type PageRequest } from '@pb/platform';
 import { today } from '../common/dates.js';
 import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
-import type { Scope } from '../common/scope.js';
+import type { Scope } from '@pb/platform';
 import { registryAudit } from '../common/audit.js';
 import { checkMilestones, sortMilestones, statusOf, violationsOf, type Violation } from '../milestone-rules/milestone-check.js';
 import { MilestoneRulesService } from '../milestone-rules/milestone-rules.service.js';

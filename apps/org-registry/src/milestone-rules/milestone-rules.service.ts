@@ -5,7 +5,8 @@ import { MilestoneKinds, MilestoneRulesChangedV1, type MilestoneRuleSet } from '
 import { OutboxRelay, pendingEvent } from '@pb/messaging';
 import { checkIfMatch } from '@pb/platform';
 import { conflict, ruleBroken } from '../common/problems.js';
-import type { Scope } from '../common/scope.js';
+import type { Scope } from '@pb/platform';
+import { requireAdmin } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
 import { isBureau } from '../org-units/tree.js';
 import { TreeReader } from '../org-units/tree.reader.js';
@@ -54,7 +55,7 @@ export class MilestoneRulesService implements OnModuleInit {
    * caller read: "0" while it has none and inherits (the ETag of `get` is the same number).
    */
   async set(bureauId: string, rules: MilestoneRuleSet, scope: Scope, correlationId?: string, ifMatch?: string): Promise<EffectiveRules> {
-    scope.requireAdmin({ zh: '只有市、县教育局管理员可以设定规则', en: 'Only city or county administrators set milestone rules' });
+    requireAdmin(scope, { zh: '只有市、县教育局管理员可以设定规则', en: 'Only city or county administrators set milestone rules' });
     const bureau = await this.tree.unitInScope(bureauId, scope);
     if (!isBureau(bureau.kind)) {
       throw ruleBroken({ zh: '只有教育局可以设定规则', en: 'Only bureaus set milestone rules' }, [

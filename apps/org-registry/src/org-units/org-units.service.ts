@@ -8,7 +8,8 @@ import { checkIfMatch, pageOf, type Page, type PageRequest } from '@pb/platform'
 import { today } from '../common/dates.js';
 import { Leases } from '@pb/persistence';
 import { conflict, notFound, ruleBroken } from '../common/problems.js';
-import type { Scope } from '../common/scope.js';
+import type { Scope } from '@pb/platform';
+import { requireAdmin } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
 import { PartyOrgsFollower } from '../party-orgs/party-orgs.follower.js';
 import { unitEvents } from './org-unit.events.js';
@@ -84,8 +85,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
 
   async history(id: string, scope: Scope): Promise<OrgUnitHistoryEntry[]> {
     const unit = await this.units.findById(id, { history: 1, path: 1 }).lean<Pick<OrgUnit, 'history' | 'path'>>();
-    if (!unit || !scope.reaches(unit.path)) throw notFound(UNIT_NOT_FOUND);
-    return unit.history;
+    return scope.require(unit, (u) => u.path, UNIT_NOT_FOUND).history;
   }
 
   async children(id: string, scope: Scope, page: PageRequest): Promise<Page<OrgUnitView>> {
@@ -111,7 +111,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async create(input: CreateOrgUnitDto, scope: Scope, correlationId?: string): Promise<OrgUnitView> {
-    scope.requireAdmin({ zh: '只有市、县教育局管理员可以建立组织单位', en: 'Only city or county administrators create org units' });
+    requireAdmin(scope, { zh: '只有市、县教育局管理员可以建立组织单位', en: 'Only city or county administrators create org units' });
     const id = input.id ?? randomUUID();
     if (input.parentId == null) {
       // The city bureau is the root: created once, by the city administrator whose account names it.
@@ -139,7 +139,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
    * are skipped, so a batch can be sent again after a failure.
    */
   async createBatch(input: BatchCreateOrgUnitsDto, scope: Scope, correlationId?: string): Promise<{ created: number; existing: number }> {
-    scope.requireAdmin({ zh: '只有市、县教育局管理员可以建立组织单位', en: 'Only city or county administrators create org units' });
+    requireAdmin(scope, { zh: '只有市、县教育局管理员可以建立组织单位', en: 'Only city or county administrators create org units' });
     const firstParent = input.units.find((u) => u.parentId != null)?.parentId;
     if (!firstParent) throw ruleBroken({ zh: '批量建立需要上级单位', en: 'A batch needs parents' }, []);
     const city = (await this.tree.unitInScope(firstParent, scope)).cityId;
@@ -238,7 +238,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async rename(id: string, name: string, scope: Scope, correlationId?: string, ifMatch?: string): Promise<OrgUnitView> {
-    scope.requireAdmin({ zh: '只有市、县教育局管理员可以更名', en: 'Only city or county administrators rename org units' });
+    requireAdmin(scope, { zh: '只有市、县教育局管理员可以更名', en: 'Only city or county administrators rename org units' });
     return this.inTree(id, scope, async (unit) => {
       checkIfMatch(ifMatch, unit.version);
       if (unit.name === name) return view(unit);
@@ -273,7 +273,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
 
   /** A unit closes (never deleted) once it has no open children and no open party organisations. */
   async close(id: string, input: CloseOrgUnitDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<OrgUnitView> {
-    scope.requireAdmin({ zh: '只有市、县教育局管理员可以撤销单位', en: 'Only city or county administrators close org units' });
+    requireAdmin(scope, { zh: '只有市、县教育局管理员可以撤销单位', en: 'Only city or county administrators close org units' });
     return this.inTree(id, scope, async (unit) => {
       checkIfMatch(ifMatch, unit.version);
       if (unit.status === 'closed') throw conflict({ zh: '单位已撤销', en: 'The unit is already closed' });
@@ -329,7 +329,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
    * them. Every unit and organisation that changes gets its own events, keyed by its own id.
    */
   async move(id: string, parentId: string, scope: Scope, correlationId?: string, ifMatch?: string): Promise<MoveResult> {
-    scope.requireAdmin({ zh: '只有市、县教育局管理员可以迁移单位', en: 'Only city or county administrators move org units' });
+    requireAdmin(scope, { zh: '只有市、县教育局管理员可以迁移单位', en: 'Only city or county administrators move org units' });
     // The answer comes once the root has moved; a large subtree follows after it, still under the
     // tree lease (so no other change of the tree interleaves), and a crash leaves the root's
     // `pendingMove`, which the next start finishes.

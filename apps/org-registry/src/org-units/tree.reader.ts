@@ -2,20 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { ReadCache } from '@pb/platform';
-import { notFound } from '../common/problems.js';
-import type { Scope } from '../common/scope.js';
+import { UNIT_NOT_FOUND, type Scope } from '@pb/platform';
 import type { BureauOnPath } from '../party-orgs/routing.js';
 import { ORG_UNIT_MODEL, type OrgUnit } from './org-unit.schema.js';
 import { isBureau } from './tree.js';
 import { ORG_UNIT_CACHE_MS } from '../config.js';
 
-export const UNIT_NOT_FOUND = { zh: '找不到组织单位', en: 'Org unit not found' };
+export { UNIT_NOT_FOUND } from '@pb/platform';
 const NO_OUTBOX = { outbox: 0 } as const;
 
-function inScope(unit: OrgUnit | null, scope: Scope): OrgUnit {
-  if (!unit || !scope.reaches(unit.path)) throw notFound(UNIT_NOT_FOUND);
-  return unit;
-}
+const inScope = (unit: OrgUnit | null, scope: Scope): OrgUnit => scope.require(unit, (u) => u.path, UNIT_NOT_FOUND);
 
 /**
  * Reads of the org tree that every feature shares. Lookups go by `_id` alone and the scope is checked

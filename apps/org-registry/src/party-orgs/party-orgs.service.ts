@@ -6,8 +6,9 @@ import type { ClosePartyOrgDto, CreatePartyOrgDto, SetAffiliationDto, UpdatePart
 import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
 import { checkIfMatch } from '@pb/platform';
 import { Leases } from '@pb/persistence';
-import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
-import type { Scope } from '../common/scope.js';
+import { conflict, forbidden, ruleBroken } from '../common/problems.js';
+import type { Scope } from '@pb/platform';
+import { requireAdmin } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
 import { MEMBER_MODEL, type Member } from '../members/member.schema.js';
 import type { OrgUnit } from '../org-units/org-unit.schema.js';
@@ -50,9 +51,8 @@ export class PartyOrgsService {
   /** A party organisation whose unit lies in the caller's subtree, with that unit; 404 otherwise. */
   async inScope(id: string, scope: Scope): Promise<{ org: PartyOrg; unit: OrgUnit }> {
     const org = await this.partyOrgs.findById(id, NO_OUTBOX).lean<PartyOrg>();
-    const unit = org ? await this.tree.unit(org.unitId) : null;
-    if (!org || !unit || !scope.reaches(unit.path)) throw notFound(PARTY_ORG_NOT_FOUND);
-    return { org, unit };
+    const unit = scope.require(org ? await this.tree.unit(org.unitId) : null, (u) => u.path, PARTY_ORG_NOT_FOUND);
+    return { org: org!, unit };
   }
 
   async get(id: string, scope: Scope): Promise<PartyOrgView> {
@@ -66,7 +66,10 @@ export class PartyOrgsService {
   }
 
   async create(input: CreatePartyOrgDto, scope: Scope, correlationId?: string): Promise<PartyOrgView> {
-    scope.requireAdmin({ zh: '只有市、县教育局管理员可以建立党组织', en: 'Only city or county administrators set up party organisations' });
+    requireAdmin(scope, {
+      zh: '只有市、县教育局管理员可以建立党组织',
+      en: 'Only city or county administrators set up party organisations',
+    });
     const city = (await this.tree.unitInScope(input.unitId, scope)).cityId;
     return this.leases.withLease(`org-tree:${city}`, async () => {
       const unit = await this.tree.unitInScope(input.unitId, scope);
@@ -169,7 +172,7 @@ export class PartyOrgsService {
     correlationId?: string,
     ifMatch?: string,
   ): Promise<PartyOrgView> {
-    scope.requireAdmin({ zh: '只有市、县教育局管理员可以设定隶属关系', en: 'Only city or county administrators set affiliations' });
+    requireAdmin(scope, { zh: '只有市、县教育局管理员可以设定隶属关系', en: 'Only city or county administrators set affiliations' });
     return this.inTree(id, scope, async (org, unit) => {
       checkIfMatch(ifMatch, org.version);
       const bureaus = await this.tree.bureausOn(unit.path);
@@ -211,7 +214,7 @@ export class PartyOrgsService {
 
   /** Closes an organisation once no member and no open organisation under it is left. */
   async close(id: string, input: ClosePartyOrgDto, scope: Scope, correlationId?: string, ifMatch?: string): Promise<PartyOrgView> {
-    scope.requireAdmin({ zh: '只有市、县教育局管理员可以撤销党组织', en: 'Only city or county administrators close party organisations' });
+    requireAdmin(scope, { zh: '只有市、县教育局管理员可以撤销党组织', en: 'Only city or county administrators close party organisations' });
     return this.inTree(id, scope, async (org) => {
       checkIfMatch(ifMatch, org.version);
       if (org.status === 'closed') throw conflict({ zh: '党组织已撤销', en: 'The organisation is already closed' });

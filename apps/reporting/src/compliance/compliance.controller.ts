@@ -52,6 +52,6 @@ export class ComplianceController {
   async missing(@CurrentIdentity() caller: Identity, @Query('period') period: string, @Query('unit') unit?: string) {
     const scope = await this.compliance.unitInScope(unit, caller);
     const [periodId] = this.compliance.periodRange(period, period);
-    return { unitId: scope._id, periodId, missing: await this.compliance.missing(scope, periodId) };
+    return { unitId: scope._id, periodId, missing: await this.compliance.missing(scope, periodId, caller) };
   }
 }

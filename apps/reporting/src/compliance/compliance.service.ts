@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { problem, type Identity } from '@pb/platform';
+import { InjectScopedModel, Scope, UNIT_NOT_FOUND, type Identity, type ScopedModel, problem } from '@pb/platform';
 import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
 import type { OrgUnitRef } from '../org-directory/org-unit-ref.schema.js';
 import { ReportPeriod } from '../periods/report-period.js';
@@ -40,7 +40,7 @@ export interface CounterIncrement {
 export class ComplianceService {
   constructor(
     @InjectModel(COMPLIANCE_MODEL) private readonly counters: Model<ComplianceCounter>,
-    @InjectModel(HALF_MONTH_REPORT_MODEL) private readonly reports: Model<HalfMonthReport>,
+    @InjectScopedModel(HALF_MONTH_REPORT_MODEL) private readonly reports: ScopedModel<HalfMonthReport>,
     private readonly directory: OrgDirectoryService,
   ) {}
 
@@ -102,14 +102,7 @@ export class ComplianceService {
 
   /** A unit of the caller's subtree, or 404. */
   async unitInScope(unitId: string | undefined, caller: Identity): Promise<OrgUnitRef> {
-    const unit = await this.directory.find(unitId ?? caller.orgUnitId);
-    if (!unit || !unit.path.includes(caller.orgUnitId)) {
-      throw problem.notFound({
-        zh: '找不到组织单位',
-        en: 'Org unit not found',
-      });
-    }
-    return unit;
+    return Scope.of(caller).require(await this.directory.find(unitId ?? caller.orgUnitId), (u) => u.path, UNIT_NOT_FOUND);
   }
 
   periodRange(from: string, to: string): string[] {
@@ -169,9 +162,9 @@ export class ComplianceService {
   }
 
   /** Reports found missing at their deadline and still not submitted, under a unit, for a period. */
-  async missing(unit: OrgUnitRef, periodId: string) {
+  async missing(unit: OrgUnitRef, periodId: string, caller: Identity) {
     const docs = await this.reports
-      .find({ unitPath: unit._id, periodId, timeliness: 'missing' }, { partyOrgId: 1, unitId: 1, dueAt: 1, reviewers: 1 })
+      .find(Scope.of(caller), { unitPath: unit._id, periodId, timeliness: 'missing' }, { partyOrgId: 1, unitId: 1, dueAt: 1, reviewers: 1 })
       .sort({ unitId: 1 })
       .lean<Pick<HalfMonthReport, '_id' | 'partyOrgId' | 'unitId' | 'dueAt' | 'reviewers'>[]>();
     return docs.map((d) => ({ reportId: d._id, partyOrgId: d.partyOrgId, unitId: d.unitId, dueAt: d.dueAt, reviewers: d.reviewers }));

@@ -1,6 +1,7 @@
 import { Schema } from 'mongoose';
 import type { HalfMonthReportContent } from '@pb/contracts';
 import { withOutbox, type OutboxEvent } from '@pb/messaging';
+import type { OrgOwnership } from '@pb/platform';
 
 /** not-started: expected, nothing saved; draft: saved, not submitted; then the review states. */
 export type ReportStatus = 'not-started' | 'draft' | 'submitted' | 'returned' | 'accepted';
@@ -62,6 +63,9 @@ export interface HalfMonthReport {
 }
 
 export const HALF_MONTH_REPORT_MODEL = 'HalfMonthReport';
+export const REPORT_NOT_FOUND = { zh: '找不到半月记实表', en: 'Half-month report not found' };
+/** Org-owned (docs/adr/0012): a report belongs to its party organisation's unit, `unitPath` its materialised path. */
+export const REPORT_OWNERSHIP: OrgOwnership<HalfMonthReport> = { pathField: 'unitPath', notFound: REPORT_NOT_FOUND };
 
 /** Typed at the model (Model<HalfMonthReport>); the nested form content is free-form here, checked by its JSON Schema. */
 export const HalfMonthReportSchema: Schema = withOutbox(

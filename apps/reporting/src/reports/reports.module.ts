@@ -10,7 +10,8 @@ import { ComplianceService } from '../compliance/compliance.service.js';
 import { OrgDirectoryModule } from '../org-directory/org-directory.module.js';
 import { DeadlineScheduler, SCHEDULER_OPTIONS, type SchedulerOptions } from '../scheduler/deadline.scheduler.js';
 import { PERIOD_MODEL, PeriodSchema } from '../scheduler/period.schema.js';
-import { HALF_MONTH_REPORT_MODEL, HalfMonthReportSchema } from './half-month-report.schema.js';
+import { scopedModelProvider } from '@pb/platform';
+import { HALF_MONTH_REPORT_MODEL, HalfMonthReportSchema, REPORT_OWNERSHIP } from './half-month-report.schema.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsService } from './reports.service.js';
 
@@ -31,6 +32,7 @@ export class ReportsModule {
       ],
       controllers: [ReportsController, CalendarController, ComplianceController, ComplianceConsumer],
       providers: [
+        scopedModelProvider(HALF_MONTH_REPORT_MODEL, REPORT_OWNERSHIP),
         ReportsService,
         CalendarService,
         ComplianceService,

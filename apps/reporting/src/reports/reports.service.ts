@@ -1,6 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Collection, Model } from 'mongoose';
+import type { Collection } from 'mongoose';
 import {
   ReportAcceptedV1,
   ReportExpectedV1,
@@ -12,15 +11,34 @@ import {
 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
 import { insertNew } from '@pb/persistence';
-import { auditWriteEvent, checkIfMatch, Clock, problem, isProblem, type Identity } from '@pb/platform';
+import {
+  auditWriteEvent,
+  checkIfMatch,
+  Clock,
+  InjectScopedModel,
+  notFoundProblem,
+  Scope,
+  type Identity,
+  type ScopedModel,
+  problem,
+  isProblem,
+} from '@pb/platform';
 import { CalendarService, type CityCalendar } from '../calendar/calendar.service.js';
 import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
 import type { PartyOrgRef } from '../org-directory/party-org-ref.schema.js';
 import { reviewersOf } from '../org-directory/routing.js';
 import { ReportPeriod } from '../periods/report-period.js';
-import { HALF_MONTH_REPORT_MODEL, type BureauReview, type HalfMonthReport, type ReportRevision } from './half-month-report.schema.js';
+import {
+  HALF_MONTH_REPORT_MODEL,
+  REPORT_NOT_FOUND,
+  type BureauReview,
+  type HalfMonthReport,
+  type ReportRevision,
+} from './half-month-report.schema.js';
 
-const notFound = () => problem.notFound({ zh: '找不到半月记实表', en: 'Half-month report not found' });
+const notFound = () => notFoundProblem(REPORT_NOT_FOUND);
+/** Reports are created for party organisations whose unit was checked (or by the scheduler), and relayed. */
+const SYSTEM = Scope.system('reporting: expected reports and their outbox');
 const conflict = (zh: string, en: string, type: 'conflict' | 'locked' | 'stale' = 'conflict') => problem[type]({ zh, en });
 
 export type ReportView = Omit<HalfMonthReport, '_id' | 'outbox'> & { id: string; locked: boolean };
@@ -41,7 +59,7 @@ export function reportId(partyOrgId: string, periodId: string): string {
 @Injectable()
 export class ReportsService implements OnModuleInit {
   constructor(
-    @InjectModel(HALF_MONTH_REPORT_MODEL) private readonly reports: Model<HalfMonthReport>,
+    @InjectScopedModel(HALF_MONTH_REPORT_MODEL) private readonly reports: ScopedModel<HalfMonthReport>,
     private readonly relay: OutboxRelay,
     private readonly directory: OrgDirectoryService,
     private readonly calendar: CalendarService,
@@ -49,7 +67,7 @@ export class ReportsService implements OnModuleInit {
   ) {}
 
   onModuleInit() {
-    this.relay.register(this.reports);
+    this.relay.register(this.reports.unscoped(SYSTEM));
   }
 
   view(doc: HalfMonthReport, calendar: CityCalendar, now = this.clock.now()): ReportView {
@@ -67,10 +85,7 @@ export class ReportsService implements OnModuleInit {
 
   /** A report the caller may see: its unit is in the caller's subtree. Else 404. */
   async get(partyOrgId: string, periodId: string, caller: Identity): Promise<ReportView> {
-    const doc = await this.reports
-      .findOne({ _id: reportId(partyOrgId, periodId), unitPath: caller.orgUnitId }, { outbox: 0 })
-      .lean<HalfMonthReport>();
-    if (!doc) throw notFound();
+    const doc = await this.reports.get(Scope.of(caller), reportId(partyOrgId, periodId));
     return this.view(doc, await this.calendar.get());
   }
 
@@ -124,7 +139,7 @@ export class ReportsService implements OnModuleInit {
         outbox: [event],
       };
     });
-    return (await insertNew(this.reports.collection as unknown as Collection<HalfMonthReport>, docs)).size;
+    return (await insertNew(this.reports.unscoped(SYSTEM).collection as unknown as Collection<HalfMonthReport>, docs)).size;
   }
 
   /**
@@ -140,15 +155,13 @@ export class ReportsService implements OnModuleInit {
     if (!ReportPeriod.isId(periodId)) throw notFound();
     const id = reportId(partyOrgId, periodId);
     const calendar = await this.calendar.get();
-    let doc = await this.reports.findById(id, { outbox: 0 }).lean<HalfMonthReport>();
+    const scope = Scope.of(caller);
+    let doc = await this.reports.lookup(scope, id);
     if (!doc) {
-      const partyOrg = await this.directory.partyOrg(partyOrgId);
-      if (!partyOrg || !partyOrg.unitPath.includes(caller.orgUnitId)) throw notFound();
+      const partyOrg = scope.require(await this.directory.partyOrg(partyOrgId), (p) => p.unitPath, REPORT_NOT_FOUND);
       await this.expect(partyOrg, ReportPeriod.parse(periodId), calendar);
-      doc = await this.reports.findById(id, { outbox: 0 }).lean<HalfMonthReport>();
-      if (!doc) throw notFound();
+      doc = await this.reports.get(scope, id);
     }
-    if (!doc.unitPath.includes(caller.orgUnitId)) throw notFound();
     if (!caller.roles.includes('school-secretary') || doc.unitId !== caller.orgUnitId) {
       throw problem.forbidden({
         zh: '只有本校党组织书记可以填报本党组织的半月记实表',
@@ -215,7 +228,9 @@ export class ReportsService implements OnModuleInit {
       $set: { ...set, version, updatedAt },
       $push: { ...push, outbox: { $each: [...events, record] } },
     };
-    const { matchedCount } = await this.reports.updateOne({ _id: doc._id, version: doc.version }, update, { timestamps: false });
+    const { matchedCount } = await this.reports.updateOne(Scope.of(audit.caller), { _id: doc._id, version: doc.version }, update, {
+      timestamps: false,
+    });
     if (matchedCount !== 1)
       throw conflict('报表刚被修改，请重新读取后再试', 'The report changed meanwhile; read it again and retry', 'stale');
     this.relay.nudge();
@@ -363,8 +378,7 @@ export class ReportsService implements OnModuleInit {
     correlationId?: string,
     ifMatch?: string,
   ): Promise<ReportView> {
-    const doc = await this.reports.findOne({ _id: reportId(partyOrgId, periodId), unitPath: caller.orgUnitId }).lean<HalfMonthReport>();
-    if (!doc) throw notFound();
+    const doc = await this.reports.get(Scope.of(caller), reportId(partyOrgId, periodId));
     const mine = doc.reviews.find((r) => r.bureauId === caller.orgUnitId);
     if (!mine || !caller.roles.some((r) => r === 'city-admin' || r === 'county-admin')) {
       throw problem.forbidden({
@@ -425,8 +439,7 @@ export class ReportsService implements OnModuleInit {
     caller: Identity,
     correlationId?: string,
   ): Promise<ReportView> {
-    const doc = await this.reports.findOne({ _id: reportId(partyOrgId, periodId), unitPath: caller.orgUnitId }).lean<HalfMonthReport>();
-    if (!doc) throw notFound();
+    const doc = await this.reports.get(Scope.of(caller), reportId(partyOrgId, periodId));
     if (!doc.reviewers.includes(caller.orgUnitId) || !caller.roles.some((r) => r === 'city-admin' || r === 'county-admin')) {
       throw problem.forbidden({
         zh: '只有审核教育局可以开放例外',
@@ -447,7 +460,7 @@ export class ReportsService implements OnModuleInit {
     const filter: Record<string, unknown> = { pendingReviewers: caller.orgUnitId, status: 'submitted' };
     if (periodId) filter['periodId'] = periodId;
     const docs = await this.reports
-      .find(filter, { outbox: 0, revisions: 0 })
+      .find(Scope.of(caller), filter, { outbox: 0, revisions: 0 })
       .sort({ dueAt: 1, _id: 1 })
       .limit(limit)
       .lean<HalfMonthReport[]>();

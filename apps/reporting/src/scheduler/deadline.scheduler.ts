@@ -4,7 +4,7 @@ import type { Connection, Model } from 'mongoose';
 import { PeriodClosedV1, ReportOverdueV1 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent } from '@pb/messaging';
 import { Lease } from '@pb/persistence';
-import { Clock, PeriodicRunner } from '@pb/platform';
+import { Clock, InjectScopedModel, Scope, type ScopedModel, PeriodicRunner } from '@pb/platform';
 import { CalendarService, type CityCalendar } from '../calendar/calendar.service.js';
 import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
 import type { PartyOrgRef } from '../org-directory/party-org-ref.schema.js';
@@ -13,6 +13,8 @@ import { HALF_MONTH_REPORT_MODEL, type HalfMonthReport } from '../reports/half-m
 import { ReportsService } from '../reports/reports.service.js';
 import { PERIOD_MODEL, type PeriodDoc } from './period.schema.js';
 
+/** The scheduler acts for no caller: it closes every party organisation's reports of a period. */
+const SYSTEM = Scope.system('deadline scheduler: reports missing at the deadline');
 /** Party organisations whose expected reports go in one insert when a period opens. */
 const OPEN_BATCH = 500;
 
@@ -37,7 +39,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
   constructor(
     @InjectConnection() connection: Connection,
     @InjectModel(PERIOD_MODEL) private readonly periods: Model<PeriodDoc>,
-    @InjectModel(HALF_MONTH_REPORT_MODEL) private readonly reports: Model<HalfMonthReport>,
+    @InjectScopedModel(HALF_MONTH_REPORT_MODEL) private readonly reports: ScopedModel<HalfMonthReport>,
     @Inject(SCHEDULER_OPTIONS) options: SchedulerOptions,
     private readonly reportsService: ReportsService,
     private readonly directory: OrgDirectoryService,
@@ -124,7 +126,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     const window = period.window(calendar);
     if (window.dueAt > now) return; // a bureau extended the deadline since the period opened
     const pending = this.reports
-      .find({ periodId: period.id, timeliness: null, firstSubmittedAt: null }, { outbox: 0, revisions: 0, draft: 0 })
+      .find(SYSTEM, { periodId: period.id, timeliness: null, firstSubmittedAt: null }, { outbox: 0, revisions: 0, draft: 0 })
       .lean<HalfMonthReport[]>()
       .cursor();
     for await (const doc of pending as unknown as AsyncIterable<HalfMonthReport>) {
@@ -143,12 +145,13 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
       });
       // Matches once: a second replica or a second pass finds timeliness already set.
       await this.reports.updateOne(
+        SYSTEM,
         { _id: doc._id, timeliness: null, firstSubmittedAt: null },
         { $set: { timeliness: 'missing' }, $inc: { version: 1 }, $push: { outbox: event } },
       );
     }
     // Counted, not summed, so a pass interrupted half-way and run again still gets it right.
-    const totalMissing = await this.reports.countDocuments({ periodId: period.id, timeliness: 'missing' });
+    const totalMissing = await this.reports.countDocuments(SYSTEM, { periodId: period.id, timeliness: 'missing' });
     const cityId = (await this.directory.root())?._id ?? 'city';
     const state = await this.periods.findById(period.id).lean<PeriodDoc>();
     const closedEvent = pendingEvent(PeriodClosedV1, {

@@ -2,7 +2,7 @@ import { Body, Controller, Headers, Param, Query, Req, Res } from '@nestjs/commo
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type AccountListQuery, type CreateAccountDto, type UpdateAccountDto, Routes } from '@pb/contracts';
 import { CurrentIdentity, etagOf, type Identity, Handle } from '@pb/platform';
-import { viaApiKey } from '../../org-tree/scope.js';
+import { viaApiKey } from '../via-api-key.js';
 import { AccountsService, accountView } from './accounts.service.js';
 
 @Controller()

@@ -4,9 +4,18 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { AccountListQuery, CreateAccountDto, UpdateAccountDto } from '@pb/contracts';
 import { OutboxRelay } from '@pb/messaging';
-import { auditWriteEvent, ifMatchVersions, paginate, ProblemException, problem, staleWrite, type Identity, type Page } from '@pb/platform';
+import {
+  auditWriteEvent,
+  ifMatchVersions,
+  paginate,
+  ProblemException,
+  Scope,
+  staleWrite,
+  type Identity,
+  type Page,
+  problem,
+} from '@pb/platform';
 import { OrgTreeService } from '../../org-tree/org-tree.service.js';
-import { outsideScope, scopedUnit } from '../../org-tree/scope.js';
 import { ungrantable } from '../grants.js';
 import { generatePassword, hashPassword } from '../passwords.js';
 import { SessionsService } from '../sessions/sessions.service.js';
@@ -14,7 +23,7 @@ import { ACCOUNT_MODEL, type Account } from './account.schema.js';
 
 export type AccountView = Omit<Account, '_id' | 'passwordHash' | 'outbox'> & { id: string; initialPassword?: string };
 
-const accountNotFound = () => outsideScope({ zh: '找不到账号', en: 'Account not found' });
+const ACCOUNT_NOT_FOUND = { zh: '找不到账号', en: 'Account not found' };
 
 export function accountView(doc: Account): AccountView {
   const { _id, passwordHash: _hash, outbox: _outbox, ...rest } = doc;
@@ -46,8 +55,7 @@ export class AccountsService implements OnModuleInit {
 
   /** Creates an account inside the caller's subtree, with roles the caller may grant. */
   async create(input: CreateAccountDto, caller: Identity, correlationId?: string): Promise<AccountView> {
-    if (!(await this.tree.isWithin(input.orgUnitId, caller.orgUnitId)))
-      throw outsideScope({ zh: '找不到组织单位', en: 'Org unit not found' });
+    await Scope.of(caller).unit(input.orgUnitId, this.tree.pathOf);
     const refused = ungrantable(caller.roles, input.roles);
     if (refused.length > 0) {
       throw problem.roleNotGrantable({ zh: '您不能授予这些角色', en: 'You may not grant these roles' }, [
@@ -105,13 +113,11 @@ export class AccountsService implements OnModuleInit {
 
   /** An account inside the caller's subtree; anything else is a 404. */
   async get(id: string, caller: Identity): Promise<Account> {
-    const doc = await this.findById(id);
-    if (!doc || !(await this.tree.isWithin(doc.orgUnitId, caller.orgUnitId))) throw accountNotFound();
-    return doc;
+    return Scope.of(caller).requireOwned(await this.findById(id), (a) => a.orgUnitId, this.tree.pathOf, ACCOUNT_NOT_FOUND);
   }
 
   async list(caller: Identity, query: AccountListQuery): Promise<Page<AccountView>> {
-    const unit = await scopedUnit(this.tree, caller, query.unit);
+    const unit = await Scope.of(caller).unit(query.unit, this.tree.pathOf);
     const ids = await this.tree.subtreeIds(unit);
     const page = await paginate<Account>(
       query,

@@ -2,7 +2,7 @@ import { Body, Controller, Param, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { type ApiKeyListQuery, type CreateApiKeyDto, Routes } from '@pb/contracts';
 import { CurrentIdentity, problem, type Identity, Handle } from '@pb/platform';
-import { viaApiKey } from '../../org-tree/scope.js';
+import { viaApiKey } from '../via-api-key.js';
 import { ApiKeysService } from './api-keys.service.js';
 
 /** A key cannot mint or revoke keys: a leaked key must not be able to outlive its revocation. */

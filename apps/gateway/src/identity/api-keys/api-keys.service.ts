@@ -4,10 +4,9 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { ApiKeyListQuery, CreateApiKeyDto } from '@pb/contracts';
 import { OutboxRelay } from '@pb/messaging';
-import { auditWriteEvent, paginate, problem, type Identity, type Page, type Role } from '@pb/platform';
+import { auditWriteEvent, paginate, Scope, type Identity, type Page, type Role, problem } from '@pb/platform';
 import { AuditService } from '../../audit/audit.service.js';
 import { OrgTreeService } from '../../org-tree/org-tree.service.js';
-import { outsideScope, scopedUnit } from '../../org-tree/scope.js';
 import { ungrantable } from '../grants.js';
 import { sha256 } from '../passwords.js';
 import { API_KEY_MODEL, type ApiKey } from './api-key.schema.js';
@@ -15,7 +14,7 @@ import { API_KEY_MODEL, type ApiKey } from './api-key.schema.js';
 export type ApiKeyView = Omit<ApiKey, '_id' | 'keyHash' | 'outbox' | 'version'> & { id: string; key?: string };
 
 const KEY = /^pbk_[A-Za-z0-9_-]{43}$/;
-const keyNotFound = () => outsideScope({ zh: '找不到接口密钥', en: 'API key not found' });
+const KEY_NOT_FOUND = { zh: '找不到接口密钥', en: 'API key not found' };
 
 function view(doc: ApiKey): ApiKeyView {
   const { _id, keyHash: _hash, outbox: _outbox, version: _version, ...rest } = doc;
@@ -42,8 +41,7 @@ export class ApiKeysService implements OnModuleInit {
 
   /** Creates a key; the answer is the only time the key itself is shown (only its hash is stored). */
   async create(input: CreateApiKeyDto, caller: Identity, correlationId?: string): Promise<ApiKeyView> {
-    if (!(await this.tree.isWithin(input.orgUnitId, caller.orgUnitId)))
-      throw outsideScope({ zh: '找不到组织单位', en: 'Org unit not found' });
+    await Scope.of(caller).unit(input.orgUnitId, this.tree.pathOf);
     const role = (input.role ?? 'school-secretary') as Role;
     if (ungrantable(caller.roles, [role]).length > 0) {
       throw problem.roleNotGrantable({ zh: '您不能授予此角色', en: 'You may not grant this role' }, [
@@ -81,7 +79,7 @@ export class ApiKeysService implements OnModuleInit {
   }
 
   async list(caller: Identity, query: ApiKeyListQuery): Promise<Page<ApiKeyView>> {
-    const unit = await scopedUnit(this.tree, caller, query.unit);
+    const unit = await Scope.of(caller).unit(query.unit, this.tree.pathOf);
     const ids = await this.tree.subtreeIds(unit);
     if (!ids.includes(unit)) ids.push(unit);
     const page = await paginate<ApiKey>(
@@ -100,8 +98,8 @@ export class ApiKeysService implements OnModuleInit {
 
   /** Revokes a key of the caller's subtree at once: its next request is a 401. Repeating it changes nothing. */
   async revoke(id: string, caller: Identity, correlationId?: string): Promise<void> {
-    const current = await this.keys.findById(id, { outbox: 0 }).lean<ApiKey>();
-    if (!current || !(await this.tree.isWithin(current.orgUnitId, caller.orgUnitId))) throw keyNotFound();
+    const found = await this.keys.findById(id, { outbox: 0 }).lean<ApiKey>();
+    const current = await Scope.of(caller).requireOwned(found, (k) => k.orgUnitId, this.tree.pathOf, KEY_NOT_FOUND);
     if (current.revokedAt) return;
     const revokedAt = new Date();
     const audit = auditWriteEvent({

@@ -1,0 +1,3 @@
+export * from './scope.js';
+export * from './scoped-model.js';
+export * from './scoped-model.provider.js';
