@@ -65,6 +65,36 @@ const EffectiveMilestoneRulesSchema = {
   },
 } as const;
 
+/** A path parameter naming one resource. */
+const idParam = (description: string) => ({ type: 'string', minLength: 1, maxLength: 200, description }) as const;
+const UNIT_ID = { id: idParam('Org unit id 单位标识') } as const;
+const PARTY_ORG_ID = { id: idParam('Party organisation id 党组织标识') } as const;
+const MEMBER_ID = { id: idParam('Member record id 党员记录标识') } as const;
+const BUREAU_ID = { id: idParam('Bureau id 教育局标识') } as const;
+const SCHOOL_ID = { id: idParam('School id 学校标识') } as const;
+const CONTACT_POINT_ID = { id: idParam('Contact point id 联系点标识') } as const;
+const NOTICE_ID = { id: idParam('Inbox notice id (a delivery id) 通知标识') } as const;
+const ENDPOINT_ID = { id: idParam('em_... | wh_...') } as const;
+const DELIVERY_ID = { id: idParam('<noticeId>:<recipient>:<channel>') } as const;
+const ACCOUNT_ID = { id: idParam('Account id 账号标识') } as const;
+const API_KEY_ID = { id: idParam('API key id 密钥标识') } as const;
+const BRANCH_ID = { id: idParam('Branch id 党支部标识') } as const;
+/** Whose notification preferences: the caller's unit (shared) or the caller's own account. */
+const PREFERENCES_OF = { scope: { type: 'string', enum: ['unit', 'account'], description: 'unit 本单位 | account 本人' } } as const;
+/** A half-month report: its party organisation and period. */
+const REPORT = {
+  partyOrgId: idParam('Reporting party organisation 报送党组织'),
+  periodId: { ...PeriodIdSchema, description: 'YYYY-MM-H1 (due by the 12th 每月12日前) | YYYY-MM-H2 (last three days 月底前三天)' },
+} as const;
+/** A unit (yours by default) over a range of periods. */
+const PERIOD_RANGE = {
+  unit: { ...unitIdSchema, description: 'Default: your unit 默认本单位' },
+  from: { ...PeriodIdSchema, description: 'First period YYYY-MM-H1|H2 起始期次' },
+  to: { ...PeriodIdSchema, description: 'Last period (default: from) 结束期次' },
+} as const;
+/** `?lang=` overrides Accept-Language for the texts of notices. */
+const LANG_QUERY = { enum: ['zh-Hans', 'en'], type: 'string', description: 'Overrides Accept-Language 覆盖 Accept-Language' } as const;
+
 export const Routes = {
   postOrgUnits: route({
     method: 'POST',
@@ -98,7 +128,7 @@ export const Routes = {
     tag: 'org-units 组织单位',
     roles: ALL_ROLES,
     summary: 'Read an org unit of your subtree 查看本辖区单位',
-    params: { id: { type: 'string', minLength: 1, description: 'Org unit id 单位标识' } },
+    params: UNIT_ID,
     ok: { status: 200, schema: OrgUnitViewSchema },
     problems: { 404: 'Missing or outside your subtree 不存在或不在本辖区' },
   }),
@@ -109,7 +139,7 @@ export const Routes = {
     tag: 'org-units 组织单位',
     roles: ADMINS,
     summary: 'Rename a unit 单位更名',
-    params: { id: { type: 'string', minLength: 1, description: 'Org unit id 单位标识' } },
+    params: UNIT_ID,
     ifMatch: 'optional',
     body: RenameOrgUnitSchema,
     ok: { status: 200, schema: OrgUnitViewSchema },
@@ -122,7 +152,7 @@ export const Routes = {
     tag: 'org-units 组织单位',
     roles: ALL_ROLES,
     summary: 'Direct children, a page at a time 直属下级单位（分页）',
-    params: { id: { type: 'string', minLength: 1, description: 'Org unit id 单位标识' } },
+    params: UNIT_ID,
     paginated: { maxLimit: 500, defaultLimit: 100 },
     ok: { status: 200, schema: OrgUnitViewSchema },
   }),
@@ -134,7 +164,7 @@ export const Routes = {
     roles: ALL_ROLES,
     summary: 'Every unit below, a page at a time 全部下级单位（分页）',
     description: 'Optional filters kind, status. 可按类型、状态筛选。',
-    params: { id: { type: 'string', minLength: 1, description: 'Org unit id 单位标识' } },
+    params: UNIT_ID,
     paginated: { maxLimit: 500, defaultLimit: 100 },
     query: { kind: { enum: ['county-bureau', 'school', 'unit'], type: 'string' }, status: { enum: ['open', 'closed'], type: 'string' } },
     ok: { status: 200, schema: OrgUnitViewSchema },
@@ -146,7 +176,7 @@ export const Routes = {
     tag: 'org-units 组织单位',
     roles: ALL_ROLES,
     summary: 'History of a unit: created, renamed, moved, closed 单位沿革',
-    params: { id: { type: 'string', minLength: 1, description: 'Org unit id 单位标识' } },
+    params: UNIT_ID,
     ok: { status: 200, schema: { type: 'array', items: OrgUnitHistoryEntrySchema } },
   }),
   postOrgUnitsMove: route({
@@ -158,7 +188,7 @@ export const Routes = {
     summary: 'Move a unit and its subtree under a new parent 迁移单位（含下级）',
     description:
       'Paths and levels of the whole subtree follow; party organisations whose supervising bureau is no longer above them follow to the new one. Every changed unit and organisation gets its own events. A subtree of more than 100 units follows after the answer (202). 整个下级树随之迁移；主管教育局不再是上级时，党组织隶属关系随之变更。',
-    params: { id: { type: 'string', minLength: 1, description: 'Org unit id 单位标识' } },
+    params: UNIT_ID,
     ifMatch: 'optional',
     body: MoveOrgUnitSchema,
     ok: {
@@ -180,7 +210,7 @@ export const Routes = {
     roles: ADMINS,
     summary: 'Close a unit (never deleted) 撤销单位',
     description: 'Refused while open children or party organisations remain. 有未撤销的下级单位或党组织时拒绝。',
-    params: { id: { type: 'string', minLength: 1, description: 'Org unit id 单位标识' } },
+    params: UNIT_ID,
     ifMatch: 'optional',
     body: CloseOrgUnitSchema,
     ok: { status: 200, schema: OrgUnitViewSchema },
@@ -193,7 +223,7 @@ export const Routes = {
     tag: 'party-orgs 党组织',
     roles: ALL_ROLES,
     summary: 'Party organisations of a unit 单位的党组织',
-    params: { id: { type: 'string', minLength: 1, description: 'Org unit id 单位标识' } },
+    params: UNIT_ID,
     ok: { status: 200, schema: { type: 'array', items: PartyOrgViewSchema } },
   }),
   postPartyOrgs: route({
@@ -216,7 +246,7 @@ export const Routes = {
     tag: 'party-orgs 党组织',
     roles: ALL_ROLES,
     summary: 'Read a party organisation 查看党组织',
-    params: { id: { type: 'string', minLength: 1, description: 'Party organisation id 党组织标识' } },
+    params: PARTY_ORG_ID,
     ok: { status: 200, schema: PartyOrgViewSchema },
   }),
   patchPartyOrgs: route({
@@ -227,7 +257,7 @@ export const Routes = {
     roles: ['city-admin', 'county-admin', 'school-secretary'],
     summary: 'Rename, or change the responsible persons 修改名称或负责人',
     description: 'Bureau administrators and the school secretary. 教育局管理员及学校党组织书记。',
-    params: { id: { type: 'string', minLength: 1, description: 'Party organisation id 党组织标识' } },
+    params: PARTY_ORG_ID,
     ifMatch: 'optional',
     body: UpdatePartyOrgSchema,
     ok: { status: 200, schema: PartyOrgViewSchema },
@@ -240,7 +270,7 @@ export const Routes = {
     tag: 'party-orgs 党组织',
     roles: ADMINS,
     summary: 'Set the affiliation and routing policy 设定隶属关系与报送方式',
-    params: { id: { type: 'string', minLength: 1, description: 'Party organisation id 党组织标识' } },
+    params: PARTY_ORG_ID,
     ifMatch: 'optional',
     body: SetAffiliationSchema,
     ok: { status: 200, schema: PartyOrgViewSchema },
@@ -254,7 +284,7 @@ export const Routes = {
     roles: ADMINS,
     summary: 'Close a party organisation 撤销党组织',
     description: 'Refused while members or open organisations remain under it. 尚有党员时拒绝。',
-    params: { id: { type: 'string', minLength: 1, description: 'Party organisation id 党组织标识' } },
+    params: PARTY_ORG_ID,
     ifMatch: 'optional',
     body: ClosePartyOrgSchema,
     ok: { status: 200, schema: PartyOrgViewSchema },
@@ -269,7 +299,7 @@ export const Routes = {
     summary: 'Members of a branch 党支部的党员',
     description:
       'Personal data: readable only by the branch and its supervising bureaus; analysts get 403 (they see aggregates on the event streams). 个人信息仅限所在党组织及其主管教育局查看。',
-    params: { id: { type: 'string', minLength: 1, description: 'Branch id 党支部标识' } },
+    params: BRANCH_ID,
     paginated: { maxLimit: 500, defaultLimit: 100 },
     query: { status: { enum: ['applicant', 'activist', 'development-target', 'probationary', 'full'], type: 'string' } },
     ok: { status: 200, schema: MemberViewSchema },
@@ -283,7 +313,7 @@ export const Routes = {
     summary: 'Register a member with the milestones so far 登记党员',
     description:
       'The milestones are checked against the rules of the supervising bureau: a record that breaks one is refused with 422 naming the rule. With imported: true (earlier history) it is accepted and flagged for inspectors instead. 导入的历史记录违规时标记供检查。',
-    params: { id: { type: 'string', minLength: 1, description: 'Branch id 党支部标识' } },
+    params: BRANCH_ID,
     body: RegisterMemberSchema,
     ok: { status: 201, schema: MemberViewSchema },
     problems: { 422: 'Breaks a milestone rule 违反发展程序规则' },
@@ -308,7 +338,7 @@ export const Routes = {
     summary: 'Read a member record 查看党员记录',
     description:
       'Personal data: readable only by the branch and its supervising bureaus; analysts get 403 (they see aggregates on the event streams). 个人信息仅限所在党组织及其主管教育局查看。',
-    params: { id: { type: 'string', minLength: 1, description: 'Member record id 党员记录标识' } },
+    params: MEMBER_ID,
     ok: { status: 200, schema: MemberViewSchema },
   }),
   postMembersMilestones: route({
@@ -319,7 +349,7 @@ export const Routes = {
     roles: ['city-admin', 'county-admin', 'school-secretary'],
     summary: 'Record the next milestone 记录发展程序节点',
     description: 'Refused with 422 naming the rule when it breaks one. 违反规则时拒绝并指明规则。',
-    params: { id: { type: 'string', minLength: 1, description: 'Member record id 党员记录标识' } },
+    params: MEMBER_ID,
     ifMatch: 'optional',
     body: RecordMilestoneSchema,
     ok: { status: 200, schema: MemberViewSchema },
@@ -333,7 +363,7 @@ export const Routes = {
     roles: ['city-admin', 'county-admin', 'school-secretary'],
     summary: 'Transfer to another branch 组织关系转接',
     description: 'Milestones, flags and earlier transfers stay with the record. 历史记录保留。',
-    params: { id: { type: 'string', minLength: 1, description: 'Member record id 党员记录标识' } },
+    params: MEMBER_ID,
     ifMatch: 'optional',
     body: TransferMemberSchema,
     ok: { status: 200, schema: MemberViewSchema },
@@ -347,7 +377,7 @@ export const Routes = {
     roles: ALL_ROLES,
     summary: 'Rules in force below a bureau 查看适用的发展程序规则',
     description: "The bureau's own, else the nearest bureau above's, else the default. 本局、上级或默认规则。",
-    params: { id: { type: 'string', minLength: 1, description: 'Bureau id 教育局标识' } },
+    params: BUREAU_ID,
     ok: { status: 200, schema: EffectiveMilestoneRulesSchema },
   }),
   putOrgUnitsMilestoneRules: route({
@@ -358,7 +388,7 @@ export const Routes = {
     roles: ADMINS,
     summary: "Set a bureau's rules 设定发展程序规则",
     description: 'Order, minimum/maximum intervals, minimum age. 顺序、最短/最长间隔、最低年龄。',
-    params: { id: { type: 'string', minLength: 1, description: 'Bureau id 教育局标识' } },
+    params: BUREAU_ID,
     ifMatch: 'optional',
     body: MilestoneRuleSetSchema,
     ok: { status: 200, schema: EffectiveMilestoneRulesSchema },
@@ -371,7 +401,7 @@ export const Routes = {
     tag: 'contact-points 联系点',
     roles: ALL_ROLES,
     summary: 'Contact points at a school 学校的联系点',
-    params: { id: { type: 'string', minLength: 1, description: 'School id 学校标识' } },
+    params: SCHOOL_ID,
     ok: { status: 200, schema: { type: 'array', items: ContactPointViewSchema } },
   }),
   postContactPoints: route({
@@ -393,7 +423,7 @@ export const Routes = {
     tag: 'contact-points 联系点',
     roles: ALL_ROLES,
     summary: 'Read a contact point with its visits 查看联系点',
-    params: { id: { type: 'string', minLength: 1, description: 'Contact point id 联系点标识' } },
+    params: CONTACT_POINT_ID,
     ok: { status: 200, schema: ContactPointViewSchema },
   }),
   postContactPointsVisits: route({
@@ -404,7 +434,7 @@ export const Routes = {
     roles: ALL_ROLES,
     summary: 'Log a visit 记录走访',
     description: 'By the cadre or a bureau administrator: date, purpose, outcome. 日期、目的、成效。',
-    params: { id: { type: 'string', minLength: 1, description: 'Contact point id 联系点标识' } },
+    params: CONTACT_POINT_ID,
     body: LogVisitSchema,
     ok: { status: 201, schema: ContactPointViewSchema },
   }),
@@ -415,7 +445,7 @@ export const Routes = {
     tag: 'contact-points 联系点',
     roles: ADMINS,
     summary: 'End a contact point 结束联系点',
-    params: { id: { type: 'string', minLength: 1, description: 'Contact point id 联系点标识' } },
+    params: CONTACT_POINT_ID,
     ifMatch: 'optional',
     body: EndContactPointSchema,
     ok: { status: 200, schema: ContactPointViewSchema },
@@ -440,14 +470,7 @@ export const Routes = {
     summary: 'Read a half-month report of your subtree 查看半月记实表',
     ok: { status: 200, description: 'The report, its revisions and reviews 报表及其修订与审核' },
     description: 'ETag carries the version. 响应 ETag 为版本。',
-    params: {
-      partyOrgId: { type: 'string', minLength: 1, description: 'Reporting party organisation 报送党组织' },
-      periodId: {
-        type: 'string',
-        minLength: 1,
-        description: 'YYYY-MM-H1 (due by the 12th 每月12日前) | YYYY-MM-H2 (last three days 月底前三天)',
-      },
-    },
+    params: REPORT,
   }),
   putReportsDraft: route({
     method: 'PUT',
@@ -458,14 +481,7 @@ export const Routes = {
     summary: "Save your party organisation's draft 保存草稿",
     ok: { status: 200, description: 'The report with the saved draft 已保存草稿' },
     description: 'School party secretary only. If-Match: "<version>" refuses a stale write (412). 仅本校书记。',
-    params: {
-      partyOrgId: { type: 'string', minLength: 1, description: 'Reporting party organisation 报送党组织' },
-      periodId: {
-        type: 'string',
-        minLength: 1,
-        description: 'YYYY-MM-H1 (due by the 12th 每月12日前) | YYYY-MM-H2 (last three days 月底前三天)',
-      },
-    },
+    params: REPORT,
     ifMatch: 'optional',
     body: SaveReportDraftSchema,
     problems: { 409: true, 412: true },
@@ -479,14 +495,7 @@ export const Routes = {
     summary: 'Submit the report 报送',
     description:
       'Needs an Idempotency-Key: a retry with the same key returns the first result; the same key with another body is refused (422). 需带 Idempotency-Key：重试返回首次结果，同键不同内容返回 422。',
-    params: {
-      partyOrgId: { type: 'string', minLength: 1, description: 'Reporting party organisation 报送党组织' },
-      periodId: {
-        type: 'string',
-        minLength: 1,
-        description: 'YYYY-MM-H1 (due by the 12th 每月12日前) | YYYY-MM-H2 (last three days 月底前三天)',
-      },
-    },
+    params: REPORT,
     ifMatch: 'required',
     idempotencyKey: 'required',
     body: SubmitReportSchema,
@@ -502,14 +511,7 @@ export const Routes = {
     summary: 'Accept or return the report 审核：通过或退回',
     ok: { status: 200, description: 'The report with your review 已审核' },
     description: 'Each reviewing bureau reviews independently. 各审核教育局独立审核。',
-    params: {
-      partyOrgId: { type: 'string', minLength: 1, description: 'Reporting party organisation 报送党组织' },
-      periodId: {
-        type: 'string',
-        minLength: 1,
-        description: 'YYYY-MM-H1 (due by the 12th 每月12日前) | YYYY-MM-H2 (last three days 月底前三天)',
-      },
-    },
+    params: REPORT,
     ifMatch: 'optional',
     body: ReviewReportSchema,
     problems: { 409: true, 412: true },
@@ -522,14 +524,7 @@ export const Routes = {
     roles: ADMINS,
     summary: 'Reopen a locked report until a date 开放已锁定报表',
     description: 'Reviewing bureau only; recorded in the report. 仅审核教育局，留痕。',
-    params: {
-      partyOrgId: { type: 'string', minLength: 1, description: 'Reporting party organisation 报送党组织' },
-      periodId: {
-        type: 'string',
-        minLength: 1,
-        description: 'YYYY-MM-H1 (due by the 12th 每月12日前) | YYYY-MM-H2 (last three days 月底前三天)',
-      },
-    },
+    params: REPORT,
     body: LockExceptionSchema,
     ok: { status: 200, description: 'The report with the exception recorded 已记录例外' },
   }),
@@ -563,11 +558,7 @@ export const Routes = {
     roles: ALL_ROLES,
     summary: 'Reporting and on-time rates of a unit over periods 报送率与及时率',
     description: 'DHIS2 definitions: expected, actual, actual on time. 应报、实报、按时。',
-    query: {
-      unit: { ...unitIdSchema, description: 'Default: your unit 默认本单位' },
-      from: { ...PeriodIdSchema, description: 'First period YYYY-MM-H1|H2 起始期次' },
-      to: { ...PeriodIdSchema, description: 'Last period (default: from) 结束期次' },
-    },
+    query: PERIOD_RANGE,
     requiredQuery: ['from'],
     ok: { status: 200 },
   }),
@@ -578,11 +569,7 @@ export const Routes = {
     tag: 'reporting 半月报',
     roles: ALL_ROLES,
     summary: 'Rates of each child unit 下级单位报送情况',
-    query: {
-      unit: { ...unitIdSchema, description: 'Default: your unit 默认本单位' },
-      from: { ...PeriodIdSchema, description: 'First period YYYY-MM-H1|H2 起始期次' },
-      to: { ...PeriodIdSchema, description: 'Last period (default: from) 结束期次' },
-    },
+    query: PERIOD_RANGE,
     requiredQuery: ['from'],
     ok: { status: 200 },
   }),
@@ -593,11 +580,7 @@ export const Routes = {
     tag: 'reporting 半月报',
     roles: ALL_ROLES,
     summary: 'The breakdown as CSV (UTF-8 with BOM) 导出 CSV',
-    query: {
-      unit: { ...unitIdSchema, description: 'Default: your unit 默认本单位' },
-      from: { ...PeriodIdSchema, description: 'First period YYYY-MM-H1|H2 起始期次' },
-      to: { ...PeriodIdSchema, description: 'Last period (default: from) 结束期次' },
-    },
+    query: PERIOD_RANGE,
     requiredQuery: ['from'],
     ok: { status: 200 },
   }),
@@ -660,8 +643,8 @@ export const Routes = {
     roles: ALL_ROLES,
     summary: 'One notice of your inbox 查看通知',
     ok: { status: 200, description: 'The notice 通知' },
-    params: { id: { type: 'string', minLength: 1, description: 'Inbox notice id (a delivery id) 通知标识' } },
-    query: { lang: { enum: ['zh-Hans', 'en'], type: 'string', description: 'Overrides Accept-Language 覆盖 Accept-Language' } },
+    params: NOTICE_ID,
+    query: { lang: LANG_QUERY },
     language: true,
   }),
   postNotificationsInboxRead: route({
@@ -672,8 +655,8 @@ export const Routes = {
     roles: ALL_ROLES,
     summary: 'Mark read (logged in the delivery log) 标为已读（记入投递日志）',
     ok: { status: 200, description: 'The notice, read 已读' },
-    params: { id: { type: 'string', minLength: 1, description: 'Inbox notice id (a delivery id) 通知标识' } },
-    query: { lang: { enum: ['zh-Hans', 'en'], type: 'string', description: 'Overrides Accept-Language 覆盖 Accept-Language' } },
+    params: NOTICE_ID,
+    query: { lang: LANG_QUERY },
     language: true,
   }),
   postNotificationsInboxArchive: route({
@@ -684,8 +667,8 @@ export const Routes = {
     roles: ALL_ROLES,
     summary: 'Archive 归档',
     ok: { status: 200, description: 'The notice, archived 已归档' },
-    params: { id: { type: 'string', minLength: 1, description: 'Inbox notice id (a delivery id) 通知标识' } },
-    query: { lang: { enum: ['zh-Hans', 'en'], type: 'string', description: 'Overrides Accept-Language 覆盖 Accept-Language' } },
+    params: NOTICE_ID,
+    query: { lang: LANG_QUERY },
     language: true,
   }),
   getNotificationsCategories: route({
@@ -704,7 +687,7 @@ export const Routes = {
     tag: 'notifications 通知',
     roles: ALL_ROLES,
     summary: 'Preferences of your unit or your own account 本单位或本人的通知偏好',
-    params: { scope: { type: 'string', minLength: 1 } },
+    params: PREFERENCES_OF,
     ok: { status: 200 },
   }),
   putNotificationsPreferences: route({
@@ -717,7 +700,7 @@ export const Routes = {
     ok: { status: 200, schema: NotificationPreferencesSchema, description: 'The preferences in force 当前偏好' },
     description:
       'Critical categories (report-overdue, report-returned) cannot be switched off (400: their switches are const true), and quiet hours (city time zone) delay only non-critical e-mails and webhooks. Unit preferences: its administrators or secretary. 紧急类别（逾期未报、退回修改）不可关闭（400）；免打扰时段（城市时区）只延后非紧急的邮件与推送。单位设定限本单位管理员或书记。',
-    params: { scope: { type: 'string', minLength: 1 } },
+    params: PREFERENCES_OF,
     body: NotificationPreferencesSchema,
     problems: { 422: true },
   }),
@@ -750,7 +733,7 @@ export const Routes = {
     tag: 'notifications 通知',
     roles: ALL_ROLES,
     summary: 'Remove an endpoint 删除通知端点',
-    params: { id: { type: 'string', minLength: 1, description: 'em_... | wh_...' } },
+    params: ENDPOINT_ID,
     ok: { status: 204, description: 'Removed 已删除' },
   }),
   getNotificationsDeliveryLog: route({
@@ -780,7 +763,7 @@ export const Routes = {
     roles: ALL_ROLES,
     summary: 'One delivery: status, attempts, history 单次投递详情',
     ok: { status: 200, description: 'The delivery and its attempts 投递及其尝试' },
-    params: { id: { type: 'string', minLength: 1, description: '<noticeId>:<recipient>:<channel>' } },
+    params: DELIVERY_ID,
   }),
   getAudit: route({
     method: 'GET',
@@ -875,7 +858,7 @@ export const Routes = {
     tag: 'accounts 账号',
     roles: ADMINS,
     summary: 'An account of your subtree, with its ETag 查看账号',
-    params: { id: { type: 'string', minLength: 1, description: 'Account id 账号标识' } },
+    params: ACCOUNT_ID,
     ok: { status: 200, schema: AccountViewSchema },
   }),
   patchAccounts: route({
@@ -887,7 +870,7 @@ export const Routes = {
     summary: 'Rename or disable an account (If-Match required) 修改或停用账号',
     description:
       'Send the ETag you read in If-Match: 412 when the account changed since, 428 without If-Match. Disabling ends its sessions. 须在 If-Match 中提供读取时的 ETag；停用将结束其所有会话。',
-    params: { id: { type: 'string', minLength: 1, description: 'Account id 账号标识' } },
+    params: ACCOUNT_ID,
     ifMatch: 'required',
     body: UpdateAccountSchema,
     ok: { status: 200, schema: AccountViewSchema },
@@ -923,7 +906,7 @@ export const Routes = {
     tag: 'api-keys 接口密钥',
     roles: ['city-admin', 'county-admin', 'school-secretary'],
     summary: 'Revoke an API key: its next request is refused 吊销密钥',
-    params: { id: { type: 'string', minLength: 1, description: 'API key id 密钥标识' } },
+    params: API_KEY_ID,
     ok: { status: 204, description: 'Revoked 已吊销' },
   }),
   getAsyncapi: route({
