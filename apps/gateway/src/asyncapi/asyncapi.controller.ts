@@ -1,7 +1,7 @@
 import { Routes } from '@pb/contracts';
-import { Controller, Inject, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Handle } from '@pb/platform';
+import { Controller, Inject } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Handle, Call, type RouteCall } from '@pb/platform';
 import { SERVED_ASYNCAPI, type ServedAsyncApi } from './asyncapi.document.js';
 
 /** The HTML page loads nothing and runs nothing: styles inline, no scripts, no frames. */
@@ -34,19 +34,19 @@ export class AsyncApiController {
   constructor(@Inject(SERVED_ASYNCAPI) private readonly asyncapi: ServedAsyncApi) {}
 
   @Handle(Routes.getAsyncapi)
-  negotiated(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    void reply.header('vary', 'Accept');
-    return prefersHtml(req.headers.accept) ? this.page(reply) : this.document(reply);
+  negotiated(@Call() call: RouteCall<typeof Routes.getAsyncapi>) {
+    void call.reply.header('vary', 'Accept');
+    return prefersHtml(call.request.headers.accept) ? this.page(call.reply) : this.document(call.reply);
   }
 
   @Handle(Routes.getAsyncapiJson)
-  json(@Res() reply: FastifyReply) {
-    return this.document(reply);
+  json(@Call() call: RouteCall<typeof Routes.getAsyncapiJson>) {
+    return this.document(call.reply);
   }
 
   @Handle(Routes.getAsyncapiHtml)
-  html(@Res() reply: FastifyReply) {
-    return this.page(reply);
+  html(@Call() call: RouteCall<typeof Routes.getAsyncapiHtml>) {
+    return this.page(call.reply);
   }
 
   private document(reply: FastifyReply): FastifyReply {

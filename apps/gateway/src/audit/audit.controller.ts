@@ -1,6 +1,6 @@
-import { Controller, Query } from '@nestjs/common';
-import { type AuditQuery, Routes } from '@pb/contracts';
-import { CurrentIdentity, type Identity, Handle } from '@pb/platform';
+import { Controller } from '@nestjs/common';
+import { Routes } from '@pb/contracts';
+import { Handle, Call, type RouteCall } from '@pb/platform';
 import { AuditService } from './audit.service.js';
 
 @Controller()
@@ -8,7 +8,7 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Handle(Routes.getAudit)
-  list(@Query() query: AuditQuery, @CurrentIdentity() caller: Identity) {
-    return this.audit.query(caller, query);
+  list(@Call() call: RouteCall<typeof Routes.getAudit>) {
+    return this.audit.query(call.identity, call.query);
   }
 }

@@ -1,6 +1,6 @@
 import { Routes } from '@pb/contracts';
-import { Controller, Headers, Param, Query } from '@nestjs/common';
-import { CurrentIdentity, preferredLanguage, problem, type Identity, Handle } from '@pb/platform';
+import { Controller } from '@nestjs/common';
+import { preferredLanguage, problem, Handle, Call, type RouteCall } from '@pb/platform';
 import type { Lang } from '../templates/render.js';
 import { InboxService } from './inbox.service.js';
 
@@ -23,66 +23,42 @@ export class InboxController {
   constructor(private readonly inbox: InboxService) {}
 
   @Handle(Routes.getNotificationsInbox)
-  list(
-    @CurrentIdentity() caller: Identity,
-    @Headers('accept-language') al: string | undefined,
-    @Query('cursor') cursor?: string,
-    @Query('limit') limit?: number,
-    @Query('unread') unread?: string,
-    @Query('archived') archived?: string,
-    @Query('category') category?: string,
-    @Query('lang') lang?: string,
-  ) {
+  list(@Call() call: RouteCall<typeof Routes.getNotificationsInbox>) {
     return this.inbox.list(
-      caller,
+      call.identity,
       {
-        limit: Number(limit),
-        unread: unread === 'true',
-        archived: archived === 'true',
-        ...(cursor !== undefined ? { cursor } : {}),
-        ...(category ? { category } : {}),
+        limit: Number(call.query.limit),
+        unread: call.query.unread === true,
+        archived: call.query.archived === true,
+        ...(call.query.cursor !== undefined ? { cursor: call.query.cursor } : {}),
+        ...(call.query.category ? { category: call.query.category } : {}),
       },
-      langFrom(lang, al),
+      langFrom(call.query.lang, call.acceptLanguage),
     );
   }
 
   @Handle(Routes.getNotificationsInboxUnreadCount)
-  unread(@CurrentIdentity() caller: Identity) {
-    return this.inbox.unreadCount(caller);
+  unread(@Call() call: RouteCall<typeof Routes.getNotificationsInboxUnreadCount>) {
+    return this.inbox.unreadCount(call.identity);
   }
 
   @Handle(Routes.postNotificationsInboxReadAll)
-  readAll(@CurrentIdentity() caller: Identity) {
-    return this.inbox.markAllRead(caller);
+  readAll(@Call() call: RouteCall<typeof Routes.postNotificationsInboxReadAll>) {
+    return this.inbox.markAllRead(call.identity);
   }
 
   @Handle(Routes.getNotificationsInboxOne)
-  get(
-    @Param('id') id: string,
-    @CurrentIdentity() caller: Identity,
-    @Headers('accept-language') al: string | undefined,
-    @Query('lang') lang?: string,
-  ) {
-    return this.inbox.get(caller, id, langFrom(lang, al));
+  get(@Call() call: RouteCall<typeof Routes.getNotificationsInboxOne>) {
+    return this.inbox.get(call.identity, call.params.id, langFrom(call.query.lang, call.acceptLanguage));
   }
 
   @Handle(Routes.postNotificationsInboxRead)
-  read(
-    @Param('id') id: string,
-    @CurrentIdentity() caller: Identity,
-    @Headers('accept-language') al: string | undefined,
-    @Query('lang') lang?: string,
-  ) {
-    return this.inbox.markRead(caller, id, langFrom(lang, al));
+  read(@Call() call: RouteCall<typeof Routes.postNotificationsInboxRead>) {
+    return this.inbox.markRead(call.identity, call.params.id, langFrom(call.query.lang, call.acceptLanguage));
   }
 
   @Handle(Routes.postNotificationsInboxArchive)
-  archive(
-    @Param('id') id: string,
-    @CurrentIdentity() caller: Identity,
-    @Headers('accept-language') al: string | undefined,
-    @Query('lang') lang?: string,
-  ) {
-    return this.inbox.archive(caller, id, langFrom(lang, al));
+  archive(@Call() call: RouteCall<typeof Routes.postNotificationsInboxArchive>) {
+    return this.inbox.archive(call.identity, call.params.id, langFrom(call.query.lang, call.acceptLanguage));
   }
 }

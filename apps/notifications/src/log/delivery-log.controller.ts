@@ -1,10 +1,7 @@
 import { Routes } from '@pb/contracts';
-import { Controller, Param, Query } from '@nestjs/common';
-import { CurrentIdentity, problem, type Identity, Handle } from '@pb/platform';
-import type { LogKind } from '../store.js';
+import { Controller } from '@nestjs/common';
+import { Handle, Call, type RouteCall } from '@pb/platform';
 import { DeliveryLogService } from './delivery-log.service.js';
-
-const KINDS: LogKind[] = ['delivered', 'sent', 'retry', 'failed', 'read', 'archived'];
 
 /** 投递日志 The delivery log of the caller's subtree, and one delivery's history. */
 @Controller()
@@ -12,41 +9,20 @@ export class DeliveryLogController {
   constructor(private readonly log: DeliveryLogService) {}
 
   @Handle(Routes.getNotificationsDeliveryLog)
-  list(
-    @CurrentIdentity() caller: Identity,
-    @Query('kind') kind?: string,
-    @Query('channel') channel?: string,
-    @Query('unit') unit?: string,
-    @Query('category') category?: string,
-    @Query('delivery') delivery?: string,
-    @Query('cursor') cursor?: string,
-    @Query('limit') limit?: number,
-  ) {
-    if (channel !== undefined && !(typeof channel === 'string' && ['inbox', 'email', 'webhook'].includes(channel))) {
-      throw problem.validation({
-        zh: 'channel 应为 inbox|email|webhook',
-        en: 'channel must be one of inbox|email|webhook',
-      });
-    }
-    if (kind && !KINDS.includes(kind as LogKind)) {
-      throw problem.validation({
-        zh: `kind 应为 ${KINDS.join('|')}`,
-        en: `kind must be one of ${KINDS.join('|')}`,
-      });
-    }
-    return this.log.list(caller, {
-      limit: Number(limit),
-      ...(kind ? { kind: kind as LogKind } : {}),
-      ...(channel ? { channel } : {}),
-      ...(unit ? { unit } : {}),
-      ...(category ? { category } : {}),
-      ...(delivery ? { deliveryId: delivery } : {}),
-      ...(cursor !== undefined ? { cursor } : {}),
+  list(@Call() call: RouteCall<typeof Routes.getNotificationsDeliveryLog>) {
+    return this.log.list(call.identity, {
+      limit: Number(call.query.limit),
+      ...(call.query.kind ? { kind: call.query.kind } : {}),
+      ...(call.query.channel ? { channel: call.query.channel } : {}),
+      ...(call.query.unit ? { unit: call.query.unit } : {}),
+      ...(call.query.category ? { category: call.query.category } : {}),
+      ...(call.query.delivery ? { deliveryId: call.query.delivery } : {}),
+      ...(call.query.cursor !== undefined ? { cursor: call.query.cursor } : {}),
     });
   }
 
   @Handle(Routes.getNotificationsDeliveriesOne)
-  delivery(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
-    return this.log.delivery(caller, id);
+  delivery(@Call() call: RouteCall<typeof Routes.getNotificationsDeliveriesOne>) {
+    return this.log.delivery(call.identity, call.params.id);
   }
 }

@@ -1,7 +1,6 @@
-import { Body, Controller, Inject, Param, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import { type CreateNotificationEndpointDto, type NotificationPreferencesDto, Routes } from '@pb/contracts';
-import { CurrentIdentity, problem, type Identity, Handle } from '@pb/platform';
+import { Controller, Inject } from '@nestjs/common';
+import { Routes } from '@pb/contracts';
+import { problem, Handle, Call, type RouteCall } from '@pb/platform';
 import { EmailChannel } from '../delivery/channels/email.channel.js';
 import { NOTIFICATION_CATALOG } from '../options.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
@@ -34,26 +33,20 @@ export class RecipientsController {
   }
 
   @Handle(Routes.getNotificationsPreferencesOne)
-  async preferences(@Param('scope') scope: string, @CurrentIdentity() caller: Identity) {
-    const p = publicProfile(await this.profiles.mine(caller, scopeOf(scope)));
+  async preferences(@Call() call: RouteCall<typeof Routes.getNotificationsPreferencesOne>) {
+    const p = publicProfile(await this.profiles.mine(call.identity, scopeOf(call.params.scope)));
     return { key: p.key, locale: p.locale, categories: p.categories, quietHours: p.quietHours };
   }
 
   @Handle(Routes.putNotificationsPreferences)
-  async setPreferences(
-    @Param('scope') scope: string,
-    @Body()
-    body: NotificationPreferencesDto,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-  ) {
-    const p = publicProfile(await this.profiles.setPreferences(caller, scopeOf(scope), body, req.id));
+  async setPreferences(@Call() call: RouteCall<typeof Routes.putNotificationsPreferences>) {
+    const p = publicProfile(await this.profiles.setPreferences(call.identity, scopeOf(call.params.scope), call.body, call.requestId));
     return { key: p.key, locale: p.locale, categories: p.categories, quietHours: p.quietHours };
   }
 
   @Handle(Routes.getNotificationsEndpoints)
-  async endpoints(@CurrentIdentity() caller: Identity) {
-    const [unit, account] = await Promise.all([this.profiles.mine(caller, 'unit'), this.profiles.mine(caller, 'account')]);
+  async endpoints(@Call() call: RouteCall<typeof Routes.getNotificationsEndpoints>) {
+    const [unit, account] = await Promise.all([this.profiles.mine(call.identity, 'unit'), this.profiles.mine(call.identity, 'account')]);
     const view = (p: typeof unit) => ({
       emails: publicProfile(p).emails,
       webhooks: publicProfile(p).webhooks,
@@ -62,18 +55,13 @@ export class RecipientsController {
   }
 
   @Handle(Routes.postNotificationsEndpoints)
-  async addEndpoint(
-    @Body()
-    body: CreateNotificationEndpointDto,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-  ) {
-    const { endpoint } = await this.profiles.addEndpoint(caller, body, req.id);
-    return { owner: body.owner, channel: body.channel, ...endpoint };
+  async addEndpoint(@Call() call: RouteCall<typeof Routes.postNotificationsEndpoints>) {
+    const { endpoint } = await this.profiles.addEndpoint(call.identity, call.body, call.requestId);
+    return { owner: call.body.owner, channel: call.body.channel, ...endpoint };
   }
 
   @Handle(Routes.deleteNotificationsEndpoints)
-  async removeEndpoint(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
-    await this.profiles.removeEndpoint(caller, id, req.id);
+  async removeEndpoint(@Call() call: RouteCall<typeof Routes.deleteNotificationsEndpoints>) {
+    await this.profiles.removeEndpoint(call.identity, call.params.id, call.requestId);
   }
 }

@@ -1,8 +1,6 @@
-import { Body, Controller, Headers, Param, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type CreateContactPointDto, type EndContactPointDto, type LogVisitDto, Routes } from '@pb/contracts';
-import { CurrentIdentity, withEtag, type Identity, Handle } from '@pb/platform';
-import { Scope } from '../common/scope.js';
+import { Controller } from '@nestjs/common';
+import { Routes } from '@pb/contracts';
+import { Handle, Call, type RouteCall } from '@pb/platform';
 import { ContactPointsService } from './contact-points.service.js';
 
 @Controller()
@@ -10,40 +8,27 @@ export class ContactPointsController {
   constructor(private readonly points: ContactPointsService) {}
 
   @Handle(Routes.getOrgUnitsContactPoints)
-  ofSchool(@Param('id') schoolId: string, @CurrentIdentity() caller: Identity) {
-    return this.points.listForSchool(schoolId, Scope.of(caller));
+  ofSchool(@Call() call: RouteCall<typeof Routes.getOrgUnitsContactPoints>) {
+    return this.points.listForSchool(call.params.id, call.scope);
   }
 
   @Handle(Routes.postContactPoints)
-  create(@Body() body: CreateContactPointDto, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
-    return this.points.create(body, Scope.of(caller), req.id);
+  create(@Call() call: RouteCall<typeof Routes.postContactPoints>) {
+    return this.points.create(call.body, call.scope, call.requestId);
   }
 
   @Handle(Routes.getContactPointsOne)
-  async get(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.points.get(id, Scope.of(caller)));
+  async get(@Call() call: RouteCall<typeof Routes.getContactPointsOne>) {
+    return call.versioned(await this.points.get(call.params.id, call.scope));
   }
 
   @Handle(Routes.postContactPointsVisits)
-  async visit(
-    @Param('id') id: string,
-    @Body() body: LogVisitDto,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return withEtag(reply, await this.points.logVisit(id, body, Scope.of(caller), req.id));
+  async visit(@Call() call: RouteCall<typeof Routes.postContactPointsVisits>) {
+    return call.versioned(await this.points.logVisit(call.params.id, call.body, call.scope, call.requestId));
   }
 
   @Handle(Routes.postContactPointsEnd)
-  async end(
-    @Param('id') id: string,
-    @Body() body: EndContactPointDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return withEtag(reply, await this.points.end(id, body, Scope.of(caller), req.id, ifMatch));
+  async end(@Call() call: RouteCall<typeof Routes.postContactPointsEnd>) {
+    return call.versioned(await this.points.end(call.params.id, call.body, call.scope, call.requestId, call.ifMatch));
   }
 }

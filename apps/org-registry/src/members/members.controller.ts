@@ -1,8 +1,6 @@
-import { Body, Controller, Headers, Param, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type RecordMilestoneDto, type RegisterMemberDto, type TransferMemberDto, Routes } from '@pb/contracts';
-import { CurrentIdentity, withEtag, type Identity, Handle, pageRequest } from '@pb/platform';
-import { Scope } from '../common/scope.js';
+import { Controller } from '@nestjs/common';
+import { Routes } from '@pb/contracts';
+import { Handle, pageRequest, Call, type RouteCall } from '@pb/platform';
 import { MembersService } from './members.service.js';
 
 @Controller()
@@ -10,50 +8,32 @@ export class MembersController {
   constructor(private readonly members: MembersService) {}
 
   @Handle(Routes.getMembersFlagged)
-  flagged(@Query() query: { cursor?: string; limit?: string }, @CurrentIdentity() caller: Identity) {
-    return this.members.flagged(Scope.of(caller), pageRequest(query));
+  flagged(@Call() call: RouteCall<typeof Routes.getMembersFlagged>) {
+    return this.members.flagged(call.scope, pageRequest(call.query));
   }
 
   @Handle(Routes.getMembersOne)
-  async get(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.members.get(id, Scope.of(caller)));
+  async get(@Call() call: RouteCall<typeof Routes.getMembersOne>) {
+    return call.versioned(await this.members.get(call.params.id, call.scope));
   }
 
   @Handle(Routes.postMembersMilestones)
-  async record(
-    @Param('id') id: string,
-    @Body() body: RecordMilestoneDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return withEtag(reply, await this.members.recordMilestone(id, body, Scope.of(caller), req.id, ifMatch));
+  async record(@Call() call: RouteCall<typeof Routes.postMembersMilestones>) {
+    return call.versioned(await this.members.recordMilestone(call.params.id, call.body, call.scope, call.requestId, call.ifMatch));
   }
 
   @Handle(Routes.postMembersTransfer)
-  async transfer(
-    @Param('id') id: string,
-    @Body() body: TransferMemberDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return withEtag(reply, await this.members.transfer(id, body, Scope.of(caller), req.id, ifMatch));
+  async transfer(@Call() call: RouteCall<typeof Routes.postMembersTransfer>) {
+    return call.versioned(await this.members.transfer(call.params.id, call.body, call.scope, call.requestId, call.ifMatch));
   }
 
   @Handle(Routes.getPartyOrgsMembers)
-  ofBranch(
-    @Param('id') id: string,
-    @Query() query: { cursor?: string; limit?: string; status?: string },
-    @CurrentIdentity() caller: Identity,
-  ) {
-    return this.members.listForBranch(id, Scope.of(caller), pageRequest(query), query.status);
+  ofBranch(@Call() call: RouteCall<typeof Routes.getPartyOrgsMembers>) {
+    return this.members.listForBranch(call.params.id, call.scope, pageRequest(call.query), call.query.status);
   }
 
   @Handle(Routes.postPartyOrgsMembers)
-  register(@Param('id') id: string, @Body() body: RegisterMemberDto, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
-    return this.members.register(id, body, Scope.of(caller), req.id);
+  register(@Call() call: RouteCall<typeof Routes.postPartyOrgsMembers>) {
+    return this.members.register(call.params.id, call.body, call.scope, call.requestId);
   }
 }

@@ -1,8 +1,6 @@
-import { Body, Controller, Headers, Param, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type MilestoneRuleSet, Routes } from '@pb/contracts';
-import { CurrentIdentity, etagOf, withEtag, type Identity, Handle } from '@pb/platform';
-import { Scope } from '../common/scope.js';
+import { Controller } from '@nestjs/common';
+import { Routes } from '@pb/contracts';
+import { etagOf, Handle, Call, type RouteCall } from '@pb/platform';
 import { MilestoneRulesService } from './milestone-rules.service.js';
 
 @Controller()
@@ -10,21 +8,14 @@ export class MilestoneRulesController {
   constructor(private readonly rules: MilestoneRulesService) {}
 
   @Handle(Routes.getOrgUnitsMilestoneRules)
-  async get(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { rules, ownVersion } = await this.rules.get(id, Scope.of(caller));
-    void reply.header('etag', etagOf(ownVersion));
+  async get(@Call() call: RouteCall<typeof Routes.getOrgUnitsMilestoneRules>) {
+    const { rules, ownVersion } = await this.rules.get(call.params.id, call.scope);
+    void call.reply.header('etag', etagOf(ownVersion));
     return rules;
   }
 
   @Handle(Routes.putOrgUnitsMilestoneRules)
-  async set(
-    @Param('id') id: string,
-    @Body() body: MilestoneRuleSet,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return withEtag(reply, await this.rules.set(id, body, Scope.of(caller), req.id, ifMatch));
+  async set(@Call() call: RouteCall<typeof Routes.putOrgUnitsMilestoneRules>) {
+    return call.versioned(await this.rules.set(call.params.id, call.body, call.scope, call.requestId, call.ifMatch));
   }
 }

@@ -1,18 +1,7 @@
-import { Body, Controller, Headers, Param, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  type BatchCreateOrgUnitsDto,
-  type CloseOrgUnitDto,
-  type CreateOrgUnitDto,
-  type MoveOrgUnitDto,
-  type RenameOrgUnitDto,
-  Routes,
-} from '@pb/contracts';
-import { CurrentIdentity, withEtag, type Identity, Handle, pageRequest } from '@pb/platform';
-import { Scope } from '../common/scope.js';
+import { Controller } from '@nestjs/common';
+import { Routes } from '@pb/contracts';
+import { Handle, pageRequest, Call, type RouteCall } from '@pb/platform';
 import { OrgUnitsService } from './org-units.service.js';
-
-type PageQuery = { cursor?: string; limit?: string; kind?: string; status?: string };
 
 /** Internal API of org units; the gateway forwards to it with the caller's verified identity. */
 @Controller()
@@ -20,72 +9,51 @@ export class OrgUnitsController {
   constructor(private readonly units: OrgUnitsService) {}
 
   @Handle(Routes.postOrgUnits)
-  create(@Body() body: CreateOrgUnitDto, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
-    return this.units.create(body, Scope.of(caller), req.id);
+  create(@Call() call: RouteCall<typeof Routes.postOrgUnits>) {
+    return this.units.create(call.body, call.scope, call.requestId);
   }
 
   @Handle(Routes.postOrgUnitsBatch)
-  createBatch(@Body() body: BatchCreateOrgUnitsDto, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
-    return this.units.createBatch(body, Scope.of(caller), req.id);
+  createBatch(@Call() call: RouteCall<typeof Routes.postOrgUnitsBatch>) {
+    return this.units.createBatch(call.body, call.scope, call.requestId);
   }
 
   @Handle(Routes.getOrgUnitsOne)
-  async get(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.units.get(id, Scope.of(caller)));
+  async get(@Call() call: RouteCall<typeof Routes.getOrgUnitsOne>) {
+    return call.versioned(await this.units.get(call.params.id, call.scope));
   }
 
   @Handle(Routes.getOrgUnitsChildren)
-  children(@Param('id') id: string, @Query() query: PageQuery, @CurrentIdentity() caller: Identity) {
-    return this.units.children(id, Scope.of(caller), pageRequest(query));
+  children(@Call() call: RouteCall<typeof Routes.getOrgUnitsChildren>) {
+    return this.units.children(call.params.id, call.scope, pageRequest(call.query));
   }
 
   @Handle(Routes.getOrgUnitsSubtree)
-  subtree(@Param('id') id: string, @Query() query: PageQuery, @CurrentIdentity() caller: Identity) {
-    const filter = { ...(query.kind ? { kind: query.kind } : {}), ...(query.status ? { status: query.status } : {}) };
-    return this.units.subtree(id, Scope.of(caller), pageRequest(query), filter);
+  subtree(@Call() call: RouteCall<typeof Routes.getOrgUnitsSubtree>) {
+    const filter = { ...(call.query.kind ? { kind: call.query.kind } : {}), ...(call.query.status ? { status: call.query.status } : {}) };
+    return this.units.subtree(call.params.id, call.scope, pageRequest(call.query), filter);
   }
 
   @Handle(Routes.getOrgUnitsHistory)
-  history(@Param('id') id: string, @CurrentIdentity() caller: Identity) {
-    return this.units.history(id, Scope.of(caller));
+  history(@Call() call: RouteCall<typeof Routes.getOrgUnitsHistory>) {
+    return this.units.history(call.params.id, call.scope);
   }
 
   @Handle(Routes.patchOrgUnits)
-  async rename(
-    @Param('id') id: string,
-    @Body() body: RenameOrgUnitDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return withEtag(reply, await this.units.rename(id, body.name, Scope.of(caller), req.id, ifMatch));
+  async rename(@Call() call: RouteCall<typeof Routes.patchOrgUnits>) {
+    return call.versioned(await this.units.rename(call.params.id, call.body.name, call.scope, call.requestId, call.ifMatch));
   }
 
   @Handle(Routes.postOrgUnitsMove)
-  async move(
-    @Param('id') id: string,
-    @Body() body: MoveOrgUnitDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const result = await this.units.move(id, body.parentId, Scope.of(caller), req.id, ifMatch);
+  async move(@Call() call: RouteCall<typeof Routes.postOrgUnitsMove>) {
+    const result = await this.units.move(call.params.id, call.body.parentId, call.scope, call.requestId, call.ifMatch);
     // 202 while a large subtree is still following (its units show the new path as they are rewritten).
-    if (result.following) void reply.status(202);
-    return withEtag(reply, result);
+    if (result.following) void call.reply.status(202);
+    return call.versioned(result);
   }
 
   @Handle(Routes.postOrgUnitsClose)
-  async close(
-    @Param('id') id: string,
-    @Body() body: CloseOrgUnitDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return withEtag(reply, await this.units.close(id, body, Scope.of(caller), req.id, ifMatch));
+  async close(@Call() call: RouteCall<typeof Routes.postOrgUnitsClose>) {
+    return call.versioned(await this.units.close(call.params.id, call.body, call.scope, call.requestId, call.ifMatch));
   }
 }

@@ -1,8 +1,6 @@
-import { Body, Controller, Headers, Param, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type ClosePartyOrgDto, type CreatePartyOrgDto, type SetAffiliationDto, type UpdatePartyOrgDto, Routes } from '@pb/contracts';
-import { CurrentIdentity, withEtag, type Identity, Handle } from '@pb/platform';
-import { Scope } from '../common/scope.js';
+import { Controller } from '@nestjs/common';
+import { Routes } from '@pb/contracts';
+import { Handle, Call, type RouteCall } from '@pb/platform';
 import { PartyOrgsService } from './party-orgs.service.js';
 
 @Controller()
@@ -10,53 +8,32 @@ export class PartyOrgsController {
   constructor(private readonly partyOrgs: PartyOrgsService) {}
 
   @Handle(Routes.getOrgUnitsPartyOrgs)
-  ofUnit(@Param('id') unitId: string, @CurrentIdentity() caller: Identity) {
-    return this.partyOrgs.listForUnit(unitId, Scope.of(caller));
+  ofUnit(@Call() call: RouteCall<typeof Routes.getOrgUnitsPartyOrgs>) {
+    return this.partyOrgs.listForUnit(call.params.id, call.scope);
   }
 
   @Handle(Routes.postPartyOrgs)
-  create(@Body() body: CreatePartyOrgDto, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
-    return this.partyOrgs.create(body, Scope.of(caller), req.id);
+  create(@Call() call: RouteCall<typeof Routes.postPartyOrgs>) {
+    return this.partyOrgs.create(call.body, call.scope, call.requestId);
   }
 
   @Handle(Routes.getPartyOrgsOne)
-  async get(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.partyOrgs.get(id, Scope.of(caller)));
+  async get(@Call() call: RouteCall<typeof Routes.getPartyOrgsOne>) {
+    return call.versioned(await this.partyOrgs.get(call.params.id, call.scope));
   }
 
   @Handle(Routes.patchPartyOrgs)
-  async update(
-    @Param('id') id: string,
-    @Body() body: UpdatePartyOrgDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return withEtag(reply, await this.partyOrgs.update(id, body, Scope.of(caller), req.id, ifMatch));
+  async update(@Call() call: RouteCall<typeof Routes.patchPartyOrgs>) {
+    return call.versioned(await this.partyOrgs.update(call.params.id, call.body, call.scope, call.requestId, call.ifMatch));
   }
 
   @Handle(Routes.putPartyOrgsAffiliation)
-  async setAffiliation(
-    @Param('id') id: string,
-    @Body() body: SetAffiliationDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return withEtag(reply, await this.partyOrgs.setAffiliation(id, body, Scope.of(caller), req.id, ifMatch));
+  async setAffiliation(@Call() call: RouteCall<typeof Routes.putPartyOrgsAffiliation>) {
+    return call.versioned(await this.partyOrgs.setAffiliation(call.params.id, call.body, call.scope, call.requestId, call.ifMatch));
   }
 
   @Handle(Routes.postPartyOrgsClose)
-  async close(
-    @Param('id') id: string,
-    @Body() body: ClosePartyOrgDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return withEtag(reply, await this.partyOrgs.close(id, body, Scope.of(caller), req.id, ifMatch));
+  async close(@Call() call: RouteCall<typeof Routes.postPartyOrgsClose>) {
+    return call.versioned(await this.partyOrgs.close(call.params.id, call.body, call.scope, call.requestId, call.ifMatch));
   }
 }

@@ -1,7 +1,6 @@
-import { Body, Controller, Headers, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import { type ReportingCalendarDto, Routes } from '@pb/contracts';
-import { CurrentIdentity, type Identity, Handle } from '@pb/platform';
+import { Controller } from '@nestjs/common';
+import { Routes } from '@pb/contracts';
+import { Handle, Call, type RouteCall } from '@pb/platform';
 import { CalendarService } from './calendar.service.js';
 
 @Controller()
@@ -14,12 +13,7 @@ export class CalendarController {
   }
 
   @Handle(Routes.putReportingCalendar)
-  put(
-    @Body() body: ReportingCalendarDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-  ) {
-    return this.calendar.put({ ...body, extensions: body.extensions ?? {} }, caller, ifMatch, req.id);
+  put(@Call() call: RouteCall<typeof Routes.putReportingCalendar>) {
+    return this.calendar.put({ ...call.body, extensions: call.body.extensions ?? {} }, call.identity, call.ifMatch, call.requestId);
   }
 }

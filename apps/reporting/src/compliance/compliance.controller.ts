@@ -1,7 +1,7 @@
 import { Routes } from '@pb/contracts';
-import { Controller, Header, Query } from '@nestjs/common';
+import { Controller, Header } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
-import { ALL_ROLES, CurrentIdentity, Roles, type Identity, Handle } from '@pb/platform';
+import { ALL_ROLES, Roles, Handle, Call, type RouteCall } from '@pb/platform';
 import { ComplianceService } from './compliance.service.js';
 
 /** 报送情况 timeliness and completeness: rates per unit and period range, breakdown, missing list, CSV. */
@@ -12,24 +12,27 @@ export class ComplianceController {
   constructor(private readonly compliance: ComplianceService) {}
 
   @Handle(Routes.getReportingCompliance)
-  async overTime(@CurrentIdentity() caller: Identity, @Query('from') from: string, @Query('to') to: string, @Query('unit') unit?: string) {
-    const scope = await this.compliance.unitInScope(unit, caller);
-    return this.compliance.overTime(scope, this.compliance.periodRange(from, to ?? from));
+  async overTime(@Call() call: RouteCall<typeof Routes.getReportingCompliance>) {
+    const scope = await this.compliance.unitInScope(call.query.unit, call.identity);
+    return this.compliance.overTime(scope, this.compliance.periodRange(call.query.from, call.query.to ?? call.query.from));
   }
 
   @Handle(Routes.getReportingComplianceBreakdown)
-  async breakdown(@CurrentIdentity() caller: Identity, @Query('from') from: string, @Query('to') to: string, @Query('unit') unit?: string) {
-    const scope = await this.compliance.unitInScope(unit, caller);
-    return { unitId: scope._id, rows: await this.compliance.breakdown(scope, this.compliance.periodRange(from, to ?? from)) };
+  async breakdown(@Call() call: RouteCall<typeof Routes.getReportingComplianceBreakdown>) {
+    const scope = await this.compliance.unitInScope(call.query.unit, call.identity);
+    return {
+      unitId: scope._id,
+      rows: await this.compliance.breakdown(scope, this.compliance.periodRange(call.query.from, call.query.to ?? call.query.from)),
+    };
   }
 
   /** The breakdown as CSV, UTF-8 with a BOM so spreadsheet programs open the Chinese names right. */
   @Handle(Routes.getReportingComplianceBreakdownCsv)
   @Header('content-type', 'text/csv; charset=utf-8')
   @Header('content-disposition', 'attachment; filename="compliance.csv"')
-  async csv(@CurrentIdentity() caller: Identity, @Query('from') from: string, @Query('to') to: string, @Query('unit') unit?: string) {
-    const scope = await this.compliance.unitInScope(unit, caller);
-    const rows = await this.compliance.breakdown(scope, this.compliance.periodRange(from, to ?? from));
+  async csv(@Call() call: RouteCall<typeof Routes.getReportingComplianceBreakdownCsv>) {
+    const scope = await this.compliance.unitInScope(call.query.unit, call.identity);
+    const rows = await this.compliance.breakdown(scope, this.compliance.periodRange(call.query.from, call.query.to ?? call.query.from));
     const body = stringify(
       rows.map((r) => [r.code, r.name, r.expected, r.actual, r.onTime, r.reportingRate ?? '', r.onTimeRate ?? '']),
       {
@@ -49,9 +52,9 @@ export class ComplianceController {
   }
 
   @Handle(Routes.getReportingMissing)
-  async missing(@CurrentIdentity() caller: Identity, @Query('period') period: string, @Query('unit') unit?: string) {
-    const scope = await this.compliance.unitInScope(unit, caller);
-    const [periodId] = this.compliance.periodRange(period, period);
-    return { unitId: scope._id, periodId, missing: await this.compliance.missing(scope, periodId, caller) };
+  async missing(@Call() call: RouteCall<typeof Routes.getReportingMissing>) {
+    const scope = await this.compliance.unitInScope(call.query.unit, call.identity);
+    const [periodId] = this.compliance.periodRange(call.query.period, call.query.period);
+    return { unitId: scope._id, periodId, missing: await this.compliance.missing(scope, periodId, call.identity) };
   }
 }

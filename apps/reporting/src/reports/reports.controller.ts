@@ -1,7 +1,6 @@
-import { Body, Controller, Headers, Param, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type LockExceptionDto, type ReviewReportDto, type SaveReportDraftDto, type SubmitReportDto, Routes } from '@pb/contracts';
-import { CurrentIdentity, problem, withEtag, type Identity, Handle } from '@pb/platform';
+import { Controller } from '@nestjs/common';
+import { Routes } from '@pb/contracts';
+import { Handle, Call, type RouteCall } from '@pb/platform';
 import { createHash } from 'node:crypto';
 import { ReportsService } from './reports.service.js';
 
@@ -11,88 +10,63 @@ export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
   @Handle(Routes.getReportsReviewQueue)
-  queue(@CurrentIdentity() caller: Identity, @Query('period') period?: string, @Query('limit') limit?: string) {
-    const n = Math.min(Math.max(Number(limit ?? 100) || 100, 1), 500);
-    return this.reports.reviewQueue(caller, period, n);
+  queue(@Call() call: RouteCall<typeof Routes.getReportsReviewQueue>) {
+    const n = Math.min(Math.max(Number(call.query.limit ?? 100) || 100, 1), 500);
+    return this.reports.reviewQueue(call.identity, call.query.period, n);
   }
 
   @Handle(Routes.getReportsOne)
-  async get(
-    @Param('partyOrgId') partyOrgId: string,
-    @Param('periodId') periodId: string,
-    @CurrentIdentity() caller: Identity,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return withEtag(reply, await this.reports.get(partyOrgId, periodId, caller));
+  async get(@Call() call: RouteCall<typeof Routes.getReportsOne>) {
+    return call.versioned(await this.reports.get(call.params.partyOrgId, call.params.periodId, call.identity));
   }
 
   @Handle(Routes.putReportsDraft)
-  async saveDraft(
-    @Param('partyOrgId') partyOrgId: string,
-    @Param('periodId') periodId: string,
-    @Body() body: SaveReportDraftDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return withEtag(reply, await this.reports.saveDraft(partyOrgId, periodId, body.content, caller, ifMatch, req.id));
+  async saveDraft(@Call() call: RouteCall<typeof Routes.putReportsDraft>) {
+    return call.versioned(
+      await this.reports.saveDraft(
+        call.params.partyOrgId,
+        call.params.periodId,
+        call.body.content,
+        call.identity,
+        call.ifMatch,
+        call.requestId,
+      ),
+    );
   }
 
-  /** A retry with the same Idempotency-Key returns the first result and never submits twice. */
+  /** A retry with the same Idempotency-Key (checked against the entry before this runs) returns the first result. */
   @Handle(Routes.postReportsSubmit)
-  async submit(
-    @Param('partyOrgId') partyOrgId: string,
-    @Param('periodId') periodId: string,
-    @Body() body: SubmitReportDto,
-    @Headers('idempotency-key') key: string | undefined,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    if (!key) {
-      throw problem.idempotencyKeyRequired({
-        zh: '报送请求需要 Idempotency-Key 标头',
-        en: 'Submitting needs an Idempotency-Key header',
-      });
-    }
-    if (!/^[A-Za-z0-9._:-]{8,128}$/.test(key)) {
-      throw problem.validation({ zh: 'Idempotency-Key 格式无效', en: 'Invalid Idempotency-Key' }, [
-        {
-          pointer: '/headers/idempotency-key',
-          rule: 'pattern',
-          message: { zh: '应为 8-128 个字母、数字或 ._:-', en: 'must be 8-128 letters, digits or ._:-' },
-        },
-      ]);
-    }
-    const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-    const result = await this.reports.submit(partyOrgId, periodId, body.content, caller, { key, requestHash }, req.id, ifMatch);
-    if (result.replayed) void reply.header('idempotent-replayed', 'true');
-    return withEtag(reply, result.report);
+  async submit(@Call() call: RouteCall<typeof Routes.postReportsSubmit>) {
+    const requestHash = createHash('sha256').update(JSON.stringify(call.body)).digest('hex');
+    const result = await this.reports.submit(
+      call.params.partyOrgId,
+      call.params.periodId,
+      call.body.content,
+      call.identity,
+      { key: call.idempotencyKey!, requestHash },
+      call.requestId,
+      call.ifMatch,
+    );
+    if (result.replayed) void call.reply.header('idempotent-replayed', 'true');
+    return call.versioned(result.report);
   }
 
   @Handle(Routes.postReportsReviews)
-  async review(
-    @Param('partyOrgId') partyOrgId: string,
-    @Param('periodId') periodId: string,
-    @Body() body: ReviewReportDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return withEtag(reply, await this.reports.review(partyOrgId, periodId, body, caller, req.id, ifMatch));
+  async review(@Call() call: RouteCall<typeof Routes.postReportsReviews>) {
+    return call.versioned(
+      await this.reports.review(call.params.partyOrgId, call.params.periodId, call.body, call.identity, call.requestId, call.ifMatch),
+    );
   }
 
   @Handle(Routes.postReportsLockExceptions)
-  async grant(
-    @Param('partyOrgId') partyOrgId: string,
-    @Param('periodId') periodId: string,
-    @Body() body: LockExceptionDto,
-    @CurrentIdentity() caller: Identity,
-    @Req() req: FastifyRequest,
-  ) {
-    return this.reports.grantLockException(partyOrgId, periodId, new Date(body.until), body.reason, caller, req.id);
+  async grant(@Call() call: RouteCall<typeof Routes.postReportsLockExceptions>) {
+    return this.reports.grantLockException(
+      call.params.partyOrgId,
+      call.params.periodId,
+      new Date(call.body.until),
+      call.body.reason,
+      call.identity,
+      call.requestId,
+    );
   }
 }

@@ -92,6 +92,8 @@ const PERIOD_RANGE = {
   from: { ...PeriodIdSchema, description: 'First period YYYY-MM-H1|H2 起始期次' },
   to: { ...PeriodIdSchema, description: 'Last period (default: from) 结束期次' },
 } as const;
+/** A notice category, e.g. report-overdue. */
+const NOTICE_CATEGORY = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' } as const;
 /** `?lang=` overrides Accept-Language for the texts of notices. */
 const LANG_QUERY = { enum: ['zh-Hans', 'en'], type: 'string', description: 'Overrides Accept-Language 覆盖 Accept-Language' } as const;
 
@@ -610,9 +612,9 @@ export const Routes = {
     paginated: { maxLimit: 100, defaultLimit: 20 },
     query: {
       lang: { enum: ['zh-Hans', 'en'], type: 'string', description: 'Overrides Accept-Language 覆盖 Accept-Language' },
-      unread: { description: 'true: unread only 仅未读' },
-      archived: { description: 'true: archived only 仅已归档' },
-      category: { description: 'deadline-reminder | report-overdue | report-returned | report-accepted | ...' },
+      unread: { type: 'boolean', description: 'true: unread only 仅未读' },
+      archived: { type: 'boolean', description: 'true: archived only 仅已归档' },
+      category: { ...NOTICE_CATEGORY, description: 'deadline-reminder | report-overdue | report-returned | report-accepted | ...' },
     },
     language: true,
     ok: { status: 200 },
@@ -749,9 +751,9 @@ export const Routes = {
     query: {
       kind: { enum: ['delivered', 'sent', 'retry', 'failed', 'read', 'archived'], type: 'string' },
       channel: { enum: ['inbox', 'email', 'webhook'], type: 'string' },
-      unit: { description: 'Only deliveries about this unit of your subtree 仅某下级单位' },
-      category: {},
-      delivery: { description: 'One delivery id' },
+      unit: { ...unitIdSchema, description: 'Only deliveries about this unit of your subtree 仅某下级单位' },
+      category: NOTICE_CATEGORY,
+      delivery: { type: 'string', minLength: 1, maxLength: 300, description: 'One delivery id 投递标识' },
     },
     ok: { status: 200 },
   }),

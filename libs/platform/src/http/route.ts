@@ -16,6 +16,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import { Public } from '../auth/public.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { problem } from './problem.js';
 import { schemaValidator } from './schema.pipe.js';
 
 export const ROUTE_KEY = 'pb:route';
@@ -115,6 +116,24 @@ export function Handle(spec: RouteSpec): MethodDecorator {
   );
 }
 
+/** `Idempotency-Key` of an operation that needs one: 428 without, 400 when malformed. */
+function idempotencyKeyOf(req: FastifyRequest): string {
+  const raw = req.headers['idempotency-key'];
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (!key)
+    throw problem.idempotencyKeyRequired({ zh: '此操作需要 Idempotency-Key 标头', en: 'This operation needs an Idempotency-Key header' });
+  if (!new RegExp(IDEMPOTENCY_KEY_PATTERN).test(key)) {
+    throw problem.validation({ zh: 'Idempotency-Key 格式无效', en: 'Invalid Idempotency-Key' }, [
+      {
+        pointer: '/headers/idempotency-key',
+        rule: 'pattern',
+        message: { zh: '应为 8-128 个字母、数字或 ._:-', en: 'must be 8-128 letters, digits or ._:-' },
+      },
+    ]);
+  }
+  return key;
+}
+
 interface CompiledRoute {
   params: (value: unknown) => unknown;
   query: (value: unknown) => unknown;
@@ -151,6 +170,7 @@ export class RouteValidationInterceptor implements NestInterceptor {
     if (!spec) return next.handle();
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     const route = this.compile(spec);
+    if (spec.idempotencyKey) idempotencyKeyOf(req);
     route.params(req.params ?? {});
     req.query = route.query(req.query ?? {});
     if (route.body) req.body = route.body(req.body ?? {});

@@ -1,7 +1,6 @@
-import { Body, Controller, Param, Query, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import { type ApiKeyListQuery, type CreateApiKeyDto, Routes } from '@pb/contracts';
-import { CurrentIdentity, problem, type Identity, Handle } from '@pb/platform';
+import { Controller } from '@nestjs/common';
+import { Routes } from '@pb/contracts';
+import { problem, type Identity, Handle, Call, type RouteCall } from '@pb/platform';
 import { viaApiKey } from '../via-api-key.js';
 import { ApiKeysService } from './api-keys.service.js';
 
@@ -17,19 +16,19 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Handle(Routes.postApiKeys)
-  create(@Body() body: CreateApiKeyDto, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
-    refuseKeys(caller);
-    return this.keys.create(body, caller, req.id);
+  create(@Call() call: RouteCall<typeof Routes.postApiKeys>) {
+    refuseKeys(call.identity);
+    return this.keys.create(call.body, call.identity, call.requestId);
   }
 
   @Handle(Routes.getApiKeys)
-  list(@Query() query: ApiKeyListQuery, @CurrentIdentity() caller: Identity) {
-    return this.keys.list(caller, query);
+  list(@Call() call: RouteCall<typeof Routes.getApiKeys>) {
+    return this.keys.list(call.identity, call.query);
   }
 
   @Handle(Routes.deleteApiKeys)
-  async revoke(@Param('id') id: string, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
-    refuseKeys(caller);
-    await this.keys.revoke(id, caller, req.id);
+  async revoke(@Call() call: RouteCall<typeof Routes.deleteApiKeys>) {
+    refuseKeys(call.identity);
+    await this.keys.revoke(call.params.id, call.identity, call.requestId);
   }
 }

@@ -1,7 +1,6 @@
-import { Body, Controller, Inject, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import { type LoginDto, type RefreshDto, Routes } from '@pb/contracts';
-import { CurrentIdentity, problem, signAccessToken, type Identity, Handle } from '@pb/platform';
+import { Controller, Inject } from '@nestjs/common';
+import { Routes } from '@pb/contracts';
+import { problem, signAccessToken, type Identity, Handle, Call, type RouteCall } from '@pb/platform';
 import { AuditService } from '../../audit/audit.service.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import type { Account } from '../accounts/account.schema.js';
@@ -36,31 +35,31 @@ export class AuthController {
   }
 
   @Handle(Routes.postAuthLogin)
-  async login(@Body() body: LoginDto, @Req() req: FastifyRequest) {
-    const username = body.username.toLowerCase();
-    const wait = await this.throttle.blockedFor(username, req.ip);
+  async login(@Call() call: RouteCall<typeof Routes.postAuthLogin>) {
+    const username = call.body.username.toLowerCase();
+    const wait = await this.throttle.blockedFor(username, call.request.ip);
     if (wait > 0) {
       await this.audit.recordAuth({
         action: 'auth.login-throttled',
         unitId: null,
         actor: null,
-        ip: req.ip,
-        correlationId: req.id,
+        ip: call.request.ip,
+        correlationId: call.requestId,
         detail: { username },
       });
       throw problem.loginThrottled({ zh: `请在 ${wait} 秒后重试`, en: `retry in ${wait} s` }, [], { 'retry-after': String(wait) });
     }
     const account = await this.accounts.findByUsername(username);
-    const ok = await verifyPassword(account?.passwordHash, body.password);
+    const ok = await verifyPassword(account?.passwordHash, call.body.password);
     if (!account || !ok || account.disabled) {
-      await this.throttle.recordFailure(username, req.ip);
+      await this.throttle.recordFailure(username, call.request.ip);
       await this.audit.recordAuth({
         action: 'auth.login-failed',
         unitId: account?.orgUnitId ?? null,
         actor: null,
         ...(account ? { resource: { type: 'account', id: account._id } } : {}),
-        ip: req.ip,
-        correlationId: req.id,
+        ip: call.request.ip,
+        correlationId: call.requestId,
         detail: { username, reason: !account ? 'no such account' : !ok ? 'wrong password' : 'disabled' },
       });
       throw invalidCredentials();
@@ -72,18 +71,24 @@ export class AuthController {
       unitId: account.orgUnitId,
       actor: identityOf(account),
       resource: { type: 'account', id: account._id },
-      ip: req.ip,
-      correlationId: req.id,
+      ip: call.request.ip,
+      correlationId: call.requestId,
     });
     return this.tokens(account, refreshToken);
   }
 
   @Handle(Routes.postAuthRefresh)
-  async refresh(@Body() body: RefreshDto, @Req() req: FastifyRequest) {
-    const outcome = await this.sessions.rotate(body.refreshToken);
+  async refresh(@Call() call: RouteCall<typeof Routes.postAuthRefresh>) {
+    const outcome = await this.sessions.rotate(call.body.refreshToken);
     if (!outcome.ok) {
       if (outcome.reason === 'reused') {
-        await this.audit.recordAuth({ action: 'auth.refresh-reused', unitId: null, actor: null, ip: req.ip, correlationId: req.id });
+        await this.audit.recordAuth({
+          action: 'auth.refresh-reused',
+          unitId: null,
+          actor: null,
+          ip: call.request.ip,
+          correlationId: call.requestId,
+        });
       }
       throw invalidRefresh();
     }
@@ -93,15 +98,15 @@ export class AuthController {
   }
 
   @Handle(Routes.postAuthLogout)
-  async logout(@Body() body: RefreshDto, @CurrentIdentity() caller: Identity, @Req() req: FastifyRequest) {
-    if (await this.sessions.revoke(body.refreshToken, caller.sub)) {
+  async logout(@Call() call: RouteCall<typeof Routes.postAuthLogout>) {
+    if (await this.sessions.revoke(call.body.refreshToken, call.identity.sub)) {
       await this.audit.recordAuth({
         action: 'auth.logout',
-        unitId: caller.orgUnitId,
-        actor: caller,
-        resource: { type: 'account', id: caller.sub },
-        ip: req.ip,
-        correlationId: req.id,
+        unitId: call.identity.orgUnitId,
+        actor: call.identity,
+        resource: { type: 'account', id: call.identity.sub },
+        ip: call.request.ip,
+        correlationId: call.requestId,
       });
     }
   }
