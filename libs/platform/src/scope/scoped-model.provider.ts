@@ -1,7 +1,8 @@
 import { Inject, type Provider } from '@nestjs/common';
 import { getModelToken } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { ScopedModel, type OrgOwnership } from './scoped-model.js';
+import type { OrgOwnership } from './ownership.js';
+import { ScopedModel } from './scoped-model.js';
 
 /** The injection token of an org-owned model's `ScopedModel` (the model's name, prefixed). */
 export const scopedModelToken = (modelName: string) => `ScopedModel:${modelName}`;
