@@ -72,7 +72,7 @@ export class Scope {
     if (!this.identity) return true;
     const ok = Array.isArray(path) && path.includes(this.identity.orgUnitId);
     // A materialised path ends with its unit: that unit is now known to be reachable.
-    if (ok) this.checked.add(path[path.length - 1]);
+    if (ok) this.checked.add(path[path.length - 1] as string);
     return ok;
   }
 

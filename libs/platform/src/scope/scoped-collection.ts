@@ -1,4 +1,6 @@
-import type { Collection, Document, Filter, FindOptions, UpdateFilter, UpdateOptions } from 'mongodb';
+import type { Document, Filter, FindOptions, UpdateFilter, UpdateOptions } from 'mongodb';
+// mongoose's driver collection (`connection.collection(NAME)`), what the platform's helpers take.
+import type { Collection } from 'mongoose';
 import { Ownership, type OrgOwnership } from './ownership.js';
 import { notFoundProblem, type Scope, type SystemScope } from './scope.js';
 import { withFields } from './scoped-model.js';
@@ -19,7 +21,7 @@ export class ScopedCollection<T extends Document> {
   }
 
   where(scope: Scope, filter: Filter<T> = {}): Filter<T> {
-    return this.rule.where(scope, filter as Record<string, unknown>) as Filter<T>;
+    return this.rule.where(scope, filter) as Filter<T>;
   }
 
   /** One document by id, or the not-found problem (looked up by `_id` alone, checked on the document). */

@@ -21,7 +21,7 @@ export class ScopedModel<T> {
 
   /** The filter confined to the scope (unchanged for a system scope); see `Ownership.where`. */
   where(scope: Scope, filter: QueryFilter<T> = {}): QueryFilter<T> {
-    return this.rule.where(scope, filter as Record<string, unknown>) as QueryFilter<T>;
+    return this.rule.where(scope, filter);
   }
 
   /**
