@@ -44,7 +44,7 @@ function pinned(filter: Filter, field: string): string[] | undefined {
   const v = filter[field];
   if (typeof v === 'string') return [v];
   const ids = v && typeof v === 'object' ? (v as { $in?: unknown }).$in : undefined;
-  return Array.isArray(ids) && ids.every((id) => typeof id === 'string') ? (ids) : undefined;
+  return Array.isArray(ids) && ids.every((id) => typeof id === 'string') ? ids : undefined;
 }
 
 const and = (filter: Filter, own: Filter): Filter =>
