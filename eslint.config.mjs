@@ -27,7 +27,10 @@ export const depConstraints = [
 ];
 
 /** Org-owned mongoose models (their name constants): reachable only through `@InjectScopedModel` (docs/adr/0012). */
-export const ORG_OWNED_MODELS = ['HALF_MONTH_REPORT_MODEL'];
+export const ORG_OWNED_MODELS = ['HALF_MONTH_REPORT_MODEL', 'ACCOUNT_MODEL'];
+
+/** Org-owned native driver collections (names and their constants): opened only as a `ScopedCollection` (docs/adr/0012). */
+export const ORG_OWNED_COLLECTIONS = ['C.deliveries', 'C.log', 'deliveries', 'delivery_log'];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.local/**', '.nx/**', 'coverage/**', 'tools/lint-fixtures/**', 'docs/**'] },
@@ -71,7 +74,7 @@ export default tseslint.config(
     files: ['apps/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts'],
     plugins: { pb },
-    rules: { 'pb/org-owned': ['error', { models: ORG_OWNED_MODELS }] },
+    rules: { 'pb/org-owned': ['error', { models: ORG_OWNED_MODELS, collections: ORG_OWNED_COLLECTIONS }] },
   },
   {
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts'],

@@ -1,12 +1,13 @@
-import type { Collection, Filter } from 'mongodb';
-import { decodeCursor, pageOf } from '@pb/platform';
+import type { Document, Filter } from 'mongodb';
+import { decodeCursor, pageOf, type Scope, type ScopedCollection } from '@pb/platform';
 
 /**
  * Newest first by `field` then `_id`, `limit` per page, continuing after `cursor` (the platform's
  * keyset cursor of the last item: its time in ms and its id).
  */
-export async function newestFirst<T extends { _id: string }>(
-  collection: Collection<T>,
+export async function newestFirst<T extends Document & { _id: string }>(
+  collection: ScopedCollection<T>,
+  scope: Scope,
   filter: Filter<T>,
   field: keyof T & string,
   q: { cursor?: string; limit: number },
@@ -18,7 +19,7 @@ export async function newestFirst<T extends { _id: string }>(
       } as Filter<T>)
     : filter;
   const found = (await collection
-    .find(query)
+    .find(scope, query)
     .sort({ [field]: -1, _id: -1 })
     .limit(q.limit + 1)
     .toArray()) as T[];

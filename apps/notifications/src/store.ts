@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { NotificationChannel } from '@pb/contracts';
-import type { Role } from '@pb/platform';
+import { ScopedCollection, type OrgOwnership, type Role, type Scope } from '@pb/platform';
 import type { NoticeParams, Recipient } from './rules/notice.js';
 
 /**
@@ -95,12 +95,35 @@ export interface LogDoc {
   scopePath: string[];
 }
 
+/** The key of a unit's and of an account's inbox, profile and log entries. */
+export const unitKey = (orgUnitId: string) => `unit:${orgUnitId}`;
+export const accountKey = (sub: string) => `acct:${sub}`;
+const callerKeys = (scope: Scope) => [unitKey(scope.orgUnitId), accountKey(scope.accountId)];
+
+/**
+ * Org-owned (docs/adr/0012): a delivery and its log entries belong to the unit the notice is about
+ * (`scopePath`), and reach the unit or account they are addressed to wherever that unit lies.
+ */
+export const DELIVERY_OWNERSHIP: OrgOwnership<DeliveryDoc> = {
+  pathField: 'scopePath',
+  addressee: { field: 'owner', keys: callerKeys },
+  notFound: { zh: '找不到投递记录', en: 'Delivery not found' },
+};
+export const LOG_OWNERSHIP: OrgOwnership<LogDoc> = {
+  pathField: 'scopePath',
+  addressee: { field: 'recipientKey', keys: callerKeys },
+  notFound: { zh: '找不到投递日志', en: 'Delivery log entry not found' },
+};
+
 export function collections(connection: Connection) {
   return {
-    deliveries: connection.collection<DeliveryDoc>(C.deliveries),
+    // The one place the org-owned collections are opened: everything else goes through their scope.
+    // eslint-disable-next-line pb/org-owned
+    deliveries: new ScopedCollection(connection.collection<DeliveryDoc>(C.deliveries), DELIVERY_OWNERSHIP),
     queue: connection.collection<QueueDoc>(C.queue),
     claims: connection.collection<ClaimDoc>(C.claims),
-    log: connection.collection<LogDoc>(C.log),
+    // eslint-disable-next-line pb/org-owned
+    log: new ScopedCollection(connection.collection<LogDoc>(C.log), LOG_OWNERSHIP),
   };
 }
 

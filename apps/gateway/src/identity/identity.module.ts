@@ -1,9 +1,10 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { IDENTITY_RESOLVER } from '@pb/platform';
+import { IDENTITY_RESOLVER, scopedModelProvider } from '@pb/platform';
+import { OrgTreeService } from '../org-tree/org-tree.service.js';
 import { ACCOUNT_MODEL, AccountSchema } from './accounts/account.schema.js';
 import { AccountsController } from './accounts/accounts.controller.js';
-import { AccountsService } from './accounts/accounts.service.js';
+import { accountOwnership, AccountsService } from './accounts/accounts.service.js';
 import { API_KEY_MODEL, ApiKeySchema } from './api-keys/api-key.schema.js';
 import { ApiKeysController } from './api-keys/api-keys.controller.js';
 import { ApiKeysService } from './api-keys/api-keys.service.js';
@@ -51,6 +52,7 @@ export class IdentityModule {
       controllers: [AuthController, AccountsController, ApiKeysController],
       providers: [
         { provide: IDENTITY_CONFIG, useValue: config },
+        scopedModelProvider(ACCOUNT_MODEL, accountOwnership, [OrgTreeService]),
         AccountsService,
         SessionsService,
         ApiKeysService,

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { insertNew } from '@pb/persistence';
-import { Clock, PeriodicRunner } from '@pb/platform';
+import { Clock, PeriodicRunner, Scope } from '@pb/platform';
 import { NOTIFICATION_CATALOG, NOTIFICATIONS_OPTIONS, type NotificationsOptions } from '../options.js';
 import { ProfilesService, type RecipientProfile } from '../recipients/profiles.service.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
@@ -26,6 +26,8 @@ export interface WorkerPass {
 const CLAIM_RETENTION_MS = 7 * 86_400_000;
 const SEND_CONCURRENCY = 32;
 
+/** Work no caller asked for (docs/adr/0012). */
+const SYSTEM = Scope.system('delivery worker: outcomes of queued attempts');
 /**
  * 投递 Sends queued e-mail and webhook attempts. Every attempt is claimed by inserting
  * `<deliveryId>#<attempt>` into `delivery_claims` (unique `_id`, atomic on MongoDB and FerretDB),
@@ -183,7 +185,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     }
     // Outcome first, then the next attempt, then the queue entry goes: a crash between any two is
     // resumed by takeOverStale from what was written.
-    await insertNew(this.store.log, log);
+    await insertNew(this.store.log.unscoped(SYSTEM), log);
     await insertNew(this.store.queue, retries);
     await this.store.queue.deleteMany({ _id: { $in: mine.map((q) => q._id) } });
     return pass;
@@ -246,12 +248,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const claims = await this.store.claims.find({ _id: { $in: lost.map((q) => q._id) } }).toArray();
     const staleIds = new Set(claims.filter((c) => c.at.getTime() < now.getTime() - this.claimStaleMs).map((c) => c._id));
     for (const q of lost.filter((x) => staleIds.has(x._id))) {
-      const outcome = await this.store.log.findOne({ _id: q._id });
+      const outcome = await this.store.log.unscoped(SYSTEM).findOne({ _id: q._id });
       if (!outcome) {
         const error = 'the worker stopped during this attempt; outcome unknown';
         const nextAttemptAt = now;
         if (q.attempt >= this.options.maxAttempts) {
-          await insertNew(this.store.log, [
+          await insertNew(this.store.log.unscoped(SYSTEM), [
             {
               _id: q._id,
               deliveryId: q.deliveryId,
@@ -267,7 +269,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
             },
           ]);
         } else {
-          await insertNew(this.store.log, [
+          await insertNew(this.store.log.unscoped(SYSTEM), [
             {
               _id: q._id,
               deliveryId: q.deliveryId,

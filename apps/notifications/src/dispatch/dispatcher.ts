@@ -3,7 +3,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import type { NotificationChannel } from '@pb/contracts';
 import { insertNew } from '@pb/persistence';
-import type { Role } from '@pb/platform';
+import { Scope, type Role } from '@pb/platform';
 import { quietHoursEnd } from '../delivery/timing.js';
 import { NOTIFICATION_CATALOG, NOTIFICATIONS_OPTIONS, type NotificationsOptions } from '../options.js';
 import { accountKey, allows, ProfilesService, type RecipientProfile } from '../recipients/profiles.service.js';
@@ -11,6 +11,8 @@ import type { NoticeCategory, NotificationCatalog } from '../rules/catalog.js';
 import { recipientKey, type Notice, type Recipient } from '../rules/notice.js';
 import { collections, type DeliveryDoc, type DeliveryTarget, type LogDoc, type QueueDoc } from '../store.js';
 
+/** Work no caller asked for (docs/adr/0012). */
+const SYSTEM = Scope.system('dispatcher: deliveries of notices');
 /**
  * Turns notices into deliveries: one per (notice, recipient, channel) with the deterministic id
  * `<noticeId>:<recipientKey>:<channel>`, inserted with that unique `_id`, so an event handled twice
@@ -66,7 +68,7 @@ export class Dispatcher {
     }
 
     const docs = [...deliveries.values()];
-    const created = await insertNew(this.store.deliveries, docs);
+    const created = await insertNew(this.store.deliveries.unscoped(SYSTEM), docs);
     const delivered: LogDoc[] = docs
       .filter((d) => d.channel === 'inbox' && created.has(d._id))
       .map((d) => ({
@@ -80,7 +82,7 @@ export class Dispatcher {
         unitId: d.unitId,
         scopePath: d.scopePath,
       }));
-    await insertNew(this.store.log, delivered);
+    await insertNew(this.store.log.unscoped(SYSTEM), delivered);
 
     // A push delivery that existed already is queued again only if its first attempt was never
     // claimed: that covers a crash between the two inserts, and never sends a delivery twice.

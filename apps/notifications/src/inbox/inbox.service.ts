@@ -3,7 +3,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { insertNew } from '@pb/persistence';
-import { Clock, problem, type Identity } from '@pb/platform';
+import { Clock, problem, Scope, type Identity } from '@pb/platform';
 import { NOTIFICATION_CATALOG, NOTIFICATIONS_OPTIONS, type NotificationsOptions } from '../options.js';
 import { accountKey, unitKey } from '../recipients/profiles.service.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
@@ -60,15 +60,15 @@ export class InboxService {
     };
     if (q.unread) filter.readAt = null;
     if (q.category) filter.category = q.category;
-    const { docs, nextCursor } = await newestFirst(this.store.deliveries, filter, 'createdAt', q);
+    const { docs, nextCursor } = await newestFirst(this.store.deliveries, Scope.of(caller), filter, 'createdAt', q);
     return { items: await this.view(docs, lang), nextCursor };
   }
 
   async unreadCount(caller: Identity): Promise<{ unread: number; critical: number }> {
     const filter = { ...this.scope(caller), archivedAt: null, readAt: null };
     const [unread, critical] = await Promise.all([
-      this.store.deliveries.countDocuments(filter),
-      this.store.deliveries.countDocuments({ ...filter, critical: true }),
+      this.store.deliveries.countDocuments(Scope.of(caller), filter),
+      this.store.deliveries.countDocuments(Scope.of(caller), { ...filter, critical: true }),
     ]);
     return { unread, critical };
   }
@@ -93,11 +93,13 @@ export class InboxService {
     if (!doc[field]) {
       const now = this.clock.now();
       await this.store.deliveries.updateOne(
+        Scope.of(caller),
         { _id: doc._id },
         { $set: { [field]: now, ...(doc.readAt ? {} : { readAt: now, readBy: caller.sub }) } },
       );
       const { _id, recipientKey, category, unitId, scopePath } = doc;
-      await insertNew(this.store.log, [
+      // The caller's own mark, on a delivery just found to be theirs: the log insert is the service's.
+      await insertNew(this.store.log.unscoped(Scope.system('inbox: log a read or archive mark')), [
         {
           _id: `${_id}#${kind}`,
           deliveryId: _id,
@@ -118,14 +120,16 @@ export class InboxService {
 
   /** Marks every unread notice of the caller's inbox read; returns how many. */
   async markAllRead(caller: Identity): Promise<{ marked: number }> {
-    const docs = await this.store.deliveries.find({ ...this.scope(caller), readAt: null }, { projection: { _id: 1 } }).toArray();
+    const docs = await this.store.deliveries
+      .find(Scope.of(caller), { ...this.scope(caller), readAt: null }, { projection: { _id: 1 } })
+      .toArray();
     for (const d of docs) await this.markRead(caller, d._id, 'zh');
     return { marked: docs.length };
   }
 
   /** A notice of someone else's inbox answers 404, like one that does not exist. */
   private async mine(caller: Identity, id: string): Promise<DeliveryDoc> {
-    const doc = await this.store.deliveries.findOne({ _id: id });
+    const doc = await this.store.deliveries.lookup(Scope.of(caller), id);
     if (!doc || doc.channel !== 'inbox') throw notFound();
     const ok =
       doc.owner === accountKey(caller.sub) ||

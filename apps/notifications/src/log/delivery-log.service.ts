@@ -2,11 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { notFoundProblem, Scope, type Identity, type Role } from '@pb/platform';
+import { problem, Scope, type Identity, type Role } from '@pb/platform';
 import { newestFirst } from '../pagination.js';
 import { UnitDirectory } from '../units/unit-directory.js';
-import { accountKey, unitKey } from '../recipients/profiles.service.js';
-import { collections, type LogDoc, type LogKind } from '../store.js';
+import { accountKey, collections, DELIVERY_OWNERSHIP, unitKey, type LogDoc, type LogKind } from '../store.js';
 
 const SUPERVISING: Role[] = ['city-admin', 'county-admin', 'inspector'];
 
@@ -36,8 +35,9 @@ export class DeliveryLogService {
     });
   }
 
-  private scope(caller: Identity): Filter<LogDoc> {
-    if (caller.roles.some((r) => SUPERVISING.includes(r))) return { scopePath: caller.orgUnitId };
+  /** Beyond the scope (its subtree, or what was sent to it): only a supervising role reads the subtree. */
+  private narrowed(caller: Identity): Filter<LogDoc> {
+    if (caller.roles.some((r) => SUPERVISING.includes(r))) return {};
     return { recipientKey: { $in: [unitKey(caller.orgUnitId), accountKey(caller.sub)] } };
   }
 
@@ -54,13 +54,12 @@ export class DeliveryLogService {
     },
   ) {
     if (q.unit) await this.assertInScope(caller, q.unit);
-    const scope = this.scope(caller);
-    const filter: Filter<LogDoc> = q.unit ? { $and: [scope, { scopePath: q.unit }] } : { ...scope };
+    const filter: Filter<LogDoc> = { ...this.narrowed(caller), ...(q.unit ? { scopePath: q.unit } : {}) };
     if (q.kind) filter.kind = q.kind;
     if (q.channel) filter.channel = q.channel as LogDoc['channel'];
     if (q.category) filter.category = q.category;
     if (q.deliveryId) filter.deliveryId = q.deliveryId;
-    const { docs, nextCursor } = await newestFirst(this.store.log, filter, 'at', q);
+    const { docs, nextCursor } = await newestFirst(this.store.log, Scope.of(caller), filter, 'at', q);
     return {
       items: docs.map(({ _id, scopePath: _s, ...rest }) => ({ id: _id, ...rest })),
       nextCursor,
@@ -69,15 +68,13 @@ export class DeliveryLogService {
 
   /** One delivery of the caller's scope: what it is, its history, and its pending attempt if any. */
   async delivery(caller: Identity, id: string) {
-    const doc = await this.store.deliveries.findOne({ _id: id });
-    const scope = this.scope(caller);
-    const visible =
-      doc &&
-      ('scopePath' in scope
-        ? Scope.of(caller).reaches(doc.scopePath)
-        : [unitKey(caller.orgUnitId), accountKey(caller.sub)].includes(doc.recipientKey));
-    if (!doc || !visible) throw notFoundProblem({ zh: '找不到投递记录', en: 'Delivery not found' });
-    const history = await this.store.log.find({ deliveryId: id }).sort({ at: 1 }).toArray();
+    const scope = Scope.of(caller);
+    const doc = await this.store.deliveries.lookup(scope, id);
+    const narrowed = this.narrowed(caller);
+    if (!doc || ('recipientKey' in narrowed && ![unitKey(caller.orgUnitId), accountKey(caller.sub)].includes(doc.recipientKey))) {
+      throw problem.notFound(DELIVERY_OWNERSHIP.notFound);
+    }
+    const history = await this.store.log.find(scope, { deliveryId: id }).sort({ at: 1 }).toArray();
     const pending = await this.store.queue.find({ deliveryId: id }).toArray();
     const final = [...history].reverse().find((h) => h.kind === 'sent' || h.kind === 'failed' || h.kind === 'delivered');
     const status = doc.readAt

@@ -8,7 +8,7 @@ import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
 import { auditWriteEvent, Clock, problem, type Identity, type Role } from '@pb/platform';
 import { NOTIFICATION_CATALOG } from '../options.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
-import { C } from '../store.js';
+import { accountKey, C, unitKey } from '../store.js';
 
 export interface EmailEndpoint {
   id: string;
@@ -63,8 +63,7 @@ const NO_OUTBOX = { projection: { outbox: 0 } } as const;
 
 const BUREAU_OR_SCHOOL_ADMIN: Role[] = ['city-admin', 'county-admin', 'school-secretary'];
 
-export const unitKey = (orgUnitId: string) => `unit:${orgUnitId}`;
-export const accountKey = (sub: string) => `acct:${sub}`;
+export { accountKey, unitKey } from '../store.js';
 
 function emptyProfile(key: string, kind: 'unit' | 'account', orgUnitId: string, roles: Role[], now: Date): RecipientProfile {
   return {

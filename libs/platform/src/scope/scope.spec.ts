@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
+import type { Collection } from 'mongoose';
 import type { Model } from 'mongoose';
 import { ProblemException } from '../http/problem.js';
-import { NOT_FOUND_TYPE, Scope } from './scope.js';
+import { NOT_FOUND_TYPE, Scope, UNIT_NOT_FOUND } from './scope.js';
+import { ScopedCollection } from './scoped-collection.js';
 import { ScopedModel } from './scoped-model.js';
 
 const county = Scope.of({ sub: 'acc-1', orgUnitId: 'county', roles: ['county-admin'] });
@@ -98,5 +100,90 @@ describe('ScopedModel', () => {
     expect(reports.unscoped(system)).toBe(model);
     // @ts-expect-error a caller's scope cannot unlock the raw model
     reports.unscoped(county);
+  });
+});
+
+describe('ScopedModel owned by unit id', () => {
+  interface Point {
+    _id: string;
+    schoolId: string;
+    cadre: string;
+  }
+  const points: Point[] = [
+    { _id: 'p1', schoolId: 'school', cadre: 'acc-9' },
+    { _id: 'p2', schoolId: 'other', cadre: 'acc-9' },
+    { _id: 'p3', schoolId: 'other', cadre: 'acc-1' },
+  ];
+  const filters: unknown[] = [];
+  const lean = <R>(value: R) => ({ lean: () => Promise.resolve(value) });
+  const model = {
+    modelName: 'ContactPoint',
+    findById: (id: string) => lean(points.find((d) => d._id === id) ?? null),
+    find: (filter: unknown) => (filters.push(filter), lean([])),
+  } as unknown as Model<Point>;
+  const scoped = new ScopedModel<Point>(model, {
+    unitField: 'schoolId',
+    pathOf,
+    addressee: { field: 'cadre', keys: (s) => [s.accountId] },
+    notFound: { zh: '找不到联系点', en: 'Contact point not found' },
+  });
+
+  it('checks one document through the read model, and lets its addressee reach it anywhere', async () => {
+    const scope = Scope.of({ sub: 'acc-1', orgUnitId: 'county', roles: ['county-admin'] });
+    await expect(scoped.get(scope, 'p1')).resolves.toMatchObject({ _id: 'p1' });
+    expect((await problemOf(scoped.get(scope, 'p2'))).problemType).toBe(NOT_FOUND_TYPE);
+    await expect(scoped.get(scope, 'p3')).resolves.toMatchObject({ _id: 'p3' });
+  });
+
+  it('lets a query name only units the scope has checked; without one, only what is addressed to the caller', async () => {
+    const scope = Scope.of({ sub: 'acc-1', orgUnitId: 'county', roles: ['county-admin'] });
+    await scope.unit('school', pathOf);
+    await scoped.find(scope, { schoolId: 'school' }).lean();
+    await scoped.find(scope, { schoolId: { $in: ['county', 'school'] } }).lean();
+    await scoped.find(scope, { schoolId: 'other' }).lean();
+    expect(filters).toEqual([
+      { schoolId: 'school' },
+      { schoolId: { $in: ['county', 'school'] } },
+      { schoolId: 'other', cadre: { $in: ['acc-1'] } },
+    ]);
+    const plain = new ScopedModel<Point>(model, { unitField: 'schoolId', pathOf, notFound: UNIT_NOT_FOUND });
+    expect(() => plain.find(Scope.of({ sub: 'acc-2', orgUnitId: 'county', roles: [] }), { schoolId: 'school' })).toThrow(
+      /unscoped query of ContactPoint/,
+    );
+    expect(() => plain.find(Scope.system('spec'), {})).not.toThrow();
+  });
+
+  it('a subtree from the read model is checked as a whole', async () => {
+    const scope = Scope.of({ sub: 'acc-1', orgUnitId: 'county', roles: ['county-admin'] });
+    const ids = await scope.subtree(undefined, pathOf, () => Promise.resolve(['school']));
+    expect(ids).toEqual(['county', 'school']);
+    expect(scope.vouches('school')).toBe(true);
+    expect(scope.vouches('other')).toBe(false);
+  });
+});
+
+describe('ScopedCollection', () => {
+  interface LogDoc {
+    _id: string;
+    scopePath: string[];
+    recipientKey: string;
+  }
+  const found: unknown[] = [];
+  const collection = {
+    collectionName: 'delivery_log',
+    findOne: (filter: { _id: string }) =>
+      Promise.resolve(filter._id === 'l1' ? { _id: 'l1', scopePath: PATHS.other, recipientKey: 'unit:other' } : null),
+    find: (filter: unknown) => (found.push(filter), { toArray: () => Promise.resolve([]) }),
+  } as unknown as Collection<LogDoc>;
+  const log = new ScopedCollection<LogDoc>(collection, { pathField: 'scopePath', notFound: { zh: '找不到', en: 'Not found' } });
+
+  it('confines queries by path, answers 404 outside, and hands the raw collection to system work only', async () => {
+    await log.find(county, { kind: 'sent' }).toArray();
+    expect(found).toEqual([{ kind: 'sent', scopePath: 'county' }]);
+    expect((await problemOf(log.get(county, 'l1'))).getStatus()).toBe(404);
+    await expect(log.get(Scope.system('spec'), 'l1')).resolves.toMatchObject({ _id: 'l1' });
+    expect(log.unscoped(Scope.system('spec'))).toBe(collection);
+    // @ts-expect-error a caller's scope cannot unlock the raw collection
+    log.unscoped(county);
   });
 });

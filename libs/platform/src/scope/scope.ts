@@ -16,6 +16,9 @@ export type PathOf = (unitId: string) => Promise<readonly string[] | null | unde
  * (`Scope.of`) or, for work no caller asked for, from a stated reason (`Scope.system`).
  */
 export class Scope {
+  /** Units this scope has found reachable: a query of a collection owned by unit id may name them. */
+  private readonly checked = new Set<string>();
+
   protected constructor(
     private readonly identity: Identity | undefined,
     /** Why a system scope exists (logged and audited as the actor); undefined for a caller. */
@@ -67,7 +70,15 @@ export class Scope {
   /** Whether a unit with this materialised path lies in the subtree (a system scope reaches all). */
   reaches(path: readonly string[] | null | undefined): boolean {
     if (!this.identity) return true;
-    return Array.isArray(path) && path.includes(this.identity.orgUnitId);
+    const ok = Array.isArray(path) && path.includes(this.identity.orgUnitId);
+    // A materialised path ends with its unit: that unit is now known to be reachable.
+    if (ok) this.checked.add(path[path.length - 1] as string);
+    return ok;
+  }
+
+  /** Whether this unit is known to be reachable without asking the read model: the caller's own or one checked before. */
+  vouches(unitId: string): boolean {
+    return !this.identity || unitId === this.identity.orgUnitId || this.checked.has(unitId);
   }
 
   /** The thing if its unit's path is reachable, else the one not-found problem (404), as for a missing one. */
@@ -93,7 +104,19 @@ export class Scope {
   async unit(unitId: string | undefined, pathOf: PathOf, what: Bilingual = UNIT_NOT_FOUND): Promise<string> {
     if (unitId === undefined || (this.identity && unitId === this.identity.orgUnitId)) return unitId ?? this.orgUnitId;
     if (!this.reaches(await pathOf(unitId))) throw notFoundProblem(what);
+    this.checked.add(unitId);
     return unitId;
+  }
+
+  /**
+   * The ids of a unit's subtree (the unit included), for a query of a collection owned by unit id:
+   * the unit as for `unit`, its descendants from the read model (`subtreeOf`).
+   */
+  async subtree(unitId: string | undefined, pathOf: PathOf, subtreeOf: (unitId: string) => Promise<string[]>, what?: Bilingual) {
+    const unit = await this.unit(unitId, pathOf, what);
+    const ids = [...new Set([unit, ...(await subtreeOf(unit))])];
+    for (const id of ids) this.checked.add(id);
+    return ids;
   }
 }
 

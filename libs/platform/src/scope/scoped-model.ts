@@ -1,14 +1,7 @@
 import type { Model, ProjectionType, QueryFilter, QueryOptions, UpdateQuery, UpdateWithAggregationPipeline } from 'mongoose';
-import type { Bilingual } from '../http/problem.js';
+import { notFoundProblem } from './scope.js';
+import { Ownership, type OrgOwnership } from './ownership.js';
 import type { Scope, SystemScope } from './scope.js';
-
-/** How an org-owned collection records its owner: an array field holding the owning unit's materialised path. */
-export interface OrgOwnership<T> {
-  /** E.g. `path` (an org unit), `unitPath` (a report). Ids of the owning unit and all its ancestors. */
-  pathField: keyof T & string;
-  /** The title of the one not-found problem for this collection (e.g. 找不到半月记实表). */
-  notFound: Bilingual;
-}
 
 /**
  * The only way a service reads or writes an org-owned collection (docs/adr/0012). Every method takes
@@ -17,16 +10,18 @@ export interface OrgOwnership<T> {
  * only. The lint rule `pb/org-owned` keeps the raw model of a registered collection out of services.
  */
 export class ScopedModel<T> {
+  private readonly rule: Ownership<T>;
+
   constructor(
     private readonly model: Model<T>,
     readonly ownership: OrgOwnership<T>,
-  ) {}
+  ) {
+    this.rule = new Ownership(ownership, model.modelName);
+  }
 
-  /** The filter confined to the scope's subtree (unchanged for a system scope). */
+  /** The filter confined to the scope (unchanged for a system scope); see `Ownership.where`. */
   where(scope: Scope, filter: QueryFilter<T> = {}): QueryFilter<T> {
-    if (scope.isSystem) return filter;
-    const own = { [this.ownership.pathField]: scope.orgUnitId } as QueryFilter<T>;
-    return this.ownership.pathField in filter ? { $and: [filter, own] } : { ...filter, ...own };
+    return this.rule.where(scope, filter);
   }
 
   /**
@@ -34,23 +29,20 @@ export class ScopedModel<T> {
    * document: FerretDB pushes only a bare `_id` filter down to SQLite (docs/adr/0003).
    */
   async get(scope: Scope, id: string, projection: Record<string, 0 | 1> = { outbox: 0 }): Promise<T> {
-    const doc = await this.model.findById(id, projection).lean<T>();
-    return scope.require(doc, (d) => this.pathOf(d), this.ownership.notFound);
+    const doc = await this.lookup(scope, id, projection);
+    if (!doc) throw notFoundProblem(this.ownership.notFound);
+    return doc;
   }
 
   /** The same, with null for a missing or an unreachable document (the two are not told apart). */
   async lookup(scope: Scope, id: string, projection: Record<string, 0 | 1> = { outbox: 0 }): Promise<T | null> {
-    const doc = await this.model.findById(id, projection).lean<T>();
-    return doc && scope.reaches(this.pathOf(doc)) ? doc : null;
-  }
-
-  private pathOf(doc: T): readonly string[] {
-    return doc[this.ownership.pathField] as readonly string[];
+    const doc = await this.model.findById(id, withFields(projection, this.rule.fields)).lean<T>();
+    return doc && (await this.rule.reaches(scope, doc)) ? doc : null;
   }
 
   /** Whether the document of this id exists and is reachable, without throwing. */
   async reaches(scope: Scope, id: string): Promise<boolean> {
-    return (await this.lookup(scope, id, { [this.ownership.pathField]: 1 })) !== null;
+    return (await this.lookup(scope, id, this.rule.fields)) !== null;
   }
 
   find(scope: Scope, filter: QueryFilter<T> = {}, projection?: ProjectionType<T>) {
@@ -84,4 +76,9 @@ export class ScopedModel<T> {
   unscoped(_system: SystemScope): Model<T> {
     return this.model;
   }
+}
+
+/** An inclusive projection widened by the fields the scope check reads (an exclusive one already has them). */
+export function withFields(projection: Record<string, 0 | 1>, fields: Record<string, 1>): Record<string, 0 | 1> {
+  return Object.values(projection).includes(1) ? { ...projection, ...fields } : projection;
 }

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
 import type { AccountListQuery, CreateAccountDto, UpdateAccountDto } from '@pb/contracts';
 import { OutboxRelay } from '@pb/messaging';
 import {
@@ -9,8 +7,11 @@ import {
   ifMatchVersions,
   paginate,
   ProblemException,
+  InjectScopedModel,
   Scope,
   staleWrite,
+  type OrgOwnership,
+  type ScopedModel,
   type Identity,
   type Page,
   problem,
@@ -25,6 +26,16 @@ export type AccountView = Omit<Account, '_id' | 'passwordHash' | 'outbox'> & { i
 
 const ACCOUNT_NOT_FOUND = { zh: '找不到账号', en: 'Account not found' };
 
+/** Org-owned (docs/adr/0012): an account belongs to its org unit, whose path the gateway's org tree knows. */
+export const accountOwnership = (tree: OrgTreeService): OrgOwnership<Account> => ({
+  unitField: 'orgUnitId',
+  pathOf: tree.pathOf,
+  notFound: ACCOUNT_NOT_FOUND,
+});
+
+/** Sign-in, refresh and the bootstrap account: no caller yet, the account is looked up by its credentials. */
+const SIGN_IN = Scope.system('sign-in: the account of the presented credentials');
+
 export function accountView(doc: Account): AccountView {
   const { _id, passwordHash: _hash, outbox: _outbox, ...rest } = doc;
   return { id: _id, ...rest };
@@ -35,22 +46,22 @@ export class AccountsService implements OnModuleInit {
   private readonly logger = new Logger('Accounts');
 
   constructor(
-    @InjectModel(ACCOUNT_MODEL) private readonly accounts: Model<Account>,
+    @InjectScopedModel(ACCOUNT_MODEL) private readonly accounts: ScopedModel<Account>,
     private readonly tree: OrgTreeService,
     private readonly sessions: SessionsService,
     private readonly relay: OutboxRelay,
   ) {}
 
   onModuleInit() {
-    this.relay.register(this.accounts);
+    this.relay.register(this.accounts.unscoped(Scope.system('outbox relay')));
   }
 
   findByUsername(username: string): Promise<Account | null> {
-    return this.accounts.findOne({ username: username.toLowerCase() }, { outbox: 0 }).lean<Account>();
+    return this.accounts.findOne(SIGN_IN, { username: username.toLowerCase() }, { outbox: 0 }).lean<Account>();
   }
 
   findById(id: string): Promise<Account | null> {
-    return this.accounts.findById(id, { outbox: 0 }).lean<Account>();
+    return this.accounts.lookup(SIGN_IN, id);
   }
 
   /** Creates an account inside the caller's subtree, with roles the caller may grant. */
@@ -99,7 +110,8 @@ export class AccountsService implements OnModuleInit {
       ...(correlationId ? { correlationId } : {}),
     });
     try {
-      await this.accounts.create({ ...doc, outbox: [audit] });
+      // Its unit was checked against the actor's scope (or it is the bootstrap account).
+      await this.accounts.unscoped(Scope.system('accounts: insert a checked account')).create({ ...doc, outbox: [audit] });
     } catch (err) {
       if ((err as { code?: number }).code === 11000) {
         throw problem.duplicate({ zh: '登录名已被使用', en: 'The username is taken' }, [
@@ -113,19 +125,19 @@ export class AccountsService implements OnModuleInit {
 
   /** An account inside the caller's subtree; anything else is a 404. */
   async get(id: string, caller: Identity): Promise<Account> {
-    return Scope.of(caller).requireOwned(await this.findById(id), (a) => a.orgUnitId, this.tree.pathOf, ACCOUNT_NOT_FOUND);
+    return this.accounts.get(Scope.of(caller), id);
   }
 
   async list(caller: Identity, query: AccountListQuery): Promise<Page<AccountView>> {
-    const unit = await Scope.of(caller).unit(query.unit, this.tree.pathOf);
-    const ids = await this.tree.subtreeIds(unit);
+    const scope = Scope.of(caller);
+    const ids = await scope.subtree(query.unit, this.tree.pathOf, (unit) => this.tree.subtreeIds(unit));
     const page = await paginate<Account>(
       query,
       '/api/v1/accounts',
       (a) => a._id,
       (after, take) =>
         this.accounts
-          .find({ orgUnitId: { $in: ids }, ...(after ? { _id: { $gt: after } } : {}) }, { outbox: 0, passwordHash: 0 })
+          .find(scope, { orgUnitId: { $in: ids }, ...(after ? { _id: { $gt: after } } : {}) }, { outbox: 0, passwordHash: 0 })
           .sort({ _id: 1 })
           .limit(take)
           .lean<Account[]>(),
@@ -141,7 +153,8 @@ export class AccountsService implements OnModuleInit {
     caller: Identity,
     correlationId?: string,
   ): Promise<Account> {
-    const current = await this.get(id, caller);
+    const scope = Scope.of(caller);
+    const current = await this.accounts.get(scope, id);
     const versions = ifMatchVersions(ifMatch);
     if (versions !== '*' && !versions.includes(current.version)) throw staleWrite(current.version);
     const now = new Date();
@@ -158,7 +171,8 @@ export class AccountsService implements OnModuleInit {
       ...(correlationId ? { correlationId } : {}),
     });
     const res = await this.accounts.updateOne(
-      { _id: id, version: current.version },
+      scope,
+      { _id: id, orgUnitId: current.orgUnitId, version: current.version },
       { $set: { ...patch, version: next.version, updatedAt: now }, $push: { outbox: audit } },
       { timestamps: false },
     );
