@@ -9,7 +9,7 @@ import {
   type HalfMonthReportContent,
   type ReviewReportDto,
 } from '@pb/contracts';
-import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
+import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
 import { insertNew } from '@pb/persistence';
 import {
   auditWriteEvent,
@@ -24,6 +24,7 @@ import {
   isProblem,
 } from '@pb/platform';
 import { CalendarService, type CityCalendar } from '../calendar/calendar.service.js';
+import { reportEvent } from './report-event.js';
 import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
 import type { PartyOrgRef } from '../org-directory/party-org-ref.schema.js';
 import { reviewersOf } from '../org-directory/routing.js';
@@ -104,19 +105,11 @@ export class ReportsService implements OnModuleInit {
     const docs = partyOrgs.map((partyOrg, i): HalfMonthReport => {
       const reviewers = reviewersOf(partyOrg, bureaus[i]);
       const id = reportId(partyOrg._id, period.id);
-      const event = pendingEvent(ReportExpectedV1, {
-        key: partyOrg.unitId,
-        subject: `reports/${id}`,
-        data: {
-          reportId: id,
-          partyOrgId: partyOrg._id,
-          unitId: partyOrg.unitId,
-          unitPath: partyOrg.unitPath,
-          periodId: period.id,
-          opensAt: window.opensAt.toISOString(),
-          dueAt: window.dueAt.toISOString(),
-          reviewers,
-        },
+      const ref = { _id: id, partyOrgId: partyOrg._id, unitId: partyOrg.unitId, unitPath: partyOrg.unitPath, periodId: period.id };
+      const event = reportEvent(ReportExpectedV1, ref, {
+        opensAt: window.opensAt.toISOString(),
+        dueAt: window.dueAt.toISOString(),
+        reviewers,
       });
       return {
         _id: id,
@@ -334,22 +327,12 @@ export class ReportsService implements OnModuleInit {
         ? 'on-time'
         : 'late';
     const reviews: BureauReview[] = doc.reviewers.map((bureauId) => ({ bureauId, status: 'pending', revision }));
-    const event = pendingEvent(first ? ReportSubmittedV1 : ReportRevisedV1, {
-      key: doc.unitId,
-      subject: `reports/${doc._id}`,
-      data: {
-        reportId: doc._id,
-        partyOrgId: doc.partyOrgId,
-        unitId: doc.unitId,
-        unitPath: doc.unitPath,
-        periodId: doc.periodId,
-        revision,
-        submittedAt: now.toISOString(),
-        timeliness,
-        reviewers: doc.reviewers,
-      },
-      ...(correlationId ? { correlationId } : {}),
-    });
+    const event = reportEvent(
+      first ? ReportSubmittedV1 : ReportRevisedV1,
+      doc,
+      { revision, submittedAt: now.toISOString(), timeliness, reviewers: doc.reviewers },
+      correlationId,
+    );
     const submitKeys = [...(doc.submitKeys ?? []).slice(-(MAX_SUBMIT_KEYS - 1)), { ...idempotency, revision }];
     return this.commit(
       doc,
@@ -406,22 +389,17 @@ export class ReportsService implements OnModuleInit {
       : reviews.every((r) => r.status === 'accepted')
         ? 'accepted'
         : 'submitted';
-    const event = pendingEvent(input.decision === 'accept' ? ReportAcceptedV1 : ReportReturnedV1, {
-      key: doc.unitId,
-      subject: `reports/${doc._id}`,
-      data: {
-        reportId: doc._id,
-        partyOrgId: doc.partyOrgId,
-        unitId: doc.unitId,
-        unitPath: doc.unitPath,
-        periodId: doc.periodId,
+    const event = reportEvent(
+      input.decision === 'accept' ? ReportAcceptedV1 : ReportReturnedV1,
+      doc,
+      {
         revision: mine.revision,
         bureauId: caller.orgUnitId,
         reviewedAt: now.toISOString(),
         ...(input.comment ? { comment: input.comment } : {}),
       },
-      ...(correlationId ? { correlationId } : {}),
-    });
+      correlationId,
+    );
     const pendingReviewers = reviews.filter((r) => r.status === 'pending').map((r) => r.bureauId);
     const action = input.decision === 'accept' ? 'report.accepted' : 'report.returned';
     return this.view(

@@ -11,6 +11,7 @@ import type { PartyOrgRef } from '../org-directory/party-org-ref.schema.js';
 import { ReportPeriod } from '../periods/report-period.js';
 import { HALF_MONTH_REPORT_MODEL, type HalfMonthReport } from '../reports/half-month-report.schema.js';
 import { ReportsService } from '../reports/reports.service.js';
+import { reportEvent } from '../reports/report-event.js';
 import { PERIOD_MODEL, type PeriodDoc } from './period.schema.js';
 
 /** The scheduler acts for no caller: it closes every party organisation's reports of a period. */
@@ -130,19 +131,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
       .lean<HalfMonthReport[]>()
       .cursor();
     for await (const doc of pending as unknown as AsyncIterable<HalfMonthReport>) {
-      const event = pendingEvent(ReportOverdueV1, {
-        key: doc.unitId,
-        subject: `reports/${doc._id}`,
-        data: {
-          reportId: doc._id,
-          partyOrgId: doc.partyOrgId,
-          unitId: doc.unitId,
-          unitPath: doc.unitPath,
-          periodId: doc.periodId,
-          dueAt: doc.dueAt.toISOString(),
-          reviewers: doc.reviewers,
-        },
-      });
+      const event = reportEvent(ReportOverdueV1, doc, { dueAt: doc.dueAt.toISOString(), reviewers: doc.reviewers });
       // Matches once: a second replica or a second pass finds timeliness already set.
       await this.reports.updateOne(
         SYSTEM,
