@@ -22,3 +22,4 @@ export * from './periodic-runner.js';
 export * from './cache/read-cache.js';
 export * from './http/route.js';
 export * from './scope/index.js';
+export * from './org-units/index.js';

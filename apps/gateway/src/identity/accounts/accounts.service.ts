@@ -7,6 +7,7 @@ import { OutboxRelay } from '@pb/messaging';
 import {
   auditWriteEvent,
   ifMatchVersions,
+  OrgUnitDirectory,
   paginate,
   ProblemException,
   Scope,
@@ -15,7 +16,6 @@ import {
   type Page,
   problem,
 } from '@pb/platform';
-import { OrgTreeService } from '../../org-tree/org-tree.service.js';
 import { ungrantable } from '../grants.js';
 import { generatePassword, hashPassword } from '../passwords.js';
 import { SessionsService } from '../sessions/sessions.service.js';
@@ -36,7 +36,7 @@ export class AccountsService implements OnModuleInit {
 
   constructor(
     @InjectModel(ACCOUNT_MODEL) private readonly accounts: Model<Account>,
-    private readonly tree: OrgTreeService,
+    private readonly tree: OrgUnitDirectory,
     private readonly sessions: SessionsService,
     private readonly relay: OutboxRelay,
   ) {}

@@ -1,0 +1,50 @@
+import { Schema } from 'mongoose';
+import type { EventData, OrgUnitStateV1 } from '@pb/contracts';
+
+/** A unit's state as org-registry publishes it on `orgs.units.state.v1`. */
+export type OrgUnitState = EventData<typeof OrgUnitStateV1>;
+export type OrgUnitKind = OrgUnitState['kind'];
+
+/**
+ * A service's copy of one org unit (组织单位), fed only by org-registry's compacted state topic
+ * (docs/adr/0014): what subtree checks, names, roll-ups and routing ask of the tree.
+ */
+export interface OrgUnitView {
+  _id: string;
+  code: string;
+  name: string;
+  kind: OrgUnitKind;
+  parentId: string | null;
+  /** Ancestor ids, root first, ending with this unit (ADR 0005). */
+  path: string[];
+  level: number;
+  /** open 开办 | closed 撤销: a closed unit stays, with its place in the tree (units are never deleted). */
+  status: 'open' | 'closed';
+  closedOn: string | null;
+  /** Version of the unit this row reflects, and the event that brought it: older or repeated events change nothing. */
+  version: number;
+  lastEventId: string;
+}
+
+export const ORG_UNIT_VIEW_MODEL = 'OrgUnitView';
+
+export const OrgUnitViewSchema = new Schema<OrgUnitView>(
+  {
+    _id: { type: String, required: true },
+    code: { type: String, required: true },
+    name: { type: String, required: true },
+    kind: { type: String, required: true },
+    parentId: { type: String, default: null },
+    path: { type: [String], required: true },
+    level: { type: Number, required: true },
+    status: { type: String, enum: ['open', 'closed'], default: 'open' },
+    closedOn: { type: String, default: null },
+    version: { type: Number, required: true },
+    lastEventId: { type: String, required: true },
+  },
+  { collection: 'org_units', versionKey: false },
+);
+// Serves: "every unit under Y" ({path: Y}: the gateway's lists of accounts, keys and audit entries).
+OrgUnitViewSchema.index({ path: 1 });
+// Serves: the children of a unit, by code (reporting's roll-up tables).
+OrgUnitViewSchema.index({ parentId: 1, code: 1 });
