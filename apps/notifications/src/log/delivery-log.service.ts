@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { notFoundProblem, Scope, type Identity, type Role } from '@pb/platform';
+import { notFoundProblem, OrgUnitDirectory, Scope, type Identity, type Role } from '@pb/platform';
 import { newestFirst } from '../pagination.js';
-import { UnitDirectory } from '../units/unit-directory.js';
 import { accountKey, unitKey } from '../recipients/profiles.service.js';
 import { collections, type LogDoc, type LogKind } from '../store.js';
 
@@ -21,7 +20,7 @@ export class DeliveryLogService {
 
   constructor(
     @InjectConnection() connection: Connection,
-    private readonly units: UnitDirectory,
+    private readonly units: OrgUnitDirectory,
   ) {
     this.store = collections(connection);
   }
