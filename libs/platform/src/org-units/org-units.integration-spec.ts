@@ -94,8 +94,9 @@ describe('OrgUnitsReadModule: the org-unit read model fed by orgs.units.state.v1
       },
     );
     directory = app.get(OrgUnitDirectory);
-    directory.follow(async (u) => {
+    directory.follow((u) => {
       followed.push({ _id: u._id, path: u.path, version: u.version, lastEventId: u.lastEventId });
+      return Promise.resolve();
     });
   }, 120_000);
 
