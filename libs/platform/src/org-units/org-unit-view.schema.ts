@@ -9,20 +9,12 @@ export type OrgUnitKind = OrgUnitState['kind'];
  * A service's copy of one org unit (组织单位), fed only by org-registry's compacted state topic
  * (docs/adr/0014): what subtree checks, names, roll-ups and routing ask of the tree.
  */
-export interface OrgUnitView {
+export interface OrgUnitView extends Pick<OrgUnitState, 'code' | 'name' | 'kind' | 'parentId' | 'path' | 'level' | 'version'> {
   _id: string;
-  code: string;
-  name: string;
-  kind: OrgUnitKind;
-  parentId: string | null;
-  /** Ancestor ids, root first, ending with this unit (ADR 0005). */
-  path: string[];
-  level: number;
   /** open 开办 | closed 撤销: a closed unit stays, with its place in the tree (units are never deleted). */
   status: 'open' | 'closed';
   closedOn: string | null;
-  /** Version of the unit this row reflects, and the event that brought it: older or repeated events change nothing. */
-  version: number;
+  /** The event that brought `version`: older or repeated events change nothing. */
   lastEventId: string;
 }
 
