@@ -2,14 +2,13 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { KafkaHealthIndicator } from '@pb/messaging';
 import { MongoHealthIndicator } from '@pb/persistence';
-import { PlatformModule, READINESS_CHECKS, storeAndBrokerOf, type ReadinessCheck } from '@pb/platform';
+import { OrgUnitsReadModule, PlatformModule, READINESS_CHECKS, storeAndBrokerOf, type ReadinessCheck } from '@pb/platform';
 import { AuditModule } from './audit/audit.module.js';
 import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
 import { defaultAsyncApiPath } from './asyncapi/asyncapi.document.js';
 import type { GatewayConfig } from './config.js';
 import { IdentityModule } from './identity/identity.module.js';
 import type { IdentityConfig } from './identity/identity.config.js';
-import { OrgTreeModule } from './org-tree/org-tree.module.js';
 import { GATEWAY_ORG_UNIT_CACHE_MS, OrgUnitReads } from './org-units/org-unit-reads.js';
 import { Forwarder } from './upstream/forward.js';
 import { RouteForwardingController } from './upstream/route-forwarding.controller.js';
@@ -90,7 +89,7 @@ export class GatewayModule {
             ],
           },
         }),
-        OrgTreeModule,
+        OrgUnitsReadModule,
         AuditModule,
         IdentityModule.register(identityConfigOf(config)),
         AsyncApiModule.register(config.ASYNCAPI_DOCUMENT || defaultAsyncApiPath()),

@@ -17,7 +17,18 @@ import {
   type EventContract,
 } from '@pb/contracts';
 import { KafkaClient } from '@pb/messaging';
-import { Clock, domainServiceModule, loadConfig, runService, serviceEnv, signInternalToken, type Identity, type Role } from '@pb/platform';
+import {
+  Clock,
+  domainServiceModule,
+  loadConfig,
+  OrgUnitDirectory,
+  runService,
+  serviceEnv,
+  signInternalToken,
+  type Identity,
+  type OrgUnitKind,
+  type Role,
+} from '@pb/platform';
 import { EmailChannel } from './delivery/channels/email.channel.js';
 import { WebhookChannel } from './delivery/channels/webhook.channel.js';
 import { DeliveryWorker } from './delivery/delivery.worker.js';
@@ -30,7 +41,6 @@ import { NoticeScheduler } from './scheduler/notice-scheduler.js';
 import { C } from './store.js';
 import { TestWebhookReceiver } from './test/receiver.js';
 import { TestSmtpServer } from './test/smtp.js';
-import { UnitDirectory } from './units/unit-directory.js';
 
 // Notifications on the real store and broker, with the server in UTC and the city in Asia/Shanghai.
 // Reporting's events are published on its topic as reporting would; the clock is set by the test and
@@ -171,8 +181,12 @@ describe('notifications', () => {
     });
     app.get(Clock).now = () => now;
     connection = app.get<Connection>(getConnectionToken());
-    const directory = app.get(UnitDirectory);
-    const unit = (unitId: string, name: string, kind: string, path: string[]) => directory.apply({ unitId, name, kind, path, version: 1 });
+    const directory = app.get(OrgUnitDirectory);
+    const unit = (unitId: string, name: string, kind: OrgUnitKind, path: string[]) =>
+      directory.apply(
+        { unitId, code: unitId, name, kind, parentId: path.at(-2) ?? null, path, level: path.length - 1, version: 1 },
+        `seed-${unitId}`,
+      );
     await unit(CITY, '示范市教育局', 'city-bureau', [CITY]);
     await unit(K, '东区教育局', 'county-bureau', [CITY, K]);
     for (const [s, name] of [
@@ -484,7 +498,7 @@ describe('notifications', () => {
       app.get(EmailChannel),
       app.get(WebhookChannel),
       app.get(ProfilesService),
-      app.get(UnitDirectory),
+      app.get(OrgUnitDirectory),
       app.get(Clock),
     );
     const passes = await Promise.all([worker().tick(), second.tick()]);

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { type OnModuleInit } from '@nestjs/common';
+import { OrgUnitsReadModule } from '@pb/platform';
 import { EmailChannel } from './delivery/channels/email.channel.js';
 import { WebhookChannel } from './delivery/channels/webhook.channel.js';
 import { DeliveryWorker } from './delivery/delivery.worker.js';
@@ -17,7 +18,6 @@ import { defaultCatalog } from './rules/index.js';
 import { NoticeEngine, rulesConsumer } from './rules/notice-engine.js';
 import { NoticeScheduler } from './scheduler/notice-scheduler.js';
 import { ensureIndexes } from './store.js';
-import { UnitDirectory, UnitDirectoryConsumer } from './units/unit-directory.js';
 
 class StoreIndexes implements OnModuleInit {
   constructor(@InjectConnection() private readonly connection: Connection) {}
@@ -33,19 +33,13 @@ export class NotificationsModule {
     const catalog = options.catalog ?? defaultCatalog();
     return {
       module: NotificationsModule,
-      controllers: [
-        InboxController,
-        RecipientsController,
-        DeliveryLogController,
-        UnitDirectoryConsumer,
-        rulesConsumer(catalog.contracts()),
-      ],
+      imports: [OrgUnitsReadModule],
+      controllers: [InboxController, RecipientsController, DeliveryLogController, rulesConsumer(catalog.contracts())],
       providers: [
         { provide: NOTIFICATIONS_OPTIONS, useValue: options },
         { provide: NOTIFICATION_CATALOG, useValue: catalog },
         StoreIndexes,
         ProfilesService,
-        UnitDirectory,
         Dispatcher,
         NoticeScheduler,
         NoticeEngine,

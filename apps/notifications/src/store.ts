@@ -17,7 +17,6 @@ export const C = {
   scheduled: 'scheduled_notices',
   cancellations: 'notice_cancellations',
   profiles: 'recipient_profiles',
-  units: 'org_units',
 } as const;
 
 /** Where a push delivery goes: e-mail addresses, or one webhook endpoint of a profile. */

@@ -8,6 +8,7 @@ import {
   Clock,
   domainServiceModule,
   loadConfig,
+  OrgUnitDirectory,
   runService,
   scopedModelToken,
   serviceEnv,
@@ -94,7 +95,7 @@ describe('semi-monthly reporting', () => {
     const admin = kafka.admin();
     await admin.connect();
     const existing = new Set(await admin.listTopics());
-    for (const topic of [Topics.reportingReports, Topics.orgUnits, Topics.partyOrgs].filter((t) => existing.has(t))) {
+    for (const topic of [Topics.reportingReports, Topics.orgUnitsState, Topics.partyOrgs].filter((t) => existing.has(t))) {
       await admin.resetOffsets({ groupId, topic, earliest: false });
     }
     await admin.disconnect();
@@ -118,7 +119,7 @@ describe('semi-monthly reporting', () => {
     app.get(Clock).now = () => now;
     const directory = app.get(OrgDirectoryService);
     const unit = (unitId: string, kind: string, path: string[]) =>
-      directory.apply(
+      app.get(OrgUnitDirectory).apply(
         {
           unitId,
           code: unitId.toUpperCase(),
@@ -166,6 +167,7 @@ describe('semi-monthly reporting', () => {
       { tickMs: 0 },
       app.get(ReportsService),
       app.get(OrgDirectoryService),
+      app.get(OrgUnitDirectory),
       app.get(CalendarService),
       app.get(OutboxRelay),
       app.get(Clock),

@@ -23,3 +23,4 @@ export * from './cache/read-cache.js';
 export * from './http/route.js';
 export * from './scope/index.js';
 export * from './http/route-call.js';
+export * from './org-units/index.js';

@@ -4,8 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Collection, Model } from 'mongoose';
 import type { AuditQuery, AuditWriteRecordedV1, EventData } from '@pb/contracts';
 import { insertNew } from '@pb/persistence';
-import { paginate, Scope, type Identity, type Page } from '@pb/platform';
-import { OrgTreeService } from '../org-tree/org-tree.service.js';
+import { OrgUnitDirectory, paginate, Scope, type Identity, type Page } from '@pb/platform';
 import { AUDIT_ENTRY_MODEL, type AuditEntry } from './audit-entry.schema.js';
 
 export type AuditEntryView = Omit<AuditEntry, '_id' | 'seq' | 'at'> & { id: string; at: string };
@@ -26,7 +25,7 @@ export class AuditService {
 
   constructor(
     @InjectModel(AUDIT_ENTRY_MODEL) private readonly entries: Model<AuditEntry>,
-    private readonly tree: OrgTreeService,
+    private readonly tree: OrgUnitDirectory,
   ) {}
 
   /** Stores writes reported on audit.writes.v1 in one insert; the audit id makes a redelivery a no-op. */

@@ -1,7 +1,7 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { IDENTITY_RESOLVER, scopedModelProvider } from '@pb/platform';
-import { OrgTreeService } from '../org-tree/org-tree.service.js';
+import { OrgUnitDirectory } from '@pb/platform';
 import { ACCOUNT_MODEL, AccountSchema } from './accounts/account.schema.js';
 import { AccountsController } from './accounts/accounts.controller.js';
 import { accountOwnership, AccountsService } from './accounts/accounts.service.js';
@@ -52,7 +52,7 @@ export class IdentityModule {
       controllers: [AuthController, AccountsController, ApiKeysController],
       providers: [
         { provide: IDENTITY_CONFIG, useValue: config },
-        scopedModelProvider(ACCOUNT_MODEL, accountOwnership, [OrgTreeService]),
+        scopedModelProvider(ACCOUNT_MODEL, accountOwnership, [OrgUnitDirectory]),
         AccountsService,
         SessionsService,
         ApiKeysService,

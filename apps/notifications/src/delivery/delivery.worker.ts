@@ -3,13 +3,13 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { insertNew } from '@pb/persistence';
-import { Clock, PeriodicRunner, Scope } from '@pb/platform';
+import { Clock, OrgUnitDirectory, PeriodicRunner, Scope } from '@pb/platform';
 import { NOTIFICATION_CATALOG, NOTIFICATIONS_OPTIONS, type NotificationsOptions } from '../options.js';
 import { ProfilesService, type RecipientProfile } from '../recipients/profiles.service.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
 import { collections, type LogDoc, type QueueDoc } from '../store.js';
 import { langOf, renderDigest, templateFormat } from '../templates/render.js';
-import { UnitDirectory, unitIdsOf } from '../units/unit-directory.js';
+import { unitIdsOf } from '../units/unit-ids.js';
 import { EmailChannel } from './channels/email.channel.js';
 import { WebhookChannel, type AttemptResult } from './channels/webhook.channel.js';
 import { backoffMs } from './timing.js';
@@ -51,7 +51,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly email: EmailChannel,
     private readonly webhook: WebhookChannel,
     private readonly profiles: ProfilesService,
-    private readonly units: UnitDirectory,
+    private readonly units: OrgUnitDirectory,
     private readonly clock: Clock,
   ) {
     this.store = collections(connection);

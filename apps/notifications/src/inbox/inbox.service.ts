@@ -3,13 +3,13 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { insertNew } from '@pb/persistence';
-import { Clock, problem, Scope, type Identity } from '@pb/platform';
+import { Clock, OrgUnitDirectory, problem, Scope, type Identity } from '@pb/platform';
 import { NOTIFICATION_CATALOG, NOTIFICATIONS_OPTIONS, type NotificationsOptions } from '../options.js';
 import { accountKey, unitKey } from '../recipients/profiles.service.js';
 import type { NotificationCatalog } from '../rules/catalog.js';
 import { collections, type DeliveryDoc } from '../store.js';
 import { render, templateFormat, type Lang } from '../templates/render.js';
-import { UnitDirectory, unitIdsOf } from '../units/unit-directory.js';
+import { unitIdsOf } from '../units/unit-ids.js';
 import { newestFirst } from '../pagination.js';
 
 export interface InboxItem {
@@ -40,7 +40,7 @@ export class InboxService {
     @InjectConnection() connection: Connection,
     @Inject(NOTIFICATIONS_OPTIONS) private readonly options: NotificationsOptions,
     @Inject(NOTIFICATION_CATALOG) private readonly catalog: NotificationCatalog,
-    private readonly units: UnitDirectory,
+    private readonly units: OrgUnitDirectory,
     private readonly clock: Clock,
   ) {
     this.store = collections(connection);

@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { problem, Scope, type Identity, type Role } from '@pb/platform';
+import { problem, OrgUnitDirectory, Scope, type Identity, type Role } from '@pb/platform';
 import { newestFirst } from '../pagination.js';
-import { UnitDirectory } from '../units/unit-directory.js';
 import { accountKey, collections, DELIVERY_OWNERSHIP, unitKey, type LogDoc, type LogKind } from '../store.js';
 
 const SUPERVISING: Role[] = ['city-admin', 'county-admin', 'inspector'];
@@ -20,7 +19,7 @@ export class DeliveryLogService {
 
   constructor(
     @InjectConnection() connection: Connection,
-    private readonly units: UnitDirectory,
+    private readonly units: OrgUnitDirectory,
   ) {
     this.store = collections(connection);
   }

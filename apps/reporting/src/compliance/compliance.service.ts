@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { InjectScopedModel, Scope, UNIT_NOT_FOUND, type Identity, type ScopedModel, problem } from '@pb/platform';
-import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
-import type { OrgUnitRef } from '../org-directory/org-unit-ref.schema.js';
+import {
+  InjectScopedModel,
+  OrgUnitDirectory,
+  Scope,
+  UNIT_NOT_FOUND,
+  type Identity,
+  type OrgUnitView,
+  type ScopedModel,
+  problem,
+} from '@pb/platform';
 import { ReportPeriod } from '../periods/report-period.js';
 import { HALF_MONTH_REPORT_MODEL, type HalfMonthReport } from '../reports/half-month-report.schema.js';
 import { COMPLIANCE_MODEL, type ComplianceCounter } from './compliance.schema.js';
@@ -41,7 +48,7 @@ export class ComplianceService {
   constructor(
     @InjectModel(COMPLIANCE_MODEL) private readonly counters: Model<ComplianceCounter>,
     @InjectScopedModel(HALF_MONTH_REPORT_MODEL) private readonly reports: ScopedModel<HalfMonthReport>,
-    private readonly directory: OrgDirectoryService,
+    private readonly directory: OrgUnitDirectory,
   ) {}
 
   /**
@@ -101,8 +108,8 @@ export class ComplianceService {
   }
 
   /** A unit of the caller's subtree, or 404. */
-  async unitInScope(unitId: string | undefined, caller: Identity): Promise<OrgUnitRef> {
-    return Scope.of(caller).require(await this.directory.find(unitId ?? caller.orgUnitId), (u) => u.path, UNIT_NOT_FOUND);
+  async unitInScope(unitId: string | undefined, caller: Identity): Promise<OrgUnitView> {
+    return Scope.of(caller).require(await this.directory.get(unitId ?? caller.orgUnitId), (u) => u.path, UNIT_NOT_FOUND);
   }
 
   periodRange(from: string, to: string): string[] {
@@ -126,7 +133,7 @@ export class ComplianceService {
   }
 
   /** Rates of one unit per period, and over the whole range. */
-  async overTime(unit: OrgUnitRef, periodIds: string[]) {
+  async overTime(unit: OrgUnitView, periodIds: string[]) {
     const docs = await this.counters.find({ _id: { $in: periodIds.map((p) => `${unit._id}:${p}`) } }).lean<ComplianceCounter[]>();
     const byPeriod = new Map(docs.map((d) => [d.periodId, d]));
     const rows = periodIds.map((periodId) => ({ periodId, ...rates(byPeriod.get(periodId) ?? { expected: 0, actual: 0, onTime: 0 }) }));
@@ -139,7 +146,7 @@ export class ComplianceService {
   }
 
   /** Rates of each child unit (the schools of a county, the counties and city-direct schools of the city). */
-  async breakdown(unit: OrgUnitRef, periodIds: string[]) {
+  async breakdown(unit: OrgUnitView, periodIds: string[]) {
     const children = await this.directory.children(unit._id);
     const ids = children.flatMap((c) => periodIds.map((p) => `${c._id}:${p}`));
     // Lists of at most ID_LIST: the local store answers an `_id` list of that size from its index and
@@ -162,7 +169,7 @@ export class ComplianceService {
   }
 
   /** Reports found missing at their deadline and still not submitted, under a unit, for a period. */
-  async missing(unit: OrgUnitRef, periodId: string, caller: Identity) {
+  async missing(unit: OrgUnitView, periodId: string, caller: Identity) {
     const docs = await this.reports
       .find(Scope.of(caller), { unitPath: unit._id, periodId, timeliness: 'missing' }, { partyOrgId: 1, unitId: 1, dueAt: 1, reviewers: 1 })
       .sort({ unitId: 1 })

@@ -1,30 +1,15 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import {
-  OrgUnitClosedV1,
-  OrgUnitCreatedV1,
-  OrgUnitMovedV1,
-  OrgUnitRenamedV1,
-  PartyOrgAffiliationChangedV1,
-  PartyOrgClosedV1,
-  PartyOrgCreatedV1,
-  PartyOrgUpdatedV1,
-  type EventData,
-} from '@pb/contracts';
+import { PartyOrgAffiliationChangedV1, PartyOrgClosedV1, PartyOrgCreatedV1, PartyOrgUpdatedV1, type EventData } from '@pb/contracts';
 import { CloudEventContext, OnEvent } from '@pb/messaging';
 import { OrgDirectoryService } from './org-directory.service.js';
 
-type UnitState = EventData<typeof OrgUnitCreatedV1>;
 type PartyOrgState = EventData<typeof PartyOrgCreatedV1>;
 
-/** Keeps reporting's read model of the org tree and of party organisations' affiliation from org-registry's events. */
+/** Keeps reporting's read model of party organisations' affiliation from org-registry's events (units: `OrgUnitsReadModule`). */
 @Controller()
 export class OrgDirectoryConsumer {
   constructor(private readonly directory: OrgDirectoryService) {}
-
-  private unit(data: UnitState, ctx: CloudEventContext) {
-    return this.directory.apply(data, ctx.event.id);
-  }
 
   private partyOrg(data: PartyOrgState, ctx: CloudEventContext) {
     return this.directory.applyPartyOrgState(
@@ -39,26 +24,6 @@ export class OrgDirectoryConsumer {
       },
       ctx.event.id,
     );
-  }
-
-  @OnEvent(OrgUnitCreatedV1)
-  onUnitCreated(@Payload() data: UnitState, @Ctx() ctx: CloudEventContext) {
-    return this.unit(data, ctx);
-  }
-
-  @OnEvent(OrgUnitRenamedV1)
-  onUnitRenamed(@Payload() data: EventData<typeof OrgUnitRenamedV1>, @Ctx() ctx: CloudEventContext) {
-    return this.unit(data, ctx);
-  }
-
-  @OnEvent(OrgUnitMovedV1)
-  onUnitMoved(@Payload() data: EventData<typeof OrgUnitMovedV1>, @Ctx() ctx: CloudEventContext) {
-    return this.unit(data, ctx);
-  }
-
-  @OnEvent(OrgUnitClosedV1)
-  onUnitClosed(@Payload() data: EventData<typeof OrgUnitClosedV1>, @Ctx() ctx: CloudEventContext) {
-    return this.unit(data, ctx);
   }
 
   @OnEvent(PartyOrgCreatedV1)

@@ -1,25 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import mongoose, { type Connection, type Model } from 'mongoose';
+import { OrgUnitDirectory, OrgUnitViewSchema, type OrgUnitView } from '@pb/platform';
 import { OrgDirectoryService } from './org-directory.service.js';
-import { OrgUnitRefSchema, type OrgUnitRef } from './org-unit-ref.schema.js';
 import { PartyOrgRefSchema, type PartyOrgRef } from './party-org-ref.schema.js';
 
 // A unit's move reaches its party organisations in a second write, an updateMany that MongoDB may
 // apply to only some of them before it fails (the local store applies it whole). The redelivery of
-// the move (the ledger is written after the handler) must finish it.
+// the move's state (the unit's write is the mark, so the unit already reflects it) must finish it.
 const dbName = `org-directory-${randomBytes(3).toString('hex')}`;
 
-describe('OrgDirectoryService.apply: a cascade to party organisations applied in part is finished by the redelivery', () => {
+describe('party organisations follow their unit: a cascade applied in part is finished by the redelivery', () => {
   let connection: Connection;
-  let refs: Model<OrgUnitRef>;
+  let units: Model<OrgUnitView>;
   let partyOrgs: Model<PartyOrgRef>;
 
   beforeAll(async () => {
     connection = await mongoose
       .createConnection(process.env['MONGODB_URI'] ?? 'mongodb://127.0.0.1:27017/', { dbName, serverSelectionTimeoutMS: 10_000 })
       .asPromise();
-    refs = connection.model<OrgUnitRef>('OrgUnitRef', OrgUnitRefSchema);
+    units = connection.model<OrgUnitView>('OrgUnitView', OrgUnitViewSchema);
     partyOrgs = connection.model<PartyOrgRef>('PartyOrgRef', PartyOrgRefSchema);
   });
   afterAll(async () => {
@@ -28,9 +28,10 @@ describe('OrgDirectoryService.apply: a cascade to party organisations applied in
   });
 
   it('sets the new path on every party organisation of the unit after a failed, partial updateMany', async () => {
-    const unit = { unitId: 's1', code: 'S1', name: '一中', kind: 'school', parentId: 'k1', level: 2 };
-    const service = new OrgDirectoryService(refs, partyOrgs);
-    await service.apply({ ...unit, path: ['c', 'k1', 's1'], version: 1 } as never, 'created');
+    const unit = { unitId: 's1', code: 'S1', name: '一中', kind: 'school' as const, parentId: 'k1', level: 2 };
+    const directory = new OrgUnitDirectory(units);
+    new OrgDirectoryService(partyOrgs, directory);
+    await directory.apply({ ...unit, path: ['c', 'k1', 's1'], version: 1 }, 'created');
     await partyOrgs.insertMany(
       ['po1', 'po2', 'po3'].map((_id) => ({
         _id,
@@ -53,15 +54,17 @@ describe('OrgDirectoryService.apply: a cascade to party organisations applied in
         };
       },
     });
+    const failingDirectory = new OrgUnitDirectory(units);
+    new OrgDirectoryService(failing, failingDirectory);
     const moved = { ...unit, parentId: 'k2', path: ['c', 'k2', 's1'], version: 2 };
-    await expect(new OrgDirectoryService(refs, failing).apply(moved as never, 'moved')).rejects.toThrow('injected');
+    await expect(failingDirectory.apply(moved, 'moved')).rejects.toThrow('injected');
     expect((await partyOrgs.find().sort({ _id: 1 }).lean()).map((p) => p.unitPath.join('/'))).toEqual(['c/k2/s1', 'c/k1/s1', 'c/k1/s1']);
 
     // The redelivery: the unit already reflects the move (a duplicate), and the cascade is finished.
-    expect(await service.apply(moved as never, 'moved')).toBe('duplicate');
+    expect(await directory.apply(moved, 'moved')).toBe('duplicate');
     expect((await partyOrgs.find().sort({ _id: 1 }).lean()).map((p) => p.unitPath.join('/'))).toEqual(['c/k2/s1', 'c/k2/s1', 'c/k2/s1']);
     // An older event delivered again changes nothing, not even the party organisations.
-    expect(await service.apply({ ...unit, path: ['c', 'k1', 's1'], version: 1 } as never, 'created')).toBe('duplicate');
+    expect(await directory.apply({ ...unit, path: ['c', 'k1', 's1'], version: 1 }, 'created')).toBe('duplicate');
     expect((await partyOrgs.find().lean()).every((p) => p.unitPath.join('/') === 'c/k2/s1')).toBe(true);
   });
 });

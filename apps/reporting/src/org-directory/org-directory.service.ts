@@ -1,44 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import type { EventData, OrgUnitCreatedV1 } from '@pb/contracts';
 import { applyOnce, type ApplyResult } from '@pb/messaging';
-import { ORG_UNIT_REF_MODEL, type OrgUnitRef } from './org-unit-ref.schema.js';
+import { OrgUnitDirectory, type OrgUnitView } from '@pb/platform';
 import { PARTY_ORG_REF_MODEL, type PartyOrgRef } from './party-org-ref.schema.js';
-import type { BureauRef } from './routing.js';
 
-type OrgUnitState = EventData<typeof OrgUnitCreatedV1>;
-
+/**
+ * Reporting's read model of party organisations and their affiliation. Their units' paths come from
+ * the service's org-unit read model (`OrgUnitDirectory`, docs/adr/0014), and follow a unit that moves.
+ */
 @Injectable()
 export class OrgDirectoryService {
   constructor(
-    @InjectModel(ORG_UNIT_REF_MODEL) private readonly refs: Model<OrgUnitRef>,
     @InjectModel(PARTY_ORG_REF_MODEL) private readonly partyOrgs: Model<PartyOrgRef>,
-  ) {}
-
-  /**
-   * Applies an org unit's state in one write, guarded by its version: a redelivered or older event
-   * changes nothing (the document records the version and the event id it reflects).
-   */
-  async apply(state: OrgUnitState, eventId: string): Promise<ApplyResult> {
-    const { unitId, code, name, kind, parentId, path, level, version } = state;
-    const result = await applyOnce(this.refs.collection, {
-      _id: unitId,
-      eventId,
-      version,
-      update: { $set: { code, name, kind, parentId, path, level } },
-    });
-    // A moved unit takes its party organisations along (their reports route by the new path). That is
-    // a second write, which a crash can separate from the first and MongoDB may apply to only some of
-    // them: the redelivery of the event the unit reflects (a duplicate to applyOnce) sets them again.
-    if (result === 'applied' || (await this.refs.countDocuments({ _id: unitId, lastEventId: eventId }, { limit: 1 })) > 0) {
-      await this.partyOrgs.updateMany({ unitId }, { $set: { unitPath: path } });
-    }
-    return result;
+    private readonly units: OrgUnitDirectory,
+  ) {
+    units.follow((unit) => this.followUnit(unit));
   }
 
-  find(id: string): Promise<OrgUnitRef | null> {
-    return this.refs.findById(id).lean<OrgUnitRef>();
+  /**
+   * A moved unit takes its party organisations along (their reports route by the new path). That is a
+   * second write, which a crash can separate from the unit's and MongoDB may apply to only some of
+   * them: the read model calls this again on the redelivery of the event the unit reflects.
+   */
+  private async followUnit(unit: OrgUnitView): Promise<void> {
+    await this.partyOrgs.updateMany({ unitId: unit._id }, { $set: { unitPath: unit.path } });
   }
 
   partyOrg(id: string): Promise<PartyOrgRef | null> {
@@ -50,27 +36,7 @@ export class OrgDirectoryService {
     return this.partyOrgs.find({ active: true }).sort({ _id: 1 }).lean<PartyOrgRef[]>().cursor();
   }
 
-  /** The bureaus (city, county) on each unit's path, root first: one read for them all. */
-  async bureausOnPaths(paths: string[][]): Promise<BureauRef[][]> {
-    const ids = [...new Set(paths.flat())];
-    const units = await this.refs
-      .find({ _id: { $in: ids }, kind: { $in: ['city-bureau', 'county-bureau'] } }, { kind: 1 })
-      .lean<OrgUnitRef[]>();
-    const kinds = new Map(units.map((u) => [u._id, u.kind as BureauRef['kind']]));
-    return paths.map((path) => path.filter((id) => kinds.has(id)).map((id) => ({ id, kind: kinds.get(id)! })));
-  }
-
-  /** The city bureau: the root of the tree. */
-  root(): Promise<OrgUnitRef | null> {
-    return this.refs.findOne({ level: 0 }).lean<OrgUnitRef>();
-  }
-
-  /** The children of a unit, for roll-up tables. */
-  children(unitId: string): Promise<OrgUnitRef[]> {
-    return this.refs.find({ parentId: unitId }).sort({ code: 1 }).lean<OrgUnitRef[]>();
-  }
-
-  /** Applies a party organisation's state in one write, guarded by its version (as for units). */
+  /** Applies a party organisation's state in one write, guarded by its version: a redelivered or older event changes nothing. */
   applyPartyOrg(
     state: Omit<PartyOrgRef, '_id' | 'lastEventId' | 'version'> & { partyOrgId: string; version: number },
     eventId: string,
@@ -81,14 +47,14 @@ export class OrgDirectoryService {
 
   /**
    * A party organisation's state from org-registry (affiliation, routing, reviewers). Its unit's path
-   * comes from the unit read model; when the unit's own event has not arrived yet, the unit alone
-   * stands in until it does (see `apply`).
+   * comes from the unit read model; when the unit's state has not arrived yet, the unit alone stands
+   * in until it does (`followUnit`).
    */
   async applyPartyOrgState(
     state: Omit<PartyOrgRef, '_id' | 'lastEventId' | 'unitPath'> & { partyOrgId: string },
     eventId: string,
   ): Promise<ApplyResult> {
-    const unit = await this.find(state.unitId);
-    return this.applyPartyOrg({ ...state, unitPath: unit?.path ?? [state.unitId] }, eventId);
+    const path = await this.units.pathOf(state.unitId);
+    return this.applyPartyOrg({ ...state, unitPath: path ? [...path] : [state.unitId] }, eventId);
   }
 }

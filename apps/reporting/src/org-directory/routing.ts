@@ -1,10 +1,5 @@
+import type { BureauRef } from '@pb/platform';
 import type { PartyOrgRef } from './party-org-ref.schema.js';
-
-/** A bureau on a unit's path: its id and whether it is the city bureau or a county bureau. */
-export interface BureauRef {
-  id: string;
-  kind: 'city-bureau' | 'county-bureau';
-}
 
 /**
  * Which bureaus review a party organisation's reports. `single`: the supervising bureau named by the

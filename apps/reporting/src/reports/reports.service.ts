@@ -17,6 +17,7 @@ import {
   Clock,
   InjectScopedModel,
   notFoundProblem,
+  OrgUnitDirectory,
   Scope,
   type Identity,
   type ScopedModel,
@@ -63,6 +64,7 @@ export class ReportsService implements OnModuleInit {
     @InjectScopedModel(HALF_MONTH_REPORT_MODEL) private readonly reports: ScopedModel<HalfMonthReport>,
     private readonly relay: OutboxRelay,
     private readonly directory: OrgDirectoryService,
+    private readonly units: OrgUnitDirectory,
     private readonly calendar: CalendarService,
     private readonly clock: Clock,
   ) {}
@@ -101,7 +103,7 @@ export class ReportsService implements OnModuleInit {
    */
   async expectAll(partyOrgs: PartyOrgRef[], period: ReportPeriod, calendar: CityCalendar): Promise<number> {
     const window = period.window(calendar);
-    const bureaus = await this.directory.bureausOnPaths(partyOrgs.map((p) => p.unitPath));
+    const bureaus = await this.units.bureausOnPaths(partyOrgs.map((p) => p.unitPath));
     const docs = partyOrgs.map((partyOrg, i): HalfMonthReport => {
       const reviewers = reviewersOf(partyOrg, bureaus[i]);
       const id = reportId(partyOrg._id, period.id);

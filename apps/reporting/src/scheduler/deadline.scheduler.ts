@@ -4,7 +4,7 @@ import type { Connection, Model } from 'mongoose';
 import { PeriodClosedV1, ReportOverdueV1 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent } from '@pb/messaging';
 import { Lease } from '@pb/persistence';
-import { Clock, InjectScopedModel, Scope, type ScopedModel, PeriodicRunner } from '@pb/platform';
+import { Clock, InjectScopedModel, OrgUnitDirectory, Scope, type ScopedModel, PeriodicRunner } from '@pb/platform';
 import { CalendarService, type CityCalendar } from '../calendar/calendar.service.js';
 import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
 import type { PartyOrgRef } from '../org-directory/party-org-ref.schema.js';
@@ -44,6 +44,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     @Inject(SCHEDULER_OPTIONS) options: SchedulerOptions,
     private readonly reportsService: ReportsService,
     private readonly directory: OrgDirectoryService,
+    private readonly units: OrgUnitDirectory,
     private readonly calendar: CalendarService,
     private readonly relay: OutboxRelay,
     private readonly clock: Clock,
@@ -141,7 +142,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     }
     // Counted, not summed, so a pass interrupted half-way and run again still gets it right.
     const totalMissing = await this.reports.countDocuments(SYSTEM, { periodId: period.id, timeliness: 'missing' });
-    const cityId = (await this.directory.root())?._id ?? 'city';
+    const cityId = (await this.units.root())?._id ?? 'city';
     const state = await this.periods.findById(period.id).lean<PeriodDoc>();
     const closedEvent = pendingEvent(PeriodClosedV1, {
       key: cityId,

@@ -162,11 +162,11 @@ describe('store conformance: the MongoDB behaviours the code relies on', () => {
         { _id: 'county', path: ['city', 'county'], roles: ['b'] },
         { _id: 'school', path: ['city', 'county', 'school'], roles: ['a', 'c'] },
       ]);
-      expect((await col.find({ path: 'county' }).toArray()).map((d) => d._id).sort()).toEqual(['county', 'school']);
+      expect((await col.find({ path: 'county' }).toArray()).map((d) => d._id).sort()).toEqual(['county', 'school']); // OrgUnitDirectory.subtreeIds
       expect((await col.find({ roles: { $in: ['c', 'x'] } }).toArray()).map((d) => d._id)).toEqual(['school']);
       // $ne on an array: no element equals it (applyOnce's appliedEventIds guard).
       expect((await col.find({ roles: { $ne: 'a' } }).toArray()).map((d) => d._id)).toEqual(['county']);
-      expect(await col.countDocuments({ _id: 'school', path: 'county' }, { limit: 1 })).toBe(1); // OrgTreeService.isUnder
+      expect(await col.countDocuments({ _id: 'school', path: 'county' }, { limit: 1 })).toBe(1); // a unit inside a subtree, in one read
     });
 
     it('treats null as null-or-missing and $ne: null as present, and $exists on a nested field (inbox, deadline scheduler, compliance CAS)', async () => {
@@ -304,17 +304,6 @@ describe('store conformance: the MongoDB behaviours the code relies on', () => {
       await col.updateOne({ _id: 'p' }, { $set: { openedAt: new Date(0) } });
       await col.updateOne({ _id: 'p' }, { $setOnInsert: { openedAt: null }, $inc: { n: 1 } }, { upsert: true });
       expect(await col.findOne({ _id: 'p' })).toEqual({ _id: 'p', openedAt: new Date(0), n: 2 });
-    });
-
-    it('replaces a whole document with replaceOne and upsert (notifications UnitDirectory.apply)', async () => {
-      const col = fresh<{ _id: string; name?: string; version: number; extra?: string }>('replace');
-      await col.insertOne({ _id: 'u', name: 'old', version: 1, extra: 'gone' });
-      await col.replaceOne({ _id: 'u' }, { name: 'new', version: 2 }, { upsert: true });
-      await col.replaceOne({ _id: 'v' }, { version: 1 }, { upsert: true });
-      expect(await col.find().sort({ _id: 1 }).toArray()).toEqual([
-        { _id: 'u', name: 'new', version: 2 },
-        { _id: 'v', version: 1 },
-      ]);
     });
 
     it('appends with $push $each in order and removes exact subdocuments with $pullAll (outbox writes and the relay)', async () => {

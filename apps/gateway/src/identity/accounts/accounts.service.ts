@@ -5,6 +5,7 @@ import { OutboxRelay } from '@pb/messaging';
 import {
   auditWriteEvent,
   ifMatchVersions,
+  OrgUnitDirectory,
   paginate,
   ProblemException,
   InjectScopedModel,
@@ -16,7 +17,6 @@ import {
   type Page,
   problem,
 } from '@pb/platform';
-import { OrgTreeService } from '../../org-tree/org-tree.service.js';
 import { ungrantable } from '../grants.js';
 import { generatePassword, hashPassword } from '../passwords.js';
 import { SessionsService } from '../sessions/sessions.service.js';
@@ -27,9 +27,9 @@ export type AccountView = Omit<Account, '_id' | 'passwordHash' | 'outbox'> & { i
 const ACCOUNT_NOT_FOUND = { zh: '找不到账号', en: 'Account not found' };
 
 /** Org-owned (docs/adr/0012): an account belongs to its org unit, whose path the gateway's org tree knows. */
-export const accountOwnership = (tree: OrgTreeService): OrgOwnership<Account> => ({
+export const accountOwnership = (tree: OrgUnitDirectory): OrgOwnership<Account> => ({
   unitField: 'orgUnitId',
-  pathOf: tree.pathOf,
+  pathOf: (unitId) => tree.pathOf(unitId),
   notFound: ACCOUNT_NOT_FOUND,
 });
 
@@ -47,7 +47,7 @@ export class AccountsService implements OnModuleInit {
 
   constructor(
     @InjectScopedModel(ACCOUNT_MODEL) private readonly accounts: ScopedModel<Account>,
-    private readonly tree: OrgTreeService,
+    private readonly tree: OrgUnitDirectory,
     private readonly sessions: SessionsService,
     private readonly relay: OutboxRelay,
   ) {}

@@ -4,9 +4,8 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { ApiKeyListQuery, CreateApiKeyDto } from '@pb/contracts';
 import { OutboxRelay } from '@pb/messaging';
-import { auditWriteEvent, paginate, Scope, type Identity, type Page, type Role, problem } from '@pb/platform';
+import { auditWriteEvent, OrgUnitDirectory, paginate, Scope, type Identity, type Page, type Role, problem } from '@pb/platform';
 import { AuditService } from '../../audit/audit.service.js';
-import { OrgTreeService } from '../../org-tree/org-tree.service.js';
 import { ungrantable } from '../grants.js';
 import { sha256 } from '../passwords.js';
 import { API_KEY_MODEL, type ApiKey } from './api-key.schema.js';
@@ -30,7 +29,7 @@ export function apiKeyIdentity(key: Pick<ApiKey, '_id' | 'orgUnitId' | 'role'>):
 export class ApiKeysService implements OnModuleInit {
   constructor(
     @InjectModel(API_KEY_MODEL) private readonly keys: Model<ApiKey>,
-    private readonly tree: OrgTreeService,
+    private readonly tree: OrgUnitDirectory,
     private readonly audit: AuditService,
     private readonly relay: OutboxRelay,
   ) {}
