@@ -78,6 +78,8 @@ const MAX_EXIT_MS = 9_500;
 export async function runService(module: Type | DynamicModule, options: RunOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
+    // Longer than any id the route table admits (200), so a too-long one gets the table's 400, not Fastify's 414.
+    maxParamLength: 512,
     // Only named proxies may set the client address: anyone else's X-Forwarded-For is ignored.
     trustProxy: options.trustProxy ?? 'loopback,uniquelocal',
     return503OnClosing: true,
