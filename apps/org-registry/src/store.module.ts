@@ -7,8 +7,8 @@ import { CONTACT_POINT_MODEL, ContactPointSchema } from './contact-points/contac
 import { MEMBER_MODEL, MemberSchema } from './members/member.schema.js';
 import { RULE_SET_MODEL, RuleSetSchema } from './milestone-rules/rule-set.schema.js';
 import { ORG_UNIT_MODEL, OrgUnitSchema } from './org-units/org-unit.schema.js';
-import { TreeReader } from './org-units/tree.reader.js';
-import { loadConfig } from '@pb/platform';
+import { ORG_UNIT_OWNERSHIP, TreeReader } from './org-units/tree.reader.js';
+import { loadConfig, scopedModelProvider } from '@pb/platform';
 import { ORG_UNIT_CACHE_MS, registryEnv } from './config.js';
 import { PARTY_ORG_MODEL, PartyOrgSchema } from './party-orgs/party-org.schema.js';
 
@@ -20,15 +20,19 @@ const models = MongooseModule.forFeature([
   { name: CONTACT_POINT_MODEL, schema: ContactPointSchema },
 ]);
 
+/** Every org-owned collection, reached only through its `ScopedModel` (docs/adr/0012). */
+const scopedModels = [scopedModelProvider(ORG_UNIT_MODEL, ORG_UNIT_OWNERSHIP)];
+
 /** The registry's collections (database `orgs`), the tree reads every feature shares, and the tree lease. */
 @Module({
   imports: [models],
   providers: [
+    ...scopedModels,
     TreeReader,
     // One writer per org tree (a city) across replicas; a caller that waited too long gets a 503.
     { provide: Leases, useFactory: (c: Connection) => new Leases(c, { busy: () => busy() }), inject: [getConnectionToken()] },
     { provide: ORG_UNIT_CACHE_MS, useFactory: () => loadConfig(registryEnv).ORG_UNIT_CACHE_MS },
   ],
-  exports: [models, TreeReader, Leases],
+  exports: [models, ...scopedModels, TreeReader, Leases],
 })
 export class RegistryStoreModule {}
