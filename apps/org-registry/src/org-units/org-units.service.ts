@@ -298,7 +298,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
           { pointer: '/', rule: 'no-open-children', message: { zh: '请先撤销或迁出下级单位', en: 'close or move the child units first' } },
         ]);
       }
-      const openOrgs = await this.partyOrgs.openCount(id);
+      const openOrgs = await this.partyOrgs.openCount(id, scope);
       if (openOrgs > 0) {
         throw conflict({ zh: `尚有 ${openOrgs} 个党组织未撤销`, en: `${openOrgs} party organisation(s) are still open` }, [
           { pointer: '/', rule: 'no-open-party-orgs', message: { zh: '请先撤销党组织', en: 'close its party organisations first' } },
