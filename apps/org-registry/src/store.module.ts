@@ -3,7 +3,7 @@ import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import { Leases } from '@pb/persistence';
 import type { Connection } from 'mongoose';
 import { busy } from './common/problems.js';
-import { CONTACT_POINT_MODEL, ContactPointSchema } from './contact-points/contact-point.schema.js';
+import { CONTACT_POINT_MODEL, contactPointOwnership, ContactPointSchema } from './contact-points/contact-point.schema.js';
 import { MEMBER_MODEL, MemberSchema, memberOwnership } from './members/member.schema.js';
 import { RULE_SET_MODEL, RuleSetSchema } from './milestone-rules/rule-set.schema.js';
 import { ORG_UNIT_MODEL, OrgUnitSchema } from './org-units/org-unit.schema.js';
@@ -25,6 +25,7 @@ const scopedModels = [
   scopedModelProvider(ORG_UNIT_MODEL, ORG_UNIT_OWNERSHIP),
   scopedModelProvider(PARTY_ORG_MODEL, (tree: TreeReader) => partyOrgOwnership(tree.pathOf), [TreeReader]),
   scopedModelProvider(MEMBER_MODEL, (tree: TreeReader) => memberOwnership(tree.pathOf), [TreeReader]),
+  scopedModelProvider(CONTACT_POINT_MODEL, (tree: TreeReader) => contactPointOwnership(tree.pathOf), [TreeReader]),
 ];
 
 /** The registry's collections (database `orgs`), the tree reads every feature shares, and the tree lease. */
