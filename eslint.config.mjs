@@ -27,7 +27,15 @@ export const depConstraints = [
 ];
 
 /** Org-owned mongoose models (their name constants): reachable only through `@InjectScopedModel` (docs/adr/0012). */
-export const ORG_OWNED_MODELS = ['HALF_MONTH_REPORT_MODEL', 'ACCOUNT_MODEL'];
+export const ORG_OWNED_MODELS = [
+  'HALF_MONTH_REPORT_MODEL',
+  'ACCOUNT_MODEL',
+  'API_KEY_MODEL',
+  'AUDIT_ENTRY_MODEL',
+  'ORG_UNIT_MODEL',
+  'PARTY_ORG_MODEL',
+  'MEMBER_MODEL',
+];
 
 /** Org-owned native driver collections (names and their constants): opened only as a `ScopedCollection` (docs/adr/0012). */
 export const ORG_OWNED_COLLECTIONS = ['C.deliveries', 'C.log', 'deliveries', 'delivery_log'];

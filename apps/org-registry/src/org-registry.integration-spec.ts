@@ -433,6 +433,74 @@ describe('org-registry', () => {
     for (const a of ruleAudits) recorded.set(a.data['auditId'] as string, a);
   }, 120_000);
 
+  it("answers what lies outside the caller's subtree exactly like a missing id, and what the cadre is addressed anywhere", async () => {
+    // After the first test: S (with po1, po2, the member's history, cp1) sits under K2; S2 (po3, the member now) too.
+    const po1 = `po1-${run}`;
+    const po3 = `po3-${run}`;
+    const memberId = `m1-${run}`;
+    const cpId = `cp1-${run}`;
+    const S2 = `s2-${run}`;
+    const read = async (who: Identity, url: string) => {
+      const res = await app
+        .getHttpAdapter()
+        .getInstance()
+        .inject({ method: 'GET', url, headers: { 'x-pb-identity': await signInternalToken(who, secret) } });
+      return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, unknown> };
+    };
+    const problemOf = ({ status, body }: { status: number; body: Record<string, unknown> }) => ({
+      status,
+      type: body['type'],
+      detail: body['detail'],
+    });
+    for (const [url, missing] of [
+      [`/api/v1/org-units/${S}`, `/api/v1/org-units/none-${run}`],
+      [`/api/v1/org-units/${S}/history`, `/api/v1/org-units/none-${run}/history`],
+      [`/api/v1/org-units/${S}/children`, `/api/v1/org-units/none-${run}/children`],
+      [`/api/v1/org-units/${S}/party-orgs`, `/api/v1/org-units/none-${run}/party-orgs`],
+      [`/api/v1/org-units/${S}/contact-points`, `/api/v1/org-units/none-${run}/contact-points`],
+      [`/api/v1/party-orgs/${po1}`, `/api/v1/party-orgs/none-${run}`],
+      [`/api/v1/party-orgs/${po3}/members`, `/api/v1/party-orgs/none-${run}/members`],
+      [`/api/v1/members/${memberId}`, `/api/v1/members/none-${run}`],
+      [`/api/v1/contact-points/${cpId}`, `/api/v1/contact-points/none-${run}`],
+    ]) {
+      const foreign = problemOf(await read(county1, url));
+      expect(foreign.status).toBe(404);
+      expect(foreign).toEqual(problemOf(await read(county1, missing)));
+      expect((await read(county2, url)).status).toBe(200);
+    }
+    expect((await read(county2, `/api/v1/party-orgs/${po3}/members`)).body['items']).toEqual([expect.objectContaining({ id: memberId })]);
+    expect((await read(county2, `/api/v1/org-units/${S}/party-orgs`)).body).toEqual([
+      expect.objectContaining({ id: po1 }),
+      expect.objectContaining({ id: `po2-${run}` }),
+    ]);
+    const subtree = (await read(city, `/api/v1/org-units/${K2}/subtree`)).body['items'] as { id: string }[];
+    expect(subtree.map((u) => u.id).sort()).toEqual([S, CAMPUS, S2].sort());
+
+    // A cadre whose own unit (K1) is outside the school's subtree reaches its contact point, and logs a visit on it.
+    const cadre = as(K1, ['inspector'], `cadre2-${run}`);
+    const cp2 = `cp2-${run}`;
+    await call(
+      city,
+      'POST',
+      '/api/v1/contact-points',
+      { id: cp2, cadreAccountId: cadre.sub, cadreUnitId: C, schoolId: S2, since: '2025-01-01' },
+      `cp2-${run}`,
+    );
+    expect((await read(cadre, `/api/v1/contact-points/${cp2}`)).body).toMatchObject({ id: cp2, schoolId: S2 });
+    expect((await read(county1, `/api/v1/contact-points/${cp2}`)).status).toBe(404);
+    const visited = (await call(
+      cadre,
+      'POST',
+      `/api/v1/contact-points/${cp2}/visits`,
+      { date: '2025-03-01', purpose: '走访', outcome: '完成' },
+      `visit2-${run}`,
+    )) as {
+      visits: unknown[];
+      version: number;
+    };
+    expect([visited.visits.length, visited.version]).toEqual([1, 2]);
+  });
+
   it('publishes those records on audit.writes.v1, keyed by their unit', async () => {
     expect(recorded.size).toBe(20);
     const groupId = `it-org-registry-audit-${run}`;

@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Collection, Model } from 'mongoose';
+import type { Collection } from 'mongoose';
 import type { AuditQuery, AuditWriteRecordedV1, EventData } from '@pb/contracts';
 import { insertNew } from '@pb/persistence';
-import { OrgUnitDirectory, paginate, Scope, type Identity, type Page } from '@pb/platform';
+import {
+  InjectScopedModel,
+  OrgUnitDirectory,
+  paginate,
+  Scope,
+  type Identity,
+  type OrgOwnership,
+  type Page,
+  type ScopedModel,
+} from '@pb/platform';
 import { AUDIT_ENTRY_MODEL, type AuditEntry } from './audit-entry.schema.js';
 
 export type AuditEntryView = Omit<AuditEntry, '_id' | 'seq' | 'at'> & { id: string; at: string };
@@ -19,19 +27,32 @@ export interface AuthEvent {
   detail?: Record<string, unknown>;
 }
 
+/**
+ * Org-owned (docs/adr/0012): an entry belongs to the unit it is about, whose path the gateway's org
+ * tree knows. Auth events with no unit (an unknown username) are reached only by system work.
+ */
+export const auditOwnership = (tree: OrgUnitDirectory): OrgOwnership<AuditEntry> => ({
+  unitField: 'unitId',
+  pathOf: (unitId) => tree.pathOf(unitId),
+  notFound: { zh: '找不到审计记录', en: 'Audit entry not found' },
+});
+
+/** The log is written by the gateway itself (its auth events, other services' reported writes), for no caller. */
+const RECORDING = Scope.system('audit log: record writes and auth events');
+
 @Injectable()
 export class AuditService {
   private readonly logger = new Logger('Audit');
 
   constructor(
-    @InjectModel(AUDIT_ENTRY_MODEL) private readonly entries: Model<AuditEntry>,
+    @InjectScopedModel(AUDIT_ENTRY_MODEL) private readonly entries: ScopedModel<AuditEntry>,
     private readonly tree: OrgUnitDirectory,
   ) {}
 
   /** Stores writes reported on audit.writes.v1 in one insert; the audit id makes a redelivery a no-op. */
   async recordWrites(writes: EventData<typeof AuditWriteRecordedV1>[]): Promise<void> {
     await insertNew(
-      this.entries.collection as unknown as Collection<AuditEntry>,
+      this.entries.unscoped(RECORDING).collection as unknown as Collection<AuditEntry>,
       writes.map((data) => ({
         _id: data.auditId,
         seq: `${data.at}|${data.auditId}`,
@@ -55,7 +76,7 @@ export class AuditService {
     const id = randomUUID();
     const at = new Date();
     try {
-      await this.entries.create({
+      await this.entries.unscoped(RECORDING).create({
         _id: id,
         seq: `${at.toISOString()}|${id}`,
         category: 'auth',
@@ -78,16 +99,15 @@ export class AuditService {
 
   /** The entries of a subtree the caller supervises, newest first. */
   async query(caller: Identity, query: AuditQuery): Promise<Page<AuditEntryView>> {
-    const unit = await Scope.of(caller).unit(query.unit, this.tree.pathOf);
-    const ids = await this.tree.subtreeIds(unit);
-    if (!ids.includes(unit)) ids.push(unit);
+    const scope = Scope.of(caller);
+    const ids = await scope.subtree(query.unit, this.tree.pathOf, (unit) => this.tree.subtreeIds(unit));
     const page = await paginate<AuditEntry>(
       query,
       '/api/v1/audit',
       (e) => e.seq,
       (after, take) =>
         this.entries
-          .find({
+          .find(scope, {
             unitId: { $in: ids },
             ...(query.category ? { category: query.category } : {}),
             ...(after ? { seq: { $lt: after } } : {}),

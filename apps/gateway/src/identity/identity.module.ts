@@ -7,7 +7,7 @@ import { AccountsController } from './accounts/accounts.controller.js';
 import { accountOwnership, AccountsService } from './accounts/accounts.service.js';
 import { API_KEY_MODEL, ApiKeySchema } from './api-keys/api-key.schema.js';
 import { ApiKeysController } from './api-keys/api-keys.controller.js';
-import { ApiKeysService } from './api-keys/api-keys.service.js';
+import { apiKeyOwnership, ApiKeysService } from './api-keys/api-keys.service.js';
 import { AuthController } from './auth/auth.controller.js';
 import { CredentialResolver } from './auth/credential.resolver.js';
 import { LOGIN_COUNTER_MODEL, LoginCounterSchema, LoginThrottle } from './auth/login-throttle.js';
@@ -53,6 +53,7 @@ export class IdentityModule {
       providers: [
         { provide: IDENTITY_CONFIG, useValue: config },
         scopedModelProvider(ACCOUNT_MODEL, accountOwnership, [OrgUnitDirectory]),
+        scopedModelProvider(API_KEY_MODEL, apiKeyOwnership, [OrgUnitDirectory]),
         AccountsService,
         SessionsService,
         ApiKeysService,

@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
 import { withOutbox, type OutboxEvent } from '@pb/messaging';
+import type { OrgOwnership, PathOf } from '@pb/platform';
 
 export interface Visit {
   id: string;
@@ -28,6 +29,19 @@ export interface ContactPoint {
 }
 
 export const CONTACT_POINT_MODEL = 'ContactPoint';
+
+export const CONTACT_POINT_NOT_FOUND = { zh: '找不到联系点', en: 'Contact point not found' };
+
+/**
+ * Org-owned (docs/adr/0012): a contact point belongs to its school, whose path the tree reader knows,
+ * and is addressed to its cadre, who reaches it wherever the school lies.
+ */
+export const contactPointOwnership = (pathOf: PathOf): OrgOwnership<ContactPoint> => ({
+  unitField: 'schoolId',
+  pathOf,
+  addressee: { field: 'cadreAccountId', keys: (scope) => [scope.accountId] },
+  notFound: CONTACT_POINT_NOT_FOUND,
+});
 
 export const ContactPointSchema: Schema<ContactPoint> = withOutbox(
   new Schema<ContactPoint>(

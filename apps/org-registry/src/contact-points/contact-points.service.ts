@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
 import {
   ContactPointCreatedV1,
   ContactPointEndedV1,
@@ -11,9 +9,8 @@ import {
   type LogVisitDto,
 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
-import { checkIfMatch } from '@pb/platform';
-import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
-import type { Scope } from '@pb/platform';
+import { checkIfMatch, InjectScopedModel, Scope, type ScopedModel } from '@pb/platform';
+import { conflict, forbidden, ruleBroken } from '../common/problems.js';
 import { requireAdmin } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
 import { isBureau } from '../org-units/tree.js';
@@ -21,8 +18,6 @@ import { TreeReader } from '../org-units/tree.reader.js';
 import { CONTACT_POINT_MODEL, type ContactPoint } from './contact-point.schema.js';
 
 export type ContactPointView = Omit<ContactPoint, '_id' | 'outbox' | 'cityId'> & { id: string };
-
-const NOT_FOUND = { zh: '找不到联系点', en: 'Contact point not found' };
 
 function cpView(c: ContactPoint): ContactPointView {
   const { _id, outbox: _o, cityId: _c, ...rest } = c;
@@ -33,22 +28,18 @@ function cpView(c: ContactPoint): ContactPointView {
 @Injectable()
 export class ContactPointsService implements OnModuleInit {
   constructor(
-    @InjectModel(CONTACT_POINT_MODEL) private readonly points: Model<ContactPoint>,
+    @InjectScopedModel(CONTACT_POINT_MODEL) private readonly points: ScopedModel<ContactPoint>,
     private readonly tree: TreeReader,
     private readonly relay: OutboxRelay,
   ) {}
 
   onModuleInit() {
-    this.relay.register(this.points);
+    this.relay.register(this.points.unscoped(Scope.system('outbox relay')));
   }
 
-  /** In scope: the school lies in the caller's subtree, or the caller is the cadre. */
-  private async inScope(id: string, scope: Scope): Promise<ContactPoint> {
-    const cp = await this.points.findById(id, { outbox: 0 }).lean<ContactPoint>();
-    if (!cp) throw notFound(NOT_FOUND);
-    if (cp.cadreAccountId === scope.accountId) return cp;
-    scope.require(await this.tree.unit(cp.schoolId), (school) => school.path, NOT_FOUND);
-    return cp;
+  /** In scope: the school lies in the caller's subtree, or the caller is the cadre (the ownership's addressee). */
+  private inScope(id: string, scope: Scope): Promise<ContactPoint> {
+    return this.points.get(scope, id, { outbox: 0 });
   }
 
   async get(id: string, scope: Scope): Promise<ContactPointView> {
@@ -57,7 +48,7 @@ export class ContactPointsService implements OnModuleInit {
 
   async listForSchool(schoolId: string, scope: Scope): Promise<ContactPointView[]> {
     await this.tree.unitInScope(schoolId, scope);
-    return (await this.points.find({ schoolId }, { outbox: 0 }).sort({ _id: 1 }).lean<ContactPoint[]>()).map(cpView);
+    return (await this.points.find(scope, { schoolId }, { outbox: 0 }).sort({ _id: 1 }).lean<ContactPoint[]>()).map(cpView);
   }
 
   async create(input: CreateContactPointDto, scope: Scope, correlationId?: string): Promise<ContactPointView> {
@@ -95,7 +86,8 @@ export class ContactPointsService implements OnModuleInit {
     };
     cp.outbox = await this.relay.sequence(this.event(cp, 'created', correlationId), this.audit('created', null, cp, scope, correlationId));
     try {
-      await this.points.create(cp);
+      // Its school and the cadre's bureau were checked against the caller's scope above.
+      await this.points.unscoped(Scope.system('contact points: insert a point of a checked school')).create(cp);
     } catch (err) {
       if ((err as { code?: number }).code === 11000) throw conflict({ zh: '联系点标识已存在', en: 'A contact point with this id exists' });
       throw err;
@@ -119,6 +111,7 @@ export class ContactPointsService implements OnModuleInit {
     const visit = { id: randomUUID(), ...input, loggedBy: scope.accountId, loggedAt: new Date() };
     const next: ContactPoint = { ...cp, visits: [...cp.visits, visit], version: cp.version + 1 };
     await this.write(
+      scope,
       cp,
       { visits: next.visits, version: next.version },
       this.event(next, 'visit-logged', correlationId, visit),
@@ -134,6 +127,7 @@ export class ContactPointsService implements OnModuleInit {
     if (cp.status !== 'active') throw conflict({ zh: '联系点已结束', en: 'The contact point has ended' });
     const next: ContactPoint = { ...cp, status: 'ended', endedOn: input.endedOn, version: cp.version + 1 };
     await this.write(
+      scope,
       cp,
       { status: 'ended', endedOn: input.endedOn, version: next.version },
       this.event(next, 'ended', correlationId),
@@ -143,9 +137,14 @@ export class ContactPointsService implements OnModuleInit {
   }
 
   /** An optimistic single-document write: the change and its events, only if nobody changed the point meanwhile. */
-  private async write(cp: ContactPoint, set: Partial<ContactPoint>, ...events: OutboxEvent[]) {
+  private async write(scope: Scope, cp: ContactPoint, set: Partial<ContactPoint>, ...events: OutboxEvent[]) {
     await this.relay.sequence(...events);
-    const res = await this.points.updateOne({ _id: cp._id, version: cp.version }, { $set: set, $push: { outbox: { $each: events } } });
+    // Named by its school: checked by the scope, or else confined to what is addressed to the caller (the cadre).
+    const res = await this.points.updateOne(
+      scope,
+      { _id: cp._id, schoolId: cp.schoolId, version: cp.version },
+      { $set: set, $push: { outbox: { $each: events } } },
+    );
     if (res.modifiedCount === 0) throw conflict({ zh: '记录刚被修改，请重试', en: 'The record changed meanwhile; retry' });
     this.relay.nudge();
   }

@@ -1,6 +1,7 @@
 import { Schema } from 'mongoose';
 import type { MemberStatus } from '@pb/contracts';
 import { withOutbox, type OutboxEvent } from '@pb/messaging';
+import type { OrgOwnership, PathOf } from '@pb/platform';
 import type { Milestone, Violation } from '../milestone-rules/milestone-check.js';
 
 /** Personal data 个人信息: served only to the branch and its supervising bureaus, never published. */
@@ -43,6 +44,11 @@ export interface Member {
 }
 
 export const MEMBER_MODEL = 'Member';
+
+export const MEMBER_NOT_FOUND = { zh: '找不到党员记录', en: 'Member record not found' };
+
+/** Org-owned (docs/adr/0012): a record belongs to its branch's unit (`unitId`, moved by a transfer). */
+export const memberOwnership = (pathOf: PathOf): OrgOwnership<Member> => ({ unitField: 'unitId', pathOf, notFound: MEMBER_NOT_FOUND });
 
 export const MemberSchema: Schema<Member> = withOutbox(
   new Schema<Member>(

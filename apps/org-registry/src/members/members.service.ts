@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
 import {
   MemberMilestoneRecordedV1,
   MemberRegisteredV1,
@@ -11,21 +9,30 @@ import {
   type TransferMemberDto,
 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
-import { checkIfMatch, type FieldProblem, pageOf, type Page, type PageRequest } from '@pb/platform';
+import {
+  checkIfMatch,
+  type FieldProblem,
+  InjectScopedModel,
+  pageOf,
+  Scope,
+  type Page,
+  type PageRequest,
+  type ScopedModel,
+} from '@pb/platform';
 import { today } from '../common/dates.js';
 import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
-import type { Scope } from '@pb/platform';
 import { registryAudit } from '../common/audit.js';
 import { checkMilestones, sortMilestones, statusOf, violationsOf, type Violation } from '../milestone-rules/milestone-check.js';
 import { MilestoneRulesService } from '../milestone-rules/milestone-rules.service.js';
 import type { OrgUnit } from '../org-units/org-unit.schema.js';
 import type { PartyOrg } from '../party-orgs/party-org.schema.js';
 import { PartyOrgsService } from '../party-orgs/party-orgs.service.js';
-import { MEMBER_MODEL, type Member } from './member.schema.js';
+import { MEMBER_MODEL, MEMBER_NOT_FOUND, type Member } from './member.schema.js';
 
 export type MemberView = Omit<Member, '_id' | 'outbox' | 'cityId' | 'flagged'> & { id: string };
 
-const MEMBER_NOT_FOUND = { zh: '找不到党员记录', en: 'Member record not found' };
+/** Flagged records are scanned across the city, each one shown only if the caller may read its branch. */
+const FLAGGED_SCAN = Scope.system('flagged members: a scan, each record checked against the caller');
 const READERS = ['city-admin', 'county-admin', 'school-secretary', 'inspector'] as const;
 const WRITERS = ['city-admin', 'county-admin', 'school-secretary'] as const;
 
@@ -47,14 +54,14 @@ function problems(violations: Violation[]): FieldProblem[] {
 @Injectable()
 export class MembersService implements OnModuleInit {
   constructor(
-    @InjectModel(MEMBER_MODEL) private readonly members: Model<Member>,
+    @InjectScopedModel(MEMBER_MODEL) private readonly members: ScopedModel<Member>,
     private readonly partyOrgs: PartyOrgsService,
     private readonly rules: MilestoneRulesService,
     private readonly relay: OutboxRelay,
   ) {}
 
   onModuleInit() {
-    this.relay.register(this.members);
+    this.relay.register(this.members.unscoped(Scope.system('outbox relay')));
   }
 
   /**
@@ -81,8 +88,7 @@ export class MembersService implements OnModuleInit {
   }
 
   private async memberFor(id: string, scope: Scope, write: boolean) {
-    const member = await this.members.findById(id, { outbox: 0 }).lean<Member>();
-    if (!member) throw notFound(MEMBER_NOT_FOUND);
+    const member = await this.members.get(scope, id, { outbox: 0 });
     try {
       return { member, ...(await this.branchFor(member.partyOrgId, scope, write)) };
     } catch (err) {
@@ -100,12 +106,13 @@ export class MembersService implements OnModuleInit {
   }
 
   async listForBranch(partyOrgId: string, scope: Scope, page: PageRequest, status?: string): Promise<Page<MemberView>> {
-    await this.branchFor(partyOrgId, scope, false);
-    const query: Record<string, unknown> = { partyOrgId };
+    const { org } = await this.branchFor(partyOrgId, scope, false);
+    // A branch's records are at its unit, which the scope has just checked.
+    const query: Record<string, unknown> = { partyOrgId, unitId: org.unitId };
     if (status) query['status'] = status;
     if (page.after) query['_id'] = { $gt: page.after[0] };
     const docs = await this.members
-      .find(query, { outbox: 0 })
+      .find(scope, query, { outbox: 0 })
       .sort({ _id: 1 })
       .limit(page.limit + 1)
       .lean<Member[]>();
@@ -122,7 +129,7 @@ export class MembersService implements OnModuleInit {
     for (;;) {
       const query: Record<string, unknown> = { flagged: true };
       if (after) query['_id'] = { $gt: after };
-      const batch = await this.members.find(query, { outbox: 0 }).sort({ _id: 1 }).limit(200).lean<Member[]>();
+      const batch = await this.members.find(FLAGGED_SCAN, query, { outbox: 0 }).sort({ _id: 1 }).limit(200).lean<Member[]>();
       for (const m of batch) {
         const ok = await this.branchFor(m.partyOrgId, scope, false).then(
           () => true,
@@ -182,7 +189,8 @@ export class MembersService implements OnModuleInit {
       this.audit('registered', null, member, scope, correlationId),
     );
     try {
-      await this.members.create(member);
+      // Its branch was checked against the caller's scope (`branchFor`).
+      await this.members.unscoped(Scope.system('members: insert a record of a checked branch')).create(member);
     } catch (err) {
       if ((err as { code?: number }).code === 11000)
         throw conflict({ zh: '党员记录标识已存在', en: 'A member record with this id exists' });
@@ -218,6 +226,7 @@ export class MembersService implements OnModuleInit {
     }
     const next: Member = { ...member, milestones, status: statusOf(milestones), version: member.version + 1 };
     await this.write(
+      scope,
       member,
       { milestones, status: next.status, version: next.version },
       this.event(next, 'milestone-recorded', correlationId),
@@ -262,6 +271,7 @@ export class MembersService implements OnModuleInit {
     const audits = [this.audit('transferred', member, next, scope, correlationId)];
     if (member.unitId !== unit._id) audits.push(this.audit('transferred-out', member, next, scope, correlationId, member.unitId));
     await this.write(
+      scope,
       member,
       { partyOrgId: org._id, unitId: unit._id, cityId: unit.cityId, transfers: next.transfers, version: next.version },
       event,
@@ -279,10 +289,11 @@ export class MembersService implements OnModuleInit {
   }
 
   /** An optimistic single-document write: the change and its events, only if nobody changed the record meanwhile. */
-  private async write(member: Member, set: Partial<Member>, ...events: OutboxEvent[]) {
+  private async write(scope: Scope, member: Member, set: Partial<Member>, ...events: OutboxEvent[]) {
     await this.relay.sequence(...events);
     const res = await this.members.updateOne(
-      { _id: member._id, version: member.version },
+      scope,
+      { _id: member._id, unitId: member.unitId, version: member.version },
       { $set: set, $push: { outbox: { $each: events } } },
     );
     if (res.modifiedCount === 0) throw conflict({ zh: '记录刚被修改，请重试', en: 'The record changed meanwhile; retry' });

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { AnyBulkWriteOperation, Model } from 'mongoose';
+import type { AnyBulkWriteOperation } from 'mongoose';
 import type { BatchCreateOrgUnitsDto, CloseOrgUnitDto, CreateOrgUnitDto } from '@pb/contracts';
 import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
-import { checkIfMatch, pageOf, type Page, type PageRequest } from '@pb/platform';
+import { checkIfMatch, InjectScopedModel, pageOf, Scope, type Page, type PageRequest, type ScopedModel } from '@pb/platform';
 import { today } from '../common/dates.js';
 import { Leases } from '@pb/persistence';
 import { conflict, notFound, ruleBroken } from '../common/problems.js';
-import type { Scope } from '@pb/platform';
 import { requireAdmin } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
 import { PartyOrgsFollower } from '../party-orgs/party-orgs.follower.js';
@@ -48,13 +46,18 @@ const kindRule = (kind: string, parentKind: string) =>
     },
   ]);
 
+/** A moved unit's subtree follows it (after the move's answer, or at the next start): no caller's work. */
+const FOLLOW = Scope.system('org tree: a moved subtree follows its root');
+/** Ids and codes are unique across the city, beyond any caller's subtree. */
+const UNIQUE = Scope.system('org units: ids and codes already taken in the city');
+
 /** 组织单位 The org tree: create, rename, move (the subtree follows), close; every change an event. */
 @Injectable()
 export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('OrgUnits');
 
   constructor(
-    @InjectModel(ORG_UNIT_MODEL) private readonly units: Model<OrgUnit>,
+    @InjectScopedModel(ORG_UNIT_MODEL) private readonly units: ScopedModel<OrgUnit>,
     private readonly tree: TreeReader,
     private readonly leases: Leases,
     private readonly partyOrgs: PartyOrgsFollower,
@@ -62,7 +65,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
   ) {}
 
   onModuleInit() {
-    this.relay.register(this.units);
+    this.relay.register(this.units.unscoped(Scope.system('outbox relay')));
   }
 
   /** Finishes moves a crash interrupted (their root still carries `pendingMove`). */
@@ -71,7 +74,9 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async resumeMoves(): Promise<number> {
-    const pending = await this.units.find({ pendingMove: { $ne: null } }, { _id: 1, cityId: 1 }).lean<Pick<OrgUnit, '_id' | 'cityId'>[]>();
+    const pending = await this.units
+      .find(FOLLOW, { pendingMove: { $ne: null } }, { _id: 1, cityId: 1 })
+      .lean<Pick<OrgUnit, '_id' | 'cityId'>[]>();
     for (const p of pending) {
       this.logger.warn(`finishing the interrupted move of ${p._id}`);
       await this.leases.withLease(`org-tree:${p.cityId}`, (renew) => this.finishMove(p._id, renew));
@@ -84,26 +89,25 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async history(id: string, scope: Scope): Promise<OrgUnitHistoryEntry[]> {
-    const unit = await this.units.findById(id, { history: 1, path: 1 }).lean<Pick<OrgUnit, 'history' | 'path'>>();
-    return scope.require(unit, (u) => u.path, UNIT_NOT_FOUND).history;
+    return (await this.units.get(scope, id, { history: 1, path: 1 })).history;
   }
 
   async children(id: string, scope: Scope, page: PageRequest): Promise<Page<OrgUnitView>> {
     await this.tree.unitInScopeForRead(id, scope);
-    return this.page({ parentId: id }, page);
+    return this.page(scope, { parentId: id }, page);
   }
 
   /** Every unit below `id` (not `id` itself), in id order, one page at a time. */
   async subtree(id: string, scope: Scope, page: PageRequest, filter: { kind?: string; status?: string } = {}): Promise<Page<OrgUnitView>> {
     await this.tree.unitInScopeForRead(id, scope);
-    return this.page({ path: id, _id: { $ne: id }, ...filter }, page);
+    return this.page(scope, { path: id, _id: { $ne: id }, ...filter }, page);
   }
 
-  private async page(filter: Record<string, unknown>, page: PageRequest): Promise<Page<OrgUnitView>> {
+  private async page(scope: Scope, filter: Record<string, unknown>, page: PageRequest): Promise<Page<OrgUnitView>> {
     const query: Record<string, unknown> = { ...filter };
     if (page.after) query['_id'] = { ...(query['_id'] ?? {}), $gt: page.after[0] };
     const docs = await this.units
-      .find(query, NO_OUTBOX)
+      .find(scope, query, NO_OUTBOX)
       .sort({ _id: 1 })
       .limit(page.limit + 1)
       .lean<OrgUnit[]>();
@@ -146,10 +150,9 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
     return this.leases.withLease(`org-tree:${city}`, async () => {
       const ids = input.units.map((u) => u.id ?? randomUUID());
       const existing = new Map(
-        (await this.units.find({ _id: { $in: ids } }, { code: 1, path: 1 }).lean<Pick<OrgUnit, '_id' | 'code' | 'path'>[]>()).map((d) => [
-          d._id,
-          d,
-        ]),
+        (await this.units.find(UNIQUE, { _id: { $in: ids } }, { code: 1, path: 1 }).lean<Pick<OrgUnit, '_id' | 'code' | 'path'>[]>()).map(
+          (d) => [d._id, d],
+        ),
       );
       const known = new Map<string, OrgUnit>();
       const docs: OrgUnit[] = [];
@@ -173,7 +176,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
       }
       const codes = docs.map((d) => d.code);
       if (new Set(codes).size !== codes.length) throw duplicate();
-      if (docs.length > 0 && (await this.units.countDocuments({ cityId: city, code: { $in: codes } })) > 0) throw duplicate();
+      if (docs.length > 0 && (await this.units.countDocuments(UNIQUE, { cityId: city, code: { $in: codes } })) > 0) throw duplicate();
       await this.insert(docs);
       return { created: docs.length, existing: skipped };
     });
@@ -229,7 +232,9 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
     await this.relay.sequence(...docs.flatMap((d) => d.outbox));
     try {
       // Each document carries its state and its events: one write, neither without the other.
-      await this.units.insertMany(docs, { ordered: true, lean: true });
+      await this.units
+        .unscoped(Scope.system('org units: insert units under checked parents'))
+        .insertMany(docs, { ordered: true, lean: true });
     } catch (err) {
       if ((err as { code?: number }).code === 11000) throw duplicate();
       throw err;
@@ -252,6 +257,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
         previousName: unit.name,
       };
       await this.units.updateOne(
+        scope,
         { _id: id },
         {
           $set: { name, version: next.version },
@@ -286,13 +292,13 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
           },
         ]);
       }
-      const openChildren = await this.units.countDocuments({ parentId: id, status: 'open' });
+      const openChildren = await this.units.countDocuments(scope, { parentId: id, status: 'open' });
       if (openChildren > 0) {
         throw conflict({ zh: `尚有 ${openChildren} 个下级单位未撤销`, en: `${openChildren} child unit(s) are still open` }, [
           { pointer: '/', rule: 'no-open-children', message: { zh: '请先撤销或迁出下级单位', en: 'close or move the child units first' } },
         ]);
       }
-      const openOrgs = await this.partyOrgs.openCount(id);
+      const openOrgs = await this.partyOrgs.openCount(id, scope);
       if (openOrgs > 0) {
         throw conflict({ zh: `尚有 ${openOrgs} 个党组织未撤销`, en: `${openOrgs} party organisation(s) are still open` }, [
           { pointer: '/', rule: 'no-open-party-orgs', message: { zh: '请先撤销党组织', en: 'close its party organisations first' } },
@@ -307,6 +313,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
         closedOn: input.closedOn,
       };
       await this.units.updateOne(
+        scope,
         { _id: id },
         {
           $set: { status: 'closed', closedOn: input.closedOn, version: next.version },
@@ -352,7 +359,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
       }
       if (parent._id === unit.parentId) throw conflict({ zh: '已在该上级单位之下', en: 'The unit is already under that parent' });
       this.checkParent(unit.kind, parent);
-      const descendants = await this.units.countDocuments({ path: id, _id: { $ne: id } });
+      const descendants = await this.units.countDocuments(scope, { path: id, _id: { $ne: id } });
       if (descendants + 1 > MAX_MOVE_UNITS) {
         throw ruleBroken({ zh: '迁移的单位过多', en: 'Too many units in one move' }, [
           { pointer: '/', rule: 'max-move-size', message: { zh: `最多 ${MAX_MOVE_UNITS} 个`, en: `at most ${MAX_MOVE_UNITS}` } },
@@ -382,6 +389,7 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
       // The root's new place and the marker that its subtree must follow, in one write: a crash
       // after it leaves the marker, and the next start finishes the move.
       await this.units.updateOne(
+        scope,
         { _id: id },
         {
           $set: {
@@ -421,10 +429,10 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
    * with the root's new path are left alone, so a resumed move rewrites only what is missing.
    */
   private async finishMove(rootId: string, renew: () => Promise<void>): Promise<void> {
-    const root = await this.units.findById(rootId, NO_OUTBOX).lean<OrgUnit>();
+    const root = await this.units.lookup(FOLLOW, rootId, NO_OUTBOX);
     if (!root?.pendingMove) return;
     const { moveId, by, correlationId } = root.pendingMove;
-    const descendants = await this.units.find({ path: rootId, _id: { $ne: rootId } }, NO_OUTBOX).lean<OrgUnit[]>();
+    const descendants = await this.units.find(FOLLOW, { path: rootId, _id: { $ne: rootId } }, NO_OUTBOX).lean<OrgUnit[]>();
     const stale = descendants.filter((d) => !startsWith(d.path, root.path));
     const newPaths = new Map<string, string[]>([[rootId, root.path]]);
     for (const d of descendants) newPaths.set(d._id, startsWith(d.path, root.path) ? d.path : rewrittenPath(d.path, rootId, root.path));
@@ -446,13 +454,13 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
       };
     });
     for (let i = 0; i < ops.length; i += CHUNK) {
-      await this.units.bulkWrite(ops.slice(i, i + CHUNK), { ordered: false });
+      await this.units.unscoped(FOLLOW).bulkWrite(ops.slice(i, i + CHUNK), { ordered: false });
       this.tree.changed();
       await renew();
       this.relay.nudge();
     }
     await this.partyOrgs.followMove(newPaths, { moveId, ...(correlationId ? { correlationId } : {}) }, renew);
-    await this.units.updateOne({ _id: rootId }, { $set: { pendingMove: null } });
+    await this.units.updateOne(FOLLOW, { _id: rootId }, { $set: { pendingMove: null } });
   }
 
   /**

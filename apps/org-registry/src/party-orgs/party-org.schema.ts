@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
 import { withOutbox, type OutboxEvent } from '@pb/messaging';
+import type { OrgOwnership, PathOf } from '@pb/platform';
 import type { RoutingPolicy } from './routing.js';
 
 export type PartyOrgKind = 'committee' | 'general-branch' | 'branch';
@@ -36,6 +37,15 @@ export interface PartyOrg {
 }
 
 export const PARTY_ORG_MODEL = 'PartyOrg';
+
+export const PARTY_ORG_NOT_FOUND = { zh: '找不到党组织', en: 'Party organisation not found' };
+
+/** Org-owned (docs/adr/0012): an organisation belongs to its unit, whose path the tree reader knows. */
+export const partyOrgOwnership = (pathOf: PathOf): OrgOwnership<PartyOrg> => ({
+  unitField: 'unitId',
+  pathOf,
+  notFound: PARTY_ORG_NOT_FOUND,
+});
 
 export const PartyOrgSchema: Schema<PartyOrg> = withOutbox(
   new Schema<PartyOrg>(

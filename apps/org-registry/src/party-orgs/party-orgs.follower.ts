@@ -1,29 +1,32 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { AnyBulkWriteOperation, Model } from 'mongoose';
+import type { AnyBulkWriteOperation } from 'mongoose';
 import { OutboxRelay } from '@pb/messaging';
+import { InjectScopedModel, Scope, type ScopedModel } from '@pb/platform';
 import { TreeReader } from '../org-units/tree.reader.js';
 import { partyOrgEvents } from './party-org.events.js';
 import { PARTY_ORG_MODEL, type PartyOrg } from './party-org.schema.js';
 import { affiliationAfterMove } from './routing.js';
 
 const CHUNK = 500;
+/** Organisations follow their moved units (after the move's answer, or at the next start): no caller's work. */
+const FOLLOW = Scope.system('org tree: party organisations follow a moved subtree');
 
 /** What the org tree asks of party organisations when units close or move. */
 @Injectable()
 export class PartyOrgsFollower implements OnModuleInit {
   constructor(
-    @InjectModel(PARTY_ORG_MODEL) private readonly partyOrgs: Model<PartyOrg>,
+    @InjectScopedModel(PARTY_ORG_MODEL) private readonly partyOrgs: ScopedModel<PartyOrg>,
     private readonly tree: TreeReader,
     private readonly relay: OutboxRelay,
   ) {}
 
   onModuleInit() {
-    this.relay.register(this.partyOrgs);
+    this.relay.register(this.partyOrgs.unscoped(Scope.system('outbox relay')));
   }
 
-  openCount(unitId: string): Promise<number> {
-    return this.partyOrgs.countDocuments({ unitId, status: 'open' });
+  /** Open organisations at a unit the caller's scope has checked. */
+  openCount(unitId: string, scope: Scope): Promise<number> {
+    return this.partyOrgs.countDocuments(scope, { unitId, status: 'open' });
   }
 
   /**
@@ -35,7 +38,7 @@ export class PartyOrgsFollower implements OnModuleInit {
     move: { moveId: string; correlationId?: string },
     renew: () => Promise<void>,
   ): Promise<number> {
-    const orgs = await this.partyOrgs.find({ unitId: { $in: [...newPaths.keys()] } }, { outbox: 0, history: 0 }).lean<PartyOrg[]>();
+    const orgs = await this.partyOrgs.find(FOLLOW, { unitId: { $in: [...newPaths.keys()] } }, { outbox: 0, history: 0 }).lean<PartyOrg[]>();
     if (orgs.length === 0) return 0;
     // Bureaus never sit below a school or unit, so those above the moved root are all there are.
     const anyPath = newPaths.values().next().value!;
@@ -82,7 +85,7 @@ export class PartyOrgsFollower implements OnModuleInit {
       });
     }
     for (let i = 0; i < ops.length; i += CHUNK) {
-      await this.partyOrgs.bulkWrite(ops.slice(i, i + CHUNK), { ordered: false });
+      await this.partyOrgs.unscoped(FOLLOW).bulkWrite(ops.slice(i, i + CHUNK), { ordered: false });
       await renew();
       this.relay.nudge();
     }

@@ -1,25 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
 import type { ClosePartyOrgDto, CreatePartyOrgDto, SetAffiliationDto, UpdatePartyOrgDto } from '@pb/contracts';
 import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
-import { checkIfMatch } from '@pb/platform';
+import { checkIfMatch, InjectScopedModel, Scope, type ScopedModel } from '@pb/platform';
 import { Leases } from '@pb/persistence';
 import { conflict, forbidden, ruleBroken } from '../common/problems.js';
-import type { Scope } from '@pb/platform';
 import { requireAdmin } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
 import { MEMBER_MODEL, type Member } from '../members/member.schema.js';
 import type { OrgUnit } from '../org-units/org-unit.schema.js';
 import { TreeReader } from '../org-units/tree.reader.js';
 import { partyOrgEvents } from './party-org.events.js';
-import { PARTY_ORG_MODEL, type PartyOrg, type PartyOrgKind } from './party-org.schema.js';
+import { PARTY_ORG_MODEL, PARTY_ORG_NOT_FOUND, type PartyOrg, type PartyOrgKind } from './party-org.schema.js';
 import { candidateSupervisors, defaultSupervisor, reviewersFor } from './routing.js';
 
 export type PartyOrgView = Omit<PartyOrg, '_id' | 'outbox' | 'history' | 'cityId'> & { id: string };
 
-export const PARTY_ORG_NOT_FOUND = { zh: '找不到党组织', en: 'Party organisation not found' };
+export { PARTY_ORG_NOT_FOUND } from './party-org.schema.js';
+/** What is left under an organisation before it closes, wherever it lies: an integrity check, not a read. */
+const BEFORE_CLOSE = Scope.system('party orgs: members and open organisations left before a close');
 const RANK: Record<PartyOrgKind, number> = { committee: 3, 'general-branch': 2, branch: 1 };
 const NO_OUTBOX = { outbox: 0, history: 0 } as const;
 
@@ -41,8 +40,8 @@ const badSupervisor = (candidates: string[]) =>
 @Injectable()
 export class PartyOrgsService {
   constructor(
-    @InjectModel(PARTY_ORG_MODEL) private readonly partyOrgs: Model<PartyOrg>,
-    @InjectModel(MEMBER_MODEL) private readonly members: Model<Member>,
+    @InjectScopedModel(PARTY_ORG_MODEL) private readonly partyOrgs: ScopedModel<PartyOrg>,
+    @InjectScopedModel(MEMBER_MODEL) private readonly members: ScopedModel<Member>,
     private readonly tree: TreeReader,
     private readonly leases: Leases,
     private readonly relay: OutboxRelay,
@@ -50,9 +49,9 @@ export class PartyOrgsService {
 
   /** A party organisation whose unit lies in the caller's subtree, with that unit; 404 otherwise. */
   async inScope(id: string, scope: Scope): Promise<{ org: PartyOrg; unit: OrgUnit }> {
-    const org = await this.partyOrgs.findById(id, NO_OUTBOX).lean<PartyOrg>();
-    const unit = scope.require(org ? await this.tree.unit(org.unitId) : null, (u) => u.path, PARTY_ORG_NOT_FOUND);
-    return { org: org!, unit };
+    const org = await this.partyOrgs.get(scope, id, NO_OUTBOX);
+    const unit = scope.require(await this.tree.unit(org.unitId), (u) => u.path, PARTY_ORG_NOT_FOUND);
+    return { org, unit };
   }
 
   async get(id: string, scope: Scope): Promise<PartyOrgView> {
@@ -61,7 +60,7 @@ export class PartyOrgsService {
 
   async listForUnit(unitId: string, scope: Scope): Promise<PartyOrgView[]> {
     await this.tree.unitInScope(unitId, scope);
-    const docs = await this.partyOrgs.find({ unitId }, NO_OUTBOX).sort({ _id: 1 }).lean<PartyOrg[]>();
+    const docs = await this.partyOrgs.find(scope, { unitId }, NO_OUTBOX).sort({ _id: 1 }).lean<PartyOrg[]>();
     return docs.map(partyOrgView);
   }
 
@@ -119,7 +118,8 @@ export class PartyOrgsService {
         this.audit('created', null, doc, scope, correlationId),
       );
       try {
-        await this.partyOrgs.create(doc);
+        // Its unit (and parent organisation) were checked against the caller's scope above.
+        await this.partyOrgs.unscoped(Scope.system('party orgs: insert an organisation at a checked unit')).create(doc);
       } catch (err) {
         if ((err as { code?: number }).code === 11000)
           throw conflict({ zh: '党组织标识已存在', en: 'A party organisation with this id exists' });
@@ -145,7 +145,8 @@ export class PartyOrgsService {
       const set: Record<string, unknown> = { version: next.version };
       for (const k of changed) set[k] = input[k];
       await this.partyOrgs.updateOne(
-        { _id: id },
+        scope,
+        { _id: id, unitId: org.unitId },
         {
           $set: set,
           $push: {
@@ -198,7 +199,8 @@ export class PartyOrgsService {
         this.audit('affiliation-changed', org, next, scope, correlationId),
       );
       await this.partyOrgs.updateOne(
-        { _id: id },
+        scope,
+        { _id: id, unitId: org.unitId },
         {
           $set: { supervisorId: next.supervisorId, routing: next.routing, reviewerIds, version: next.version },
           $push: {
@@ -218,8 +220,8 @@ export class PartyOrgsService {
     return this.inTree(id, scope, async (org) => {
       checkIfMatch(ifMatch, org.version);
       if (org.status === 'closed') throw conflict({ zh: '党组织已撤销', en: 'The organisation is already closed' });
-      const members = await this.members.countDocuments({ partyOrgId: id });
-      const children = await this.partyOrgs.countDocuments({ parentPartyOrgId: id, status: 'open' });
+      const members = await this.members.countDocuments(BEFORE_CLOSE, { partyOrgId: id });
+      const children = await this.partyOrgs.countDocuments(BEFORE_CLOSE, { parentPartyOrgId: id, status: 'open' });
       if (members > 0 || children > 0) {
         throw conflict({ zh: '尚有党员或下级党组织', en: 'Members or open organisations are still under it' }, [
           {
@@ -234,7 +236,8 @@ export class PartyOrgsService {
       }
       const next: PartyOrg = { ...org, status: 'closed', closedOn: input.closedOn, version: org.version + 1 };
       await this.partyOrgs.updateOne(
-        { _id: id },
+        scope,
+        { _id: id, unitId: org.unitId },
         {
           $set: { status: 'closed', closedOn: input.closedOn, version: next.version },
           $push: {

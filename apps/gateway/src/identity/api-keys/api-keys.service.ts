@@ -1,10 +1,20 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
 import type { ApiKeyListQuery, CreateApiKeyDto } from '@pb/contracts';
 import { OutboxRelay } from '@pb/messaging';
-import { auditWriteEvent, OrgUnitDirectory, paginate, Scope, type Identity, type Page, type Role, problem } from '@pb/platform';
+import {
+  auditWriteEvent,
+  InjectScopedModel,
+  OrgUnitDirectory,
+  paginate,
+  Scope,
+  type Identity,
+  type OrgOwnership,
+  type Page,
+  type Role,
+  type ScopedModel,
+  problem,
+} from '@pb/platform';
 import { AuditService } from '../../audit/audit.service.js';
 import { ungrantable } from '../grants.js';
 import { sha256 } from '../passwords.js';
@@ -14,6 +24,16 @@ export type ApiKeyView = Omit<ApiKey, '_id' | 'keyHash' | 'outbox' | 'version'> 
 
 const KEY = /^pbk_[A-Za-z0-9_-]{43}$/;
 const KEY_NOT_FOUND = { zh: '找不到接口密钥', en: 'API key not found' };
+
+/** Org-owned (docs/adr/0012): a key belongs to its org unit, whose path the gateway's org tree knows. */
+export const apiKeyOwnership = (tree: OrgUnitDirectory): OrgOwnership<ApiKey> => ({
+  unitField: 'orgUnitId',
+  pathOf: (unitId) => tree.pathOf(unitId),
+  notFound: KEY_NOT_FOUND,
+});
+
+/** A request's key is looked up by its hash before anyone is known, and its use is stamped on it. */
+const KEY_VERIFICATION = Scope.system('api-key verification: the key of the presented hash');
 
 function view(doc: ApiKey): ApiKeyView {
   const { _id, keyHash: _hash, outbox: _outbox, version: _version, ...rest } = doc;
@@ -28,14 +48,14 @@ export function apiKeyIdentity(key: Pick<ApiKey, '_id' | 'orgUnitId' | 'role'>):
 @Injectable()
 export class ApiKeysService implements OnModuleInit {
   constructor(
-    @InjectModel(API_KEY_MODEL) private readonly keys: Model<ApiKey>,
+    @InjectScopedModel(API_KEY_MODEL) private readonly keys: ScopedModel<ApiKey>,
     private readonly tree: OrgUnitDirectory,
     private readonly audit: AuditService,
     private readonly relay: OutboxRelay,
   ) {}
 
   onModuleInit() {
-    this.relay.register(this.keys);
+    this.relay.register(this.keys.unscoped(Scope.system('outbox relay')));
   }
 
   /** Creates a key; the answer is the only time the key itself is shown (only its hash is stored). */
@@ -72,22 +92,22 @@ export class ApiKeysService implements OnModuleInit {
       after: doc,
       ...(correlationId ? { correlationId } : {}),
     });
-    await this.keys.create({ ...doc, outbox: [audit] });
+    // Its unit was checked against the caller's scope above.
+    await this.keys.unscoped(Scope.system('api keys: insert a checked key')).create({ ...doc, outbox: [audit] });
     this.relay.nudge();
     return { ...view({ ...doc, outbox: [] }), key };
   }
 
   async list(caller: Identity, query: ApiKeyListQuery): Promise<Page<ApiKeyView>> {
-    const unit = await Scope.of(caller).unit(query.unit, this.tree.pathOf);
-    const ids = await this.tree.subtreeIds(unit);
-    if (!ids.includes(unit)) ids.push(unit);
+    const scope = Scope.of(caller);
+    const ids = await scope.subtree(query.unit, this.tree.pathOf, (unit) => this.tree.subtreeIds(unit));
     const page = await paginate<ApiKey>(
       query,
       '/api/v1/api-keys',
       (k) => k._id,
       (after, take) =>
         this.keys
-          .find({ orgUnitId: { $in: ids }, ...(after ? { _id: { $gt: after } } : {}) }, { outbox: 0, keyHash: 0 })
+          .find(scope, { orgUnitId: { $in: ids }, ...(after ? { _id: { $gt: after } } : {}) }, { outbox: 0, keyHash: 0 })
           .sort({ _id: 1 })
           .limit(take)
           .lean<ApiKey[]>(),
@@ -97,8 +117,8 @@ export class ApiKeysService implements OnModuleInit {
 
   /** Revokes a key of the caller's subtree at once: its next request is a 401. Repeating it changes nothing. */
   async revoke(id: string, caller: Identity, correlationId?: string): Promise<void> {
-    const found = await this.keys.findById(id, { outbox: 0 }).lean<ApiKey>();
-    const current = await Scope.of(caller).requireOwned(found, (k) => k.orgUnitId, this.tree.pathOf, KEY_NOT_FOUND);
+    const scope = Scope.of(caller);
+    const current = await this.keys.get(scope, id);
     if (current.revokedAt) return;
     const revokedAt = new Date();
     const audit = auditWriteEvent({
@@ -113,7 +133,8 @@ export class ApiKeysService implements OnModuleInit {
       ...(correlationId ? { correlationId } : {}),
     });
     await this.keys.updateOne(
-      { _id: id, revokedAt: null },
+      scope,
+      { _id: id, orgUnitId: current.orgUnitId, revokedAt: null },
       { $set: { revokedAt, version: current.version + 1 }, $push: { outbox: audit } },
     );
     this.relay.nudge();
@@ -122,7 +143,7 @@ export class ApiKeysService implements OnModuleInit {
   /** The identity of a request's API key; unknown or revoked keys throw (401). Every use is audited. */
   async authenticate(key: string, ip: string, correlationId: string): Promise<Identity> {
     if (!KEY.test(key)) throw new Error('malformed API key');
-    const found = await this.keys.findOne({ keyHash: sha256(key) }, { outbox: 0 }).lean<ApiKey>();
+    const found = await this.keys.findOne(KEY_VERIFICATION, { keyHash: sha256(key) }, { outbox: 0 }).lean<ApiKey>();
     if (!found || found.revokedAt) {
       await this.audit.recordAuth({
         action: 'api-key.refused',
@@ -137,7 +158,7 @@ export class ApiKeysService implements OnModuleInit {
     }
     const identity = apiKeyIdentity(found);
     await Promise.all([
-      this.keys.updateOne({ _id: found._id }, { $set: { lastUsedAt: new Date() } }),
+      this.keys.updateOne(KEY_VERIFICATION, { _id: found._id }, { $set: { lastUsedAt: new Date() } }),
       this.audit.recordAuth({
         action: 'api-key.used',
         unitId: found.orgUnitId,
