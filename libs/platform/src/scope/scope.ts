@@ -88,16 +88,6 @@ export class Scope {
   }
 
   /**
-   * The thing if the unit it belongs to (by id, its path from the read model) is reachable, else the
-   * one not-found problem, as for a missing one: for documents that record only their unit's id.
-   */
-  async requireOwned<T>(found: T | null | undefined, unitOf: (t: T) => string, pathOf: PathOf, what?: Bilingual): Promise<T> {
-    if (found === null || found === undefined) throw notFoundProblem(what);
-    await this.unit(unitOf(found), pathOf, what);
-    return found;
-  }
-
-  /**
    * The unit a query is about: the caller's own when none is named; a named one outside the subtree
    * (or unknown to the read model) is a 404.
    */
