@@ -3,23 +3,12 @@ import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { Consumer, ConsumerConfig, EachBatchPayload, EachMessagePayload, IHeaders, KafkaMessage } from 'kafkajs';
-import {
-  deadLetterTopic,
-  fromKafkaHeaders,
-  TopicInfo,
-  Topics,
-  type CloudEventAttributes,
-  type EventContract,
-  type TopicKey,
-} from '@pb/contracts';
+import { deadLetterTopic, fromKafkaHeaders, type CloudEventAttributes, type EventContract } from '@pb/contracts';
 import { CloudEventContext } from './cloud-event.context.js';
 import { EventContractLookup } from './event-contracts.js';
 import { whileTransient, type KafkaClient } from './kafka.client.js';
 import { ON_EVENT_EXTRAS, type EventBatchItem, type OnEventExtras } from './on-event.decorator.js';
 import type { ProcessedEventLedger } from './processed-events.js';
-
-/** The compacted state topics: a consumer that creates one first must create it compacted, as its producer would. */
-const COMPACTED = new Set((Object.keys(Topics) as TopicKey[]).filter((k) => TopicInfo[k].compacted).map((k) => Topics[k] as string));
 
 /** A record that can never succeed (not a CloudEvent, not JSON, breaks its schema): dead-lettered at once. */
 export class PoisonRecord extends Error {
@@ -112,7 +101,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       const topics = this.topics();
       if (topics.length > 0) {
         await this.client.ensureTopics([
-          ...topics.map((topic) => ({ topic, compacted: COMPACTED.has(topic) })),
+          ...topics.map((topic) => ({ topic })),
           ...topics.map((topic) => ({ topic: deadLetterTopic(topic, this.options.groupId) })),
         ]);
         this.consumer = this.client.createConsumer({ ...this.options.consumer, groupId: this.options.groupId });

@@ -47,6 +47,20 @@ describe('KafkaClient.ensureTopics', () => {
     expect(createTopics).toHaveBeenCalledTimes(3);
   });
 
+  it('creates a state topic of the contracts compacted, whoever asks first (a consumer, a service starting, a test)', async () => {
+    const createTopics = jest.fn<Admin['createTopics']>().mockResolvedValue(true);
+    const admin = { listTopics: jest.fn<Admin['listTopics']>().mockResolvedValue([]), createTopics } as unknown as Admin;
+    const c = client();
+    jest.spyOn(c, 'getAdmin').mockResolvedValue(admin);
+    await c.ensureTopics([{ topic: 'orgs.units.state.v1' }, { topic: 'orgs.units.v1' }, { topic: 'orgs.units.state.v1.dlq.g' }]);
+    const made = createTopics.mock.calls[0][0].topics.map((t) => [t.topic, t.configEntries ?? []]);
+    expect(made).toEqual([
+      ['orgs.units.state.v1', [{ name: 'cleanup.policy', value: 'compact' }]],
+      ['orgs.units.v1', []],
+      ['orgs.units.state.v1.dlq.g', []],
+    ]);
+  });
+
   it('fails at once on an error that retrying cannot fix', async () => {
     const invalid = protocolError({ type: 'INVALID_TOPIC_EXCEPTION', code: 17, retriable: false, message: 'invalid topic' });
     const admin = {

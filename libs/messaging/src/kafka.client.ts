@@ -1,7 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { createRequire } from 'node:module';
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type ConsumerConfig, type Producer, type LogEntry } from 'kafkajs';
+import { TopicInfo, Topics, type TopicKey } from '@pb/contracts';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
+
+/** The compacted state topics (the contracts say which): whoever creates one first creates it compacted. */
+const COMPACTED = new Set((Object.keys(Topics) as TopicKey[]).filter((k) => TopicInfo[k].compacted).map((k) => Topics[k] as string));
 
 /**
  * kafkajs 2.2.4 schedules `setTimeout(fn, throttledUntil - now)` with a negative delay when not
@@ -110,7 +114,8 @@ export class KafkaClient implements OnApplicationShutdown {
   }
 
   /**
-   * Creates the topics that do not exist yet (idempotent); compacted ones get `cleanup.policy=compact`.
+   * Creates the topics that do not exist yet (idempotent); compacted ones (said here, or a state topic of
+   * the contracts, whichever service or test comes first) get `cleanup.policy=compact`.
    * On a fresh broker, services create the same topics at once and a topic created a moment ago is
    * briefly unknown to the broker's metadata ("This server does not host this topic-partition",
    * retriable): such answers are retried for up to `timeoutMs` instead of failing a service's start.
@@ -133,7 +138,7 @@ export class KafkaClient implements OnApplicationShutdown {
             topic: t.topic,
             numPartitions: this.options.topicPartitions ?? 3,
             replicationFactor: this.options.topicReplicationFactor ?? 1,
-            ...(t.compacted ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] } : {}),
+            ...((t.compacted ?? COMPACTED.has(t.topic)) ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] } : {}),
           })),
         });
       } catch (err) {

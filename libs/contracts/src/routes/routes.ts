@@ -546,7 +546,7 @@ export const Routes = {
     tag: 'reporting 半月报',
     roles: ['city-admin'],
     summary: 'Set the reporting calendar (city administrator) 设定报送日历',
-    ok: { status: 200, schema: ReportingCalendarSchema, description: 'The calendar in force 当前报送日历' },
+    ok: { status: 200, description: 'The calendar in force 当前报送日历' },
     description: 'Due day, window, zone, lock days, holiday extensions. 截止日、窗口、时区、锁定天数、节假日顺延。',
     ifMatch: 'optional',
     body: ReportingCalendarSchema,
@@ -699,7 +699,7 @@ export const Routes = {
     tag: 'notifications 通知',
     roles: ALL_ROLES,
     summary: 'Set preferences: categories × channels, quiet hours, language 设定通知偏好',
-    ok: { status: 200, schema: NotificationPreferencesSchema, description: 'The preferences in force 当前偏好' },
+    ok: { status: 200, description: 'The preferences in force 当前偏好' },
     description:
       'Critical categories (report-overdue, report-returned) cannot be switched off (400: their switches are const true), and quiet hours (city time zone) delay only non-critical e-mails and webhooks. Unit preferences: its administrators or secretary. 紧急类别（逾期未报、退回修改）不可关闭（400）；免打扰时段（城市时区）只延后非紧急的邮件与推送。单位设定限本单位管理员或书记。',
     params: PREFERENCES_OF,
