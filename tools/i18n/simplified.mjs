@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Users read Simplified Chinese (zh-Hans). This finds, and with --write converts, Traditional-only
 // characters in every text file git tracks, with OpenCC's tables (opencc-js, Traditional -> mainland).
-// A text is Simplified when converting it changes nothing. The source document under seed/ is the
-// one exception (it is quoted as it was written). `node tools/i18n/simplified.mjs [--write]`.
+// A text is Simplified when converting it changes nothing.
+// `node tools/i18n/simplified.mjs [--write]`.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import * as OpenCC from 'opencc-js';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TEXT = /\.(ts|mts|mjs|cjs|js|json|md|ya?ml|go|html|css|txt|toml|tpl|hbs|csv)$/;
 /** Generated or frozen outside our hands: the lock file. */
-const SKIP = [/^package-lock\.json$/, /(^|\/)seed\//];
+const SKIP = [/^package-lock\.json$/];
 const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff]+/g;
 
 const convert = OpenCC.Converter({ from: 't', to: 'cn' });

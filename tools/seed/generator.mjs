@@ -4,37 +4,37 @@
 // through the gateway; the benchmarks use the same generator for a 10,000-school city.
 
 const SURNAMES =
-  '王李張劉陳楊黃趙吳周徐孫馬朱胡郭何高林羅鄭梁謝宋唐許韓馮鄧曹彭曾肖田董袁潘蔣蔡余杜葉程蘇魏呂丁任沈姚盧姜崔鍾譚陸汪范金石廖賈夏韋傅方白鄒孟熊秦邱江尹薛閻段雷侯龍史陶黎賀顧毛郝龔邵萬錢嚴覃武戴莫孔向湯';
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方白邹孟熊秦邱江尹薛阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const GIVEN =
-  '偉芳娜秀英敏靜麗強磊軍洋勇艷傑娟濤明超秀蘭霞平剛桂英華建國紅梅玉蘭文輝志強海燕麗娟春梅金鳳國慶曉東雪梅海濤俊傑婷婷佳怡子涵浩然雨欣宇軒思遠嘉怡明輝雅琴曉紅建華';
+  '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅玉兰文辉志强海燕丽娟春梅金凤国庆晓东雪梅海涛俊杰婷婷佳怡子涵浩然雨欣宇轩思远嘉怡明辉雅琴晓红建华';
 const PLACES = [
-  '東湖',
+  '东湖',
   '西山',
   '南河',
   '北原',
   '青松',
   '翠竹',
   '柳溪',
-  '楓林',
+  '枫林',
   '桃源',
   '明德',
   '育才',
-  '啟明',
-  '紅星',
+  '启明',
+  '红星',
   '曙光',
-  '向陽',
-  '新華',
+  '向阳',
+  '新华',
   '光明',
   '和平',
-  '長青',
+  '长青',
   '文昌',
 ];
-const COUNTY_NAMES = ['東湖區', '西山縣', '南河縣', '北原區', '青松縣', '柳溪區'];
+const COUNTY_NAMES = ['东湖区', '西山县', '南河县', '北原区', '青松县', '柳溪区'];
 const STAGES = [
-  ['小學', 0.55],
-  ['中學', 0.3],
-  ['高級中學', 0.1],
-  ['職業技術學校', 0.05],
+  ['小学', 0.55],
+  ['中学', 0.3],
+  ['高级中学', 0.1],
+  ['职业技术学校', 0.05],
 ];
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same city. */
@@ -134,7 +134,7 @@ export function milestones(r, status, today, breakRule = false) {
 
 /**
  * The city. Options: schools (about 100), counties (3), cityDirectShare (part of the schools
- * directly under the city), districtSize (0, or group each county's schools in 學區 units of this
+ * directly under the city), districtSize (0, or group each county's schools in 学区 units of this
  * size), members (per branch, default 3-6; 0 for none), seed.
  */
 export function generateCity({
@@ -149,7 +149,7 @@ export function generateCity({
   cityId = 'city',
 } = {}) {
   const r = rng(seed);
-  const city = { id: cityId, code: 'CITY', name: '示範市教育局', kind: 'city-bureau', parentId: null, openedOn: '1983-01-01' };
+  const city = { id: cityId, code: 'CITY', name: '示范市教育局', kind: 'city-bureau', parentId: null, openedOn: '1983-01-01' };
   const countyUnits = [];
   for (let c = 1; c <= counties; c++) {
     countyUnits.push({
@@ -176,7 +176,7 @@ export function generateCity({
         units.push({
           id: districtId,
           code: `${countyUnits[countyIndex].code}-D${pad(Math.floor(local / districtSize) + 1, 3)}`,
-          name: `第${Math.floor(local / districtSize) + 1}學區`,
+          name: `第${Math.floor(local / districtSize) + 1}学区`,
           kind: 'unit',
           parentId,
           openedOn: '2001-09-01',
@@ -197,7 +197,7 @@ export function generateCity({
     const school = {
       id: `${cityId}-school-${pad(i, 5)}`,
       code: `S${pad(i, 5)}`,
-      name: `${isDirect ? '市直' : ''}${place}${stage === '小學' ? `第${i}` : ''}${stage}`.replace(/^市直(.*)$/, '市$1'),
+      name: `${isDirect ? '市直' : ''}${place}${stage === '小学' ? `第${i}` : ''}${stage}`.replace(/^市直(.*)$/, '市$1'),
       kind: 'school',
       parentId,
       openedOn: `${r.int(1950, 2015)}-09-01`,
@@ -213,9 +213,9 @@ export function generateCity({
     id: `${cityId}-party`,
     unitId: cityId,
     kind: 'committee',
-    name: '市教育局機關黨委',
-    principal: { ...person(), title: '黨委書記' },
-    deputy: { ...person(), title: '黨委副書記' },
+    name: '市教育局机关党委',
+    principal: { ...person(), title: '党委书记' },
+    deputy: { ...person(), title: '党委副书记' },
   };
   partyOrgs.push(bureauParty);
   for (const s of schoolUnits) {
@@ -226,9 +226,9 @@ export function generateCity({
         ...base,
         id: `${s.id}-pc`,
         kind: 'committee',
-        name: `${s.name}黨委`,
-        principal: { ...person(), title: '黨委書記' },
-        deputy: { ...person(), title: '黨委副書記' },
+        name: `${s.name}党委`,
+        principal: { ...person(), title: '党委书记' },
+        deputy: { ...person(), title: '党委副书记' },
       };
       partyOrgs.push(top);
       for (let b = 1; b <= 3; b++)
@@ -236,19 +236,19 @@ export function generateCity({
           ...base,
           id: `${s.id}-b${b}`,
           kind: 'branch',
-          name: `${s.name}第${b}黨支部`,
+          name: `${s.name}第${b}党支部`,
           parentPartyOrgId: top.id,
-          principal: { ...person(), title: '支部書記' },
-          deputy: { ...person(), title: '組織委員' },
+          principal: { ...person(), title: '支部书记' },
+          deputy: { ...person(), title: '组织委员' },
         });
     } else if (size < 0.55) {
       const top = {
         ...base,
         id: `${s.id}-pg`,
         kind: 'general-branch',
-        name: `${s.name}黨總支`,
-        principal: { ...person(), title: '黨總支書記' },
-        deputy: { ...person(), title: '黨總支副書記' },
+        name: `${s.name}党总支`,
+        principal: { ...person(), title: '党总支书记' },
+        deputy: { ...person(), title: '党总支副书记' },
       };
       partyOrgs.push(top);
       for (let b = 1; b <= 2; b++)
@@ -256,21 +256,21 @@ export function generateCity({
           ...base,
           id: `${s.id}-b${b}`,
           kind: 'branch',
-          name: `${s.name}第${b}黨支部`,
+          name: `${s.name}第${b}党支部`,
           parentPartyOrgId: top.id,
-          principal: { ...person(), title: '支部書記' },
-          deputy: { ...person(), title: '組織委員' },
+          principal: { ...person(), title: '支部书记' },
+          deputy: { ...person(), title: '组织委员' },
         });
     } else {
-      // Some city-direct schools report to both levels (市、縣兩級) when they sit in a county.
+      // Some city-direct schools report to both levels (市、县两级) when they sit in a county.
       branches.push({
         ...base,
         id: `${s.id}-b1`,
         kind: 'branch',
-        name: `${s.name}黨支部`,
+        name: `${s.name}党支部`,
         routing: r.chance(0.15) ? 'both-levels' : 'single',
-        principal: { ...person(), title: '支部書記' },
-        deputy: { ...person(), title: '組織委員' },
+        principal: { ...person(), title: '支部书记' },
+        deputy: { ...person(), title: '组织委员' },
       });
     }
   }
@@ -315,30 +315,30 @@ export function generateCity({
           cadreName: chineseName(r),
           cadreUnitId: bureau,
           schoolId: s.id,
-          programme: r.pick(['三聯三進', '兩掛兩互', '干部下基層']),
+          programme: r.pick(['三联三进', '两挂两互', '干部下基层']),
           since,
         },
         visits: Array.from({ length: r.int(1, 3) }, (_, v) => ({
           date: addDays(since, 30 + v * 90),
-          purpose: r.pick(['指導黨建工作', '調研半月報落實情況', '幫扶薄弱學校', '宣講黨的理論']),
-          outcome: r.pick(['完善了三會一課記錄', '確定了整改清單', '建立了結對幫扶機制', '組織了主題黨日活動']),
+          purpose: r.pick(['指导党建工作', '调研半月报落实情况', '帮扶薄弱学校', '宣讲党的理论']),
+          outcome: r.pick(['完善了三会一课记录', '确定了整改清单', '建立了结对帮扶机制', '组织了主题党日活动']),
         })).filter((v) => v.date <= today),
       });
     }
   }
 
   const identities = [
-    { role: 'city-admin', orgUnitId: cityId, sub: 'demo-city-admin', label: '市教育局管理員' },
-    ...countyUnits.map((c, i) => ({ role: 'county-admin', orgUnitId: c.id, sub: `demo-county-admin-${i + 1}`, label: `${c.name}管理員` })),
+    { role: 'city-admin', orgUnitId: cityId, sub: 'demo-city-admin', label: '市教育局管理员' },
+    ...countyUnits.map((c, i) => ({ role: 'county-admin', orgUnitId: c.id, sub: `demo-county-admin-${i + 1}`, label: `${c.name}管理员` })),
     ...schoolUnits
       .filter((_, i) => i % Math.max(1, Math.floor(schoolUnits.length / 3)) === 0)
       .slice(0, 3)
-      .map((s, i) => ({ role: 'school-secretary', orgUnitId: s.id, sub: `demo-secretary-${i + 1}`, label: `${s.name}黨組織書記` })),
-    { role: 'inspector', orgUnitId: cityId, sub: 'demo-inspector-city', label: '市教育局檢查人員' },
+      .map((s, i) => ({ role: 'school-secretary', orgUnitId: s.id, sub: `demo-secretary-${i + 1}`, label: `${s.name}党组织书记` })),
+    { role: 'inspector', orgUnitId: cityId, sub: 'demo-inspector-city', label: '市教育局检查人员' },
     ...(countyUnits[0]
-      ? [{ role: 'inspector', orgUnitId: countyUnits[0].id, sub: 'demo-inspector-county-1', label: `${countyUnits[0].name}檢查人員` }]
+      ? [{ role: 'inspector', orgUnitId: countyUnits[0].id, sub: 'demo-inspector-county-1', label: `${countyUnits[0].name}检查人员` }]
       : []),
-    { role: 'analyst', orgUnitId: cityId, sub: 'demo-analyst', label: '數據分析人員' },
+    { role: 'analyst', orgUnitId: cityId, sub: 'demo-analyst', label: '数据分析人员' },
   ];
 
   return { city, units, schools: schoolUnits, partyOrgs, members: memberList, contactPoints: contactPointList, identities };
