@@ -100,7 +100,7 @@ export class AuditService {
   /** The entries of a subtree the caller supervises, newest first. */
   async query(caller: Identity, query: AuditQuery): Promise<Page<AuditEntryView>> {
     const scope = Scope.of(caller);
-    const ids = await scope.subtree(query.unit, this.tree.pathOf, (unit) => this.tree.subtreeIds(unit));
+    const ids = await this.tree.subtreeFor(scope, query.unit);
     const page = await paginate<AuditEntry>(
       query,
       '/api/v1/audit',

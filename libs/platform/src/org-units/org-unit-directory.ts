@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { applyOnce, type ApplyResult } from '@pb/messaging';
-import type { PathOf } from '../scope/scope.js';
+import type { PathOf, Scope } from '../scope/scope.js';
 import { ORG_UNIT_VIEW_MODEL, type OrgUnitState, type OrgUnitView } from './org-unit-view.schema.js';
 
 /** A bureau on a unit's path: its id and whether it is the city bureau or a county bureau. */
@@ -70,6 +70,11 @@ export class OrgUnitDirectory {
   async subtreeIds(rootId: string): Promise<string[]> {
     const rows = await this.units.find({ path: rootId }, { _id: 1 }).lean<{ _id: string }[]>();
     return rows.map((r) => r._id);
+  }
+
+  /** Every unit of `unitId`'s subtree (the caller's own unit by default); 404 when it lies outside the caller's scope. */
+  subtreeFor(scope: Scope, unitId?: string): Promise<string[]> {
+    return scope.subtree(unitId, this.pathOf, (root) => this.subtreeIds(root));
   }
 
   /** The children of a unit, by code (roll-up tables). */

@@ -130,7 +130,7 @@ export class AccountsService implements OnModuleInit {
 
   async list(caller: Identity, query: AccountListQuery): Promise<Page<AccountView>> {
     const scope = Scope.of(caller);
-    const ids = await scope.subtree(query.unit, this.tree.pathOf, (unit) => this.tree.subtreeIds(unit));
+    const ids = await this.tree.subtreeFor(scope, query.unit);
     const page = await paginate<Account>(
       query,
       '/api/v1/accounts',

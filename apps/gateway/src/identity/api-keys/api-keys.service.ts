@@ -100,7 +100,7 @@ export class ApiKeysService implements OnModuleInit {
 
   async list(caller: Identity, query: ApiKeyListQuery): Promise<Page<ApiKeyView>> {
     const scope = Scope.of(caller);
-    const ids = await scope.subtree(query.unit, this.tree.pathOf, (unit) => this.tree.subtreeIds(unit));
+    const ids = await this.tree.subtreeFor(scope, query.unit);
     const page = await paginate<ApiKey>(
       query,
       '/api/v1/api-keys',
