@@ -50,6 +50,20 @@ export function defineEvent<const S extends JSONSchema, const F extends Required
   return { ...def, dataschema: `${SCHEMA_BASE_URI}/${def.type}.json` };
 }
 
+/**
+ * The events of one aggregate on one topic share their topic, producer and key: declared once, each
+ * event then gives its type, description and schema. The key field must be a required property of
+ * every schema (a schema without it does not compile: the extra argument is demanded).
+ */
+export function eventFamily<const F extends string>(common: { topic: string; producer: string; key: { field: F; description: string } }) {
+  return <const S extends JSONSchema>(
+    type: string,
+    description: string,
+    schema: S,
+    ..._keyIsRequired: [F] extends [RequiredField<S>] ? [] : [`key field ${F} is not required by the schema`]
+  ): EventContract<S> => defineEvent({ ...common, type, description, schema } as Parameters<typeof defineEvent<S, RequiredField<S>>>[0]);
+}
+
 /** The record key of one event: the value of its contract's key field (the org unit id). */
 export function recordKeyOf(contract: EventContract, data: object): string {
   const key = (data as Record<string, unknown>)[contract.key.field];

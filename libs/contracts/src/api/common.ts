@@ -58,6 +58,22 @@ export const pageQueryProperties = {
 } as const;
 
 /**
+ * The query of a list over a subtree: `unit` (the subtree root, default the caller's own unit), the
+ * route's own filters, then `limit` and `cursor`.
+ */
+export function subtreeListQuery<const F extends object>(filters: F) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      unit: { ...unitIdSchema, description: 'Subtree root; defaults to your own unit. 查询范围' },
+      ...filters,
+      ...pageQueryProperties,
+    },
+  } as const;
+}
+
+/**
  * The one page of every list: follow `next`, or pass `nextCursor` back as `cursor`, until they are
  * null (keyset pagination, docs/adr/0013).
  */

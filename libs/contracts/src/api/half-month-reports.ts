@@ -1,8 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { body, text } from './fragments.js';
 
 const date = { type: 'string', format: 'date', description: 'YYYY-MM-DD' } as const;
-const text = <const M extends number>(max: M, description: string) =>
-  ({ type: 'string', minLength: 1, maxLength: max, description }) as const;
 const list = <const I extends object, const M extends number>(items: I, max: M, description: string) =>
   ({ type: 'array', maxItems: max, items, description }) as const;
 
@@ -15,98 +14,68 @@ export const HalfMonthReportContentSchema = {
   additionalProperties: false,
   properties: {
     meetings: list(
-      {
-        type: 'object',
-        additionalProperties: false,
-        required: ['type', 'date', 'attendance'],
-        properties: {
-          type: {
-            type: 'string',
-            enum: ['branch-committee', 'branch-assembly', 'group-meeting', 'party-lesson', 'theme-day', 'democratic-life'],
-            description: '支委会 | 党员大会 | 党小组会 | 党课 | 主题党日 | 组织生活会',
-          },
-          date,
-          topic: text(200, 'Topic. 主题'),
-          attendance: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['expected', 'present'],
-            properties: {
-              expected: { type: 'integer', minimum: 0, maximum: 10000 },
-              present: { type: 'integer', minimum: 0, maximum: 10000 },
-            },
-            description: 'Members expected and present. 应到 / 实到',
-          },
+      body(['type', 'date', 'attendance'], {
+        type: {
+          type: 'string',
+          enum: ['branch-committee', 'branch-assembly', 'group-meeting', 'party-lesson', 'theme-day', 'democratic-life'],
+          description: '支委会 | 党员大会 | 党小组会 | 党课 | 主题党日 | 组织生活会',
         },
-      },
+        date,
+        topic: text(200, 'Topic. 主题'),
+        attendance: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['expected', 'present'],
+          properties: {
+            expected: { type: 'integer', minimum: 0, maximum: 10000 },
+            present: { type: 'integer', minimum: 0, maximum: 10000 },
+          },
+          description: 'Members expected and present. 应到 / 实到',
+        },
+      }),
       50,
       'Organisational life held: 三会一课, theme party days. 组织生活',
     ),
     studySessions: list(
-      {
-        type: 'object',
-        additionalProperties: false,
-        required: ['date', 'topic'],
-        properties: {
-          date,
-          topic: text(200, 'Topic. 学习主题'),
-          hours: { type: 'number', minimum: 0, maximum: 24 },
-          participants: { type: 'integer', minimum: 0, maximum: 10000 },
-        },
-      },
+      body(['date', 'topic'], {
+        date,
+        topic: text(200, 'Topic. 学习主题'),
+        hours: { type: 'number', minimum: 0, maximum: 24 },
+        participants: { type: 'integer', minimum: 0, maximum: 10000 },
+      }),
       50,
       'Theory study sessions. 理论学习',
     ),
     memberDevelopment: list(
-      {
-        type: 'object',
-        additionalProperties: false,
-        required: ['step', 'count'],
-        properties: {
-          step: {
-            type: 'string',
-            enum: ['application', 'activist', 'development-target', 'probationary', 'full-member'],
-            description: '入党申请 | 积极分子 | 发展对象 | 预备党员 | 转正',
-          },
-          count: { type: 'integer', minimum: 0, maximum: 10000 },
-          note: text(500, 'Note. 说明'),
+      body(['step', 'count'], {
+        step: {
+          type: 'string',
+          enum: ['application', 'activist', 'development-target', 'probationary', 'full-member'],
+          description: '入党申请 | 积极分子 | 发展对象 | 预备党员 | 转正',
         },
-      },
+        count: { type: 'integer', minimum: 0, maximum: 10000 },
+        note: text(500, 'Note. 说明'),
+      }),
       10,
       'Member development steps taken (counts only, no personal data). 党员发展',
     ),
     integrityWork: list(
-      { type: 'object', additionalProperties: false, required: ['activity'], properties: { date, activity: text(500, 'Activity. 活动') } },
+      body(['activity'], { date, activity: text(500, 'Activity. 活动') }),
       30,
       'Party conduct and integrity work. 党风廉政',
     ),
     grassrootsService: list(
-      {
-        type: 'object',
-        additionalProperties: false,
-        required: ['activity'],
-        properties: { date, activity: text(500, 'Activity. 活动'), beneficiaries: { type: 'integer', minimum: 0, maximum: 1000000 } },
-      },
+      body(['activity'], { date, activity: text(500, 'Activity. 活动'), beneficiaries: { type: 'integer', minimum: 0, maximum: 1000000 } }),
       30,
       'Service to the grassroots. 服务基层',
     ),
     goodPractices: list(
-      {
-        type: 'object',
-        additionalProperties: false,
-        required: ['title'],
-        properties: { title: text(100, 'Title. 标题'), description: text(2000, 'Description. 内容') },
-      },
+      body(['title'], { title: text(100, 'Title. 标题'), description: text(2000, 'Description. 内容') }),
       10,
       'Good experiences, practices and examples worth spreading. 好经验、好作法、好典型',
     ),
     problems: list(
-      {
-        type: 'object',
-        additionalProperties: false,
-        required: ['problem'],
-        properties: { problem: text(1000, 'Problem. 问题'), nextStep: text(1000, 'Next step. 下一步措施') },
-      },
+      body(['problem'], { problem: text(1000, 'Problem. 问题'), nextStep: text(1000, 'Next step. 下一步措施') }),
       20,
       'Problems and next steps. 存在问题及下一步',
     ),
@@ -117,12 +86,7 @@ export const HalfMonthReportContentSchema = {
 export type HalfMonthReportContent = FromSchema<typeof HalfMonthReportContentSchema>;
 
 /** Body of PUT .../reports/{partyOrgId}/{periodId}: save the draft. */
-export const SaveReportDraftSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['content'],
-  properties: { content: HalfMonthReportContentSchema },
-} as const;
+export const SaveReportDraftSchema = body(['content'], { content: HalfMonthReportContentSchema });
 export type SaveReportDraftDto = FromSchema<typeof SaveReportDraftSchema>;
 
 /** Body of POST .../reports/{partyOrgId}/{periodId}/reviews: accept or return. */
@@ -132,7 +96,7 @@ export const ReviewReportSchema = {
   required: ['decision'],
   properties: {
     decision: { type: 'string', enum: ['accept', 'return'], description: 'accept 通过 | return 退回修改' },
-    comment: { type: 'string', minLength: 1, maxLength: 2000, description: 'Required when returning. 退回时必填' },
+    comment: text(2000, 'Required when returning. 退回时必填'),
   },
   if: { properties: { decision: { const: 'return' } } },
   then: { required: ['comment'], properties: { comment: { type: 'string' } } },
@@ -148,48 +112,38 @@ export const SubmitReportSchema = {
 export type SubmitReportDto = FromSchema<typeof SubmitReportSchema>;
 
 /** Body of POST .../lock-exceptions: a reviewing bureau reopens a locked report until a date. */
-export const LockExceptionSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['until', 'reason'],
-  properties: {
-    until: { type: 'string', format: 'date-time', description: 'Open for changes until. 开放至' },
-    reason: { type: 'string', minLength: 1, maxLength: 500, description: 'Why. 原因' },
-  },
-} as const;
+export const LockExceptionSchema = body(['until', 'reason'], {
+  until: { type: 'string', format: 'date-time', description: 'Open for changes until. 开放至' },
+  reason: text(500, 'Why. 原因'),
+});
 export type LockExceptionDto = FromSchema<typeof LockExceptionSchema>;
 
 /** Body of PUT /reporting/calendar. */
-export const ReportingCalendarSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['timeZone', 'h1DueDay', 'h2WindowDays', 'lockAfterDays'],
-  properties: {
-    timeZone: { type: 'string', minLength: 1, maxLength: 64, description: 'IANA zone, e.g. Asia/Shanghai. 时区' },
-    h1DueDay: { type: 'integer', minimum: 1, maximum: 27, description: 'H1 due by the end of this day. 上半月截止日（默认 12）' },
-    h2WindowDays: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 14,
-      description: 'H2 window: the last N days of the month. 下半月窗口天数（默认 3）',
-    },
-    lockAfterDays: {
-      type: 'integer',
-      minimum: 0,
-      maximum: 366,
-      description: 'Reports lock this many days after the deadline. 截止后锁定天数',
-    },
-    extensions: {
-      type: 'object',
-      propertyNames: { pattern: '^\\d{4}-(0[1-9]|1[0-2])-H[12]$' },
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['until', 'reason'],
-        properties: { until: { type: 'string', format: 'date' }, reason: { type: 'string', minLength: 1, maxLength: 200 } },
-      },
-      description: 'Holiday extensions by period id: last local day, inclusive. 节假日顺延',
-    },
+export const ReportingCalendarSchema = body(['timeZone', 'h1DueDay', 'h2WindowDays', 'lockAfterDays'], {
+  timeZone: text(64, 'IANA zone, e.g. Asia/Shanghai. 时区'),
+  h1DueDay: { type: 'integer', minimum: 1, maximum: 27, description: 'H1 due by the end of this day. 上半月截止日（默认 12）' },
+  h2WindowDays: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 14,
+    description: 'H2 window: the last N days of the month. 下半月窗口天数（默认 3）',
   },
-} as const;
+  lockAfterDays: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 366,
+    description: 'Reports lock this many days after the deadline. 截止后锁定天数',
+  },
+  extensions: {
+    type: 'object',
+    propertyNames: { pattern: '^\\d{4}-(0[1-9]|1[0-2])-H[12]$' },
+    additionalProperties: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['until', 'reason'],
+      properties: { until: { type: 'string', format: 'date' }, reason: { type: 'string', minLength: 1, maxLength: 200 } },
+    },
+    description: 'Holiday extensions by period id: last local day, inclusive. 节假日顺延',
+  },
+});
 export type ReportingCalendarDto = FromSchema<typeof ReportingCalendarSchema>;

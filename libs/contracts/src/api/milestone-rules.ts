@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { body } from './fragments.js';
 
 /**
  * Development milestones 党员发展程序, in the order the procedure prescribes. The status a member
@@ -38,39 +39,29 @@ const span = {
 } as const;
 
 /** A bureau's milestone rules: the order, and minimum/maximum intervals between two milestones. */
-export const MilestoneRuleSetSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['order', 'intervals'],
-  properties: {
-    order: {
-      type: 'array',
-      items: milestoneKind,
-      minItems: 1,
-      uniqueItems: true,
-      description: 'Milestones in the order they must happen; each needs the one before it, on the same day or later. 程序顺序',
-    },
-    intervals: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'from', 'to'],
-        properties: {
-          id: { type: 'string', pattern: '^[a-z0-9-]{2,64}$', description: 'Rule id, named in refusals and flags. 规则标识' },
-          from: milestoneKind,
-          to: milestoneKind,
-          min: { ...span, description: 'At least this long from `from` to `to` (calendar arithmetic). 最短间隔' },
-          max: { ...span, description: 'At most this long from `from` to `to`. 最长间隔' },
-          description: { type: 'string', maxLength: 200 },
-        },
-      },
-    },
-    minAgeAtApplication: {
-      type: ['integer', 'null'],
-      minimum: 0,
-      description: 'Minimum age on the application date (18). 申请入党最低年龄',
-    },
+export const MilestoneRuleSetSchema = body(['order', 'intervals'], {
+  order: {
+    type: 'array',
+    items: milestoneKind,
+    minItems: 1,
+    uniqueItems: true,
+    description: 'Milestones in the order they must happen; each needs the one before it, on the same day or later. 程序顺序',
   },
-} as const;
+  intervals: {
+    type: 'array',
+    items: body(['id', 'from', 'to'], {
+      id: { type: 'string', pattern: '^[a-z0-9-]{2,64}$', description: 'Rule id, named in refusals and flags. 规则标识' },
+      from: milestoneKind,
+      to: milestoneKind,
+      min: { ...span, description: 'At least this long from `from` to `to` (calendar arithmetic). 最短间隔' },
+      max: { ...span, description: 'At most this long from `from` to `to`. 最长间隔' },
+      description: { type: 'string', maxLength: 200 },
+    }),
+  },
+  minAgeAtApplication: {
+    type: ['integer', 'null'],
+    minimum: 0,
+    description: 'Minimum age on the application date (18). 申请入党最低年龄',
+  },
+});
 export type MilestoneRuleSet = FromSchema<typeof MilestoneRuleSetSchema>;

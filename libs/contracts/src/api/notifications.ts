@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { body } from './fragments.js';
 
 /** 通知渠道 The channels a notice can take. */
 export const NOTIFICATION_CHANNELS = ['inbox', 'email', 'webhook'] as const;
@@ -73,49 +74,26 @@ export const NotificationPreferencesSchema = {
 } as const;
 export type NotificationPreferencesDto = FromSchema<typeof NotificationPreferencesSchema>;
 
-const endpointCommon = {
-  owner: {
-    type: 'string',
-    enum: ['unit', 'account'],
-    description: 'Your org unit or your own account. 本单位或本人账号',
-  },
-  description: { type: 'string', maxLength: 200 },
-} as const;
+/** One kind of endpoint: owner, description, the channel and where it delivers (`target`, required). */
+const endpoint = <const C extends string, const T extends string, const A extends object>(channel: C, target: T, address: A) =>
+  body(['owner', 'channel', target], {
+    owner: { type: 'string', enum: ['unit', 'account'], description: 'Your org unit or your own account. 本单位或本人账号' },
+    description: { type: 'string', maxLength: 200 },
+    channel: { type: 'string', const: channel },
+    ...({ [target]: address } as Record<T, A>),
+  });
 
 /** 通知端点 An e-mail address or a webhook URL of the caller's unit or of the caller's own account. */
 export const CreateNotificationEndpointSchema = {
   oneOf: [
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['owner', 'channel', 'address'],
-      properties: {
-        ...endpointCommon,
-        channel: { type: 'string', const: 'email' },
-        address: {
-          type: 'string',
-          format: 'email',
-          maxLength: 254,
-          description: 'E-mail address. 邮箱地址',
-        },
-      },
-    },
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['owner', 'channel', 'url'],
-      properties: {
-        ...endpointCommon,
-        channel: { type: 'string', const: 'webhook' },
-        url: {
-          type: 'string',
-          format: 'uri',
-          pattern: '^https?://',
-          maxLength: 2000,
-          description: "The school system's receiver. 学校系统接收地址",
-        },
-      },
-    },
+    endpoint('email', 'address', { type: 'string', format: 'email', maxLength: 254, description: 'E-mail address. 邮箱地址' }),
+    endpoint('webhook', 'url', {
+      type: 'string',
+      format: 'uri',
+      pattern: '^https?://',
+      maxLength: 2000,
+      description: "The school system's receiver. 学校系统接收地址",
+    }),
   ],
 } as const;
 export type CreateNotificationEndpointDto = FromSchema<typeof CreateNotificationEndpointSchema>;
