@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { IsoDateSchema, SlugIdSchema } from './common.js';
-import { anyInteger, anyString, body, stringOrNull, text, view } from './fragments.js';
+import { anyInteger, body, stringOrNull, strings, text, view } from './fragments.js';
 
 /** Body of POST /api/v1/contact-points. */
 export const CreateContactPointSchema = body(['cadreAccountId', 'cadreUnitId', 'schoolId', 'since'], {
@@ -29,18 +29,12 @@ export type EndContactPointDto = FromSchema<typeof EndContactPointSchema>;
 export const ContactPointViewSchema = view(
   ['id', 'cadreAccountId', 'cadreUnitId', 'schoolId', 'programme', 'since', 'status', 'visits', 'version'],
   {
-    id: anyString,
-    cadreAccountId: anyString,
-    cadreName: anyString,
-    cadreUnitId: anyString,
-    schoolId: anyString,
-    programme: anyString,
-    since: anyString,
+    ...strings('id', 'cadreAccountId', 'cadreName', 'cadreUnitId', 'schoolId', 'programme', 'since'),
     endedOn: stringOrNull,
     status: { type: 'string', enum: ['active', 'ended'] },
     visits: {
       type: 'array',
-      items: { type: 'object', properties: { id: anyString, date: anyString, purpose: anyString, outcome: anyString } },
+      items: { type: 'object', properties: strings('id', 'date', 'purpose', 'outcome') },
     },
     version: anyInteger,
   },

@@ -21,6 +21,9 @@ export const stringOrNull = { type: ['string', 'null'] } as const;
 export const anyInteger = { type: 'integer' } as const;
 export const dateTime = { type: 'string', format: 'date-time' } as const;
 export const stringList = { type: 'array', items: anyString } as const;
+/** View fields that are plain strings, by name: `...strings('id', 'name')`. */
+export const strings = <const N extends string>(...names: N[]) =>
+  Object.fromEntries(names.map((n) => [n, anyString])) as { readonly [K in N]: typeof anyString };
 export const openClosed = { type: 'string', enum: ['open', 'closed'] } as const;
 
 /** A required, bounded text: `{ type: 'string', minLength: 1, maxLength, description }`. */
@@ -71,3 +74,44 @@ export function withState<const S extends StateSchema, const X extends object, c
     properties: { ...state.properties, ...extra },
   };
 }
+
+/** An answer that is an input body plus what the server adds (`extraRequired` among them always present); open. */
+export function viewOf<
+  const B extends { readonly required?: readonly string[]; readonly properties: object },
+  const X extends object,
+  const XR extends readonly (keyof X & string)[] = [],
+>(
+  input: B,
+  extra: X,
+  extraRequired: XR = [] as unknown as XR,
+): {
+  readonly type: 'object';
+  readonly required: readonly [...(B['required'] extends readonly string[] ? B['required'] : []), ...XR];
+  readonly properties: B['properties'] & X;
+} {
+  return {
+    type: 'object',
+    required: [...(input.required ?? []), ...extraRequired] as unknown as readonly [
+      ...(B['required'] extends readonly string[] ? B['required'] : []),
+      ...XR,
+    ],
+    properties: { ...input.properties, ...extra },
+  };
+}
+
+export const dateTimeOrNull = { type: ['string', 'null'], format: 'date-time' } as const;
+export const bilingual = view(['zh', 'en'], {
+  zh: { type: 'string', description: '中文' },
+  en: { type: 'string', description: 'English' },
+});
+
+/**
+ * A deadline: the FIRST LATE INSTANT (exclusive end of the window). A submission before it is on time,
+ * one at or after it is late; the last on-time day is the local day before it (city time zone).
+ */
+export const dueAtSchema = {
+  type: 'string',
+  format: 'date-time',
+  description:
+    'The first late instant: a submission before it is on time, at or after it late (the last on-time day is the local day before it). 截止时刻：此刻起（含）报送即为迟报',
+} as const;

@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { body, text } from './fragments.js';
+import { anyInteger, anyString, body, dateTime, dateTimeOrNull, dueAtSchema, stringList, text, view, viewOf } from './fragments.js';
 
 const date = { type: 'string', format: 'date', description: 'YYYY-MM-DD' } as const;
 const list = <const I extends object, const M extends number>(items: I, max: M, description: string) =>
@@ -147,3 +147,125 @@ export const ReportingCalendarSchema = body(['timeZone', 'h1DueDay', 'h2WindowDa
   },
 });
 export type ReportingCalendarDto = FromSchema<typeof ReportingCalendarSchema>;
+
+/** The calendar in force (GET and PUT /reporting/calendar): the rules as set, with their version (also the ETag). */
+export const ReportingCalendarViewSchema = viewOf(
+  ReportingCalendarSchema,
+  { version: { type: 'integer', description: 'Also the ETag; 0 while the defaults apply. 版本' } },
+  ['version'],
+);
+
+const reviewStatus = { type: 'string', enum: ['pending', 'accepted', 'returned'] } as const;
+
+/** 半月记实表 A report as the API answers it: its state, every submitted revision, each bureau's review. */
+export const HalfMonthReportViewSchema = view(['id', 'partyOrgId', 'unitId', 'periodId', 'dueAt', 'status', 'version', 'locked'], {
+  id: { type: 'string', description: '<partyOrgId>:<periodId>' },
+  partyOrgId: anyString,
+  unitId: anyString,
+  unitPath: { ...stringList, description: 'Path of the unit, root first. 单位路径' },
+  periodId: anyString,
+  opensAt: dateTime,
+  dueAt: dueAtSchema,
+  status: {
+    type: 'string',
+    enum: ['not-started', 'draft', 'submitted', 'returned', 'accepted'],
+    description: 'not-started 未填报 | draft 草稿 | submitted 已报送 | returned 退回修改 | accepted 通过',
+  },
+  draft: { type: 'object', description: 'The saved draft (the content sections). 草稿' },
+  revisions: {
+    type: 'array',
+    description: 'Every submitted revision, whole. 历次报送',
+    items: view(['revision', 'content', 'submittedAt', 'submittedBy'], {
+      revision: anyInteger,
+      content: { type: 'object' },
+      submittedAt: dateTime,
+      submittedBy: anyString,
+    }),
+  },
+  reviewers: { ...stringList, description: 'Reviewing bureaus. 审核单位' },
+  reviews: {
+    type: 'array',
+    items: view(['bureauId', 'status', 'revision'], {
+      bureauId: anyString,
+      status: reviewStatus,
+      revision: anyInteger,
+      comment: anyString,
+      by: anyString,
+      at: dateTime,
+    }),
+  },
+  pendingReviewers: stringList,
+  firstSubmittedAt: dateTimeOrNull,
+  timeliness: {
+    type: ['string', 'null'],
+    enum: ['on-time', 'late', 'missing', null],
+    description: 'Set at the first submission (on-time: before dueAt), or missing at the deadline. 及时性',
+  },
+  lockExceptions: {
+    type: 'array',
+    items: view(['grantedBy', 'bureauId', 'grantedAt', 'until', 'reason'], {
+      grantedBy: anyString,
+      bureauId: anyString,
+      grantedAt: dateTime,
+      until: dateTime,
+      reason: anyString,
+    }),
+  },
+  submitKeys: { type: 'array', items: { type: 'object' } },
+  version: { type: 'integer', description: 'Also the ETag. 版本' },
+  updatedAt: dateTime,
+  locked: { type: 'boolean', description: 'No more changes: accepted, or past the lock days without a running exception. 已锁定' },
+});
+
+const ratePercent = {
+  type: ['number', 'null'],
+  description: 'In percent, one decimal; null when nothing was expected. 百分比，无应报时为空',
+} as const;
+/** Rates in the DHIS2 sense: reports expected, received, received on time. */
+const rates = {
+  expected: { type: 'integer', description: 'Reports expected 应报' },
+  actual: { type: 'integer', description: 'Reports submitted 实报' },
+  onTime: { type: 'integer', description: 'Submitted before dueAt 按时' },
+  reportingRate: ratePercent,
+  onTimeRate: ratePercent,
+} as const;
+const ratesRequired = ['expected', 'actual', 'onTime', 'reportingRate', 'onTimeRate'] as const;
+
+/** GET /reporting/compliance: a unit's rates per period and in total. */
+export const ComplianceViewSchema = view(['unitId', 'unitName', 'periods', 'total'], {
+  unitId: anyString,
+  unitName: anyString,
+  periods: { type: 'array', items: view([...ratesRequired, 'periodId'], { periodId: anyString, ...rates }) },
+  total: view(ratesRequired, rates),
+});
+
+/** GET /reporting/compliance/breakdown: the rates of each child unit. */
+export const ComplianceBreakdownViewSchema = view(['unitId', 'rows'], {
+  unitId: anyString,
+  rows: {
+    type: 'array',
+    items: view([...ratesRequired, 'unitId', 'code', 'name', 'kind'], {
+      unitId: anyString,
+      code: anyString,
+      name: anyString,
+      kind: { type: 'string', enum: ['city-bureau', 'county-bureau', 'school', 'unit'] },
+      ...rates,
+    }),
+  },
+});
+
+/** GET /reporting/missing: the reports not submitted when the period's deadline passed. */
+export const MissingReportsViewSchema = view(['unitId', 'periodId', 'missing'], {
+  unitId: anyString,
+  periodId: anyString,
+  missing: {
+    type: 'array',
+    items: view(['reportId', 'partyOrgId', 'unitId', 'dueAt', 'reviewers'], {
+      reportId: anyString,
+      partyOrgId: anyString,
+      unitId: anyString,
+      dueAt: dueAtSchema,
+      reviewers: stringList,
+    }),
+  },
+});

@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { IsoDateSchema, SlugIdSchema } from './common.js';
-import { anyInteger, anyString, body, text, view } from './fragments.js';
+import { anyInteger, anyString, bilingual, body, text, view } from './fragments.js';
 import { MemberStatuses, MilestoneKinds } from './milestone-rules.js';
 
 const milestone = body(['kind', 'date'], {
@@ -53,7 +53,12 @@ export const MemberViewSchema = view(['id', 'partyOrgId', 'unitId', 'status', 'p
   flags: {
     type: 'array',
     description: 'Rules the record breaks (imported history), for inspectors. 违反规则（供检查）',
-    items: { type: 'object', properties: { rule: anyString, message: anyString, milestone: anyString } },
+    items: view(['rule', 'milestone', 'message'], {
+      rule: { type: 'string', description: 'Id of the rule broken. 规则标识' },
+      milestone: { type: 'string', description: 'The milestone that breaks it (the later one of a pair). 违反规则的节点' },
+      related: { type: 'string', description: 'The other milestone of the pair, if any. 相关节点' },
+      message: { ...bilingual, description: 'What is wrong, in Chinese and English. 说明（中英文）' },
+    }),
   },
   transfers: { type: 'array', items: { type: 'object' }, description: '组织关系转接记录' },
   version: anyInteger,

@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { body } from './fragments.js';
+import { anyInteger, anyString, bilingual, body, dateTime, dateTimeOrNull, dueAtSchema, strings, view } from './fragments.js';
 
 /** 通知渠道 The channels a notice can take. */
 export const NOTIFICATION_CHANNELS = ['inbox', 'email', 'webhook'] as const;
@@ -97,3 +97,133 @@ export const CreateNotificationEndpointSchema = {
   ],
 } as const;
 export type CreateNotificationEndpointDto = FromSchema<typeof CreateNotificationEndpointSchema>;
+
+/** The preferences in force for a unit or an account (GET and PUT .../preferences/{scope}). */
+export const NotificationPreferencesViewSchema = view(['key', 'locale', 'categories', 'quietHours'], {
+  key: { type: 'string', description: 'Whose preferences: the unit or the account. 所属单位或账号' },
+  locale: NotificationPreferencesSchema.properties.locale,
+  categories: {
+    type: 'object',
+    additionalProperties: { type: 'object', properties: switches.properties },
+    description: NotificationPreferencesSchema.properties.categories.description,
+  },
+  quietHours: NotificationPreferencesSchema.properties.quietHours,
+});
+
+const channel = { type: 'string', enum: NOTIFICATION_CHANNELS } as const;
+
+/** 站内通知 One notice of an inbox, its title and body in the language asked for. */
+export const InboxNoticeViewSchema = view(
+  ['id', 'noticeId', 'category', 'critical', 'title', 'body', 'unitId', 'data', 'createdAt', 'readAt', 'archivedAt'],
+  {
+    id: anyString,
+    noticeId: anyString,
+    category: anyString,
+    critical: { type: 'boolean', description: 'Cannot be muted or delayed. 紧急' },
+    title: anyString,
+    body: anyString,
+    unitId: anyString,
+    data: {
+      type: 'object',
+      description: 'What the notice is about (ids, periodId, dueAt: the first late instant ...). 通知参数',
+      properties: { dueAt: dueAtSchema },
+    },
+    createdAt: dateTime,
+    readAt: dateTimeOrNull,
+    archivedAt: dateTimeOrNull,
+  },
+);
+
+export const UnreadCountViewSchema = view(['unread', 'critical'], {
+  unread: { type: 'integer', description: 'Unread notices 未读数' },
+  critical: { type: 'integer', description: 'Of them critical 其中紧急' },
+});
+
+export const MarkedReadViewSchema = view(['marked'], { marked: { type: 'integer', description: 'Notices marked read 标为已读数' } });
+
+export const NoticeCategoriesViewSchema = view(['categories', 'channels', 'emailEnabled'], {
+  categories: {
+    type: 'array',
+    items: view(['id', 'critical', 'label'], { id: anyString, critical: { type: 'boolean' }, label: bilingual }),
+  },
+  channels: { type: 'array', items: channel },
+  emailEnabled: { type: 'boolean', description: 'Whether e-mail is configured. 邮件是否启用' },
+});
+
+const endpointView = {
+  id: { type: 'string', description: 'em_... | wh_...' },
+  createdAt: dateTime,
+  createdBy: anyString,
+} as const;
+const emailEndpointView = view(['id', 'address', 'createdAt', 'createdBy'], { ...endpointView, address: anyString });
+const webhookEndpointView = view(['id', 'url', 'createdAt', 'createdBy'], {
+  ...endpointView,
+  url: anyString,
+  description: anyString,
+});
+const endpointsOf = view(['emails', 'webhooks'], {
+  emails: { type: 'array', items: emailEndpointView },
+  webhooks: { type: 'array', items: webhookEndpointView, description: 'Without their secrets. 不含密钥' },
+});
+
+export const NotificationEndpointsViewSchema = view(['unit', 'account', 'emailEnabled'], {
+  unit: endpointsOf,
+  account: endpointsOf,
+  emailEnabled: { type: 'boolean' },
+});
+
+/** The endpoint just added; a webhook's signing secret only here. */
+export const NotificationEndpointViewSchema = view(['id', 'owner', 'channel', 'createdAt', 'createdBy'], {
+  ...endpointView,
+  owner: { type: 'string', enum: ['unit', 'account'] },
+  channel: { type: 'string', enum: ['email', 'webhook'] },
+  address: anyString,
+  url: anyString,
+  description: anyString,
+  secret: { type: 'string', description: 'HMAC-SHA256 signing secret of a webhook: shown only in this answer. 签名密钥（仅显示一次）' },
+});
+
+const logKind = { type: 'string', enum: ['delivered', 'sent', 'retry', 'failed', 'read', 'archived'] } as const;
+
+/** 投递日志 One entry of the delivery log. */
+export const DeliveryLogEntrySchema = view(['id', 'deliveryId', 'kind', 'at', 'channel', 'recipientKey', 'category', 'unitId'], {
+  id: anyString,
+  deliveryId: { type: 'string', description: '<noticeId>:<recipient>:<channel>' },
+  kind: logKind,
+  attempt: anyInteger,
+  at: dateTime,
+  error: anyString,
+  nextAttemptAt: dateTime,
+  digestSize: anyInteger,
+  channel,
+  recipientKey: anyString,
+  category: anyString,
+  unitId: anyString,
+});
+
+/** One delivery: the notice to one recipient on one channel, its status, attempts and history. */
+export const DeliveryViewSchema = view(
+  ['id', 'noticeId', 'category', 'channel', 'recipientKey', 'unitId', 'status', 'attempts', 'history'],
+  {
+    ...strings('id', 'noticeId', 'eventId', 'category'),
+    critical: { type: 'boolean' },
+    template: anyString,
+    params: { type: 'object' },
+    channel,
+    recipientKey: anyString,
+    recipient: { type: 'object' },
+    owner: anyString,
+    audienceRoles: { type: 'array', items: anyString },
+    unitId: anyString,
+    scopePath: { type: 'array', items: anyString },
+    locale: anyString,
+    status: anyString,
+    attempts: anyInteger,
+    nextAttemptAt: dateTimeOrNull,
+    target: { type: 'object', description: 'Where it goes: the e-mail addresses or the webhook. 投递目标' },
+    history: { type: 'array', items: DeliveryLogEntrySchema },
+    createdAt: dateTime,
+    readAt: dateTimeOrNull,
+    archivedAt: dateTimeOrNull,
+  },
+);

@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { IsoDateSchema, SlugIdSchema } from './common.js';
-import { anyInteger, anyString, body, dateTime, openClosed, stringList, stringOrNull, text, view } from './fragments.js';
+import { anyInteger, anyString, body, dateTime, openClosed, stringList, stringOrNull, text, view, viewOf } from './fragments.js';
 
 const orgUnitKind = {
   type: 'string',
@@ -56,6 +56,23 @@ export const OrgUnitViewSchema = view(['id', 'code', 'name', 'kind', 'parentId',
   createdAt: dateTime,
   updatedAt: dateTime,
 });
+
+/** The answer of POST /api/v1/org-units/batch: how many units were created and how many existed already (same code and data). */
+export const BatchCreatedViewSchema = view(['created', 'existing'], {
+  created: { type: 'integer', description: 'Units created 新建数' },
+  existing: { type: 'integer', description: 'Units that existed already, unchanged 已存在数' },
+});
+
+/** The answer of a move: the unit in its new place, and how its subtree follows. */
+export const MovedOrgUnitViewSchema = viewOf(
+  OrgUnitViewSchema,
+  {
+    moveId: { type: 'string', description: 'Id of the move; every event of the move carries it. 迁移标识' },
+    descendants: { type: 'integer', description: 'Units below it that move with it. 随之迁移的下级单位数' },
+    following: { type: 'boolean', description: 'true (202): the subtree is still being rewritten. 下级仍在迁移中' },
+  },
+  ['moveId', 'descendants', 'following'],
+);
 
 /** One entry of an org unit's history (GET /api/v1/org-units/{id}/history). */
 export const OrgUnitHistoryEntrySchema = view(['version', 'change', 'at'], {

@@ -15,14 +15,17 @@ const messages = (type?: string, rule?: string) =>
 
 describe('event schemas against their last release (libs/contracts/released)', () => {
   for (const c of EventContracts) {
-    const isNew = !released.some((r) => r.type === c.type);
-    const title = isNew
-      ? `${c.type} is NEW: no released schema yet (passes; run npm run contracts:release when it ships)`
-      : `${c.type} keeps every consumer of its released schema working`;
-    it(title, () => {
+    it(`${c.type} keeps every consumer of its released schema working`, () => {
       expect(messages(c.type)).toEqual([]);
     });
   }
+
+  // A type is published with its schema released: consumers and the check above need it. A new type
+  // fails here until `npm run contracts:release` records it (and the release refuses a breaking change).
+  it('has a released schema for every published event type', () => {
+    const unreleased = EventContracts.filter((c) => !released.some((r) => r.type === c.type)).map((c) => c.type);
+    expect(unreleased).toEqual([]);
+  });
 
   it('still publishes every released type (a .v2 comes beside its .v1, not instead)', () => {
     expect(messages(undefined, 'removed-type')).toEqual([]);

@@ -6,6 +6,22 @@
  */
 import {
   AccountViewSchema,
+  BatchCreatedViewSchema,
+  MovedOrgUnitViewSchema,
+  HalfMonthReportViewSchema,
+  ReportingCalendarViewSchema,
+  ComplianceViewSchema,
+  ComplianceBreakdownViewSchema,
+  MissingReportsViewSchema,
+  InboxNoticeViewSchema,
+  UnreadCountViewSchema,
+  MarkedReadViewSchema,
+  NoticeCategoriesViewSchema,
+  NotificationPreferencesViewSchema,
+  NotificationEndpointsViewSchema,
+  NotificationEndpointViewSchema,
+  DeliveryLogEntrySchema,
+  DeliveryViewSchema,
   ApiKeyViewSchema,
   AuditEntrySchema,
   BatchCreateOrgUnitsSchema,
@@ -65,6 +81,15 @@ const EffectiveMilestoneRulesSchema = {
   },
 } as const;
 
+/** The AsyncAPI 3.0 document (docs/asyncapi/asyncapi.json). */
+const ASYNCAPI_DOCUMENT = {
+  type: 'object',
+  required: ['asyncapi', 'info', 'channels'],
+  properties: { asyncapi: { type: 'string', description: '3.0.0' }, info: { type: 'object' }, channels: { type: 'object' } },
+} as const;
+const HTML_PAGE = { type: 'string', description: 'An HTML page 网页' } as const;
+const CSV_TEXT = { type: 'string', description: 'CSV, UTF-8 with a BOM, one row per child unit CSV 文件' } as const;
+
 /** A path parameter naming one resource. */
 const idParam = (description: string) => ({ type: 'string', minLength: 1, maxLength: 200, description }) as const;
 const UNIT_ID = { id: idParam('Org unit id 单位标识') } as const;
@@ -120,7 +145,7 @@ export const Routes = {
     description:
       "A bureau's school list: parents may come earlier in the batch; each unit gets its own events. Units whose id exists with the same code are skipped, so a batch can be resent. 批量导入学校名录；已存在且代码相同的单位略过，可重送。",
     body: BatchCreateOrgUnitsSchema,
-    ok: { status: 201, description: '{ created, existing }' },
+    ok: { status: 201, description: 'How many units were created, how many existed 新建数与已存在数', schema: BatchCreatedViewSchema },
     problems: { 409: true },
   }),
   getOrgUnitsOne: route({
@@ -196,11 +221,13 @@ export const Routes = {
     ok: {
       status: 200,
       description: 'Moved with its whole subtree: the unit, with moveId, descendants and following: false 已迁移（含下级）',
+      schema: MovedOrgUnitViewSchema,
     },
     also: {
       status: 202,
       description:
         'More than 100 descendants: the unit has moved and its subtree is following (following: true); each descendant shows the new path, and publishes its event, as it is rewritten. 下级超过 100 个：单位已迁移，下级正在随之迁移。',
+      schema: MovedOrgUnitViewSchema,
     },
     problems: { 409: true, 412: true, 422: 'Under its own subtree, or wrong parent kind 不能迁到下级之下' },
   }),
@@ -461,7 +488,7 @@ export const Routes = {
     roles: ADMINS,
     summary: "Reports waiting for your bureau's review 待本局审核的报表",
     query: { period: PeriodIdSchema, limit: { type: 'integer', minimum: 1, maximum: 500 } },
-    ok: { status: 200 },
+    ok: { status: 200, schema: { type: 'array', items: HalfMonthReportViewSchema } },
   }),
   getReportsOne: route({
     method: 'GET',
@@ -470,7 +497,7 @@ export const Routes = {
     tag: 'reporting 半月报',
     roles: ['city-admin', 'county-admin', 'school-secretary', 'inspector'],
     summary: 'Read a half-month report of your subtree 查看半月记实表',
-    ok: { status: 200, description: 'The report, its revisions and reviews 报表及其修订与审核' },
+    ok: { status: 200, description: 'The report, its revisions and reviews 报表及其修订与审核', schema: HalfMonthReportViewSchema },
     description: 'ETag carries the version. 响应 ETag 为版本。',
     params: REPORT,
   }),
@@ -481,7 +508,7 @@ export const Routes = {
     tag: 'reporting 半月报',
     roles: ['school-secretary'],
     summary: "Save your party organisation's draft 保存草稿",
-    ok: { status: 200, description: 'The report with the saved draft 已保存草稿' },
+    ok: { status: 200, description: 'The report with the saved draft 已保存草稿', schema: HalfMonthReportViewSchema },
     description: 'School party secretary only. If-Match: "<version>" refuses a stale write (412). 仅本校书记。',
     params: REPORT,
     ifMatch: 'optional',
@@ -501,7 +528,7 @@ export const Routes = {
     ifMatch: 'required',
     idempotencyKey: 'required',
     body: SubmitReportSchema,
-    ok: { status: 200, description: 'Submitted 已报送' },
+    ok: { status: 200, description: 'Submitted 已报送', schema: HalfMonthReportViewSchema },
     problems: { 409: true, 412: true, 422: true, 428: true },
   }),
   postReportsReviews: route({
@@ -511,7 +538,7 @@ export const Routes = {
     tag: 'reporting 半月报',
     roles: ADMINS,
     summary: 'Accept or return the report 审核：通过或退回',
-    ok: { status: 200, description: 'The report with your review 已审核' },
+    ok: { status: 200, description: 'The report with your review 已审核', schema: HalfMonthReportViewSchema },
     description: 'Each reviewing bureau reviews independently. 各审核教育局独立审核。',
     params: REPORT,
     ifMatch: 'optional',
@@ -528,7 +555,7 @@ export const Routes = {
     description: 'Reviewing bureau only; recorded in the report. 仅审核教育局，留痕。',
     params: REPORT,
     body: LockExceptionSchema,
-    ok: { status: 200, description: 'The report with the exception recorded 已记录例外' },
+    ok: { status: 200, description: 'The report with the exception recorded 已记录例外', schema: HalfMonthReportViewSchema },
   }),
   getReportingCalendar: route({
     method: 'GET',
@@ -537,7 +564,7 @@ export const Routes = {
     tag: 'reporting 半月报',
     roles: ALL_ROLES,
     summary: "The city's reporting calendar 报送日历",
-    ok: { status: 200 },
+    ok: { status: 200, schema: ReportingCalendarViewSchema },
   }),
   putReportingCalendar: route({
     method: 'PUT',
@@ -546,7 +573,7 @@ export const Routes = {
     tag: 'reporting 半月报',
     roles: ['city-admin'],
     summary: 'Set the reporting calendar (city administrator) 设定报送日历',
-    ok: { status: 200, description: 'The calendar in force 当前报送日历' },
+    ok: { status: 200, description: 'The calendar in force 当前报送日历', schema: ReportingCalendarViewSchema },
     description: 'Due day, window, zone, lock days, holiday extensions. 截止日、窗口、时区、锁定天数、节假日顺延。',
     ifMatch: 'optional',
     body: ReportingCalendarSchema,
@@ -562,7 +589,7 @@ export const Routes = {
     description: 'DHIS2 definitions: expected, actual, actual on time. 应报、实报、按时。',
     query: PERIOD_RANGE,
     requiredQuery: ['from'],
-    ok: { status: 200 },
+    ok: { status: 200, schema: ComplianceViewSchema },
   }),
   getReportingComplianceBreakdown: route({
     method: 'GET',
@@ -573,7 +600,7 @@ export const Routes = {
     summary: 'Rates of each child unit 下级单位报送情况',
     query: PERIOD_RANGE,
     requiredQuery: ['from'],
-    ok: { status: 200 },
+    ok: { status: 200, schema: ComplianceBreakdownViewSchema },
   }),
   getReportingComplianceBreakdownCsv: route({
     method: 'GET',
@@ -584,7 +611,7 @@ export const Routes = {
     summary: 'The breakdown as CSV (UTF-8 with BOM) 导出 CSV',
     query: PERIOD_RANGE,
     requiredQuery: ['from'],
-    ok: { status: 200 },
+    ok: { status: 200, schema: CSV_TEXT, contentType: 'text/csv' },
   }),
   getReportingMissing: route({
     method: 'GET',
@@ -598,7 +625,7 @@ export const Routes = {
       period: { ...PeriodIdSchema, description: 'Period YYYY-MM-H1|H2 期次' },
     },
     requiredQuery: ['period'],
-    ok: { status: 200 },
+    ok: { status: 200, schema: MissingReportsViewSchema },
   }),
   getNotificationsInbox: route({
     method: 'GET',
@@ -617,7 +644,7 @@ export const Routes = {
       category: { ...NOTICE_CATEGORY, description: 'deadline-reminder | report-overdue | report-returned | report-accepted | ...' },
     },
     language: true,
-    ok: { status: 200 },
+    ok: { status: 200, schema: InboxNoticeViewSchema },
   }),
   getNotificationsInboxUnreadCount: route({
     method: 'GET',
@@ -626,7 +653,7 @@ export const Routes = {
     tag: 'notifications 通知',
     roles: ALL_ROLES,
     summary: 'Unread notices, and how many are critical 未读数（含紧急）',
-    ok: { status: 200 },
+    ok: { status: 200, schema: UnreadCountViewSchema },
   }),
   postNotificationsInboxReadAll: route({
     method: 'POST',
@@ -635,7 +662,7 @@ export const Routes = {
     tag: 'notifications 通知',
     roles: ALL_ROLES,
     summary: 'Mark every notice read 全部标为已读',
-    ok: { status: 200 },
+    ok: { status: 200, schema: MarkedReadViewSchema },
   }),
   getNotificationsInboxOne: route({
     method: 'GET',
@@ -644,7 +671,7 @@ export const Routes = {
     tag: 'notifications 通知',
     roles: ALL_ROLES,
     summary: 'One notice of your inbox 查看通知',
-    ok: { status: 200, description: 'The notice 通知' },
+    ok: { status: 200, description: 'The notice 通知', schema: InboxNoticeViewSchema },
     params: NOTICE_ID,
     query: { lang: LANG_QUERY },
     language: true,
@@ -656,7 +683,7 @@ export const Routes = {
     tag: 'notifications 通知',
     roles: ALL_ROLES,
     summary: 'Mark read (logged in the delivery log) 标为已读（记入投递日志）',
-    ok: { status: 200, description: 'The notice, read 已读' },
+    ok: { status: 200, description: 'The notice, read 已读', schema: InboxNoticeViewSchema },
     params: NOTICE_ID,
     query: { lang: LANG_QUERY },
     language: true,
@@ -668,7 +695,7 @@ export const Routes = {
     tag: 'notifications 通知',
     roles: ALL_ROLES,
     summary: 'Archive 归档',
-    ok: { status: 200, description: 'The notice, archived 已归档' },
+    ok: { status: 200, description: 'The notice, archived 已归档', schema: InboxNoticeViewSchema },
     params: NOTICE_ID,
     query: { lang: LANG_QUERY },
     language: true,
@@ -680,7 +707,7 @@ export const Routes = {
     tag: 'notifications 通知',
     roles: ALL_ROLES,
     summary: 'Notice categories and whether each is critical 通知类别（是否紧急）',
-    ok: { status: 200 },
+    ok: { status: 200, schema: NoticeCategoriesViewSchema },
   }),
   getNotificationsPreferencesOne: route({
     method: 'GET',
@@ -690,7 +717,7 @@ export const Routes = {
     roles: ALL_ROLES,
     summary: 'Preferences of your unit or your own account 本单位或本人的通知偏好',
     params: PREFERENCES_OF,
-    ok: { status: 200 },
+    ok: { status: 200, schema: NotificationPreferencesViewSchema },
   }),
   putNotificationsPreferences: route({
     method: 'PUT',
@@ -699,7 +726,7 @@ export const Routes = {
     tag: 'notifications 通知',
     roles: ALL_ROLES,
     summary: 'Set preferences: categories × channels, quiet hours, language 设定通知偏好',
-    ok: { status: 200, description: 'The preferences in force 当前偏好' },
+    ok: { status: 200, description: 'The preferences in force 当前偏好', schema: NotificationPreferencesViewSchema },
     description:
       'Critical categories (report-overdue, report-returned) cannot be switched off (400: their switches are const true), and quiet hours (city time zone) delay only non-critical e-mails and webhooks. Unit preferences: its administrators or secretary. 紧急类别（逾期未报、退回修改）不可关闭（400）；免打扰时段（城市时区）只延后非紧急的邮件与推送。单位设定限本单位管理员或书记。',
     params: PREFERENCES_OF,
@@ -714,7 +741,7 @@ export const Routes = {
     roles: ALL_ROLES,
     summary: 'E-mail addresses and webhooks of your unit and account 通知端点',
     description: 'Webhook secrets are never shown again. 不再显示 Webhook 密钥。',
-    ok: { status: 200 },
+    ok: { status: 200, schema: NotificationEndpointsViewSchema },
   }),
   postNotificationsEndpoints: route({
     method: 'POST',
@@ -726,7 +753,7 @@ export const Routes = {
     description:
       "A webhook's signing secret is in this answer only: keep it in the school's system. Verification: docs/webhooks.md (HMAC-SHA256 over `<t>.<body>`, header x-pb-signature: t=<unix>,v1=<hex>, 5-minute replay window). Webhook 签名密钥仅在此响应中出现一次；验签方法见 docs/webhooks.md。",
     body: CreateNotificationEndpointSchema,
-    ok: { status: 201, description: 'Created 已新增' },
+    ok: { status: 201, description: 'Created 已新增', schema: NotificationEndpointViewSchema },
   }),
   deleteNotificationsEndpoints: route({
     method: 'DELETE',
@@ -755,7 +782,7 @@ export const Routes = {
       category: NOTICE_CATEGORY,
       delivery: { type: 'string', minLength: 1, maxLength: 300, description: 'One delivery id 投递标识' },
     },
-    ok: { status: 200 },
+    ok: { status: 200, schema: DeliveryLogEntrySchema },
   }),
   getNotificationsDeliveriesOne: route({
     method: 'GET',
@@ -764,7 +791,7 @@ export const Routes = {
     tag: 'notifications 通知',
     roles: ALL_ROLES,
     summary: 'One delivery: status, attempts, history 单次投递详情',
-    ok: { status: 200, description: 'The delivery and its attempts 投递及其尝试' },
+    ok: { status: 200, description: 'The delivery and its attempts 投递及其尝试', schema: DeliveryViewSchema },
     params: DELIVERY_ID,
   }),
   getAudit: route({
@@ -920,7 +947,7 @@ export const Routes = {
     summary: 'AsyncAPI 3.0 document of the Kafka topics 事件主题的 AsyncAPI 文件',
     description:
       'JSON by default; a readable HTML page when Accept prefers text/html. No authentication. 默认 JSON；Accept 为 text/html 时返回网页。',
-    ok: { status: 200, description: 'The document 文件' },
+    ok: { status: 200, description: 'The document 文件', schema: ASYNCAPI_DOCUMENT },
   }),
   getAsyncapiJson: route({
     method: 'GET',
@@ -929,7 +956,7 @@ export const Routes = {
     tag: 'events 事件',
     roles: 'public',
     summary: 'AsyncAPI 3.0 document (JSON) AsyncAPI 文件（JSON）',
-    ok: { status: 200, description: 'The document 文件' },
+    ok: { status: 200, description: 'The document 文件', schema: ASYNCAPI_DOCUMENT },
   }),
   getAsyncapiHtml: route({
     method: 'GET',
@@ -938,7 +965,7 @@ export const Routes = {
     tag: 'events 事件',
     roles: 'public',
     summary: 'AsyncAPI 3.0 document as a readable page AsyncAPI 文件网页',
-    ok: { status: 200, description: 'The page 网页' },
+    ok: { status: 200, description: 'The page 网页', schema: HTML_PAGE, contentType: 'text/html' },
   }),
 } as const;
 

@@ -34,6 +34,33 @@ const STANDARD_PROBLEMS: Record<number, string> = {
   428: 'A required precondition header is missing 缺少必需的前提标头',
 };
 
+/** Body fields whose value must be unique among its kind: creating a second one answers 409. */
+const UNIQUE_KEY_FIELDS = ['id', 'code', 'username'] as const;
+
+/**
+ * The problems (4xx) an operation answers besides the ones every operation may give (400, 401, 403,
+ * 404, 413, 429: buildOpenApiDocument), derived from its table entry: If-Match gives 412 (and 428 when
+ * required), an Idempotency-Key 422 (same key, another body) and 428 (without one), a creation (201)
+ * with a unique key (`id`, `code`, `username` in the body) 409. What the entry says itself comes first.
+ */
+export function problemsOf(spec: RouteSpec): Record<number, string> {
+  const derived: Record<number, string | true | undefined> = {};
+  if (spec.ifMatch) derived[412] = true;
+  if (spec.ifMatch === 'required') derived[428] = true;
+  if (spec.idempotencyKey) {
+    derived[422] = 'The same Idempotency-Key with another body, or a rule of the domain broken 同一键不同内容，或违反业务规则';
+    derived[428] = true;
+  }
+  const bodyFields = Object.keys((spec.body?.['properties'] as object | undefined) ?? {});
+  if (spec.ok.status === 201 && UNIQUE_KEY_FIELDS.some((f) => bodyFields.includes(f))) derived[409] = true;
+  const problems: Record<number, string> = {};
+  for (const [status, text] of Object.entries({ ...derived, ...(spec.problems ?? {}) })) {
+    if (text === undefined) continue;
+    problems[Number(status)] = text === true ? (STANDARD_PROBLEMS[Number(status)] ?? status) : text;
+  }
+  return problems;
+}
+
 /** The OpenAPI of one table entry: tag, operation, parameters, body, answers, roles, headers. */
 function documented(spec: RouteSpec): MethodDecorator[] {
   const docs: MethodDecorator[] = [
@@ -66,13 +93,7 @@ function documented(spec: RouteSpec): MethodDecorator[] {
       }),
     );
   }
-  const problems: Record<number, string | true | undefined> = { ...(spec.problems ?? {}) };
-  if (spec.ifMatch) problems[412] ??= true;
-  if (spec.ifMatch === 'required' || spec.idempotencyKey) problems[428] ??= true;
-  for (const [status, text] of Object.entries(problems)) {
-    if (text === undefined) continue;
-    docs.push(ApiResponse({ status: Number(status), description: text === true ? (STANDARD_PROBLEMS[Number(status)] ?? status) : text }));
-  }
+  for (const [status, description] of Object.entries(problemsOf(spec))) docs.push(ApiResponse({ status: Number(status), description }));
   if (spec.ifMatch) {
     docs.push(
       ApiHeader({

@@ -1,5 +1,6 @@
 import { defineEvent } from '../../event-contract.js';
 import { Topics } from '../../topics.js';
+import { dueAtSchema } from '../../api/fragments.js';
 
 const PRODUCER = 'reporting';
 const KEY = { field: 'unitId', description: 'Id of the school or unit whose party organisation reports. 报送单位（学校）标识。' } as const;
@@ -40,7 +41,7 @@ export const ReportExpectedV1 = defineEvent({
     properties: {
       ...ids,
       opensAt: { type: 'string', format: 'date-time' },
-      dueAt: { type: 'string', format: 'date-time', description: 'First instant a submission is late. 截止时刻（此刻起为迟报）' },
+      dueAt: dueAtSchema,
       reviewers,
     },
   },
@@ -123,7 +124,7 @@ export const ReportOverdueV1 = defineEvent({
     type: 'object',
     additionalProperties: true,
     required: ['reportId', 'partyOrgId', 'unitId', 'unitPath', 'periodId', 'dueAt', 'reviewers'],
-    properties: { ...ids, dueAt: { type: 'string', format: 'date-time' }, reviewers },
+    properties: { ...ids, dueAt: dueAtSchema, reviewers },
   },
 });
 
@@ -141,7 +142,7 @@ export const PeriodClosedV1 = defineEvent({
     properties: {
       cityId: { type: 'string', minLength: 1 },
       periodId,
-      dueAt: { type: 'string', format: 'date-time' },
+      dueAt: dueAtSchema,
       expected: { type: 'integer', minimum: 0, description: 'Reports expected in the city. 应报数' },
       missing: { type: 'integer', minimum: 0, description: 'Reports missing at the deadline. 截止未报数' },
     },
