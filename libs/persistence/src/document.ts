@@ -58,6 +58,10 @@ export const field = {
   of: <T>(definition: Readonly<Record<string, unknown>>): Field<T> => new Field(definition),
 };
 
+/**
+ * A record of fields. `unknown`, not `any`: a builder called without a type argument (`field.string()`)
+ * takes its default (`string`) instead of inferring `any` from this context.
+ */
 export type Fields = Record<string, Field<unknown, boolean>>;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
