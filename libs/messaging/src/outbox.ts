@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
 import { newEventId, type EventContract, type EventData } from '@pb/contracts';
+import { defineDocument, type DocumentOf, type DocumentSchema, type DocumentSpec, type Field, type Fields } from '@pb/persistence';
 import { validateAgainst } from './event-contracts.js';
 
 /** An event waiting inside its aggregate document until the relay has published it (the outbox). */
@@ -54,6 +55,19 @@ export function withOutbox<T extends Schema>(schema: T): T {
   // Serves: the outbox relay's query for documents with pending events (PENDING_OUTBOX_FILTER).
   schema.index({ 'outbox.id': 1 });
   return schema;
+}
+
+/** An aggregate's fields and its `outbox` (the events it holds until the relay has published them). */
+type WithOutbox<F extends Fields> = F & { outbox: Field<OutboxEvent[]> };
+
+/**
+ * `defineDocument` for an aggregate that writes events: its fields, then the typed `outbox` and its index
+ * (added last, as `withOutbox` does, so its place among the paths is the same whichever declared it).
+ */
+export function defineAggregate<F extends Fields, Stamped extends boolean = false>(
+  spec: DocumentSpec<F, Stamped>,
+): DocumentSchema<DocumentOf<WithOutbox<F>, Stamped>> {
+  return withOutbox(defineDocument(spec));
 }
 
 export class EventSchemaViolation extends Error {

@@ -1,5 +1,5 @@
-import { Schema } from 'mongoose';
-import { withOutbox, type OutboxEvent } from '@pb/messaging';
+import { defineAggregate } from '@pb/messaging';
+import { field, type DocumentType } from '@pb/persistence';
 import type { OrgOwnership, PathOf } from '@pb/platform';
 
 export interface Visit {
@@ -9,23 +9,6 @@ export interface Visit {
   outcome: string;
   loggedBy: string;
   loggedAt: Date;
-}
-
-/** 联系点 A bureau cadre's link to a grassroots school (三联三进, 两挂两互, 干部下基层), with the visits made. */
-export interface ContactPoint {
-  _id: string;
-  cadreAccountId: string;
-  cadreName: string | null;
-  cadreUnitId: string;
-  schoolId: string;
-  cityId: string;
-  programme: string;
-  since: string;
-  endedOn: string | null;
-  status: 'active' | 'ended';
-  visits: Visit[];
-  version: number;
-  outbox: OutboxEvent[];
 }
 
 export const CONTACT_POINT_MODEL = 'ContactPoint';
@@ -43,24 +26,24 @@ export const contactPointOwnership = (pathOf: PathOf): OrgOwnership<ContactPoint
   notFound: CONTACT_POINT_NOT_FOUND,
 });
 
-export const ContactPointSchema: Schema<ContactPoint> = withOutbox(
-  new Schema<ContactPoint>(
-    {
-      _id: { type: String, required: true },
-      cadreAccountId: { type: String, required: true },
-      cadreName: { type: String, default: null },
-      cadreUnitId: { type: String, required: true },
-      schoolId: { type: String, required: true },
-      cityId: { type: String, required: true },
-      programme: { type: String, required: true },
-      since: { type: String, required: true },
-      endedOn: { type: String, default: null },
-      status: { type: String, required: true, enum: ['active', 'ended'] },
-      visits: { type: Schema.Types.Mixed, default: () => [] },
-      version: { type: Number, required: true },
-    },
-    { collection: 'contact_points', versionKey: false, minimize: false },
-  ),
-);
+/** 联系点 A bureau cadre's link to a grassroots school (三联三进, 两挂两互, 干部下基层), with the visits made. */
+export const ContactPointSchema = defineAggregate({
+  collection: 'contact_points',
+  minimize: false,
+  fields: {
+    cadreAccountId: field.string(),
+    cadreName: field.string().orNull(),
+    cadreUnitId: field.string(),
+    schoolId: field.string(),
+    cityId: field.string(),
+    programme: field.string(),
+    since: field.string(),
+    endedOn: field.string().orNull(),
+    status: field.oneOf(['active', 'ended']),
+    visits: field.mixed<Visit[]>().default(() => []),
+    version: field.number(),
+  },
+});
+export type ContactPoint = DocumentType<typeof ContactPointSchema>;
 // Serves: the contact points of a school (GET /org-units/{id}/contact-points).
 ContactPointSchema.index({ schoolId: 1, _id: 1 });

@@ -1,39 +1,12 @@
-import { Schema } from 'mongoose';
-import { withOutbox, type OutboxEvent } from '@pb/messaging';
+import { defineAggregate } from '@pb/messaging';
+import { field, type DocumentType } from '@pb/persistence';
 import type { OrgOwnership, PathOf } from '@pb/platform';
 import type { RoutingPolicy } from './routing.js';
-
-export type PartyOrgKind = 'committee' | 'general-branch' | 'branch';
 
 export interface ResponsiblePerson {
   name: string;
   title?: string;
   accountId?: string;
-}
-
-/** 党组织 A party organisation (committee 党委, general branch 党总支, branch 党支部) at an org unit. */
-export interface PartyOrg {
-  _id: string;
-  unitId: string;
-  cityId: string;
-  kind: PartyOrgKind;
-  name: string;
-  parentPartyOrgId: string | null;
-  /** Affiliation 隶属关系: the supervising bureau, always a bureau above the unit. */
-  supervisorId: string;
-  routing: RoutingPolicy;
-  /** Bureaus that receive and review its reports (from routing and the tree). */
-  reviewerIds: string[];
-  /** 主要负责人 */
-  principal: ResponsiblePerson;
-  /** 分管负责人 */
-  deputy: ResponsiblePerson;
-  status: 'open' | 'closed';
-  foundedOn: string | null;
-  closedOn: string | null;
-  version: number;
-  history: { version: number; change: string; at: Date; by: string; [k: string]: unknown }[];
-  outbox: OutboxEvent[];
 }
 
 export const PARTY_ORG_MODEL = 'PartyOrg';
@@ -47,28 +20,35 @@ export const partyOrgOwnership = (pathOf: PathOf): OrgOwnership<PartyOrg> => ({
   notFound: PARTY_ORG_NOT_FOUND,
 });
 
-export const PartyOrgSchema: Schema<PartyOrg> = withOutbox(
-  new Schema<PartyOrg>(
-    {
-      _id: { type: String, required: true },
-      unitId: { type: String, required: true },
-      cityId: { type: String, required: true },
-      kind: { type: String, required: true, enum: ['committee', 'general-branch', 'branch'] },
-      name: { type: String, required: true },
-      parentPartyOrgId: { type: String, default: null },
-      supervisorId: { type: String, required: true },
-      routing: { type: String, required: true, enum: ['single', 'both-levels'] },
-      reviewerIds: { type: [String], required: true },
-      principal: { type: Schema.Types.Mixed, required: true },
-      deputy: { type: Schema.Types.Mixed, required: true },
-      status: { type: String, required: true, enum: ['open', 'closed'] },
-      foundedOn: { type: String, default: null },
-      closedOn: { type: String, default: null },
-      version: { type: Number, required: true },
-      history: { type: Schema.Types.Mixed, default: () => [] },
-    },
-    { collection: 'party_orgs', timestamps: true, versionKey: false, minimize: false },
-  ),
-);
+/** 党组织 A party organisation (committee 党委, general branch 党总支, branch 党支部) at an org unit. */
+export const PartyOrgSchema = defineAggregate({
+  collection: 'party_orgs',
+  timestamps: true,
+  minimize: false,
+  fields: {
+    unitId: field.string(),
+    cityId: field.string(),
+    kind: field.oneOf(['committee', 'general-branch', 'branch']),
+    name: field.string(),
+    parentPartyOrgId: field.string().orNull(),
+    /** Affiliation 隶属关系: the supervising bureau, always a bureau above the unit. */
+    supervisorId: field.string(),
+    routing: field.oneOf(['single', 'both-levels'] satisfies RoutingPolicy[]),
+    /** Bureaus that receive and review its reports (from routing and the tree). */
+    reviewerIds: field.strings(),
+    /** 主要负责人 */
+    principal: field.mixed<ResponsiblePerson>(),
+    /** 分管负责人 */
+    deputy: field.mixed<ResponsiblePerson>(),
+    status: field.oneOf(['open', 'closed']),
+    foundedOn: field.string().orNull(),
+    closedOn: field.string().orNull(),
+    version: field.number(),
+    history: field.mixed<{ version: number; change: string; at: Date; by: string; [k: string]: unknown }[]>().default(() => []),
+  },
+});
+/** `createdAt` and `updatedAt` are mongoose's (timestamps): the service writes a party organisation without them. */
+export type PartyOrg = Omit<DocumentType<typeof PartyOrgSchema>, 'createdAt' | 'updatedAt'>;
+export type PartyOrgKind = PartyOrg['kind'];
 // Serves: the organisations of a unit (GET /org-units/{id}/party-orgs, close checks, moves).
 PartyOrgSchema.index({ unitId: 1, _id: 1 });

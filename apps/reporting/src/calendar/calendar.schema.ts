@@ -1,32 +1,24 @@
-import { Schema } from 'mongoose';
-import { withOutbox, type OutboxEvent } from '@pb/messaging';
+import { defineAggregate } from '@pb/messaging';
+import { field, type DocumentType } from '@pb/persistence';
 import type { ReportingCalendar } from '../periods/report-period.js';
-
-/** The city's reporting calendar and lock rule; one document per deployment (one city). */
-export interface CalendarDoc extends ReportingCalendar {
-  _id: 'city';
-  /** Days after the deadline after which a report can no longer change (DHIS2 "expiry days"). */
-  lockAfterDays: number;
-  version: number;
-  updatedBy?: string;
-  /** The audit records of its changes, until the relay publishes them. */
-  outbox?: OutboxEvent[];
-}
 
 export const CALENDAR_MODEL = 'ReportingCalendar';
 
-export const CalendarSchema = withOutbox(
-  new Schema<CalendarDoc>(
-    {
-      _id: { type: String, required: true },
-      timeZone: { type: String, required: true },
-      h1DueDay: { type: Number, required: true },
-      h2WindowDays: { type: Number, required: true },
-      lockAfterDays: { type: Number, required: true },
-      extensions: { type: Schema.Types.Mixed, default: {} },
-      version: { type: Number, required: true },
-      updatedBy: { type: String },
-    },
-    { collection: 'calendar', versionKey: false, minimize: false },
-  ),
-);
+/** The fields of `ReportingCalendar` are described there; the outbox holds the audit records of its changes. */
+export const CalendarSchema = defineAggregate({
+  collection: 'calendar',
+  minimize: false,
+  fields: {
+    _id: field.string<'city'>(),
+    timeZone: field.string(),
+    h1DueDay: field.number(),
+    h2WindowDays: field.number(),
+    /** Days after the deadline after which a report can no longer change (DHIS2 "expiry days"). */
+    lockAfterDays: field.number(),
+    extensions: field.mixed<ReportingCalendar['extensions']>().default({}),
+    version: field.number(),
+    updatedBy: field.string().optional(),
+  },
+});
+/** The city's reporting calendar and lock rule; one document per deployment (one city). */
+export type CalendarDoc = DocumentType<typeof CalendarSchema>;

@@ -98,13 +98,17 @@ const calendarArb = fc
     validateCalendar({ timeZone, h2WindowDays, h1DueDay: 1 + Math.floor(dueDayFraction * (27 - h2WindowDays)), extensions: {} }),
   );
 
+/** The window of one half of the period's month, as local times in the calendar's zone. */
+function localWindow(p: ReportPeriod, half: 'H1' | 'H2', cal: ReportingCalendar) {
+  const w = ReportPeriod.of(p.year, p.month, half).window(cal);
+  return { due: DateTime.fromJSDate(w.dueAt, { zone: cal.timeZone }), opens: DateTime.fromJSDate(w.opensAt, { zone: cal.timeZone }) };
+}
+
 describe('properties over 16 years of calendar', () => {
   it('H2 is due at the first local instant of the next month and opens h2WindowDays calendar days before', () => {
     fc.assert(
       fc.property(periodArb, calendarArb, (p, cal) => {
-        const h2 = ReportPeriod.of(p.year, p.month, 'H2').window(cal);
-        const due = DateTime.fromJSDate(h2.dueAt, { zone: cal.timeZone });
-        const opens = DateTime.fromJSDate(h2.opensAt, { zone: cal.timeZone });
+        const { due, opens } = localWindow(p, 'H2', cal);
         const monthEnd = DateTime.fromObject({ year: p.year, month: p.month, day: 1 }, { zone: cal.timeZone }).endOf('month');
         return (
           due.day === 1 &&
@@ -123,9 +127,7 @@ describe('properties over 16 years of calendar', () => {
   it('H1 opens on the 1st and is due at the start of the day after the due day, local time', () => {
     fc.assert(
       fc.property(periodArb, calendarArb, (p, cal) => {
-        const w = ReportPeriod.of(p.year, p.month, 'H1').window(cal);
-        const due = DateTime.fromJSDate(w.dueAt, { zone: cal.timeZone });
-        const opens = DateTime.fromJSDate(w.opensAt, { zone: cal.timeZone });
+        const { due, opens } = localWindow(p, 'H1', cal);
         return (
           opens.day === 1 && opens.hour === 0 && due.minus({ days: 1 }).day === cal.h1DueDay && due.hour === 0 && due.month === p.month
         );

@@ -1,6 +1,6 @@
-import { Schema } from 'mongoose';
 import type { HalfMonthReportContent } from '@pb/contracts';
-import { withOutbox, type OutboxEvent } from '@pb/messaging';
+import { defineAggregate } from '@pb/messaging';
+import { field, type DocumentType } from '@pb/persistence';
 import type { OrgOwnership } from '@pb/platform';
 
 /** not-started: expected, nothing saved; draft: saved, not submitted; then the review states. */
@@ -33,66 +33,46 @@ export interface LockException {
   reason: string;
 }
 
-/** 半月记实表 A party organisation's half-month record form for one period. */
-export interface HalfMonthReport {
-  /** `<partyOrgId>:<periodId>`: one report per party organisation and period, by construction. */
-  _id: string;
-  partyOrgId: string;
-  unitId: string;
-  unitPath: string[];
-  periodId: string;
-  opensAt: Date;
-  dueAt: Date;
-  status: ReportStatus;
-  draft?: HalfMonthReportContent;
-  revisions: ReportRevision[];
-  reviewers: string[];
-  reviews: BureauReview[];
-  /** Bureaus whose review of the current revision is pending (FerretDB has no $elemMatch on subdocuments). */
-  pendingReviewers: string[];
-  firstSubmittedAt: Date | null;
-  /** Set once: on-time / late at the first submission, missing at the deadline without one. */
-  timeliness: 'on-time' | 'late' | 'missing' | null;
-  lockExceptions: LockException[];
-  /** Idempotency-Keys of the last submissions, written with the revision each produced. */
-  submitKeys: { key: string; requestHash: string; revision: number }[];
-  version: number;
-  /** When the report was last written (mongoose timestamps on create; the service's clock on each change). */
-  updatedAt?: Date;
-  outbox: OutboxEvent[];
-}
-
 export const HALF_MONTH_REPORT_MODEL = 'HalfMonthReport';
 export const REPORT_NOT_FOUND = { zh: '找不到半月记实表', en: 'Half-month report not found' };
 /** Org-owned (docs/adr/0012): a report belongs to its party organisation's unit, `unitPath` its materialised path. */
 export const REPORT_OWNERSHIP: OrgOwnership<HalfMonthReport> = { pathField: 'unitPath', notFound: REPORT_NOT_FOUND };
 
-/** Typed at the model (Model<HalfMonthReport>); the nested form content is free-form here, checked by its JSON Schema. */
-export const HalfMonthReportSchema: Schema = withOutbox(
-  new Schema(
-    {
-      _id: { type: String, required: true },
-      partyOrgId: { type: String, required: true },
-      unitId: { type: String, required: true },
-      unitPath: { type: [String], required: true },
-      periodId: { type: String, required: true },
-      opensAt: { type: Date, required: true },
-      dueAt: { type: Date, required: true },
-      status: { type: String, required: true },
-      draft: { type: Schema.Types.Mixed },
-      revisions: { type: [Schema.Types.Mixed], default: [] },
-      reviewers: { type: [String], default: [] },
-      reviews: { type: [Schema.Types.Mixed], default: [] },
-      pendingReviewers: { type: [String], default: [] },
-      firstSubmittedAt: { type: Date, default: null },
-      timeliness: { type: String, default: null },
-      lockExceptions: { type: [Schema.Types.Mixed], default: [] },
-      submitKeys: { type: [Schema.Types.Mixed], default: [] },
-      version: { type: Number, required: true },
-    },
-    { collection: 'half_month_reports', versionKey: false, timestamps: true, minimize: false },
-  ),
-);
+/** 半月记实表 A party organisation's half-month record form for one period. */
+export const HalfMonthReportSchema = defineAggregate({
+  collection: 'half_month_reports',
+  timestamps: true,
+  minimize: false,
+  fields: {
+    /** `<partyOrgId>:<periodId>`: one report per party organisation and period, by construction. */
+    _id: field.string(),
+    partyOrgId: field.string(),
+    unitId: field.string(),
+    unitPath: field.strings(),
+    periodId: field.string(),
+    opensAt: field.date(),
+    dueAt: field.date(),
+    status: field.string<ReportStatus>(),
+    /** The form content is free-form here, checked by its JSON Schema where it is written. */
+    draft: field.mixed<HalfMonthReportContent>().optional(),
+    revisions: field.mixedList<ReportRevision>().default([]),
+    reviewers: field.strings().default([]),
+    reviews: field.mixedList<BureauReview>().default([]),
+    /** Bureaus whose review of the current revision is pending (FerretDB has no $elemMatch on subdocuments). */
+    pendingReviewers: field.strings().default([]),
+    firstSubmittedAt: field.date().orNull(),
+    /** Set once: on-time / late at the first submission, missing at the deadline without one. */
+    timeliness: field.string<'on-time' | 'late' | 'missing'>().orNull(),
+    lockExceptions: field.mixedList<LockException>().default([]),
+    /** Idempotency-Keys of the last submissions, written with the revision each produced. */
+    submitKeys: field.mixedList<{ key: string; requestHash: string; revision: number }>().default([]),
+    version: field.number(),
+  },
+});
+export type HalfMonthReport = Omit<DocumentType<typeof HalfMonthReportSchema>, 'createdAt' | 'updatedAt'> & {
+  /** When the report was last written (mongoose timestamps on create; the service's clock on each change). */
+  updatedAt?: Date;
+};
 // Serves: a bureau's view of a period (review queue, missing list): reports under a unit for a period.
 HalfMonthReportSchema.index({ unitPath: 1, periodId: 1 });
 // Serves: the deadline scheduler's "reports of this period still without a submission".

@@ -1,31 +1,19 @@
-import { Schema } from 'mongoose';
-import { withOutbox, type OutboxEvent } from '@pb/messaging';
-
-/** A reporting period's lifecycle in this city: expectations created (opened), deadline classified (closed). */
-export interface PeriodDoc {
-  _id: string;
-  openedAt: Date | null;
-  closedAt: Date | null;
-  dueAt: Date;
-  expected: number;
-  missing: number;
-  outbox: OutboxEvent[];
-}
+import { defineAggregate } from '@pb/messaging';
+import { field, type DocumentType } from '@pb/persistence';
 
 export const PERIOD_MODEL = 'ReportingPeriodState';
 
-export const PeriodSchema = withOutbox(
-  new Schema<PeriodDoc>(
-    {
-      _id: { type: String, required: true },
-      openedAt: { type: Date, default: null },
-      closedAt: { type: Date, default: null },
-      dueAt: { type: Date, required: true },
-      expected: { type: Number, default: 0 },
-      missing: { type: Number, default: 0 },
-    },
-    { collection: 'periods', versionKey: false },
-  ),
-);
+export const PeriodSchema = defineAggregate({
+  collection: 'periods',
+  fields: {
+    openedAt: field.date().orNull(),
+    closedAt: field.date().orNull(),
+    dueAt: field.date(),
+    expected: field.number().default(0),
+    missing: field.number().default(0),
+  },
+});
+/** A reporting period's lifecycle in this city: expectations created (opened), deadline classified (closed). */
+export type PeriodDoc = DocumentType<typeof PeriodSchema>;
 // Serves: the scheduler's "opened periods whose deadline passed and are not closed yet".
 PeriodSchema.index({ closedAt: 1, dueAt: 1 });

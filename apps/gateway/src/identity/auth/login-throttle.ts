@@ -1,24 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Schema, type Model } from 'mongoose';
+import type { Model } from 'mongoose';
+import { defineDocument, field, type DocumentType } from '@pb/persistence';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../identity.config.js';
 
-/** A failed-login counter in the store, so every gateway replica sees the same count. */
-export interface LoginCounter {
-  _id: string;
-  count: number;
-  windowStart: Date;
-}
-
 export const LOGIN_COUNTER_MODEL = 'LoginCounter';
-export const LoginCounterSchema = new Schema<LoginCounter>(
-  {
-    _id: { type: String, required: true },
-    count: { type: Number, required: true },
-    windowStart: { type: Date, required: true },
-  },
-  { collection: 'login_counters', versionKey: false },
-);
+export const LoginCounterSchema = defineDocument({
+  collection: 'login_counters',
+  fields: { count: field.number(), windowStart: field.date() },
+});
+/** A failed-login counter in the store, so every gateway replica sees the same count. */
+export type LoginCounter = DocumentType<typeof LoginCounterSchema>;
 
 /**
  * Login throttling per account and per client IP: a fixed window of failures (LOGIN_THROTTLE_WINDOW_S).

@@ -1,32 +1,22 @@
-import { Schema } from 'mongoose';
+import { defineDocument, field, type DocumentType } from '@pb/persistence';
 
+export const SESSION_MODEL = 'Session';
+
+export const SessionSchema = defineDocument({
+  collection: 'sessions',
+  fields: {
+    accountId: field.string(),
+    tokenHash: field.string(),
+    expiresAt: field.date(),
+    revokedAt: field.date().orNull(),
+    createdAt: field.date(),
+    rotatedAt: field.date().orNull(),
+  },
+});
 /**
  * A refresh session: one login, its current refresh token (hash only), rotated on every refresh.
  * Presenting an older token of the session means it was stolen or replayed: the session is revoked.
  */
-export interface Session {
-  _id: string;
-  accountId: string;
-  tokenHash: string;
-  expiresAt: Date;
-  revokedAt: Date | null;
-  createdAt: Date;
-  rotatedAt: Date | null;
-}
-
-export const SESSION_MODEL = 'Session';
-
-export const SessionSchema = new Schema<Session>(
-  {
-    _id: { type: String, required: true },
-    accountId: { type: String, required: true },
-    tokenHash: { type: String, required: true },
-    expiresAt: { type: Date, required: true },
-    revokedAt: { type: Date, default: null },
-    createdAt: { type: Date, required: true },
-    rotatedAt: { type: Date, default: null },
-  },
-  { collection: 'sessions', versionKey: false },
-);
+export type Session = DocumentType<typeof SessionSchema>;
 // Serves: revoking every session of an account when it is disabled.
 SessionSchema.index({ accountId: 1 });
