@@ -9,6 +9,7 @@ import { api, createUnits, e2e, eventually, login, tokenFor, uniqueId } from './
 describe('identity: logins, tokens and API keys', () => {
   const city = uniqueId('idcity');
   const school = uniqueId('idschool');
+  const county = uniqueId('idcounty');
   let admin: string;
   const secretary = { username: uniqueId('sec'), password: 'secretary-password-1', id: '' };
 
@@ -17,6 +18,7 @@ describe('identity: logins, tokens and API keys', () => {
     await createUnits(admin, [
       [city, 'city-bureau', null],
       [school, 'school', city],
+      [county, 'county-bureau', city],
     ]);
     const made = await api('POST', '/api/v1/accounts', {
       token: admin,
@@ -44,6 +46,32 @@ describe('identity: logins, tokens and API keys', () => {
     expect(wrong.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(wrong.body['title']).toBe('Wrong username or password');
   });
+
+  it.each([['city-admin'], ['county-admin']])(
+    'lets no one, a city administrator included, make a %s of a school: 422 naming /roles',
+    async (role) => {
+      const res = await api('POST', '/api/v1/accounts', {
+        token: admin,
+        body: { username: uniqueId('adm'), displayName: '越权', orgUnitId: school, roles: [role], password: 'admin-password-12' },
+        headers: { 'accept-language': 'en' },
+      });
+      expect(res.status).toBe(422);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.body['errors']).toEqual([expect.objectContaining({ pointer: '/roles', rule: 'admin-at-bureau' })]);
+      // the same role at a bureau of its level is granted
+      const bureau = await api('POST', '/api/v1/accounts', {
+        token: admin,
+        body: {
+          username: uniqueId('adm'),
+          displayName: '管理员',
+          orgUnitId: role === 'city-admin' ? city : county,
+          roles: [role],
+          password: 'admin-password-12',
+        },
+      });
+      expect(bureau.status).toBe(201);
+    },
+  );
 
   it('generates a password shown once when the creator gives none, and stores only an argon2id hash', async () => {
     const username = uniqueId('gen');

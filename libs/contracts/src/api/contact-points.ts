@@ -46,7 +46,7 @@ export const ContactPointViewSchema = {
   properties: {
     id: { type: 'string' },
     cadreAccountId: { type: 'string' },
-    cadreName: { type: 'string' },
+    cadreName: { type: 'string', description: 'Personal: left out for analysts. 干部姓名（分析人员不可见）' },
     cadreUnitId: { type: 'string' },
     schoolId: { type: 'string' },
     programme: { type: 'string' },

@@ -12,6 +12,13 @@ const responsiblePerson = {
   },
 } as const;
 
+/** A responsible person in an answer: analysts get no name (personal data, docs/adr/0017). */
+const personView = {
+  ...responsiblePerson,
+  required: [],
+  properties: { ...responsiblePerson.properties, name: { type: 'string', description: 'Name 姓名; left out for analysts 分析人员不可见' } },
+} as const;
+
 const routing = {
   type: 'string',
   enum: ['single', 'both-levels'],
@@ -90,8 +97,8 @@ export const PartyOrgViewSchema = {
     supervisorId: { type: 'string', description: '主管教育局' },
     routing: { type: 'string', enum: ['single', 'both-levels'] },
     reviewerIds: { type: 'array', items: { type: 'string' }, description: 'Bureaus that review its reports. 审核单位' },
-    principal: responsiblePerson,
-    deputy: responsiblePerson,
+    principal: personView,
+    deputy: personView,
     status: { type: 'string', enum: ['open', 'closed'] },
     foundedOn: { type: ['string', 'null'] },
     closedOn: { type: ['string', 'null'] },
