@@ -35,8 +35,14 @@ interface Request {
 interface RouteRule {
   /** Whether the route is about an org unit (then each relation is a cell), and how to aim it at one. */
   scoped: boolean;
-  /** The answer of an admitted, in-scope cell; several where the owner's business rules decide (window, reviewer). */
+  /** The answer of an admitted, in-scope cell; several where the owner's business rules decide (window, state). Never 403. */
   ok: number | number[];
+  /**
+   * Why the owner refuses (403) some in-scope callers of an admitted role by their relation to the
+   * object (who reviews a report, whose rules a bureau sets). Only such routes may answer an admitted
+   * role 403: anywhere else a 403 means the table lists a role the service refuses, and the cell fails.
+   */
+  refusesByRelation?: string;
   /** API keys are refused even with an admitted role (keys cannot manage keys). */
   refusesKeys?: boolean;
   request: (target: string, caller: Caller) => Promise<Request> | Request;
@@ -337,7 +343,8 @@ const RECIPES: Record<string, RouteRule> = {
   },
   'PUT /api/v1/org-units/{id}/milestone-rules': {
     scoped: true,
-    ok: [200, 403, 409, 422], // a bureau sets its own rules; the registry decides for other units in scope
+    ok: [200, 409, 422],
+    refusesByRelation: 'a bureau sets its own rules; the registry decides for other units in scope',
     request: async (target) => {
       const current = await api('GET', `/api/v1/org-units/${target}/milestone-rules`, { token: ownerOf(target) });
       const rules = (current.body['rules'] ?? current.body) as Record<string, unknown>;
@@ -369,7 +376,7 @@ const RECIPES: Record<string, RouteRule> = {
   },
   'POST /api/v1/contact-points/{id}/visits': {
     scoped: true,
-    ok: [201, 403], // the linked cadre or a bureau administrator logs visits; other roles in scope get 403
+    ok: 201, // every role the table lists logs a visit in scope
     request: (target) => ({
       method: 'POST',
       path: `/api/v1/contact-points/${fixtures.contactPoint[schoolOf(target)]}/visits`,
@@ -415,12 +422,14 @@ const RECIPES: Record<string, RouteRule> = {
   },
   'POST /api/v1/reports/{partyOrgId}/{periodId}/reviews': {
     scoped: true,
-    ok: [409, 403], // 409 not submitted yet (a reviewing bureau), 403 a bureau that does not review it
+    ok: 409, // not submitted yet, for a reviewing bureau
+    refusesByRelation: 'a bureau that does not review the report',
     request: (target) => ({ method: 'POST', path: `${report(target)}/reviews`, body: { decision: 'accept' } }),
   },
   'POST /api/v1/reports/{partyOrgId}/{periodId}/lock-exceptions': {
     scoped: true,
-    ok: [200, 403], // 403 for a bureau that does not review it
+    ok: 200,
+    refusesByRelation: 'a bureau that does not review the report',
     request: (target) => ({
       method: 'POST',
       path: `${report(target)}/lock-exceptions`,
@@ -555,7 +564,7 @@ function expected(spec: RouteSpec, rule: RouteRule, caller: CallerSpec, relation
   if (spec.roles === 'public') return ok;
   if (!spec.roles.includes(caller.role)) return [403];
   if (caller.viaKey && rule.refusesKeys) return [403];
-  if (!rule.scoped || relation === 'own' || relation === 'child') return ok;
+  if (!rule.scoped || relation === 'own' || relation === 'child') return rule.refusesByRelation ? [...ok, 403] : ok;
   return [404];
 }
 
@@ -717,6 +726,15 @@ describe('access matrix: every caller x every route of the table x own / parent 
 
   it.each(TABLE.map(([key]) => key))('%s has a recipe that aims it at a unit', (key) => {
     expect(RECIPES[key]).toBeDefined();
+  });
+
+  it('expects no 403 of a role the table admits, except where the owner decides by relation to the object', () => {
+    expect(Object.keys(RECIPES).filter((k) => [RECIPES[k].ok].flat().includes(403))).toEqual([]);
+    expect(Object.keys(RECIPES).filter((k) => RECIPES[k].refusesByRelation)).toEqual([
+      'PUT /api/v1/org-units/{id}/milestone-rules',
+      'POST /api/v1/reports/{partyOrgId}/{periodId}/reviews',
+      'POST /api/v1/reports/{partyOrgId}/{periodId}/lock-exceptions',
+    ]);
   });
 
   it('aims at no route the table does not have', () => {

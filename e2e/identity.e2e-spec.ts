@@ -9,6 +9,7 @@ import { api, createUnits, e2e, eventually, login, tokenFor, uniqueId } from './
 describe('identity: logins, tokens and API keys', () => {
   const city = uniqueId('idcity');
   const school = uniqueId('idschool');
+  const county = uniqueId('idcounty');
   let admin: string;
   const secretary = { username: uniqueId('sec'), password: 'secretary-password-1', id: '' };
 
@@ -17,6 +18,7 @@ describe('identity: logins, tokens and API keys', () => {
     await createUnits(admin, [
       [city, 'city-bureau', null],
       [school, 'school', city],
+      [county, 'county-bureau', city],
     ]);
     const made = await api('POST', '/api/v1/accounts', {
       token: admin,
@@ -44,6 +46,32 @@ describe('identity: logins, tokens and API keys', () => {
     expect(wrong.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(wrong.body['title']).toBe('Wrong username or password');
   });
+
+  it.each([['city-admin'], ['county-admin']])(
+    'lets no one, a city administrator included, make a %s of a school: 422 naming /roles',
+    async (role) => {
+      const res = await api('POST', '/api/v1/accounts', {
+        token: admin,
+        body: { username: uniqueId('adm'), displayName: '越权', orgUnitId: school, roles: [role], password: 'admin-password-12' },
+        headers: { 'accept-language': 'en' },
+      });
+      expect(res.status).toBe(422);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.body['errors']).toEqual([expect.objectContaining({ pointer: '/roles', rule: 'admin-at-bureau' })]);
+      // the same role at a bureau of its level is granted
+      const bureau = await api('POST', '/api/v1/accounts', {
+        token: admin,
+        body: {
+          username: uniqueId('adm'),
+          displayName: '管理员',
+          orgUnitId: role === 'city-admin' ? city : county,
+          roles: [role],
+          password: 'admin-password-12',
+        },
+      });
+      expect(bureau.status).toBe(201);
+    },
+  );
 
   it('generates a password shown once when the creator gives none, and stores only an argon2id hash', async () => {
     const username = uniqueId('gen');
@@ -97,6 +125,40 @@ describe('identity: logins, tokens and API keys', () => {
     expect(res.headers.get('www-authenticate')).toMatch(/Bearer/);
   });
 
+  it.each(['exp', 'iat', 'aud'] as const)('refuses a token signed with the right key but without %s: 401 problem+json', async (missing) => {
+    const res = await api('GET', '/api/v1/accounts/me', {
+      token: await lacking(missing, { issuer: ACCESS_ISSUER, audience: ACCESS_AUDIENCE, secret: e2e.authSecret, org: school }),
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    // the same token with every claim is accepted: the missing claim is what is refused
+    const whole = await lacking('nothing', { issuer: ACCESS_ISSUER, audience: ACCESS_AUDIENCE, secret: e2e.authSecret, org: school });
+    expect((await api('GET', '/api/v1/accounts/me', { token: whole })).status).toBe(200);
+  });
+
+  it("logout ends that session's access tokens at once, not the account's other sessions", async () => {
+    const tokens = await login(secretary.username, secretary.password);
+    const other = await login(secretary.username, secretary.password);
+    expect((await api('GET', '/api/v1/accounts/me', { token: tokens.accessToken })).status).toBe(200);
+    const out = await api('POST', '/api/v1/auth/logout', { token: tokens.accessToken, body: { refreshToken: tokens.refreshToken } });
+    expect(out.status).toBe(204);
+    const after = await api('GET', '/api/v1/accounts/me', { token: tokens.accessToken });
+    expect(after.status).toBe(401);
+    expect(after.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await api('GET', `/api/v1/org-units/${school}`, { token: tokens.accessToken })).status).toBe(401);
+    expect((await api('GET', '/api/v1/accounts/me', { token: other.accessToken })).status).toBe(200);
+  });
+
+  it('a replayed refresh token ends every access token of that session', async () => {
+    const first = await login(secretary.username, secretary.password);
+    const second = await api('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.refreshToken } });
+    const next = second.body['accessToken'] as string;
+    expect((await api('GET', '/api/v1/accounts/me', { token: next })).status).toBe(200);
+    expect((await api('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.refreshToken } })).status).toBe(401);
+    expect((await api('GET', '/api/v1/accounts/me', { token: first.accessToken })).status).toBe(401);
+    expect((await api('GET', '/api/v1/accounts/me', { token: next })).status).toBe(401);
+  });
+
   it('rotates refresh tokens: each works once, a replayed one ends the session', async () => {
     const first = await login(secretary.username, secretary.password);
     const second = await api('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.refreshToken } });
@@ -116,7 +178,7 @@ describe('identity: logins, tokens and API keys', () => {
     expect(after.status).toBe(401);
   });
 
-  it('disabling an account stops its logins and its refresh sessions', async () => {
+  it('disabling an account stops its logins, its refresh sessions and their access tokens', async () => {
     const username = uniqueId('leaver');
     const made = await api('POST', '/api/v1/accounts', {
       token: admin,
@@ -130,6 +192,7 @@ describe('identity: logins, tokens and API keys', () => {
       headers: { 'if-match': read.headers.get('etag')! },
     });
     expect(off.status).toBe(200);
+    expect((await api('GET', '/api/v1/accounts/me', { token: tokens.accessToken })).status).toBe(401);
     expect((await api('POST', '/api/v1/auth/login', { body: { username, password: 'leaver-password-1' } })).status).toBe(401);
     expect((await api('POST', '/api/v1/auth/refresh', { body: { refreshToken: tokens.refreshToken } })).status).toBe(401);
   });
@@ -219,6 +282,20 @@ describe('a request that bypasses the gateway is refused by the owning service',
     expect((await fetch(`${registry()}/api/v1/org-units/${city}`, { headers: { [INTERNAL_IDENTITY_HEADER]: access } })).status).toBe(401);
   });
 
+  it.each(['exp', 'iat', 'aud'] as const)(
+    '401 problem+json for a forwarded identity without %s, signed with the right key',
+    async (missing) => {
+      const kind = { issuer: 'pb-gateway', audience: 'pb-internal', secret: internalSecret(), org: city };
+      const res = await fetch(`${registry()}/api/v1/org-units/${city}`, {
+        headers: { [INTERNAL_IDENTITY_HEADER]: await lacking(missing, kind) },
+      });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const whole = await lacking('nothing', kind);
+      expect((await fetch(`${registry()}/api/v1/org-units/${city}`, { headers: { [INTERNAL_IDENTITY_HEADER]: whole } })).status).toBe(200);
+    },
+  );
+
   it('404 for a genuine identity of another subtree, 403 for a role the route does not admit', async () => {
     const stranger = await signInternalToken({ sub: 'x', orgUnitId: uniqueId('elsewhere'), roles: ['city-admin'] }, internalSecret());
     expect((await fetch(`${registry()}/api/v1/org-units/${city}`, { headers: { [INTERNAL_IDENTITY_HEADER]: stranger } })).status).toBe(404);
@@ -231,3 +308,18 @@ describe('a request that bypasses the gateway is refused by the owning service',
     expect(res.status).toBe(403);
   });
 });
+
+/** A token signed with the right key, issuer and audience, but without `missing` (or complete with 'nothing'). */
+function lacking(
+  missing: 'exp' | 'iat' | 'aud' | 'nothing',
+  kind: { issuer: string; audience: string; secret: string; org: string },
+): Promise<string> {
+  let jwt = new SignJWT({ org: kind.org, roles: ['city-admin'] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('no-such-account')
+    .setIssuer(kind.issuer);
+  if (missing !== 'aud') jwt = jwt.setAudience(kind.audience);
+  if (missing !== 'iat') jwt = jwt.setIssuedAt();
+  if (missing !== 'exp') jwt = jwt.setExpirationTime('10m');
+  return jwt.sign(new TextEncoder().encode(kind.secret));
+}

@@ -137,6 +137,37 @@ describe('party members and the milestone rules', () => {
     expect(list.status).toBe(403);
   });
 
+  it("gives analysts no personal names: a branch's responsible persons and a contact point's cadre without them", async () => {
+    const cp = await city.ok('POST', '/api/v1/contact-points', {
+      cadreAccountId: `${city.cityId}-cadre`,
+      cadreName: '郑干部',
+      cadreUnitId: a,
+      schoolId: school,
+      since: '2025-01-01',
+    });
+    const cpId = cp['id'] as string;
+    const analyst = await tokenFor(city.cityId, ['analyst']);
+    const secretary = await tokenFor(school, ['school-secretary']);
+    const reads = async (token: string) => [
+      (await api('GET', `/api/v1/party-orgs/${branch}`, { token })).body,
+      ...((await api('GET', `/api/v1/org-units/${school}/party-orgs`, { token })).body as unknown as Record<string, unknown>[]),
+      (await api('GET', `/api/v1/contact-points/${cpId}`, { token })).body,
+      ...((await api('GET', `/api/v1/org-units/${school}/contact-points`, { token })).body as unknown as Record<string, unknown>[]),
+    ];
+    const analystSees = await reads(analyst);
+    expect(analystSees).toHaveLength(4);
+    for (const answer of analystSees) expect(JSON.stringify(answer)).not.toMatch(/黄书记|吴老师|郑干部/);
+    expect(analystSees[0]).toMatchObject({ id: branch, principal: {}, deputy: {} });
+    expect(analystSees[0]['principal']).not.toHaveProperty('name');
+    expect(analystSees[2]).toMatchObject({ id: cpId, cadreAccountId: `${city.cityId}-cadre` });
+    expect(analystSees[2]).not.toHaveProperty('cadreName');
+    // the school and the bureaus above it keep reading the names
+    const secretarySees = await reads(secretary);
+    expect(secretarySees[0]).toMatchObject({ principal: { name: '黄书记' }, deputy: { name: '吴老师' } });
+    expect(secretarySees[2]).toMatchObject({ cadreName: '郑干部' });
+    expect(JSON.stringify(secretarySees[3])).toContain('郑干部');
+  });
+
   it('keeps the history when a member transfers to a branch in another county', async () => {
     const other = `${city.cityId}-s3`;
     await city.ok('POST', '/api/v1/org-units', { id: other, code: 'S3', name: '第三中学', kind: 'school', parentId: b });

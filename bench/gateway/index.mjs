@@ -51,8 +51,9 @@ export async function run(args) {
       });
       if (res.status !== 201) throw new Error(`fixture ${id}: ${res.status}`);
     }
+    // A session id as a login gives: the gateway checks it against the revoked sessions (docs/adr/0017).
     const token = await signAccessToken(
-      { sub: 'bench-secretary', orgUnitId: school, roles: ['school-secretary'] },
+      { sub: 'bench-secretary', orgUnitId: school, roles: ['school-secretary'], sid: `${runId}-session` },
       secrets.AUTH_JWT_SECRET,
       3600,
     );

@@ -19,6 +19,7 @@ export function identityConfigOf(config: GatewayConfig): IdentityConfig {
     jwtSecret: config.AUTH_JWT_SECRET,
     accessTtlS: config.ACCESS_TOKEN_TTL_S,
     refreshTtlS: config.REFRESH_TOKEN_TTL_S,
+    revocationCacheMs: config.SESSION_REVOCATION_CACHE_MS,
     throttle: {
       perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       perIp: config.LOGIN_MAX_FAILURES_PER_IP,

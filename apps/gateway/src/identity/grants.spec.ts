@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ungrantable } from './grants.js';
+import { misplacedAt, ungrantable } from './grants.js';
 
 describe('who may grant which role', () => {
   it('lets a city administrator grant every role', () => {
@@ -16,5 +16,16 @@ describe('who may grant which role', () => {
     expect(ungrantable(['school-secretary'], ['inspector'])).toEqual(['inspector']);
     expect(ungrantable(['inspector'], ['school-secretary'])).toEqual(['school-secretary']);
     expect(ungrantable(['analyst'], ['analyst'])).toEqual(['analyst']);
+  });
+
+  it('keeps administrator roles at bureaus: none on a school or a unit, whoever grants', () => {
+    expect(misplacedAt('school', ['city-admin', 'county-admin', 'school-secretary', 'inspector', 'analyst'])).toEqual([
+      'city-admin',
+      'county-admin',
+    ]);
+    expect(misplacedAt('unit', ['county-admin'])).toEqual(['county-admin']);
+    expect(misplacedAt('county-bureau', ['county-admin', 'inspector'])).toEqual([]);
+    expect(misplacedAt('county-bureau', ['city-admin'])).toEqual(['city-admin']);
+    expect(misplacedAt('city-bureau', ['city-admin', 'analyst'])).toEqual([]);
   });
 });

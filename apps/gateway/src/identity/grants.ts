@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '@pb/platform';
+import { ROLES, type OrgUnitKind, type Role } from '@pb/platform';
 
 /**
  * Which roles a caller may give to an account or an API key it creates. Nobody grants more than its
@@ -21,4 +21,19 @@ export function grantableBy(callerRoles: readonly Role[]): Set<Role> {
 export function ungrantable(callerRoles: readonly Role[], wanted: readonly Role[]): Role[] {
   const allowed = grantableBy(callerRoles);
   return wanted.filter((r) => !allowed.has(r));
+}
+
+/**
+ * Where an administrator role may be held: a city administrator at the city bureau, a county
+ * administrator at a county bureau. Granting either on a school (or a unit inside one) would make a
+ * school account administer accounts, units and reviews; no caller may, a city administrator included.
+ */
+const ADMIN_UNIT_KINDS: Partial<Record<Role, readonly OrgUnitKind[]>> = {
+  'city-admin': ['city-bureau'],
+  'county-admin': ['county-bureau'],
+};
+
+/** The roles of `wanted` that cannot be held at a unit of `kind` (empty when all fit). */
+export function misplacedAt(kind: OrgUnitKind, wanted: readonly Role[]): Role[] {
+  return wanted.filter((r) => ADMIN_UNIT_KINDS[r] && !ADMIN_UNIT_KINDS[r].includes(kind));
 }

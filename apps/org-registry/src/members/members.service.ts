@@ -27,13 +27,14 @@ import { MilestoneRulesService } from '../milestone-rules/milestone-rules.servic
 import type { OrgUnit } from '../org-units/org-unit.schema.js';
 import type { PartyOrg } from '../party-orgs/party-org.schema.js';
 import { PartyOrgsService } from '../party-orgs/party-orgs.service.js';
+import { PERSONAL_DATA_READERS } from '../common/personal-data.js';
 import { MEMBER_MODEL, MEMBER_NOT_FOUND, type Member } from './member.schema.js';
 
 export type MemberView = Omit<Member, '_id' | 'outbox' | 'cityId' | 'flagged'> & { id: string };
 
 /** Flagged records are scanned across the city, each one shown only if the caller may read its branch. */
 const FLAGGED_SCAN = Scope.system('flagged members: a scan, each record checked against the caller');
-const READERS = ['city-admin', 'county-admin', 'school-secretary', 'inspector'] as const;
+const READERS = PERSONAL_DATA_READERS;
 const WRITERS = ['city-admin', 'county-admin', 'school-secretary'] as const;
 
 function memberView(m: Member): MemberView {

@@ -5,16 +5,23 @@ import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
 import { checkIfMatch, InjectScopedModel, Scope, type ScopedModel } from '@pb/platform';
 import { Leases } from '@pb/persistence';
 import { conflict, forbidden, ruleBroken } from '../common/problems.js';
+import { personalView } from '../common/personal-data.js';
 import { requireAdmin } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
 import { MEMBER_MODEL, type Member } from '../members/member.schema.js';
 import type { OrgUnit } from '../org-units/org-unit.schema.js';
 import { TreeReader } from '../org-units/tree.reader.js';
 import { partyOrgEvents } from './party-org.events.js';
-import { PARTY_ORG_MODEL, PARTY_ORG_NOT_FOUND, type PartyOrg, type PartyOrgKind } from './party-org.schema.js';
+import { PARTY_ORG_MODEL, PARTY_ORG_NOT_FOUND, type PartyOrg, type PartyOrgKind, type ResponsiblePerson } from './party-org.schema.js';
 import { candidateSupervisors, defaultSupervisor, reviewersFor } from './routing.js';
 
-export type PartyOrgView = Omit<PartyOrg, '_id' | 'outbox' | 'history' | 'cityId'> & { id: string };
+/** Responsible persons by name, except in an analyst's view (no name there). */
+type PersonView = Omit<ResponsiblePerson, 'name'> & { name?: string };
+export type PartyOrgView = Omit<PartyOrg, '_id' | 'outbox' | 'history' | 'cityId' | 'principal' | 'deputy'> & {
+  id: string;
+  principal: PersonView;
+  deputy: PersonView;
+};
 
 export { PARTY_ORG_NOT_FOUND } from './party-org.schema.js';
 /** What is left under an organisation before it closes, wherever it lies: an integrity check, not a read. */
@@ -25,6 +32,13 @@ const NO_OUTBOX = { outbox: 0, history: 0 } as const;
 export function partyOrgView(doc: PartyOrg): PartyOrgView {
   const { _id, outbox: _o, history: _h, cityId: _c, ...rest } = doc;
   return { id: _id, ...rest };
+}
+
+/** An organisation as an analyst sees it: its responsible persons by post and account, not by name. */
+function withoutNames(view: PartyOrgView): PartyOrgView {
+  const { name: _p, ...principal } = view.principal;
+  const { name: _d, ...deputy } = view.deputy;
+  return { ...view, principal, deputy };
 }
 
 const badSupervisor = (candidates: string[]) =>
@@ -55,13 +69,13 @@ export class PartyOrgsService {
   }
 
   async get(id: string, scope: Scope): Promise<PartyOrgView> {
-    return partyOrgView((await this.inScope(id, scope)).org);
+    return personalView(scope, withoutNames)(partyOrgView((await this.inScope(id, scope)).org));
   }
 
   async listForUnit(unitId: string, scope: Scope): Promise<PartyOrgView[]> {
     await this.tree.unitInScope(unitId, scope);
     const docs = await this.partyOrgs.find(scope, { unitId }, NO_OUTBOX).sort({ _id: 1 }).lean<PartyOrg[]>();
-    return docs.map(partyOrgView);
+    return docs.map(partyOrgView).map(personalView(scope, withoutNames));
   }
 
   async create(input: CreatePartyOrgDto, scope: Scope, correlationId?: string): Promise<PartyOrgView> {

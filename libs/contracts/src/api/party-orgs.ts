@@ -11,6 +11,14 @@ const partyOrgKind = { type: 'string', enum: ['committee', 'general-branch', 'br
 const name = { type: 'string', minLength: 1, maxLength: 100 } as const;
 
 const routingPolicy = { type: 'string', enum: ['single', 'both-levels'] } as const;
+
+/** A responsible person in an answer: analysts get no name (personal data, docs/adr/0017). */
+const personView = {
+  ...responsiblePerson,
+  required: [],
+  properties: { ...responsiblePerson.properties, name: { type: 'string', description: 'Name 姓名; left out for analysts 分析人员不可见' } },
+} as const;
+
 const routing = {
   ...routingPolicy,
   description:
@@ -62,8 +70,8 @@ export const PartyOrgViewSchema = view(
     supervisorId: { type: 'string', description: '主管教育局' },
     routing: routingPolicy,
     reviewerIds: { ...stringList, description: 'Bureaus that review its reports. 审核单位' },
-    principal: responsiblePerson,
-    deputy: responsiblePerson,
+    principal: personView,
+    deputy: personView,
     status: openClosed,
     foundedOn: stringOrNull,
     closedOn: stringOrNull,

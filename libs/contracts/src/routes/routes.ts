@@ -460,9 +460,12 @@ export const Routes = {
     path: '/api/v1/contact-points/{id}/visits',
     service: 'org-registry',
     tag: 'contact-points 联系点',
-    roles: ALL_ROLES,
+    // Bureau people: its administrators and inspectors (cadres hold one of these roles). Whom the
+    // contact point reaches is scope's rule: the school's subtree, and the cadre wherever it works.
+    roles: ['city-admin', 'county-admin', 'inspector'],
     summary: 'Log a visit 记录走访',
-    description: 'By the cadre or a bureau administrator: date, purpose, outcome. 日期、目的、成效。',
+    description:
+      'By a bureau administrator or inspector in scope, or the linked cadre: date, purpose, outcome. 教育局管理员、检查人员或联系干部记录：日期、目的、成效。',
     params: CONTACT_POINT_ID,
     body: LogVisitSchema,
     ok: { status: 201, schema: ContactPointViewSchema },

@@ -9,6 +9,12 @@ export interface Identity {
   sub: string;
   orgUnitId: string;
   roles: Role[];
+  /**
+   * The refresh session an access token was issued in (`sid` claim): the gateway refuses the token once
+   * that session is revoked (logout, a replayed refresh token, a disabled account). Absent on API keys,
+   * OIDC tokens and forwarded identities.
+   */
+  sid?: string;
 }
 
 export const INTERNAL_IDENTITY_HEADER = 'x-pb-identity';
@@ -20,11 +26,18 @@ function key(secret: string) {
 }
 
 function toIdentity(payload: Record<string, unknown>): Identity {
-  const { sub, org, roles } = payload;
+  const { sub, org, roles, sid } = payload;
   if (typeof sub !== 'string' || typeof org !== 'string' || !Array.isArray(roles)) throw new Error('identity claims missing');
+  if (sid !== undefined && typeof sid !== 'string') throw new Error('sid claim is not a string');
   const known = roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r));
-  return { sub, orgUnitId: org, roles: known };
+  return { sub, orgUnitId: org, roles: known, ...(sid ? { sid } : {}) };
 }
+
+/**
+ * Claims every token must carry, whoever verifies it: without `exp` a token would never expire, without
+ * `iat` its age is unknown, without `aud` it could be a token meant for another audience.
+ */
+export const REQUIRED_CLAIMS = ['exp', 'iat', 'aud'] as const;
 
 interface TokenKind {
   issuer: string;
@@ -40,7 +53,9 @@ export const ACCESS_ISSUER = 'pb-gateway';
 const ACCESS: TokenKind = { issuer: ACCESS_ISSUER, audience: ACCESS_AUDIENCE };
 
 function sign(kind: TokenKind, identity: Identity, secret: string, ttlSeconds: number): Promise<string> {
-  return new SignJWT({ org: identity.orgUnitId, roles: identity.roles })
+  // The session is the gateway's business: a forwarded identity does not carry it.
+  const sid = kind === ACCESS && identity.sid ? { sid: identity.sid } : {};
+  return new SignJWT({ org: identity.orgUnitId, roles: identity.roles, ...sid })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(identity.sub)
     .setIssuer(kind.issuer)
@@ -58,18 +73,16 @@ function sign(kind: TokenKind, identity: Identity, secret: string, ttlSeconds: n
 const verified = new Map<string, { identity: Identity; expiresAtMs: number }>();
 const VERIFIED_MAX = 10_000;
 
-/** Only HS256 is accepted: `alg: none` and algorithm confusion fail verification. */
+/** Only HS256 is accepted: `alg: none` and algorithm confusion fail verification; `exp`, `iat` and `aud` are required. */
 async function verify(kind: TokenKind, token: string, secret: string): Promise<Identity> {
   const cacheKey = `${kind.audience}\u0000${secret}\u0000${token}`;
   const hit = verified.get(cacheKey);
   if (hit && hit.expiresAtMs > Date.now()) return hit.identity;
   if (hit) verified.delete(cacheKey);
-  const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'], ...kind });
+  const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'], requiredClaims: [...REQUIRED_CLAIMS], ...kind });
   const identity = toIdentity(payload);
-  if (typeof payload.exp === 'number') {
-    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-    verified.set(cacheKey, { identity, expiresAtMs: payload.exp * 1000 });
-  }
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+  verified.set(cacheKey, { identity, expiresAtMs: payload.exp! * 1000 });
   return identity;
 }
 

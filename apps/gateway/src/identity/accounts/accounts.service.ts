@@ -17,7 +17,7 @@ import {
   type Page,
   problem,
 } from '@pb/platform';
-import { ungrantable } from '../grants.js';
+import { misplacedAt, ungrantable } from '../grants.js';
 import { generatePassword, hashPassword } from '../passwords.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { ACCOUNT_MODEL, type Account } from './account.schema.js';
@@ -74,6 +74,20 @@ export class AccountsService implements OnModuleInit {
           pointer: '/roles',
           rule: 'grantable',
           message: { zh: `不能授予 ${refused.join(', ')}`, en: `may not grant ${refused.join(', ')}` },
+        },
+      ]);
+    }
+    const unit = await this.tree.get(input.orgUnitId);
+    const misplaced = unit ? misplacedAt(unit.kind, input.roles) : [];
+    if (misplaced.length > 0) {
+      throw problem.ruleViolation({ zh: '管理员角色只能授予教育局的账号', en: 'Administrator roles are held at bureaus only' }, [
+        {
+          pointer: '/roles',
+          rule: 'admin-at-bureau',
+          message: {
+            zh: `${misplaced.join(', ')} 不能授予${unit?.kind === 'school' ? '学校' : '此类单位'}的账号（市管理员限市教育局，县管理员限县教育局）`,
+            en: `${misplaced.join(', ')} cannot be held at a ${unit?.kind} (city-admin at the city bureau, county-admin at a county bureau)`,
+          },
         },
       ]);
     }

@@ -24,9 +24,11 @@ export class AuthController {
     private readonly audit: AuditService,
   ) {}
 
-  private async tokens(account: Account, refreshToken: string) {
+  /** The access token names its session (`sid`): revoking the session ends it too (docs/adr/0017). */
+  private async tokens(account: Account, session: { sessionId: string; refreshToken: string }) {
+    const { sessionId: sid, refreshToken } = session;
     return {
-      accessToken: await signAccessToken(identityOf(account), this.config.jwtSecret, this.config.accessTtlS),
+      accessToken: await signAccessToken({ ...identityOf(account), sid }, this.config.jwtSecret, this.config.accessTtlS),
       tokenType: 'Bearer' as const,
       expiresIn: this.config.accessTtlS,
       refreshToken,
@@ -65,7 +67,7 @@ export class AuthController {
       throw invalidCredentials();
     }
     await this.throttle.recordSuccess(username);
-    const refreshToken = await this.sessions.open(account._id);
+    const session = await this.sessions.open(account._id);
     await this.audit.recordAuth({
       action: 'auth.login',
       unitId: account.orgUnitId,
@@ -74,7 +76,7 @@ export class AuthController {
       ip: call.request.ip,
       correlationId: call.requestId,
     });
-    return this.tokens(account, refreshToken);
+    return this.tokens(account, session);
   }
 
   @Handle(Routes.postAuthRefresh)
@@ -94,7 +96,7 @@ export class AuthController {
     }
     const account = await this.accounts.findById(outcome.accountId);
     if (!account || account.disabled) throw invalidRefresh();
-    return this.tokens(account, outcome.refreshToken);
+    return this.tokens(account, outcome);
   }
 
   @Handle(Routes.postAuthLogout)

@@ -6,6 +6,7 @@ import { AccountsService } from '../accounts/accounts.service.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../identity.config.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 import { OidcVerifier } from './oidc.verifier.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9._-]+)$/;
@@ -13,7 +14,8 @@ const API_KEY_AUTH = /^ApiKey (\S+)$/;
 
 /**
  * Who is calling, from one of three credentials: `x-api-key` (or `Authorization: ApiKey ...`), a
- * bearer access token this gateway issued, or a bearer token of the configured OIDC provider.
+ * bearer access token this gateway issued (whose session is not revoked), or a bearer token of the
+ * configured OIDC provider.
  */
 @Injectable()
 export class CredentialResolver implements IdentityResolver {
@@ -23,6 +25,7 @@ export class CredentialResolver implements IdentityResolver {
     private readonly accounts: AccountsService,
     private readonly oidc: OidcVerifier,
     private readonly audit: AuditService,
+    private readonly sessions: SessionsService,
   ) {}
 
   async resolve(req: FastifyRequest): Promise<Identity> {
@@ -34,7 +37,10 @@ export class CredentialResolver implements IdentityResolver {
     const bearer = BEARER.exec(authorization)?.[1];
     if (!bearer) throw new Error('no credentials');
     if (this.oidc.issuer && decodeJwt(bearer).iss === this.oidc.issuer) return this.fromOidc(bearer, req);
-    return verifyAccessToken(bearer, this.config.jwtSecret);
+    const identity = await verifyAccessToken(bearer, this.config.jwtSecret);
+    // Logout, a replayed refresh token or a disabled account ends the session's access tokens too.
+    if (identity.sid && (await this.sessions.isRevoked(identity.sid))) throw new Error('the session of this access token has ended');
+    return identity;
   }
 
   private async fromOidc(token: string, req: FastifyRequest): Promise<Identity> {

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { REQUIRED_CLAIMS } from '@pb/platform';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../identity.config.js';
 
 /**
  * External OIDC access tokens: signature checked against the provider's JWKS (fetched and cached by
- * jose, refreshed on an unknown `kid`), issuer, audience and expiry checked, and the configured claim
+ * jose, refreshed on an unknown `kid`), issuer, audience and expiry checked (`exp`, `iat`, `aud` required), and the configured claim
  * (OIDC_CLAIM_ACCOUNT) names the local account whose unit and roles apply. Roles never come from the
  * provider: the bureau decides them here.
  */
@@ -28,6 +29,7 @@ export class OidcVerifier {
       issuer: oidc.issuer,
       ...(oidc.audience ? { audience: oidc.audience } : {}),
       algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+      requiredClaims: [...REQUIRED_CLAIMS],
     });
     const value = payload[oidc.claimAccount];
     if (typeof value !== 'string' || value.length === 0) throw new Error(`OIDC token has no ${oidc.claimAccount} claim`);
