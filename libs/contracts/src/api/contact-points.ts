@@ -26,26 +26,13 @@ export type LogVisitDto = FromSchema<typeof LogVisitSchema>;
 export const EndContactPointSchema = body(['endedOn'], { endedOn: IsoDateSchema });
 export type EndContactPointDto = FromSchema<typeof EndContactPointSchema>;
 
-<<<<<<< HEAD
 export const ContactPointViewSchema = view(
   ['id', 'cadreAccountId', 'cadreUnitId', 'schoolId', 'programme', 'since', 'status', 'visits', 'version'],
   {
-    ...strings('id', 'cadreAccountId', 'cadreName', 'cadreUnitId', 'schoolId', 'programme', 'since'),
-    endedOn: stringOrNull,
-=======
-export const ContactPointViewSchema = {
-  type: 'object',
-  required: ['id', 'cadreAccountId', 'cadreUnitId', 'schoolId', 'programme', 'since', 'status', 'visits', 'version'],
-  properties: {
-    id: { type: 'string' },
-    cadreAccountId: { type: 'string' },
+    ...strings('id', 'cadreAccountId'),
     cadreName: { type: 'string', description: 'Personal: left out for analysts. 干部姓名（分析人员不可见）' },
-    cadreUnitId: { type: 'string' },
-    schoolId: { type: 'string' },
-    programme: { type: 'string' },
-    since: { type: 'string' },
-    endedOn: { type: ['string', 'null'] },
->>>>>>> v17-auth
+    ...strings('cadreUnitId', 'schoolId', 'programme', 'since'),
+    endedOn: stringOrNull,
     status: { type: 'string', enum: ['active', 'ended'] },
     visits: {
       type: 'array',
