@@ -20,6 +20,17 @@ export interface ServiceStatus {
 }
 export const REPO_ROOT: string;
 export const PATHS: Readonly<Record<string, string>>;
+export interface Pair {
+  dir: string;
+  kafka: number;
+  controller: number;
+  mongo: number;
+}
+export const PAIRS: Readonly<Record<'platform' | 'bench' | 'test-integration' | 'test-e2e', Pair>>;
+export function pairEnv(
+  pair: Pair,
+  offset?: number,
+): Record<'LOCAL_INFRA_DIR' | 'LOCAL_KAFKA_PORT' | 'LOCAL_KAFKA_CONTROLLER_PORT' | 'LOCAL_MONGO_PORT', string>;
 export function ensureInfra(options?: {
   kafka?: boolean;
   mongo?: boolean;

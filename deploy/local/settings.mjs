@@ -40,11 +40,35 @@ function portFromEnv(name, def) {
   return n;
 }
 
+/**
+ * The pairs (broker + store) a checkout runs side by side, each with its own state dir (relative to
+ * the repository) and ports, so no pair's topics or databases reach another's: the platform's
+ * (`npm start`), the benchmarks' (bench/run.mjs) and one per test tier that needs one
+ * (tools/scripts/test-infra.mjs; ADR 0015). `LOCAL_INFRA_DIR` and the `LOCAL_*_PORT` variables
+ * select one; unset, they select the platform's.
+ */
+export const PAIRS = Object.freeze({
+  platform: Object.freeze({ dir: '.local', kafka: 9092, controller: 9093, mongo: 27017 }),
+  bench: Object.freeze({ dir: '.local/bench', kafka: 19192, controller: 19193, mongo: 27117 }),
+  'test-integration': Object.freeze({ dir: '.local/test/integration', kafka: 29092, controller: 29093, mongo: 27217 }),
+  'test-e2e': Object.freeze({ dir: '.local/test/e2e', kafka: 29192, controller: 29193, mongo: 27317 }),
+});
+
+/** The environment that selects a pair (`offset` moves its three ports), for a child process or `??=`. */
+export function pairEnv(pair, offset = 0) {
+  return {
+    LOCAL_INFRA_DIR: pair.dir,
+    LOCAL_KAFKA_PORT: String(pair.kafka + offset),
+    LOCAL_KAFKA_CONTROLLER_PORT: String(pair.controller + offset),
+    LOCAL_MONGO_PORT: String(pair.mongo + offset),
+  };
+}
+
 export function ports() {
   return {
-    kafka: portFromEnv('LOCAL_KAFKA_PORT', 9092),
-    controller: portFromEnv('LOCAL_KAFKA_CONTROLLER_PORT', 9093),
-    mongo: portFromEnv('LOCAL_MONGO_PORT', 27017),
+    kafka: portFromEnv('LOCAL_KAFKA_PORT', PAIRS.platform.kafka),
+    controller: portFromEnv('LOCAL_KAFKA_CONTROLLER_PORT', PAIRS.platform.controller),
+    mongo: portFromEnv('LOCAL_MONGO_PORT', PAIRS.platform.mongo),
   };
 }
 

@@ -1,0 +1,175 @@
+// The test tiers' own brokers and stores (ADR 0015). The integration and e2e tiers each get a pair of
+// their own (deploy/local/settings.mjs PAIRS: `.local/test/<tier>`, ports beside the platform's and the
+// benchmarks'), started empty and removed at the end, so nothing a test writes reaches `npm start`'s
+// topics and databases in `.local/data`, and a platform running beside the tests is never touched.
+// KAFKA_BROKERS / MONGODB_URI given by the operator win (they then receive the test data).
+// Node built-ins only (`npm test` imports this before it re-runs on Node 24).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { dockerAvailable, startWithTestcontainers } from '../../deploy/local/infra.mjs';
+import { portOpen } from '../../deploy/local/processes.mjs';
+import { HOST, PAIRS, REPO_ROOT, pairEnv } from '../../deploy/local/settings.mjs';
+
+/** The tiers that need a broker and store. */
+export const INFRA_TIERS = Object.freeze(['integration', 'e2e']);
+
+/** Every test pair lives under here; nothing outside it is ever removed by this module. */
+export const TEST_STATE_ROOT = path.join(REPO_ROOT, '.local', 'test');
+
+/** `TEST_INFRA_PORT_OFFSET` moves every test pair's ports (two checkouts testing on one machine). */
+function portOffset(env) {
+  const v = env.TEST_INFRA_PORT_OFFSET;
+  if (v === undefined || v === '') return 0;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < -20000 || n > 20000) throw new Error(`TEST_INFRA_PORT_OFFSET=${v} is not an integer within ±20000`);
+  return n;
+}
+
+/**
+ * The tier's pair: its state dir (absolute), its ports and the environment that selects it
+ * (`LOCAL_INFRA_DIR`, `LOCAL_*_PORT`: for the infra command and for tests that stop and start
+ * the broker, libs/messaging/src/test/broker-outage.integration-spec.ts).
+ */
+export function testPair(tier, env = process.env) {
+  const pair = PAIRS[`test-${tier}`];
+  if (!pair) throw new Error(`no test pair for the ${tier} tier (expected one of: ${INFRA_TIERS.join(', ')})`);
+  const selected = pairEnv(pair, portOffset(env));
+  const dir = path.resolve(REPO_ROOT, pair.dir);
+  if (!dir.startsWith(TEST_STATE_ROOT + path.sep)) throw new Error(`the ${tier} test pair's dir ${pair.dir} is not under .local/test`);
+  return {
+    tier,
+    dir,
+    ports: {
+      kafka: Number(selected.LOCAL_KAFKA_PORT),
+      controller: Number(selected.LOCAL_KAFKA_CONTROLLER_PORT),
+      mongo: Number(selected.LOCAL_MONGO_PORT),
+    },
+    env: selected,
+  };
+}
+
+/**
+ * `node deploy/local/infra.mjs <args>` for the pair, in a child process (the state dir and ports are
+ * read once per process, so two pairs start side by side only in two processes). Its log lines go
+ * to `log` with the tier in front; resolves its stdout.
+ */
+function infraCommand(pair, args, log) {
+  const env = { ...process.env, ...pair.env, INFRA_MODE: 'local' };
+  delete env.KAFKA_BROKERS;
+  delete env.MONGODB_URI;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'deploy', 'local', 'infra.mjs'), ...args], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    let partial = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => {
+      err += d;
+      const lines = (partial + d).split('\n');
+      partial = lines.pop();
+      for (const l of lines) if (l) log(`[${pair.tier} tests] ${l}`);
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (partial) log(`[${pair.tier} tests] ${partial}`);
+      if (code === 0) resolve(out);
+      else
+        reject(
+          new Error(
+            `the ${pair.tier} tests' broker and store: infra ${args[0]} failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' | ')}`,
+          ),
+        );
+    });
+  });
+}
+
+/** Stops what runs from the pair's dir (by its pid files) and removes the dir: data, logs, pid files. */
+export async function removeTestPair(pair, { log = () => {} } = {}) {
+  if (fs.existsSync(pair.dir)) {
+    await infraCommand(pair, ['stop'], log);
+    fs.rmSync(pair.dir, { recursive: true, force: true });
+  }
+  try {
+    fs.rmdirSync(TEST_STATE_ROOT); // only when no other pair is left
+  } catch {
+    /* not empty, or gone */
+  }
+}
+
+/**
+ * Starts the tier's pair empty: whatever an interrupted run left in its dir is stopped and removed
+ * first; a port already in use fails (another checkout's tests? TEST_INFRA_PORT_OFFSET) rather than
+ * reusing a broker or store that is not this run's. Resolves the addresses and the environment for
+ * the tier's jest run.
+ */
+export async function startTestPair(pair, { kafka = true, mongo = true, log = () => {} } = {}) {
+  await removeTestPair(pair, { log });
+  const wanted = [
+    ...(kafka
+      ? [
+          ['Kafka', pair.ports.kafka],
+          ['Kafka controller', pair.ports.controller],
+        ]
+      : []),
+    ...(mongo ? [['store', pair.ports.mongo]] : []),
+  ];
+  for (const [role, port] of wanted) {
+    if (await portOpen(HOST, port)) {
+      throw new Error(
+        `port ${port} (the ${pair.tier} tests' ${role}) is in use by something this run did not start (another checkout's tests?); ` +
+          'stop it, or set TEST_INFRA_PORT_OFFSET to move the test pairs',
+      );
+    }
+  }
+  const names = [...(kafka ? ['kafka'] : []), ...(mongo ? ['ferretdb'] : [])];
+  const out = await infraCommand(pair, ['start', ...names], log);
+  const value = (name) => out.match(new RegExp(`^${name}=(.+)$`, 'm'))?.[1];
+  const result = { kafkaBrokers: value('KAFKA_BROKERS'), mongodbUri: value('MONGODB_URI') };
+  if ((kafka && !result.kafkaBrokers) || (mongo && !result.mongodbUri)) {
+    throw new Error(`the ${pair.tier} tests' broker and store: infra start printed no address (${out.trim()})`);
+  }
+  return { ...result, env: { ...pair.env, ...addresses(result) } };
+}
+
+/** KAFKA_BROKERS / MONGODB_URI for what was started (the operator's value stays for the other). */
+function addresses({ kafkaBrokers, mongodbUri }) {
+  return { ...(kafkaBrokers ? { KAFKA_BROKERS: kafkaBrokers } : {}), ...(mongodbUri ? { MONGODB_URI: mongodbUri } : {}) };
+}
+
+/**
+ * The tier's broker and store: the operator's (KAFKA_BROKERS and MONGODB_URI given: nothing started),
+ * fresh containers when a Docker engine answers (deploy/local/docker.mjs), otherwise the tier's own
+ * local pair. Resolves `{ mode, env, stop }`: `env` is what the tier's jest run adds to its
+ * environment (with `TEST_INFRA_MODE`: env, docker or local), `stop()` stops and removes what was
+ * started here.
+ */
+export async function startTierInfra(tier, { log = () => {} } = {}) {
+  const kafka = !process.env.KAFKA_BROKERS;
+  const mongo = !process.env.MONGODB_URI;
+  if (!kafka && !mongo) return { mode: 'env', env: { TEST_INFRA_MODE: 'env' }, stop: async () => {} };
+  const forced = (process.env.INFRA_MODE || 'auto').toLowerCase();
+  if (forced === 'docker' || (forced === 'auto' && (await dockerAvailable()))) {
+    const c = await startWithTestcontainers({ kafka, mongo });
+    return { mode: 'docker', env: { ...addresses(c), TEST_INFRA_MODE: 'docker' }, stop: () => c.stop() };
+  }
+  const pair = testPair(tier);
+  let started;
+  try {
+    started = await startTestPair(pair, { kafka, mongo, log });
+  } catch (err) {
+    await removeTestPair(pair, { log }).catch(() => {}); // one of the two may be running
+    throw err;
+  }
+  return { mode: 'local', pair, env: { ...started.env, TEST_INFRA_MODE: 'local' }, stop: () => removeTestPair(pair, { log }) };
+}
+
+/** True when the first start still has to fetch the Kafka jars or build FerretDB into the shared `.local`. */
+export function firstStart() {
+  const local = path.join(REPO_ROOT, '.local');
+  return !fs.existsSync(path.join(local, 'bin', 'ferretdb')) || !fs.existsSync(path.join(local, 'cache', 'kafka-libs', '.pom.sha256'));
+}
