@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { dockerAvailable, startWithTestcontainers } from '../../deploy/local/infra.mjs';
 import { portOpen } from '../../deploy/local/processes.mjs';
 import { HOST, PAIRS, REPO_ROOT, pairEnv } from '../../deploy/local/settings.mjs';
@@ -50,20 +51,12 @@ export function testPair(tier, env = process.env) {
 }
 
 /**
- * `node deploy/local/infra.mjs <args>` for the pair, in a child process (the state dir and ports are
- * read once per process, so two pairs start side by side only in two processes). Its log lines go
- * to `log` with the tier in front; resolves its stdout.
+ * Runs `node <script> <args>` with `env`; its stderr lines go to `log` as they come, resolves its
+ * stdout, rejects with the last lines of its stderr when it fails.
  */
-function infraCommand(pair, args, log) {
-  const env = { ...process.env, ...pair.env, INFRA_MODE: 'local' };
-  delete env.KAFKA_BROKERS;
-  delete env.MONGODB_URI;
+function runNode(script, args, env, what, log) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'deploy', 'local', 'infra.mjs'), ...args], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(process.execPath, [script, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let partial = '';
@@ -72,20 +65,27 @@ function infraCommand(pair, args, log) {
       err += d;
       const lines = (partial + d).split('\n');
       partial = lines.pop();
-      for (const l of lines) if (l) log(`[${pair.tier} tests] ${l}`);
+      for (const l of lines) if (l) log(l);
     });
     child.once('error', reject);
-    child.once('close', (code) => {
-      if (partial) log(`[${pair.tier} tests] ${partial}`);
+    child.once('close', (code, signal) => {
+      if (partial) log(partial);
       if (code === 0) resolve(out);
-      else
-        reject(
-          new Error(
-            `the ${pair.tier} tests' broker and store: infra ${args[0]} failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' | ')}`,
-          ),
-        );
+      else reject(new Error(`${what} failed (${signal ?? `exit ${code}`}): ${err.trim().split('\n').slice(-3).join(' | ')}`));
     });
   });
+}
+
+/**
+ * `node deploy/local/infra.mjs <args>` for the pair, in a child process: the state dir and ports
+ * are read once per process, so two pairs run side by side only from two processes.
+ */
+function infraCommand(pair, args, log) {
+  const env = { ...process.env, ...pair.env, INFRA_MODE: 'local' };
+  delete env.KAFKA_BROKERS;
+  delete env.MONGODB_URI;
+  const script = path.join(REPO_ROOT, 'deploy', 'local', 'infra.mjs');
+  return runNode(script, args, env, `the ${pair.tier} tests' broker and store: infra ${args[0]}`, log);
 }
 
 /** Stops what runs from the pair's dir (by its pid files) and removes the dir: data, logs, pid files. */
@@ -158,18 +158,50 @@ export async function startTierInfra(tier, { log = () => {} } = {}) {
     return { mode: 'docker', env: { ...addresses(c), TEST_INFRA_MODE: 'docker' }, stop: () => c.stop() };
   }
   const pair = testPair(tier);
+  const prefixed = (m) => log(`[${tier} tests] ${m}`);
   let started;
   try {
-    started = await startTestPair(pair, { kafka, mongo, log });
+    // In a child process (this file's command line), so the start goes on while the caller blocks
+    // (npm test's build and type check run synchronously meanwhile).
+    const names = [...(kafka ? ['kafka'] : []), ...(mongo ? ['ferretdb'] : [])];
+    const out = await runNode(fileURLToPath(import.meta.url), ['start', tier, ...names], process.env, `the ${tier} tests' start`, prefixed);
+    started = JSON.parse(out.trim().split('\n').pop());
   } catch (err) {
-    await removeTestPair(pair, { log }).catch(() => {}); // one of the two may be running
+    await removeTestPair(pair, { log: prefixed }).catch(() => {}); // one of the two may be running
     throw err;
   }
-  return { mode: 'local', pair, env: { ...started.env, TEST_INFRA_MODE: 'local' }, stop: () => removeTestPair(pair, { log }) };
+  return { mode: 'local', pair, env: { ...started.env, TEST_INFRA_MODE: 'local' }, stop: () => removeTestPair(pair, { log: prefixed }) };
 }
 
 /** True when the first start still has to fetch the Kafka jars or build FerretDB into the shared `.local`. */
 export function firstStart() {
   const local = path.join(REPO_ROOT, '.local');
   return !fs.existsSync(path.join(local, 'bin', 'ferretdb')) || !fs.existsSync(path.join(local, 'cache', 'kafka-libs', '.pom.sha256'));
+}
+
+// `node tools/scripts/test-infra.mjs start <tier> [kafka] [ferretdb]`: startTestPair, then the result
+// as one JSON line on stdout (startTierInfra runs this); `stop <tier>`: removeTestPair.
+if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [command, tier, ...names] = process.argv.slice(2);
+  const log = (m) => process.stderr.write(`${m}\n`);
+  const pair = testPair(tier);
+  const run =
+    command === 'start'
+      ? startTestPair(pair, {
+          kafka: names.length === 0 || names.includes('kafka'),
+          mongo: names.length === 0 || names.includes('ferretdb'),
+          log,
+        })
+      : command === 'stop'
+        ? removeTestPair(pair, { log })
+        : Promise.reject(new Error('usage: node tools/scripts/test-infra.mjs start|stop <integration|e2e> [kafka] [ferretdb]'));
+  run.then(
+    (r) => {
+      if (r) process.stdout.write(`${JSON.stringify(r)}\n`);
+    },
+    (err) => {
+      log(err instanceof Error ? err.message : String(err));
+      process.exitCode = 1;
+    },
+  );
 }
