@@ -1,19 +1,14 @@
 // Types of test-infra.mjs for the TypeScript tests.
-export interface TestPair {
-  tier: string;
-  dir: string;
-  ports: { kafka: number; controller: number; mongo: number };
-  env: Record<string, string>;
-}
+import type { TestPair } from '../../deploy/local/infra.mjs';
+
+export type { TestPair } from '../../deploy/local/infra.mjs';
+export { INFRA_TIERS, TEST_STATE_ROOT, isolationProblems, testPair } from '../../deploy/local/infra.mjs';
 export interface TierInfra {
   mode: 'env' | 'docker' | 'local';
   pair?: TestPair;
   env: Record<string, string>;
   stop: () => Promise<void>;
 }
-export declare const INFRA_TIERS: readonly string[];
-export declare const TEST_STATE_ROOT: string;
-export declare function testPair(tier: string, env?: Record<string, string | undefined>): TestPair;
 export declare function removeTestPair(pair: TestPair, options?: { log?: (m: string) => void }): Promise<void>;
 export declare function startTestPair(
   pair: TestPair,

@@ -10,45 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dockerAvailable, startWithTestcontainers } from '../../deploy/local/infra.mjs';
 import { portOpen } from '../../deploy/local/processes.mjs';
-import { HOST, PAIRS, REPO_ROOT, pairEnv } from '../../deploy/local/settings.mjs';
+import { HOST, REPO_ROOT, TEST_STATE_ROOT, testPair } from '../../deploy/local/settings.mjs';
 
-/** The tiers that need a broker and store. */
-export const INFRA_TIERS = Object.freeze(['integration', 'e2e']);
-
-/** Every test pair lives under here; nothing outside it is ever removed by this module. */
-export const TEST_STATE_ROOT = path.join(REPO_ROOT, '.local', 'test');
-
-/** `TEST_INFRA_PORT_OFFSET` moves every test pair's ports (two checkouts testing on one machine). */
-function portOffset(env) {
-  const v = env.TEST_INFRA_PORT_OFFSET;
-  if (v === undefined || v === '') return 0;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < -20000 || n > 20000) throw new Error(`TEST_INFRA_PORT_OFFSET=${v} is not an integer within ±20000`);
-  return n;
-}
-
-/**
- * The tier's pair: its state dir (absolute), its ports and the environment that selects it
- * (`LOCAL_INFRA_DIR`, `LOCAL_*_PORT`: for the infra command and for tests that stop and start
- * the broker, libs/messaging/src/test/broker-outage.integration-spec.ts).
- */
-export function testPair(tier, env = process.env) {
-  const pair = PAIRS[`test-${tier}`];
-  if (!pair) throw new Error(`no test pair for the ${tier} tier (expected one of: ${INFRA_TIERS.join(', ')})`);
-  const selected = pairEnv(pair, portOffset(env));
-  const dir = path.resolve(REPO_ROOT, pair.dir);
-  if (!dir.startsWith(TEST_STATE_ROOT + path.sep)) throw new Error(`the ${tier} test pair's dir ${pair.dir} is not under .local/test`);
-  return {
-    tier,
-    dir,
-    ports: {
-      kafka: Number(selected.LOCAL_KAFKA_PORT),
-      controller: Number(selected.LOCAL_KAFKA_CONTROLLER_PORT),
-      mongo: Number(selected.LOCAL_MONGO_PORT),
-    },
-    env: selected,
-  };
-}
+export { INFRA_TIERS, TEST_STATE_ROOT, isolationProblems, testPair } from '../../deploy/local/settings.mjs';
 
 /**
  * Runs `node <script> <args>` with `env`; its stderr lines go to `log` as they come, resolves its
