@@ -14,5 +14,6 @@ export declare function startTestPair(
   pair: TestPair,
   options?: { kafka?: boolean; mongo?: boolean; log?: (m: string) => void },
 ): Promise<{ kafkaBrokers?: string; mongodbUri?: string; env: Record<string, string> }>;
-export declare function startTierInfra(tier: string, options?: { log?: (m: string) => void }): Promise<TierInfra>;
+export declare function startTierInfra(tier: string, options?: { log?: (m: string) => void; docker?: boolean }): Promise<TierInfra>;
+export declare function useDocker(): Promise<boolean>;
 export declare function firstStart(): boolean;

@@ -105,19 +105,27 @@ function addresses({ kafkaBrokers, mongodbUri }) {
   return { ...(kafkaBrokers ? { KAFKA_BROKERS: kafkaBrokers } : {}), ...(mongodbUri ? { MONGODB_URI: mongodbUri } : {}) };
 }
 
+/** Containers rather than local pairs: INFRA_MODE=docker, or `auto` (the default) with a Docker engine reachable. */
+export async function useDocker() {
+  const forced = (process.env.INFRA_MODE || 'auto').toLowerCase();
+  return forced === 'docker' || (forced === 'auto' && (await dockerAvailable()));
+}
+
 /**
  * The tier's broker and store: the operator's (KAFKA_BROKERS and MONGODB_URI given: nothing started),
  * fresh containers when a Docker engine answers (deploy/local/docker.mjs), otherwise the tier's own
  * local pair. Resolves `{ mode, env, stop }`: `env` is what the tier's jest run adds to its
  * environment (with `TEST_INFRA_MODE`: env, docker or local), `stop()` stops and removes what was
- * started here.
+ * started here. Pass `docker` (useDocker()) to have the local pair's start begin before this
+ * call first yields: npm test's synchronous build runs next, and an await would hold the start
+ * until the build ends.
  */
-export async function startTierInfra(tier, { log = () => {} } = {}) {
+export async function startTierInfra(tier, { log = () => {}, docker } = {}) {
   const kafka = !process.env.KAFKA_BROKERS;
   const mongo = !process.env.MONGODB_URI;
   if (!kafka && !mongo) return { mode: 'env', env: { TEST_INFRA_MODE: 'env' }, stop: async () => {} };
-  const forced = (process.env.INFRA_MODE || 'auto').toLowerCase();
-  if (forced === 'docker' || (forced === 'auto' && (await dockerAvailable()))) {
+  // Nothing awaited before the local pair's child is spawned when the caller knows `docker`.
+  if (docker ?? (await useDocker())) {
     const c = await startWithTestcontainers({ kafka, mongo });
     return { mode: 'docker', env: { ...addresses(c), TEST_INFRA_MODE: 'docker' }, stop: () => c.stop() };
   }

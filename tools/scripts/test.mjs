@@ -6,7 +6,7 @@
 // Ctrl-C or failure); the platform's pair (`npm start`, `.local/data`) is never touched.
 // KAFKA_BROKERS / MONGODB_URI given from outside are used instead (and receive the test data).
 // test-infra.mjs needs only Node built-ins, so it loads before the re-run on Node 24.
-import { INFRA_TIERS, firstStart, startTierInfra } from './test-infra.mjs';
+import { INFRA_TIERS, firstStart, startTierInfra, useDocker } from './test-infra.mjs';
 import { ensureNode24, ROOT } from './node24.mjs';
 
 ensureNode24(new URL(import.meta.url).pathname);
@@ -41,8 +41,9 @@ async function stopTierInfra(tier) {
   }
 }
 
+/** Stops what was started, prints the closing lines and exits; a second call (the run going on after Ctrl-C) never returns. */
 async function finish(code) {
-  if (exiting) return;
+  if (exiting) return new Promise(() => {});
   exiting = true;
   await Promise.all([...infra.keys()].map(stopTierInfra));
   process.stdout.write(`\nnpm test took ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
@@ -53,11 +54,17 @@ process.on('SIGINT', () => void finish(130));
 process.on('SIGTERM', () => void finish(143));
 
 try {
-  // Both pairs at once, beside the build; sequentially on the very first start, which fetches the
-  // Kafka jars and builds FerretDB into the shared .local once.
+  // Both pairs at once, beside the build (their starts are spawned before it blocks the event loop);
+  // one after the other on the very first start, which fetches the Kafka jars and builds FerretDB
+  // into the shared .local once.
+  const needed = tiers.filter((t) => INFRA_TIERS.includes(t));
+  const docker = needed.length > 0 && (await useDocker());
   let previous = Promise.resolve();
-  for (const tier of tiers.filter((t) => INFRA_TIERS.includes(t))) {
-    const start = firstStart() ? previous.catch(() => {}).then(() => startTierInfra(tier, { log })) : startTierInfra(tier, { log });
+  for (const [i, tier] of needed.entries()) {
+    const start =
+      i > 0 && firstStart()
+        ? previous.catch(() => {}).then(() => startTierInfra(tier, { log, docker }))
+        : startTierInfra(tier, { log, docker });
     start.catch(() => {}); // awaited when its tier runs
     infra.set(tier, start);
     previous = start;
@@ -75,6 +82,7 @@ try {
     process.stderr.write('npm test: the workspace type check (tsconfig.json: specs, e2e, bench) failed (output above)\n');
   }
   for (const tier of tiers) {
+    if (exiting) await finish(1); // Ctrl-C during the previous tier: finish() in the handler exits
     const outputFile = path.join(resultsDir, `${tier}.json`);
     process.stderr.write(`\n=== ${tier} tests ===\n`);
     let env = process.env;
@@ -88,6 +96,7 @@ try {
         continue;
       }
     }
+    if (exiting) await finish(1);
     const run = runJest(tier, [], { outputFile, env });
     await stopTierInfra(tier);
     if (!existsSync(outputFile)) {
