@@ -4,7 +4,10 @@
 import { startTierInfra } from '../scripts/test-infra.mjs';
 
 export async function setupTier(tier) {
-  if (process.env.KAFKA_BROKERS && process.env.MONGODB_URI) return;
+  if (process.env.KAFKA_BROKERS && process.env.MONGODB_URI) {
+    process.env.TEST_INFRA_MODE ??= 'env'; // given from outside, unless npm test started them
+    return;
+  }
   const infra = await startTierInfra(tier, { log: (m) => process.stderr.write(`${m}\n`) });
   Object.assign(process.env, infra.env);
   globalThis.__PB_INFRA__ = infra;
