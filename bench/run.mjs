@@ -16,13 +16,8 @@ if (!name || !available.includes(name)) {
 }
 // The benchmarks' own broker and store (ports and data beside the platform's), so the topics and
 // databases they fill never reach `npm start` or `npm test`; KAFKA_BROKERS / MONGODB_URI still win.
-const defaults = {
-  LOCAL_INFRA_DIR: '.local/bench',
-  LOCAL_KAFKA_PORT: '19192',
-  LOCAL_KAFKA_CONTROLLER_PORT: '19193',
-  LOCAL_MONGO_PORT: '27117',
-};
-for (const [k, v] of Object.entries(defaults)) process.env[k] ??= v;
+const { PAIRS, pairEnv } = await import('../deploy/local/settings.mjs');
+for (const [k, v] of Object.entries(pairEnv(PAIRS.bench))) process.env[k] ??= v;
 // Each run starts from an empty local broker and store: a fresh consumer group reads its topics from
 // the beginning, so the events an earlier run left (a 1,000-school move of the orgs benchmark) would
 // be replayed into this run's read models and its figures. BENCH_KEEP_DATA=1 keeps them.

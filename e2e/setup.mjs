@@ -1,8 +1,10 @@
-// e2e globalSetup: the broker and store (reused or started), then the six built services on their
-// own ports, databases and consumer groups, so an `npm start` running beside the tests is untouched.
+// e2e globalSetup: the e2e tier's own broker and store (given, or started empty: ADR 0015), then the
+// six built services on their own ports, databases and consumer groups, so an `npm start` running
+// beside the tests is untouched.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import infraSetup from '../tools/jest/infra.setup.mjs';
+import { setupTier } from '../tools/jest/infra.setup.mjs';
+import infraTeardown from '../tools/jest/infra.teardown.mjs';
 import { build } from '../tools/scripts/build.mjs';
 import { ROOT } from '../tools/scripts/node24.mjs';
 import { SERVICES, portInUse, serviceEnvironments, spawnServices, stopServices, waitReady } from '../tools/scripts/services.mjs';
@@ -19,7 +21,16 @@ export const E2E_PORTS = {
 };
 
 export default async function setup() {
-  await infraSetup();
+  await setupTier('e2e');
+  try {
+    await startServices();
+  } catch (err) {
+    await infraTeardown(); // jest runs no globalTeardown when globalSetup fails
+    throw err;
+  }
+}
+
+async function startServices() {
   if (!build().ok) throw new Error('the TypeScript build failed');
   const run = `e2e${randomBytes(3).toString('hex')}`;
   const secrets = {

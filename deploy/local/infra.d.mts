@@ -20,6 +20,27 @@ export interface ServiceStatus {
 }
 export const REPO_ROOT: string;
 export const PATHS: Readonly<Record<string, string>>;
+export interface Pair {
+  dir: string;
+  kafka: number;
+  controller: number;
+  mongo: number;
+}
+export const PAIRS: Readonly<Record<'platform' | 'bench' | 'test-integration' | 'test-e2e', Pair>>;
+export function pairEnv(
+  pair: Pair,
+  offset?: number,
+): Record<'LOCAL_INFRA_DIR' | 'LOCAL_KAFKA_PORT' | 'LOCAL_KAFKA_CONTROLLER_PORT' | 'LOCAL_MONGO_PORT', string>;
+export interface TestPair {
+  tier: string;
+  dir: string;
+  ports: { kafka: number; controller: number; mongo: number };
+  env: Record<string, string>;
+}
+export const INFRA_TIERS: readonly string[];
+export const TEST_STATE_ROOT: string;
+export function testPair(tier: string, env?: Record<string, string | undefined>): TestPair;
+export function isolationProblems(tier: string, env?: Record<string, string | undefined>): string[];
 export function ensureInfra(options?: {
   kafka?: boolean;
   mongo?: boolean;

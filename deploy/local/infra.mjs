@@ -30,7 +30,7 @@ import { kafkaService, probeKafka } from './kafka.mjs';
 import { ourPid, startService, stopService } from './processes.mjs';
 import { HOST, ports } from './settings.mjs';
 
-export { PATHS, REPO_ROOT } from './settings.mjs';
+export { INFRA_TIERS, PAIRS, PATHS, REPO_ROOT, TEST_STATE_ROOT, isolationProblems, pairEnv, testPair } from './settings.mjs';
 export { dockerAvailable, probeKafka, probeMongo, startWithTestcontainers };
 
 const SERVICES = { kafka: kafkaService, ferretdb: ferretdbService };

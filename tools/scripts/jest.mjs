@@ -8,14 +8,14 @@ ensureNode24(new URL(import.meta.url).pathname);
 
 export const TIERS = ['unit', 'integration', 'e2e'];
 
-export function runJest(tier, args = [], { outputFile } = {}) {
+export function runJest(tier, args = [], { outputFile, env = process.env } = {}) {
   const jest = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
   const argv = ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', jest, '-c', `jest.${tier}.config.mjs`, '--ci'];
   if (outputFile) argv.push('--json', `--outputFile=${outputFile}`);
-  // The integration and e2e tiers share one broker and store; their files run one at a time on two cores.
+  // A tier's files share its one broker and store; they run one at a time on two cores.
   if (tier !== 'unit') argv.push('--runInBand');
   argv.push(...args);
-  return spawnSync(process.execPath, argv, { cwd: ROOT, stdio: 'inherit', env: process.env });
+  return spawnSync(process.execPath, argv, { cwd: ROOT, stdio: 'inherit', env });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -17,7 +17,7 @@ describe('party organisations follow their unit: a cascade applied in part is fi
 
   beforeAll(async () => {
     connection = await mongoose
-      .createConnection(process.env['MONGODB_URI'] ?? 'mongodb://127.0.0.1:27017/', { dbName, serverSelectionTimeoutMS: 10_000 })
+      .createConnection(process.env['MONGODB_URI'] ?? '', { dbName, serverSelectionTimeoutMS: 10_000 })
       .asPromise();
     units = connection.model<OrgUnitView>('OrgUnitView', OrgUnitViewSchema);
     partyOrgs = connection.model<PartyOrgRef>('PartyOrgRef', PartyOrgRefSchema);

@@ -15,9 +15,22 @@ import { OutboxRelay } from '../outbox-relay.js';
 import { pendingEvent, withOutbox, type OutboxEvent } from '../outbox.js';
 import { ProcessedEventLedger } from '../processed-events.js';
 
+/**
+ * The tier's own broker and store, set by its globalSetup (tools/jest/infra.setup.mjs, ADR 0015).
+ * No default address: the usual ones are the platform's, which a test must never write into.
+ */
+function given(name: string): string {
+  const value = process.env[name];
+  if (!value)
+    throw new Error(
+      `${name} is not set: run this through npm test or tools/scripts/jest.mjs, whose globalSetup starts the tier's broker and store`,
+    );
+  return value;
+}
+
 export const env = {
-  brokers: (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','),
-  mongodbUri: process.env['MONGODB_URI'] ?? 'mongodb://127.0.0.1:27017/',
+  brokers: given('KAFKA_BROKERS').split(','),
+  mongodbUri: given('MONGODB_URI'),
 };
 
 /** Test logs stay quiet unless TEST_LOGS=1 (warnings and errors are expected: outages, poison records). */

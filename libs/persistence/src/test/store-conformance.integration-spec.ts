@@ -37,7 +37,10 @@ describe('store conformance: the MongoDB behaviours the code relies on', () => {
 
   beforeAll(async () => {
     connection = await mongoose
-      .createConnection(process.env['MONGODB_URI'] ?? 'mongodb://127.0.0.1:27017/', { dbName, serverSelectionTimeoutMS: 10_000 })
+      .createConnection(process.env['MONGODB_URI'] ?? '', {
+        dbName,
+        serverSelectionTimeoutMS: 10_000,
+      })
       .asPromise();
   });
   afterAll(async () => {
