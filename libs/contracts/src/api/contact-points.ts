@@ -46,7 +46,7 @@ export const ContactPointViewSchema = {
   properties: {
     id: { type: 'string' },
     cadreAccountId: { type: 'string' },
-    cadreName: { type: 'string' },
+    cadreName: { type: ['string', 'null'] },
     cadreUnitId: { type: 'string' },
     schoolId: { type: 'string' },
     programme: { type: 'string' },

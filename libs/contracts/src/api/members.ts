@@ -72,7 +72,15 @@ export const MemberViewSchema = {
     flags: {
       type: 'array',
       description: 'Rules the record breaks (imported history), for inspectors. 违反规则（供检查）',
-      items: { type: 'object', properties: { rule: { type: 'string' }, message: { type: 'string' }, milestone: { type: 'string' } } },
+      items: {
+        type: 'object',
+        properties: {
+          rule: { type: 'string' },
+          milestone: { type: 'string' },
+          related: { type: 'string', description: 'The other milestone of the pair, when the rule is about two. 相关节点' },
+          message: { type: 'object', properties: { zh: { type: 'string' }, en: { type: 'string' } } },
+        },
+      },
     },
     transfers: { type: 'array', items: { type: 'object' }, description: '组织关系转接记录' },
     version: { type: 'integer' },
