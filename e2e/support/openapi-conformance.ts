@@ -44,6 +44,16 @@ export const KNOWN_SCHEMA_GAPS: readonly string[] = [
   'GET /asyncapi.html',
 ];
 
+/**
+ * Answers an operation gives that its document does not list yet (`METHOD /path status`), the 4xx
+ * documentation being added in libs/contracts (issue 17). Let through while listed; the conformance
+ * spec fails on an entry whose status the document has come to list, so the list only shrinks.
+ */
+export const KNOWN_STATUS_GAPS: readonly string[] = [
+  'POST /api/v1/members/{id}/transfer 409',
+  'PUT /api/v1/org-units/{id}/milestone-rules 422',
+];
+
 interface MediaType {
   schema?: unknown;
 }
@@ -92,6 +102,7 @@ export class Conformance {
   constructor(
     private readonly doc: OpenApiDocument,
     private readonly knownGaps: readonly string[] = KNOWN_SCHEMA_GAPS,
+    private readonly knownStatusGaps: readonly string[] = KNOWN_STATUS_GAPS,
   ) {
     this.ajv.addSchema(doc, 'openapi');
     for (const [path, item] of Object.entries(doc.paths)) {
@@ -118,7 +129,10 @@ export class Conformance {
     const responses = this.doc.paths[found.path][found.method].responses ?? {};
     const status = String(answer.status);
     const documented = [status, `${status[0]}XX`, 'default'].find((s) => responses[s]);
-    if (!documented) return [`${key} answered ${status}, which the document does not list (${Object.keys(responses).join(', ')})`];
+    if (!documented) {
+      if (this.knownStatusGaps.includes(`${key} ${status}`)) return [];
+      return [`${key} answered ${status}, which the document does not list (${Object.keys(responses).join(', ')})`];
+    }
     const content = responses[documented].content;
     const empty = answer.body === undefined;
     if (!content || Object.keys(content).length === 0) {
