@@ -2,19 +2,30 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { ensureSchemathesis, SCHEMATHESIS_CONFIG } from './support/schemathesis.js';
+import { ensureSchemathesis, operationsAnswered, SCHEMATHESIS_CONFIG } from './support/schemathesis.js';
 import { api, createUnits, e2e, login, tokenFor, uniqueId } from './support/env.js';
+import type { OpenApiDocument } from './support/openapi-conformance.js';
 
 // schemathesis (PyPI, pinned in tools/schemathesis/requirements.txt) fuzzes every operation of the
 // gateway's OpenAPI document as a school secretary: no 5xx, no response breaking its declared
 // schema, no request breaking the declared request schema accepted, valid requests not refused.
-// Bounded so the run stays within about two minutes for every operation of the document.
-const MAX_EXAMPLES = 6;
+// Then its stateful phase follows the document's links (apps/gateway/src/openapi-links.ts) from one
+// answer to the next: your account -> your school -> its party organisation -> its members.
+// Everything it reaches is this spec's own: a city, a school, a branch with a member, a contact point.
+// Bounded so the run stays within about four minutes for every operation of the document.
+const MAX_EXAMPLES = 10;
+/**
+ * Operations the stateful phase gets a 2xx from, by following the links: 12 with them (34 operations
+ * called, 22 answering other than 401/403/404); 7 of 20 called without them (same data and key).
+ */
+const STATEFUL_REACH = 10;
+const STATEFUL_EXAMPLES = 100;
 
 // Every operation of the document is under test; none is left out.
 
 describe('schemathesis against the gateway OpenAPI document', () => {
   let token = '';
+  let key = '';
   let bin = '';
 
   beforeAll(async () => {
@@ -33,9 +44,42 @@ describe('schemathesis against the gateway OpenAPI document', () => {
     });
     expect(made.status).toBe(201);
     token = (await login(username, 'fuzzing-password-1')).accessToken;
+    // The document offers an API key as the other way in, and schemathesis fills x-api-key in when
+    // it is not given, which the gateway reads first (401): the school system's own key, same school.
+    const issued = await api('POST', '/api/v1/api-keys', { token, body: { name: '模糊测试系统', orgUnitId: school } });
+    expect(issued.status).toBe(201);
+    key = issued.body['key'] as string;
+    // What the stateful phase walks to: a branch of the school with a member, a contact point.
+    const branch = uniqueId('stpo');
+    const po = await api('POST', '/api/v1/party-orgs', {
+      token: admin,
+      body: {
+        id: branch,
+        unitId: school,
+        kind: 'branch',
+        name: '模糊测试党支部',
+        principal: { name: '甲书记' },
+        deputy: { name: '乙委员' },
+      },
+    });
+    expect(po.status).toBe(201);
+    const member = await api('POST', `/api/v1/party-orgs/${branch}/members`, {
+      token: admin,
+      body: {
+        person: { name: '模糊党员', gender: 'female', birthDate: '1990-05-01' },
+        milestones: [{ kind: 'application', date: '2024-03-01' }],
+      },
+    });
+    expect(member.status).toBe(201);
+    const point = await api('POST', '/api/v1/contact-points', {
+      token: admin,
+      body: { cadreAccountId: uniqueId('cadre'), cadreUnitId: city, schoolId: school, since: '2025-01-01' },
+    });
+    expect(point.status).toBe(201);
   }, 300_000);
 
-  it('finds no server error, no schema-breaking response, no wrongly accepted or refused request', async () => {
+  /** One schemathesis run of some phases over the whole document; its HAR (every exchange) in `har`. */
+  async function schemathesis(phases: string, maxExamples: number, har: string) {
     const reportDir = path.join(process.cwd(), '.local', 'schemathesis', e2e.run);
     mkdirSync(reportDir, { recursive: true });
     const args = [
@@ -45,12 +89,14 @@ describe('schemathesis against the gateway OpenAPI document', () => {
       `${e2e.gateway}/docs/openapi.json`,
       '--header',
       `Authorization: Bearer ${token}`,
+      '--header',
+      `x-api-key: ${key}`,
       '--checks',
       'not_a_server_error,response_schema_conformance,negative_data_rejection,positive_data_acceptance',
       '--phases',
-      'examples,coverage,fuzzing',
+      phases,
       '--max-examples',
-      String(MAX_EXAMPLES),
+      String(maxExamples),
       '--seed',
       '20261126',
       // One worker: with two, hypothesis 6.170 sometimes fails its own lambda-description cache
@@ -63,9 +109,13 @@ describe('schemathesis against the gateway OpenAPI document', () => {
       'none',
       '--no-color',
       '--report',
-      'junit',
+      'junit,har',
       '--report-dir',
       reportDir,
+      '--report-junit-path',
+      path.join(reportDir, `${phases.replaceAll(',', '-')}.junit.xml`),
+      '--report-har-path',
+      path.join(reportDir, har),
     ];
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
       const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -75,7 +125,20 @@ describe('schemathesis against the gateway OpenAPI document', () => {
       child.once('exit', (c) => resolve({ code: c, output: out }));
     });
     // On failure the whole report is the message: which operation, which check, the curl to replay it.
-    expect(code === 0 ? 'ok' : output.replaceAll(token, '<token>')).toBe('ok');
+    expect(code === 0 ? 'ok' : output.replaceAll(token, '<token>').replaceAll(key, '<key>')).toBe('ok');
     expect(output).toMatch(/passed/);
-  }, 240_000);
+    return path.join(reportDir, har);
+  }
+
+  it('finds no server error, no schema-breaking response, no wrongly accepted or refused request', async () => {
+    await schemathesis('examples,coverage,fuzzing', MAX_EXAMPLES, 'fuzzing.har.json');
+  }, 420_000);
+
+  it('follows the links of the document past 404 in the stateful phase, with the same checks', async () => {
+    const har = await schemathesis('stateful', STATEFUL_EXAMPLES, 'stateful.har.json');
+    const doc = (await (await fetch(`${e2e.gateway}/docs/openapi.json`)).json()) as OpenApiDocument;
+    const reached = operationsAnswered(har, doc, (status) => status >= 200 && status < 300);
+    process.stdout.write(`schemathesis stateful phase: a 2xx from ${reached.length} operations: ${reached.join(', ')}\n`);
+    expect(reached.length).toBeGreaterThanOrEqual(STATEFUL_REACH);
+  }, 300_000);
 });

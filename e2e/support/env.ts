@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { signAccessToken, type Role } from '@pb/platform';
+import { recordConformance } from './openapi-conformance.js';
 
 /** What e2e/setup.mjs started: the gateway URL, the secret its tokens are signed with, each service's env. */
 export const e2e = {
@@ -32,20 +33,29 @@ export interface ApiOptions {
   base?: string;
 }
 
+/**
+ * A request to the gateway (or a replica). Each answer is checked against the gateway's OpenAPI
+ * document (status, content type, body against the schema); what breaks it fails the test after it
+ * ends (support/conformance-hook.ts). `bytes` is the body exactly as sent (a CSV's BOM included).
+ */
 export async function api(method: string, path: string, options: ApiOptions = {}) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers['authorization'] = `Bearer ${options.token}`;
   if (options.apiKey) headers['x-api-key'] = options.apiKey;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${options.base ?? e2e.gateway}${path}`, {
+  const base = options.base ?? e2e.gateway;
+  const res = await fetch(`${base}${path}`, {
     method,
     headers,
     ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
   });
-  const text = await res.text();
-  const json = /json/.test(res.headers.get('content-type') ?? '');
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const text = bytes.toString('utf8');
+  const contentType = res.headers.get('content-type');
+  const json = /json/.test(contentType ?? '');
   const body: unknown = text ? (json ? (JSON.parse(text) as unknown) : { text }) : undefined;
-  return { status: res.status, headers: res.headers, body: body as Record<string, unknown> };
+  await recordConformance(base, { method, path, status: res.status, contentType, body: json ? body : text || undefined });
+  return { status: res.status, headers: res.headers, body: body as Record<string, unknown>, bytes };
 }
 
 export function mongo(): Promise<MongoClient> {

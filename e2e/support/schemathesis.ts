@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Conformance, type OpenApiDocument } from './openapi-conformance.js';
 
 const ROOT = process.cwd();
 const REQUIREMENTS = path.join(ROOT, 'tools', 'schemathesis', 'requirements.txt');
@@ -29,4 +30,18 @@ export function ensureSchemathesis(): string {
   run(path.join(VENV, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--no-input', '-q', '-r', REQUIREMENTS]);
   writeFileSync(STAMP, wanted);
   return bin;
+}
+
+/** The operations of `doc` (`METHOD /path`) that answered a request of a HAR file with a status `counts`. */
+export function operationsAnswered(harFile: string, doc: OpenApiDocument, counts: (status: number) => boolean): string[] {
+  const har = JSON.parse(readFileSync(harFile, 'utf8')) as {
+    log: { entries: { request: { method: string; url: string }; response: { status: number } }[] };
+  };
+  const conformance = new Conformance(doc);
+  const found = new Set<string>();
+  for (const { request, response } of har.log.entries) {
+    const op = conformance.operationOf(request.method, new URL(request.url).pathname);
+    if (op && counts(response.status)) found.add(`${op.method.toUpperCase()} ${op.path}`);
+  }
+  return [...found].sort();
 }

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { buildOpenApiDocument, serveOpenApi, type ApiInfo } from '@pb/platform';
+import { addRouteLinks } from './openapi-links.js';
 
 export const GATEWAY_API: ApiInfo = {
   title: 'Party-building work platform API 党建工作平台接口',
@@ -14,8 +15,11 @@ export const GATEWAY_API: ApiInfo = {
   version: '1.0.0',
 };
 
-export const buildOpenApi = (app: INestApplication) => buildOpenApiDocument(app, GATEWAY_API);
-/** Serves the document, made from the route table (query strings are checked against the same entries). */
+export const buildOpenApi = (app: INestApplication) => addRouteLinks(buildOpenApiDocument(app, GATEWAY_API));
+/**
+ * Serves the document, made from the route table (query strings are checked against the same entries),
+ * with the links from each answer to the operations on what it names (`openapi-links.ts`).
+ */
 export function serveGatewayOpenApi(app: INestApplication): void {
-  serveOpenApi(app, GATEWAY_API);
+  serveOpenApi(app, GATEWAY_API, (doc) => addRouteLinks(doc));
 }

@@ -13,6 +13,7 @@ export interface UpstreamsConfig {
 export interface UpstreamResponse {
   status: number;
   contentType: string;
+  /** Parsed JSON, or the bytes as the service sent them (a CSV keeps its BOM), or undefined when empty. */
   body: unknown;
   /** Response headers a client needs (ETag, Idempotent-Replayed, Content-Disposition, Retry-After). */
   headers: Record<string, string>;
@@ -86,7 +87,9 @@ export class UpstreamService implements OnApplicationShutdown {
       return Array.isArray(v) ? v.join(', ') : v;
     };
     const contentType = header('content-type') ?? 'application/json';
-    const text = await res.body.text();
+    // Bytes, not text: decoding would drop a leading BOM (UTF-8 CSV for spreadsheets) and the
+    // answer would no longer pass unchanged.
+    const bytes = Buffer.from(await res.body.arrayBuffer());
     const passed: Record<string, string> = {};
     for (const h of FORWARDED_RESPONSE_HEADERS) {
       const v = header(h);
@@ -97,7 +100,7 @@ export class UpstreamService implements OnApplicationShutdown {
       status: res.statusCode,
       contentType,
       headers: passed,
-      body: text.length === 0 ? undefined : json ? (JSON.parse(text) as unknown) : text,
+      body: bytes.length === 0 ? undefined : json ? (JSON.parse(bytes.toString('utf8')) as unknown) : bytes,
     };
   }
 }

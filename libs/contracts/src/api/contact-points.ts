@@ -30,7 +30,7 @@ export const ContactPointViewSchema = view(
   ['id', 'cadreAccountId', 'cadreUnitId', 'schoolId', 'programme', 'since', 'status', 'visits', 'version'],
   {
     ...strings('id', 'cadreAccountId'),
-    cadreName: { type: 'string', description: 'Personal: left out for analysts. 干部姓名（分析人员不可见）' },
+    cadreName: { type: ['string', 'null'], description: 'Personal: left out for analysts. 干部姓名（分析人员不可见）' },
     ...strings('cadreUnitId', 'schoolId', 'programme', 'since'),
     endedOn: stringOrNull,
     status: { type: 'string', enum: ['active', 'ended'] },

@@ -396,7 +396,11 @@ export const Routes = {
     ifMatch: 'optional',
     body: TransferMemberSchema,
     ok: { status: 200, schema: MemberViewSchema },
-    problems: { 412: true },
+    problems: {
+      409: 'Already in that branch, or changed meanwhile 已在该党支部或记录刚被修改',
+      412: true,
+      422: 'The branch is not open 党支部未在册',
+    },
   }),
   getOrgUnitsMilestoneRules: route({
     method: 'GET',
@@ -421,7 +425,11 @@ export const Routes = {
     ifMatch: 'optional',
     body: MilestoneRuleSetSchema,
     ok: { status: 200, schema: EffectiveMilestoneRulesSchema },
-    problems: { 412: true },
+    problems: {
+      409: 'The rules changed meanwhile 规则刚被他人修改',
+      412: true,
+      422: 'Not a bureau, or an interval rule not valid 非教育局或间隔规则无效',
+    },
   }),
   getOrgUnitsContactPoints: route({
     method: 'GET',

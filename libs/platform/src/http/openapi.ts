@@ -71,9 +71,13 @@ export function buildOpenApiDocument(app: INestApplication, info: ApiInfo): Open
   return doc;
 }
 
-/** Swagger UI at /docs and the document at /docs/openapi.json. */
-export function serveOpenApi(app: INestApplication, info: ApiInfo): OpenAPIObject {
-  const doc = buildOpenApiDocument(app, info);
+/** Swagger UI at /docs and the document at /docs/openapi.json; `extend` adds what one service documents besides. */
+export function serveOpenApi(
+  app: INestApplication,
+  info: ApiInfo,
+  extend: (doc: OpenAPIObject) => OpenAPIObject = (d) => d,
+): OpenAPIObject {
+  const doc = extend(buildOpenApiDocument(app, info));
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs/openapi.json' });
   return doc;
 }
