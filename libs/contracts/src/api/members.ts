@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { IsoDateSchema, SlugIdSchema } from './common.js';
+import { BirthDateSchema, IsoDateSchema, SlugIdSchema } from './common.js';
 import { MilestoneKinds } from './milestone-rules.js';
 
 const milestone = {
@@ -17,7 +17,7 @@ const person = {
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 50, description: '姓名' },
     gender: { type: 'string', enum: ['female', 'male'], description: '性别' },
-    birthDate: IsoDateSchema,
+    birthDate: BirthDateSchema,
     idNumber: { type: 'string', pattern: '^\\d{17}[\\dX]$', description: '居民身份证号码' },
   },
 } as const;

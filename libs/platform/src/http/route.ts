@@ -134,6 +134,24 @@ function idempotencyKeyOf(req: FastifyRequest): string {
   return key;
 }
 
+/** `If-Match` where the entry takes one: when sent, it must be `*` or strong tags (an empty one is a 400, not an absent one). */
+function checkIfMatchHeader(req: FastifyRequest): void {
+  const raw = req.headers['if-match'];
+  if (raw === undefined) return;
+  const value = Array.isArray(raw) ? raw.join(', ') : raw;
+  if (new RegExp(IF_MATCH_PATTERN).test(value.trim())) return;
+  throw problem.validation({ zh: 'If-Match 格式无效', en: 'Invalid If-Match' }, [
+    {
+      pointer: '/headers/if-match',
+      rule: 'pattern',
+      message: {
+        zh: '应为 * 或读取时得到的 ETag（如 "3"），不得为空',
+        en: 'must be * or the ETag you read (e.g. "3"), not empty',
+      },
+    },
+  ]);
+}
+
 interface CompiledRoute {
   params: (value: unknown) => unknown;
   query: (value: unknown) => unknown;
@@ -171,6 +189,7 @@ export class RouteValidationInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     const route = this.compile(spec);
     if (spec.idempotencyKey) idempotencyKeyOf(req);
+    if (spec.ifMatch) checkIfMatchHeader(req);
     route.params(req.params ?? {});
     req.query = route.query(req.query ?? {});
     if (route.body) req.body = route.body(req.body ?? {});
