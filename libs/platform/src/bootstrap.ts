@@ -80,7 +80,7 @@ const MAX_EXIT_MS = 9_500;
  * in-flight requests, flushes the outbox relay, and exits; a hard timer guarantees exit within 10 s.
  */
 export async function runService(module: Type | DynamicModule, options: RunOptions): Promise<NestFastifyApplication> {
-  if (options.cursorSecret) useCursorSecret(options.cursorSecret);
+  if (options.cursorSecret) useCursorSecret(options.cursorSecret, options.service);
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     // Longer than any id the route table admits (200), so a too-long one gets the table's 400, not Fastify's 414.

@@ -45,7 +45,7 @@ describe('cursor pagination', () => {
   });
 
   it('refuses a forged or altered cursor: one it did not sign, a changed byte, one signed with another key', () => {
-    useCursorSecret('this-service-cursor-secret-of-32-chars');
+    useCursorSecret('this-service-cursor-secret-of-32-chars', 'reporting');
     const issued = encodeCursor(['k3']);
     expect(decodeCursor(issued)).toEqual(['k3']);
     const raw = Buffer.from(issued, 'base64url');
@@ -54,11 +54,13 @@ describe('cursor pagination', () => {
     // A payload with the same key signed elsewhere: another service's key, or none at all.
     const unsigned = Buffer.from(JSON.stringify(['k3'])).toString('base64url');
     const withOldMac = Buffer.concat([raw.subarray(0, 16), Buffer.from(JSON.stringify(['k5']))]).toString('base64url');
-    useCursorSecret('another-service-cursor-secret-of-32-c');
+    useCursorSecret('another-service-cursor-secret-of-32-c', 'reporting');
     const foreign = encodeCursor(['k3']);
-    useCursorSecret('this-service-cursor-secret-of-32-chars');
+    useCursorSecret('this-service-cursor-secret-of-32-chars', 'notifications');
+    const otherService = encodeCursor(['k3']);
+    useCursorSecret('this-service-cursor-secret-of-32-chars', 'reporting');
     expect(decodeCursor(issued)).toEqual(['k3']);
-    for (const bad of [unsigned, altered.toString('base64url'), withOldMac, foreign, 'a'.repeat(30)]) {
+    for (const bad of [unsigned, altered.toString('base64url'), withOldMac, foreign, otherService, 'a'.repeat(30)]) {
       expect(() => decodeCursor(bad)).toThrow(
         expect.objectContaining({ status: 400, fieldErrors: [expect.objectContaining({ pointer: '/cursor', rule: 'cursor' })] }),
       );

@@ -37,10 +37,11 @@ let cursorKey: Buffer = randomBytes(32);
 
 /**
  * Signs and checks this process's cursors with a key derived from `secret` (CURSOR_SECRET, else the
- * service's INTERNAL_AUTH_SECRET; both validated config): every replica of a service shares it.
+ * service's INTERNAL_AUTH_SECRET; both validated config) and the service's name: every replica of a
+ * service shares it, another service's cursors do not pass even where the secrets are the same.
  */
-export function useCursorSecret(secret: string): void {
-  cursorKey = createHmac('sha256', secret).update('pb-cursor-v1').digest();
+export function useCursorSecret(secret: string, service = ''): void {
+  cursorKey = createHmac('sha256', secret).update(`pb-cursor-v1:${service}`).digest();
 }
 
 const macOf = (payload: Buffer): Buffer => createHmac('sha256', cursorKey).update(payload).digest().subarray(0, MAC_BYTES);
