@@ -80,13 +80,12 @@ export function pageSchema<const S extends object>(items: S) {
 }
 
 /**
- * Pieces shared by the API body schemas. A date of the platform is a real calendar day (`format:
- * date`: no 2026-02-30) between 1900-01-01 and 2099-12-31 (the pattern's years): anything outside is
- * a typing error, not a date the party-building work can have (docs/adr/0018).
+ * Pieces shared by the API body schemas. A date of the platform lies between 1900-01-01 and
+ * 2099-12-31 (the pattern's years): anything outside is a typing error, not a date the
+ * party-building work can have (docs/adr/0018).
  */
 export const IsoDateSchema = {
   type: 'string',
-  format: 'date',
   pattern: '^(19|20)\\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$',
   description: 'A calendar date YYYY-MM-DD (city time zone), 1900-01-01..2099-12-31. 日期（1900至2099年）',
 } as const;
