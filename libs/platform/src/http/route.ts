@@ -134,20 +134,19 @@ function idempotencyKeyOf(req: FastifyRequest): string {
   return key;
 }
 
-/** `If-Match` where the entry takes one: when sent, it must be `*` or strong tags (an empty one is a 400, not an absent one). */
+/**
+ * `If-Match` where the entry takes one: an empty one is a 400, not taken for an absent one (which an
+ * optional precondition would skip). Tags that match no version are the owner's 412 (RFC 9110: a weak
+ * or unknown tag never matches).
+ */
 function checkIfMatchHeader(req: FastifyRequest): void {
   const raw = req.headers['if-match'];
-  if (raw === undefined) return;
-  const value = Array.isArray(raw) ? raw.join(', ') : raw;
-  if (new RegExp(IF_MATCH_PATTERN).test(value.trim())) return;
-  throw problem.validation({ zh: 'If-Match 格式无效', en: 'Invalid If-Match' }, [
+  if (raw === undefined || (Array.isArray(raw) ? raw.join('') : raw).trim() !== '') return;
+  throw problem.validation({ zh: 'If-Match 为空', en: 'Empty If-Match' }, [
     {
       pointer: '/headers/if-match',
-      rule: 'pattern',
-      message: {
-        zh: '应为 * 或读取时得到的 ETag（如 "3"），不得为空',
-        en: 'must be * or the ETag you read (e.g. "3"), not empty',
-      },
+      rule: 'minLength',
+      message: { zh: '应为 * 或读取时得到的 ETag（如 "3"），不得为空', en: 'must be * or the ETag you read (e.g. "3"), not empty' },
     },
   ]);
 }
