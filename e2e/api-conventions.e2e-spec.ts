@@ -450,6 +450,14 @@ describe('API conventions', () => {
     expect(forwarded.body['errors']).toEqual([
       expect.objectContaining({ message: `JSON may be nested at most ${MAX_JSON_DEPTH} levels deep` }),
     ]);
+    // A forwarded route without a body schema: nothing but the parser stands before the owner.
+    const bare = await raw(
+      'POST',
+      `${e2e.gateway}/api/v1/notifications/inbox/read-all`,
+      json,
+      Buffer.from('['.repeat(5000) + ']'.repeat(5000)),
+    );
+    expect([bare.status, rules(bare)]).toEqual([400, [['/', 'maxDepth']]]);
     const own = await raw('POST', `${e2e.gateway}/api/v1/accounts`, json, deep);
     expect([own.status, rules(own)]).toEqual([400, [['/', 'maxDepth']]]);
     const registry = `http://127.0.0.1:${e2e.serviceEnvs['org-registry']?.['HTTP_PORT']}`;
