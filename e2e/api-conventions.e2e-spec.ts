@@ -1,4 +1,6 @@
+import { request } from 'node:http';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { MAX_JSON_DEPTH } from '@pb/contracts';
 import { INTERNAL_IDENTITY_HEADER, signInternalToken } from '@pb/platform';
 import { api, createUnits, e2e, eventually, tokenFor, uniqueId } from './support/env.js';
 
@@ -365,6 +367,182 @@ describe('API conventions', () => {
     });
     expect(direct.status).toBe(200);
     await eventually('the rename made elsewhere', async () => ((await read(secretary)).body['name'] === '保留副本二' ? true : null));
+  });
+
+  /** A request as sent, bytes and method included (fetch refuses TRACE and re-encodes bodies). */
+  function raw(method: string, url: string, headers: Record<string, string>, body?: Buffer) {
+    return new Promise<{ status: number; headers: Record<string, unknown>; body: Record<string, unknown> }>((resolve, reject) => {
+      const req = request(url, { method, headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
+        });
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+  const rules = (res: { body: Record<string, unknown> }) =>
+    (res.body['errors'] as { pointer: string; rule: string }[] | undefined)?.map((e) => [e.pointer, e.rule]);
+
+  it('refuses impossible period ids with 400 naming the field, on the report routes, compliance and missing, without internal errors', async () => {
+    const secretary = await tokenFor(county, ['school-secretary']);
+    for (const period of ['2026-13-H1', '2026-11-H3', '2026-11-h1']) {
+      const report = await api('GET', `/api/v1/reports/po-1/${period}`, { token: admin, headers: { 'accept-language': 'en' } });
+      expect([period, report.status, rules(report)]).toEqual([period, 400, [['/periodId', 'pattern']]]);
+      const draft = await api('PUT', `/api/v1/reports/po-1/${period}/draft`, { token: secretary, body: { content: {} } });
+      expect([period, draft.status, rules(draft)]).toEqual([period, 400, expect.arrayContaining([['/periodId', 'pattern']])]);
+      const compliance = await api('GET', `/api/v1/reporting/compliance?unit=${county}&from=${period}`, { token: admin });
+      expect([period, compliance.status, rules(compliance)]).toEqual([period, 400, [['/from', 'pattern']]]);
+      const missing = await api('GET', `/api/v1/reporting/missing?unit=${county}&period=${period}`, { token: admin });
+      expect([period, missing.status, rules(missing)]).toEqual([period, 400, [['/period', 'pattern']]]);
+      for (const res of [report, compliance, missing]) expect(JSON.stringify(res.body)).not.toMatch(/RangeError|Invalid time value/);
+    }
+  });
+
+  it('refuses a bad limit and a cursor the owner did not sign on every list, with 400 naming /limit or /cursor', async () => {
+    const school = uniqueId('cvvalid');
+    await createUnits(admin, [[school, 'school', county]]);
+    const secretary = await tokenFor(school, ['school-secretary']);
+    const lists: [string, string][] = [
+      ['/api/v1/notifications/inbox?', secretary],
+      ['/api/v1/notifications/delivery-log?', countyAdmin],
+      [`/api/v1/org-units/${county}/children?`, countyAdmin],
+      ['/api/v1/reports/review-queue?', countyAdmin],
+      [`/api/v1/accounts?unit=${county}&`, countyAdmin],
+    ];
+    for (const [list, token] of lists) {
+      for (const limit of ['-1', '0', 'abc', '10.5', '1e3', '1e1']) {
+        const res = await api('GET', `${list}limit=${limit}`, { token });
+        expect([list, limit, res.status, rules(res)]).toEqual([list, limit, 400, [['/limit', expect.any(String)]]]);
+      }
+    }
+    // A cursor of the old unsigned form, one altered, and one another service signed.
+    const children = Array.from({ length: 2 }, () => uniqueId('cvcur'));
+    await createUnits(
+      admin,
+      children.map((c) => [c, 'school', county] as const),
+    );
+    const page = await api('GET', `/api/v1/org-units/${county}/children?limit=1`, { token: countyAdmin });
+    const issued = page.body['nextCursor'] as string;
+    expect((await api('GET', `/api/v1/org-units/${county}/children?limit=1&cursor=${issued}`, { token: countyAdmin })).status).toBe(200);
+    const bytes = Buffer.from(issued, 'base64url');
+    bytes[bytes.length - 2] = bytes[bytes.length - 2] ^ 1;
+    const forged = [Buffer.from(JSON.stringify([children[0]])).toString('base64url'), bytes.toString('base64url')];
+    for (const cursor of forged) {
+      const res = await api('GET', `/api/v1/org-units/${county}/children?cursor=${cursor}`, { token: countyAdmin });
+      expect([cursor, res.status, rules(res)]).toEqual([cursor, 400, [['/cursor', 'cursor']]]);
+    }
+    // The registry's cursor is not the gateway's (accounts) nor notifications' (delivery log).
+    for (const list of [`/api/v1/accounts?unit=${county}&`, '/api/v1/notifications/delivery-log?']) {
+      const res = await api('GET', `${list}cursor=${issued}`, { token: countyAdmin });
+      expect([list, res.status, rules(res)]).toEqual([list, 400, [['/cursor', 'cursor']]]);
+    }
+  });
+
+  it(`refuses JSON nested deeper than ${MAX_JSON_DEPTH}, not UTF-8, or in another charset, in the gateway and in each service`, async () => {
+    const deep = Buffer.from(`{"code":"X","name":${'['.repeat(5000)}${']'.repeat(5000)},"kind":"unit","parentId":"${county}"}`);
+    const json = { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'accept-language': 'en' };
+    const forwarded = await raw('POST', `${e2e.gateway}/api/v1/org-units`, json, deep);
+    expect([forwarded.status, rules(forwarded)]).toEqual([400, [['/', 'maxDepth']]]);
+    expect(forwarded.body['errors']).toEqual([
+      expect.objectContaining({ message: `JSON may be nested at most ${MAX_JSON_DEPTH} levels deep` }),
+    ]);
+    // A forwarded route without a body schema: nothing but the parser stands before the owner.
+    const bare = await raw(
+      'POST',
+      `${e2e.gateway}/api/v1/notifications/inbox/read-all`,
+      json,
+      Buffer.from('['.repeat(5000) + ']'.repeat(5000)),
+    );
+    expect([bare.status, rules(bare)]).toEqual([400, [['/', 'maxDepth']]]);
+    const own = await raw('POST', `${e2e.gateway}/api/v1/accounts`, json, deep);
+    expect([own.status, rules(own)]).toEqual([400, [['/', 'maxDepth']]]);
+    const registry = `http://127.0.0.1:${e2e.serviceEnvs['org-registry']?.['HTTP_PORT']}`;
+    const identity = await signInternalToken(
+      { sub: 'direct', orgUnitId: city, roles: ['city-admin'] },
+      e2e.serviceEnvs['org-registry']?.['INTERNAL_AUTH_SECRET'] ?? '',
+    );
+    const direct = await raw(
+      'POST',
+      `${registry}/api/v1/org-units`,
+      { [INTERNAL_IDENTITY_HEADER]: identity, 'content-type': 'application/json' },
+      deep,
+    );
+    expect([direct.status, rules(direct)]).toEqual([400, [['/', 'maxDepth']]]);
+
+    const name = uniqueId('cvutf');
+    const latin = Buffer.concat([
+      Buffer.from(`{"id":"${name}","code":"${name.toUpperCase()}","name":"Caf`),
+      Buffer.from([0xe9]),
+      Buffer.from(`","kind":"unit","parentId":"${county}"}`),
+    ]);
+    const invalid = await raw('POST', `${e2e.gateway}/api/v1/org-units`, json, latin);
+    expect([invalid.status, rules(invalid)]).toEqual([400, [['/', 'encoding']]]);
+    const charset = await raw(
+      'POST',
+      `${e2e.gateway}/api/v1/org-units`,
+      { ...json, 'content-type': 'application/json; charset=latin1' },
+      latin,
+    );
+    expect([charset.status, String(charset.headers['content-type'])]).toEqual([415, expect.stringMatching(/^application\/problem\+json/)]);
+    expect((await api('GET', `/api/v1/org-units/${name}`, { token: admin })).status).toBe(404);
+  });
+
+  it('refuses unknown query values, an empty If-Match and impossible dates with 400 naming the field', async () => {
+    for (const path of [
+      `/api/v1/org-units/${county}/subtree?kind=garbage`,
+      `/api/v1/org-units/${county}/subtree?status=`,
+      '/api/v1/notifications/delivery-log?kind=garbage',
+      `/api/v1/reporting/missing?period=garbage`,
+      '/api/v1/reports/review-queue?period=2026-11-H9',
+    ]) {
+      const res = await api('GET', path, { token: countyAdmin });
+      expect([path, res.status]).toEqual([path, 400]);
+    }
+    const ifMatch = await raw(
+      'PATCH',
+      `${e2e.gateway}/api/v1/org-units/${county}`,
+      { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'if-match': '' },
+      Buffer.from('{"name":"改名"}'),
+    );
+    expect([ifMatch.status, rules(ifMatch)]).toEqual([400, [['/headers/if-match', 'minLength']]]);
+    const member = await api('POST', '/api/v1/party-orgs/po-none/members', {
+      token: admin,
+      body: {
+        person: { name: '张三', gender: 'male', birthDate: '6703-01-01' },
+        milestones: [{ kind: 'application', date: '8703-01-01' }],
+      },
+    });
+    expect([member.status, rules(member)]).toEqual([
+      400,
+      expect.arrayContaining([
+        ['/person/birthDate', 'pattern'],
+        ['/milestones/0/date', 'pattern'],
+      ]),
+    ]);
+    const milestone = await api('POST', '/api/v1/members/m-none/milestones', {
+      token: admin,
+      body: { kind: 'application', date: '8703-01-01' },
+    });
+    expect([milestone.status, rules(milestone)]).toEqual([400, expect.arrayContaining([['/date', 'pattern']])]);
+  });
+
+  it('answers 405 with Allow for a method the route table does not declare on a known path, 404 for an unknown path', async () => {
+    for (const method of ['TRACE', 'QUERY', 'DELETE']) {
+      const res = await raw(method, `${e2e.gateway}/api/v1/notifications/inbox`, { authorization: `Bearer ${admin}` });
+      expect([method, res.status, res.headers['allow'], String(res.headers['content-type'])]).toEqual([
+        method,
+        405,
+        'GET, HEAD',
+        expect.stringMatching(/^application\/problem\+json/),
+      ]);
+    }
+    const put = await raw('PUT', `${e2e.gateway}/api/v1/org-units/${county}`, {});
+    expect([put.status, put.headers['allow']]).toEqual([405, 'GET, HEAD, PATCH']);
+    expect((await raw('TRACE', `${e2e.gateway}/api/v1/no-such-thing`, {})).status).toBe(404);
   });
 
   it('echoes the correlation id on API answers and errors', async () => {

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { encodeCursor, useCursorSecret, type CursorKey } from '@pb/platform';
 import { ensureSchemathesis, operationsAnswered, SCHEMATHESIS_CONFIG } from './support/schemathesis.js';
 import { api, createUnits, e2e, login, tokenFor, uniqueId } from './support/env.js';
 import type { OpenApiDocument } from './support/openapi-conformance.js';
@@ -22,6 +23,30 @@ const STATEFUL_REACH = 10;
 const STATEFUL_EXAMPLES = 100;
 
 // Every operation of the document is under test; none is left out.
+
+/** The lists of the document by owner, and the key shape of their cursors (an id; a time in ms and an id). */
+const CURSORS: { service: string; paths: string; key: CursorKey }[] = [
+  { service: 'notifications', paths: '^/api/v1/notifications/(inbox|delivery-log)$', key: [0, '0'] },
+  { service: 'reporting', paths: '^/api/v1/reports/review-queue$', key: [0, '0'] },
+  {
+    service: 'org-registry',
+    paths: '^/api/v1/(org-units/[^/]+/(children|subtree)|party-orgs/[^/]+/members|members/flagged)$',
+    key: ['0'],
+  },
+  { service: 'gateway', paths: '^/api/v1/(audit|accounts|api-keys)$', key: ['0'] },
+];
+
+/** The run's configuration: the checked-in one plus, per list, a cursor its owner signed with this run's key. */
+function runConfig(dir: string): string {
+  const blocks = CURSORS.map(({ service, paths, key }) => {
+    const env = e2e.serviceEnvs[service] ?? {};
+    useCursorSecret(env['CURSOR_SECRET'] ?? env['INTERNAL_AUTH_SECRET'] ?? '', service);
+    return `\n[[operations]]\ninclude-path-regex = "${paths}"\nparameters = { "query.cursor" = "${encodeCursor(key)}" }\n`;
+  });
+  const file = path.join(dir, 'schemathesis.toml');
+  writeFileSync(file, readFileSync(SCHEMATHESIS_CONFIG, 'utf8') + blocks.join(''));
+  return file;
+}
 
 describe('schemathesis against the gateway OpenAPI document', () => {
   let token = '';
@@ -84,7 +109,7 @@ describe('schemathesis against the gateway OpenAPI document', () => {
     mkdirSync(reportDir, { recursive: true });
     const args = [
       '--config-file',
-      SCHEMATHESIS_CONFIG,
+      runConfig(reportDir),
       'run',
       `${e2e.gateway}/docs/openapi.json`,
       '--header',

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { bootOrExit, runService } from '@pb/platform';
+import { bootOrExit, cursorSecretOf, runService } from '@pb/platform';
 import { GatewayModule } from './app.module.js';
 import { loadGatewayConfig } from './config.js';
 import { serveGatewayOpenApi } from './openapi.js';
+import { refuseUndeclaredMethods } from './upstream/method-not-allowed.js';
 
 /** 网关 gateway: the one REST face of the platform for schools, bureaus and their systems. */
 bootOrExit('gateway', async () => {
@@ -16,8 +17,10 @@ bootOrExit('gateway', async () => {
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
+    cursorSecret: cursorSecretOf(config),
     configure: (app) => {
       serveGatewayOpenApi(app);
+      refuseUndeclaredMethods(app);
     },
   });
 });

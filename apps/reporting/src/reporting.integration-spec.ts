@@ -329,9 +329,22 @@ describe('semi-monthly reporting', () => {
     ).toBe(403);
     const queueRes = await call(as(K1, ['county-admin']), 'GET', `/api/v1/reports/review-queue?period=2027-01-H2`);
     expect(queueRes.status).toBe(200);
-    const queue = queueRes.body as { unitId: string }[];
+    const queue = (queueRes.body as { items: { unitId: string }[] }).items;
     expect(queue.length).toBeGreaterThan(0);
     expect(queue.every((r) => r.unitId.endsWith(run) && schools.find((s) => s.id === r.unitId)?.parent === K1)).toBe(true);
+    // A page at a time like every list: one report per page through the next links, the same reports in the same order.
+    const paged: string[] = [];
+    let next: string | null = '/api/v1/reports/review-queue?period=2027-01-H2&limit=1';
+    while (next) {
+      const page = (await call(as(K1, ['county-admin']), 'GET', next)).body as { items: { unitId: string }[]; next: string | null };
+      expect(page.items.length).toBeLessThanOrEqual(1);
+      paged.push(...page.items.map((r) => r.unitId));
+      next = page.next;
+    }
+    expect(paged).toEqual(queue.map((r) => r.unitId));
+    const forged = Buffer.from(JSON.stringify([0, ''])).toString('base64url');
+    const refused = await call(as(K1, ['county-admin']), 'GET', `/api/v1/reports/review-queue?cursor=${forged}`);
+    expect([refused.status, (refused.body as { errors: { pointer: string }[] }).errors[0]?.pointer]).toEqual([400, '/cursor']);
   });
 
   it('keeps the full history when a report is returned and resubmitted; a retried submit yields one revision', async () => {

@@ -5,6 +5,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { KafkaClient, KafkaEventServer, MESSAGING_OPTIONS, ProcessedEventLedger, type MessagingOptions } from '@pb/messaging';
 import { Lifecycle } from './health/health.js';
+import { parseJsonBody } from './http/json-body.js';
+import { useCursorSecret } from './http/pagination.js';
 import { CORRELATION_HEADER, correlationIdOf } from './logging/logging.module.js';
 import { httpRequestDuration } from './metrics/metrics.js';
 
@@ -18,6 +20,8 @@ export interface RunOptions {
   bodyLimitBytes?: number;
   /** Proxies whose X-Forwarded-For is trusted (client IP for throttling and audit): addresses, CIDRs or proxy-addr names. */
   trustProxy?: string;
+  /** Key material of the cursors this service signs (CURSOR_SECRET, else INTERNAL_AUTH_SECRET); a key of this process alone when absent. */
+  cursorSecret?: string;
   /** Extra setup on the HTTP app before it listens (Swagger, prefixes). */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
 }
@@ -76,6 +80,7 @@ const MAX_EXIT_MS = 9_500;
  * in-flight requests, flushes the outbox relay, and exits; a hard timer guarantees exit within 10 s.
  */
 export async function runService(module: Type | DynamicModule, options: RunOptions): Promise<NestFastifyApplication> {
+  if (options.cursorSecret) useCursorSecret(options.cursorSecret, options.service);
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     // Longer than any id the route table admits (200), so a too-long one gets the table's 400, not Fastify's 414.
@@ -97,6 +102,14 @@ export async function runService(module: Type | DynamicModule, options: RunOptio
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(PinoLogger));
+  // Validation before anything else: encoding, charset and depth of every JSON body (docs/adr/0018).
+  app.useBodyParser('application/json', { bodyLimit: options.bodyLimitBytes ?? 1_048_576 }, (req, body, done) => {
+    try {
+      done(null, parseJsonBody(req.headers['content-type'], body));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
   const logger = new Logger('Bootstrap');
 
   if (options.consume) {

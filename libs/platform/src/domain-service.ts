@@ -1,7 +1,7 @@
 import { type DynamicModule, type ForwardReference, Module, type Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { CleanedEnv } from 'envalid';
-import { loadConfig, serviceEnv, type storeAndBrokerEnv } from './config/config.js';
+import { cursorSecretOf, loadConfig, serviceEnv, type storeAndBrokerEnv } from './config/config.js';
 import { PlatformModule, type PlatformOptions } from './platform.module.js';
 import { bootOrExit, runService } from './bootstrap.js';
 
@@ -63,6 +63,7 @@ export function startDomainService(def: DomainServiceDefinition): void {
       shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
       bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
       trustProxy: config.TRUST_PROXY,
+      cursorSecret: cursorSecretOf(config),
       ...(def.configure ? { configure: def.configure } : {}),
     });
   });

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Routes } from '@pb/contracts';
-import { Handle, Call, type RouteCall } from '@pb/platform';
+import { Handle, Call, pageRequest, type RouteCall } from '@pb/platform';
 import { createHash } from 'node:crypto';
 import { ReportsService } from './reports.service.js';
 
@@ -11,8 +11,7 @@ export class ReportsController {
 
   @Handle(Routes.getReportsReviewQueue)
   queue(@Call() call: RouteCall<typeof Routes.getReportsReviewQueue>) {
-    const n = Math.min(Math.max(Number(call.query.limit ?? 100) || 100, 1), 500);
-    return this.reports.reviewQueue(call.identity, call.query.period, n);
+    return this.reports.reviewQueue(call.identity, call.query.period, pageRequest(call.query, 2));
   }
 
   @Handle(Routes.getReportsOne)

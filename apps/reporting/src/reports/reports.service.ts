@@ -23,6 +23,9 @@ import {
   type ScopedModel,
   problem,
   isProblem,
+  pageOf,
+  type Page,
+  type PageRequest,
 } from '@pb/platform';
 import { CalendarService, type CityCalendar } from '../calendar/calendar.service.js';
 import { reportEvent } from './report-event.js';
@@ -436,15 +439,22 @@ export class ReportsService implements OnModuleInit {
   }
 
   /** Reports waiting for the caller's bureau to review, oldest deadline first. */
-  async reviewQueue(caller: Identity, periodId: string | undefined, limit: number): Promise<ReportView[]> {
+  async reviewQueue(caller: Identity, periodId: string | undefined, page: PageRequest): Promise<Page<ReportView>> {
     const filter: Record<string, unknown> = { pendingReviewers: caller.orgUnitId, status: 'submitted' };
     if (periodId) filter['periodId'] = periodId;
+    // Keyset on (dueAt, _id): the cursor is the last item's deadline in ms and its id.
+    const after = page.after as [number, string] | undefined;
+    if (after) {
+      const dueAt = new Date(after[0]);
+      filter['$or'] = [{ dueAt: { $gt: dueAt } }, { dueAt, _id: { $gt: after[1] } }];
+    }
     const docs = await this.reports
       .find(Scope.of(caller), filter, { outbox: 0, revisions: 0 })
       .sort({ dueAt: 1, _id: 1 })
-      .limit(limit)
+      .limit(page.limit + 1)
       .lean<HalfMonthReport[]>();
     const calendar = await this.calendar.get();
-    return docs.map((d) => this.view({ ...d, revisions: [] }, calendar));
+    const rows = pageOf(docs, page.limit, (d) => [d.dueAt.getTime(), d._id]);
+    return { ...rows, items: rows.items.map((d) => this.view({ ...d, revisions: [] }, calendar)) };
   }
 }

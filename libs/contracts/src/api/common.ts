@@ -34,6 +34,12 @@ export const ProblemSchema = {
   },
 } as const;
 
+/**
+ * How deep arrays and objects may nest in a JSON body (docs/adr/0018): deeper ones are refused with
+ * 400 before anything walks them. No body of the API needs more than a handful of levels.
+ */
+export const MAX_JSON_DEPTH = 32;
+
 /** An org unit id, in bodies and queries. */
 export const unitIdSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } as const;
 
@@ -89,11 +95,28 @@ export function pageSchema<const S extends object>(items: S) {
   } as const;
 }
 
-/** Pieces shared by the API body schemas. */
+/**
+ * Pieces shared by the API body schemas. A date of the platform lies between 1900-01-01 and
+ * 2099-12-31 (the pattern's years): anything outside is a typing error, not a date the
+ * party-building work can have (docs/adr/0018).
+ */
 export const IsoDateSchema = {
   type: 'string',
-  pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$',
-  description: 'A calendar date YYYY-MM-DD (city time zone). 日期',
+  pattern: '^(19|20)\\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$',
+  description: 'A calendar date YYYY-MM-DD (city time zone), 1900-01-01..2099-12-31. 日期（1900至2099年）',
+} as const;
+
+/**
+ * A keyword of the API's validator (libs/platform schema.pipe): a date that must not be after today
+ * (a birth date). Extensions are `x-` keywords in OpenAPI 3.1, so the document carries it as written.
+ */
+export const NOT_AFTER_TODAY = 'x-not-after-today';
+
+/** A birth date: 1900-01-01 up to today. */
+export const BirthDateSchema = {
+  ...IsoDateSchema,
+  [NOT_AFTER_TODAY]: true,
+  description: 'Date of birth YYYY-MM-DD, 1900-01-01 up to today. 出生日期（1900年至今日）',
 } as const;
 
 export const SlugIdSchema = {

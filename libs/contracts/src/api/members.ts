@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { IsoDateSchema, SlugIdSchema } from './common.js';
+import { BirthDateSchema, IsoDateSchema, SlugIdSchema } from './common.js';
 import { anyInteger, anyString, bilingual, body, text, view } from './fragments.js';
 import { MemberStatuses, MilestoneKinds } from './milestone-rules.js';
 
@@ -12,7 +12,7 @@ const milestone = body(['kind', 'date'], {
 const person = body(['name', 'gender', 'birthDate'], {
   name: text(50, '姓名'),
   gender: { type: 'string', enum: ['female', 'male'], description: '性别' },
-  birthDate: IsoDateSchema,
+  birthDate: BirthDateSchema,
   idNumber: { type: 'string', pattern: '^\\d{17}[\\dX]$', description: '居民身份证号码' },
 });
 

@@ -37,6 +37,11 @@ export const PROBLEM_TYPES = {
     title: { zh: '您不能授予所请求的角色', en: 'You may not grant the requested role' },
   },
   notFound: { slug: 'not-found', status: 404, title: { zh: '找不到资源', en: 'Not found' } },
+  methodNotAllowed: {
+    slug: 'method-not-allowed',
+    status: 405,
+    title: { zh: '此路径不支持该请求方法', en: 'This path does not support the method' },
+  },
   conflict: { slug: 'conflict', status: 409, title: { zh: '与当前状态冲突', en: 'Conflicts with the current state' } },
   duplicate: { slug: 'duplicate', status: 409, title: { zh: '已存在相同的资源', en: 'Already exists' } },
   locked: { slug: 'locked', status: 409, title: { zh: '报表已锁定', en: 'The report is locked' } },
@@ -46,6 +51,11 @@ export const PROBLEM_TYPES = {
     title: { zh: '资源刚被修改，请重新读取后再试', en: 'The resource changed meanwhile; read it again and retry' },
   },
   staleWrite: { slug: 'stale-write', status: 412, title: { zh: '资源已被修改', en: 'Precondition failed' } },
+  unsupportedMediaType: {
+    slug: 'unsupported-media-type',
+    status: 415,
+    title: { zh: '不支持的内容类型或字符集', en: 'Unsupported media type or charset' },
+  },
   ruleViolation: { slug: 'rule-violation', status: 422, title: { zh: '违反业务规则', en: 'Breaks a rule' } },
   idempotencyKeyReused: {
     slug: 'idempotency-key-reused',

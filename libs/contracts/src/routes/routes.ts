@@ -498,8 +498,10 @@ export const Routes = {
     tag: 'reporting 半月报',
     roles: ADMINS,
     summary: "Reports waiting for your bureau's review 待本局审核的报表",
-    query: { period: PeriodIdSchema, limit: { type: 'integer', minimum: 1, maximum: 500 } },
-    ok: { status: 200, schema: { type: 'array', items: HalfMonthReportViewSchema } },
+    description: 'Oldest deadline first, a page at a time. 按截止时间先后分页列出',
+    paginated: { maxLimit: 500, defaultLimit: 100 },
+    query: { period: PeriodIdSchema },
+    ok: { status: 200, description: 'A page of reports 一页报表', schema: HalfMonthReportViewSchema },
   }),
   getReportsOne: route({
     method: 'GET',

@@ -68,12 +68,21 @@ export const httpEnv = {
   LOG_LEVEL: logLevel,
   SHUTDOWN_GRACE_MS: num({ default: 8_000, desc: 'In-flight work gets this long after SIGTERM; exit always within 10 s' }),
   INTERNAL_AUTH_SECRET: secret({ desc: 'HMAC key of the identity the gateway forwards to services (sensitive)' }),
+  CURSOR_SECRET: secret({
+    default: undefined,
+    desc: 'HMAC key of the list cursors this service signs (sensitive); derived from INTERNAL_AUTH_SECRET when unset',
+  }),
   HTTP_BODY_LIMIT_BYTES: num({ default: 1_048_576, desc: 'Largest request body accepted; larger ones get 413' }),
   TRUST_PROXY: str({
     default: 'loopback,uniquelocal',
     desc: 'Addresses or CIDRs of the proxies (ingress) whose X-Forwarded-For gives the client IP; proxy-addr names allowed',
   }),
 };
+
+/** The key material of a service's cursors (docs/adr/0018): its own CURSOR_SECRET, else derived from INTERNAL_AUTH_SECRET. */
+export function cursorSecretOf(config: { CURSOR_SECRET?: string | undefined; INTERNAL_AUTH_SECRET: string }): string {
+  return config.CURSOR_SECRET ?? config.INTERNAL_AUTH_SECRET;
+}
 
 export const storeAndBrokerEnv = {
   KAFKA_BROKERS: brokerList({ desc: 'Kafka bootstrap brokers, host:port[,host:port]' }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { pageQueryProperties } from '@pb/contracts';
-import { decodeCursor, encodeCursor, pageOf, paginate } from './pagination.js';
+import { decodeCursor, encodeCursor, pageOf, paginate, useCursorSecret } from './pagination.js';
 
 const keys = Array.from({ length: 7 }, (_, i) => `k${i}`);
 const fetchAfter = (after: string | undefined, take: number) =>
@@ -40,6 +40,29 @@ describe('cursor pagination', () => {
     for (const bad of ['abc', encodeCursor(['a', 'b']), Buffer.from('{"a":1}').toString('base64url'), encodeCursor([])]) {
       expect(() => decodeCursor(bad)).toThrow(
         expect.objectContaining({ status: 400, fieldErrors: [expect.objectContaining({ pointer: '/cursor' })] }),
+      );
+    }
+  });
+
+  it('refuses a forged or altered cursor: one it did not sign, a changed byte, one signed with another key', () => {
+    useCursorSecret('this-service-cursor-secret-of-32-chars', 'reporting');
+    const issued = encodeCursor(['k3']);
+    expect(decodeCursor(issued)).toEqual(['k3']);
+    const raw = Buffer.from(issued, 'base64url');
+    const altered = Buffer.from(raw);
+    altered[altered.length - 3] = altered[altered.length - 3] ^ 1;
+    // A payload with the same key signed elsewhere: another service's key, or none at all.
+    const unsigned = Buffer.from(JSON.stringify(['k3'])).toString('base64url');
+    const withOldMac = Buffer.concat([raw.subarray(0, 16), Buffer.from(JSON.stringify(['k5']))]).toString('base64url');
+    useCursorSecret('another-service-cursor-secret-of-32-c', 'reporting');
+    const foreign = encodeCursor(['k3']);
+    useCursorSecret('this-service-cursor-secret-of-32-chars', 'notifications');
+    const otherService = encodeCursor(['k3']);
+    useCursorSecret('this-service-cursor-secret-of-32-chars', 'reporting');
+    expect(decodeCursor(issued)).toEqual(['k3']);
+    for (const bad of [unsigned, altered.toString('base64url'), withOldMac, foreign, otherService, 'a'.repeat(30)]) {
+      expect(() => decodeCursor(bad)).toThrow(
+        expect.objectContaining({ status: 400, fieldErrors: [expect.objectContaining({ pointer: '/cursor', rule: 'cursor' })] }),
       );
     }
   });

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { PAGE_LIMIT_DEFAULT } from '@pb/contracts';
 import { problem } from './problem.js';
 
@@ -6,8 +7,10 @@ import { problem } from './problem.js';
  * `{ items, nextCursor, next }` (`pageSchema` in @pb/contracts): `nextCursor` continues after the
  * last item, `next` is the request's own URL with that cursor (null on the last page).
  *
- * The cursor is opaque to clients: base64url of the JSON array that keys the last item (an id; a
- * time and an id for newest-first lists), so its form can change without breaking anyone.
+ * The cursor is opaque to clients and tamper-evident (docs/adr/0018): base64url of a MAC (16 bytes of
+ * HMAC-SHA256) followed by the JSON array that keys the last item (an id; a time and an id for
+ * newest-first lists). The service that owns a list issues and checks its cursors (the gateway only
+ * forwards them); a cursor it did not sign, or one altered, is a 400 naming `/cursor`.
  */
 export type CursorKey = readonly (string | number)[];
 
@@ -28,16 +31,39 @@ const invalidCursor = () =>
     { pointer: '/cursor', rule: 'cursor', message: { zh: '不是本接口给出的游标', en: 'not a cursor this API gave out' } },
   ]);
 
-export function encodeCursor(key: CursorKey): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+const MAC_BYTES = 16;
+/** Until the service's config names the key (runService), a key of this process alone: never a committed one. */
+let cursorKey: Buffer = randomBytes(32);
+
+/**
+ * Signs and checks this process's cursors with a key derived from `secret` (CURSOR_SECRET, else the
+ * service's INTERNAL_AUTH_SECRET; both validated config) and the service's name: every replica of a
+ * service shares it, another service's cursors do not pass even where the secrets are the same.
+ */
+export function useCursorSecret(secret: string, service = ''): void {
+  cursorKey = createHmac('sha256', secret).update(`pb-cursor-v1:${service}`).digest();
 }
 
-/** The key a cursor carries, of `arity` strings or numbers; anything else is a 400 naming `/cursor`. */
+const macOf = (payload: Buffer): Buffer => createHmac('sha256', cursorKey).update(payload).digest().subarray(0, MAC_BYTES);
+
+export function encodeCursor(key: CursorKey): string {
+  const payload = Buffer.from(JSON.stringify(key), 'utf8');
+  return Buffer.concat([macOf(payload), payload]).toString('base64url');
+}
+
+/**
+ * The key a cursor carries, of `arity` strings or numbers: a cursor this service did not sign, an
+ * altered one, or anything else is a 400 naming `/cursor`.
+ */
 export function decodeCursor(cursor: string | undefined, arity = 1): CursorKey | undefined {
   if (cursor === undefined || cursor === '') return undefined;
+  const raw = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url') : Buffer.alloc(0);
+  if (raw.length <= MAC_BYTES) throw invalidCursor();
+  const payload = raw.subarray(MAC_BYTES);
+  if (!timingSafeEqual(raw.subarray(0, MAC_BYTES), macOf(payload))) throw invalidCursor();
   let key: unknown;
   try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    key = JSON.parse(payload.toString('utf8'));
   } catch {
     throw invalidCursor();
   }

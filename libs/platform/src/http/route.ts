@@ -155,6 +155,23 @@ function idempotencyKeyOf(req: FastifyRequest): string {
   return key;
 }
 
+/**
+ * `If-Match` where the entry takes one: an empty one is a 400, not taken for an absent one (which an
+ * optional precondition would skip). Tags that match no version are the owner's 412 (RFC 9110: a weak
+ * or unknown tag never matches).
+ */
+function checkIfMatchHeader(req: FastifyRequest): void {
+  const raw = req.headers['if-match'];
+  if (raw === undefined || (Array.isArray(raw) ? raw.join('') : raw).trim() !== '') return;
+  throw problem.validation({ zh: 'If-Match 为空', en: 'Empty If-Match' }, [
+    {
+      pointer: '/headers/if-match',
+      rule: 'minLength',
+      message: { zh: '应为 * 或读取时得到的 ETag（如 "3"），不得为空', en: 'must be * or the ETag you read (e.g. "3"), not empty' },
+    },
+  ]);
+}
+
 interface CompiledRoute {
   params: (value: unknown) => unknown;
   query: (value: unknown) => unknown;
@@ -192,6 +209,7 @@ export class RouteValidationInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     const route = this.compile(spec);
     if (spec.idempotencyKey) idempotencyKeyOf(req);
+    if (spec.ifMatch) checkIfMatchHeader(req);
     route.params(req.params ?? {});
     req.query = route.query(req.query ?? {});
     if (route.body) req.body = route.body(req.body ?? {});

@@ -1,9 +1,22 @@
 import { type PipeTransform } from '@nestjs/common';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { NOT_AFTER_TODAY } from '@pb/contracts';
 import { problem, type Bilingual, type FieldProblem } from './problem.js';
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+/** Today's date as YYYY-MM-DD wherever it is already today (UTC+14), so no time zone's today is refused. */
+export const latestToday = (now = Date.now()): string => new Date(now + 14 * 3_600_000).toISOString().slice(0, 10);
+
+const addFormatsModuleFn = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+/** Formats, and the platform's own date keyword (`x-not-after-today`, see BirthDateSchema). */
+const addFormats = (instance: Ajv): Ajv =>
+  addFormatsModuleFn(instance).addKeyword({
+    keyword: NOT_AFTER_TODAY,
+    type: 'string',
+    schemaType: 'boolean',
+    errors: false,
+    validate: (on: boolean, date: string) => !on || date <= latestToday(),
+  });
 const ajv = addFormats(new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, removeAdditional: false }));
 /** Query strings are text: numbers and booleans are coerced, defaults filled in. */
 const queryAjv = addFormats(new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, coerceTypes: true, useDefaults: true }));
@@ -33,6 +46,8 @@ function message(e: ErrorObject): Bilingual {
       return { zh: `至少需要 ${String(p['limit'])} 个栏位`, en: `must have at least ${String(p['limit'])} field(s)` };
     case 'uniqueItems':
       return { zh: '不得有重复项', en: 'must not contain duplicates' };
+    case NOT_AFTER_TODAY:
+      return { zh: '不得晚于今日', en: 'must not be after today' };
     case 'format':
       return { zh: `格式应为 ${String(p['format'])}`, en: `must be a valid ${String(p['format'])}` };
     default:
@@ -47,6 +62,14 @@ function pointer(e: ErrorObject): string {
   return e.instancePath || '/';
 }
 
+/** The names of an object schema's integer properties. */
+function integerProperties(schema: object): string[] {
+  const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
+  return Object.entries(properties)
+    .filter(([, p]) => p.type === 'integer')
+    .map(([name]) => name);
+}
+
 /**
  * A validator of one JSON Schema: returns the value (query strings coerced, defaults filled in) or
  * throws the 400 problem+json naming each invalid field by pointer and rule. `at` prefixes the
@@ -55,15 +78,28 @@ function pointer(e: ErrorObject): string {
 export function schemaValidator<T>(schema: object, options: { query?: boolean; at?: string } = {}): (value: unknown) => T {
   const validate: ValidateFunction = (options.query ? queryAjv : ajv).compile(schema);
   const at = options.at ?? '';
+  const integers = options.query ? integerProperties(schema) : [];
   return (value: unknown): T => {
     // A query object from Fastify has a null prototype; a copy keeps ajv's defaults and coercion simple.
     if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === null) value = { ...value };
-    if (validate(value)) return value as T;
-    const errors: FieldProblem[] = (validate.errors ?? []).map((e) => ({
-      pointer: `${at}${pointer(e)}`.replace(/(.)\/$/, '$1'),
-      rule: e.keyword,
-      message: message(e),
-    }));
+    // ajv would coerce `1e3` or ` 7` to a number: a query integer is written in decimal digits or refused.
+    const notDecimal = integers.filter((name) => {
+      const raw = (value as Record<string, unknown> | null)?.[name];
+      return typeof raw === 'string' && !/^-?\d{1,15}$/.test(raw);
+    });
+    if (notDecimal.length === 0 && validate(value)) return value as T;
+    const errors: FieldProblem[] = [
+      ...notDecimal.map((name) => ({
+        pointer: `${at}/${name}`,
+        rule: 'type',
+        message: { zh: '应为十进制整数', en: 'must be an integer in decimal digits' },
+      })),
+      ...(notDecimal.length > 0 ? [] : (validate.errors ?? [])).map((e) => ({
+        pointer: `${at}${pointer(e)}`.replace(/(.)\/$/, '$1'),
+        rule: e.keyword,
+        message: message(e),
+      })),
+    ];
     throw problem.validation({ zh: `${errors.length} 个栏位无效`, en: `${errors.length} invalid field(s)` }, errors);
   };
 }
