@@ -72,6 +72,7 @@ describe('org-registry', () => {
     if (res.status >= 300) throw new Error(`${method} ${url} answered ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body as unknown;
   }
+  const post = (who: Identity, url: string, body: unknown, correlationId: string) => call(who, 'POST', url, body, correlationId);
 
   async function outboxOf(model: string, id: string): Promise<OutboxEvent[]> {
     const doc = await app
@@ -130,16 +131,9 @@ describe('org-registry', () => {
     app = service.app;
     // The outboxes keep what the writes put in them until the relay starts again (the last test).
     await app.get(OutboxRelay).stop();
-    await call(
+    await post(city, '/api/v1/org-units', { id: C, code: `C-${run}`, name: '市教育局', kind: 'city-bureau', parentId: null }, `c-${run}`);
+    await post(
       city,
-      'POST',
-      '/api/v1/org-units',
-      { id: C, code: `C-${run}`, name: '市教育局', kind: 'city-bureau', parentId: null },
-      `c-${run}`,
-    );
-    await call(
-      city,
-      'POST',
       '/api/v1/org-units/batch',
       {
         units: [
@@ -172,7 +166,7 @@ describe('org-registry', () => {
     expect(renamed.data.after).toMatchObject({ name: '第一实验中学', version: 2 });
 
     // Move to the other county: audited once, on the moved unit; its campus follows without a record of its own.
-    await call(city, 'POST', `/api/v1/org-units/${S}/move`, { parentId: K2 }, `move-${run}`);
+    await post(city, `/api/v1/org-units/${S}/move`, { parentId: K2 }, `move-${run}`);
     const moved = await auditIn(ORG_UNIT_MODEL, S, ['org-unit.moved', OrgUnitMovedV1], S, city, `move-${run}`);
     expect(moved.data.before).toMatchObject({ parentId: K1, path: [C, K1, S] });
     expect(moved.data.after).toMatchObject({ parentId: K2, path: [C, K2, S] });
@@ -182,7 +176,7 @@ describe('org-registry', () => {
     expect(campus.filter((e) => e.type === AUDIT).map((e) => e.data['action'])).toEqual(['org-unit.created']);
 
     // Close the campus.
-    await call(county2, 'POST', `/api/v1/org-units/${CAMPUS}/close`, { closedOn: '2030-01-31' }, `close-${run}`);
+    await post(county2, `/api/v1/org-units/${CAMPUS}/close`, { closedOn: '2030-01-31' }, `close-${run}`);
     const closed = await auditIn(ORG_UNIT_MODEL, CAMPUS, ['org-unit.closed', OrgUnitClosedV1], CAMPUS, county2, `close-${run}`);
     expect([closed.data.before?.['status'], closed.data.after?.['status'], closed.data.after?.['closedOn']]).toEqual([
       'open',
@@ -195,9 +189,8 @@ describe('org-registry', () => {
     const po2 = `po2-${run}`;
     const person = (name: string) => ({ name, title: '书记' });
     for (const id of [po1, po2]) {
-      await call(
+      await post(
         county2,
-        'POST',
         '/api/v1/party-orgs',
         { id, unitId: S, kind: 'branch', name: `${id} 党支部`, principal: person('张三'), deputy: person('李四') },
         `${id}-create-${run}`,
@@ -224,9 +217,8 @@ describe('org-registry', () => {
 
     // A member: registered, a milestone, transferred to the other branch (whose closing follows).
     const memberId = `m1-${run}`;
-    await call(
+    await post(
       secretary,
-      'POST',
       `/api/v1/party-orgs/${po2}/members`,
       {
         id: memberId,
@@ -238,41 +230,28 @@ describe('org-registry', () => {
     const registered = await auditIn(MEMBER_MODEL, memberId, ['member.registered', MemberRegisteredV1], S, secretary, `member-${run}`);
     expect(registered.data.before).toBeNull();
     expect(registered.data.after).toMatchObject({ partyOrgId: po2, person: { name: '赵六' }, status: 'applicant' });
-    await call(secretary, 'POST', `/api/v1/members/${memberId}/milestones`, { kind: 'first-talk', date: '2024-03-20' }, `milestone-${run}`);
-    const milestone = await auditIn(
-      MEMBER_MODEL,
-      memberId,
-      ['member.milestone-recorded', MemberMilestoneRecordedV1],
-      S,
-      secretary,
-      `milestone-${run}`,
-    );
+    const ms = `milestone-${run}`;
+    await post(secretary, `/api/v1/members/${memberId}/milestones`, { kind: 'first-talk', date: '2024-03-20' }, ms);
+    const milestone = await auditIn(MEMBER_MODEL, memberId, ['member.milestone-recorded', MemberMilestoneRecordedV1], S, secretary, ms);
     expect(milestone.data.before?.['milestones']).toHaveLength(1);
     expect(milestone.data.after?.['milestones']).toHaveLength(2);
-    await call(secretary, 'POST', `/api/v1/members/${memberId}/transfer`, { toPartyOrgId: po1, date: '2024-04-01' }, `transfer-${run}`);
+    await post(secretary, `/api/v1/members/${memberId}/transfer`, { toPartyOrgId: po1, date: '2024-04-01' }, `transfer-${run}`);
     const transferred = await auditIn(MEMBER_MODEL, memberId, ['member.transferred', MemberTransferredV1], S, secretary, `transfer-${run}`);
     expect([transferred.data.before?.['partyOrgId'], transferred.data.after?.['partyOrgId']]).toEqual([po2, po1]);
-    await call(county2, 'POST', `/api/v1/party-orgs/${po2}/close`, { closedOn: '2030-02-01' }, `po-close-${run}`);
+    await post(county2, `/api/v1/party-orgs/${po2}/close`, { closedOn: '2030-02-01' }, `po-close-${run}`);
     const poClosed = await auditIn(PARTY_ORG_MODEL, po2, ['party-org.closed', PartyOrgClosedV1], S, county2, `po-close-${run}`);
     expect([poClosed.data.before?.['status'], poClosed.data.after?.['status']]).toEqual(['open', 'closed']);
     // A transfer to another school: audited for the receiving school and, as transferred-out, for the sending one.
     const S2 = `s2-${run}`;
     const po3 = `po3-${run}`;
-    await call(
+    await post(county2, '/api/v1/org-units', { id: S2, code: `S2-${run}`, name: '第二中学', kind: 'school', parentId: K2 }, `s2-${run}`);
+    await post(
       county2,
-      'POST',
-      '/api/v1/org-units',
-      { id: S2, code: `S2-${run}`, name: '第二中学', kind: 'school', parentId: K2 },
-      `s2-${run}`,
-    );
-    await call(
-      county2,
-      'POST',
       '/api/v1/party-orgs',
       { id: po3, unitId: S2, kind: 'branch', name: '第二中学党支部', principal: person('陈七'), deputy: person('周八') },
       `po3-${run}`,
     );
-    await call(county2, 'POST', `/api/v1/members/${memberId}/transfer`, { toPartyOrgId: po3, date: '2024-05-01' }, `transfer-out-${run}`);
+    await post(county2, `/api/v1/members/${memberId}/transfer`, { toPartyOrgId: po3, date: '2024-05-01' }, `transfer-out-${run}`);
     const into = await auditIn(MEMBER_MODEL, memberId, ['member.transferred', MemberTransferredV1], S2, county2, `transfer-out-${run}`);
     const out = await auditIn(MEMBER_MODEL, memberId, ['member.transferred-out', MemberTransferredV1], S, county2, `transfer-out-${run}`);
     expect([out.data.before?.['unitId'], out.data.after?.['unitId'], into.data.after?.['unitId']]).toEqual([S, S2, S2]);
@@ -280,9 +259,8 @@ describe('org-registry', () => {
     // A contact point of the school: created by the county, a visit by the cadre, ended.
     const cpId = `cp1-${run}`;
     const cadre = as(K2, ['inspector'], `cadre-${run}`);
-    await call(
+    await post(
       county2,
-      'POST',
       '/api/v1/contact-points',
       { id: cpId, cadreAccountId: cadre.sub, cadreUnitId: K2, schoolId: S, since: '2025-01-01' },
       `cp-${run}`,
@@ -290,24 +268,12 @@ describe('org-registry', () => {
     const cpCreated = await auditIn(CONTACT_POINT_MODEL, cpId, ['contact-point.created', ContactPointCreatedV1], S, county2, `cp-${run}`);
     expect(cpCreated.data.before).toBeNull();
     expect(cpCreated.data.after).toMatchObject({ cadreAccountId: cadre.sub, schoolId: S, status: 'active' });
-    await call(
-      cadre,
-      'POST',
-      `/api/v1/contact-points/${cpId}/visits`,
-      { date: '2025-02-01', purpose: '调研', outcome: '完成' },
-      `visit-${run}`,
-    );
-    const visit = await auditIn(
-      CONTACT_POINT_MODEL,
-      cpId,
-      ['contact-point.visit-logged', ContactPointVisitLoggedV1],
-      S,
-      cadre,
-      `visit-${run}`,
-    );
+    const vis = `visit-${run}`;
+    await post(cadre, `/api/v1/contact-points/${cpId}/visits`, { date: '2025-02-01', purpose: '调研', outcome: '完成' }, vis);
+    const visit = await auditIn(CONTACT_POINT_MODEL, cpId, ['contact-point.visit-logged', ContactPointVisitLoggedV1], S, cadre, vis);
     expect(visit.data.before?.['visits']).toEqual([]);
     expect(visit.data.after?.['visits']).toEqual([expect.objectContaining({ purpose: '调研', loggedBy: cadre.sub })]);
-    await call(county2, 'POST', `/api/v1/contact-points/${cpId}/end`, { endedOn: '2025-12-31' }, `cp-end-${run}`);
+    await post(county2, `/api/v1/contact-points/${cpId}/end`, { endedOn: '2025-12-31' }, `cp-end-${run}`);
     const ended = await auditIn(CONTACT_POINT_MODEL, cpId, ['contact-point.ended', ContactPointEndedV1], S, county2, `cp-end-${run}`);
     expect([ended.data.before?.['status'], ended.data.after?.['status']]).toEqual(['active', 'ended']);
 
@@ -378,18 +344,16 @@ describe('org-registry', () => {
     // A cadre whose own unit (K1) is outside the school's subtree reaches its contact point, and logs a visit on it.
     const cadre = as(K1, ['inspector'], `cadre2-${run}`);
     const cp2 = `cp2-${run}`;
-    await call(
+    await post(
       city,
-      'POST',
       '/api/v1/contact-points',
       { id: cp2, cadreAccountId: cadre.sub, cadreUnitId: C, schoolId: S2, since: '2025-01-01' },
       `cp2-${run}`,
     );
     expect((await read(cadre, `/api/v1/contact-points/${cp2}`)).body).toMatchObject({ id: cp2, schoolId: S2 });
     expect((await read(county1, `/api/v1/contact-points/${cp2}`)).status).toBe(404);
-    const visited = (await call(
+    const visited = (await post(
       cadre,
-      'POST',
       `/api/v1/contact-points/${cp2}/visits`,
       { date: '2025-03-01', purpose: '走访', outcome: '完成' },
       `visit2-${run}`,
