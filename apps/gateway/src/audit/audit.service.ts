@@ -3,16 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Collection } from 'mongoose';
 import type { AuditQuery, AuditWriteRecordedV1, EventData } from '@pb/contracts';
 import { insertNew } from '@pb/persistence';
-import {
-  InjectScopedModel,
-  OrgUnitDirectory,
-  paginate,
-  Scope,
-  type Identity,
-  type OrgOwnership,
-  type Page,
-  type ScopedModel,
-} from '@pb/platform';
+import { InjectScopedModel, OrgUnitDirectory, Scope, type Identity, type OrgOwnership, type Page, type ScopedModel } from '@pb/platform';
 import { AUDIT_ENTRY_MODEL, type AuditEntry } from './audit-entry.schema.js';
 
 export type AuditEntryView = Omit<AuditEntry, '_id' | 'seq' | 'at'> & { id: string; at: string };
@@ -99,23 +90,12 @@ export class AuditService {
 
   /** The entries of a subtree the caller supervises, newest first. */
   async query(caller: Identity, query: AuditQuery): Promise<Page<AuditEntryView>> {
-    const scope = Scope.of(caller);
-    const ids = await this.tree.subtreeFor(scope, query.unit);
-    const page = await paginate<AuditEntry>(
-      query,
-      '/api/v1/audit',
-      (e) => e.seq,
-      (after, take) =>
-        this.entries
-          .find(scope, {
-            unitId: { $in: ids },
-            ...(query.category ? { category: query.category } : {}),
-            ...(after ? { seq: { $lt: after } } : {}),
-          })
-          .sort({ seq: -1 })
-          .limit(take)
-          .lean<AuditEntry[]>(),
-    );
+    const page = await this.tree.subtreePage(Scope.of(caller), this.entries, query, {
+      path: '/api/v1/audit',
+      unitField: 'unitId',
+      order: { field: 'seq', newestFirst: true },
+      ...(query.category ? { filter: { category: query.category } } : {}),
+    });
     return { ...page, items: page.items.map(view) };
   }
 }

@@ -6,7 +6,6 @@ import {
   auditWriteEvent,
   ifMatchVersions,
   OrgUnitDirectory,
-  paginate,
   ProblemException,
   InjectScopedModel,
   Scope,
@@ -129,19 +128,12 @@ export class AccountsService implements OnModuleInit {
   }
 
   async list(caller: Identity, query: AccountListQuery): Promise<Page<AccountView>> {
-    const scope = Scope.of(caller);
-    const ids = await this.tree.subtreeFor(scope, query.unit);
-    const page = await paginate<Account>(
-      query,
-      '/api/v1/accounts',
-      (a) => a._id,
-      (after, take) =>
-        this.accounts
-          .find(scope, { orgUnitId: { $in: ids }, ...(after ? { _id: { $gt: after } } : {}) }, { outbox: 0, passwordHash: 0 })
-          .sort({ _id: 1 })
-          .limit(take)
-          .lean<Account[]>(),
-    );
+    const page = await this.tree.subtreePage(Scope.of(caller), this.accounts, query, {
+      path: '/api/v1/accounts',
+      unitField: 'orgUnitId',
+      order: { field: '_id' },
+      projection: { outbox: 0, passwordHash: 0 },
+    });
     return { ...page, items: page.items.map(accountView) };
   }
 

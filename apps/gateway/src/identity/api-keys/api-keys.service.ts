@@ -6,7 +6,6 @@ import {
   auditWriteEvent,
   InjectScopedModel,
   OrgUnitDirectory,
-  paginate,
   Scope,
   type Identity,
   type OrgOwnership,
@@ -99,19 +98,12 @@ export class ApiKeysService implements OnModuleInit {
   }
 
   async list(caller: Identity, query: ApiKeyListQuery): Promise<Page<ApiKeyView>> {
-    const scope = Scope.of(caller);
-    const ids = await this.tree.subtreeFor(scope, query.unit);
-    const page = await paginate<ApiKey>(
-      query,
-      '/api/v1/api-keys',
-      (k) => k._id,
-      (after, take) =>
-        this.keys
-          .find(scope, { orgUnitId: { $in: ids }, ...(after ? { _id: { $gt: after } } : {}) }, { outbox: 0, keyHash: 0 })
-          .sort({ _id: 1 })
-          .limit(take)
-          .lean<ApiKey[]>(),
-    );
+    const page = await this.tree.subtreePage(Scope.of(caller), this.keys, query, {
+      path: '/api/v1/api-keys',
+      unitField: 'orgUnitId',
+      order: { field: '_id' },
+      projection: { outbox: 0, keyHash: 0 },
+    });
     return { ...page, items: page.items.map(view) };
   }
 
