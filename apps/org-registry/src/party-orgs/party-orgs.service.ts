@@ -10,7 +10,7 @@ import { registryAudit } from '../common/audit.js';
 import { MEMBER_MODEL, type Member } from '../members/member.schema.js';
 import type { OrgUnit } from '../org-units/org-unit.schema.js';
 import { TreeReader } from '../org-units/tree.reader.js';
-import { partyOrgEvents } from './party-org.events.js';
+import { affiliationChangedEvents, partyOrgEvents } from './party-org.events.js';
 import { PARTY_ORG_MODEL, PARTY_ORG_NOT_FOUND, type PartyOrg, type PartyOrgKind } from './party-org.schema.js';
 import { candidateSupervisors, defaultSupervisor, reviewersFor } from './routing.js';
 
@@ -185,17 +185,7 @@ export class PartyOrgsService {
       if (input.supervisorId === org.supervisorId && input.routing === org.routing) return partyOrgView(org);
       const next: PartyOrg = { ...org, supervisorId: input.supervisorId, routing: input.routing, reviewerIds, version: org.version + 1 };
       const events = await this.relay.sequence(
-        ...partyOrgEvents(
-          next,
-          {
-            kind: 'affiliation-changed',
-            previousSupervisorId: org.supervisorId,
-            previousRouting: org.routing,
-            previousReviewerIds: org.reviewerIds,
-            reason: 'set',
-          },
-          correlationId,
-        ),
+        ...affiliationChangedEvents(org, next, { reason: 'set' }, correlationId),
         this.audit('affiliation-changed', org, next, scope, correlationId),
       );
       await this.partyOrgs.updateOne(
