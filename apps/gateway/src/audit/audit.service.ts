@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Collection } from 'mongoose';
 import type { AuditQuery, AuditWriteRecordedV1, EventData } from '@pb/contracts';
 import { insertNew } from '@pb/persistence';
-import { InjectScopedModel, OrgUnitDirectory, Scope, type Identity, type OrgOwnership, type Page, type ScopedModel } from '@pb/platform';
+import { InjectScopedModel, OrgUnitDirectory, Scope, type Identity, type Page, type ScopedModel } from '@pb/platform';
 import { AUDIT_ENTRY_MODEL, type AuditEntry } from './audit-entry.schema.js';
 
 export type AuditEntryView = Omit<AuditEntry, '_id' | 'seq' | 'at'> & { id: string; at: string };
@@ -22,11 +22,7 @@ export interface AuthEvent {
  * Org-owned (docs/adr/0012): an entry belongs to the unit it is about, whose path the gateway's org
  * tree knows. Auth events with no unit (an unknown username) are reached only by system work.
  */
-export const auditOwnership = (tree: OrgUnitDirectory): OrgOwnership<AuditEntry> => ({
-  unitField: 'unitId',
-  pathOf: (unitId) => tree.pathOf(unitId),
-  notFound: { zh: '找不到审计记录', en: 'Audit entry not found' },
-});
+export const auditOwnership = OrgUnitDirectory.owning<AuditEntry>('unitId', { zh: '找不到审计记录', en: 'Audit entry not found' });
 
 /** The log is written by the gateway itself (its auth events, other services' reported writes), for no caller. */
 const RECORDING = Scope.system('audit log: record writes and auth events');

@@ -3,6 +3,8 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model, ProjectionType, QueryFilter } from 'mongoose';
 import { applyOnce, type ApplyResult } from '@pb/messaging';
 import { paginate, type Page } from '../http/pagination.js';
+import type { Bilingual } from '../http/problem.js';
+import type { UnitOwnership } from '../scope/ownership.js';
 import type { ScopedModel } from '../scope/scoped-model.js';
 import type { PathOf, Scope } from '../scope/scope.js';
 import { ORG_UNIT_VIEW_MODEL, type OrgUnitState, type OrgUnitView } from './org-unit-view.schema.js';
@@ -72,6 +74,14 @@ export class OrgUnitDirectory {
   async subtreeIds(rootId: string): Promise<string[]> {
     const rows = await this.units.find({ path: rootId }, { _id: 1 }).lean<{ _id: string }[]>();
     return rows.map((r) => r._id);
+  }
+
+  /**
+   * The ownership (docs/adr/0012) of a collection whose documents name their unit in `unitField`, its
+   * path from this read model: for `scopedModelProvider(name, OrgUnitDirectory.owning(...), [OrgUnitDirectory])`.
+   */
+  static owning<T>(unitField: keyof T & string, notFound: Bilingual): (tree: OrgUnitDirectory) => UnitOwnership<T> {
+    return (tree) => ({ unitField, pathOf: (unitId) => tree.pathOf(unitId), notFound });
   }
 
   /** Every unit of `unitId`'s subtree (the caller's own unit by default); 404 when it lies outside the caller's scope. */

@@ -10,7 +10,6 @@ import {
   InjectScopedModel,
   Scope,
   staleWrite,
-  type OrgOwnership,
   type ScopedModel,
   type Identity,
   type Page,
@@ -26,11 +25,7 @@ export type AccountView = Omit<Account, '_id' | 'passwordHash' | 'outbox'> & { i
 const ACCOUNT_NOT_FOUND = { zh: '找不到账号', en: 'Account not found' };
 
 /** Org-owned (docs/adr/0012): an account belongs to its org unit, whose path the gateway's org tree knows. */
-export const accountOwnership = (tree: OrgUnitDirectory): OrgOwnership<Account> => ({
-  unitField: 'orgUnitId',
-  pathOf: (unitId) => tree.pathOf(unitId),
-  notFound: ACCOUNT_NOT_FOUND,
-});
+export const accountOwnership = OrgUnitDirectory.owning<Account>('orgUnitId', ACCOUNT_NOT_FOUND);
 
 /** Sign-in, refresh and the bootstrap account: no caller yet, the account is looked up by its credentials. */
 const SIGN_IN = Scope.system('sign-in: the account of the presented credentials');

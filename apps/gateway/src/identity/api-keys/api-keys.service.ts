@@ -8,7 +8,6 @@ import {
   OrgUnitDirectory,
   Scope,
   type Identity,
-  type OrgOwnership,
   type Page,
   type Role,
   type ScopedModel,
@@ -25,11 +24,7 @@ const KEY = /^pbk_[A-Za-z0-9_-]{43}$/;
 const KEY_NOT_FOUND = { zh: '找不到接口密钥', en: 'API key not found' };
 
 /** Org-owned (docs/adr/0012): a key belongs to its org unit, whose path the gateway's org tree knows. */
-export const apiKeyOwnership = (tree: OrgUnitDirectory): OrgOwnership<ApiKey> => ({
-  unitField: 'orgUnitId',
-  pathOf: (unitId) => tree.pathOf(unitId),
-  notFound: KEY_NOT_FOUND,
-});
+export const apiKeyOwnership = OrgUnitDirectory.owning<ApiKey>('orgUnitId', KEY_NOT_FOUND);
 
 /** A request's key is looked up by its hash before anyone is known, and its use is stamped on it. */
 const KEY_VERIFICATION = Scope.system('api-key verification: the key of the presented hash');
