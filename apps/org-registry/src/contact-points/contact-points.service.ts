@@ -9,6 +9,7 @@ import {
   type LogVisitDto,
 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
+import { insertOrFail } from '@pb/persistence';
 import { checkIfMatch, InjectScopedModel, Scope, type ScopedModel } from '@pb/platform';
 import { conflict, forbidden, ruleBroken } from '../common/problems.js';
 import { requireAdmin } from '../common/scope.js';
@@ -85,13 +86,11 @@ export class ContactPointsService implements OnModuleInit {
       outbox: [],
     };
     cp.outbox = await this.relay.sequence(this.event(cp, 'created', correlationId), this.audit('created', null, cp, scope, correlationId));
-    try {
-      // Its school and the cadre's bureau were checked against the caller's scope above.
-      await this.points.unscoped(Scope.system('contact points: insert a point of a checked school')).create(cp);
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw conflict({ zh: '联系点标识已存在', en: 'A contact point with this id exists' });
-      throw err;
-    }
+    // Its school and the cadre's bureau were checked against the caller's scope above.
+    await insertOrFail(
+      () => this.points.unscoped(Scope.system('contact points: insert a point of a checked school')).create(cp),
+      () => conflict({ zh: '联系点标识已存在', en: 'A contact point with this id exists' }),
+    );
     this.relay.nudge();
     return cpView(cp);
   }

@@ -9,6 +9,7 @@ import {
   type TransferMemberDto,
 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
+import { insertOrFail } from '@pb/persistence';
 import {
   checkIfMatch,
   type FieldProblem,
@@ -188,14 +189,11 @@ export class MembersService implements OnModuleInit {
       this.event(member, 'registered', correlationId),
       this.audit('registered', null, member, scope, correlationId),
     );
-    try {
-      // Its branch was checked against the caller's scope (`branchFor`).
-      await this.members.unscoped(Scope.system('members: insert a record of a checked branch')).create(member);
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000)
-        throw conflict({ zh: '党员记录标识已存在', en: 'A member record with this id exists' });
-      throw err;
-    }
+    // Its branch was checked against the caller's scope (`branchFor`).
+    await insertOrFail(
+      () => this.members.unscoped(Scope.system('members: insert a record of a checked branch')).create(member),
+      () => conflict({ zh: '党员记录标识已存在', en: 'A member record with this id exists' }),
+    );
     this.relay.nudge();
     return memberView(member);
   }

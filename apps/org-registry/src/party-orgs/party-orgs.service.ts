@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { ClosePartyOrgDto, CreatePartyOrgDto, SetAffiliationDto, UpdatePartyOrgDto } from '@pb/contracts';
 import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
 import { checkIfMatch, InjectScopedModel, Scope, type ScopedModel } from '@pb/platform';
-import { Leases } from '@pb/persistence';
+import { insertOrFail, Leases } from '@pb/persistence';
 import { conflict, forbidden, ruleBroken } from '../common/problems.js';
 import { requireAdmin } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
@@ -117,14 +117,11 @@ export class PartyOrgsService {
         ...partyOrgEvents(doc, { kind: 'created' }, correlationId),
         this.audit('created', null, doc, scope, correlationId),
       );
-      try {
-        // Its unit (and parent organisation) were checked against the caller's scope above.
-        await this.partyOrgs.unscoped(Scope.system('party orgs: insert an organisation at a checked unit')).create(doc);
-      } catch (err) {
-        if ((err as { code?: number }).code === 11000)
-          throw conflict({ zh: '党组织标识已存在', en: 'A party organisation with this id exists' });
-        throw err;
-      }
+      // Its unit (and parent organisation) were checked against the caller's scope above.
+      await insertOrFail(
+        () => this.partyOrgs.unscoped(Scope.system('party orgs: insert an organisation at a checked unit')).create(doc),
+        () => conflict({ zh: '党组织标识已存在', en: 'A party organisation with this id exists' }),
+      );
       this.relay.nudge();
       return partyOrgView(doc);
     });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { AccountListQuery, CreateAccountDto, UpdateAccountDto } from '@pb/contracts';
 import { OutboxRelay } from '@pb/messaging';
+import { insertOrFail } from '@pb/persistence';
 import {
   auditWriteEvent,
   ifMatchVersions,
@@ -103,17 +104,14 @@ export class AccountsService implements OnModuleInit {
       after: doc,
       ...(correlationId ? { correlationId } : {}),
     });
-    try {
-      // Its unit was checked against the actor's scope (or it is the bootstrap account).
-      await this.accounts.unscoped(Scope.system('accounts: insert a checked account')).create({ ...doc, outbox: [audit] });
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) {
-        throw problem.duplicate({ zh: '登录名已被使用', en: 'The username is taken' }, [
+    // Its unit was checked against the actor's scope (or it is the bootstrap account).
+    await insertOrFail(
+      () => this.accounts.unscoped(Scope.system('accounts: insert a checked account')).create({ ...doc, outbox: [audit] }),
+      () =>
+        problem.duplicate({ zh: '登录名已被使用', en: 'The username is taken' }, [
           { pointer: '/username', rule: 'unique', message: { zh: '登录名必须唯一', en: 'username must be unique' } },
-        ]);
-      }
-      throw err;
-    }
+        ]),
+    );
     this.relay.nudge();
   }
 
