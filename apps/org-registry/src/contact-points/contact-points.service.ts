@@ -12,6 +12,7 @@ import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
 import { insertOrFail } from '@pb/persistence';
 import { checkIfMatch, InjectScopedModel, Scope, type ScopedModel } from '@pb/platform';
 import { conflict, forbidden, ruleBroken } from '../common/problems.js';
+import { versionedWrite } from '../common/versioned-write.js';
 import { requireAdmin } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
 import { isBureau } from '../org-units/tree.js';
@@ -137,15 +138,8 @@ export class ContactPointsService implements OnModuleInit {
 
   /** An optimistic single-document write: the change and its events, only if nobody changed the point meanwhile. */
   private async write(scope: Scope, cp: ContactPoint, set: Partial<ContactPoint>, ...events: OutboxEvent[]) {
-    await this.relay.sequence(...events);
     // Named by its school: checked by the scope, or else confined to what is addressed to the caller (the cadre).
-    const res = await this.points.updateOne(
-      scope,
-      { _id: cp._id, schoolId: cp.schoolId, version: cp.version },
-      { $set: set, $push: { outbox: { $each: events } } },
-    );
-    if (res.modifiedCount === 0) throw conflict({ zh: '记录刚被修改，请重试', en: 'The record changed meanwhile; retry' });
-    this.relay.nudge();
+    await versionedWrite(this.relay, this.points, scope, { _id: cp._id, schoolId: cp.schoolId, version: cp.version }, set, events);
   }
 
   /** The audit record of a write to one contact point, in the same document write as its event (docs/adr/0007); it belongs to the school. */

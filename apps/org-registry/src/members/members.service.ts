@@ -22,6 +22,7 @@ import {
 } from '@pb/platform';
 import { today } from '../common/dates.js';
 import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
+import { versionedWrite } from '../common/versioned-write.js';
 import { registryAudit } from '../common/audit.js';
 import { checkMilestones, sortMilestones, statusOf, violationsOf, type Violation } from '../milestone-rules/milestone-check.js';
 import { MilestoneRulesService } from '../milestone-rules/milestone-rules.service.js';
@@ -288,14 +289,7 @@ export class MembersService implements OnModuleInit {
 
   /** An optimistic single-document write: the change and its events, only if nobody changed the record meanwhile. */
   private async write(scope: Scope, member: Member, set: Partial<Member>, ...events: OutboxEvent[]) {
-    await this.relay.sequence(...events);
-    const res = await this.members.updateOne(
-      scope,
-      { _id: member._id, unitId: member.unitId, version: member.version },
-      { $set: set, $push: { outbox: { $each: events } } },
-    );
-    if (res.modifiedCount === 0) throw conflict({ zh: '记录刚被修改，请重试', en: 'The record changed meanwhile; retry' });
-    this.relay.nudge();
+    await versionedWrite(this.relay, this.members, scope, { _id: member._id, unitId: member.unitId, version: member.version }, set, events);
   }
 
   /**
