@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getConnectionToken } from '@nestjs/mongoose';
-import { DateTime } from 'luxon';
 import type { Connection } from 'mongoose';
 import {
   ReportAcceptedV1,
@@ -17,18 +16,8 @@ import {
   type EventContract,
 } from '@pb/contracts';
 import { KafkaClient } from '@pb/messaging';
-import {
-  Clock,
-  domainServiceModule,
-  loadConfig,
-  OrgUnitDirectory,
-  runService,
-  serviceEnv,
-  signInternalToken,
-  type Identity,
-  type OrgUnitKind,
-  type Role,
-} from '@pb/platform';
+import { Clock, OrgUnitDirectory, type Identity, type OrgUnitKind } from '@pb/platform';
+import { eventually, identity, seedUnit, shanghai as sh, startService, type ServiceUnderTest } from '@pb/testing';
 import { EmailChannel } from './delivery/channels/email.channel.js';
 import { WebhookChannel } from './delivery/channels/webhook.channel.js';
 import { DeliveryWorker } from './delivery/delivery.worker.js';
@@ -47,8 +36,6 @@ import { TestSmtpServer } from './test/smtp.js';
 // the scheduler and the worker run when the test calls tick().
 process.env['TZ'] = 'UTC';
 const run = randomBytes(3).toString('hex');
-const secret = randomBytes(32).toString('base64url');
-const sh = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Shanghai' }).toJSDate();
 const MIN = 60_000;
 const DIGEST_MS = 2 * MIN;
 const RETRY_MS = 5 * MIN;
@@ -79,37 +66,11 @@ describe('notifications', () => {
   let now = sh('2031-03-01T08:00');
   const smtp = new TestSmtpServer();
   const receiver = new TestWebhookReceiver();
-  const as = (orgUnitId: string, roles: Role[], sub = `acct-${orgUnitId}`): Identity => ({
-    sub,
-    orgUnitId,
-    roles,
-  });
+  let call: ServiceUnderTest['call'];
+  const as = identity;
   const secretary = (school: string) => as(school, ['school-secretary']);
   const countyAdmin = as(K, ['county-admin']);
   const cityAdmin = as(CITY, ['city-admin']);
-
-  async function call(
-    who: Identity,
-    method: 'GET' | 'PUT' | 'POST' | 'DELETE',
-    url: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) {
-    const res = await app
-      .getHttpAdapter()
-      .getInstance()
-      .inject({
-        method,
-        url,
-        headers: {
-          'x-pb-identity': await signInternalToken(who, secret),
-          ...headers,
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body ? { payload: JSON.stringify(body) } : {}),
-      });
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
-  }
 
   async function publish(contract: EventContract, data: Record<string, unknown>, id: string = randomUUID(), time: Date = now) {
     const producer = await app.get(KafkaClient).getProducer();
@@ -120,16 +81,6 @@ describe('notifications', () => {
       messages: [{ key: String(data['unitId']), value: JSON.stringify(data), headers }],
     });
     return id;
-  }
-
-  async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe();
-      if (v !== undefined && v !== null && v !== false) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
   }
 
   const count = (collection: string, filter: object) => connection.collection(collection).countDocuments(filter);
@@ -152,14 +103,6 @@ describe('notifications', () => {
     await smtp.start();
     await receiver.start();
     receiver.now = () => now;
-    const config = loadConfig(serviceEnv, {
-      ...process.env,
-      HTTP_PORT: '1',
-      MONGODB_DB: `it_notifications_${run}`,
-      KAFKA_GROUP_ID: `it-notifications-${run}`,
-      INTERNAL_AUTH_SECRET: secret,
-      LOG_LEVEL: 'warn',
-    });
     const module = NotificationsModule.register({
       tickMs: 0,
       timeZone: 'Asia/Shanghai',
@@ -173,29 +116,22 @@ describe('notifications', () => {
       smtp: { url: `smtp://127.0.0.1:${smtp.port}`, from: 'pb <noreply@pb.test>', poolSize: 2 },
       webhookTimeoutMs: 5_000,
     });
-    app = await runService(domainServiceModule({ service: 'notifications', consume: true, features: () => [module] }, config), {
-      service: 'notifications',
-      host: '127.0.0.1',
-      port: 0,
-      consume: true,
-    });
+    ({ app, call } = await startService(
+      { service: 'notifications', consume: true, features: () => [module] },
+      { db: `it_notifications_${run}`, groupId: `it-notifications-${run}` },
+    ));
     app.get(Clock).now = () => now;
     connection = app.get<Connection>(getConnectionToken());
-    const directory = app.get(OrgUnitDirectory);
-    const unit = (unitId: string, name: string, kind: OrgUnitKind, path: string[]) =>
-      directory.apply(
-        { unitId, code: unitId, name, kind, parentId: path.at(-2) ?? null, path, level: path.length - 1, version: 1 },
-        `seed-${unitId}`,
-      );
-    await unit(CITY, '示范市教育局', 'city-bureau', [CITY]);
-    await unit(K, '东区教育局', 'county-bureau', [CITY, K]);
+    const unit = (name: string, kind: OrgUnitKind, path: string[]) => seedUnit(app, { path, kind, name });
+    await unit('示范市教育局', 'city-bureau', [CITY]);
+    await unit('东区教育局', 'county-bureau', [CITY, K]);
     for (const [s, name] of [
       [S1, '第一中学'],
       [S2, '第二中学'],
       [S3, '市直实验学校'],
       [S4, '第四小学'],
     ] as const)
-      await unit(s, name, 'school', pathOf[s]);
+      await unit(name, 'school', pathOf[s]);
 
     // E-mail addresses of every unit; S1's system also takes webhooks.
     for (const [who, address] of [

@@ -24,7 +24,8 @@ import {
   PartyOrgUpdatedV1,
 } from '@pb/contracts';
 import { KafkaClient, OutboxRelay, type OutboxEvent } from '@pb/messaging';
-import { domainServiceModule, loadConfig, runService, serviceEnv, signInternalToken, type Identity, type Role } from '@pb/platform';
+import type { Identity } from '@pb/platform';
+import { identity, startAtEnd, startService, type ServiceUnderTest } from '@pb/testing';
 import { CONTACT_POINT_MODEL } from './contact-points/contact-point.schema.js';
 import { MEMBER_MODEL } from './members/member.schema.js';
 import { RULE_SET_MODEL } from './milestone-rules/rule-set.schema.js';
@@ -36,7 +37,6 @@ import { RegistryModule } from './registry.module.js';
 // outbox of the document it changes, beside its domain events (docs/adr/0007), and the relay
 // publishes it on audit.writes.v1.
 const run = randomBytes(3).toString('hex');
-const secret = randomBytes(32).toString('base64url');
 const C = `city-${run}`;
 const K1 = `k1-${run}`;
 const K2 = `k2-${run}`;
@@ -57,7 +57,7 @@ type Audit = OutboxEvent & {
 
 describe('org-registry', () => {
   let app: NestFastifyApplication;
-  const as = (orgUnitId: string, roles: Role[], sub = `acct-${orgUnitId}`): Identity => ({ sub, orgUnitId, roles });
+  const as = identity;
   const city = as(C, ['city-admin']);
   const county1 = as(K1, ['county-admin']);
   const county2 = as(K2, ['county-admin']);
@@ -65,23 +65,14 @@ describe('org-registry', () => {
   /** The audit ids found in the outboxes, by resource, for the check on the topic. */
   const recorded = new Map<string, Audit>();
 
+  let service: ServiceUnderTest;
+  /** A write as `who` under `correlationId`; what it answers, or a failure on anything but success. */
   async function call(who: Identity, method: 'PATCH' | 'PUT' | 'POST', url: string, body: unknown, correlationId: string) {
-    const res = await app
-      .getHttpAdapter()
-      .getInstance()
-      .inject({
-        method,
-        url,
-        headers: {
-          'x-pb-identity': await signInternalToken(who, secret),
-          'x-correlation-id': correlationId,
-          'content-type': 'application/json',
-        },
-        payload: JSON.stringify(body),
-      });
-    if (res.statusCode >= 300) throw new Error(`${method} ${url} answered ${res.statusCode}: ${res.body}`);
-    return JSON.parse(res.body) as unknown;
+    const res = await service.call(who, method, url, body, { 'x-correlation-id': correlationId });
+    if (res.status >= 300) throw new Error(`${method} ${url} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body as unknown;
   }
+  const post = (who: Identity, url: string, body: unknown, correlationId: string) => call(who, 'POST', url, body, correlationId);
 
   async function outboxOf(model: string, id: string): Promise<OutboxEvent[]> {
     const doc = await app
@@ -99,8 +90,12 @@ describe('org-registry', () => {
   async function auditIn(
     model: string,
     id: string,
-    expected: { action: string; event: string; unitId: string; actor: Identity; correlationId: string },
+    [action, event]: [string, { type: string }],
+    unitId: string,
+    actor: Identity,
+    correlationId: string,
   ): Promise<Audit> {
+    const expected = { action, event: event.type, unitId, actor, correlationId };
     const outbox = await outboxOf(model, id);
     const audits = outbox.filter(
       (e) => e.type === AUDIT && e.data['action'] === expected.action && e.correlationId === expected.correlationId,
@@ -132,31 +127,13 @@ describe('org-registry', () => {
   }
 
   beforeAll(async () => {
-    const config = loadConfig(serviceEnv, {
-      ...process.env,
-      HTTP_PORT: '1', // not used: the test listens on an ephemeral port
-      MONGODB_DB: `it_orgs_${run}`,
-      INTERNAL_AUTH_SECRET: secret,
-      LOG_LEVEL: process.env['IT_LOG_LEVEL'] ?? 'warn',
-    });
-    app = await runService(domainServiceModule({ service: 'org-registry', consume: false, features: () => [RegistryModule] }, config), {
-      service: 'org-registry',
-      host: '127.0.0.1',
-      port: 0,
-      consume: false,
-    });
+    service = await startService({ service: 'org-registry', consume: false, features: () => [RegistryModule] }, { db: `it_orgs_${run}` });
+    app = service.app;
     // The outboxes keep what the writes put in them until the relay starts again (the last test).
     await app.get(OutboxRelay).stop();
-    await call(
+    await post(city, '/api/v1/org-units', { id: C, code: `C-${run}`, name: '市教育局', kind: 'city-bureau', parentId: null }, `c-${run}`);
+    await post(
       city,
-      'POST',
-      '/api/v1/org-units',
-      { id: C, code: `C-${run}`, name: '市教育局', kind: 'city-bureau', parentId: null },
-      `c-${run}`,
-    );
-    await call(
-      city,
-      'POST',
       '/api/v1/org-units/batch',
       {
         units: [
@@ -176,45 +153,21 @@ describe('org-registry', () => {
 
   it('records each write with who, the unit, and the document before and after, in the write itself', async () => {
     // Creation, one unit and a batch: no before, the unit after.
-    const root = await auditIn(ORG_UNIT_MODEL, C, {
-      action: 'org-unit.created',
-      event: OrgUnitCreatedV1.type,
-      unitId: C,
-      actor: city,
-      correlationId: `c-${run}`,
-    });
+    const root = await auditIn(ORG_UNIT_MODEL, C, ['org-unit.created', OrgUnitCreatedV1], C, city, `c-${run}`);
     expect(root.data.before).toBeNull();
     expect(root.data.after).toMatchObject({ _id: C, name: '市教育局', path: [C] });
-    const batched = await auditIn(ORG_UNIT_MODEL, S, {
-      action: 'org-unit.created',
-      event: OrgUnitCreatedV1.type,
-      unitId: S,
-      actor: city,
-      correlationId: `batch-${run}`,
-    });
+    const batched = await auditIn(ORG_UNIT_MODEL, S, ['org-unit.created', OrgUnitCreatedV1], S, city, `batch-${run}`);
     expect(batched.data.after).toMatchObject({ path: [C, K1, S] });
 
     // Rename, by the county.
     await call(county1, 'PATCH', `/api/v1/org-units/${S}`, { name: '第一实验中学' }, `rename-${run}`);
-    const renamed = await auditIn(ORG_UNIT_MODEL, S, {
-      action: 'org-unit.renamed',
-      event: OrgUnitRenamedV1.type,
-      unitId: S,
-      actor: county1,
-      correlationId: `rename-${run}`,
-    });
+    const renamed = await auditIn(ORG_UNIT_MODEL, S, ['org-unit.renamed', OrgUnitRenamedV1], S, county1, `rename-${run}`);
     expect(renamed.data.before).toMatchObject({ name: '第一中学', version: 1 });
     expect(renamed.data.after).toMatchObject({ name: '第一实验中学', version: 2 });
 
     // Move to the other county: audited once, on the moved unit; its campus follows without a record of its own.
-    await call(city, 'POST', `/api/v1/org-units/${S}/move`, { parentId: K2 }, `move-${run}`);
-    const moved = await auditIn(ORG_UNIT_MODEL, S, {
-      action: 'org-unit.moved',
-      event: OrgUnitMovedV1.type,
-      unitId: S,
-      actor: city,
-      correlationId: `move-${run}`,
-    });
+    await post(city, `/api/v1/org-units/${S}/move`, { parentId: K2 }, `move-${run}`);
+    const moved = await auditIn(ORG_UNIT_MODEL, S, ['org-unit.moved', OrgUnitMovedV1], S, city, `move-${run}`);
     expect(moved.data.before).toMatchObject({ parentId: K1, path: [C, K1, S] });
     expect(moved.data.after).toMatchObject({ parentId: K2, path: [C, K2, S] });
     expect(moved.data.after).not.toHaveProperty('pendingMove');
@@ -223,14 +176,8 @@ describe('org-registry', () => {
     expect(campus.filter((e) => e.type === AUDIT).map((e) => e.data['action'])).toEqual(['org-unit.created']);
 
     // Close the campus.
-    await call(county2, 'POST', `/api/v1/org-units/${CAMPUS}/close`, { closedOn: '2030-01-31' }, `close-${run}`);
-    const closed = await auditIn(ORG_UNIT_MODEL, CAMPUS, {
-      action: 'org-unit.closed',
-      event: OrgUnitClosedV1.type,
-      unitId: CAMPUS,
-      actor: county2,
-      correlationId: `close-${run}`,
-    });
+    await post(county2, `/api/v1/org-units/${CAMPUS}/close`, { closedOn: '2030-01-31' }, `close-${run}`);
+    const closed = await auditIn(ORG_UNIT_MODEL, CAMPUS, ['org-unit.closed', OrgUnitClosedV1], CAMPUS, county2, `close-${run}`);
     expect([closed.data.before?.['status'], closed.data.after?.['status'], closed.data.after?.['closedOn']]).toEqual([
       'open',
       'closed',
@@ -242,49 +189,36 @@ describe('org-registry', () => {
     const po2 = `po2-${run}`;
     const person = (name: string) => ({ name, title: '书记' });
     for (const id of [po1, po2]) {
-      await call(
+      await post(
         county2,
-        'POST',
         '/api/v1/party-orgs',
         { id, unitId: S, kind: 'branch', name: `${id} 党支部`, principal: person('张三'), deputy: person('李四') },
         `${id}-create-${run}`,
       );
-      const created = await auditIn(PARTY_ORG_MODEL, id, {
-        action: 'party-org.created',
-        event: PartyOrgCreatedV1.type,
-        unitId: S,
-        actor: county2,
-        correlationId: `${id}-create-${run}`,
-      });
+      const created = await auditIn(PARTY_ORG_MODEL, id, ['party-org.created', PartyOrgCreatedV1], S, county2, `${id}-create-${run}`);
       expect(created.data.before).toBeNull();
       expect(created.data.after).toMatchObject({ _id: id, unitId: S, supervisorId: K2, principal: { name: '张三' } });
     }
     await call(secretary, 'PATCH', `/api/v1/party-orgs/${po1}`, { principal: person('王五') }, `po-update-${run}`);
-    const updated = await auditIn(PARTY_ORG_MODEL, po1, {
-      action: 'party-org.updated',
-      event: PartyOrgUpdatedV1.type,
-      unitId: S,
-      actor: secretary,
-      correlationId: `po-update-${run}`,
-    });
+    const updated = await auditIn(PARTY_ORG_MODEL, po1, ['party-org.updated', PartyOrgUpdatedV1], S, secretary, `po-update-${run}`);
     expect(updated.data.before?.['principal']).toEqual(person('张三'));
     expect(updated.data.after?.['principal']).toEqual(person('王五'));
     await call(city, 'PUT', `/api/v1/party-orgs/${po1}/affiliation`, { supervisorId: C, routing: 'both-levels' }, `po-affiliation-${run}`);
-    const affiliation = await auditIn(PARTY_ORG_MODEL, po1, {
-      action: 'party-org.affiliation-changed',
-      event: PartyOrgAffiliationChangedV1.type,
-      unitId: S,
-      actor: city,
-      correlationId: `po-affiliation-${run}`,
-    });
+    const affiliation = await auditIn(
+      PARTY_ORG_MODEL,
+      po1,
+      ['party-org.affiliation-changed', PartyOrgAffiliationChangedV1],
+      S,
+      city,
+      `po-affiliation-${run}`,
+    );
     expect(affiliation.data.before).toMatchObject({ supervisorId: K2, routing: 'single', reviewerIds: [K2] });
     expect(affiliation.data.after).toMatchObject({ supervisorId: C, routing: 'both-levels' });
 
     // A member: registered, a milestone, transferred to the other branch (whose closing follows).
     const memberId = `m1-${run}`;
-    await call(
+    await post(
       secretary,
-      'POST',
       `/api/v1/party-orgs/${po2}/members`,
       {
         id: memberId,
@@ -293,120 +227,54 @@ describe('org-registry', () => {
       },
       `member-${run}`,
     );
-    const registered = await auditIn(MEMBER_MODEL, memberId, {
-      action: 'member.registered',
-      event: MemberRegisteredV1.type,
-      unitId: S,
-      actor: secretary,
-      correlationId: `member-${run}`,
-    });
+    const registered = await auditIn(MEMBER_MODEL, memberId, ['member.registered', MemberRegisteredV1], S, secretary, `member-${run}`);
     expect(registered.data.before).toBeNull();
     expect(registered.data.after).toMatchObject({ partyOrgId: po2, person: { name: '赵六' }, status: 'applicant' });
-    await call(secretary, 'POST', `/api/v1/members/${memberId}/milestones`, { kind: 'first-talk', date: '2024-03-20' }, `milestone-${run}`);
-    const milestone = await auditIn(MEMBER_MODEL, memberId, {
-      action: 'member.milestone-recorded',
-      event: MemberMilestoneRecordedV1.type,
-      unitId: S,
-      actor: secretary,
-      correlationId: `milestone-${run}`,
-    });
+    const ms = `milestone-${run}`;
+    await post(secretary, `/api/v1/members/${memberId}/milestones`, { kind: 'first-talk', date: '2024-03-20' }, ms);
+    const milestone = await auditIn(MEMBER_MODEL, memberId, ['member.milestone-recorded', MemberMilestoneRecordedV1], S, secretary, ms);
     expect(milestone.data.before?.['milestones']).toHaveLength(1);
     expect(milestone.data.after?.['milestones']).toHaveLength(2);
-    await call(secretary, 'POST', `/api/v1/members/${memberId}/transfer`, { toPartyOrgId: po1, date: '2024-04-01' }, `transfer-${run}`);
-    const transferred = await auditIn(MEMBER_MODEL, memberId, {
-      action: 'member.transferred',
-      event: MemberTransferredV1.type,
-      unitId: S,
-      actor: secretary,
-      correlationId: `transfer-${run}`,
-    });
+    await post(secretary, `/api/v1/members/${memberId}/transfer`, { toPartyOrgId: po1, date: '2024-04-01' }, `transfer-${run}`);
+    const transferred = await auditIn(MEMBER_MODEL, memberId, ['member.transferred', MemberTransferredV1], S, secretary, `transfer-${run}`);
     expect([transferred.data.before?.['partyOrgId'], transferred.data.after?.['partyOrgId']]).toEqual([po2, po1]);
-    await call(county2, 'POST', `/api/v1/party-orgs/${po2}/close`, { closedOn: '2030-02-01' }, `po-close-${run}`);
-    const poClosed = await auditIn(PARTY_ORG_MODEL, po2, {
-      action: 'party-org.closed',
-      event: PartyOrgClosedV1.type,
-      unitId: S,
-      actor: county2,
-      correlationId: `po-close-${run}`,
-    });
+    await post(county2, `/api/v1/party-orgs/${po2}/close`, { closedOn: '2030-02-01' }, `po-close-${run}`);
+    const poClosed = await auditIn(PARTY_ORG_MODEL, po2, ['party-org.closed', PartyOrgClosedV1], S, county2, `po-close-${run}`);
     expect([poClosed.data.before?.['status'], poClosed.data.after?.['status']]).toEqual(['open', 'closed']);
     // A transfer to another school: audited for the receiving school and, as transferred-out, for the sending one.
     const S2 = `s2-${run}`;
     const po3 = `po3-${run}`;
-    await call(
+    await post(county2, '/api/v1/org-units', { id: S2, code: `S2-${run}`, name: '第二中学', kind: 'school', parentId: K2 }, `s2-${run}`);
+    await post(
       county2,
-      'POST',
-      '/api/v1/org-units',
-      { id: S2, code: `S2-${run}`, name: '第二中学', kind: 'school', parentId: K2 },
-      `s2-${run}`,
-    );
-    await call(
-      county2,
-      'POST',
       '/api/v1/party-orgs',
       { id: po3, unitId: S2, kind: 'branch', name: '第二中学党支部', principal: person('陈七'), deputy: person('周八') },
       `po3-${run}`,
     );
-    await call(county2, 'POST', `/api/v1/members/${memberId}/transfer`, { toPartyOrgId: po3, date: '2024-05-01' }, `transfer-out-${run}`);
-    const into = await auditIn(MEMBER_MODEL, memberId, {
-      action: 'member.transferred',
-      event: MemberTransferredV1.type,
-      unitId: S2,
-      actor: county2,
-      correlationId: `transfer-out-${run}`,
-    });
-    const out = await auditIn(MEMBER_MODEL, memberId, {
-      action: 'member.transferred-out',
-      event: MemberTransferredV1.type,
-      unitId: S,
-      actor: county2,
-      correlationId: `transfer-out-${run}`,
-    });
+    await post(county2, `/api/v1/members/${memberId}/transfer`, { toPartyOrgId: po3, date: '2024-05-01' }, `transfer-out-${run}`);
+    const into = await auditIn(MEMBER_MODEL, memberId, ['member.transferred', MemberTransferredV1], S2, county2, `transfer-out-${run}`);
+    const out = await auditIn(MEMBER_MODEL, memberId, ['member.transferred-out', MemberTransferredV1], S, county2, `transfer-out-${run}`);
     expect([out.data.before?.['unitId'], out.data.after?.['unitId'], into.data.after?.['unitId']]).toEqual([S, S2, S2]);
 
     // A contact point of the school: created by the county, a visit by the cadre, ended.
     const cpId = `cp1-${run}`;
     const cadre = as(K2, ['inspector'], `cadre-${run}`);
-    await call(
+    await post(
       county2,
-      'POST',
       '/api/v1/contact-points',
       { id: cpId, cadreAccountId: cadre.sub, cadreUnitId: K2, schoolId: S, since: '2025-01-01' },
       `cp-${run}`,
     );
-    const cpCreated = await auditIn(CONTACT_POINT_MODEL, cpId, {
-      action: 'contact-point.created',
-      event: ContactPointCreatedV1.type,
-      unitId: S,
-      actor: county2,
-      correlationId: `cp-${run}`,
-    });
+    const cpCreated = await auditIn(CONTACT_POINT_MODEL, cpId, ['contact-point.created', ContactPointCreatedV1], S, county2, `cp-${run}`);
     expect(cpCreated.data.before).toBeNull();
     expect(cpCreated.data.after).toMatchObject({ cadreAccountId: cadre.sub, schoolId: S, status: 'active' });
-    await call(
-      cadre,
-      'POST',
-      `/api/v1/contact-points/${cpId}/visits`,
-      { date: '2025-02-01', purpose: '调研', outcome: '完成' },
-      `visit-${run}`,
-    );
-    const visit = await auditIn(CONTACT_POINT_MODEL, cpId, {
-      action: 'contact-point.visit-logged',
-      event: ContactPointVisitLoggedV1.type,
-      unitId: S,
-      actor: cadre,
-      correlationId: `visit-${run}`,
-    });
+    const vis = `visit-${run}`;
+    await post(cadre, `/api/v1/contact-points/${cpId}/visits`, { date: '2025-02-01', purpose: '调研', outcome: '完成' }, vis);
+    const visit = await auditIn(CONTACT_POINT_MODEL, cpId, ['contact-point.visit-logged', ContactPointVisitLoggedV1], S, cadre, vis);
     expect(visit.data.before?.['visits']).toEqual([]);
     expect(visit.data.after?.['visits']).toEqual([expect.objectContaining({ purpose: '调研', loggedBy: cadre.sub })]);
-    await call(county2, 'POST', `/api/v1/contact-points/${cpId}/end`, { endedOn: '2025-12-31' }, `cp-end-${run}`);
-    const ended = await auditIn(CONTACT_POINT_MODEL, cpId, {
-      action: 'contact-point.ended',
-      event: ContactPointEndedV1.type,
-      unitId: S,
-      actor: county2,
-      correlationId: `cp-end-${run}`,
-    });
+    await post(county2, `/api/v1/contact-points/${cpId}/end`, { endedOn: '2025-12-31' }, `cp-end-${run}`);
+    const ended = await auditIn(CONTACT_POINT_MODEL, cpId, ['contact-point.ended', ContactPointEndedV1], S, county2, `cp-end-${run}`);
     expect([ended.data.before?.['status'], ended.data.after?.['status']]).toEqual(['active', 'ended']);
 
     // Milestone rules of the county: the first PUT creates them, the second changes them.
@@ -441,11 +309,8 @@ describe('org-registry', () => {
     const cpId = `cp1-${run}`;
     const S2 = `s2-${run}`;
     const read = async (who: Identity, url: string) => {
-      const res = await app
-        .getHttpAdapter()
-        .getInstance()
-        .inject({ method: 'GET', url, headers: { 'x-pb-identity': await signInternalToken(who, secret) } });
-      return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, unknown> };
+      const { status, body } = await service.call(who, 'GET', url);
+      return { status, body: body as Record<string, unknown> };
     };
     const problemOf = ({ status, body }: { status: number; body: Record<string, unknown> }) => ({
       status,
@@ -479,18 +344,16 @@ describe('org-registry', () => {
     // A cadre whose own unit (K1) is outside the school's subtree reaches its contact point, and logs a visit on it.
     const cadre = as(K1, ['inspector'], `cadre2-${run}`);
     const cp2 = `cp2-${run}`;
-    await call(
+    await post(
       city,
-      'POST',
       '/api/v1/contact-points',
       { id: cp2, cadreAccountId: cadre.sub, cadreUnitId: C, schoolId: S2, since: '2025-01-01' },
       `cp2-${run}`,
     );
     expect((await read(cadre, `/api/v1/contact-points/${cp2}`)).body).toMatchObject({ id: cp2, schoolId: S2 });
     expect((await read(county1, `/api/v1/contact-points/${cp2}`)).status).toBe(404);
-    const visited = (await call(
+    const visited = (await post(
       cadre,
-      'POST',
       `/api/v1/contact-points/${cp2}/visits`,
       { date: '2025-03-01', purpose: '走访', outcome: '完成' },
       `visit2-${run}`,
@@ -507,10 +370,7 @@ describe('org-registry', () => {
     const kafka = new Kafka({ clientId: groupId, brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','), logLevel: logLevel.NOTHING });
     // Start at the end of the topic (it holds other runs' records), then let the relay publish.
     await app.get(KafkaClient).ensureTopics([{ topic: AuditWriteRecordedV1.topic }]);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.resetOffsets({ groupId, topic: AuditWriteRecordedV1.topic, earliest: false });
-    await admin.disconnect();
+    await startAtEnd(groupId, [AuditWriteRecordedV1.topic]);
     const seen = new Map<string, { key: string; type: string; data: Record<string, unknown> }>();
     const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
     await consumer.connect();

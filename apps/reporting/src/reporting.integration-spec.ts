@@ -2,20 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DateTime } from 'luxon';
-import { Kafka, logLevel } from 'kafkajs';
 import { Topics } from '@pb/contracts';
-import {
-  Clock,
-  domainServiceModule,
-  loadConfig,
-  OrgUnitDirectory,
-  runService,
-  scopedModelToken,
-  serviceEnv,
-  signInternalToken,
-  type Identity,
-  type Role,
-} from '@pb/platform';
+import { Clock, OrgUnitDirectory, scopedModelToken, type Identity, type OrgUnitKind } from '@pb/platform';
+import { identity, seedUnit, shanghai as sh, startAtEnd, startService, type ServiceUnderTest } from '@pb/testing';
 import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
 import { OutboxRelay } from '@pb/messaging';
 import type { Model } from 'mongoose';
@@ -34,8 +23,6 @@ import { ReportPeriod } from './periods/report-period.js';
 // city in Asia/Shanghai. The clock is the only thing the test sets.
 process.env['TZ'] = 'UTC';
 const run = randomBytes(3).toString('hex');
-const secret = randomBytes(32).toString('base64url');
-const sh = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Shanghai' }).toJSDate();
 
 // A city, two counties with 8 schools each, and 4 city-direct schools: 20 schools, one party
 // organisation each. County 1 reports to its county only, county 2 to county and city both
@@ -55,30 +42,10 @@ const fate = (n: number, p: number) => (['on-time', 'on-time', 'late', 'missing'
 
 describe('semi-monthly reporting', () => {
   let app: NestFastifyApplication;
+  let call: ServiceUnderTest['call'];
   let now = sh('2027-01-01T08:00');
-  const as = (orgUnitId: string, roles: Role[]): Identity => ({ sub: `acct-${orgUnitId}`, orgUnitId, roles });
+  const as = identity;
   const secretaryOf = (schoolId: string) => as(schoolId, ['school-secretary']);
-
-  async function call(who: Identity, method: 'GET' | 'PUT' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}) {
-    const res = await app
-      .getHttpAdapter()
-      .getInstance()
-      .inject({
-        method,
-        url,
-        headers: {
-          'x-pb-identity': await signInternalToken(who, secret),
-          ...headers,
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body ? { payload: JSON.stringify(body) } : {}),
-      });
-    return {
-      status: res.statusCode,
-      headers: res.headers,
-      body: res.body ? (res.headers['content-type']?.includes('json') ? JSON.parse(res.body) : res.body) : undefined,
-    };
-  }
   const submit = (
     schoolId: string,
     partyOrgId: string,
@@ -86,52 +53,21 @@ describe('semi-monthly reporting', () => {
     key: string,
     content: object = { freeText: `${periodId} 工作记实` },
   ) => call(secretaryOf(schoolId), 'POST', `/api/v1/reports/${partyOrgId}/${periodId}/submit`, { content }, { 'idempotency-key': key });
+  /** A bureau's review decision, over the version it read (If-Match) when `etag` is given. */
+  const review = (who: Identity, partyOrgId: string, periodId: string, body: object, etag?: string) =>
+    call(who, 'POST', `/api/v1/reports/${partyOrgId}/${periodId}/reviews`, body, etag ? { 'if-match': etag } : {});
 
   beforeAll(async () => {
-    // Start this test's consumer group at the end of the shared topics: history from other runs on
-    // the same broker is not this test's (the directory below is seeded directly).
+    // The directory below is seeded directly: the topics' history is not this test's.
     const groupId = `it-reporting-${run}`;
-    const kafka = new Kafka({ clientId: groupId, brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','), logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    const existing = new Set(await admin.listTopics());
-    for (const topic of [Topics.reportingReports, Topics.orgUnitsState, Topics.partyOrgs].filter((t) => existing.has(t))) {
-      await admin.resetOffsets({ groupId, topic, earliest: false });
-    }
-    await admin.disconnect();
-    const config = loadConfig(serviceEnv, {
-      ...process.env,
-      HTTP_PORT: '1', // not used: the test listens on an ephemeral port
-      MONGODB_DB: `it_reporting_${run}`,
-      KAFKA_GROUP_ID: groupId,
-      INTERNAL_AUTH_SECRET: secret,
-      LOG_LEVEL: process.env['IT_LOG_LEVEL'] ?? 'warn',
-    });
-    app = await runService(
-      domainServiceModule({ service: 'reporting', consume: true, features: () => [ReportsModule.register({ tickMs: 0 })] }, config),
-      {
-        service: 'reporting',
-        host: '127.0.0.1',
-        port: 0,
-        consume: true,
-      },
-    );
+    await startAtEnd(groupId, [Topics.reportingReports, Topics.orgUnitsState, Topics.partyOrgs]);
+    ({ app, call } = await startService(
+      { service: 'reporting', consume: true, features: () => [ReportsModule.register({ tickMs: 0 })] },
+      { db: `it_reporting_${run}`, groupId },
+    ));
     app.get(Clock).now = () => now;
     const directory = app.get(OrgDirectoryService);
-    const unit = (unitId: string, kind: string, path: string[]) =>
-      app.get(OrgUnitDirectory).apply(
-        {
-          unitId,
-          code: unitId.toUpperCase(),
-          name: unitId,
-          kind: kind as 'school',
-          parentId: path.length > 1 ? path[path.length - 2] : null,
-          path,
-          level: path.length - 1,
-          version: 1,
-        },
-        `seed-${unitId}`,
-      );
+    const unit = (unitId: string, kind: OrgUnitKind, path: string[]) => seedUnit(app, { path, kind, code: unitId.toUpperCase() });
     await unit(C, 'city-bureau', [C]);
     await unit(K1, 'county-bureau', [C, K1]);
     await unit(K2, 'county-bureau', [C, K2]);
@@ -296,37 +232,17 @@ describe('semi-monthly reporting', () => {
     // Both bureaus read the report; the city decides first, so the county's read is stale: its decision
     // with that ETag is refused (412 and the current ETag), and goes through on the report read again.
     const read = await call(as(K2, ['county-admin']), 'GET', `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2`);
-    const afterCity = await call(
-      as(C, ['city-admin']),
-      'POST',
-      `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`,
-      { decision: 'accept' },
-      { 'if-match': read.headers.etag as string },
-    );
+    const accept = (who: Identity, etag: string) => review(who, k2school.partyOrgId, '2027-02-H2', { decision: 'accept' }, etag);
+    const afterCity = await accept(as(C, ['city-admin']), read.headers.etag as string);
     expect([afterCity.status, afterCity.body.status]).toEqual([200, 'submitted']);
-    const stale = await call(
-      as(K2, ['county-admin']),
-      'POST',
-      `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`,
-      { decision: 'accept' },
-      { 'if-match': read.headers.etag as string },
-    );
+    const stale = await accept(as(K2, ['county-admin']), read.headers.etag as string);
     expect([stale.status, stale.headers.etag]).toEqual([412, afterCity.headers.etag]);
-    const afterCounty = await call(
-      as(K2, ['county-admin']),
-      'POST',
-      `/api/v1/reports/${k2school.partyOrgId}/2027-02-H2/reviews`,
-      { decision: 'accept' },
-      { 'if-match': afterCity.headers.etag as string },
-    );
+    const afterCounty = await accept(as(K2, ['county-admin']), afterCity.headers.etag as string);
     expect(afterCounty.body.status).toBe('accepted');
     const k1school = schools[2]; // n=3, period 1: (3+1)%4=0 -> on time
     const k1report = (await call(as(K1, ['county-admin']), 'GET', `/api/v1/reports/${k1school.partyOrgId}/2027-01-H2`)).body;
     expect(k1report.reviewers).toEqual([K1]);
-    expect(
-      (await call(as(C, ['city-admin']), 'POST', `/api/v1/reports/${k1school.partyOrgId}/2027-01-H2/reviews`, { decision: 'accept' }))
-        .status,
-    ).toBe(403);
+    expect((await review(as(C, ['city-admin']), k1school.partyOrgId, '2027-01-H2', { decision: 'accept' })).status).toBe(403);
     const queueRes = await call(as(K1, ['county-admin']), 'GET', `/api/v1/reports/review-queue?period=2027-01-H2`);
     expect(queueRes.status).toBe(200);
     const queue = (queueRes.body as { items: { unitId: string }[] }).items;
@@ -361,12 +277,12 @@ describe('semi-monthly reporting', () => {
     const reused = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0001', { freeText: '另一内容' });
     expect(reused.status).toBe(422);
 
-    const returned = await call(as(K1, ['county-admin']), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/reviews`, {
+    const returned = await review(as(K1, ['county-admin']), s.partyOrgId, '2027-02-H2', {
       decision: 'return',
       comment: '请补充学习内容',
     });
     expect(returned.body.status).toBe('returned');
-    const noComment = await call(as(K1, ['county-admin']), 'POST', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/reviews`, {
+    const noComment = await review(as(K1, ['county-admin']), s.partyOrgId, '2027-02-H2', {
       decision: 'return',
     });
     expect(noComment.status).toBe(400);

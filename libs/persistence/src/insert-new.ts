@@ -24,3 +24,19 @@ export async function insertNew<T extends { _id: string }>(collection: Collectio
   }
   return inserted;
 }
+
+/** Whether a write failed on a unique index (an `_id` or another unique key taken already). */
+export const isDuplicateKey = (err: unknown): boolean => (err as { code?: number }).code === 11000;
+
+/**
+ * Runs `write`, one insert of new documents; a unique key taken already fails it with `taken()` (the
+ * caller's 409: an id in use, a username taken, a concurrent first write), any other error as it is.
+ */
+export async function insertOrFail(write: () => Promise<unknown>, taken: () => Error): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    if (isDuplicateKey(err)) throw taken();
+    throw err;
+  }
+}

@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
-import type { Lease } from '@pb/persistence';
+import type { Connection } from 'mongoose';
+import { Lease } from '@pb/persistence';
 
 export interface PeriodicRunnerOptions {
   /** Interval between runs; 0 (or less) turns the timer off, and callers run it themselves (tests). */
@@ -53,4 +54,21 @@ export class PeriodicRunner<R> {
     await this.tail;
     await this.options.lease?.release().catch(() => undefined);
   }
+}
+
+/**
+ * A job one replica runs at a time: its lease `name` on `connection` (three ticks long, a minute at
+ * least, so a slow pass keeps it) and a runner every `everyMs` on the service's clock.
+ */
+export function leasedRunner<R>(
+  logger: Logger,
+  connection: Connection,
+  name: string,
+  everyMs: number,
+  clock: { now(): Date },
+  task: (now: Date) => Promise<R>,
+): { lease: Lease; runner: PeriodicRunner<R> } {
+  const lease = new Lease(connection, name, Math.max(everyMs * 3, 60_000));
+  const runner = new PeriodicRunner(logger, (now) => task(now ?? clock.now()), { everyMs, lease, now: () => clock.now() });
+  return { lease, runner };
 }

@@ -3,16 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Collection } from 'mongoose';
 import type { AuditQuery, AuditWriteRecordedV1, EventData } from '@pb/contracts';
 import { insertNew } from '@pb/persistence';
-import {
-  InjectScopedModel,
-  OrgUnitDirectory,
-  paginate,
-  Scope,
-  type Identity,
-  type OrgOwnership,
-  type Page,
-  type ScopedModel,
-} from '@pb/platform';
+import { InjectScopedModel, OrgUnitDirectory, Scope, type Identity, type Page, type ScopedModel } from '@pb/platform';
 import { AUDIT_ENTRY_MODEL, type AuditEntry } from './audit-entry.schema.js';
 
 export type AuditEntryView = Omit<AuditEntry, '_id' | 'seq' | 'at'> & { id: string; at: string };
@@ -31,11 +22,7 @@ export interface AuthEvent {
  * Org-owned (docs/adr/0012): an entry belongs to the unit it is about, whose path the gateway's org
  * tree knows. Auth events with no unit (an unknown username) are reached only by system work.
  */
-export const auditOwnership = (tree: OrgUnitDirectory): OrgOwnership<AuditEntry> => ({
-  unitField: 'unitId',
-  pathOf: (unitId) => tree.pathOf(unitId),
-  notFound: { zh: '找不到审计记录', en: 'Audit entry not found' },
-});
+export const auditOwnership = OrgUnitDirectory.owning<AuditEntry>('unitId', { zh: '找不到审计记录', en: 'Audit entry not found' });
 
 /** The log is written by the gateway itself (its auth events, other services' reported writes), for no caller. */
 const RECORDING = Scope.system('audit log: record writes and auth events');
@@ -99,23 +86,12 @@ export class AuditService {
 
   /** The entries of a subtree the caller supervises, newest first. */
   async query(caller: Identity, query: AuditQuery): Promise<Page<AuditEntryView>> {
-    const scope = Scope.of(caller);
-    const ids = await this.tree.subtreeFor(scope, query.unit);
-    const page = await paginate<AuditEntry>(
-      query,
-      '/api/v1/audit',
-      (e) => e.seq,
-      (after, take) =>
-        this.entries
-          .find(scope, {
-            unitId: { $in: ids },
-            ...(query.category ? { category: query.category } : {}),
-            ...(after ? { seq: { $lt: after } } : {}),
-          })
-          .sort({ seq: -1 })
-          .limit(take)
-          .lean<AuditEntry[]>(),
-    );
+    const page = await this.tree.subtreePage(Scope.of(caller), this.entries, query, {
+      path: '/api/v1/audit',
+      unitField: 'unitId',
+      order: { field: 'seq', newestFirst: true },
+      ...(query.category ? { filter: { category: query.category } } : {}),
+    });
     return { ...page, items: page.items.map(view) };
   }
 }

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { ReportAcceptedV1, ReportExpectedV1, ReportOverdueV1, ReportReturnedV1, ReportRevisedV1, ReportSubmittedV1 } from '@pb/contracts';
-import type { NotificationCatalog } from './catalog.js';
+import type { NoticeCategory, NotificationCatalog } from './catalog.js';
 import type { NoticeDraft, NoticeParams, Recipient, RuleSettings } from './notice.js';
 
 /** Who a school's notices go to: its party secretary (the school's reporter). */
@@ -41,29 +41,24 @@ export function reminderInstants(opensAtIso: string, dueAtIso: string, s: RuleSe
 
 const s = (p: NoticeParams, k: string) => String(p[k] ?? '');
 
+/** What a reminder and an overdue alert say of the report that is (or was) due. */
+const dueReportParams = (d: { reportId: string; partyOrgId: string; unitId: string; periodId: string; dueAt: string }): NoticeParams => ({
+  reportId: d.reportId,
+  partyOrgId: d.partyOrgId,
+  unitId: d.unitId,
+  periodId: d.periodId,
+  dueAt: d.dueAt,
+});
+
 /** 半月报 notices: reminders before each deadline, overdue alerts, review results. */
 export function registerReportingRules(catalog: NotificationCatalog): void {
-  catalog
-    .registerCategory({
-      id: 'deadline-reminder',
-      critical: false,
-      label: { zh: '报送提醒', en: 'Deadline reminder' },
-    })
-    .registerCategory({
-      id: 'report-overdue',
-      critical: true,
-      label: { zh: '逾期未报', en: 'Report overdue' },
-    })
-    .registerCategory({
-      id: 'report-returned',
-      critical: true,
-      label: { zh: '退回修改', en: 'Report returned' },
-    })
-    .registerCategory({
-      id: 'report-accepted',
-      critical: false,
-      label: { zh: '审核通过', en: 'Report accepted' },
-    });
+  const categories: NoticeCategory[] = [
+    { id: 'deadline-reminder', critical: false, label: { zh: '报送提醒', en: 'Deadline reminder' } },
+    { id: 'report-overdue', critical: true, label: { zh: '逾期未报', en: 'Report overdue' } },
+    { id: 'report-returned', critical: true, label: { zh: '退回修改', en: 'Report returned' } },
+    { id: 'report-accepted', critical: false, label: { zh: '审核通过', en: 'Report accepted' } },
+  ];
+  for (const category of categories) catalog.registerCategory(category);
 
   catalog.registerTemplate({
     id: 'report-reminder',
@@ -136,13 +131,7 @@ export function registerReportingRules(catalog: NotificationCatalog): void {
       id: `${data.reportId}/reminder-${days}d`,
       category: 'deadline-reminder',
       template: 'report-reminder',
-      params: {
-        reportId: data.reportId,
-        partyOrgId: data.partyOrgId,
-        unitId: data.unitId,
-        periodId: data.periodId,
-        dueAt: data.dueAt,
-      },
+      params: dueReportParams(data),
       recipients: [school(data.unitId)],
       unitId: data.unitId,
       unitPath: data.unitPath,
@@ -159,13 +148,7 @@ export function registerReportingRules(catalog: NotificationCatalog): void {
     {
       category: 'report-overdue',
       template: 'report-overdue',
-      params: {
-        reportId: data.reportId,
-        partyOrgId: data.partyOrgId,
-        unitId: data.unitId,
-        periodId: data.periodId,
-        dueAt: data.dueAt,
-      },
+      params: dueReportParams(data),
       recipients: [school(data.unitId), ...data.reviewers.map(bureau)],
       unitId: data.unitId,
       unitPath: data.unitPath,

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { insertNew, Lease } from '@pb/persistence';
-import { Clock, PeriodicRunner } from '@pb/platform';
+import { insertNew, type Lease } from '@pb/persistence';
+import { Clock, leasedRunner, type PeriodicRunner } from '@pb/platform';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { NOTIFICATIONS_OPTIONS, type NotificationsOptions } from '../options.js';
 import type { Notice } from '../rules/notice.js';
@@ -53,12 +53,9 @@ export class NoticeScheduler implements OnApplicationBootstrap, BeforeApplicatio
     private readonly dispatcher: Dispatcher,
     private readonly clock: Clock,
   ) {
-    this.lease = new Lease(connection, 'notice-scheduler', Math.max(options.tickMs * 3, 60_000));
-    this.runner = new PeriodicRunner(this.logger, (now) => this.pass(now ?? this.clock.now()), {
-      everyMs: options.tickMs,
-      lease: this.lease,
-      now: () => this.clock.now(),
-    });
+    ({ lease: this.lease, runner: this.runner } = leasedRunner(this.logger, connection, 'notice-scheduler', options.tickMs, clock, (now) =>
+      this.pass(now),
+    ));
   }
 
   private get scheduled(): Collection<ScheduledNotice> {

@@ -9,8 +9,10 @@ import {
   type LogVisitDto,
 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
+import { insertOrFail } from '@pb/persistence';
 import { checkIfMatch, InjectScopedModel, Scope, type ScopedModel } from '@pb/platform';
 import { conflict, ruleBroken } from '../common/problems.js';
+import { versionedWrite } from '../common/versioned-write.js';
 import { requireAdmin } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
 import { personalView } from '../common/personal-data.js';
@@ -94,13 +96,11 @@ export class ContactPointsService implements OnModuleInit {
       outbox: [],
     };
     cp.outbox = await this.relay.sequence(this.event(cp, 'created', correlationId), this.audit('created', null, cp, scope, correlationId));
-    try {
-      // Its school and the cadre's bureau were checked against the caller's scope above.
-      await this.points.unscoped(Scope.system('contact points: insert a point of a checked school')).create(cp);
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw conflict({ zh: '联系点标识已存在', en: 'A contact point with this id exists' });
-      throw err;
-    }
+    // Its school and the cadre's bureau were checked against the caller's scope above.
+    await insertOrFail(
+      () => this.points.unscoped(Scope.system('contact points: insert a point of a checked school')).create(cp),
+      () => conflict({ zh: '联系点标识已存在', en: 'A contact point with this id exists' }),
+    );
     this.relay.nudge();
     return cpView(cp);
   }
@@ -147,15 +147,8 @@ export class ContactPointsService implements OnModuleInit {
 
   /** An optimistic single-document write: the change and its events, only if nobody changed the point meanwhile. */
   private async write(scope: Scope, cp: ContactPoint, set: Partial<ContactPoint>, ...events: OutboxEvent[]) {
-    await this.relay.sequence(...events);
     // Named by its school: checked by the scope, or else confined to what is addressed to the caller (the cadre).
-    const res = await this.points.updateOne(
-      scope,
-      { _id: cp._id, schoolId: cp.schoolId, version: cp.version },
-      { $set: set, $push: { outbox: { $each: events } } },
-    );
-    if (res.modifiedCount === 0) throw conflict({ zh: '记录刚被修改，请重试', en: 'The record changed meanwhile; retry' });
-    this.relay.nudge();
+    await versionedWrite(this.relay, this.points, scope, { _id: cp._id, schoolId: cp.schoolId, version: cp.version }, set, events);
   }
 
   /** The audit record of a write to one contact point, in the same document write as its event (docs/adr/0007); it belongs to the school. */

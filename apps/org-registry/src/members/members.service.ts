@@ -9,6 +9,7 @@ import {
   type TransferMemberDto,
 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
+import { insertOrFail } from '@pb/persistence';
 import {
   checkIfMatch,
   type FieldProblem,
@@ -21,6 +22,7 @@ import {
 } from '@pb/platform';
 import { today } from '../common/dates.js';
 import { conflict, forbidden, notFound, ruleBroken } from '../common/problems.js';
+import { versionedWrite } from '../common/versioned-write.js';
 import { registryAudit } from '../common/audit.js';
 import { checkMilestones, sortMilestones, statusOf, violationsOf, type Violation } from '../milestone-rules/milestone-check.js';
 import { MilestoneRulesService } from '../milestone-rules/milestone-rules.service.js';
@@ -189,14 +191,11 @@ export class MembersService implements OnModuleInit {
       this.event(member, 'registered', correlationId),
       this.audit('registered', null, member, scope, correlationId),
     );
-    try {
-      // Its branch was checked against the caller's scope (`branchFor`).
-      await this.members.unscoped(Scope.system('members: insert a record of a checked branch')).create(member);
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000)
-        throw conflict({ zh: '党员记录标识已存在', en: 'A member record with this id exists' });
-      throw err;
-    }
+    // Its branch was checked against the caller's scope (`branchFor`).
+    await insertOrFail(
+      () => this.members.unscoped(Scope.system('members: insert a record of a checked branch')).create(member),
+      () => conflict({ zh: '党员记录标识已存在', en: 'A member record with this id exists' }),
+    );
     this.relay.nudge();
     return memberView(member);
   }
@@ -291,14 +290,7 @@ export class MembersService implements OnModuleInit {
 
   /** An optimistic single-document write: the change and its events, only if nobody changed the record meanwhile. */
   private async write(scope: Scope, member: Member, set: Partial<Member>, ...events: OutboxEvent[]) {
-    await this.relay.sequence(...events);
-    const res = await this.members.updateOne(
-      scope,
-      { _id: member._id, unitId: member.unitId, version: member.version },
-      { $set: set, $push: { outbox: { $each: events } } },
-    );
-    if (res.modifiedCount === 0) throw conflict({ zh: '记录刚被修改，请重试', en: 'The record changed meanwhile; retry' });
-    this.relay.nudge();
+    await versionedWrite(this.relay, this.members, scope, { _id: member._id, unitId: member.unitId, version: member.version }, set, events);
   }
 
   /**

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { MilestoneKinds, MilestoneRulesChangedV1, type MilestoneRuleSet } from '@pb/contracts';
 import { OutboxRelay, pendingEvent } from '@pb/messaging';
+import { insertOrFail } from '@pb/persistence';
 import { checkIfMatch } from '@pb/platform';
 import { conflict, ruleBroken } from '../common/problems.js';
 import type { Scope } from '@pb/platform';
@@ -101,13 +102,10 @@ export class MilestoneRulesService implements OnModuleInit {
       );
       if (res.modifiedCount === 0) throw conflict({ zh: '规则刚被他人修改，请重试', en: 'The rules changed meanwhile; retry' });
     } else {
-      try {
-        await this.ruleSets.create({ _id: bureauId, ...set, outbox });
-      } catch (err) {
-        if ((err as { code?: number }).code === 11000)
-          throw conflict({ zh: '规则刚被他人修改，请重试', en: 'The rules changed meanwhile; retry' });
-        throw err;
-      }
+      await insertOrFail(
+        () => this.ruleSets.create({ _id: bureauId, ...set, outbox }),
+        () => conflict({ zh: '规则刚被他人修改，请重试', en: 'The rules changed meanwhile; retry' }),
+      );
     }
     this.relay.nudge();
     return { source: bureauId, version, rules };

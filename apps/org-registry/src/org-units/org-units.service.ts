@@ -5,7 +5,7 @@ import type { BatchCreateOrgUnitsDto, CloseOrgUnitDto, CreateOrgUnitDto } from '
 import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
 import { checkIfMatch, InjectScopedModel, pageOf, Scope, type Page, type PageRequest, type ScopedModel } from '@pb/platform';
 import { today } from '../common/dates.js';
-import { Leases } from '@pb/persistence';
+import { insertOrFail, Leases } from '@pb/persistence';
 import { conflict, notFound, ruleBroken } from '../common/problems.js';
 import { requireAdmin } from '../common/scope.js';
 import { registryAudit } from '../common/audit.js';
@@ -230,15 +230,12 @@ export class OrgUnitsService implements OnModuleInit, OnApplicationBootstrap {
   private async insert(docs: OrgUnit[]) {
     // Places in the service's outbox sequence, so the relay keeps write order per key (ADR 0008).
     await this.relay.sequence(...docs.flatMap((d) => d.outbox));
-    try {
-      // Each document carries its state and its events: one write, neither without the other.
-      await this.units
-        .unscoped(Scope.system('org units: insert units under checked parents'))
-        .insertMany(docs, { ordered: true, lean: true });
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw duplicate();
-      throw err;
-    }
+    // Each document carries its state and its events: one write, neither without the other.
+    await insertOrFail(
+      () =>
+        this.units.unscoped(Scope.system('org units: insert units under checked parents')).insertMany(docs, { ordered: true, lean: true }),
+      duplicate,
+    );
     this.relay.nudge();
   }
 

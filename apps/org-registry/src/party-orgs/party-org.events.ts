@@ -42,6 +42,26 @@ type Change =
     }
   | { kind: 'closed' };
 
+/** The events of `next`, the organisation `before` with its supervisor or reviewers changed (set by a bureau, or by a unit's move). */
+export function affiliationChangedEvents(
+  before: Pick<State, 'supervisorId' | 'routing' | 'reviewerIds'>,
+  next: State,
+  cause: { reason: 'set' } | { reason: 'unit-moved'; moveId: string },
+  correlationId?: string,
+): OutboxEvent[] {
+  return partyOrgEvents(
+    next,
+    {
+      kind: 'affiliation-changed',
+      previousSupervisorId: before.supervisorId,
+      previousRouting: before.routing,
+      previousReviewerIds: before.reviewerIds,
+      ...cause,
+    },
+    correlationId,
+  );
+}
+
 /**
  * The change on `orgs.party-orgs.v1` keyed by the unit (one school's events stay in order), and the
  * new state on the compacted `orgs.party-orgs.state.v1` keyed by the organisation itself: a unit may

@@ -3,7 +3,7 @@ import type { AnyBulkWriteOperation } from 'mongoose';
 import { OutboxRelay } from '@pb/messaging';
 import { InjectScopedModel, Scope, type ScopedModel } from '@pb/platform';
 import { TreeReader } from '../org-units/tree.reader.js';
-import { partyOrgEvents } from './party-org.events.js';
+import { affiliationChangedEvents } from './party-org.events.js';
 import { PARTY_ORG_MODEL, type PartyOrg } from './party-org.schema.js';
 import { affiliationAfterMove } from './routing.js';
 
@@ -51,18 +51,7 @@ export class PartyOrgsFollower implements OnModuleInit {
       if (after.supervisorId === org.supervisorId && after.reviewerIds.join() === org.reviewerIds.join()) continue;
       const next = { ...org, ...after, version: org.version + 1 };
       const events = await this.relay.sequence(
-        ...partyOrgEvents(
-          next,
-          {
-            kind: 'affiliation-changed',
-            previousSupervisorId: org.supervisorId,
-            previousRouting: org.routing,
-            previousReviewerIds: org.reviewerIds,
-            reason: 'unit-moved',
-            moveId: move.moveId,
-          },
-          move.correlationId,
-        ),
+        ...affiliationChangedEvents(org, next, { reason: 'unit-moved', moveId: move.moveId }, move.correlationId),
       );
       ops.push({
         updateOne: {

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { ClosePartyOrgDto, CreatePartyOrgDto, SetAffiliationDto, UpdatePartyOrgDto } from '@pb/contracts';
 import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
 import { checkIfMatch, InjectScopedModel, Scope, type ScopedModel } from '@pb/platform';
-import { Leases } from '@pb/persistence';
+import { insertOrFail, Leases } from '@pb/persistence';
 import { conflict, forbidden, ruleBroken } from '../common/problems.js';
 import { personalView } from '../common/personal-data.js';
 import { requireAdmin } from '../common/scope.js';
@@ -11,7 +11,7 @@ import { registryAudit } from '../common/audit.js';
 import { MEMBER_MODEL, type Member } from '../members/member.schema.js';
 import type { OrgUnit } from '../org-units/org-unit.schema.js';
 import { TreeReader } from '../org-units/tree.reader.js';
-import { partyOrgEvents } from './party-org.events.js';
+import { affiliationChangedEvents, partyOrgEvents } from './party-org.events.js';
 import { PARTY_ORG_MODEL, PARTY_ORG_NOT_FOUND, type PartyOrg, type PartyOrgKind, type ResponsiblePerson } from './party-org.schema.js';
 import { candidateSupervisors, defaultSupervisor, reviewersFor } from './routing.js';
 
@@ -131,14 +131,11 @@ export class PartyOrgsService {
         ...partyOrgEvents(doc, { kind: 'created' }, correlationId),
         this.audit('created', null, doc, scope, correlationId),
       );
-      try {
-        // Its unit (and parent organisation) were checked against the caller's scope above.
-        await this.partyOrgs.unscoped(Scope.system('party orgs: insert an organisation at a checked unit')).create(doc);
-      } catch (err) {
-        if ((err as { code?: number }).code === 11000)
-          throw conflict({ zh: '党组织标识已存在', en: 'A party organisation with this id exists' });
-        throw err;
-      }
+      // Its unit (and parent organisation) were checked against the caller's scope above.
+      await insertOrFail(
+        () => this.partyOrgs.unscoped(Scope.system('party orgs: insert an organisation at a checked unit')).create(doc),
+        () => conflict({ zh: '党组织标识已存在', en: 'A party organisation with this id exists' }),
+      );
       this.relay.nudge();
       return partyOrgView(doc);
     });
@@ -199,17 +196,7 @@ export class PartyOrgsService {
       if (input.supervisorId === org.supervisorId && input.routing === org.routing) return partyOrgView(org);
       const next: PartyOrg = { ...org, supervisorId: input.supervisorId, routing: input.routing, reviewerIds, version: org.version + 1 };
       const events = await this.relay.sequence(
-        ...partyOrgEvents(
-          next,
-          {
-            kind: 'affiliation-changed',
-            previousSupervisorId: org.supervisorId,
-            previousRouting: org.routing,
-            previousReviewerIds: org.reviewerIds,
-            reason: 'set',
-          },
-          correlationId,
-        ),
+        ...affiliationChangedEvents(org, next, { reason: 'set' }, correlationId),
         this.audit('affiliation-changed', org, next, scope, correlationId),
       );
       await this.partyOrgs.updateOne(

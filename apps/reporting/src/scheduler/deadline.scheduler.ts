@@ -3,8 +3,8 @@ import { InjectConnection, InjectModel } from '@nestjs/mongoose';
 import type { Connection, Model } from 'mongoose';
 import { PeriodClosedV1, ReportOverdueV1 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent } from '@pb/messaging';
-import { Lease } from '@pb/persistence';
-import { Clock, InjectScopedModel, OrgUnitDirectory, Scope, type ScopedModel, PeriodicRunner } from '@pb/platform';
+import type { Lease } from '@pb/persistence';
+import { Clock, InjectScopedModel, leasedRunner, OrgUnitDirectory, Scope, type ScopedModel, type PeriodicRunner } from '@pb/platform';
 import { CalendarService, type CityCalendar } from '../calendar/calendar.service.js';
 import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
 import type { PartyOrgRef } from '../org-directory/party-org-ref.schema.js';
@@ -49,12 +49,14 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     private readonly relay: OutboxRelay,
     private readonly clock: Clock,
   ) {
-    this.lease = new Lease(connection, 'deadline-scheduler', Math.max(options.tickMs * 3, 60_000));
-    this.runner = new PeriodicRunner(this.logger, (now) => this.pass(now ?? this.clock.now()), {
-      everyMs: options.tickMs,
-      lease: this.lease,
-      now: () => this.clock.now(),
-    });
+    ({ lease: this.lease, runner: this.runner } = leasedRunner(
+      this.logger,
+      connection,
+      'deadline-scheduler',
+      options.tickMs,
+      clock,
+      (now) => this.pass(now),
+    ));
   }
 
   onApplicationBootstrap() {

@@ -2,51 +2,39 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { Collection } from 'mongodb';
-import type { Connection } from 'mongoose';
-import { deadLetterTopic, defineEvent } from '@pb/contracts';
+import { deadLetterTopic } from '@pb/contracts';
 import { CloudEventContext } from '../cloud-event.context.js';
 import { OnEvent, OnEventBatch, type EventBatchItem } from '../on-event.decorator.js';
 import {
-  connectStore,
+  consumerWithEffects,
   deadLetterProbe,
-  headerText,
-  testRecord,
+  EFFECTS,
   eventually,
-  startConsumer,
+  headerText,
   stateChangedContract,
+  testContract,
+  testRecord,
   unique,
-  type ConsumerHarness,
-  type StateChanged,
 } from './support.js';
+import type { ConsumerHarness, EffectsFixture, StateChanged } from './support.js';
 
 const topic = unique('test.batch');
 const groupId = unique('batch-group');
 const dlqTopic = deadLetterTopic(topic, groupId);
 const StateChangedV1 = stateChangedContract(topic);
-const CountedV1 = defineEvent({
-  type: 'cn.edu.partybuilding.test.delivery.counted.v1',
-  topic,
-  description: 'Test only: a second type the batch handler folds with state changes.',
-  producer: 'messaging tests',
-  key: { field: 'key', description: 'The school counted.' },
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['key', 'n'],
-    properties: { key: { type: 'string' }, n: { type: 'integer' } },
-  } as const,
-});
+const CountedV1 = testContract(topic, 'counted', 'a second type the batch handler folds with state changes.', 'The school counted.', {
+  type: 'object',
+  additionalProperties: false,
+  required: ['key', 'n'],
+  properties: { key: { type: 'string' }, n: { type: 'integer' } },
+} as const);
 /** A type with an ordinary per-record handler: it ends the run before it. */
-const NoticedV1 = defineEvent({
-  type: 'cn.edu.partybuilding.test.delivery.noticed.v1',
-  topic,
-  description: 'Test only: handled one record at a time.',
-  producer: 'messaging tests',
-  key: { field: 'key', description: 'The school.' },
-  schema: { type: 'object', required: ['key'], properties: { key: { type: 'string' } } } as const,
-});
+const NoticedV1 = testContract(topic, 'noticed', 'handled one record at a time.', 'The school.', {
+  type: 'object',
+  required: ['key'],
+  properties: { key: { type: 'string' } },
+} as const);
 
-const EFFECTS = Symbol('EFFECTS');
 /** The handler fails every call that holds n = 99 (a record it can never apply). */
 const FAILING_N = 99;
 const calls: { offsets: number[]; ids: string[] }[] = [];
@@ -76,31 +64,26 @@ class BatchTestConsumer {
 }
 
 describe('@OnEventBatch: runs of records in one call, each event applied once, a poison record dead-lettered alone', () => {
-  let connection: Connection;
+  let fx: EffectsFixture<Effect>;
   let effects: Collection<Effect>;
   let consumer: ConsumerHarness;
   let probe: Awaited<ReturnType<typeof deadLetterProbe>>;
 
   beforeAll(async () => {
-    connection = await connectStore(unique('batch'));
-    effects = connection.collection<Effect>('effects');
-    consumer = await startConsumer({
+    fx = await consumerWithEffects('batch', {
       groupId,
-      connection,
       controllers: [BatchTestConsumer],
-      providers: [{ provide: EFFECTS, useValue: effects }],
       contracts: [StateChangedV1, CountedV1, NoticedV1],
       maxAttempts: 2,
       messaging: { topicPartitions: 1 }, // one partition: runs and their order are well defined
     });
+    ({ effects, consumer } = fx);
     probe = await deadLetterProbe(dlqTopic);
   });
 
   afterAll(async () => {
     await probe.close();
-    await consumer.close();
-    await connection.dropDatabase();
-    await connection.close();
+    await fx.close();
   });
 
   it('folds consecutive records of both types into calls, skips a re-sent copy, ends a run at a record of another handler, and dead-letters only the failing and the invalid record', async () => {

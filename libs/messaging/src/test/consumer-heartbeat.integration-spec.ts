@@ -4,25 +4,15 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { Consumer, Producer } from 'kafkajs';
 import type { Collection } from 'mongodb';
-import type { Connection } from 'mongoose';
 import { eventHeaders } from '@pb/contracts';
 import { CloudEventContext } from '../cloud-event.context.js';
 import { OnEvent } from '../on-event.decorator.js';
-import {
-  connectStore,
-  eventually,
-  rawKafka,
-  startConsumer,
-  stateChangedContract,
-  unique,
-  type ConsumerHarness,
-  type StateChanged,
-} from './support.js';
+import { consumerWithEffects, EFFECTS, eventually, rawKafka, stateChangedContract, unique } from './support.js';
+import type { ConsumerHarness, EffectsFixture, StateChanged } from './support.js';
 
 const topic = unique('test.heartbeat');
 const groupId = unique('heartbeat-group');
 const StateChangedV1 = stateChangedContract(topic);
-const EFFECTS = Symbol('EFFECTS');
 const SESSION_TIMEOUT_MS = 6_000; // the broker's group.min.session.timeout.ms
 const calls: { n: number; attempt: number }[] = [];
 
@@ -43,26 +33,23 @@ class SlowConsumer {
 }
 
 describe('a handler longer than the session timeout, retries included, keeps its consumer in the group', () => {
-  let connection: Connection;
+  let fx: EffectsFixture<{ _id: string; n: number; attempt: number }>;
   let effects: Collection<{ _id: string; n: number; attempt: number }>;
   let consumer: ConsumerHarness;
   let producer: Producer;
   let joins = 0;
 
   beforeAll(async () => {
-    connection = await connectStore(unique('heartbeat'));
-    effects = connection.collection('effects');
-    consumer = await startConsumer({
+    fx = await consumerWithEffects('heartbeat', {
       groupId,
-      connection,
       controllers: [SlowConsumer],
-      providers: [{ provide: EFFECTS, useValue: effects }],
       contracts: [StateChangedV1],
       maxAttempts: 3,
       consumer: { sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 1_000, rebalanceTimeout: 20_000 },
       server: { retryInitialDelayMs: 4_000, retryMaxDelayMs: 4_000 },
       messaging: { topicPartitions: 1 },
     });
+    ({ effects, consumer } = fx);
     const kafkaConsumer = consumer.server.unwrap<Consumer>();
     kafkaConsumer.on(kafkaConsumer.events.GROUP_JOIN, () => (joins += 1));
     producer = rawKafka().producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -71,9 +58,7 @@ describe('a handler longer than the session timeout, retries included, keeps its
 
   afterAll(async () => {
     await producer.disconnect();
-    await consumer.close();
-    await connection.dropDatabase();
-    await connection.close();
+    await fx.close();
   });
 
   it('heartbeats through a 9 s handling with a retry: no rebalance, the record applied once', async () => {

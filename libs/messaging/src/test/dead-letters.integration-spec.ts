@@ -6,24 +6,22 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { IHeaders, Producer } from 'kafkajs';
 import type { Collection } from 'mongodb';
-import type { Connection } from 'mongoose';
-import { deadLetterTopic, defineEvent, type EventData } from '@pb/contracts';
+import { deadLetterTopic, type EventData } from '@pb/contracts';
 import { CloudEventContext } from '../cloud-event.context.js';
 import { OnEvent } from '../on-event.decorator.js';
 import {
-  connectStore,
+  consumerWithEffects,
   deadLetterProbe,
-  headerText,
-  testRecord,
+  EFFECTS,
   eventually,
+  headerText,
   rawKafka,
-  startConsumer,
   stateChangedContract,
+  testContract,
+  testRecord,
   unique,
-  type ConsumerHarness,
-  type DeadLetter,
-  type StateChanged,
 } from './support.js';
+import type { ConsumerHarness, DeadLetter, EffectsFixture, StateChanged } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const topic = unique('test.poison');
@@ -31,16 +29,18 @@ const groupId = unique('poison-group');
 const dlqTopic = deadLetterTopic(topic, groupId);
 const StateChangedV1 = stateChangedContract(topic);
 /** A second event type on the same topic, whose handler fails until told otherwise. */
-const ReviewRequestedV1 = defineEvent({
-  type: 'cn.edu.partybuilding.test.delivery.review-requested.v1',
+const ReviewRequestedV1 = testContract(
   topic,
-  description: 'Test only: a review request whose handler throws.',
-  producer: 'messaging tests',
-  key: { field: 'key', description: 'The school asked for a review.' },
-  schema: { type: 'object', required: ['key'], properties: { key: { type: 'string' } } } as const,
-});
+  'review-requested',
+  'a review request whose handler throws.',
+  'The school asked for a review.',
+  {
+    type: 'object',
+    required: ['key'],
+    properties: { key: { type: 'string' } },
+  } as const,
+);
 
-const EFFECTS = Symbol('EFFECTS');
 const handlerState = { fixed: false, reviewCalls: 0 };
 
 interface Effect {
@@ -79,7 +79,7 @@ function runDlqScript(...args: string[]) {
 }
 
 describe('retries then dead letters: poison records go to <topic>.dlq.<group> at once, the partition keeps flowing', () => {
-  let connection: Connection;
+  let fx: EffectsFixture<Effect>;
   let effects: Collection<Effect>;
   let consumer: ConsumerHarness;
   let probe: Awaited<ReturnType<typeof deadLetterProbe>>;
@@ -88,26 +88,21 @@ describe('retries then dead letters: poison records go to <topic>.dlq.<group> at
   const sent: Record<string, string> = {};
 
   beforeAll(async () => {
-    connection = await connectStore(unique('poison'));
-    effects = connection.collection<Effect>('effects');
-    consumer = await startConsumer({
+    fx = await consumerWithEffects('poison', {
       groupId,
-      connection,
       controllers: [PoisonTestConsumer],
-      providers: [{ provide: EFFECTS, useValue: effects }],
       contracts: [StateChangedV1, ReviewRequestedV1],
       maxAttempts: 3,
       messaging: { topicPartitions: 1 }, // one partition: "the records after it" is well defined
     });
+    ({ effects, consumer } = fx);
     probe = await deadLetterProbe(dlqTopic);
     ({ producer, deadLetters } = probe);
   });
 
   afterAll(async () => {
     await probe.close();
-    await consumer.close();
-    await connection.dropDatabase();
-    await connection.close();
+    await fx.close();
   });
 
   it('dead-letters unparsable, schema-invalid and header-less records at once and a failing handler after 3 attempts; the valid records after each are applied in order', async () => {

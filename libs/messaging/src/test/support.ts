@@ -6,6 +6,8 @@ import { Logger, Module, type LogLevel, type Provider, type Type } from '@nestjs
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import { Kafka, logLevel, type Admin, type Consumer, type ConsumerConfig, type IHeaders, type Producer } from 'kafkajs';
+import type { JSONSchema } from 'json-schema-to-ts';
+import type { Collection as MongoCollection, Document } from 'mongodb';
 import mongoose, { Schema, type Collection, type Connection, type Model } from 'mongoose';
 import { defineEvent, eventHeaders, eventSource, type EventContract } from '@pb/contracts';
 import { KafkaClient } from '../kafka.client.js';
@@ -42,6 +44,13 @@ export function unique(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
+/** One close() that runs `steps` one after the other. */
+export function closeInOrder(...steps: (() => Promise<unknown>)[]): () => Promise<void> {
+  return async () => {
+    for (const step of steps) await step();
+  };
+}
+
 /** Polls `probe` until it returns a value other than undefined/null/false, or fails after `timeoutMs`. */
 export async function eventually<T>(
   what: string,
@@ -64,15 +73,35 @@ export async function eventually<T>(
   }
 }
 
+/** defineEvent's key field of schema S (a field it requires). */
+type KeyField<S> = S extends { readonly required: readonly (infer F)[] } ? Extract<F, string> : never;
+
+/** A test-only event type `name` on `topic`, keyed by the school in `key`. */
+export function testContract<const S extends JSONSchema & { readonly required: readonly ['key', ...string[]] }>(
+  topic: string,
+  name: string,
+  description: string,
+  key: string,
+  schema: S,
+) {
+  return defineEvent({
+    type: `cn.edu.partybuilding.test.delivery.${name}.v1`,
+    topic,
+    description: `Test only: ${description}`,
+    producer: 'messaging tests',
+    key: { field: 'key' as KeyField<S>, description: key },
+    schema,
+  });
+}
+
 /** A test event contract on its own topic: one state change of an aggregate of school `key`. */
 export function stateChangedContract(topic: string) {
-  return defineEvent({
-    type: 'cn.edu.partybuilding.test.delivery.state-changed.v1',
+  return testContract(
     topic,
-    description: 'Test only: the n-th state change of school `key`, written in document `doc`.',
-    producer: 'messaging tests',
-    key: { field: 'key', description: 'The school whose aggregate changed.' },
-    schema: {
+    'state-changed',
+    'the n-th state change of school `key`, written in document `doc`.',
+    'The school whose aggregate changed.',
+    {
       type: 'object',
       additionalProperties: false,
       required: ['key', 'n', 'doc'],
@@ -82,7 +111,7 @@ export function stateChangedContract(topic: string) {
         doc: { type: 'string', minLength: 1 },
       },
     } as const,
-  });
+  );
 }
 export type StateChangedContract = ReturnType<typeof stateChangedContract>;
 export interface StateChanged {
@@ -201,15 +230,41 @@ export async function startConsumer(options: {
   class TestConsumerModule {}
   const app = await NestFactory.createMicroservice(TestConsumerModule, { strategy: server, logger: testLogLevels, abortOnError: false });
   await app.listen();
-  return {
-    app,
-    server,
-    client,
-    close: async () => {
-      await app.close();
-      await client.onApplicationShutdown();
-    },
-  };
+  const close = closeInOrder(
+    () => app.close(),
+    () => client.onApplicationShutdown(),
+  );
+  return { app, server, client, close };
+}
+
+/** What consumer tests inject to record their handlers' effects (a collection `effects` in the test's database). */
+export const EFFECTS = Symbol('EFFECTS');
+
+export interface EffectsFixture<E extends Document> {
+  connection: Connection;
+  effects: MongoCollection<E>;
+  consumer: ConsumerHarness;
+  /** Stops the consumer and drops the test's database. */
+  close(): Promise<void>;
+}
+
+/**
+ * A consumer (startConsumer) on a database of its own, named after `name`, whose controllers get the
+ * collection `effects` of that database as EFFECTS.
+ */
+export async function consumerWithEffects<E extends Document>(
+  name: string,
+  options: Omit<Parameters<typeof startConsumer>[0], 'connection' | 'providers'>,
+): Promise<EffectsFixture<E>> {
+  const connection = await connectStore(unique(name));
+  const effects = connection.collection<E>('effects');
+  const consumer = await startConsumer({ ...options, connection, providers: [{ provide: EFFECTS, useValue: effects }] });
+  const close = closeInOrder(
+    () => consumer.close(),
+    () => connection.dropDatabase(),
+    () => connection.close(),
+  );
+  return { connection, effects, consumer, close };
 }
 
 /** Whether the group's committed offsets have reached the end of each partition of `topic`. */
@@ -240,21 +295,14 @@ export async function outboxFixture(options: { dbName: string; service: string; 
   const relay = testRelay(client, aggregates, { service: options.service });
   const admin = rawKafka().admin();
   await admin.connect();
-  return {
-    connection,
-    aggregates,
-    client,
-    relay,
-    writer: new StateWriter(relay, aggregates, options.contract),
-    admin,
-    close: async () => {
-      await admin.disconnect();
-      await relay.stop();
-      await client.onApplicationShutdown();
-      await connection.dropDatabase();
-      await connection.close();
-    },
-  };
+  const close = closeInOrder(
+    () => admin.disconnect(),
+    () => relay.stop(),
+    () => client.onApplicationShutdown(),
+    () => connection.dropDatabase(),
+    () => connection.close(),
+  );
+  return { connection, aggregates, client, relay, writer: new StateWriter(relay, aggregates, options.contract), admin, close };
 }
 
 /** Relay with a short lease and poll, for tests. */
@@ -292,15 +340,11 @@ export async function deadLetterProbe(
       return Promise.resolve();
     },
   });
-  return {
-    producer,
-    reader,
-    deadLetters,
-    close: async () => {
-      await reader.disconnect();
-      await producer.disconnect();
-    },
-  };
+  const close = closeInOrder(
+    () => reader.disconnect(),
+    () => producer.disconnect(),
+  );
+  return { producer, reader, deadLetters, close };
 }
 
 let recordSeq = 0;

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { Model, ProjectionType, QueryFilter } from 'mongoose';
 import { applyOnce, type ApplyResult } from '@pb/messaging';
+import { paginate, type Page } from '../http/pagination.js';
+import type { Bilingual } from '../http/problem.js';
+import type { UnitOwnership } from '../scope/ownership.js';
+import type { ScopedModel } from '../scope/scoped-model.js';
 import type { PathOf, Scope } from '../scope/scope.js';
 import { ORG_UNIT_VIEW_MODEL, type OrgUnitState, type OrgUnitView } from './org-unit-view.schema.js';
 
@@ -72,9 +76,57 @@ export class OrgUnitDirectory {
     return rows.map((r) => r._id);
   }
 
+  /**
+   * The ownership (docs/adr/0012) of a collection whose documents name their unit in `unitField`, its
+   * path from this read model: for `scopedModelProvider(name, OrgUnitDirectory.owning(...), [OrgUnitDirectory])`.
+   */
+  static owning<T>(unitField: keyof T & string, notFound: Bilingual): (tree: OrgUnitDirectory) => UnitOwnership<T> {
+    return (tree) => ({ unitField, pathOf: (unitId) => tree.pathOf(unitId), notFound });
+  }
+
   /** Every unit of `unitId`'s subtree (the caller's own unit by default); 404 when it lies outside the caller's scope. */
   subtreeFor(scope: Scope, unitId?: string): Promise<string[]> {
     return scope.subtree(unitId, this.pathOf, (root) => this.subtreeIds(root));
+  }
+
+  /**
+   * One page of the documents of `model` that belong to `query.unit`'s subtree (the caller's own unit by
+   * default; 404 outside its scope): `unitField` names their unit. Keyset-paged on `order.field`, in
+   * ascending order, or newest first (descending) with `newestFirst`; `filter` narrows them further.
+   */
+  async subtreePage<T, K extends keyof T & string>(
+    scope: Scope,
+    model: ScopedModel<T>,
+    query: { unit?: string; limit?: number; cursor?: string; [param: string]: unknown },
+    options: {
+      path: string;
+      unitField: keyof T & string;
+      order: { field: K; newestFirst?: boolean };
+      filter?: QueryFilter<T>;
+      projection?: ProjectionType<T>;
+    },
+  ): Promise<Page<T>> {
+    const ids = await this.subtreeFor(scope, query.unit);
+    const { field, newestFirst = false } = options.order;
+    return paginate<T, string | number>(
+      query,
+      options.path,
+      (doc) => doc[field] as string | number,
+      (after, take) =>
+        model
+          .find(
+            scope,
+            {
+              [options.unitField]: { $in: ids },
+              ...options.filter,
+              ...(after ? { [field]: { [newestFirst ? '$lt' : '$gt']: after } } : {}),
+            },
+            options.projection,
+          )
+          .sort({ [field]: newestFirst ? -1 : 1 })
+          .limit(take)
+          .lean<T[]>(),
+    );
   }
 
   /** The children of a unit, by code (roll-up tables). */

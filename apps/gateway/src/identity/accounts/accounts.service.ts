@@ -2,16 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { AccountListQuery, CreateAccountDto, UpdateAccountDto } from '@pb/contracts';
 import { OutboxRelay } from '@pb/messaging';
+import { insertOrFail } from '@pb/persistence';
 import {
   auditWriteEvent,
   ifMatchVersions,
   OrgUnitDirectory,
-  paginate,
   ProblemException,
   InjectScopedModel,
   Scope,
   staleWrite,
-  type OrgOwnership,
   type ScopedModel,
   type Identity,
   type Page,
@@ -27,11 +26,7 @@ export type AccountView = Omit<Account, '_id' | 'passwordHash' | 'outbox'> & { i
 const ACCOUNT_NOT_FOUND = { zh: '找不到账号', en: 'Account not found' };
 
 /** Org-owned (docs/adr/0012): an account belongs to its org unit, whose path the gateway's org tree knows. */
-export const accountOwnership = (tree: OrgUnitDirectory): OrgOwnership<Account> => ({
-  unitField: 'orgUnitId',
-  pathOf: (unitId) => tree.pathOf(unitId),
-  notFound: ACCOUNT_NOT_FOUND,
-});
+export const accountOwnership = OrgUnitDirectory.owning<Account>('orgUnitId', ACCOUNT_NOT_FOUND);
 
 /** Sign-in, refresh and the bootstrap account: no caller yet, the account is looked up by its credentials. */
 const SIGN_IN = Scope.system('sign-in: the account of the presented credentials');
@@ -123,17 +118,14 @@ export class AccountsService implements OnModuleInit {
       after: doc,
       ...(correlationId ? { correlationId } : {}),
     });
-    try {
-      // Its unit was checked against the actor's scope (or it is the bootstrap account).
-      await this.accounts.unscoped(Scope.system('accounts: insert a checked account')).create({ ...doc, outbox: [audit] });
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) {
-        throw problem.duplicate({ zh: '登录名已被使用', en: 'The username is taken' }, [
+    // Its unit was checked against the actor's scope (or it is the bootstrap account).
+    await insertOrFail(
+      () => this.accounts.unscoped(Scope.system('accounts: insert a checked account')).create({ ...doc, outbox: [audit] }),
+      () =>
+        problem.duplicate({ zh: '登录名已被使用', en: 'The username is taken' }, [
           { pointer: '/username', rule: 'unique', message: { zh: '登录名必须唯一', en: 'username must be unique' } },
-        ]);
-      }
-      throw err;
-    }
+        ]),
+    );
     this.relay.nudge();
   }
 
@@ -143,19 +135,12 @@ export class AccountsService implements OnModuleInit {
   }
 
   async list(caller: Identity, query: AccountListQuery): Promise<Page<AccountView>> {
-    const scope = Scope.of(caller);
-    const ids = await this.tree.subtreeFor(scope, query.unit);
-    const page = await paginate<Account>(
-      query,
-      '/api/v1/accounts',
-      (a) => a._id,
-      (after, take) =>
-        this.accounts
-          .find(scope, { orgUnitId: { $in: ids }, ...(after ? { _id: { $gt: after } } : {}) }, { outbox: 0, passwordHash: 0 })
-          .sort({ _id: 1 })
-          .limit(take)
-          .lean<Account[]>(),
-    );
+    const page = await this.tree.subtreePage(Scope.of(caller), this.accounts, query, {
+      path: '/api/v1/accounts',
+      unitField: 'orgUnitId',
+      order: { field: '_id' },
+      projection: { outbox: 0, passwordHash: 0 },
+    });
     return { ...page, items: page.items.map(accountView) };
   }
 

@@ -6,10 +6,8 @@ import {
   auditWriteEvent,
   InjectScopedModel,
   OrgUnitDirectory,
-  paginate,
   Scope,
   type Identity,
-  type OrgOwnership,
   type Page,
   type Role,
   type ScopedModel,
@@ -26,11 +24,7 @@ const KEY = /^pbk_[A-Za-z0-9_-]{43}$/;
 const KEY_NOT_FOUND = { zh: '找不到接口密钥', en: 'API key not found' };
 
 /** Org-owned (docs/adr/0012): a key belongs to its org unit, whose path the gateway's org tree knows. */
-export const apiKeyOwnership = (tree: OrgUnitDirectory): OrgOwnership<ApiKey> => ({
-  unitField: 'orgUnitId',
-  pathOf: (unitId) => tree.pathOf(unitId),
-  notFound: KEY_NOT_FOUND,
-});
+export const apiKeyOwnership = OrgUnitDirectory.owning<ApiKey>('orgUnitId', KEY_NOT_FOUND);
 
 /** A request's key is looked up by its hash before anyone is known, and its use is stamped on it. */
 const KEY_VERIFICATION = Scope.system('api-key verification: the key of the presented hash');
@@ -99,19 +93,12 @@ export class ApiKeysService implements OnModuleInit {
   }
 
   async list(caller: Identity, query: ApiKeyListQuery): Promise<Page<ApiKeyView>> {
-    const scope = Scope.of(caller);
-    const ids = await this.tree.subtreeFor(scope, query.unit);
-    const page = await paginate<ApiKey>(
-      query,
-      '/api/v1/api-keys',
-      (k) => k._id,
-      (after, take) =>
-        this.keys
-          .find(scope, { orgUnitId: { $in: ids }, ...(after ? { _id: { $gt: after } } : {}) }, { outbox: 0, keyHash: 0 })
-          .sort({ _id: 1 })
-          .limit(take)
-          .lean<ApiKey[]>(),
-    );
+    const page = await this.tree.subtreePage(Scope.of(caller), this.keys, query, {
+      path: '/api/v1/api-keys',
+      unitField: 'orgUnitId',
+      order: { field: '_id' },
+      projection: { outbox: 0, keyHash: 0 },
+    });
     return { ...page, items: page.items.map(view) };
   }
 
