@@ -880,7 +880,10 @@ export const Routes = {
       'City and county administrators create accounts for units of their own subtree, with roles they may grant (a county administrator grants county-admin, school-secretary, inspector). Without `password` one is generated and returned once. 市、县管理员为本辖区单位建立账号；未提供密码时生成一次性显示的初始密码。',
     body: CreateAccountSchema,
     ok: { status: 201, description: 'Created 已建立', schema: AccountViewSchema },
-    problems: { 409: 'Username taken 登录名已被使用' },
+    problems: {
+      409: 'Username taken 登录名已被使用',
+      422: 'An administrator role at a unit that is not its bureau 管理员角色只能授予相应教育局的账号',
+    },
   }),
   getAccounts: route({
     method: 'GET',
