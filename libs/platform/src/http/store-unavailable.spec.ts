@@ -6,11 +6,12 @@ import { problemTypeUrl } from '@pb/contracts';
 import { ProblemDetailsFilter } from './problem.js';
 import { isStoreUnavailable } from './store-unavailable.js';
 
-// The driver's own classes, built as the driver builds them (not exported from the package root).
-const { PoolClearedError } = (await import('mongodb/lib/cmap/errors.js')) as {
+// The driver's own classes, built as the driver builds them (not exported from the package root, so not typed).
+const internal = (path: string) => import(`mongodb/lib/${path}.js`);
+const { PoolClearedError } = (await internal('cmap/errors')) as {
   PoolClearedError: new (pool: { address: string; serverError?: Error }) => Error;
 };
-const { TopologyDescription } = (await import('mongodb/lib/sdam/topology_description.js')) as {
+const { TopologyDescription } = (await internal('sdam/topology_description')) as {
   TopologyDescription: new (type: string) => unknown;
 };
 
