@@ -16,12 +16,35 @@ export interface BureauReview {
   at?: Date;
 }
 
-/** Every submitted revision is kept, whole. */
-export interface ReportRevision {
+/** A revision as older reports kept them inside the report (moved to the history on first touch). */
+export interface LegacyReportRevision {
   revision: number;
   content: HalfMonthReportContent;
   submittedAt: Date;
   submittedBy: string;
+}
+
+/** A history entry the report's write made, until it is moved to the history collection (report-history.schema.ts). */
+export interface PendingHistoryEntry {
+  _id: string;
+  seq: number;
+  kind: 'revision' | 'review';
+  revision: number;
+  at: Date;
+  by: string;
+  content?: HalfMonthReportContent;
+  bureauId?: string;
+  decision?: 'accepted' | 'returned';
+  comment?: string;
+}
+
+/** The Idempotency-Key of a submission, written with the revision it made; `answerId` names its first answer. */
+export interface SubmitKey {
+  key: string;
+  requestHash: string;
+  revision: number;
+  /** The first answer (IdempotentAnswers in @pb/platform); absent in keys written before answers were kept. */
+  answerId?: string;
 }
 
 /** A lock exception a reviewing bureau granted (audited: who, when, until, why). */
@@ -45,7 +68,17 @@ export interface HalfMonthReport {
   dueAt: Date;
   status: ReportStatus;
   draft?: HalfMonthReportContent;
-  revisions: ReportRevision[];
+  /** Revisions submitted so far; the revisions themselves are in the report's history (docs/adr/0016). */
+  revisionCount: number;
+  /** History entries made so far (the last `seq`). */
+  historyCount: number;
+  /**
+   * History entries this report's writes made and not yet moved to the history collection: written
+   * with the change (so none is lost), moved out right after it (so the report stays small).
+   */
+  pendingHistory: PendingHistoryEntry[];
+  /** Older reports only: their revisions, until the first touch moves them to the history. */
+  revisions?: LegacyReportRevision[];
   reviewers: string[];
   reviews: BureauReview[];
   /** Bureaus whose review of the current revision is pending (FerretDB has no $elemMatch on subdocuments). */
@@ -54,8 +87,8 @@ export interface HalfMonthReport {
   /** Set once: on-time / late at the first submission, missing at the deadline without one. */
   timeliness: 'on-time' | 'late' | 'missing' | null;
   lockExceptions: LockException[];
-  /** Idempotency-Keys of the last submissions, written with the revision each produced. */
-  submitKeys: { key: string; requestHash: string; revision: number }[];
+  /** Idempotency-Keys of the last submissions, written with the revision each produced; never in an answer. */
+  submitKeys: SubmitKey[];
   version: number;
   /** When the report was last written (mongoose timestamps on create; the service's clock on each change). */
   updatedAt?: Date;
@@ -80,7 +113,11 @@ export const HalfMonthReportSchema: Schema = withOutbox(
       dueAt: { type: Date, required: true },
       status: { type: String, required: true },
       draft: { type: Schema.Types.Mixed },
-      revisions: { type: [Schema.Types.Mixed], default: [] },
+      revisionCount: { type: Number, default: 0 },
+      historyCount: { type: Number, default: 0 },
+      pendingHistory: { type: [Schema.Types.Mixed], default: [] },
+      // Legacy: revisions kept inside older reports, moved to the history on first touch ($unset needs the path).
+      revisions: { type: [Schema.Types.Mixed], default: undefined },
       reviewers: { type: [String], default: [] },
       reviews: { type: [Schema.Types.Mixed], default: [] },
       pendingReviewers: { type: [String], default: [] },
