@@ -56,6 +56,7 @@ const unavailable: [string, Error][] = [
   ['topology closed', new MongoTopologyClosedError()],
   ['MongooseServerSelectionError', new mongoose.Error.MongooseServerSelectionError('Could not connect to any servers')],
   ['mongoose buffering', new mongoose.Error('Operation `reports.findOne()` buffering timed out after 10000ms')],
+  ['socket ended under a write', Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' })],
   ['wrapped as cause', new Error('read failed', { cause: new MongoNetworkError('socket hang up') })],
 ];
 
