@@ -24,15 +24,25 @@ export interface LegacyReportRevision {
   submittedBy: string;
 }
 
-/** A history entry the report's write made, until it is moved to the history collection (report-history.schema.ts). */
+/**
+ * One entry of a report's history (docs/adr/0016): a submitted revision, whole, or one bureau's decision
+ * on a revision. Written inside the report with the change that made it, then moved to the history
+ * collection (`ReportHistoryEntry`, report-history.schema.ts).
+ */
 export interface PendingHistoryEntry {
+  /** `<reportId>:<seq>`: written once, so moving an entry out of the report twice changes nothing. */
   _id: string;
+  /** 1, 2, ... in the order the report's writes made the entries. */
   seq: number;
   kind: 'revision' | 'review';
+  /** The revision submitted, or the revision reviewed. */
   revision: number;
   at: Date;
+  /** The account that submitted or decided. */
   by: string;
+  /** A revision's content. */
   content?: HalfMonthReportContent;
+  /** A review's bureau, decision and comment. */
   bureauId?: string;
   decision?: 'accepted' | 'returned';
   comment?: string;

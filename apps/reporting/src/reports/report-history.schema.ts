@@ -1,33 +1,16 @@
 import { Schema } from 'mongoose';
-import type { HalfMonthReportContent } from '@pb/contracts';
 import type { OrgOwnership } from '@pb/platform';
-import { REPORT_NOT_FOUND } from './half-month-report.schema.js';
+import { REPORT_NOT_FOUND, type PendingHistoryEntry } from './half-month-report.schema.js';
 
 /**
  * One entry of a report's history (docs/adr/0016): a submitted revision, whole, or one bureau's
  * decision on a revision. Kept beside the report, not inside it, so a change to the report never
  * rewrites its history; read a page at a time (GET .../reports/{partyOrgId}/{periodId}/history).
  */
-export interface ReportHistoryEntry {
-  /** `<reportId>:<seq>`: written once, so moving an entry out of the report twice changes nothing. */
-  _id: string;
+export interface ReportHistoryEntry extends PendingHistoryEntry {
   reportId: string;
   /** The report's unit path: the history is org-owned like its report (docs/adr/0012). */
   unitPath: string[];
-  /** 1, 2, ... in the order the report's writes made the entries. */
-  seq: number;
-  kind: 'revision' | 'review';
-  /** The revision submitted, or the revision reviewed. */
-  revision: number;
-  at: Date;
-  /** The account that submitted or decided. */
-  by: string;
-  /** A revision's content. */
-  content?: HalfMonthReportContent;
-  /** A review's bureau, decision and comment. */
-  bureauId?: string;
-  decision?: 'accepted' | 'returned';
-  comment?: string;
 }
 
 export const REPORT_HISTORY_MODEL = 'ReportHistoryEntry';
