@@ -35,7 +35,14 @@ export class ReportsController {
 
   @Handle(Routes.getReportsHistory)
   history(@Call() call: RouteCall<typeof Routes.getReportsHistory>) {
-    return this.reports.historyPage(call.params.partyOrgId, call.params.periodId, call.identity, pageRequest(call.query), call.query.kind);
+    // The cursor is read once the report is known to be the caller's: an unknown report is a 404 whatever the cursor.
+    return this.reports.historyPage(
+      call.params.partyOrgId,
+      call.params.periodId,
+      call.identity,
+      () => pageRequest(call.query),
+      call.query.kind,
+    );
   }
 
   /** A retry with the same Idempotency-Key (present: checked before this runs) gets the first answer again. */

@@ -131,12 +131,13 @@ export class ReportsService implements OnModuleInit {
     partyOrgId: string,
     periodId: string,
     caller: Identity,
-    page: PageRequest,
+    requested: () => PageRequest,
     kind?: 'revision' | 'review',
   ): Promise<Page<ReportHistoryView>> {
     const scope = Scope.of(caller);
     const id = reportId(partyOrgId, periodId);
     const doc = await this.migrated(await this.reports.get(scope, id, { outbox: 0, draft: 0 }));
+    const page = requested();
     await this.moveHistory(doc);
     const after = page.after?.[0];
     const filter: Record<string, unknown> = { reportId: id };
