@@ -33,6 +33,7 @@ export const depConstraints = [
 /** Org-owned mongoose models (their name constants): reachable only through `@InjectScopedModel` (docs/adr/0012). */
 export const ORG_OWNED_MODELS = [
   'HALF_MONTH_REPORT_MODEL',
+  'REPORT_HISTORY_MODEL',
   'ACCOUNT_MODEL',
   'API_KEY_MODEL',
   'AUDIT_ENTRY_MODEL',

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Routes, type Role, type RouteSpec } from '@pb/contracts';
+import { nextPeriod } from './support/periods.js';
 import { api, createUnits, dbOf, e2e, eventually, login, mongo, tokenFor, uniqueId } from './support/env.js';
 
 // The access matrix (ARCHITECTURE.md §7): every caller kind x every route of the route table
@@ -49,8 +50,8 @@ interface RouteRule {
 }
 
 const unitKey = (...parts: string[]) => parts.join('-');
-/** A period far enough ahead that its reports are open for drafts and not yet for submission (422). */
-const PERIOD = `${new Date().getUTCFullYear() + 1}-03-H1`;
+/** The next period: open for drafts (a report may start ahead) and not yet for submission (422). */
+const PERIOD = nextPeriod();
 const partyOrgOf = (unit: string) => `po-${unit}`;
 const report = (unit: string) => `/api/v1/reports/${partyOrgOf(unit)}/${PERIOD}`;
 const CONTENT = { content: { freeText: '矩阵测试记实' } };
@@ -404,6 +405,11 @@ const RECIPES: Record<string, RouteRule> = {
     scoped: true,
     ok: 200,
     request: (target) => ({ method: 'GET', path: report(target) }),
+  },
+  'GET /api/v1/reports/{partyOrgId}/{periodId}/history': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `${report(target)}/history` }),
   },
   'PUT /api/v1/reports/{partyOrgId}/{periodId}/draft': {
     scoped: true,

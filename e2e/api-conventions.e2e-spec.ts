@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { MAX_JSON_DEPTH } from '@pb/contracts';
 import { INTERNAL_IDENTITY_HEADER, signInternalToken } from '@pb/platform';
 import { api, createUnits, e2e, eventually, tokenFor, uniqueId } from './support/env.js';
+import { nextPeriod } from './support/periods.js';
 
 // The conventions every client of the gateway relies on: OpenAPI 3.1, problem+json in the caller's
 // language with JSON pointers, unknown fields refused, body limit 413, cursor pagination, ETag and
@@ -597,8 +598,8 @@ describe('API conventions', () => {
     });
     expect(made.status).toBe(201);
     const secretary = await tokenFor(school, ['school-secretary']);
-    // A period far ahead: open for drafts. Reporting learns the party organisation from org-registry's events.
-    const period = `${new Date().getUTCFullYear() + 1}-03-H1`;
+    // The next period: open for drafts. Reporting learns the party organisation from org-registry's events.
+    const period = nextPeriod();
     const draft = await eventually('reporting to know the party organisation', async () => {
       const res = await api('PUT', `/api/v1/reports/${partyOrg}/${period}/draft`, {
         token: secretary,

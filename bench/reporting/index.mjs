@@ -27,7 +27,7 @@ const content = {
   freeText: '本期工作记实'.repeat(20),
 };
 
-async function seed(db, schools, run) {
+export async function seed(db, schools, run) {
   const city = `city-${run}`;
   const counties = [1, 2, 3].map((i) => `county${i}-${run}`);
   const units = [

@@ -13,6 +13,7 @@ import { COMPLIANCE_MODEL, type ComplianceCounter } from './compliance/complianc
 import { ComplianceService } from './compliance/compliance.service.js';
 import { OrgDirectoryService } from './org-directory/org-directory.service.js';
 import { HALF_MONTH_REPORT_MODEL } from './reports/half-month-report.schema.js';
+import { REPORT_HISTORY_MODEL } from './reports/report-history.schema.js';
 import { ReportsService } from './reports/reports.service.js';
 import { PERIOD_MODEL } from './scheduler/period.schema.js';
 import { DeadlineScheduler } from './scheduler/deadline.scheduler.js';
@@ -272,7 +273,7 @@ describe('semi-monthly reporting', () => {
     expect(retry.status).toBe(200);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body).toEqual(first.body);
-    expect(first.body.revisions).toHaveLength(1);
+    expect(first.body.revisionCount).toBe(1);
     expect(first.body.timeliness).toBe('late');
     const reused = await submit(s.id, s.partyOrgId, '2027-02-H2', 'retry-key-0001', { freeText: '另一内容' });
     expect(reused.status).toBe(422);
@@ -311,8 +312,15 @@ describe('semi-monthly reporting', () => {
     const audit = stored!.outbox.find((e) => e.data['action'] === 'report.revised')!;
     expect(audit.data).toMatchObject({ before: { draft: { freeText: '补报' } }, after: { draft: { sameAsRevision: 2 }, revision: 2 } });
     expect(JSON.stringify(audit.data)).not.toContain('已补充学习内容');
+    // Changed fields only, and only the report's own: no Idempotency-Keys, no history bookkeeping.
+    for (const side of ['before', 'after'] as const) {
+      expect(Object.keys(audit.data[side] as object)).not.toEqual(expect.arrayContaining(['submitKeys']));
+      expect(Object.keys(audit.data[side] as object)).not.toEqual(expect.arrayContaining(['pendingHistory']));
+    }
     expect(again.body.status).toBe('submitted');
-    expect(again.body.revisions.map((r: { revision: number; content: { freeText: string } }) => [r.revision, r.content.freeText])).toEqual([
+    expect(again.body.revisionCount).toBe(2);
+    const revisions = await call(secretaryOf(s.id), 'GET', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/history?kind=revision`);
+    expect(revisions.body.items.map((r: { revision: number; content: { freeText: string } }) => [r.revision, r.content.freeText])).toEqual([
       [1, '补报'],
       [2, '补报（已补充学习内容）'],
     ]);
@@ -338,5 +346,184 @@ describe('semi-monthly reporting', () => {
     expect(grant.status).toBe(200);
     expect(grant.body.lockExceptions).toEqual([expect.objectContaining({ bureauId: K1, reason: '补正错漏' })]);
     expect((await submit(s.id, s.partyOrgId, '2027-01-H1', 'lock-key-0002')).status).toBe(200);
+  });
+
+  it('starts a report only for a period opened for the party organisation, the current or the next one (422 otherwise, nothing counted)', async () => {
+    const s = schools[5];
+    const sec = secretaryOf(s.id);
+    now = sh('2027-03-02T10:00'); // current 2027-03-H1, next 2027-03-H2; the scheduler opened up to 2027-02-H2
+    const ahead = await call(sec, 'PUT', `/api/v1/reports/${s.partyOrgId}/2030-01-H1/draft`, { content: { freeText: '提前填报' } });
+    expect([ahead.status, ahead.body.type]).toEqual([422, expect.stringMatching(/\/period-not-reportable$/)]);
+    expect(ahead.body.errors).toEqual([expect.objectContaining({ pointer: '/params/periodId', rule: 'reportable-period' })]);
+    // A period before the city's reporting began (never opened): not a late submission, not counted.
+    const before = await submit(s.id, s.partyOrgId, '2026-11-H2', 'before-city-0001');
+    expect([before.status, before.body.type]).toEqual([422, expect.stringMatching(/\/period-not-reportable$/)]);
+    const pastNotOpened = await call(sec, 'PUT', `/api/v1/reports/${s.partyOrgId}/2026-12-H2/draft`, { content: { freeText: '补' } });
+    expect(pastNotOpened.status).toBe(422);
+    for (const periodId of ['2030-01-H1', '2026-11-H2', '2026-12-H2'])
+      expect((await call(sec, 'GET', `/api/v1/reports/${s.partyOrgId}/${periodId}`)).status).toBe(404);
+    // An opened period stays writable until it locks; the next period can be drafted ahead.
+    expect((await call(sec, 'PUT', `/api/v1/reports/${s.partyOrgId}/2027-02-H2/draft`, { content: { freeText: '补充' } })).status).toBe(
+      200,
+    );
+    const next = await call(sec, 'PUT', `/api/v1/reports/${s.partyOrgId}/2027-03-H2/draft`, { content: { freeText: '下半月草稿' } });
+    expect([next.status, next.body.status]).toEqual([200, 'draft']);
+    // The compliance view counts the next period's report (its event came after the refused ones, same key)
+    // and nothing for the refused periods.
+    const counted = async (from: string, to = from) => {
+      const res = await call(as(C, ['city-admin']), 'GET', `/api/v1/reporting/compliance?unit=${s.id}&from=${from}&to=${to}`);
+      return res.body.total as { expected: number };
+    };
+    const deadline = Date.now() + 30_000;
+    while ((await counted('2027-03-H2')).expected !== 1) {
+      if (Date.now() > deadline) throw new Error('the next period was never counted');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect((await counted('2030-01-H1')).expected).toBe(0);
+    expect((await counted('2026-11-H2', '2026-12-H2')).expected).toBe(0);
+  }, 60_000);
+
+  describe('a submission retried with its Idempotency-Key', () => {
+    const s = schools[7]; // n=8, county 1 reviews alone; 2027-03-H1 is the current period on 2027-03-02
+    const url = `/api/v1/reports/${s.partyOrgId}/2027-03-H1`;
+    const body = {
+      content: { freeText: '三月上半月', meetings: [{ type: 'theme-day', date: '2027-03-01', attendance: { expected: 10, present: 9 } }] },
+    };
+    // The same request, its keys written in another order at every level.
+    const reordered = {
+      content: { meetings: [{ attendance: { present: 9, expected: 10 }, date: '2027-03-01', type: 'theme-day' }], freeText: '三月上半月' },
+    };
+    let first: Awaited<ReturnType<typeof call>>;
+
+    it('is a replay when its body has the same content with keys in another order (not 422)', async () => {
+      now = sh('2027-03-02T11:00');
+      first = await call(secretaryOf(s.id), 'POST', `${url}/submit`, body, { 'idempotency-key': 'replay-key-0001' });
+      expect([first.status, first.body.revisionCount]).toEqual([200, 1]);
+      const again = await call(secretaryOf(s.id), 'POST', `${url}/submit`, reordered, { 'idempotency-key': 'replay-key-0001' });
+      expect([again.status, again.headers['idempotent-replayed'], again.headers.etag]).toEqual([200, 'true', first.headers.etag]);
+      expect(again.body).toEqual(first.body);
+      const other = await call(
+        secretaryOf(s.id),
+        'POST',
+        `${url}/submit`,
+        { content: { freeText: '别的' } },
+        { 'idempotency-key': 'replay-key-0001' },
+      );
+      expect([other.status, other.body.type]).toEqual([422, expect.stringMatching(/\/idempotency-key-reused$/)]);
+    });
+
+    it('answers what the first request got (status, revision, ETag) even after a later revision', async () => {
+      const returned = await call(as(K1, ['county-admin']), 'POST', `${url}/reviews`, { decision: 'return', comment: '请补充' });
+      expect(returned.body.status).toBe('returned');
+      const second = await call(
+        secretaryOf(s.id),
+        'POST',
+        `${url}/submit`,
+        { content: { freeText: '三月上半月（补充）' } },
+        { 'idempotency-key': 'replay-key-0002', 'if-match': returned.headers.etag as string },
+      );
+      expect([second.status, second.body.revisionCount]).toEqual([200, 2]);
+      const late = await call(secretaryOf(s.id), 'POST', `${url}/submit`, body, { 'idempotency-key': 'replay-key-0001' });
+      expect([late.status, late.headers['idempotent-replayed'], late.headers.etag]).toEqual([200, 'true', first.headers.etag]);
+      expect(late.body).toEqual(first.body);
+      expect(late.body.revisionCount).toBe(1);
+      expect(late.body.draft).toEqual(body.content);
+    });
+
+    it("never shows a reader the report's Idempotency-Keys or request hashes", async () => {
+      for (const who of [secretaryOf(s.id), as(K1, ['county-admin']), as(C, ['inspector'])]) {
+        const read = await call(who, 'GET', url);
+        expect(read.status).toBe(200);
+        expect(read.body).not.toHaveProperty('submitKeys');
+        expect(JSON.stringify(read.body)).not.toContain('replay-key-');
+      }
+      expect(first.body).not.toHaveProperty('submitKeys');
+      const queue = await call(as(K1, ['county-admin']), 'GET', '/api/v1/reports/review-queue?period=2027-03-H1');
+      expect(JSON.stringify(queue.body)).not.toContain('replay-key-');
+    });
+
+    it('keeps the revisions and review decisions out of the report document and pages them in order', async () => {
+      const stored = await app
+        .get<Model<Record<string, unknown>>>(getModelToken(HALF_MONTH_REPORT_MODEL))
+        .findById(`${s.partyOrgId}:2027-03-H1`, { outbox: 0 })
+        .lean();
+      expect(stored).not.toHaveProperty('revisions');
+      expect(stored!['pendingHistory']).toEqual([]);
+      expect(stored!['revisionCount']).toBe(2);
+      expect(JSON.stringify(stored)).not.toContain('theme-day'); // revision 1's content lives in the history only
+      const page1 = await call(secretaryOf(s.id), 'GET', `${url}/history?limit=2`);
+      expect(page1.status).toBe(200);
+      expect(page1.body.items.map((e: { seq: number; kind: string; revision: number }) => [e.seq, e.kind, e.revision])).toEqual([
+        [1, 'revision', 1],
+        [2, 'review', 1],
+      ]);
+      expect(page1.body.items[0].content).toEqual(body.content);
+      expect(page1.body.items[1]).toMatchObject({ bureauId: K1, decision: 'returned', comment: '请补充' });
+      const page2 = await call(secretaryOf(s.id), 'GET', `${url}/history?limit=2&cursor=${page1.body.nextCursor}`);
+      expect(page2.body.items.map((e: { seq: number; kind: string }) => [e.seq, e.kind])).toEqual([[3, 'revision']]);
+      expect(page2.body.nextCursor).toBeNull();
+      const reviews = await call(as(K1, ['county-admin']), 'GET', `${url}/history?kind=review`);
+      expect(reviews.body.items).toHaveLength(1);
+      // Scoped like the report: another county gets 404, as for the report itself.
+      expect((await call(as(K2, ['county-admin']), 'GET', `${url}/history`)).status).toBe(404);
+    });
+
+    it('moves the revisions an older report kept inside it to the history on first touch', async () => {
+      const legacy = schools[9]; // a county-2 school; its 2027-03-H1 report written the old way
+      const id = `${legacy.partyOrgId}:2027-03-H1`;
+      const reports = app.get<Model<Record<string, unknown>>>(getModelToken(HALF_MONTH_REPORT_MODEL));
+      const path = [C, K2, legacy.id];
+      const at = sh('2027-03-01T09:00');
+      // (The scheduler opened this period already: the report is replaced by its older form.)
+      await reports.collection.replaceOne(
+        { _id: id as never },
+        {
+          partyOrgId: legacy.partyOrgId,
+          unitId: legacy.id,
+          unitPath: path,
+          periodId: '2027-03-H1',
+          opensAt: sh('2027-03-01T00:00'),
+          dueAt: sh('2027-03-13T00:00'),
+          status: 'returned',
+          draft: { freeText: '旧二' },
+          revisions: [
+            { revision: 1, content: { freeText: '旧一' }, submittedAt: at, submittedBy: 'old' },
+            { revision: 2, content: { freeText: '旧二' }, submittedAt: at, submittedBy: 'old' },
+          ],
+          reviewers: [K2, C],
+          reviews: [],
+          pendingReviewers: [],
+          firstSubmittedAt: at,
+          timeliness: 'on-time',
+          lockExceptions: [],
+          submitKeys: [{ key: 'legacy-key-0001', requestHash: 'x', revision: 2 }],
+          version: 5,
+          outbox: [],
+        },
+        { upsert: true },
+      );
+      const read = await call(secretaryOf(legacy.id), 'GET', `/api/v1/reports/${legacy.partyOrgId}/2027-03-H1`);
+      expect(read.body).toMatchObject({ revisionCount: 2 });
+      expect(read.body).not.toHaveProperty('revisions');
+      expect(read.body).not.toHaveProperty('submitKeys');
+      const history = await call(secretaryOf(legacy.id), 'GET', `/api/v1/reports/${legacy.partyOrgId}/2027-03-H1/history`);
+      expect(history.body.items.map((e: { revision: number; content: { freeText: string } }) => [e.revision, e.content.freeText])).toEqual([
+        [1, '旧一'],
+        [2, '旧二'],
+      ]);
+      expect(await reports.findById(id, { revisions: 1 }).lean()).not.toHaveProperty('revisions');
+      const third = await submit(legacy.id, legacy.partyOrgId, '2027-03-H1', 'legacy-key-0002', { freeText: '新三' });
+      expect([third.status, third.body.revisionCount]).toEqual([200, 3]);
+      const entries = await app
+        .get<Model<{ reportId: string; seq: number; revision: number }>>(getModelToken(REPORT_HISTORY_MODEL))
+        .find({ reportId: id })
+        .sort({ seq: 1 })
+        .lean();
+      expect(entries.map((e) => [e.seq, e.revision])).toEqual([
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ]);
+    });
   });
 });

@@ -11,6 +11,7 @@ export * from './api/audit.js';
 export * from './api/org-units.js';
 export * from './events/reporting/half-month-report.v1.js';
 export * from './api/half-month-reports.js';
+export * from './api/report-history.js';
 export * from './events/orgs/party-org.v1.js';
 export * from './events/orgs/member.v1.js';
 export * from './events/orgs/milestone-rules.v1.js';

@@ -6,6 +6,8 @@ export * from './auth/identity.js';
 export * from './auth/auth.guard.js';
 export * from './auth/current-identity.decorator.js';
 export * from './http/problem.js';
+export * from './http/store-unavailable.js';
+export * from './http/idempotency.js';
 export * from './health/health.js';
 export * from './platform.module.js';
 export * from './bootstrap.js';

@@ -16,12 +16,45 @@ export interface BureauReview {
   at?: Date;
 }
 
-/** Every submitted revision is kept, whole. */
-export interface ReportRevision {
+/** A revision as older reports kept them inside the report (moved to the history on first touch). */
+export interface LegacyReportRevision {
   revision: number;
   content: HalfMonthReportContent;
   submittedAt: Date;
   submittedBy: string;
+}
+
+/**
+ * One entry of a report's history (docs/adr/0016): a submitted revision, whole, or one bureau's decision
+ * on a revision. Written inside the report with the change that made it, then moved to the history
+ * collection (`ReportHistoryEntry`, report-history.schema.ts).
+ */
+export interface PendingHistoryEntry {
+  /** `<reportId>:<seq>`: written once, so moving an entry out of the report twice changes nothing. */
+  _id: string;
+  /** 1, 2, ... in the order the report's writes made the entries. */
+  seq: number;
+  kind: 'revision' | 'review';
+  /** The revision submitted, or the revision reviewed. */
+  revision: number;
+  at: Date;
+  /** The account that submitted or decided. */
+  by: string;
+  /** A revision's content. */
+  content?: HalfMonthReportContent;
+  /** A review's bureau, decision and comment. */
+  bureauId?: string;
+  decision?: 'accepted' | 'returned';
+  comment?: string;
+}
+
+/** The Idempotency-Key of a submission, written with the revision it made; `answerId` names its first answer. */
+export interface SubmitKey {
+  key: string;
+  requestHash: string;
+  revision: number;
+  /** The first answer (IdempotentAnswers in @pb/platform); absent in keys written before answers were kept. */
+  answerId?: string;
 }
 
 /** A lock exception a reviewing bureau granted (audited: who, when, until, why). */
@@ -55,7 +88,17 @@ export const HalfMonthReportSchema = defineAggregate({
     status: field.string<ReportStatus>(),
     /** The form content is free-form here, checked by its JSON Schema where it is written. */
     draft: field.mixed<HalfMonthReportContent>().optional(),
-    revisions: field.mixedList<ReportRevision>().default([]),
+    /** Revisions submitted so far; the revisions themselves are in the report's history (docs/adr/0016). */
+    revisionCount: field.number().default(0),
+    /** History entries made so far (the last `seq`). */
+    historyCount: field.number().default(0),
+    /**
+     * History entries this report's writes made and not yet moved to the history collection: written
+     * with the change (so none is lost), moved out right after it (so the report stays small).
+     */
+    pendingHistory: field.mixedList<PendingHistoryEntry>().default([]),
+    /** Older reports only: their revisions, until the first touch moves them to the history ($unset needs the path). */
+    revisions: field.mixedList<LegacyReportRevision>().optional(),
     reviewers: field.strings().default([]),
     reviews: field.mixedList<BureauReview>().default([]),
     /** Bureaus whose review of the current revision is pending (FerretDB has no $elemMatch on subdocuments). */
@@ -64,8 +107,8 @@ export const HalfMonthReportSchema = defineAggregate({
     /** Set once: on-time / late at the first submission, missing at the deadline without one. */
     timeliness: field.string<'on-time' | 'late' | 'missing'>().orNull(),
     lockExceptions: field.mixedList<LockException>().default([]),
-    /** Idempotency-Keys of the last submissions, written with the revision each produced. */
-    submitKeys: field.mixedList<{ key: string; requestHash: string; revision: number }>().default([]),
+    /** Idempotency-Keys of the last submissions, written with the revision each produced; never in an answer. */
+    submitKeys: field.mixedList<SubmitKey>().default([]),
     version: field.number(),
   },
 });

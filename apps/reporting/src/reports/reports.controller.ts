@@ -1,7 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Routes } from '@pb/contracts';
-import { Handle, Call, pageRequest, type RouteCall } from '@pb/platform';
-import { createHash } from 'node:crypto';
+import { Handle, Call, pageRequest, replayAnswer, type RouteCall } from '@pb/platform';
 import { ReportsService } from './reports.service.js';
 
 /** 半月记实表 half-month record forms: draft, submit, review, lock exceptions, review queue. */
@@ -33,21 +32,32 @@ export class ReportsController {
     );
   }
 
-  /** A retry with the same Idempotency-Key (checked against the entry before this runs) returns the first result. */
+  @Handle(Routes.getReportsHistory)
+  history(@Call() call: RouteCall<typeof Routes.getReportsHistory>) {
+    // The cursor is read once the report is known to be the caller's: an unknown report is a 404 whatever the cursor.
+    return this.reports.historyPage(
+      call.params.partyOrgId,
+      call.params.periodId,
+      call.identity,
+      () => pageRequest(call.query),
+      call.query.kind,
+    );
+  }
+
+  /** A retry with the same Idempotency-Key (present: checked before this runs) gets the first answer again. */
   @Handle(Routes.postReportsSubmit)
   async submit(@Call() call: RouteCall<typeof Routes.postReportsSubmit>) {
-    const requestHash = createHash('sha256').update(JSON.stringify(call.body)).digest('hex');
-    const result = await this.reports.submit(
+    const outcome = await this.reports.submit(
       call.params.partyOrgId,
       call.params.periodId,
       call.body.content,
       call.identity,
-      { key: call.idempotencyKey!, requestHash },
+      call.idempotency!,
       call.requestId,
       call.ifMatch,
     );
-    if (result.replayed) void call.reply.header('idempotent-replayed', 'true');
-    return call.versioned(result.report);
+    if ('replay' in outcome) return replayAnswer(call.reply, outcome.replay);
+    return call.versioned(outcome.report);
   }
 
   @Handle(Routes.postReportsReviews)

@@ -10,8 +10,9 @@ import { ComplianceService } from '../compliance/compliance.service.js';
 import { OrgDirectoryModule } from '../org-directory/org-directory.module.js';
 import { DeadlineScheduler, SCHEDULER_OPTIONS, type SchedulerOptions } from '../scheduler/deadline.scheduler.js';
 import { PERIOD_MODEL, PeriodSchema } from '../scheduler/period.schema.js';
-import { scopedModelProvider } from '@pb/platform';
+import { IdempotentAnswers, scopedModelProvider } from '@pb/platform';
 import { HALF_MONTH_REPORT_MODEL, HalfMonthReportSchema, REPORT_OWNERSHIP } from './half-month-report.schema.js';
+import { REPORT_HISTORY_MODEL, REPORT_HISTORY_OWNERSHIP, ReportHistorySchema } from './report-history.schema.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsService } from './reports.service.js';
 
@@ -25,6 +26,7 @@ export class ReportsModule {
         OrgDirectoryModule,
         MongooseModule.forFeature([
           { name: HALF_MONTH_REPORT_MODEL, schema: HalfMonthReportSchema },
+          { name: REPORT_HISTORY_MODEL, schema: ReportHistorySchema },
           { name: CALENDAR_MODEL, schema: CalendarSchema },
           { name: COMPLIANCE_MODEL, schema: ComplianceSchema },
           { name: PERIOD_MODEL, schema: PeriodSchema },
@@ -33,6 +35,8 @@ export class ReportsModule {
       controllers: [ReportsController, CalendarController, ComplianceController, ComplianceConsumer],
       providers: [
         scopedModelProvider(HALF_MONTH_REPORT_MODEL, REPORT_OWNERSHIP),
+        scopedModelProvider(REPORT_HISTORY_MODEL, REPORT_HISTORY_OWNERSHIP),
+        IdempotentAnswers,
         ReportsService,
         CalendarService,
         ComplianceService,

@@ -130,7 +130,11 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     const window = period.window(calendar);
     if (window.dueAt > now) return; // a bureau extended the deadline since the period opened
     const pending = this.reports
-      .find(SYSTEM, { periodId: period.id, timeliness: null, firstSubmittedAt: null }, { outbox: 0, revisions: 0, draft: 0 })
+      .find(
+        SYSTEM,
+        { periodId: period.id, timeliness: null, firstSubmittedAt: null },
+        { outbox: 0, revisions: 0, draft: 0, pendingHistory: 0, submitKeys: 0 },
+      )
       .lean<HalfMonthReport[]>()
       .cursor();
     for await (const doc of pending as unknown as AsyncIterable<HalfMonthReport>) {

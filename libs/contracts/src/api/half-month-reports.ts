@@ -157,7 +157,7 @@ export const ReportingCalendarViewSchema = viewOf(
 
 const reviewStatus = { type: 'string', enum: ['pending', 'accepted', 'returned'] } as const;
 
-/** 半月记实表 A report as the API answers it: its state, every submitted revision, each bureau's review. */
+/** 半月记实表 A report as the API answers it: its state, how many revisions, each bureau's current review (the history is paged apart). */
 export const HalfMonthReportViewSchema = view(['id', 'partyOrgId', 'unitId', 'periodId', 'dueAt', 'status', 'version', 'locked'], {
   id: { type: 'string', description: '<partyOrgId>:<periodId>' },
   partyOrgId: anyString,
@@ -172,15 +172,10 @@ export const HalfMonthReportViewSchema = view(['id', 'partyOrgId', 'unitId', 'pe
     description: 'not-started 未填报 | draft 草稿 | submitted 已报送 | returned 退回修改 | accepted 通过',
   },
   draft: { type: 'object', description: 'The saved draft (the content sections). 草稿' },
-  revisions: {
-    type: 'array',
-    description: 'Every submitted revision, whole. 历次报送',
-    items: view(['revision', 'content', 'submittedAt', 'submittedBy'], {
-      revision: anyInteger,
-      content: { type: 'object' },
-      submittedAt: dateTime,
-      submittedBy: anyString,
-    }),
+  revisionCount: {
+    type: 'integer',
+    minimum: 0,
+    description: 'Revisions submitted so far; read them, whole, from GET .../history (kind=revision). 已报送版本数',
   },
   reviewers: { ...stringList, description: 'Reviewing bureaus. 审核单位' },
   reviews: {
@@ -211,7 +206,6 @@ export const HalfMonthReportViewSchema = view(['id', 'partyOrgId', 'unitId', 'pe
       reason: anyString,
     }),
   },
-  submitKeys: { type: 'array', items: { type: 'object' } },
   version: { type: 'integer', description: 'Also the ETag. 版本' },
   updatedAt: dateTime,
   locked: { type: 'boolean', description: 'No more changes: accepted, or past the lock days without a running exception. 已锁定' },

@@ -63,6 +63,11 @@ export const PROBLEM_TYPES = {
     title: { zh: '此 Idempotency-Key 已用于另一个请求', en: 'This Idempotency-Key was used for a different request' },
   },
   windowNotOpen: { slug: 'window-not-open', status: 422, title: { zh: '报送窗口尚未开放', en: 'The reporting window is not open yet' } },
+  periodNotReportable: {
+    slug: 'period-not-reportable',
+    status: 422,
+    title: { zh: '本党组织在该期次无须填报', en: 'No report is expected of this party organisation for this period' },
+  },
   emptyReport: { slug: 'empty-report', status: 422, title: { zh: '没有可报送的内容', en: 'There is nothing to submit' } },
   notificationPreferences: {
     slug: 'notification-preferences',
@@ -82,6 +87,11 @@ export const PROBLEM_TYPES = {
   rateLimited: { slug: 'rate-limited', status: 429, title: { zh: '请求过于频繁', en: 'Too many requests' } },
   loginThrottled: { slug: 'login-throttled', status: 429, title: { zh: '登录失败次数过多', en: 'Too many failed logins' } },
   busy: { slug: 'busy', status: 503, title: { zh: '组织树正在变更，请稍后重试', en: 'The org tree is being changed; retry shortly' } },
+  storeUnavailable: {
+    slug: 'store-unavailable',
+    status: 503,
+    title: { zh: '数据存储暂不可用，请稍后重试', en: 'The data store is unavailable; retry shortly' },
+  },
   upstreamUnavailable: {
     slug: 'upstream-unavailable',
     status: 503,

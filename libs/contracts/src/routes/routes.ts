@@ -50,6 +50,7 @@ import {
   RefreshSchema,
   RegisterMemberSchema,
   RenameOrgUnitSchema,
+  ReportHistoryEntrySchema,
   ReportingCalendarSchema,
   ReviewReportSchema,
   SaveReportDraftSchema,
@@ -510,9 +511,28 @@ export const Routes = {
     tag: 'reporting 半月报',
     roles: ['city-admin', 'county-admin', 'school-secretary', 'inspector'],
     summary: 'Read a half-month report of your subtree 查看半月记实表',
-    ok: { status: 200, description: 'The report, its revisions and reviews 报表及其修订与审核', schema: HalfMonthReportViewSchema },
-    description: 'ETag carries the version. 响应 ETag 为版本。',
+    ok: {
+      status: 200,
+      description: 'The report with its current reviews and revisionCount 报表、当前审核与版本数',
+      schema: HalfMonthReportViewSchema,
+    },
+    description:
+      'ETag carries the version. The revisions and review decisions are paged apart (GET .../history). 响应 ETag 为版本；各版本与审核意见另行分页读取（.../history）。',
     params: REPORT,
+  }),
+  getReportsHistory: route({
+    method: 'GET',
+    path: '/api/v1/reports/{partyOrgId}/{periodId}/history',
+    service: 'reporting',
+    tag: 'reporting 半月报',
+    roles: ['city-admin', 'county-admin', 'school-secretary', 'inspector'],
+    summary: "A report's revisions and review decisions, oldest first 报表的历次报送与审核",
+    description:
+      "kind=revision: the submitted revisions, whole; kind=review: the bureaus' decisions. kind=revision 仅报送版本，kind=review 仅审核意见。",
+    params: REPORT,
+    query: { kind: { type: 'string', enum: ['revision', 'review'], description: 'revision | review (default: both 默认全部)' } },
+    paginated: { maxLimit: 100, defaultLimit: 20 },
+    ok: { status: 200, schema: ReportHistoryEntrySchema },
   }),
   putReportsDraft: route({
     method: 'PUT',

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { PROBLEM_TYPES, problemTypeUrl, type ProblemTypeName, type ProblemTypeUrl } from '@pb/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from './store-unavailable.js';
 
 /** A message in both languages of the platform (zh-Hans default, en on request). */
 export interface Bilingual {
@@ -47,6 +48,15 @@ export const problem = Object.fromEntries(
 export const isProblem = (err: unknown, name: ProblemTypeName): err is ProblemException =>
   err instanceof ProblemException && err.problemType === problemTypeUrl(name);
 
+/** The 503 problem+json a request gets while the store is unavailable, with Retry-After. */
+export function storeUnavailableProblem(): ProblemException {
+  return problem.storeUnavailable(
+    { zh: '数据存储正在重启或不可达，请稍后重试', en: 'The data store is restarting or unreachable; retry shortly' },
+    [],
+    { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) },
+  );
+}
+
 const TITLES: Record<number, Bilingual> = {
   400: { zh: '请求无效', en: 'Bad request' },
   401: { zh: '未认证', en: 'Unauthorized' },
@@ -83,8 +93,11 @@ function isBilingual(v: unknown): v is Bilingual {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
 
-  catch(exception: unknown, host: ArgumentsHost) {
-    if (host.getType() !== 'http') throw exception;
+  catch(raised: unknown, host: ArgumentsHost) {
+    if (host.getType() !== 'http') throw raised;
+    // A store that is down or restarting: the caller may retry (503, Retry-After), not a 500 about:blank.
+    const exception = isStoreUnavailable(raised) ? storeUnavailableProblem() : raised;
+    if (exception !== raised) this.logger.warn(`store unavailable: ${raised instanceof Error ? raised.message : String(raised)}`);
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();

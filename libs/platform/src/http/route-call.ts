@@ -6,6 +6,7 @@ import type { AuthenticatedRequest } from '../auth/auth.guard.js';
 import type { Identity } from '../auth/identity.js';
 import { Scope } from '../scope/scope.js';
 import { withEtag } from './etag.js';
+import { requestHash, type IdempotencyRequest } from './idempotency.js';
 
 type ParamsOf<R> = R extends { params: infer P } ? { readonly [K in keyof P]: string } : Record<string, never>;
 type PageQueryOf<R> = R extends { paginated: object } ? { limit: number; cursor?: string } : unknown;
@@ -62,6 +63,12 @@ export class RouteCall<R extends RouteSpec> {
 
   get idempotencyKey(): string | undefined {
     return this.header('idempotency-key');
+  }
+
+  /** The Idempotency-Key (checked by the route's validation) with the hash of the body's canonical JSON. */
+  get idempotency(): IdempotencyRequest | undefined {
+    const key = this.idempotencyKey;
+    return key === undefined ? undefined : { key, requestHash: requestHash(this.request.body ?? null) };
   }
 
   get acceptLanguage(): string | undefined {
