@@ -119,7 +119,7 @@ describe('API conventions', () => {
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
       body: chunks,
       duplex: 'half',
-    } as RequestInit);
+    });
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(((await res.json()) as { status: number }).status).toBe(413);
