@@ -12,7 +12,7 @@ import (
 
 // Environment variables whose value is a secret: set only from a Secret (valueFrom.secretKeyRef),
 // never written into a manifest.
-var secretEnv = regexp.MustCompile(`SECRET|PASSWORD|TOKEN|_URI$|^SMTP_URL$|SASL_USERNAME`)
+var secretEnv = regexp.MustCompile(`SECRET|PASSWORD|TOKEN|_URI$|^SMTP_URL$`)
 
 // checkPolicy returns what an object breaks of the platform's rules (docs/adr/0023-kubernetes.md).
 func checkPolicy(obj any) []string {
