@@ -96,7 +96,8 @@ describe('the Helm chart', () => {
 
   it('probes the health routes: startup and liveness on /health/live, readiness on /health/ready', () => {
     for (const d of rendered('pb-demo').filter((o) => o.kind === 'Deployment')) {
-      const c = (d.spec as { template: { spec: { containers: Record<string, { httpGet: { path: string } }>[] } } }).template.spec.containers[0]!;
+      const c = (d.spec as { template: { spec: { containers: Record<string, { httpGet: { path: string } }>[] } } }).template.spec
+        .containers[0];
       expect([c['startupProbe']?.httpGet.path, c['livenessProbe']?.httpGet.path, c['readinessProbe']?.httpGet.path]).toEqual([
         '/health/live',
         '/health/live',
@@ -109,7 +110,7 @@ describe('the Helm chart', () => {
     const policies = rendered('pb-demo').filter((o) => o.kind === 'NetworkPolicy');
     type Rule = { from?: { podSelector?: { matchLabels?: Record<string, string> }; namespaceSelector?: unknown }[] };
     for (const p of policies.filter((o) => SERVICES.some((s) => o.metadata.name === `pb-demo-${s}`))) {
-      const rules = ((p.spec as { ingress?: Rule[] }).ingress ?? []) as Rule[];
+      const rules = (p.spec as { ingress?: Rule[] }).ingress ?? [];
       if (p.metadata.name === 'pb-demo-gateway') {
         expect(rules.some((r) => r.from === undefined)).toBe(true);
         continue;
@@ -117,7 +118,9 @@ describe('the Helm chart', () => {
       // Every rule names its sources: the gateway's pods, or the scrapers (another namespace).
       expect(rules.every((r) => Array.isArray(r.from) && r.from.length > 0)).toBe(true);
       const sources = rules.flatMap((r) => r.from ?? []);
-      expect(sources).toContainEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/instance': 'pb-demo' } } });
+      expect(sources).toContainEqual({
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/instance': 'pb-demo' } },
+      });
       for (const s of sources) expect(s.podSelector?.matchLabels?.['app.kubernetes.io/name'] ?? 'scraper').toMatch(/^(gateway|scraper)$/);
     }
     const deny = policies.find((p) => p.metadata.name === 'pb-demo-default-deny');
@@ -135,16 +138,16 @@ describe('the Helm chart', () => {
     const envOf = (objects: K8sObject[], service: string) => {
       const d = objects.find((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/name'] === service);
       const env = (d?.spec as { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } }).template.spec
-        .containers[0]!.env;
+        .containers[0].env;
       return Object.fromEntries(env.map((e) => [e.name, e.value]));
     };
-    const cityA = envOf(a!, 'reporting');
-    const cityB = envOf(b!, 'reporting');
+    const cityA = envOf(a, 'reporting');
+    const cityB = envOf(b, 'reporting');
     expect(cityA['CITY_CODE']).not.toBe(cityB['CITY_CODE']);
     expect(cityA['KAFKA_SASL_USERNAME']).toBe(`${cityA['CITY_CODE']}-reporting`);
     expect(cityA['CITY_TIME_ZONE']).toBe('Asia/Shanghai');
     expect(cityA['REPORTING_CALENDAR_H1_DUE_DAY']).not.toBe(cityB['REPORTING_CALENDAR_H1_DUE_DAY']);
-    expect(new Set([...a!, ...b!].map((o) => `${o.kind}/${o.metadata.name}`)).size).toBe(a!.length + b!.length);
+    expect(new Set([...a, ...b].map((o) => `${o.kind}/${o.metadata.name}`)).size).toBe(a.length + b.length);
   });
 
   it('creates the topics in a pre-install/pre-upgrade Job running the kafka-topics entry point of the same image', () => {
@@ -152,10 +155,12 @@ describe('the Helm chart', () => {
     const job = objects.find((o) => o.kind === 'Job');
     expect(job?.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
     const container = (job?.spec as { template: { spec: { containers: { image: string; env: { name: string; value?: string }[] }[] } } })
-      .template.spec.containers[0]!;
+      .template.spec.containers[0];
     expect(container.env).toContainEqual({ name: 'SERVICE', value: 'kafka-topics' });
     const gateway = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'pb-demo-gateway');
-    expect(container.image).toBe((gateway?.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image);
+    expect(container.image).toBe(
+      (gateway?.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0].image,
+    );
   });
 
   it('with Strimzi renders a KafkaTopic per contract topic instead of the Job, and an analyst user that cannot read the internal topics', () => {
@@ -173,7 +178,9 @@ describe('the Helm chart', () => {
   });
 
   it('lists the topics of the contracts in files/topics.json (what the Strimzi topics and users are made from)', () => {
-    const file = JSON.parse(readFileSync(path.join(chart, 'files', 'topics.json'), 'utf8')) as { topics: { topic: string; internal: boolean }[] };
+    const file = JSON.parse(readFileSync(path.join(chart, 'files', 'topics.json'), 'utf8')) as {
+      topics: { topic: string; internal: boolean }[];
+    };
     expect(file.topics.map((t) => t.topic).sort()).toEqual(Object.values(Topics).sort());
     expect(file.topics.filter((t) => t.internal).map((t) => t.topic)).toEqual([...InternalTopics]);
   });

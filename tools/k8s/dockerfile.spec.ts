@@ -17,9 +17,9 @@ function stage(name: string): string[] {
   return lines.slice(start + 1, end < 0 ? undefined : end);
 }
 const SERVICES = ['gateway', 'org-registry', 'reporting', 'evaluation', 'training', 'notifications'];
-const buildRefs = (JSON.parse(readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8')) as { references: { path: string }[] }).references.map(
-  (r) => r.path,
-);
+const buildRefs = (
+  JSON.parse(readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8')) as { references: { path: string }[] }
+).references.map((r) => r.path);
 
 describe('deploy/docker/Dockerfile', () => {
   it('builds in stages on the slim Node 24 image, never latest', () => {
@@ -31,7 +31,9 @@ describe('deploy/docker/Dockerfile', () => {
   it('runs as a numeric non-root user with the compiled output only', () => {
     const runtime = stage('runtime');
     expect(runtime).toContain('USER 1000:1000');
-    expect(runtime.filter((l) => l.startsWith('COPY')).every((l) => l.includes('--from=prune') && l.includes('--chown=1000:1000'))).toBe(true);
+    expect(runtime.filter((l) => l.startsWith('COPY')).every((l) => l.includes('--from=prune') && l.includes('--chown=1000:1000'))).toBe(
+      true,
+    );
     expect(runtime.some((l) => /^RUN /.test(l))).toBe(false);
     expect(stage('prune').join('\n')).toMatch(/npm prune --omit=dev/);
   });
@@ -56,7 +58,10 @@ describe('deploy/docker/Dockerfile', () => {
 
 describe('docker-compose.yml uses the same Dockerfile', () => {
   const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-    services: Record<string, { build?: { dockerfile?: string; target?: string }; environment?: Record<string, string>; read_only?: boolean }>;
+    services: Record<
+      string,
+      { build?: { dockerfile?: string; target?: string }; environment?: Record<string, string>; read_only?: boolean }
+    >;
   };
 
   it.each([...SERVICES, 'kafka-topics'])('builds %s from deploy/docker/Dockerfile, read-only', (service) => {

@@ -15,7 +15,9 @@ function fakeBroker(initial: Record<string, { partitions: number; config: Record
       return Promise.resolve(true);
     },
     fetchTopicMetadata: ({ topics: names }) =>
-      Promise.resolve({ topics: names.map((name) => ({ name, partitions: new Array<unknown>(topics.get(name)?.partitions ?? 0).fill({}) })) }),
+      Promise.resolve({
+        topics: names.map((name) => ({ name, partitions: new Array<unknown>(topics.get(name)?.partitions ?? 0).fill({}) })),
+      }),
     createPartitions: ({ topicPartitions }) => {
       calls.push('createPartitions');
       for (const p of topicPartitions) topics.get(p.topic)!.partitions = p.count;
