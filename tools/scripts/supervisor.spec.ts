@@ -49,10 +49,15 @@ describe('the local runner restarts a service that exits, as Kubernetes would', 
     });
     reporting.exit(exit);
     await until('the restart', () => spawned.length === 1);
-    expect(spawned[0]!.service).toBe('reporting');
+    expect(spawned[0].service).toBe('reporting');
     expect(sup.restarts('reporting')).toBe(1);
     expect(sup.restarts('gateway')).toBe(0);
-    expect(sup.current().map((h) => h.service).sort()).toEqual(['gateway', 'reporting']);
+    expect(
+      sup
+        .current()
+        .map((h) => h.service)
+        .sort(),
+    ).toEqual(['gateway', 'reporting']);
     expect(sup.current()).toContain(spawned[0]);
     expect(sup.current()).toContain(gateway);
     expect(lines[0]).toMatch(logged);
@@ -78,12 +83,12 @@ describe('the local runner restarts a service that exits, as Kubernetes would', 
     });
     first.exit({ code: 1, signal: null });
     await until('restart 1', () => spawned.length === 1);
-    spawned[0]!.exit({ code: 1, signal: null });
+    spawned[0].exit({ code: 1, signal: null });
     await until('restart 2', () => spawned.length === 2);
-    spawned[1]!.exit({ code: 1, signal: null });
+    spawned[1].exit({ code: 1, signal: null });
     await until('restart 3', () => spawned.length === 3);
     clock += 5_000; // this one ran long enough
-    spawned[2]!.exit({ code: 1, signal: null });
+    spawned[2].exit({ code: 1, signal: null });
     await until('restart 4', () => spawned.length === 4);
     expect(lines.map((l) => l.match(/restart (\d+) in a row/)?.[1])).toEqual(['1', '2', '3', '1']);
     expect(lines.map((l) => l.match(/restarting in ([\d.]+) s/)?.[1])).toEqual(['0.1', '0.2', '0.3', '0.1']);
@@ -101,11 +106,12 @@ describe('the local runner restarts a service that exits, as Kubernetes would', 
         spawned.push(next);
         return next;
       },
-      stopHandles: async (live) => {
+      stopHandles: (live) => {
         for (const h of live) {
           stopped.push(h.service);
           h.exit({ code: 0, signal: null });
         }
+        return Promise.resolve();
       },
       backoff: fast,
     });
@@ -137,11 +143,11 @@ describe('the local runner restarts a service that exits, as Kubernetes would', 
       expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
       await until('a new process', () => sup.restarts('evaluation') === 1);
       const [again] = sup.current();
-      expect(again!.child!.pid).not.toBe(first.child!.pid);
-      expect(again!.child!.exitCode).toBeNull();
+      expect(again.child!.pid).not.toBe(first.child!.pid);
+      expect(again.child!.exitCode).toBeNull();
     } finally {
       await sup.stop();
     }
-    expect(sup.current()[0]!.child!.signalCode).toBe('SIGTERM');
+    expect(sup.current()[0].child!.signalCode).toBe('SIGTERM');
   });
 });

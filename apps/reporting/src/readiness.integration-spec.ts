@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { infraStatus } from '@pb/infra';
 import { domainServiceModule, loadConfig, runService, serviceEnv } from '@pb/platform';
+import { localBroker } from '@pb/testing';
 import { ReportsModule } from './reports/reports.module.js';
 
 interface Readiness {
@@ -10,9 +10,8 @@ interface Readiness {
   body: { status?: string; info?: Record<string, { status: string; reachable?: boolean }>; error?: Record<string, unknown> };
 }
 
-// Only a broker this project started can be paused: with KAFKA_BROKERS from outside (or Docker), say so.
-const kafkaStatus = (await infraStatus()).find((s) => s.name === 'kafka');
-const brokerIsOurs = Boolean(kafkaStatus?.pid) && (process.env['KAFKA_BROKERS'] ?? '').split(',').includes(kafkaStatus!.address);
+// Only a broker this project started can be paused: with KAFKA_BROKERS from outside (or Docker), the test is skipped.
+const broker = await localBroker();
 const PAUSE_AT_LEAST_MS = 15_000;
 
 /**
@@ -23,15 +22,10 @@ const PAUSE_AT_LEAST_MS = 15_000;
 describe('reporting readiness while the broker is paused', () => {
   const run = randomBytes(3).toString('hex');
   let app: NestFastifyApplication;
-  let paused = false;
 
   const ready = async (): Promise<Readiness> => {
     const res = await app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/health/ready' });
     return { status: res.statusCode, body: JSON.parse(res.body) as Readiness['body'] };
-  };
-  const resume = () => {
-    if (paused && kafkaStatus?.pid) process.kill(kafkaStatus.pid, 'SIGCONT');
-    paused = false;
   };
 
   beforeAll(async () => {
@@ -49,11 +43,11 @@ describe('reporting readiness while the broker is paused', () => {
   }, 120_000);
 
   afterAll(async () => {
-    resume(); // never leave the tier's broker frozen for the next test file
+    broker?.resume(); // never leave the tier's broker frozen for the next test file
     await app?.close();
   });
 
-  (brokerIsOurs ? it : it.skip)(
+  (broker ? it : it.skip)(
     `stays 200 through a broker pause of at least ${PAUSE_AT_LEAST_MS / 1000} s, reporting the broker unreachable, and sees it back after`,
     async () => {
       const before = await ready();
@@ -61,8 +55,7 @@ describe('reporting readiness while the broker is paused', () => {
       expect(before.body.info?.['kafka']).toMatchObject({ status: 'up' });
       expect(before.body.info?.['kafka']?.reachable).toBeUndefined();
 
-      process.kill(kafkaStatus!.pid!, 'SIGSTOP');
-      paused = true;
+      broker!.pause();
       const answers: Readiness[] = [];
       const started = Date.now();
       try {
@@ -76,7 +69,7 @@ describe('reporting readiness while the broker is paused', () => {
           await new Promise((r) => setTimeout(r, 250));
         }
       } finally {
-        resume();
+        broker!.resume();
       }
       expect(answers.map((a) => a.status).filter((s) => s !== 200)).toEqual([]);
       expect(answers.some((a) => a.body.info?.['kafka']?.reachable === false)).toBe(true);

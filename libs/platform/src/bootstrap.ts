@@ -158,8 +158,10 @@ export async function runService(module: Type | DynamicModule, options: RunOptio
   let closing = false;
   let refuseFrom = Infinity;
   adapter.getInstance().addHook('onRequest', (req, reply, done) => {
+    // Draining: answered as usual, but no connection is kept for a next request, so none is idle
+    // (and cut) when the listener closes; the client's next request opens one to a ready replica.
+    if (closing) void reply.header('connection', 'close');
     if (Date.now() < refuseFrom) return done();
-    void reply.header('connection', 'close');
     replyWithProblem(req, reply, shuttingDownProblem());
   });
   const shutdown = (signal: string) => {

@@ -85,7 +85,7 @@ export class PlatformModule {
                 ? { name: 'store', probe: () => indicator.probe(), intervalMs: 2_000, timeoutMs: 5_000, failAfterMs: policy.storeOutageMs }
                 : {
                     name: 'kafka',
-                    probe: () => (indicator as KafkaHealthIndicator).probe(5_000),
+                    probe: () => indicator.probe(5_000),
                     intervalMs: 5_000,
                     timeoutMs: 6_000,
                     failAfterMs: policy.brokerOutageMs > 0 ? policy.brokerOutageMs : Infinity,

@@ -6,7 +6,7 @@ const B = 'http://127.0.0.1:2';
 
 describe('the replicas of one service as the gateway balances them', () => {
   it('takes turns between ready replicas', () => {
-    const set = new ReplicaSet('reporting', [A, B], async () => true);
+    const set = new ReplicaSet('reporting', [A, B], () => Promise.resolve(true));
     expect([set.pick(), set.pick(), set.pick(), set.pick()]).toEqual([A, B, A, B]);
   });
 
@@ -15,7 +15,7 @@ describe('the replicas of one service as the gateway balances them', () => {
       [A, true],
       [B, true],
     ]);
-    const set = new ReplicaSet('reporting', [A, B], async (url) => ready.get(url));
+    const set = new ReplicaSet('reporting', [A, B], (url) => Promise.resolve(ready.get(url)));
     ready.set(B, false);
     await set.poll();
     expect([set.pick(), set.pick(), set.pick()]).toEqual([A, A, A]);
@@ -25,7 +25,7 @@ describe('the replicas of one service as the gateway balances them', () => {
   });
 
   it('keeps what it knew when a poll gets no answer in time', async () => {
-    const set = new ReplicaSet('reporting', [A, B], async () => undefined);
+    const set = new ReplicaSet('reporting', [A, B], () => Promise.resolve(undefined));
     set.markDown(B);
     await set.poll();
     expect(set.isMarkedDown(B)).toBe(true);
@@ -33,21 +33,21 @@ describe('the replicas of one service as the gateway balances them', () => {
   });
 
   it('sends a retry to a replica the request has not tried, ready ones first', () => {
-    const set = new ReplicaSet('reporting', [A, B], async () => true);
+    const set = new ReplicaSet('reporting', [A, B], () => Promise.resolve(true));
     expect(set.pick(new Set([A]))).toBe(B);
     set.markDown(B);
     expect(set.pick(new Set([A]))).toBe(B); // not ready, but the only one left untried
   });
 
   it('tries every replica when none is ready rather than none', () => {
-    const set = new ReplicaSet('reporting', [A, B], async () => false);
+    const set = new ReplicaSet('reporting', [A, B], () => Promise.resolve(false));
     set.markDown(A);
     set.markDown(B);
     expect(new Set([set.pick(), set.pick()])).toEqual(new Set([A, B]));
   });
 
   it('with one URL (a Kubernetes Service) always uses it and never marks it down', () => {
-    const set = new ReplicaSet('reporting', [A], async () => false);
+    const set = new ReplicaSet('reporting', [A], () => Promise.resolve(false));
     set.markDown(A);
     expect([set.pick(), set.pick(new Set([A]))]).toEqual([A, A]);
   });

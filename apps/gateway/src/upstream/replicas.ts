@@ -24,7 +24,7 @@ export class ReplicaSet {
     const untried = this.urls.filter((u) => !tried.has(u));
     const ready = untried.filter((u) => !this.notReady.has(u));
     const from = ready.length > 0 ? ready : untried.length > 0 ? untried : this.urls;
-    const url = from[this.next % from.length]!;
+    const url = from[this.next % from.length];
     this.next = (this.next + 1) % 1_000_000;
     return url;
   }

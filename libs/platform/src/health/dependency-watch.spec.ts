@@ -8,10 +8,9 @@ function fixture(failAfterMs: number) {
   let answers = 0;
   const watch = new DependencyWatch({
     name: 'store',
-    probe: async () => {
+    probe: () => {
       answers++;
-      if (!up) throw new Error('connection refused');
-      return { database: 'reporting' };
+      return up ? Promise.resolve({ database: 'reporting' }) : Promise.reject(new Error('connection refused'));
     },
     intervalMs: 60_000,
     timeoutMs: 1_000,
