@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { domainServiceModule, loadConfig, runService, serviceEnv } from '@pb/platform';
-import { localBroker } from '@pb/testing';
+import { localBroker, startService } from '@pb/testing';
 import { ReportsModule } from './reports/reports.module.js';
 
 interface Readiness {
@@ -29,17 +28,10 @@ describe('reporting readiness while the broker is paused', () => {
   };
 
   beforeAll(async () => {
-    const config = loadConfig(serviceEnv, {
-      ...process.env,
-      HTTP_PORT: '1',
-      MONGODB_DB: `it_reporting_ready_${run}`,
-      INTERNAL_AUTH_SECRET: randomBytes(32).toString('base64url'),
-      LOG_LEVEL: process.env['IT_LOG_LEVEL'] ?? 'fatal',
-    });
-    app = await runService(
-      domainServiceModule({ service: 'reporting', consume: false, features: () => [ReportsModule.register({ tickMs: 0 })] }, config),
-      { service: 'reporting', host: '127.0.0.1', port: 0, consume: false },
-    );
+    ({ app } = await startService(
+      { service: 'reporting', consume: false, features: () => [ReportsModule.register({ tickMs: 0 })] },
+      { db: `it_reporting_ready_${run}` },
+    ));
   }, 120_000);
 
   afterAll(async () => {

@@ -8,12 +8,16 @@ export class ConfigError extends Error {
   }
 }
 
-/** `host:port[,host:port...]` */
-export const brokerList = makeValidator<string[]>((input) => {
-  const list = input
+/** The non-empty entries of a comma-separated value. */
+const commaSeparated = (input: string): string[] =>
+  input
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+
+/** `host:port[,host:port...]` */
+export const brokerList = makeValidator<string[]>((input) => {
+  const list = commaSeparated(input);
   if (list.length === 0) throw new Error('must list at least one broker as host:port[,host:port]');
   for (const b of list) {
     if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(b)) throw new Error(`must be host:port[,host:port] (bad entry ${JSON.stringify(b)})`);
@@ -52,10 +56,7 @@ export const httpUrl = makeValidator<string>(parseHttpUrl);
 
 /** One http(s) base URL, or several separated by commas (the replicas of one service, balanced by the gateway). */
 export const httpUrlList = makeValidator<string[]>((input) => {
-  const list = input
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const list = commaSeparated(input);
   if (list.length === 0) throw new Error('must be an http(s) URL, or several separated by commas');
   try {
     return list.map(parseHttpUrl);
