@@ -5,12 +5,14 @@
 // org-registry, reporting and notifications; the events the submissions cause) runs twice for the
 // same length: once untouched (the baseline, also watching that no gateway's readiness flaps under
 // it), once while every replica of every service is restarted in turn (SIGTERM, wait for the exit,
-// start again, wait until ready). Reported: answered requests/s of the restart phase as a ratio to
-// the baseline (goal >= 0.8), failed requests (goal 0) and lost or duplicated events (goal 0).
+// start again, wait until ready). Reads are offered at a fixed rate (open loop); submissions go one
+// after the other. Reported: answered reads/s of the restart phase as a ratio to the baseline
+// (goal >= 0.8), failed reads and submissions (goal 0) and lost or duplicated events (goal 0).
 //
 //   npm run bench -- rolling-restart [requestsPerSecond=30] [baselineSeconds=30]
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { MongoClient } from 'mongodb';
@@ -61,14 +63,23 @@ export async function run(args) {
   // Domain services first (the gateways' replica polls find them), one replica after the other: a cold start is CPU-heavy.
   for (const r of REPLICAS) {
     for (const s of DOMAIN) start(s, r);
-    await waitReady(DOMAIN.map((s) => handles[`${s}/${r}`]), { timeoutMs: 240_000 });
+    await waitReady(
+      DOMAIN.map((s) => handles[`${s}/${r}`]),
+      { timeoutMs: 240_000 },
+    );
   }
   for (const r of REPLICAS) start('gateway', r);
-  await waitReady(REPLICAS.map((r) => handles[`gateway/${r}`]), { timeoutMs: 240_000 });
+  await waitReady(
+    REPLICAS.map((r) => handles[`gateway/${r}`]),
+    { timeoutMs: 240_000 },
+  );
 
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: 128 });
   const mongo = await MongoClient.connect(infra.mongodbUri);
-  const lb = new LoadBalancer(REPLICAS.map((r) => `http://127.0.0.1:${ports[r].gateway}`), agent);
+  const lb = new LoadBalancer(
+    REPLICAS.map((r) => `http://127.0.0.1:${ports[r].gateway}`),
+    agent,
+  );
   lb.start();
   try {
     // Fixtures: a city and a county the submissions go under.
@@ -80,7 +91,10 @@ export async function run(args) {
       [city, 'city-bureau', null],
       [county, 'county-bureau', city],
     ]) {
-      const res = await lb.send('POST', '/api/v1/org-units', { headers: auth, body: { id, code: id.toUpperCase(), name: id, kind, parentId } });
+      const res = await lb.send('POST', '/api/v1/org-units', {
+        headers: auth,
+        body: { id, code: id.toUpperCase(), name: id, kind, parentId },
+      });
       if (res.status !== 201) throw new Error(`fixture ${id}: ${res.status}`);
     }
     for (;;) {
@@ -89,30 +103,49 @@ export async function run(args) {
       await sleep(500);
     }
 
-    // One step of the mix, in turn: a submission, then reads of the three services that have them.
+    // Submissions: new schools, one after the other (creating an org unit takes the tree's lease in
+    // org-registry, so concurrent ones would only queue), each causing events every service consumes.
     let n = 0;
     const created = [];
-    const mix = [
-      async () => {
-        const id = `${runId}-s${n++}`;
+    const submissions = { sent: 0, created: 0, failures: new Map() };
+    const submit = async () => {
+      const id = `${runId}-s${n++}`;
+      submissions.sent++;
+      try {
         const res = await lb.send('POST', '/api/v1/org-units', {
           headers: auth,
           body: { id, code: id.toUpperCase(), name: `学校 ${id}`, kind: 'school', parentId: county },
         });
-        if (res.status === 201) created.push(id);
-        return res.status === 201;
-      },
-      async () => (await lb.send('GET', `/api/v1/org-units/${county}`, { headers: auth })).status === 200,
-      async () => (await lb.send('GET', '/api/v1/reporting/calendar', { headers: auth })).status === 200,
-      async () => (await lb.send('GET', '/api/v1/notifications/inbox/unread-count', { headers: auth })).status === 200,
-      async () => (await lb.send('GET', `/api/v1/org-units/${county}/children?limit=5`, { headers: auth })).status === 200,
+        if (res.status === 201) {
+          submissions.created++;
+          created.push(id);
+        } else count(submissions.failures, `${res.status} ${res.body.slice(0, 120)}`);
+      } catch (err) {
+        count(submissions.failures, String(err?.message ?? err).slice(0, 160));
+      }
+    };
+    // Reads, in turn: org-registry (two routes), reporting, notifications and the gateway's own.
+    const status = (expected) => async (method, path) => {
+      const res = await lb.send(method, path, { headers: auth });
+      return res.status === expected ? true : `${method} ${path.split('?')[0]}: ${res.status} ${res.body.slice(0, 120)}`;
+    };
+    const ok = status(200);
+    const mix = [
+      () => ok('GET', `/api/v1/org-units/${county}`),
+      () => ok('GET', '/api/v1/reporting/calendar'),
+      () => ok('GET', '/api/v1/notifications/inbox/unread-count'),
+      () => ok('GET', `/api/v1/org-units/${county}/children?limit=5`),
+      () => ok('GET', '/api/v1/accounts/me'),
     ];
 
     say(`warm-up (5 s at ${rate} requests/s)...`);
-    await steadyLoad(rate, () => sleep(5_000), mix);
+    await steadyLoad(rate, () => sleep(5_000), mix, submit);
     say(`baseline: ${baselineSeconds} s at ${rate} requests/s, watching both gateways' readiness...`);
-    const watch = watchReadiness(REPLICAS.map((r) => `http://127.0.0.1:${ports[r].gateway}`), agent);
-    const baseline = await steadyLoad(rate, () => sleep(baselineSeconds * 1_000), mix);
+    const watch = watchReadiness(
+      REPLICAS.map((r) => `http://127.0.0.1:${ports[r].gateway}`),
+      agent,
+    );
+    const baseline = await steadyLoad(rate, () => sleep(baselineSeconds * 1_000), mix, submit);
     const flaps = await watch.stop();
 
     say('rolling restart: every replica of every service in turn, under the same load...');
@@ -139,6 +172,7 @@ export async function run(args) {
         }
       },
       mix,
+      submit,
     );
 
     say('waiting until every consumer group has caught up...');
@@ -153,7 +187,14 @@ export async function run(args) {
     for (const s of ['gateway', 'reporting', 'notifications', 'evaluation', 'training']) {
       const db = mongo.db(envA[s].MONGODB_DB);
       if (!(await db.listCollections({ name: 'org_units' }).toArray()).length) continue;
-      const have = new Set((await db.collection('org_units').find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
+      const have = new Set(
+        (
+          await db
+            .collection('org_units')
+            .find({ _id: { $in: ids } }, { projection: { _id: 1 } })
+            .toArray()
+        ).map((d) => d._id),
+      );
       readModels[s] = ids.filter((id) => !have.has(id)).length;
     }
     const ratio = restart.answeredPerSecond / baseline.answeredPerSecond;
@@ -161,8 +202,9 @@ export async function run(args) {
       `rolling restart (${REPLICAS.length} replicas of each of ${SERVICES.length} services; ${rate} requests/s offered; Node ${process.versions.node}, store ${infra.mode})`,
       `  baseline  ${fmtPhase(baseline)}`,
       `  restarts  ${fmtPhase(restart)}`,
-      `  ratio answered/s during restarts / baseline: ${ratio.toFixed(2)} (goal >= 0.8)`,
-      `  failed requests: ${baseline.failed + restart.failed} (baseline ${baseline.failed}, restarts ${restart.failed}; goal 0)${restart.firstFailures.length ? `; first: ${restart.firstFailures.join(' | ')}` : ''}`,
+      `  ratio answered reads/s during restarts / baseline: ${ratio.toFixed(2)} (goal >= 0.8)`,
+      `  failed reads: ${baseline.failed + restart.failed} (baseline ${baseline.failed}, restarts ${restart.failed}; goal 0)${summarize(new Map([...baseline.failures, ...restart.failures]))}`,
+      `  submissions: ${submissions.sent} sent, ${submissions.created} created, failed ${submissions.sent - submissions.created} (goal 0)${summarize(submissions.failures)}; per phase: baseline ${baseline.submitted}, restarts ${restart.submitted}`,
       `  gateway readiness under the baseline load: ${flaps.polls} polls, ${flaps.notReady} not 200 (goal 0)`,
       `  restarts: ${restarts.length}, exits within 10 s: ${restarts.filter((r) => r.exit && r.stoppedMs <= 10_000).length}, exit code 0: ${restarts.filter((r) => r.exit?.code === 0).length}; longest stop ${(Math.max(...restarts.map((r) => r.stoppedMs)) / 1000).toFixed(1)} s`,
       `  events: ${ids.length} schools created, created events lost ${lost.length}, duplicated (two event ids for one write) ${duplicated.length} (goal 0 and 0)`,
@@ -184,19 +226,37 @@ export async function run(args) {
 const fmtPhase = (p) =>
   `${p.seconds.toFixed(1)} s: ${p.answeredPerSecond.toFixed(1)} answered/s of ${p.offeredPerSecond.toFixed(1)} offered, p50 ${p.p50.toFixed(0)} ms, p99 ${p.p99.toFixed(0)} ms, failed ${p.failed}`;
 
+const count = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
+const summarize = (failures) =>
+  failures.size === 0
+    ? ''
+    : `; ${[...failures]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 4)
+        .map(([k, v]) => `${v}x ${k}`)
+        .join(' | ')}`;
+
 /**
- * Open-loop load: one request of the mix every 1/rate s, whatever the answers do (up to 256 in
- * flight), until `until()` resolves. A request fails when it errors or gets an unexpected status.
+ * Open-loop reads: one request of the mix every 1/rate s, whatever the answers do (up to 256 in
+ * flight), until `until()` resolves; a read fails when it errors or gets another status than it
+ * expects. Meanwhile `submit` runs one submission after the other.
  */
-async function steadyLoad(rate, until, mix) {
+async function steadyLoad(rate, until, mix, submit) {
   const latencies = [];
   const inflight = new Set();
-  const firstFailures = [];
+  const failures = new Map();
   let sent = 0;
   let answered = 0;
   let failed = 0;
+  let submitted = 0;
   let done = false;
   const t0 = performance.now();
+  const submitter = (async () => {
+    while (!done) {
+      await submit();
+      submitted++;
+    }
+  })();
   const ticker = (async () => {
     for (let i = 0; !done; i++) {
       const due = t0 + (i * 1000) / rate;
@@ -207,17 +267,17 @@ async function steadyLoad(rate, until, mix) {
       sent++;
       const s = performance.now();
       const p = step().then(
-        (ok) => {
+        (result) => {
           latencies.push(performance.now() - s);
-          if (ok) answered++;
+          if (result === true) answered++;
           else {
             failed++;
-            if (firstFailures.length < 3) firstFailures.push(`mix step ${i % mix.length}: unexpected status`);
+            count(failures, result);
           }
         },
         (err) => {
           failed++;
-          if (firstFailures.length < 3) firstFailures.push(String(err?.message ?? err));
+          count(failures, String(err?.message ?? err).slice(0, 160));
         },
       );
       inflight.add(p);
@@ -227,7 +287,7 @@ async function steadyLoad(rate, until, mix) {
   await until();
   done = true;
   await ticker;
-  await Promise.all(inflight);
+  await Promise.all([...inflight, submitter]);
   const seconds = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
   return {
@@ -235,7 +295,8 @@ async function steadyLoad(rate, until, mix) {
     offeredPerSecond: sent / seconds,
     answeredPerSecond: answered / seconds,
     failed,
-    firstFailures,
+    failures,
+    submitted,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
   };

@@ -3,7 +3,7 @@ import { type DynamicModule, Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { KafkaClient, KafkaEventServer, MESSAGING_OPTIONS, ProcessedEventLedger, type MessagingOptions } from '@pb/messaging';
+import { KafkaClient, KafkaEventServer, MESSAGING_OPTIONS, OutboxRelay, ProcessedEventLedger, type MessagingOptions } from '@pb/messaging';
 import { Lifecycle, shuttingDownProblem } from './health/health.js';
 import { parseJsonBody } from './http/json-body.js';
 import { replyWithProblem } from './http/problem.js';
@@ -93,7 +93,7 @@ const REFUSE_BEFORE_EXIT_MS = 1_500;
  * timer exits with 1 at `hardExitMs` whatever is left.
  */
 export function shutdownPlan(options: { shutdownGraceMs?: number; drainMs?: number }): { hardExitMs: number; drainMs: number } {
-  const hardExitMs = Math.min(options.shutdownGraceMs ?? 8_000, MAX_EXIT_MS);
+  const hardExitMs = Math.min(options.shutdownGraceMs ?? 9_000, MAX_EXIT_MS);
   const drainMs = Math.max(0, Math.min(options.drainMs ?? 0, hardExitMs - MIN_CLOSE_MS));
   return { hardExitMs, drainMs };
 }
@@ -137,21 +137,18 @@ export async function runService(module: Type | DynamicModule, options: RunOptio
   });
   const logger = new Logger('Bootstrap');
 
+  let eventServer: KafkaEventServer | undefined;
   if (options.consume) {
     const messaging = app.get<MessagingOptions>(MESSAGING_OPTIONS);
     if (!messaging.groupId) throw new Error(`${options.service} consumes events but has no KAFKA_GROUP_ID`);
-    app.connectMicroservice(
-      {
-        strategy: new TopicReadyKafkaEventServer(app.get(KafkaClient), app.get(ProcessedEventLedger), {
-          groupId: messaging.groupId,
-          maxAttempts: messaging.maxAttempts ?? 5,
-          ...(messaging.consumerConcurrency ? { concurrency: messaging.consumerConcurrency } : {}),
-          ...(messaging.retryInitialDelayMs ? { retryInitialDelayMs: messaging.retryInitialDelayMs } : {}),
-          ...(messaging.retryMaxDelayMs ? { retryMaxDelayMs: messaging.retryMaxDelayMs } : {}),
-        }),
-      },
-      { inheritAppConfig: true },
-    );
+    eventServer = new TopicReadyKafkaEventServer(app.get(KafkaClient), app.get(ProcessedEventLedger), {
+      groupId: messaging.groupId,
+      maxAttempts: messaging.maxAttempts ?? 5,
+      ...(messaging.consumerConcurrency ? { concurrency: messaging.consumerConcurrency } : {}),
+      ...(messaging.retryInitialDelayMs ? { retryInitialDelayMs: messaging.retryInitialDelayMs } : {}),
+      ...(messaging.retryMaxDelayMs ? { retryMaxDelayMs: messaging.retryMaxDelayMs } : {}),
+    });
+    app.connectMicroservice({ strategy: eventServer }, { inheritAppConfig: true });
   }
   await options.configure?.(app);
 
@@ -178,6 +175,14 @@ export async function runService(module: Type | DynamicModule, options: RunOptio
     }, hardExitMs).unref();
     setTimeout(() => {
       logger.log('closing: no new connections; finishing in-flight requests and the Kafka batch');
+      // Side by side rather than one after the other as Nest's hooks would: the outbox relay (its
+      // publish in flight, then its lease released for the other replica) and the consumer (the
+      // record in hand, then its offsets committed) stop while the listener finishes its requests.
+      // Nest's own calls of the same stops later find them done.
+      void relayOf(app)
+        ?.stop()
+        .catch(() => undefined);
+      void eventServer?.close().catch(() => undefined);
       app.close().then(
         () => {
           logger.log(`stopped in ${Date.now() - startedAt} ms`);
@@ -197,6 +202,14 @@ export async function runService(module: Type | DynamicModule, options: RunOptio
   await app.listen({ port: options.port, host: options.host });
   logger.log(`${options.service} listening on http://${options.host}:${options.port}`);
   return app;
+}
+
+function relayOf(app: NestFastifyApplication): OutboxRelay | undefined {
+  try {
+    return app.get(OutboxRelay, { strict: false });
+  } catch {
+    return undefined; // no broker configured
+  }
 }
 
 /** Runs `main` and turns a boot failure (bad config, port in use) into one line on stderr and exit 1. */

@@ -83,7 +83,10 @@ export const httpEnv = {
   HTTP_HOST: str({ default: '0.0.0.0', desc: 'Interface the HTTP server binds to' }),
   HTTP_PORT: port({ desc: 'HTTP port of this service' }),
   LOG_LEVEL: logLevel,
-  SHUTDOWN_GRACE_MS: num({ default: 8_000, desc: 'In-flight work gets this long after SIGTERM; exit always within 10 s' }),
+  SHUTDOWN_GRACE_MS: num({
+    default: 9_000,
+    desc: 'After SIGTERM the drain and in-flight work get this long in all, then the process exits anyway; exit always within 10 s',
+  }),
   SHUTDOWN_DRAIN_MS: num({
     default: 3_000,
     desc: 'After SIGTERM, readiness fails but requests are still accepted and answered this long (load balancers notice), then in-flight work ends (docs/adr/0024); a Kubernetes preStop sleep can take its place',
