@@ -82,15 +82,13 @@ export async function run(args) {
   );
   lb.start();
   try {
-    // Fixtures: a city and a county the submissions go under.
+    // Fixtures: a city and ten counties the submissions go under, in turn (a school list stays the size of a real county's).
     const city = `${runId}-city`;
-    const county = `${runId}-county`;
+    const counties = Array.from({ length: 10 }, (_, i) => `${runId}-county${i}`);
+    const county = counties[0];
     const admin = await signAccessToken({ sub: 'bench-admin', orgUnitId: city, roles: ['city-admin'] }, secrets.AUTH_JWT_SECRET, 7200);
     const auth = { authorization: `Bearer ${admin}` };
-    for (const [id, kind, parentId] of [
-      [city, 'city-bureau', null],
-      [county, 'county-bureau', city],
-    ]) {
+    for (const [id, kind, parentId] of [[city, 'city-bureau', null], ...counties.map((c) => [c, 'county-bureau', city])]) {
       const res = await lb.send('POST', '/api/v1/org-units', {
         headers: auth,
         body: { id, code: id.toUpperCase(), name: id, kind, parentId },
@@ -98,7 +96,7 @@ export async function run(args) {
       if (res.status !== 201) throw new Error(`fixture ${id}: ${res.status}`);
     }
     for (;;) {
-      const res = await lb.send('GET', `/api/v1/org-units/${county}`, { headers: auth });
+      const res = await lb.send('GET', `/api/v1/org-units/${counties.at(-1)}`, { headers: auth });
       if (res.status === 200) break;
       await sleep(500);
     }
@@ -114,7 +112,7 @@ export async function run(args) {
       try {
         const res = await lb.send('POST', '/api/v1/org-units', {
           headers: auth,
-          body: { id, code: id.toUpperCase(), name: `学校 ${id}`, kind: 'school', parentId: county },
+          body: { id, code: id.toUpperCase(), name: `学校 ${id}`, kind: 'school', parentId: counties[n % counties.length] },
         });
         if (res.status === 201) {
           submissions.created++;
@@ -134,7 +132,7 @@ export async function run(args) {
       () => ok('GET', `/api/v1/org-units/${county}`),
       () => ok('GET', '/api/v1/reporting/calendar'),
       () => ok('GET', '/api/v1/notifications/inbox/unread-count'),
-      () => ok('GET', `/api/v1/org-units/${county}/children?limit=5`),
+      () => ok('GET', `/api/v1/org-units/${city}/children?limit=5`),
       () => ok('GET', '/api/v1/accounts/me'),
     ];
 
