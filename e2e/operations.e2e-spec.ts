@@ -10,7 +10,7 @@ describe('what operators probe', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
-  it.each(services)('%s is ready only with its store and Kafka up', async (_name, url) => {
+  it.each(services)('%s is ready and reports its store and Kafka up (docs/adr/0024)', async (_name, url) => {
     const res = await fetch(`${url}/health/ready`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; info: Record<string, { status: string }> };
