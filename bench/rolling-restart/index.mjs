@@ -202,6 +202,7 @@ export async function run(args) {
       `  restarts  ${fmtPhase(restart)}`,
       `  ratio answered reads/s during restarts / baseline: ${ratio.toFixed(2)} (goal >= 0.8)`,
       `  failed reads: ${baseline.failed + restart.failed} (baseline ${baseline.failed}, restarts ${restart.failed}; goal 0)${summarize(new Map([...baseline.failures, ...restart.failures]))}`,
+      `  submissions/s (one after the other, a closed loop: what the platform gives): baseline ${(baseline.submitted / baseline.seconds).toFixed(1)}, restarts ${(restart.submitted / restart.seconds).toFixed(1)}, ratio ${(restart.submitted / restart.seconds / (baseline.submitted / baseline.seconds)).toFixed(2)}`,
       `  submissions: ${submissions.sent} sent, ${submissions.created} created, failed ${submissions.sent - submissions.created} (goal 0)${summarize(submissions.failures)}; per phase: baseline ${baseline.submitted}, restarts ${restart.submitted}`,
       `  gateway readiness under the baseline load: ${flaps.polls} polls, ${flaps.notReady} not 200 (goal 0)`,
       `  restarts: ${restarts.length}, exits within 10 s: ${restarts.filter((r) => r.exit && r.stoppedMs <= 10_000).length}, exit code 0: ${restarts.filter((r) => r.exit?.code === 0).length}; longest stop ${(Math.max(...restarts.map((r) => r.stoppedMs)) / 1000).toFixed(1)} s`,
