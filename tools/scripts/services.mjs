@@ -127,7 +127,16 @@ export function spawnServices(envs, { logDir = path.join(ROOT, '.local', 'logs')
       if (stderrTail.length > 20) stderrTail.shift();
     });
     const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    handles.push({ service, replica, child, logFile, port: Number(envs[service].HTTP_PORT), host: envs[service].HTTP_HOST, exited, stderrTail });
+    handles.push({
+      service,
+      replica,
+      child,
+      logFile,
+      port: Number(envs[service].HTTP_PORT),
+      host: envs[service].HTTP_HOST,
+      exited,
+      stderrTail,
+    });
   }
   return handles;
 }

@@ -69,7 +69,8 @@ try {
   // During this start an exit is a failure (bad configuration, port taken): say so and stop.
   for (const h of handles) {
     h.exited.then(({ code, signal }) => {
-      if (!stopping && !supervisor) void fail(`${h.service} stopped during start (${signal ?? `exit ${code}`}); read .local/logs/${h.service}.log`);
+      if (!stopping && !supervisor)
+        void fail(`${h.service} stopped during start (${signal ?? `exit ${code}`}); read .local/logs/${h.service}.log`);
     });
   }
   await waitReady(handles, { timeoutMs: Number(process.env.SERVICES_READY_TIMEOUT_MS ?? 90_000) });

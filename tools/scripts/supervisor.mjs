@@ -34,7 +34,9 @@ export function supervise(
       streaks.set(handle.service, streak);
       const delay = backoffMs(streak, backoff);
       const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
-      log(`${handle.service} ${how} after ${(ranMs / 1000).toFixed(1)} s; restarting in ${(delay / 1000).toFixed(1)} s (restart ${streak} in a row)`);
+      log(
+        `${handle.service} ${how} after ${(ranMs / 1000).toFixed(1)} s; restarting in ${(delay / 1000).toFixed(1)} s (restart ${streak} in a row)`,
+      );
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (stopping) return;

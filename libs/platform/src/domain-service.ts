@@ -22,7 +22,9 @@ export interface DomainServiceDefinition {
 class ServiceRootModule {}
 
 /** The store and broker options of PlatformModule from the validated variables every stateful service has. */
-export function storeAndBrokerOf(config: CleanedEnv<typeof storeAndBrokerEnv>): Pick<PlatformOptions, 'store' | 'broker' | 'readinessPolicy'> {
+export function storeAndBrokerOf(
+  config: CleanedEnv<typeof storeAndBrokerEnv>,
+): Pick<PlatformOptions, 'store' | 'broker' | 'readinessPolicy'> {
   return {
     store: { uri: config.MONGODB_URI, dbName: config.MONGODB_DB },
     broker: {

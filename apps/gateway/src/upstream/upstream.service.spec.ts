@@ -98,7 +98,8 @@ describe('UpstreamService over several replicas', () => {
   it('retries a read elsewhere when a replica drops the connection', async () => {
     const upstream = serviceOf([droppingUrl, liveUrl]);
     try {
-      for (let i = 0; i < 2; i++) expect((await upstream.forward('reporting', 'GET', `/r${i}`, { identity, correlationId: 'c' })).status).toBe(200);
+      for (let i = 0; i < 2; i++)
+        expect((await upstream.forward('reporting', 'GET', `/r${i}`, { identity, correlationId: 'c' })).status).toBe(200);
     } finally {
       await upstream.onApplicationShutdown();
     }

@@ -132,7 +132,9 @@ export class UpstreamService implements OnApplicationBootstrap, OnApplicationShu
         const notSent = NOT_SENT.has(code ?? '');
         if (notSent || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') set.markDown(url);
         const retry = attempt < attempts && (notSent || (replaySafe(method, headers) && code !== 'UND_ERR_HEADERS_TIMEOUT'));
-        this.logger.warn(`${name} ${method} ${path} at ${url} failed (${code ?? 'error'})${retry ? ', trying again' : ''}: ${errorText(err)}`);
+        this.logger.warn(
+          `${name} ${method} ${path} at ${url} failed (${code ?? 'error'})${retry ? ', trying again' : ''}: ${errorText(err)}`,
+        );
         if (!retry) throw problem.upstreamUnavailable();
       }
     }
