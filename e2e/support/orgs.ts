@@ -47,6 +47,9 @@ export async function outboxesDrained(client: MongoClient) {
 }
 
 export interface ReadRecord {
+  topic: string;
+  partition: number;
+  offset: string;
   key: string;
   headers: Record<string, string>;
   value: Record<string, unknown>;
@@ -77,6 +80,9 @@ export async function readToEnd(topics: string[], keep: (r: ReadRecord) => boole
     eachMessage: async ({ topic, partition, message }) => {
       const raw = message.value?.toString() ?? '';
       const r: ReadRecord = {
+        topic,
+        partition,
+        offset: message.offset,
         key: message.key?.toString() ?? '',
         headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, v?.toString() ?? ''])),
         value: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},

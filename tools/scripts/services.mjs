@@ -103,13 +103,14 @@ export function portInUse(port, host = '127.0.0.1') {
 
 /**
  * Spawns each service from its build (apps/<name>/dist/main.js) with stdout and stderr to
- * <logDir>/<name>.log. Returns handles; `exited` resolves when the process ends.
+ * <logDir>/<name>.log (<name>-<replica>.log). Returns handles; `exited` resolves when the process ends.
  */
-export function spawnServices(envs, { logDir = path.join(ROOT, '.local', 'logs'), only = SERVICES } = {}) {
+export function spawnServices(envs, { logDir = path.join(ROOT, '.local', 'logs'), only = SERVICES, replica = '' } = {}) {
   mkdirSync(logDir, { recursive: true });
   const handles = [];
   for (const service of only) {
-    const logFile = path.join(logDir, `${service}.log`);
+    // `replica` names a second instance of the same service (its own log, `<name>-<replica>.log`).
+    const logFile = path.join(logDir, `${service}${replica ? `-${replica}` : ''}.log`);
     const out = createWriteStream(logFile, { flags: 'a' });
     // PB_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it stops (where a benchmark's time goes).
     const profile = process.env.PB_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PB_CPU_PROF}`] : [];
@@ -126,7 +127,16 @@ export function spawnServices(envs, { logDir = path.join(ROOT, '.local', 'logs')
       if (stderrTail.length > 20) stderrTail.shift();
     });
     const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    handles.push({ service, child, logFile, port: Number(envs[service].HTTP_PORT), host: envs[service].HTTP_HOST, exited, stderrTail });
+    handles.push({
+      service,
+      replica,
+      child,
+      logFile,
+      port: Number(envs[service].HTTP_PORT),
+      host: envs[service].HTTP_HOST,
+      exited,
+      stderrTail,
+    });
   }
   return handles;
 }

@@ -1,8 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { HealthIndicatorService } from '@nestjs/terminus';
-import { KafkaHealthIndicator } from '@pb/messaging';
-import { MongoHealthIndicator } from '@pb/persistence';
-import { OrgUnitsReadModule, PlatformModule, READINESS_CHECKS, storeAndBrokerOf, type ReadinessCheck } from '@pb/platform';
+import { OrgUnitsReadModule, PlatformModule, storeAndBrokerOf } from '@pb/platform';
 import { AuditModule } from './audit/audit.module.js';
 import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
 import { defaultAsyncApiPath } from './asyncapi/asyncapi.document.js';
@@ -12,7 +9,7 @@ import type { IdentityConfig } from './identity/identity.config.js';
 import { GATEWAY_ORG_UNIT_CACHE_MS, OrgUnitReads } from './org-units/org-unit-reads.js';
 import { Forwarder } from './upstream/forward.js';
 import { RouteForwardingController } from './upstream/route-forwarding.controller.js';
-import { UPSTREAMS, UpstreamService, type UpstreamName, type UpstreamsConfig } from './upstream/upstream.service.js';
+import { UPSTREAMS, UpstreamService, type UpstreamsConfig } from './upstream/upstream.service.js';
 
 export function identityConfigOf(config: GatewayConfig): IdentityConfig {
   return {
@@ -71,24 +68,9 @@ export class GatewayModule {
           // The identity store (accounts, sessions, keys, audit, org-tree read model) and the broker.
           ...storeAndBrokerOf(config),
           rateLimit: { limit: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
-          // Ready when its own store and broker are, and the services it forwards to.
-          readiness: {
-            provide: READINESS_CHECKS,
-            inject: [HealthIndicatorService, MongoHealthIndicator, KafkaHealthIndicator],
-            useFactory: (health: HealthIndicatorService, store: MongoHealthIndicator, kafka: KafkaHealthIndicator): ReadinessCheck[] => [
-              () => store.isHealthy(),
-              () => kafka.isHealthy(),
-              ...(Object.entries(upstreams.urls) as [UpstreamName, string][]).map(([name, url]) => async () => {
-                const indicator = health.check(name);
-                try {
-                  const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
-                  return res.ok ? indicator.up() : indicator.down({ message: `HTTP ${res.status}` });
-                } catch (err) {
-                  return indicator.down({ message: err instanceof Error ? err.message : String(err) });
-                }
-              }),
-            ],
-          },
+          // Ready when its own store is (docs/adr/0024): never on the services it forwards to, whose
+          // replicas it balances per request; an upstream that is down answers 503 upstream-unavailable
+          // on its own routes, not on all of them.
         }),
         OrgUnitsReadModule,
         AuditModule,

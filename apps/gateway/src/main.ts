@@ -15,6 +15,7 @@ bootOrExit('gateway', async () => {
     // It consumes org-registry's org-unit events (its read model) and every service's audit records.
     consume: true,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    drainMs: config.SHUTDOWN_DRAIN_MS,
     bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
     cursorSecret: cursorSecretOf(config),

@@ -10,12 +10,17 @@ export class KafkaHealthIndicator {
     private readonly health: HealthIndicatorService,
   ) {}
 
+  /** One round trip; resolves what the broker said, rejects when it does not answer (the platform's readiness watch, docs/adr/0024). */
+  async probe(timeoutMs = 3_000): Promise<{ brokers: number }> {
+    const admin = await withTimeout(this.client.getAdmin(), timeoutMs);
+    const cluster = await withTimeout(admin.describeCluster(), timeoutMs);
+    return { brokers: cluster.brokers.length };
+  }
+
   async isHealthy(key = 'kafka') {
     const indicator = this.health.check(key);
     try {
-      const admin = await withTimeout(this.client.getAdmin(), 3_000);
-      const cluster = await withTimeout(admin.describeCluster(), 3_000);
-      return indicator.up({ brokers: cluster.brokers.length });
+      return indicator.up(await this.probe());
     } catch (err) {
       return indicator.down({ message: err instanceof Error ? err.message : String(err) });
     }

@@ -3,9 +3,10 @@ import { type DynamicModule, Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { KafkaClient, KafkaEventServer, MESSAGING_OPTIONS, ProcessedEventLedger, type MessagingOptions } from '@pb/messaging';
-import { Lifecycle } from './health/health.js';
+import { KafkaClient, KafkaEventServer, MESSAGING_OPTIONS, OutboxRelay, ProcessedEventLedger, type MessagingOptions } from '@pb/messaging';
+import { Lifecycle, shuttingDownProblem } from './health/health.js';
 import { parseJsonBody } from './http/json-body.js';
+import { replyWithProblem } from './http/problem.js';
 import { useCursorSecret } from './http/pagination.js';
 import { CORRELATION_HEADER, correlationIdOf } from './logging/logging.module.js';
 import { httpRequestDuration } from './metrics/metrics.js';
@@ -17,6 +18,12 @@ export interface RunOptions {
   /** Consume the event types the app's controllers declare with @EventPattern. */
   consume?: boolean;
   shutdownGraceMs?: number;
+  /**
+   * After SIGTERM, how long readiness fails while requests are still accepted and answered as usual,
+   * so load balancers (Kubernetes endpoints, the gateway's replica balancer) stop sending new work
+   * before the listener closes (docs/adr/0024). 0: close at once (a preStop sleep does the waiting).
+   */
+  drainMs?: number;
   bodyLimitBytes?: number;
   /** Proxies whose X-Forwarded-For is trusted (client IP for throttling and audit): addresses, CIDRs or proxy-addr names. */
   trustProxy?: string;
@@ -73,11 +80,27 @@ async function waitForTopicLeaders(kafka: KafkaClient, topics: string[], timeout
 
 /** Kubernetes' default grace is 30 s; we promise 10 s, so the hard stop comes before that. */
 const MAX_EXIT_MS = 9_500;
+/** The drain leaves at least this long of the grace to finish in-flight requests and the Kafka batch. */
+const MIN_CLOSE_MS = 3_000;
+/** Requests that arrive this close to the hard stop are refused (problem+json 503): they could not finish. */
+const REFUSE_BEFORE_EXIT_MS = 1_500;
+
+/**
+ * The SIGTERM sequence of docs/adr/0024, in order: readiness fails; for `drainMs` everything is still
+ * accepted and answered; then the listener closes (requests already on a connection are answered,
+ * with `Connection: close`), in-flight requests finish, the consumer finishes the record in hand and
+ * commits what it applied, the outbox relay and schedulers stop, the clients close; exit 0. A hard
+ * timer exits with 1 at `hardExitMs` whatever is left.
+ */
+export function shutdownPlan(options: { shutdownGraceMs?: number; drainMs?: number }): { hardExitMs: number; drainMs: number } {
+  const hardExitMs = Math.min(options.shutdownGraceMs ?? 9_000, MAX_EXIT_MS);
+  const drainMs = Math.max(0, Math.min(options.drainMs ?? 0, hardExitMs - MIN_CLOSE_MS));
+  return { hardExitMs, drainMs };
+}
 
 /**
  * Boots a service as a NestJS hybrid app: Fastify HTTP plus the Kafka event transport. On SIGTERM or
- * SIGINT it fails readiness, stops consuming (leaving the group after in-flight records), finishes
- * in-flight requests, flushes the outbox relay, and exits; a hard timer guarantees exit within 10 s.
+ * SIGINT it follows `shutdownPlan`: a hard timer guarantees exit within 10 s.
  */
 export async function runService(module: Type | DynamicModule, options: RunOptions): Promise<NestFastifyApplication> {
   if (options.cursorSecret) useCursorSecret(options.cursorSecret, options.service);
@@ -87,7 +110,9 @@ export async function runService(module: Type | DynamicModule, options: RunOptio
     maxParamLength: 512,
     // Only named proxies may set the client address: anyone else's X-Forwarded-For is ignored.
     trustProxy: options.trustProxy ?? 'loopback,uniquelocal',
-    return503OnClosing: true,
+    // Not Fastify's bare 503 while closing: a request on a connection still open is answered as usual
+    // (with Connection: close); the hook below refuses, as problem+json, only what could not finish.
+    return503OnClosing: false,
     // The caller's correlation id (or a new one) is the request id: logs, problems, forwarded calls.
     genReqId: (req: IncomingMessage) => correlationIdOf(req),
   });
@@ -112,42 +137,63 @@ export async function runService(module: Type | DynamicModule, options: RunOptio
   });
   const logger = new Logger('Bootstrap');
 
+  let eventServer: KafkaEventServer | undefined;
   if (options.consume) {
     const messaging = app.get<MessagingOptions>(MESSAGING_OPTIONS);
     if (!messaging.groupId) throw new Error(`${options.service} consumes events but has no KAFKA_GROUP_ID`);
-    app.connectMicroservice(
-      {
-        strategy: new TopicReadyKafkaEventServer(app.get(KafkaClient), app.get(ProcessedEventLedger), {
-          groupId: messaging.groupId,
-          maxAttempts: messaging.maxAttempts ?? 5,
-          ...(messaging.consumerConcurrency ? { concurrency: messaging.consumerConcurrency } : {}),
-          ...(messaging.retryInitialDelayMs ? { retryInitialDelayMs: messaging.retryInitialDelayMs } : {}),
-          ...(messaging.retryMaxDelayMs ? { retryMaxDelayMs: messaging.retryMaxDelayMs } : {}),
-        }),
-      },
-      { inheritAppConfig: true },
-    );
+    eventServer = new TopicReadyKafkaEventServer(app.get(KafkaClient), app.get(ProcessedEventLedger), {
+      groupId: messaging.groupId,
+      maxAttempts: messaging.maxAttempts ?? 5,
+      ...(messaging.consumerConcurrency ? { concurrency: messaging.consumerConcurrency } : {}),
+      ...(messaging.retryInitialDelayMs ? { retryInitialDelayMs: messaging.retryInitialDelayMs } : {}),
+      ...(messaging.retryMaxDelayMs ? { retryMaxDelayMs: messaging.retryMaxDelayMs } : {}),
+    });
+    app.connectMicroservice({ strategy: eventServer }, { inheritAppConfig: true });
   }
   await options.configure?.(app);
 
   let closing = false;
+  let refuseFrom = Infinity;
+  adapter.getInstance().addHook('onRequest', (req, reply, done) => {
+    // Draining: answered as usual, but no connection is kept for a next request, so none is idle
+    // (and cut) when the listener closes; the client's next request opens one to a ready replica.
+    if (closing) void reply.header('connection', 'close');
+    if (Date.now() < refuseFrom) return done();
+    replyWithProblem(req, reply, shuttingDownProblem());
+  });
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    logger.log(`${signal} received, shutting down`);
+    const { hardExitMs, drainMs } = shutdownPlan(options);
+    const startedAt = Date.now();
+    refuseFrom = startedAt + hardExitMs - REFUSE_BEFORE_EXIT_MS;
     app.get(Lifecycle).shuttingDown = true;
-    const hardExitMs = Math.min(options.shutdownGraceMs ?? 8_000, MAX_EXIT_MS);
+    logger.log(`${signal} received, shutting down: readiness fails, still answering for ${drainMs} ms`);
     setTimeout(() => {
       logger.error(`shutdown took longer than ${hardExitMs} ms, exiting`);
       process.exit(1);
     }, hardExitMs).unref();
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error(`shutdown failed: ${String(err)}`);
-        process.exit(1);
-      },
-    );
+    setTimeout(() => {
+      logger.log('closing: no new connections; finishing in-flight requests and the Kafka batch');
+      // Side by side rather than one after the other as Nest's hooks would: the outbox relay (its
+      // publish in flight, then its lease released for the other replica) and the consumer (the
+      // record in hand, then its offsets committed) stop while the listener finishes its requests.
+      // Nest's own calls of the same stops later find them done.
+      void relayOf(app)
+        ?.stop()
+        .catch(() => undefined);
+      void eventServer?.close().catch(() => undefined);
+      app.close().then(
+        () => {
+          logger.log(`stopped in ${Date.now() - startedAt} ms`);
+          process.exit(0);
+        },
+        (err: unknown) => {
+          logger.error(`shutdown failed: ${String(err)}`);
+          process.exit(1);
+        },
+      );
+    }, drainMs);
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
@@ -156,6 +202,14 @@ export async function runService(module: Type | DynamicModule, options: RunOptio
   await app.listen({ port: options.port, host: options.host });
   logger.log(`${options.service} listening on http://${options.host}:${options.port}`);
   return app;
+}
+
+function relayOf(app: NestFastifyApplication): OutboxRelay | undefined {
+  try {
+    return app.get(OutboxRelay, { strict: false });
+  } catch {
+    return undefined; // no broker configured
+  }
 }
 
 /** Runs `main` and turns a boot failure (bad config, port in use) into one line on stderr and exit 1. */

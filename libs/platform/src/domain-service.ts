@@ -22,7 +22,9 @@ export interface DomainServiceDefinition {
 class ServiceRootModule {}
 
 /** The store and broker options of PlatformModule from the validated variables every stateful service has. */
-export function storeAndBrokerOf(config: CleanedEnv<typeof storeAndBrokerEnv>): Pick<PlatformOptions, 'store' | 'broker'> {
+export function storeAndBrokerOf(
+  config: CleanedEnv<typeof storeAndBrokerEnv>,
+): Pick<PlatformOptions, 'store' | 'broker' | 'readinessPolicy'> {
   return {
     store: { uri: config.MONGODB_URI, dbName: config.MONGODB_DB },
     broker: {
@@ -32,6 +34,7 @@ export function storeAndBrokerOf(config: CleanedEnv<typeof storeAndBrokerEnv>): 
       topicPartitions: config.KAFKA_TOPIC_PARTITIONS,
       topicReplicationFactor: config.KAFKA_TOPIC_REPLICATION,
     },
+    readinessPolicy: { storeOutageMs: config.READINESS_STORE_OUTAGE_MS, brokerOutageMs: config.READINESS_BROKER_OUTAGE_MS },
   };
 }
 
@@ -61,6 +64,7 @@ export function startDomainService(def: DomainServiceDefinition): void {
       port: config.HTTP_PORT,
       consume: def.consume,
       shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+      drainMs: config.SHUTDOWN_DRAIN_MS,
       bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
       trustProxy: config.TRUST_PROXY,
       cursorSecret: cursorSecretOf(config),

@@ -1,11 +1,21 @@
 import { type DynamicModule, type Provider, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { TerminusModule } from '@nestjs/terminus';
+import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { KafkaHealthIndicator, MessagingModule } from '@pb/messaging';
 import { MongoHealthIndicator, PersistenceModule } from '@pb/persistence';
 import { AUTH_OPTIONS, AuthGuard, type AuthOptions } from './auth/auth.guard.js';
 import { Clock } from './clock.js';
-import { HealthController, Lifecycle, READINESS_CHECKS, type ReadinessCheck } from './health/health.js';
+import { DependencyWatch } from './health/dependency-watch.js';
+import {
+  DEFAULT_READINESS_POLICY,
+  DependencyWatches,
+  HealthController,
+  Lifecycle,
+  READINESS_CHECKS,
+  watchedCheck,
+  type ReadinessCheck,
+  type ReadinessPolicy,
+} from './health/health.js';
 import { ProblemDetailsFilter } from './http/problem.js';
 import { NextLinkInterceptor } from './http/next-link.interceptor.js';
 import { RouteValidationInterceptor } from './http/route.js';
@@ -21,8 +31,10 @@ export interface PlatformOptions {
   store?: { uri: string; dbName: string };
   /** Kafka; omitted by the gateway. */
   broker?: { brokers: string[]; groupId?: string; maxAttempts?: number; topicPartitions?: number; topicReplicationFactor?: number };
-  /** Extra readiness checks (the gateway checks the services it forwards to). */
+  /** Readiness checks in place of the store and broker watches (tests). */
   readiness?: Provider<ReadinessCheck[]>;
+  /** When the store and the broker fail readiness (docs/adr/0024); defaults: store after 10 s, broker never. */
+  readinessPolicy?: ReadinessPolicy;
   /** Per-caller request limit (the gateway); services trust the gateway's. */
   rateLimit?: RateLimitOptions;
 }
@@ -36,7 +48,7 @@ export class PlatformModule {
       TerminusModule.forRoot({ logger: false }),
       MetricsModule,
     ];
-    const inject: unknown[] = [];
+    const inject: unknown[] = [HealthIndicatorService, DependencyWatches];
     if (options.store) {
       imports.push(PersistenceModule.forRoot(options.store));
       inject.push(MongoHealthIndicator);
@@ -54,11 +66,34 @@ export class PlatformModule {
       );
       inject.push(KafkaHealthIndicator);
     }
+    const policy = options.readinessPolicy ?? DEFAULT_READINESS_POLICY;
+    // Probed in the background: a readiness request never waits on a round trip, so a busy event
+    // loop or one slow answer does not flap it (docs/adr/0024).
     const readiness: Provider = options.readiness ?? {
       provide: READINESS_CHECKS,
       inject: inject as never[],
-      useFactory: (...indicators: (MongoHealthIndicator | KafkaHealthIndicator)[]): ReadinessCheck[] =>
-        indicators.map((i) => () => i.isHealthy()),
+      useFactory: (
+        health: HealthIndicatorService,
+        watches: DependencyWatches,
+        ...indicators: (MongoHealthIndicator | KafkaHealthIndicator)[]
+      ): ReadinessCheck[] =>
+        indicators.map((indicator) => {
+          const store = indicator instanceof MongoHealthIndicator;
+          const watch = watches.add(
+            new DependencyWatch(
+              store
+                ? { name: 'store', probe: () => indicator.probe(), intervalMs: 2_000, timeoutMs: 5_000, failAfterMs: policy.storeOutageMs }
+                : {
+                    name: 'kafka',
+                    probe: () => indicator.probe(5_000),
+                    intervalMs: 5_000,
+                    timeoutMs: 6_000,
+                    failAfterMs: policy.brokerOutageMs > 0 ? policy.brokerOutageMs : Infinity,
+                  },
+            ),
+          );
+          return watchedCheck(health, watch);
+        }),
     };
     const guards: Provider[] = [{ provide: APP_GUARD, useClass: AuthGuard }];
     // Registered after the AuthGuard, so the limit is counted per verified account.
@@ -72,6 +107,7 @@ export class PlatformModule {
       controllers: [HealthController],
       providers: [
         Lifecycle,
+        DependencyWatches,
         Clock,
         readiness,
         { provide: AUTH_OPTIONS, useValue: options.auth },

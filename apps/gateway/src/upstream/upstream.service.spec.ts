@@ -44,3 +44,75 @@ describe('UpstreamService forwards answers unchanged', () => {
     expect(answer.body).toEqual({ 名称: '学校' });
   });
 });
+
+// docs/adr/0024: a service's replicas are balanced; one that is gone costs a retry, not the request.
+describe('UpstreamService over several replicas', () => {
+  let live: Server;
+  let dropping: Server;
+  let liveUrl: string;
+  let droppingUrl: string;
+  let goneUrl: string;
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    live = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+    // Reads the request, then drops the connection without answering (a replica killed mid-request).
+    dropping = createServer((req) => req.socket.destroy());
+    const gone = createServer();
+    for (const s of [live, dropping, gone]) await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    const urlOf = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    [liveUrl, droppingUrl, goneUrl] = [urlOf(live), urlOf(dropping), urlOf(gone)];
+    await new Promise((resolve) => gone.close(resolve)); // its port now refuses connections
+  });
+
+  afterAll(async () => {
+    for (const s of [live, dropping]) await new Promise((resolve) => s.close(resolve));
+  });
+
+  const identity = { sub: 'acct-1', orgUnitId: 'city', roles: ['city-admin' as const] };
+  const serviceOf = (urls: string[]) =>
+    new UpstreamService({
+      urls: { 'org-registry': urls, reporting: urls, evaluation: urls, training: urls, notifications: urls },
+      internalSecret: 'x'.repeat(32),
+      timeoutMs: 5_000,
+    });
+
+  it('sends any request, a write too, to another replica when one refuses the connection', async () => {
+    const upstream = serviceOf([goneUrl, liveUrl]);
+    try {
+      for (let i = 0; i < 4; i++) {
+        const answer = await upstream.forward('reporting', 'POST', `/w${i}`, { identity, correlationId: `c-${i}`, body: { i } });
+        expect(answer.status).toBe(200);
+      }
+      expect(seen.filter((s) => s.startsWith('POST /w'))).toHaveLength(4);
+      expect(upstream.replicasOf('reporting').isMarkedDown(goneUrl)).toBe(true);
+    } finally {
+      await upstream.onApplicationShutdown();
+    }
+  });
+
+  it('retries a read elsewhere when a replica drops the connection', async () => {
+    const upstream = serviceOf([droppingUrl, liveUrl]);
+    try {
+      for (let i = 0; i < 2; i++)
+        expect((await upstream.forward('reporting', 'GET', `/r${i}`, { identity, correlationId: 'c' })).status).toBe(200);
+    } finally {
+      await upstream.onApplicationShutdown();
+    }
+  });
+
+  it('does not replay a write without an Idempotency-Key the dropped replica may have applied: 503 upstream-unavailable', async () => {
+    const upstream = serviceOf([droppingUrl]);
+    try {
+      await expect(upstream.forward('reporting', 'POST', '/w', { identity, correlationId: 'c', body: {} })).rejects.toMatchObject({
+        problemType: expect.stringMatching(/upstream-unavailable$/),
+      });
+    } finally {
+      await upstream.onApplicationShutdown();
+    }
+  });
+});

@@ -1,14 +1,28 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent, request } from 'undici';
 import { INTERNAL_IDENTITY_HEADER, problem, signInternalToken, type Identity } from '@pb/platform';
+import { ReplicaSet } from './replicas.js';
 
 export const UPSTREAMS = Symbol('UPSTREAMS');
 export type UpstreamName = 'org-registry' | 'reporting' | 'evaluation' | 'training' | 'notifications';
 export interface UpstreamsConfig {
-  urls: Record<UpstreamName, string>;
+  /** Each service's base URL, or the URLs of its replicas (balanced, docs/adr/0024). */
+  urls: Record<UpstreamName, string | readonly string[]>;
   internalSecret: string;
   timeoutMs: number;
+  /** How often the readiness of each replica is polled when a service has several URLs. */
+  replicaPollMs?: number;
 }
+
+/** A connection error before any request bytes could have been read: safe to send elsewhere, whatever the method. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+/** Answers a retry on another replica cannot repeat a side effect for: reads, and writes carrying an Idempotency-Key. */
+const replaySafe = (method: string, headers: Record<string, string>) => method === 'GET' || Boolean(headers['idempotency-key']);
+const codeOf = (err: unknown): string | undefined => {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return e?.cause?.code ?? e?.code;
+};
 
 export interface UpstreamResponse {
   status: number;
@@ -25,14 +39,38 @@ const FORWARDED_RESPONSE_HEADERS = ['etag', 'idempotent-replayed', 'content-disp
 
 /** Forwards a request to the owning service with the caller's verified identity (ARCHITECTURE.md §2). */
 @Injectable()
-export class UpstreamService implements OnApplicationShutdown {
+export class UpstreamService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Upstream');
   /** Keep-alive connection pools to the services; undici's request() costs far less per call than fetch(). */
   private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
   /** Forwarded identities, reused while they have more than half their 60 s left (signing costs more than forwarding). */
   private readonly identities = new Map<string, { token: string; renewAtMs: number }>();
 
-  constructor(@Inject(UPSTREAMS) private readonly config: UpstreamsConfig) {}
+  private readonly replicas: Record<UpstreamName, ReplicaSet>;
+
+  constructor(@Inject(UPSTREAMS) private readonly config: UpstreamsConfig) {
+    this.replicas = Object.fromEntries(
+      (Object.entries(config.urls) as [UpstreamName, string | readonly string[]][]).map(([name, urls]) => [
+        name,
+        new ReplicaSet(name, typeof urls === 'string' ? [urls] : urls, (url) => this.replicaReady(url)),
+      ]),
+    ) as Record<UpstreamName, ReplicaSet>;
+  }
+
+  /** 200 from the replica's /health/ready: true; 503 or a refused connection: false; no answer in time: undefined. */
+  private async replicaReady(url: string): Promise<boolean | undefined> {
+    try {
+      const res = await request(`${url}/health/ready`, { dispatcher: this.agent, headersTimeout: 2_000, bodyTimeout: 2_000 });
+      await res.body.dump();
+      return res.statusCode === 200;
+    } catch (err) {
+      return NOT_SENT.has(codeOf(err) ?? '') ? false : undefined;
+    }
+  }
+
+  onApplicationBootstrap() {
+    for (const set of Object.values(this.replicas)) set.start(this.config.replicaPollMs ?? 500);
+  }
 
   private async internalToken(identity: Identity): Promise<string> {
     const key = `${identity.sub}|${identity.orgUnitId}|${identity.roles.join(',')}`;
@@ -45,11 +83,13 @@ export class UpstreamService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown() {
+    for (const set of Object.values(this.replicas)) set.stop();
     await this.agent.close();
   }
 
-  url(name: UpstreamName): string {
-    return this.config.urls[name];
+  /** The replicas of a service (tests, diagnostics). */
+  replicasOf(name: UpstreamName): ReplicaSet {
+    return this.replicas[name];
   }
 
   async forward(
@@ -68,19 +108,35 @@ export class UpstreamService implements OnApplicationShutdown {
       if (value) headers[name] = value;
     }
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    let res: Awaited<ReturnType<typeof request>>;
-    try {
-      res = await request(`${this.config.urls[name]}${path}`, {
-        method,
-        headers,
-        dispatcher: this.agent,
-        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-        headersTimeout: this.config.timeoutMs,
-        bodyTimeout: this.config.timeoutMs,
-      });
-    } catch (err) {
-      this.logger.error(`${name} ${method} ${path} failed: ${err instanceof Error ? err.message : String(err)}`);
-      throw problem.upstreamUnavailable();
+    // A replica that refuses the connection (stopped, restarting) costs a retry on another, never
+    // the caller's request; a dropped connection does too when replaying cannot repeat an effect.
+    const set = this.replicas[name];
+    const tried = new Set<string>();
+    const attempts = Math.max(2, set.urls.length);
+    let res: Awaited<ReturnType<typeof request>> | undefined;
+    for (let attempt = 1; !res; attempt++) {
+      const url = set.pick(tried);
+      if (tried.has(url)) await sleep(200); // every replica tried once: a moment before the same one again
+      tried.add(url);
+      try {
+        res = await request(`${url}${path}`, {
+          method,
+          headers,
+          dispatcher: this.agent,
+          ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+          headersTimeout: this.config.timeoutMs,
+          bodyTimeout: this.config.timeoutMs,
+        });
+      } catch (err) {
+        const code = codeOf(err);
+        const notSent = NOT_SENT.has(code ?? '');
+        if (notSent || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') set.markDown(url);
+        const retry = attempt < attempts && (notSent || (replaySafe(method, headers) && code !== 'UND_ERR_HEADERS_TIMEOUT'));
+        this.logger.warn(
+          `${name} ${method} ${path} at ${url} failed (${code ?? 'error'})${retry ? ', trying again' : ''}: ${errorText(err)}`,
+        );
+        if (!retry) throw problem.upstreamUnavailable();
+      }
     }
     const header = (n: string): string | undefined => {
       const v = res.headers[n];
@@ -103,4 +159,8 @@ export class UpstreamService implements OnApplicationShutdown {
       body: bytes.length === 0 ? undefined : json ? (JSON.parse(bytes.toString('utf8')) as unknown) : bytes,
     };
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

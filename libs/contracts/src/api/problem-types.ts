@@ -97,6 +97,12 @@ export const PROBLEM_TYPES = {
     status: 503,
     title: { zh: '后端服务暂不可用', en: 'The owning service is unavailable' },
   },
+  // Graceful shutdown (docs/adr/0024): readiness of a draining instance, and what it refuses at the very end.
+  shuttingDown: {
+    slug: 'shutting-down',
+    status: 503,
+    title: { zh: '该实例正在关闭，请重试', en: 'This instance is shutting down; retry' },
+  },
 } as const satisfies Record<string, ProblemTypeSpec>;
 
 export type ProblemTypeName = keyof typeof PROBLEM_TYPES;

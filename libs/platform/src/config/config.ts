@@ -8,12 +8,16 @@ export class ConfigError extends Error {
   }
 }
 
-/** `host:port[,host:port...]` */
-export const brokerList = makeValidator<string[]>((input) => {
-  const list = input
+/** The non-empty entries of a comma-separated value. */
+const commaSeparated = (input: string): string[] =>
+  input
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+
+/** `host:port[,host:port...]` */
+export const brokerList = makeValidator<string[]>((input) => {
+  const list = commaSeparated(input);
   if (list.length === 0) throw new Error('must list at least one broker as host:port[,host:port]');
   for (const b of list) {
     if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(b)) throw new Error(`must be host:port[,host:port] (bad entry ${JSON.stringify(b)})`);
@@ -37,7 +41,7 @@ export const secret = makeValidator<string>((input) => {
   return input;
 });
 
-export const httpUrl = makeValidator<string>((input) => {
+function parseHttpUrl(input: string): string {
   let url: URL;
   try {
     url = new URL(input);
@@ -46,6 +50,19 @@ export const httpUrl = makeValidator<string>((input) => {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('must be an http(s) URL');
   return input.replace(/\/$/, '');
+}
+
+export const httpUrl = makeValidator<string>(parseHttpUrl);
+
+/** One http(s) base URL, or several separated by commas (the replicas of one service, balanced by the gateway). */
+export const httpUrlList = makeValidator<string[]>((input) => {
+  const list = commaSeparated(input);
+  if (list.length === 0) throw new Error('must be an http(s) URL, or several separated by commas');
+  try {
+    return list.map(parseHttpUrl);
+  } catch {
+    throw new Error('must be an http(s) URL, or several separated by commas');
+  }
 });
 
 /** An IANA time zone (Asia/Shanghai), as Intl knows it. */
@@ -66,7 +83,14 @@ export const httpEnv = {
   HTTP_HOST: str({ default: '0.0.0.0', desc: 'Interface the HTTP server binds to' }),
   HTTP_PORT: port({ desc: 'HTTP port of this service' }),
   LOG_LEVEL: logLevel,
-  SHUTDOWN_GRACE_MS: num({ default: 8_000, desc: 'In-flight work gets this long after SIGTERM; exit always within 10 s' }),
+  SHUTDOWN_GRACE_MS: num({
+    default: 9_000,
+    desc: 'After SIGTERM the drain and in-flight work get this long in all, then the process exits anyway; exit always within 10 s',
+  }),
+  SHUTDOWN_DRAIN_MS: num({
+    default: 3_000,
+    desc: 'After SIGTERM, readiness fails but requests are still accepted and answered this long (load balancers notice), then in-flight work ends (docs/adr/0024); a Kubernetes preStop sleep can take its place',
+  }),
   INTERNAL_AUTH_SECRET: secret({ desc: 'HMAC key of the identity the gateway forwards to services (sensitive)' }),
   CURSOR_SECRET: secret({
     default: undefined,
@@ -92,6 +116,14 @@ export const storeAndBrokerEnv = {
   KAFKA_MAX_ATTEMPTS: num({ default: 5, desc: 'Handler attempts before a record is dead-lettered' }),
   KAFKA_TOPIC_PARTITIONS: num({ default: 3, desc: 'Partitions of topics this service creates' }),
   KAFKA_TOPIC_REPLICATION: num({ default: 1, desc: 'Replication factor of topics this service creates (3 in production)' }),
+  READINESS_STORE_OUTAGE_MS: num({
+    default: 10_000,
+    desc: 'Readiness fails when the own database has not answered a ping for this long (docs/adr/0024)',
+  }),
+  READINESS_BROKER_OUTAGE_MS: num({
+    default: 0,
+    desc: 'Readiness fails when Kafka has been unreachable this long; 0: never (the outbox holds events meanwhile, docs/adr/0024)',
+  }),
 };
 
 /** A domain service: HTTP plus its own database and the broker. */
@@ -118,11 +150,11 @@ export const gatewayEnv = {
   OIDC_ISSUER: str({ default: undefined, desc: 'Issuer (iss) of accepted external OIDC tokens' }),
   OIDC_AUDIENCE: str({ default: undefined, desc: 'Audience (aud) external OIDC tokens must carry' }),
   OIDC_CLAIM_ACCOUNT: str({ default: 'preferred_username', desc: 'Claim whose value is the username of the local account' }),
-  ORG_REGISTRY_URL: httpUrl({ desc: 'Internal base URL of org-registry' }),
-  REPORTING_URL: httpUrl({ desc: 'Internal base URL of reporting' }),
-  EVALUATION_URL: httpUrl({ desc: 'Internal base URL of evaluation' }),
-  TRAINING_URL: httpUrl({ desc: 'Internal base URL of training' }),
-  NOTIFICATIONS_URL: httpUrl({ desc: 'Internal base URL of notifications' }),
+  ORG_REGISTRY_URL: httpUrlList({ desc: 'Internal base URL of org-registry; several separated by commas are its replicas, balanced' }),
+  REPORTING_URL: httpUrlList({ desc: 'Internal base URL of reporting; several separated by commas are its replicas, balanced' }),
+  EVALUATION_URL: httpUrlList({ desc: 'Internal base URL of evaluation; several separated by commas are its replicas, balanced' }),
+  TRAINING_URL: httpUrlList({ desc: 'Internal base URL of training; several separated by commas are its replicas, balanced' }),
+  NOTIFICATIONS_URL: httpUrlList({ desc: 'Internal base URL of notifications; several separated by commas are its replicas, balanced' }),
 };
 
 /** Names of the variables of a spec that have no default (a deployment must set them). */

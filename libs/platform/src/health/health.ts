@@ -1,11 +1,23 @@
-import { Controller, Get, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Public } from '../auth/public.decorator.js';
+import { problem } from '../http/problem.js';
 import { SkipRateLimit } from '../http/rate-limit.guard.js';
+import { DependencyWatch } from './dependency-watch.js';
 
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 export type ReadinessCheck = () => Promise<HealthIndicatorResult>;
+
+/**
+ * When readiness lets a dependency fail it (docs/adr/0024): the store after `storeOutageMs` without
+ * an answer, the broker after `brokerOutageMs` (0: never; the outbox holds events meanwhile).
+ */
+export interface ReadinessPolicy {
+  storeOutageMs: number;
+  brokerOutageMs: number;
+}
+export const DEFAULT_READINESS_POLICY: ReadinessPolicy = { storeOutageMs: 10_000, brokerOutageMs: 0 };
 
 /** Set when SIGTERM arrives, so readiness fails and the load balancer stops sending work. */
 @Injectable()
@@ -13,7 +25,40 @@ export class Lifecycle {
   shuttingDown = false;
 }
 
-/** Liveness (the process answers) and readiness (store and broker reachable) apart, for Kubernetes probes. */
+/** The background probes of the instance's dependencies, started with the app and stopped with it. */
+@Injectable()
+export class DependencyWatches implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly watches: DependencyWatch[] = [];
+
+  add(watch: DependencyWatch): DependencyWatch {
+    this.watches.push(watch);
+    return watch;
+  }
+
+  onApplicationBootstrap() {
+    for (const w of this.watches) w.start();
+  }
+
+  onApplicationShutdown() {
+    for (const w of this.watches) w.stop();
+  }
+}
+
+/** A readiness check answering from a watch's last probe (never a round trip of its own). */
+export function watchedCheck(health: HealthIndicatorService, watch: DependencyWatch): ReadinessCheck {
+  return async () => {
+    const state = await watch.state();
+    const indicator = health.check(watch.name);
+    const details = { ...state.details, ...(state.reachable ? {} : { reachable: false }) };
+    return state.ready ? indicator.up(details) : indicator.down(details);
+  };
+}
+
+/**
+ * Liveness (the process answers: restart it when not) and readiness (it can serve: send it work)
+ * apart, for Kubernetes probes. Readiness fails at once on SIGTERM, and on its dependencies only
+ * after their outage has lasted (docs/adr/0024).
+ */
 @ApiExcludeController()
 @SkipRateLimit()
 @Controller('health')
@@ -34,7 +79,16 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    if (this.lifecycle.shuttingDown) throw new ServiceUnavailableException({ zh: '服务正在关闭', en: 'shutting down' });
+    if (this.lifecycle.shuttingDown) throw shuttingDownProblem();
     return this.health.check(this.checks);
   }
+}
+
+/** The 503 problem+json of an instance that is shutting down: another replica answers. */
+export function shuttingDownProblem() {
+  return problem.shuttingDown(
+    { zh: '该实例正在关闭，请重试（将由其他实例处理）', en: 'This instance is shutting down; retry (another replica answers)' },
+    [],
+    { 'retry-after': '1' },
+  );
 }

@@ -99,53 +99,63 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const exception = isStoreUnavailable(raised) ? storeUnavailableProblem() : raised;
     if (exception !== raised) this.logger.warn(`store unavailable: ${raised instanceof Error ? raised.message : String(raised)}`);
     const ctx = host.switchToHttp();
-    const req = ctx.getRequest<FastifyRequest>();
-    const reply = ctx.getResponse<FastifyReply>();
-    const lang = preferredLanguage(req.headers['accept-language']);
-
-    let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
-    let type = 'about:blank';
-    let title: Bilingual | undefined;
-    let detail: Bilingual | undefined;
-    let errors: FieldProblem[] = [];
-    let headers: Record<string, string> = {};
-    if (exception instanceof ProblemException) {
-      headers = exception.headers;
-      status = exception.getStatus();
-      type = exception.problemType;
-      title = exception.title;
-      detail = exception.detail;
-      errors = exception.fieldErrors;
-    } else if (exception instanceof HttpException) {
-      status = exception.getStatus();
-      const response = exception.getResponse();
-      if (isBilingual(response)) detail = response;
-    } else if (typeof (exception as { statusCode?: unknown })?.statusCode === 'number') {
-      // Errors Fastify raises itself (body too large, malformed JSON, wrong content type).
-      status = (exception as { statusCode: number }).statusCode;
-      const message = (exception as Error).message;
-      detail = { zh: message, en: message };
-    }
-    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    title ??= TITLES[status] ?? { zh: '错误', en: 'Error' };
-
-    const body: Record<string, unknown> = {
-      type,
-      title: title[lang],
-      status,
-      instance: req.url,
-      correlationId: req.id,
-    };
-    if (detail) body['detail'] = detail[lang];
-    if (errors.length > 0) {
-      body['errors'] = errors.map((e) => ({ pointer: e.pointer, rule: e.rule, message: e.message[lang] }));
-    }
-    for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
-    if (status === 401) void reply.header('www-authenticate', 'Bearer realm="pb-api", ApiKey realm="pb-api"');
-    void reply
-      .status(status)
-      .header('content-type', 'application/problem+json; charset=utf-8')
-      .header('content-language', lang === 'zh' ? 'zh-Hans' : 'en')
-      .send(body);
+    const status = replyWithProblem(ctx.getRequest<FastifyRequest>(), ctx.getResponse<FastifyReply>(), exception);
+    // A 503 problem of ours is an expected state (store restarting, shutting down, upstream gone), logged where it arises.
+    const expected = exception instanceof ProblemException && status === 503;
+    if (status >= 500 && !expected)
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   }
+}
+
+/**
+ * Sends `exception` as `application/problem+json` in the caller's language, with the correlation id;
+ * returns the status. The exception filter uses it, and so do hooks that answer before any route.
+ */
+export function replyWithProblem(req: FastifyRequest, reply: FastifyReply, exception: unknown): number {
+  const lang = preferredLanguage(req.headers['accept-language']);
+
+  let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
+  let type = 'about:blank';
+  let title: Bilingual | undefined;
+  let detail: Bilingual | undefined;
+  let errors: FieldProblem[] = [];
+  let headers: Record<string, string> = {};
+  if (exception instanceof ProblemException) {
+    headers = exception.headers;
+    status = exception.getStatus();
+    type = exception.problemType;
+    title = exception.title;
+    detail = exception.detail;
+    errors = exception.fieldErrors;
+  } else if (exception instanceof HttpException) {
+    status = exception.getStatus();
+    const response = exception.getResponse();
+    if (isBilingual(response)) detail = response;
+  } else if (typeof (exception as { statusCode?: unknown })?.statusCode === 'number') {
+    // Errors Fastify raises itself (body too large, malformed JSON, wrong content type).
+    status = (exception as { statusCode: number }).statusCode;
+    const message = (exception as Error).message;
+    detail = { zh: message, en: message };
+  }
+  title ??= TITLES[status] ?? { zh: '错误', en: 'Error' };
+
+  const body: Record<string, unknown> = {
+    type,
+    title: title[lang],
+    status,
+    instance: req.url,
+    correlationId: req.id,
+  };
+  if (detail) body['detail'] = detail[lang];
+  if (errors.length > 0) {
+    body['errors'] = errors.map((e) => ({ pointer: e.pointer, rule: e.rule, message: e.message[lang] }));
+  }
+  for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
+  if (status === 401) void reply.header('www-authenticate', 'Bearer realm="pb-api", ApiKey realm="pb-api"');
+  void reply
+    .status(status)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .header('content-language', lang === 'zh' ? 'zh-Hans' : 'en')
+    .send(body);
+  return status;
 }
