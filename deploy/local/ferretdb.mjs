@@ -18,8 +18,12 @@ export const ferretdbService = {
   port: () => ports().mongo,
   extraPorts: () => [],
   cmdMatch: PATHS.ferretBin,
-  log: path.join(PATHS.logs, 'ferretdb.log'),
-  pidFile: path.join(PATHS.run, 'ferretdb.pid'),
+  get log() {
+    return path.join(PATHS.logs, 'ferretdb.log');
+  },
+  get pidFile() {
+    return path.join(PATHS.run, 'ferretdb.pid');
+  },
   defaultReadyMs: 30_000,
   probe: (port) => probeMongo(HOST, port),
   prepare: prepareFerretDB,

@@ -19,8 +19,12 @@ export const kafkaService = {
   port: () => ports().kafka,
   extraPorts: () => [['LOCAL_KAFKA_CONTROLLER_PORT', ports().controller, 'Kafka controller listener']],
   cmdMatch: 'kafka.Kafka',
-  log: path.join(PATHS.logs, 'kafka.log'),
-  pidFile: path.join(PATHS.run, 'kafka.pid'),
+  get log() {
+    return path.join(PATHS.logs, 'kafka.log');
+  },
+  get pidFile() {
+    return path.join(PATHS.run, 'kafka.pid');
+  },
   defaultReadyMs: 90_000,
   probe: (port) => probeKafka(HOST, port),
   prepare: prepareKafka,

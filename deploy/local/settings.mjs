@@ -10,22 +10,33 @@ const LOCAL = path.join(REPO_ROOT, '.local');
 /**
  * Where a broker and store keep their data, logs and pid files: `.local`, or `LOCAL_INFRA_DIR` for a
  * second pair beside it (the benchmarks use one, so their topics and databases never reach the
- * platform's or the tests'). Downloads and the FerretDB build stay shared in `.local`.
+ * platform's or the tests'). Downloads and the FerretDB build stay shared in `.local`. Read at access
+ * time, like the ports: bench/run.mjs selects its pair after this module is loaded.
  */
-const STATE = process.env.LOCAL_INFRA_DIR ? path.resolve(REPO_ROOT, process.env.LOCAL_INFRA_DIR) : LOCAL;
+const state = () => (process.env.LOCAL_INFRA_DIR ? path.resolve(REPO_ROOT, process.env.LOCAL_INFRA_DIR) : LOCAL);
 
 export const PATHS = Object.freeze({
   local: LOCAL,
-  state: STATE,
+  get state() {
+    return state();
+  },
   kafkaPom: path.join(HERE, 'kafka', 'pom.xml'),
   kafkaLog4j: path.join(HERE, 'kafka', 'log4j2.properties'),
   kafkaLibs: path.join(LOCAL, 'cache', 'kafka-libs'),
-  kafkaData: path.join(STATE, 'data', 'kafka'),
+  get kafkaData() {
+    return path.join(state(), 'data', 'kafka');
+  },
   ferretSrc: path.join(HERE, 'ferretdb'),
   ferretBin: path.join(LOCAL, 'bin', 'ferretdb'),
-  ferretData: path.join(STATE, 'data', 'ferretdb'),
-  logs: path.join(STATE, 'logs'),
-  run: path.join(STATE, 'run'),
+  get ferretData() {
+    return path.join(state(), 'data', 'ferretdb');
+  },
+  get logs() {
+    return path.join(state(), 'logs');
+  },
+  get run() {
+    return path.join(state(), 'run');
+  },
 });
 
 export const HOST = '127.0.0.1';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PAIRS, REPO_ROOT } from '@pb/infra';
+import { PAIRS, PATHS, REPO_ROOT } from '@pb/infra';
 import { INFRA_TIERS, TEST_STATE_ROOT, removeTestPair, startTestPair, testPair, type TestPair } from './test-infra.mjs';
 
 // ADR 0015: the test tiers never write into the platform's broker and store (nor the benchmarks').
@@ -35,6 +35,21 @@ describe("the test tiers' brokers and stores", () => {
       LOCAL_KAFKA_CONTROLLER_PORT: String(pair.ports.controller),
       LOCAL_MONGO_PORT: String(pair.ports.mongo),
     });
+  });
+
+  it('follows LOCAL_INFRA_DIR set after the settings were loaded (bench/run.mjs selects its pair that way)', () => {
+    const before = process.env['LOCAL_INFRA_DIR'];
+    try {
+      process.env['LOCAL_INFRA_DIR'] = PAIRS.bench.dir;
+      expect(PATHS.state).toBe(path.join(REPO_ROOT, '.local', 'bench'));
+      expect(PATHS.kafkaData).toBe(path.join(REPO_ROOT, '.local', 'bench', 'data', 'kafka'));
+      expect(PATHS.run).toBe(path.join(REPO_ROOT, '.local', 'bench', 'run'));
+      delete process.env['LOCAL_INFRA_DIR'];
+      expect(PATHS.state).toBe(PATHS.local);
+    } finally {
+      if (before === undefined) delete process.env['LOCAL_INFRA_DIR'];
+      else process.env['LOCAL_INFRA_DIR'] = before;
+    }
   });
 
   it('integration and e2e do not share a port or a dir', () => {
