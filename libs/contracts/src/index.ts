@@ -25,4 +25,6 @@ export * from './webhooks/signature.js';
 export * from './routes/route.js';
 export * from './routes/routes.js';
 export * from './api/teachers.js';
+export * from './api/training.js';
+export * from './events/training/training-record.v1.js';
 export * from './routes/training-routes.js';
