@@ -293,6 +293,12 @@ describe('training: programmes, attendance, certification (认定) and totals', 
       actor: { sub: county1.sub },
       after: { certification: { reason: '因病缺课，已补学' } },
     });
+    // Roster writes are audited with the birth year masked.
+    const sun = await addTeacher(S1, '孙丽', 'S05');
+    const rosterAudit = await eventually('the audit record of the new teacher', () =>
+      Promise.resolve(audit.find((a) => a['action'] === 'teacher.created' && a['resourceId'] === sun)),
+    );
+    expect(rosterAudit).toMatchObject({ unitId: S1, after: { staffNumber: 'S05', birthYear: '****' } });
     // A school sees only its own teachers' enrolments; the organiser sees all.
     expect((await call(school1, 'GET', `/api/v1/training/programmes/${id}/enrolments`)).body.items).toHaveLength(3);
     expect((await call(as(S1B, ['school-secretary']), 'GET', `/api/v1/training/programmes/${id}/enrolments`)).body.items).toHaveLength(0);

@@ -191,9 +191,14 @@ export class TeachersService implements OnModuleInit {
       resourceType: 'teacher',
       resourceId: after._id,
       unitId: after.unitId,
-      before,
-      after,
+      before: before && masked(before),
+      after: masked(after),
       ...(correlationId ? { correlationId } : {}),
     });
   }
+}
+
+/** A teacher as the audit log keeps it: the birth year masked (ARCHITECTURE.md §7: birth dates are masked in audit snapshots). */
+function masked(t: Teacher): object {
+  return { ...t, birthYear: '****' };
 }
