@@ -49,6 +49,12 @@ const NOT_ENROLLED = (pointer: string) =>
   ]);
 const CHANGED_TOO_OFTEN = () =>
   problem.conflict({ zh: '报名记录正被同时修改，请重试', en: 'The enrolment is being changed concurrently; retry' });
+/** The importer's batches read enrolments by id in lists of this size (the local store pushes them down to its index). */
+const BATCH_READ = 1_000;
+/** Statements per command: the local store hangs on an update command of 100 or more (ADR 0003). */
+const WRITES_PER_COMMAND = 50;
+/** A batch reads enrolments by id, then checks each one's school against the caller's scope. */
+const BATCH_BY_ID = Scope.system("attendance batch: enrolments read by id, each one's school then checked against the caller's scope");
 /** Compare-and-set attempts of one change before the caller is told to retry. */
 const ATTEMPTS = 8;
 
@@ -210,6 +216,66 @@ export class EnrolmentsService implements OnModuleInit {
       }
     }
     throw CHANGED_TOO_OFTEN();
+  }
+
+  /**
+   * Applies one change to each of many enrolments (the importer's batches): the enrolments read by id
+   * a thousand at a time, each one's school checked against the caller's scope, the events of all given
+   * their places in one call, the writes sent as compare-and-set statements in bulk. An enrolment
+   * changed meanwhile is done again alone (`apply`), so a change must find nothing to do on an enrolment
+   * that has it already (attendance does: a session is recorded once). Returns the ids that are missing
+   * or outside the scope (the two are not told apart).
+   */
+  async applyMany(scope: Scope, changes: ReadonlyMap<string, EnrolmentChange>): Promise<Set<string>> {
+    const missing = new Set<string>();
+    const ids = [...changes.keys()];
+    for (let i = 0; i < ids.length; i += BATCH_READ) {
+      const chunk = ids.slice(i, i + BATCH_READ);
+      const found = await this.enrolments
+        .unscoped(BATCH_BY_ID)
+        .find({ _id: { $in: chunk } }, { outbox: 0 })
+        .lean<Enrolment[]>();
+      const byId = new Map(found.map((e) => [e._id, e]));
+      const planned: { current: Enrolment; set: Partial<Enrolment>; events: OutboxEvent[] }[] = [];
+      const reachable = new Map<string, boolean>();
+      for (const id of chunk) {
+        const current = byId.get(id);
+        if (current && !reachable.has(current.unitId)) {
+          reachable.set(
+            current.unitId,
+            await scope.unit(current.unitId, this.tree.pathOf).then(
+              () => true,
+              () => false,
+            ),
+          );
+        }
+        if (!current || !reachable.get(current.unitId)) {
+          missing.add(id);
+          continue;
+        }
+        const made = changes.get(id)!(current);
+        if (made) planned.push({ current, set: made.set, events: made.events({ ...current, ...made.set, version: current.version + 1 }) });
+      }
+      if (planned.length === 0) continue;
+      await this.relay.sequence(...planned.flatMap((p) => p.events));
+      const writes = planned.map(({ current, set, events }) => ({
+        updateOne: {
+          filter: { _id: current._id, version: current.version },
+          update: { $set: { ...set, version: current.version + 1 }, $push: { outbox: { $each: events } } },
+        },
+      }));
+      // Each enrolment's school was checked against the caller's scope above.
+      const model = this.enrolments.unscoped(BATCH_BY_ID);
+      for (let w = 0; w < writes.length; w += WRITES_PER_COMMAND) {
+        const slice = planned.slice(w, w + WRITES_PER_COMMAND);
+        const res = await model.bulkWrite(writes.slice(w, w + WRITES_PER_COMMAND) as never[], { ordered: false });
+        // An enrolment changed since it was read: its statement matched nothing. The command's count does
+        // not say which, so each of them is done again alone, which changes nothing where it landed.
+        if (res.matchedCount < slice.length) for (const p of slice) await this.apply(scope, p.current._id, changes.get(p.current._id)!);
+      }
+      this.relay.nudge();
+    }
+    return missing;
   }
 
   /** Records an assessment result (the organiser or a bureau above it); a pass with the hours met certifies. */
