@@ -268,7 +268,7 @@ export class EnrolmentsService implements OnModuleInit {
       const model = this.enrolments.unscoped(BATCH_BY_ID);
       for (let w = 0; w < writes.length; w += WRITES_PER_COMMAND) {
         const slice = planned.slice(w, w + WRITES_PER_COMMAND);
-        const res = await model.bulkWrite(writes.slice(w, w + WRITES_PER_COMMAND) as never[], { ordered: false });
+        const res = await model.bulkWrite(writes.slice(w, w + WRITES_PER_COMMAND), { ordered: false });
         // An enrolment changed since it was read: its statement matched nothing. The command's count does
         // not say which, so each of them is done again alone, which changes nothing where it landed.
         if (res.matchedCount < slice.length) for (const p of slice) await this.apply(scope, p.current._id, changes.get(p.current._id)!);
