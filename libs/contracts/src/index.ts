@@ -24,3 +24,7 @@ export * from './api/notifications.js';
 export * from './webhooks/signature.js';
 export * from './routes/route.js';
 export * from './routes/routes.js';
+export * from './api/teachers.js';
+export * from './api/training.js';
+export * from './events/training/training-record.v1.js';
+export * from './routes/training-routes.js';

@@ -22,6 +22,8 @@ export const Topics = {
   reportingReports: 'reporting.reports.v1',
   /** 期次事件流 reporting period events: a period's deadline passed and was classified. */
   reportingPeriods: 'reporting.periods.v1',
+  /** 培训记录 training records: enrolled, session attended, assessed, certified; pseudonymous ids, hours and counts only. */
+  trainingRecords: 'training.records.v1',
   /**
    * 写操作审计 INTERNAL: every write with before and after, for the gateway's audit log. May carry
    * personal data: never granted to analysts (Kafka ACL).
@@ -92,6 +94,14 @@ export const TopicInfo: Record<TopicKey, { title: string; description: string; c
   contactPoints: {
     title: 'Contact points 联系点',
     description: 'Contact points of bureau cadres at grassroots schools, their visits and their end. 干部联系点、走访记录与结束。',
+    compacted: false,
+  },
+  trainingRecords: {
+    title: 'Training records 培训记录',
+    description:
+      "Teachers' enrolments, attended sessions (hours), assessment results and certifications (认定), in order per school. " +
+      'Pseudonymous teacher ids, hours and counts only: never a name, staff number or birth year. ' +
+      '教师报名、参训学时、考核结果与认定，同一学校按序；仅含化名标识、学时与数量，不含姓名、工号或出生年份。',
     compacted: false,
   },
   auditWrites: {
