@@ -64,6 +64,7 @@ import {
   MilestoneRuleSetSchema as RuleSet,
 } from '../index.js';
 import { ADMINS, ALL_ROLES, route } from './route.js';
+import { CadreRoutes } from './cadre-routes.js';
 
 /** A half-month period id: `YYYY-MM-H1` (first half) or `YYYY-MM-H2`. */
 export const PeriodIdSchema = {
@@ -1003,6 +1004,7 @@ export const Routes = {
     summary: 'AsyncAPI 3.0 document as a readable page AsyncAPI 文件网页',
     ok: { status: 200, description: 'The page 网页', schema: HTML_PAGE, contentType: 'text/html' },
   }),
+  ...CadreRoutes,
 } as const;
 
 export type RouteId = keyof typeof Routes;
