@@ -105,7 +105,7 @@ export const CadreRoutes = {
     tag: TAG,
     roles: ALL_ROLES,
     summary: 'Age tiers of every leadership team of a subtree 下属单位领导班子年龄梯次',
-    query: { ...SUBTREE, flagged: { type: 'boolean', description: 'Only teams that lack a required band 仅梯次不全' } },
+    query: SUBTREE,
     paginated: { maxLimit: 100, defaultLimit: 20 },
     ok: { status: 200, schema: AgeTierReportSchema },
   }),
