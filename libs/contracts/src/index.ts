@@ -26,3 +26,5 @@ export * from './api/cadres.js';
 export * from './events/training/assignment.v1.js';
 export * from './routes/route.js';
 export * from './routes/routes.js';
+export * from './api/teachers.js';
+export * from './routes/training-routes.js';
