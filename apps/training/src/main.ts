@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { startDomainService } from '@pb/platform';
+import { cadreSettings } from './cadres/cadres.config.js';
+import { CadresModule } from './cadres/cadres.module.js';
+import { RosterPeople } from './cadres/roster-people.js';
 import { TeachersModule } from './teachers/teachers.module.js';
 
 /** 教师培训 training: teacher training, certification, secondments, rural teaching support. Its features arrive with their issues. */
 startDomainService({
   service: 'training',
   consume: true,
-  features: () => [TeachersModule],
+  features: () => [TeachersModule, CadresModule.register({ settings: cadreSettings(), people: RosterPeople, imports: [TeachersModule] })],
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Scope } from '@pb/platform';
+import type { Scope } from '@pb/platform';
 
 /** A person of cadre development: a teacher of the roster, as far as cadre work needs them (no name). */
 export interface CadrePerson {
@@ -21,4 +21,3 @@ export abstract class CadrePeople {
   abstract birthYears(teacherIds: readonly string[]): Promise<Map<string, number>>;
 }
 
-export const SYSTEM_PEOPLE = Scope.system('cadres: birth years of the team of a unit the caller reached');

@@ -15,13 +15,14 @@ import {
   LeadershipTeamViewSchema,
   ReserveCadreViewSchema,
 } from '../api/cadres.js';
-import { ALL_ROLES, route, type Role } from './route.js';
+import { ALL_ROLES, route } from './route.js';
+import { PERSONAL_DATA_READERS, TRAINING_WRITERS } from './training-routes.js';
 
 const TAG = 'cadres 干部培养';
 /** Who reads people of the roster (personal data): everyone but analysts. */
-const PEOPLE_READERS: readonly [Role, ...Role[]] = ['city-admin', 'county-admin', 'school-secretary', 'inspector'];
+const PEOPLE_READERS = PERSONAL_DATA_READERS;
 /** Who arranges cadre work: the bureaus, and a school's secretary for its own people. */
-const ARRANGERS: readonly [Role, ...Role[]] = ['city-admin', 'county-admin', 'school-secretary'];
+const ARRANGERS = TRAINING_WRITERS;
 const idParam = (description: string) => ({ type: 'string', minLength: 1, maxLength: 200, description }) as const;
 const UNIT_ID = { id: idParam('Org unit id 单位标识') } as const;
 const ASSIGNMENT_ID = { id: idParam('Assignment id 挂职/支教标识') } as const;
