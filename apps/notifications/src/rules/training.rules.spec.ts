@@ -29,7 +29,9 @@ describe('training rules', () => {
   const catalog = new NotificationCatalog();
   registerTrainingRules(catalog);
   const run = (d: object) =>
-    catalog.rulesFor(AssignmentEndingSoonV1.type).flatMap((rule) => rule({ id: 'e1', type: AssignmentEndingSoonV1.type, time: '', data: d as never }, settings)) as NoticeDraft[];
+    catalog
+      .rulesFor(AssignmentEndingSoonV1.type)
+      .flatMap((rule) => rule({ id: 'e1', type: AssignmentEndingSoonV1.type, time: '', data: d }, settings)) as NoticeDraft[];
 
   it('reminds both the home unit and the host unit, each scoped to its own path', () => {
     const out = run(data);
@@ -44,6 +46,6 @@ describe('training rules', () => {
     expect(out.map((n) => n.unitId)).toEqual(['s1']);
     const t = catalog.template('assignment-ending-soon');
     const f = templateFormat('zh', 'Asia/Shanghai', (id) => ({ s1: '第一中学' })[id]);
-    expect(t.body.zh(out[0]!.params, f)).toContain('第一中学派往贵州省的外省定点挂职');
+    expect(t.body.zh(out[0].params, f)).toContain('第一中学派往贵州省的外省定点挂职');
   });
 });

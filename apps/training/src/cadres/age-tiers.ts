@@ -11,10 +11,17 @@ export interface AgeBand {
 /** The bands the boundaries make: [35, 45, 55] gives under-35, 35-44, 45-54, 55-plus. */
 export function ageBands(boundaries: readonly number[]): AgeBand[] {
   if (boundaries.length === 0) return [{ id: 'all', from: null, to: null, label: { zh: '全部年龄', en: 'all ages' } }];
-  const bands: AgeBand[] = [{ id: `under-${boundaries[0]}`, from: null, to: boundaries[0]! - 1, label: { zh: `${boundaries[0]}岁以下`, en: `under ${boundaries[0]}` } }];
+  const bands: AgeBand[] = [
+    {
+      id: `under-${boundaries[0]}`,
+      from: null,
+      to: boundaries[0] - 1,
+      label: { zh: `${boundaries[0]}岁以下`, en: `under ${boundaries[0]}` },
+    },
+  ];
   for (let i = 0; i + 1 < boundaries.length; i++) {
-    const from = boundaries[i]!;
-    const to = boundaries[i + 1]! - 1;
+    const from = boundaries[i];
+    const to = boundaries[i + 1] - 1;
     bands.push({ id: `${from}-${to}`, from, to, label: { zh: `${from}至${to}岁`, en: `${from} to ${to}` } });
   }
   const last = boundaries.at(-1)!;

@@ -72,7 +72,10 @@ export class AssignmentsService {
   }
 
   /** The assignments of a subtree's units (home units), a page at a time, by id. */
-  list(scope: Scope, query: { unit?: string; status?: string; type?: string; limit?: number; cursor?: string }): Promise<Page<AssignmentView>> {
+  list(
+    scope: Scope,
+    query: { unit?: string; status?: string; type?: string; limit?: number; cursor?: string },
+  ): Promise<Page<AssignmentView>> {
     const filter: Record<string, string> = {};
     if (query.status) filter['status'] = query.status;
     if (query.type) filter['assignmentType'] = query.type;
@@ -93,19 +96,32 @@ export class AssignmentsService {
     if (kind === 'other-province') {
       const missing = (['hostName', 'hostProvince'] as const).filter((f) => !input[f]);
       const errors = missing.map((f) =>
-        fieldProblem(`/${f}`, 'required-for-other-province', { zh: '外省定点挂职须填写接收单位及省份', en: 'required for a secondment to another province' }),
+        fieldProblem(`/${f}`, 'required-for-other-province', {
+          zh: '外省定点挂职须填写接收单位及省份',
+          en: 'required for a secondment to another province',
+        }),
       );
       if (input.hostUnitId) {
         errors.push(
-          fieldProblem('/hostUnitId', 'not-for-other-province', { zh: '外省接收单位不在本市组织树中', en: 'a host in another province is not a unit of the city' }),
+          fieldProblem('/hostUnitId', 'not-for-other-province', {
+            zh: '外省接收单位不在本市组织树中',
+            en: 'a host in another province is not a unit of the city',
+          }),
         );
       }
-      if (errors.length > 0) throw ruleBroken({ zh: '外省定点挂职的接收单位不符合规则', en: 'The host of a secondment to another province breaks a rule' }, ...errors);
+      if (errors.length > 0)
+        throw ruleBroken(
+          { zh: '外省定点挂职的接收单位不符合规则', en: 'The host of a secondment to another province breaks a rule' },
+          ...errors,
+        );
       host = { hostUnitId: null, hostUnitPath: null, hostName: input.hostName!, hostProvince: input.hostProvince! };
     } else {
       const errors: FieldProblem[] = [];
       for (const f of ['hostName', 'hostProvince'] as const) {
-        if (input[f]) errors.push(fieldProblem(`/${f}`, 'only-for-other-province', { zh: '仅外省定点挂职填写', en: 'only for a secondment to another province' }));
+        if (input[f])
+          errors.push(
+            fieldProblem(`/${f}`, 'only-for-other-province', { zh: '仅外省定点挂职填写', en: 'only for a secondment to another province' }),
+          );
       }
       if (!input.hostUnitId) errors.push(fieldProblem('/hostUnitId', 'required', { zh: '请填写接收单位', en: 'name the host unit' }));
       if (errors.length > 0) throw ruleBroken({ zh: '接收单位不符合规则', en: 'The host breaks a rule' }, ...errors);
@@ -189,7 +205,8 @@ export class AssignmentsService {
     if (host.status !== 'open') throw wrong('open-unit', { zh: '接收单位已撤销', en: 'the unit is closed' });
     if (host._id === home._id) throw wrong('not-home-unit', { zh: '不能是教师所在单位', en: "must not be the teacher's own unit" });
     const bureau = BUREAU_KINDS.has(host.kind);
-    if (kind === 'bureau' && !bureau) throw wrong('bureau', { zh: '上挂须到市或县区教育局', en: 'a secondment up goes to the city or a county bureau' });
+    if (kind === 'bureau' && !bureau)
+      throw wrong('bureau', { zh: '上挂须到市或县区教育局', en: 'a secondment up goes to the city or a county bureau' });
     if (kind !== 'bureau' && bureau) throw wrong('school', { zh: '须为学校或单位', en: 'must be a school or unit' });
     return host;
   }

@@ -20,4 +20,3 @@ export abstract class CadrePeople {
   /** Birth years of the teachers still on the roster (for the age tiers of a unit the caller reached). */
   abstract birthYears(teacherIds: readonly string[]): Promise<Map<string, number>>;
 }
-

@@ -9,7 +9,7 @@ const ageBoundaries = makeValidator<number[]>((input) => {
   if (parts.some((p) => !/^\d{1,3}$/.test(p)) || ages.some((a) => a < 18 || a > 80)) {
     throw new Error('must list ages between 18 and 80 where a band begins, e.g. 35,45,55');
   }
-  if (ages.some((a, i) => i > 0 && a <= ages[i - 1]!)) throw new Error('must list the ages in ascending order, e.g. 35,45,55');
+  if (ages.some((a, i) => i > 0 && a <= ages[i - 1])) throw new Error('must list the ages in ascending order, e.g. 35,45,55');
   return ages;
 });
 
@@ -39,7 +39,10 @@ export const cadresEnv = {
     default: ['35-44', '45-54'],
     desc: 'Bands every leadership team must have a member in (年龄梯次配备); a team without one is flagged',
   }),
-  ASSIGNMENT_REMINDER_DAYS: num({ default: 14, desc: 'Days before the end of a secondment or teaching support that host and home are reminded' }),
+  ASSIGNMENT_REMINDER_DAYS: num({
+    default: 14,
+    desc: 'Days before the end of a secondment or teaching support that host and home are reminded',
+  }),
   CADRES_TICK_MS: num({ default: 10_000, desc: 'How often assignments are started, ended and reminded by date; 0 turns it off' }),
 };
 
@@ -64,7 +67,10 @@ export function cadreSettings(env: NodeJS.ProcessEnv = process.env): CadreSettin
   const unknown = config.CADRE_REQUIRED_AGE_BANDS.filter((id) => !bands.some((b) => b.id === id));
   if (unknown.length > 0) {
     throw new ConfigError([
-      { name: 'CADRE_REQUIRED_AGE_BANDS', rule: `must name bands of CADRE_AGE_BANDS (${bands.map((b) => b.id).join(', ')}), not ${unknown.join(', ')}` },
+      {
+        name: 'CADRE_REQUIRED_AGE_BANDS',
+        rule: `must name bands of CADRE_AGE_BANDS (${bands.map((b) => b.id).join(', ')}), not ${unknown.join(', ')}`,
+      },
     ]);
   }
   return {

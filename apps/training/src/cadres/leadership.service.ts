@@ -73,11 +73,23 @@ export class LeadershipService implements OnModuleInit {
     checkIfMatch(ifMatch, before?.version ?? 0);
     const after: LeadershipTeam = { _id: unit, unitId: unit, members, version: (before?.version ?? 0) + 1, outbox: [] };
     const outbox = await this.relay.sequence(
-      cadreAudit('leadership-team', unit, unit, before ? 'changed' : 'set', before ? view(before) : null, view(after), scope, correlationId),
+      cadreAudit(
+        'leadership-team',
+        unit,
+        unit,
+        before ? 'changed' : 'set',
+        before ? view(before) : null,
+        view(after),
+        scope,
+        correlationId,
+      ),
     );
     const stale = () => problem.stale({ zh: '领导班子刚被修改，请重新读取', en: 'The team changed meanwhile; read it again' });
     if (!before) {
-      await insertOrFail(() => this.teams.unscoped(Scope.system('leadership team: first of a checked unit')).create({ ...after, outbox }), stale);
+      await insertOrFail(
+        () => this.teams.unscoped(Scope.system('leadership team: first of a checked unit')).create({ ...after, outbox }),
+        stale,
+      );
     } else {
       const res = await this.teams.updateOne(
         scope,
@@ -93,7 +105,7 @@ export class LeadershipService implements OnModuleInit {
   async ageTiers(unitId: string, scope: Scope): Promise<AgeTierReport> {
     const unit = await scope.unit(unitId, this.units.pathOf);
     const team = await this.teams.lookup(scope, unit);
-    return (await this.reports(team ? [team] : [], [unit]))[0]!;
+    return (await this.reports(team ? [team] : [], [unit]))[0];
   }
 
   /** The age tiers of every team of a subtree, by unit id, a page at a time. */
@@ -104,7 +116,13 @@ export class LeadershipService implements OnModuleInit {
       order: { field: '_id' },
       projection: { outbox: 0 },
     });
-    return { ...page, items: await this.reports(page.items, page.items.map((t) => t.unitId)) };
+    return {
+      ...page,
+      items: await this.reports(
+        page.items,
+        page.items.map((t) => t.unitId),
+      ),
+    };
   }
 
   /** One report per unit: its team's birth years (from the roster, members no longer on it left out) in the city's bands. */

@@ -10,7 +10,12 @@ import { AssignmentsService } from './assignments.service.js';
 
 type ReserveCadreView = FromSchema<typeof ReserveCadreViewSchema>;
 
-const view = (r: Omit<ReserveCadre, 'outbox'>): ReserveCadreView => ({ unitId: r.unitId, teacherId: r.teacherId, since: r.since, note: r.note });
+const view = (r: Omit<ReserveCadre, 'outbox'>): ReserveCadreView => ({
+  unitId: r.unitId,
+  teacherId: r.teacherId,
+  since: r.since,
+  note: r.note,
+});
 const idOf = (unitId: string, teacherId: string) => `${unitId}:${teacherId}`;
 
 /**
@@ -33,12 +38,16 @@ export class ReserveCadresService implements OnModuleInit {
 
   async list(unitId: string, scope: Scope, query: { limit?: number; cursor?: string }): Promise<Page<ReserveCadreView>> {
     const unit = await scope.unit(unitId, this.units.pathOf);
-    const page = await paginate<ReserveCadre>(query, `/api/v1/org-units/${unit}/reserve-cadres`, (r) => r._id, (after, take) =>
-      this.cadres
-        .find(scope, { unitId: unit, removedAt: null, ...(after ? { _id: { $gt: after } } : {}) }, { outbox: 0 })
-        .sort({ _id: 1 })
-        .limit(take)
-        .lean<ReserveCadre[]>(),
+    const page = await paginate<ReserveCadre>(
+      query,
+      `/api/v1/org-units/${unit}/reserve-cadres`,
+      (r) => r._id,
+      (after, take) =>
+        this.cadres
+          .find(scope, { unitId: unit, removedAt: null, ...(after ? { _id: { $gt: after } } : {}) }, { outbox: 0 })
+          .sort({ _id: 1 })
+          .limit(take)
+          .lean<ReserveCadre[]>(),
     );
     return { ...page, items: page.items.map(view) };
   }
@@ -65,12 +74,7 @@ export class ReserveCadresService implements OnModuleInit {
     const after = { _id, ...fields };
     const outbox = await this.relay.sequence(cadreAudit('reserve-cadre', _id, unit, 'added', before, after, scope, correlationId));
     // Upsert on the id (unit and teacher): a removed one comes back; two adds at once end as one.
-    await this.cadres.updateOne(
-      scope,
-      { _id, unitId: unit },
-      { $set: fields, $push: { outbox: { $each: outbox } } },
-      { upsert: true },
-    );
+    await this.cadres.updateOne(scope, { _id, unitId: unit }, { $set: fields, $push: { outbox: { $each: outbox } } }, { upsert: true });
     this.relay.nudge();
     return view(after);
   }
@@ -82,7 +86,11 @@ export class ReserveCadresService implements OnModuleInit {
     if (!before || before.removedAt) throw problem.notFound(RESERVE_CADRE_NOT_FOUND);
     const after = { ...before, removedAt: new Date() };
     const outbox = await this.relay.sequence(cadreAudit('reserve-cadre', _id, unit, 'removed', before, after, scope, correlationId));
-    await this.cadres.updateOne(scope, { _id, unitId: unit }, { $set: { removedAt: after.removedAt }, $push: { outbox: { $each: outbox } } });
+    await this.cadres.updateOne(
+      scope,
+      { _id, unitId: unit },
+      { $set: { removedAt: after.removedAt }, $push: { outbox: { $each: outbox } } },
+    );
     this.relay.nudge();
   }
 }

@@ -3,7 +3,7 @@ import { Scope } from '@pb/platform';
 import { TeachersService } from '../teachers/teachers.service.js';
 import { CadrePeople, type CadrePerson } from './cadre-people.js';
 
-const SYSTEM = Scope.system("cadres: birth years of a team whose unit the caller reached");
+const SYSTEM = Scope.system('cadres: birth years of a team whose unit the caller reached');
 
 /** Cadre development's people are the teachers of the roster (TeachersService), read through the caller's scope. */
 @Injectable()
