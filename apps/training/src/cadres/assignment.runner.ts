@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { OutboxRelay, type OutboxEvent } from '@pb/messaging';
+import { Topics } from '@pb/contracts';
+import { KafkaClient, OutboxRelay, type OutboxEvent } from '@pb/messaging';
 import { Leases } from '@pb/persistence';
 import { Clock, leasedRunner, Scope, type PeriodicRunner } from '@pb/platform';
 import { assignmentEvent, endingSoonEvent } from './assignment-events.js';
@@ -27,7 +28,7 @@ export interface RunnerPass {
  * An assignment starts on its start date and ends when its end date has passed (the day after).
  */
 @Injectable()
-export class AssignmentRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class AssignmentRunner implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('AssignmentRunner');
   private readonly runner: PeriodicRunner<RunnerPass>;
 
@@ -37,9 +38,23 @@ export class AssignmentRunner implements OnApplicationBootstrap, BeforeApplicati
     private readonly assignments: AssignmentsService,
     private readonly leases: Leases,
     private readonly relay: OutboxRelay,
+    private readonly kafka: KafkaClient,
     clock: Clock,
   ) {
     ({ runner: this.runner } = leasedRunner(this.logger, connection, 'cadre-assignments', settings.tickMs, clock, (now) => this.pass(now)));
+  }
+
+  /** The topic exists before the relay first publishes to it (module init runs before application bootstrap). */
+  async onModuleInit() {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.kafka.ensureTopics([{ topic: Topics.trainingAssignments }]);
+      } catch (err) {
+        if (attempt >= 10) throw err;
+        this.logger.warn(`creating ${Topics.trainingAssignments} failed (${err instanceof Error ? err.message : String(err)}), retrying`);
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
+    }
   }
 
   onApplicationBootstrap() {
