@@ -85,7 +85,11 @@ export const CadreRoutes = {
     ifMatch: 'optional',
     body: LeadershipTeamSchema,
     ok: { status: 200, schema: LeadershipTeamViewSchema },
-    problems: { 412: true, 422: 'A member is not a teacher of the unit, or twice 成员非本单位教师或重复' },
+    problems: {
+      409: 'The team changed meanwhile 领导班子刚被他人修改',
+      412: true,
+      422: 'A member is not a teacher of the unit, or twice 成员非本单位教师或重复',
+    },
   }),
   getOrgUnitsLeadershipTeamAgeTiers: route({
     method: 'GET',
