@@ -24,7 +24,7 @@ describe('cadre development (干部培养) through the gateway', () => {
     host = `${city.cityId}-q`;
     await city.ok('POST', '/api/v1/org-units', { id: home, code: 'S1', name: '第一中学', kind: 'school', parentId: city.countyIds['k1'] });
     await city.ok('POST', '/api/v1/org-units', { id: host, code: 'Q', name: '实验中学', kind: 'school', parentId: city.cityId });
-    otherCounty = await tokenFor(city.countyIds['k2']!, ['county-admin']);
+    otherCounty = await tokenFor(city.countyIds['k2'], ['county-admin']);
     teacherId = await eventually(
       'training to know the school',
       async () => {

@@ -81,9 +81,10 @@ describe('training: cadre development (干部培养)', () => {
     await consumer.connect();
     await consumer.subscribe({ topic: Topics.trainingAssignments, fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: ({ message }) => {
         const type = message.headers?.['ce_type']?.toString() ?? '';
         seen.push({ type, data: JSON.parse(message.value?.toString() ?? '{}') as Seen['data'] });
+        return Promise.resolve();
       },
     });
   });
@@ -135,7 +136,7 @@ describe('training: cadre development (干部培养)', () => {
     expect((await runner.tick(noonOf(day(21)))).ended).toContain(id);
     const ended = await call(county, 'GET', `/api/v1/secondments/${id}`);
     expect(ended.body).toMatchObject({ status: 'ended', endedOn: day(20), evaluation: null });
-    await eventually('the events on Kafka', async () => eventsOf(id).length >= 3);
+    await eventually('the events on Kafka', () => Promise.resolve(eventsOf(id).length >= 3));
     expect(eventsOf(id)).toEqual(['secondment.started', 'assignment.ending-soon', 'secondment.ended']);
     const soon = seen.find((e) => e.data.assignmentId === id && e.type.includes('ending-soon'))!;
     expect(soon.data).toMatchObject({ daysLeft: 14, homeUnitId: S1, hostUnitId: Q, homeUnitPath: [C, K1, S1], hostUnitPath: [C, Q] });
@@ -151,7 +152,7 @@ describe('training: cadre development (干部培养)', () => {
     expect((await call(secretary, 'POST', `/api/v1/secondments/${id}/end`, { evaluation: { text: '再评', grade: 'good' } })).status).toBe(
       409,
     );
-    await eventually('the evaluated event', async () => eventsOf(id).includes('assignment.evaluated'));
+    await eventually('the evaluated event', () => Promise.resolve(eventsOf(id).includes('assignment.evaluated')));
   });
 
   it('starts a secondment that begins today at once and ends it early with its evaluation (ended event with the grade)', async () => {
@@ -166,7 +167,7 @@ describe('training: cadre development (干部培养)', () => {
     expect(started.body.status).toBe('active');
     const ended = await call(county, 'POST', `/api/v1/secondments/${started.body.id}/end`, { evaluation: { text: '合格', grade: 'pass' } });
     expect(ended.body).toMatchObject({ status: 'ended', endedOn: TODAY });
-    await eventually('started and ended', async () => eventsOf(started.body.id).length >= 2);
+    await eventually('started and ended', () => Promise.resolve(eventsOf(started.body.id).length >= 2));
     expect(eventsOf(started.body.id)).toEqual(['secondment.started', 'secondment.ended']);
     expect(seen.find((e) => e.data.assignmentId === started.body.id && e.type.includes('ended'))!.data.grade).toBe('pass');
   });
