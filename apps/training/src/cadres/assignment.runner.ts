@@ -44,21 +44,13 @@ export class AssignmentRunner implements OnModuleInit, OnApplicationBootstrap, B
     ({ runner: this.runner } = leasedRunner(this.logger, connection, 'cadre-assignments', settings.tickMs, clock, (now) => this.pass(now)));
   }
 
-  /** The topic exists before the relay first publishes to it (module init runs before application bootstrap). */
+  /** The topic exists from the start, for its consumers (the relay would create it only at the first event). */
   async onModuleInit() {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.kafka.ensureTopics([{ topic: Topics.trainingAssignments }]);
-      } catch (err) {
-        if (attempt >= 10) throw err;
-        this.logger.warn(`creating ${Topics.trainingAssignments} failed (${err instanceof Error ? err.message : String(err)}), retrying`);
-        await new Promise((r) => setTimeout(r, 250 * attempt));
-      }
-    }
+    this.relay.register(this.assignments.model(SYSTEM));
+    await this.kafka.ensureTopics([{ topic: Topics.trainingAssignments }]);
   }
 
   onApplicationBootstrap() {
-    this.relay.register(this.assignments.model(SYSTEM));
     this.runner.start();
   }
 

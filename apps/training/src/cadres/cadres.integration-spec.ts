@@ -33,6 +33,7 @@ describe('training: cadre development (干部培养)', () => {
   const secretary = as(`s1-${run}`, ['school-secretary']);
   const county = as(`k1-${run}`, ['county-admin']);
   const teachers: Record<string, string> = {};
+  let supportId = '';
 
   async function teacher(school: string, name: string, birthYear: number): Promise<string> {
     const res = await call(as(school, ['school-secretary']), 'POST', `/api/v1/training/schools/${school}/teachers`, {
@@ -120,6 +121,7 @@ describe('training: cadre development (干部培养)', () => {
     // The day after it ends is free.
     const after = await call(secretary, 'POST', '/api/v1/teaching-supports', { ...body, startsOn: day(21) });
     expect(after.status).toBe(201);
+    supportId = after.body.id as string;
   });
 
   it('starts on the start date, reminds once before the end, ends after the end date: each event on training.assignments.v1', async () => {
@@ -133,7 +135,10 @@ describe('training: cadre development (干部培养)', () => {
     expect((await runner.tick(noonOf(day(6)))).reminded).toContain(id);
     expect((await runner.tick(noonOf(day(7)))).reminded).not.toContain(id);
     expect((await runner.tick(noonOf(day(20)))).ended).not.toContain(id);
-    expect((await runner.tick(noonOf(day(21)))).ended).toContain(id);
+    const day21 = await runner.tick(noonOf(day(21)));
+    expect(day21.ended).toContain(id);
+    // The teaching support that follows starts the same day (teaching-support.started).
+    expect(day21.started).toEqual([supportId]);
     const ended = await call(county, 'GET', `/api/v1/secondments/${id}`);
     expect(ended.body).toMatchObject({ status: 'ended', endedOn: day(20), evaluation: null });
     await eventually('the events on Kafka', () => Promise.resolve(eventsOf(id).length >= 3));
@@ -152,6 +157,8 @@ describe('training: cadre development (干部培养)', () => {
     expect((await call(secretary, 'POST', `/api/v1/secondments/${id}/end`, { evaluation: { text: '再评', grade: 'good' } })).status).toBe(
       409,
     );
+    await eventually('the teaching support started', () => Promise.resolve(eventsOf(supportId).length >= 1));
+    expect(eventsOf(supportId)).toEqual(['teaching-support.started']);
     await eventually('the evaluated event', () => Promise.resolve(eventsOf(id).includes('assignment.evaluated')));
   });
 
