@@ -124,6 +124,15 @@ describe('training: cadre development (干部培养)', () => {
     supportId = after.body.id as string;
   });
 
+  it('lets only one of three overlapping secondments sent at once through (the person lease)', async () => {
+    const person = await teacher(S1, '陈老师', 1984);
+    const body = (n: number) => ({ teacherId: person, kind: 'bureau', hostUnitId: K1, startsOn: day(300 + n), endsOn: day(320 + n) });
+    const answers = await Promise.all([1, 2, 3].map((n) => call(secretary, 'POST', '/api/v1/secondments', body(n))));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409]);
+    const list = await call(county, 'GET', `/api/v1/cadres/assignments?unit=${S1}&limit=100`);
+    expect(list.body.items.filter((a: { teacherId: string }) => a.teacherId === person)).toHaveLength(1);
+  });
+
   it('starts on the start date, reminds once before the end, ends after the end date: each event on training.assignments.v1', async () => {
     const runner = app.get(AssignmentRunner);
     const id = `sec-${run}`;
