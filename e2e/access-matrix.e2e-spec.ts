@@ -71,6 +71,10 @@ const fixtures = {
   contactPoint: {} as Record<string, string>,
   teacher: {} as Record<string, string>,
   programme: {} as Record<string, string>,
+  secondment: {} as Record<string, string>,
+  teachingSupport: {} as Record<string, string>,
+  /** A school of the foreign city besides F1: the host of F1's teaching support. */
+  foreignHost: '',
 };
 /** The administrator of the city a unit belongs to (fresh resources for destructive cells). */
 const ownerOf = (unit: string) => (unit === units['F'] || unit === units['F1'] ? foreignAdminToken : cityAdminToken);
@@ -132,6 +136,40 @@ async function freshEnrolledTeacher(unit: string): Promise<string> {
   return teacherId;
 }
 const freshContactPoint = (unit: string) => made(schoolOf(unit), '/api/v1/contact-points', contactPointBody(schoolOf(unit)));
+
+// --- cadre development (docs/adr/0021): assignments of a fresh teacher each (one person's may not overlap) ---
+const freshTeacher = (school: string) => made(school, `/api/v1/training/schools/${school}/teachers`, teacherBody());
+/** A day after TODAY, as the assignments' end. */
+const later = (days: number) => new Date(Date.parse(`${TODAY}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const cityBureauOf = (school: string) => (school === units['F1'] ? units['F'] : units['C']);
+const hostSchoolOf = (school: string) => (school === units['F1'] ? fixtures.foreignHost : school === units['D'] ? units['A2'] : units['D']);
+/** A secondment up to the city bureau (上挂) or a teaching-support term, running from today. */
+async function freshAssignment(unit: string, type: 'secondment' | 'teaching-support'): Promise<string> {
+  const school = schoolOf(unit);
+  const teacherId = await freshTeacher(school);
+  return type === 'secondment'
+    ? made(school, '/api/v1/secondments', {
+        teacherId,
+        kind: 'bureau',
+        hostUnitId: cityBureauOf(school),
+        startsOn: TODAY,
+        endsOn: later(30),
+      })
+    : made(school, '/api/v1/teaching-supports', {
+        teacherId,
+        hostUnitId: hostSchoolOf(school),
+        term: '2026-2027-1',
+        startsOn: TODAY,
+        endsOn: later(30),
+      });
+}
+async function freshReserveCadre(unit: string): Promise<string> {
+  const school = schoolOf(unit);
+  const teacherId = await freshTeacher(school);
+  await made(school, `/api/v1/org-units/${school}/reserve-cadres`, { teacherId }).catch(() => undefined);
+  return teacherId;
+}
+const EVALUATION = { evaluation: { text: '矩阵考核', grade: 'good' } };
 const units: Record<string, string> = {};
 const victims: Record<string, string> = {}; // an account at each unit, to read and change
 let cityAdminToken = '';
@@ -685,6 +723,116 @@ const RECIPES: Record<string, RouteRule> = {
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/training/teachers/${fixtures.teacher[schoolOf(target)]}/totals?year=2027` }),
   },
+  // --- cadre development (docs/adr/0021): people live at schools, like teachers ---
+  'GET /api/v1/org-units/{id}/reserve-cadres': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${schoolOf(target)}/reserve-cadres` }),
+  },
+  'POST /api/v1/org-units/{id}/reserve-cadres': {
+    scoped: true,
+    ok: 201,
+    request: async (target) => ({
+      method: 'POST',
+      path: `/api/v1/org-units/${schoolOf(target)}/reserve-cadres`,
+      body: { teacherId: await freshTeacher(schoolOf(target)) },
+    }),
+  },
+  'DELETE /api/v1/org-units/{id}/reserve-cadres/{teacherId}': {
+    scoped: true,
+    ok: 204,
+    request: async (target) => ({
+      method: 'DELETE',
+      path: `/api/v1/org-units/${schoolOf(target)}/reserve-cadres/${await freshReserveCadre(target)}`,
+    }),
+  },
+  'GET /api/v1/org-units/{id}/leadership-team': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${schoolOf(target)}/leadership-team` }),
+  },
+  'PUT /api/v1/org-units/{id}/leadership-team': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({
+      method: 'PUT',
+      path: `/api/v1/org-units/${schoolOf(target)}/leadership-team`,
+      body: { members: [{ teacherId: fixtures.teacher[schoolOf(target)], post: '校长' }] },
+    }),
+  },
+  'GET /api/v1/org-units/{id}/leadership-team/age-tiers': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/org-units/${schoolOf(target)}/leadership-team/age-tiers` }),
+  },
+  'GET /api/v1/cadres/age-tiers': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/cadres/age-tiers?unit=${target}` }),
+  },
+  'GET /api/v1/cadres/assignments': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/cadres/assignments?unit=${target}` }),
+  },
+  'POST /api/v1/secondments': {
+    scoped: true,
+    ok: 201,
+    request: async (target) => ({
+      method: 'POST',
+      path: '/api/v1/secondments',
+      body: {
+        teacherId: await freshTeacher(schoolOf(target)),
+        kind: 'bureau',
+        hostUnitId: cityBureauOf(schoolOf(target)),
+        startsOn: later(1),
+        endsOn: later(30),
+      },
+    }),
+  },
+  'GET /api/v1/secondments/{id}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/secondments/${fixtures.secondment[schoolOf(target)]}` }),
+  },
+  'POST /api/v1/secondments/{id}/end': {
+    scoped: true,
+    ok: 200,
+    request: async (target) => ({
+      method: 'POST',
+      path: `/api/v1/secondments/${await freshAssignment(target, 'secondment')}/end`,
+      body: EVALUATION,
+    }),
+  },
+  'POST /api/v1/teaching-supports': {
+    scoped: true,
+    ok: 201,
+    request: async (target) => ({
+      method: 'POST',
+      path: '/api/v1/teaching-supports',
+      body: {
+        teacherId: await freshTeacher(schoolOf(target)),
+        hostUnitId: hostSchoolOf(schoolOf(target)),
+        term: '2026-2027-1',
+        startsOn: later(1),
+        endsOn: later(30),
+      },
+    }),
+  },
+  'GET /api/v1/teaching-supports/{id}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/teaching-supports/${fixtures.teachingSupport[schoolOf(target)]}` }),
+  },
+  'POST /api/v1/teaching-supports/{id}/end': {
+    scoped: true,
+    ok: 200,
+    request: async (target) => ({
+      method: 'POST',
+      path: `/api/v1/teaching-supports/${await freshAssignment(target, 'teaching-support')}/end`,
+      body: EVALUATION,
+    }),
+  },
 };
 
 /** The table, keyed as the document names its operations: `GET /api/v1/org-units/{id}`. */
@@ -842,6 +990,21 @@ describe('access matrix: every caller x every route of the table x own / parent 
       fixtures.programme[school] = await made(school, '/api/v1/training/programmes', programmeBody(school));
       await made(school, `/api/v1/training/programmes/${fixtures.programme[school]}/sessions`, { date: '2027-03-01', hours: 4 });
       await made(school, `/api/v1/training/programmes/${fixtures.programme[school]}/enrolments`, { teacherId: fixtures.teacher[school] });
+    }
+
+    // Cadre development: a school of the foreign city to host F1's teaching support, then a
+    // secondment and a teaching support of a fresh teacher at each school.
+    fixtures.foreignHost = await freshUnit(units['F']);
+    await eventually(
+      `training to know ${fixtures.foreignHost}`,
+      async () =>
+        (await api('GET', `/api/v1/org-units/${fixtures.foreignHost}/leadership-team`, { token: foreignAdminToken })).status === 200,
+      180_000,
+    );
+    for (const name of ['A1', 'A2', 'B1', 'D', 'F1']) {
+      const school = units[name];
+      fixtures.secondment[school] = await freshAssignment(school, 'secondment');
+      fixtures.teachingSupport[school] = await freshAssignment(school, 'teaching-support');
     }
 
     // The callers: each role at a unit where it belongs, logged in with a real password; and a school system's API key.

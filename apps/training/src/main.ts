@@ -1,5 +1,8 @@
 import 'reflect-metadata';
 import { startDomainService } from '@pb/platform';
+import { cadreSettings } from './cadres/cadres.config.js';
+import { CadresModule } from './cadres/cadres.module.js';
+import { RosterPeople } from './cadres/roster-people.js';
 import { TeachersModule } from './teachers/teachers.module.js';
 import { TrainingRecordsModule } from './training-records.module.js';
 
@@ -11,5 +14,6 @@ startDomainService({
     // One line per feature module.
     TeachersModule,
     TrainingRecordsModule,
+    CadresModule.register({ settings: cadreSettings(), people: RosterPeople, imports: [TeachersModule] }),
   ],
 });

@@ -22,6 +22,8 @@ export * from './api/milestone-rules.js';
 export * from './api/contact-points.js';
 export * from './api/notifications.js';
 export * from './webhooks/signature.js';
+export * from './api/cadres.js';
+export * from './events/training/assignment.v1.js';
 export * from './routes/route.js';
 export * from './routes/routes.js';
 export * from './api/teachers.js';

@@ -11,6 +11,14 @@ import {
   ReportRevisedV1,
   ReportSubmittedV1,
 } from './events/reporting/half-month-report.v1.js';
+import {
+  AssignmentEndingSoonV1,
+  AssignmentEvaluatedV1,
+  SecondmentEndedV1,
+  SecondmentStartedV1,
+  TeachingSupportEndedV1,
+  TeachingSupportStartedV1,
+} from './events/training/assignment.v1.js';
 import { ContactPointCreatedV1, ContactPointEndedV1, ContactPointVisitLoggedV1 } from './events/orgs/contact-point.v1.js';
 import { MemberMilestoneRecordedV1, MemberRegisteredV1, MemberTransferredV1 } from './events/orgs/member.v1.js';
 import {
@@ -60,6 +68,12 @@ export const EventContracts = [
   TrainingAssessedV1,
   TrainingCertifiedV1,
   AuditWriteRecordedV1,
+  SecondmentStartedV1,
+  SecondmentEndedV1,
+  TeachingSupportStartedV1,
+  TeachingSupportEndedV1,
+  AssignmentEndingSoonV1,
+  AssignmentEvaluatedV1,
 ] as const satisfies readonly EventContract[];
 
 const byType = new Map<string, EventContract>(EventContracts.map((c) => [c.type, c]));

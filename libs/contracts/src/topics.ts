@@ -18,6 +18,8 @@ export const Topics = {
   milestoneRules: 'orgs.milestone-rules.v1',
   /** 联系点 contact points of bureau cadres at grassroots schools, and their visits. */
   contactPoints: 'orgs.contact-points.v1',
+  /** 挂职与支教 cadre assignments (secondments, teaching support): started, ending soon, ended, evaluated. Pseudonymous ids only. */
+  trainingAssignments: 'training.assignments.v1',
   /** 半月记实表事件流 half-month report events: expected, submitted, revised, reviewed, overdue. */
   reportingReports: 'reporting.reports.v1',
   /** 期次事件流 reporting period events: a period's deadline passed and was classified. */
@@ -102,6 +104,14 @@ export const TopicInfo: Record<TopicKey, { title: string; description: string; c
       "Teachers' enrolments, attended sessions (hours), assessment results and certifications (认定), in order per school. " +
       'Pseudonymous teacher ids, hours and counts only: never a name, staff number or birth year. ' +
       '教师报名、参训学时、考核结果与认定，同一学校按序；仅含化名标识、学时与数量，不含姓名、工号或出生年份。',
+    compacted: false,
+  },
+  trainingAssignments: {
+    title: 'Cadre assignments 挂职与支教',
+    description:
+      'Secondments (挂职锻炼, 上挂, 外省定点挂职) and teaching-support terms (支教帮扶): started, ending soon, ended, evaluated; keyed by the home unit. ' +
+      'Pseudonymous teacher ids, units, dates and grades only, never names. ' +
+      '挂职与支教的开始、即将结束、结束与考核，按派出单位为键；仅含化名标识、单位、日期与等次，不含姓名。',
     compacted: false,
   },
   auditWrites: {

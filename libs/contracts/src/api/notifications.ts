@@ -20,6 +20,7 @@ export const NOTICE_CATEGORIES = {
   'report-overdue': { critical: true },
   'report-returned': { critical: true },
   'report-accepted': { critical: false },
+  'assignment-ending': { critical: false },
 } as const;
 
 const switches = {
@@ -61,6 +62,7 @@ export const NotificationPreferencesSchema = {
         'report-overdue': alwaysOn,
         'report-returned': alwaysOn,
         'report-accepted': switches,
+        'assignment-ending': switches,
       },
     },
     quietHours: {

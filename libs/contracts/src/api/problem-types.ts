@@ -50,6 +50,11 @@ export const PROBLEM_TYPES = {
     status: 409,
     title: { zh: '资源刚被修改，请重新读取后再试', en: 'The resource changed meanwhile; read it again and retry' },
   },
+  assignmentOverlap: {
+    slug: 'assignment-overlap',
+    status: 409,
+    title: { zh: '与此人的另一项挂职或支教时间重叠', en: "Overlaps another of the person's assignments" },
+  },
   staleWrite: { slug: 'stale-write', status: 412, title: { zh: '资源已被修改', en: 'Precondition failed' } },
   unsupportedMediaType: {
     slug: 'unsupported-media-type',

@@ -65,6 +65,7 @@ import {
 } from '../index.js';
 import { ADMINS, ALL_ROLES, route } from './route.js';
 import { TrainingRoutes } from './training-routes.js';
+import { CadreRoutes } from './cadre-routes.js';
 
 /** A half-month period id: `YYYY-MM-H1` (first half) or `YYYY-MM-H2`. */
 export const PeriodIdSchema = {
@@ -1006,6 +1007,8 @@ export const Routes = {
   }),
   /** 教师培训 training (docs/adr/0019): its own file. */
   ...TrainingRoutes,
+  /** 干部培养 cadre development (training service): its own file. */
+  ...CadreRoutes,
 } as const;
 
 export type RouteId = keyof typeof Routes;
