@@ -6,6 +6,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { KafkaClient, KafkaEventServer, MESSAGING_OPTIONS, ProcessedEventLedger, type MessagingOptions } from '@pb/messaging';
 import { Lifecycle } from './health/health.js';
 import { parseJsonBody } from './http/json-body.js';
+import { acceptUploads } from './imports/upload.js';
 import { useCursorSecret } from './http/pagination.js';
 import { CORRELATION_HEADER, correlationIdOf } from './logging/logging.module.js';
 import { httpRequestDuration } from './metrics/metrics.js';
@@ -110,6 +111,8 @@ export async function runService(module: Type | DynamicModule, options: RunOptio
       done(err as Error, undefined);
     }
   });
+  // Uploads (CSV files) are not parsed: their stream goes to the handler (docs/adr/0020).
+  acceptUploads(adapter.getInstance());
   const logger = new Logger('Bootstrap');
 
   if (options.consume) {
