@@ -69,6 +69,7 @@ const fixtures = {
   partyOrg: {} as Record<string, string>,
   member: {} as Record<string, string>,
   contactPoint: {} as Record<string, string>,
+  teacher: {} as Record<string, string>,
 };
 /** The administrator of the city a unit belongs to (fresh resources for destructive cells). */
 const ownerOf = (unit: string) => (unit === units['F'] || unit === units['F1'] ? foreignAdminToken : cityAdminToken);
@@ -106,6 +107,8 @@ const contactPointBody = (school: string, bureau = school === units['F1'] ? unit
   schoolId: school,
   since: '2025-01-01',
 });
+/** A teacher with a staff number of its own (unique in the school). */
+const teacherBody = () => ({ name: '矩阵教师', staffNumber: uniqueId('t'), subject: '语文', birthYear: 1988, partyMember: false });
 const freshContactPoint = (unit: string) => made(schoolOf(unit), '/api/v1/contact-points', contactPointBody(schoolOf(unit)));
 const units: Record<string, string> = {};
 const victims: Record<string, string> = {}; // an account at each unit, to read and change
@@ -559,6 +562,32 @@ const RECIPES: Record<string, RouteRule> = {
   'GET /asyncapi': { scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi' }) },
   'GET /asyncapi.json': { scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi.json' }) },
   'GET /asyncapi.html': { scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi.html' }) },
+  // --- training (docs/adr/0019): teachers live at schools, like members ---
+  'POST /api/v1/training/schools/{id}/teachers': {
+    scoped: true,
+    ok: 201,
+    request: (target) => ({ method: 'POST', path: `/api/v1/training/schools/${schoolOf(target)}/teachers`, body: teacherBody() }),
+  },
+  'GET /api/v1/training/schools/{id}/teachers': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/training/schools/${schoolOf(target)}/teachers` }),
+  },
+  'GET /api/v1/training/teachers/{id}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/training/teachers/${fixtures.teacher[schoolOf(target)]}` }),
+  },
+  'PATCH /api/v1/training/teachers/{id}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({
+      method: 'PATCH',
+      path: `/api/v1/training/teachers/${fixtures.teacher[schoolOf(target)]}`,
+      body: { subject: '数学' },
+      headers: { 'if-match': '*' },
+    }),
+  },
 };
 
 /** The table, keyed as the document names its operations: `GET /api/v1/org-units/{id}`. */
@@ -697,6 +726,19 @@ describe('access matrix: every caller x every route of the table x own / parent 
           const res = await api('PUT', `${report(unit)}/draft`, { token: secretary, body: CONTENT });
           const known = await api('GET', `/api/v1/reporting/compliance?unit=${unit}&from=${PERIOD}`, { token: secretary });
           return res.status === 200 && known.status === 200 ? true : null;
+        },
+        180_000,
+      );
+    }
+
+    // Training: a teacher at each school, once training's org-unit read model knows the school.
+    for (const name of ['A1', 'A2', 'B1', 'D', 'F1']) {
+      const school = units[name];
+      fixtures.teacher[school] = await eventually(
+        `training to know ${school}`,
+        async () => {
+          const res = await api('POST', `/api/v1/training/schools/${school}/teachers`, { token: ownerOf(school), body: teacherBody() });
+          return res.status === 201 ? (res.body['id'] as string) : null;
         },
         180_000,
       );

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { startDomainService } from '@pb/platform';
+import { TeachersModule } from './teachers/teachers.module.js';
 
 /** 教师培训 training: teacher training, certification, secondments, rural teaching support. Its features arrive with their issues. */
 startDomainService({
   service: 'training',
   consume: true,
-  features: () => [],
+  features: () => [TeachersModule],
 });

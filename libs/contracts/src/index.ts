@@ -26,3 +26,5 @@ export * from './webhooks/signature.js';
 export * from './routes/route.js';
 export * from './routes/routes.js';
 export * from './routes/import-routes.js';
+export * from './api/teachers.js';
+export * from './routes/training-routes.js';

@@ -65,6 +65,7 @@ import {
   MilestoneRuleSetSchema as RuleSet,
 } from '../index.js';
 import { ADMINS, ALL_ROLES, route } from './route.js';
+import { TrainingRoutes } from './training-routes.js';
 
 /** A half-month period id: `YYYY-MM-H1` (first half) or `YYYY-MM-H2`. */
 export const PeriodIdSchema = {
@@ -1006,6 +1007,8 @@ export const Routes = {
     summary: 'AsyncAPI 3.0 document as a readable page AsyncAPI 文件网页',
     ok: { status: 200, description: 'The page 网页', schema: HTML_PAGE, contentType: 'text/html' },
   }),
+  /** 教师培训 training (docs/adr/0019): its own file. */
+  ...TrainingRoutes,
 } as const;
 
 export type RouteId = keyof typeof Routes;
