@@ -1,4 +1,4 @@
-import { type DynamicModule, type ForwardReference, Module, type Type } from '@nestjs/common';
+import { type DynamicModule, type ForwardReference, Module, type Provider, type Type } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { scopedModelProvider } from '../scope/scoped-model.provider.js';
 import {
@@ -19,7 +19,12 @@ import { ImportJobs, ROW_IMPORTERS, type RowImporter } from './import-jobs.servi
  */
 @Module({})
 export class ImportJobsModule {
-  static register(options: { importers: Type<RowImporter>[]; imports?: (Type | DynamicModule | ForwardReference)[] }): DynamicModule {
+  static register(options: {
+    importers: Type<RowImporter>[];
+    /** What the importers need: the modules of the services they call, and providers of their ports. */
+    imports?: (Type | DynamicModule | ForwardReference)[];
+    providers?: Provider[];
+  }): DynamicModule {
     return {
       module: ImportJobsModule,
       imports: [
@@ -32,6 +37,7 @@ export class ImportJobsModule {
       ],
       providers: [
         scopedModelProvider(IMPORT_JOB_MODEL, IMPORT_JOB_OWNERSHIP),
+        ...(options.providers ?? []),
         ...options.importers,
         { provide: ROW_IMPORTERS, useFactory: (...importers: RowImporter[]) => importers, inject: options.importers },
         ImportJobs,

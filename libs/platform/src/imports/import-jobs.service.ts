@@ -38,6 +38,8 @@ export interface RowImporter<Row = unknown> {
   readonly columns: readonly CsvColumn[];
   /** One row as an object of its columns' values (text, coerced like a query string). */
   readonly rowSchema: JsonSchema;
+  /** Cells as written to values the row schema takes (e.g. 是/否 to true/false), before the check. */
+  prepare?(cells: Record<string, string>): Record<string, string>;
   /** The rows' errors against the store, writing nothing (all-or-nothing's first pass). */
   check(scope: Scope, unitId: string, rows: ParsedRow<Row>[]): Promise<RowError[]>;
   /** Applies the rows; returns the errors of those it refused (the others are applied). */
@@ -347,7 +349,7 @@ export class ImportJobs implements OnApplicationBootstrap, OnApplicationShutdown
           const valid: ParsedRow<unknown>[] = [];
           const invalid: RowError[] = [];
           for (const row of batch) {
-            const r = check(row);
+            const r = check(importer.prepare ? { ...row, cells: importer.prepare(row.cells) } : row);
             if (r.errors.length === 0) valid.push({ row: row.row, value: r.value });
             else invalid.push(...r.errors);
           }
