@@ -20,7 +20,7 @@ import {
   type ImportJob,
   type ImportRowErrorDoc,
 } from './import-job.schema.js';
-import { limitBytes } from './upload.js';
+import { emptyFile, limitBytes } from './upload.js';
 
 /** A row that passed its schema: its spreadsheet row number and its value, typed by the importer. */
 export interface ParsedRow<Row> {
@@ -432,6 +432,3 @@ function bytesOf(data: unknown): Buffer {
   const bytes = typeof binary.position === 'number' ? binary.buffer.subarray(0, binary.position) : binary.buffer;
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
-
-const emptyFile = () =>
-  problem.emptyFile({ zh: '文件没有表头或数据行，未导入任何数据', en: 'the file has no header or no data rows; nothing was imported' });

@@ -40,6 +40,8 @@ export function checkUpload(spec: RouteSpec, req: FastifyRequest): void {
     return;
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  // Fastify hands an empty body of the right type to no parser: an empty file.
+  if (!streamed && spec.upload.mediaTypes.includes(type) && (req.body === undefined || req.body === null)) throw emptyFile();
   if (!streamed || !spec.upload.mediaTypes.includes(type)) {
     throw problem.unsupportedMediaType({
       zh: `请求内容类型应为 ${spec.upload.mediaTypes.join('、')}`,
@@ -49,6 +51,10 @@ export function checkUpload(spec: RouteSpec, req: FastifyRequest): void {
   const length = Number(req.headers['content-length']);
   if (Number.isFinite(length) && length > spec.upload.maxBytes) throw tooLarge(spec.upload.maxBytes);
 }
+
+/** The one problem of a file with no header or no data rows (422): nothing applied. */
+export const emptyFile = () =>
+  problem.emptyFile({ zh: '文件没有表头或数据行，未导入任何数据', en: 'the file has no header or no data rows; nothing was imported' });
 
 /** The uploaded body of a request `checkUpload` passed: its stream. */
 export function uploadStream(req: FastifyRequest): Readable {
