@@ -29,6 +29,8 @@ interface Request {
   method: string;
   path: string;
   body?: unknown;
+  /** An upload's file (text/csv) instead of a JSON body. */
+  file?: { bytes: Buffer; contentType: string };
   headers?: Record<string, string>;
 }
 
@@ -70,6 +72,7 @@ const fixtures = {
   member: {} as Record<string, string>,
   contactPoint: {} as Record<string, string>,
   teacher: {} as Record<string, string>,
+  importJob: {} as Record<string, string>,
 };
 /** The administrator of the city a unit belongs to (fresh resources for destructive cells). */
 const ownerOf = (unit: string) => (unit === units['F'] || unit === units['F1'] ? foreignAdminToken : cityAdminToken);
@@ -108,6 +111,8 @@ const contactPointBody = (school: string, bureau = school === units['F1'] ? unit
   since: '2025-01-01',
 });
 /** A teacher with a staff number of its own (unique in the school). */
+/** A small attendance file, new each time (a new job, 202): its one row names no teacher of the roster (a row error). */
+const attendanceFile = () => ({ bytes: Buffer.from(`sessionId,staffNumber\n${uniqueId('s')},${uniqueId('t')}\n`), contentType: 'text/csv' });
 const teacherBody = () => ({ name: '矩阵教师', staffNumber: uniqueId('t'), subject: '语文', birthYear: 1988, partyMember: false });
 const freshContactPoint = (unit: string) => made(schoolOf(unit), '/api/v1/contact-points', contactPointBody(schoolOf(unit)));
 const units: Record<string, string> = {};
@@ -588,6 +593,22 @@ const RECIPES: Record<string, RouteRule> = {
       headers: { 'if-match': '*' },
     }),
   },
+  // --- training imports (docs/adr/0020): a school's files and jobs, like its teachers ---
+  'POST /api/v1/training/schools/{id}/imports/{kind}': {
+    scoped: true,
+    ok: 202,
+    request: (target) => ({ method: 'POST', path: `/api/v1/training/schools/${schoolOf(target)}/imports/attendance`, file: attendanceFile() }),
+  },
+  'GET /api/v1/training/imports/{id}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/training/imports/${fixtures.importJob[schoolOf(target)]}` }),
+  },
+  'GET /api/v1/training/imports/{id}/errors': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/training/imports/${fixtures.importJob[schoolOf(target)]}/errors` }),
+  },
 };
 
 /** The table, keyed as the document names its operations: `GET /api/v1/org-units/{id}`. */
@@ -742,6 +763,9 @@ describe('access matrix: every caller x every route of the table x own / parent 
         },
         180_000,
       );
+      const job = await api('POST', `/api/v1/training/schools/${school}/imports/attendance`, { token: ownerOf(school), file: attendanceFile() });
+      if (job.status !== 202) throw new Error(`fixture import at ${school}: ${job.status} ${JSON.stringify(job.body)}`);
+      fixtures.importJob[school] = job.body['id'] as string;
     }
 
     // The callers: each role at a unit where it belongs, logged in with a real password; and a school system's API key.
@@ -812,6 +836,7 @@ describe('access matrix: every caller x every route of the table x own / parent 
       const res = await api(req.method, req.path, {
         headers: { ...caller.headers, ...req.headers },
         ...(req.body !== undefined ? { body: req.body } : {}),
+        ...(req.file ? { file: req.file } : {}),
       });
       // The answer must be one this cell allows (the cell is the test's name).
       expect(expected(spec, rule, who, relation)).toContain(res.status);
@@ -821,7 +846,11 @@ describe('access matrix: every caller x every route of the table x own / parent 
   it.each(TABLE.filter(([key]) => RECIPES[key]))('lets no one in without credentials: %s', async (key, spec) => {
     const rule = RECIPES[key];
     const req = await rule.request(units['A1'], callers['city-admin@C']);
-    const res = await api(req.method, req.path, { ...(req.body !== undefined ? { body: req.body } : {}), headers: req.headers ?? {} });
+    const res = await api(req.method, req.path, {
+      ...(req.body !== undefined ? { body: req.body } : {}),
+      ...(req.file ? { file: req.file } : {}),
+      headers: req.headers ?? {},
+    });
     expect(spec.roles === 'public' ? [rule.ok].flat() : [401]).toContain(res.status);
   });
 });

@@ -1,6 +1,7 @@
+import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent, request } from 'undici';
-import { INTERNAL_IDENTITY_HEADER, problem, signInternalToken, type Identity } from '@pb/platform';
+import { INTERNAL_IDENTITY_HEADER, problem, ProblemException, signInternalToken, type Identity } from '@pb/platform';
 
 export const UPSTREAMS = Symbol('UPSTREAMS');
 export type UpstreamName = 'org-registry' | 'reporting' | 'evaluation' | 'training' | 'notifications';
@@ -56,7 +57,14 @@ export class UpstreamService implements OnApplicationShutdown {
     name: UpstreamName,
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
-    options: { identity: Identity; correlationId: string; body?: unknown; headers?: Record<string, string | undefined> },
+    options: {
+      identity: Identity;
+      correlationId: string;
+      body?: unknown;
+      headers?: Record<string, string | undefined>;
+      /** A file streamed on as it arrives (an upload route, docs/adr/0020) instead of a JSON body. */
+      upload?: { stream: Readable; contentType: string };
+    },
   ): Promise<UpstreamResponse> {
     const headers: Record<string, string> = {
       [INTERNAL_IDENTITY_HEADER]: await this.internalToken(options.identity),
@@ -68,17 +76,24 @@ export class UpstreamService implements OnApplicationShutdown {
       if (value) headers[name] = value;
     }
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.upload) headers['content-type'] = options.upload.contentType;
+    // An upload's answer comes once the service has stored the whole file: more time than a JSON call.
+    const timeoutMs = options.upload ? this.config.timeoutMs * 6 : this.config.timeoutMs;
     let res: Awaited<ReturnType<typeof request>>;
     try {
       res = await request(`${this.config.urls[name]}${path}`, {
         method,
         headers,
         dispatcher: this.agent,
-        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-        headersTimeout: this.config.timeoutMs,
-        bodyTimeout: this.config.timeoutMs,
+        ...(options.upload ? { body: options.upload.stream } : options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       });
     } catch (err) {
+      // The upload's own problem (over the size limit while streaming), not the service's absence.
+      const cause = (err as { cause?: unknown }).cause;
+      if (err instanceof ProblemException) throw err;
+      if (cause instanceof ProblemException) throw cause;
       this.logger.error(`${name} ${method} ${path} failed: ${err instanceof Error ? err.message : String(err)}`);
       throw problem.upstreamUnavailable();
     }
