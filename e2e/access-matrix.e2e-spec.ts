@@ -110,9 +110,12 @@ const contactPointBody = (school: string, bureau = school === units['F1'] ? unit
   schoolId: school,
   since: '2025-01-01',
 });
-/** A teacher with a staff number of its own (unique in the school). */
 /** A small attendance file, new each time (a new job, 202): its one row names no teacher of the roster (a row error). */
-const attendanceFile = () => ({ bytes: Buffer.from(`sessionId,staffNumber\n${uniqueId('s')},${uniqueId('t')}\n`), contentType: 'text/csv' });
+const attendanceFile = () => ({
+  bytes: Buffer.from(`sessionId,staffNumber\n${uniqueId('s')},${uniqueId('t')}\n`),
+  contentType: 'text/csv',
+});
+/** A teacher with a staff number of its own (unique in the school). */
 const teacherBody = () => ({ name: '矩阵教师', staffNumber: uniqueId('t'), subject: '语文', birthYear: 1988, partyMember: false });
 const freshContactPoint = (unit: string) => made(schoolOf(unit), '/api/v1/contact-points', contactPointBody(schoolOf(unit)));
 const units: Record<string, string> = {};
@@ -597,7 +600,11 @@ const RECIPES: Record<string, RouteRule> = {
   'POST /api/v1/training/schools/{id}/imports/{kind}': {
     scoped: true,
     ok: 202,
-    request: (target) => ({ method: 'POST', path: `/api/v1/training/schools/${schoolOf(target)}/imports/attendance`, file: attendanceFile() }),
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/training/schools/${schoolOf(target)}/imports/attendance`,
+      file: attendanceFile(),
+    }),
   },
   'GET /api/v1/training/imports/{id}': {
     scoped: true,
@@ -763,7 +770,10 @@ describe('access matrix: every caller x every route of the table x own / parent 
         },
         180_000,
       );
-      const job = await api('POST', `/api/v1/training/schools/${school}/imports/attendance`, { token: ownerOf(school), file: attendanceFile() });
+      const job = await api('POST', `/api/v1/training/schools/${school}/imports/attendance`, {
+        token: ownerOf(school),
+        file: attendanceFile(),
+      });
       if (job.status !== 202) throw new Error(`fixture import at ${school}: ${job.status} ${JSON.stringify(job.body)}`);
       fixtures.importJob[school] = job.body['id'] as string;
     }

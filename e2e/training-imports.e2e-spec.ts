@@ -14,14 +14,25 @@ describe('training imports through the gateway', () => {
   beforeAll(async () => {
     const built = await buildCity(['east']);
     school = `${built.countyIds['east']!}-s`;
-    await built.ok('POST', '/api/v1/org-units', { id: school, code: uniqueId('S').toUpperCase(), name: '导入测试学校', kind: 'school', parentId: built.countyIds['east'] });
+    await built.ok('POST', '/api/v1/org-units', {
+      id: school,
+      code: uniqueId('S').toUpperCase(),
+      name: '导入测试学校',
+      kind: 'school',
+      parentId: built.countyIds['east'],
+    });
     token = await tokenFor(school, ['school-secretary']);
-    const roster = ['姓名,工号,学科,出生年份,是否党员', ...Array.from({ length: 20 }, (_, i) => `教师${i},E${i},数学,1980,是`)].join('\r\n');
+    const roster = ['姓名,工号,学科,出生年份,是否党员', ...Array.from({ length: 20 }, (_, i) => `教师${i},E${i},数学,1980,是`)].join(
+      '\r\n',
+    );
     // The roster in GBK, declared by the query: training learns the school from its topic first.
     const job = await eventually(
       'training to know the school',
       async () => {
-        const res = await api('POST', `/api/v1/training/schools/${school}/imports/teachers?charset=gbk`, { token, file: csv(iconv.encode(roster, 'gbk')) });
+        const res = await api('POST', `/api/v1/training/schools/${school}/imports/teachers?charset=gbk`, {
+          token,
+          file: csv(iconv.encode(roster, 'gbk')),
+        });
         return res.status === 202 ? res.body : null;
       },
       120_000,
@@ -46,7 +57,10 @@ describe('training imports through the gateway', () => {
     });
     // Rows 4 and 8 repeat no pair of another row; every other (session, teacher) pair is there twice in 200 rows.
     expect(job).toMatchObject({ rowsDone: 200, rowsFailed: 2, rowsApplied: 198 });
-    const errors = await api('GET', `/api/v1/training/imports/${String(first.body['id'])}/errors`, { token, headers: { 'accept-language': 'en' } });
+    const errors = await api('GET', `/api/v1/training/imports/${String(first.body['id'])}/errors`, {
+      token,
+      headers: { 'accept-language': 'en' },
+    });
     expect(errors.status).toBe(200);
     expect(errors.body['items']).toEqual([
       expect.objectContaining({ row: 6, column: 'staffNumber', rule: 'unknown-teacher' }),

@@ -28,7 +28,13 @@ export class Forwarder {
    * Streams an upload (a route with `upload` in its entry) on to its service as it arrives, never held
    * whole: counted on the way (413 once over the limit), media type and charset passed unchanged.
    */
-  async upload(service: UpstreamName, spec: RouteSpec & { upload: NonNullable<RouteSpec['upload']> }, req: FastifyRequest, reply: FastifyReply, identity: Identity) {
+  async upload(
+    service: UpstreamName,
+    spec: RouteSpec & { upload: NonNullable<RouteSpec['upload']> },
+    req: FastifyRequest,
+    reply: FastifyReply,
+    identity: Identity,
+  ) {
     const headers: Record<string, string | undefined> = {};
     for (const h of FORWARDED_REQUEST_HEADERS) {
       const v = req.headers[h];

@@ -95,7 +95,10 @@ export class AttendanceImporter implements RowImporter<AttendanceRow> {
           column: 'staffNumber',
           rule: 'unknown-teacher',
           value: value.staffNumber,
-          message: { zh: `本校名册中没有工号 ${value.staffNumber}`, en: `no teacher with staff number ${value.staffNumber} on the school's roster` },
+          message: {
+            zh: `本校名册中没有工号 ${value.staffNumber}`,
+            en: `no teacher with staff number ${value.staffNumber} on the school's roster`,
+          },
         });
         continue;
       }

@@ -65,7 +65,10 @@ describe('training: CSV import of rosters and attendance (M22)', () => {
   it('imports a school roster from UTF-8 with BOM and Chinese headings (是/否 read as booleans)', async () => {
     const page = await call(school, 'GET', `/api/v1/training/schools/${S1}/teachers?limit=100`);
     expect(page.body.items).toHaveLength(TEACHERS);
-    expect(page.body.items.find((t: { staffNumber: string }) => t.staffNumber === staff(1))).toMatchObject({ name: '教师1', partyMember: true });
+    expect(page.body.items.find((t: { staffNumber: string }) => t.staffNumber === staff(1))).toMatchObject({
+      name: '教师1',
+      partyMember: true,
+    });
   });
 
   it('a 1,000-row attendance file saved as GBK with 7 invalid rows: 993 applied, 7 errors with row and column; the same file again changes nothing', async () => {

@@ -13,10 +13,7 @@ import { TeachersImporter } from './teachers.importer.js';
     OrgUnitsReadModule,
     ImportJobsModule.register({
       importers: [TeachersImporter, AttendanceImporter],
-      imports: [
-        TeachersModule,
-        MongooseModule.forFeature([{ name: INTERIM_ATTENDANCE_MODEL, schema: InterimAttendanceSchema }]),
-      ],
+      imports: [TeachersModule, MongooseModule.forFeature([{ name: INTERIM_ATTENDANCE_MODEL, schema: InterimAttendanceSchema }])],
       providers: [{ provide: ATTENDANCE_BOOK, useClass: InterimAttendanceBook }],
     }),
   ],

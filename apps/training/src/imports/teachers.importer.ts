@@ -4,7 +4,16 @@ import { ProblemException, type CsvColumn, type ParsedRow, type RowError, type R
 import { TeachersService } from '../teachers/teachers.service.js';
 
 /** `是`/`否` as spreadsheets write a yes/no column, read as the row schema's booleans. */
-const YES_NO: Record<string, string> = { 是: 'true', 否: 'false', y: 'true', n: 'false', yes: 'true', no: 'false', '1': 'true', '0': 'false' };
+const YES_NO: Record<string, string> = {
+  是: 'true',
+  否: 'false',
+  y: 'true',
+  n: 'false',
+  yes: 'true',
+  no: 'false',
+  '1': 'true',
+  '0': 'false',
+};
 
 /**
  * 教师名册导入 A school's roster from a CSV file: one teacher per row, the row checked against the same

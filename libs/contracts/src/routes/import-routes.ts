@@ -30,7 +30,10 @@ export const ImportRoutes = {
       'The header is checked at once (422), as are an empty file (422) and the size (413): nothing is applied then. ' +
       'Otherwise 202 with the job; GET it for progress and its errors page for the rows refused. The same file again (same SHA-256, unit, kind and policy) answers 200 with the same job and changes nothing. ' +
       '请求体为文件本身；同一文件再次上传返回同一任务，不重复导入。',
-    params: { id: idParam('School id 学校标识'), kind: { type: 'string', enum: TRAINING_IMPORT_KINDS, description: 'teachers 教师名册 | attendance 出勤' } },
+    params: {
+      id: idParam('School id 学校标识'),
+      kind: { type: 'string', enum: TRAINING_IMPORT_KINDS, description: 'teachers 教师名册 | attendance 出勤' },
+    },
     query: { policy: ImportPolicyQuerySchema, charset: ImportCharsetQuerySchema },
     upload: {
       mediaTypes: ['text/csv'],

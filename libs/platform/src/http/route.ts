@@ -10,7 +10,18 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiBody, ApiConsumes, ApiExtension, ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiExtension,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { expressPath, paramsSchemaOf, querySchemaOf, type RouteSpec } from '@pb/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
@@ -84,7 +95,9 @@ function documented(spec: RouteSpec): MethodDecorator[] {
   if (spec.body) docs.push(ApiBody({ schema: spec.body as never }));
   if (spec.upload) {
     docs.push(ApiConsumes(...spec.upload.mediaTypes));
-    docs.push(ApiBody({ description: spec.upload.description, schema: { type: 'string', format: 'binary', maxLength: spec.upload.maxBytes } }));
+    docs.push(
+      ApiBody({ description: spec.upload.description, schema: { type: 'string', format: 'binary', maxLength: spec.upload.maxBytes } }),
+    );
   }
   for (const answer of [spec.ok, spec.also]) {
     if (!answer) continue;

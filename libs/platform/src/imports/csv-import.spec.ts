@@ -132,7 +132,12 @@ describe('CSV records and rows', () => {
       [3, 'hours', 'maximum', '99'],
     ]);
     expect(results[2]!.errors).toEqual([
-      expect.objectContaining({ row: 4, column: 'staffNumber', rule: 'required', message: { zh: '缺少必填栏位 staffNumber', en: 'staffNumber is required' } }),
+      expect.objectContaining({
+        row: 4,
+        column: 'staffNumber',
+        rule: 'required',
+        message: { zh: '缺少必填栏位 staffNumber', en: 'staffNumber is required' },
+      }),
     ]);
     expect(results[3]!.errors).toEqual([expect.objectContaining({ row: 5, column: null, rule: 'column-count' })]);
   });

@@ -51,19 +51,30 @@ export function matchHeader(columns: readonly CsvColumn[], header: readonly stri
         message: { zh: `第 ${i + 1} 列“${heading}”不是模板中的列`, en: `column ${i + 1} "${heading}" is not a column of the template` },
       });
     } else if (names.includes(name)) {
-      errors.push({ pointer: `/header/${i}`, rule: 'duplicate-column', message: { zh: `列 ${name} 重复`, en: `column ${name} appears twice` } });
+      errors.push({
+        pointer: `/header/${i}`,
+        rule: 'duplicate-column',
+        message: { zh: `列 ${name} 重复`, en: `column ${name} appears twice` },
+      });
     }
     names.push(name ?? '');
   });
   for (const c of columns) {
     if (c.required && !names.includes(c.name)) {
-      errors.push({ pointer: `/header/${c.name}`, rule: 'required', message: { zh: `缺少列 ${c.name}`, en: `column ${c.name} is missing` } });
+      errors.push({
+        pointer: `/header/${c.name}`,
+        rule: 'required',
+        message: { zh: `缺少列 ${c.name}`, en: `column ${c.name} is missing` },
+      });
     }
   }
   if (errors.length > 0) {
     const expected = columns.map((c) => c.name + (c.required ? '' : '?')).join(',');
     throw problem.importHeader(
-      { zh: `表头应为 ${expected}（顺序不限），未导入任何数据`, en: `the header row must be ${expected} (any order); nothing was imported` },
+      {
+        zh: `表头应为 ${expected}（顺序不限），未导入任何数据`,
+        en: `the header row must be ${expected} (any order); nothing was imported`,
+      },
       errors,
     );
   }
@@ -76,7 +87,10 @@ export function matchHeader(columns: readonly CsvColumn[], header: readonly stri
  * only is skipped but keeps its number. A broken file (an unclosed quote) is a 400 naming the line.
  * `latin1`: bytes read one to one as characters, for a first pass that does not know the charset yet.
  */
-export async function* csvRecords(source: AsyncIterable<string | Uint8Array>, options: { latin1?: boolean } = {}): AsyncGenerator<[number, string[]]> {
+export async function* csvRecords(
+  source: AsyncIterable<string | Uint8Array>,
+  options: { latin1?: boolean } = {},
+): AsyncGenerator<[number, string[]]> {
   const parser = parse({
     bom: false,
     trim: true,
@@ -98,7 +112,10 @@ export async function* csvRecords(source: AsyncIterable<string | Uint8Array>, op
     if (err instanceof Error && 'code' in err && String((err as { code: unknown }).code).startsWith('CSV_')) {
       const line = (err as { lines?: number }).lines;
       throw problem.validation(
-        { zh: `CSV 格式错误（约第 ${line ?? '?'} 行），未导入任何数据`, en: `malformed CSV (near line ${line ?? '?'}); nothing was imported` },
+        {
+          zh: `CSV 格式错误（约第 ${line ?? '?'} 行），未导入任何数据`,
+          en: `malformed CSV (near line ${line ?? '?'}); nothing was imported`,
+        },
         [{ pointer: '/body', rule: 'csv', message: { zh: 'CSV 格式错误', en: err.message } }],
       );
     }
@@ -123,7 +140,9 @@ export async function* csvRows(records: AsyncIterable<[number, string[]]>, names
  * cells are text, so numbers and booleans are coerced as in a query string; each broken rule is one
  * `RowError` naming the row, the column and the rule. Returns the row's value (coerced) when valid.
  */
-export function csvRowChecker<T>(rowSchema: JsonSchema): (row: CsvRow) => { value: T; errors: [] } | { value: undefined; errors: RowError[] } {
+export function csvRowChecker<T>(
+  rowSchema: JsonSchema,
+): (row: CsvRow) => { value: T; errors: [] } | { value: undefined; errors: RowError[] } {
   const check = schemaChecker(rowSchema, { query: true });
   return (row) => {
     const value: Record<string, unknown> = { ...row.cells };

@@ -154,7 +154,10 @@ export class ImportJobs implements OnApplicationBootstrap, OnApplicationShutdown
   /** Takes over jobs a stopped process left unfinished (their rows are applied again: applying is idempotent). */
   async onApplicationBootstrap() {
     const stale = await this.system
-      .find({ status: { $in: ['queued', 'validating', 'applying'] }, heartbeatAt: { $lt: new Date(Date.now() - STALE_AFTER_MS) } }, { _id: 1 })
+      .find(
+        { status: { $in: ['queued', 'validating', 'applying'] }, heartbeatAt: { $lt: new Date(Date.now() - STALE_AFTER_MS) } },
+        { _id: 1 },
+      )
       .lean<{ _id: string }[]>();
     for (const { _id } of stale) this.schedule(_id, true);
   }
@@ -309,7 +312,9 @@ export class ImportJobs implements OnApplicationBootstrap, OnApplicationShutdown
 
   private schedule(id: string, takeOver: boolean) {
     this.queue = this.queue.then(() =>
-      this.run(id, takeOver).catch((err: unknown) => this.logger.error(`import ${id} failed: ${err instanceof Error ? err.stack : String(err)}`)),
+      this.run(id, takeOver).catch((err: unknown) =>
+        this.logger.error(`import ${id} failed: ${err instanceof Error ? err.stack : String(err)}`),
+      ),
     );
   }
 
@@ -327,7 +332,11 @@ export class ImportJobs implements OnApplicationBootstrap, OnApplicationShutdown
     // Claimed by moving its heartbeat: of two processes taking over one job, one wins.
     const claimed = await this.system
       .findOneAndUpdate(
-        { _id: id, status: { $in: ['queued', 'validating', 'applying'] }, ...(takeOver ? { heartbeatAt: { $lt: new Date(now.getTime() - STALE_AFTER_MS) } } : {}) },
+        {
+          _id: id,
+          status: { $in: ['queued', 'validating', 'applying'] },
+          ...(takeOver ? { heartbeatAt: { $lt: new Date(now.getTime() - STALE_AFTER_MS) } } : {}),
+        },
         { $set: { heartbeatAt: now, rowsDone: 0, rowsApplied: 0, rowsFailed: 0, errorsStored: 0 } },
         { new: true },
       )
@@ -353,12 +362,21 @@ export class ImportJobs implements OnApplicationBootstrap, OnApplicationShutdown
             if (r.errors.length === 0) valid.push({ row: row.row, value: r.value });
             else invalid.push(...r.errors);
           }
-          const refused = valid.length === 0 ? [] : apply ? await importer.apply(scope, job.unitId, valid) : await importer.check(scope, job.unitId, valid);
+          const refused =
+            valid.length === 0
+              ? []
+              : apply
+                ? await importer.apply(scope, job.unitId, valid)
+                : await importer.check(scope, job.unitId, valid);
           const refusedRows = new Set(refused.map((e) => e.row)).size;
           counts.done += batch.length;
           counts.failed += new Set(invalid.map((e) => e.row)).size + refusedRows;
           if (apply) counts.applied += valid.length - refusedRows;
-          await this.storeErrors(job, [...invalid, ...refused].sort((a, b) => a.row - b.row), counts);
+          await this.storeErrors(
+            job,
+            [...invalid, ...refused].sort((a, b) => a.row - b.row),
+            counts,
+          );
           await this.progress(job, status, counts);
         }
       };
@@ -399,7 +417,11 @@ export class ImportJobs implements OnApplicationBootstrap, OnApplicationShutdown
     counts.stored += kept.length;
   }
 
-  private async progress(job: ImportJob, status: ImportJob['status'], c: { done: number; applied: number; failed: number; stored: number }) {
+  private async progress(
+    job: ImportJob,
+    status: ImportJob['status'],
+    c: { done: number; applied: number; failed: number; stored: number },
+  ) {
     await this.system.updateOne(
       { _id: job._id },
       { $set: { status, rowsDone: c.done, rowsApplied: c.applied, rowsFailed: c.failed, errorsStored: c.stored, heartbeatAt: new Date() } },
