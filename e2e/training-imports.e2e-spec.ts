@@ -13,7 +13,7 @@ describe('training imports through the gateway', () => {
 
   beforeAll(async () => {
     const built = await buildCity(['east']);
-    school = `${built.countyIds['east']!}-s`;
+    school = `${built.countyIds['east']}-s`;
     await built.ok('POST', '/api/v1/org-units', {
       id: school,
       code: uniqueId('S').toUpperCase(),
@@ -88,7 +88,7 @@ describe('training imports through the gateway', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
       body,
       duplex: 'half',
-    } as RequestInit);
+    });
     expect(big.status).toBe(413);
     expect(((await big.json()) as { type: string }).type).toBe(problemTypeUrl('fileTooLarge'));
 

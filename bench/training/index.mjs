@@ -10,6 +10,7 @@
 // BENCH_INFRA_PORT_OFFSET the benchmark broker's and store's.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import { MongoClient } from 'mongodb';
 import { ensureInfra } from '../../deploy/local/infra.mjs';

@@ -106,7 +106,7 @@ export class AttendanceImporter implements RowImporter<AttendanceRow> {
       rowOf.push(row);
     }
     if (entries.length > 0) {
-      for (const r of await write(entries)) errors.push({ row: rowOf[r.index]!, column: r.column, rule: r.rule, message: r.message });
+      for (const r of await write(entries)) errors.push({ row: rowOf[r.index], column: r.column, rule: r.rule, message: r.message });
     }
     return errors;
   }

@@ -33,7 +33,7 @@ describe('training: CSV import of rosters and attendance (M22)', () => {
     call(who, 'POST', `/api/v1/training/schools/${unit}/imports/${kind}${query}`, file, headers);
   const finished = async (id: string) => {
     await app.get(ImportJobs).idle();
-    return (await call(school, 'GET', `/api/v1/training/imports/${id}`)).body;
+    return (await call(school, 'GET', `/api/v1/training/imports/${id}`)).body as Record<string, unknown>;
   };
   const countAt = (unitId: string) => attendance.countDocuments({ unitId });
 

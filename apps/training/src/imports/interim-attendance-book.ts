@@ -31,8 +31,8 @@ InterimAttendanceSchema.index({ unitId: 1 });
 export class InterimAttendanceBook implements AttendanceBook {
   constructor(@InjectModel(INTERIM_ATTENDANCE_MODEL) private readonly attendance: Model<InterimAttendance>) {}
 
-  async check(): Promise<AttendanceRefusal[]> {
-    return [];
+  check(): Promise<AttendanceRefusal[]> {
+    return Promise.resolve([]);
   }
 
   /** The unit was checked against the scope by the importer's teacher lookup (`byStaffNumbers`). */

@@ -40,8 +40,8 @@ export class TeachersImporter implements RowImporter<CreateTeacherDto> {
     return yesNo ? { ...cells, partyMember: yesNo } : cells;
   }
 
-  async check(): Promise<RowError[]> {
-    return [];
+  check(): Promise<RowError[]> {
+    return Promise.resolve([]);
   }
 
   async apply(scope: Scope, unitId: string, rows: ParsedRow<CreateTeacherDto>[]): Promise<RowError[]> {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import iconv from 'iconv-lite';
 import { problemTypeUrl } from '@pb/contracts';
@@ -6,8 +7,11 @@ import { CharsetSniffer, declaredCharset, decodeLatin1, decodeStream } from './c
 import { csvRecords, csvRowChecker, csvRows, matchHeader, type CsvColumn } from './csv-records.js';
 import { limitBytes } from './upload.js';
 
-async function* chunked(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
-  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+/** The bytes in pieces of `size`, as a request stream delivers them. */
+function chunked(bytes: Buffer, size: number): AsyncIterable<Buffer> {
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += size) pieces.push(bytes.subarray(i, i + size));
+  return Readable.from(pieces);
 }
 const collect = async <T>(source: AsyncIterable<T>): Promise<T[]> => {
   const out: T[] = [];
@@ -113,7 +117,7 @@ describe('CSV records and rows', () => {
         ['/header/2', 'unknown-column'],
         ['/header/staffNumber', 'required'],
       ]);
-      expect(p.fieldErrors[2]!.message.zh).toContain('缺少列');
+      expect(p.fieldErrors[2].message.zh).toContain('缺少列');
     }
   });
 
@@ -127,11 +131,11 @@ describe('CSV records and rows', () => {
     const header = (await records.next()).value as [number, string[]];
     const results = (await collect(csvRows(records, matchHeader(columns, header[1])))).map(check);
     expect(results[0]).toEqual({ value: { staffNumber: 'T1', hours: 2.5 }, errors: [] });
-    expect(results[1]!.errors.map((e) => [e.row, e.column, e.rule, e.value])).toEqual([
+    expect(results[1].errors.map((e) => [e.row, e.column, e.rule, e.value])).toEqual([
       [3, 'staffNumber', 'pattern', 'X1'],
       [3, 'hours', 'maximum', '99'],
     ]);
-    expect(results[2]!.errors).toEqual([
+    expect(results[2].errors).toEqual([
       expect.objectContaining({
         row: 4,
         column: 'staffNumber',
@@ -139,7 +143,7 @@ describe('CSV records and rows', () => {
         message: { zh: '缺少必填栏位 staffNumber', en: 'staffNumber is required' },
       }),
     ]);
-    expect(results[3]!.errors).toEqual([expect.objectContaining({ row: 5, column: null, rule: 'column-count' })]);
+    expect(results[3].errors).toEqual([expect.objectContaining({ row: 5, column: null, rule: 'column-count' })]);
   });
 });
 

@@ -162,7 +162,7 @@ export class ImportJobs implements OnApplicationBootstrap, OnApplicationShutdown
     for (const { _id } of stale) this.schedule(_id, true);
   }
 
-  async onApplicationShutdown() {
+  onApplicationShutdown() {
     this.stopping = true;
   }
 

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Routes, type RouteSpec } from '@pb/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { problem } from '../http/problem.js';
@@ -65,7 +65,10 @@ export function uploadStream(req: FastifyRequest): Readable {
 /** The bytes of a stream, refused with 413 as soon as they pass `maxBytes` (a body sent without Content-Length, or a lying one). */
 export async function* limitBytes(source: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Buffer> {
   let seen = 0;
-  for await (const chunk of source) {
+  // A request stream stays open when reading stops early: destroying it would reset the connection
+  // before the client reads the 413 (Node reads and drops the rest of the body once the answer is sent).
+  const chunks = source instanceof Readable ? (source.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>) : source;
+  for await (const chunk of chunks) {
     seen += chunk.byteLength;
     if (seen > maxBytes) throw tooLarge(maxBytes);
     yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
