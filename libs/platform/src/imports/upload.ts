@@ -66,11 +66,16 @@ export function uploadStream(req: FastifyRequest): Readable {
 export async function* limitBytes(source: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Buffer> {
   let seen = 0;
   // A request stream stays open when reading stops early: destroying it would reset the connection
-  // before the client reads the 413 (Node reads and drops the rest of the body once the answer is sent).
+  // before the client reads the 413.
   const chunks = source instanceof Readable ? (source.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>) : source;
   for await (const chunk of chunks) {
     seen += chunk.byteLength;
-    if (seen > maxBytes) throw tooLarge(maxBytes);
+    if (seen > maxBytes) {
+      // The rest of the body is read and dropped: a client still sending gets the 413, not a stalled
+      // connection (Node drops an unread body by itself only when none of it was read).
+      if (source instanceof Readable) source.resume();
+      throw tooLarge(maxBytes);
+    }
     yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   }
 }
