@@ -67,7 +67,7 @@ export async function run(args) {
   const mongo = await MongoClient.connect(infra.mongodbUri, { maxPoolSize: 2 });
   const trainingDb = mongo.db(envs.training.MONGODB_DB);
   const school = await seedUnits(trainingDb, run);
-  const handles = spawnServices(envs, { logDir: `.local/logs/bench-${run}`, only: ['gateway', 'training'] });
+  const handles = spawnServices(envs, { logDir: `.local/logs/bench-${run}` });
   try {
     await waitReady(handles, { timeoutMs: 120_000 });
     const training = handles.find((h) => h.service === 'training');
