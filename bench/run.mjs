@@ -17,7 +17,8 @@ if (!name || !available.includes(name)) {
 // The benchmarks' own broker and store (ports and data beside the platform's), so the topics and
 // databases they fill never reach `npm start` or `npm test`; KAFKA_BROKERS / MONGODB_URI still win.
 const { PAIRS, pairEnv } = await import('../deploy/local/settings.mjs');
-for (const [k, v] of Object.entries(pairEnv(PAIRS.bench))) process.env[k] ??= v;
+// BENCH_INFRA_PORT_OFFSET moves the pair's ports (two checkouts benchmarking on one machine).
+for (const [k, v] of Object.entries(pairEnv(PAIRS.bench, Number(process.env.BENCH_INFRA_PORT_OFFSET ?? 0)))) process.env[k] ??= v;
 // Each run starts from an empty local broker and store: a fresh consumer group reads its topics from
 // the beginning, so the events an earlier run left (a 1,000-school move of the orgs benchmark) would
 // be replayed into this run's read models and its figures. BENCH_KEEP_DATA=1 keeps them.

@@ -29,6 +29,8 @@ interface Request {
   method: string;
   path: string;
   body?: unknown;
+  /** An upload's file (text/csv) instead of a JSON body. */
+  file?: { bytes: Buffer; contentType: string };
   headers?: Record<string, string>;
 }
 
@@ -75,6 +77,7 @@ const fixtures = {
   teachingSupport: {} as Record<string, string>,
   /** A school of the foreign city besides F1: the host of F1's teaching support. */
   foreignHost: '',
+  importJob: {} as Record<string, string>,
 };
 /** The administrator of the city a unit belongs to (fresh resources for destructive cells). */
 const ownerOf = (unit: string) => (unit === units['F'] || unit === units['F1'] ? foreignAdminToken : cityAdminToken);
@@ -111,6 +114,11 @@ const contactPointBody = (school: string, bureau = school === units['F1'] ? unit
   cadreUnitId: bureau,
   schoolId: school,
   since: '2025-01-01',
+});
+/** A small attendance file, new each time (a new job, 202): its one row names no teacher of the roster (a row error). */
+const attendanceFile = () => ({
+  bytes: Buffer.from(`sessionId,staffNumber\n${uniqueId('s')},${uniqueId('t')}\n`),
+  contentType: 'text/csv',
 });
 /** A teacher with a staff number of its own (unique in the school). */
 const teacherBody = () => ({ name: '矩阵教师', staffNumber: uniqueId('t'), subject: '语文', birthYear: 1988, partyMember: false });
@@ -833,6 +841,26 @@ const RECIPES: Record<string, RouteRule> = {
       body: EVALUATION,
     }),
   },
+  // --- training imports (docs/adr/0020): a school's files and jobs, like its teachers ---
+  'POST /api/v1/training/schools/{id}/imports/{kind}': {
+    scoped: true,
+    ok: 202,
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/training/schools/${schoolOf(target)}/imports/attendance`,
+      file: attendanceFile(),
+    }),
+  },
+  'GET /api/v1/training/imports/{id}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/training/imports/${fixtures.importJob[schoolOf(target)]}` }),
+  },
+  'GET /api/v1/training/imports/{id}/errors': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/training/imports/${fixtures.importJob[schoolOf(target)]}/errors` }),
+  },
 };
 
 /** The table, keyed as the document names its operations: `GET /api/v1/org-units/{id}`. */
@@ -990,6 +1018,12 @@ describe('access matrix: every caller x every route of the table x own / parent 
       fixtures.programme[school] = await made(school, '/api/v1/training/programmes', programmeBody(school));
       await made(school, `/api/v1/training/programmes/${fixtures.programme[school]}/sessions`, { date: '2027-03-01', hours: 4 });
       await made(school, `/api/v1/training/programmes/${fixtures.programme[school]}/enrolments`, { teacherId: fixtures.teacher[school] });
+      const job = await api('POST', `/api/v1/training/schools/${school}/imports/attendance`, {
+        token: ownerOf(school),
+        file: attendanceFile(),
+      });
+      if (job.status !== 202) throw new Error(`fixture import at ${school}: ${job.status} ${JSON.stringify(job.body)}`);
+      fixtures.importJob[school] = job.body['id'] as string;
     }
 
     // Cadre development: a school of the foreign city to host F1's teaching support, then a
@@ -1075,6 +1109,7 @@ describe('access matrix: every caller x every route of the table x own / parent 
       const res = await api(req.method, req.path, {
         headers: { ...caller.headers, ...req.headers },
         ...(req.body !== undefined ? { body: req.body } : {}),
+        ...(req.file ? { file: req.file } : {}),
       });
       // The answer must be one this cell allows (the cell is the test's name).
       expect(expected(spec, rule, who, relation)).toContain(res.status);
@@ -1084,7 +1119,11 @@ describe('access matrix: every caller x every route of the table x own / parent 
   it.each(TABLE.filter(([key]) => RECIPES[key]))('lets no one in without credentials: %s', async (key, spec) => {
     const rule = RECIPES[key];
     const req = await rule.request(units['A1'], callers['city-admin@C']);
-    const res = await api(req.method, req.path, { ...(req.body !== undefined ? { body: req.body } : {}), headers: req.headers ?? {} });
+    const res = await api(req.method, req.path, {
+      ...(req.body !== undefined ? { body: req.body } : {}),
+      ...(req.file ? { file: req.file } : {}),
+      headers: req.headers ?? {},
+    });
     expect(spec.roles === 'public' ? [rule.ok].flat() : [401]).toContain(res.status);
   });
 });

@@ -28,6 +28,8 @@ export interface ApiOptions {
   token?: string;
   apiKey?: string;
   body?: unknown;
+  /** A file sent as it is (an upload route), with its media type, instead of a JSON body. */
+  file?: { bytes: Buffer; contentType: string };
   headers?: Record<string, string>;
   /** Another gateway (a replica) instead of the run's. */
   base?: string;
@@ -43,11 +45,12 @@ export async function api(method: string, path: string, options: ApiOptions = {}
   if (options.token) headers['authorization'] = `Bearer ${options.token}`;
   if (options.apiKey) headers['x-api-key'] = options.apiKey;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.file) headers['content-type'] = options.file.contentType;
   const base = options.base ?? e2e.gateway;
   const res = await fetch(`${base}${path}`, {
     method,
     headers,
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    ...(options.file ? { body: options.file.bytes } : options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
   });
   const bytes = Buffer.from(await res.arrayBuffer());
   const text = bytes.toString('utf8');

@@ -3,6 +3,7 @@ import { startDomainService } from '@pb/platform';
 import { cadreSettings } from './cadres/cadres.config.js';
 import { CadresModule } from './cadres/cadres.module.js';
 import { RosterPeople } from './cadres/roster-people.js';
+import { ImportsModule } from './imports/imports.module.js';
 import { TeachersModule } from './teachers/teachers.module.js';
 import { TrainingRecordsModule } from './training-records.module.js';
 
@@ -15,5 +16,6 @@ startDomainService({
     TeachersModule,
     TrainingRecordsModule,
     CadresModule.register({ settings: cadreSettings(), people: RosterPeople, imports: [TeachersModule] }),
+    ImportsModule,
   ],
 });

@@ -7,6 +7,7 @@ import { KafkaClient, KafkaEventServer, MESSAGING_OPTIONS, OutboxRelay, Processe
 import { Lifecycle, shuttingDownProblem } from './health/health.js';
 import { parseJsonBody } from './http/json-body.js';
 import { replyWithProblem } from './http/problem.js';
+import { acceptUploads } from './imports/upload.js';
 import { useCursorSecret } from './http/pagination.js';
 import { CORRELATION_HEADER, correlationIdOf } from './logging/logging.module.js';
 import { httpRequestDuration } from './metrics/metrics.js';
@@ -135,6 +136,8 @@ export async function runService(module: Type | DynamicModule, options: RunOptio
       done(err as Error, undefined);
     }
   });
+  // Uploads (CSV files) are not parsed: their stream goes to the handler (docs/adr/0020).
+  acceptUploads(adapter.getInstance());
   const logger = new Logger('Bootstrap');
 
   let eventServer: KafkaEventServer | undefined;

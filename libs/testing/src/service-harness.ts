@@ -29,7 +29,7 @@ export interface Answer {
 /** A domain service booted in the test process against the real broker and store, on an ephemeral port. */
 export interface ServiceUnderTest {
   app: NestFastifyApplication;
-  /** One HTTP request as `who` (the gateway's signed identity header); a JSON body is parsed. */
+  /** One HTTP request as `who` (the gateway's signed identity header); a Buffer body is sent as a file (text/csv), another as JSON; a JSON answer is parsed. */
   call(who: Identity, method: Method, url: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
 }
 
@@ -65,10 +65,11 @@ export async function startService(
         url,
         headers: {
           'x-pb-identity': await signInternalToken(who, secret),
+          // A Buffer is a file as it is (an upload: text/csv unless `headers` say otherwise), anything else JSON.
+          ...(body ? { 'content-type': Buffer.isBuffer(body) ? 'text/csv' : 'application/json' } : {}),
           ...headers,
-          ...(body ? { 'content-type': 'application/json' } : {}),
         },
-        ...(body ? { payload: JSON.stringify(body) } : {}),
+        ...(body ? { payload: Buffer.isBuffer(body) ? body : JSON.stringify(body) } : {}),
       });
     const parsed: unknown = res.body ? (res.headers['content-type']?.includes('json') ? JSON.parse(res.body) : res.body) : undefined;
     const answer: Answer = { status: res.statusCode, headers: res.headers, body: parsed };

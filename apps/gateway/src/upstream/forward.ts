@@ -1,6 +1,8 @@
+import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
+import type { RouteSpec } from '@pb/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Identity } from '@pb/platform';
+import { limitBytes, uploadStream, type Identity } from '@pb/platform';
 import { FORWARDED_REQUEST_HEADERS, UpstreamService, type UpstreamName, type UpstreamResponse } from './upstream.service.js';
 
 /** Sends an upstream answer back unchanged: status, the headers that matter, problem+json, JSON or CSV. */
@@ -20,6 +22,34 @@ export class Forwarder {
 
   async to(service: UpstreamName, req: FastifyRequest, reply: FastifyReply, identity: Identity, body?: unknown): Promise<FastifyReply> {
     return relay(reply, await this.answer(service, req, identity, body));
+  }
+
+  /**
+   * Streams an upload (a route with `upload` in its entry) on to its service as it arrives, never held
+   * whole: counted on the way (413 once over the limit), media type and charset passed unchanged.
+   */
+  async upload(
+    service: UpstreamName,
+    spec: RouteSpec & { upload: NonNullable<RouteSpec['upload']> },
+    req: FastifyRequest,
+    reply: FastifyReply,
+    identity: Identity,
+  ) {
+    const headers: Record<string, string | undefined> = {};
+    for (const h of FORWARDED_REQUEST_HEADERS) {
+      const v = req.headers[h];
+      headers[h] = Array.isArray(v) ? v[0] : v;
+    }
+    const stream = Readable.from(limitBytes(uploadStream(req), spec.upload.maxBytes), { objectMode: false });
+    return relay(
+      reply,
+      await this.upstream.forward(service, 'POST', req.url, {
+        identity,
+        correlationId: req.id,
+        headers,
+        upload: { stream, contentType: req.headers['content-type'] ?? spec.upload.mediaTypes[0] },
+      }),
+    );
   }
 
   /** The owning service's answer to the request, not yet sent back. */

@@ -27,6 +27,7 @@ export class RouteForwardingController {
   forward(id: RouteId, spec: RouteSpec & { service: UpstreamName }, identity: Identity, req: FastifyRequest, reply: FastifyReply) {
     if (OrgUnitReads.READS.includes(id)) return this.orgUnits.read((req.params as { id: string }).id, req, reply, identity);
     if (OrgUnitReads.CHANGES.includes(id)) return this.orgUnits.change(req, reply, identity);
+    if (spec.upload) return this.forwarder.upload(spec.service, { ...spec, upload: spec.upload }, req, reply, identity);
     return this.forwarder.to(spec.service, req, reply, identity, req.body);
   }
 }

@@ -1,7 +1,8 @@
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent, request } from 'undici';
-import { INTERNAL_IDENTITY_HEADER, problem, signInternalToken, type Identity } from '@pb/platform';
+import { INTERNAL_IDENTITY_HEADER, problem, ProblemException, signInternalToken, type Identity } from '@pb/platform';
 import { ReplicaSet } from './replicas.js';
 
 export const UPSTREAMS = Symbol('UPSTREAMS');
@@ -96,7 +97,14 @@ export class UpstreamService implements OnApplicationBootstrap, OnApplicationShu
     name: UpstreamName,
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
-    options: { identity: Identity; correlationId: string; body?: unknown; headers?: Record<string, string | undefined> },
+    options: {
+      identity: Identity;
+      correlationId: string;
+      body?: unknown;
+      headers?: Record<string, string | undefined>;
+      /** A file streamed on as it arrives (an upload route, docs/adr/0020) instead of a JSON body. */
+      upload?: { stream: Readable; contentType: string };
+    },
   ): Promise<UpstreamResponse> {
     const headers: Record<string, string> = {
       [INTERNAL_IDENTITY_HEADER]: await this.internalToken(options.identity),
@@ -108,8 +116,12 @@ export class UpstreamService implements OnApplicationBootstrap, OnApplicationShu
       if (value) headers[name] = value;
     }
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.upload) headers['content-type'] = options.upload.contentType;
+    // An upload's answer comes once the service has stored the whole file: more time than a JSON call.
+    const timeoutMs = options.upload ? this.config.timeoutMs * 6 : this.config.timeoutMs;
     // A replica that refuses the connection (stopped, restarting) costs a retry on another, never
-    // the caller's request; a dropped connection does too when replaying cannot repeat an effect.
+    // the caller's request; a dropped connection does too when replaying cannot repeat an effect
+    // (never for an upload: its stream is read once).
     const set = this.replicas[name];
     const tried = new Set<string>();
     const attempts = Math.max(2, set.urls.length);
@@ -123,15 +135,20 @@ export class UpstreamService implements OnApplicationBootstrap, OnApplicationShu
           method,
           headers,
           dispatcher: this.agent,
-          ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-          headersTimeout: this.config.timeoutMs,
-          bodyTimeout: this.config.timeoutMs,
+          ...(options.upload ? { body: options.upload.stream } : options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
         });
       } catch (err) {
+        // The upload's own problem (over the size limit while streaming), not the service's absence.
+        const cause = (err as { cause?: unknown }).cause;
+        if (err instanceof ProblemException) throw err;
+        if (cause instanceof ProblemException) throw cause;
         const code = codeOf(err);
         const notSent = NOT_SENT.has(code ?? '');
         if (notSent || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') set.markDown(url);
-        const retry = attempt < attempts && (notSent || (replaySafe(method, headers) && code !== 'UND_ERR_HEADERS_TIMEOUT'));
+        const replayable = notSent || (!options.upload && replaySafe(method, headers) && code !== 'UND_ERR_HEADERS_TIMEOUT');
+        const retry = attempt < attempts && replayable;
         this.logger.warn(
           `${name} ${method} ${path} at ${url} failed (${code ?? 'error'})${retry ? ', trying again' : ''}: ${errorText(err)}`,
         );

@@ -97,6 +97,10 @@ export const PROBLEM_TYPES = {
     status: 503,
     title: { zh: '数据存储暂不可用，请稍后重试', en: 'The data store is unavailable; retry shortly' },
   },
+  // Bulk import (docs/adr/0020): a file refused whole, nothing applied.
+  fileTooLarge: { slug: 'file-too-large', status: 413, title: { zh: '文件超过大小上限', en: 'The file is larger than the limit' } },
+  importHeader: { slug: 'import-header', status: 422, title: { zh: '表头与模板不符', en: 'The header row does not match the template' } },
+  emptyFile: { slug: 'empty-file', status: 422, title: { zh: '文件没有数据行', en: 'The file has no data rows' } },
   upstreamUnavailable: {
     slug: 'upstream-unavailable',
     status: 503,

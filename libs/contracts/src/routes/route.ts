@@ -43,12 +43,18 @@ export interface RouteSpec {
   query?: Readonly<Record<string, JsonSchema>>;
   requiredQuery?: readonly string[];
   body?: JsonSchema;
+  /**
+   * A body that is not JSON: a file streamed to the owning service as it arrives (docs/adr/0020), never
+   * parsed or held whole by the gateway. Only these media types are taken (415 otherwise); a body over
+   * `maxBytes` is refused with 413 (by Content-Length before it is read, or when the count passes it).
+   */
+  upload?: { mediaTypes: readonly [string, ...string[]]; maxBytes: number; description: string };
   /** The answer on success. */
   ok: RouteAnswer;
   /** Another success answer (e.g. 202 while work follows). */
   also?: RouteAnswer;
   /** Problems this operation answers besides the ones every operation may give, by status; `true`: the standard text. */
-  problems?: Readonly<Partial<Record<403 | 404 | 409 | 412 | 415 | 422 | 428 | 401, string | true>>>;
+  problems?: Readonly<Partial<Record<403 | 404 | 409 | 412 | 413 | 415 | 422 | 428 | 401, string | true>>>;
   /** `If-Match` with the ETag read: honoured when sent (`optional`: 412 when stale) or demanded (`required`: 428 without). */
   ifMatch?: 'optional' | 'required';
   /** `Idempotency-Key`: a retry with the same key returns the first answer (428 without). */

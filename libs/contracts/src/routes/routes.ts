@@ -4,6 +4,7 @@
  * handler to the same entry (`@Handle(Routes.x)` in @pb/platform). Adding a route is one entry here
  * plus one handler in the owning service.
  */
+import { ImportRoutes } from './import-routes.js';
 import {
   AccountViewSchema,
   BatchCreatedViewSchema,
@@ -126,6 +127,8 @@ const NOTICE_CATEGORY = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' } as
 const LANG_QUERY = { enum: ['zh-Hans', 'en'], type: 'string', description: 'Overrides Accept-Language 覆盖 Accept-Language' } as const;
 
 export const Routes = {
+  /** 批量导入 bulk import (docs/adr/0020): its own file. */
+  ...ImportRoutes,
   postOrgUnits: route({
     method: 'POST',
     path: '/api/v1/org-units',

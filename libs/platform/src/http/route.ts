@@ -10,12 +10,24 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiBody, ApiExtension, ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiExtension,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { expressPath, paramsSchemaOf, querySchemaOf, type RouteSpec } from '@pb/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import { Public } from '../auth/public.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { checkUpload } from '../imports/upload.js';
 import { problem } from './problem.js';
 import { schemaValidator } from './schema.pipe.js';
 
@@ -81,6 +93,12 @@ function documented(spec: RouteSpec): MethodDecorator[] {
     );
   }
   if (spec.body) docs.push(ApiBody({ schema: spec.body as never }));
+  if (spec.upload) {
+    docs.push(ApiConsumes(...spec.upload.mediaTypes));
+    docs.push(
+      ApiBody({ description: spec.upload.description, schema: { type: 'string', format: 'binary', maxLength: spec.upload.maxBytes } }),
+    );
+  }
   for (const answer of [spec.ok, spec.also]) {
     if (!answer) continue;
     const contentType = answer.contentType ?? 'application/json';
@@ -181,7 +199,8 @@ interface CompiledRoute {
 /**
  * Validates each request against its table entry before the handler runs: path parameters, the
  * query string (declared names only; numbers and booleans coerced, defaults filled in) and the JSON
- * body, each failure a 400 problem+json naming the field (JSON pointer) and the rule.
+ * body, each failure a 400 problem+json naming the field (JSON pointer) and the rule; an upload's
+ * media type (415) and declared length (413) before its body is read.
  */
 @Injectable()
 export class RouteValidationInterceptor implements NestInterceptor {
@@ -210,6 +229,7 @@ export class RouteValidationInterceptor implements NestInterceptor {
     const route = this.compile(spec);
     if (spec.idempotencyKey) idempotencyKeyOf(req);
     if (spec.ifMatch) checkIfMatchHeader(req);
+    checkUpload(spec, req);
     route.params(req.params ?? {});
     req.query = route.query(req.query ?? {});
     if (route.body) req.body = route.body(req.body ?? {});

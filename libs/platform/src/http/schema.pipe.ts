@@ -71,24 +71,23 @@ function integerProperties(schema: object): string[] {
 }
 
 /**
- * A validator of one JSON Schema: returns the value (query strings coerced, defaults filled in) or
- * throws the 400 problem+json naming each invalid field by pointer and rule. `at` prefixes the
- * pointers (`/query`, `/params`) where the value is not the body.
+ * The problems of one value against a JSON Schema, without throwing: each invalid field by pointer
+ * and rule, with its message in both languages (empty when valid). `query: true` treats the value as
+ * text (a query string, a CSV row): numbers and booleans coerced, defaults filled in, integers in
+ * decimal digits only. `at` prefixes the pointers (`/query`, `/params`) where the value is not the body.
  */
-export function schemaValidator<T>(schema: object, options: { query?: boolean; at?: string } = {}): (value: unknown) => T {
+export function schemaChecker(schema: object, options: { query?: boolean; at?: string } = {}): (value: unknown) => FieldProblem[] {
   const validate: ValidateFunction = (options.query ? queryAjv : ajv).compile(schema);
   const at = options.at ?? '';
   const integers = options.query ? integerProperties(schema) : [];
-  return (value: unknown): T => {
-    // A query object from Fastify has a null prototype; a copy keeps ajv's defaults and coercion simple.
-    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === null) value = { ...value };
-    // ajv would coerce `1e3` or ` 7` to a number: a query integer is written in decimal digits or refused.
+  return (value: unknown): FieldProblem[] => {
+    // ajv would coerce `1e3` or ` 7` to a number: an integer in text is written in decimal digits or refused.
     const notDecimal = integers.filter((name) => {
       const raw = (value as Record<string, unknown> | null)?.[name];
       return typeof raw === 'string' && !/^-?\d{1,15}$/.test(raw);
     });
-    if (notDecimal.length === 0 && validate(value)) return value as T;
-    const errors: FieldProblem[] = [
+    if (notDecimal.length === 0 && validate(value)) return [];
+    return [
       ...notDecimal.map((name) => ({
         pointer: `${at}/${name}`,
         rule: 'type',
@@ -100,6 +99,20 @@ export function schemaValidator<T>(schema: object, options: { query?: boolean; a
         message: message(e),
       })),
     ];
+  };
+}
+
+/**
+ * A validator of one JSON Schema: returns the value (query strings coerced, defaults filled in) or
+ * throws the 400 problem+json naming each invalid field by pointer and rule (`schemaChecker`).
+ */
+export function schemaValidator<T>(schema: object, options: { query?: boolean; at?: string } = {}): (value: unknown) => T {
+  const check = schemaChecker(schema, options);
+  return (value: unknown): T => {
+    // A query object from Fastify has a null prototype; a copy keeps ajv's defaults and coercion simple.
+    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === null) value = { ...value };
+    const errors = check(value);
+    if (errors.length === 0) return value as T;
     throw problem.validation({ zh: `${errors.length} 个栏位无效`, en: `${errors.length} invalid field(s)` }, errors);
   };
 }

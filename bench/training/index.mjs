@@ -1,0 +1,176 @@
+// Training benchmark (issue 18, bulk import M22): a 100,000-row attendance CSV uploaded through the
+// gateway and imported by the training service (streamed into the store, every row checked against its
+// schema, teachers looked up a batch at a time, rows applied, progress written per batch), from the
+// first byte sent until the job says done.
+//  - rows/s as a ratio to a bare script that inserts the same already-validated rows with insertMany
+//    (batches of the importer's size) into the same store, in the same run. Goal: at least 0.5.
+//  - the training process's RSS growth over the import (VmRSS before the upload, highest while it
+//    runs). Goal: under 100 MB: the file is never held whole.
+// `npm run bench -- training [rows]`; BENCH_PORT_BASE moves the services' ports (default 4900),
+// BENCH_INFRA_PORT_OFFSET the benchmark broker's and store's.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { request } from 'undici';
+import { MongoClient } from 'mongodb';
+import { ensureInfra } from '../../deploy/local/infra.mjs';
+import { build } from '../../tools/scripts/build.mjs';
+import { spawnServices, stopServices, waitReady } from '../../tools/scripts/services.mjs';
+import { benchPlatform } from '../lib/platform.mjs';
+import { signAccessToken } from '../../libs/platform/dist/auth/identity.js';
+
+const TEACHERS = 100;
+const BATCH = 1_000;
+const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
+const staff = (i) => `T${String(i).padStart(5, '0')}`;
+
+/** Resident set size of a process in bytes (Linux /proc). */
+function rssOf(pid) {
+  const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+async function seedUnits(db, run) {
+  const city = `city-${run}`;
+  const county = `county-${run}`;
+  const school = `school-${run}`;
+  const unit = (id, kind, parentId, path) => ({
+    _id: id,
+    code: id,
+    name: id,
+    kind,
+    parentId,
+    path,
+    level: path.length - 1,
+    status: 'open',
+    closedOn: null,
+    version: 1,
+    lastEventId: 'seed',
+  });
+  await db
+    .collection('org_units')
+    .insertMany([
+      unit(city, 'city-bureau', null, [city]),
+      unit(county, 'county-bureau', city, [city, county]),
+      unit(school, 'school', county, [city, county, school]),
+    ]);
+  return school;
+}
+
+export async function run(args) {
+  const rows = Number(args[0] ?? 100_000);
+  const sessions = Math.ceil(rows / TEACHERS);
+  const run = randomBytes(3).toString('hex');
+  const infra = await ensureInfra({ log: () => undefined });
+  if (!build().ok) throw new Error('build failed');
+  const { ports, secrets, envs } = benchPlatform(infra, `bench${run}`, 4900);
+  const mongo = await MongoClient.connect(infra.mongodbUri, { maxPoolSize: 2 });
+  const trainingDb = mongo.db(envs.training.MONGODB_DB);
+  const school = await seedUnits(trainingDb, run);
+  const handles = spawnServices(envs, { logDir: `.local/logs/bench-${run}` });
+  try {
+    await waitReady(handles, { timeoutMs: 120_000 });
+    const training = handles.find((h) => h.service === 'training');
+    const gateway = `http://127.0.0.1:${ports.gateway}`;
+    const token = await signAccessToken(
+      { sub: 'bench-school', orgUnitId: school, roles: ['school-secretary'] },
+      secrets.AUTH_JWT_SECRET,
+      3600,
+    );
+    const upload = async (kind, text) => {
+      const r = await request(`${gateway}/api/v1/training/schools/${school}/imports/${kind}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body: text,
+        headersTimeout: 120_000,
+        bodyTimeout: 120_000,
+      });
+      const body = await r.body.json();
+      if (r.statusCode !== 202) throw new Error(`upload ${kind}: ${r.statusCode} ${JSON.stringify(body)}`);
+      return body;
+    };
+    const until = async (id, onPoll = () => undefined) => {
+      for (;;) {
+        const r = await request(`${gateway}/api/v1/training/imports/${id}`, { headers: { authorization: `Bearer ${token}` } });
+        const job = await r.body.json();
+        onPoll(job);
+        if (['done', 'rejected', 'failed'].includes(job.status)) return job;
+        await new Promise((res) => setTimeout(res, 200));
+      }
+    };
+
+    // The roster the attendance rows name (also warms the service up).
+    const roster = ['name,staffNumber,subject,birthYear,partyMember'];
+    for (let t = 0; t < TEACHERS; t++) roster.push(`教师${t},${staff(t)},语文,1980,true`);
+    const rosterJob = await until((await upload('teachers', roster.join('\n'))).id);
+    if (rosterJob.rowsApplied !== TEACHERS) throw new Error(`roster import: ${JSON.stringify(rosterJob)}`);
+
+    const lines = ['sessionId,staffNumber,hours'];
+    for (let s = 0; s < sessions && lines.length <= rows; s++) {
+      for (let t = 0; t < TEACHERS && lines.length <= rows; t++) lines.push(`s-${run}-${s},${staff(t)},${(s % 4) + 1}`);
+    }
+    const file = lines.join('\n') + '\n';
+    process.stdout.write(`training import: ${rows} attendance rows, ${fmt(file.length / 1024 / 1024)} MiB...\n`);
+
+    const rssBefore = rssOf(training.child.pid);
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(training.child.pid))), 100);
+    let progressSeen = 0;
+    const started = performance.now();
+    const created = await upload('attendance', file);
+    const uploadedS = (performance.now() - started) / 1000;
+    const job = await until(created.id, (j) => {
+      if (j.rowsDone > 0 && j.rowsDone < j.rowsTotal) progressSeen++;
+    });
+    const importS = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    rssPeak = Math.max(rssPeak, rssOf(training.child.pid));
+    if (job.status !== 'done' || job.rowsApplied !== rows) throw new Error(`import did not apply every row: ${JSON.stringify(job)}`);
+    const importRate = rows / importS;
+
+    // The baseline: the same rows, already validated, as the importer stores them, inserted with
+    // insertMany in batches of the importer's size into the same store, same run.
+    const teachers = new Map(
+      (
+        await trainingDb
+          .collection('teachers')
+          .find({ unitId: school }, { projection: { staffNumber: 1 } })
+          .toArray()
+      ).map((t) => [t.staffNumber, t._id]),
+    );
+    const docs = lines.slice(1).map((line) => {
+      const [sessionId, staffNumber, hours] = line.split(',');
+      const teacherId = teachers.get(staffNumber);
+      return {
+        _id: `${sessionId}:${teacherId}`,
+        unitId: school,
+        sessionId,
+        teacherId,
+        hours: Number(hours),
+        recordedAt: new Date(),
+        recordedBy: 'bench',
+      };
+    });
+    const baseline = mongo.db(`bench${run}_baseline`).collection('attendance');
+    const bareStarted = performance.now();
+    for (let i = 0; i < docs.length; i += BATCH) await baseline.insertMany(docs.slice(i, i + BATCH), { ordered: false });
+    const bareS = (performance.now() - bareStarted) / 1000;
+    const bareRate = docs.length / bareS;
+
+    const growthMb = (rssPeak - rssBefore) / 1024 / 1024;
+    process.stdout.write(
+      [
+        `upload answered (file stored, header checked, rows counted): ${fmt(uploadedS)} s`,
+        `import: ${rows} rows in ${fmt(importS)} s = ${fmt(importRate)} rows/s (progress seen between 0 and total in ${progressSeen} polls)`,
+        `bare insertMany of the same validated rows: ${fmt(bareS)} s = ${fmt(bareRate)} rows/s`,
+        `ratio import/bare: ${fmt(importRate / bareRate)} (goal >= 0.5)`,
+        `training RSS: ${fmt(rssBefore / 1024 / 1024)} MB before, ${fmt(rssPeak / 1024 / 1024)} MB peak, growth ${fmt(growthMb)} MB (goal < 100 MB)`,
+        `reproduce: npm run bench -- training ${rows}`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await stopServices(handles);
+    await mongo.close();
+  }
+}
