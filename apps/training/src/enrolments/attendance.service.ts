@@ -29,6 +29,12 @@ export interface AttendanceRowError extends FieldProblem {
   index: number;
 }
 
+/** How `recordMany` runs: `dryRun` makes every check and writes nothing (the importer's all-or-nothing first pass). */
+export interface RecordManyOptions {
+  correlationId?: string;
+  dryRun?: boolean;
+}
+
 export interface AttendanceBatchResult {
   /** Rows that recorded a session new to the teacher (a session recorded before counts as applied, changing nothing). */
   applied: number;
@@ -60,7 +66,7 @@ export class AttendanceService {
   async record(scope: Scope, input: AttendanceInput, correlationId?: string): Promise<EnrolmentView> {
     // A teacher outside the caller's scope is the one not-found problem, as everywhere.
     if (input.teacherId) await this.teachers.doc(scope, input.teacherId);
-    const result = await this.recordMany(scope, input.programmeId, [input], correlationId);
+    const result = await this.recordMany(scope, input.programmeId, [input], { correlationId });
     const error = result.errors[0];
     if (error) throw problem.ruleViolation(error.message, [{ pointer: error.pointer, rule: error.rule, message: error.message }]);
     const teacherId = (await this.teacherIdsOf(scope, [input])).get(0)!;
@@ -73,13 +79,16 @@ export class AttendanceService {
    * compare-and-set write per enrolment (`EnrolmentsService.applyMany`: reads by id a thousand at a
    * time, writes in bulk) with one `training.session-attended.v1` event naming every session it added. Invalid rows are returned with their index, field and rule, in Chinese and
    * English; valid rows are applied either way (the importer decides all-or-nothing before calling).
-   * Idempotent: the same rows again add nothing. The caller's scope applies to every row.
+   * Idempotent: the same rows again add nothing. The caller's scope applies to every row. With `dryRun`
+   * the same checks run on the same path and nothing is written: each enrolment's change is nothing
+   * (`applyMany` still reports the missing enrolments), and `applied` counts the rows that would apply.
+   * A programme not open to the caller is the one not-found problem (thrown).
    */
   async recordMany(
     scope: Scope,
     programmeId: string,
     rows: readonly AttendanceInput[],
-    correlationId?: string,
+    { correlationId, dryRun = false }: RecordManyOptions = {},
   ): Promise<AttendanceBatchResult> {
     const programme = await this.programmes.open(scope, programmeId);
     const sessions = new Map(programme.sessions.map((s) => [s.id, s]));
@@ -117,7 +126,7 @@ export class AttendanceService {
       new Map(
         [...byEnrolment].map(([id, group]) => [
           id,
-          (current: Enrolment) => this.attend(current, group.attended, scope.accountId, correlationId),
+          (current: Enrolment) => (dryRun ? null : this.attend(current, group.attended, scope.accountId, correlationId)),
         ]),
       ),
     );
