@@ -115,9 +115,12 @@ const contactPointBody = (school: string, bureau = school === units['F1'] ? unit
   schoolId: school,
   since: '2025-01-01',
 });
-/** A small attendance file, new each time (a new job, 202): its one row names no teacher of the roster (a row error). */
-const attendanceFile = () => ({
-  bytes: Buffer.from(`sessionId,staffNumber\n${uniqueId('s')},${uniqueId('t')}\n`),
+/**
+ * A small attendance file for a school, new each time (a new job, 202): its one row names the school's
+ * programme and its session of 2027-03-01, and a staff number on no roster (a row error).
+ */
+const attendanceFile = (school: string) => ({
+  bytes: Buffer.from(`programmeId,sessionId,staffNumber\n${fixtures.programme[school]},2027-03-01,${uniqueId('t')}\n`),
   contentType: 'text/csv',
 });
 /** A teacher with a staff number of its own (unique in the school). */
@@ -848,7 +851,7 @@ const RECIPES: Record<string, RouteRule> = {
     request: (target) => ({
       method: 'POST',
       path: `/api/v1/training/schools/${schoolOf(target)}/imports/attendance`,
-      file: attendanceFile(),
+      file: attendanceFile(schoolOf(target)),
     }),
   },
   'GET /api/v1/training/imports/{id}': {
@@ -1020,7 +1023,7 @@ describe('access matrix: every caller x every route of the table x own / parent 
       await made(school, `/api/v1/training/programmes/${fixtures.programme[school]}/enrolments`, { teacherId: fixtures.teacher[school] });
       const job = await api('POST', `/api/v1/training/schools/${school}/imports/attendance`, {
         token: ownerOf(school),
-        file: attendanceFile(),
+        file: attendanceFile(school),
       });
       if (job.status !== 202) throw new Error(`fixture import at ${school}: ${job.status} ${JSON.stringify(job.body)}`);
       fixtures.importJob[school] = job.body['id'] as string;

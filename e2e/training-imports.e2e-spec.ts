@@ -6,9 +6,14 @@ import { buildCity } from './support/orgs.js';
 
 // CSV import through the gateway (docs/adr/0020): the file is streamed by the gateway to training as
 // it arrives, in the charset the spreadsheet saved it in; the job is read back through the gateway.
+// Attendance lands in the training records (ADR 0019): a county's programme, its sessions, the school's
+// teachers enrolled, so the import moves hours and certification.
+const day = (n: number) => `2027-04-${String(n + 1).padStart(2, '0')}`;
+
 describe('training imports through the gateway', () => {
   let school = '';
   let token = '';
+  let programmeId = '';
   const csv = (bytes: Buffer, contentType = 'text/csv') => ({ bytes, contentType });
 
   beforeAll(async () => {
@@ -41,13 +46,34 @@ describe('training imports through the gateway', () => {
       const res = await api('GET', `/api/v1/training/imports/${String(job['id'])}`, { token });
       return res.body['status'] === 'done' ? res.body : null;
     });
+    // The county's programme: ten sessions of 2 hours, 20 hours to certify, every teacher of the roster enrolled.
+    const county = await tokenFor(built.countyIds['east'], ['county-admin']);
+    const programme = await api('POST', '/api/v1/training/programmes', {
+      token: county,
+      body: { title: '导入测试项目', category: 'ethics', requiredHours: 20, year: 2027, term: 'spring', assessment: 'none', capacity: 40 },
+    });
+    expect(programme.status).toBe(201);
+    programmeId = programme.body['id'] as string;
+    for (let s = 0; s < 10; s++) {
+      const res = await api('POST', `/api/v1/training/programmes/${programmeId}/sessions`, {
+        token: county,
+        body: { date: day(s), hours: 2 },
+      });
+      expect(res.status).toBe(201);
+    }
+    const teachers = await api('GET', `/api/v1/training/schools/${school}/teachers?limit=100`, { token });
+    for (const t of teachers.body['items'] as { id: string }[]) {
+      const res = await api('POST', `/api/v1/training/programmes/${programmeId}/enrolments`, { token, body: { teacherId: t.id } });
+      expect(res.status).toBe(201);
+    }
   }, 180_000);
 
-  it('a GBK attendance file (detected) is applied except its invalid rows, each named by row and column; the same file again is the same job', async () => {
-    const rows = Array.from({ length: 200 }, (_, i) => `e2e-${i % 10},E${i % 20},2`);
-    rows[4] = 'e2e-0,E99,2';
-    rows[8] = 'e2e-1,E1,九';
-    const file = iconv.encode(['场次,工号,学时', ...rows].join('\r\n'), 'gbk');
+  it('a GBK attendance file (detected) is applied except its invalid rows, each named by row and column, and moves hours and certification; the same file again is the same job', async () => {
+    // Every teacher at every session (2 hours each): 20 hours, certified; E0 loses two rows.
+    const rows = Array.from({ length: 200 }, (_, i) => `${programmeId},${day(i % 10)},E${Math.floor(i / 10)},2`);
+    rows[4] = `${programmeId},${day(4)},E99,2`;
+    rows[8] = `${programmeId},${day(8)},E0,九`;
+    const file = iconv.encode(['项目编号,培训日期,工号,学时', ...rows].join('\r\n'), 'gbk');
     const first = await api('POST', `/api/v1/training/schools/${school}/imports/attendance`, { token, file: csv(file) });
     expect(first.status).toBe(202);
     expect(first.body).toMatchObject({ charset: 'gb18030', rowsTotal: 200, policy: 'apply-valid' });
@@ -55,7 +81,6 @@ describe('training imports through the gateway', () => {
       const res = await api('GET', `/api/v1/training/imports/${String(first.body['id'])}`, { token });
       return res.body['status'] === 'done' ? res.body : null;
     });
-    // Rows 4 and 8 repeat no pair of another row; every other (session, teacher) pair is there twice in 200 rows.
     expect(job).toMatchObject({ rowsDone: 200, rowsFailed: 2, rowsApplied: 198 });
     const errors = await api('GET', `/api/v1/training/imports/${String(first.body['id'])}/errors`, {
       token,
@@ -66,6 +91,15 @@ describe('training imports through the gateway', () => {
       expect.objectContaining({ row: 6, column: 'staffNumber', rule: 'unknown-teacher' }),
       expect.objectContaining({ row: 10, column: 'hours', rule: 'type' }),
     ]);
+    const enrolments = await api('GET', `/api/v1/training/programmes/${programmeId}/enrolments?limit=100`, { token });
+    const teachers = await api('GET', `/api/v1/training/schools/${school}/teachers?limit=100`, { token });
+    const staffOf = new Map((teachers.body['items'] as { id: string; staffNumber: string }[]).map((t) => [t.id, t.staffNumber]));
+    const byStaff = new Map(
+      (enrolments.body['items'] as { teacherId: string; hours: number; certified: boolean }[]).map((e) => [staffOf.get(e.teacherId), e]),
+    );
+    expect(byStaff.get('E0')).toMatchObject({ hours: 16, certified: false });
+    expect(byStaff.get('E1')).toMatchObject({ hours: 20, certified: true });
+    expect(byStaff.get('E19')).toMatchObject({ hours: 20, certified: true });
     const again = await api('POST', `/api/v1/training/schools/${school}/imports/attendance`, { token, file: csv(file) });
     expect(again.status).toBe(200);
     expect(again.body['id']).toBe(first.body['id']);

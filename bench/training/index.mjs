@@ -1,7 +1,10 @@
 // Training benchmark (issue 18, bulk import M22): a 100,000-row attendance CSV uploaded through the
 // gateway and imported by the training service (streamed into the store, every row checked against its
-// schema, teachers looked up a batch at a time, rows applied, progress written per batch), from the
-// first byte sent until the job says done.
+// schema, teachers looked up a batch at a time, rows recorded by the training records' AttendanceService:
+// sessions, enrolments and hours checked, hours and certification moved, events published; progress
+// written per batch), from the first byte sent until the job says done. The rows are a school's
+// teachers at every session of a county's programmes, each teacher enrolled in each (set up first
+// through the gateway, outside the timing).
 //  - rows/s as a ratio to a bare script that inserts the same already-validated rows with insertMany
 //    (batches of the importer's size) into the same store, in the same run. Goal: at least 0.5.
 //  - the training process's RSS growth over the import (VmRSS before the upload, highest while it
@@ -20,6 +23,8 @@ import { benchPlatform } from '../lib/platform.mjs';
 import { signAccessToken } from '../../libs/platform/dist/auth/identity.js';
 
 const TEACHERS = 100;
+const PROGRAMMES = 10;
+const SESSION_HOURS = 4;
 const BATCH = 1_000;
 const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
 const staff = (i) => `T${String(i).padStart(5, '0')}`;
@@ -54,19 +59,22 @@ async function seedUnits(db, run) {
       unit(county, 'county-bureau', city, [city, county]),
       unit(school, 'school', county, [city, county, school]),
     ]);
-  return school;
+  return { county, school };
 }
+
+/** The n-th session date of a programme (a session's id is its date). */
+const day = (n) => new Date(Date.UTC(2027, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
 
 export async function run(args) {
   const rows = Number(args[0] ?? 100_000);
-  const sessions = Math.ceil(rows / TEACHERS);
+  const sessions = Math.ceil(rows / TEACHERS / PROGRAMMES);
   const run = randomBytes(3).toString('hex');
   const infra = await ensureInfra({ log: () => undefined });
   if (!build().ok) throw new Error('build failed');
   const { ports, secrets, envs } = benchPlatform(infra, `bench${run}`, 4900);
   const mongo = await MongoClient.connect(infra.mongodbUri, { maxPoolSize: 2 });
   const trainingDb = mongo.db(envs.training.MONGODB_DB);
-  const school = await seedUnits(trainingDb, run);
+  const { county, school } = await seedUnits(trainingDb, run);
   const handles = spawnServices(envs, { logDir: `.local/logs/bench-${run}` });
   try {
     await waitReady(handles, { timeoutMs: 120_000 });
@@ -77,6 +85,21 @@ export async function run(args) {
       secrets.AUTH_JWT_SECRET,
       3600,
     );
+    const countyToken = await signAccessToken(
+      { sub: 'bench-county', orgUnitId: county, roles: ['county-admin'] },
+      secrets.AUTH_JWT_SECRET,
+      3600,
+    );
+    const post = async (path, body, bearer = token) => {
+      const r = await request(`${gateway}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const answer = await r.body.json();
+      if (r.statusCode !== 201) throw new Error(`POST ${path}: ${r.statusCode} ${JSON.stringify(answer)}`);
+      return answer;
+    };
     const upload = async (kind, text) => {
       const r = await request(`${gateway}/api/v1/training/schools/${school}/imports/${kind}`, {
         method: 'POST',
@@ -105,9 +128,45 @@ export async function run(args) {
     const rosterJob = await until((await upload('teachers', roster.join('\n'))).id);
     if (rosterJob.rowsApplied !== TEACHERS) throw new Error(`roster import: ${JSON.stringify(rosterJob)}`);
 
-    const lines = ['sessionId,staffNumber,hours'];
-    for (let s = 0; s < sessions && lines.length <= rows; s++) {
-      for (let t = 0; t < TEACHERS && lines.length <= rows; t++) lines.push(`s-${run}-${s},${staff(t)},${(s % 4) + 1}`);
+    // The county's programmes, their sessions, every teacher enrolled in each (programmes side by side).
+    const teacherIds = (
+      await trainingDb
+        .collection('teachers')
+        .find({ unitId: school }, { projection: { _id: 1 } })
+        .toArray()
+    ).map((t) => t._id);
+    const programmes = Array.from({ length: PROGRAMMES }, (_, p) => `bench-${run}-p${p}`);
+    const setupStarted = performance.now();
+    await Promise.all(
+      programmes.map(async (id, p) => {
+        await post(
+          '/api/v1/training/programmes',
+          {
+            id,
+            title: `基准培训 ${p}`,
+            category: 'subject-teaching',
+            requiredHours: 200,
+            year: 2027,
+            term: 'full-year',
+            assessment: 'none',
+            capacity: TEACHERS,
+          },
+          countyToken,
+        );
+        for (let s = 0; s < sessions; s++)
+          await post(`/api/v1/training/programmes/${id}/sessions`, { date: day(s), hours: SESSION_HOURS }, countyToken);
+        for (const teacherId of teacherIds) await post(`/api/v1/training/programmes/${id}/enrolments`, { teacherId });
+      }),
+    );
+    process.stdout.write(
+      `set up ${PROGRAMMES} programmes x ${sessions} sessions, ${TEACHERS} teachers enrolled in each: ${fmt((performance.now() - setupStarted) / 1000)} s\n`,
+    );
+
+    const lines = ['programmeId,sessionId,staffNumber,hours'];
+    for (const programmeId of programmes) {
+      for (let s = 0; s < sessions && lines.length <= rows; s++) {
+        for (let t = 0; t < TEACHERS && lines.length <= rows; t++) lines.push(`${programmeId},${day(s)},${staff(t)},${(s % 4) + 1}`);
+      }
     }
     const file = lines.join('\n') + '\n';
     process.stdout.write(`training import: ${rows} attendance rows, ${fmt(file.length / 1024 / 1024)} MiB...\n`);
@@ -127,9 +186,17 @@ export async function run(args) {
     rssPeak = Math.max(rssPeak, rssOf(training.child.pid));
     if (job.status !== 'done' || job.rowsApplied !== rows) throw new Error(`import did not apply every row: ${JSON.stringify(job)}`);
     const importRate = rows / importS;
+    // Every row is in the training records: a session of an enrolment.
+    const recorded = (
+      await trainingDb
+        .collection('enrolments')
+        .find({ unitId: school }, { projection: { attended: 1 } })
+        .toArray()
+    ).reduce((n, e) => n + e.attended.length, 0);
+    if (recorded !== rows) throw new Error(`${recorded} sessions recorded in the enrolments, ${rows} rows imported`);
 
-    // The baseline: the same rows, already validated, as the importer stores them, inserted with
-    // insertMany in batches of the importer's size into the same store, same run.
+    // The baseline: the same rows, already validated (teacher ids resolved), one document per row,
+    // inserted with insertMany in batches of the importer's size into the same store, same run.
     const teachers = new Map(
       (
         await trainingDb
@@ -139,11 +206,12 @@ export async function run(args) {
       ).map((t) => [t.staffNumber, t._id]),
     );
     const docs = lines.slice(1).map((line) => {
-      const [sessionId, staffNumber, hours] = line.split(',');
+      const [programmeId, sessionId, staffNumber, hours] = line.split(',');
       const teacherId = teachers.get(staffNumber);
       return {
-        _id: `${sessionId}:${teacherId}`,
+        _id: `${programmeId}:${sessionId}:${teacherId}`,
         unitId: school,
+        programmeId,
         sessionId,
         teacherId,
         hours: Number(hours),

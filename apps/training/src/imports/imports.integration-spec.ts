@@ -163,7 +163,8 @@ describe('training: CSV import of rosters and attendance (M22)', () => {
     // The hours moved: a teacher with every row applied (T0001) has 5 x (1+2+3+4) = 50 of 40 hours,
     // certified (no assessment); T0005 lost its 2 hours of the second session.
     const listed = await call(school, 'GET', `/api/v1/training/programmes/${P}/enrolments?limit=100`);
-    const of = (t: number) => listed.body.items.find((e: { teacherId: string }) => e.teacherId === teacherIds[t]);
+    const items = listed.body.items as { teacherId: string; hours: number; sessionIds: string[] }[];
+    const of = (t: number) => items.find((e) => e.teacherId === teacherIds[t])!;
     expect(of(1)).toMatchObject({ hours: 50, completed: true, certified: true });
     expect(of(1).sessionIds).toHaveLength(20);
     expect(of(5)).toMatchObject({ hours: 48 });
@@ -201,7 +202,7 @@ describe('training: CSV import of rosters and attendance (M22)', () => {
     expect((await attendedAt(S1, P)).sessions).toBe(98);
   });
 
-  it('all-or-nothing: a teacher on the roster but not enrolled is found by the dry run; a programme of another county is every one of its rows\' error', async () => {
+  it("all-or-nothing: a teacher on the roster but not enrolled is found by the dry run; a programme of another county is every one of its rows' error", async () => {
     const P = await programme('unenrolled', 1);
     const extra = await call(school, 'POST', `/api/v1/training/schools/${S1}/teachers`, {
       name: '未报名',
