@@ -241,7 +241,7 @@ describe('training: CSV import of rosters and attendance (M22)', () => {
     const jobsBefore = await jobs.countDocuments({});
     const before = await countAt(S1);
 
-    const header = await upload(S1, 'attendance', Buffer.from(`programmeId,session,staffNumber,hours\nx-${run},hdr-1,T0001,2\n`));
+    const header = await upload(S1, 'attendance', Buffer.from(`session,programmeId,staffNumber,hours\nhdr-1,x-${run},T0001,2\n`));
     expect(header.status).toBe(422);
     expect(header.body.type).toBe(problemTypeUrl('importHeader'));
     expect(header.body.errors).toEqual(
