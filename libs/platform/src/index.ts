@@ -26,3 +26,4 @@ export * from './http/route.js';
 export * from './scope/index.js';
 export * from './http/route-call.js';
 export * from './org-units/index.js';
+export * from './party-orgs/index.js';
