@@ -40,6 +40,7 @@ export const ORG_OWNED_MODELS = [
   'ORG_UNIT_MODEL',
   'PARTY_ORG_MODEL',
   'MEMBER_MODEL',
+  'ASSESSMENT_MODEL',
 ];
 
 /** Org-owned native driver collections (names and their constants): opened only as a `ScopedCollection` (docs/adr/0012). */

@@ -2,6 +2,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { EventContract } from './event-contract.js';
 import { AuditWriteRecordedV1 } from './events/audit/write-recorded.v1.js';
+import { AssessmentLockedV1, AssessmentScoredV1, SchemeChangedV1 } from './events/evaluation/assessment.v1.js';
 import {
   PeriodClosedV1,
   ReportAcceptedV1,
@@ -50,6 +51,9 @@ export const EventContracts = [
   ReportOverdueV1,
   PeriodClosedV1,
   AuditWriteRecordedV1,
+  AssessmentScoredV1,
+  AssessmentLockedV1,
+  SchemeChangedV1,
 ] as const satisfies readonly EventContract[];
 
 const byType = new Map<string, EventContract>(EventContracts.map((c) => [c.type, c]));

@@ -22,6 +22,10 @@ export const Topics = {
   reportingReports: 'reporting.reports.v1',
   /** 期次事件流 reporting period events: a period's deadline passed and was classified. */
   reportingPeriods: 'reporting.periods.v1',
+  /** 考核事件流 assessment scores and grades per party organisation: ids and numbers only. */
+  evaluationAssessments: 'evaluation.assessments.v1',
+  /** 考核方案 the city bureau's assessment schemes and their versions. */
+  evaluationSchemes: 'evaluation.schemes.v1',
   /**
    * 写操作审计 INTERNAL: every write with before and after, for the gateway's audit log. May carry
    * personal data: never granted to analysts (Kafka ACL).
@@ -92,6 +96,20 @@ export const TopicInfo: Record<TopicKey, { title: string; description: string; c
   contactPoints: {
     title: 'Contact points 联系点',
     description: 'Contact points of bureau cadres at grassroots schools, their visits and their end. 干部联系点、走访记录与结束。',
+    compacted: false,
+  },
+  evaluationAssessments: {
+    title: 'Assessments 党建目标考核',
+    description:
+      'Scores and grades of each party organisation per scheme and year, as they change and when locked, in order per school. ' +
+      'Ids, scheme versions, totals and grades only: no comments, evidence or accounts. ' +
+      '各党组织按方案与年度的考核得分与等级（变更及锁定），同一学校按序；仅含标识、方案版本、总分与等级，不含评语、佐证与账号。',
+    compacted: false,
+  },
+  evaluationSchemes: {
+    title: 'Assessment schemes 考核方案',
+    description:
+      'The city bureau set an assessment scheme (five goods, four excellences, four strengthens four compares) for a year, and its version. 市教育局设定年度考核方案及其版本。',
     compacted: false,
   },
   auditWrites: {

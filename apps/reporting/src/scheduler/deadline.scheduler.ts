@@ -4,7 +4,17 @@ import type { Connection, Model } from 'mongoose';
 import { PeriodClosedV1, ReportOverdueV1 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent } from '@pb/messaging';
 import type { Lease } from '@pb/persistence';
-import { Clock, InjectScopedModel, leasedRunner, OrgUnitDirectory, PartyOrgDirectory, Scope, type PartyOrgRef, type ScopedModel, type PeriodicRunner } from '@pb/platform';
+import {
+  Clock,
+  InjectScopedModel,
+  leasedRunner,
+  OrgUnitDirectory,
+  PartyOrgDirectory,
+  Scope,
+  type PartyOrgRef,
+  type ScopedModel,
+  type PeriodicRunner,
+} from '@pb/platform';
 import { CalendarService, type CityCalendar } from '../calendar/calendar.service.js';
 import { ReportPeriod } from '../periods/report-period.js';
 import { HALF_MONTH_REPORT_MODEL, type HalfMonthReport } from '../reports/half-month-report.schema.js';

@@ -1,0 +1,55 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import {
+  MemberMilestoneRecordedV1,
+  MemberRegisteredV1,
+  MemberTransferredV1,
+  ReportExpectedV1,
+  ReportOverdueV1,
+  ReportSubmittedV1,
+  type EventData,
+} from '@pb/contracts';
+import { CloudEventContext, OnEvent } from '@pb/messaging';
+import { DerivedFactsService } from './derived-facts.service.js';
+
+type MemberState = EventData<typeof MemberRegisteredV1>;
+
+/**
+ * Feeds the derived indicators from the event streams only (reporting's reports, org-registry's
+ * members); evaluation calls no other service. Training's `training.records.v1` joins here once its
+ * contract exists (docs/adr/0022).
+ */
+@Controller()
+export class DerivedFactsConsumer {
+  constructor(private readonly facts: DerivedFactsService) {}
+
+  @OnEvent(ReportExpectedV1)
+  onExpected(@Payload() data: EventData<typeof ReportExpectedV1>) {
+    return this.facts.expected(data);
+  }
+
+  @OnEvent(ReportSubmittedV1)
+  onSubmitted(@Payload() data: EventData<typeof ReportSubmittedV1>) {
+    return this.facts.submitted(data);
+  }
+
+  @OnEvent(ReportOverdueV1)
+  onOverdue(@Payload() data: EventData<typeof ReportOverdueV1>) {
+    return this.facts.overdue(data);
+  }
+
+  @OnEvent(MemberRegisteredV1, { idempotency: 'effect' })
+  onMemberRegistered(@Payload() data: MemberState, @Ctx() ctx: CloudEventContext) {
+    return this.facts.member(data, ctx.event.id);
+  }
+
+  @OnEvent(MemberMilestoneRecordedV1, { idempotency: 'effect' })
+  onMilestone(@Payload() data: EventData<typeof MemberMilestoneRecordedV1>, @Ctx() ctx: CloudEventContext) {
+    return this.facts.member(data, ctx.event.id);
+  }
+
+  @OnEvent(MemberTransferredV1, { idempotency: 'effect' })
+  onTransferred(@Payload() data: EventData<typeof MemberTransferredV1>, @Ctx() ctx: CloudEventContext) {
+    return this.facts.member(data, ctx.event.id);
+  }
+}
