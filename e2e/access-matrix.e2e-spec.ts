@@ -55,6 +55,14 @@ const PERIOD = nextPeriod();
 const partyOrgOf = (unit: string) => `po-${unit}`;
 const report = (unit: string) => `/api/v1/reports/${partyOrgOf(unit)}/${PERIOD}`;
 const CONTENT = { content: { freeText: '矩阵测试记实' } };
+/** 考核 The assessment year of the evaluation cells, a scheme body, and a party organisation's assessment. */
+const EVAL_YEAR = 2031;
+const EVAL_SCHEME = {
+  name: { zh: '矩阵方案', en: 'Matrix scheme' },
+  groups: [{ key: 'g', name: '指标组', weight: 100, indicators: [{ key: 'i', name: '指标', max: 10, rule: { type: 'manual' } }] }],
+  grades: { excellent: 90, good: 80, pass: 60 },
+};
+const assessmentOf = (unit: string, kind = 'five-goods') => `/api/v1/evaluation/assessments/${kind}/${EVAL_YEAR}/${partyOrgOf(unit)}`;
 /** Today in the city's time zone: the registry's dates (opening, closing) are city dates. */
 const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 
@@ -456,6 +464,72 @@ const RECIPES: Record<string, RouteRule> = {
       return { method: 'PUT', path: '/api/v1/reporting/calendar', body: { timeZone, h1DueDay, h2WindowDays, lockAfterDays, extensions } };
     },
   },
+  // 考核 evaluation: assessments of the party organisation `po-<unit>` put into evaluation's read model below.
+  'GET /api/v1/evaluation/schemes/{kind}/{year}': {
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'GET', path: `/api/v1/evaluation/schemes/five-goods/${EVAL_YEAR}` }),
+  },
+  'PUT /api/v1/evaluation/schemes/{kind}/{year}': {
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'PUT', path: `/api/v1/evaluation/schemes/four-excellences/${EVAL_YEAR + 1}`, body: EVAL_SCHEME }),
+  },
+  'GET /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: assessmentOf(target) }),
+  },
+  'PUT /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/self-assessment': {
+    scoped: true,
+    ok: [200, 409], // 409 once the self-assessment was submitted
+    request: (target) => ({
+      method: 'PUT',
+      path: `${assessmentOf(target)}/self-assessment`,
+      body: { scores: [{ indicator: 'leadership-study', score: 8, evidence: { text: '矩阵佐证' } }] },
+    }),
+  },
+  'POST /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/self-assessment/submit': {
+    scoped: true,
+    ok: [200, 409], // 409 once submitted
+    request: (target) => ({ method: 'POST', path: `${assessmentOf(target)}/self-assessment/submit` }),
+  },
+  'POST /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/return': {
+    scoped: true,
+    ok: [200, 409], // 409 while nothing submitted waits
+    refusesByRelation: 'a bureau the affiliation does not name as scoring',
+    request: (target) => ({ method: 'POST', path: `${assessmentOf(target)}/return`, body: { comment: '矩阵退回' } }),
+  },
+  'PUT /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/bureau-scores': {
+    scoped: true,
+    ok: 200,
+    refusesByRelation: 'a bureau the affiliation does not name as scoring',
+    request: (target) => ({
+      method: 'PUT',
+      path: `${assessmentOf(target)}/bureau-scores`,
+      body: { scores: [{ indicator: 'leadership-study', score: 7, comment: '矩阵评分' }] },
+    }),
+  },
+  'POST /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/moderation': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'POST', path: `${assessmentOf(target)}/moderation`, body: { comment: '矩阵审定' } }),
+  },
+  'POST /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/lock': {
+    scoped: true,
+    ok: [200, 409], // 409 once locked; another kind than the other cells, which stay open
+    request: (target) => ({ method: 'POST', path: `${assessmentOf(target, 'four-strengthens')}/lock` }),
+  },
+  'GET /api/v1/evaluation/score-table': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/evaluation/score-table?kind=five-goods&year=${EVAL_YEAR}&unit=${target}` }),
+  },
+  'GET /api/v1/evaluation/derived/{partyOrgId}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/evaluation/derived/${partyOrgOf(target)}?year=${EVAL_YEAR}` }),
+  },
   'GET /api/v1/reporting/compliance': {
     scoped: true,
     ok: 200,
@@ -671,21 +745,18 @@ describe('access matrix: every caller x every route of the table x own / parent 
     try {
       const parents: Record<string, string> = { A: 'C', B: 'C', A1: 'A', A2: 'A', B1: 'B', D: 'C', F1: 'F' };
       const pathOf = (name: string): string[] => (parents[name] ? [...pathOf(parents[name]), units[name]] : [units[name]]);
-      await client
-        .db(dbOf('reporting'))
-        .collection('party_orgs')
-        .insertMany(
-          Object.keys(units).map((name) => ({
-            _id: partyOrgOf(units[name]) as never,
-            unitId: units[name],
-            unitPath: pathOf(name),
-            supervisorId: units[parents[name] ?? name],
-            routing: 'single',
-            active: true,
-            version: 1,
-            lastEventId: uniqueId('seed'),
-          })),
-        );
+      const partyOrgs = Object.keys(units).map((name) => ({
+        _id: partyOrgOf(units[name]) as never,
+        unitId: units[name],
+        unitPath: pathOf(name),
+        supervisorId: units[parents[name] ?? name],
+        routing: 'single',
+        active: true,
+        version: 1,
+        lastEventId: uniqueId('seed'),
+      }));
+      // Evaluation keeps the same read model of party organisations (PartyOrgDirectory) in its own database.
+      for (const service of ['reporting', 'evaluation']) await client.db(dbOf(service)).collection('party_orgs').insertMany(partyOrgs);
     } finally {
       await client.close();
     }
@@ -696,7 +767,10 @@ describe('access matrix: every caller x every route of the table x own / parent 
           const secretary = await tokenFor(unit, ['school-secretary']);
           const res = await api('PUT', `${report(unit)}/draft`, { token: secretary, body: CONTENT });
           const known = await api('GET', `/api/v1/reporting/compliance?unit=${unit}&from=${PERIOD}`, { token: secretary });
-          return res.status === 200 && known.status === 200 ? true : null;
+          const evaluated = await api('GET', `/api/v1/evaluation/score-table?kind=five-goods&year=${EVAL_YEAR}&unit=${unit}`, {
+            token: secretary,
+          });
+          return res.status === 200 && known.status === 200 && evaluated.status === 200 ? true : null;
         },
         180_000,
       );
@@ -740,6 +814,8 @@ describe('access matrix: every caller x every route of the table x own / parent 
       'PUT /api/v1/org-units/{id}/milestone-rules',
       'POST /api/v1/reports/{partyOrgId}/{periodId}/reviews',
       'POST /api/v1/reports/{partyOrgId}/{periodId}/lock-exceptions',
+      'POST /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/return',
+      'PUT /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/bureau-scores',
     ]);
   });
 

@@ -57,3 +57,23 @@ describe('README: who may call the semi-monthly report routes', () => {
     expect(listed.map(([key]) => key).sort()).toEqual(reporting.sort());
   });
 });
+
+// The same for the evaluation routes (党建目标考核).
+const evaluationRows = tableAfter('## Evaluation');
+const evaluationFirst = /`\w+ ([^`?]+)/.exec(evaluationRows[0][0])![1];
+const evaluationListed = evaluationRows.flatMap(([route, who]) =>
+  routesOf(route, evaluationFirst).map((key) => [key, rolesOf(who)] as const),
+);
+
+describe('README: who may call the evaluation routes', () => {
+  it.each(evaluationListed)('%s: the roles the route table enforces', (key, roles) => {
+    const spec = byKey.get(key);
+    expect(spec).toBeDefined();
+    expect(roles).toEqual(spec!.roles === 'public' ? ['public'] : [...spec!.roles].sort());
+  });
+
+  it('lists every route of the evaluation service, once', () => {
+    const evaluation = [...byKey].filter(([, spec]) => spec.service === 'evaluation').map(([key]) => key);
+    expect(evaluationListed.map(([key]) => key).sort()).toEqual(evaluation.sort());
+  });
+});
