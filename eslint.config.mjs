@@ -41,6 +41,7 @@ export const ORG_OWNED_MODELS = [
   'PARTY_ORG_MODEL',
   'MEMBER_MODEL',
   'ASSESSMENT_MODEL',
+  'NOMINATION_MODEL',
 ];
 
 /** Org-owned native driver collections (names and their constants): opened only as a `ScopedCollection` (docs/adr/0012). */

@@ -62,6 +62,8 @@ const EVAL_SCHEME = {
   groups: [{ key: 'g', name: '指标组', weight: 100, indicators: [{ key: 'i', name: '指标', max: 10, rule: { type: 'manual' } }] }],
   grades: { excellent: 90, good: 80, pass: 60 },
 };
+const SELECTION = `/api/v1/evaluation/selections/excellent-member/${EVAL_YEAR}`;
+const nominationBody = (unit: string) => ({ unitId: unit, nominee: '矩阵推荐', reason: '矩阵事迹' });
 const assessmentOf = (unit: string, kind = 'five-goods') => `/api/v1/evaluation/assessments/${kind}/${EVAL_YEAR}/${partyOrgOf(unit)}`;
 /** Today in the city's time zone: the registry's dates (opening, closing) are city dates. */
 const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
@@ -77,6 +79,9 @@ const fixtures = {
   partyOrg: {} as Record<string, string>,
   member: {} as Record<string, string>,
   contactPoint: {} as Record<string, string>,
+  /** 评比 a nomination of each unit under notice, and the objection raised against it. */
+  nomination: {} as Record<string, string>,
+  objection: {} as Record<string, string>,
 };
 /** The administrator of the city a unit belongs to (fresh resources for destructive cells). */
 const ownerOf = (unit: string) => (unit === units['F'] || unit === units['F1'] ? foreignAdminToken : cityAdminToken);
@@ -530,6 +535,70 @@ const RECIPES: Record<string, RouteRule> = {
     ok: 200,
     request: (target) => ({ method: 'GET', path: `/api/v1/evaluation/derived/${partyOrgOf(target)}?year=${EVAL_YEAR}` }),
   },
+  // 评比 selections: each unit's nomination is under notice with one objection (made below).
+  'GET /api/v1/evaluation/selections/{kind}/{year}/quotas': {
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'GET', path: `${SELECTION}/quotas` }),
+  },
+  'PUT /api/v1/evaluation/selections/{kind}/{year}/quotas': {
+    scoped: false,
+    ok: 200,
+    request: () => ({
+      method: 'PUT',
+      path: `/api/v1/evaluation/selections/pioneer-group/${EVAL_YEAR}/quotas`,
+      body: { quotas: [{ groupId: units['C'], quota: 3 }], noticeWorkingDays: 5 },
+    }),
+  },
+  'POST /api/v1/evaluation/selections/{kind}/{year}/nominations': {
+    scoped: true,
+    ok: 201,
+    request: (target) => ({ method: 'POST', path: `${SELECTION}/nominations`, body: nominationBody(target) }),
+  },
+  'GET /api/v1/evaluation/nominations/{id}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/evaluation/nominations/${fixtures.nomination[target]}` }),
+  },
+  'POST /api/v1/evaluation/nominations/{id}/review': {
+    scoped: true,
+    ok: 409, // reviewed already
+    refusesByRelation: 'a bureau that does not review the nomination',
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/evaluation/nominations/${fixtures.nomination[target]}/review`,
+      body: { decision: 'approve' },
+    }),
+  },
+  'POST /api/v1/evaluation/nominations/{id}/notice': {
+    scoped: true,
+    ok: 409, // under notice already
+    request: (target) => ({ method: 'POST', path: `/api/v1/evaluation/nominations/${fixtures.nomination[target]}/notice` }),
+  },
+  'POST /api/v1/evaluation/nominations/{id}/objections': {
+    scoped: false, // any account of the city, wherever its unit
+    ok: 201,
+    request: () => ({
+      method: 'POST',
+      path: `/api/v1/evaluation/nominations/${fixtures.nomination[units['A1']]}/objections`,
+      body: { text: '矩阵异议' },
+    }),
+  },
+  'POST /api/v1/evaluation/nominations/{id}/objections/{objectionId}/decision': {
+    scoped: true,
+    ok: [200, 409], // 409 once decided
+    refusesByRelation: 'a bureau that does not review the nomination',
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/evaluation/nominations/${fixtures.nomination[target]}/objections/${fixtures.objection[target]}/decision`,
+      body: { outcome: 'dismissed', comment: '矩阵处理' },
+    }),
+  },
+  'POST /api/v1/evaluation/nominations/{id}/publish': {
+    scoped: true,
+    ok: 409, // the notice runs
+    request: (target) => ({ method: 'POST', path: `/api/v1/evaluation/nominations/${fixtures.nomination[target]}/publish` }),
+  },
   'GET /api/v1/reporting/compliance': {
     scoped: true,
     ok: 200,
@@ -776,6 +845,29 @@ describe('access matrix: every caller x every route of the table x own / parent 
       );
     }
 
+    // 评比: quotas in both cities, then a nomination of every unit, approved, under notice, with one objection.
+    for (const [token, groups] of [
+      [cityAdminToken, ['C', 'A', 'B']],
+      [foreignAdminToken, ['F']],
+    ] as const) {
+      const quotas = groups.map((g) => ({ groupId: units[g], quota: 1000 }));
+      const res = await api('PUT', `${SELECTION}/quotas`, { token, body: { quotas, noticeWorkingDays: 5 } });
+      if (res.status !== 200) throw new Error(`fixture quotas: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    for (const unit of Object.values(units)) {
+      const id = await made(unit, `${SELECTION}/nominations`, nominationBody(unit));
+      fixtures.nomination[unit] = id;
+      for (const [step, body] of [
+        ['review', { decision: 'approve' }],
+        ['notice', undefined],
+        ['objections', { text: '矩阵异议' }],
+      ] as const) {
+        const res = await api('POST', `/api/v1/evaluation/nominations/${id}/${step}`, { token: ownerOf(unit), ...(body ? { body } : {}) });
+        if (res.status >= 300) throw new Error(`fixture nomination ${step} at ${unit}: ${res.status} ${JSON.stringify(res.body)}`);
+        if (step === 'objections') fixtures.objection[unit] = (res.body['objections'] as { id: string }[])[0].id;
+      }
+    }
+
     // The callers: each role at a unit where it belongs, logged in with a real password; and a school system's API key.
     callers['city-admin@C'] = {
       name: 'city-admin@C',
@@ -816,6 +908,8 @@ describe('access matrix: every caller x every route of the table x own / parent 
       'POST /api/v1/reports/{partyOrgId}/{periodId}/lock-exceptions',
       'POST /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/return',
       'PUT /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/bureau-scores',
+      'POST /api/v1/evaluation/nominations/{id}/review',
+      'POST /api/v1/evaluation/nominations/{id}/objections/{objectionId}/decision',
     ]);
   });
 

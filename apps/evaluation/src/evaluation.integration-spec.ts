@@ -17,8 +17,8 @@ import {
   type EventContract,
 } from '@pb/contracts';
 import { KafkaClient } from '@pb/messaging';
-import { PartyOrgDirectory, type OrgUnitKind } from '@pb/platform';
-import { eventually, identity as as, seedUnit, startAtEnd, startService, type ServiceUnderTest } from '@pb/testing';
+import { Clock, PartyOrgDirectory, type OrgUnitKind } from '@pb/platform';
+import { eventually, identity as as, seedUnit, shanghai, startAtEnd, startService, type ServiceUnderTest } from '@pb/testing';
 import { DerivedFactsService, periodsOf } from './derived/derived-facts.service.js';
 import { REPORT_FACT_MODEL, type ReportFact } from './derived/facts.schema.js';
 import { EvaluationModule } from './evaluation.module.js';
@@ -50,7 +50,7 @@ const cityAdmin = as(C, ['city-admin']);
 const county1 = as(K1, ['county-admin']);
 const county2 = as(K2, ['county-admin']);
 const secretary = (school: string) => as(school, ['school-secretary']);
-const SERVICE = { service: 'evaluation', consume: true, features: () => [EvaluationModule] };
+const SERVICE = { service: 'evaluation', consume: true, features: () => [EvaluationModule.register({ timeZone: 'Asia/Shanghai' })] };
 const CONSUMED = [Topics.reportingReports, Topics.members, Topics.orgUnitsState, Topics.partyOrgs];
 
 /** A scheme as read, as a PUT body: without what the service adds. */
@@ -425,5 +425,122 @@ describe('evaluation', () => {
         await rebuilt.app.close();
       }
     }, 150_000);
+  });
+  describe('selections (评比): quotas, review, public notice, objections, publication', () => {
+    const base = '/api/v1/evaluation/selections/excellent-member/2031';
+    const clock = () => app.get(Clock);
+    let realNow: () => Date;
+    beforeAll(() => {
+      realNow = clock().now;
+    });
+    afterAll(() => {
+      clock().now = realNow;
+    });
+
+    it('refuses a nomination over the quota of its county (422), and one without a quota', async () => {
+      expect((await call(county1, 'PUT', `${base}/quotas`, { quotas: [{ groupId: K1, quota: 1 }], noticeWorkingDays: 5 })).status).toBe(
+        403,
+      );
+      const bad = await call(cityAdmin, 'PUT', `${base}/quotas`, { quotas: [{ groupId: S1, quota: 1 }], noticeWorkingDays: 5 });
+      expect([bad.status, bad.body.errors[0].pointer]).toEqual([422, '/quotas/0/groupId']);
+      const set = await call(cityAdmin, 'PUT', `${base}/quotas`, {
+        quotas: [
+          { groupId: K1, quota: 1 },
+          { groupId: K2, quota: 1 },
+        ],
+        noticeWorkingDays: 3,
+      });
+      expect(set.body.quotas).toEqual([
+        { groupId: K1, quota: 1, used: 0 },
+        { groupId: K2, quota: 1, used: 0 },
+      ]);
+      const first = await call(secretary(S1), 'POST', `${base}/nominations`, {
+        unitId: S1,
+        nominee: '张老师',
+        reason: '教书育人，表现突出',
+      });
+      expect([first.status, first.body.groupId, first.body.status]).toEqual([201, K1, 'nominated']);
+      // S3 is in the same county: its quota of 1 is used.
+      const over = await call(secretary(S3), 'POST', `${base}/nominations`, { unitId: S3, nominee: '李老师', reason: '事迹' });
+      expect([over.status, over.body.errors[0].rule]).toEqual([422, 'quota']);
+      // A school cannot nominate for another school (404).
+      expect((await call(secretary(S1), 'POST', `${base}/nominations`, { unitId: S3, nominee: '王老师', reason: '事迹' })).status).toBe(
+        404,
+      );
+      const other = await call(secretary(S1), 'POST', '/api/v1/evaluation/selections/pioneer-group/2031/nominations', {
+        unitId: S1,
+        nominee: '数学教研组',
+        reason: '事迹',
+      });
+      expect(other.status).toBe(422);
+    });
+
+    it('takes objections during the notice (working days, city time), keeps the objector from the nominee, and refuses to publish an upheld one', async () => {
+      // Friday 7 March 2031, 15:00 city time: three working days end at the start of Thursday 13 March.
+      clock().now = () => shanghai('2031-03-07T15:00');
+      const nominee = await call(secretary(S2), 'POST', `${base}/nominations`, { unitId: S2, nominee: '钱老师', reason: '事迹' });
+      const nid = nominee.body.id as string;
+      // Review by the bureau: the other county cannot see it, the school cannot review.
+      expect((await call(county1, 'POST', `/api/v1/evaluation/nominations/${nid}/review`, { decision: 'approve' })).status).toBe(404);
+      expect((await call(county2, 'POST', `/api/v1/evaluation/nominations/${nid}/review`, { decision: 'approve' })).body.status).toBe(
+        'approved',
+      );
+      const notice = await call(cityAdmin, 'POST', `/api/v1/evaluation/nominations/${nid}/notice`);
+      expect([notice.body.status, notice.body.notice.endsAt]).toEqual(['in-notice', shanghai('2031-03-13T00:00').toISOString()]);
+
+      // An account of another county of the city objects (the notice is public in the city).
+      clock().now = () => shanghai('2031-03-12T23:59');
+      const objected = await call(secretary(S3), 'POST', `/api/v1/evaluation/nominations/${nid}/objections`, { text: '事迹不实' });
+      expect(objected.status).toBe(201);
+      const objectionId = objected.body.objections[0].id as string;
+      // The nominee's school reads the objection and its outcome, never who raised it; the reviewing bureau does.
+      const seenBySchool = await call(secretary(S2), 'GET', `/api/v1/evaluation/nominations/${nid}`);
+      expect(seenBySchool.body.objections[0]).toEqual({ id: objectionId, text: '事迹不实', at: expect.any(String), outcome: 'pending' });
+      expect(JSON.stringify(seenBySchool.body)).not.toContain(`acct-${S3}`);
+      expect((await call(county2, 'GET', `/api/v1/evaluation/nominations/${nid}`)).body.objections[0].by).toBe(`acct-${S3}`);
+      // A county that does not review it cannot decide; the reviewing one upholds it.
+      expect(
+        (
+          await call(county1, 'POST', `/api/v1/evaluation/nominations/${nid}/objections/${objectionId}/decision`, {
+            outcome: 'upheld',
+            comment: '核实',
+          })
+        ).status,
+      ).toBe(404);
+      const upheld = await call(county2, 'POST', `/api/v1/evaluation/nominations/${nid}/objections/${objectionId}/decision`, {
+        outcome: 'upheld',
+        comment: '经核实，部分事迹不实',
+      });
+      expect(upheld.body.objections[0]).toMatchObject({
+        outcome: 'upheld',
+        handling: { comment: '经核实，部分事迹不实', by: `acct-${K2}` },
+      });
+
+      // Objections close with the notice; publishing the upheld one is refused for good.
+      clock().now = () => shanghai('2031-03-13T00:00');
+      expect((await call(secretary(S3), 'POST', `/api/v1/evaluation/nominations/${nid}/objections`, { text: '迟到的异议' })).status).toBe(
+        409,
+      );
+      const refused = await call(cityAdmin, 'POST', `/api/v1/evaluation/nominations/${nid}/publish`);
+      expect([refused.status, refused.body.errors[0].rule]).toEqual([422, 'upheld']);
+    });
+
+    it('publishes a nomination whose notice ended without an upheld objection, not before', async () => {
+      clock().now = () => shanghai('2031-03-07T15:00');
+      await call(cityAdmin, 'PUT', `${base}/quotas`, { quotas: [{ groupId: C, quota: 1 }], noticeWorkingDays: 1 });
+      const direct = `sd-${run}`;
+      await seedUnit(app, { path: [C, direct], kind: 'school' });
+      const made = await call(cityAdmin, 'POST', `${base}/nominations`, { unitId: direct, nominee: '孙老师', reason: '事迹' });
+      expect([made.status, made.body.groupId]).toEqual([201, C]);
+      const nid = made.body.id as string;
+      await call(cityAdmin, 'POST', `/api/v1/evaluation/nominations/${nid}/review`, { decision: 'approve' });
+      const notice = await call(cityAdmin, 'POST', `/api/v1/evaluation/nominations/${nid}/notice`);
+      // One working day after a Friday: Monday; the notice ends at the start of Tuesday.
+      expect(notice.body.notice.endsAt).toBe(shanghai('2031-03-11T00:00').toISOString());
+      expect((await call(cityAdmin, 'POST', `/api/v1/evaluation/nominations/${nid}/publish`)).status).toBe(409);
+      clock().now = () => shanghai('2031-03-11T00:00');
+      const published = await call(cityAdmin, 'POST', `/api/v1/evaluation/nominations/${nid}/publish`);
+      expect([published.status, published.body.status]).toEqual([200, 'published']);
+    });
   });
 });

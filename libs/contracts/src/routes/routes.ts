@@ -73,6 +73,14 @@ import {
   SchemeViewSchema,
   ScoreRowSchema,
   SelfAssessmentSchema,
+  NominationReviewSchema,
+  NominationSchema,
+  NominationViewSchema,
+  ObjectionDecisionSchema,
+  ObjectionSchema,
+  SelectionKindSchema,
+  SelectionQuotasSchema,
+  SelectionQuotasViewSchema,
 } from '../index.js';
 import { ADMINS, ALL_ROLES, route } from './route.js';
 
@@ -139,6 +147,10 @@ const ASSESSMENT = { ...SCHEME, partyOrgId: idParam('Assessed party organisation
 const EVALUATION_TAG = 'evaluation 考核';
 /** Who reads an assessment with its comments and evidence: the school, its bureaus, inspectors (analysts read the score table). */
 const ASSESSMENT_READERS = ['city-admin', 'county-admin', 'school-secretary', 'inspector'] as const;
+/** 评比 A selection of a year, and one nomination. */
+const SELECTION = { kind: SelectionKindSchema, year: SCHEME.year } as const;
+const NOMINATION_ID = { id: idParam('Nomination id 推荐标识') } as const;
+const SELECTION_TAG = 'selections 评比';
 /** A notice category, e.g. report-overdue. */
 const NOTICE_CATEGORY = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' } as const;
 /** `?lang=` overrides Accept-Language for the texts of notices. */
@@ -1180,6 +1192,123 @@ export const Routes = {
     query: { year: AssessmentYearSchema },
     requiredQuery: ['year'],
     ok: { status: 200, schema: DerivedMetricsViewSchema },
+  }),
+  getEvaluationSelectionQuotas: route({
+    method: 'GET',
+    path: '/api/v1/evaluation/selections/{kind}/{year}/quotas',
+    service: 'evaluation',
+    tag: SELECTION_TAG,
+    roles: ALL_ROLES,
+    summary: "A selection's quotas and notice length 评比名额与公示期",
+    params: SELECTION,
+    ok: { status: 200, schema: SelectionQuotasViewSchema },
+  }),
+  putEvaluationSelectionQuotas: route({
+    method: 'PUT',
+    path: '/api/v1/evaluation/selections/{kind}/{year}/quotas',
+    service: 'evaluation',
+    tag: SELECTION_TAG,
+    roles: ['city-admin'],
+    summary: 'Set the quotas per county and city-direct group, and the notice length (city) 设定名额与公示期',
+    params: SELECTION,
+    ifMatch: 'optional',
+    body: SelectionQuotasSchema,
+    ok: { status: 200, schema: SelectionQuotasViewSchema },
+    problems: {
+      412: true,
+      422: 'A group is not a bureau of the city, or below what is nominated already 名额单位不是教育局或少于已推荐数',
+    },
+  }),
+  postEvaluationNominations: route({
+    method: 'POST',
+    path: '/api/v1/evaluation/selections/{kind}/{year}/nominations',
+    service: 'evaluation',
+    tag: SELECTION_TAG,
+    roles: ['city-admin', 'county-admin', 'school-secretary'],
+    summary: 'Nominate, within the quota 推荐（限名额）',
+    description: "Counts against the quota of the unit's county, or the city's for a city-direct school; over it: 422. 超出名额返回 422。",
+    params: SELECTION,
+    body: NominationSchema,
+    ok: { status: 201, schema: NominationViewSchema },
+    problems: { 422: 'Over the quota, or no quota set 超出名额或未设名额' },
+  }),
+  getEvaluationNominationsOne: route({
+    method: 'GET',
+    path: '/api/v1/evaluation/nominations/{id}',
+    service: 'evaluation',
+    tag: SELECTION_TAG,
+    roles: ['city-admin', 'county-admin', 'school-secretary', 'inspector'],
+    summary: 'A nomination with its review, notice and objections 推荐详情',
+    description: 'Who objected is shown to the reviewing bureaus only, never to the nominee. 异议人仅审核教育局可见。',
+    params: NOMINATION_ID,
+    ok: { status: 200, schema: NominationViewSchema },
+  }),
+  postEvaluationNominationsReview: route({
+    method: 'POST',
+    path: '/api/v1/evaluation/nominations/{id}/review',
+    service: 'evaluation',
+    tag: SELECTION_TAG,
+    roles: ADMINS,
+    summary: 'Approve or reject a nomination (reviewing bureau) 审核推荐',
+    params: NOMINATION_ID,
+    ifMatch: 'optional',
+    body: NominationReviewSchema,
+    ok: { status: 200, schema: NominationViewSchema },
+    problems: { 403: 'Not a reviewing bureau of this nomination 非审核教育局', 409: true, 412: true },
+  }),
+  postEvaluationNominationsNotice: route({
+    method: 'POST',
+    path: '/api/v1/evaluation/nominations/{id}/notice',
+    service: 'evaluation',
+    tag: SELECTION_TAG,
+    roles: ['city-admin'],
+    summary: 'Start the public notice of an approved nomination (city) 开始公示',
+    description: "Ends at the end of the selection's last notice working day (Mon-Fri), city time. 公示期按工作日计算（城市时区）。",
+    params: NOMINATION_ID,
+    ifMatch: 'optional',
+    ok: { status: 200, schema: NominationViewSchema },
+    problems: { 409: true, 412: true },
+  }),
+  postEvaluationNominationsObjections: route({
+    method: 'POST',
+    path: '/api/v1/evaluation/nominations/{id}/objections',
+    service: 'evaluation',
+    tag: SELECTION_TAG,
+    roles: ALL_ROLES,
+    summary: 'Object to a nomination under notice 提出异议',
+    description:
+      "Any account of the city, during the notice. The nominee's school never learns who objected. 公示期内本市任何账号均可提出；被推荐方看不到异议人。",
+    params: NOMINATION_ID,
+    body: ObjectionSchema,
+    ok: { status: 201, schema: NominationViewSchema },
+    problems: { 409: 'Not under notice 不在公示期' },
+  }),
+  postEvaluationObjectionsDecision: route({
+    method: 'POST',
+    path: '/api/v1/evaluation/nominations/{id}/objections/{objectionId}/decision',
+    service: 'evaluation',
+    tag: SELECTION_TAG,
+    roles: ADMINS,
+    summary: 'Uphold or dismiss an objection, with how it was handled 处理异议',
+    params: { ...NOMINATION_ID, objectionId: idParam('Objection id 异议标识') },
+    ifMatch: 'optional',
+    body: ObjectionDecisionSchema,
+    ok: { status: 200, schema: NominationViewSchema },
+    problems: { 403: 'Not a reviewing bureau of this nomination 非审核教育局', 409: true, 412: true },
+  }),
+  postEvaluationNominationsPublish: route({
+    method: 'POST',
+    path: '/api/v1/evaluation/nominations/{id}/publish',
+    service: 'evaluation',
+    tag: SELECTION_TAG,
+    roles: ['city-admin'],
+    summary: 'Publish the result after the notice (city) 公布结果',
+    description:
+      'Refused while the notice runs or an objection is pending (409), and for good once one is upheld (422). 公示未结束或异议未处理返回 409；异议成立的不得公布（422）。',
+    params: NOMINATION_ID,
+    ifMatch: 'optional',
+    ok: { status: 200, schema: NominationViewSchema },
+    problems: { 409: true, 412: true, 422: 'An objection was upheld 异议成立' },
   }),
 } as const;
 
