@@ -86,11 +86,19 @@ export const NominationViewSchema = view(['id', 'kind', 'year', 'unitId', 'group
   reason: anyString,
   status: NominationStatusSchema,
   nominatedBy: anyString,
-  review: view(['decision', 'by', 'at'], { decision: anyString, comment: anyString, by: anyString, at: dateTime }),
-  notice: view(['startsAt', 'endsAt'], {
-    startsAt: dateTime,
-    endsAt: { type: 'string', format: 'date-time', description: 'End of the last working day of the notice, city time 公示截止' },
-  }),
+  review: {
+    ...view(['decision', 'by', 'at'], { decision: anyString, comment: anyString, by: anyString, at: dateTime }),
+    type: ['object', 'null'],
+    description: 'Null until reviewed 未审核时为 null',
+  },
+  notice: {
+    ...view(['startsAt', 'endsAt'], {
+      startsAt: dateTime,
+      endsAt: { type: 'string', format: 'date-time', description: 'End of the last working day of the notice, city time 公示截止' },
+    }),
+    type: ['object', 'null'],
+    description: 'Null until the notice starts 公示前为 null',
+  },
   objections: {
     type: 'array',
     items: view(['id', 'text', 'at', 'outcome'], {
