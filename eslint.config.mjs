@@ -42,6 +42,10 @@ export const ORG_OWNED_MODELS = [
   'MEMBER_MODEL',
   'ASSESSMENT_MODEL',
   'NOMINATION_MODEL',
+  // training (docs/adr/0019)
+  'TEACHER_MODEL',
+  'PROGRAMME_MODEL',
+  'ENROLMENT_MODEL',
 ];
 
 /** Org-owned native driver collections (names and their constants): opened only as a `ScopedCollection` (docs/adr/0012). */

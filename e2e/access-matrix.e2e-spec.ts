@@ -82,6 +82,8 @@ const fixtures = {
   /** 评比 a nomination of each unit under notice, and the objection raised against it. */
   nomination: {} as Record<string, string>,
   objection: {} as Record<string, string>,
+  teacher: {} as Record<string, string>,
+  programme: {} as Record<string, string>,
 };
 /** The administrator of the city a unit belongs to (fresh resources for destructive cells). */
 const ownerOf = (unit: string) => (unit === units['F'] || unit === units['F1'] ? foreignAdminToken : cityAdminToken);
@@ -119,6 +121,29 @@ const contactPointBody = (school: string, bureau = school === units['F1'] ? unit
   schoolId: school,
   since: '2025-01-01',
 });
+/** A teacher with a staff number of its own (unique in the school). */
+const teacherBody = () => ({ name: '矩阵教师', staffNumber: uniqueId('t'), subject: '语文', birthYear: 1988, partyMember: false });
+/** A programme organised at a school (so that it is open to that school and managed from above it, as the relations need). */
+const programmeBody = (school: string) => ({
+  organiserId: school,
+  title: '矩阵培训项目',
+  category: 'theory-study',
+  requiredHours: 8,
+  year: 2027,
+  term: 'full-year',
+  assessment: 'exam',
+  capacity: 10000,
+});
+/** A session date no other cell used (one session a day per programme). */
+let sessionDays = 0;
+const freshSessionDate = () => new Date(Date.UTC(2027, 3, 1) + sessionDays++ * 86_400_000).toISOString().slice(0, 10);
+/** A teacher of `unit`'s school, enrolled in that school's programme by its city's administrator. */
+async function freshEnrolledTeacher(unit: string): Promise<string> {
+  const school = schoolOf(unit);
+  const teacherId = await made(school, `/api/v1/training/schools/${school}/teachers`, teacherBody());
+  await made(school, `/api/v1/training/programmes/${fixtures.programme[school]}/enrolments`, { teacherId });
+  return teacherId;
+}
 const freshContactPoint = (unit: string) => made(schoolOf(unit), '/api/v1/contact-points', contactPointBody(schoolOf(unit)));
 const units: Record<string, string> = {};
 const victims: Record<string, string> = {}; // an account at each unit, to read and change
@@ -702,6 +727,107 @@ const RECIPES: Record<string, RouteRule> = {
   'GET /asyncapi': { scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi' }) },
   'GET /asyncapi.json': { scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi.json' }) },
   'GET /asyncapi.html': { scoped: false, ok: 200, request: () => ({ method: 'GET', path: '/asyncapi.html' }) },
+  // --- training (docs/adr/0019): teachers live at schools, like members ---
+  'POST /api/v1/training/schools/{id}/teachers': {
+    scoped: true,
+    ok: 201,
+    request: (target) => ({ method: 'POST', path: `/api/v1/training/schools/${schoolOf(target)}/teachers`, body: teacherBody() }),
+  },
+  'GET /api/v1/training/schools/{id}/teachers': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/training/schools/${schoolOf(target)}/teachers` }),
+  },
+  'GET /api/v1/training/teachers/{id}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/training/teachers/${fixtures.teacher[schoolOf(target)]}` }),
+  },
+  'PATCH /api/v1/training/teachers/{id}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({
+      method: 'PATCH',
+      path: `/api/v1/training/teachers/${fixtures.teacher[schoolOf(target)]}`,
+      body: { subject: '数学' },
+      headers: { 'if-match': '*' },
+    }),
+  },
+  'POST /api/v1/training/programmes': {
+    scoped: true,
+    ok: 201,
+    request: (target) => ({ method: 'POST', path: '/api/v1/training/programmes', body: programmeBody(schoolOf(target)) }),
+  },
+  'GET /api/v1/training/programmes': {
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'GET', path: '/api/v1/training/programmes?year=2027' }),
+  },
+  'GET /api/v1/training/programmes/{id}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/training/programmes/${fixtures.programme[schoolOf(target)]}` }),
+  },
+  'POST /api/v1/training/programmes/{id}/sessions': {
+    scoped: true,
+    ok: 201,
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/training/programmes/${fixtures.programme[schoolOf(target)]}/sessions`,
+      body: { date: freshSessionDate(), hours: 2 },
+    }),
+  },
+  'POST /api/v1/training/programmes/{id}/enrolments': {
+    scoped: true,
+    ok: 201,
+    request: async (target) => {
+      const school = schoolOf(target);
+      const teacherId = await made(school, `/api/v1/training/schools/${school}/teachers`, teacherBody());
+      return { method: 'POST', path: `/api/v1/training/programmes/${fixtures.programme[school]}/enrolments`, body: { teacherId } };
+    },
+  },
+  'GET /api/v1/training/programmes/{id}/enrolments': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/training/programmes/${fixtures.programme[schoolOf(target)]}/enrolments` }),
+  },
+  'POST /api/v1/training/programmes/{id}/attendance': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/training/programmes/${fixtures.programme[schoolOf(target)]}/attendance`,
+      body: { sessionId: '2027-03-01', teacherId: fixtures.teacher[schoolOf(target)] },
+    }),
+  },
+  'POST /api/v1/training/programmes/{id}/assessments': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/training/programmes/${fixtures.programme[schoolOf(target)]}/assessments`,
+      body: { teacherId: fixtures.teacher[schoolOf(target)], result: 'passed' },
+    }),
+  },
+  'POST /api/v1/training/programmes/{id}/certifications': {
+    scoped: true,
+    ok: 200,
+    request: async (target) => ({
+      method: 'POST',
+      path: `/api/v1/training/programmes/${fixtures.programme[schoolOf(target)]}/certifications`,
+      body: { teacherId: await freshEnrolledTeacher(target), reason: '矩阵测试特批' },
+    }),
+  },
+  'GET /api/v1/training/totals': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/training/totals?unit=${target}&year=2027` }),
+  },
+  'GET /api/v1/training/teachers/{id}/totals': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/training/teachers/${fixtures.teacher[schoolOf(target)]}/totals?year=2027` }),
+  },
 };
 
 /** The table, keyed as the document names its operations: `GET /api/v1/org-units/{id}`. */
@@ -866,6 +992,22 @@ describe('access matrix: every caller x every route of the table x own / parent 
         if (res.status >= 300) throw new Error(`fixture nomination ${step} at ${unit}: ${res.status} ${JSON.stringify(res.body)}`);
         if (step === 'objections') fixtures.objection[unit] = (res.body['objections'] as { id: string }[])[0].id;
       }
+    }
+
+    // Training: a teacher at each school, once training's org-unit read model knows the school.
+    for (const name of ['A1', 'A2', 'B1', 'D', 'F1']) {
+      const school = units[name];
+      fixtures.teacher[school] = await eventually(
+        `training to know ${school}`,
+        async () => {
+          const res = await api('POST', `/api/v1/training/schools/${school}/teachers`, { token: ownerOf(school), body: teacherBody() });
+          return res.status === 201 ? (res.body['id'] as string) : null;
+        },
+        180_000,
+      );
+      fixtures.programme[school] = await made(school, '/api/v1/training/programmes', programmeBody(school));
+      await made(school, `/api/v1/training/programmes/${fixtures.programme[school]}/sessions`, { date: '2027-03-01', hours: 4 });
+      await made(school, `/api/v1/training/programmes/${fixtures.programme[school]}/enrolments`, { teacherId: fixtures.teacher[school] });
     }
 
     // The callers: each role at a unit where it belongs, logged in with a real password; and a school system's API key.

@@ -27,3 +27,7 @@ export * from './api/selections.js';
 export * from './events/evaluation/assessment.v1.js';
 export * from './routes/route.js';
 export * from './routes/routes.js';
+export * from './api/teachers.js';
+export * from './api/training.js';
+export * from './events/training/training-record.v1.js';
+export * from './routes/training-routes.js';

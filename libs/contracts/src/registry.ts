@@ -14,6 +14,12 @@ import {
 } from './events/reporting/half-month-report.v1.js';
 import { ContactPointCreatedV1, ContactPointEndedV1, ContactPointVisitLoggedV1 } from './events/orgs/contact-point.v1.js';
 import { MemberMilestoneRecordedV1, MemberRegisteredV1, MemberTransferredV1 } from './events/orgs/member.v1.js';
+import {
+  TrainingAssessedV1,
+  TrainingCertifiedV1,
+  TrainingEnrolledV1,
+  TrainingSessionAttendedV1,
+} from './events/training/training-record.v1.js';
 import { MilestoneRulesChangedV1 } from './events/orgs/milestone-rules.v1.js';
 import { OrgUnitClosedV1, OrgUnitCreatedV1, OrgUnitMovedV1, OrgUnitRenamedV1, OrgUnitStateV1 } from './events/orgs/org-unit.v1.js';
 import {
@@ -50,6 +56,10 @@ export const EventContracts = [
   ReportAcceptedV1,
   ReportOverdueV1,
   PeriodClosedV1,
+  TrainingEnrolledV1,
+  TrainingSessionAttendedV1,
+  TrainingAssessedV1,
+  TrainingCertifiedV1,
   AuditWriteRecordedV1,
   AssessmentScoredV1,
   AssessmentLockedV1,

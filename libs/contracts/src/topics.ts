@@ -26,6 +26,8 @@ export const Topics = {
   evaluationAssessments: 'evaluation.assessments.v1',
   /** 考核方案 the city bureau's assessment schemes and their versions. */
   evaluationSchemes: 'evaluation.schemes.v1',
+  /** 培训记录 training records: enrolled, session attended, assessed, certified; pseudonymous ids, hours and counts only. */
+  trainingRecords: 'training.records.v1',
   /**
    * 写操作审计 INTERNAL: every write with before and after, for the gateway's audit log. May carry
    * personal data: never granted to analysts (Kafka ACL).
@@ -110,6 +112,14 @@ export const TopicInfo: Record<TopicKey, { title: string; description: string; c
     title: 'Assessment schemes 考核方案',
     description:
       'The city bureau set an assessment scheme (five goods, four excellences, four strengthens four compares) for a year, and its version. 市教育局设定年度考核方案及其版本。',
+    compacted: false,
+  },
+  trainingRecords: {
+    title: 'Training records 培训记录',
+    description:
+      "Teachers' enrolments, attended sessions (hours), assessment results and certifications (认定), in order per school. " +
+      'Pseudonymous teacher ids, hours and counts only: never a name, staff number or birth year. ' +
+      '教师报名、参训学时、考核结果与认定，同一学校按序；仅含化名标识、学时与数量，不含姓名、工号或出生年份。',
     compacted: false,
   },
   auditWrites: {

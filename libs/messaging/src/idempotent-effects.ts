@@ -80,3 +80,71 @@ export async function applyOnce(collection: WritableCollection, input: ApplyOnce
     throw err;
   }
 }
+
+/** One event's increment of one counter document, with its record's position (from `@OnEventBatch`). */
+export interface CounterIncrement {
+  /** The counter document (e.g. `<unitId>:<periodId>`). */
+  _id: string;
+  /** Fields the counter gets when it is first written (its unit, period...). */
+  setOnInsert: Document;
+  inc: Record<string, number>;
+  partition: number;
+  offset: number;
+}
+
+/** A driver collection (a mongoose model's `collection`) that reads and writes in bulk. */
+export interface CounterCollection {
+  find(filter: Document, options: { projection: Document }): { toArray(): Promise<Document[]> };
+  bulkWrite(operations: never[], options: { ordered: boolean }): Promise<unknown>;
+}
+
+/** The longest `_id` list one query asks for (the local store pushes lists up to 1,000 down to its index). */
+const ID_LIST = 1_000;
+/** Statements per command: the local store hangs on an update command of 100 or more (ADR 0003). */
+const WRITES_PER_COMMAND = 50;
+
+/**
+ * Adds a run of increments (one partition, offset order, as `@OnEventBatch` hands them over) to
+ * their counters, one write per counter. Each counter keeps the last offset applied per partition
+ * (`applied.p<n>`) in the same write: only increments past it are added, and the write happens only
+ * when that offset is still the one read (else it collides on `_id`, 11000, and the transport retries
+ * the run, which reads again). So a run handed over again after a crash adds nothing twice, without
+ * a transaction. Read-model counters (reporting's compliance, training's totals) are kept this way.
+ */
+export async function incrementOnce(collection: CounterCollection, increments: readonly CounterIncrement[]): Promise<void> {
+  const changes = new Map<
+    string,
+    { setOnInsert: Document; partition: number; events: { offset: number; inc: Record<string, number> }[] }
+  >();
+  for (const i of increments) {
+    const change = changes.get(i._id) ?? { setOnInsert: i.setOnInsert, partition: i.partition, events: [] };
+    change.events.push({ offset: i.offset, inc: i.inc });
+    changes.set(i._id, change);
+  }
+  const ids = [...changes.keys()];
+  const applied = new Map<string, Record<string, number>>();
+  for (let i = 0; i < ids.length; i += ID_LIST) {
+    const docs = await collection.find({ _id: { $in: ids.slice(i, i + ID_LIST) } }, { projection: { applied: 1 } }).toArray();
+    for (const d of docs) applied.set(d['_id'] as string, (d['applied'] as Record<string, number> | undefined) ?? {});
+  }
+  const writes: Document[] = [];
+  for (const [_id, change] of changes) {
+    const key = `applied.p${change.partition}`;
+    const last = applied.get(_id)?.[`p${change.partition}`];
+    const todo = change.events.filter((e) => last === undefined || e.offset > last);
+    if (todo.length === 0) continue;
+    const inc: Record<string, number> = {};
+    for (const e of todo) for (const [k, v] of Object.entries(e.inc)) inc[k] = (inc[k] ?? 0) + v;
+    writes.push({
+      updateOne: {
+        // Compare-and-set on the offset read: a counter missing, or without this partition yet, matches `$exists: false`.
+        filter: { _id, [key]: last === undefined ? { $exists: false } : last },
+        update: { $setOnInsert: change.setOnInsert, $inc: inc, $set: { [key]: todo[todo.length - 1].offset } },
+        upsert: true,
+      },
+    });
+  }
+  for (let i = 0; i < writes.length; i += WRITES_PER_COMMAND) {
+    await collection.bulkWrite(writes.slice(i, i + WRITES_PER_COMMAND) as never[], { ordered: false });
+  }
+}

@@ -1,11 +1,14 @@
+import { PERSONAL_DATA_READERS } from '@pb/contracts';
 import type { Scope } from '@pb/platform';
 
+export { PERSONAL_DATA_READERS };
+
 /**
- * Who reads personal data (names, id numbers, birth dates) over REST: every role but analysts, who see
+ * Who reads personal data (names, id numbers, birth dates) over REST (`PERSONAL_DATA_READERS`, one list in
+ * the contracts for every service): every role but analysts, who see
  * aggregates and ids only (docs/adr/0005). Member routes refuse analysts (403); where a record is
  * theirs to read but carries a person's name, the name is left out of their view (docs/adr/0017).
  */
-export const PERSONAL_DATA_READERS = ['city-admin', 'county-admin', 'school-secretary', 'inspector'] as const;
 
 export function readsPersonalData(scope: Scope): boolean {
   return scope.has(...PERSONAL_DATA_READERS);

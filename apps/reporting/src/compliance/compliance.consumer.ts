@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { ReportExpectedV1, ReportSubmittedV1, type EventData } from '@pb/contracts';
 import { OnEventBatch, type EventBatchItem } from '@pb/messaging';
-import { ComplianceService, type CounterIncrement } from './compliance.service.js';
+import { ComplianceService, type ComplianceIncrement } from './compliance.service.js';
 
 type CounterEvent = EventData<typeof ReportExpectedV1> | EventData<typeof ReportSubmittedV1>;
 
@@ -21,7 +21,7 @@ export class ComplianceConsumer {
   }
 }
 
-function increment({ data, event, record }: EventBatchItem<CounterEvent>): CounterIncrement {
+function increment({ data, event, record }: EventBatchItem<CounterEvent>): ComplianceIncrement {
   const inc =
     event.type === ReportExpectedV1.type
       ? { expected: 1 }

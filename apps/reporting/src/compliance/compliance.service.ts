@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { incrementOnce } from '@pb/messaging';
 import {
   InjectScopedModel,
   OrgUnitDirectory,
@@ -32,10 +33,9 @@ export function rates(c: Pick<ComplianceCounter, 'expected' | 'actual' | 'onTime
 const MAX_PERIODS = 48;
 /** The longest `_id` list one query asks for (deploy/local/ferretdb/patches.json pushes up to 1,000 down). */
 const ID_LIST = 1_000;
-const WRITES_PER_COMMAND = 50;
 
 /** One event's increment of the counters of every unit on its path, with its record's position. */
-export interface CounterIncrement {
+export interface ComplianceIncrement {
   unitPath: string[];
   periodId: string;
   inc: Partial<Record<'expected' | 'actual' | 'onTime', number>>;
@@ -53,58 +53,22 @@ export class ComplianceService {
 
   /**
    * Adds a run of increments (one partition, offset order) to the counters of every unit on each
-   * path (school, county, city), one write per counter. Each counter keeps the last offset applied
-   * per partition in the same write: only increments past it are added, and the write only happens
-   * when that offset is still the one read (else the run is retried and reads again). So a run
-   * handed over again after a crash adds nothing twice, without a transaction.
+   * path (school, county, city), one write per counter, each applied once (`incrementOnce`: the
+   * counter keeps the last offset applied per partition in the same write).
    */
-  async countRun(increments: CounterIncrement[]): Promise<void> {
-    const changes = new Map<
-      string,
-      { unitId: string; periodId: string; partition: number; events: { offset: number; inc: CounterIncrement['inc'] }[] }
-    >();
-    for (const i of increments) {
-      for (const unitId of i.unitPath) {
-        const _id = `${unitId}:${i.periodId}`;
-        const change = changes.get(_id) ?? { unitId, periodId: i.periodId, partition: i.partition, events: [] };
-        change.events.push({ offset: i.offset, inc: i.inc });
-        changes.set(_id, change);
-      }
-    }
-    const ids = [...changes.keys()];
-    const applied = new Map<string, Record<string, number>>();
-    for (let i = 0; i < ids.length; i += ID_LIST) {
-      const docs = await this.counters
-        .find({ _id: { $in: ids.slice(i, i + ID_LIST) } }, { applied: 1 })
-        .lean<Pick<ComplianceCounter, '_id' | 'applied'>[]>();
-      for (const d of docs) applied.set(d._id, d.applied ?? {});
-    }
-    const writes = [];
-    for (const [_id, change] of changes) {
-      const key = `applied.p${change.partition}`;
-      const last = applied.get(_id)?.[`p${change.partition}`];
-      const todo = change.events.filter((e) => last === undefined || e.offset > last);
-      if (todo.length === 0) continue;
-      const inc = { expected: 0, actual: 0, onTime: 0 };
-      for (const e of todo) for (const k of Object.keys(e.inc) as (keyof typeof inc)[]) inc[k] += e.inc[k] ?? 0;
-      writes.push({
-        updateOne: {
-          // Compare-and-set on the offset read: a counter missing, or without this partition yet, matches `$exists: false`.
-          filter: { _id, [key]: last === undefined ? { $exists: false } : last },
-          update: {
-            $setOnInsert: { unitId: change.unitId, periodId: change.periodId },
-            $inc: inc,
-            $set: { [key]: todo[todo.length - 1].offset },
-          },
-          upsert: true,
-        },
-      });
-    }
-    // Statements per command: the local store hangs on an update command of 100 or more (ADR 0003).
-    for (let i = 0; i < writes.length; i += WRITES_PER_COMMAND) {
-      // A counter changed since it was read: its upsert collides on `_id` (11000) and the transport retries the run.
-      await this.counters.bulkWrite(writes.slice(i, i + WRITES_PER_COMMAND), { ordered: false });
-    }
+  async countRun(increments: ComplianceIncrement[]): Promise<void> {
+    await incrementOnce(
+      this.counters.collection,
+      increments.flatMap((i) =>
+        i.unitPath.map((unitId) => ({
+          _id: `${unitId}:${i.periodId}`,
+          setOnInsert: { unitId, periodId: i.periodId },
+          inc: { expected: 0, actual: 0, onTime: 0, ...i.inc },
+          partition: i.partition,
+          offset: i.offset,
+        })),
+      ),
+    );
   }
 
   /** A unit of the caller's subtree, or 404. */

@@ -83,6 +83,7 @@ import {
   SelectionQuotasViewSchema,
 } from '../index.js';
 import { ADMINS, ALL_ROLES, route } from './route.js';
+import { TrainingRoutes } from './training-routes.js';
 
 /** A half-month period id: `YYYY-MM-H1` (first half) or `YYYY-MM-H2`. */
 export const PeriodIdSchema = {
@@ -1310,6 +1311,8 @@ export const Routes = {
     ok: { status: 200, schema: NominationViewSchema },
     problems: { 409: true, 412: true, 422: 'An objection was upheld 异议成立' },
   }),
+  /** 教师培训 training (docs/adr/0019): its own file. */
+  ...TrainingRoutes,
 } as const;
 
 export type RouteId = keyof typeof Routes;
