@@ -14,6 +14,9 @@ import {
   ReportOverdueV1,
   ReportSubmittedV1,
   Topics,
+  TrainingCertifiedV1,
+  TrainingEnrolledV1,
+  TrainingSessionAttendedV1,
   type EventContract,
 } from '@pb/contracts';
 import { KafkaClient } from '@pb/messaging';
@@ -51,7 +54,7 @@ const county1 = as(K1, ['county-admin']);
 const county2 = as(K2, ['county-admin']);
 const secretary = (school: string) => as(school, ['school-secretary']);
 const SERVICE = { service: 'evaluation', consume: true, features: () => [EvaluationModule.register({ timeZone: 'Asia/Shanghai' })] };
-const CONSUMED = [Topics.reportingReports, Topics.members, Topics.orgUnitsState, Topics.partyOrgs];
+const CONSUMED = [Topics.reportingReports, Topics.members, Topics.trainingRecords, Topics.orgUnitsState, Topics.partyOrgs];
 
 /** A scheme as read, as a PUT body: without what the service adds. */
 function editable(scheme: Record<string, unknown>) {
@@ -340,7 +343,7 @@ describe('evaluation', () => {
       (await call(county1, 'GET', `/api/v1/evaluation/derived/${P3}?year=${YEAR}`)).body as { metrics: Explained[] };
     const metric = (body: { metrics: Explained[] }, name: string) => body.metrics.find((m) => m.metric === name)!;
 
-    it('scores the on-time rate by the formula, moves it on a late report and explains it by period', async () => {
+    it('scores the on-time rate by the formula, moves it on a late report, explains it by period; training rates from its records', async () => {
       for (let i = 0; i < 24; i++) await publish(ReportExpectedV1, { ...report(i), opensAt: due(i), dueAt: due(i) });
       for (let i = 0; i < 20; i++)
         await publish(ReportSubmittedV1, { ...report(i), revision: 1, submittedAt: due(i), timeliness: 'on-time' });
@@ -357,12 +360,46 @@ describe('evaluation', () => {
           version: 1,
         });
 
+      // Training at the school: 4 enrolments, 2 with their hours, 1 of those certified (认定).
+      const enrolment = (n: number, hours: number, version: number) => ({
+        enrolmentId: `prog-${run}:t${n}`,
+        programmeId: `prog-${run}`,
+        organiserId: K1,
+        unitId: S3,
+        unitPath: path[S3],
+        teacherId: `t${n}-${run}`,
+        year: YEAR,
+        requiredHours: 8,
+        hours,
+        version,
+      });
+      for (let n = 0; n < 4; n++) await publish(TrainingEnrolledV1, enrolment(n, 0, 1));
+      for (const n of [0, 1])
+        await publish(TrainingSessionAttendedV1, {
+          ...enrolment(n, 8, 2),
+          sessionIds: ['s1'],
+          hoursAdded: 8,
+          completed: true,
+          completedNow: true,
+        });
+      await publish(TrainingCertifiedV1, { ...enrolment(0, 8, 3), certified: true, byException: false });
+
       // 20 on time of 23 due, one period still open.
-      const before = await eventually('23 periods due and 3 member records', async () => {
+      const before = await eventually('23 periods due, 3 member records, 4 enrolments', async () => {
         const body = await derived();
         const onTime = metric(body, 'reporting.on-time-rate');
-        return onTime.inputs['due'] === 23 && metric(body, 'members.within-rules').inputs['records'] === 3 ? body : null;
+        return onTime.inputs['due'] === 23 &&
+          metric(body, 'members.within-rules').inputs['records'] === 3 &&
+          metric(body, 'training.certification-rate').inputs['certified'] === 1
+          ? body
+          : null;
       });
+      expect(metric(before, 'training.completion-rate')).toMatchObject({
+        rate: 0.5,
+        inputs: { enrolments: 4, completed: 2, certified: 1 },
+        source: Topics.trainingRecords,
+      });
+      expect(metric(before, 'training.certification-rate').rate).toBe(0.25);
       expect(metric(before, 'reporting.on-time-rate').rate).toBeCloseTo(20 / 23, 10);
       const first = await call(secretary(S3), 'GET', fiveGoods(P3));
       const indicator = (body: { groups: { indicators: { key: string; score: number }[] }[] }, key: string) =>
@@ -392,27 +429,27 @@ describe('evaluation', () => {
         expect.objectContaining({ periodId: `${YEAR}-12-H2`, outcome: 'late' }),
       ]);
       expect(metric(after, 'reporting.completeness').rate).toBe(21 / 24);
-      expect(metric(after, 'training.completion-rate').status).toBe('pending-source');
       const second = await call(secretary(S3), 'GET', fiveGoods(P3));
       expect(indicator(second.body, 'reporting-on-time').score).toBe(8.33);
       expect(indicator(second.body, 'reporting-on-time').score).toBeLessThan(indicator(first.body, 'reporting-on-time').score);
       expect(indicator(second.body, 'reporting-completeness').score).toBe(8.75);
+      expect(indicator(second.body, 'member-training').score).toBe(5);
       // Another county's administrator cannot read them.
       expect((await call(county2, 'GET', `/api/v1/evaluation/derived/${P3}?year=${YEAR}`)).status).toBe(404);
     }, 120_000);
 
     it('rebuilds the same facts and scores from offset 0 into an empty read model', async () => {
-      const live = await app.get(DerivedFactsService).explain(P3, YEAR);
+      const live = await app.get(DerivedFactsService).explain({ partyOrgId: P3, unitId: S3 }, YEAR);
       // A second instance with an empty database and a new consumer group reads every topic from the beginning.
       const rebuilt = await startService(SERVICE, { db: `it_evaluation_rebuild_${run}`, groupId: `it-evaluation-rebuild-${run}` });
       try {
         const facts = rebuilt.app.get(DerivedFactsService);
         await eventually(
           'the rebuild to catch up',
-          async () => JSON.stringify(await facts.explain(P3, YEAR)) === JSON.stringify(live),
+          async () => JSON.stringify(await facts.explain({ partyOrgId: P3, unitId: S3 }, YEAR)) === JSON.stringify(live),
           90_000,
         );
-        expect(await facts.explain(P3, YEAR)).toEqual(live);
+        expect(await facts.explain({ partyOrgId: P3, unitId: S3 }, YEAR)).toEqual(live);
         const ids = periods.map((p) => `${P3}:${p}`);
         const read = (a: NestFastifyApplication) =>
           a

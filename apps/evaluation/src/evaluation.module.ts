@@ -6,7 +6,14 @@ import { AssessmentsController } from './assessments/assessments.controller.js';
 import { AssessmentsService } from './assessments/assessments.service.js';
 import { DerivedFactsConsumer } from './derived/derived.consumer.js';
 import { DerivedFactsService } from './derived/derived-facts.service.js';
-import { MEMBER_FACT_MODEL, MemberFactSchema, REPORT_FACT_MODEL, ReportFactSchema } from './derived/facts.schema.js';
+import {
+  MEMBER_FACT_MODEL,
+  MemberFactSchema,
+  REPORT_FACT_MODEL,
+  ReportFactSchema,
+  TRAINING_FACT_MODEL,
+  TrainingFactSchema,
+} from './derived/facts.schema.js';
 import { SCHEME_MODEL, SchemeSchema } from './schemes/scheme.schema.js';
 import { SchemesController } from './schemes/schemes.controller.js';
 import { SchemesService } from './schemes/schemes.service.js';
@@ -40,6 +47,7 @@ export class EvaluationModule {
           { name: ASSESSMENT_MODEL, schema: AssessmentSchema },
           { name: REPORT_FACT_MODEL, schema: ReportFactSchema },
           { name: MEMBER_FACT_MODEL, schema: MemberFactSchema },
+          { name: TRAINING_FACT_MODEL, schema: TrainingFactSchema },
           { name: NOMINATION_MODEL, schema: NominationSchema },
           { name: SELECTION_MODEL, schema: SelectionSchema },
           { name: SELECTION_SLOT_MODEL, schema: SelectionSlotSchema },

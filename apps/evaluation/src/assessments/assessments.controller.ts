@@ -65,6 +65,11 @@ export class AssessmentsController {
   async derived(@Call() call: RouteCall<typeof Routes.getEvaluationDerived>) {
     const partyOrg = await this.assessments.partyOrgInScope(call.params.partyOrgId, call.identity);
     const year = call.query.year;
-    return { partyOrgId: partyOrg._id, unitId: partyOrg.unitId, year, metrics: await this.facts.explain(partyOrg._id, year) };
+    return {
+      partyOrgId: partyOrg._id,
+      unitId: partyOrg.unitId,
+      year,
+      metrics: await this.facts.explain({ partyOrgId: partyOrg._id, unitId: partyOrg.unitId }, year),
+    };
   }
 }

@@ -135,7 +135,7 @@ export class AssessmentsService implements OnModuleInit {
   }
 
   private async scored(doc: Assessment, scheme?: Scheme): Promise<Scored> {
-    const derived = doc.locked?.derived ?? (await this.facts.explain(doc.partyOrgId, doc.year));
+    const derived = doc.locked?.derived ?? (await this.facts.explain(doc, doc.year));
     return scoreAssessment(scheme ?? (await this.schemeOf(doc)), doc, derived);
   }
 
@@ -379,7 +379,7 @@ export class AssessmentsService implements OnModuleInit {
   async lock(key: Key, caller: Identity, ifMatch?: string, correlationId?: string) {
     const loaded = await this.writable(key, caller, ifMatch);
     const at = this.clock.now();
-    const derived = await this.facts.explain(loaded.doc.partyOrgId, loaded.doc.year);
+    const derived = await this.facts.explain(loaded.doc, loaded.doc.year);
     const scored = scoreAssessment(await this.schemeOf(loaded.doc), loaded.doc, derived);
     const entry: AssessmentHistoryEntry = { action: 'locked', by: caller.sub, at };
     return this.commit(
@@ -409,7 +409,7 @@ export class AssessmentsService implements OnModuleInit {
       .lean<Assessment[]>();
     const rows = pageOf(docs, page.limit, (d) => [d._id]);
     const live = await this.facts.explainAll(
-      rows.items.filter((d) => !d.locked).map((d) => d.partyOrgId),
+      rows.items.filter((d) => !d.locked),
       year,
     );
     const schemes = new Map<number | null, Scheme>();

@@ -10,15 +10,24 @@ import {
   type ReportExpectedV1,
   type ReportOverdueV1,
   type ReportSubmittedV1,
+  type TrainingEnrolledV1,
 } from '@pb/contracts';
 import { applyOnce, type ApplyResult } from '@pb/messaging';
-import { MEMBER_FACT_MODEL, REPORT_FACT_MODEL, type MemberFact, type ReportFact, type ReportOutcome } from './facts.schema.js';
+import {
+  MEMBER_FACT_MODEL,
+  REPORT_FACT_MODEL,
+  TRAINING_FACT_MODEL,
+  type MemberFact,
+  type ReportFact,
+  type ReportOutcome,
+  type TrainingFact,
+} from './facts.schema.js';
 
 /** How one derived metric was computed for a party organisation and year (the answer's `derived`). */
 export interface DerivedExplanation {
   metric: DerivedMetric;
   title: { zh: string; en: string };
-  status: 'live' | 'no-data' | 'pending-source';
+  status: 'live' | 'no-data';
   /** numerator / denominator, 0-1; null without data. */
   rate: number | null;
   formula: string;
@@ -36,8 +45,11 @@ const TITLES: Record<DerivedMetric, { zh: string; en: string }> = {
   'training.certification-rate': { zh: '培训认定率', en: 'Training certification rate' },
 };
 
-/** Training's stream: consumed once its contract exists (being built beside this; docs/adr/0022). */
-export const TRAINING_RECORDS_TOPIC = 'training.records.v1';
+/** A party organisation and its school: reports and members are the organisation's, training the school's. */
+export interface PartyOrgKey {
+  partyOrgId: string;
+  unitId: string;
+}
 
 /** The 24 periods of a year, `YYYY-01-H1` to `YYYY-12-H2`. */
 export function periodsOf(year: number): string[] {
@@ -57,6 +69,7 @@ export class DerivedFactsService {
   constructor(
     @InjectModel(REPORT_FACT_MODEL) private readonly reports: Model<ReportFact>,
     @InjectModel(MEMBER_FACT_MODEL) private readonly members: Model<MemberFact>,
+    @InjectModel(TRAINING_FACT_MODEL) private readonly trainings: Model<TrainingFact>,
   ) {}
 
   private base(data: Pick<EventData<typeof ReportExpectedV1>, 'partyOrgId' | 'unitId' | 'periodId'>) {
@@ -118,8 +131,29 @@ export class DerivedFactsService {
     });
   }
 
+  /** An enrolment's state (enrolled, attended, assessed, certified): the newest version wins; certification stays. */
+  training(data: EventData<typeof TrainingEnrolledV1>, eventId: string, certified = false): Promise<ApplyResult> {
+    return applyOnce(this.trainings.collection, {
+      _id: data.enrolmentId,
+      eventId,
+      version: data.version,
+      update: {
+        $set: {
+          unitId: data.unitId,
+          year: data.year,
+          hours: data.hours,
+          requiredHours: data.requiredHours,
+          completed: data.hours >= data.requiredHours,
+          ...(certified ? { certified: true } : {}),
+        },
+      },
+    });
+  }
+
   /** Every derived metric of each party organisation for a year, explained. */
-  async explainAll(partyOrgIds: string[], year: number): Promise<Map<string, DerivedExplanation[]>> {
+  async explainAll(orgs: PartyOrgKey[], year: number): Promise<Map<string, DerivedExplanation[]>> {
+    const partyOrgIds = orgs.map((o) => o.partyOrgId);
+    const unitIds = [...new Set(orgs.map((o) => o.unitId))];
     const periods = periodsOf(year);
     const ids = partyOrgIds.flatMap((po) => periods.map((p) => `${po}:${p}`));
     const facts: ReportFact[] = [];
@@ -129,20 +163,24 @@ export class DerivedFactsService {
     const members = partyOrgIds.length
       ? await this.members.find({ partyOrgId: { $in: partyOrgIds } }, { partyOrgId: 1, flaggedRuleCount: 1 }).lean<MemberFact[]>()
       : [];
+    const trainings = unitIds.length
+      ? await this.trainings.find({ unitId: { $in: unitIds }, year }, { unitId: 1, completed: 1, certified: 1 }).lean<TrainingFact[]>()
+      : [];
     return new Map(
-      partyOrgIds.map((po) => [
-        po,
+      orgs.map(({ partyOrgId, unitId }) => [
+        partyOrgId,
         explain(
-          facts.filter((f) => f.partyOrgId === po),
-          members.filter((m) => m.partyOrgId === po),
+          facts.filter((f) => f.partyOrgId === partyOrgId),
+          members.filter((m) => m.partyOrgId === partyOrgId),
           year,
+          trainings.filter((t) => t.unitId === unitId),
         ),
       ]),
     );
   }
 
-  async explain(partyOrgId: string, year: number): Promise<DerivedExplanation[]> {
-    return (await this.explainAll([partyOrgId], year)).get(partyOrgId) ?? [];
+  async explain(org: PartyOrgKey, year: number): Promise<DerivedExplanation[]> {
+    return (await this.explainAll([org], year)).get(org.partyOrgId) ?? [];
   }
 }
 
@@ -151,6 +189,7 @@ export function explain(
   reportFacts: ReportFact[],
   memberFacts: Pick<MemberFact, 'flaggedRuleCount'>[],
   year: number,
+  trainingFacts: Pick<TrainingFact, 'completed' | 'certified'>[] = [],
 ): DerivedExplanation[] {
   const sorted = [...reportFacts].sort((a, b) => a.periodId.localeCompare(b.periodId));
   const count = (o: ReportOutcome) => sorted.filter((f) => f.outcome === o).length;
@@ -178,15 +217,17 @@ export function explain(
     source: Topics.reportingReports,
   });
   const within = memberFacts.filter((m) => m.flaggedRuleCount === 0).length;
-  const pendingSource = (metric: DerivedMetric): DerivedExplanation => ({
+  const completed = trainingFacts.filter((t) => t.completed).length;
+  const certified = trainingFacts.filter((t) => t.certified === true).length;
+  const training = (metric: DerivedMetric, numerator: number, formula: string): DerivedExplanation => ({
     metric,
     title: TITLES[metric],
-    status: 'pending-source',
-    rate: null,
-    formula: 'training.records.v1 not consumed yet 培训事件流尚未接入',
-    inputs: {},
-    sourceRange: { from: `${year}-01-01`, to: `${year}-12-31` },
-    source: TRAINING_RECORDS_TOPIC,
+    status: trainingFacts.length === 0 ? 'no-data' : 'live',
+    rate: rate(numerator, trainingFacts.length),
+    formula,
+    inputs: { enrolments: trainingFacts.length, completed, certified },
+    sourceRange: { from: `${year}`, to: `${year}` },
+    source: Topics.trainingRecords,
   });
   const byMetric: Record<DerivedMetric, DerivedExplanation> = {
     'reporting.on-time-rate': reporting('reporting.on-time-rate', onTime, 'onTime / due (due = onTime + late + missing) 按时数 / 已到期数'),
@@ -201,8 +242,16 @@ export function explain(
       sourceRange: { from: null, to: null },
       source: Topics.members,
     },
-    'training.completion-rate': pendingSource('training.completion-rate'),
-    'training.certification-rate': pendingSource('training.certification-rate'),
+    'training.completion-rate': training(
+      'training.completion-rate',
+      completed,
+      "completed / enrolments of the school's teachers in the year's programmes (hours ≥ required) 学时达标人次 / 报名人次",
+    ),
+    'training.certification-rate': training(
+      'training.certification-rate',
+      certified,
+      "certified / enrolments of the school's teachers in the year's programmes 认定人次 / 报名人次",
+    ),
   };
   return DERIVED_METRICS.map((m) => byMetric[m]);
 }

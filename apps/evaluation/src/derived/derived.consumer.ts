@@ -7,6 +7,10 @@ import {
   ReportExpectedV1,
   ReportOverdueV1,
   ReportSubmittedV1,
+  TrainingAssessedV1,
+  TrainingCertifiedV1,
+  TrainingEnrolledV1,
+  TrainingSessionAttendedV1,
   type EventData,
 } from '@pb/contracts';
 import { CloudEventContext, OnEvent } from '@pb/messaging';
@@ -16,8 +20,7 @@ type MemberState = EventData<typeof MemberRegisteredV1>;
 
 /**
  * Feeds the derived indicators from the event streams only (reporting's reports, org-registry's
- * members); evaluation calls no other service. Training's `training.records.v1` joins here once its
- * contract exists (docs/adr/0022).
+ * members, training's records); evaluation calls no other service (docs/adr/0022).
  */
 @Controller()
 export class DerivedFactsConsumer {
@@ -51,5 +54,25 @@ export class DerivedFactsConsumer {
   @OnEvent(MemberTransferredV1, { idempotency: 'effect' })
   onTransferred(@Payload() data: EventData<typeof MemberTransferredV1>, @Ctx() ctx: CloudEventContext) {
     return this.facts.member(data, ctx.event.id);
+  }
+
+  @OnEvent(TrainingEnrolledV1, { idempotency: 'effect' })
+  onEnrolled(@Payload() data: EventData<typeof TrainingEnrolledV1>, @Ctx() ctx: CloudEventContext) {
+    return this.facts.training(data, ctx.event.id);
+  }
+
+  @OnEvent(TrainingSessionAttendedV1, { idempotency: 'effect' })
+  onAttended(@Payload() data: EventData<typeof TrainingSessionAttendedV1>, @Ctx() ctx: CloudEventContext) {
+    return this.facts.training(data, ctx.event.id);
+  }
+
+  @OnEvent(TrainingAssessedV1, { idempotency: 'effect' })
+  onAssessed(@Payload() data: EventData<typeof TrainingAssessedV1>, @Ctx() ctx: CloudEventContext) {
+    return this.facts.training(data, ctx.event.id);
+  }
+
+  @OnEvent(TrainingCertifiedV1, { idempotency: 'effect' })
+  onCertified(@Payload() data: EventData<typeof TrainingCertifiedV1>, @Ctx() ctx: CloudEventContext) {
+    return this.facts.training(data, ctx.event.id, true);
   }
 }

@@ -48,3 +48,28 @@ export const MemberFactSchema = defineDocument({
 export type MemberFact = DocumentType<typeof MemberFactSchema>;
 // Serves: the member records of a branch (members.within-rules), and of the branches of a score-table page.
 MemberFactSchema.index({ partyOrgId: 1 });
+
+export const TRAINING_FACT_MODEL = 'TrainingFact';
+
+/**
+ * What evaluation keeps of one enrolment, from `training.records.v1` (pseudonymous teacher ids, hours
+ * and counts only): its school, the programme's year, whether the hours meet the requirement, and
+ * whether the teacher was certified (认定). Version-guarded (`applyOnce`): the enrolment's version.
+ */
+export const TrainingFactSchema = defineDocument({
+  collection: 'training_facts',
+  fields: {
+    unitId: field.string(),
+    year: field.number(),
+    hours: field.number(),
+    requiredHours: field.number(),
+    completed: field.boolean(),
+    /** Set by the certification event only (a later event of the enrolment leaves it). */
+    certified: field.boolean().optional(),
+    version: field.number(),
+    lastEventId: field.string(),
+  },
+});
+export type TrainingFact = DocumentType<typeof TrainingFactSchema>;
+// Serves: a school's enrolments of a year (training.completion-rate, training.certification-rate).
+TrainingFactSchema.index({ unitId: 1, year: 1 });

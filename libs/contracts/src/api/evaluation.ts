@@ -31,7 +31,7 @@ export const AssessmentYearSchema = { type: 'integer', minimum: 2000, maximum: 2
 
 /**
  * Metrics the platform derives from the event streams (never from another service's API), each a rate
- * between 0 and 1 for a party organisation and a year. Training's are defined and wait for training's topic.
+ * between 0 and 1 for a party organisation and a year (training's: of its school's teachers).
  */
 export const DERIVED_METRICS = [
   'reporting.on-time-rate',
@@ -181,8 +181,8 @@ export const DerivedExplanationSchema = view(['metric', 'status', 'rate', 'input
   title: bilingual,
   status: {
     type: 'string',
-    enum: ['live', 'no-data', 'pending-source'],
-    description: 'live 已计算 | no-data 尚无数据 | pending-source 数据源尚未接入',
+    enum: ['live', 'no-data'],
+    description: 'live 已计算 | no-data 尚无数据',
   },
   rate: { type: ['number', 'null'], description: 'numerator / denominator, 0-1 比率' },
   formula: { type: 'string', description: 'How the rate is made 计算方法' },
