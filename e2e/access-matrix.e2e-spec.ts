@@ -64,6 +64,12 @@ const EVAL_SCHEME = {
 };
 const SELECTION = `/api/v1/evaluation/selections/excellent-member/${EVAL_YEAR}`;
 const nominationBody = (unit: string) => ({ unitId: unit, nominee: '矩阵推荐', reason: '矩阵事迹' });
+const inspectionBody = (unit: string) => ({
+  kind: 'party-dues',
+  unitId: unit,
+  title: '矩阵检查',
+  sample: { of: 'schools', size: 3, seed: 'matrix' },
+});
 const assessmentOf = (unit: string, kind = 'five-goods') => `/api/v1/evaluation/assessments/${kind}/${EVAL_YEAR}/${partyOrgOf(unit)}`;
 /** Today in the city's time zone: the registry's dates (opening, closing) are city dates. */
 const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
@@ -82,6 +88,10 @@ const fixtures = {
   /** 评比 a nomination of each unit under notice, and the objection raised against it. */
   nomination: {} as Record<string, string>,
   objection: {} as Record<string, string>,
+  /** 督促检查 an inspection of each unit's subtree, an item of its sample, and a rectification the unit owes. */
+  inspection: {} as Record<string, string>,
+  sampled: {} as Record<string, string>,
+  rectification: {} as Record<string, string>,
   teacher: {} as Record<string, string>,
   programme: {} as Record<string, string>,
 };
@@ -624,6 +634,49 @@ const RECIPES: Record<string, RouteRule> = {
     ok: 409, // the notice runs
     request: (target) => ({ method: 'POST', path: `/api/v1/evaluation/nominations/${fixtures.nomination[target]}/publish` }),
   },
+  // 督促检查 inspections: each unit's inspection and rectification (made below).
+  'POST /api/v1/evaluation/inspections': {
+    scoped: true,
+    ok: 201,
+    request: (target) => ({ method: 'POST', path: '/api/v1/evaluation/inspections', body: inspectionBody(target) }),
+  },
+  'GET /api/v1/evaluation/inspections/{id}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/evaluation/inspections/${fixtures.inspection[target]}` }),
+  },
+  'POST /api/v1/evaluation/inspections/{id}/findings': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/evaluation/inspections/${fixtures.inspection[target]}/findings`,
+      body: { item: fixtures.sampled[target], finding: '矩阵发现' },
+    }),
+  },
+  'GET /api/v1/evaluation/rectifications/{id}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/evaluation/rectifications/${fixtures.rectification[target]}` }),
+  },
+  'POST /api/v1/evaluation/rectifications/{id}/evidence': {
+    scoped: true,
+    ok: [200, 409], // 409 once submitted
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/evaluation/rectifications/${fixtures.rectification[target]}/evidence`,
+      body: { text: '矩阵整改' },
+    }),
+  },
+  'POST /api/v1/evaluation/rectifications/{id}/decision': {
+    scoped: true,
+    ok: [200, 409], // 409 while nothing is submitted
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/evaluation/rectifications/${fixtures.rectification[target]}/decision`,
+      body: { decision: 'accept', comment: '矩阵验收' },
+    }),
+  },
   'GET /api/v1/reporting/compliance': {
     scoped: true,
     ok: 200,
@@ -1008,6 +1061,24 @@ describe('access matrix: every caller x every route of the table x own / parent 
       fixtures.programme[school] = await made(school, '/api/v1/training/programmes', programmeBody(school));
       await made(school, `/api/v1/training/programmes/${fixtures.programme[school]}/sessions`, { date: '2027-03-01', hours: 4 });
       await made(school, `/api/v1/training/programmes/${fixtures.programme[school]}/enrolments`, { teacherId: fixtures.teacher[school] });
+    }
+
+    // 督促检查: an inspection of every unit's subtree, and a rectification the unit owes (due far ahead).
+    for (const unit of Object.values(units)) {
+      const res = await api('POST', '/api/v1/evaluation/inspections', { token: ownerOf(unit), body: inspectionBody(unit) });
+      if (res.status !== 201) throw new Error(`fixture inspection at ${unit}: ${res.status} ${JSON.stringify(res.body)}`);
+      fixtures.inspection[unit] = res.body['id'] as string;
+      fixtures.sampled[unit] = (res.body['sample'] as { items: string[] }).items[0];
+      const found = await api('POST', `/api/v1/evaluation/inspections/${fixtures.inspection[unit]}/findings`, {
+        token: ownerOf(unit),
+        body: {
+          item: fixtures.sampled[unit],
+          finding: '矩阵整改事项',
+          rectification: { deadline: '2099-12-31', responsibleUnitId: unit },
+        },
+      });
+      if (found.status !== 200) throw new Error(`fixture finding at ${unit}: ${found.status} ${JSON.stringify(found.body)}`);
+      fixtures.rectification[unit] = (found.body['findings'] as { rectificationId: string }[])[0].rectificationId;
     }
 
     // The callers: each role at a unit where it belongs, logged in with a real password; and a school system's API key.

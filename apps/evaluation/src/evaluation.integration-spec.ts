@@ -23,6 +23,7 @@ import { KafkaClient } from '@pb/messaging';
 import { Clock, PartyOrgDirectory, type OrgUnitKind } from '@pb/platform';
 import { eventually, identity as as, seedUnit, shanghai, startAtEnd, startService, type ServiceUnderTest } from '@pb/testing';
 import { DerivedFactsService, periodsOf } from './derived/derived-facts.service.js';
+import { InspectionsService } from './inspections/inspections.service.js';
 import { REPORT_FACT_MODEL, type ReportFact } from './derived/facts.schema.js';
 import { EvaluationModule } from './evaluation.module.js';
 
@@ -53,7 +54,11 @@ const cityAdmin = as(C, ['city-admin']);
 const county1 = as(K1, ['county-admin']);
 const county2 = as(K2, ['county-admin']);
 const secretary = (school: string) => as(school, ['school-secretary']);
-const SERVICE = { service: 'evaluation', consume: true, features: () => [EvaluationModule.register({ timeZone: 'Asia/Shanghai' })] };
+const SERVICE = {
+  service: 'evaluation',
+  consume: true,
+  features: () => [EvaluationModule.register({ timeZone: 'Asia/Shanghai', tickMs: 0 })],
+};
 const CONSUMED = [Topics.reportingReports, Topics.members, Topics.trainingRecords, Topics.orgUnitsState, Topics.partyOrgs];
 
 /** A scheme as read, as a PUT body: without what the service adds. */
@@ -578,6 +583,88 @@ describe('evaluation', () => {
       clock().now = () => shanghai('2031-03-11T00:00');
       const published = await call(cityAdmin, 'POST', `/api/v1/evaluation/nominations/${nid}/publish`);
       expect([published.status, published.body.status]).toEqual([200, 'published']);
+    });
+  });
+  describe('inspections (督促检查): a reproducible sample, findings, rectifications and their deadline', () => {
+    const inspector = as(K1, ['inspector']);
+    let realNow: () => Date;
+    beforeAll(() => {
+      realNow = app.get(Clock).now;
+    });
+    afterAll(() => {
+      app.get(Clock).now = realNow;
+    });
+
+    it('samples the same member files twice with the same seed, and records the seed it made', async () => {
+      // The member files of K1's schools are the three of S3 the member events brought (ids only).
+      const draw = (seed?: string) =>
+        call(inspector, 'POST', '/api/v1/evaluation/inspections', {
+          kind: 'member-development',
+          unitId: K1,
+          title: '党员发展程序抽查',
+          sample: { of: 'member-files', size: 2, ...(seed ? { seed } : {}) },
+        });
+      const [first, second] = [await draw('S'), await draw('S')];
+      expect(first.status).toBe(201);
+      expect(first.body.sample).toMatchObject({ of: 'member-files', size: 2, seed: 'S', population: 3 });
+      expect(first.body.sample.items).toHaveLength(2);
+      expect(second.body.sample.items).toEqual(first.body.sample.items);
+      const made = await draw();
+      expect(made.body.sample.seed).toMatch(/^[0-9a-f]{16}$/);
+      const schools = await call(inspector, 'POST', '/api/v1/evaluation/inspections', {
+        kind: 'party-dues',
+        unitId: K1,
+        title: '党费收缴检查',
+        sample: { of: 'schools', size: 5, seed: 'S' },
+      });
+      expect(schools.body.sample.items.sort()).toEqual([S1, S3].sort());
+      // Another county's subtree is out of reach.
+      expect((await call(as(K2, ['inspector']), 'GET', `/api/v1/evaluation/inspections/${first.body.id}`)).status).toBe(404);
+    });
+
+    it('escalates a rectification not done by its deadline to the supervising bureau; one submitted in time is accepted', async () => {
+      app.get(Clock).now = () => shanghai('2031-03-01T09:00');
+      const inspection = await call(inspector, 'POST', '/api/v1/evaluation/inspections', {
+        kind: 'party-dues',
+        unitId: K1,
+        title: '党费收缴检查',
+        sample: { of: 'schools', size: 5, seed: 'R' },
+      });
+      const url = `/api/v1/evaluation/inspections/${inspection.body.id}/findings`;
+      const notSampled = await call(inspector, 'POST', url, { item: S2, finding: '不在抽样中' });
+      expect([notSampled.status, notSampled.body.errors[0].rule]).toEqual([422, 'sampled']);
+      const rectify = (school: string) => ({
+        item: school,
+        finding: '党费收缴台账不全',
+        rectification: { deadline: '2031-03-10', responsibleUnitId: school },
+      });
+      await call(inspector, 'POST', url, rectify(S1));
+      const both = await call(inspector, 'POST', url, rectify(S3));
+      const [r1, r3] = both.body.findings.map((f: { rectificationId: string }) => f.rectificationId);
+      const rect = (id: string) => `/api/v1/evaluation/rectifications/${id}`;
+      expect((await call(secretary(S1), 'GET', rect(r1))).body).toMatchObject({
+        status: 'open',
+        overdue: false,
+        deadlineAt: shanghai('2031-03-11T00:00').toISOString(),
+      });
+      expect((await call(secretary(S1), 'GET', rect(r3))).status).toBe(404);
+
+      // S3 submits in time and the county accepts; S1 does nothing.
+      app.get(Clock).now = () => shanghai('2031-03-10T18:00');
+      const submitted = await call(secretary(S3), 'POST', `${rect(r3)}/evidence`, {
+        text: '已补齐台账',
+        files: [{ name: '台账.xlsx', ref: 'files/9' }],
+      });
+      expect(submitted.body.status).toBe('submitted');
+      const scan = app.get(InspectionsService).overdueScan;
+      expect(await scan.run(shanghai('2031-03-10T23:59'))).toBe(0);
+      expect(await scan.run(shanghai('2031-03-11T00:00'))).toBe(1);
+      expect(await scan.run(shanghai('2031-03-11T00:05'))).toBe(0);
+      expect((await call(county1, 'GET', rect(r1))).body).toMatchObject({ overdue: true, escalatedTo: [K1], status: 'open' });
+      expect((await call(county1, 'GET', rect(r3))).body.overdue).toBe(false);
+      const accepted = await call(county1, 'POST', `${rect(r3)}/decision`, { decision: 'accept', comment: '整改到位' });
+      expect([accepted.status, accepted.body.status]).toEqual([200, 'accepted']);
+      expect((await call(county1, 'POST', `${rect(r3)}/decision`, { decision: 'return', comment: '再改' })).status).toBe(409);
     });
   });
 });

@@ -28,10 +28,22 @@ import {
 } from './selections/nomination.schema.js';
 import { SelectionsController } from './selections/selections.controller.js';
 import { SELECTIONS_TIME_ZONE, SelectionsService } from './selections/selections.service.js';
+import {
+  INSPECTION_MODEL,
+  INSPECTION_OWNERSHIP,
+  InspectionSchema,
+  RECTIFICATION_MODEL,
+  RECTIFICATION_OWNERSHIP,
+  RectificationSchema,
+} from './inspections/inspection.schema.js';
+import { InspectionsController } from './inspections/inspections.controller.js';
+import { INSPECTIONS_TICK_MS, InspectionsService } from './inspections/inspections.service.js';
 
 export interface EvaluationOptions {
-  /** The city's time zone: notice periods count its working days. */
+  /** The city's time zone: notice periods count its working days, rectification deadlines end its days. */
   timeZone: string;
+  /** How often the overdue scan of rectifications runs; 0: only when called (tests). */
+  tickMs: number;
 }
 
 /** 党建目标考核 evaluation: schemes, assessments, derived indicators from the event streams, selections (docs/adr/0022). */
@@ -51,17 +63,23 @@ export class EvaluationModule {
           { name: NOMINATION_MODEL, schema: NominationSchema },
           { name: SELECTION_MODEL, schema: SelectionSchema },
           { name: SELECTION_SLOT_MODEL, schema: SelectionSlotSchema },
+          { name: INSPECTION_MODEL, schema: InspectionSchema },
+          { name: RECTIFICATION_MODEL, schema: RectificationSchema },
         ]),
       ],
-      controllers: [SchemesController, AssessmentsController, DerivedFactsConsumer, SelectionsController],
+      controllers: [SchemesController, AssessmentsController, DerivedFactsConsumer, SelectionsController, InspectionsController],
       providers: [
         scopedModelProvider(ASSESSMENT_MODEL, ASSESSMENT_OWNERSHIP),
         scopedModelProvider(NOMINATION_MODEL, NOMINATION_OWNERSHIP),
+        scopedModelProvider(INSPECTION_MODEL, INSPECTION_OWNERSHIP),
+        scopedModelProvider(RECTIFICATION_MODEL, RECTIFICATION_OWNERSHIP),
         { provide: SELECTIONS_TIME_ZONE, useValue: options.timeZone },
+        { provide: INSPECTIONS_TICK_MS, useValue: options.tickMs },
         SchemesService,
         AssessmentsService,
         DerivedFactsService,
         SelectionsService,
+        InspectionsService,
       ],
     };
   }

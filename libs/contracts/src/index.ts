@@ -24,6 +24,7 @@ export * from './api/notifications.js';
 export * from './webhooks/signature.js';
 export * from './api/evaluation.js';
 export * from './api/selections.js';
+export * from './api/inspections.js';
 export * from './events/evaluation/assessment.v1.js';
 export * from './routes/route.js';
 export * from './routes/routes.js';

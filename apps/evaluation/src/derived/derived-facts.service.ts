@@ -150,6 +150,13 @@ export class DerivedFactsService {
     });
   }
 
+  /** Ids of the member files of the branches of these units (ids only: the population of a spot check). */
+  async memberFiles(unitIds: string[]): Promise<string[]> {
+    if (unitIds.length === 0) return [];
+    const rows = await this.members.find({ unitId: { $in: unitIds } }, { _id: 1 }).lean<{ _id: string }[]>();
+    return rows.map((r) => r._id);
+  }
+
   /** Every derived metric of each party organisation for a year, explained. */
   async explainAll(orgs: PartyOrgKey[], year: number): Promise<Map<string, DerivedExplanation[]>> {
     const partyOrgIds = orgs.map((o) => o.partyOrgId);

@@ -81,6 +81,12 @@ import {
   SelectionKindSchema,
   SelectionQuotasSchema,
   SelectionQuotasViewSchema,
+  CreateInspectionSchema,
+  FindingSchema,
+  InspectionViewSchema,
+  RectificationDecisionSchema,
+  RectificationEvidenceSchema,
+  RectificationViewSchema,
 } from '../index.js';
 import { ADMINS, ALL_ROLES, route } from './route.js';
 import { TrainingRoutes } from './training-routes.js';
@@ -152,6 +158,9 @@ const ASSESSMENT_READERS = ['city-admin', 'county-admin', 'school-secretary', 'i
 const SELECTION = { kind: SelectionKindSchema, year: SCHEME.year } as const;
 const NOMINATION_ID = { id: idParam('Nomination id 推荐标识') } as const;
 const SELECTION_TAG = 'selections 评比';
+/** 督促检查 inspections and rectifications. */
+const INSPECTION_TAG = 'inspections 督促检查';
+const INSPECTORS = ['city-admin', 'county-admin', 'inspector'] as const;
 /** A notice category, e.g. report-overdue. */
 const NOTICE_CATEGORY = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' } as const;
 /** `?lang=` overrides Accept-Language for the texts of notices. */
@@ -1310,6 +1319,77 @@ export const Routes = {
     ifMatch: 'optional',
     ok: { status: 200, schema: NominationViewSchema },
     problems: { 409: true, 412: true, 422: 'An objection was upheld 异议成立' },
+  }),
+  postEvaluationInspections: route({
+    method: 'POST',
+    path: '/api/v1/evaluation/inspections',
+    service: 'evaluation',
+    tag: INSPECTION_TAG,
+    roles: INSPECTORS,
+    summary: 'Start an inspection with a reproducible sample 发起检查并抽样',
+    description:
+      'Draws schools or member files of the subtree with a seeded shuffle: the seed is recorded, and the same seed over the same population draws the same items. 按随机种子抽取，种子留存，同一种子结果相同。',
+    body: CreateInspectionSchema,
+    ok: { status: 201, schema: InspectionViewSchema },
+  }),
+  getEvaluationInspectionsOne: route({
+    method: 'GET',
+    path: '/api/v1/evaluation/inspections/{id}',
+    service: 'evaluation',
+    tag: INSPECTION_TAG,
+    roles: INSPECTORS,
+    summary: 'An inspection: its sample and findings 检查详情',
+    params: { id: idParam('Inspection id 检查标识') },
+    ok: { status: 200, schema: InspectionViewSchema },
+  }),
+  postEvaluationInspectionsFindings: route({
+    method: 'POST',
+    path: '/api/v1/evaluation/inspections/{id}/findings',
+    service: 'evaluation',
+    tag: INSPECTION_TAG,
+    roles: INSPECTORS,
+    summary: 'Record a finding on a sampled item, with a rectification where needed 记录检查发现',
+    params: { id: idParam('Inspection id 检查标识') },
+    ifMatch: 'optional',
+    body: FindingSchema,
+    ok: { status: 200, schema: InspectionViewSchema },
+    problems: { 412: true, 422: 'Not a sampled item, or a responsible unit outside the inspection 非抽样对象或责任单位不在检查范围' },
+  }),
+  getEvaluationRectificationsOne: route({
+    method: 'GET',
+    path: '/api/v1/evaluation/rectifications/{id}',
+    service: 'evaluation',
+    tag: INSPECTION_TAG,
+    roles: ['city-admin', 'county-admin', 'inspector', 'school-secretary'],
+    summary: 'A rectification 整改详情',
+    params: { id: idParam('Rectification id 整改标识') },
+    ok: { status: 200, schema: RectificationViewSchema },
+  }),
+  postEvaluationRectificationsEvidence: route({
+    method: 'POST',
+    path: '/api/v1/evaluation/rectifications/{id}/evidence',
+    service: 'evaluation',
+    tag: INSPECTION_TAG,
+    roles: ['school-secretary'],
+    summary: 'Submit what was done, with evidence (the responsible unit) 提交整改材料',
+    params: { id: idParam('Rectification id 整改标识') },
+    ifMatch: 'optional',
+    body: RectificationEvidenceSchema,
+    ok: { status: 200, schema: RectificationViewSchema },
+    problems: { 409: true, 412: true },
+  }),
+  postEvaluationRectificationsDecision: route({
+    method: 'POST',
+    path: '/api/v1/evaluation/rectifications/{id}/decision',
+    service: 'evaluation',
+    tag: INSPECTION_TAG,
+    roles: INSPECTORS,
+    summary: 'Accept or return a rectification 验收或退回整改',
+    params: { id: idParam('Rectification id 整改标识') },
+    ifMatch: 'optional',
+    body: RectificationDecisionSchema,
+    ok: { status: 200, schema: RectificationViewSchema },
+    problems: { 409: true, 412: true },
   }),
   /** 教师培训 training (docs/adr/0019): its own file. */
   ...TrainingRoutes,
