@@ -10,6 +10,8 @@ import {
   eventHeaders,
   eventSource,
   MemberRegisteredV1,
+  RectificationOpenedV1,
+  RectificationOverdueV1,
   ReportExpectedV1,
   ReportOverdueV1,
   ReportSubmittedV1,
@@ -81,6 +83,37 @@ describe('evaluation', () => {
       acks: -1,
       messages: [{ key: String(data['unitId']), value: JSON.stringify(data), headers }],
     });
+  }
+
+  /** The records of `topic` (read from its start) whose data `match`es, once `done` says enough arrived. */
+  async function recordsOf(
+    topic: string,
+    match: (data: Record<string, unknown>) => boolean,
+    done: (records: { type: string; key: string; data: Record<string, unknown> }[]) => boolean,
+  ) {
+    const kafka = new Kafka({
+      clientId: `it-eval-${run}`,
+      brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','),
+      logLevel: logLevel.NOTHING,
+    });
+    const consumer = kafka.consumer({ groupId: `it-eval-read-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    const seen: { type: string; key: string; data: Record<string, unknown> }[] = [];
+    await app.get(KafkaClient).ensureTopics([{ topic }]);
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        const data = JSON.parse(message.value?.toString() ?? '{}') as Record<string, unknown>;
+        if (match(data)) seen.push({ type: message.headers?.[CE_HEADER.type]?.toString() ?? '', key: message.key?.toString() ?? '', data });
+        return Promise.resolve();
+      },
+    });
+    try {
+      await eventually(`records of ${topic}`, () => Promise.resolve(done(seen)));
+      return seen;
+    } finally {
+      await consumer.disconnect();
+    }
   }
 
   beforeAll(async () => {
@@ -279,32 +312,15 @@ describe('evaluation', () => {
       expect((await call(county2, 'GET', `/api/v1/evaluation/score-table?kind=five-goods&year=${YEAR}&unit=${K1}`)).status).toBe(404);
 
       // The lock is on the analysts' topic: scores and grades, no comment, evidence or account.
-      const kafka = new Kafka({
-        clientId: `it-eval-${run}`,
-        brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','),
-        logLevel: logLevel.NOTHING,
-      });
-      const consumer = kafka.consumer({ groupId: `it-eval-read-${run}`, maxWaitTimeInMs: 100 });
-      const seen: { type: string; key: string; data: Record<string, unknown> }[] = [];
-      await app.get(KafkaClient).ensureTopics([{ topic: Topics.evaluationAssessments }]);
-      await consumer.connect();
-      await consumer.subscribe({ topic: Topics.evaluationAssessments, fromBeginning: true });
-      await consumer.run({
-        eachMessage: ({ message }) => {
-          const data = JSON.parse(message.value?.toString() ?? '{}') as Record<string, unknown>;
-          if (data['partyOrgId'] === P1)
-            seen.push({ type: message.headers?.[CE_HEADER.type]?.toString() ?? '', key: message.key?.toString() ?? '', data });
-          return Promise.resolve();
-        },
-      });
-      try {
-        const lockEvent = await eventually('the locked event', () => Promise.resolve(seen.find((e) => e.type === AssessmentLockedV1.type)));
-        expect(lockEvent.key).toBe(S1);
-        expect(lockEvent.data).toMatchObject({ total: locked.body.total, grade: locked.body.grade, schemeVersion: 1, status: 'locked' });
-        expect(JSON.stringify(seen)).not.toMatch(/佐证|comment|acct-|evidence/);
-      } finally {
-        await consumer.disconnect();
-      }
+      const seen = await recordsOf(
+        Topics.evaluationAssessments,
+        (data) => data['partyOrgId'] === P1,
+        (records) => records.some((e) => e.type === AssessmentLockedV1.type),
+      );
+      const lockEvent = seen.find((e) => e.type === AssessmentLockedV1.type)!;
+      expect(lockEvent.key).toBe(S1);
+      expect(lockEvent.data).toMatchObject({ total: locked.body.total, grade: locked.body.grade, schemeVersion: 1, status: 'locked' });
+      expect(JSON.stringify(seen)).not.toMatch(/佐证|comment|acct-|evidence/);
     }, 120_000);
 
     it('lets both levels score where the affiliation says both, and takes their mean', async () => {
@@ -665,6 +681,19 @@ describe('evaluation', () => {
       const accepted = await call(county1, 'POST', `${rect(r3)}/decision`, { decision: 'accept', comment: '整改到位' });
       expect([accepted.status, accepted.body.status]).toEqual([200, 'accepted']);
       expect((await call(county1, 'POST', `${rect(r3)}/decision`, { decision: 'return', comment: '再改' })).status).toBe(409);
+
+      // The escalation is an event (the notifications service sends it, critical): ids and the deadline, no finding.
+      const events = await recordsOf(
+        Topics.evaluationInspections,
+        (data) => data['rectificationId'] === r1,
+        (records) => records.some((e) => e.type === RectificationOverdueV1.type),
+      );
+      expect(events.map((e) => e.type)).toEqual([RectificationOpenedV1.type, RectificationOverdueV1.type]);
+      expect(events[1]).toMatchObject({
+        key: S1,
+        data: { escalatedTo: [K1], unitId: S1, deadlineAt: shanghai('2031-03-11T00:00').toISOString() },
+      });
+      expect(JSON.stringify(events)).not.toContain('台账');
     });
   });
 });

@@ -26,6 +26,8 @@ export const Topics = {
   evaluationAssessments: 'evaluation.assessments.v1',
   /** 考核方案 the city bureau's assessment schemes and their versions. */
   evaluationSchemes: 'evaluation.schemes.v1',
+  /** 整改 rectifications asked by inspections: opened, submitted, overdue; ids and deadlines only. */
+  evaluationInspections: 'evaluation.inspections.v1',
   /** 培训记录 training records: enrolled, session attended, assessed, certified; pseudonymous ids, hours and counts only. */
   trainingRecords: 'training.records.v1',
   /**
@@ -112,6 +114,14 @@ export const TopicInfo: Record<TopicKey, { title: string; description: string; c
     title: 'Assessment schemes 考核方案',
     description:
       'The city bureau set an assessment scheme (five goods, four excellences, four strengthens four compares) for a year, and its version. 市教育局设定年度考核方案及其版本。',
+    compacted: false,
+  },
+  evaluationInspections: {
+    title: 'Rectifications 督促检查整改',
+    description:
+      'Rectifications an inspection asked of a unit, submitted, and overdue (escalated to the supervising bureau), in order per unit. ' +
+      'Ids, kinds and deadlines only: no finding text, evidence or accounts. ' +
+      '检查提出的整改事项、提交与逾期（上报主管局），同一单位按序；仅含标识、类别与期限，不含检查发现、材料与账号。',
     compacted: false,
   },
   trainingRecords: {

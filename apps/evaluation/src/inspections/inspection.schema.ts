@@ -1,3 +1,4 @@
+import { defineAggregate } from '@pb/messaging';
 import { defineDocument, field, type DocumentType } from '@pb/persistence';
 import type { OrgOwnership } from '@pb/platform';
 
@@ -42,7 +43,7 @@ export const RECTIFICATION_NOT_FOUND = { zh: '找不到整改', en: 'Rectificati
 export const RECTIFICATION_OWNERSHIP: OrgOwnership<Rectification> = { pathField: 'unitPath', notFound: RECTIFICATION_NOT_FOUND };
 
 /** 整改 A rectification a finding asks of a responsible unit, by a deadline. */
-export const RectificationSchema = defineDocument({
+export const RectificationSchema = defineAggregate({
   collection: 'rectifications',
   minimize: false,
   fields: {

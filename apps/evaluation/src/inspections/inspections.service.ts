@@ -1,9 +1,19 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import type { CreateInspectionDto, FindingDto, RectificationDecisionDto, RectificationEvidenceDto } from '@pb/contracts';
+import {
+  RectificationOpenedV1,
+  RectificationOverdueV1,
+  RectificationSubmittedV1,
+  type CreateInspectionDto,
+  type EventContract,
+  type FindingDto,
+  type RectificationDecisionDto,
+  type RectificationEvidenceDto,
+} from '@pb/contracts';
+import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
 import {
   checkIfMatch,
   Clock,
@@ -26,7 +36,33 @@ export const INSPECTIONS_TICK_MS = Symbol('INSPECTIONS_TICK_MS');
 const SYSTEM = Scope.system('evaluation: inspections of a checked unit, and the overdue scan of rectifications');
 const stale = () => problem.stale({ zh: '刚被修改，请重新读取后再试', en: 'It changed meanwhile; read it again and retry' });
 
-const view = <T extends { _id: string; unitPath: string[] }>({ _id, unitPath: _p, ...rest }: T) => ({ id: _id, ...rest });
+const view = <T extends { _id: string; unitPath: string[]; outbox?: unknown }>({ _id, unitPath: _p, outbox: _o, ...rest }: T) => ({
+  id: _id,
+  ...rest,
+});
+
+/** A rectification event for analysts and the notifications service: ids, kind and deadline only. */
+function rectificationEvent(
+  contract: EventContract,
+  r: Pick<Rectification, '_id' | 'inspectionId' | 'kind' | 'responsibleUnitId' | 'unitPath' | 'deadlineAt'>,
+  version: number,
+  extra: { escalatedTo?: string[] } = {},
+): OutboxEvent {
+  return pendingEvent(contract as typeof RectificationOverdueV1, {
+    key: r.responsibleUnitId,
+    subject: `rectifications/${r._id}`,
+    data: {
+      rectificationId: r._id,
+      inspectionId: r.inspectionId,
+      kind: r.kind,
+      unitId: r.responsibleUnitId,
+      unitPath: r.unitPath,
+      deadlineAt: r.deadlineAt.toISOString(),
+      version,
+      ...extra,
+    } as never,
+  });
+}
 
 /**
  * 督促检查 Inspections: a reproducible sample of schools or member files (seed recorded), findings per
@@ -34,7 +70,7 @@ const view = <T extends { _id: string; unitPath: string[] }>({ _id, unitPath: _p
  * return, and an overdue scan under a lease that escalates to the supervising bureau.
  */
 @Injectable()
-export class InspectionsService implements OnApplicationBootstrap, OnModuleDestroy {
+export class InspectionsService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('InspectionsService');
   readonly overdueScan: PeriodicRunner<number>;
 
@@ -44,6 +80,7 @@ export class InspectionsService implements OnApplicationBootstrap, OnModuleDestr
     private readonly units: OrgUnitDirectory,
     private readonly facts: DerivedFactsService,
     private readonly clock: Clock,
+    private readonly relay: OutboxRelay,
     @InjectConnection() connection: Connection,
     @Inject(SELECTIONS_TIME_ZONE) private readonly timeZone: string,
     @Inject(INSPECTIONS_TICK_MS) tickMs: number,
@@ -51,6 +88,10 @@ export class InspectionsService implements OnApplicationBootstrap, OnModuleDestr
     this.overdueScan = leasedRunner(this.logger, connection, 'rectifications-overdue', tickMs, clock, (now) =>
       this.markOverdue(now),
     ).runner;
+  }
+
+  onModuleInit() {
+    this.relay.register(this.rectifications.unscoped(SYSTEM));
   }
 
   onApplicationBootstrap() {
@@ -119,7 +160,7 @@ export class InspectionsService implements OnApplicationBootstrap, OnModuleDestr
       }
       const deadlineAt = DateTime.fromISO(body.rectification.deadline, { zone: this.timeZone }).plus({ days: 1 }).startOf('day').toJSDate();
       rectificationId = `rect_${randomUUID()}`;
-      await this.rectifications.unscoped(SYSTEM).create({
+      const rectification: Rectification = {
         _id: rectificationId,
         inspectionId: doc._id,
         kind: doc.kind,
@@ -135,7 +176,12 @@ export class InspectionsService implements OnApplicationBootstrap, OnModuleDestr
         evidence: [],
         decisions: [],
         version: 1,
-      } satisfies Rectification);
+        outbox: [],
+      };
+      await this.rectifications
+        .unscoped(SYSTEM)
+        .create({ ...rectification, outbox: [rectificationEvent(RectificationOpenedV1, rectification, 1)] });
+      this.relay.nudge();
     }
     const finding = { item: body.item, finding: body.finding, by: caller.sub, at: this.clock.now(), rectificationId };
     const { matchedCount } = await this.inspections.updateOne(
@@ -151,13 +197,22 @@ export class InspectionsService implements OnApplicationBootstrap, OnModuleDestr
     return view(await this.rectifications.get(Scope.of(caller), id));
   }
 
-  private async changeRectification(doc: Rectification, set: Partial<Rectification>, push: Record<string, unknown>, caller: Identity) {
+  private async changeRectification(
+    doc: Rectification,
+    set: Partial<Rectification>,
+    push: Record<string, unknown>,
+    caller: Identity,
+    event?: EventContract,
+  ) {
+    const version = doc.version + 1;
+    const outbox = event ? { outbox: rectificationEvent(event, doc, version) } : {};
     const { matchedCount } = await this.rectifications.updateOne(
       Scope.of(caller),
       { _id: doc._id, version: doc.version },
-      { $set: { ...set, version: doc.version + 1 }, $push: push },
+      { $set: { ...set, version }, $push: { ...push, ...outbox } },
     );
     if (matchedCount !== 1) throw stale();
+    if (event) this.relay.nudge();
     const after = await this.rectifications.get(Scope.of(caller), doc._id);
     return view(after);
   }
@@ -168,7 +223,7 @@ export class InspectionsService implements OnApplicationBootstrap, OnModuleDestr
     checkIfMatch(ifMatch, doc.version);
     if (doc.status !== 'open' && doc.status !== 'returned') throw problem.conflict({ zh: '整改材料已提交', en: 'Already submitted' });
     const evidence = { text: body.text, ...(body.files ? { files: body.files } : {}), by: caller.sub, at: this.clock.now() };
-    return this.changeRectification(doc, { status: 'submitted' }, { evidence }, caller);
+    return this.changeRectification(doc, { status: 'submitted' }, { evidence }, caller, RectificationSubmittedV1);
   }
 
   /** 验收 Accept, or return for more work, what was submitted. */
@@ -188,18 +243,24 @@ export class InspectionsService implements OnApplicationBootstrap, OnModuleDestr
   async markOverdue(now: Date): Promise<number> {
     const model = this.rectifications.unscoped(SYSTEM);
     const due = await model
-      .find({ overdue: false, status: { $in: ['open', 'returned'] }, deadlineAt: { $lte: now } }, { unitPath: 1, version: 1 })
-      .lean<Pick<Rectification, '_id' | 'unitPath' | 'version'>[]>();
+      .find({ overdue: false, status: { $in: ['open', 'returned'] }, deadlineAt: { $lte: now } }, { outbox: 0, evidence: 0, decisions: 0 })
+      .lean<Rectification[]>();
     const bureaus = await this.units.bureausOnPaths(due.map((r) => r.unitPath));
     let marked = 0;
     for (const [i, r] of due.entries()) {
       const nearest = bureaus[i].at(-1);
+      const escalatedTo = nearest ? [nearest.id] : [];
+      // The mark and its event in one write: the notice of the escalation cannot be lost or sent twice.
       const { modifiedCount } = await model.updateOne(
         { _id: r._id, version: r.version, overdue: false },
-        { $set: { overdue: true, overdueAt: now, escalatedTo: nearest ? [nearest.id] : [] }, $inc: { version: 1 } },
+        {
+          $set: { overdue: true, overdueAt: now, escalatedTo, version: r.version + 1 },
+          $push: { outbox: rectificationEvent(RectificationOverdueV1, r, r.version + 1, { escalatedTo }) },
+        },
       );
       marked += modifiedCount;
     }
+    if (marked > 0) this.relay.nudge();
     return marked;
   }
 }

@@ -20,6 +20,10 @@ export const NOTICE_CATEGORIES = {
   'report-overdue': { critical: true },
   'report-returned': { critical: true },
   'report-accepted': { critical: false },
+  // 考核与督查 evaluation (docs/adr/0022)
+  'assessment-result': { critical: false },
+  'rectification-reminder': { critical: false },
+  'rectification-overdue': { critical: true },
 } as const;
 
 const switches = {
@@ -61,6 +65,9 @@ export const NotificationPreferencesSchema = {
         'report-overdue': alwaysOn,
         'report-returned': alwaysOn,
         'report-accepted': switches,
+        'assessment-result': switches,
+        'rectification-reminder': switches,
+        'rectification-overdue': alwaysOn,
       },
     },
     quietHours: {
