@@ -599,6 +599,18 @@ describe('evaluation', () => {
       clock().now = () => shanghai('2031-03-11T00:00');
       const published = await call(cityAdmin, 'POST', `/api/v1/evaluation/nominations/${nid}/publish`);
       expect([published.status, published.body.status]).toEqual([200, 'published']);
+      // Every step is in the audit log (who, what, before and after), written with the change.
+      const audit = await recordsOf(
+        Topics.auditWrites,
+        (data) => data['resourceId'] === nid,
+        (records) => records.length >= 4,
+      );
+      expect(audit.map((r) => [r.data['action'], (r.data['actor'] as { sub: string }).sub])).toEqual([
+        ['nomination.nominated', `acct-${C}`],
+        ['nomination.reviewed', `acct-${C}`],
+        ['nomination.notice-started', `acct-${C}`],
+        ['nomination.published', `acct-${C}`],
+      ]);
     });
   });
   describe('inspections (督促检查): a reproducible sample, findings, rectifications and their deadline', () => {

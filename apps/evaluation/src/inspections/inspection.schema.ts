@@ -1,5 +1,5 @@
 import { defineAggregate } from '@pb/messaging';
-import { defineDocument, field, type DocumentType } from '@pb/persistence';
+import { field, type DocumentType } from '@pb/persistence';
 import type { OrgOwnership } from '@pb/platform';
 
 export type InspectionKind = 'party-dues' | 'member-development' | 'theory-study';
@@ -18,7 +18,7 @@ export const INSPECTION_NOT_FOUND = { zh: '找不到检查', en: 'Inspection not
 export const INSPECTION_OWNERSHIP: OrgOwnership<Inspection> = { pathField: 'unitPath', notFound: INSPECTION_NOT_FOUND };
 
 /** 督促检查 An inspection of a subtree: its sample (seed recorded) and its findings. */
-export const InspectionSchema = defineDocument({
+export const InspectionSchema = defineAggregate({
   collection: 'inspections',
   minimize: false,
   fields: {

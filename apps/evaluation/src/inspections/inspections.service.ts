@@ -30,6 +30,7 @@ import { DerivedFactsService } from '../derived/derived-facts.service.js';
 import { SELECTIONS_TIME_ZONE } from '../selections/selections.service.js';
 import { INSPECTION_MODEL, RECTIFICATION_MODEL, type Inspection, type Rectification } from './inspection.schema.js';
 import { drawSample, newSeed } from './sampling.js';
+import { evaluationAudit } from '../audit.js';
 
 /** How often the overdue scan looks at the clock (0: never by itself; tests run it). */
 export const INSPECTIONS_TICK_MS = Symbol('INSPECTIONS_TICK_MS');
@@ -92,6 +93,7 @@ export class InspectionsService implements OnModuleInit, OnApplicationBootstrap,
 
   onModuleInit() {
     this.relay.register(this.rectifications.unscoped(SYSTEM));
+    this.relay.register(this.inspections.unscoped(SYSTEM));
   }
 
   onApplicationBootstrap() {
@@ -127,8 +129,14 @@ export class InspectionsService implements OnModuleInit, OnApplicationBootstrap,
       createdBy: caller.sub,
       createdAt: this.clock.now(),
       version: 1,
+      outbox: [],
     };
-    await this.inspections.unscoped(SYSTEM).create(doc);
+    const audit = evaluationAudit(caller, 'inspection.started', { type: 'inspection', id: doc._id, unitId }, null, {
+      kind: doc.kind,
+      sample: { of: doc.sample.of, size: doc.sample.size, seed, population: population.length },
+    });
+    await this.inspections.unscoped(SYSTEM).create({ ...doc, outbox: [audit] });
+    this.relay.nudge();
     return view(doc);
   }
 
@@ -184,12 +192,17 @@ export class InspectionsService implements OnModuleInit, OnApplicationBootstrap,
       this.relay.nudge();
     }
     const finding = { item: body.item, finding: body.finding, by: caller.sub, at: this.clock.now(), rectificationId };
+    const audit = evaluationAudit(caller, 'inspection.finding-recorded', { type: 'inspection', id: doc._id, unitId: doc.unitId }, null, {
+      ...finding,
+      ...(body.rectification ? { rectification: body.rectification } : {}),
+    });
     const { matchedCount } = await this.inspections.updateOne(
       scope,
       { _id: doc._id, version: doc.version },
-      { $push: { findings: finding }, $inc: { version: 1 } },
+      { $push: { findings: finding, outbox: audit }, $inc: { version: 1 } },
     );
     if (matchedCount !== 1) throw stale();
+    this.relay.nudge();
     return view({ ...doc, findings: [...doc.findings, finding], version: doc.version + 1 });
   }
 
@@ -205,14 +218,21 @@ export class InspectionsService implements OnModuleInit, OnApplicationBootstrap,
     event?: EventContract,
   ) {
     const version = doc.version + 1;
-    const outbox = event ? { outbox: rectificationEvent(event, doc, version) } : {};
+    const audit = evaluationAudit(
+      caller,
+      `rectification.${set.status ?? 'changed'}`,
+      { type: 'rectification', id: doc._id, unitId: doc.responsibleUnitId },
+      { status: doc.status, version: doc.version },
+      { ...set, ...push, version },
+    );
+    const outbox = [...(event ? [rectificationEvent(event, doc, version)] : []), audit];
     const { matchedCount } = await this.rectifications.updateOne(
       Scope.of(caller),
       { _id: doc._id, version: doc.version },
-      { $set: { ...set, version }, $push: { ...push, ...outbox } },
+      { $set: { ...set, version }, $push: { ...push, outbox: { $each: outbox } } },
     );
     if (matchedCount !== 1) throw stale();
-    if (event) this.relay.nudge();
+    this.relay.nudge();
     const after = await this.rectifications.get(Scope.of(caller), doc._id);
     return view(after);
   }

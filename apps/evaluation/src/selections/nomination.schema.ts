@@ -1,4 +1,5 @@
 import type { SelectionKind } from '@pb/contracts';
+import { defineAggregate } from '@pb/messaging';
 import { defineDocument, field, type DocumentType } from '@pb/persistence';
 import type { OrgOwnership } from '@pb/platform';
 
@@ -21,7 +22,7 @@ export const NOMINATION_NOT_FOUND = { zh: '找不到推荐', en: 'Nomination not
 export const NOMINATION_OWNERSHIP: OrgOwnership<Nomination> = { pathField: 'unitPath', notFound: NOMINATION_NOT_FOUND };
 
 /** 推荐 One nomination of a selection (优秀党员, 五好基层组织, 先锋教研组). */
-export const NominationSchema = defineDocument({
+export const NominationSchema = defineAggregate({
   collection: 'nominations',
   minimize: false,
   fields: {
@@ -71,7 +72,7 @@ export type SelectionSlot = DocumentType<typeof SelectionSlotSchema>;
 export const SELECTION_MODEL = 'Selection';
 
 /** A selection of a year as the city set it: its notice length and revision (the quotas are the slots). */
-export const SelectionSchema = defineDocument({
+export const SelectionSchema = defineAggregate({
   collection: 'selections',
   fields: {
     kind: field.string<SelectionKind>(),

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { NominationDto, NominationReviewDto, ObjectionDecisionDto, SelectionKind, SelectionQuotasDto } from '@pb/contracts';
+import { OutboxRelay } from '@pb/messaging';
 import { insertOrFail } from '@pb/persistence';
 import {
   checkIfMatch,
@@ -28,6 +29,7 @@ import {
   type SelectionSlot,
 } from './nomination.schema.js';
 import { noticeEndsAt } from './notice-period.js';
+import { evaluationAudit } from '../audit.js';
 
 /** The city's time zone, in which notice periods count working days. */
 export const SELECTIONS_TIME_ZONE = Symbol('SELECTIONS_TIME_ZONE');
@@ -38,7 +40,7 @@ const notReviewer = () => problem.forbidden({ zh: '您的单位不审核该推�
 const rule = (pointer: string, name: string, zh: string, en: string): FieldProblem => ({ pointer, rule: name, message: { zh, en } });
 
 /** What callers read of a nomination: who objected only for a reviewing bureau's administrators. */
-export type NominationView = Omit<Nomination, '_id' | 'unitPath' | 'objections'> & {
+export type NominationView = Omit<Nomination, '_id' | 'unitPath' | 'objections' | 'outbox'> & {
   id: string;
   objections: (Omit<Nomination['objections'][number], 'by'> & { by?: string })[];
 };
@@ -48,7 +50,7 @@ export type NominationView = Omit<Nomination, '_id' | 'unitPath' | 'objections'>
  * review by the bureau, public notice in working days, objections (anonymous to the nominee), publication.
  */
 @Injectable()
-export class SelectionsService {
+export class SelectionsService implements OnModuleInit {
   constructor(
     @InjectModel(SELECTION_MODEL) private readonly selections: Model<Selection>,
     @InjectModel(SELECTION_SLOT_MODEL) private readonly slots: Model<SelectionSlot>,
@@ -56,10 +58,20 @@ export class SelectionsService {
     private readonly units: OrgUnitDirectory,
     private readonly clock: Clock,
     @Inject(SELECTIONS_TIME_ZONE) private readonly timeZone: string,
+    private readonly relay: OutboxRelay,
   ) {}
 
+  onModuleInit() {
+    this.relay.register(this.selections);
+    this.relay.register(this.nominations.unscoped(SYSTEM));
+  }
+
+  private audited(caller: Identity, action: string, doc: Pick<Nomination, '_id' | 'unitId'>, before: object | null, after: object | null) {
+    return evaluationAudit(caller, `nomination.${action}`, { type: 'nomination', id: doc._id, unitId: doc.unitId }, before, after);
+  }
+
   async quotas(kind: SelectionKind, year: number) {
-    const selection = await this.selections.findById(selectionId(kind, year)).lean<Selection>();
+    const selection = await this.selections.findById(selectionId(kind, year), { outbox: 0 }).lean<Selection>();
     const slots = await this.slots
       .find({ _id: { $in: (selection?.groups ?? []).map((g) => slotId(kind, year, g)) } })
       .lean<SelectionSlot[]>();
@@ -96,9 +108,22 @@ export class SelectionsService {
     const groups = [...new Set([...current.quotas.map((q) => q.groupId), ...body.quotas.map((q) => q.groupId)])];
     await this.selections.updateOne(
       { _id: selectionId(kind, year) },
-      { $set: { kind, year, noticeWorkingDays: body.noticeWorkingDays, groups }, $inc: { version: 1 } },
+      {
+        $set: { kind, year, noticeWorkingDays: body.noticeWorkingDays, groups },
+        $inc: { version: 1 },
+        $push: {
+          outbox: evaluationAudit(
+            caller,
+            'selection.quotas-set',
+            { type: 'selection', id: selectionId(kind, year), unitId: caller.orgUnitId },
+            { quotas: current.quotas, noticeWorkingDays: current.noticeWorkingDays },
+            { quotas: body.quotas, noticeWorkingDays: body.noticeWorkingDays },
+          ),
+        },
+      },
       { upsert: true },
     );
+    this.relay.nudge();
     return this.quotas(kind, year);
   }
 
@@ -144,21 +169,27 @@ export class SelectionsService {
       objections: [],
       publishedAt: null,
       version: 1,
+      outbox: [],
     };
     try {
       await insertOrFail(
-        () => this.nominations.unscoped(SYSTEM).create(doc),
+        () =>
+          this.nominations.unscoped(SYSTEM).create({
+            ...doc,
+            outbox: [this.audited(caller, 'nominated', doc, null, { kind, year, unitId: doc.unitId, groupId, version: 1 })],
+          }),
         () => conflict('推荐已存在', 'The nomination exists'),
       );
     } catch (err) {
       await this.releaseSlot(doc);
       throw err;
     }
+    this.relay.nudge();
     return this.view(doc, caller);
   }
 
   view(doc: Nomination, caller: Identity): NominationView {
-    const { _id, unitPath: _p, objections, ...rest } = doc;
+    const { _id, unitPath: _p, outbox: _o, objections, ...rest } = doc;
     const reviewer = doc.reviewers.includes(caller.orgUnitId) && caller.roles.some((r) => r === 'city-admin' || r === 'county-admin');
     return { id: _id, ...rest, objections: objections.map(({ by, ...o }) => (reviewer ? { ...o, by } : o)) };
   }
@@ -168,15 +199,24 @@ export class SelectionsService {
   }
 
   /** One versioned write of a nomination (409 when it moved meanwhile). */
-  private async write(doc: Nomination, set: Partial<Nomination>, caller: Identity): Promise<NominationView> {
+  private async write(doc: Nomination, set: Partial<Nomination>, caller: Identity, action: string): Promise<NominationView> {
     const version = doc.version + 1;
+    const keys = Object.keys(set) as (keyof Nomination)[];
+    const audit = this.audited(
+      caller,
+      action,
+      doc,
+      { ...Object.fromEntries(keys.map((k) => [k, doc[k] ?? null])), version: doc.version },
+      { ...set, version },
+    );
     const { matchedCount } = await this.nominations.updateOne(
       Scope.of(caller),
       { _id: doc._id, version: doc.version },
-      { $set: { ...set, version } },
+      { $set: { ...set, version }, $push: { outbox: audit } },
     );
     if (matchedCount !== 1)
       throw problem.stale({ zh: '推荐刚被修改，请重新读取后再试', en: 'The nomination changed meanwhile; read it again' });
+    this.relay.nudge();
     return this.view({ ...doc, ...set, version }, caller);
   }
 
@@ -192,7 +232,7 @@ export class SelectionsService {
     const doc = await this.reviewable(id, caller, ifMatch);
     if (doc.status !== 'nominated') throw conflict('推荐已审核', 'The nomination was reviewed already');
     const review = { decision: body.decision, ...(body.comment ? { comment: body.comment } : {}), by: caller.sub, at: this.clock.now() };
-    const view = await this.write(doc, { status: body.decision === 'approve' ? 'approved' : 'rejected', review }, caller);
+    const view = await this.write(doc, { status: body.decision === 'approve' ? 'approved' : 'rejected', review }, caller, 'reviewed');
     if (body.decision === 'reject') await this.releaseSlot(doc);
     return view;
   }
@@ -208,6 +248,7 @@ export class SelectionsService {
       doc,
       { status: 'in-notice', notice: { startsAt, endsAt: noticeEndsAt(startsAt, noticeWorkingDays, this.timeZone) } },
       caller,
+      'notice-started',
     );
   }
 
@@ -216,16 +257,21 @@ export class SelectionsService {
    * subtree (the notice is public in the city); a nomination of another city is unknown (404).
    */
   async object(id: string, text: string, caller: Identity) {
-    const doc = await this.nominations.unscoped(SYSTEM).findById(id).lean<Nomination>();
+    const doc = await this.nominations.unscoped(SYSTEM).findById(id, { outbox: 0 }).lean<Nomination>();
     const callerPath = await this.units.pathOf(caller.orgUnitId);
     if (!doc || !callerPath || callerPath[0] !== doc.unitPath[0]) throw notFoundProblem(NOMINATION_NOT_FOUND);
     const now = this.clock.now();
     if (doc.status !== 'in-notice' || !doc.notice || now >= doc.notice.endsAt) throw conflict('不在公示期', 'Not under notice');
     const objection = { id: `obj_${randomUUID()}`, text, at: now, by: caller.sub, outcome: 'pending' as const };
-    const { matchedCount } = await this.nominations
-      .unscoped(SYSTEM)
-      .updateOne({ _id: doc._id, version: doc.version }, { $push: { objections: objection }, $inc: { version: 1 } });
+    const { matchedCount } = await this.nominations.unscoped(SYSTEM).updateOne(
+      { _id: doc._id, version: doc.version },
+      {
+        $push: { objections: objection, outbox: this.audited(caller, 'objection-raised', doc, null, { objectionId: objection.id }) },
+        $inc: { version: 1 },
+      },
+    );
     if (matchedCount !== 1) throw problem.stale({ zh: '推荐刚被修改，请重试', en: 'The nomination changed meanwhile; retry' });
+    this.relay.nudge();
     return this.view({ ...doc, objections: [...doc.objections, objection], version: doc.version + 1 }, caller);
   }
 
@@ -238,7 +284,7 @@ export class SelectionsService {
     const objections = doc.objections.map((o) =>
       o.id === objectionId ? { ...o, outcome: body.outcome, handling: { comment: body.comment, by: caller.sub, at: this.clock.now() } } : o,
     );
-    return this.write(doc, { objections }, caller);
+    return this.write(doc, { objections }, caller, 'objection-decided');
   }
 
   /** 公布 After the notice, with every objection decided and none upheld. */
@@ -253,6 +299,6 @@ export class SelectionsService {
     if (doc.status !== 'in-notice' || !doc.notice || this.clock.now() < doc.notice.endsAt)
       throw conflict('公示期未结束', 'The notice has not ended');
     if (doc.objections.some((o) => o.outcome === 'pending')) throw conflict('有未处理的异议', 'An objection is still pending');
-    return this.write(doc, { status: 'published', publishedAt: this.clock.now() }, caller);
+    return this.write(doc, { status: 'published', publishedAt: this.clock.now() }, caller, 'published');
   }
 }
