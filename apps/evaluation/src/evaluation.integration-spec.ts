@@ -10,6 +10,8 @@ import {
   eventHeaders,
   eventSource,
   MemberRegisteredV1,
+  NominationNoticeStartedV1,
+  NominationObjectionRaisedV1,
   RectificationOpenedV1,
   RectificationOverdueV1,
   ReportExpectedV1,
@@ -581,6 +583,15 @@ describe('evaluation', () => {
       );
       const refused = await call(cityAdmin, 'POST', `/api/v1/evaluation/nominations/${nid}/publish`);
       expect([refused.status, refused.body.errors[0].rule]).toEqual([422, 'upheld']);
+      // The analysts' and the notifications' view: the notice and the objection, never the nominee, the text or the objector.
+      const events = await recordsOf(
+        Topics.evaluationSelections,
+        (data) => data['nominationId'] === nid,
+        (records) => records.length >= 2,
+      );
+      expect(events.map((e) => e.type)).toEqual([NominationNoticeStartedV1.type, NominationObjectionRaisedV1.type]);
+      expect(events[1].data).toMatchObject({ objectionId, reviewers: [K2, C], unitId: S2 });
+      expect(JSON.stringify(events)).not.toMatch(/钱老师|事迹不实|acct-/);
     });
 
     it('publishes a nomination whose notice ended without an upheld objection, not before', async () => {

@@ -27,6 +27,7 @@ export * from './api/selections.js';
 export * from './api/inspections.js';
 export * from './events/evaluation/assessment.v1.js';
 export * from './events/evaluation/rectification.v1.js';
+export * from './events/evaluation/nomination.v1.js';
 export * from './routes/route.js';
 export * from './routes/routes.js';
 export * from './api/teachers.js';

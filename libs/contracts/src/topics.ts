@@ -28,6 +28,8 @@ export const Topics = {
   evaluationSchemes: 'evaluation.schemes.v1',
   /** 整改 rectifications asked by inspections: opened, submitted, overdue; ids and deadlines only. */
   evaluationInspections: 'evaluation.inspections.v1',
+  /** 评比 nominations under notice, objections raised (never by whom), results published; ids only. */
+  evaluationSelections: 'evaluation.selections.v1',
   /** 培训记录 training records: enrolled, session attended, assessed, certified; pseudonymous ids, hours and counts only. */
   trainingRecords: 'training.records.v1',
   /**
@@ -122,6 +124,14 @@ export const TopicInfo: Record<TopicKey, { title: string; description: string; c
       'Rectifications an inspection asked of a unit, submitted, and overdue (escalated to the supervising bureau), in order per unit. ' +
       'Ids, kinds and deadlines only: no finding text, evidence or accounts. ' +
       '检查提出的整改事项、提交与逾期（上报主管局），同一单位按序；仅含标识、类别与期限，不含检查发现、材料与账号。',
+    compacted: false,
+  },
+  evaluationSelections: {
+    title: 'Selections 评比',
+    description:
+      'Nominations under public notice, objections raised and results published, in order per nominated unit. ' +
+      'Ids, kinds and dates only: never the nominee, the deeds, an objection or who raised it. ' +
+      '推荐公示、收到异议与结果公布，同一被推荐单位按序；仅含标识、类别与日期，不含被推荐人、事迹、异议内容与异议人。',
     compacted: false,
   },
   trainingRecords: {

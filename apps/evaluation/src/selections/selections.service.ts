@@ -2,8 +2,17 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
-import type { NominationDto, NominationReviewDto, ObjectionDecisionDto, SelectionKind, SelectionQuotasDto } from '@pb/contracts';
-import { OutboxRelay } from '@pb/messaging';
+import {
+  NominationNoticeStartedV1,
+  NominationObjectionRaisedV1,
+  NominationPublishedV1,
+  type NominationDto,
+  type NominationReviewDto,
+  type ObjectionDecisionDto,
+  type SelectionKind,
+  type SelectionQuotasDto,
+} from '@pb/contracts';
+import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
 import { insertOrFail } from '@pb/persistence';
 import {
   checkIfMatch,
@@ -199,7 +208,26 @@ export class SelectionsService implements OnModuleInit {
   }
 
   /** One versioned write of a nomination (409 when it moved meanwhile). */
-  private async write(doc: Nomination, set: Partial<Nomination>, caller: Identity, action: string): Promise<NominationView> {
+  /** What every selection event says of its nomination: ids, kind, year, group (never the nominee). */
+  private eventOf(doc: Nomination, version: number) {
+    return {
+      nominationId: doc._id,
+      kind: doc.kind,
+      year: doc.year,
+      unitId: doc.unitId,
+      unitPath: doc.unitPath,
+      groupId: doc.groupId,
+      version,
+    };
+  }
+
+  private async write(
+    doc: Nomination,
+    set: Partial<Nomination>,
+    caller: Identity,
+    action: string,
+    event?: (version: number) => OutboxEvent,
+  ): Promise<NominationView> {
     const version = doc.version + 1;
     const keys = Object.keys(set) as (keyof Nomination)[];
     const audit = this.audited(
@@ -212,7 +240,7 @@ export class SelectionsService implements OnModuleInit {
     const { matchedCount } = await this.nominations.updateOne(
       Scope.of(caller),
       { _id: doc._id, version: doc.version },
-      { $set: { ...set, version }, $push: { outbox: audit } },
+      { $set: { ...set, version }, $push: { outbox: { $each: [...(event ? [event(version)] : []), audit] } } },
     );
     if (matchedCount !== 1)
       throw problem.stale({ zh: '推荐刚被修改，请重新读取后再试', en: 'The nomination changed meanwhile; read it again' });
@@ -244,11 +272,13 @@ export class SelectionsService implements OnModuleInit {
     if (doc.status !== 'approved') throw conflict('仅审核通过的推荐可以公示', 'Only an approved nomination goes under notice');
     const { noticeWorkingDays } = await this.quotas(doc.kind, doc.year);
     const startsAt = this.clock.now();
-    return this.write(
-      doc,
-      { status: 'in-notice', notice: { startsAt, endsAt: noticeEndsAt(startsAt, noticeWorkingDays, this.timeZone) } },
-      caller,
-      'notice-started',
+    const endsAt = noticeEndsAt(startsAt, noticeWorkingDays, this.timeZone);
+    return this.write(doc, { status: 'in-notice', notice: { startsAt, endsAt } }, caller, 'notice-started', (version) =>
+      pendingEvent(NominationNoticeStartedV1, {
+        key: doc.unitId,
+        subject: `nominations/${doc._id}`,
+        data: { ...this.eventOf(doc, version), noticeEndsAt: endsAt.toISOString() },
+      }),
     );
   }
 
@@ -266,7 +296,19 @@ export class SelectionsService implements OnModuleInit {
     const { matchedCount } = await this.nominations.unscoped(SYSTEM).updateOne(
       { _id: doc._id, version: doc.version },
       {
-        $push: { objections: objection, outbox: this.audited(caller, 'objection-raised', doc, null, { objectionId: objection.id }) },
+        $push: {
+          objections: objection,
+          outbox: {
+            $each: [
+              pendingEvent(NominationObjectionRaisedV1, {
+                key: doc.unitId,
+                subject: `nominations/${doc._id}`,
+                data: { ...this.eventOf(doc, doc.version + 1), objectionId: objection.id, reviewers: doc.reviewers },
+              }),
+              this.audited(caller, 'objection-raised', doc, null, { objectionId: objection.id }),
+            ],
+          },
+        },
         $inc: { version: 1 },
       },
     );
@@ -299,6 +341,8 @@ export class SelectionsService implements OnModuleInit {
     if (doc.status !== 'in-notice' || !doc.notice || this.clock.now() < doc.notice.endsAt)
       throw conflict('公示期未结束', 'The notice has not ended');
     if (doc.objections.some((o) => o.outcome === 'pending')) throw conflict('有未处理的异议', 'An objection is still pending');
-    return this.write(doc, { status: 'published', publishedAt: this.clock.now() }, caller, 'published');
+    return this.write(doc, { status: 'published', publishedAt: this.clock.now() }, caller, 'published', (version) =>
+      pendingEvent(NominationPublishedV1, { key: doc.unitId, subject: `nominations/${doc._id}`, data: this.eventOf(doc, version) }),
+    );
   }
 }

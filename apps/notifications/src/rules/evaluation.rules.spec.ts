@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
 import {
   AssessmentLockedV1,
+  NominationObjectionRaisedV1,
   NotificationPreferencesSchema,
   RectificationOpenedV1,
   RectificationOverdueV1,
@@ -79,5 +80,24 @@ describe('evaluation rules', () => {
       { orgUnitId: 'k', roles: ['city-admin', 'county-admin'] },
     ]);
     expect(notice.params).toMatchObject({ total: 91.5, grade: 'excellent' });
+  });
+
+  it('tells only the reviewing bureaus of an objection, never the nominee or who objected', () => {
+    const [notice] = run(NominationObjectionRaisedV1.type, {
+      nominationId: 'nom_1',
+      kind: 'excellent-member',
+      year: 2031,
+      unitId: 's1',
+      unitPath: ['c', 'k', 's1'],
+      groupId: 'k',
+      objectionId: 'obj_1',
+      reviewers: ['k', 'c'],
+      version: 4,
+    }) as NoticeDraft[];
+    expect(notice.recipients).toEqual([
+      { orgUnitId: 'k', roles: ['city-admin', 'county-admin'] },
+      { orgUnitId: 'c', roles: ['city-admin', 'county-admin'] },
+    ]);
+    expect(Object.keys(notice.params).sort()).toEqual(['nominationId', 'objectionId', 'unitId']);
   });
 });

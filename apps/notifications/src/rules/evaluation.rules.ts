@@ -1,5 +1,12 @@
 import { DateTime } from 'luxon';
-import { AssessmentLockedV1, RectificationOpenedV1, RectificationOverdueV1, RectificationSubmittedV1 } from '@pb/contracts';
+import {
+  AssessmentLockedV1,
+  NominationNoticeStartedV1,
+  NominationObjectionRaisedV1,
+  RectificationOpenedV1,
+  RectificationOverdueV1,
+  RectificationSubmittedV1,
+} from '@pb/contracts';
 import type { NoticeCategory, NotificationCatalog } from './catalog.js';
 import type { NoticeParams, Recipient, RuleSettings } from './notice.js';
 
@@ -39,6 +46,8 @@ export function registerEvaluationRules(catalog: NotificationCatalog): void {
     { id: 'assessment-result', critical: false, label: { zh: '考核结果', en: 'Assessment result' } },
     { id: 'rectification-reminder', critical: false, label: { zh: '整改提醒', en: 'Rectification reminder' } },
     { id: 'rectification-overdue', critical: true, label: { zh: '整改逾期', en: 'Rectification overdue' } },
+    { id: 'selection-notice', critical: false, label: { zh: '评比公示', en: 'Selection notice' } },
+    { id: 'selection-objection', critical: false, label: { zh: '公示异议', en: 'Objection to a nomination' } },
   ];
   for (const category of categories) catalog.registerCategory(category);
 
@@ -81,6 +90,58 @@ export function registerEvaluationRules(catalog: NotificationCatalog): void {
         `${f.unit(s(p, 'unitId'))} did not submit the rectification ${s(p, 'rectificationId')} of the ${KIND[s(p, 'kind')]?.en ?? 'inspection'} by ${f.deadline(s(p, 'deadlineAt'))}; it was escalated to the supervising bureau.`,
     },
   });
+
+  catalog.registerTemplate({
+    id: 'selection-notice',
+    title: {
+      zh: (p, f) => `评比公示：${f.unit(s(p, 'unitId'))}`,
+      en: (p, f) => `Selection under public notice: ${f.unit(s(p, 'unitId'))}`,
+    },
+    body: {
+      zh: (p, f) =>
+        `${f.unit(s(p, 'unitId'))}的推荐（${s(p, 'nominationId')}）正在公示，如有异议请于${f.deadline(s(p, 'noticeEndsAt'))}前提出。`,
+      en: (p, f) =>
+        `The nomination ${s(p, 'nominationId')} of ${f.unit(s(p, 'unitId'))} is under public notice; objections until ${f.deadline(s(p, 'noticeEndsAt'))}.`,
+    },
+  });
+  catalog.registerTemplate({
+    id: 'selection-objection',
+    title: {
+      zh: (p, f) => `公示异议：${f.unit(s(p, 'unitId'))}的推荐`,
+      en: (p, f) => `Objection to the nomination of ${f.unit(s(p, 'unitId'))}`,
+    },
+    body: {
+      zh: (p) => `推荐 ${s(p, 'nominationId')} 收到异议（${s(p, 'objectionId')}），请核实处理。`,
+      en: (p) => `The nomination ${s(p, 'nominationId')} received an objection (${s(p, 'objectionId')}); please look into it.`,
+    },
+  });
+
+  // 公示 -> the units on the nominee's path: its bureaus' administrators and inspectors, and the school
+  // (notices address units, not subtrees: the schools beside it are not told).
+  catalog.registerRule(NominationNoticeStartedV1, ({ data }) => [
+    {
+      category: 'selection-notice',
+      template: 'selection-notice',
+      params: { nominationId: data.nominationId, unitId: data.unitId, noticeEndsAt: data.noticeEndsAt },
+      recipients: [
+        ...data.unitPath.slice(0, -1).map((id): Recipient => ({ orgUnitId: id, roles: ['city-admin', 'county-admin', 'inspector'] })),
+        school(data.unitId),
+      ],
+      unitId: data.unitId,
+      unitPath: data.unitPath,
+    },
+  ]);
+  // 异议 -> the reviewing bureaus only: never the nominee's school, and never who objected.
+  catalog.registerRule(NominationObjectionRaisedV1, ({ data }) => [
+    {
+      category: 'selection-objection',
+      template: 'selection-objection',
+      params: { nominationId: data.nominationId, objectionId: data.objectionId, unitId: data.unitId },
+      recipients: data.reviewers.map(bureau),
+      unitId: data.unitId,
+      unitPath: data.unitPath,
+    },
+  ]);
 
   // 考核结果 -> the school and its bureau (the unit above it).
   catalog.registerRule(AssessmentLockedV1, ({ data }) => [

@@ -24,6 +24,8 @@ export const NOTICE_CATEGORIES = {
   'assessment-result': { critical: false },
   'rectification-reminder': { critical: false },
   'rectification-overdue': { critical: true },
+  'selection-notice': { critical: false },
+  'selection-objection': { critical: false },
 } as const;
 
 const switches = {
@@ -68,6 +70,8 @@ export const NotificationPreferencesSchema = {
         'assessment-result': switches,
         'rectification-reminder': switches,
         'rectification-overdue': alwaysOn,
+        'selection-notice': switches,
+        'selection-objection': switches,
       },
     },
     quietHours: {
