@@ -57,6 +57,22 @@ const PERIOD = nextPeriod();
 const partyOrgOf = (unit: string) => `po-${unit}`;
 const report = (unit: string) => `/api/v1/reports/${partyOrgOf(unit)}/${PERIOD}`;
 const CONTENT = { content: { freeText: '矩阵测试记实' } };
+/** 考核 The assessment year of the evaluation cells, a scheme body, and a party organisation's assessment. */
+const EVAL_YEAR = 2031;
+const EVAL_SCHEME = {
+  name: { zh: '矩阵方案', en: 'Matrix scheme' },
+  groups: [{ key: 'g', name: '指标组', weight: 100, indicators: [{ key: 'i', name: '指标', max: 10, rule: { type: 'manual' } }] }],
+  grades: { excellent: 90, good: 80, pass: 60 },
+};
+const SELECTION = `/api/v1/evaluation/selections/excellent-member/${EVAL_YEAR}`;
+const nominationBody = (unit: string) => ({ unitId: unit, nominee: '矩阵推荐', reason: '矩阵事迹' });
+const inspectionBody = (unit: string) => ({
+  kind: 'party-dues',
+  unitId: unit,
+  title: '矩阵检查',
+  sample: { of: 'schools', size: 3, seed: 'matrix' },
+});
+const assessmentOf = (unit: string, kind = 'five-goods') => `/api/v1/evaluation/assessments/${kind}/${EVAL_YEAR}/${partyOrgOf(unit)}`;
 /** Today in the city's time zone: the registry's dates (opening, closing) are city dates. */
 const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 
@@ -71,6 +87,13 @@ const fixtures = {
   partyOrg: {} as Record<string, string>,
   member: {} as Record<string, string>,
   contactPoint: {} as Record<string, string>,
+  /** 评比 a nomination of each unit under notice, and the objection raised against it. */
+  nomination: {} as Record<string, string>,
+  objection: {} as Record<string, string>,
+  /** 督促检查 an inspection of each unit's subtree, an item of its sample, and a rectification the unit owes. */
+  inspection: {} as Record<string, string>,
+  sampled: {} as Record<string, string>,
+  rectification: {} as Record<string, string>,
   teacher: {} as Record<string, string>,
   programme: {} as Record<string, string>,
   secondment: {} as Record<string, string>,
@@ -530,6 +553,179 @@ const RECIPES: Record<string, RouteRule> = {
       return { method: 'PUT', path: '/api/v1/reporting/calendar', body: { timeZone, h1DueDay, h2WindowDays, lockAfterDays, extensions } };
     },
   },
+  // 考核 evaluation: assessments of the party organisation `po-<unit>` put into evaluation's read model below.
+  'GET /api/v1/evaluation/schemes/{kind}/{year}': {
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'GET', path: `/api/v1/evaluation/schemes/five-goods/${EVAL_YEAR}` }),
+  },
+  'PUT /api/v1/evaluation/schemes/{kind}/{year}': {
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'PUT', path: `/api/v1/evaluation/schemes/four-excellences/${EVAL_YEAR + 1}`, body: EVAL_SCHEME }),
+  },
+  'GET /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: assessmentOf(target) }),
+  },
+  'PUT /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/self-assessment': {
+    scoped: true,
+    ok: [200, 409], // 409 once the self-assessment was submitted
+    request: (target) => ({
+      method: 'PUT',
+      path: `${assessmentOf(target)}/self-assessment`,
+      body: { scores: [{ indicator: 'leadership-study', score: 8, evidence: { text: '矩阵佐证' } }] },
+    }),
+  },
+  'POST /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/self-assessment/submit': {
+    scoped: true,
+    ok: [200, 409], // 409 once submitted
+    request: (target) => ({ method: 'POST', path: `${assessmentOf(target)}/self-assessment/submit` }),
+  },
+  'POST /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/return': {
+    scoped: true,
+    ok: [200, 409], // 409 while nothing submitted waits
+    refusesByRelation: 'a bureau the affiliation does not name as scoring',
+    request: (target) => ({ method: 'POST', path: `${assessmentOf(target)}/return`, body: { comment: '矩阵退回' } }),
+  },
+  'PUT /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/bureau-scores': {
+    scoped: true,
+    ok: 200,
+    refusesByRelation: 'a bureau the affiliation does not name as scoring',
+    request: (target) => ({
+      method: 'PUT',
+      path: `${assessmentOf(target)}/bureau-scores`,
+      body: { scores: [{ indicator: 'leadership-study', score: 7, comment: '矩阵评分' }] },
+    }),
+  },
+  'POST /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/moderation': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'POST', path: `${assessmentOf(target)}/moderation`, body: { comment: '矩阵审定' } }),
+  },
+  'POST /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/lock': {
+    scoped: true,
+    ok: [200, 409], // 409 once locked; another kind than the other cells, which stay open
+    request: (target) => ({ method: 'POST', path: `${assessmentOf(target, 'four-strengthens')}/lock` }),
+  },
+  'GET /api/v1/evaluation/score-table': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/evaluation/score-table?kind=five-goods&year=${EVAL_YEAR}&unit=${target}` }),
+  },
+  'GET /api/v1/evaluation/derived/{partyOrgId}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/evaluation/derived/${partyOrgOf(target)}?year=${EVAL_YEAR}` }),
+  },
+  // 评比 selections: each unit's nomination is under notice with one objection (made below).
+  'GET /api/v1/evaluation/selections/{kind}/{year}/quotas': {
+    scoped: false,
+    ok: 200,
+    request: () => ({ method: 'GET', path: `${SELECTION}/quotas` }),
+  },
+  'PUT /api/v1/evaluation/selections/{kind}/{year}/quotas': {
+    scoped: false,
+    ok: 200,
+    request: () => ({
+      method: 'PUT',
+      path: `/api/v1/evaluation/selections/pioneer-group/${EVAL_YEAR}/quotas`,
+      body: { quotas: [{ groupId: units['C'], quota: 3 }], noticeWorkingDays: 5 },
+    }),
+  },
+  'POST /api/v1/evaluation/selections/{kind}/{year}/nominations': {
+    scoped: true,
+    ok: 201,
+    request: (target) => ({ method: 'POST', path: `${SELECTION}/nominations`, body: nominationBody(target) }),
+  },
+  'GET /api/v1/evaluation/nominations/{id}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/evaluation/nominations/${fixtures.nomination[target]}` }),
+  },
+  'POST /api/v1/evaluation/nominations/{id}/review': {
+    scoped: true,
+    ok: 409, // reviewed already
+    refusesByRelation: 'a bureau that does not review the nomination',
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/evaluation/nominations/${fixtures.nomination[target]}/review`,
+      body: { decision: 'approve' },
+    }),
+  },
+  'POST /api/v1/evaluation/nominations/{id}/notice': {
+    scoped: true,
+    ok: 409, // under notice already
+    request: (target) => ({ method: 'POST', path: `/api/v1/evaluation/nominations/${fixtures.nomination[target]}/notice` }),
+  },
+  'POST /api/v1/evaluation/nominations/{id}/objections': {
+    scoped: false, // any account of the city, wherever its unit
+    ok: 201,
+    request: () => ({
+      method: 'POST',
+      path: `/api/v1/evaluation/nominations/${fixtures.nomination[units['A1']]}/objections`,
+      body: { text: '矩阵异议' },
+    }),
+  },
+  'POST /api/v1/evaluation/nominations/{id}/objections/{objectionId}/decision': {
+    scoped: true,
+    ok: [200, 409], // 409 once decided
+    refusesByRelation: 'a bureau that does not review the nomination',
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/evaluation/nominations/${fixtures.nomination[target]}/objections/${fixtures.objection[target]}/decision`,
+      body: { outcome: 'dismissed', comment: '矩阵处理' },
+    }),
+  },
+  'POST /api/v1/evaluation/nominations/{id}/publish': {
+    scoped: true,
+    ok: 409, // the notice runs
+    request: (target) => ({ method: 'POST', path: `/api/v1/evaluation/nominations/${fixtures.nomination[target]}/publish` }),
+  },
+  // 督促检查 inspections: each unit's inspection and rectification (made below).
+  'POST /api/v1/evaluation/inspections': {
+    scoped: true,
+    ok: 201,
+    request: (target) => ({ method: 'POST', path: '/api/v1/evaluation/inspections', body: inspectionBody(target) }),
+  },
+  'GET /api/v1/evaluation/inspections/{id}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/evaluation/inspections/${fixtures.inspection[target]}` }),
+  },
+  'POST /api/v1/evaluation/inspections/{id}/findings': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/evaluation/inspections/${fixtures.inspection[target]}/findings`,
+      body: { item: fixtures.sampled[target], finding: '矩阵发现' },
+    }),
+  },
+  'GET /api/v1/evaluation/rectifications/{id}': {
+    scoped: true,
+    ok: 200,
+    request: (target) => ({ method: 'GET', path: `/api/v1/evaluation/rectifications/${fixtures.rectification[target]}` }),
+  },
+  'POST /api/v1/evaluation/rectifications/{id}/evidence': {
+    scoped: true,
+    ok: [200, 409], // 409 once submitted
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/evaluation/rectifications/${fixtures.rectification[target]}/evidence`,
+      body: { text: '矩阵整改' },
+    }),
+  },
+  'POST /api/v1/evaluation/rectifications/{id}/decision': {
+    scoped: true,
+    ok: [200, 409], // 409 while nothing is submitted
+    request: (target) => ({
+      method: 'POST',
+      path: `/api/v1/evaluation/rectifications/${fixtures.rectification[target]}/decision`,
+      body: { decision: 'accept', comment: '矩阵验收' },
+    }),
+  },
   'GET /api/v1/reporting/compliance': {
     scoped: true,
     ok: 200,
@@ -976,21 +1172,18 @@ describe('access matrix: every caller x every route of the table x own / parent 
     try {
       const parents: Record<string, string> = { A: 'C', B: 'C', A1: 'A', A2: 'A', B1: 'B', D: 'C', F1: 'F' };
       const pathOf = (name: string): string[] => (parents[name] ? [...pathOf(parents[name]), units[name]] : [units[name]]);
-      await client
-        .db(dbOf('reporting'))
-        .collection('party_orgs')
-        .insertMany(
-          Object.keys(units).map((name) => ({
-            _id: partyOrgOf(units[name]) as never,
-            unitId: units[name],
-            unitPath: pathOf(name),
-            supervisorId: units[parents[name] ?? name],
-            routing: 'single',
-            active: true,
-            version: 1,
-            lastEventId: uniqueId('seed'),
-          })),
-        );
+      const partyOrgs = Object.keys(units).map((name) => ({
+        _id: partyOrgOf(units[name]) as never,
+        unitId: units[name],
+        unitPath: pathOf(name),
+        supervisorId: units[parents[name] ?? name],
+        routing: 'single',
+        active: true,
+        version: 1,
+        lastEventId: uniqueId('seed'),
+      }));
+      // Evaluation keeps the same read model of party organisations (PartyOrgDirectory) in its own database.
+      for (const service of ['reporting', 'evaluation']) await client.db(dbOf(service)).collection('party_orgs').insertMany(partyOrgs);
     } finally {
       await client.close();
     }
@@ -1001,10 +1194,36 @@ describe('access matrix: every caller x every route of the table x own / parent 
           const secretary = await tokenFor(unit, ['school-secretary']);
           const res = await api('PUT', `${report(unit)}/draft`, { token: secretary, body: CONTENT });
           const known = await api('GET', `/api/v1/reporting/compliance?unit=${unit}&from=${PERIOD}`, { token: secretary });
-          return res.status === 200 && known.status === 200 ? true : null;
+          const evaluated = await api('GET', `/api/v1/evaluation/score-table?kind=five-goods&year=${EVAL_YEAR}&unit=${unit}`, {
+            token: secretary,
+          });
+          return res.status === 200 && known.status === 200 && evaluated.status === 200 ? true : null;
         },
         180_000,
       );
+    }
+
+    // 评比: quotas in both cities, then a nomination of every unit, approved, under notice, with one objection.
+    for (const [token, groups] of [
+      [cityAdminToken, ['C', 'A', 'B']],
+      [foreignAdminToken, ['F']],
+    ] as const) {
+      const quotas = groups.map((g) => ({ groupId: units[g], quota: 1000 }));
+      const res = await api('PUT', `${SELECTION}/quotas`, { token, body: { quotas, noticeWorkingDays: 5 } });
+      if (res.status !== 200) throw new Error(`fixture quotas: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    for (const unit of Object.values(units)) {
+      const id = await made(unit, `${SELECTION}/nominations`, nominationBody(unit));
+      fixtures.nomination[unit] = id;
+      for (const [step, body] of [
+        ['review', { decision: 'approve' }],
+        ['notice', undefined],
+        ['objections', { text: '矩阵异议' }],
+      ] as const) {
+        const res = await api('POST', `/api/v1/evaluation/nominations/${id}/${step}`, { token: ownerOf(unit), ...(body ? { body } : {}) });
+        if (res.status >= 300) throw new Error(`fixture nomination ${step} at ${unit}: ${res.status} ${JSON.stringify(res.body)}`);
+        if (step === 'objections') fixtures.objection[unit] = (res.body['objections'] as { id: string }[])[0].id;
+      }
     }
 
     // Training: a teacher at each school, once training's org-unit read model knows the school.
@@ -1042,6 +1261,24 @@ describe('access matrix: every caller x every route of the table x own / parent 
       const school = units[name];
       fixtures.secondment[school] = await freshAssignment(school, 'secondment');
       fixtures.teachingSupport[school] = await freshAssignment(school, 'teaching-support');
+    }
+
+    // 督促检查: an inspection of every unit's subtree, and a rectification the unit owes (due far ahead).
+    for (const unit of Object.values(units)) {
+      const res = await api('POST', '/api/v1/evaluation/inspections', { token: ownerOf(unit), body: inspectionBody(unit) });
+      if (res.status !== 201) throw new Error(`fixture inspection at ${unit}: ${res.status} ${JSON.stringify(res.body)}`);
+      fixtures.inspection[unit] = res.body['id'] as string;
+      fixtures.sampled[unit] = (res.body['sample'] as { items: string[] }).items[0];
+      const found = await api('POST', `/api/v1/evaluation/inspections/${fixtures.inspection[unit]}/findings`, {
+        token: ownerOf(unit),
+        body: {
+          item: fixtures.sampled[unit],
+          finding: '矩阵整改事项',
+          rectification: { deadline: '2099-12-31', responsibleUnitId: unit },
+        },
+      });
+      if (found.status !== 200) throw new Error(`fixture finding at ${unit}: ${found.status} ${JSON.stringify(found.body)}`);
+      fixtures.rectification[unit] = (found.body['findings'] as { rectificationId: string }[])[0].rectificationId;
     }
 
     // The callers: each role at a unit where it belongs, logged in with a real password; and a school system's API key.
@@ -1082,6 +1319,10 @@ describe('access matrix: every caller x every route of the table x own / parent 
       'PUT /api/v1/org-units/{id}/milestone-rules',
       'POST /api/v1/reports/{partyOrgId}/{periodId}/reviews',
       'POST /api/v1/reports/{partyOrgId}/{periodId}/lock-exceptions',
+      'POST /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/return',
+      'PUT /api/v1/evaluation/assessments/{kind}/{year}/{partyOrgId}/bureau-scores',
+      'POST /api/v1/evaluation/nominations/{id}/review',
+      'POST /api/v1/evaluation/nominations/{id}/objections/{objectionId}/decision',
     ]);
   });
 

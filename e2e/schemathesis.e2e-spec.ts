@@ -38,7 +38,8 @@ const CURSORS: { service: string; paths: string; key: CursorKey }[] = [
     key: ['0'],
   },
   { service: 'gateway', paths: '^/api/v1/(audit|accounts|api-keys)$', key: ['0'] },
-  { service: 'training', paths: '^/api/v1/training/(schools/[^/]+/teachers|programmes|programmes/[^/]+/enrolments)$', key: ['0'] },
+  { service: 'evaluation', paths: '^/api/v1/evaluation/score-table$', key: ['0'] },
+  { service: 'training', paths: '^/api/v1/training/(programmes|programmes/[^/]+/enrolments|schools/[^/]+/teachers)$', key: ['0'] },
 ];
 
 /** The run's configuration: the checked-in one plus, per list, a cursor its owner signed with this run's key. */

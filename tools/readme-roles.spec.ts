@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ROLES, Routes, type RouteSpec } from '@pb/contracts';
 
-// The README's table of the semi-monthly report routes says who may call each; this holds it to the
+// The README's tables of the semi-monthly report and evaluation routes say who may call each; this holds it to the
 // roles the route table enforces (a gateway 403 for anyone else), and to the table's every route.
 
 const README = readFileSync(path.join(process.cwd(), 'README.md'), 'utf8');
@@ -41,19 +41,26 @@ function rolesOf(cell: string): string[] {
 }
 
 const byKey = new Map((Object.values(Routes) as RouteSpec[]).map((spec) => [`${spec.method} ${spec.path}`, spec]));
-const rows = tableAfter('## Semi-monthly reports');
-const firstPath = /`\w+ ([^`?]+)/.exec(rows[0][0])![1];
-const listed = rows.flatMap(([route, who]) => routesOf(route, firstPath).map((key) => [key, rolesOf(who)] as const));
+/** The README's table after `heading` names every route of `service` once, each with the roles the route table enforces. */
+function describeTable(heading: string, service: RouteSpec['service'], what: string) {
+  const rows = tableAfter(heading);
+  const firstPath = /`\w+ ([^`?]+)/.exec(rows[0][0])![1];
+  const listed = rows.flatMap(([route, who]) => routesOf(route, firstPath).map((key) => [key, rolesOf(who)] as const));
 
-describe('README: who may call the semi-monthly report routes', () => {
-  it.each(listed)('%s: the roles the route table enforces', (key, roles) => {
-    const spec = byKey.get(key);
-    expect(spec).toBeDefined();
-    expect(roles).toEqual(spec!.roles === 'public' ? ['public'] : [...spec!.roles].sort());
-  });
+  describe(`README: who may call the ${what} routes`, () => {
+    it.each(listed)('%s: the roles the route table enforces', (key, roles) => {
+      const spec = byKey.get(key);
+      expect(spec).toBeDefined();
+      expect(roles).toEqual(spec!.roles === 'public' ? ['public'] : [...spec!.roles].sort());
+    });
 
-  it('lists every route of the reporting service, once', () => {
-    const reporting = [...byKey].filter(([, spec]) => spec.service === 'reporting').map(([key]) => key);
-    expect(listed.map(([key]) => key).sort()).toEqual(reporting.sort());
+    it(`lists every route of the ${service} service, once`, () => {
+      const owned = [...byKey].filter(([, spec]) => spec.service === service).map(([key]) => key);
+      expect(listed.map(([key]) => key).sort()).toEqual(owned.sort());
+    });
   });
-});
+}
+
+describeTable('## Semi-monthly reports', 'reporting', 'semi-monthly report');
+// 党建目标考核
+describeTable('## Evaluation', 'evaluation', 'evaluation');

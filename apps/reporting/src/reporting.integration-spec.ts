@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DateTime } from 'luxon';
 import { Topics } from '@pb/contracts';
-import { Clock, OrgUnitDirectory, scopedModelToken, type Identity, type OrgUnitKind } from '@pb/platform';
+import { Clock, OrgUnitDirectory, PartyOrgDirectory, scopedModelToken, type Identity, type OrgUnitKind } from '@pb/platform';
 import { identity, seedUnit, shanghai as sh, startAtEnd, startService, type ServiceUnderTest } from '@pb/testing';
 import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
 import { OutboxRelay } from '@pb/messaging';
@@ -11,7 +11,6 @@ import type { Model } from 'mongoose';
 import { CalendarService } from './calendar/calendar.service.js';
 import { COMPLIANCE_MODEL, type ComplianceCounter } from './compliance/compliance.schema.js';
 import { ComplianceService } from './compliance/compliance.service.js';
-import { OrgDirectoryService } from './org-directory/org-directory.service.js';
 import { HALF_MONTH_REPORT_MODEL } from './reports/half-month-report.schema.js';
 import { REPORT_HISTORY_MODEL } from './reports/report-history.schema.js';
 import { HISTORY_BATCH, ReportsService } from './reports/reports.service.js';
@@ -67,7 +66,7 @@ describe('semi-monthly reporting', () => {
       { db: `it_reporting_${run}`, groupId },
     ));
     app.get(Clock).now = () => now;
-    const directory = app.get(OrgDirectoryService);
+    const directory = app.get(PartyOrgDirectory);
     const unit = (unitId: string, kind: OrgUnitKind, path: string[]) => seedUnit(app, { path, kind, code: unitId.toUpperCase() });
     await unit(C, 'city-bureau', [C]);
     await unit(K1, 'county-bureau', [C, K1]);
@@ -103,7 +102,7 @@ describe('semi-monthly reporting', () => {
       app.get(scopedModelToken(HALF_MONTH_REPORT_MODEL)),
       { tickMs: 0 },
       app.get(ReportsService),
-      app.get(OrgDirectoryService),
+      app.get(PartyOrgDirectory),
       app.get(OrgUnitDirectory),
       app.get(CalendarService),
       app.get(OutboxRelay),

@@ -2,6 +2,9 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { EventContract } from './event-contract.js';
 import { AuditWriteRecordedV1 } from './events/audit/write-recorded.v1.js';
+import { AssessmentLockedV1, AssessmentScoredV1, SchemeChangedV1 } from './events/evaluation/assessment.v1.js';
+import { RectificationOpenedV1, RectificationOverdueV1, RectificationSubmittedV1 } from './events/evaluation/rectification.v1.js';
+import { NominationNoticeStartedV1, NominationObjectionRaisedV1, NominationPublishedV1 } from './events/evaluation/nomination.v1.js';
 import {
   PeriodClosedV1,
   ReportAcceptedV1,
@@ -74,6 +77,15 @@ export const EventContracts = [
   TeachingSupportEndedV1,
   AssignmentEndingSoonV1,
   AssignmentEvaluatedV1,
+  AssessmentScoredV1,
+  AssessmentLockedV1,
+  SchemeChangedV1,
+  RectificationOpenedV1,
+  RectificationSubmittedV1,
+  RectificationOverdueV1,
+  NominationNoticeStartedV1,
+  NominationObjectionRaisedV1,
+  NominationPublishedV1,
 ] as const satisfies readonly EventContract[];
 
 const byType = new Map<string, EventContract>(EventContracts.map((c) => [c.type, c]));

@@ -24,6 +24,14 @@ export const Topics = {
   reportingReports: 'reporting.reports.v1',
   /** 期次事件流 reporting period events: a period's deadline passed and was classified. */
   reportingPeriods: 'reporting.periods.v1',
+  /** 考核事件流 assessment scores and grades per party organisation: ids and numbers only. */
+  evaluationAssessments: 'evaluation.assessments.v1',
+  /** 考核方案 the city bureau's assessment schemes and their versions. */
+  evaluationSchemes: 'evaluation.schemes.v1',
+  /** 整改 rectifications asked by inspections: opened, submitted, overdue; ids and deadlines only. */
+  evaluationInspections: 'evaluation.inspections.v1',
+  /** 评比 nominations under notice, objections raised (never by whom), results published; ids only. */
+  evaluationSelections: 'evaluation.selections.v1',
   /** 培训记录 training records: enrolled, session attended, assessed, certified; pseudonymous ids, hours and counts only. */
   trainingRecords: 'training.records.v1',
   /**
@@ -96,6 +104,36 @@ export const TopicInfo: Record<TopicKey, { title: string; description: string; c
   contactPoints: {
     title: 'Contact points 联系点',
     description: 'Contact points of bureau cadres at grassroots schools, their visits and their end. 干部联系点、走访记录与结束。',
+    compacted: false,
+  },
+  evaluationAssessments: {
+    title: 'Assessments 党建目标考核',
+    description:
+      'Scores and grades of each party organisation per scheme and year, as they change and when locked, in order per school. ' +
+      'Ids, scheme versions, totals and grades only: no comments, evidence or accounts. ' +
+      '各党组织按方案与年度的考核得分与等级（变更及锁定），同一学校按序；仅含标识、方案版本、总分与等级，不含评语、佐证与账号。',
+    compacted: false,
+  },
+  evaluationSchemes: {
+    title: 'Assessment schemes 考核方案',
+    description:
+      'The city bureau set an assessment scheme (five goods, four excellences, four strengthens four compares) for a year, and its version. 市教育局设定年度考核方案及其版本。',
+    compacted: false,
+  },
+  evaluationInspections: {
+    title: 'Rectifications 督促检查整改',
+    description:
+      'Rectifications an inspection asked of a unit, submitted, and overdue (escalated to the supervising bureau), in order per unit. ' +
+      'Ids, kinds and deadlines only: no finding text, evidence or accounts. ' +
+      '检查提出的整改事项、提交与逾期（上报主管局），同一单位按序；仅含标识、类别与期限，不含检查发现、材料与账号。',
+    compacted: false,
+  },
+  evaluationSelections: {
+    title: 'Selections 评比',
+    description:
+      'Nominations under public notice, objections raised and results published, in order per nominated unit. ' +
+      'Ids, kinds and dates only: never the nominee, the deeds, an objection or who raised it. ' +
+      '推荐公示、收到异议与结果公布，同一被推荐单位按序；仅含标识、类别与日期，不含被推荐人、事迹、异议内容与异议人。',
     compacted: false,
   },
   trainingRecords: {

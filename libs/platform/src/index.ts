@@ -27,3 +27,4 @@ export * from './scope/index.js';
 export * from './http/route-call.js';
 export * from './org-units/index.js';
 export * from './imports/index.js';
+export * from './party-orgs/index.js';

@@ -1,4 +1,5 @@
 import { NotificationCatalog } from './catalog.js';
+import { registerEvaluationRules } from './evaluation.rules.js';
 import { registerReportingRules } from './reporting.rules.js';
 import { registerTrainingRules } from './training.rules.js';
 
@@ -7,5 +8,6 @@ export function defaultCatalog(): NotificationCatalog {
   const catalog = new NotificationCatalog();
   registerReportingRules(catalog);
   registerTrainingRules(catalog);
+  registerEvaluationRules(catalog);
   return catalog;
 }

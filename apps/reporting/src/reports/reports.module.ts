@@ -7,10 +7,9 @@ import { ComplianceConsumer } from '../compliance/compliance.consumer.js';
 import { ComplianceController } from '../compliance/compliance.controller.js';
 import { COMPLIANCE_MODEL, ComplianceSchema } from '../compliance/compliance.schema.js';
 import { ComplianceService } from '../compliance/compliance.service.js';
-import { OrgDirectoryModule } from '../org-directory/org-directory.module.js';
 import { DeadlineScheduler, SCHEDULER_OPTIONS, type SchedulerOptions } from '../scheduler/deadline.scheduler.js';
 import { PERIOD_MODEL, PeriodSchema } from '../scheduler/period.schema.js';
-import { IdempotentAnswers, scopedModelProvider } from '@pb/platform';
+import { IdempotentAnswers, PartyOrgsReadModule, scopedModelProvider } from '@pb/platform';
 import { HALF_MONTH_REPORT_MODEL, HalfMonthReportSchema, REPORT_OWNERSHIP } from './half-month-report.schema.js';
 import { REPORT_HISTORY_MODEL, REPORT_HISTORY_OWNERSHIP, ReportHistorySchema } from './report-history.schema.js';
 import { ReportsController } from './reports.controller.js';
@@ -23,7 +22,7 @@ export class ReportsModule {
     return {
       module: ReportsModule,
       imports: [
-        OrgDirectoryModule,
+        PartyOrgsReadModule,
         MongooseModule.forFeature([
           { name: HALF_MONTH_REPORT_MODEL, schema: HalfMonthReportSchema },
           { name: REPORT_HISTORY_MODEL, schema: ReportHistorySchema },

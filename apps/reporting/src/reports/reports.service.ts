@@ -27,6 +27,9 @@ import {
   InjectScopedModel,
   notFoundProblem,
   OrgUnitDirectory,
+  PartyOrgDirectory,
+  reviewersOf,
+  type PartyOrgRef,
   Scope,
   type Identity,
   type ScopedModel,
@@ -35,9 +38,6 @@ import {
 } from '@pb/platform';
 import { CalendarService, type CityCalendar } from '../calendar/calendar.service.js';
 import { reportEvent } from './report-event.js';
-import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
-import type { PartyOrgRef } from '../org-directory/party-org-ref.schema.js';
-import { reviewersOf } from '../org-directory/routing.js';
 import { ReportPeriod } from '../periods/report-period.js';
 import {
   HALF_MONTH_REPORT_MODEL,
@@ -99,7 +99,7 @@ export class ReportsService implements OnModuleInit {
     @InjectScopedModel(REPORT_HISTORY_MODEL) private readonly history: ScopedModel<ReportHistoryEntry>,
     private readonly answers: IdempotentAnswers,
     private readonly relay: OutboxRelay,
-    private readonly directory: OrgDirectoryService,
+    private readonly directory: PartyOrgDirectory,
     private readonly units: OrgUnitDirectory,
     private readonly calendar: CalendarService,
     private readonly clock: Clock,

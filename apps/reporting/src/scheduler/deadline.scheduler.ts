@@ -4,10 +4,18 @@ import type { Connection, Model } from 'mongoose';
 import { PeriodClosedV1, ReportOverdueV1 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent } from '@pb/messaging';
 import type { Lease } from '@pb/persistence';
-import { Clock, InjectScopedModel, leasedRunner, OrgUnitDirectory, Scope, type ScopedModel, type PeriodicRunner } from '@pb/platform';
+import {
+  Clock,
+  InjectScopedModel,
+  leasedRunner,
+  OrgUnitDirectory,
+  PartyOrgDirectory,
+  Scope,
+  type PartyOrgRef,
+  type ScopedModel,
+  type PeriodicRunner,
+} from '@pb/platform';
 import { CalendarService, type CityCalendar } from '../calendar/calendar.service.js';
-import { OrgDirectoryService } from '../org-directory/org-directory.service.js';
-import type { PartyOrgRef } from '../org-directory/party-org-ref.schema.js';
 import { ReportPeriod } from '../periods/report-period.js';
 import { HALF_MONTH_REPORT_MODEL, type HalfMonthReport } from '../reports/half-month-report.schema.js';
 import { ReportsService } from '../reports/reports.service.js';
@@ -43,7 +51,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     @InjectScopedModel(HALF_MONTH_REPORT_MODEL) private readonly reports: ScopedModel<HalfMonthReport>,
     @Inject(SCHEDULER_OPTIONS) options: SchedulerOptions,
     private readonly reportsService: ReportsService,
-    private readonly directory: OrgDirectoryService,
+    private readonly directory: PartyOrgDirectory,
     private readonly units: OrgUnitDirectory,
     private readonly calendar: CalendarService,
     private readonly relay: OutboxRelay,

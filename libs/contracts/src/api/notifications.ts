@@ -21,6 +21,12 @@ export const NOTICE_CATEGORIES = {
   'report-returned': { critical: true },
   'report-accepted': { critical: false },
   'assignment-ending': { critical: false },
+  // 考核与督查 evaluation (docs/adr/0022)
+  'assessment-result': { critical: false },
+  'rectification-reminder': { critical: false },
+  'rectification-overdue': { critical: true },
+  'selection-notice': { critical: false },
+  'selection-objection': { critical: false },
 } as const;
 
 const switches = {
@@ -63,6 +69,11 @@ export const NotificationPreferencesSchema = {
         'report-returned': alwaysOn,
         'report-accepted': switches,
         'assignment-ending': switches,
+        'assessment-result': switches,
+        'rectification-reminder': switches,
+        'rectification-overdue': alwaysOn,
+        'selection-notice': switches,
+        'selection-objection': switches,
       },
     },
     quietHours: {

@@ -70,9 +70,9 @@ export class OrgUnitDirectory {
   readonly pathOf: PathOf = async (unitId: string): Promise<string[] | null> =>
     (await this.units.findById(unitId, { path: 1 }).lean<Pick<OrgUnitView, 'path'>>())?.path ?? null;
 
-  /** Ids of `rootId` and every unit below it, closed ones included (their records stay theirs). */
-  async subtreeIds(rootId: string): Promise<string[]> {
-    const rows = await this.units.find({ path: rootId }, { _id: 1 }).lean<{ _id: string }[]>();
+  /** Ids of `rootId` and every unit below it, closed ones included (their records stay theirs); of one kind when given. */
+  async subtreeIds(rootId: string, kind?: OrgUnitView['kind']): Promise<string[]> {
+    const rows = await this.units.find({ path: rootId, ...(kind ? { kind } : {}) }, { _id: 1 }).lean<{ _id: string }[]>();
     return rows.map((r) => r._id);
   }
 

@@ -2,15 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { applyOnce, type ApplyResult } from '@pb/messaging';
-import { OrgUnitDirectory, type OrgUnitView } from '@pb/platform';
+import { OrgUnitDirectory } from '../org-units/org-unit-directory.js';
+import type { OrgUnitView } from '../org-units/org-unit-view.schema.js';
 import { PARTY_ORG_REF_MODEL, type PartyOrgRef } from './party-org-ref.schema.js';
 
 /**
- * Reporting's read model of party organisations and their affiliation. Their units' paths come from
+ * A service's read model of party organisations and their affiliation (reporting routes reports by it,
+ * evaluation finds the reviewing bureaus of an assessment by it). Their units' paths come from
  * the service's org-unit read model (`OrgUnitDirectory`, docs/adr/0014), and follow a unit that moves.
  */
 @Injectable()
-export class OrgDirectoryService {
+export class PartyOrgDirectory {
   constructor(
     @InjectModel(PARTY_ORG_REF_MODEL) private readonly partyOrgs: Model<PartyOrgRef>,
     private readonly units: OrgUnitDirectory,

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import { OrgUnitDirectory, OrgUnitViewSchema, type OrgUnitView } from '@pb/platform';
-import { OrgDirectoryService } from './org-directory.service.js';
+import { OrgUnitDirectory } from '../org-units/org-unit-directory.js';
+import { OrgUnitViewSchema, type OrgUnitView } from '../org-units/org-unit-view.schema.js';
+import { PartyOrgDirectory } from './party-org-directory.js';
 import { PartyOrgRefSchema, type PartyOrgRef } from './party-org-ref.schema.js';
 
 // A unit's move reaches its party organisations in a second write, an updateMany that MongoDB may
@@ -30,7 +31,7 @@ describe('party organisations follow their unit: a cascade applied in part is fi
   it('sets the new path on every party organisation of the unit after a failed, partial updateMany', async () => {
     const unit = { unitId: 's1', code: 'S1', name: '一中', kind: 'school' as const, parentId: 'k1', level: 2 };
     const directory = new OrgUnitDirectory(units);
-    new OrgDirectoryService(partyOrgs, directory);
+    new PartyOrgDirectory(partyOrgs, directory);
     await directory.apply({ ...unit, path: ['c', 'k1', 's1'], version: 1 }, 'created');
     await partyOrgs.insertMany(
       ['po1', 'po2', 'po3'].map((_id) => ({
@@ -55,7 +56,7 @@ describe('party organisations follow their unit: a cascade applied in part is fi
       },
     });
     const failingDirectory = new OrgUnitDirectory(units);
-    new OrgDirectoryService(failing, failingDirectory);
+    new PartyOrgDirectory(failing, failingDirectory);
     const moved = { ...unit, parentId: 'k2', path: ['c', 'k2', 's1'], version: 2 };
     await expect(failingDirectory.apply(moved, 'moved')).rejects.toThrow('injected');
     expect((await partyOrgs.find().sort({ _id: 1 }).lean()).map((p) => p.unitPath.join('/'))).toEqual(['c/k2/s1', 'c/k1/s1', 'c/k1/s1']);

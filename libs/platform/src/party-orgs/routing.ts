@@ -1,4 +1,4 @@
-import type { BureauRef } from '@pb/platform';
+import type { BureauRef } from '../org-units/org-unit-directory.js';
 import type { PartyOrgRef } from './party-org-ref.schema.js';
 
 /**

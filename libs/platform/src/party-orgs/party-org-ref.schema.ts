@@ -19,7 +19,7 @@ export const PartyOrgRefSchema = defineDocument({
   },
 });
 /**
- * Reporting's read model of party organisations (党组织) and their affiliation (隶属关系), fed by
+ * A service's read model of party organisations (党组织) and their affiliation (隶属关系), fed by
  * org-registry events: who reports, from which unit, and which bureau(s) review.
  */
 export type PartyOrgRef = DocumentType<typeof PartyOrgRefSchema>;

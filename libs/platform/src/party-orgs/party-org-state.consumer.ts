@@ -2,14 +2,14 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { PartyOrgAffiliationChangedV1, PartyOrgClosedV1, PartyOrgCreatedV1, PartyOrgUpdatedV1, type EventData } from '@pb/contracts';
 import { CloudEventContext, OnEvent } from '@pb/messaging';
-import { OrgDirectoryService } from './org-directory.service.js';
+import { PartyOrgDirectory } from './party-org-directory.js';
 
 type PartyOrgState = EventData<typeof PartyOrgCreatedV1>;
 
-/** Keeps reporting's read model of party organisations' affiliation from org-registry's events (units: `OrgUnitsReadModule`). */
+/** Keeps a service's read model of party organisations' affiliation from org-registry's events (units: `OrgUnitsReadModule`). */
 @Controller()
-export class OrgDirectoryConsumer {
-  constructor(private readonly directory: OrgDirectoryService) {}
+export class PartyOrgStateConsumer {
+  constructor(private readonly directory: PartyOrgDirectory) {}
 
   private partyOrg(data: PartyOrgState, ctx: CloudEventContext) {
     return this.directory.applyPartyOrgState(
