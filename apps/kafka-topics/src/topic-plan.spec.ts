@@ -1,5 +1,7 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { Topics } from '@pb/contracts';
+import { InternalTopics, Topics } from '@pb/contracts';
 import { applyTopicPlan, RETENTION_MS, topicPlan, type TopicAdmin } from './topic-plan.js';
 
 /** A broker in memory: topics with partition counts and configs, as the admin calls see them. */
@@ -89,5 +91,24 @@ describe('applying the plan', () => {
     const broker = fakeBroker({ [Topics.members]: { partitions: 12, config: {} } });
     await applyTopicPlan(broker.admin, plan);
     expect(broker.topics.get(Topics.members)?.partitions).toBe(12);
+  });
+});
+
+// The chart cannot run TypeScript: it reads the plan from files/topics.json. This keeps that file the
+// plan of the contracts; `UPDATE_TOPICS_JSON=1` writes it (after adding a topic to libs/contracts).
+describe('deploy/helm/party-building/files/topics.json', () => {
+  it('is the topic plan of the contracts (UPDATE_TOPICS_JSON=1 node tools/scripts/jest.mjs unit apps/kafka-topics rewrites it)', () => {
+    const file = path.join(process.cwd(), 'deploy/helm/party-building/files/topics.json');
+    const current = JSON.parse(readFileSync(file, 'utf8')) as { '//': string };
+    const expected = {
+      '//': current['//'],
+      topics: topicPlan({ partitions: 1, replicationFactor: 1 }).map((t) => ({
+        topic: t.topic,
+        internal: InternalTopics.includes(t.topic),
+        config: t.config,
+      })),
+    };
+    if (process.env['UPDATE_TOPICS_JSON'] === '1') writeFileSync(file, JSON.stringify(expected, null, 2) + '\n');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(expected);
   });
 });

@@ -104,10 +104,13 @@ describe('loading the document', () => {
   it('defaults to docs/asyncapi/asyncapi.json of the repository, where the Docker image puts it too', () => {
     expect(defaultAsyncApiPath()).toBe(path.join(ROOT, 'docs', 'asyncapi', 'asyncapi.json'));
     const dockerfile = readFileSync(path.join(ROOT, 'deploy/docker/Dockerfile'), 'utf8');
-    const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
-    expect(finalStage).toMatch(/^WORKDIR \/repo$/m);
-    expect(finalStage).toMatch(/^COPY --from=build .*\/repo\/docs\/asyncapi \.\/docs\/asyncapi$/m);
-    expect(finalStage).toMatch(/^COPY --from=build .*\/repo\/apps \.\/apps$/m);
+    // The stage every service target builds on (`FROM runtime AS <service>`).
+    const start = dockerfile.indexOf(' AS runtime\n');
+    expect(start).toBeGreaterThan(0);
+    const runtime = dockerfile.slice(start, dockerfile.indexOf('\nFROM ', start));
+    expect(runtime).toMatch(/^WORKDIR \/repo$/m);
+    expect(runtime).toMatch(/^COPY --from=\w+ .*\/repo\/docs\/asyncapi \.\/docs\/asyncapi$/m);
+    expect(runtime).toMatch(/^COPY --from=\w+ .*\/repo\/apps \.\/apps$/m);
   });
 
   it('stops the boot naming the variable and the path when the file is missing or not AsyncAPI 3.0.0', () => {
