@@ -63,7 +63,17 @@ describe('API conventions', () => {
       'POST /api/v1/party-orgs/{id}/members', // registers a new member
       'POST /api/v1/reports/{partyOrgId}/{periodId}/lock-exceptions', // adds an exception
       'PUT /api/v1/notifications/preferences/{scope}', // the caller's own preferences, replaced whole
-    ];
+      'POST /api/v1/evaluation/nominations/{id}/objections', // appends an objection
+      'POST /api/v1/evaluation/selections/{kind}/{year}/nominations', // creates a nomination
+      'POST /api/v1/org-units/{id}/reserve-cadres', // adds a reserve cadre
+      'POST /api/v1/training/programmes/{id}/assessments', // records a teacher's result (an enrolment's, not the programme's)
+      'POST /api/v1/training/programmes/{id}/attendance', // appends attendance
+      'POST /api/v1/training/programmes/{id}/certifications', // certifies an enrolment by exception
+      'POST /api/v1/training/programmes/{id}/enrolments', // enrols a teacher
+      'POST /api/v1/training/programmes/{id}/sessions', // adds a session
+      'POST /api/v1/training/schools/{id}/imports/{kind}', // uploads a file: a new import job
+      'POST /api/v1/training/schools/{id}/teachers', // adds a teacher to the roster
+    ].sort();
     const withoutIfMatch: string[] = [];
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
