@@ -40,6 +40,7 @@ const CURSORS: { service: string; paths: string; key: CursorKey }[] = [
   { service: 'gateway', paths: '^/api/v1/(audit|accounts|api-keys)$', key: ['0'] },
   { service: 'evaluation', paths: '^/api/v1/evaluation/score-table$', key: ['0'] },
   { service: 'training', paths: '^/api/v1/training/(programmes|programmes/[^/]+/enrolments|schools/[^/]+/teachers)$', key: ['0'] },
+  { service: 'training', paths: '^/api/v1/(cadres/(age-tiers|assignments)|training/imports/[^/]+/errors)$', key: ['0'] },
 ];
 
 /** The run's configuration: the checked-in one plus, per list, a cursor its owner signed with this run's key. */
