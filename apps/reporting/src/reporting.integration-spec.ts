@@ -382,6 +382,33 @@ describe('semi-monthly reporting', () => {
     expect((await counted('2026-11-H2', '2026-12-H2')).expected).toBe(0);
   }, 60_000);
 
+  it('expects a party organisation registered after its period opened, until the deadline; not one registered after it', async () => {
+    const periodId = '2027-05-H1';
+    const calendar = (await call(as(C, ['city-admin']), 'GET', '/api/v1/reporting/calendar')).body;
+    const window = ReportPeriod.parse(periodId).window(calendar);
+    const scheduler = app.get(DeadlineScheduler);
+    now = new Date(window.opensAt.getTime() + 3_600_000);
+    expect((await scheduler.tick()).opened).toContain(periodId);
+    const register = async (name: string) => {
+      const id = `${name}-${run}`;
+      await seedUnit(app, { path: [C, K1, id], kind: 'school', code: id.toUpperCase() });
+      const partyOrg = { partyOrgId: `po-${id}`, unitId: id, unitPath: [C, K1, id], supervisorId: K1, routing: 'single' as const };
+      await app.get(PartyOrgDirectory).applyPartyOrg({ ...partyOrg, active: true, version: 1 }, `seed-po-${id}`);
+      return id;
+    };
+    // Registered while the period is open: expected, and missing at the deadline like the others.
+    const during = await register('opened-during');
+    now = new Date(window.dueAt.getTime() + 60_000);
+    // Registered after the deadline (before the close ran): not expected for a period already due.
+    const after = await register('opened-after');
+    expect((await scheduler.tick()).closed).toEqual([periodId]);
+    const missing = await call(as(C, ['city-admin']), 'GET', `/api/v1/reporting/missing?period=${periodId}`);
+    const ids = missing.body.missing.map((m: { unitId: string }) => m.unitId);
+    expect(ids).toContain(during);
+    expect(ids).not.toContain(after);
+    expect(ids).toHaveLength(schools.length + 1);
+  }, 60_000);
+
   describe('a submission retried with its Idempotency-Key', () => {
     const s = schools[7]; // n=8, county 1 reviews alone; 2027-03-H1 is the current period on 2027-03-02
     const url = `/api/v1/reports/${s.partyOrgId}/2027-03-H1`;

@@ -69,7 +69,27 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap() {
     this.relay.register(this.periods);
+    this.directory.follow((partyOrg) => this.expectLate(partyOrg));
     this.runner.start();
+  }
+
+  /**
+   * A party organisation that becomes active while a period is open (opening, or opened and before its
+   * deadline) is expected for it too: the bureau's figures count every active party organisation of an
+   * open period, whether it was registered before the period opened or after. Idempotent (the report
+   * is created once), so the directory may call it again on a redelivery; a period still opening is
+   * covered from both sides (its cursor starts after the period row, this looks for the row).
+   */
+  private async expectLate(partyOrg: PartyOrgRef): Promise<void> {
+    if (!partyOrg.active) return;
+    const calendar = await this.calendar.get();
+    const current = ReportPeriod.current(this.clock.now(), calendar);
+    const open = await this.periods
+      .find({ _id: { $in: [current.id, current.next().id] }, closedAt: null, dueAt: { $gt: this.clock.now() } })
+      .lean<PeriodDoc[]>();
+    let created = 0;
+    for (const p of open) created += await this.reportsService.expectAll([partyOrg], ReportPeriod.parse(p._id), calendar);
+    if (created > 0) this.relay.nudge();
   }
 
   async beforeApplicationShutdown() {
@@ -156,16 +176,17 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     }
     // Counted, not summed, so a pass interrupted half-way and run again still gets it right.
     const totalMissing = await this.reports.countDocuments(SYSTEM, { periodId: period.id, timeliness: 'missing' });
+    // Counted too: party organisations registered after the period opened are expected as well.
+    const expected = await this.reports.countDocuments(SYSTEM, { periodId: period.id });
     const cityId = (await this.units.root())?._id ?? 'city';
-    const state = await this.periods.findById(period.id).lean<PeriodDoc>();
     const closedEvent = pendingEvent(PeriodClosedV1, {
       key: cityId,
       subject: `periods/${period.id}`,
-      data: { cityId, periodId: period.id, dueAt: window.dueAt.toISOString(), expected: state?.expected ?? 0, missing: totalMissing },
+      data: { cityId, periodId: period.id, dueAt: window.dueAt.toISOString(), expected, missing: totalMissing },
     });
     await this.periods.updateOne(
       { _id: period.id, closedAt: null },
-      { $set: { closedAt: now, missing: totalMissing }, $push: { outbox: closedEvent } },
+      { $set: { closedAt: now, expected, missing: totalMissing }, $push: { outbox: closedEvent } },
     );
     this.relay.nudge();
     this.logger.log(`closed ${period.id}: ${totalMissing} missing`);

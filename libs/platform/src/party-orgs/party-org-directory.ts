@@ -11,8 +11,17 @@ import { PARTY_ORG_REF_MODEL, type PartyOrgRef } from './party-org-ref.schema.js
  * evaluation finds the reviewing bureaus of an assessment by it). Their units' paths come from
  * the service's org-unit read model (`OrgUnitDirectory`, docs/adr/0014), and follow a unit that moves.
  */
+/**
+ * A follow-up of a party organisation's change (reporting expects a new one's reports for the periods
+ * already open). It runs after the change was applied, and again on the redelivery of that event, so
+ * a follow-up cut short by a crash is finished: it must be idempotent.
+ */
+export type PartyOrgFollower = (partyOrg: PartyOrgRef) => Promise<void>;
+
 @Injectable()
 export class PartyOrgDirectory {
+  private readonly followers: PartyOrgFollower[] = [];
+
   constructor(
     @InjectModel(PARTY_ORG_REF_MODEL) private readonly partyOrgs: Model<PartyOrgRef>,
     private readonly units: OrgUnitDirectory,
@@ -29,6 +38,11 @@ export class PartyOrgDirectory {
     await this.partyOrgs.updateMany({ unitId: unit._id }, { $set: { unitPath: unit.path } });
   }
 
+  /** Registers a follow-up of every party organisation change (see `PartyOrgFollower`). */
+  follow(follower: PartyOrgFollower): void {
+    this.followers.push(follower);
+  }
+
   partyOrg(id: string): Promise<PartyOrgRef | null> {
     return this.partyOrgs.findById(id).lean<PartyOrgRef>();
   }
@@ -39,12 +53,19 @@ export class PartyOrgDirectory {
   }
 
   /** Applies a party organisation's state in one write, guarded by its version: a redelivered or older event changes nothing. */
-  applyPartyOrg(
+  async applyPartyOrg(
     state: Omit<PartyOrgRef, '_id' | 'lastEventId' | 'version'> & { partyOrgId: string; version: number },
     eventId: string,
   ): Promise<ApplyResult> {
     const { partyOrgId, version, ...rest } = state;
-    return applyOnce(this.partyOrgs.collection, { _id: partyOrgId, eventId, version, update: { $set: rest } });
+    const result = await applyOnce(this.partyOrgs.collection, { _id: partyOrgId, eventId, version, update: { $set: rest } });
+    if (this.followers.length > 0) {
+      const partyOrg = await this.partyOrg(partyOrgId);
+      if (partyOrg && (result === 'applied' || partyOrg.lastEventId === eventId)) {
+        for (const follower of this.followers) await follower(partyOrg);
+      }
+    }
+    return result;
   }
 
   /**
