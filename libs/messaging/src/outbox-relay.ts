@@ -275,6 +275,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
             subject: e.subject,
             correlationId: e.correlationId,
             traceparent: e.traceparent,
+            tracestate: e.tracestate,
           }),
         },
       })),
