@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { context, diag, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { enableTracing, isTracing } from '@pb/messaging';
 
 /**
@@ -50,7 +51,12 @@ export interface Tracing {
  * kept), a batch span processor and the OTLP/HTTP (JSON) exporter, which reads its endpoint, headers
  * and timeout from `OTEL_EXPORTER_OTLP_*` itself. Returns undefined (and loads nothing) when off.
  */
-export async function startTracing(service: string, env: NodeJS.ProcessEnv = process.env): Promise<Tracing | undefined> {
+export async function startTracing(
+  service: string,
+  env: NodeJS.ProcessEnv = process.env,
+  /** Tests: spans go to this exporter as each ends, instead of the configured one in batches. */
+  testing?: { exporter: SpanExporter },
+): Promise<Tracing | undefined> {
   const settings = tracingSettings(service, env);
   if (!settings.enabled) return undefined;
   const logger = new Logger('Tracing');
@@ -60,8 +66,10 @@ export async function startTracing(service: string, env: NodeJS.ProcessEnv = pro
     import('@opentelemetry/core'),
     import('@opentelemetry/resources'),
   ]);
-  let exporter: import('@opentelemetry/sdk-trace').SpanExporter;
-  if (settings.exporter === 'console') {
+  let exporter: SpanExporter;
+  if (testing) {
+    exporter = testing.exporter;
+  } else if (settings.exporter === 'console') {
     exporter = new sdk.ConsoleSpanExporter();
   } else {
     const protocol = env['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'] ?? env['OTEL_EXPORTER_OTLP_PROTOCOL'];
@@ -82,7 +90,9 @@ export async function startTracing(service: string, env: NodeJS.ProcessEnv = pro
   const provider = new sdk.TracerProvider({
     resource: resourceFromAttributes({ 'service.name': settings.serviceName, 'service.namespace': 'party-building' }),
     sampler: new sdk.ParentBasedSampler({ root: new sdk.AlwaysOnSampler() }),
-    spanProcessors: [new sdk.BatchSpanProcessor({ exporter, scheduledDelayMillis: settings.scheduleDelayMs })],
+    spanProcessors: [
+      testing ? new sdk.SimpleSpanProcessor({ exporter }) : new sdk.BatchSpanProcessor({ exporter, scheduledDelayMillis: settings.scheduleDelayMs }),
+    ],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
@@ -91,7 +101,11 @@ export async function startTracing(service: string, env: NodeJS.ProcessEnv = pro
   logger.log(`traces of ${settings.serviceName} go to the ${settings.exporter} exporter`);
   return {
     async shutdown() {
+      enableTracing(false);
       await provider.shutdown().catch((err: unknown) => logger.warn(`could not export the last spans: ${String(err)}`));
+      trace.disable();
+      propagation.disable();
+      context.disable();
     },
   };
 }
