@@ -30,7 +30,10 @@ export const CE_HEADER = {
   time: 'ce_time',
   subject: 'ce_subject',
   dataschema: 'ce_dataschema',
-} as const satisfies Record<Exclude<keyof CloudEventAttributes, 'datacontenttype' | 'correlationId' | 'traceparent' | 'tracestate'>, string>;
+} as const satisfies Record<
+  Exclude<keyof CloudEventAttributes, 'datacontenttype' | 'correlationId' | 'traceparent' | 'tracestate'>,
+  string
+>;
 export const CONTENT_TYPE_HEADER = 'content-type';
 export const CORRELATION_ID_HEADER = 'correlation-id';
 /**

@@ -104,8 +104,8 @@ export async function inConsumerSpan<T>(records: readonly ConsumedRecord[], grou
   const remotes = records.map((r) => contextFromTraceHeaders(r.event));
   const spanContexts = remotes.map((c) => trace.getSpanContext(c)).filter((c): c is SpanContext => c !== undefined);
   const oneTrace = spanContexts.length === records.length && new Set(spanContexts.map((c) => c.traceId)).size === 1;
-  const parent = oneTrace ? remotes[0]! : ROOT_CONTEXT;
-  const first = records[0]!;
+  const parent = oneTrace ? remotes[0] : ROOT_CONTEXT;
+  const first = records[0];
   const attributes: Attributes = {
     'messaging.system': 'kafka',
     'messaging.operation.type': 'process',

@@ -153,7 +153,11 @@ describe('UpstreamService with tracing on', () => {
       expect(answer.status).toBe(503);
       const client = exporter.getFinishedSpans().find((s) => s.kind === SpanKind.CLIENT)!;
       expect(client.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
-      expect(client.attributes).toMatchObject({ 'peer.service': 'reporting', 'url.path': '/api/v1/reports/po-1/2030-05-H1/submit', 'http.response.status_code': 503 });
+      expect(client.attributes).toMatchObject({
+        'peer.service': 'reporting',
+        'url.path': '/api/v1/reports/po-1/2030-05-H1/submit',
+        'http.response.status_code': 503,
+      });
       expect(received).toEqual([`00-${request.spanContext().traceId}-${client.spanContext().spanId}-01`]);
     } finally {
       await upstream.onApplicationShutdown();

@@ -111,7 +111,7 @@ export class UpstreamService implements OnApplicationBootstrap, OnApplicationShu
   async forward(name: UpstreamName, method: UpstreamMethod, path: string, options: ForwardOptions): Promise<UpstreamResponse> {
     return inClientSpan(
       method,
-      { 'http.request.method': method, 'url.path': path.split('?')[0]!, 'peer.service': name },
+      { 'http.request.method': method, 'url.path': path.split('?')[0], 'peer.service': name },
       (traceHeaders) => this.send(name, method, path, options, traceHeaders),
       (answer) => answer.status,
     );

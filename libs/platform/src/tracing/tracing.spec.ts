@@ -14,9 +14,24 @@ describe('tracingSettings: the standard OTEL_* variables, off by default', () =>
     ['nothing set', false, {}, 'no OTEL_EXPORTER_OTLP_ENDPOINT'],
     ['an OTLP endpoint', true, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }, undefined],
     ['a traces endpoint', true, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' }, undefined],
-    ['an endpoint but the SDK disabled', false, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }, 'OTEL_SDK_DISABLED is true'],
-    ['an endpoint but no exporter', false, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' }, 'OTEL_TRACES_EXPORTER is none'],
-    ['an exporter this platform lacks', false, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'zipkin' }, expect.stringMatching(/zipkin is not supported/)],
+    [
+      'an endpoint but the SDK disabled',
+      false,
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' },
+      'OTEL_SDK_DISABLED is true',
+    ],
+    [
+      'an endpoint but no exporter',
+      false,
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' },
+      'OTEL_TRACES_EXPORTER is none',
+    ],
+    [
+      'an exporter this platform lacks',
+      false,
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'zipkin' },
+      expect.stringMatching(/zipkin is not supported/),
+    ],
   ])('with %s: enabled %s', (_what, enabled, env, reason) => {
     const settings = tracingSettings('reporting', env);
     expect(settings.enabled).toBe(enabled);
@@ -53,12 +68,17 @@ describe('HTTP spans with tracing on', () => {
       await new Promise((r) => setTimeout(r, 1));
       logFields = traceLogFields();
       // A forwarded call, as the gateway's upstream makes it: its headers are what the service receives.
-      await inClientSpan('POST', { 'peer.service': 'reporting' }, async (headers) => ((forwarded = headers), { status: 201 }), (r) => r.status);
+      await inClientSpan(
+        'POST',
+        { 'peer.service': 'reporting' },
+        (headers) => ((forwarded = headers), Promise.resolve({ status: 201 })),
+        (r) => r.status,
+      );
       return { got: req.body ?? null };
     };
     app.get('/api/v1/things/:id', handler);
     app.post('/api/v1/things/:id', handler);
-    app.get('/health/ready', async () => ({ ok: trace.getActiveSpan() === undefined }));
+    app.get('/health/ready', () => Promise.resolve({ ok: trace.getActiveSpan() === undefined }));
     await app.ready();
   });
   afterAll(async () => {
@@ -78,22 +98,26 @@ describe('HTTP spans with tracing on', () => {
     expect(res.json()).toEqual({ got: { a: 1 } });
     const [server] = byKind(SpanKind.SERVER);
     const [client] = byKind(SpanKind.CLIENT);
-    expect(server!.name).toBe('POST /api/v1/things/:id');
-    expect(server!.spanContext().traceId).toBe(TRACE);
-    expect(server!.parentSpanContext?.spanId).toBe(PARENT);
-    expect(server!.attributes).toMatchObject({ 'http.route': '/api/v1/things/:id', 'url.path': '/api/v1/things/t-1', 'http.response.status_code': 200 });
+    expect(server.name).toBe('POST /api/v1/things/:id');
+    expect(server.spanContext().traceId).toBe(TRACE);
+    expect(server.parentSpanContext?.spanId).toBe(PARENT);
+    expect(server.attributes).toMatchObject({
+      'http.route': '/api/v1/things/:id',
+      'url.path': '/api/v1/things/t-1',
+      'http.response.status_code': 200,
+    });
     // The body was parsed after onRequest: the handler still ran in the request's span.
-    expect(client!.parentSpanContext?.spanId).toBe(server!.spanContext().spanId);
-    expect(client!.attributes['http.response.status_code']).toBe(201);
-    expect(forwarded).toEqual({ traceparent: `00-${TRACE}-${client!.spanContext().spanId}-01` });
-    expect(logFields).toEqual({ traceId: TRACE, spanId: server!.spanContext().spanId });
+    expect(client.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+    expect(client.attributes['http.response.status_code']).toBe(201);
+    expect(forwarded).toEqual({ traceparent: `00-${TRACE}-${client.spanContext().spanId}-01` });
+    expect(logFields).toEqual({ traceId: TRACE, spanId: server.spanContext().spanId });
   });
 
   it('starts a new trace without a valid traceparent, and keeps a sampled=0 decision', async () => {
     await app.inject({ method: 'GET', url: '/api/v1/things/t-2', headers: { traceparent: 'nonsense' } });
     const [server] = byKind(SpanKind.SERVER);
-    expect(server!.parentSpanContext).toBeUndefined();
-    expect(server!.spanContext().traceId).not.toBe(TRACE);
+    expect(server.parentSpanContext).toBeUndefined();
+    expect(server.spanContext().traceId).not.toBe(TRACE);
     exporter.reset();
     await app.inject({ method: 'GET', url: '/api/v1/things/t-3', headers: { traceparent: `00-${TRACE}-${PARENT}-00` } });
     expect(exporter.getFinishedSpans()).toEqual([]);
@@ -107,8 +131,13 @@ describe('HTTP spans with tracing on', () => {
 
   it('marks a client span failed when the call throws', async () => {
     await expect(
-      inClientSpan('GET', {}, async () => Promise.reject(new Error('ECONNREFUSED')), () => 0),
+      inClientSpan(
+        'GET',
+        {},
+        async () => Promise.reject(new Error('ECONNREFUSED')),
+        () => 0,
+      ),
     ).rejects.toThrow('ECONNREFUSED');
-    expect(byKind(SpanKind.CLIENT)[0]!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(byKind(SpanKind.CLIENT)[0].status.code).toBe(SpanStatusCode.ERROR);
   });
 });

@@ -91,7 +91,9 @@ export async function startTracing(
     resource: resourceFromAttributes({ 'service.name': settings.serviceName, 'service.namespace': 'party-building' }),
     sampler: new sdk.ParentBasedSampler({ root: new sdk.AlwaysOnSampler() }),
     spanProcessors: [
-      testing ? new sdk.SimpleSpanProcessor({ exporter }) : new sdk.BatchSpanProcessor({ exporter, scheduledDelayMillis: settings.scheduleDelayMs }),
+      testing
+        ? new sdk.SimpleSpanProcessor({ exporter })
+        : new sdk.BatchSpanProcessor({ exporter, scheduledDelayMillis: settings.scheduleDelayMs }),
     ],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
