@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import * as api from '@opentelemetry/api';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -50,10 +51,10 @@ describe('trace context across Kafka', () => {
       context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
       propagation.setGlobalPropagator(new W3CTraceContextPropagator());
       trace.setGlobalTracerProvider(provider);
-      enableTracing();
+      enableTracing(api);
     });
     afterAll(async () => {
-      enableTracing(false);
+      enableTracing(undefined);
       await provider.shutdown();
       trace.disable();
       propagation.disable();
@@ -64,7 +65,7 @@ describe('trace context across Kafka', () => {
     const processed = () => exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.CONSUMER);
 
     it('keeps the trace context of the write with the outbox entry, under a producer span of the active one', () => {
-      const request = platformTracer().startSpan('POST /api/v1/org-units');
+      const request = platformTracer(api).startSpan('POST /api/v1/org-units');
       const entry = context.with(trace.setSpan(ROOT_CONTEXT, request), () =>
         pendingEvent(OrgUnitCreatedV1, { key: 's-1', data, correlationId: 'c' }),
       );

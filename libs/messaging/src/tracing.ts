@@ -1,38 +1,32 @@
-import {
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Attributes,
-  type Context,
-  type Link,
-  type Span,
-  type SpanContext,
-} from '@opentelemetry/api';
+import type * as OTel from '@opentelemetry/api';
+import type { Attributes, Context, Link, Span, SpanContext } from '@opentelemetry/api';
 import type { CloudEventAttributes } from '@pb/contracts';
 
 /**
- * Trace context across Kafka (docs/adr/0026), on the OpenTelemetry API alone: the SDK is loaded by
- * `startTracing` (libs/platform) only when an exporter is configured, and then turns this on. Off,
- * every function here returns at once without touching the API's globals.
+ * Trace context across Kafka (docs/adr/0026). Even the OpenTelemetry API is not loaded here (type
+ * imports only): `startTracing` (libs/platform) imports it with the SDK, only when an exporter is
+ * configured, and hands it over. Off, every function here returns at once.
  */
-let enabled = false;
+let otel: typeof OTel | undefined;
 
-/** Called by `startTracing` once a tracer provider, propagator and context manager are registered. */
-export function enableTracing(on = true): void {
-  enabled = on;
+/** Called by `startTracing` once a tracer provider, propagator and context manager are registered on `api`; undefined turns tracing off. */
+export function enableTracing(api: typeof OTel | undefined): void {
+  otel = api;
 }
 
 /** Whether this process records and propagates traces. */
 export function isTracing(): boolean {
-  return enabled;
+  return otel !== undefined;
+}
+
+/** The OpenTelemetry API while tracing is on (HTTP spans, log fields), else undefined. */
+export function tracingApi(): typeof OTel | undefined {
+  return otel;
 }
 
 /** The platform's tracer (one instrumentation scope for HTTP and Kafka). */
-export function platformTracer() {
-  return trace.getTracer('@pb/platform');
+export function platformTracer(api: typeof OTel) {
+  return api.trace.getTracer('@pb/platform');
 }
 
 /** W3C Trace Context as carried by HTTP requests, outbox entries and Kafka record headers. */
@@ -42,10 +36,10 @@ export interface TraceHeaders {
 }
 
 /** The W3C headers of a context (the active one by default); empty when tracing is off or no span is in it. */
-export function traceHeadersOf(ctx: Context = context.active()): TraceHeaders {
-  if (!enabled) return {};
+export function traceHeadersOf(ctx?: Context): TraceHeaders {
+  if (!otel) return {};
   const carrier: Record<string, string> = {};
-  propagation.inject(ctx, carrier);
+  otel.propagation.inject(ctx ?? otel.context.active(), carrier);
   const out: TraceHeaders = {};
   if (carrier['traceparent']) out.traceparent = carrier['traceparent'];
   if (carrier['tracestate']) out.tracestate = carrier['tracestate'];
@@ -53,9 +47,9 @@ export function traceHeadersOf(ctx: Context = context.active()): TraceHeaders {
 }
 
 /** The remote context the W3C headers describe (the root context when they describe none). */
-export function contextFromTraceHeaders(headers: TraceHeaders, base: Context = ROOT_CONTEXT): Context {
-  if (!enabled || !headers.traceparent) return base;
-  return propagation.extract(base, headers);
+export function contextFromTraceHeaders(api: typeof OTel, headers: TraceHeaders): Context {
+  if (!headers.traceparent) return api.ROOT_CONTEXT;
+  return api.propagation.extract(api.ROOT_CONTEXT, headers);
 }
 
 /**
@@ -64,12 +58,12 @@ export function contextFromTraceHeaders(headers: TraceHeaders, base: Context = R
  * later and elsewhere, writes it into the record headers; the consumer's span is its child.
  */
 export function traceEventCreated(event: { id: string; type: string; topic: string; key: string }): TraceHeaders {
-  if (!enabled) return {};
-  const parent = context.active();
-  const span = platformTracer().startSpan(
+  if (!otel) return {};
+  const parent = otel.context.active();
+  const span = platformTracer(otel).startSpan(
     `create ${event.topic}`,
     {
-      kind: SpanKind.PRODUCER,
+      kind: otel.SpanKind.PRODUCER,
       attributes: {
         'messaging.system': 'kafka',
         'messaging.operation.type': 'create',
@@ -84,7 +78,7 @@ export function traceEventCreated(event: { id: string; type: string; topic: stri
     parent,
   );
   span.end();
-  return traceHeadersOf(trace.setSpan(parent, span));
+  return traceHeadersOf(otel.trace.setSpan(parent, span));
 }
 
 /** What the consumer span says of one record. */
@@ -100,11 +94,12 @@ export interface ConsumedRecord {
  * it links to each record's context either way.
  */
 export async function inConsumerSpan<T>(records: readonly ConsumedRecord[], group: string, fn: () => Promise<T>): Promise<T> {
-  if (!enabled || records.length === 0) return fn();
-  const remotes = records.map((r) => contextFromTraceHeaders(r.event));
-  const spanContexts = remotes.map((c) => trace.getSpanContext(c)).filter((c): c is SpanContext => c !== undefined);
+  const api = otel;
+  if (!api || records.length === 0) return fn();
+  const remotes = records.map((r) => contextFromTraceHeaders(api, r.event));
+  const spanContexts = remotes.map((c) => api.trace.getSpanContext(c)).filter((c): c is SpanContext => c !== undefined);
   const oneTrace = spanContexts.length === records.length && new Set(spanContexts.map((c) => c.traceId)).size === 1;
-  const parent = oneTrace ? remotes[0] : ROOT_CONTEXT;
+  const parent = oneTrace ? remotes[0] : api.ROOT_CONTEXT;
   const first = records[0];
   const attributes: Attributes = {
     'messaging.system': 'kafka',
@@ -125,24 +120,19 @@ export async function inConsumerSpan<T>(records: readonly ConsumedRecord[], grou
     attributes['messaging.batch.message_count'] = records.length;
   }
   const links: Link[] = records.length > 1 || !oneTrace ? spanContexts.map((c) => ({ context: c })) : [];
-  const span = platformTracer().startSpan(`process ${first.record.topic}`, { kind: SpanKind.CONSUMER, attributes, links }, parent);
-  return runInSpan(span, parent, fn);
+  const span = platformTracer(api).startSpan(`process ${first.record.topic}`, { kind: api.SpanKind.CONSUMER, attributes, links }, parent);
+  return runInSpan(api, span, parent, fn);
 }
 
 /** Runs `fn` with `span` active; records a thrown error on it; ends it. */
-export async function runInSpan<T>(span: Span, parent: Context, fn: () => Promise<T>): Promise<T> {
+export async function runInSpan<T>(api: typeof OTel, span: Span, parent: Context, fn: () => Promise<T>): Promise<T> {
   try {
-    return await context.with(trace.setSpan(parent, span), fn);
+    return await api.context.with(api.trace.setSpan(parent, span), fn);
   } catch (err) {
-    failSpan(span, err);
+    span.recordException(err instanceof Error ? err : String(err));
+    span.setStatus({ code: api.SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
     throw err;
   } finally {
     span.end();
   }
-}
-
-/** Marks a span failed with the error that ended it. */
-export function failSpan(span: Span, err: unknown): void {
-  span.recordException(err instanceof Error ? err : String(err));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
 }

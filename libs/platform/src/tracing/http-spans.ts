@@ -1,6 +1,6 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isTracing, platformTracer, runInSpan } from '@pb/messaging';
+import { platformTracer, runInSpan, tracingApi } from '@pb/messaging';
 
 /** Probes and scrapes are not traced: the replica balancer alone polls readiness twice a second. */
 const UNTRACED = /^\/(health|metrics)(\/|\?|$)/;
@@ -13,14 +13,16 @@ const spans = new WeakMap<FastifyRequest, { span: Span; ctx: Context }>();
  * context, so forwarded calls, outbox entries and log lines carry it. Registered only with tracing on.
  */
 export function traceRequests(fastify: FastifyInstance): void {
+  const api = tracingApi();
+  if (!api) return;
   fastify.addHook('onRequest', (req, _reply, done) => {
     if (UNTRACED.test(req.url)) return done();
-    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const parent = api.propagation.extract(api.ROOT_CONTEXT, req.headers);
     const route = req.routeOptions.url;
-    const span = platformTracer().startSpan(
+    const span = platformTracer(api).startSpan(
       route ? `${req.method} ${route}` : req.method,
       {
-        kind: SpanKind.SERVER,
+        kind: api.SpanKind.SERVER,
         attributes: {
           'http.request.method': req.method,
           'url.path': req.url.split('?')[0],
@@ -31,21 +33,21 @@ export function traceRequests(fastify: FastifyInstance): void {
       },
       parent,
     );
-    const ctx = trace.setSpan(parent, span);
+    const ctx = api.trace.setSpan(parent, span);
     spans.set(req, { span, ctx });
-    context.with(ctx, done);
+    api.context.with(ctx, done);
   });
   // The body arrives in the connection's async context: the handler is entered again in the span's.
   fastify.addHook('preHandler', (req, _reply, done) => {
     const traced = spans.get(req);
-    if (traced) context.with(traced.ctx, done);
+    if (traced) api.context.with(traced.ctx, done);
     else done();
   });
   fastify.addHook('onResponse', (req, reply, done) => {
     const traced = spans.get(req);
     if (traced) {
       traced.span.setAttribute('http.response.status_code', reply.statusCode);
-      if (reply.statusCode >= 500) traced.span.setStatus({ code: SpanStatusCode.ERROR });
+      if (reply.statusCode >= 500) traced.span.setStatus({ code: api.SpanStatusCode.ERROR });
       traced.span.end();
       spans.delete(req);
     }
@@ -54,7 +56,7 @@ export function traceRequests(fastify: FastifyInstance): void {
   fastify.addHook('onRequestAbort', (req, done) => {
     const traced = spans.get(req);
     if (traced) {
-      traced.span.setStatus({ code: SpanStatusCode.ERROR, message: 'request aborted by the client' });
+      traced.span.setStatus({ code: api.SpanStatusCode.ERROR, message: 'request aborted by the client' });
       traced.span.end();
       spans.delete(req);
     }
@@ -72,16 +74,17 @@ export async function inClientSpan<T>(
   call: (traceHeaders: Record<string, string>) => Promise<T>,
   statusOf: (result: T) => number,
 ): Promise<T> {
-  if (!isTracing()) return call({});
-  const parent = context.active();
-  const span = platformTracer().startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+  const api = tracingApi();
+  if (!api) return call({});
+  const parent = api.context.active();
+  const span = platformTracer(api).startSpan(name, { kind: api.SpanKind.CLIENT, attributes }, parent);
   const headers: Record<string, string> = {};
-  propagation.inject(trace.setSpan(parent, span), headers);
-  return runInSpan(span, parent, async () => {
+  api.propagation.inject(api.trace.setSpan(parent, span), headers);
+  return runInSpan(api, span, parent, async () => {
     const result = await call(headers);
     const status = statusOf(result);
     span.setAttribute('http.response.status_code', status);
-    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    if (status >= 500) span.setStatus({ code: api.SpanStatusCode.ERROR });
     return result;
   });
 }

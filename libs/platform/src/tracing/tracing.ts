@@ -1,12 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { context, diag, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
-import { enableTracing, isTracing } from '@pb/messaging';
+import { enableTracing, tracingApi } from '@pb/messaging';
 
 /**
  * OpenTelemetry tracing, configured by the standard `OTEL_*` variables (docs/adr/0026) and off by
- * default: without an OTLP endpoint (or `OTEL_TRACES_EXPORTER=console`) the SDK is never loaded
- * (dynamic imports below), and the HTTP and Kafka code paths skip every tracing call.
+ * default: without an OTLP endpoint (or `OTEL_TRACES_EXPORTER=console`) neither the SDK nor the API is
+ * loaded (dynamic imports below), and the HTTP and Kafka code paths skip every tracing call.
  */
 export interface TracingSettings {
   enabled: boolean;
@@ -60,7 +59,8 @@ export async function startTracing(
   const settings = tracingSettings(service, env);
   if (!settings.enabled) return undefined;
   const logger = new Logger('Tracing');
-  const [sdk, { AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, { resourceFromAttributes }] = await Promise.all([
+  const [api, sdk, { AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, { resourceFromAttributes }] = await Promise.all([
+    import('@opentelemetry/api'),
     import('@opentelemetry/sdk-trace'),
     import('@opentelemetry/context-async-hooks'),
     import('@opentelemetry/core'),
@@ -77,6 +77,7 @@ export async function startTracing(
     const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
     exporter = new OTLPTraceExporter();
   }
+  const { context, diag, DiagLogLevel, propagation, trace } = api;
   diag.setLogger(
     {
       error: (message: string) => logger.error(message),
@@ -99,11 +100,11 @@ export async function startTracing(
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
-  enableTracing();
+  enableTracing(api);
   logger.log(`traces of ${settings.serviceName} go to the ${settings.exporter} exporter`);
   return {
     async shutdown() {
-      enableTracing(false);
+      enableTracing(undefined);
       await provider.shutdown().catch((err: unknown) => logger.warn(`could not export the last spans: ${String(err)}`));
       trace.disable();
       propagation.disable();
@@ -117,7 +118,6 @@ export async function startTracing(
  * or no span is active.
  */
 export function traceLogFields(): Record<string, string> {
-  if (!isTracing()) return {};
-  const span = trace.getActiveSpan()?.spanContext();
+  const span = tracingApi()?.trace.getActiveSpan()?.spanContext();
   return span ? { traceId: span.traceId, spanId: span.spanId } : {};
 }
