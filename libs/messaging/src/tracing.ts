@@ -3,9 +3,9 @@ import type { Attributes, Context, Link, Span, SpanContext } from '@opentelemetr
 import type { CloudEventAttributes } from '@pb/contracts';
 
 /**
- * Trace context across Kafka (docs/adr/0026). Even the OpenTelemetry API is not loaded here (type
- * imports only): `startTracing` (libs/platform) imports it with the SDK, only when an exporter is
- * configured, and hands it over. Off, every function here returns at once.
+ * Trace context across Kafka (docs/adr/0026). Type imports only: `startTracing` (libs/platform)
+ * imports the OpenTelemetry API with the SDK, only when an exporter is configured, and hands it
+ * over. Off, every function here returns at once.
  */
 let otel: typeof OTel | undefined;
 
