@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ReportSubmittedV1, Topics } from '@pb/contracts';
-import { api, createUnits, dbOf, e2e, eventually, mongo, tokenFor, uniqueId } from './support/env.js';
+import { api, createUnits, dbOf, e2e, eventually, kafka, mongo, tokenFor, uniqueId } from './support/env.js';
 import { buildCity, readToEnd } from './support/orgs.js';
 import { startService, type StartedService } from './support/processes.js';
 
@@ -68,6 +68,30 @@ describe('one trace from a submission at the gateway to notifications', () => {
   const ports = { gateway: spare, reporting: spare + 1, notifications: spare + 2 };
   const gateway = `http://127.0.0.1:${ports.gateway}`;
   const tracedDb = (service: string) => `${dbOf(service)}_traced`;
+  const groups = Object.fromEntries(Object.keys(ports).map((s) => [s, uniqueId(`${e2e.run}-traced-${s}`)])) as Record<
+    keyof typeof ports,
+    string
+  >;
+
+  /** Waits until `groupId` has committed everything now on `topic`: the next record reaches it alone, not in a run with a backlog. */
+  async function caughtUp(groupId: string, topic: string) {
+    const admin = kafka().admin();
+    await admin.connect();
+    try {
+      await eventually(
+        `${groupId} to catch up on ${topic}`,
+        async () => {
+          const ends = await admin.fetchTopicOffsets(topic);
+          const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+          const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+          return ends.every((e) => BigInt(e.high) === 0n || (at.get(e.partition) ?? -1n) >= BigInt(e.high)) ? true : null;
+        },
+        120_000,
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
@@ -97,10 +121,14 @@ describe('one trace from a submission at the gateway to notifications', () => {
       ...e2e.serviceEnvs[service],
       HTTP_PORT: String(ports[service]),
       MONGODB_DB: tracedDb(service),
-      KAFKA_GROUP_ID: uniqueId(`${e2e.run}-traced-${service}`),
+      KAFKA_GROUP_ID: groups[service],
       ...otel,
     });
-    started.push(startService('reporting', own('reporting')), startService('notifications', own('notifications')));
+    // No deadline scheduler in the traced reporting: its events would come in runs with the submission's.
+    started.push(
+      startService('reporting', { ...own('reporting'), REPORTING_TICK_MS: '0' }),
+      startService('notifications', own('notifications')),
+    );
     started.push(
       startService('gateway', {
         ...own('gateway'),
@@ -163,6 +191,9 @@ describe('one trace from a submission at the gateway to notifications', () => {
       120_000,
     );
 
+    // One record in the consumer's hands, so its span has that record's trace as parent (a run of
+    // records from several traces would only link to them).
+    await caughtUp(groups.notifications, Topics.reportingReports);
     const traceparent = `00-${TRACE}-${CALLER_SPAN}-01`;
     const submitted = await api('POST', `/api/v1/reports/${partyOrg}/${period}/submit`, {
       token: secretary,

@@ -118,7 +118,10 @@ describe('trace context across Kafka', () => {
       await inConsumerSpan([a, c], 'g', () => Promise.resolve());
       const [same, mixed] = processed();
       expect(same.spanContext().traceId).toBe(TRACE);
-      expect(same.links.map((l) => l.context.spanId)).toEqual([PARENT, 'c'.repeat(16)]);
+      expect(same.links.map((l) => [l.context.spanId, l.attributes?.['messaging.message.id']])).toEqual([
+        [PARENT, a.event.id],
+        ['c'.repeat(16), b.event.id],
+      ]);
       expect(same.attributes['messaging.batch.message_count']).toBe(2);
       expect(mixed.parentSpanContext).toBeUndefined();
       expect(mixed.links.map((l) => l.context.traceId)).toEqual([TRACE, 'a'.repeat(32)]);

@@ -91,14 +91,16 @@ export interface ConsumedRecord {
  * Runs a handler in a CONSUMER span `process <topic>`. Its parent is the trace context in the record
  * headers, so what the handler writes (outbox entries, log lines) continues the producer's trace. A
  * run of records (`@OnEventBatch`) has that parent when all of them belong to one trace, else none;
- * it links to each record's context either way.
+ * and a link to each record's context with its event id.
  */
 export async function inConsumerSpan<T>(records: readonly ConsumedRecord[], group: string, fn: () => Promise<T>): Promise<T> {
   const api = otel;
   if (!api || records.length === 0) return fn();
   const remotes = records.map((r) => contextFromTraceHeaders(api, r.event));
-  const spanContexts = remotes.map((c) => api.trace.getSpanContext(c)).filter((c): c is SpanContext => c !== undefined);
-  const oneTrace = spanContexts.length === records.length && new Set(spanContexts.map((c) => c.traceId)).size === 1;
+  const traced = records
+    .map((r, i) => ({ id: r.event.id, context: api.trace.getSpanContext(remotes[i]) }))
+    .filter((t): t is { id: string; context: SpanContext } => t.context !== undefined);
+  const oneTrace = traced.length === records.length && new Set(traced.map((t) => t.context.traceId)).size === 1;
   const parent = oneTrace ? remotes[0] : api.ROOT_CONTEXT;
   const first = records[0];
   const attributes: Attributes = {
@@ -119,7 +121,8 @@ export async function inConsumerSpan<T>(records: readonly ConsumedRecord[], grou
   } else {
     attributes['messaging.batch.message_count'] = records.length;
   }
-  const links: Link[] = records.length > 1 || !oneTrace ? spanContexts.map((c) => ({ context: c })) : [];
+  // Each record of a run is a link, with its event id (OpenTelemetry's messaging conventions for batches).
+  const links: Link[] = records.length > 1 ? traced.map((t) => ({ context: t.context, attributes: { 'messaging.message.id': t.id } })) : [];
   const span = platformTracer(api).startSpan(`process ${first.record.topic}`, { kind: api.SpanKind.CONSUMER, attributes, links }, parent);
   return runInSpan(api, span, parent, fn);
 }
