@@ -1,26 +1,6 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
-import { gatewayEnv, serviceEnv } from '@pb/platform';
 import { e2e, eventually, kafka, uniqueId } from './support/env.js';
-
-/** The service's variables come only from `env`, never from the test runner's own environment. */
-const serviceVariables = { ...serviceEnv, ...gatewayEnv };
-
-function startService(service: string, env: Record<string, string>) {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !(k in serviceVariables)));
-  const child = spawn(process.execPath, [`apps/${service}/dist/main.js`], {
-    env: { ...inherited, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  let stdout = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, exited, out: () => stdout, err: () => stderr };
-}
+import { startService } from './support/processes.js';
 
 describe('service lifecycle', () => {
   it.each([

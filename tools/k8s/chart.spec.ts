@@ -150,6 +150,28 @@ describe('the Helm chart', () => {
     expect(new Set([...a, ...b].map((o) => `${o.kind}/${o.metadata.name}`)).size).toBe(a.length + b.length);
   });
 
+  it('passes otel.endpoint to every service as OTEL_EXPORTER_OTLP_ENDPOINT, with egress to it; nothing OTEL_* without it (docs/adr/0026)', () => {
+    const envsOf = (objects: K8sObject[]) =>
+      objects
+        .filter((o) => o.kind === 'Deployment')
+        .map((d) => {
+          const env = (d.spec as { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } }).template.spec
+            .containers[0].env;
+          return Object.fromEntries(env.filter((e) => e.name.startsWith('OTEL_')).map((e) => [e.name, e.value]));
+        });
+    expect(envsOf(rendered('pb-demo')).every((env) => Object.keys(env).length === 0)).toBe(true);
+    const traced = rendered('pb-demo', [], ['--set', 'otel.endpoint=http://otel-collector.monitoring:4318']);
+    expect(envsOf(traced).sort((a, b) => String(a['OTEL_SERVICE_NAME']).localeCompare(String(b['OTEL_SERVICE_NAME'])))).toEqual(
+      [...SERVICES].sort().map((service) => ({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.monitoring:4318',
+        OTEL_SERVICE_NAME: service,
+      })),
+    );
+    const policy = traced.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'pb-demo-reporting');
+    const ports = ((policy?.spec as { egress: { ports: { port: number }[] }[] }).egress ?? []).map((e) => e.ports.map((p) => p.port));
+    expect(ports).toEqual([[9093], [27017], [53, 53], [4318]]);
+  });
+
   it('creates the topics in a pre-install/pre-upgrade Job running the kafka-topics entry point of the same image', () => {
     const objects = rendered('pb-demo');
     const job = objects.find((o) => o.kind === 'Job');
@@ -194,6 +216,7 @@ describe('what the checks refuse', () => {
     ['a mistyped value', 'services:\n  reporting:\n    replicas: two\n', /replicas/],
     ['an unknown top-level key', 'kafak:\n  brokers: [a:9092]\n', /kafak/],
     ['the image tag latest', 'image:\n  tag: latest\n', /image\/tag/],
+    ['an OTLP endpoint that is not a URL', 'otel:\n  endpoint: collector:4318\n', /endpoint/],
     ['a secret-looking extra variable', 'services:\n  gateway:\n    env:\n      SMTP_PASSWORD: x\n', /SMTP_PASSWORD/],
   ])('values with %s fail the schema', (_what, values, message) => {
     const file = path.join(dir, `bad-${Math.random().toString(36).slice(2)}.yaml`);

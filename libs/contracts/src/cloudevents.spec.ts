@@ -87,6 +87,17 @@ describe('CloudEvents Kafka binary mode headers', () => {
     expect(isValidTraceparent(attrs.traceparent ?? '')).toBe(true);
   });
 
+  it('carries tracestate beside a valid traceparent only, and reads it back', () => {
+    const traced = { ...attrs, tracestate: 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7' };
+    expect(toKafkaHeaders(traced)).toMatchObject({ traceparent: attrs.traceparent, tracestate: traced.tracestate });
+    expect(fromKafkaHeaders(toKafkaHeaders(traced))).toEqual(traced);
+    expect(toKafkaHeaders({ ...traced, traceparent: 'not-a-trace' })).not.toHaveProperty('tracestate');
+    // A tracestate without (or with a malformed) traceparent means nothing: dropped on read.
+    const { traceparent: _omit, ...untraced } = attrs;
+    expect(fromKafkaHeaders({ ...toKafkaHeaders(untraced), tracestate: 'congo=t61rcWkgMzE' })).toEqual(untraced);
+    expect(toKafkaHeaders({ ...traced, tracestate: 'x'.repeat(513) })).not.toHaveProperty('tracestate');
+  });
+
   it('names the source after the producing service', () => {
     expect(eventSource('org-registry')).toBe('/cn/edu/partybuilding/org-registry');
   });

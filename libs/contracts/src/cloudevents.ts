@@ -12,8 +12,10 @@ export interface CloudEventAttributes {
   datacontenttype: 'application/json';
   /** Correlation id of the request or event chain that caused this event. */
   correlationId?: string;
-  /** W3C trace context, https://www.w3.org/TR/trace-context/ */
+  /** W3C trace context, https://www.w3.org/TR/trace-context/ (the CloudEvents distributed-tracing extension). */
   traceparent?: string;
+  /** W3C `tracestate`: vendor trace data that travels with `traceparent` (only with it). */
+  tracestate?: string;
 }
 
 export type KafkaHeaderValue = Buffer | string | (Buffer | string)[] | undefined;
@@ -28,10 +30,21 @@ export const CE_HEADER = {
   time: 'ce_time',
   subject: 'ce_subject',
   dataschema: 'ce_dataschema',
-} as const satisfies Record<Exclude<keyof CloudEventAttributes, 'datacontenttype' | 'correlationId' | 'traceparent'>, string>;
+} as const satisfies Record<
+  Exclude<keyof CloudEventAttributes, 'datacontenttype' | 'correlationId' | 'traceparent' | 'tracestate'>,
+  string
+>;
 export const CONTENT_TYPE_HEADER = 'content-type';
 export const CORRELATION_ID_HEADER = 'correlation-id';
+/**
+ * The CloudEvents distributed-tracing extension's attributes travel as the W3C Trace Context headers
+ * themselves (`traceparent`, `tracestate`), as OpenTelemetry's messaging propagation reads them, not as
+ * `ce_traceparent` (docs/adr/0026).
+ */
 export const TRACEPARENT_HEADER = 'traceparent';
+export const TRACESTATE_HEADER = 'tracestate';
+/** A `tracestate` is at most 32 list members (https://www.w3.org/TR/trace-context/#tracestate-limits): 512 characters is what is passed on. */
+const MAX_TRACESTATE = 512;
 
 /** `ce_source` of the events a service publishes. */
 export function eventSource(service: string): string {
@@ -63,7 +76,10 @@ export function toKafkaHeaders(attrs: CloudEventAttributes): Record<string, stri
   headers[CONTENT_TYPE_HEADER] = attrs.datacontenttype;
   if (attrs.correlationId) headers[CORRELATION_ID_HEADER] = attrs.correlationId;
   // A malformed trace context is not passed on: tracing is best effort, the event is not.
-  if (attrs.traceparent && isValidTraceparent(attrs.traceparent)) headers[TRACEPARENT_HEADER] = attrs.traceparent;
+  if (attrs.traceparent && isValidTraceparent(attrs.traceparent)) {
+    headers[TRACEPARENT_HEADER] = attrs.traceparent;
+    if (attrs.tracestate && attrs.tracestate.length <= MAX_TRACESTATE) headers[TRACESTATE_HEADER] = attrs.tracestate;
+  }
   return headers;
 }
 
@@ -75,7 +91,7 @@ export function toKafkaHeaders(attrs: CloudEventAttributes): Record<string, stri
 export function eventHeaders(
   contract: { type: string; dataschema?: string },
   attrs: Pick<CloudEventAttributes, 'source'> &
-    Partial<Pick<CloudEventAttributes, 'id' | 'time' | 'subject' | 'correlationId' | 'traceparent'>>,
+    Partial<Pick<CloudEventAttributes, 'id' | 'time' | 'subject' | 'correlationId' | 'traceparent' | 'tracestate'>>,
 ): Record<string, string> {
   return toKafkaHeaders({
     id: attrs.id ?? newEventId(),
@@ -88,6 +104,7 @@ export function eventHeaders(
     datacontenttype: 'application/json',
     ...(attrs.correlationId ? { correlationId: attrs.correlationId } : {}),
     ...(attrs.traceparent ? { traceparent: attrs.traceparent } : {}),
+    ...(attrs.tracestate ? { tracestate: attrs.tracestate } : {}),
   });
 }
 
@@ -132,11 +149,14 @@ export function fromKafkaHeaders(headers: KafkaHeaders | undefined): CloudEventA
     datacontenttype: 'application/json',
   };
   const traceparent = read(TRACEPARENT_HEADER);
+  const traced = Boolean(traceparent && isValidTraceparent(traceparent));
+  const tracestate = traced ? read(TRACESTATE_HEADER) : undefined;
   const optional = {
     subject: read(CE_HEADER.subject),
     dataschema: read(CE_HEADER.dataschema),
     correlationId: read(CORRELATION_ID_HEADER),
-    traceparent: traceparent && isValidTraceparent(traceparent) ? traceparent : undefined,
+    traceparent: traced ? traceparent : undefined,
+    tracestate: tracestate && tracestate.length <= MAX_TRACESTATE ? tracestate : undefined,
   };
   for (const [k, v] of Object.entries(optional)) if (v) (attrs as unknown as Record<string, string>)[k] = v;
   return attrs;

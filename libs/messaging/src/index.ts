@@ -11,3 +11,4 @@ export * from './cloud-event.context.js';
 export * from './kafka-event.server.js';
 export * from './on-event.decorator.js';
 export * from './outbox-order.js';
+export * from './tracing.js';

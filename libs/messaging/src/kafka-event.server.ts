@@ -9,6 +9,7 @@ import { EventContractLookup } from './event-contracts.js';
 import { whileTransient, type KafkaClient } from './kafka.client.js';
 import { ON_EVENT_EXTRAS, type EventBatchItem, type OnEventExtras } from './on-event.decorator.js';
 import type { ProcessedEventLedger } from './processed-events.js';
+import { inConsumerSpan } from './tracing.js';
 
 /** A record that can never succeed (not a CloudEvent, not JSON, breaks its schema): dead-lettered at once. */
 export class PoisonRecord extends Error {
@@ -209,11 +210,18 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const last = fresh[fresh.length - 1];
     const stopHeartbeats = this.keepAlive(last.payload);
     try {
-      const applied = await this.applyRunWithRetries(fresh, extras);
-      if (!applied) {
-        // The run keeps failing: one record at a time finds (and dead-letters) the culprit.
-        for (const one of fresh) await this.applyRunWithRetries([one], extras, true);
-      }
+      // One consumer span for the run: the records' trace as parent when they share one (docs/adr/0026).
+      await inConsumerSpan(
+        fresh.map((f) => f.item),
+        this.options.groupId,
+        async () => {
+          const applied = await this.applyRunWithRetries(fresh, extras);
+          if (!applied) {
+            // The run keeps failing: one record at a time finds (and dead-letters) the culprit.
+            for (const one of fresh) await this.applyRunWithRetries([one], extras, true);
+          }
+        },
+      );
     } finally {
       stopHeartbeats();
     }
@@ -298,7 +306,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
     const stopHeartbeats = this.keepAlive(payload);
     try {
-      await this.applyWithRetries(payload, handler, data, attrs, position, useLedger);
+      // The handler runs in a consumer span whose parent is the record's traceparent (docs/adr/0026).
+      await inConsumerSpan([{ event: attrs, record: position }], this.options.groupId, () =>
+        this.applyWithRetries(payload, handler, data, attrs, position, useLedger),
+      );
     } finally {
       stopHeartbeats();
     }

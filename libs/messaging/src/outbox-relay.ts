@@ -263,21 +263,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (batch.length === 0) return 0;
     const source = eventSource(this.options.service);
     const sends = sendsOf(
-      batch.map(({ entry: e }) => ({
-        topic: e.topic,
-        message: {
-          key: e.key,
-          value: JSON.stringify(e.data),
-          headers: eventHeaders(e, {
-            id: e.id,
-            source,
-            time: new Date(e.time).toISOString(),
-            subject: e.subject,
-            correlationId: e.correlationId,
-            traceparent: e.traceparent,
-          }),
-        },
-      })),
+      batch.map(({ entry }) => recordOf(entry, source)),
       MAX_SEND_BYTES,
     );
     await this.client.ensureTopics([...new Set(batch.map(({ entry }) => entry.topic))].map((topic) => ({ topic })));
@@ -388,6 +374,29 @@ export function relayPause(lastReadMs: number, wanted: number, found = false): n
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The Kafka record of an outbox entry: its data as the value, keyed by its org unit, with the CloudEvents
+ * headers, the correlation id and the W3C trace context the entry kept from the write (docs/adr/0026).
+ */
+export function recordOf(e: OutboxEvent, source: string): { topic: string; message: Message } {
+  return {
+    topic: e.topic,
+    message: {
+      key: e.key,
+      value: JSON.stringify(e.data),
+      headers: eventHeaders(e, {
+        id: e.id,
+        source,
+        time: new Date(e.time).toISOString(),
+        subject: e.subject,
+        correlationId: e.correlationId,
+        traceparent: e.traceparent,
+        tracestate: e.tracestate,
+      }),
+    },
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { Schema } from 'mongoose';
 import { newEventId, type EventContract, type EventData } from '@pb/contracts';
 import { defineDocument, type DocumentOf, type DocumentSchema, type DocumentSpec, type Field, type Fields } from '@pb/persistence';
 import { validateAgainst } from './event-contracts.js';
+import { traceEventCreated } from './tracing.js';
 
 /** An event waiting inside its aggregate document until the relay has published it (the outbox). */
 export interface OutboxEvent {
@@ -15,7 +16,9 @@ export interface OutboxEvent {
   time: Date;
   data: Record<string, unknown>;
   correlationId?: string;
+  /** W3C trace context of the write that queued the event (docs/adr/0026): the record headers carry it on. */
   traceparent?: string;
+  tracestate?: string;
   /**
    * Position in the service's outbox sequence (`OutboxRelay.sequence`): the relay publishes in this
    * order across every document and collection of the service, so the events of one key stay in
@@ -37,6 +40,7 @@ export const OutboxEventSchema = new Schema<OutboxEvent>(
     data: { type: Schema.Types.Mixed, required: true },
     correlationId: { type: String },
     traceparent: { type: String },
+    tracestate: { type: String },
     seq: { type: Number },
   },
   { _id: false },
@@ -86,11 +90,19 @@ const validateOnProduce = process.env['NODE_ENV'] !== 'production';
  * Builds an outbox entry for one event. The caller gives it its place in the service's sequence
  * (`await relay.sequence(entry)`), then puts it in the same single-document write as the state
  * change it describes ($push onto `outbox`), so neither can exist without the other.
- * Producers validate against the contract outside production (ARCHITECTURE.md §3).
+ * Producers validate against the contract outside production (ARCHITECTURE.md §3). With tracing on,
+ * the entry keeps the trace context of the write (the active span's, as a `create` span) unless given.
  */
 export function pendingEvent<C extends EventContract>(
   contract: C,
-  input: { key: string; subject?: string; data: NoInfer<EventData<C>>; correlationId?: string; traceparent?: string },
+  input: {
+    key: string;
+    subject?: string;
+    data: NoInfer<EventData<C>>;
+    correlationId?: string;
+    traceparent?: string;
+    tracestate?: string;
+  },
 ): OutboxEvent {
   if (validateOnProduce) {
     const check = validateAgainst(contract, input.data);
@@ -107,6 +119,8 @@ export function pendingEvent<C extends EventContract>(
   };
   if (input.subject) event.subject = input.subject;
   if (input.correlationId) event.correlationId = input.correlationId;
-  if (input.traceparent) event.traceparent = input.traceparent;
+  const traced = input.traceparent ? { traceparent: input.traceparent, tracestate: input.tracestate } : traceEventCreated(event);
+  if (traced.traceparent) event.traceparent = traced.traceparent;
+  if (traced.traceparent && traced.tracestate) event.tracestate = traced.tracestate;
   return event;
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type DynamicModule, Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,6 +12,8 @@ import { acceptUploads } from './imports/upload.js';
 import { useCursorSecret } from './http/pagination.js';
 import { CORRELATION_HEADER, correlationIdOf } from './logging/logging.module.js';
 import { httpRequestDuration } from './metrics/metrics.js';
+import { traceRequests } from './tracing/http-spans.js';
+import { startTracing } from './tracing/tracing.js';
 
 export interface RunOptions {
   service: string;
@@ -85,6 +88,8 @@ const MAX_EXIT_MS = 9_500;
 const MIN_CLOSE_MS = 3_000;
 /** Requests that arrive this close to the hard stop are refused (problem+json 503): they could not finish. */
 const REFUSE_BEFORE_EXIT_MS = 1_500;
+/** At most this long of the shutdown goes to exporting the last spans. */
+const TRACE_FLUSH_MS = 1_000;
 
 /**
  * The SIGTERM sequence of docs/adr/0024, in order: readiness fails; for `drainMs` everything is still
@@ -105,6 +110,8 @@ export function shutdownPlan(options: { shutdownGraceMs?: number; drainMs?: numb
  */
 export async function runService(module: Type | DynamicModule, options: RunOptions): Promise<NestFastifyApplication> {
   if (options.cursorSecret) useCursorSecret(options.cursorSecret, options.service);
+  // Before anything else: the SDK is loaded only when OTEL_* configures an exporter (docs/adr/0026).
+  const tracing = await startTracing(options.service);
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     // Longer than any id the route table admits (200), so a too-long one gets the table's 400, not Fastify's 414.
@@ -117,6 +124,8 @@ export async function runService(module: Type | DynamicModule, options: RunOptio
     // The caller's correlation id (or a new one) is the request id: logs, problems, forwarded calls.
     genReqId: (req: IncomingMessage) => correlationIdOf(req),
   });
+  // The request's server span first, so every later hook and the handler run in its context.
+  if (tracing) traceRequests(adapter.getInstance());
   adapter.getInstance().addHook('onRequest', (req, reply, done) => {
     (req.raw as { id?: string }).id = req.id;
     void reply.header(CORRELATION_HEADER, req.id);
@@ -186,16 +195,20 @@ export async function runService(module: Type | DynamicModule, options: RunOptio
         ?.stop()
         .catch(() => undefined);
       void eventServer?.close().catch(() => undefined);
-      app.close().then(
-        () => {
-          logger.log(`stopped in ${Date.now() - startedAt} ms`);
-          process.exit(0);
-        },
-        (err: unknown) => {
-          logger.error(`shutdown failed: ${String(err)}`);
-          process.exit(1);
-        },
-      );
+      app
+        .close()
+        // The spans of the last requests and records, exported before the exit (bounded: the hard stop still holds).
+        .then(() => Promise.race([tracing?.shutdown(), sleep(TRACE_FLUSH_MS)]))
+        .then(
+          () => {
+            logger.log(`stopped in ${Date.now() - startedAt} ms`);
+            process.exit(0);
+          },
+          (err: unknown) => {
+            logger.error(`shutdown failed: ${String(err)}`);
+            process.exit(1);
+          },
+        );
     }, drainMs);
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -28,3 +28,5 @@ export * from './http/route-call.js';
 export * from './org-units/index.js';
 export * from './imports/index.js';
 export * from './party-orgs/index.js';
+export * from './tracing/tracing.js';
+export * from './tracing/http-spans.js';

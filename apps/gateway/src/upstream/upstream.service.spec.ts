@@ -1,6 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { startTracing } from '@pb/platform';
 import { UpstreamService, type UpstreamName } from './upstream.service.js';
 
 // A service's answer goes back to the caller as it was sent: a CSV's UTF-8 BOM (EF BB BF) is part of it.
@@ -113,6 +116,52 @@ describe('UpstreamService over several replicas', () => {
       });
     } finally {
       await upstream.onApplicationShutdown();
+    }
+  });
+});
+
+// docs/adr/0026: the forwarded call is a client span of the gateway's request span, and the service gets its traceparent.
+describe('UpstreamService with tracing on', () => {
+  let server: Server;
+  const received: (string | undefined)[] = [];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      received.push(req.headers['traceparent'] as string | undefined);
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('sends the W3C traceparent of a client span, child of the request span', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = (await startTracing('gateway', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1' }, { exporter }))!;
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const urls = { 'org-registry': url, reporting: url, evaluation: url, training: url, notifications: url };
+    const upstream = new UpstreamService({ urls, internalSecret: 'x'.repeat(32), timeoutMs: 5_000 });
+    try {
+      const request = trace.getTracer('test').startSpan('POST /api/v1/reports/:partyOrgId/:periodId/submit', { kind: SpanKind.SERVER });
+      const identity = { sub: 'acct-1', orgUnitId: 's-1', roles: ['school-secretary' as const] };
+      const answer = await context.with(trace.setSpan(ROOT_CONTEXT, request), () =>
+        upstream.forward('reporting', 'POST', '/api/v1/reports/po-1/2030-05-H1/submit?x=1', { identity, correlationId: 'c-1', body: {} }),
+      );
+      request.end();
+      expect(answer.status).toBe(503);
+      const client = exporter.getFinishedSpans().find((s) => s.kind === SpanKind.CLIENT)!;
+      expect(client.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
+      expect(client.attributes).toMatchObject({
+        'peer.service': 'reporting',
+        'url.path': '/api/v1/reports/po-1/2030-05-H1/submit',
+        'http.response.status_code': 503,
+      });
+      expect(received).toEqual([`00-${request.spanContext().traceId}-${client.spanContext().spanId}-01`]);
+    } finally {
+      await upstream.onApplicationShutdown();
+      await tracing.shutdown();
     }
   });
 });

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent, request } from 'undici';
-import { INTERNAL_IDENTITY_HEADER, problem, ProblemException, signInternalToken, type Identity } from '@pb/platform';
+import { inClientSpan, INTERNAL_IDENTITY_HEADER, problem, ProblemException, signInternalToken, type Identity } from '@pb/platform';
 import { ReplicaSet } from './replicas.js';
 
 export const UPSTREAMS = Symbol('UPSTREAMS');
@@ -32,6 +32,17 @@ export interface UpstreamResponse {
   body: unknown;
   /** Response headers a client needs (ETag, Idempotent-Replayed, Content-Disposition, Retry-After). */
   headers: Record<string, string>;
+}
+
+type UpstreamMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+interface ForwardOptions {
+  identity: Identity;
+  correlationId: string;
+  body?: unknown;
+  headers?: Record<string, string | undefined>;
+  /** A file streamed on as it arrives (an upload route, docs/adr/0020) instead of a JSON body. */
+  upload?: { stream: Readable; contentType: string };
 }
 
 /** Request headers the gateway passes on to the owning service. */
@@ -93,23 +104,31 @@ export class UpstreamService implements OnApplicationBootstrap, OnApplicationShu
     return this.replicas[name];
   }
 
-  async forward(
+  /**
+   * The owning service's answer. With tracing on the call is a CLIENT span of the request's and sends
+   * its W3C `traceparent`, so the service's server span continues the gateway's trace (docs/adr/0026).
+   */
+  async forward(name: UpstreamName, method: UpstreamMethod, path: string, options: ForwardOptions): Promise<UpstreamResponse> {
+    return inClientSpan(
+      method,
+      { 'http.request.method': method, 'url.path': path.split('?')[0], 'peer.service': name },
+      (traceHeaders) => this.send(name, method, path, options, traceHeaders),
+      (answer) => answer.status,
+    );
+  }
+
+  private async send(
     name: UpstreamName,
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    method: UpstreamMethod,
     path: string,
-    options: {
-      identity: Identity;
-      correlationId: string;
-      body?: unknown;
-      headers?: Record<string, string | undefined>;
-      /** A file streamed on as it arrives (an upload route, docs/adr/0020) instead of a JSON body. */
-      upload?: { stream: Readable; contentType: string };
-    },
+    options: ForwardOptions,
+    traceHeaders: Record<string, string>,
   ): Promise<UpstreamResponse> {
     const headers: Record<string, string> = {
       [INTERNAL_IDENTITY_HEADER]: await this.internalToken(options.identity),
       'x-correlation-id': options.correlationId,
       accept: 'application/json, text/csv',
+      ...traceHeaders,
     };
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = options.headers?.[name];

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { CE_HEADER, CONTENT_TYPE_HEADER, CORRELATION_ID_HEADER, TRACEPARENT_HEADER } from '../cloudevents.js';
+import { CE_HEADER, CONTENT_TYPE_HEADER, CORRELATION_ID_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER } from '../cloudevents.js';
 import { EventContracts } from '../registry.js';
 import { InternalTopics } from '../topics.js';
 import { ASYNCAPI_DOCUMENT_PATH, asyncApiJson, buildAsyncApi } from './asyncapi.js';
@@ -89,7 +89,7 @@ describe('AsyncAPI document (docs/asyncapi/asyncapi.json)', () => {
       const m = components.messages[c.type] as Json & {
         headers: { properties: Json; required: string[] };
       };
-      const headers = [...Object.values(CE_HEADER), CONTENT_TYPE_HEADER, CORRELATION_ID_HEADER, TRACEPARENT_HEADER];
+      const headers = [...Object.values(CE_HEADER), CONTENT_TYPE_HEADER, CORRELATION_ID_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER];
       expect(Object.keys(m.headers.properties).sort()).toEqual(headers.sort());
       expect(m.headers.properties[CE_HEADER.type]).toMatchObject({ const: c.type });
       expect(m.headers.properties[CE_HEADER.dataschema]).toMatchObject({ const: c.dataschema });

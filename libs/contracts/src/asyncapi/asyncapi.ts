@@ -5,6 +5,7 @@ import {
   eventSource,
   TRACEPARENT_HEADER,
   TRACEPARENT_PATTERN,
+  TRACESTATE_HEADER,
 } from '../cloudevents.js';
 import type { EventContract } from '../event-contract.js';
 import { InternalTopics, TopicInfo, Topics, type TopicKey } from '../topics.js';
@@ -103,7 +104,13 @@ function headersSchema(contract: EventContract) {
       [TRACEPARENT_HEADER]: {
         type: 'string',
         pattern: TRACEPARENT_PATTERN,
-        description: 'W3C trace context; a malformed value is ignored, never fatal. 链路追踪上下文。',
+        description:
+          'W3C trace context of the write that caused the event (CloudEvents distributed-tracing extension); a malformed value is ignored, never fatal. 链路追踪上下文。',
+      },
+      [TRACESTATE_HEADER]: {
+        type: 'string',
+        maxLength: 512,
+        description: 'W3C trace state, only beside a valid traceparent. 链路追踪厂商状态。',
       },
     },
   };

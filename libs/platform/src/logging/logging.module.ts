@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { traceLogFields, tracingSettings } from '../tracing/tracing.js';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 const VALID_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -13,7 +14,7 @@ export function correlationIdOf(req: IncomingMessage): string {
   return value && VALID_ID.test(value) ? value : randomUUID();
 }
 
-/** pino JSON logs; every request line carries `correlationId`; credentials are redacted. */
+/** pino JSON logs; every request line carries `correlationId` (and `traceId`/`spanId` with tracing on); credentials are redacted. */
 @Module({})
 export class LoggingModule {
   static forRoot(options: { service: string; level: string }): DynamicModule {
@@ -25,6 +26,8 @@ export class LoggingModule {
             level: options.level,
             base: { service: options.service },
             messageKey: 'msg',
+            // With tracing on, each line inside a request or a consumed record names its trace and span.
+            ...(tracingSettings(options.service).enabled ? { mixin: traceLogFields } : {}),
             // Fastify already chose the id (bootstrap.ts) and put it on the raw request.
             genReqId: (req: IncomingMessage & { id?: string }) => req.id ?? correlationIdOf(req),
             customAttributeKeys: { reqId: 'correlationId' },
