@@ -102,6 +102,14 @@ export function portInUse(port, host = '127.0.0.1') {
 }
 
 /**
+ * The Node flags a service runs with, here and in the image (deploy/docker/Dockerfile and the Helm
+ * chart set the same through NODE_OPTIONS; docs/adr/0027).
+ */
+export function serviceNodeArgs(_service) {
+  return [];
+}
+
+/**
  * Spawns each service from its build (apps/<name>/dist/main.js) with stdout and stderr to
  * <logDir>/<name>.log (<name>-<replica>.log). Returns handles; `exited` resolves when the process ends.
  */
@@ -114,7 +122,7 @@ export function spawnServices(envs, { logDir = path.join(ROOT, '.local', 'logs')
     const out = createWriteStream(logFile, { flags: 'a' });
     // PB_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it stops (where a benchmark's time goes).
     const profile = process.env.PB_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PB_CPU_PROF}`] : [];
-    const child = spawn(NODE24, [...profile, path.join(ROOT, 'apps', service, 'dist', 'main.js')], {
+    const child = spawn(NODE24, [...serviceNodeArgs(service), ...profile, path.join(ROOT, 'apps', service, 'dist', 'main.js')], {
       cwd: ROOT,
       env: { ...process.env, ...envs[service] },
       stdio: ['ignore', 'pipe', 'pipe'],
