@@ -82,6 +82,19 @@ console.log('up'); setInterval(() => {}, 1 << 30);`;
   return child;
 }
 
+/** The topics of `names` that the broker has (a topic nobody wrote to yet may not exist). */
+async function existingTopics(infra, names) {
+  const { Kafka, logLevel } = (await import('kafkajs')).default;
+  const admin = new Kafka({ brokers: infra.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const have = new Set(await admin.listTopics());
+    return names.filter((t) => have.has(t));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export async function run(args) {
   const schools = Number(args[0] ?? 100);
   const counties = Number(args[1] ?? 3);
@@ -118,10 +131,11 @@ export async function run(args) {
     const heap = () => Promise.all(handles.map((h) => heapUsedMiB(h.host, h.port)));
     await sleep(settleSeconds * 1000);
     const empty = { rss: await sampleRss(pids), heap: await heap() };
+    say(`empty, idle: ${handles.map((h, i) => `${h.service} ${empty.rss[i].toFixed(0)}`).join(', ')} MiB RSS`);
 
     say(`seeding the demo city (${schools} schools, ${counties} counties)...`);
     await seed({ gateway: `http://127.0.0.1:${ports.gateway}`, schools, counties, secret: secrets.AUTH_JWT_SECRET, outDir, say });
-    const caughtUp = await waitConsumersIdle(infra, runId, Object.values(Topics));
+    const caughtUp = await waitConsumersIdle(infra, runId, await existingTopics(infra, Object.values(Topics)));
     say(`consumers caught up ${caughtUp.toFixed(0)} s after the seed; idle for ${settleSeconds} s...`);
     await sleep(settleSeconds * 1000);
     const seeded = { rss: await sampleRss(pids), heap: await heap() };
