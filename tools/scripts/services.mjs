@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { SERVICE_NODE_FLAGS } from './node-flags.mjs';
 import { NODE24, ROOT } from './node24.mjs';
 
 export const SERVICES = ['org-registry', 'reporting', 'evaluation', 'training', 'notifications', 'gateway'];
@@ -101,12 +102,9 @@ export function portInUse(port, host = '127.0.0.1') {
   });
 }
 
-/**
- * The Node flags a service runs with, here and in the image (deploy/docker/Dockerfile and the Helm
- * chart set the same through NODE_OPTIONS; docs/adr/0027).
- */
+/** The Node flags of a service's process (the same for all six; node-flags.mjs says why). */
 export function serviceNodeArgs(_service) {
-  return [];
+  return [...SERVICE_NODE_FLAGS];
 }
 
 /**
