@@ -1,5 +1,4 @@
 import { Controller, Get, Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Public } from '../auth/public.decorator.js';
 import { problem } from '../http/problem.js';
@@ -59,7 +58,6 @@ export function watchedCheck(health: HealthIndicatorService, watch: DependencyWa
  * apart, for Kubernetes probes. Readiness fails at once on SIGTERM, and on its dependencies only
  * after their outage has lasted (docs/adr/0024).
  */
-@ApiExcludeController()
 @SkipRateLimit()
 @Controller('health')
 export class HealthController {

@@ -1,5 +1,4 @@
 import { Controller, Get, Header, Module } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { Public } from '../auth/public.decorator.js';
 import { SkipRateLimit } from '../http/rate-limit.guard.js';
@@ -16,7 +15,6 @@ export const httpRequestDuration = new Histogram({
 });
 
 /** Prometheus scrape endpoint. Public inside the cluster network; exposes no business data. */
-@ApiExcludeController()
 @SkipRateLimit()
 @Controller('metrics')
 export class MetricsController {
