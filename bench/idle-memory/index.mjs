@@ -42,14 +42,22 @@ async function sampleRss(pids, samples = 5) {
   return seen.map(median);
 }
 
-/** V8 heap used (MiB) from a service's Prometheus route; null when it does not answer. */
-async function heapUsedMiB(host, port) {
+/** V8 heap used and committed, and external memory (MiB), from a service's Prometheus route; nulls when it does not answer. */
+async function heapMiB(host, port) {
   try {
     const res = await fetch(`http://${host}:${port}/metrics`, { signal: AbortSignal.timeout(5_000) });
-    const m = /^nodejs_heap_size_used_bytes (\S+)$/m.exec(await res.text());
-    return m ? Number(m[1]) / MiB : null;
+    const text = await res.text();
+    const metric = (name) => {
+      const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+      return m ? Number(m[1]) / MiB : null;
+    };
+    return {
+      used: metric('nodejs_heap_size_used_bytes'),
+      total: metric('nodejs_heap_size_total_bytes'),
+      external: metric('nodejs_external_memory_bytes'),
+    };
   } catch {
-    return null;
+    return { used: null, total: null, external: null };
   }
 }
 
@@ -117,7 +125,7 @@ export async function run(args) {
     // The baselines first, alone on the machine.
     const base = {};
     for (const kind of ['bare', 'connections']) {
-      const child = await baseline(kind, infra, runId, serviceNodeArgs('baseline'));
+      const child = await baseline(kind, infra, runId, serviceNodeArgs());
       children.push(child);
       await sleep(settleSeconds * 1000);
       [base[kind]] = await sampleRss([child.pid]);
@@ -128,7 +136,7 @@ export async function run(args) {
     handles = spawnServices(envs, { logDir });
     await waitReady(handles, { timeoutMs: 240_000 });
     const pids = handles.map((h) => h.child.pid);
-    const heap = () => Promise.all(handles.map((h) => heapUsedMiB(h.host, h.port)));
+    const heap = () => Promise.all(handles.map((h) => heapMiB(h.host, h.port)));
     await sleep(settleSeconds * 1000);
     const empty = { rss: await sampleRss(pids), heap: await heap() };
     say(`empty, idle: ${handles.map((h, i) => `${h.service} ${empty.rss[i].toFixed(0)}`).join(', ')} MiB RSS`);
@@ -142,14 +150,22 @@ export async function run(args) {
 
     const sum = (xs) => xs.reduce((s, x) => s + (x ?? 0), 0);
     const f = (x) => (x === null || x === undefined ? '   -' : x.toFixed(0).padStart(4));
+    const row = (m) => `${f(m.rss)} ${f(m.used)} ${f(m.total)} ${f(m.external)}`;
+    const at = (phase, i) => ({ rss: phase.rss[i], ...phase.heap[i] });
+    const total = (phase) => ({
+      rss: sum(phase.rss),
+      used: sum(phase.heap.map((h) => h.used)),
+      total: sum(phase.heap.map((h) => h.total)),
+      external: sum(phase.heap.map((h) => h.external)),
+    });
     const lines = [
-      `idle memory on Node ${process.versions.node}, launch flags: ${serviceNodeArgs('gateway').join(' ') || '(none)'} (gateway), ${serviceNodeArgs('reporting').join(' ') || '(none)'} (others)`,
-      `  MiB              empty: RSS heap   after seed (${schools} schools): RSS heap`,
+      `idle memory on Node ${process.versions.node}, node flags of every service and baseline: ${serviceNodeArgs().join(' ') || '(none)'}`,
+      `  MiB               empty: RSS heap used/committed external   after the seed (${schools} schools): RSS heap used/committed external`,
       ...SERVICES.map((s) => {
         const i = handles.findIndex((h) => h.service === s);
-        return `  ${s.padEnd(16)}        ${f(empty.rss[i])} ${f(empty.heap[i])}                          ${f(seeded.rss[i])} ${f(seeded.heap[i])}`;
+        return `  ${s.padEnd(16)}        ${row(at(empty, i))}                                    ${row(at(seeded, i))}`;
       }),
-      `  ${'sum'.padEnd(16)}        ${f(sum(empty.rss))} ${f(sum(empty.heap))}                          ${f(sum(seeded.rss))} ${f(sum(seeded.heap))}   (goal: RSS <= 1024 after the seed)`,
+      `  ${'sum'.padEnd(16)}        ${row(total(empty))}                                    ${row(total(seeded))}   (goal: RSS <= 1024 after the seed)`,
       `  baseline: bare node -e ${base.bare.toFixed(0)} MiB; node with a kafkajs producer + consumer and a mongoose connection ${base.connections.toFixed(0)} MiB`,
       `  ratio after the seed: sum / (6 x connections baseline) = ${(sum(seeded.rss) / (6 * base.connections)).toFixed(2)}; sum / (6 x bare) = ${(sum(seeded.rss) / (6 * base.bare)).toFixed(2)}`,
       `  ${sum(seeded.rss) <= 1024 ? 'within' : 'OVER'} the 1 GiB goal by ${Math.abs(1024 - sum(seeded.rss)).toFixed(0)} MiB`,

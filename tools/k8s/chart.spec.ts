@@ -108,7 +108,7 @@ describe('the Helm chart', () => {
 
   it("sizes V8's old generation from each container's memory limit (NODE_OPTIONS; docs/adr/0027)", () => {
     type Container = { env: { name: string; value?: string }[]; resources: { limits: { memory: string } } };
-    const containerOf = (o: K8sObject) => (o.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0]!;
+    const containerOf = (o: K8sObject) => (o.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0];
     const oldSpaceOf = (c: Container) => c.env.find((e) => e.name === 'NODE_OPTIONS')?.value;
     const objects = rendered(
       'pb-demo',

@@ -103,7 +103,7 @@ export function portInUse(port, host = '127.0.0.1') {
 }
 
 /** The Node flags of a service's process (the same for all six; node-flags.mjs says why). */
-export function serviceNodeArgs(_service) {
+export function serviceNodeArgs() {
   return [...SERVICE_NODE_FLAGS];
 }
 

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Injectable, type OnApplicationBootstrap, type 
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Public } from '../auth/public.decorator.js';
 import { problem } from '../http/problem.js';
+import { InfrastructureController } from '../http/infrastructure.js';
 import { SkipRateLimit } from '../http/rate-limit.guard.js';
 import { DependencyWatch } from './dependency-watch.js';
 
@@ -58,6 +59,7 @@ export function watchedCheck(health: HealthIndicatorService, watch: DependencyWa
  * apart, for Kubernetes probes. Readiness fails at once on SIGTERM, and on its dependencies only
  * after their outage has lasted (docs/adr/0024).
  */
+@InfrastructureController()
 @SkipRateLimit()
 @Controller('health')
 export class HealthController {

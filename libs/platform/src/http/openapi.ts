@@ -2,8 +2,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { ProblemSchema, type RouteSpec } from '@pb/contracts';
-import { HealthController } from '../health/health.js';
-import { MetricsController } from '../metrics/metrics.js';
+import { INFRASTRUCTURE_CONTROLLER } from './infrastructure.js';
 import { IDEMPOTENCY_KEY_PATTERN, IF_MATCH_PATTERN, problemsOf, ROUTE_KEY } from './route.js';
 
 // @nestjs/swagger (with its dependencies, a fifth of a service's modules) is loaded only here, when a
@@ -115,19 +114,20 @@ const excluded = new WeakSet<object>();
 
 /**
  * Puts the OpenAPI of each handler bound to the route table (`Handle`) on the handler, as swagger's
- * decorators, once per handler (a process may build several documents); leaves the health and
- * metrics routes out of the document.
+ * decorators, once per handler (a process may build several documents); leaves the infrastructure
+ * controllers (health, metrics: `@InfrastructureController()`) out of the document.
  */
 function documentRoutes(app: INestApplication, swagger: Swagger): void {
-  for (const controller of [HealthController, MetricsController]) {
-    if (excluded.has(controller)) continue;
-    swagger.ApiExcludeController()(controller);
-    excluded.add(controller);
-  }
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
-      const proto = (wrapper.metatype as Type | null)?.prototype as Record<string, unknown> | undefined;
-      if (!proto) continue;
+      const controller = wrapper.metatype as Type | null;
+      if (!controller) continue;
+      if (Reflect.getMetadata(INFRASTRUCTURE_CONTROLLER, controller) === true) {
+        if (!excluded.has(controller)) swagger.ApiExcludeController()(controller);
+        excluded.add(controller);
+        continue;
+      }
+      const proto = controller.prototype as Record<string, unknown>;
       for (const key of Object.getOwnPropertyNames(proto)) {
         const descriptor = Object.getOwnPropertyDescriptor(proto, key);
         const handler = descriptor?.value as object | undefined;

@@ -2,6 +2,7 @@ import { Controller, Get, Header, Module } from '@nestjs/common';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { Public } from '../auth/public.decorator.js';
 import { SkipRateLimit } from '../http/rate-limit.guard.js';
+import { InfrastructureController } from '../http/infrastructure.js';
 
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
@@ -15,6 +16,7 @@ export const httpRequestDuration = new Histogram({
 });
 
 /** Prometheus scrape endpoint. Public inside the cluster network; exposes no business data. */
+@InfrastructureController()
 @SkipRateLimit()
 @Controller('metrics')
 export class MetricsController {
