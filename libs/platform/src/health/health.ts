@@ -77,7 +77,9 @@ export class HealthController {
 
   @Public()
   @Get('ready')
-  @HealthCheck()
+  // Not in the API document (InfrastructureController), so no swagger decorators: with its default,
+  // terminus would load @nestjs/swagger into every service for them (docs/adr/0027).
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   ready() {
     if (this.lifecycle.shuttingDown) throw shuttingDownProblem();
     return this.health.check(this.checks);
