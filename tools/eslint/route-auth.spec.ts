@@ -14,7 +14,7 @@ const controller = (classDecorators: string, members: string) => `
 import { Controller, Get, Post, Delete } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Routes } from '@pb/contracts';
-import { Handle, Public, Roles } from '@pb/platform';
+import { Handle, InfrastructureController, Public, Roles } from '@pb/platform';
 ${classDecorators}
 @Controller()
 export class ThingsController {
@@ -48,7 +48,14 @@ describe('pb/route-auth', () => {
       'routes bound to their entries',
       controller('', "  @Handle(Routes.getAudit) list() { return []; }\n  @Handle(Routes['getAccountsMe']) me() { return {}; }"),
     ],
-    ['an infrastructure route outside the API document', controller('@ApiExcludeController()', '  @Public() @Get() live() { return {}; }')],
+    [
+      'an infrastructure route outside the API document',
+      controller('@InfrastructureController()', '  @Public() @Get() live() { return {}; }'),
+    ],
+    [
+      "an infrastructure route in a controller swagger's decorator excludes",
+      controller('@ApiExcludeController()', '  @Public() @Get() live() { return {}; }'),
+    ],
     ['methods that are not routes', controller('', '  helper() { return 1; }\n  @Handle(Routes.getAudit) list() { return []; }')],
     ['a class that is not a controller', 'export class Service { @Get() list() { return []; } }'],
   ])('passes %s', async (_case, code) => {

@@ -106,6 +106,31 @@ describe('the Helm chart', () => {
     }
   });
 
+  it("sizes V8's old generation from each container's memory limit (NODE_OPTIONS; docs/adr/0027)", () => {
+    type Container = { env: { name: string; value?: string }[]; resources: { limits: { memory: string } } };
+    const containerOf = (o: K8sObject) => (o.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0];
+    const oldSpaceOf = (c: Container) => c.env.find((e) => e.name === 'NODE_OPTIONS')?.value;
+    const objects = rendered(
+      'pb-demo',
+      [],
+      ['--set', 'services.gateway.resources.limits.memory=1.5Gi', '--set', 'services.training.resources.limits.memory=200M'],
+    );
+    const byName = new Map(
+      objects.filter((o) => o.kind === 'Deployment' || o.kind === 'Job').map((o) => [o.metadata.name, containerOf(o)]),
+    );
+    // The limit less 128 MiB, at least half of it: 1.5Gi = 1536 MiB; 200M = 190 MiB; the defaults 384Mi and 320Mi.
+    expect(oldSpaceOf(byName.get('pb-demo-gateway')!)).toBe('--max-old-space-size=1408');
+    expect(oldSpaceOf(byName.get('pb-demo-training')!)).toBe('--max-old-space-size=95');
+    expect(oldSpaceOf(byName.get('pb-demo-org-registry')!)).toBe('--max-old-space-size=256');
+    expect(oldSpaceOf(byName.get('pb-demo-evaluation')!)).toBe('--max-old-space-size=192');
+    expect(byName.get('pb-demo-kafka-topics')).toBeDefined();
+    for (const [name, c] of byName) expect([name, oldSpaceOf(c)]).toEqual([name, expect.stringMatching(/^--max-old-space-size=\d+$/)]);
+    // A service's own NODE_OPTIONS (services.<name>.env) replaces the derived one rather than doubling the variable.
+    const own = rendered('pb-demo', [], ['--set', 'services.reporting.env.NODE_OPTIONS=--max-old-space-size=300']);
+    const reporting = containerOf(own.find((o) => o.kind === 'Deployment' && o.metadata.name === 'pb-demo-reporting')!);
+    expect(reporting.env.filter((e) => e.name === 'NODE_OPTIONS').map((e) => e.value)).toEqual(['--max-old-space-size=300']);
+  });
+
   it('lets only the gateway take outside traffic; the services accept the gateway and the metrics scrape only', () => {
     const policies = rendered('pb-demo').filter((o) => o.kind === 'NetworkPolicy');
     type Rule = { from?: { podSelector?: { matchLabels?: Record<string, string> }; namespaceSelector?: unknown }[] };

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
+import { SERVICE_NODE_FLAGS } from '../scripts/node-flags.mjs';
 
 // No Docker engine on these machines: the one Dockerfile of every service is held to its promises by
 // reading it (docs/adr/0023-kubernetes.md), and compose to using it.
@@ -47,7 +48,13 @@ describe('deploy/docker/Dockerfile', () => {
   it('ends with the generic target, the service chosen by build argument or at run time', () => {
     expect(stages.at(-1)).toBe('platform');
     expect(stage('platform')).toEqual(['ARG SERVICE=gateway', 'ENV SERVICE=${SERVICE}']);
-    expect(stage('runtime').at(-1)).toBe('CMD ["sh", "-c", "exec node apps/$SERVICE/dist/main.js"]');
+    expect(stage('runtime').at(-1)).toMatch(/^CMD \["sh", "-c", "exec node (--[a-z-]+=\S+ )*apps\/\$SERVICE\/dist\/main\.js"\]$/);
+  });
+
+  it('runs node with the V8 flags the local runner gives every service (tools/scripts/node-flags.mjs)', () => {
+    const flags = /exec node (.*) apps\//.exec(stage('runtime').at(-1) ?? '')?.[1]?.split(' ') ?? [];
+    expect(flags).toEqual([...SERVICE_NODE_FLAGS]);
+    expect(flags).toContain('--max-semi-space-size=4');
   });
 
   it('leaves the checkout local state out of the build context', () => {

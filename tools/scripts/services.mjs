@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { SERVICE_NODE_FLAGS } from './node-flags.mjs';
 import { NODE24, ROOT } from './node24.mjs';
 
 export const SERVICES = ['org-registry', 'reporting', 'evaluation', 'training', 'notifications', 'gateway'];
@@ -101,6 +102,11 @@ export function portInUse(port, host = '127.0.0.1') {
   });
 }
 
+/** The Node flags of a service's process (the same for all six; node-flags.mjs says why). */
+export function serviceNodeArgs() {
+  return [...SERVICE_NODE_FLAGS];
+}
+
 /**
  * Spawns each service from its build (apps/<name>/dist/main.js) with stdout and stderr to
  * <logDir>/<name>.log (<name>-<replica>.log). Returns handles; `exited` resolves when the process ends.
@@ -114,7 +120,7 @@ export function spawnServices(envs, { logDir = path.join(ROOT, '.local', 'logs')
     const out = createWriteStream(logFile, { flags: 'a' });
     // PB_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it stops (where a benchmark's time goes).
     const profile = process.env.PB_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PB_CPU_PROF}`] : [];
-    const child = spawn(NODE24, [...profile, path.join(ROOT, 'apps', service, 'dist', 'main.js')], {
+    const child = spawn(NODE24, [...serviceNodeArgs(service), ...profile, path.join(ROOT, 'apps', service, 'dist', 'main.js')], {
       cwd: ROOT,
       env: { ...process.env, ...envs[service] },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -19,8 +19,8 @@ bootOrExit('gateway', async () => {
     bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
     cursorSecret: cursorSecretOf(config),
-    configure: (app) => {
-      serveGatewayOpenApi(app);
+    configure: async (app) => {
+      await serveGatewayOpenApi(app);
       refuseUndeclaredMethods(app);
     },
   });

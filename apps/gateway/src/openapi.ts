@@ -20,11 +20,11 @@ export const GATEWAY_API: ApiInfo = {
   version: '1.0.0',
 };
 
-export const buildOpenApi = (app: INestApplication) => addRouteLinks(buildOpenApiDocument(app, GATEWAY_API));
+export const buildOpenApi = async (app: INestApplication) => addRouteLinks(await buildOpenApiDocument(app, GATEWAY_API));
 /**
  * Serves the document, made from the route table (query strings are checked against the same entries),
  * with the links from each answer to the operations on what it names (`openapi-links.ts`).
  */
-export function serveGatewayOpenApi(app: INestApplication): void {
-  serveOpenApi(app, GATEWAY_API, (doc) => addRouteLinks(doc));
+export async function serveGatewayOpenApi(app: INestApplication): Promise<void> {
+  await serveOpenApi(app, GATEWAY_API, (doc) => addRouteLinks(doc));
 }

@@ -19,6 +19,7 @@ export * from './http/pagination.js';
 export * from './http/etag.js';
 export * from './audit/audit-write.js';
 export * from './http/openapi.js';
+export * from './http/infrastructure.js';
 export * from './clock.js';
 export * from './periodic-runner.js';
 export * from './cache/read-cache.js';

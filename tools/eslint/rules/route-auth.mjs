@@ -5,7 +5,8 @@
 // `rest-api-methods-should-be-guarded`).
 //  - A handler with Nest's own route decorators (`@Get()`, `@Post()`, ...) fails, unless it is an
 //    infrastructure route outside the public API (health, metrics): `@Public()` on the handler, in a
-//    controller excluded from the OpenAPI document (`@ApiExcludeController()`).
+//    controller excluded from the OpenAPI document (`@InfrastructureController()` of libs/platform,
+//    or swagger's `@ApiExcludeController()`).
 //  - `@Roles()` or `@Public()` beside `@Handle()` fails: the table entry is the one place for them.
 //  - `@Handle(...)` must name an entry of the table: `@Handle(Routes.someId)`.
 //  - `@Public()` on a controller class fails: a public route must be visible where it is declared.
@@ -50,7 +51,7 @@ export const routeAuth = {
         const classNames = names(cls);
         if (!classNames.has('Controller')) return;
         if (classNames.has('Public')) context.report({ node: cls, messageId: 'publicClass' });
-        const infrastructure = classNames.has('ApiExcludeController');
+        const infrastructure = classNames.has('InfrastructureController') || classNames.has('ApiExcludeController');
         for (const member of cls.body.body) {
           if (member.type !== 'MethodDefinition') continue;
           const own = names(member);

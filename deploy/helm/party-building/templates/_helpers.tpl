@@ -82,3 +82,17 @@ allowPrivilegeEscalation: false
 capabilities:
   drop: [ALL]
 {{- end -}}
+
+{{/*
+NODE_OPTIONS of a container, from its resources: the old generation's limit is the memory limit less
+128 MiB for what is not the old generation (the runtime, the young generation of 2 x 4 MiB that the
+image's CMD sets, code, buffers: about 100 MiB measured idle), and at least half the limit; so V8
+collects harder before the kernel would kill the pod (docs/adr/0027-idle-memory.md).
+*/}}
+{{- define "pb.nodeOptions" -}}
+{{- $m := toString .limits.memory -}}
+{{- $unit := regexFind "[a-zA-Z]+$" $m -}}
+{{- $scale := get (dict "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "k" 1000.0 "M" 1000000.0 "G" 1000000000.0 "T" 1000000000000.0 "m" 0.001) $unit | default 1.0 -}}
+{{- $mi := int (floor (divf (mulf (float64 (trimSuffix $unit $m)) $scale) 1048576.0)) -}}
+--max-old-space-size={{ max (div $mi 2) (sub $mi 128) }}
+{{- end -}}

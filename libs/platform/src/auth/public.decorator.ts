@@ -1,7 +1,9 @@
-import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiExtension } from '@nestjs/swagger';
+import { SetMetadata } from '@nestjs/common';
 
 export const IS_PUBLIC = 'pb:isPublic';
 
-/** Marks a route that needs no authentication. Every other route is authenticated (lint-enforced). */
-export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension('x-public', true));
+/**
+ * Marks a route that needs no authentication. Every other route is authenticated (lint-enforced). The
+ * OpenAPI document marks the route table's public entries `x-public` (http/openapi.ts).
+ */
+export const Public = () => SetMetadata(IS_PUBLIC, true);

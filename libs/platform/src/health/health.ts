@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Public } from '../auth/public.decorator.js';
 import { problem } from '../http/problem.js';
+import { InfrastructureController } from '../http/infrastructure.js';
 import { SkipRateLimit } from '../http/rate-limit.guard.js';
 import { DependencyWatch } from './dependency-watch.js';
 
@@ -59,7 +59,7 @@ export function watchedCheck(health: HealthIndicatorService, watch: DependencyWa
  * apart, for Kubernetes probes. Readiness fails at once on SIGTERM, and on its dependencies only
  * after their outage has lasted (docs/adr/0024).
  */
-@ApiExcludeController()
+@InfrastructureController()
 @SkipRateLimit()
 @Controller('health')
 export class HealthController {
@@ -77,7 +77,9 @@ export class HealthController {
 
   @Public()
   @Get('ready')
-  @HealthCheck()
+  // Not in the API document (InfrastructureController), so no swagger decorators: with its default,
+  // terminus would load @nestjs/swagger into every service for them (docs/adr/0027).
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   ready() {
     if (this.lifecycle.shuttingDown) throw shuttingDownProblem();
     return this.health.check(this.checks);

@@ -1,8 +1,13 @@
 import 'reflect-metadata';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import { HealthCheckService } from '@nestjs/terminus';
+import { HealthController, Lifecycle, READINESS_CHECKS } from '../health/health.js';
+import { MetricsController } from '../metrics/metrics.js';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { expressPath, Routes, type RouteSpec } from '@pb/contracts';
 import { buildOpenApiDocument } from './openapi.js';
@@ -31,7 +36,7 @@ describe('the OpenAPI document of the route table (buildOpenApiDocument)', () =>
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({ controllers: [WholeTable] }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
-    doc = buildOpenApiDocument(app, { title: 't', description: 'd', version: '1' });
+    doc = await buildOpenApiDocument(app, { title: 't', description: 'd', version: '1' });
   });
   afterAll(async () => {
     await app.close();
@@ -105,5 +110,66 @@ describe('problemsOf', () => {
     // Not a creation (a login's username, an update's id): no conflict of a unique key.
     expect(Object.keys(problemsOf(withCode))).toEqual([]);
     expect(problemsOf({ ...base, ifMatch: 'optional', problems: { 412: 'Stale' } })[412]).toBe('Stale');
+  });
+});
+
+describe('@nestjs/swagger only where a document is built (docs/adr/0027)', () => {
+  it('is imported at run time by http/openapi.ts alone: Handle, Public, Roles and the services never load it', () => {
+    const root = process.cwd();
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+        d.isDirectory()
+          ? sources(path.join(dir, d.name))
+          : d.name.endsWith('.ts') && !/\.(spec|e2e-spec|integration-spec)\.ts$/.test(d.name)
+            ? [path.join(dir, d.name)]
+            : [],
+      );
+    const importers = ['apps', 'libs']
+      .flatMap((top) => readdirSync(path.join(root, top)).map((name) => path.join(root, top, name, 'src')))
+      .filter((dir) => {
+        try {
+          return readdirSync(dir).length > 0;
+        } catch {
+          return false;
+        }
+      })
+      .flatMap(sources)
+      .filter(
+        (file) =>
+          /^import (?!type )[^;]*from '@nestjs\/swagger'/m.test(readFileSync(file, 'utf8')) ||
+          /import\('@nestjs\/swagger'\)/.test(readFileSync(file, 'utf8').replace(/typeof import\('@nestjs\/swagger'\)/g, '')),
+      )
+      .map((file) => path.relative(root, file));
+    expect(importers).toEqual([path.join('libs', 'platform', 'src', 'http', 'openapi.ts')]);
+  });
+
+  it('documents each handler once however many documents a process builds, without the health and metrics routes', async () => {
+    const moduleRef = await Test.createTestingModule({
+      controllers: [WholeTable, HealthController, MetricsController],
+      providers: [{ provide: HealthCheckService, useValue: {} }, Lifecycle, { provide: READINESS_CHECKS, useValue: [] }],
+    }).compile();
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    try {
+      await app.init();
+      const first = await buildOpenApiDocument(app, { title: 't', description: 'd', version: '1' });
+      const again = await buildOpenApiDocument(app, { title: 't', description: 'd', version: '1' });
+      expect(JSON.stringify(again.paths)).toBe(JSON.stringify(first.paths));
+      const [id, spec] = entries.find(([, s]) => Object.keys(s.params ?? {}).length > 0)!;
+      const params = (operationOf(again, spec) as unknown as { parameters: { name: string; in: string }[] }).parameters.filter(
+        (p) => p.in === 'path',
+      );
+      expect([id, params.map((p) => p.name)]).toEqual([id, Object.keys(spec.params ?? {})]);
+      // Served by the app, left out of its document.
+      expect(
+        (app.getHttpAdapter().getInstance() as { hasRoute: (r: object) => boolean }).hasRoute({ method: 'GET', url: '/health/live' }),
+      ).toBe(true);
+      expect(Object.keys(again.paths).filter((p) => p.startsWith('/health') || p.startsWith('/metrics'))).toEqual([]);
+      const login = entries.find(([, s]) => s.roles === 'public')![1];
+      expect((operationOf(again, login) as unknown as Record<string, unknown>)['x-public']).toBe(true);
+      const guarded = entries.find(([, s]) => s.roles !== 'public')![1];
+      expect((operationOf(again, guarded) as unknown as Record<string, unknown>)['x-roles']).toEqual(guarded.roles);
+    } finally {
+      await app.close();
+    }
   });
 });

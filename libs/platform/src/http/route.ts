@@ -10,18 +10,6 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import {
-  ApiBody,
-  ApiConsumes,
-  ApiExtension,
-  ApiHeader,
-  ApiOperation,
-  ApiParam,
-  ApiProduces,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
 import { expressPath, paramsSchemaOf, querySchemaOf, type RouteSpec } from '@pb/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
@@ -33,8 +21,8 @@ import { schemaValidator } from './schema.pipe.js';
 
 export const ROUTE_KEY = 'pb:route';
 
-const IF_MATCH_PATTERN = '^(\\*|"\\d+"(\\s*,\\s*"\\d+")*)$';
-const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9._:-]{8,128}$';
+export const IF_MATCH_PATTERN = '^(\\*|"\\d+"(\\s*,\\s*"\\d+")*)$';
+export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9._:-]{8,128}$';
 const STANDARD_PROBLEMS: Record<number, string> = {
   401: 'Missing, expired or invalid credentials 未认证',
   403: 'Your role may not call this operation 角色无权限',
@@ -73,77 +61,13 @@ export function problemsOf(spec: RouteSpec): Record<number, string> {
   return problems;
 }
 
-/** The OpenAPI of one table entry: tag, operation, parameters, body, answers, roles, headers. */
-function documented(spec: RouteSpec): MethodDecorator[] {
-  const docs: MethodDecorator[] = [
-    ApiTags(spec.tag),
-    ApiOperation({ summary: spec.summary, ...(spec.description ? { description: spec.description } : {}) }),
-  ];
-  for (const [name, schema] of Object.entries(spec.params ?? {})) {
-    docs.push(ApiParam({ name, schema: schema, ...('description' in schema ? { description: String(schema['description']) } : {}) }));
-  }
-  for (const [name, schema] of Object.entries(spec.query ?? {})) {
-    docs.push(
-      ApiQuery({
-        name,
-        required: spec.requiredQuery?.includes(name) ?? false,
-        schema: schema as never,
-        ...('description' in schema ? { description: String(schema['description']) } : {}),
-      }),
-    );
-  }
-  if (spec.body) docs.push(ApiBody({ schema: spec.body as never }));
-  if (spec.upload) {
-    docs.push(ApiConsumes(...spec.upload.mediaTypes));
-    docs.push(
-      ApiBody({ description: spec.upload.description, schema: { type: 'string', format: 'binary', maxLength: spec.upload.maxBytes } }),
-    );
-  }
-  for (const answer of [spec.ok, spec.also]) {
-    if (!answer) continue;
-    const contentType = answer.contentType ?? 'application/json';
-    if (contentType !== 'application/json') docs.push(ApiProduces(contentType));
-    docs.push(
-      ApiResponse({
-        status: answer.status,
-        description: answer.description ?? 'OK',
-        ...(answer.schema ? { content: { [contentType]: { schema: answer.schema } } } : {}),
-      }),
-    );
-  }
-  for (const [status, description] of Object.entries(problemsOf(spec))) docs.push(ApiResponse({ status: Number(status), description }));
-  if (spec.ifMatch) {
-    docs.push(
-      ApiHeader({
-        name: 'If-Match',
-        required: spec.ifMatch === 'required',
-        description: 'ETag of the version you read; a stale one is refused (412) 读取时的 ETag；已过期则拒绝（412）',
-        schema: { type: 'string', pattern: IF_MATCH_PATTERN },
-      }),
-    );
-  }
-  if (spec.idempotencyKey) {
-    docs.push(
-      ApiHeader({
-        name: 'Idempotency-Key',
-        required: true,
-        description: 'One key per operation, reused on retries: a retry returns the first answer 每次操作一个键，重试时沿用',
-        schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN },
-      }),
-    );
-  }
-  if (spec.language) {
-    docs.push(ApiHeader({ name: 'Accept-Language', required: false, description: 'zh-Hans (default 默认) or en 标题与正文语言' }));
-  }
-  if (spec.paginated) docs.push(ApiExtension('x-paginated', true));
-  return docs;
-}
-
 /**
  * Binds a handler to its entry in the route table (`Routes` in @pb/contracts): method and path, the
  * roles admitted (or public), the success status, validation of params, query and body
- * (RouteValidationInterceptor), and its OpenAPI. The one way a route is declared, in a service or in
- * the gateway; the `pb/route-auth` lint rule refuses any other.
+ * (RouteValidationInterceptor). The one way a route is declared, in a service or in the gateway; the
+ * `pb/route-auth` lint rule refuses any other. Its OpenAPI comes from the same entry (`ROUTE_KEY`)
+ * when a document is built (http/openapi.ts, the gateway only): a service that serves no document
+ * never loads @nestjs/swagger (docs/adr/0027-idle-memory.md).
  */
 export function Handle(spec: RouteSpec): MethodDecorator {
   return applyDecorators(
@@ -151,7 +75,6 @@ export function Handle(spec: RouteSpec): MethodDecorator {
     SetMetadata(ROUTE_KEY, spec),
     HttpCode(spec.ok.status),
     spec.roles === 'public' ? Public() : Roles(...spec.roles),
-    ...documented(spec),
   );
 }
 

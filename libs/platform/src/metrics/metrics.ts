@@ -1,8 +1,8 @@
 import { Controller, Get, Header, Module } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { Public } from '../auth/public.decorator.js';
 import { SkipRateLimit } from '../http/rate-limit.guard.js';
+import { InfrastructureController } from '../http/infrastructure.js';
 
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
@@ -16,7 +16,7 @@ export const httpRequestDuration = new Histogram({
 });
 
 /** Prometheus scrape endpoint. Public inside the cluster network; exposes no business data. */
-@ApiExcludeController()
+@InfrastructureController()
 @SkipRateLimit()
 @Controller('metrics')
 export class MetricsController {
