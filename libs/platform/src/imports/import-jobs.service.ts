@@ -124,7 +124,7 @@ async function* batches<T>(source: AsyncIterable<T>, size: number): AsyncGenerat
  * Yields what `source` yields, asking it for the next item while the caller works on the current one
  * (one item ahead): the next batch is read from the store and parsed while the current one is applied.
  */
-async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
   const it = source[Symbol.asyncIterator]();
   let next = it.next();
   try {
