@@ -37,6 +37,8 @@ export interface ParsedRow<Row> {
 export interface RowImporter<Row = unknown> {
   readonly kind: string;
   readonly columns: readonly CsvColumn[];
+  /** Rows per `check`/`apply` call (default `IMPORT_BATCH_ROWS`); `FOLDED_IMPORT_BATCH_ROWS` where rows fold into fewer writes. */
+  readonly batchRows?: number;
   /** One row as an object of its columns' values (text, coerced like a query string). */
   readonly rowSchema: JsonSchema;
   /** Cells as written to values the row schema takes (e.g. 是/否 to true/false), before the check. */
@@ -379,7 +381,7 @@ export class ImportJobs implements OnApplicationBootstrap, OnApplicationShutdown
       const pass = async (status: 'validating' | 'applying', apply: boolean) => {
         counts.done = 0;
         await progress(status);
-        for await (const batch of readAhead(batches(this.rows(job, importer), IMPORT_BATCH_ROWS))) {
+        for await (const batch of readAhead(batches(this.rows(job, importer), importer.batchRows ?? IMPORT_BATCH_ROWS))) {
           if (this.stopping) throw new Error('the service is stopping');
           const valid: ParsedRow<unknown>[] = [];
           const invalid: RowError[] = [];
