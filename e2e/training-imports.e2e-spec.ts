@@ -15,6 +15,19 @@ describe('training imports through the gateway', () => {
   let token = '';
   let programmeId = '';
   const csv = (bytes: Buffer, contentType = 'text/csv') => ({ bytes, contentType });
+  /**
+   * A job once it has ended, however it ended (a failed job is reported as such, not as a timeout).
+   * Jobs of one training process run one after another, so the wait allows for the jobs queued before.
+   */
+  const finished = (id: string) =>
+    eventually(
+      `import ${id} to end`,
+      async () => {
+        const res = await api('GET', `/api/v1/training/imports/${id}`, { token });
+        return ['done', 'rejected', 'failed'].includes(String(res.body['status'])) ? res.body : null;
+      },
+      120_000,
+    );
 
   beforeAll(async () => {
     const built = await buildCity(['east']);
@@ -30,7 +43,9 @@ describe('training imports through the gateway', () => {
     const roster = ['姓名,工号,学科,出生年份,是否党员', ...Array.from({ length: 20 }, (_, i) => `教师${i},E${i},数学,1980,是`)].join(
       '\r\n',
     );
-    // The roster in GBK, declared by the query: training learns the school from its topic first.
+    // The roster in GBK, declared by the query: training learns the school from its topic first. An
+    // attempt the gateway gave up on (a slow store) may still have made the job: the same file then
+    // answers that job (200), which is as good as a new one (202).
     const job = await eventually(
       'training to know the school',
       async () => {
@@ -38,14 +53,11 @@ describe('training imports through the gateway', () => {
           token,
           file: csv(iconv.encode(roster, 'gbk')),
         });
-        return res.status === 202 ? res.body : null;
+        return res.status === 202 || res.status === 200 ? res.body : null;
       },
       120_000,
     );
-    await eventually('the roster import to finish', async () => {
-      const res = await api('GET', `/api/v1/training/imports/${String(job['id'])}`, { token });
-      return res.body['status'] === 'done' ? res.body : null;
-    });
+    expect(await finished(String(job['id']))).toMatchObject({ status: 'done', rowsApplied: 20 });
     // The county's programme: ten sessions of 2 hours, 20 hours to certify, every teacher of the roster enrolled.
     const county = await tokenFor(built.countyIds['east'], ['county-admin']);
     const programme = await api('POST', '/api/v1/training/programmes', {
@@ -77,10 +89,8 @@ describe('training imports through the gateway', () => {
     const first = await api('POST', `/api/v1/training/schools/${school}/imports/attendance`, { token, file: csv(file) });
     expect(first.status).toBe(202);
     expect(first.body).toMatchObject({ charset: 'gb18030', rowsTotal: 200, policy: 'apply-valid' });
-    const job = await eventually('the attendance import to finish', async () => {
-      const res = await api('GET', `/api/v1/training/imports/${String(first.body['id'])}`, { token });
-      return res.body['status'] === 'done' ? res.body : null;
-    });
+    const job = await finished(String(first.body['id']));
+    expect(job['status']).toBe('done');
     const errors = await api('GET', `/api/v1/training/imports/${String(first.body['id'])}/errors`, {
       token,
       headers: { 'accept-language': 'en' },

@@ -21,11 +21,13 @@ import { build } from '../../tools/scripts/build.mjs';
 import { spawnServices, stopServices, waitReady } from '../../tools/scripts/services.mjs';
 import { benchPlatform } from '../lib/platform.mjs';
 import { signAccessToken } from '../../libs/platform/dist/auth/identity.js';
+import { FOLDED_IMPORT_BATCH_ROWS } from '../../libs/platform/dist/imports/import-limits.js';
 
 const TEACHERS = 100;
 const PROGRAMMES = 10;
 const SESSION_HOURS = 4;
-const BATCH = 1_000;
+/** The bare script's insertMany batches: the attendance importer's batch size (`batchRows`). */
+const BATCH = FOLDED_IMPORT_BATCH_ROWS;
 const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
 const staff = (i) => `T${String(i).padStart(5, '0')}`;
 

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { StaffNumberSchema } from '@pb/contracts';
-import { isProblem, type CsvColumn, type ParsedRow, type RowError, type RowImporter, type Scope } from '@pb/platform';
+import {
+  FOLDED_IMPORT_BATCH_ROWS,
+  isProblem,
+  type CsvColumn,
+  type ParsedRow,
+  type RowError,
+  type RowImporter,
+  type Scope,
+} from '@pb/platform';
 import { AttendanceService, type AttendanceInput } from '../enrolments/attendance.service.js';
 import { TeachersService } from '../teachers/teachers.service.js';
 
@@ -52,6 +60,8 @@ export class AttendanceImporter implements RowImporter<AttendanceRow> {
     { name: 'hours', aliases: ['学时'], required: false },
   ];
   readonly rowSchema = AttendanceRowSchema;
+  /** A teacher's rows of a programme in one batch are one enrolment write and one event: large batches, few writes. */
+  readonly batchRows = FOLDED_IMPORT_BATCH_ROWS;
 
   constructor(
     private readonly teachers: TeachersService,

@@ -5,6 +5,7 @@ import { problemTypeUrl } from '@pb/contracts';
 import { ProblemException } from '../http/problem.js';
 import { CharsetSniffer, declaredCharset, decodeLatin1, decodeStream } from './csv-decoding.js';
 import { csvRecords, csvRowChecker, csvRows, matchHeader, type CsvColumn } from './csv-records.js';
+import { readAhead } from './import-jobs.service.js';
 import { limitBytes } from './upload.js';
 
 /** The bytes in pieces of `size`, as a request stream delivers them. */
@@ -153,5 +154,50 @@ describe('upload size', () => {
     const p = await problemOf(collect(limitBytes(chunked(Buffer.alloc(11), 4), 10)));
     expect(p.getStatus()).toBe(413);
     expect(p.problemType).toBe(problemTypeUrl('fileTooLarge'));
+  });
+});
+
+describe('import batches read ahead', () => {
+  /** Batches 1..3, then a failure (a broken file found further down), logging each read and the close. */
+  function source(log: string[]) {
+    return (async function* () {
+      try {
+        for (let i = 1; i <= 3; i++) {
+          log.push(`read ${i}`);
+          yield await Promise.resolve(i);
+        }
+        log.push('read 4');
+        throw new Error('broken file');
+      } finally {
+        log.push('closed');
+      }
+    })();
+  }
+
+  it('reads the next batch while one is worked on, yields them in order, and a failure of the read ahead comes at its turn', async () => {
+    const log: string[] = [];
+    let failure: unknown;
+    try {
+      for await (const n of readAhead(source(log))) {
+        log.push(`work ${n}`);
+        await new Promise((r) => setImmediate(r));
+        log.push(`done ${n}`);
+      }
+    } catch (err) {
+      failure = err;
+    }
+    expect((failure as Error).message).toBe('broken file');
+    // Batch 2 is read before batch 1's work ends; every batch is worked on before the failure is thrown.
+    expect(log.indexOf('read 2')).toBeLessThan(log.indexOf('done 1'));
+    expect(log.filter((l) => l.startsWith('done'))).toEqual(['done 1', 'done 2', 'done 3']);
+    // The failure happened while batch 3 was worked on (read ahead), and is thrown only after it.
+    expect(log.indexOf('read 4')).toBeLessThan(log.indexOf('done 3'));
+    expect(log.filter((l) => l === 'closed')).toHaveLength(1);
+  });
+
+  it('closes the source when the caller stops early (a stopping service), without an unhandled failure', async () => {
+    const log: string[] = [];
+    for await (const n of readAhead(source(log))) if (n === 1) break;
+    expect(log).toEqual(['read 1', 'read 2', 'closed']);
   });
 });

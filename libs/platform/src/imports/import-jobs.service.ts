@@ -20,6 +20,7 @@ import {
   type ImportJob,
   type ImportRowErrorDoc,
 } from './import-job.schema.js';
+import { IMPORT_BATCH_ROWS, MAX_STORED_ERRORS } from './import-limits.js';
 import { emptyFile, limitBytes } from './upload.js';
 
 /** A row that passed its schema: its spreadsheet row number and its value, typed by the importer. */
@@ -36,6 +37,8 @@ export interface ParsedRow<Row> {
 export interface RowImporter<Row = unknown> {
   readonly kind: string;
   readonly columns: readonly CsvColumn[];
+  /** Rows per `check`/`apply` call (default `IMPORT_BATCH_ROWS`); `FOLDED_IMPORT_BATCH_ROWS` where rows fold into fewer writes. */
+  readonly batchRows?: number;
   /** One row as an object of its columns' values (text, coerced like a query string). */
   readonly rowSchema: JsonSchema;
   /** Cells as written to values the row schema takes (e.g. 是/否 to true/false), before the check. */
@@ -84,10 +87,6 @@ export interface UploadRequest {
   maxBytes: number;
 }
 
-/** Rows per batch: one progress write, one `check`/`apply` call and one insert of errors per batch. */
-export const IMPORT_BATCH_ROWS = 1_000;
-/** Row errors kept per job; `rowsFailed` still counts every refused row. */
-export const MAX_STORED_ERRORS = 10_000;
 const CHUNK_BYTES = 256 * 1024;
 /** A job whose process has not written for this long is taken over at start. */
 const STALE_AFTER_MS = 120_000;
@@ -121,6 +120,27 @@ async function* batches<T>(source: AsyncIterable<T>, size: number): AsyncGenerat
     }
   }
   if (batch.length > 0) yield batch;
+}
+
+/**
+ * Yields what `source` yields, asking it for the next item while the caller works on the current one
+ * (one item ahead): the next batch is read from the store and parsed while the current one is applied.
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let next = it.next();
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = it.next();
+      // A failure of the read ahead surfaces at the await above, on the next turn; not unhandled meanwhile.
+      next.catch(() => undefined);
+      yield r.value;
+    }
+  } finally {
+    await it.return?.(undefined);
+  }
 }
 
 /**
@@ -346,14 +366,22 @@ export class ImportJobs implements OnApplicationBootstrap, OnApplicationShutdown
     if (!importer) return;
     const job = claimed;
     await this.errors.deleteMany({ jobId: id });
+    // A batch's progress is written while the next batch is applied (writes wait their turn in the
+    // store); one in flight at a time, in order, and the last one settled before the job's end is written.
+    let progressing: Promise<void> = Promise.resolve();
     try {
       const scope = Scope.of(job.createdBy);
       const check = csvRowChecker<unknown>(importer.rowSchema);
       const counts = { done: 0, applied: 0, failed: 0, stored: 0 };
+      const progress = async (status: 'validating' | 'applying') => {
+        await progressing;
+        progressing = this.progress(job, status, { ...counts });
+        progressing.catch(() => undefined);
+      };
       const pass = async (status: 'validating' | 'applying', apply: boolean) => {
         counts.done = 0;
-        await this.progress(job, status, counts);
-        for await (const batch of batches(this.rows(job, importer), IMPORT_BATCH_ROWS)) {
+        await progress(status);
+        for await (const batch of readAhead(batches(this.rows(job, importer), importer.batchRows ?? IMPORT_BATCH_ROWS))) {
           if (this.stopping) throw new Error('the service is stopping');
           const valid: ParsedRow<unknown>[] = [];
           const invalid: RowError[] = [];
@@ -377,19 +405,22 @@ export class ImportJobs implements OnApplicationBootstrap, OnApplicationShutdown
             [...invalid, ...refused].sort((a, b) => a.row - b.row),
             counts,
           );
-          await this.progress(job, status, counts);
+          await progress(status);
         }
       };
       if (job.policy === 'all-or-nothing') {
         await pass('validating', false);
+        await progressing;
         if (counts.failed > 0) return await this.finish(job, 'rejected', counts);
         counts.failed = 0;
         await pass('applying', true);
       } else {
         await pass('applying', true);
       }
+      await progressing;
       await this.finish(job, 'done', counts);
     } catch (err) {
+      await progressing.catch(() => undefined);
       if (this.stopping) return;
       const failure = err instanceof Error ? err.message : String(err);
       await this.system.updateOne({ _id: id }, { $set: { status: 'failed', failure, finishedAt: new Date() } });
