@@ -5,6 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
 import { InternalTopics, Topics } from '@pb/contracts';
+import { aclPlan } from '../../apps/kafka-topics/src/acl-plan.js';
 import { ensureK8sTools, helmEnv } from './k8s-tools.mjs';
 
 // The Helm chart (deploy/helm/party-building, docs/adr/0023-kubernetes.md), checked with tools the
@@ -175,6 +176,12 @@ describe('the Helm chart', () => {
     expect(readable).toContain(Topics.reportingReports);
     for (const internal of InternalTopics) expect(readable).not.toContain(internal);
     expect(named(objects, 'KafkaUser').sort()).toEqual([...SERVICES.map((s) => `demo-${s}`), 'demo-analyst'].sort());
+    // Each KafkaUser carries the ACL plan of apps/kafka-topics (docs/adr/0025), the local broker's too.
+    const plan = aclPlan();
+    for (const name of [...SERVICES, 'analyst'] as (keyof typeof plan)[]) {
+      const user = objects.find((o) => o.kind === 'KafkaUser' && o.metadata.name === `demo-${name}`);
+      expect((user?.spec as { authorization: { acls: unknown[] } }).authorization.acls).toEqual(plan[name]);
+    }
   });
 
   it('lists the topics of the contracts in files/topics.json (what the Strimzi topics and users are made from)', () => {

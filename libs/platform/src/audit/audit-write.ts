@@ -12,7 +12,7 @@ const HIDDEN = new Set(['outbox', 'passwordHash', 'keyHash', 'tokenHash']);
  * (`**************1234`, enough to tell two records apart when a bureau asks), a birth date or
  * year keeps nothing (`****-**-**`, `****`). The audit log answers "who changed what", not "who is this".
  */
-const MASKED: Readonly<Record<string, (value: unknown) => unknown>> = {
+const MASKED: Readonly<Partial<Record<string, (value: unknown) => unknown>>> = {
   idNumber: (v) => (typeof v === 'string' ? '*'.repeat(Math.max(0, v.length - 4)) + v.slice(-4) : '****'),
   birthDate: () => '****-**-**',
   birthYear: () => '****',
@@ -23,7 +23,7 @@ function mask(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    const masker = MASKED[key];
+    const masker = Object.hasOwn(MASKED, key) ? MASKED[key] : undefined;
     out[key] = masker && v !== null && v !== undefined ? masker(v) : mask(v);
   }
   return out;
