@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { Consumer, Kafka } from 'kafkajs';
 import { eventHeaders, eventSource, Topics } from '@pb/contracts';
-import { localKafkaAuthEnv } from '../deploy/local/infra.mjs';
+import { localKafkaAuthEnv } from '@pb/infra';
 import { e2e, kafka, uniqueId } from './support/env.js';
 
 // Kafka authentication and the ACLs as code (docs/adr/0025) on the e2e tier's broker, which runs
@@ -69,12 +69,13 @@ withLocalBroker('Kafka authentication and ACLs', () => {
     const seen = new Promise<string>((resolve, reject) => {
       consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
       void consumer.run({
-        eachMessage: async ({ message, partition }) => {
+        eachMessage: ({ message, partition }) => {
           if (message.key?.toString() === key) resolve(`${partition}:${message.offset}`);
+          return Promise.resolve();
         },
       });
     });
-    expect(await seen).toBe(`${sent!.partition}:${sent!.baseOffset}`);
+    expect(await seen).toBe(`${sent?.partition}:${sent?.baseOffset}`);
   });
 
   it("refuses a service writing another service's topic: training cannot write reporting.reports.v1, yet writes its own", async () => {
@@ -92,14 +93,14 @@ withLocalBroker('Kafka authentication and ACLs', () => {
     const consumer = as(serviceAuth('training')).consumer({
       groupId: uniqueId(`training-${e2e.run}-acl`),
       maxWaitTimeInMs: 100,
-      retry: { retries: 0, restartOnFailure: async () => false },
+      retry: { retries: 0, restartOnFailure: () => Promise.resolve(false) },
     });
     open.push(consumer);
     await consumer.connect();
     // Subscribing needs Describe, which a producer of the topic has; fetching its records needs Read.
     await consumer.subscribe({ topics: [Topics.auditWrites], fromBeginning: true });
     const crashed = new Promise<Error>((resolve) => consumer.on(consumer.events.CRASH, ({ payload }) => resolve(payload.error)));
-    await consumer.run({ eachMessage: async () => undefined }); // returns once the group is joined; fetching goes on behind it
+    await consumer.run({ eachMessage: () => Promise.resolve() }); // returns once the group is joined; fetching goes on behind it
     expect(String(await crashed)).toMatch(/authoriz/i);
   });
 });

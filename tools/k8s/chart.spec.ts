@@ -5,7 +5,6 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
 import { InternalTopics, Topics } from '@pb/contracts';
-import { aclPlan } from '../../apps/kafka-topics/src/acl-plan.js';
 import { ensureK8sTools, helmEnv } from './k8s-tools.mjs';
 
 // The Helm chart (deploy/helm/party-building, docs/adr/0023-kubernetes.md), checked with tools the
@@ -176,9 +175,10 @@ describe('the Helm chart', () => {
     expect(readable).toContain(Topics.reportingReports);
     for (const internal of InternalTopics) expect(readable).not.toContain(internal);
     expect(named(objects, 'KafkaUser').sort()).toEqual([...SERVICES.map((s) => `demo-${s}`), 'demo-analyst'].sort());
-    // Each KafkaUser carries the ACL plan of apps/kafka-topics (docs/adr/0025), the local broker's too.
-    const plan = aclPlan();
-    for (const name of [...SERVICES, 'analyst'] as (keyof typeof plan)[]) {
+    // Each KafkaUser carries the ACL plan of apps/kafka-topics (docs/adr/0025), the local broker's too:
+    // files/acls.json, which apps/kafka-topics/src/acl-plan.spec.ts keeps equal to the plan.
+    const plan = (JSON.parse(readFileSync(path.join(chart, 'files', 'acls.json'), 'utf8')) as { acls: Record<string, unknown[]> }).acls;
+    for (const name of [...SERVICES, 'analyst']) {
       const user = objects.find((o) => o.kind === 'KafkaUser' && o.metadata.name === `demo-${name}`);
       expect((user?.spec as { authorization: { acls: unknown[] } }).authorization.acls).toEqual(plan[name]);
     }

@@ -11,12 +11,12 @@
 // A re-published record is a new delivery of the same event (same ce_id): the group applies it
 // if it never did (a dead-lettered event is never marked applied), so fix the cause first.
 import { randomBytes } from 'node:crypto';
+import { localKafkaAuthEnv } from '../../deploy/local/infra.mjs';
 import { ensureNode24 } from './node24.mjs';
 
 ensureNode24(new URL(import.meta.url).pathname);
 
 const { Kafka, logLevel } = (await import('kafkajs')).default;
-const { localKafkaAuthEnv } = await import('../../deploy/local/infra.mjs');
 // The one mapping of the KAFKA_SASL_* / KAFKA_TLS* variables, from source (Node 24 strips its types).
 const { kafkaAuthOf } = await import('../../libs/messaging/src/kafka-auth.ts');
 

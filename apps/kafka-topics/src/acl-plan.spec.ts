@@ -19,9 +19,9 @@ function handledContracts(service: string): Set<string> {
   const names = new Set<string>();
   for (const file of sources(path.join(root, 'apps', service, 'src'))) {
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/@OnEvent\(\s*(\w+)/g)) names.add(m[1]!);
-    for (const m of text.matchAll(/@OnEventBatch\(\s*\[([^\]]*)\]/g)) for (const n of m[1]!.split(',')) names.add(n.trim());
-    for (const m of text.matchAll(/registerRule\(\s*(\w+)/g)) names.add(m[1]!);
+    for (const m of text.matchAll(/@OnEvent\(\s*(\w+)/g)) names.add(m[1] ?? '');
+    for (const m of text.matchAll(/@OnEventBatch\(\s*\[([^\]]*)\]/g)) for (const n of (m[1] ?? '').split(',')) names.add(n.trim());
+    for (const m of text.matchAll(/registerRule\(\s*(\w+)/g)) names.add(m[1] ?? '');
     if (/\bPartyOrgsReadModule\b/.test(text)) names.add('PartyOrgsReadModule');
     if (/\bOrgUnitsReadModule\b/.test(text)) names.add('OrgUnitsReadModule');
   }
@@ -33,7 +33,7 @@ function handledContracts(service: string): Set<string> {
 function readModelTopics(module: 'org-units' | 'party-orgs'): string[] {
   const dir = path.join(root, 'libs', 'platform', 'src', module);
   const names = new Set<string>();
-  for (const file of sources(dir)) for (const m of readFileSync(file, 'utf8').matchAll(/@OnEvent\(\s*(\w+)/g)) names.add(m[1]!);
+  for (const file of sources(dir)) for (const m of readFileSync(file, 'utf8').matchAll(/@OnEvent\(\s*(\w+)/g)) names.add(m[1] ?? '');
   return topicsOf(names);
 }
 

@@ -1,5 +1,5 @@
 import { bool, cleanEnv, EnvMissingError, makeValidator, num, port, str, type CleanedEnv } from 'envalid';
-import { KafkaAuthError, kafkaAuthOf, kafkaSaslMechanism, type KafkaAuth, type KafkaSaslMechanism } from '@pb/messaging';
+import { KafkaAuthError, kafkaAuthOf, kafkaSaslMechanism, type KafkaAuth, type KafkaAuthVariables, type KafkaSaslMechanism } from '@pb/messaging';
 
 /** A bad or missing environment variable, named with the rule it broke. Values are never echoed. */
 export class ConfigError extends Error {
@@ -131,8 +131,11 @@ export const kafkaAuthEnv = {
   KAFKA_TLS_CA_FILE: str({ default: undefined, desc: "PEM file of the brokers' CA; unset: the system's trusted CAs" }),
 };
 
-/** The client's SASL/TLS settings from validated variables; a mechanism without its credentials is a ConfigError. */
-export function brokerAuthOf(config: CleanedEnv<typeof kafkaAuthEnv>): KafkaAuth {
+/**
+ * The client's SASL/TLS settings from the KAFKA_SASL_* / KAFKA_TLS* variables (validated, or a test's
+ * environment); a mechanism without its credentials is a ConfigError naming the variable.
+ */
+export function brokerAuthOf(config: KafkaAuthVariables): KafkaAuth {
   try {
     return kafkaAuthOf(config);
   } catch (err) {
