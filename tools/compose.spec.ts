@@ -54,7 +54,9 @@ describe('docker-compose.yml', () => {
       const env = compose.services[name]?.environment ?? {};
       expect(env['KAFKA_SASL_MECHANISM']).toBe('SCRAM-SHA-512');
       expect(env['KAFKA_SASL_USERNAME']).toBe(name);
-      expect(env['KAFKA_SASL_PASSWORD']).toBe(`\${KAFKA_${name.toUpperCase().replace('-', '_')}_PASSWORD:?set KAFKA_${name.toUpperCase().replace('-', '_')}_PASSWORD}`);
+      expect(env['KAFKA_SASL_PASSWORD']).toBe(
+        `\${KAFKA_${name.toUpperCase().replace('-', '_')}_PASSWORD:?set KAFKA_${name.toUpperCase().replace('-', '_')}_PASSWORD}`,
+      );
     }
     const job = compose.services['kafka-topics']?.environment ?? {};
     expect(job['KAFKA_SASL_USERNAME']).toBe('admin');

@@ -156,7 +156,16 @@ export const ADMIN = 'admin';
  * The principals of the local broker: the admin, one per service (the name of the service; the
  * chart's are `<city>-<service>`), and the analyst, who reads the public topics only.
  */
-export const KAFKA_PRINCIPALS = Object.freeze([ADMIN, 'gateway', 'org-registry', 'reporting', 'evaluation', 'training', 'notifications', 'analyst']);
+export const KAFKA_PRINCIPALS = Object.freeze([
+  ADMIN,
+  'gateway',
+  'org-registry',
+  'reporting',
+  'evaluation',
+  'training',
+  'notifications',
+  'analyst',
+]);
 
 /** Where the local principals' passwords are kept: the pair's state dir (git-ignored), mode 0600. */
 export function usersFile(stateDir = PATHS.state) {

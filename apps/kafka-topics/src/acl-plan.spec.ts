@@ -56,22 +56,30 @@ function topicsOf(names: Iterable<string>): string[] {
 describe('the ACL plan (docs/adr/0025)', () => {
   const plan = aclPlan();
   const topicRules = (rules: AclRule[], op: string) =>
-    rules.filter((r) => r.resource.type === 'topic' && r.operations.includes(op as never)).map((r) => (r.resource as { name: string }).name);
+    rules
+      .filter((r) => r.resource.type === 'topic' && r.operations.includes(op as never))
+      .map((r) => (r.resource as { name: string }).name);
 
   it.each([...KAFKA_SERVICES])('lets %s read exactly the topics its handlers, rules and read models consume', (service) => {
     const handled = handledContracts(service);
     const expected = new Set(topicsOf(handled));
     if (handled.has('PartyOrgsReadModule')) for (const t of readModelTopics('party-orgs')) expected.add(t);
-    if (handled.has('PartyOrgsReadModule') || handled.has('OrgUnitsReadModule')) for (const t of readModelTopics('org-units')) expected.add(t);
+    if (handled.has('PartyOrgsReadModule') || handled.has('OrgUnitsReadModule'))
+      for (const t of readModelTopics('org-units')) expected.add(t);
     expect(consumedTopics(service)).toEqual([...expected].sort());
-    expect(topicRules(plan[service], 'Read').filter((t) => !t.includes('.dlq.')).sort()).toEqual([...expected].sort());
+    expect(
+      topicRules(plan[service], 'Read')
+        .filter((t) => !t.includes('.dlq.'))
+        .sort(),
+    ).toEqual([...expected].sort());
   });
 
   it('lets each service write only the topics its contracts name it the producer of, and the audit topic', () => {
     for (const service of KAFKA_SERVICES) {
       const writes = topicRules(plan[service], 'Write').filter((t) => !t.includes('.dlq.'));
       expect(writes.sort()).toEqual(producedTopics(service));
-      for (const t of writes) expect(t === Topics.auditWrites || t.startsWith(`${service === 'org-registry' ? 'orgs' : service}.`)).toBe(true);
+      for (const t of writes)
+        expect(t === Topics.auditWrites || t.startsWith(`${service === 'org-registry' ? 'orgs' : service}.`)).toBe(true);
     }
     expect(producedTopics('notifications')).toEqual([Topics.auditWrites]);
   });
@@ -84,13 +92,20 @@ describe('the ACL plan (docs/adr/0025)', () => {
     const analyst = topicRules(plan[ANALYST], 'Read');
     expect(analyst).toContain(Topics.reportingReports);
     for (const t of InternalTopics) expect(analyst).not.toContain(t);
-    expect(analyst.sort()).toEqual(Object.values(Topics).filter((t) => !InternalTopics.includes(t)).sort());
+    expect(analyst.sort()).toEqual(
+      Object.values(Topics)
+        .filter((t) => !InternalTopics.includes(t))
+        .sort(),
+    );
     expect(plan[ANALYST].every((r) => r.operations.every((op) => op === 'Read' || op === 'Describe'))).toBe(true);
   });
 
   it("gives a service its dead-letter topics and consumer groups by name prefix, a run's prefix in front", () => {
     const rules = aclPlan({ groupPrefix: 'e2e1-' }).reporting;
-    expect(rules).toContainEqual({ resource: { type: 'group', name: 'e2e1-reporting', patternType: 'prefix' }, operations: ['Read', 'Describe'] });
+    expect(rules).toContainEqual({
+      resource: { type: 'group', name: 'e2e1-reporting', patternType: 'prefix' },
+      operations: ['Read', 'Describe'],
+    });
     expect(rules).toContainEqual({
       resource: { type: 'topic', name: `${Topics.reportingReports}.dlq.e2e1-reporting`, patternType: 'prefix' },
       operations: ['Write', 'Describe', 'Create'],
@@ -120,7 +135,11 @@ describe('the ACL plan (docs/adr/0025)', () => {
     );
     const gateway = aclBindings({ gateway: aclPlan().gateway }, (n) => `User:${n}`);
     expect(gateway).toContainEqual(
-      expect.objectContaining({ resourceType: kafkajs.AclResourceTypes.CLUSTER, resourceName: 'kafka-cluster', operation: kafkajs.AclOperationTypes.IDEMPOTENT_WRITE }),
+      expect.objectContaining({
+        resourceType: kafkajs.AclResourceTypes.CLUSTER,
+        resourceName: 'kafka-cluster',
+        operation: kafkajs.AclOperationTypes.IDEMPOTENT_WRITE,
+      }),
     );
   });
 });

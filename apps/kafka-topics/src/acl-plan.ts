@@ -130,7 +130,9 @@ export function aclPlan({ groupPrefix = '' }: { groupPrefix?: string } = {}): Re
       ...producedTopics(service).map((t) => topic(t, ['Write', 'Describe', 'Create'])),
       ...consumedTopics(service).map((t) => topic(t, ['Read', 'Describe'])),
       ...consumedTopics(service).map((t) => topic(deadLetterTopic(t, group), ['Write', 'Describe', 'Create'], 'prefix')),
-      ...(consumedTopics(service).length > 0 ? [{ resource: { type: 'group', name: group, patternType: 'prefix' }, operations: ['Read', 'Describe'] } satisfies AclRule] : []),
+      ...(consumedTopics(service).length > 0
+        ? [{ resource: { type: 'group', name: group, patternType: 'prefix' }, operations: ['Read', 'Describe'] } satisfies AclRule]
+        : []),
       { resource: { type: 'cluster' }, operations: ['IdempotentWrite'] },
     ];
   }

@@ -32,7 +32,10 @@ bootOrExit('kafka-topics', async () => {
     const outcome = await whileTransient(async () => applyTopicPlan(await client.getAdmin(), plan), env.TOPICS_TIMEOUT_MS);
     process.stdout.write(`${JSON.stringify({ msg: 'topics match the contracts', ...outcome })}\n`);
     if (env.KAFKA_APPLY_ACLS) {
-      const bindings = aclBindings(aclPlan({ groupPrefix: env.KAFKA_ACL_GROUP_PREFIX }), (name) => `User:${env.KAFKA_ACL_PRINCIPAL_PREFIX}${name}`);
+      const bindings = aclBindings(
+        aclPlan({ groupPrefix: env.KAFKA_ACL_GROUP_PREFIX }),
+        (name) => `User:${env.KAFKA_ACL_PRINCIPAL_PREFIX}${name}`,
+      );
       const applied = await whileTransient(async () => applyAclPlan(await client.getAdmin(), bindings), env.TOPICS_TIMEOUT_MS);
       process.stdout.write(`${JSON.stringify({ msg: 'ACLs match the plan', ...applied })}\n`);
     }

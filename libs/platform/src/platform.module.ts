@@ -30,7 +30,14 @@ export interface PlatformOptions {
   /** The service's own database; omitted by the gateway, which owns none. */
   store?: { uri: string; dbName: string };
   /** Kafka; omitted by the gateway. */
-  broker?: { brokers: string[]; auth?: KafkaAuth; groupId?: string; maxAttempts?: number; topicPartitions?: number; topicReplicationFactor?: number };
+  broker?: {
+    brokers: string[];
+    auth?: KafkaAuth;
+    groupId?: string;
+    maxAttempts?: number;
+    topicPartitions?: number;
+    topicReplicationFactor?: number;
+  };
   /** Readiness checks in place of the store and broker watches (tests). */
   readiness?: Provider<ReadinessCheck[]>;
   /** When the store and the broker fail readiness (docs/adr/0024); defaults: store after 10 s, broker never. */

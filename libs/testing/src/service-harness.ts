@@ -84,7 +84,12 @@ export async function startService(
  * credentials the tier's globalSetup set (KAFKA_SASL_*: the local broker's super user, docs/adr/0025).
  */
 export function testKafka(clientId: string): Kafka {
-  return new Kafka({ clientId, brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','), ...kafkaAuthOf(process.env), logLevel: logLevel.NOTHING });
+  return new Kafka({
+    clientId,
+    brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','),
+    ...kafkaAuthOf(process.env),
+    logLevel: logLevel.NOTHING,
+  });
 }
 
 /**

@@ -85,12 +85,16 @@ describe('service configuration', () => {
     const config = loadConfig(serviceEnv, { ...good, KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_USERNAME: 'demo-gateway' });
     expect(() => storeAndBrokerOf(config)).toThrow(ConfigError);
     expect(() => storeAndBrokerOf(config)).toThrow(/KAFKA_SASL_PASSWORD: is required when KAFKA_SASL_MECHANISM is set/);
-    expect(() => brokerAuthOf({ KAFKA_SASL_PASSWORD: 'pw-from-a-secret' })).toThrow(/^invalid configuration: KAFKA_SASL_MECHANISM: is required/);
+    expect(() => brokerAuthOf({ KAFKA_SASL_PASSWORD: 'pw-from-a-secret' })).toThrow(
+      /^invalid configuration: KAFKA_SASL_MECHANISM: is required/,
+    );
     try {
       brokerAuthOf({ KAFKA_SASL_PASSWORD: 'pw-from-a-secret' });
     } catch (err) {
       expect(String(err)).not.toContain('pw-from-a-secret');
     }
-    expect(() => brokerAuthOf({ KAFKA_TLS_CA_FILE: '/etc/kafka-ca/ca.crt' })).toThrow(/KAFKA_TLS_CA_FILE: is set but KAFKA_TLS is not true/);
+    expect(() => brokerAuthOf({ KAFKA_TLS_CA_FILE: '/etc/kafka-ca/ca.crt' })).toThrow(
+      /KAFKA_TLS_CA_FILE: is set but KAFKA_TLS is not true/,
+    );
   });
 });

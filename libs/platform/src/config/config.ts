@@ -1,5 +1,12 @@
 import { bool, cleanEnv, EnvMissingError, makeValidator, num, port, str, type CleanedEnv } from 'envalid';
-import { KafkaAuthError, kafkaAuthOf, kafkaSaslMechanism, type KafkaAuth, type KafkaAuthVariables, type KafkaSaslMechanism } from '@pb/messaging';
+import {
+  KafkaAuthError,
+  kafkaAuthOf,
+  kafkaSaslMechanism,
+  type KafkaAuth,
+  type KafkaAuthVariables,
+  type KafkaSaslMechanism,
+} from '@pb/messaging';
 
 /** A bad or missing environment variable, named with the rule it broke. Values are never echoed. */
 export class ConfigError extends Error {
@@ -124,7 +131,10 @@ export const saslMechanism = makeValidator<KafkaSaslMechanism>((input) => {
  * client's settings and refuses a mechanism without its username or password.
  */
 export const kafkaAuthEnv = {
-  KAFKA_SASL_MECHANISM: saslMechanism({ default: undefined, desc: 'SASL mechanism: SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN (PLAIN only over TLS); unset: no SASL' }),
+  KAFKA_SASL_MECHANISM: saslMechanism({
+    default: undefined,
+    desc: 'SASL mechanism: SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN (PLAIN only over TLS); unset: no SASL',
+  }),
   KAFKA_SASL_USERNAME: str({ default: undefined, desc: "This service's Kafka principal (required with KAFKA_SASL_MECHANISM)" }),
   KAFKA_SASL_PASSWORD: str({ default: undefined, desc: 'Its password (sensitive; required with KAFKA_SASL_MECHANISM)' }),
   KAFKA_TLS: bool({ default: false, desc: 'TLS to the brokers' }),

@@ -68,7 +68,12 @@ describe('OrgUnitsReadModule: the org-unit read model fed by orgs.units.state.v1
 
   beforeAll(async () => {
     const groupId = `it-org-units-${run}`;
-    const kafka = new Kafka({ clientId: groupId, brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','), ...kafkaAuthOf(process.env), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: groupId,
+      brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','),
+      ...kafkaAuthOf(process.env),
+      logLevel: logLevel.NOTHING,
+    });
     // Start this group at the end of the shared topic: other runs' units are not this test's.
     const admin = kafka.admin();
     await admin.connect();
