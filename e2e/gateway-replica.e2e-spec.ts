@@ -37,7 +37,7 @@ describe('a second gateway replica: throttling, rate limits and OIDC', () => {
       ...(e2e.serviceEnvs['gateway'] ?? {}),
       HTTP_PORT: String(replicaPort),
       // Same database (the shared identity store); its own consumer group, so the main gateway's is not rebalanced.
-      KAFKA_GROUP_ID: `${e2e.run}-gateway-replica`,
+      KAFKA_GROUP_ID: `gateway-replica-${e2e.run}`,
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
       LOGIN_MAX_FAILURES_PER_IP: '6',
       LOGIN_THROTTLE_WINDOW_S: '600',

@@ -44,7 +44,7 @@ describe('SIGTERM under load', () => {
   it('fails readiness, keeps answering for the drain, answers every request it accepted, commits exactly what it applied, exits 0', async () => {
     const port = Number(process.env['E2E_SPARE_PORT'] ?? '3110') + 1;
     const base = `http://127.0.0.1:${port}`;
-    const groupId = uniqueId(`${e2e.run}-sigterm`);
+    const groupId = uniqueId(`gateway-sigterm-${e2e.run}`);
     const db = `${dbOf('gateway')}_sigterm`;
     const gw = startGateway({
       ...e2e.serviceEnvs['gateway'],

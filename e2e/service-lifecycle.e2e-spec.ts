@@ -22,7 +22,7 @@ describe('service lifecycle', () => {
   });
 
   it('on SIGTERM fails readiness, leaves its consumer group and exits cleanly before the hard stop', async () => {
-    const groupId = uniqueId(`${e2e.run}-lifecycle`);
+    const groupId = uniqueId(`reporting-lifecycle-${e2e.run}`);
     const spare = process.env['E2E_SPARE_PORT'] ?? '3110';
     const env = { ...e2e.serviceEnvs['reporting'], HTTP_PORT: spare, KAFKA_GROUP_ID: groupId, LOG_LEVEL: 'info' } as Record<string, string>;
     const svc = startService('reporting', env);

@@ -46,7 +46,7 @@ async function startServices() {
     secrets,
     ports: E2E_PORTS,
     dbPrefix: `${run}_`,
-    groupPrefix: `${run}-`,
+    groupSuffix: `-${run}`,
     logLevel: 'warn',
     // Limits high enough for the fuzzing run; the limits themselves are proven on a second gateway
     // with low settings (e2e/gateway-replica.e2e-spec.ts).

@@ -68,7 +68,7 @@ describe('one trace from a submission at the gateway to notifications', () => {
   const ports = { gateway: spare, reporting: spare + 1, notifications: spare + 2 };
   const gateway = `http://127.0.0.1:${ports.gateway}`;
   const tracedDb = (service: string) => `${dbOf(service)}_traced`;
-  const groups = Object.fromEntries(Object.keys(ports).map((s) => [s, uniqueId(`${e2e.run}-traced-${s}`)])) as Record<
+  const groups = Object.fromEntries(Object.keys(ports).map((s) => [s, uniqueId(`${s}-${e2e.run}-traced`)])) as Record<
     keyof typeof ports,
     string
   >;

@@ -48,4 +48,22 @@ describe('docker-compose.yml', () => {
       }
     }
   });
+
+  it('connects each service to Kafka as its own SCRAM principal, its password from the caller environment (docs/adr/0025)', () => {
+    for (const name of [...domainServices, 'gateway']) {
+      const env = compose.services[name]?.environment ?? {};
+      expect(env['KAFKA_SASL_MECHANISM']).toBe('SCRAM-SHA-512');
+      expect(env['KAFKA_SASL_USERNAME']).toBe(name);
+      expect(env['KAFKA_SASL_PASSWORD']).toBe(
+        `\${KAFKA_${name.toUpperCase().replace('-', '_')}_PASSWORD:?set KAFKA_${name.toUpperCase().replace('-', '_')}_PASSWORD}`,
+      );
+    }
+    const job = compose.services['kafka-topics']?.environment ?? {};
+    expect(job['KAFKA_SASL_USERNAME']).toBe('admin');
+    expect(job['KAFKA_APPLY_ACLS']).toBe('true');
+    const broker = JSON.stringify(compose.services['kafka']);
+    expect(broker).toContain('listeners=SASL_PLAINTEXT://0.0.0.0:9092,CONTROLLER://localhost:9093');
+    expect(broker).toContain('authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer');
+    for (const principal of ['admin', 'analyst', ...domainServices, 'gateway']) expect(broker).toMatch(new RegExp(`user ${principal} `));
+  });
 });

@@ -23,7 +23,7 @@ import kafkajs from 'kafkajs';
 import { ensureInfra, stopInfra } from '../../deploy/local/infra.mjs';
 import { build } from '../../tools/scripts/build.mjs';
 import { spawnServices, stopServices, waitReady } from '../../tools/scripts/services.mjs';
-import { benchPlatform } from '../lib/platform.mjs';
+import { benchKafkaAuthEnv, benchKafkaConfig, benchPlatform } from '../lib/platform.mjs';
 import { closedLoop } from '../lib/load.mjs';
 import {
   eventHeaders,
@@ -236,7 +236,8 @@ function startBareConsumer({ brokers, mongodbUri, db, groupId, total }) {
       'training.session-attended.v1': (d, id) => training(d, id),
       'training.certified.v1': (d, id) => training(d, id, true),
     };
-    const consumer = new Kafka({ clientId: ${JSON.stringify(groupId)}, brokers: ${JSON.stringify(brokers)}, logLevel: logLevel.NOTHING })
+    const { kafkaAuthOf } = await import(${JSON.stringify(new URL('../../libs/messaging/src/kafka-auth.ts', import.meta.url).href)});
+    const consumer = new Kafka({ clientId: ${JSON.stringify(groupId)}, brokers: ${JSON.stringify(brokers)}, ...kafkaAuthOf(process.env), logLevel: logLevel.NOTHING })
       .consumer({ groupId: ${JSON.stringify(groupId)} });
     await consumer.connect();
     await consumer.subscribe({ topics: ${JSON.stringify(TOPICS)}, fromBeginning: true });
@@ -246,7 +247,9 @@ function startBareConsumer({ brokers, mongodbUri, db, groupId, total }) {
       await apply[type](JSON.parse(message.value.toString()), message.headers['ce_id'].toString());
       if (++applied === ${total}) process.stdout.write('applied\\n');
     } });`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The super user's credentials by environment, never on the command line.
+  const env = { ...process.env, ...benchKafkaAuthEnv() };
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   for (const signal of ['SIGINT', 'SIGTERM'])
     process.once(signal, () => {
       child.kill('SIGTERM');
@@ -301,7 +304,7 @@ export async function run(args) {
   const { ports, secrets, envs } = benchPlatform(infra, `bench${run}`, 5100);
   envs.evaluation.EVALUATION_TICK_MS = '0';
   const brokers = infra.kafkaBrokers.split(',');
-  const kafka = new Kafka({ clientId: `bench${run}`, brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka(benchKafkaConfig(infra, `bench${run}`, { logLevel: logLevel.NOTHING }));
   const admin = kafka.admin();
   await admin.connect();
   const mongo = await MongoClient.connect(infra.mongodbUri, { maxPoolSize: 2 });

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureInfra, startWithTestcontainers, stopInfra } from '../../deploy/local/infra.mjs';
+import { ensureInfra, localKafkaAuthEnv, startWithTestcontainers, stopInfra } from '../../deploy/local/infra.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -17,6 +17,8 @@ export async function run(args) {
     ...process.env,
     KAFKA_BROKERS: infra.kafkaBrokers,
     MONGODB_URI: infra.mongodbUri,
+    // The local broker's super user (docs/adr/0025); a broker from KAFKA_BROKERS brings its own KAFKA_SASL_*.
+    ...(infra.mode === 'local' ? localKafkaAuthEnv('admin') : {}),
     BENCH_COMMAND: `npm run bench -- messaging ${args.join(' ')}`.trim(),
   };
   try {

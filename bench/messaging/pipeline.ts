@@ -31,6 +31,7 @@ import {
   CloudEventContext,
   insertOnce,
   KafkaClient,
+  kafkaAuthOf,
   KafkaEventServer,
   OnEvent,
   OutboxRelay,
@@ -116,7 +117,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-const kafka = new Kafka({ clientId: `bench-${runId}`, brokers, logLevel: logLevel.NOTHING });
+const auth = kafkaAuthOf(process.env);
+const kafka = new Kafka({ clientId: `bench-${runId}`, brokers, ...auth, logLevel: logLevel.NOTHING });
 
 async function waitStable(admin: Admin, groupId: string) {
   const deadline = Date.now() + 60_000;
@@ -201,6 +203,7 @@ async function pipeline(phase: string, admin: Admin, { startRelay = true } = {})
   benchContract = contractFor(phase);
   const options: MessagingOptions = {
     brokers,
+    auth,
     service: `bench-${phase}-${runId}`,
     topicPartitions: 3,
     outboxPollMs: opts.pollMs,

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ensureInfra, stopInfra } from '../../deploy/local/infra.mjs';
+import { ensureInfra, localKafkaAuthEnv, stopInfra } from '../../deploy/local/infra.mjs';
 import { build } from '../../tools/scripts/build.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -30,6 +30,8 @@ export async function run(args) {
   const hooks = arg(args, 'hooks', 2_000);
   const infra = await ensureInfra({ log: (m) => process.stderr.write(`${m}\n`) });
   process.env.KAFKA_BROKERS = infra.kafkaBrokers;
+  // The local broker's super user (docs/adr/0025): the benchmark's own groups are no service's.
+  Object.assign(process.env, localKafkaAuthEnv('admin'));
   process.env.MONGODB_URI = infra.mongodbUri;
   if (!build().ok) throw new Error('the TypeScript build failed');
 

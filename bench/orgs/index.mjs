@@ -19,7 +19,7 @@ import { build } from '../../tools/scripts/build.mjs';
 import { spawnServices, stopServices, waitReady } from '../../tools/scripts/services.mjs';
 import { generateCity } from '../../tools/seed/generator.mjs';
 import { percentile } from '../lib/load.mjs';
-import { benchPlatform } from '../lib/platform.mjs';
+import { benchKafkaConfig, benchPlatform } from '../lib/platform.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The service's largest page (apps/org-registry/src/common/paging.ts). */
@@ -71,7 +71,7 @@ export async function run(args) {
   const mongo = await MongoClient.connect(infra.mongodbUri, { maxPoolSize: 2 });
   const units = mongo.db(envs['org-registry'].MONGODB_DB).collection('org_units');
   const scratch = mongo.db(`${runId}_baseline`).collection('org_units');
-  const kafka = new Kafka({ clientId: `${runId}-orgs`, brokers: infra.kafkaBrokers.split(','), logLevel: logLevel.ERROR });
+  const kafka = new Kafka(benchKafkaConfig(infra, `${runId}-orgs`, { logLevel: logLevel.ERROR }));
   let handles = [];
   const dispatcher = new Agent({ connections: 4 });
   let consumer;

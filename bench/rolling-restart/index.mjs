@@ -398,7 +398,8 @@ function watchReadiness(urls, agent) {
 /** unitId -> the set of distinct event ids of its created event on the topic (copies of one id count once). */
 async function createdEvents(infra, runId, topic, type) {
   const { Kafka, logLevel } = (await import('kafkajs')).default;
-  const kafka = new Kafka({ clientId: `${runId}-check`, brokers: infra.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+  const { benchKafkaConfig } = await import('../lib/platform.mjs');
+  const kafka = new Kafka(benchKafkaConfig(infra, `${runId}-check`, { logLevel: logLevel.NOTHING }));
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));

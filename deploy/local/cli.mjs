@@ -1,7 +1,7 @@
 // The command line: `node deploy/local/infra.mjs start|stop|status [kafka|ferretdb ...]`, also
 // `npm run infra -- ...`. infra.mjs runs it when started as a script.
 
-import { SERVICE_NAMES, ensureInfra, infraStatus, service, stopInfra } from './infra.mjs';
+import { SERVICE_NAMES, ensureInfra, infraStatus, kafkaUsersFile, service, stopInfra } from './infra.mjs';
 import { rel } from './settings.mjs';
 
 /** Runs one command; resolves the process exit code (0 ok, 2 usage, 3 status: one is not healthy). */
@@ -20,6 +20,8 @@ export async function cli(argv) {
       );
     }
     if (r.kafkaBrokers) process.stdout.write(`KAFKA_BROKERS=${r.kafkaBrokers}\n`);
+    // Where the principals' passwords are (never the passwords themselves: docs/adr/0025).
+    if (r.kafkaBrokers && r.mode === 'local') process.stdout.write(`KAFKA_USERS_FILE=${kafkaUsersFile()}\n`);
     if (r.mongodbUri) process.stdout.write(`MONGODB_URI=${r.mongodbUri}\n`);
     log(`infra: ${r.mode} mode, started [${r.started.join(', ')}] in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
     return 0;

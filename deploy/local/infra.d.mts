@@ -58,3 +58,12 @@ export function infraStatus(): Promise<ServiceStatus[]>;
 export function dockerAvailable(options?: { timeoutMs?: number }): Promise<boolean>;
 export function probeKafka(host: string, port: number, timeoutMs?: number): Promise<boolean | null>;
 export function probeMongo(host: string, port: number, timeoutMs?: number): Promise<boolean | null>;
+
+/** The local broker's principals: admin (super user), one per service, analyst (docs/adr/0025). */
+export const KAFKA_PRINCIPALS: readonly string[];
+/** Their passwords, from the selected pair's state dir; null when that broker was never started. */
+export function kafkaUsers(options?: { create?: boolean; stateDir?: string }): { mechanism: string; users: Record<string, string> } | null;
+/** KAFKA_SASL_MECHANISM / _USERNAME / _PASSWORD of a local principal ({} without a users file). */
+export function localKafkaAuthEnv(principal: string, options?: { stateDir?: string }): Record<string, string>;
+/** Where the selected pair keeps its principals' passwords. */
+export function kafkaUsersFile(stateDir?: string): string;

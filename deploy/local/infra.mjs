@@ -26,12 +26,13 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dockerAvailable, startWithTestcontainers } from './docker.mjs';
 import { ferretdbService, probeMongo } from './ferretdb.mjs';
-import { kafkaService, probeKafka } from './kafka.mjs';
+import { KAFKA_PRINCIPALS, kafkaService, kafkaUsers, localKafkaAuthEnv, probeKafka, usersFile } from './kafka.mjs';
 import { ourPid, startService, stopService } from './processes.mjs';
 import { HOST, ports } from './settings.mjs';
 
 export { INFRA_TIERS, PAIRS, PATHS, REPO_ROOT, TEST_STATE_ROOT, isolationProblems, pairEnv, testPair } from './settings.mjs';
 export { dockerAvailable, probeKafka, probeMongo, startWithTestcontainers };
+export { KAFKA_PRINCIPALS, kafkaUsers, localKafkaAuthEnv, usersFile as kafkaUsersFile };
 
 const SERVICES = { kafka: kafkaService, ferretdb: ferretdbService };
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { signAccessToken, type Role } from '@pb/platform';
+import { brokerAuthOf, signAccessToken, type Role } from '@pb/platform';
 import { recordConformance } from './openapi-conformance.js';
 
 /** What e2e/setup.mjs started: the gateway URL, the secret its tokens are signed with, each service's env. */
@@ -65,8 +65,9 @@ export function mongo(): Promise<MongoClient> {
   return MongoClient.connect(e2e.mongodbUri);
 }
 
-export function kafka(): Kafka {
-  return new Kafka({ clientId: `e2e-${e2e.run}`, brokers: e2e.kafkaBrokers, logLevel: logLevel.NOTHING });
+/** A client of the e2e broker as the tier's super user (KAFKA_SASL_* set by globalSetup), or as `auth` (docs/adr/0025). */
+export function kafka(auth: Record<string, string | undefined> = process.env): Kafka {
+  return new Kafka({ clientId: `e2e-${e2e.run}`, brokers: e2e.kafkaBrokers, ...brokerAuthOf(auth), logLevel: logLevel.NOTHING });
 }
 
 /** The database name a service got in this run. */

@@ -222,6 +222,13 @@ describe('the Helm chart', () => {
     expect(readable).toContain(Topics.reportingReports);
     for (const internal of InternalTopics) expect(readable).not.toContain(internal);
     expect(named(objects, 'KafkaUser').sort()).toEqual([...SERVICES.map((s) => `demo-${s}`), 'demo-analyst'].sort());
+    // Each KafkaUser carries the ACL plan of apps/kafka-topics (docs/adr/0025), the local broker's too:
+    // files/acls.json, which apps/kafka-topics/src/acl-plan.spec.ts keeps equal to the plan.
+    const plan = (JSON.parse(readFileSync(path.join(chart, 'files', 'acls.json'), 'utf8')) as { acls: Record<string, unknown[]> }).acls;
+    for (const name of [...SERVICES, 'analyst']) {
+      const user = objects.find((o) => o.kind === 'KafkaUser' && o.metadata.name === `demo-${name}`);
+      expect((user?.spec as { authorization: { acls: unknown[] } }).authorization.acls).toEqual(plan[name]);
+    }
   });
 
   it('lists the topics of the contracts in files/topics.json (what the Strimzi topics and users are made from)', () => {

@@ -6,14 +6,25 @@
 //   npm run dlq -- republish <topic>.dlq.<group> <offset | partition:offset>...
 //
 // Brokers: KAFKA_BROKERS, else the local broker (127.0.0.1:$LOCAL_KAFKA_PORT, default 9092).
+// Credentials: KAFKA_SASL_* (a principal that may read the dead-letter topic and write its source),
+// else the local broker's super user from its users file (docs/adr/0025).
 // A re-published record is a new delivery of the same event (same ce_id): the group applies it
 // if it never did (a dead-lettered event is never marked applied), so fix the cause first.
 import { randomBytes } from 'node:crypto';
+import { localKafkaAuthEnv } from '../../deploy/local/infra.mjs';
 import { ensureNode24 } from './node24.mjs';
 
 ensureNode24(new URL(import.meta.url).pathname);
 
 const { Kafka, logLevel } = (await import('kafkajs')).default;
+// The one mapping of the KAFKA_SASL_* / KAFKA_TLS* variables, from source (Node 24 strips its types).
+const { kafkaAuthOf } = await import('../../libs/messaging/src/kafka-auth.ts');
+
+/** KAFKA_SASL_* of the environment, else (no KAFKA_BROKERS: the local broker) its super user. */
+function auth() {
+  if (process.env.KAFKA_SASL_MECHANISM || process.env.KAFKA_BROKERS) return kafkaAuthOf(process.env);
+  return kafkaAuthOf(localKafkaAuthEnv('admin'));
+}
 
 const DLQ_PREFIX = 'dlq-';
 const USAGE = `usage:
@@ -148,7 +159,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.stderr.write(`${USAGE}\n`);
     process.exit(2);
   }
-  const kafka = new Kafka({ clientId: 'dlq-tool', brokers: brokers(), logLevel: logLevel.ERROR, retry: { retries: 5 } });
+  const kafka = new Kafka({ clientId: 'dlq-tool', brokers: brokers(), ...auth(), logLevel: logLevel.ERROR, retry: { retries: 5 } });
   try {
     if (command === 'list') await list(kafka, topic, rest.includes('--json'));
     else await republish(kafka, topic, rest);

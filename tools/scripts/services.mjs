@@ -1,10 +1,11 @@
 // Starts, watches and stops the six services as child processes. Used by `npm start`, the e2e
 // tier and the benchmarks, so all three run the platform the same way.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { localKafkaAuthEnv } from '../../deploy/local/infra.mjs';
 import { SERVICE_NODE_FLAGS } from './node-flags.mjs';
 import { NODE24, ROOT } from './node24.mjs';
 
@@ -55,6 +56,10 @@ export function localSecrets() {
 /**
  * The environment of each service: what docker-compose.yml and the Kubernetes manifests set too.
  * `gateway` adds or overrides gateway variables (limits, OIDC) for tests and benchmarks.
+ * `groupSuffix` follows the service's name in its consumer group (`<service><suffix>`): the ACLs
+ * grant each service the groups and dead-letter topics its name begins (docs/adr/0025).
+ * `kafkaAuth(service)` gives its KAFKA_SASL_* variables: by default its own principal on the local
+ * broker of the selected pair (none when that broker has no users file).
  */
 export function serviceEnvironments({
   kafkaBrokers,
@@ -62,7 +67,8 @@ export function serviceEnvironments({
   secrets,
   ports = DEFAULT_PORTS,
   dbPrefix = '',
-  groupPrefix = '',
+  groupSuffix = '',
+  kafkaAuth = (service) => localKafkaAuthEnv(service),
   host = '127.0.0.1',
   logLevel = 'info',
   gateway = {},
@@ -80,7 +86,8 @@ export function serviceEnvironments({
     env.KAFKA_BROKERS = kafkaBrokers;
     env.MONGODB_URI = mongodbUri;
     env.MONGODB_DB = `${dbPrefix}${DATABASES[service]}`;
-    env.KAFKA_GROUP_ID = `${groupPrefix}${service}`;
+    env.KAFKA_GROUP_ID = `${service}${groupSuffix}`;
+    Object.assign(env, kafkaAuth(service));
     if (service === 'gateway') {
       env.AUTH_JWT_SECRET = secrets.AUTH_JWT_SECRET;
       if (secrets.BOOTSTRAP_ADMIN_PASSWORD) env.BOOTSTRAP_ADMIN_PASSWORD = secrets.BOOTSTRAP_ADMIN_PASSWORD;
@@ -107,12 +114,34 @@ export function serviceNodeArgs() {
   return [...SERVICE_NODE_FLAGS];
 }
 
+const preparedBrokers = new Set();
+
+/**
+ * The topics and ACLs of the contracts on the local broker (the kafka-topics job of the build as the
+ * super user, `KAFKA_APPLY_ACLS=true`), once per broker and process: a service may only read topics
+ * that exist, as it may create only its own (docs/adr/0025). Nothing to do for a broker without a
+ * local users file (KAFKA_BROKERS given: its operator runs the job).
+ */
+export function prepareBroker(kafkaBrokers) {
+  const admin = localKafkaAuthEnv('admin');
+  if (!kafkaBrokers || !admin.KAFKA_SASL_USERNAME || preparedBrokers.has(kafkaBrokers)) return;
+  const job = path.join(ROOT, 'apps', 'kafka-topics', 'dist', 'main.js');
+  const env = { ...process.env, ...admin, KAFKA_BROKERS: kafkaBrokers, KAFKA_APPLY_ACLS: 'true', LOG_LEVEL: 'warn' };
+  const r = spawnSync(NODE24, [job], { cwd: ROOT, env, encoding: 'utf8', timeout: 180_000 });
+  if (r.status !== 0) {
+    const last = `${r.stderr || ''}\n${r.stdout || ''}`.trim().split('\n').filter(Boolean).pop() ?? r.error?.message ?? `exit ${r.status}`;
+    throw new Error(`the topics and ACLs job (apps/kafka-topics) failed: ${last}`);
+  }
+  preparedBrokers.add(kafkaBrokers);
+}
+
 /**
  * Spawns each service from its build (apps/<name>/dist/main.js) with stdout and stderr to
  * <logDir>/<name>.log (<name>-<replica>.log). Returns handles; `exited` resolves when the process ends.
  */
 export function spawnServices(envs, { logDir = path.join(ROOT, '.local', 'logs'), only = SERVICES, replica = '' } = {}) {
   mkdirSync(logDir, { recursive: true });
+  for (const service of only) prepareBroker(envs[service]?.KAFKA_BROKERS);
   const handles = [];
   for (const service of only) {
     // `replica` names a second instance of the same service (its own log, `<name>-<replica>.log`).

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dockerAvailable, startWithTestcontainers } from '../../deploy/local/infra.mjs';
+import { dockerAvailable, localKafkaAuthEnv, startWithTestcontainers } from '../../deploy/local/infra.mjs';
 import { portOpen } from '../../deploy/local/processes.mjs';
 import { HOST, REPO_ROOT, TEST_STATE_ROOT, testPair } from '../../deploy/local/settings.mjs';
 
@@ -97,7 +97,9 @@ export async function startTestPair(pair, { kafka = true, mongo = true, log = ()
   if ((kafka && !result.kafkaBrokers) || (mongo && !result.mongodbUri)) {
     throw new Error(`the ${pair.tier} tests' broker and store: infra start printed no address (${out.trim()})`);
   }
-  return { ...result, env: { ...pair.env, ...addresses(result) } };
+  // The tests connect as the broker's super user (docs/adr/0025); the services the e2e tier starts get their own principals.
+  const admin = kafka ? localKafkaAuthEnv('admin', { stateDir: pair.dir }) : {};
+  return { ...result, env: { ...pair.env, ...addresses(result), ...admin } };
 }
 
 /** KAFKA_BROKERS / MONGODB_URI for what was started (the operator's value stays for the other). */

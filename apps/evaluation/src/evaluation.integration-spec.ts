@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getModelToken } from '@nestjs/mongoose';
-import { Kafka, logLevel } from 'kafkajs';
+
 import type { Model } from 'mongoose';
 import {
   AssessmentLockedV1,
@@ -25,7 +25,7 @@ import {
 } from '@pb/contracts';
 import { KafkaClient } from '@pb/messaging';
 import { Clock, PartyOrgDirectory, type OrgUnitKind } from '@pb/platform';
-import { eventually, identity as as, seedUnit, shanghai, startAtEnd, startService, type ServiceUnderTest } from '@pb/testing';
+import { eventually, identity as as, seedUnit, shanghai, startAtEnd, startService, testKafka, type ServiceUnderTest } from '@pb/testing';
 import { DerivedFactsService, periodsOf } from './derived/derived-facts.service.js';
 import { InspectionsService } from './inspections/inspections.service.js';
 import { REPORT_FACT_MODEL, type ReportFact } from './derived/facts.schema.js';
@@ -93,11 +93,7 @@ describe('evaluation', () => {
     match: (data: Record<string, unknown>) => boolean,
     done: (records: { type: string; key: string; data: Record<string, unknown> }[]) => boolean,
   ) {
-    const kafka = new Kafka({
-      clientId: `it-eval-${run}`,
-      brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','),
-      logLevel: logLevel.NOTHING,
-    });
+    const kafka = testKafka(`it-eval-${run}`);
     const consumer = kafka.consumer({ groupId: `it-eval-read-${randomUUID()}`, maxWaitTimeInMs: 100 });
     const seen: { type: string; key: string; data: Record<string, unknown> }[] = [];
     await app.get(KafkaClient).ensureTopics([{ topic }]);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getModelToken } from '@nestjs/mongoose';
-import { Kafka, logLevel } from 'kafkajs';
+
 import type { Model } from 'mongoose';
 import {
   AuditWriteRecordedV1,
@@ -25,7 +25,7 @@ import {
 } from '@pb/contracts';
 import { KafkaClient, OutboxRelay, type OutboxEvent } from '@pb/messaging';
 import type { Identity } from '@pb/platform';
-import { identity, startAtEnd, startService, type ServiceUnderTest } from '@pb/testing';
+import { identity, startAtEnd, startService, testKafka, type ServiceUnderTest } from '@pb/testing';
 import { CONTACT_POINT_MODEL } from './contact-points/contact-point.schema.js';
 import { MEMBER_MODEL } from './members/member.schema.js';
 import { RULE_SET_MODEL } from './milestone-rules/rule-set.schema.js';
@@ -367,7 +367,7 @@ describe('org-registry', () => {
   it('publishes those records on audit.writes.v1, keyed by their unit', async () => {
     expect(recorded.size).toBe(20);
     const groupId = `it-org-registry-audit-${run}`;
-    const kafka = new Kafka({ clientId: groupId, brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','), logLevel: logLevel.NOTHING });
+    const kafka = testKafka(groupId);
     // Start at the end of the topic (it holds other runs' records), then let the relay publish.
     await app.get(KafkaClient).ensureTopics([{ topic: AuditWriteRecordedV1.topic }]);
     await startAtEnd(groupId, [AuditWriteRecordedV1.topic]);

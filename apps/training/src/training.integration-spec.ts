@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { Topics, TrainingCertifiedV1, TrainingSessionAttendedV1 } from '@pb/contracts';
 import { KafkaClient } from '@pb/messaging';
 import { Scope } from '@pb/platform';
-import { eventually, identity as as, seedUnit, startAtEnd, startService, type ServiceUnderTest } from '@pb/testing';
+import { eventually, identity as as, seedUnit, startAtEnd, startService, testKafka, type ServiceUnderTest } from '@pb/testing';
 import { AttendanceService } from './enrolments/attendance.service.js';
 import { TeachersModule } from './teachers/teachers.module.js';
 import { TrainingRecordsModule } from './training-records.module.js';
@@ -78,7 +78,7 @@ describe('training: programmes, attendance, certification (认定) and totals', 
     await app.get(KafkaClient).ensureTopics([{ topic: Topics.trainingRecords }, { topic: Topics.auditWrites }]);
     const probe = `it-training-probe-${run}`;
     await startAtEnd(probe, [Topics.trainingRecords, Topics.auditWrites]);
-    const kafka = new Kafka({ clientId: probe, brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','), logLevel: logLevel.NOTHING });
+    const kafka = testKafka(probe);
     consumer = kafka.consumer({ groupId: probe, maxWaitTimeInMs: 100 });
     await consumer.connect();
     await consumer.subscribe({ topics: [Topics.trainingRecords, Topics.auditWrites], fromBeginning: false });

@@ -52,4 +52,19 @@ describe('event contracts', () => {
   it('puts a type version N on a topic of version N (a breaking change is a .v2 type on a new .v2 topic)', () => {
     for (const c of EventContracts) expect(`${c.type} on ${c.topic}`).toMatch(/\.(v\d+) on .*\.\1$/);
   });
+  it('carries no ID number or birth date in any event type (ARCHITECTURE.md §7; audit snapshots are masked, docs/adr/0025)', () => {
+    const personal = /^(idNumber|idCard|birthDate|birthYear|dateOfBirth)$/i;
+    const found: string[] = [];
+    const walk = (schema: unknown, at: string): void => {
+      if (!schema || typeof schema !== 'object') return;
+      for (const [key, value] of Object.entries(schema)) {
+        if (key === 'properties' && value && typeof value === 'object') {
+          for (const name of Object.keys(value)) if (personal.test(name)) found.push(`${at}/${name}`);
+        }
+        walk(value, `${at}/${key}`);
+      }
+    };
+    for (const c of EventContracts) walk(c.schema, c.type);
+    expect(found).toEqual([]);
+  });
 });

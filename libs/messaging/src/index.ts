@@ -1,6 +1,7 @@
 export * from './messaging.options.js';
 export * from './messaging.module.js';
 export * from './kafka.client.js';
+export * from './kafka-auth.js';
 export * from './kafka.health.js';
 export * from './outbox.js';
 export * from './outbox-relay.js';

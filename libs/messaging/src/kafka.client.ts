@@ -54,6 +54,7 @@ export class KafkaClient implements OnApplicationShutdown {
     this.kafka = new Kafka({
       clientId: options.service,
       brokers: options.brokers,
+      ...options.auth,
       connectionTimeout: 3_000,
       requestTimeout: 30_000,
       // Reconnect for ever with a capped backoff: a broker outage delays work, it never ends it.

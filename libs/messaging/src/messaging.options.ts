@@ -1,8 +1,12 @@
+import type { KafkaAuth } from './kafka-auth.js';
+
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
 export interface MessagingOptions {
   /** Bootstrap brokers, `host:port`. */
   brokers: string[];
+  /** SASL and TLS of the connection (`kafkaAuthOf` the KAFKA_SASL_* / KAFKA_TLS* variables); none: plaintext. */
+  auth?: KafkaAuth;
   /** Kafka client id and CloudEvents `ce_source` suffix: the service name. */
   service: string;
   /** Consumer group of this service; required when the service consumes. */

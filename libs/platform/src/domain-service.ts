@@ -1,7 +1,7 @@
 import { type DynamicModule, type ForwardReference, Module, type Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { CleanedEnv } from 'envalid';
-import { cursorSecretOf, loadConfig, serviceEnv, type storeAndBrokerEnv } from './config/config.js';
+import { brokerAuthOf, cursorSecretOf, loadConfig, serviceEnv, type storeAndBrokerEnv } from './config/config.js';
 import { PlatformModule, type PlatformOptions } from './platform.module.js';
 import { bootOrExit, runService } from './bootstrap.js';
 
@@ -29,6 +29,7 @@ export function storeAndBrokerOf(
     store: { uri: config.MONGODB_URI, dbName: config.MONGODB_DB },
     broker: {
       brokers: config.KAFKA_BROKERS,
+      auth: brokerAuthOf(config),
       ...(config.KAFKA_GROUP_ID ? { groupId: config.KAFKA_GROUP_ID } : {}),
       maxAttempts: config.KAFKA_MAX_ATTEMPTS,
       topicPartitions: config.KAFKA_TOPIC_PARTITIONS,

@@ -1,7 +1,7 @@
 import { type DynamicModule, type Provider, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
-import { KafkaHealthIndicator, MessagingModule } from '@pb/messaging';
+import { KafkaHealthIndicator, MessagingModule, type KafkaAuth } from '@pb/messaging';
 import { MongoHealthIndicator, PersistenceModule } from '@pb/persistence';
 import { AUTH_OPTIONS, AuthGuard, type AuthOptions } from './auth/auth.guard.js';
 import { Clock } from './clock.js';
@@ -30,7 +30,14 @@ export interface PlatformOptions {
   /** The service's own database; omitted by the gateway, which owns none. */
   store?: { uri: string; dbName: string };
   /** Kafka; omitted by the gateway. */
-  broker?: { brokers: string[]; groupId?: string; maxAttempts?: number; topicPartitions?: number; topicReplicationFactor?: number };
+  broker?: {
+    brokers: string[];
+    auth?: KafkaAuth;
+    groupId?: string;
+    maxAttempts?: number;
+    topicPartitions?: number;
+    topicReplicationFactor?: number;
+  };
   /** Readiness checks in place of the store and broker watches (tests). */
   readiness?: Provider<ReadinessCheck[]>;
   /** When the store and the broker fail readiness (docs/adr/0024); defaults: store after 10 s, broker never. */
@@ -58,6 +65,7 @@ export class PlatformModule {
         MessagingModule.forRoot({
           service: options.service,
           brokers: options.broker.brokers,
+          ...(options.broker.auth ? { auth: options.broker.auth } : {}),
           ...(options.broker.groupId ? { groupId: options.broker.groupId } : {}),
           ...(options.broker.maxAttempts ? { maxAttempts: options.broker.maxAttempts } : {}),
           ...(options.broker.topicPartitions ? { topicPartitions: options.broker.topicPartitions } : {}),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, logLevel } from 'kafkajs';
+import { kafkaAuthOf } from '@pb/messaging';
 import { DateTime } from 'luxon';
 import {
   domainServiceModule,
@@ -79,12 +80,24 @@ export async function startService(
 }
 
 /**
+ * A kafkajs client of the tier's broker for a spec's own probes and producers: KAFKA_BROKERS and the
+ * credentials the tier's globalSetup set (KAFKA_SASL_*: the local broker's super user, docs/adr/0025).
+ */
+export function testKafka(clientId: string): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','),
+    ...kafkaAuthOf(process.env),
+    logLevel: logLevel.NOTHING,
+  });
+}
+
+/**
  * Starts consumer group `groupId` at the end of those of `topics` that exist: history from other runs
  * on the same broker is not this test's.
  */
 export async function startAtEnd(groupId: string, topics: string[]): Promise<void> {
-  const kafka = new Kafka({ clientId: groupId, brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','), logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
+  const admin = testKafka(groupId).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());

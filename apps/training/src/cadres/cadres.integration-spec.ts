@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { Topics } from '@pb/contracts';
-import { eventually, identity as as, seedUnit, shanghai, startAtEnd, startService, type ServiceUnderTest } from '@pb/testing';
+import { eventually, identity as as, seedUnit, shanghai, startAtEnd, startService, testKafka, type ServiceUnderTest } from '@pb/testing';
 import { TeachersModule } from '../teachers/teachers.module.js';
 import { AssignmentRunner } from './assignment.runner.js';
 import { cadreSettings } from './cadres.config.js';
@@ -73,11 +73,7 @@ describe('training: cadre development (干部培养)', () => {
     teachers['young'] = await teacher(S1, '王老师', 1996);
     teachers['other'] = await teacher(S2, '赵老师', 1985);
 
-    const kafka = new Kafka({
-      clientId: `it-cadres-${run}`,
-      brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','),
-      logLevel: logLevel.NOTHING,
-    });
+    const kafka = testKafka(`it-cadres-${run}`);
     consumer = kafka.consumer({ groupId: `it-cadres-watch-${run}` });
     await consumer.connect();
     await consumer.subscribe({ topic: Topics.trainingAssignments, fromBeginning: true });

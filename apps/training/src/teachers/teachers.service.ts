@@ -191,14 +191,10 @@ export class TeachersService implements OnModuleInit {
       resourceType: 'teacher',
       resourceId: after._id,
       unitId: after.unitId,
-      before: before && masked(before),
-      after: masked(after),
+      // auditWriteEvent masks the birth year itself (ARCHITECTURE.md §7, docs/adr/0025).
+      before,
+      after,
       ...(correlationId ? { correlationId } : {}),
     });
   }
-}
-
-/** A teacher as the audit log keeps it: the birth year masked (ARCHITECTURE.md §7: birth dates are masked in audit snapshots). */
-function masked(t: Teacher): object {
-  return { ...t, birthYear: '****' };
 }

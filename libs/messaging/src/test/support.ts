@@ -10,6 +10,7 @@ import type { JSONSchema } from 'json-schema-to-ts';
 import type { Collection as MongoCollection, Document } from 'mongodb';
 import mongoose, { Schema, type Collection, type Connection, type Model } from 'mongoose';
 import { defineEvent, eventHeaders, eventSource, type EventContract } from '@pb/contracts';
+import { kafkaAuthOf } from '../kafka-auth.js';
 import { KafkaClient } from '../kafka.client.js';
 import { KafkaEventServer, type KafkaEventServerOptions } from '../kafka-event.server.js';
 import type { MessagingOptions } from '../messaging.options.js';
@@ -32,6 +33,8 @@ function given(name: string): string {
 
 export const env = {
   brokers: given('KAFKA_BROKERS').split(','),
+  /** The tier's credentials (KAFKA_SASL_*: the local broker's super user, set by the tier's globalSetup). */
+  auth: kafkaAuthOf(process.env),
   mongodbUri: given('MONGODB_URI'),
 };
 
@@ -121,13 +124,14 @@ export interface StateChanged {
 }
 
 export function messagingOptions(extra: Partial<MessagingOptions> = {}): MessagingOptions {
-  return { brokers: env.brokers, service: 'messaging-test', topicPartitions: 3, outboxPollMs: 200, ...extra };
+  return { brokers: env.brokers, auth: env.auth, service: 'messaging-test', topicPartitions: 3, outboxPollMs: 200, ...extra };
 }
 
 export function rawKafka(clientId = 'messaging-test'): Kafka {
   return new Kafka({
     clientId,
     brokers: env.brokers,
+    ...env.auth,
     logLevel: logLevel.NOTHING,
     retry: { retries: 20, initialRetryTime: 200, maxRetryTime: 2_000 },
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig, requiredVariables, serviceEnv, timeZone } from './config.js';
+import { storeAndBrokerOf } from '../domain-service.js';
+import { brokerAuthOf, ConfigError, loadConfig, requiredVariables, serviceEnv, timeZone } from './config.js';
 
 const good = {
   HTTP_PORT: '3001',
@@ -58,6 +59,42 @@ describe('service configuration', () => {
   it('lists the variables a deployment must set', () => {
     expect(requiredVariables(serviceEnv).sort()).toEqual(
       ['HTTP_PORT', 'INTERNAL_AUTH_SECRET', 'KAFKA_BROKERS', 'MONGODB_DB', 'MONGODB_URI'].sort(),
+    );
+  });
+
+  it("reads the Kafka credentials (the chart's KAFKA_SASL_* / KAFKA_TLS names) into the client settings", () => {
+    const config = loadConfig(serviceEnv, {
+      ...good,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'demo-reporting',
+      KAFKA_SASL_PASSWORD: 'pw-from-a-secret',
+      KAFKA_TLS: 'true',
+    });
+    expect(config.KAFKA_SASL_MECHANISM).toBe('SCRAM-SHA-512');
+    expect(storeAndBrokerOf(config).broker?.auth).toEqual({
+      sasl: { mechanism: 'scram-sha-512', username: 'demo-reporting', password: 'pw-from-a-secret' },
+      ssl: true,
+    });
+    expect(storeAndBrokerOf(loadConfig(serviceEnv, good)).broker?.auth).toEqual({});
+  });
+
+  it('refuses an unknown mechanism, and a mechanism without its username or password, naming the variable only', () => {
+    expect(problemsOf({ ...good, KAFKA_SASL_MECHANISM: 'GSSAPI' }).problems).toEqual([
+      { name: 'KAFKA_SASL_MECHANISM', rule: 'must be one of SCRAM-SHA-512, SCRAM-SHA-256, PLAIN' },
+    ]);
+    const config = loadConfig(serviceEnv, { ...good, KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_USERNAME: 'demo-gateway' });
+    expect(() => storeAndBrokerOf(config)).toThrow(ConfigError);
+    expect(() => storeAndBrokerOf(config)).toThrow(/KAFKA_SASL_PASSWORD: is required when KAFKA_SASL_MECHANISM is set/);
+    expect(() => brokerAuthOf({ KAFKA_SASL_PASSWORD: 'pw-from-a-secret' })).toThrow(
+      /^invalid configuration: KAFKA_SASL_MECHANISM: is required/,
+    );
+    try {
+      brokerAuthOf({ KAFKA_SASL_PASSWORD: 'pw-from-a-secret' });
+    } catch (err) {
+      expect(String(err)).not.toContain('pw-from-a-secret');
+    }
+    expect(() => brokerAuthOf({ KAFKA_TLS_CA_FILE: '/etc/kafka-ca/ca.crt' })).toThrow(
+      /KAFKA_TLS_CA_FILE: is set but KAFKA_TLS is not true/,
     );
   });
 });

@@ -1,4 +1,12 @@
-import { cleanEnv, EnvMissingError, makeValidator, num, port, str, type CleanedEnv } from 'envalid';
+import { bool, cleanEnv, EnvMissingError, makeValidator, num, port, str, type CleanedEnv } from 'envalid';
+import {
+  KafkaAuthError,
+  kafkaAuthOf,
+  kafkaSaslMechanism,
+  type KafkaAuth,
+  type KafkaAuthVariables,
+  type KafkaSaslMechanism,
+} from '@pb/messaging';
 
 /** A bad or missing environment variable, named with the rule it broke. Values are never echoed. */
 export class ConfigError extends Error {
@@ -108,8 +116,47 @@ export function cursorSecretOf(config: { CURSOR_SECRET?: string | undefined; INT
   return config.CURSOR_SECRET ?? config.INTERNAL_AUTH_SECRET;
 }
 
+/** SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN, in any case. */
+export const saslMechanism = makeValidator<KafkaSaslMechanism>((input) => {
+  try {
+    return kafkaSaslMechanism(input);
+  } catch (err) {
+    throw new Error((err as { rule?: string }).rule ?? 'must be a SASL mechanism');
+  }
+});
+
+/**
+ * The broker's credentials and TLS (docs/adr/0025): the Helm chart's variable names. Unset mechanism:
+ * no SASL (a broker without authentication); `kafkaAuthOf` (libs/messaging) turns them into the
+ * client's settings and refuses a mechanism without its username or password.
+ */
+export const kafkaAuthEnv = {
+  KAFKA_SASL_MECHANISM: saslMechanism({
+    default: undefined,
+    desc: 'SASL mechanism: SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN (PLAIN only over TLS); unset: no SASL',
+  }),
+  KAFKA_SASL_USERNAME: str({ default: undefined, desc: "This service's Kafka principal (required with KAFKA_SASL_MECHANISM)" }),
+  KAFKA_SASL_PASSWORD: str({ default: undefined, desc: 'Its password (sensitive; required with KAFKA_SASL_MECHANISM)' }),
+  KAFKA_TLS: bool({ default: false, desc: 'TLS to the brokers' }),
+  KAFKA_TLS_CA_FILE: str({ default: undefined, desc: "PEM file of the brokers' CA; unset: the system's trusted CAs" }),
+};
+
+/**
+ * The client's SASL/TLS settings from the KAFKA_SASL_* / KAFKA_TLS* variables (validated, or a test's
+ * environment); a mechanism without its credentials is a ConfigError naming the variable.
+ */
+export function brokerAuthOf(config: KafkaAuthVariables): KafkaAuth {
+  try {
+    return kafkaAuthOf(config);
+  } catch (err) {
+    if (err instanceof KafkaAuthError) throw new ConfigError([{ name: err.variable, rule: err.rule }]);
+    throw err;
+  }
+}
+
 export const storeAndBrokerEnv = {
   KAFKA_BROKERS: brokerList({ desc: 'Kafka bootstrap brokers, host:port[,host:port]' }),
+  ...kafkaAuthEnv,
   MONGODB_URI: mongoUri({ desc: 'MongoDB connection string (sensitive: may hold credentials)' }),
   MONGODB_DB: databaseName({ desc: "This service's own database" }),
   KAFKA_GROUP_ID: str({ desc: "This service's consumer group", default: undefined }),

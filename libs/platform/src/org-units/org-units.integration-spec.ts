@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { kafkaAuthOf } from '@pb/messaging';
 import { eventHeaders, eventSource, OrgUnitStateV1, Topics } from '@pb/contracts';
 import { loadConfig, serviceEnv } from '../config/config.js';
 import { domainServiceModule } from '../domain-service.js';
@@ -67,7 +68,12 @@ describe('OrgUnitsReadModule: the org-unit read model fed by orgs.units.state.v1
 
   beforeAll(async () => {
     const groupId = `it-org-units-${run}`;
-    const kafka = new Kafka({ clientId: groupId, brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: groupId,
+      brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','),
+      ...kafkaAuthOf(process.env),
+      logLevel: logLevel.NOTHING,
+    });
     // Start this group at the end of the shared topic: other runs' units are not this test's.
     const admin = kafka.admin();
     await admin.connect();
