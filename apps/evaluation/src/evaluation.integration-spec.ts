@@ -10,6 +10,7 @@ import {
   eventHeaders,
   eventSource,
   MemberRegisteredV1,
+  MemberTransferredV1,
   NominationNoticeStartedV1,
   NominationObjectionRaisedV1,
   RectificationOpenedV1,
@@ -453,6 +454,42 @@ describe('evaluation', () => {
       expect(indicator(second.body, 'reporting-on-time').score).toBeLessThan(indicator(first.body, 'reporting-on-time').score);
       expect(indicator(second.body, 'reporting-completeness').score).toBe(8.75);
       expect(indicator(second.body, 'member-training').score).toBe(5);
+
+      // The score table scores live from the tallies (one read per party organisation, no facts): the
+      // same total as the assessment's own view, which reads each period's report.
+      expect((await call(secretary(S3), 'POST', `${fiveGoods(P3)}/self-assessment/submit`)).status).toBe(200);
+      const view = await call(secretary(S3), 'GET', fiveGoods(P3));
+      const table = await call(county1, 'GET', `/api/v1/evaluation/score-table?kind=five-goods&year=${YEAR}&unit=${S3}`);
+      expect(table.body.items).toEqual([
+        {
+          partyOrgId: P3,
+          unitId: S3,
+          status: 'self-submitted',
+          schemeVersion: view.body.schemeVersion,
+          total: view.body.total,
+          grade: view.body.grade,
+        },
+      ]);
+      expect(view.body.total).toBeGreaterThan(0);
+
+      // A member record transferred to another branch leaves this one's count (and its rate) as well.
+      await publish(MemberTransferredV1, {
+        memberId: `m2-${run}`,
+        partyOrgId: P1,
+        unitId: S1,
+        status: 'activist',
+        milestoneCount: 3,
+        imported: false,
+        flaggedRuleCount: 1,
+        version: 2,
+        fromPartyOrgId: P3,
+        fromUnitId: S3,
+      });
+      const moved = await eventually('the transfer', async () => {
+        const body = await derived();
+        return metric(body, 'members.within-rules').inputs['records'] === 2 ? body : null;
+      });
+      expect(metric(moved, 'members.within-rules')).toMatchObject({ rate: 1, inputs: { records: 2, withinRules: 2, flagged: 0 } });
       // Another county's administrator cannot read them.
       expect((await call(county2, 'GET', `/api/v1/evaluation/derived/${P3}?year=${YEAR}`)).status).toBe(404);
     }, 120_000);

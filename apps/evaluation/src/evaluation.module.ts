@@ -7,6 +7,10 @@ import { AssessmentsService } from './assessments/assessments.service.js';
 import { DerivedFactsConsumer } from './derived/derived.consumer.js';
 import { DerivedFactsService } from './derived/derived-facts.service.js';
 import {
+  DERIVED_TALLY_MODEL,
+  DerivedTallySchema,
+  FACT_KEYS_MODEL,
+  FactKeysSchema,
   MEMBER_FACT_MODEL,
   MemberFactSchema,
   REPORT_FACT_MODEL,
@@ -60,6 +64,8 @@ export class EvaluationModule {
           { name: REPORT_FACT_MODEL, schema: ReportFactSchema },
           { name: MEMBER_FACT_MODEL, schema: MemberFactSchema },
           { name: TRAINING_FACT_MODEL, schema: TrainingFactSchema },
+          { name: DERIVED_TALLY_MODEL, schema: DerivedTallySchema },
+          { name: FACT_KEYS_MODEL, schema: FactKeysSchema },
           { name: NOMINATION_MODEL, schema: NominationSchema },
           { name: SELECTION_MODEL, schema: SelectionSchema },
           { name: SELECTION_SLOT_MODEL, schema: SelectionSlotSchema },

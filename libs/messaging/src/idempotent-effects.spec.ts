@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Document } from 'mongodb';
-import { applyOnce, insertOnce, type WritableCollection } from './idempotent-effects.js';
+import { applyOnce, applyOnceMany, insertOnce, type WritableCollection } from './idempotent-effects.js';
 
 function recorder(fail?: { code: number }) {
   const calls: { filter?: Document; update?: Document; options?: Document; doc?: Document }[] = [];
@@ -47,5 +47,37 @@ describe('effect and mark in one write', () => {
     );
     await expect(insertOnce(recorder({ code: 11000 }).collection, { _id: 'e' })).resolves.toBe('duplicate');
     await expect(insertOnce(recorder({ code: 2 }).collection, { _id: 'e' })).rejects.toThrow('E11000');
+  });
+
+  it('applies a run in unordered bulk commands of 50 with the same guard, one by one when a command collides', async () => {
+    const bulks: Document[][] = [];
+    const singles: Document[] = [];
+    let collide = false;
+    const collection = {
+      bulkWrite: (ops: never[]) => {
+        bulks.push(ops);
+        return collide
+          ? Promise.reject(Object.assign(new Error('bulk'), { writeErrors: [{ index: 0, code: 11000 }] }))
+          : Promise.resolve({});
+      },
+      updateOne: (filter: Document) => {
+        singles.push(filter);
+        return filter['_id'] === 'd1' ? Promise.reject(Object.assign(new Error('E11000'), { code: 11000 })) : Promise.resolve({});
+      },
+      insertOne: () => Promise.resolve({}),
+    };
+    const inputs = Array.from({ length: 120 }, (_, i) => ({ _id: `d${i}`, eventId: `e${i}`, version: 2, update: { $set: { n: i } } }));
+    await applyOnceMany(collection, inputs);
+    expect(bulks.map((b) => b.length)).toEqual([50, 50, 20]);
+    expect(bulks[0][1]).toEqual({
+      updateOne: { filter: { _id: 'd1', version: { $lt: 2 } }, update: { $set: { n: 1, version: 2, lastEventId: 'e1' } }, upsert: true },
+    });
+    expect(singles).toEqual([]);
+
+    collide = true;
+    await applyOnceMany(collection, inputs.slice(0, 3));
+    expect(singles.map((f) => f['_id'] as string)).toEqual(['d0', 'd1', 'd2']);
+    const failing = { ...collection, bulkWrite: () => Promise.reject(Object.assign(new Error('down'), { code: 91 })) };
+    await expect(applyOnceMany(failing, inputs.slice(0, 1))).rejects.toThrow('down');
   });
 });

@@ -1,4 +1,5 @@
 import type { Document } from 'mongodb';
+import { bulkWriteInCommands, findByIds, WRITES_PER_COMMAND, type BulkCollection, type IdCollection } from '@pb/persistence';
 
 /** What an idempotent effect did: `duplicate` when the event (or a newer version) was already applied. */
 export type ApplyResult = 'applied' | 'duplicate';
@@ -61,24 +62,54 @@ export interface ApplyOnceInput {
  * than `_id` scans the collection, which bounds this to read models of modest size there.
  */
 export async function applyOnce(collection: WritableCollection, input: ApplyOnceInput): Promise<ApplyResult> {
-  const { _id, eventId, update, version } = input;
-  const guarded =
-    version === undefined
-      ? {
-          filter: { _id, appliedEventIds: { $ne: eventId } },
-          update: { ...update, $push: { ...(update.$push as Document | undefined), appliedEventIds: eventId } },
-        }
-      : {
-          filter: { _id, version: { $lt: version } },
-          update: { ...update, $set: { ...(update.$set as Document | undefined), version, lastEventId: eventId } },
-        };
+  const { filter, update } = guarded(input);
   try {
-    await collection.updateOne(guarded.filter, guarded.update, { upsert: true });
+    await collection.updateOne(filter, update, { upsert: true });
     return 'applied';
   } catch (err) {
     if (isDuplicateKey(err)) return 'duplicate';
     throw err;
   }
+}
+
+/** `applyOnce`'s guarded filter and update: a newer version, or an event id not yet among those applied. */
+function guarded({ _id, eventId, update, version }: ApplyOnceInput): { filter: Document; update: Document } {
+  return version === undefined
+    ? {
+        filter: { _id, appliedEventIds: { $ne: eventId } },
+        update: { ...update, $push: { ...(update.$push as Document | undefined), appliedEventIds: eventId } },
+      }
+    : {
+        filter: { _id, version: { $lt: version } },
+        update: { ...update, $set: { ...(update.$set as Document | undefined), version, lastEventId: eventId } },
+      };
+}
+
+/**
+ * `applyOnce` for a run of events (`@OnEventBatch`): unordered bulk writes, one round trip per
+ * `WRITES_PER_COMMAND` events instead of one each. Unordered suits version-guarded effects: whatever
+ * order two versions of one document are applied in, the newer one stays. When a command fails on the
+ * guard's collision (an event applied before: a redelivered run), its events are applied one by one,
+ * since the local store stops at the failing statement of an unordered bulk and does not say which
+ * it was (store conformance suite); the guard makes those applied already change nothing.
+ */
+export async function applyOnceMany(collection: BulkCollection & WritableCollection, inputs: readonly ApplyOnceInput[]): Promise<void> {
+  for (let i = 0; i < inputs.length; i += WRITES_PER_COMMAND) {
+    const chunk = inputs.slice(i, i + WRITES_PER_COMMAND);
+    try {
+      await collection.bulkWrite(chunk.map((input) => ({ updateOne: { ...guarded(input), upsert: true } })) as never[], { ordered: false });
+    } catch (err) {
+      if (!isDuplicateKey(err) && !writeErrorCodes(err).every((code) => code === 11000)) throw err;
+      for (const input of chunk) await applyOnce(collection, input);
+    }
+  }
+}
+
+/** The codes of a bulk write's statement errors (none when the error is not a bulk write's). */
+function writeErrorCodes(err: unknown): (number | undefined)[] {
+  const writeErrors = (err as { writeErrors?: { code?: number } | { code?: number }[] }).writeErrors;
+  const list = writeErrors === undefined ? [] : ([] as { code?: number }[]).concat(writeErrors);
+  return list.length === 0 ? [undefined] : list.map((e) => e.code);
 }
 
 /** One event's increment of one counter document, with its record's position (from `@OnEventBatch`). */
@@ -93,15 +124,7 @@ export interface CounterIncrement {
 }
 
 /** A driver collection (a mongoose model's `collection`) that reads and writes in bulk. */
-export interface CounterCollection {
-  find(filter: Document, options: { projection: Document }): { toArray(): Promise<Document[]> };
-  bulkWrite(operations: never[], options: { ordered: boolean }): Promise<unknown>;
-}
-
-/** The longest `_id` list one query asks for (the local store pushes lists up to 1,000 down to its index). */
-const ID_LIST = 1_000;
-/** Statements per command: the local store hangs on an update command of 100 or more (ADR 0003). */
-const WRITES_PER_COMMAND = 50;
+export type CounterCollection = IdCollection & BulkCollection;
 
 /**
  * Adds a run of increments (one partition, offset order, as `@OnEventBatch` hands them over) to
@@ -121,12 +144,9 @@ export async function incrementOnce(collection: CounterCollection, increments: r
     change.events.push({ offset: i.offset, inc: i.inc });
     changes.set(i._id, change);
   }
-  const ids = [...changes.keys()];
   const applied = new Map<string, Record<string, number>>();
-  for (let i = 0; i < ids.length; i += ID_LIST) {
-    const docs = await collection.find({ _id: { $in: ids.slice(i, i + ID_LIST) } }, { projection: { applied: 1 } }).toArray();
-    for (const d of docs) applied.set(d['_id'] as string, (d['applied'] as Record<string, number> | undefined) ?? {});
-  }
+  for (const d of await findByIds(collection, [...changes.keys()], { applied: 1 }))
+    applied.set(d['_id'] as string, (d['applied'] as Record<string, number> | undefined) ?? {});
   const writes: Document[] = [];
   for (const [_id, change] of changes) {
     const key = `applied.p${change.partition}`;
@@ -144,7 +164,5 @@ export async function incrementOnce(collection: CounterCollection, increments: r
       },
     });
   }
-  for (let i = 0; i < writes.length; i += WRITES_PER_COMMAND) {
-    await collection.bulkWrite(writes.slice(i, i + WRITES_PER_COMMAND) as never[], { ordered: false });
-  }
+  await bulkWriteInCommands(collection, writes, { ordered: false });
 }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-
-const ID_LIST = 1_000;
+import { findByIds } from '@pb/persistence';
 
 interface ProcessedEvent {
   _id: string;
@@ -28,14 +27,14 @@ export class ProcessedEventLedger {
     return (await this.collection.countDocuments({ _id: `${group}/${eventId}` }, { limit: 1 })) > 0;
   }
 
-  /** Which of `eventIds` the group has applied (ids asked in lists of 1,000: the local store's `_id` index answers those). */
+  /** Which of `eventIds` the group has applied (asked by `_id` lists the local store's index answers). */
   async seen(group: string, eventIds: string[]): Promise<Set<string>> {
-    const seen = new Set<string>();
-    for (let i = 0; i < eventIds.length; i += ID_LIST) {
-      const ids = eventIds.slice(i, i + ID_LIST).map((id) => `${group}/${id}`);
-      for await (const doc of this.collection.find({ _id: { $in: ids } }, { projection: { eventId: 1 } })) seen.add(doc.eventId);
-    }
-    return seen;
+    const docs = await findByIds<ProcessedEvent>(
+      this.collection,
+      eventIds.map((id) => `${group}/${id}`),
+      { eventId: 1 },
+    );
+    return new Set(docs.map((d) => d.eventId));
   }
 
   /** Records a run of applied events in one write; ids already there are left as they are. */

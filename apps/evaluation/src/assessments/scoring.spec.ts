@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { SHIPPED_SCHEMES } from '../schemes/shipped-schemes.js';
 import { checkScheme } from '../schemes/schemes.service.js';
-import { explain } from '../derived/derived-facts.service.js';
+import { explain, explainCounts } from '../derived/derived-facts.service.js';
+import { countMembers, countReports, countTraining } from '../derived/derived-facts.writer.js';
 import type { ReportFact } from '../derived/facts.schema.js';
 import { derivedScore, gradeOf, scoreAssessment } from './scoring.js';
 
@@ -62,6 +63,26 @@ describe('scoring an assessment', () => {
     const expected = Math.round(((7.5 / 20) * 20 + (5 / 20) * 20 + ((8.33 + 8.75) / 20) * 20 + 0 + 1 * 15) * 100) / 100;
     expect(scored.total).toBe(expected);
     expect(scored.grade).toBe('fail');
+  });
+});
+
+describe('explaining derived metrics', () => {
+  it('explains from the tallies what it explains from the facts, without the period list', () => {
+    const facts = [fact('2031-01-H1', 'on-time'), fact('2031-02-H2', 'late'), fact('2031-01-H2', 'missing'), fact('2031-03-H1', 'pending')];
+    const members = [{ flaggedRuleCount: 0 }, { flaggedRuleCount: 3 }, { flaggedRuleCount: 0 }];
+    const training = [{ completed: true, certified: true }, { completed: true }, { completed: false }];
+    const fromFacts = explain(facts, members, 2031, training);
+    const counts = { reports: countReports(facts), members: countMembers(members), training: countTraining(training) };
+    expect(counts).toEqual({
+      reports: {
+        counts: { expected: 4, due: 3, onTime: 1, late: 1, missing: 1, pending: 1 },
+        sourceRange: { from: '2031-01-H1', to: '2031-02-H2' },
+      },
+      members: { records: 3, withinRules: 2, flagged: 1 },
+      training: { enrolments: 3, completed: 2, certified: 1 },
+    });
+    expect(explainCounts(counts, 2031)).toEqual(fromFacts.map(({ periods: _periods, ...rest }) => rest));
+    expect(fromFacts[0].periods!.map((p) => p.periodId)).toEqual(['2031-01-H1', '2031-01-H2', '2031-02-H2', '2031-03-H1']);
   });
 });
 

@@ -1,27 +1,39 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { DERIVED_METRICS, Topics, type DerivedMetric } from '@pb/contracts';
+import { findByIds } from '@pb/persistence';
 import {
-  DERIVED_METRICS,
-  Topics,
-  type DerivedMetric,
-  type EventData,
-  type MemberRegisteredV1,
-  type ReportExpectedV1,
-  type ReportOverdueV1,
-  type ReportSubmittedV1,
-  type TrainingEnrolledV1,
-} from '@pb/contracts';
-import { applyOnce, type ApplyResult } from '@pb/messaging';
-import {
+  DERIVED_TALLY_MODEL,
+  FACT_KEYS_MODEL,
   MEMBER_FACT_MODEL,
   REPORT_FACT_MODEL,
   TRAINING_FACT_MODEL,
   type MemberFact,
   type ReportFact,
+  type DerivedTally,
+  type FactKeys,
   type ReportOutcome,
   type TrainingFact,
 } from './facts.schema.js';
+import {
+  countMembers,
+  countReports,
+  countTraining,
+  DerivedFactsWriter,
+  periodsOf,
+  tallyId,
+  type DerivedCounts,
+  type MemberCounts,
+  type MemberEvent,
+  type ReportCounts,
+  type ReportEvent,
+  type Tally,
+  type TrainingCounts,
+  type TrainingEvent,
+} from './derived-facts.writer.js';
+
+export { periodsOf };
 
 /** How one derived metric was computed for a party organisation and year (the answer's `derived`). */
 export interface DerivedExplanation {
@@ -51,103 +63,43 @@ export interface PartyOrgKey {
   unitId: string;
 }
 
-/** The 24 periods of a year, `YYYY-01-H1` to `YYYY-12-H2`. */
-export function periodsOf(year: number): string[] {
-  return Array.from({ length: 24 }, (_, i) => `${year}-${String(Math.floor(i / 2) + 1).padStart(2, '0')}-H${(i % 2) + 1}`);
-}
+const NO_COUNTS: DerivedCounts = {
+  reports: countReports([]),
+  members: countMembers([]),
+  training: countTraining([]),
+};
 
-const yearOf = (periodId: string) => Number(periodId.slice(0, 4));
-/** The longest `_id` list of one query (the local store answers it from its index). */
-const ID_LIST = 1_000;
-
-/**
- * The derived indicators' facts (applied from events) and their explanation (read when asked, so a
- * late report or a new member record moves the score as soon as its event is applied).
- */
+/** The derived indicators' facts (written from runs of events) and their explanation, read when asked. */
 @Injectable()
 export class DerivedFactsService {
+  private readonly writer: DerivedFactsWriter;
+
   constructor(
     @InjectModel(REPORT_FACT_MODEL) private readonly reports: Model<ReportFact>,
     @InjectModel(MEMBER_FACT_MODEL) private readonly members: Model<MemberFact>,
-    @InjectModel(TRAINING_FACT_MODEL) private readonly trainings: Model<TrainingFact>,
-  ) {}
-
-  private base(data: Pick<EventData<typeof ReportExpectedV1>, 'partyOrgId' | 'unitId' | 'periodId'>) {
-    return { partyOrgId: data.partyOrgId, unitId: data.unitId, periodId: data.periodId, year: yearOf(data.periodId) };
-  }
-
-  /** 应报: a report is expected; its outcome stays what a later event made it. */
-  async expected(data: EventData<typeof ReportExpectedV1>): Promise<void> {
-    await this.reports.updateOne(
-      { _id: data.reportId },
-      {
-        $setOnInsert: { ...this.base(data), outcome: 'pending', submittedAt: null },
-        $set: { unitPath: data.unitPath, dueAt: new Date(data.dueAt) },
-      },
-      { upsert: true },
-    );
-  }
-
-  /** 首次报送: on time or late, as reporting classed it at the first submission (final). */
-  async submitted(data: EventData<typeof ReportSubmittedV1>): Promise<void> {
-    await this.reports.updateOne(
-      { _id: data.reportId },
-      {
-        $setOnInsert: { ...this.base(data), dueAt: null },
-        $set: { unitPath: data.unitPath, outcome: data.timeliness, submittedAt: new Date(data.submittedAt) },
-      },
-      { upsert: true },
-    );
-  }
-
-  /** 截止未报: missing, unless a submission was applied already (then it stays on time or late). */
-  async overdue(data: EventData<typeof ReportOverdueV1>): Promise<void> {
-    await this.reports.updateOne(
-      { _id: data.reportId },
-      {
-        $setOnInsert: { ...this.base(data), outcome: 'pending', submittedAt: null },
-        $set: { unitPath: data.unitPath, dueAt: new Date(data.dueAt) },
-      },
-      { upsert: true },
-    );
-    await this.reports.updateOne({ _id: data.reportId, outcome: 'pending' }, { $set: { outcome: 'missing' } });
-  }
-
-  /** A member record's state (registered, a milestone, a transfer): the newest version wins. */
-  member(data: EventData<typeof MemberRegisteredV1>, eventId: string): Promise<ApplyResult> {
-    return applyOnce(this.members.collection, {
-      _id: data.memberId,
-      eventId,
-      version: data.version,
-      update: {
-        $set: {
-          partyOrgId: data.partyOrgId,
-          unitId: data.unitId,
-          status: data.status,
-          milestoneCount: data.milestoneCount,
-          flaggedRuleCount: data.flaggedRuleCount,
-        },
-      },
+    @InjectModel(TRAINING_FACT_MODEL) trainings: Model<TrainingFact>,
+    @InjectModel(DERIVED_TALLY_MODEL) private readonly tallies: Model<DerivedTally>,
+    @InjectModel(FACT_KEYS_MODEL) factKeys: Model<FactKeys>,
+  ) {
+    this.writer = new DerivedFactsWriter({
+      reports: reports.collection,
+      members: members.collection,
+      trainings: trainings.collection,
+      tallies: tallies.collection,
+      factKeys: factKeys.collection,
     });
   }
 
-  /** An enrolment's state (enrolled, attended, assessed, certified): the newest version wins; certification stays. */
-  training(data: EventData<typeof TrainingEnrolledV1>, eventId: string, certified = false): Promise<ApplyResult> {
-    return applyOnce(this.trainings.collection, {
-      _id: data.enrolmentId,
-      eventId,
-      version: data.version,
-      update: {
-        $set: {
-          unitId: data.unitId,
-          year: data.year,
-          hours: data.hours,
-          requiredHours: data.requiredHours,
-          completed: data.hours >= data.requiredHours,
-          ...(certified ? { certified: true } : {}),
-        },
-      },
-    });
+  applyReports(events: readonly ReportEvent[]): Promise<void> {
+    return this.writer.applyReports(events);
+  }
+
+  applyTraining(events: readonly TrainingEvent[]): Promise<void> {
+    return this.writer.applyTraining(events);
+  }
+
+  applyMembers(events: readonly MemberEvent[]): Promise<void> {
+    return this.writer.applyMembers(events);
   }
 
   /** Ids of the member files of the branches of these units (ids only: the population of a spot check). */
@@ -157,38 +109,58 @@ export class DerivedFactsService {
     return rows.map((r) => r._id);
   }
 
-  /** Every derived metric of each party organisation for a year, explained. */
+  /**
+   * Every derived metric of each party organisation for a year, from the tallies (three `_id`s per
+   * party organisation, one query for a page of a score table): rates and inputs, no period list.
+   */
   async explainAll(orgs: PartyOrgKey[], year: number): Promise<Map<string, DerivedExplanation[]>> {
-    const partyOrgIds = orgs.map((o) => o.partyOrgId);
-    const unitIds = [...new Set(orgs.map((o) => o.unitId))];
-    const periods = periodsOf(year);
-    const ids = partyOrgIds.flatMap((po) => periods.map((p) => `${po}:${p}`));
-    const facts: ReportFact[] = [];
-    for (let i = 0; i < ids.length; i += ID_LIST) {
-      facts.push(...(await this.reports.find({ _id: { $in: ids.slice(i, i + ID_LIST) } }).lean<ReportFact[]>()));
-    }
-    const members = partyOrgIds.length
-      ? await this.members.find({ partyOrgId: { $in: partyOrgIds } }, { partyOrgId: 1, flaggedRuleCount: 1 }).lean<MemberFact[]>()
-      : [];
-    const trainings = unitIds.length
-      ? await this.trainings.find({ unitId: { $in: unitIds }, year }, { unitId: 1, completed: 1, certified: 1 }).lean<TrainingFact[]>()
-      : [];
-    return new Map(
-      orgs.map(({ partyOrgId, unitId }) => [
-        partyOrgId,
-        explain(
-          facts.filter((f) => f.partyOrgId === partyOrgId),
-          members.filter((m) => m.partyOrgId === partyOrgId),
-          year,
-          trainings.filter((t) => t.unitId === unitId),
-        ),
-      ]),
-    );
+    const counts = await this.countsOf(orgs, year);
+    return new Map(orgs.map(({ partyOrgId }) => [partyOrgId, explainCounts(counts.get(partyOrgId) ?? NO_COUNTS, year)]));
   }
 
+  /** A party organisation's derived metrics for a year, explained: the report metrics list each period. */
   async explain(org: PartyOrgKey, year: number): Promise<DerivedExplanation[]> {
-    return (await this.explainAll([org], year)).get(org.partyOrgId) ?? [];
+    const ids = periodsOf(year).map((p) => `${org.partyOrgId}:${p}`);
+    const [facts, counts] = await Promise.all([findByIds<ReportFact>(this.reports.collection, ids), this.countsOf([org], year)]);
+    const reports = facts.filter((f) => f.partyOrgId === org.partyOrgId);
+    return explainCounts({ ...(counts.get(org.partyOrgId) ?? NO_COUNTS), reports: countReports(reports) }, year, periodList(reports));
   }
+
+  private async countsOf(orgs: PartyOrgKey[], year: number): Promise<Map<string, DerivedCounts>> {
+    const ids = orgs.flatMap((o) => [tallyId.reports(o.partyOrgId, year), tallyId.members(o.partyOrgId), tallyId.training(o.unitId, year)]);
+    const byId = new Map((await findByIds<Tally>(this.tallies.collection, ids)).map((t) => [t._id, t]));
+    return new Map(
+      orgs.map((o) => {
+        const reports = byId.get(tallyId.reports(o.partyOrgId, year));
+        const members = byId.get(tallyId.members(o.partyOrgId));
+        const training = byId.get(tallyId.training(o.unitId, year));
+        return [
+          o.partyOrgId,
+          {
+            reports: reports
+              ? { counts: reports.counts as unknown as ReportCounts, sourceRange: reports.sourceRange ?? NO_COUNTS.reports.sourceRange }
+              : NO_COUNTS.reports,
+            members: (members?.counts as unknown as MemberCounts | undefined) ?? NO_COUNTS.members,
+            training: (training?.counts as unknown as TrainingCounts | undefined) ?? NO_COUNTS.training,
+          },
+        ];
+      }),
+    );
+  }
+}
+
+type PeriodEntry = NonNullable<DerivedExplanation['periods']>[number];
+
+/** Each report of the year by period: its outcome, deadline and first submission. */
+function periodList(facts: readonly ReportFact[]): PeriodEntry[] {
+  return [...facts]
+    .sort((a, b) => a.periodId.localeCompare(b.periodId))
+    .map((f) => ({
+      periodId: f.periodId,
+      outcome: f.outcome,
+      ...(f.dueAt ? { dueAt: new Date(f.dueAt).toISOString() } : {}),
+      submittedAt: f.submittedAt ? new Date(f.submittedAt).toISOString() : null,
+    }));
 }
 
 /** The explanations from the facts: pure, so a rebuild from the same events explains the same. */
@@ -198,19 +170,13 @@ export function explain(
   year: number,
   trainingFacts: Pick<TrainingFact, 'completed' | 'certified'>[] = [],
 ): DerivedExplanation[] {
-  const sorted = [...reportFacts].sort((a, b) => a.periodId.localeCompare(b.periodId));
-  const count = (o: ReportOutcome) => sorted.filter((f) => f.outcome === o).length;
-  const [onTime, late, missing, pending] = [count('on-time'), count('late'), count('missing'), count('pending')];
-  const due = onTime + late + missing;
-  const known = sorted.filter((f) => f.outcome !== 'pending');
-  const periods = sorted.map((f) => ({
-    periodId: f.periodId,
-    outcome: f.outcome,
-    ...(f.dueAt ? { dueAt: new Date(f.dueAt).toISOString() } : {}),
-    submittedAt: f.submittedAt ? new Date(f.submittedAt).toISOString() : null,
-  }));
-  const sourceRange = { from: known[0]?.periodId ?? null, to: known.at(-1)?.periodId ?? null };
-  const reportInputs = { expected: sorted.length, due, onTime, late, missing, pending };
+  const counts = { reports: countReports(reportFacts), members: countMembers(memberFacts), training: countTraining(trainingFacts) };
+  return explainCounts(counts, year, periodList(reportFacts));
+}
+
+/** The explanations from the counts (a score table), with the period list when it is given (one assessment). */
+export function explainCounts(c: DerivedCounts, year: number, periods?: PeriodEntry[]): DerivedExplanation[] {
+  const { due, onTime, late } = c.reports.counts;
   const rate = (n: number, d: number) => (d === 0 ? null : n / d);
   const reporting = (metric: DerivedMetric, numerator: number, formula: string): DerivedExplanation => ({
     metric,
@@ -218,21 +184,19 @@ export function explain(
     status: due === 0 ? 'no-data' : 'live',
     rate: rate(numerator, due),
     formula,
-    inputs: reportInputs,
-    periods,
-    sourceRange,
+    inputs: { ...c.reports.counts },
+    ...(periods ? { periods } : {}),
+    sourceRange: c.reports.sourceRange,
     source: Topics.reportingReports,
   });
-  const within = memberFacts.filter((m) => m.flaggedRuleCount === 0).length;
-  const completed = trainingFacts.filter((t) => t.completed).length;
-  const certified = trainingFacts.filter((t) => t.certified === true).length;
+  const { enrolments, completed, certified } = c.training;
   const training = (metric: DerivedMetric, numerator: number, formula: string): DerivedExplanation => ({
     metric,
     title: TITLES[metric],
-    status: trainingFacts.length === 0 ? 'no-data' : 'live',
-    rate: rate(numerator, trainingFacts.length),
+    status: enrolments === 0 ? 'no-data' : 'live',
+    rate: rate(numerator, enrolments),
     formula,
-    inputs: { enrolments: trainingFacts.length, completed, certified },
+    inputs: { enrolments, completed, certified },
     sourceRange: { from: `${year}`, to: `${year}` },
     source: Topics.trainingRecords,
   });
@@ -242,10 +206,10 @@ export function explain(
     'members.within-rules': {
       metric: 'members.within-rules',
       title: TITLES['members.within-rules'],
-      status: memberFacts.length === 0 ? 'no-data' : 'live',
-      rate: rate(within, memberFacts.length),
+      status: c.members.records === 0 ? 'no-data' : 'live',
+      rate: rate(c.members.withinRules, c.members.records),
       formula: 'withinRules / records (records breaking no milestone rule) 未违反发展程序规则的记录数 / 记录数',
-      inputs: { records: memberFacts.length, withinRules: within, flagged: memberFacts.length - within },
+      inputs: { ...c.members },
       sourceRange: { from: null, to: null },
       source: Topics.members,
     },

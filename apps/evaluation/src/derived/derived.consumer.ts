@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   MemberMilestoneRecordedV1,
   MemberRegisteredV1,
@@ -13,66 +13,40 @@ import {
   TrainingSessionAttendedV1,
   type EventData,
 } from '@pb/contracts';
-import { CloudEventContext, OnEvent } from '@pb/messaging';
+import { OnEventBatch, type EventBatchItem } from '@pb/messaging';
 import { DerivedFactsService } from './derived-facts.service.js';
+import type { MemberEvent, ReportEvent } from './derived-facts.writer.js';
 
-type MemberState = EventData<typeof MemberRegisteredV1>;
+const REPORT_TYPES: Record<string, ReportEvent['type']> = {
+  [ReportExpectedV1.type]: 'expected',
+  [ReportSubmittedV1.type]: 'submitted',
+  [ReportOverdueV1.type]: 'overdue',
+};
 
 /**
  * Feeds the derived indicators from the event streams only (reporting's reports, org-registry's
- * members, training's records); evaluation calls no other service (docs/adr/0022).
+ * members, training's records); evaluation calls no other service (docs/adr/0022). Each topic's
+ * events come in runs (a replay from offset 0 in runs of 500): one run is a few bulk writes of facts
+ * and one recount per tally it touched.
  */
 @Controller()
 export class DerivedFactsConsumer {
   constructor(private readonly facts: DerivedFactsService) {}
 
-  @OnEvent(ReportExpectedV1)
-  onExpected(@Payload() data: EventData<typeof ReportExpectedV1>) {
-    return this.facts.expected(data);
+  @OnEventBatch([ReportExpectedV1, ReportSubmittedV1, ReportOverdueV1])
+  onReports(@Payload() items: EventBatchItem<ReportEvent['data']>[]) {
+    return this.facts.applyReports(items.map(({ data, event }) => ({ type: REPORT_TYPES[event.type], data }) as ReportEvent));
   }
 
-  @OnEvent(ReportSubmittedV1)
-  onSubmitted(@Payload() data: EventData<typeof ReportSubmittedV1>) {
-    return this.facts.submitted(data);
+  @OnEventBatch([MemberRegisteredV1, MemberMilestoneRecordedV1, MemberTransferredV1])
+  async onMembers(@Payload() items: EventBatchItem<MemberEvent['data']>[]) {
+    await this.facts.applyMembers(items.map(({ data, event }) => ({ data, eventId: event.id })));
   }
 
-  @OnEvent(ReportOverdueV1)
-  onOverdue(@Payload() data: EventData<typeof ReportOverdueV1>) {
-    return this.facts.overdue(data);
-  }
-
-  @OnEvent(MemberRegisteredV1, { idempotency: 'effect' })
-  onMemberRegistered(@Payload() data: MemberState, @Ctx() ctx: CloudEventContext) {
-    return this.facts.member(data, ctx.event.id);
-  }
-
-  @OnEvent(MemberMilestoneRecordedV1, { idempotency: 'effect' })
-  onMilestone(@Payload() data: EventData<typeof MemberMilestoneRecordedV1>, @Ctx() ctx: CloudEventContext) {
-    return this.facts.member(data, ctx.event.id);
-  }
-
-  @OnEvent(MemberTransferredV1, { idempotency: 'effect' })
-  onTransferred(@Payload() data: EventData<typeof MemberTransferredV1>, @Ctx() ctx: CloudEventContext) {
-    return this.facts.member(data, ctx.event.id);
-  }
-
-  @OnEvent(TrainingEnrolledV1, { idempotency: 'effect' })
-  onEnrolled(@Payload() data: EventData<typeof TrainingEnrolledV1>, @Ctx() ctx: CloudEventContext) {
-    return this.facts.training(data, ctx.event.id);
-  }
-
-  @OnEvent(TrainingSessionAttendedV1, { idempotency: 'effect' })
-  onAttended(@Payload() data: EventData<typeof TrainingSessionAttendedV1>, @Ctx() ctx: CloudEventContext) {
-    return this.facts.training(data, ctx.event.id);
-  }
-
-  @OnEvent(TrainingAssessedV1, { idempotency: 'effect' })
-  onAssessed(@Payload() data: EventData<typeof TrainingAssessedV1>, @Ctx() ctx: CloudEventContext) {
-    return this.facts.training(data, ctx.event.id);
-  }
-
-  @OnEvent(TrainingCertifiedV1, { idempotency: 'effect' })
-  onCertified(@Payload() data: EventData<typeof TrainingCertifiedV1>, @Ctx() ctx: CloudEventContext) {
-    return this.facts.training(data, ctx.event.id, true);
+  @OnEventBatch([TrainingEnrolledV1, TrainingSessionAttendedV1, TrainingAssessedV1, TrainingCertifiedV1])
+  async onTraining(@Payload() items: EventBatchItem<EventData<typeof TrainingEnrolledV1>>[]) {
+    await this.facts.applyTraining(
+      items.map(({ data, event }) => ({ data, eventId: event.id, certified: event.type === TrainingCertifiedV1.type })),
+    );
   }
 }

@@ -46,8 +46,8 @@ export const MemberFactSchema = defineDocument({
   },
 });
 export type MemberFact = DocumentType<typeof MemberFactSchema>;
-// Serves: the member records of a branch (members.within-rules), and of the branches of a score-table page.
-MemberFactSchema.index({ partyOrgId: 1 });
+// No secondary index: the tallies read member records by `_id` (fact_keys); a spot check's population
+// (by unit) is rare and reads the collection.
 
 export const TRAINING_FACT_MODEL = 'TrainingFact';
 
@@ -71,5 +71,39 @@ export const TrainingFactSchema = defineDocument({
   },
 });
 export type TrainingFact = DocumentType<typeof TrainingFactSchema>;
-// Serves: a school's enrolments of a year (training.completion-rate, training.certification-rate).
-TrainingFactSchema.index({ unitId: 1, year: 1 });
+// No secondary index: the tallies read a school's enrolments of a year by `_id` (fact_keys).
+
+export const DERIVED_TALLY_MODEL = 'DerivedTally';
+export type TallyKind = 'reports' | 'members' | 'training';
+
+/**
+ * The counts each derived rate is computed from, one document per key, so a score table of a county
+ * reads one document per party organisation by `_id` instead of every fact of its year:
+ * - `reports:<partyOrgId>:<year>`: expected, on time, late, missing, pending, and the first and last
+ *   period with a known outcome (the source range);
+ * - `members:<partyOrgId>`: member records, and those breaking no milestone rule;
+ * - `training:<unitId>:<year>`: enrolments, completed, certified.
+ * Recomputed from the facts of the key after each run of events that touched it (never incremented),
+ * so applying a run again, or replaying the topics into an empty database, gives the same counts.
+ * `ids` lists the member records or enrolments ever applied under the key (the facts a recount reads
+ * by `_id`; a transferred member stays listed and is not counted).
+ */
+export const DerivedTallySchema = defineDocument({
+  collection: 'derived_tallies',
+  fields: {
+    kind: field.oneOf(['reports', 'members', 'training'] as const),
+    counts: field.mixed<Record<string, number>>(),
+    sourceRange: field.mixed<{ from: string | null; to: string | null }>().optional(),
+  },
+  minimize: false,
+});
+export type DerivedTally = DocumentType<typeof DerivedTallySchema>;
+
+export const FACT_KEYS_MODEL = 'FactKeys';
+
+/** The ids of the facts under a members or training tally (`_id` the tally's), grown with `$addToSet`. */
+export const FactKeysSchema = defineDocument({
+  collection: 'fact_keys',
+  fields: { ids: field.strings() },
+});
+export type FactKeys = DocumentType<typeof FactKeysSchema>;

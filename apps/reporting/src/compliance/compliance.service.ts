@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { incrementOnce } from '@pb/messaging';
+import { findByIds } from '@pb/persistence';
 import {
   InjectScopedModel,
   OrgUnitDirectory,
@@ -31,8 +32,6 @@ export function rates(c: Pick<ComplianceCounter, 'expected' | 'actual' | 'onTime
 }
 
 const MAX_PERIODS = 48;
-/** The longest `_id` list one query asks for (deploy/local/ferretdb/patches.json pushes up to 1,000 down). */
-const ID_LIST = 1_000;
 
 /** One event's increment of the counters of every unit on its path, with its record's position. */
 export interface ComplianceIncrement {
@@ -113,12 +112,8 @@ export class ComplianceService {
   async breakdown(unit: OrgUnitView, periodIds: string[]) {
     const children = await this.directory.children(unit._id);
     const ids = children.flatMap((c) => periodIds.map((p) => `${c._id}:${p}`));
-    // Lists of at most ID_LIST: the local store answers an `_id` list of that size from its index and
-    // scans the whole collection for a longer one (a city with 1,000 direct schools x 24 periods).
-    const docs: ComplianceCounter[] = [];
-    for (let i = 0; i < ids.length; i += ID_LIST) {
-      docs.push(...(await this.counters.find({ _id: { $in: ids.slice(i, i + ID_LIST) } }).lean<ComplianceCounter[]>()));
-    }
+    // In `_id` lists the local store answers from its index (a city with 1,000 direct schools x 24 periods).
+    const docs = await findByIds<ComplianceCounter>(this.counters.collection, ids);
     const byId = new Map(docs.map((d) => [d._id, d]));
     return children.map((c) => {
       const sum = periodIds.reduce(

@@ -309,6 +309,13 @@ describe('store conformance: the MongoDB behaviours the code relies on', () => {
       expect(await col.findOne({ _id: 'p' })).toEqual({ _id: 'p', openedAt: new Date(0), n: 2 });
     });
 
+    it('adds with $addToSet $each only the values not there yet, creating the array on upsert (evaluation fact keys)', async () => {
+      const col = fresh<{ _id: string; ids: string[] }>('add_to_set');
+      await col.updateOne({ _id: 'k' }, { $addToSet: { ids: { $each: ['a', 'b'] } } }, { upsert: true });
+      await col.updateOne({ _id: 'k' }, { $addToSet: { ids: { $each: ['b', 'c'] } } }, { upsert: true });
+      expect(await col.findOne({ _id: 'k' })).toEqual({ _id: 'k', ids: ['a', 'b', 'c'] });
+    });
+
     it('appends with $push $each in order and removes exact subdocuments with $pullAll (outbox writes and the relay)', async () => {
       const col = fresh<{ _id: string; outbox: { id: string; n: number }[] }>('push_each');
       await col.insertOne({ _id: 'a', outbox: [{ id: 'e0', n: 0 }] });
