@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import type { Consumer, Kafka } from 'kafkajs';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes, type Consumer, type Kafka } from 'kafkajs';
 import { eventHeaders, eventSource, Topics } from '@pb/contracts';
 import { localKafkaAuthEnv } from '@pb/infra';
 import { e2e, kafka, uniqueId } from './support/env.js';
@@ -102,5 +103,50 @@ withLocalBroker('Kafka authentication and ACLs', () => {
     const crashed = new Promise<Error>((resolve) => consumer.on(consumer.events.CRASH, ({ payload }) => resolve(payload.error)));
     await consumer.run({ eachMessage: () => Promise.resolve() }); // returns once the group is joined; fetching goes on behind it
     expect(String(await crashed)).toMatch(/authoriz/i);
+  });
+
+  it("converges the plan's principals: the topics job removes a binding the plan does not hold", async () => {
+    // A principal of its own (`<prefix>analyst`), so the tier's principals stay as they are.
+    const prefix = `${uniqueId('acl-prune')}-`;
+    const principal = `User:${prefix}analyst`;
+    const admin = kafka().admin();
+    open.push(admin);
+    await admin.connect();
+    const any = {
+      resourceType: AclResourceTypes.ANY,
+      resourcePatternType: ResourcePatternTypes.ANY,
+      principal,
+      operation: AclOperationTypes.ANY,
+      permissionType: AclPermissionTypes.ANY,
+    };
+    try {
+      // A permission the plan never gives the analyst, left behind by an older plan.
+      await admin.createAcls({
+        acl: [
+          {
+            resourceType: AclResourceTypes.TOPIC,
+            resourceName: Topics.auditWrites,
+            resourcePatternType: ResourcePatternTypes.LITERAL,
+            principal,
+            host: '*',
+            operation: AclOperationTypes.READ,
+            permissionType: AclPermissionTypes.ALLOW,
+          },
+        ],
+      });
+      const job = spawnSync(process.execPath, ['apps/kafka-topics/dist/main.js'], {
+        env: { ...process.env, KAFKA_APPLY_ACLS: 'true', KAFKA_ACL_PRINCIPAL_PREFIX: prefix, LOG_LEVEL: 'warn' },
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(job.status).toBe(0);
+      expect(job.stdout).toMatch(/"msg":"ACLs match the plan".*"removed":1/);
+      const { resources } = await admin.describeAcls(any);
+      const topics = resources.filter((r) => r.resourceType === AclResourceTypes.TOPIC).map((r) => r.resourceName);
+      expect(topics).toContain(Topics.reportingReports);
+      expect(topics).not.toContain(Topics.auditWrites);
+    } finally {
+      await admin.deleteAcls({ filters: [any] });
+    }
   });
 });

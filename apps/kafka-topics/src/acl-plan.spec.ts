@@ -3,7 +3,17 @@ import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import * as contracts from '@pb/contracts';
 import { EventContracts, InternalTopics, Topics } from '@pb/contracts';
-import { aclBindings, aclPlan, ANALYST, CONSUMES, consumedTopics, KAFKA_SERVICES, producedTopics, type AclRule } from './acl-plan.js';
+import {
+  aclBindings,
+  aclPlan,
+  ANALYST,
+  applyAclPlan,
+  CONSUMES,
+  consumedTopics,
+  KAFKA_SERVICES,
+  producedTopics,
+  type AclRule,
+} from './acl-plan.js';
 
 const root = process.cwd();
 
@@ -141,6 +151,37 @@ describe('the ACL plan (docs/adr/0025)', () => {
         operation: kafkajs.AclOperationTypes.IDEMPOTENT_WRITE,
       }),
     );
+  });
+});
+
+describe('applying the ACL plan', () => {
+  it("adds the plan's bindings and removes its principals' other bindings, never another principal's", async () => {
+    const [keep, drop] = aclBindings({ analyst: aclPlan().analyst }, (n) => `User:${n}`);
+    const other = { ...drop, principal: 'User:someone-else' };
+    const calls: { op: string; arg: unknown }[] = [];
+    const stored = [keep, drop, other];
+    const admin = {
+      createAcls: (arg: unknown) => Promise.resolve(calls.push({ op: 'create', arg })),
+      describeAcls: (filter: { principal?: string }) =>
+        Promise.resolve({
+          resources: stored
+            .filter((b) => b.principal === filter.principal)
+            .map(({ principal, host, operation, permissionType, ...resource }) => ({
+              ...resource,
+              acls: [{ principal, host, operation, permissionType }],
+            })),
+        }),
+      deleteAcls: (arg: unknown) => Promise.resolve(calls.push({ op: 'delete', arg })),
+    };
+    await expect(applyAclPlan(admin, [keep])).resolves.toEqual({ bindings: 1, removed: 1 });
+    expect(calls).toEqual([
+      { op: 'create', arg: { acl: [keep] } },
+      { op: 'delete', arg: { filters: [drop] } },
+    ]);
+    calls.length = 0;
+    stored.splice(1, 1);
+    await expect(applyAclPlan(admin, [keep])).resolves.toEqual({ bindings: 1, removed: 0 });
+    expect(calls.map((c) => c.op)).toEqual(['create']);
   });
 });
 

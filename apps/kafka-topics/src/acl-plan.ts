@@ -177,8 +177,58 @@ export function aclBindings(plan: Record<string, AclRule[]>, principal: (name: s
   );
 }
 
-/** Applies the bindings (Kafka keeps one copy of a binding: a second run changes nothing). */
-export async function applyAclPlan(admin: { createAcls(request: { acl: AclBinding[] }): Promise<unknown> }, bindings: AclBinding[]) {
+/** What `applyAclPlan` asks of kafkajs' admin client. */
+export interface AclAdmin {
+  createAcls(request: { acl: AclBinding[] }): Promise<unknown>;
+  describeAcls(filter: AclFilter): Promise<{
+    resources: {
+      resourceType: number;
+      resourceName: string;
+      resourcePatternType: number;
+      acls: { principal: string; host: string; operation: number; permissionType: number }[];
+    }[];
+  }>;
+  deleteAcls(request: { filters: AclBinding[] }): Promise<unknown>;
+}
+type AclFilter = Omit<AclBinding, 'resourceName' | 'host'> & { resourceName?: string; host?: string };
+
+/** kafkajs' "any" of each field of a filter (AclResourceTypes.ANY, ResourcePatternTypes.ANY, ...). */
+const ANY = 1;
+const keyOf = (b: AclBinding) =>
+  [b.principal, b.resourceType, b.resourceName, b.resourcePatternType, b.host, b.operation, b.permissionType].join('\u0000');
+
+/**
+ * Converges the principals the bindings name on them: adds the bindings (Kafka keeps one copy of a
+ * binding, so a second run adds nothing), then removes every other binding of those principals, so a
+ * permission the plan dropped (a topic a service no longer consumes) is revoked on the next run.
+ * Principals the plan does not name are left alone.
+ */
+export async function applyAclPlan(admin: AclAdmin, bindings: AclBinding[]) {
   await admin.createAcls({ acl: bindings });
-  return { bindings: bindings.length };
+  const wanted = new Set(bindings.map(keyOf));
+  const stale: AclBinding[] = [];
+  for (const principal of new Set(bindings.map((b) => b.principal))) {
+    const { resources } = await admin.describeAcls({
+      resourceType: ANY,
+      resourcePatternType: ANY,
+      principal,
+      operation: ANY,
+      permissionType: ANY,
+    });
+    for (const r of resources)
+      for (const acl of r.acls) {
+        const binding: AclBinding = {
+          resourceType: r.resourceType,
+          resourceName: r.resourceName,
+          resourcePatternType: r.resourcePatternType,
+          principal: acl.principal,
+          host: acl.host,
+          operation: acl.operation,
+          permissionType: acl.permissionType,
+        };
+        if (!wanted.has(keyOf(binding))) stale.push(binding);
+      }
+  }
+  if (stale.length > 0) await admin.deleteAcls({ filters: stale });
+  return { bindings: bindings.length, removed: stale.length };
 }
