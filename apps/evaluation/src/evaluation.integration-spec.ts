@@ -455,12 +455,16 @@ describe('evaluation', () => {
       expect(indicator(second.body, 'reporting-completeness').score).toBe(8.75);
       expect(indicator(second.body, 'member-training').score).toBe(5);
 
-      // The score table scores live from the tallies (one read per party organisation, no facts): the
-      // same total as the assessment's own view, which reads each period's report.
+      // The score table's row (the county's score board, written by the assessment's write and by
+      // each run of derived events): the same total as the assessment's own view, which reads each
+      // period's report.
       expect((await call(secretary(S3), 'POST', `${fiveGoods(P3)}/self-assessment/submit`)).status).toBe(200);
+      const tableRows = async () =>
+        (await call(county1, 'GET', `/api/v1/evaluation/score-table?kind=five-goods&year=${YEAR}&unit=${S3}`)).body.items as {
+          total: number;
+        }[];
       const view = await call(secretary(S3), 'GET', fiveGoods(P3));
-      const table = await call(county1, 'GET', `/api/v1/evaluation/score-table?kind=five-goods&year=${YEAR}&unit=${S3}`);
-      expect(table.body.items).toEqual([
+      expect(await tableRows()).toEqual([
         {
           partyOrgId: P3,
           unitId: S3,
@@ -490,6 +494,12 @@ describe('evaluation', () => {
         return metric(body, 'members.within-rules').inputs['records'] === 2 ? body : null;
       });
       expect(metric(moved, 'members.within-rules')).toMatchObject({ rate: 1, inputs: { records: 2, withinRules: 2, flagged: 0 } });
+      // The row follows the run that moved the tally: member development now at its maximum.
+      const transferred = (await call(secretary(S3), 'GET', fiveGoods(P3))).body.total as number;
+      expect(transferred).toBeGreaterThan(view.body.total as number);
+      await eventually('the score-table row to follow the transfer', async () =>
+        (await tableRows())[0]?.total === transferred ? true : null,
+      );
       // Another county's administrator cannot read them.
       expect((await call(county2, 'GET', `/api/v1/evaluation/derived/${P3}?year=${YEAR}`)).status).toBe(404);
     }, 120_000);

@@ -4,6 +4,7 @@ import { PartyOrgsReadModule, scopedModelProvider } from '@pb/platform';
 import { ASSESSMENT_MODEL, ASSESSMENT_OWNERSHIP, AssessmentSchema } from './assessments/assessment.schema.js';
 import { AssessmentsController } from './assessments/assessments.controller.js';
 import { AssessmentsService } from './assessments/assessments.service.js';
+import { SCORE_BOARD_MODEL, ScoreBoardSchema, ScoreBoards } from './assessments/score-board.js';
 import { DerivedFactsConsumer } from './derived/derived.consumer.js';
 import { DerivedFactsService } from './derived/derived-facts.service.js';
 import {
@@ -66,6 +67,7 @@ export class EvaluationModule {
           { name: TRAINING_FACT_MODEL, schema: TrainingFactSchema },
           { name: DERIVED_TALLY_MODEL, schema: DerivedTallySchema },
           { name: FACT_KEYS_MODEL, schema: FactKeysSchema },
+          { name: SCORE_BOARD_MODEL, schema: ScoreBoardSchema },
           { name: NOMINATION_MODEL, schema: NominationSchema },
           { name: SELECTION_MODEL, schema: SelectionSchema },
           { name: SELECTION_SLOT_MODEL, schema: SelectionSlotSchema },
@@ -83,6 +85,7 @@ export class EvaluationModule {
         { provide: INSPECTIONS_TICK_MS, useValue: options.tickMs },
         SchemesService,
         AssessmentsService,
+        ScoreBoards,
         DerivedFactsService,
         SelectionsService,
         InspectionsService,

@@ -2,13 +2,14 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   AssessmentLockedV1,
   AssessmentScoredV1,
+  SCHEME_KINDS,
   type BureauScoresDto,
   type ModerationDto,
   type SchemeKind,
   type SelfAssessmentDto,
 } from '@pb/contracts';
 import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
-import { insertOrFail } from '@pb/persistence';
+import { findByIds, insertOrFail } from '@pb/persistence';
 import {
   auditWriteEvent,
   checkIfMatch,
@@ -28,6 +29,7 @@ import {
   type ScopedModel,
 } from '@pb/platform';
 import { DerivedFactsService } from '../derived/derived-facts.service.js';
+import type { TouchedKeys } from '../derived/derived-facts.writer.js';
 import type { Scheme } from '../schemes/scheme.schema.js';
 import { indicatorsOf, SchemesService } from '../schemes/schemes.service.js';
 import {
@@ -38,6 +40,7 @@ import {
   type AssessmentStatus,
   type GivenScore,
 } from './assessment.schema.js';
+import { boardKeys, ScoreBoards, type BoardRow } from './score-board.js';
 import { scoreAssessment, type Scored } from './scoring.js';
 
 const SYSTEM = Scope.system('evaluation: the outbox of assessments');
@@ -87,6 +90,7 @@ export class AssessmentsService implements OnModuleInit {
     private readonly units: OrgUnitDirectory,
     private readonly relay: OutboxRelay,
     private readonly clock: Clock,
+    private readonly boards: ScoreBoards,
   ) {}
 
   onModuleInit() {
@@ -239,6 +243,9 @@ export class AssessmentsService implements OnModuleInit {
       if (matchedCount !== 1) throw stale();
     }
     this.relay.nudge();
+    // Its score-table row; should the process stop before it, the assessment's own events (or, for a
+    // self-assessment saved without one, its next change) write it again.
+    await this.boards.put([rowOf(next, next.locked ?? scored)]);
     return this.view(next);
   }
 
@@ -395,38 +402,98 @@ export class AssessmentsService implements OnModuleInit {
     );
   }
 
-  /** 得分表 The assessments of a kind and year under a unit of the caller's subtree: ids, totals, grades. */
+  /**
+   * 得分表 The assessments of a kind and year under a unit of the caller's subtree: ids, totals, grades,
+   * from the score boards (one document per county), kept by every assessment write and every run of
+   * derived events.
+   */
   async scoreTable(kind: SchemeKind, year: number, unit: string | undefined, caller: Identity, page: PageRequest): Promise<Page<ScoreRow>> {
     const scope = Scope.of(caller);
     const root = await scope.unit(unit, this.units.pathOf);
-    const filter: Record<string, unknown> = { unitPath: root, kind, year };
+    const path = (await this.units.pathOf(root)) ?? [root];
+    const buckets =
+      path.length === 1
+        ? [root, ...(await this.units.subtreeIds(root, 'county-bureau')), ...(await this.units.subtreeIds(root, 'unit'))]
+        : [path[0], path[1]];
     const after = page.after?.[0];
-    if (typeof after === 'string') filter['_id'] = { $gt: after };
-    const docs = await this.assessments
-      .find(scope, filter, { outbox: 0, history: 0 })
-      .sort({ _id: 1 })
-      .limit(page.limit + 1)
-      .lean<Assessment[]>();
-    const rows = pageOf(docs, page.limit, (d) => [d._id]);
-    const live = await this.facts.explainAll(
-      rows.items.filter((d) => !d.locked),
-      year,
-    );
-    const schemes = new Map<number | null, Scheme>();
-    const items: ScoreRow[] = [];
-    for (const d of rows.items) {
-      let scheme = schemes.get(d.schemeVersion);
-      if (!scheme) schemes.set(d.schemeVersion, (scheme = await this.schemeOf(d)));
-      const scored = d.locked ?? scoreAssessment(scheme, d, live.get(d.partyOrgId) ?? []);
-      items.push({
-        partyOrgId: d.partyOrgId,
-        unitId: d.unitId,
-        status: d.status,
-        schemeVersion: d.schemeVersion,
-        total: scored.total,
-        grade: scored.grade,
-      });
-    }
-    return { ...rows, items };
+    const rows = (await this.boards.rowsUnder(kind, year, buckets, root)).filter((r) => typeof after !== 'string' || r.id > after);
+    const paged = pageOf(rows.slice(0, page.limit + 1), page.limit, (r) => [r.id]);
+    return {
+      ...paged,
+      items: paged.items.map(({ partyOrgId, unitId, status, schemeVersion, total, grade }) => ({
+        partyOrgId,
+        unitId,
+        status,
+        schemeVersion,
+        total,
+        grade,
+      })),
+    };
   }
+
+  /** Writes again the score-table rows of these assessments (those that exist) from the assessments and the tallies. */
+  async refreshRows(ids: readonly string[]): Promise<void> {
+    const docs = await findByIds<Assessment>(this.assessments.unscoped(SYSTEM).collection, ids, { outbox: 0, history: 0 });
+    const rows: Parameters<ScoreBoards['put']>[0][number][] = [];
+    for (const [year, ofYear] of groupByYear(docs)) {
+      const live = await this.facts.explainAll(
+        ofYear.filter((d) => !d.locked),
+        year,
+      );
+      const schemes = new Map<string, Scheme>();
+      for (const d of ofYear) {
+        const key = `${d.kind}:${d.schemeVersion}`;
+        let scheme = schemes.get(key);
+        if (!scheme) schemes.set(key, (scheme = await this.schemeOf(d)));
+        rows.push(rowOf(d, d.locked ?? scoreAssessment(scheme, d, live.get(d.partyOrgId) ?? [])));
+      }
+    }
+    await this.boards.put(rows);
+  }
+
+  /** The rows a run of derived events moved: the assessments of the party organisations and schools whose tallies it recounted. */
+  async refreshTouched(touched: TouchedKeys): Promise<void> {
+    const keys = await this.boards.keys([
+      ...touched.members.map(boardKeys.years),
+      ...touched.training.map((t) => boardKeys.partyOrgs(t.unitId)),
+    ]);
+    const orgYears = [
+      ...touched.reports,
+      ...touched.members.flatMap((partyOrgId) =>
+        (keys.get(boardKeys.years(partyOrgId)) ?? []).map((y) => ({ partyOrgId, year: Number(y) })),
+      ),
+      ...touched.training.flatMap(({ unitId, year }) =>
+        (keys.get(boardKeys.partyOrgs(unitId)) ?? []).map((partyOrgId) => ({ partyOrgId, year })),
+      ),
+    ];
+    const ids = orgYears.flatMap(({ partyOrgId, year }) => SCHEME_KINDS.map((kind) => assessmentId(kind, year, partyOrgId)));
+    if (ids.length > 0) await this.refreshRows(ids);
+  }
+
+  /** After a scheme change: the rows of its kind and year (those scored under the current version move). */
+  async refreshScheme(kind: SchemeKind, year: number): Promise<void> {
+    const ids = await this.assessments.unscoped(SYSTEM).find({ kind, year }, { _id: 1 }).lean<{ _id: string }[]>();
+    for (let i = 0; i < ids.length; i += 1_000) await this.refreshRows(ids.slice(i, i + 1_000).map((d) => d._id));
+  }
+}
+
+function rowOf(doc: Assessment, scored: Pick<Scored, 'total' | 'grade'>): BoardRow & { kind: SchemeKind; year: number } {
+  return {
+    kind: doc.kind,
+    year: doc.year,
+    id: doc._id,
+    partyOrgId: doc.partyOrgId,
+    unitId: doc.unitId,
+    unitPath: doc.unitPath,
+    status: doc.status,
+    schemeVersion: doc.schemeVersion,
+    total: scored.total,
+    grade: scored.grade,
+  };
+}
+
+function groupByYear(docs: readonly Assessment[]): Map<number, Assessment[]> {
+  const byYear = new Map<number, Assessment[]>();
+  for (const d of docs) byYear.set(d.year, [...(byYear.get(d.year) ?? []), d]);
+  return byYear;
 }

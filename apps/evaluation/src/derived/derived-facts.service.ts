@@ -29,6 +29,7 @@ import {
   type ReportCounts,
   type ReportEvent,
   type Tally,
+  type TouchedKeys,
   type TrainingCounts,
   type TrainingEvent,
 } from './derived-facts.writer.js';
@@ -90,15 +91,15 @@ export class DerivedFactsService {
     });
   }
 
-  applyReports(events: readonly ReportEvent[]): Promise<void> {
+  applyReports(events: readonly ReportEvent[]): Promise<TouchedKeys> {
     return this.writer.applyReports(events);
   }
 
-  applyTraining(events: readonly TrainingEvent[]): Promise<void> {
+  applyTraining(events: readonly TrainingEvent[]): Promise<TouchedKeys> {
     return this.writer.applyTraining(events);
   }
 
-  applyMembers(events: readonly MemberEvent[]): Promise<void> {
+  applyMembers(events: readonly MemberEvent[]): Promise<TouchedKeys> {
     return this.writer.applyMembers(events);
   }
 

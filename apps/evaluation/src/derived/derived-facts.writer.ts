@@ -101,6 +101,13 @@ export interface MemberEvent {
 
 export type Tally = { _id: string; counts: Record<string, number>; sourceRange?: SourceRange };
 
+/** The tallies a run recounted: what the score-table rows follow (`AssessmentsService.refreshTouched`). */
+export interface TouchedKeys {
+  reports: { partyOrgId: string; year: number }[];
+  members: string[];
+  training: { unitId: string; year: number }[];
+}
+
 /** The driver collections of evaluation's derived facts and tallies (a mongoose model's `collection`). */
 export interface DerivedCollections {
   reports: IdCollection & BulkCollection;
@@ -126,7 +133,7 @@ export class DerivedFactsWriter {
    * submitted: on time or late, as reporting classed the first submission, final; overdue: missing
    * unless a submission was applied already), then the tallies of the party organisations and years.
    */
-  async applyReports(events: readonly ReportEvent[]): Promise<void> {
+  async applyReports(events: readonly ReportEvent[]): Promise<TouchedKeys> {
     await bulkWriteInCommands(this.c.reports, events.flatMap(reportWrites));
     const keys = new Map(events.map(({ data }) => [tallyId.reports(data.partyOrgId, yearOf(data.periodId)), data]));
     const ids = [...keys.values()].flatMap((d) => periodsOf(yearOf(d.periodId)).map((p) => `${d.partyOrgId}:${p}`));
@@ -138,10 +145,12 @@ export class DerivedFactsWriter {
         return { _id, counts: { ...counts }, sourceRange };
       }),
     );
+    const reports = [...keys.values()].map((d) => ({ partyOrgId: d.partyOrgId, year: yearOf(d.periodId) }));
+    return { reports, members: [], training: [] };
   }
 
   /** An enrolment's state (enrolled, attended, assessed, certified): the newest version wins; certification stays. */
-  async applyTraining(events: readonly TrainingEvent[]): Promise<void> {
+  async applyTraining(events: readonly TrainingEvent[]): Promise<TouchedKeys> {
     await applyOnceMany(
       this.c.trainings,
       events.map(({ data, eventId, certified }) => ({
@@ -171,13 +180,15 @@ export class DerivedFactsWriter {
       'training',
       [...keys.keys()].map((_id) => ({ _id, counts: { ...countTraining(byKey.get(_id) ?? []) } })),
     );
+    const training = [...keys.values()].map(([{ data }]) => ({ unitId: data.unitId, year: data.year }));
+    return { reports: [], members: [], training };
   }
 
   /**
    * A member record's state (registered, a milestone, a transfer): the newest version wins. A
    * transfer recounts the branch it left (`fromPartyOrgId`) as well as the one it joined.
    */
-  async applyMembers(events: readonly MemberEvent[]): Promise<void> {
+  async applyMembers(events: readonly MemberEvent[]): Promise<TouchedKeys> {
     await applyOnceMany(
       this.c.members,
       events.map(({ data, eventId }) => ({
@@ -206,6 +217,8 @@ export class DerivedFactsWriter {
       'members',
       [...keys.keys()].map((_id) => ({ _id, counts: { ...countMembers(byKey.get(_id) ?? []) } })),
     );
+    const members = [...new Set(events.flatMap(({ data }) => [data.partyOrgId, ...(data.fromPartyOrgId ? [data.fromPartyOrgId] : [])]))];
+    return { reports: [], members, training: [] };
   }
 
   /** Adds `added` to each key's fact ids, then reads every fact under the keys (by `_id`). */

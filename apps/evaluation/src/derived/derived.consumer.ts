@@ -1,6 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
+  AssessmentLockedV1,
+  AssessmentScoredV1,
   MemberMilestoneRecordedV1,
   MemberRegisteredV1,
   MemberTransferredV1,
@@ -10,10 +12,13 @@ import {
   TrainingAssessedV1,
   TrainingCertifiedV1,
   TrainingEnrolledV1,
+  SchemeChangedV1,
   TrainingSessionAttendedV1,
   type EventData,
+  type SchemeKind,
 } from '@pb/contracts';
 import { OnEventBatch, type EventBatchItem } from '@pb/messaging';
+import { AssessmentsService } from '../assessments/assessments.service.js';
 import { DerivedFactsService } from './derived-facts.service.js';
 import type { MemberEvent, ReportEvent } from './derived-facts.writer.js';
 
@@ -31,22 +36,48 @@ const REPORT_TYPES: Record<string, ReportEvent['type']> = {
  */
 @Controller()
 export class DerivedFactsConsumer {
-  constructor(private readonly facts: DerivedFactsService) {}
+  constructor(
+    private readonly facts: DerivedFactsService,
+    private readonly assessments: AssessmentsService,
+  ) {}
 
   @OnEventBatch([ReportExpectedV1, ReportSubmittedV1, ReportOverdueV1])
-  onReports(@Payload() items: EventBatchItem<ReportEvent['data']>[]) {
-    return this.facts.applyReports(items.map(({ data, event }) => ({ type: REPORT_TYPES[event.type], data }) as ReportEvent));
+  async onReports(@Payload() items: EventBatchItem<ReportEvent['data']>[]) {
+    const touched = await this.facts.applyReports(
+      items.map(({ data, event }) => ({ type: REPORT_TYPES[event.type], data }) as ReportEvent),
+    );
+    await this.assessments.refreshTouched(touched);
   }
 
   @OnEventBatch([MemberRegisteredV1, MemberMilestoneRecordedV1, MemberTransferredV1])
   async onMembers(@Payload() items: EventBatchItem<MemberEvent['data']>[]) {
-    await this.facts.applyMembers(items.map(({ data, event }) => ({ data, eventId: event.id })));
+    const touched = await this.facts.applyMembers(items.map(({ data, event }) => ({ data, eventId: event.id })));
+    await this.assessments.refreshTouched(touched);
   }
 
   @OnEventBatch([TrainingEnrolledV1, TrainingSessionAttendedV1, TrainingAssessedV1, TrainingCertifiedV1])
   async onTraining(@Payload() items: EventBatchItem<EventData<typeof TrainingEnrolledV1>>[]) {
-    await this.facts.applyTraining(
+    const touched = await this.facts.applyTraining(
       items.map(({ data, event }) => ({ data, eventId: event.id, certified: event.type === TrainingCertifiedV1.type })),
     );
+    await this.assessments.refreshTouched(touched);
+  }
+
+  /**
+   * Evaluation's own assessment events write their score-table rows again: the row an assessment write
+   * puts after itself is not lost to a crash between the two (the outbox still publishes the event).
+   */
+  @OnEventBatch([AssessmentScoredV1, AssessmentLockedV1])
+  async onAssessments(@Payload() items: EventBatchItem<{ assessmentId: string }>[]) {
+    await this.assessments.refreshRows([...new Set(items.map((i) => i.data.assessmentId))]);
+  }
+
+  /** A scheme edit moves the totals of its kind and year scored under the current version. */
+  @OnEventBatch([SchemeChangedV1])
+  async onSchemes(@Payload() items: EventBatchItem<EventData<typeof SchemeChangedV1>>[]) {
+    for (const key of new Set(items.map((i) => `${i.data.kind}:${i.data.year}`))) {
+      const [kind, year] = key.split(':');
+      await this.assessments.refreshScheme(kind as SchemeKind, Number(year));
+    }
   }
 }
