@@ -72,9 +72,20 @@ describe('notifications', () => {
   const countyAdmin = as(K, ['county-admin']);
   const cityAdmin = as(CITY, ['city-admin']);
 
-  async function publish(contract: EventContract, data: Record<string, unknown>, id: string = randomUUID(), time: Date = now) {
+  async function publish(
+    contract: EventContract,
+    data: Record<string, unknown>,
+    id: string = randomUUID(),
+    time: Date = now,
+    traceparent?: string,
+  ) {
     const producer = await app.get(KafkaClient).getProducer();
-    const headers = eventHeaders(contract, { id, source: eventSource('reporting'), time: time.toISOString() });
+    const headers = eventHeaders(contract, {
+      id,
+      source: eventSource('reporting'),
+      time: time.toISOString(),
+      ...(traceparent ? { traceparent } : {}),
+    });
     await producer.send({
       topic: contract.topic,
       acks: -1,
@@ -551,19 +562,27 @@ describe('notifications', () => {
     expect(on.status).toBe(200);
     const before = smtp.to('office@k.test').length;
     const ids: string[] = [];
-    for (const school of [S1, S4]) {
+    // Each submission as reporting publishes it while tracing: in a trace of its own.
+    const traces = [randomBytes(16).toString('hex'), randomBytes(16).toString('hex')];
+    for (const [i, school] of [S1, S4].entries()) {
       ids.push(
-        await publish(ReportSubmittedV1, {
-          reportId: `${po(school)}:2031-03-H2`,
-          partyOrgId: po(school),
-          unitId: school,
-          unitPath: pathOf[school],
-          periodId: '2031-03-H2',
-          revision: 1,
-          submittedAt: now.toISOString(),
-          timeliness: 'on-time',
-          reviewers: [K],
-        }),
+        await publish(
+          ReportSubmittedV1,
+          {
+            reportId: `${po(school)}:2031-03-H2`,
+            partyOrgId: po(school),
+            unitId: school,
+            unitPath: pathOf[school],
+            periodId: '2031-03-H2',
+            revision: 1,
+            submittedAt: now.toISOString(),
+            timeliness: 'on-time',
+            reviewers: [K],
+          },
+          randomUUID(),
+          now,
+          `00-${traces[i]}-${randomBytes(8).toString('hex')}-01`,
+        ),
       );
     }
     await eventually('both e-mails queued', async () => (await count(C.queue, { noticeId: { $in: ids }, channel: 'email' })) === 2);
@@ -575,6 +594,12 @@ describe('notifications', () => {
         .slice(before)
         .map((m) => m.subject),
     ).toEqual(['2份半月记实表待审核']);
+    // Every delivery of a notice keeps the trace of the event that caused it, shown to the bureau.
+    for (const [i, eventId] of ids.entries()) {
+      expect(await count(C.deliveries, { eventId, traceId: traces[i] })).toBe(2); // inbox + e-mail
+      const detail = await call(countyAdmin, 'GET', `/api/v1/notifications/deliveries/${encodeURIComponent(`${eventId}:unit:${K}:inbox`)}`);
+      expect(detail.body).toMatchObject({ eventId, traceId: traces[i], category: 'report-awaiting-review' });
+    }
   }, 60_000);
 
   it('gives no notice for an event from history (a new consumer group replays the topic)', async () => {

@@ -234,6 +234,12 @@ export const DeliveryViewSchema = view(
   ['id', 'noticeId', 'category', 'channel', 'recipientKey', 'unitId', 'status', 'attempts', 'history'],
   {
     ...strings('id', 'noticeId', 'eventId', 'category'),
+    traceId: {
+      type: 'string',
+      pattern: '^[0-9a-f]{32}$',
+      description:
+        'The OpenTelemetry trace of the event that caused the notice (W3C trace id), when tracing was on where it was published. 引发该通知的事件所属链路（trace id）',
+    },
     critical: { type: 'boolean' },
     template: anyString,
     params: { type: 'object' },
