@@ -57,10 +57,11 @@ function openPeriodToday(): { period: string; calendar: Record<string, unknown> 
  * docs/adr/0026, on the real broker and store: a gateway, reporting and notifications of their own
  * (own ports, databases and consumer groups) export their spans by OTLP/HTTP JSON to a receiver in
  * this test. A half-month report submitted at that gateway with a known `traceparent` is followed by
- * its trace id through the forwarded call, reporting's write and its Kafka record, to what
- * notifications does with the event (the submission cancels the report's pending reminders).
+ * its trace id through the forwarded call, reporting's write and its Kafka record, to notifications'
+ * consumer span and the notice it wrote: the county that reviews the report finds it awaiting review
+ * in its inbox, and the notice's delivery names the same trace.
  */
-describe('one trace from a submission at the gateway to notifications', () => {
+describe('one trace from a submission at the gateway to the notice it causes', () => {
   const spans: ExportedSpan[] = [];
   let receiver: Server;
   const started: StartedService[] = [];
@@ -157,7 +158,7 @@ describe('one trace from a submission at the gateway to notifications', () => {
     await new Promise((resolve) => receiver.close(resolve));
   }, 30_000);
 
-  it('carries the caller’s trace id from the gateway through reporting and its Kafka record to notifications', async () => {
+  it('carries the caller’s trace id from the gateway through reporting and its Kafka record to the reviewing county’s notice', async () => {
     const { admin, countyIds } = await buildCity(['trace']);
     const county = countyIds['trace'];
     const countyAdmin = await tokenFor(county, ['county-admin']);
@@ -215,10 +216,31 @@ describe('one trace from a submission at the gateway to notifications', () => {
     const eventId = record.headers['ce_id'];
     expect(record.headers['traceparent']).toMatch(new RegExp(`^00-${TRACE}-[0-9a-f]{16}-01$`));
 
-    // What the event did in notifications: the report's reminders are cancelled, by that event.
+    // What the event caused in notifications: the county that reviews the report is told it awaits
+    // review. Its inbox, read through the traced gateway, holds that notice, made from that event; the
+    // notice's delivery carries the caller's trace id. (The submission also cancels the report's reminders.)
+    const awaiting = await eventually('the county’s notice of the submitted report', async () => {
+      const res = await api('GET', '/api/v1/notifications/inbox?category=report-awaiting-review', { token: countyAdmin, base: gateway });
+      const items = (res.body['items'] ?? []) as { id: string; noticeId: string; unitId: string; title: string }[];
+      return items.find((i) => i.noticeId === eventId) ?? null;
+    });
+    expect(awaiting).toMatchObject({ unitId: school, title: expect.stringMatching(/^待审核：/) });
+    const delivery = await api('GET', `/api/v1/notifications/deliveries/${encodeURIComponent(awaiting.id)}`, {
+      token: countyAdmin,
+      base: gateway,
+    });
+    expect(delivery.status).toBe(200);
+    expect(delivery.body).toMatchObject({
+      eventId,
+      traceId: TRACE,
+      category: 'report-awaiting-review',
+      recipientKey: `unit:${county}`,
+      channel: 'inbox',
+    });
     const client = await mongo();
     try {
-      const cancellation = await eventually('notifications to apply the submission', () =>
+      // Written after the notice, in the same run of the rules.
+      const cancellation = await eventually('the report’s reminders cancelled', () =>
         client
           .db(tracedDb('notifications'))
           .collection<{ _id: string; eventId: string }>('notice_cancellations')

@@ -72,9 +72,20 @@ describe('notifications', () => {
   const countyAdmin = as(K, ['county-admin']);
   const cityAdmin = as(CITY, ['city-admin']);
 
-  async function publish(contract: EventContract, data: Record<string, unknown>, id: string = randomUUID(), time: Date = now) {
+  async function publish(
+    contract: EventContract,
+    data: Record<string, unknown>,
+    id: string = randomUUID(),
+    time: Date = now,
+    traceparent?: string,
+  ) {
     const producer = await app.get(KafkaClient).getProducer();
-    const headers = eventHeaders(contract, { id, source: eventSource('reporting'), time: time.toISOString() });
+    const headers = eventHeaders(contract, {
+      id,
+      source: eventSource('reporting'),
+      time: time.toISOString(),
+      ...(traceparent ? { traceparent } : {}),
+    });
     await producer.send({
       topic: contract.topic,
       acks: -1,
@@ -212,6 +223,13 @@ describe('notifications', () => {
       'the submission to cancel',
       async () => (await count(C.cancellations, { _id: `report-submitted:${reportId(S2)}` })) === 1,
     );
+    // The county, which reviews S2, finds the report in its inbox; its e-mail takes this category only on request.
+    const awaiting = await eventually('the county told that S2’s report awaits review', async () => {
+      const found = await inbox(countyAdmin, '?category=report-awaiting-review');
+      return found.items.length > 0 ? found.items : null;
+    });
+    expect(awaiting).toEqual([expect.objectContaining({ unitId: S2, title: '待审核：第二中学 2031年3月上半月半月记实表' })]);
+    expect(await count(C.deliveries, { category: 'report-awaiting-review', unitId: S2, channel: { $ne: 'inbox' } })).toBe(0);
 
     now = sh('2031-03-08T23:00');
     // Nothing of this run is due yet (the tier's other specs may have scheduled notices of their own:
@@ -289,10 +307,11 @@ describe('notifications', () => {
     expect(county.items.map((i) => i.title)).toContain('逾期未报：第二中学 2031年3月上半月半月记实表');
     const city = await inbox(cityAdmin, '?category=report-overdue');
     expect(city.items.map((i) => i.unitId)).toEqual([S3]);
-    // The county's unread count, then a page of two with a cursor to the third.
-    expect((await call(countyAdmin, 'GET', '/api/v1/notifications/inbox/unread-count')).body).toEqual({ unread: 3, critical: 3 });
-    const page1 = await inbox(countyAdmin, '?limit=2');
-    const page2 = await inbox(countyAdmin, `?limit=2&cursor=${page1.nextCursor}`);
+    // The county's unread count (the three alerts and S2's report awaiting review), then a page of two
+    // alerts with a cursor to the third.
+    expect((await call(countyAdmin, 'GET', '/api/v1/notifications/inbox/unread-count')).body).toEqual({ unread: 4, critical: 3 });
+    const page1 = await inbox(countyAdmin, '?category=report-overdue&limit=2');
+    const page2 = await inbox(countyAdmin, `?category=report-overdue&limit=2&cursor=${page1.nextCursor}`);
     expect([...page1.items, ...page2.items].map((i) => i.id).sort()).toEqual(county.items.map((i) => i.id).sort());
     expect(page2.nextCursor).toBeNull();
 
@@ -535,6 +554,53 @@ describe('notifications', () => {
     await worker().tick();
     expect(smtp.to('li@s3.test').map((m) => m.subject)).toEqual(['Accepted: half-month report for the first half of March 2031']);
   }, 120_000);
+
+  it('e-mails a bureau the reports awaiting its review once it asks for it, several schools in one digest', async () => {
+    const on = await call(countyAdmin, 'PUT', '/api/v1/notifications/preferences/unit', {
+      categories: { 'report-awaiting-review': { email: true } },
+    });
+    expect(on.status).toBe(200);
+    const before = smtp.to('office@k.test').length;
+    const ids: string[] = [];
+    // Each submission as reporting publishes it while tracing: in a trace of its own.
+    const traces = [randomBytes(16).toString('hex'), randomBytes(16).toString('hex')];
+    for (const [i, school] of [S1, S4].entries()) {
+      ids.push(
+        await publish(
+          ReportSubmittedV1,
+          {
+            reportId: `${po(school)}:2031-03-H2`,
+            partyOrgId: po(school),
+            unitId: school,
+            unitPath: pathOf[school],
+            periodId: '2031-03-H2',
+            revision: 1,
+            submittedAt: now.toISOString(),
+            timeliness: 'on-time',
+            reviewers: [K],
+          },
+          randomUUID(),
+          now,
+          `00-${traces[i]}-${randomBytes(8).toString('hex')}-01`,
+        ),
+      );
+    }
+    await eventually('both e-mails queued', async () => (await count(C.queue, { noticeId: { $in: ids }, channel: 'email' })) === 2);
+    now = new Date(now.getTime() + DIGEST_MS);
+    await worker().tick();
+    expect(
+      smtp
+        .to('office@k.test')
+        .slice(before)
+        .map((m) => m.subject),
+    ).toEqual(['2份半月记实表待审核']);
+    // Every delivery of a notice keeps the trace of the event that caused it, shown to the bureau.
+    for (const [i, eventId] of ids.entries()) {
+      expect(await count(C.deliveries, { eventId, traceId: traces[i] })).toBe(2); // inbox + e-mail
+      const detail = await call(countyAdmin, 'GET', `/api/v1/notifications/deliveries/${encodeURIComponent(`${eventId}:unit:${K}:inbox`)}`);
+      expect(detail.body).toMatchObject({ eventId, traceId: traces[i], category: 'report-awaiting-review' });
+    }
+  }, 60_000);
 
   it('gives no notice for an event from history (a new consumer group replays the topic)', async () => {
     const old = await publish(

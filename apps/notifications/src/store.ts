@@ -27,6 +27,8 @@ export interface DeliveryDoc {
   _id: string;
   noticeId: string;
   eventId: string;
+  /** The trace id of the event that caused the notice, when it came with one (docs/adr/0026). */
+  traceId?: string;
   category: string;
   critical: boolean;
   template: string;

@@ -6,6 +6,7 @@ import {
   InvalidCloudEventError,
   isValidTraceparent,
   toKafkaHeaders,
+  traceIdOf,
   type CloudEventAttributes,
 } from './cloudevents.js';
 
@@ -85,6 +86,13 @@ describe('CloudEvents Kafka binary mode headers', () => {
   it('accepts a later trace-context version that appends fields', () => {
     expect(isValidTraceparent('01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-later')).toBe(true);
     expect(isValidTraceparent(attrs.traceparent ?? '')).toBe(true);
+  });
+
+  it('reads the trace id of a valid traceparent, and none of a malformed one', () => {
+    expect(traceIdOf('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(traceIdOf('00-00000000000000000000000000000000-00f067aa0ba902b7-01')).toBeUndefined();
+    expect(traceIdOf('nonsense')).toBeUndefined();
+    expect(traceIdOf(undefined)).toBeUndefined();
   });
 
   it('carries tracestate beside a valid traceparent only, and reads it back', () => {

@@ -66,6 +66,11 @@ export function isValidTraceparent(value: string): boolean {
   return !/^0+$/.test(traceId) && !/^0+$/.test(parentId);
 }
 
+/** The trace id a valid `traceparent` names (32 lowercase hex digits), else undefined. */
+export function traceIdOf(traceparent: string | undefined): string | undefined {
+  return traceparent && isValidTraceparent(traceparent) ? traceparent.split('-')[1] : undefined;
+}
+
 /** Writes the attributes as Kafka record headers (CloudEvents Kafka protocol binding, binary mode). */
 export function toKafkaHeaders(attrs: CloudEventAttributes): Record<string, string> {
   const headers: Record<string, string> = {};

@@ -1,4 +1,6 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import type { Admin } from 'kafkajs';
 import { KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { isTransient, KafkaClient } from './kafka.client.js';
@@ -71,5 +73,54 @@ describe('KafkaClient.ensureTopics', () => {
     jest.spyOn(c, 'getAdmin').mockResolvedValue(admin);
     await expect(c.ensureTopics([{ topic: 'bad topic' }])).rejects.toBe(invalid);
     expect(admin.createTopics).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('KafkaClient client id', () => {
+  /**
+   * The client id a connection's requests name (request header v1: size, api key, api version,
+   * correlation id, then the client id as an int16-length string), read by a listener that answers
+   * every request "unsupported version" (error 35): kafkajs tries each ApiVersions version, then gives
+   * up for good, so nothing keeps reconnecting after the test.
+   */
+  async function clientIdsSent(options: { service: string; clientId?: string }): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      let buf = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => {
+        buf = Buffer.concat([buf, chunk]);
+        while (buf.length >= 4 && buf.length >= 4 + buf.readInt32BE(0)) {
+          const request = buf.subarray(4, 4 + buf.readInt32BE(0));
+          buf = buf.subarray(4 + request.length);
+          ids.add(request.subarray(10, 10 + request.readInt16BE(8)).toString('utf8'));
+          const answer = Buffer.alloc(10);
+          answer.writeInt32BE(6, 0);
+          answer.writeInt32BE(request.readInt32BE(4), 4); // the correlation id
+          answer.writeInt16BE(35, 8); // UNSUPPORTED_VERSION
+          socket.write(answer);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    // kafkajs logs each refused version as an error; expected here.
+    const quiet = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const client = new KafkaClient({ ...options, brokers: [`127.0.0.1:${(server.address() as AddressInfo).port}`] });
+      const admin = client.kafka.admin();
+      await expect(admin.connect()).rejects.toThrow(/API Versions not supported/);
+      await admin.disconnect();
+      return ids;
+    } finally {
+      quiet.mockRestore();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  it('names its connections by the clientId it was given (KAFKA_CLIENT_ID), else by the service', async () => {
+    expect(await clientIdsSent({ service: 'reporting', clientId: 'gz-reporting' })).toEqual(new Set(['gz-reporting']));
+    expect(await clientIdsSent({ service: 'reporting' })).toEqual(new Set(['reporting']));
   });
 });

@@ -52,7 +52,7 @@ export class KafkaClient implements OnApplicationShutdown {
 
   constructor(@Inject(MESSAGING_OPTIONS) readonly options: MessagingOptions) {
     this.kafka = new Kafka({
-      clientId: options.service,
+      clientId: options.clientId ?? options.service,
       brokers: options.brokers,
       ...options.auth,
       connectionTimeout: 3_000,

@@ -7,8 +7,10 @@ export interface MessagingOptions {
   brokers: string[];
   /** SASL and TLS of the connection (`kafkaAuthOf` the KAFKA_SASL_* / KAFKA_TLS* variables); none: plaintext. */
   auth?: KafkaAuth;
-  /** Kafka client id and CloudEvents `ce_source` suffix: the service name. */
+  /** CloudEvents `ce_source` suffix, and the Kafka client id unless `clientId` names another: the service name. */
   service: string;
+  /** Kafka client id of the connections (broker logs, request metrics, client quotas); default `service`. */
+  clientId?: string;
   /** Consumer group of this service; required when the service consumes. */
   groupId?: string;
   /** Handler attempts before a record goes to the dead-letter topic. */

@@ -30,6 +30,7 @@ export function storeAndBrokerOf(
     broker: {
       brokers: config.KAFKA_BROKERS,
       auth: brokerAuthOf(config),
+      ...(config.KAFKA_CLIENT_ID ? { clientId: config.KAFKA_CLIENT_ID } : {}),
       ...(config.KAFKA_GROUP_ID ? { groupId: config.KAFKA_GROUP_ID } : {}),
       maxAttempts: config.KAFKA_MAX_ATTEMPTS,
       topicPartitions: config.KAFKA_TOPIC_PARTITIONS,

@@ -33,6 +33,8 @@ export interface PlatformOptions {
   broker?: {
     brokers: string[];
     auth?: KafkaAuth;
+    /** Kafka client id (KAFKA_CLIENT_ID); default the service name. */
+    clientId?: string;
     groupId?: string;
     maxAttempts?: number;
     topicPartitions?: number;
@@ -66,6 +68,7 @@ export class PlatformModule {
           service: options.service,
           brokers: options.broker.brokers,
           ...(options.broker.auth ? { auth: options.broker.auth } : {}),
+          ...(options.broker.clientId ? { clientId: options.broker.clientId } : {}),
           ...(options.broker.groupId ? { groupId: options.broker.groupId } : {}),
           ...(options.broker.maxAttempts ? { maxAttempts: options.broker.maxAttempts } : {}),
           ...(options.broker.topicPartitions ? { topicPartitions: options.broker.topicPartitions } : {}),

@@ -120,6 +120,7 @@ export class Dispatcher {
       _id: `${notice.id}:${key}:${channel}`,
       noticeId: notice.id,
       eventId: notice.eventId,
+      ...(notice.traceId ? { traceId: notice.traceId } : {}),
       category: category.id,
       critical: category.critical,
       template: notice.template,

@@ -81,14 +81,18 @@ function emptyProfile(key: string, kind: 'unit' | 'account', orgUnitId: string, 
   };
 }
 
-/** Whether a profile lets a category through on a channel. Critical categories always pass. */
+/**
+ * Whether a profile lets a category through on a channel. Critical categories always pass; otherwise
+ * the recipient's switch decides, and where it set none the category's default: on, except its opt-in
+ * channels.
+ */
 export function allows(
   profile: RecipientProfile | undefined,
-  category: { id: string; critical: boolean },
+  category: { id: string; critical: boolean; optIn?: NotificationChannel[] },
   channel: NotificationChannel,
 ): boolean {
-  if (category.critical || !profile) return true;
-  return profile.categories[category.id]?.[channel] !== false;
+  if (category.critical) return true;
+  return profile?.categories[category.id]?.[channel] ?? !category.optIn?.includes(channel);
 }
 
 /** A view without webhook secrets. */

@@ -26,7 +26,7 @@ export class RecipientsController {
   @Handle(Routes.getNotificationsCategories)
   categories() {
     return {
-      categories: this.catalog.allCategories(),
+      categories: this.catalog.allCategories().map((c) => ({ ...c, optIn: c.optIn ?? [] })),
       channels: ['inbox', 'email', 'webhook'],
       emailEnabled: this.email.enabled,
     };

@@ -1,4 +1,4 @@
-import type { EventContract } from '@pb/contracts';
+import type { EventContract, NotificationChannel } from '@pb/contracts';
 import type { Bilingual } from '@pb/platform';
 import type { NoticeParams, Rule } from './notice.js';
 
@@ -7,6 +7,8 @@ export interface NoticeCategory {
   id: string;
   critical: boolean;
   label: Bilingual;
+  /** Channels off until a recipient switches them on (a notice that comes with every school's report). */
+  optIn?: NotificationChannel[];
 }
 
 /** Locale-specific helpers a template uses (dates in the city zone, period names). */

@@ -38,8 +38,10 @@ function engine() {
     return [data.mode === 'later' ? { ...draft, sendAt: LATER } : draft];
   });
   const calls: { op: string; arg: unknown }[] = [];
+  const handed: Omit<Notice, 'createdAt'>[] = [];
   const scheduler = {
     fire: (notices: Omit<Notice, 'createdAt'>[]) => {
+      handed.push(...notices);
       calls.push({ op: 'fire', arg: notices.map((n) => n.id) });
       return Promise.resolve({ fired: notices.length, cancelled: 0, expired: 0 });
     },
@@ -48,6 +50,7 @@ function engine() {
       return Promise.resolve();
     },
     schedule: (notices: Omit<Notice, 'createdAt'>[]) => {
+      handed.push(...notices);
       calls.push({ op: 'schedule', arg: notices.map((n) => n.id) });
       return Promise.resolve();
     },
@@ -58,13 +61,14 @@ function engine() {
     reminderHour: 9,
   } as NotificationsOptions;
   const clock = { now: () => NOW };
-  return { engine: new NoticeEngine(catalog, options, scheduler, clock), calls };
+  return { engine: new NoticeEngine(catalog, options, scheduler, clock), calls, handed };
 }
 
-const item = (id: string, data: { unitId: string; tag: string; mode: string }, time = NOW) => ({
-  event: { id, type: Happened.type, time: time.toISOString() },
+const item = (id: string, data: { unitId: string; tag: string; mode: string }, time = NOW, traceparent?: string) => ({
+  event: { id, type: Happened.type, time: time.toISOString(), ...(traceparent ? { traceparent } : {}) },
   data,
 });
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 describe('NoticeEngine.applyAll (a run of events)', () => {
   it('writes once per kind: the immediate notices, the cancel tags, the later notices', async () => {
@@ -103,5 +107,18 @@ describe('NoticeEngine.applyAll (a run of events)', () => {
       { op: 'fire', arg: [] },
       { op: 'schedule', arg: ['e2'] },
     ]);
+  });
+
+  it('keeps the trace id of each event with its notices, immediate and scheduled, in a run of several traces', async () => {
+    const { engine: e, handed } = engine();
+    const other = 'a'.repeat(31) + 'b';
+    await e.applyAll([
+      item('e1', { unitId: 'u1', tag: 'A', mode: 'now' }, NOW, `00-${TRACE}-00f067aa0ba902b7-01`),
+      item('e2', { unitId: 'u2', tag: 'B', mode: 'later' }, NOW, `00-${other}-00f067aa0ba902b7-01`),
+      item('e3', { unitId: 'u3', tag: 'C', mode: 'now' }),
+      item('e4', { unitId: 'u4', tag: 'D', mode: 'now' }, NOW, 'not-a-traceparent'),
+    ]);
+    expect(Object.fromEntries(handed.map((n) => [n.id, n.traceId]))).toEqual({ e1: TRACE, e2: other, e3: undefined, e4: undefined });
+    expect(handed.find((n) => n.id === 'e3')).not.toHaveProperty('traceId');
   });
 });

@@ -1,6 +1,6 @@
 import { Controller, Inject, Injectable, type Type } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import type { CloudEventAttributes, EventContract } from '@pb/contracts';
+import { traceIdOf, type CloudEventAttributes, type EventContract } from '@pb/contracts';
 import { OnEventBatch, type EventBatchItem } from '@pb/messaging';
 import { Clock } from '@pb/platform';
 import { NOTIFICATION_CATALOG, NOTIFICATIONS_OPTIONS, type NotificationsOptions } from '../options.js';
@@ -28,24 +28,29 @@ export class NoticeEngine {
     };
   }
 
-  /** The notices of one event, with their ids: the rule's own, or `<eventId>[/<key or index>]`. */
-  notices(event: { id: string; type: string; time: string; data: unknown }): {
+  /**
+   * The notices of one event, with their ids: the rule's own, or `<eventId>[/<key or index>]`; and the
+   * event's trace id, so what the notice becomes can be found from the trace that caused it.
+   */
+  notices(event: { id: string; type: string; time: string; traceparent?: string | undefined; data: unknown }): {
     notices: Omit<Notice, 'createdAt'>[];
     cancel: string[];
   } {
     const outputs = this.catalog.rulesFor(event.type).flatMap((rule) => rule(event as never, this.settings));
     const drafts = outputs.filter((o): o is NoticeDraft => !isCancel(o));
+    const traceId = traceIdOf(event.traceparent);
     const notices = drafts.map((d, i) => ({
       ...d,
       id: d.id ?? (d.key ? `${event.id}/${d.key}` : drafts.length > 1 ? `${event.id}/${i}` : event.id),
       eventId: event.id,
+      ...(traceId ? { traceId } : {}),
       critical: this.catalog.category(d.category).critical,
     }));
     return { notices, cancel: outputs.filter(isCancel).map((c) => c.cancel) };
   }
 
   /** Runs the rules of one event (a re-run does nothing new: notice and delivery ids are deterministic). */
-  apply(attrs: Pick<CloudEventAttributes, 'id' | 'type' | 'time'>, data: unknown): Promise<void> {
+  apply(attrs: Pick<CloudEventAttributes, 'id' | 'type' | 'time' | 'traceparent'>, data: unknown): Promise<void> {
     return this.applyAll([{ event: attrs, data }]);
   }
 
@@ -55,7 +60,7 @@ export class NoticeEngine {
    * immediate notice is cancelled by the tags recorded before, as one event at a time would: those
    * in the store, and those of the run up to its own event.
    */
-  async applyAll(items: { event: Pick<CloudEventAttributes, 'id' | 'type' | 'time'>; data: unknown }[]): Promise<void> {
+  async applyAll(items: { event: Pick<CloudEventAttributes, 'id' | 'type' | 'time' | 'traceparent'>; data: unknown }[]): Promise<void> {
     const now = this.clock.now();
     const cancels: { tag: string; eventId: string }[] = [];
     const cancelledInRun = new Set<string>();
@@ -66,6 +71,7 @@ export class NoticeEngine {
         id: event.id,
         type: event.type,
         time: event.time,
+        traceparent: event.traceparent,
         data,
       });
       for (const tag of cancel) {

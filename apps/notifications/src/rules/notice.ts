@@ -60,6 +60,8 @@ export type Rule<C extends EventContract> = (event: RuleEvent<C>, settings: Rule
 export interface Notice extends NoticeDraft {
   id: string;
   eventId: string;
+  /** The trace of that event (its `traceparent` header), kept with every delivery of the notice (docs/adr/0026). */
+  traceId?: string;
   critical: boolean;
   createdAt: Date;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
-import { ReportExpectedV1, ReportOverdueV1, ReportSubmittedV1 } from '@pb/contracts';
-import { renderDigest, templateFormat } from '../templates/render.js';
+import { ReportExpectedV1, ReportOverdueV1, ReportRevisedV1, ReportSubmittedV1 } from '@pb/contracts';
+import { render, renderDigest, templateFormat } from '../templates/render.js';
 import { NotificationCatalog } from './catalog.js';
 import type { NoticeDraft, RuleSettings } from './notice.js';
 import { registerReportingRules, reminderInstants } from './reporting.rules.js';
@@ -43,14 +43,18 @@ describe('reporting rules', () => {
   const catalog = new NotificationCatalog();
   registerReportingRules(catalog);
   const run = (type: string, data: object) => catalog.rulesFor(type).flatMap((rule) => rule({ id: 'e1', type, time: '', data }, settings));
+  const report = { reportId: 'po1:2027-03-H1', partyOrgId: 'po1', unitId: 's1', unitPath: ['c', 'k', 's1'], periodId: '2027-03-H1' };
+  const submission = {
+    ...report,
+    revision: 1,
+    submittedAt: sh('2027-03-05T10:00').toISOString(),
+    timeliness: 'on-time',
+    reviewers: ['k'],
+  };
 
   it('schedules reminders to the school secretary, cancelled by the submission, expiring at the deadline', () => {
     const data = {
-      reportId: 'po1:2027-03-H1',
-      partyOrgId: 'po1',
-      unitId: 's1',
-      unitPath: ['c', 'k', 's1'],
-      periodId: '2027-03-H1',
+      ...report,
       opensAt: sh('2027-03-01T00:00').toISOString(),
       dueAt: sh('2027-03-13T00:00').toISOString(),
       reviewers: ['k'],
@@ -63,7 +67,49 @@ describe('reporting rules', () => {
       cancelTags: ['report-submitted:po1:2027-03-H1'],
       expiresAt: new Date(data.dueAt),
     });
-    expect(run(ReportSubmittedV1.type, { reportId: 'po1:2027-03-H1' })).toEqual([{ cancel: 'report-submitted:po1:2027-03-H1' }]);
+    expect(run(ReportSubmittedV1.type, submission)[0]).toEqual({ cancel: 'report-submitted:po1:2027-03-H1' });
+  });
+
+  it('tells each reviewing bureau a submitted report awaits review, e-mail and webhooks only on request', () => {
+    const [cancel, notice] = run(ReportSubmittedV1.type, { ...submission, reviewers: ['k', 'c'] }) as [object, NoticeDraft];
+    expect(cancel).toEqual({ cancel: 'report-submitted:po1:2027-03-H1' });
+    expect(notice).toMatchObject({
+      category: 'report-awaiting-review',
+      template: 'report-awaiting-review',
+      recipients: [
+        { orgUnitId: 'k', roles: ['city-admin', 'county-admin'] },
+        { orgUnitId: 'c', roles: ['city-admin', 'county-admin'] },
+      ],
+      unitId: 's1',
+      unitPath: ['c', 'k', 's1'],
+      params: { reportId: 'po1:2027-03-H1', revision: 1, timeliness: 'on-time' },
+    });
+    // No reminder-style timing: it goes when the event comes, and nothing cancels it.
+    expect(notice).not.toHaveProperty('sendAt');
+    expect(notice).not.toHaveProperty('cancelTags');
+    expect(catalog.category('report-awaiting-review')).toMatchObject({ critical: false, optIn: ['email', 'webhook'] });
+    const f = templateFormat('zh', zone, (id) => (id === 's1' ? '第一中学' : undefined));
+    expect(render(catalog.template('report-awaiting-review'), notice.params, f)).toEqual({
+      title: '待审核：第一中学 2027年3月上半月半月记实表',
+      body: '第一中学（党组织 po1）报送了2027年3月上半月半月记实表（第1版，按时），请审核。',
+    });
+  });
+
+  it('asks for review again after a revision, naming the revision and a late report', () => {
+    const [, notice] = run(ReportRevisedV1.type, { ...submission, revision: 2, timeliness: 'late' }) as [object, NoticeDraft];
+    expect(notice.recipients).toEqual([{ orgUnitId: 'k', roles: ['city-admin', 'county-admin'] }]);
+    const template = catalog.template('report-awaiting-review');
+    expect(render(template, notice.params, templateFormat('zh', zone))).toEqual({
+      title: '待审核：s1 2027年3月上半月半月记实表（第2版）',
+      body: 's1（党组织 po1）重新报送了2027年3月上半月半月记实表（第2版，迟报），请审核。',
+    });
+    expect(render(template, notice.params, templateFormat('en', zone))).toEqual({
+      title: 'Awaiting review: s1, half-month report for the first half of March 2027 (revision 2)',
+      body: 's1 (party organisation po1) resubmitted its half-month report for the first half of March 2027 (revision 2, late); it awaits your review.',
+    });
+    const items = [notice.params, { ...notice.params, unitId: 's2' }].map((params) => ({ template, params }));
+    expect(renderDigest(items, templateFormat('zh', zone)).title).toBe('2份半月记实表待审核');
+    expect(renderDigest(items, templateFormat('en', zone)).title).toBe('2 half-month reports awaiting review');
   });
 
   it('sends an overdue alert to the school and each reviewing bureau (the city for a city-direct school)', () => {

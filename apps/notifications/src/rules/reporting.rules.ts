@@ -1,7 +1,15 @@
 import { DateTime } from 'luxon';
-import { ReportAcceptedV1, ReportExpectedV1, ReportOverdueV1, ReportReturnedV1, ReportRevisedV1, ReportSubmittedV1 } from '@pb/contracts';
+import {
+  ReportAcceptedV1,
+  ReportExpectedV1,
+  ReportOverdueV1,
+  ReportReturnedV1,
+  ReportRevisedV1,
+  ReportSubmittedV1,
+  type EventData,
+} from '@pb/contracts';
 import type { NoticeCategory, NotificationCatalog } from './catalog.js';
-import type { NoticeDraft, NoticeParams, Recipient, RuleSettings } from './notice.js';
+import type { NoticeDraft, NoticeParams, Recipient, RuleOutput, RuleSettings } from './notice.js';
 
 /** Who a school's notices go to: its party secretary (the school's reporter). */
 const school = (unitId: string): Recipient => ({ orgUnitId: unitId, roles: ['school-secretary'] });
@@ -41,19 +49,31 @@ export function reminderInstants(opensAtIso: string, dueAtIso: string, s: RuleSe
 
 const s = (p: NoticeParams, k: string) => String(p[k] ?? '');
 
-/** What a reminder and an overdue alert say of the report that is (or was) due. */
-const dueReportParams = (d: { reportId: string; partyOrgId: string; unitId: string; periodId: string; dueAt: string }): NoticeParams => ({
+/** Which report a notice is about: every reporting notice names it. */
+const reportRef = (d: { reportId: string; partyOrgId: string; unitId: string; periodId: string }): NoticeParams => ({
   reportId: d.reportId,
   partyOrgId: d.partyOrgId,
   unitId: d.unitId,
   periodId: d.periodId,
+});
+
+/** What a reminder and an overdue alert say of the report that is (or was) due. */
+const dueReportParams = (d: { reportId: string; partyOrgId: string; unitId: string; periodId: string; dueAt: string }): NoticeParams => ({
+  ...reportRef(d),
   dueAt: d.dueAt,
 });
 
-/** 半月报 notices: reminders before each deadline, overdue alerts, review results. */
+/** 半月报 notices: reminders before each deadline, reports awaiting review, overdue alerts, review results. */
 export function registerReportingRules(catalog: NotificationCatalog): void {
   const categories: NoticeCategory[] = [
     { id: 'deadline-reminder', critical: false, label: { zh: '报送提醒', en: 'Deadline reminder' } },
+    // Every school's report, twice a month: the bureau's inbox is its review queue; e-mail and webhooks on request.
+    {
+      id: 'report-awaiting-review',
+      critical: false,
+      label: { zh: '待审核', en: 'Report awaiting review' },
+      optIn: ['email', 'webhook'],
+    },
     { id: 'report-overdue', critical: true, label: { zh: '逾期未报', en: 'Report overdue' } },
     { id: 'report-returned', critical: true, label: { zh: '退回修改', en: 'Report returned' } },
     { id: 'report-accepted', critical: false, label: { zh: '审核通过', en: 'Report accepted' } },
@@ -75,6 +95,27 @@ export function registerReportingRules(catalog: NotificationCatalog): void {
     digest: {
       zh: (n) => `${n}份半月记实表待报送`,
       en: (n) => `${n} half-month reports still to submit`,
+    },
+  });
+
+  const revisionNote = (p: NoticeParams, lang: 'zh' | 'en') =>
+    Number(p['revision']) > 1 ? (lang === 'zh' ? `（第${s(p, 'revision')}版）` : ` (revision ${s(p, 'revision')})`) : '';
+  catalog.registerTemplate({
+    id: 'report-awaiting-review',
+    title: {
+      zh: (p, f) => `待审核：${f.unit(s(p, 'unitId'))} ${f.period(s(p, 'periodId'))}半月记实表${revisionNote(p, 'zh')}`,
+      en: (p, f) =>
+        `Awaiting review: ${f.unit(s(p, 'unitId'))}, half-month report for the ${f.period(s(p, 'periodId'))}${revisionNote(p, 'en')}`,
+    },
+    body: {
+      zh: (p, f) =>
+        `${f.unit(s(p, 'unitId'))}（党组织 ${s(p, 'partyOrgId')}）${Number(p['revision']) > 1 ? '重新' : ''}报送了${f.period(s(p, 'periodId'))}半月记实表（第${s(p, 'revision')}版，${p['timeliness'] === 'late' ? '迟报' : '按时'}），请审核。`,
+      en: (p, f) =>
+        `${f.unit(s(p, 'unitId'))} (party organisation ${s(p, 'partyOrgId')}) ${Number(p['revision']) > 1 ? 'resubmitted' : 'submitted'} its half-month report for the ${f.period(s(p, 'periodId'))} (revision ${s(p, 'revision')}, ${p['timeliness'] === 'late' ? 'late' : 'on time'}); it awaits your review.`,
+    },
+    digest: {
+      zh: (n) => `${n}份半月记实表待审核`,
+      en: (n) => `${n} half-month reports awaiting review`,
     },
   });
 
@@ -140,8 +181,21 @@ export function registerReportingRules(catalog: NotificationCatalog): void {
       cancelTags: [submittedTag(data.reportId)],
     })),
   );
-  catalog.registerRule(ReportSubmittedV1, ({ data }) => [{ cancel: submittedTag(data.reportId) }]);
-  catalog.registerRule(ReportRevisedV1, ({ data }) => [{ cancel: submittedTag(data.reportId) }]);
+  // 报送 -> the report's pending reminders are cancelled, and each reviewing bureau is told it awaits
+  // review (again after a revision: every revision resets the reviews).
+  const submitted = (data: EventData<typeof ReportSubmittedV1>): RuleOutput[] => [
+    { cancel: submittedTag(data.reportId) },
+    {
+      category: 'report-awaiting-review',
+      template: 'report-awaiting-review',
+      params: { ...reportRef(data), revision: data.revision, timeliness: data.timeliness },
+      recipients: data.reviewers.map(bureau),
+      unitId: data.unitId,
+      unitPath: data.unitPath,
+    },
+  ];
+  catalog.registerRule(ReportSubmittedV1, ({ data }) => submitted(data));
+  catalog.registerRule(ReportRevisedV1, ({ data }) => submitted(data));
 
   // 未报 -> the school and every bureau that reviews it (its county, or the city for a city-direct school).
   catalog.registerRule(ReportOverdueV1, ({ data }) => [
@@ -169,15 +223,7 @@ export function registerReportingRules(catalog: NotificationCatalog): void {
     {
       category: template,
       template,
-      params: {
-        reportId: data.reportId,
-        partyOrgId: data.partyOrgId,
-        unitId: data.unitId,
-        periodId: data.periodId,
-        revision: data.revision,
-        bureauId: data.bureauId,
-        comment: data.comment ?? '',
-      },
+      params: { ...reportRef(data), revision: data.revision, bureauId: data.bureauId, comment: data.comment ?? '' },
       recipients: [school(data.unitId)],
       unitId: data.unitId,
       unitPath: data.unitPath ?? [data.bureauId, data.unitId],

@@ -14,9 +14,13 @@ const hhmm = {
 /**
  * 通知类别 The notice categories and whether each is critical (cannot be muted, not delayed by quiet
  * hours). Part of the API: preferences name them. A service that adds notices adds its categories here.
+ * `optIn` lists the channels a category takes only once a recipient switches them on (a notice every
+ * school's submission brings would otherwise be one e-mail and one webhook call per school).
  */
 export const NOTICE_CATEGORIES = {
   'deadline-reminder': { critical: false },
+  // 待审核: a report reached its reviewing bureau; the inbox is the review queue, e-mail and webhooks on request.
+  'report-awaiting-review': { critical: false, optIn: ['email', 'webhook'] },
   'report-overdue': { critical: true },
   'report-returned': { critical: true },
   'report-accepted': { critical: false },
@@ -62,9 +66,11 @@ export const NotificationPreferencesSchema = {
     categories: {
       type: 'object',
       additionalProperties: false,
-      description: 'Category -> channel -> on/off; what is not named stays on. 类别 × 渠道开关，未列出者为开',
+      description:
+        "Category -> channel -> on/off; what is not named keeps the category's default: on, except the channels the category lists as optIn. 类别 × 渠道开关，未列出者按类别默认（开；optIn 所列渠道需主动开启）",
       properties: {
         'deadline-reminder': switches,
+        'report-awaiting-review': switches,
         'report-overdue': alwaysOn,
         'report-returned': alwaysOn,
         'report-accepted': switches,
@@ -157,7 +163,16 @@ export const MarkedReadViewSchema = view(['marked'], { marked: { type: 'integer'
 export const NoticeCategoriesViewSchema = view(['categories', 'channels', 'emailEnabled'], {
   categories: {
     type: 'array',
-    items: view(['id', 'critical', 'label'], { id: anyString, critical: { type: 'boolean' }, label: bilingual }),
+    items: view(['id', 'critical', 'label', 'optIn'], {
+      id: anyString,
+      critical: { type: 'boolean' },
+      label: bilingual,
+      optIn: {
+        type: 'array',
+        items: channel,
+        description: 'Channels off until the recipient switches them on in its preferences. 需在偏好中主动开启的渠道',
+      },
+    }),
   },
   channels: { type: 'array', items: channel },
   emailEnabled: { type: 'boolean', description: 'Whether e-mail is configured. 邮件是否启用' },
@@ -219,6 +234,12 @@ export const DeliveryViewSchema = view(
   ['id', 'noticeId', 'category', 'channel', 'recipientKey', 'unitId', 'status', 'attempts', 'history'],
   {
     ...strings('id', 'noticeId', 'eventId', 'category'),
+    traceId: {
+      type: 'string',
+      pattern: '^[0-9a-f]{32}$',
+      description:
+        'The OpenTelemetry trace of the event that caused the notice (W3C trace id), when tracing was on where it was published. 引发该通知的事件所属链路（trace id）',
+    },
     critical: { type: 'boolean' },
     template: anyString,
     params: { type: 'object' },

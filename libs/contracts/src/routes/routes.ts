@@ -721,7 +721,10 @@ export const Routes = {
       lang: { enum: ['zh-Hans', 'en'], type: 'string', description: 'Overrides Accept-Language 覆盖 Accept-Language' },
       unread: { type: 'boolean', description: 'true: unread only 仅未读' },
       archived: { type: 'boolean', description: 'true: archived only 仅已归档' },
-      category: { ...NOTICE_CATEGORY, description: 'deadline-reminder | report-overdue | report-returned | report-accepted | ...' },
+      category: {
+        ...NOTICE_CATEGORY,
+        description: 'deadline-reminder | report-awaiting-review | report-overdue | report-returned | report-accepted | ...',
+      },
     },
     language: true,
     ok: { status: 200, schema: InboxNoticeViewSchema },

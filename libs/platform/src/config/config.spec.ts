@@ -78,6 +78,14 @@ describe('service configuration', () => {
     expect(storeAndBrokerOf(loadConfig(serviceEnv, good)).broker?.auth).toEqual({});
   });
 
+  it("takes the Kafka client id from KAFKA_CLIENT_ID (the chart's `<city>-<service>`), else leaves it to the service name", () => {
+    expect(storeAndBrokerOf(loadConfig(serviceEnv, { ...good, KAFKA_CLIENT_ID: 'gz-reporting' })).broker?.clientId).toBe('gz-reporting');
+    expect(storeAndBrokerOf(loadConfig(serviceEnv, good)).broker).not.toHaveProperty('clientId');
+    expect(problemsOf({ ...good, KAFKA_CLIENT_ID: 'gz reporting' }).problems).toEqual([
+      { name: 'KAFKA_CLIENT_ID', rule: 'must be 1-249 letters, digits, ., _ or -' },
+    ]);
+  });
+
   it('refuses an unknown mechanism, and a mechanism without its username or password, naming the variable only', () => {
     expect(problemsOf({ ...good, KAFKA_SASL_MECHANISM: 'GSSAPI' }).problems).toEqual([
       { name: 'KAFKA_SASL_MECHANISM', rule: 'must be one of SCRAM-SHA-512, SCRAM-SHA-256, PLAIN' },

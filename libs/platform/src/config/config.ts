@@ -154,8 +154,18 @@ export function brokerAuthOf(config: KafkaAuthVariables): KafkaAuth {
   }
 }
 
+/** A Kafka client id: what the broker's request logs, metrics and client quotas name the connection by. */
+export const kafkaClientId = makeValidator<string>((input) => {
+  if (!/^[A-Za-z0-9._-]{1,249}$/.test(input)) throw new Error('must be 1-249 letters, digits, ., _ or -');
+  return input;
+});
+
 export const storeAndBrokerEnv = {
   KAFKA_BROKERS: brokerList({ desc: 'Kafka bootstrap brokers, host:port[,host:port]' }),
+  KAFKA_CLIENT_ID: kafkaClientId({
+    default: undefined,
+    desc: "Kafka client id of this service's connections (broker request logs, client quotas); default the service name",
+  }),
   ...kafkaAuthEnv,
   MONGODB_URI: mongoUri({ desc: 'MongoDB connection string (sensitive: may hold credentials)' }),
   MONGODB_DB: databaseName({ desc: "This service's own database" }),

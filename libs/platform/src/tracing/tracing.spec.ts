@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isTracing } from '@pb/messaging';
@@ -43,6 +43,34 @@ describe('tracingSettings: the standard OTEL_* variables, off by default', () =>
     expect(tracingSettings('reporting', { OTEL_SERVICE_NAME: 'reporting-gz' }).serviceName).toBe('reporting-gz');
     expect(tracingSettings('reporting', { OTEL_TRACES_EXPORTER: 'console' })).toMatchObject({ enabled: true, exporter: 'console' });
     expect(tracingSettings('reporting', { OTEL_BSP_SCHEDULE_DELAY: '200' }).scheduleDelayMs).toBe(200);
+  });
+
+  it('reads OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG: parent-based always-on by default, a bad value reported and replaced by the default', () => {
+    const sampler = (env: NodeJS.ProcessEnv) => {
+      const { sampler: s, warnings } = tracingSettings('reporting', env);
+      return { ...s, warnings: warnings.length };
+    };
+    expect(sampler({})).toEqual({ name: 'parentbased_always_on', warnings: 0 });
+    expect(sampler({ OTEL_TRACES_SAMPLER: '' })).toEqual({ name: 'parentbased_always_on', warnings: 0 });
+    expect(sampler({ OTEL_TRACES_SAMPLER: 'Always_Off' })).toEqual({ name: 'always_off', warnings: 0 });
+    expect(sampler({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' })).toEqual({
+      name: 'parentbased_traceidratio',
+      ratio: 0.25,
+      warnings: 0,
+    });
+    expect(sampler({ OTEL_TRACES_SAMPLER: 'traceidratio' })).toEqual({ name: 'traceidratio', ratio: 1, warnings: 0 });
+    expect(sampler({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '1.5' })).toEqual({
+      name: 'traceidratio',
+      ratio: 1,
+      warnings: 1,
+    });
+    expect(sampler({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: 'half' })).toMatchObject({ ratio: 1, warnings: 1 });
+    // The argument of a sampler that takes none is ignored, as the specification says.
+    expect(sampler({ OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_SAMPLER_ARG: 'x' })).toEqual({ name: 'always_on', warnings: 0 });
+    expect(tracingSettings('reporting', { OTEL_TRACES_SAMPLER: 'jaeger_remote' })).toMatchObject({
+      sampler: { name: 'parentbased_always_on' },
+      warnings: [expect.stringMatching(/jaeger_remote is not supported/)],
+    });
   });
 
   it('starts nothing when off: no provider, no spans, no log fields', async () => {
@@ -139,5 +167,42 @@ describe('HTTP spans with tracing on', () => {
       ),
     ).rejects.toThrow('ECONNREFUSED');
     expect(byKind(SpanKind.CLIENT)[0].status.code).toBe(SpanStatusCode.ERROR);
+  });
+});
+
+describe('the sampler OTEL_TRACES_SAMPLER names', () => {
+  const sampled = `00-${TRACE}-${PARENT}-01`;
+  /** Starts tracing with `env`, then one root span and one child of a sampled remote parent; returns which were recorded. */
+  async function recorded(env: NodeJS.ProcessEnv): Promise<{ root: boolean; child: boolean }> {
+    // A new exporter each time: shutting tracing down stops the one it had.
+    const exporter = new InMemorySpanExporter();
+    const tracing = (await startTracing('reporting', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', ...env }, { exporter }))!;
+    try {
+      const tracer = trace.getTracer('t');
+      tracer.startSpan('root').end();
+      const parent = propagation.extract(ROOT_CONTEXT, { traceparent: sampled });
+      tracer.startSpan('child', {}, parent).end();
+      const names = exporter.getFinishedSpans().map((s) => s.name);
+      return { root: names.includes('root'), child: names.includes('child') };
+    } finally {
+      await tracing.shutdown();
+    }
+  }
+
+  it('samples everything by default, and follows a sampled parent', async () => {
+    expect(await recorded({})).toEqual({ root: true, child: true });
+  });
+
+  it('drops every span with always_off, the sampled parent’s child too', async () => {
+    expect(await recorded({ OTEL_TRACES_SAMPLER: 'always_off' })).toEqual({ root: false, child: false });
+  });
+
+  it('drops new traces but follows the caller with parentbased_traceidratio at 0, and drops both with traceidratio at 0', async () => {
+    expect(await recorded({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' })).toEqual({
+      root: false,
+      child: true,
+    });
+    expect(await recorded({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' })).toEqual({ root: false, child: false });
+    expect(await recorded({ OTEL_TRACES_SAMPLER: 'parentbased_always_off' })).toEqual({ root: false, child: true });
   });
 });
