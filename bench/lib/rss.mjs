@@ -1,6 +1,6 @@
 // Resident set size of the benchmarks' processes (Linux /proc): one reading, the median of several,
 // a start taken once it has settled, a sampler that keeps the highest reading while a run goes on,
-// and a service's V8 heap from its /metrics.
+// a service's V8 heap from its /metrics, and a process's CPU time.
 import { readFileSync } from 'node:fs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -27,6 +27,18 @@ export async function heapMiB(host, port) {
     };
   } catch {
     return { used: null, total: null, external: null };
+  }
+}
+
+/** CPU time a live process has used so far (user + system, seconds; Linux /proc, 100 ticks a second). */
+export function cpuSeconds(pid) {
+  try {
+    // Fields after the command name (which may hold spaces): state is the 3rd field, utime the 14th, stime the 15th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
   }
 }
 

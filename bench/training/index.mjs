@@ -19,11 +19,11 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import { MongoClient } from 'mongodb';
-import { ensureInfra } from '../../deploy/local/infra.mjs';
+import { ensureInfra, infraStatus } from '../../deploy/local/infra.mjs';
 import { build } from '../../tools/scripts/build.mjs';
 import { spawnServices, stopServices, waitReady } from '../../tools/scripts/services.mjs';
 import { benchPlatform, waitConsumersIdle } from '../lib/platform.mjs';
-import { heapMiB, rssSampler, settledRss } from '../lib/rss.mjs';
+import { cpuSeconds, heapMiB, rssSampler, settledRss } from '../lib/rss.mjs';
 import { storeStatsDelta, storeStatsSnapshot } from '../lib/store-stats.mjs';
 import { signAccessToken } from '../../libs/platform/dist/auth/identity.js';
 import { FOLDED_IMPORT_BATCH_ROWS } from '../../libs/platform/dist/imports/import-limits.js';
@@ -179,6 +179,13 @@ export async function run(args) {
     const start = await settledRss(training.child.pid);
     const heapStart = await heapMiB(training.host, training.port);
     const statsBefore = await storeStatsSnapshot();
+    // Who uses the machine's two cores while the import runs: each service, the store, the broker.
+    const cpuOf = [
+      ...handles.map((h) => ({ name: h.service, pid: h.child.pid })),
+      ...(await infraStatus()).filter((s) => s.pid).map((s) => ({ name: s.name, pid: s.pid })),
+      { name: 'this benchmark', pid: process.pid },
+    ];
+    const cpuBefore = cpuOf.map((p) => cpuSeconds(p.pid));
     const sampler = rssSampler(training.child.pid, 100);
     let progressSeen = 0;
     const started = performance.now();
@@ -192,6 +199,10 @@ export async function run(args) {
     // The import's events relayed and counted into the read models belong to the import's footprint.
     const digestedS = await waitConsumersIdle(infra, `bench${run}`, [Topics.trainingRecords]);
     const { peak, samples } = sampler.stop();
+    const cpuUsed = cpuOf
+      .map((p, i) => ({ ...p, s: cpuSeconds(p.pid) - cpuBefore[i] }))
+      .filter((p) => p.s >= 0.05)
+      .sort((a, b) => b.s - a.s);
     const end = await settledRss(training.child.pid);
     const heapEnd = await heapMiB(training.host, training.port);
     if (job.status !== 'done' || job.rowsApplied !== rows) throw new Error(`import did not apply every row: ${JSON.stringify(job)}`);
@@ -250,6 +261,7 @@ export async function run(args) {
         `training RSS (MiB): start ${fmt(start.rss)} (${settledNote(start)}), peak ${fmt(peak)} (${samples} readings from the upload until the events were digested), end ${fmt(end.rss)} (${settledNote(end)})`,
         `training RSS growth: peak - start ${fmt(peak - start.rss)} MiB (goal < 100), end - start ${fmt(end.rss - start.rss)} MiB`,
         `training V8 heap used/committed (MiB): start ${heapText(heapStart)}, end ${heapText(heapEnd)}`,
+        `CPU seconds from the upload until the events were digested: ${cpuUsed.map((p) => `${p.name} ${fmt(p.s)}`).join(', ')}`,
         ...storeStatsDelta(statsBefore, statsAfter, { dbPrefix: `bench${run}_` }),
         `reproduce: npm run bench -- training ${rows}`,
         '',
