@@ -104,6 +104,10 @@ export class OutboxBatches {
     if (this.batches) return;
     this.db = model.db;
     this.batches = model.db.collection(OUTBOX_BATCHES) as Collection<BatchDocument>;
+    // Serves: the relay's read of pending entries (PENDING_OUTBOX_FILTER), which leaves staged batches (no `outbox` yet) unread.
+    this.batches
+      .createIndex({ 'outbox.id': 1 })
+      .catch((err: unknown) => this.logger.warn(`cannot index ${OUTBOX_BATCHES}: ${String(err)}`));
     this.relay.register({ collection: this.batches, db: model.db }, { standalone: true });
     const age = this.options.outboxBatchRecoveryMs ?? STAGED_BATCH_RECOVERY_MS;
     this.relay.addSweep('staged outbox batches', Math.min(RECOVERY_EVERY_MS, age), () => this.recoverStaged());
