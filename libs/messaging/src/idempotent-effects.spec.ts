@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Document } from 'mongodb';
-import { applyOnce, insertOnce, type WritableCollection } from './idempotent-effects.js';
+import { applyNewest, applyOnce, insertOnce, type WritableCollection } from './idempotent-effects.js';
 
 function recorder(fail?: { code: number }) {
   const calls: { filter?: Document; update?: Document; options?: Document; doc?: Document }[] = [];
@@ -47,5 +47,46 @@ describe('effect and mark in one write', () => {
     );
     await expect(insertOnce(recorder({ code: 11000 }).collection, { _id: 'e' })).resolves.toBe('duplicate');
     await expect(insertOnce(recorder({ code: 2 }).collection, { _id: 'e' })).rejects.toThrow('E11000');
+  });
+});
+
+describe('newest state of a run, in bulk (applyNewest)', () => {
+  const bulk = (fail?: Error) => {
+    const commands: Document[][] = [];
+    return {
+      commands,
+      collection: {
+        bulkWrite: (operations: never[]) => {
+          commands.push(operations);
+          return fail ? Promise.reject(fail) : Promise.resolve({});
+        },
+      },
+    };
+  };
+  const states = Array.from({ length: 120 }, (_, i) => ({ _id: `d${i}`, version: 2, eventId: `e${i}`, set: { hours: i } }));
+
+  it('upserts each state where the stored version is not newer, 50 statements per command', async () => {
+    const { collection, commands } = bulk();
+    await applyNewest(collection, states);
+    expect(commands.map((c) => c.length)).toEqual([50, 50, 20]);
+    expect(commands[0][0]).toEqual({
+      updateOne: {
+        filter: { _id: 'd0', version: { $lte: 2 } },
+        update: { $set: { hours: 0, version: 2, lastEventId: 'e0' } },
+        upsert: true,
+      },
+    });
+  });
+
+  it('skips the documents already at a newer version (their upserts collide on _id) and rethrows any other failure', async () => {
+    const duplicates = Object.assign(new Error('bulk'), { writeErrors: [{ code: 11000, index: 3 }] });
+    await expect(applyNewest(bulk(duplicates).collection, states)).resolves.toBeUndefined();
+    const other = Object.assign(new Error('bulk'), {
+      writeErrors: [
+        { code: 11000, index: 3 },
+        { code: 2, index: 4 },
+      ],
+    });
+    await expect(applyNewest(bulk(other).collection, states)).rejects.toThrow('bulk');
   });
 });

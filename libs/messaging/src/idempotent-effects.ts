@@ -1,4 +1,5 @@
 import type { Document } from 'mongodb';
+import { onlyDuplicateKeys } from '@pb/persistence';
 
 /** What an idempotent effect did: `duplicate` when the event (or a newer version) was already applied. */
 export type ApplyResult = 'applied' | 'duplicate';
@@ -146,5 +147,38 @@ export async function incrementOnce(collection: CounterCollection, increments: r
   }
   for (let i = 0; i < writes.length; i += WRITES_PER_COMMAND) {
     await collection.bulkWrite(writes.slice(i, i + WRITES_PER_COMMAND) as never[], { ordered: false });
+  }
+}
+
+/** The state one document takes from the newest event of a run about it (from `@OnEventBatch`). */
+export interface NewestState {
+  /** The read-model document (for example the enrolment id). */
+  _id: string;
+  /** The aggregate version the newest event carries. */
+  version: number;
+  /** That event's id (kept as `lastEventId`). */
+  eventId: string;
+  /** The state it sets (absolute values: applying it twice changes nothing). */
+  set: Document;
+}
+
+/**
+ * `applyOnce` with a version, for a run of events folded by the caller into the newest state of each
+ * document: one upsert per document, 50 statements per command, each applied where the stored
+ * version is not newer. A document already at a newer version makes its upsert collide on `_id`
+ * (11000): that one is skipped, the others apply. The same version applies again (`$lte`): two events
+ * of one write carry the same version (an attendance and the certification it brought), and the
+ * state is absolute, so a run handed over again after a crash changes nothing.
+ */
+export async function applyNewest(collection: Pick<CounterCollection, 'bulkWrite'>, states: readonly NewestState[]): Promise<void> {
+  const writes = states.map(({ _id, version, eventId, set }) => ({
+    updateOne: { filter: { _id, version: { $lte: version } }, update: { $set: { ...set, version, lastEventId: eventId } }, upsert: true },
+  }));
+  for (let i = 0; i < writes.length; i += WRITES_PER_COMMAND) {
+    try {
+      await collection.bulkWrite(writes.slice(i, i + WRITES_PER_COMMAND) as never[], { ordered: false });
+    } catch (err) {
+      if (!onlyDuplicateKeys(err)) throw err;
+    }
   }
 }

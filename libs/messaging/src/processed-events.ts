@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
+import { onlyDuplicateKeys } from '@pb/persistence';
 
 const ID_LIST = 1_000;
 
@@ -48,9 +49,7 @@ export class ProcessedEventLedger {
         { ordered: false },
       );
     } catch (err) {
-      const errors = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-      const list = Array.isArray(errors) ? errors : errors ? [errors] : [err as { code?: number }];
-      if (list.some((e) => e.code !== 11000)) throw err;
+      if (!onlyDuplicateKeys(err)) throw err;
     }
   }
 
