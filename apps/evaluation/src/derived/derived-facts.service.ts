@@ -12,7 +12,7 @@ import {
   type ReportSubmittedV1,
   type TrainingEnrolledV1,
 } from '@pb/contracts';
-import { applyOnce, type ApplyResult } from '@pb/messaging';
+import { applyNewest, applyOnce, type ApplyResult, type NewestState } from '@pb/messaging';
 import {
   MEMBER_FACT_MODEL,
   REPORT_FACT_MODEL,
@@ -59,6 +59,45 @@ export function periodsOf(year: number): string[] {
 const yearOf = (periodId: string) => Number(periodId.slice(0, 4));
 /** The longest `_id` list of one query (the local store answers it from its index). */
 const ID_LIST = 1_000;
+
+/** One event of an enrolment as evaluation reads it: its state, its id, and whether it is a certification. */
+export interface TrainingEvent {
+  data: EventData<typeof TrainingEnrolledV1>;
+  eventId: string;
+  certified: boolean;
+}
+
+/**
+ * Per enrolment of a run, the state of its newest version (school, year, hours, whether they meet the
+ * requirement), with `certified` when a certification is among its events (later events leave it).
+ * The certification by the rule comes in the same write as the attendance that met the hours, so with
+ * the same version: folded together, and applied at an equal version (`applyNewest`), it is not
+ * mistaken for a duplicate.
+ */
+export function newestTrainingStates(events: readonly TrainingEvent[]): NewestState[] {
+  const newest = new Map<string, NewestState>();
+  for (const { data, eventId, certified } of events) {
+    const known = newest.get(data.enrolmentId);
+    if (known && known.version > data.version) {
+      if (certified) known.set['certified'] = true;
+      continue;
+    }
+    newest.set(data.enrolmentId, {
+      _id: data.enrolmentId,
+      version: data.version,
+      eventId,
+      set: {
+        unitId: data.unitId,
+        year: data.year,
+        hours: data.hours,
+        requiredHours: data.requiredHours,
+        completed: data.hours >= data.requiredHours,
+        ...(certified || known?.set['certified'] === true ? { certified: true } : {}),
+      },
+    });
+  }
+  return [...newest.values()];
+}
 
 /**
  * The derived indicators' facts (applied from events) and their explanation (read when asked, so a
@@ -131,23 +170,9 @@ export class DerivedFactsService {
     });
   }
 
-  /** An enrolment's state (enrolled, attended, assessed, certified): the newest version wins; certification stays. */
-  training(data: EventData<typeof TrainingEnrolledV1>, eventId: string, certified = false): Promise<ApplyResult> {
-    return applyOnce(this.trainings.collection, {
-      _id: data.enrolmentId,
-      eventId,
-      version: data.version,
-      update: {
-        $set: {
-          unitId: data.unitId,
-          year: data.year,
-          hours: data.hours,
-          requiredHours: data.requiredHours,
-          completed: data.hours >= data.requiredHours,
-          ...(certified ? { certified: true } : {}),
-        },
-      },
-    });
+  /** A run of enrolment states (enrolled, attended, assessed, certified; one partition, in order): one write per enrolment. */
+  async trainingRun(events: readonly TrainingEvent[]): Promise<void> {
+    await applyNewest(this.trainings.collection, newestTrainingStates(events));
   }
 
   /** Ids of the member files of the branches of these units (ids only: the population of a spot check). */

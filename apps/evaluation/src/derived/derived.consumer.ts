@@ -13,7 +13,7 @@ import {
   TrainingSessionAttendedV1,
   type EventData,
 } from '@pb/contracts';
-import { CloudEventContext, OnEvent } from '@pb/messaging';
+import { CloudEventContext, OnEvent, OnEventBatch, type EventBatchItem } from '@pb/messaging';
 import { DerivedFactsService } from './derived-facts.service.js';
 
 type MemberState = EventData<typeof MemberRegisteredV1>;
@@ -56,23 +56,11 @@ export class DerivedFactsConsumer {
     return this.facts.member(data, ctx.event.id);
   }
 
-  @OnEvent(TrainingEnrolledV1, { idempotency: 'effect' })
-  onEnrolled(@Payload() data: EventData<typeof TrainingEnrolledV1>, @Ctx() ctx: CloudEventContext) {
-    return this.facts.training(data, ctx.event.id);
-  }
-
-  @OnEvent(TrainingSessionAttendedV1, { idempotency: 'effect' })
-  onAttended(@Payload() data: EventData<typeof TrainingSessionAttendedV1>, @Ctx() ctx: CloudEventContext) {
-    return this.facts.training(data, ctx.event.id);
-  }
-
-  @OnEvent(TrainingAssessedV1, { idempotency: 'effect' })
-  onAssessed(@Payload() data: EventData<typeof TrainingAssessedV1>, @Ctx() ctx: CloudEventContext) {
-    return this.facts.training(data, ctx.event.id);
-  }
-
-  @OnEvent(TrainingCertifiedV1, { idempotency: 'effect' })
-  onCertified(@Payload() data: EventData<typeof TrainingCertifiedV1>, @Ctx() ctx: CloudEventContext) {
-    return this.facts.training(data, ctx.event.id, true);
+  /** An enrolment's events, a run at a time (an import's batch brings hundreds): one write per enrolment. */
+  @OnEventBatch([TrainingEnrolledV1, TrainingSessionAttendedV1, TrainingAssessedV1, TrainingCertifiedV1])
+  onTrainingRecords(@Payload() items: EventBatchItem<EventData<typeof TrainingEnrolledV1>>[]) {
+    return this.facts.trainingRun(
+      items.map(({ data, event }) => ({ data, eventId: event.id, certified: event.type === TrainingCertifiedV1.type })),
+    );
   }
 }
