@@ -13,53 +13,16 @@
 //   npm run bench -- idle-memory [schools=100] [counties=3] [settleSeconds=20]
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureInfra, stopInfra } from '../../deploy/local/infra.mjs';
+import { heapMiB, sampleRss } from '../lib/rss.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const say = (m) => process.stderr.write(`${m}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const MiB = 1024 * 1024;
-
-/** VmRSS of a live process, in MiB. */
-export function rssMiB(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024;
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** The median RSS of each pid over `samples` readings a second apart. */
-async function sampleRss(pids, samples = 5) {
-  const seen = pids.map(() => []);
-  for (let i = 0; i < samples; i++) {
-    pids.forEach((pid, k) => seen[k].push(rssMiB(pid)));
-    if (i < samples - 1) await sleep(1_000);
-  }
-  return seen.map(median);
-}
-
-/** V8 heap used and committed, and external memory (MiB), from a service's Prometheus route; nulls when it does not answer. */
-async function heapMiB(host, port) {
-  try {
-    const res = await fetch(`http://${host}:${port}/metrics`, { signal: AbortSignal.timeout(5_000) });
-    const text = await res.text();
-    const metric = (name) => {
-      const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-      return m ? Number(m[1]) / MiB : null;
-    };
-    return {
-      used: metric('nodejs_heap_size_used_bytes'),
-      total: metric('nodejs_heap_size_total_bytes'),
-      external: metric('nodejs_external_memory_bytes'),
-    };
-  } catch {
-    return { used: null, total: null, external: null };
-  }
-}
 
 /** A baseline process, spawned as spawnServices spawns a service; resolves once it says it is up. */
 async function baseline(kind, infra, runId, execArgv) {

@@ -4,17 +4,12 @@
 //  - idle RSS of each service and their sum (goal: at most 1 GiB for all six);
 //  - baseline in the same run: a bare Fastify server on the same Node, started the same way.
 import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { infraStatus, stopInfra } from '../../deploy/local/infra.mjs';
+import { rssMiB } from '../lib/rss.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function rssMiB(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024;
-}
 
 /** Runs `npm start` (tools/scripts/start.mjs), resolves when it prints the ready line. */
 function npmStart() {

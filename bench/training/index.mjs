@@ -7,21 +7,27 @@
 // through the gateway, outside the timing).
 //  - rows/s as a ratio to a bare script that inserts the same already-validated rows with insertMany
 //    (batches of the importer's size) into the same store, in the same run. Goal: at least 0.5.
-//  - the training process's RSS growth over the import (VmRSS before the upload, highest while it
-//    runs). Goal: under 100 MB: the file is never held whole.
+//  - the training process's RSS over the import: at the start once the set-up's events are digested
+//    and the RSS has settled (medians of five readings a second apart, two in a row within 2 MiB),
+//    the peak of readings every 100 ms from the upload until the import's events are digested (the
+//    totals and evaluation consumers caught up), and the end, settled again. Goal: peak - start under
+//    100 MB: the file is never held whole.
+// With FERRETDB_STATS_FILE set, the store's commands during the import are printed too.
 // `npm run bench -- training [rows]`; BENCH_PORT_BASE moves the services' ports (default 4900),
 // BENCH_INFRA_PORT_OFFSET the benchmark broker's and store's.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import { MongoClient } from 'mongodb';
-import { ensureInfra } from '../../deploy/local/infra.mjs';
+import { ensureInfra, infraStatus } from '../../deploy/local/infra.mjs';
 import { build } from '../../tools/scripts/build.mjs';
 import { spawnServices, stopServices, waitReady } from '../../tools/scripts/services.mjs';
-import { benchPlatform } from '../lib/platform.mjs';
+import { benchPlatform, waitConsumersIdle } from '../lib/platform.mjs';
+import { cpuSeconds, heapMiB, rssSampler, settledRss } from '../lib/rss.mjs';
+import { storeStatsDelta, storeStatsSnapshot } from '../lib/store-stats.mjs';
 import { signAccessToken } from '../../libs/platform/dist/auth/identity.js';
 import { FOLDED_IMPORT_BATCH_ROWS } from '../../libs/platform/dist/imports/import-limits.js';
+import { Topics } from '../../libs/contracts/dist/topics.js';
 
 const TEACHERS = 100;
 const PROGRAMMES = 10;
@@ -29,13 +35,8 @@ const SESSION_HOURS = 4;
 /** The bare script's insertMany batches: the attendance importer's batch size (`batchRows`). */
 const BATCH = FOLDED_IMPORT_BATCH_ROWS;
 const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
+const heapText = (h) => (h.used === null ? 'n/a' : `${fmt(h.used)}/${fmt(h.total)}`);
 const staff = (i) => `T${String(i).padStart(5, '0')}`;
-
-/** Resident set size of a process in bytes (Linux /proc). */
-function rssOf(pid) {
-  const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
 
 async function seedUnits(db, run) {
   const city = `city-${run}`;
@@ -173,9 +174,19 @@ export async function run(args) {
     const file = lines.join('\n') + '\n';
     process.stdout.write(`training import: ${rows} attendance rows, ${fmt(file.length / 1024 / 1024)} MiB...\n`);
 
-    const rssBefore = rssOf(training.child.pid);
-    let rssPeak = rssBefore;
-    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(training.child.pid))), 100);
+    // A settled start: the set-up's events digested (totals, evaluation), then the RSS steady.
+    await waitConsumersIdle(infra, `bench${run}`, [Topics.trainingRecords]);
+    const start = await settledRss(training.child.pid);
+    const heapStart = await heapMiB(training.host, training.port);
+    const statsBefore = await storeStatsSnapshot();
+    // Who uses the machine's two cores while the import runs: each service, the store, the broker.
+    const cpuOf = [
+      ...handles.map((h) => ({ name: h.service, pid: h.child.pid })),
+      ...(await infraStatus()).filter((s) => s.pid).map((s) => ({ name: s.name, pid: s.pid })),
+      { name: 'this benchmark', pid: process.pid },
+    ];
+    const cpuBefore = cpuOf.map((p) => cpuSeconds(p.pid));
+    const sampler = rssSampler(training.child.pid, 100);
     let progressSeen = 0;
     const started = performance.now();
     const created = await upload('attendance', file);
@@ -184,8 +195,16 @@ export async function run(args) {
       if (j.rowsDone > 0 && j.rowsDone < j.rowsTotal) progressSeen++;
     });
     const importS = (performance.now() - started) / 1000;
-    clearInterval(sampler);
-    rssPeak = Math.max(rssPeak, rssOf(training.child.pid));
+    const statsAfter = await storeStatsSnapshot();
+    // The import's events relayed and counted into the read models belong to the import's footprint.
+    const digestedS = await waitConsumersIdle(infra, `bench${run}`, [Topics.trainingRecords]);
+    const { peak, samples } = sampler.stop();
+    const cpuUsed = cpuOf
+      .map((p, i) => ({ ...p, s: cpuSeconds(p.pid) - cpuBefore[i] }))
+      .filter((p) => p.s >= 0.05)
+      .sort((a, b) => b.s - a.s);
+    const end = await settledRss(training.child.pid);
+    const heapEnd = await heapMiB(training.host, training.port);
     if (job.status !== 'done' || job.rowsApplied !== rows) throw new Error(`import did not apply every row: ${JSON.stringify(job)}`);
     const importRate = rows / importS;
     // Every row is in the training records: a session of an enrolment.
@@ -196,6 +215,10 @@ export async function run(args) {
         .toArray()
     ).reduce((n, e) => n + e.attended.length, 0);
     if (recorded !== rows) throw new Error(`${recorded} sessions recorded in the enrolments, ${rows} rows imported`);
+    // Every event counted once: the school's yearly hours are the rows' hours.
+    const expectedHours = lines.slice(1).reduce((n, line) => n + Number(line.split(',')[3]), 0);
+    const totals = await trainingDb.collection('training_totals').findOne({ _id: `u:${school}:2027` });
+    if (totals?.hours !== expectedHours) throw new Error(`the school's totals say ${totals?.hours} hours, the rows ${expectedHours}`);
 
     // The baseline: the same rows, already validated (teacher ids resolved), one document per row,
     // inserted with insertMany in batches of the importer's size into the same store, same run.
@@ -227,14 +250,19 @@ export async function run(args) {
     const bareS = (performance.now() - bareStarted) / 1000;
     const bareRate = docs.length / bareS;
 
-    const growthMb = (rssPeak - rssBefore) / 1024 / 1024;
+    const settledNote = (r) => (r.settled ? `settled in ${fmt(r.seconds)} s` : `not settled after ${fmt(r.seconds)} s`);
     process.stdout.write(
       [
         `upload answered (file stored, header checked, rows counted): ${fmt(uploadedS)} s`,
         `import: ${rows} rows in ${fmt(importS)} s = ${fmt(importRate)} rows/s (progress seen between 0 and total in ${progressSeen} polls)`,
         `bare insertMany of the same validated rows: ${fmt(bareS)} s = ${fmt(bareRate)} rows/s`,
         `ratio import/bare: ${fmt(importRate / bareRate)} (goal >= 0.5)`,
-        `training RSS: ${fmt(rssBefore / 1024 / 1024)} MB before, ${fmt(rssPeak / 1024 / 1024)} MB peak, growth ${fmt(growthMb)} MB (goal < 100 MB)`,
+        `events digested (totals and evaluation caught up, the school's hours = the rows'): ${fmt(digestedS)} s after done`,
+        `training RSS (MiB): start ${fmt(start.rss)} (${settledNote(start)}), peak ${fmt(peak)} (${samples} readings from the upload until the events were digested), end ${fmt(end.rss)} (${settledNote(end)})`,
+        `training RSS growth: peak - start ${fmt(peak - start.rss)} MiB (goal < 100), end - start ${fmt(end.rss - start.rss)} MiB`,
+        `training V8 heap used/committed (MiB): start ${heapText(heapStart)}, end ${heapText(heapEnd)}`,
+        `CPU seconds from the upload until the events were digested: ${cpuUsed.map((p) => `${p.name} ${fmt(p.s)}`).join(', ')}`,
+        ...storeStatsDelta(statsBefore, statsAfter, { dbPrefix: `bench${run}_` }),
         `reproduce: npm run bench -- training ${rows}`,
         '',
       ].join('\n'),

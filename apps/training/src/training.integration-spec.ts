@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Consumer } from 'kafkajs';
 import { Topics, TrainingCertifiedV1, TrainingSessionAttendedV1 } from '@pb/contracts';
-import { KafkaClient } from '@pb/messaging';
+import { KafkaClient, OutboxBatches } from '@pb/messaging';
 import { Scope } from '@pb/platform';
 import { eventually, identity as as, seedUnit, startAtEnd, startService, testKafka, type ServiceUnderTest } from '@pb/testing';
 import { AttendanceService } from './enrolments/attendance.service.js';
@@ -17,6 +17,7 @@ const [C, K1, K2, S1, S1B, S2] = ['city', 'k1', 'k2', 's1', 's1b', 's2'].map((n)
 const YEAR = 2027;
 
 interface Totals {
+  enrolments: number;
   hours: number;
   certified: number;
   children: { unitId: string }[];
@@ -25,6 +26,7 @@ interface Totals {
 interface Record {
   type: string;
   key: string;
+  id: string;
   data: { [field: string]: unknown };
 }
 
@@ -89,7 +91,12 @@ describe('training: programmes, attendance, certification (认定) and totals', 
           return Promise.resolve();
         }
         const type = message.headers?.['ce_type']?.toString() ?? '';
-        published.push({ type, key: message.key?.toString() ?? '', data: JSON.parse(message.value?.toString() ?? '{}') as Record['data'] });
+        published.push({
+          type,
+          key: message.key?.toString() ?? '',
+          id: message.headers?.['ce_id']?.toString() ?? '',
+          data: JSON.parse(message.value?.toString() ?? '{}') as Record['data'],
+        });
         return Promise.resolve();
       },
     });
@@ -302,5 +309,80 @@ describe('training: programmes, attendance, certification (认定) and totals', 
     // A school sees only its own teachers' enrolments; the organiser sees all.
     expect((await call(school1, 'GET', `/api/v1/training/programmes/${id}/enrolments`)).body.items).toHaveLength(3);
     expect((await call(as(S1B, ['school-secretary']), 'GET', `/api/v1/training/programmes/${id}/enrolments`)).body.items).toHaveLength(0);
+  });
+
+  it("the importer's batch: a crash between its enrolment writes and its commit loses no event and doubles none once the batch is recovered", async () => {
+    const made = await call(county1, 'POST', '/api/v1/training/programmes', {
+      title: '批量导入恢复',
+      category: 'ethics',
+      requiredHours: 100,
+      year: YEAR,
+      term: 'autumn',
+      assessment: 'none',
+      capacity: 10,
+    });
+    const id = made.body.id as string;
+    for (const date of ['2027-10-10', '2027-10-17'])
+      expect((await call(county1, 'POST', `/api/v1/training/programmes/${id}/sessions`, { date, hours: 2 })).status).toBe(201);
+    for (const t of ['wang', 'li', 'zhao'])
+      expect((await call(school1, 'POST', `/api/v1/training/programmes/${id}/enrolments`, { teacherId: teachers[t] })).status).toBe(201);
+    const hoursBefore = // Two enrolments in the first programme, three in the exam's, three here: all of S1's (one partition, in order).
+      (
+        await eventually('the totals to count the three enrolments', async () => {
+          const t = await totals();
+          return t.body.enrolments === 8 ? t : null;
+        })
+      ).body.hours;
+
+    // Fault injection: the process stops after the batch's enrolment writes, before its commit.
+    const batches = app.get(OutboxBatches);
+    const stage = batches.stage.bind(batches);
+    batches.stage = async (...args) => {
+      const batch = await stage(...args);
+      batch.commit = () => Promise.reject(new Error('the process stopped before the commit'));
+      return batch;
+    };
+    const rows = ['W01', 'L02', 'Z03'].map((staffNumber) => ({ programmeId: id, unitId: S1, staffNumber, date: '2027-10-10' }));
+    try {
+      await expect(app.get(AttendanceService).recordMany(Scope.of(school1), id, rows)).rejects.toThrow('before the commit');
+    } finally {
+      batches.stage = stage;
+    }
+    const listed = await call(county1, 'GET', `/api/v1/training/programmes/${id}/enrolments`);
+    expect(listed.body.items.map((e: { hours: number }) => e.hours)).toEqual([2, 2, 2]);
+
+    // The next start: the relay's holder recovers the abandoned batch (here at once, not after a minute).
+    expect(await batches.recoverStaged(0)).toBe(1);
+    // The rows again (the job taken over from the top): recorded already, nothing new.
+    expect(await app.get(AttendanceService).recordMany(Scope.of(school1), id, rows)).toEqual({ applied: 3, errors: [] });
+    // A later attendance (its own outbox, a later number in the sequence): once it is out, so is anything before it.
+    expect(
+      (
+        await call(school1, 'POST', `/api/v1/training/programmes/${id}/attendance`, {
+          sessionId: '2027-10-17',
+          teacherId: teachers['wang'],
+        })
+      ).status,
+    ).toBe(200);
+    await eventually('the later attendance on the topic', () =>
+      Promise.resolve(
+        published.find(
+          (r) => r.data['programmeId'] === id && ((r.data['sessionIds'] as string[] | undefined) ?? []).includes('2027-10-17'),
+        ),
+      ),
+    );
+    const recovered = published.filter(
+      (r) =>
+        r.type === TrainingSessionAttendedV1.type &&
+        r.data['programmeId'] === id &&
+        ((r.data['sessionIds'] as string[] | undefined) ?? []).includes('2027-10-10'),
+    );
+    expect(recovered.map((r) => r.data['teacherId']).sort()).toEqual([teachers['wang'], teachers['li'], teachers['zhao']].sort());
+    expect(new Set(recovered.map((r) => r.id)).size).toBe(3);
+    // Counted once each: three teachers' 2 hours, and wang's 2 more.
+    await eventually('the totals to count the recovered hours once', async () => {
+      const t = await totals();
+      return t.body.hours === hoursBefore + 8 ? t : null;
+    });
   });
 });

@@ -81,3 +81,38 @@ describe('effect and mark in one write', () => {
     await expect(applyOnceMany(failing, inputs.slice(0, 1))).rejects.toThrow('down');
   });
 });
+
+describe('newest state of a run, applied again at an equal version (sameVersion: apply)', () => {
+  it('guards by a stored version not newer, in bulk and one by one after a collision', async () => {
+    const bulks: Document[][] = [];
+    const singles: Document[] = [];
+    const collection = {
+      bulkWrite: (ops: never[]) => {
+        bulks.push(ops);
+        return Promise.reject(Object.assign(new Error('bulk'), { writeErrors: [{ index: 0, code: 11000 }] }));
+      },
+      updateOne: (filter: Document) => {
+        singles.push(filter);
+        return filter['_id'] === 'd0' ? Promise.reject(Object.assign(new Error('E11000'), { code: 11000 })) : Promise.resolve({});
+      },
+      insertOne: () => Promise.resolve({}),
+    };
+    const states = ['d0', 'd1'].map((_id, i) => ({
+      _id,
+      eventId: `e${i}`,
+      version: 2,
+      sameVersion: 'apply' as const,
+      update: { $set: { hours: 4 } },
+    }));
+    await applyOnceMany(collection, states);
+    expect(bulks[0][1]).toEqual({
+      updateOne: { filter: { _id: 'd1', version: { $lte: 2 } }, update: { $set: { hours: 4, version: 2, lastEventId: 'e1' } }, upsert: true },
+    });
+    // The local store stops an unordered command at its first failing statement: the rest are applied one by one.
+    expect(singles).toEqual([
+      { _id: 'd0', version: { $lte: 2 } },
+      { _id: 'd1', version: { $lte: 2 } },
+    ]);
+    await expect(applyOnce(collection, states[0])).resolves.toBe('duplicate');
+  });
+});

@@ -1,5 +1,13 @@
 import type { Document } from 'mongodb';
-import { bulkWriteInCommands, findByIds, WRITES_PER_COMMAND, type BulkCollection, type IdCollection } from '@pb/persistence';
+import {
+  bulkWriteInCommands,
+  findByIds,
+  isDuplicateKey,
+  onlyDuplicateKeys,
+  WRITES_PER_COMMAND,
+  type BulkCollection,
+  type IdCollection,
+} from '@pb/persistence';
 
 /** What an idempotent effect did: `duplicate` when the event (or a newer version) was already applied. */
 export type ApplyResult = 'applied' | 'duplicate';
@@ -14,10 +22,6 @@ export interface ReadModelDocument {
 export interface WritableCollection {
   updateOne(filter: Document, update: Document, options: { upsert: boolean }): Promise<unknown>;
   insertOne(doc: Document): Promise<unknown>;
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: number }).code === 11000;
 }
 
 /**
@@ -50,6 +54,13 @@ export interface ApplyOnceInput {
    * events of that document: use it for documents that receive a bounded number of events.
    */
   version?: number;
+  /**
+   * With a version: `'apply'` applies an event whose version equals the stored one again. For an
+   * update that sets absolute values only (the newest state of a document, folded from a run), where
+   * two events of one aggregate write carry the same version (an attendance and the certification it
+   * brought): the second is not a duplicate, and applying either again changes nothing. Default `'skip'`.
+   */
+  sameVersion?: 'skip' | 'apply';
 }
 
 /**
@@ -73,14 +84,14 @@ export async function applyOnce(collection: WritableCollection, input: ApplyOnce
 }
 
 /** `applyOnce`'s guarded filter and update: a newer version, or an event id not yet among those applied. */
-function guarded({ _id, eventId, update, version }: ApplyOnceInput): { filter: Document; update: Document } {
+function guarded({ _id, eventId, update, version, sameVersion }: ApplyOnceInput): { filter: Document; update: Document } {
   return version === undefined
     ? {
         filter: { _id, appliedEventIds: { $ne: eventId } },
         update: { ...update, $push: { ...(update.$push as Document | undefined), appliedEventIds: eventId } },
       }
     : {
-        filter: { _id, version: { $lt: version } },
+        filter: { _id, version: sameVersion === 'apply' ? { $lte: version } : { $lt: version } },
         update: { ...update, $set: { ...(update.$set as Document | undefined), version, lastEventId: eventId } },
       };
 }
@@ -99,17 +110,10 @@ export async function applyOnceMany(collection: BulkCollection & WritableCollect
     try {
       await collection.bulkWrite(chunk.map((input) => ({ updateOne: { ...guarded(input), upsert: true } })) as never[], { ordered: false });
     } catch (err) {
-      if (!isDuplicateKey(err) && !writeErrorCodes(err).every((code) => code === 11000)) throw err;
+      if (!onlyDuplicateKeys(err)) throw err;
       for (const input of chunk) await applyOnce(collection, input);
     }
   }
-}
-
-/** The codes of a bulk write's statement errors (none when the error is not a bulk write's). */
-function writeErrorCodes(err: unknown): (number | undefined)[] {
-  const writeErrors = (err as { writeErrors?: { code?: number } | { code?: number }[] }).writeErrors;
-  const list = writeErrors === undefined ? [] : ([] as { code?: number }[]).concat(writeErrors);
-  return list.length === 0 ? [undefined] : list.map((e) => e.code);
 }
 
 /** One event's increment of one counter document, with its record's position (from `@OnEventBatch`). */

@@ -5,6 +5,7 @@ export * from './kafka-auth.js';
 export * from './kafka.health.js';
 export * from './outbox.js';
 export * from './outbox-relay.js';
+export * from './outbox-batches.js';
 export * from './processed-events.js';
 export * from './idempotent-effects.js';
 export * from './event-contracts.js';

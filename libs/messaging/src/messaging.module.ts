@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { KafkaClient } from './kafka.client.js';
 import { KafkaHealthIndicator } from './kafka.health.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
+import { OutboxBatches } from './outbox-batches.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { ProcessedEventLedger } from './processed-events.js';
 
@@ -13,8 +14,15 @@ export class MessagingModule {
       module: MessagingModule,
       global: true,
       imports: [TerminusModule],
-      providers: [{ provide: MESSAGING_OPTIONS, useValue: options }, KafkaClient, KafkaHealthIndicator, OutboxRelay, ProcessedEventLedger],
-      exports: [MESSAGING_OPTIONS, KafkaClient, KafkaHealthIndicator, OutboxRelay, ProcessedEventLedger],
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        KafkaClient,
+        KafkaHealthIndicator,
+        OutboxRelay,
+        OutboxBatches,
+        ProcessedEventLedger,
+      ],
+      exports: [MESSAGING_OPTIONS, KafkaClient, KafkaHealthIndicator, OutboxRelay, OutboxBatches, ProcessedEventLedger],
     };
   }
 }

@@ -27,6 +27,8 @@ export interface MessagingOptions {
   outboxLeaseMs?: number;
   /** Outbox relay: the most events published in one batch (2000; also at most 512 KiB of data). */
   outboxBatchSize?: number;
+  /** Staged outbox batches: how old a staged batch must be before the relay's holder recovers it (60 s). */
+  outboxBatchRecoveryMs?: number;
   /** Outbox relay: this replica's holder id in the lease (default: host, pid and a random suffix). */
   outboxRelayId?: string;
   /** Consumer: partitions processed at the same time by one consumer (order is per partition). */

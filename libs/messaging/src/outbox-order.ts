@@ -5,6 +5,8 @@ export interface PendingEntry {
   entry: OutboxEvent;
   collection: number;
   docId: string;
+  /** How many pending entries its document had when read (a standalone document wholly published is deleted). */
+  docEntries?: number;
   /** The entry's number in the service's sequence; -1 for entries written before sequences existed. */
   seq: number;
   /** Read order: ties between entries without a number keep the order they were read in. */

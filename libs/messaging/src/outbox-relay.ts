@@ -28,6 +28,29 @@ export interface OutboxModel {
   db: { collection(name: string): unknown };
 }
 
+/** How the relay treats a registered collection. */
+export interface OutboxCollectionOptions {
+  /**
+   * The documents exist only to carry events (an outbox collection of its own, such as the staged
+   * batches' `outbox_batches`): a document whose entries were all published is deleted instead of
+   * having them pulled, and nothing else may be appended to it after it became pending.
+   */
+  standalone?: boolean;
+}
+
+interface RegisteredCollection {
+  collection: Collection<DocWithOutbox>;
+  standalone: boolean;
+}
+
+/** Work the relay runs as the lease holder, before reading, at most once every `everyMs` (the staged batches' recovery). */
+interface Sweep {
+  name: string;
+  everyMs: number;
+  run: () => Promise<unknown>;
+  lastAt: number;
+}
+
 const DEFAULT_POLL_MS = 1_000;
 const DEFAULT_BUSY_POLL_MS = 100;
 const BUSY_WINDOW_MS = 5_000;
@@ -69,7 +92,8 @@ export const OUTBOX_SEQUENCES = 'outbox_sequences';
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
-  private readonly collections: Collection<DocWithOutbox>[] = [];
+  private readonly collections: RegisteredCollection[] = [];
+  private readonly sweeps: Sweep[] = [];
   private sequences?: Collection<SequenceDocument>;
   private lease?: Lease;
   private running = false;
@@ -103,12 +127,38 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * collection of one relay lives in the service's own database, which also holds the lease and the
    * sequence.
    */
-  register(model: OutboxModel): void {
+  register(model: OutboxModel, options: OutboxCollectionOptions = {}): void {
     const collection = model.collection as Collection<DocWithOutbox>;
-    if (this.collections.includes(collection)) return;
-    this.collections.push(collection);
+    const known = this.collections.find((c) => c.collection === collection);
+    if (known) {
+      known.standalone ||= options.standalone === true;
+      return;
+    }
+    this.collections.push({ collection, standalone: options.standalone === true });
     this.sequences ??= model.db.collection(OUTBOX_SEQUENCES) as Collection<SequenceDocument>;
     this.lease ??= new Lease(model.db, `outbox-relay:${this.options.service}`, this.leaseMs, { holder: this.holderId });
+  }
+
+  /**
+   * Work to run by whichever replica publishes (the lease holder), before it reads the pending
+   * entries: at once when it becomes the holder, then at most once every `everyMs`. A failure is
+   * logged and tried again at the next turn. Registered once per name.
+   */
+  addSweep(name: string, everyMs: number, run: () => Promise<unknown>): void {
+    if (this.sweeps.some((s) => s.name === name)) return;
+    this.sweeps.push({ name, everyMs, run, lastAt: 0 });
+  }
+
+  private async sweep(): Promise<void> {
+    for (const s of this.sweeps) {
+      if (Date.now() - s.lastAt < s.everyMs) continue;
+      s.lastAt = Date.now();
+      try {
+        await s.run();
+      } catch (err) {
+        this.logger.warn(`${s.name} failed, tried again in ${s.everyMs} ms: ${errorText(err)}`);
+      }
+    }
   }
 
   /**
@@ -206,6 +256,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
             continue;
           }
           this.leader = true;
+          for (const s of this.sweeps) s.lastAt = 0;
           const from = this.lease!.previousHolder;
           this.logger.log(`publishing the outbox of ${this.options.service} as ${this.holderId}${from ? ` (took over from ${from})` : ''}`);
         }
@@ -214,6 +265,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         if (pause > 0) await sleep(pause, undefined, { ref: false });
         if (!this.running) break;
         this.nudged = false;
+        await this.sweep();
         const sent = await this.drainOnce();
         backoff = RETRY_MIN_MS;
         if (sent > 0) this.lastPublishedAt = Date.now();
@@ -297,15 +349,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async readPending(): Promise<PendingEntry[]> {
     const pending = new OldestPending(this.options.outboxBatchSize ?? DEFAULT_BATCH, MAX_READ_BYTES);
     let order = 0;
-    for (const [index, collection] of this.collections.entries()) {
+    for (const [index, { collection }] of this.collections.entries()) {
       // Raw driver reads: the entries come back exactly as stored, for the $pullAll afterwards.
       const cursor = collection.find(PENDING_OUTBOX_FILTER, { projection: { outbox: 1 } });
       for await (const doc of cursor) {
+        const entries = doc.outbox ?? [];
         pending.add(
-          (doc.outbox ?? []).map((entry) => ({
+          entries.map((entry) => ({
             entry,
             collection: index,
             docId: doc._id,
+            docEntries: entries.length,
             seq: entry.seq ?? -1,
             order: order++,
             bytes: Buffer.byteLength(JSON.stringify(entry.data)),
@@ -328,21 +382,32 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * One statement per chunk, for the local store's sake (one transaction instead of one per document,
    * ADR 0003). Nothing relies on it being all-or-nothing: MongoDB may apply it to the first documents
    * only and fail, and the entries left are published again as copies consumers drop (ADR 0011).
+   * A document of a standalone collection whose entries were all published is deleted instead (one
+   * `deleteMany` per chunk): nothing is appended to such a document once it is pending.
    */
   protected async markPublished(batch: PendingEntry[]): Promise<void> {
     const byDoc = new Map<number, Map<string, OutboxEvent[]>>();
+    const whole = new Map<number, Set<string>>();
     for (const p of batch) {
       const docs = byDoc.get(p.collection) ?? new Map<string, OutboxEvent[]>();
       const entries = docs.get(p.docId) ?? [];
       entries.push(p.entry);
       docs.set(p.docId, entries);
       byDoc.set(p.collection, docs);
+      if (this.collections[p.collection].standalone && entries.length === p.docEntries) {
+        whole.set(p.collection, (whole.get(p.collection) ?? new Set()).add(p.docId));
+      }
     }
     for (const [index, docs] of byDoc) {
-      const ids = [...docs.keys()];
+      const { collection } = this.collections[index];
+      const deleted = [...(whole.get(index) ?? [])];
+      for (let i = 0; i < deleted.length; i += PULLS_PER_COMMAND) {
+        await collection.deleteMany({ _id: { $in: deleted.slice(i, i + PULLS_PER_COMMAND) } });
+      }
+      const ids = [...docs.keys()].filter((id) => !whole.get(index)?.has(id));
       for (let i = 0; i < ids.length; i += PULLS_PER_COMMAND) {
         const chunk = ids.slice(i, i + PULLS_PER_COMMAND);
-        await this.collections[index].updateMany({ _id: { $in: chunk } }, { $pullAll: { outbox: chunk.flatMap((id) => docs.get(id)!) } });
+        await collection.updateMany({ _id: { $in: chunk } }, { $pullAll: { outbox: chunk.flatMap((id) => docs.get(id)!) } });
       }
     }
   }

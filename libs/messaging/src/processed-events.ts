@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { findByIds } from '@pb/persistence';
+import { findByIds, onlyDuplicateKeys } from '@pb/persistence';
 
 interface ProcessedEvent {
   _id: string;
@@ -47,9 +47,7 @@ export class ProcessedEventLedger {
         { ordered: false },
       );
     } catch (err) {
-      const errors = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-      const list = Array.isArray(errors) ? errors : errors ? [errors] : [err as { code?: number }];
-      if (list.some((e) => e.code !== 11000)) throw err;
+      if (!onlyDuplicateKeys(err)) throw err;
     }
   }
 

@@ -11,8 +11,7 @@ export async function insertNew<T extends { _id: string }>(collection: Collectio
   try {
     await collection.insertMany(docs as never[], { ordered: false });
   } catch (err) {
-    const writeErrors = (err as { writeErrors?: { code?: number; index: number }[] | { code?: number; index: number } }).writeErrors;
-    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+    const list = writeErrorsOf(err);
     if (list.length === 0) {
       if ((err as { code?: number }).code === 11000 && docs.length === 1) return new Set();
       throw err;
@@ -27,6 +26,18 @@ export async function insertNew<T extends { _id: string }>(collection: Collectio
 
 /** Whether a write failed on a unique index (an `_id` or another unique key taken already). */
 export const isDuplicateKey = (err: unknown): boolean => (err as { code?: number }).code === 11000;
+
+/** The failed statements of an unordered bulk write or insertMany (the driver gives one or a list; none for another error). */
+export function writeErrorsOf(err: unknown): { code?: number; index: number }[] {
+  const errors = (err as { writeErrors?: { code?: number; index: number }[] | { code?: number; index: number } }).writeErrors;
+  return Array.isArray(errors) ? errors : errors ? [errors] : [];
+}
+
+/** Whether an unordered write failed only on unique keys taken already (each failed statement a duplicate; the others applied). */
+export function onlyDuplicateKeys(err: unknown): boolean {
+  const list = writeErrorsOf(err);
+  return list.length > 0 ? list.every((e) => e.code === 11000) : isDuplicateKey(err);
+}
 
 /**
  * Runs `write`, one insert of new documents; a unique key taken already fails it with `taken()` (the

@@ -8,7 +8,7 @@ import type {
   ReportSubmittedV1,
   TrainingEnrolledV1,
 } from '@pb/contracts';
-import { applyOnceMany, type WritableCollection } from '@pb/messaging';
+import { applyOnceMany, type ApplyOnceInput, type WritableCollection } from '@pb/messaging';
 import { bulkWriteInCommands, findByIds, type BulkCollection, type IdCollection } from '@pb/persistence';
 import type { FactKeys, MemberFact, ReportFact, ReportOutcome, TallyKind, TrainingFact } from './facts.schema.js';
 
@@ -82,6 +82,43 @@ export function countTraining(facts: readonly Pick<TrainingFact, 'completed' | '
   };
 }
 
+/**
+ * Per enrolment of a run, one write of the state of its newest version (school, year, hours, whether
+ * they meet the requirement), with `certified` when a certification is among its events (later events
+ * leave it). The certification by the rule comes in the same write as the attendance that met the
+ * hours, so with the same version: folded together, and applied at an equal version
+ * (`sameVersion: 'apply'`, the state is the same), it is not mistaken for a duplicate.
+ */
+export function newestTrainingStates(events: readonly TrainingEvent[]): ApplyOnceInput[] {
+  const newest = new Map<string, { version: number; eventId: string; set: Document }>();
+  for (const { data, eventId, certified } of events) {
+    const known = newest.get(data.enrolmentId);
+    if (known && known.version > data.version) {
+      if (certified) known.set['certified'] = true;
+      continue;
+    }
+    newest.set(data.enrolmentId, {
+      version: data.version,
+      eventId,
+      set: {
+        unitId: data.unitId,
+        year: data.year,
+        hours: data.hours,
+        requiredHours: data.requiredHours,
+        completed: data.hours >= data.requiredHours,
+        ...(certified || known?.set['certified'] === true ? { certified: true } : {}),
+      },
+    });
+  }
+  return [...newest].map(([_id, { version, eventId, set }]) => ({
+    _id,
+    version,
+    eventId,
+    sameVersion: 'apply' as const,
+    update: { $set: set },
+  }));
+}
+
 /** One of `reporting.reports.v1`'s events, as the consumer hands a run of them over. */
 export type ReportEvent =
   | { type: 'expected'; data: EventData<typeof ReportExpectedV1> }
@@ -149,26 +186,12 @@ export class DerivedFactsWriter {
     return { reports, members: [], training: [] };
   }
 
-  /** An enrolment's state (enrolled, attended, assessed, certified): the newest version wins; certification stays. */
+  /**
+   * An enrolment's state (enrolled, attended, assessed, certified): the newest version wins; a
+   * certification stays. A run is folded first into one write per enrolment (`newestTrainingStates`).
+   */
   async applyTraining(events: readonly TrainingEvent[]): Promise<TouchedKeys> {
-    await applyOnceMany(
-      this.c.trainings,
-      events.map(({ data, eventId, certified }) => ({
-        _id: data.enrolmentId,
-        eventId,
-        version: data.version,
-        update: {
-          $set: {
-            unitId: data.unitId,
-            year: data.year,
-            hours: data.hours,
-            requiredHours: data.requiredHours,
-            completed: data.hours >= data.requiredHours,
-            ...(certified ? { certified: true } : {}),
-          },
-        },
-      })),
-    );
+    await applyOnceMany(this.c.trainings, newestTrainingStates(events));
     const keys = groupBy(events, ({ data }) => tallyId.training(data.unitId, data.year));
     const facts = await this.factsUnder<TrainingFact>(
       this.c.trainings,

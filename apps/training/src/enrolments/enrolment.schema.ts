@@ -1,4 +1,4 @@
-import { defineAggregate } from '@pb/messaging';
+import { defineAggregate, withOutboxBatches } from '@pb/messaging';
 import { field, type DocumentType } from '@pb/persistence';
 import { OrgUnitDirectory } from '@pb/platform';
 
@@ -23,29 +23,33 @@ export interface Certification {
  * 报名与认定 One teacher's record in one programme (`_id` `<programmeId>:<teacherId>`): attended sessions,
  * hours, assessment and certification, with the training events in its outbox. Owned by the teacher's
  * school (`unitId`). Copies what the rule needs from the programme, so one write decides certification.
+ * An import's batch writes it once and keeps the batch's events in one outbox document of its own
+ * (`outboxBatches` names the batches whose write landed here: `OutboxBatches`, docs/adr/0020).
  */
-export const EnrolmentSchema = defineAggregate({
-  collection: 'enrolments',
-  fields: {
-    programmeId: field.string(),
-    teacherId: field.string(),
-    unitId: field.string(),
-    unitPath: field.strings(),
-    organiserId: field.string(),
-    year: field.number(),
-    requiredHours: field.number(),
-    assessmentMethod: field.oneOf(['exam', 'practice', 'none']),
-    attended: field.mixed<Attended[]>().default(() => []),
-    hours: field.number(),
-    assessment: field.string<'passed' | 'failed'>().orNull(),
-    completed: field.boolean(),
-    certified: field.boolean(),
-    certification: field.mixed<Certification | null>().orNull(),
-    version: field.number(),
-    enrolledAt: field.date(),
-    enrolledBy: field.string(),
-  },
-});
+export const EnrolmentSchema = withOutboxBatches(
+  defineAggregate({
+    collection: 'enrolments',
+    fields: {
+      programmeId: field.string(),
+      teacherId: field.string(),
+      unitId: field.string(),
+      unitPath: field.strings(),
+      organiserId: field.string(),
+      year: field.number(),
+      requiredHours: field.number(),
+      assessmentMethod: field.oneOf(['exam', 'practice', 'none']),
+      attended: field.mixed<Attended[]>().default(() => []),
+      hours: field.number(),
+      assessment: field.string<'passed' | 'failed'>().orNull(),
+      completed: field.boolean(),
+      certified: field.boolean(),
+      certification: field.mixed<Certification | null>().orNull(),
+      version: field.number(),
+      enrolledAt: field.date(),
+      enrolledBy: field.string(),
+    },
+  }),
+);
 export type Enrolment = DocumentType<typeof EnrolmentSchema>;
 // Serves: a programme's enrolments of some schools ({programmeId, unitId: {$in}}), keyset on _id.
 EnrolmentSchema.index({ programmeId: 1, unitId: 1, _id: 1 });

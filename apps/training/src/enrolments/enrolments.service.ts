@@ -7,7 +7,7 @@ import {
   type EventData,
   type RecordAssessmentDto,
 } from '@pb/contracts';
-import { OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
+import { OutboxBatches, OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
 import { insertOrFail } from '@pb/persistence';
 import {
   auditWriteEvent,
@@ -27,14 +27,14 @@ import { ENROLMENT_MODEL, enrolmentId, type Certification, type Enrolment } from
 
 export type EnrolmentView = Omit<
   Enrolment,
-  '_id' | 'outbox' | 'attended' | 'unitPath' | 'organiserId' | 'assessmentMethod' | 'enrolledBy'
+  '_id' | 'outbox' | 'outboxBatches' | 'attended' | 'unitPath' | 'organiserId' | 'assessmentMethod' | 'enrolledBy'
 > & {
   id: string;
   sessionIds: string[];
 };
 
 export function enrolmentView(e: Enrolment): EnrolmentView {
-  const { _id, outbox: _o, attended, unitPath: _p, organiserId: _g, assessmentMethod: _m, enrolledBy: _b, ...rest } = e;
+  const { _id, outbox: _o, outboxBatches: _ob, attended, unitPath: _p, organiserId: _g, assessmentMethod: _m, enrolledBy: _b, ...rest } = e;
   return { id: _id, ...rest, sessionIds: attended.map((a) => a.sessionId) };
 }
 
@@ -95,10 +95,13 @@ export class EnrolmentsService implements OnModuleInit {
     private readonly teachers: TeachersService,
     private readonly tree: OrgUnitDirectory,
     private readonly relay: OutboxRelay,
+    private readonly batches: OutboxBatches,
   ) {}
 
   onModuleInit() {
-    this.relay.register(this.enrolments.unscoped(Scope.system('outbox relay')));
+    const model = this.enrolments.unscoped(Scope.system('outbox relay'));
+    this.relay.register(model);
+    this.batches.register(model);
   }
 
   /**
@@ -220,21 +223,25 @@ export class EnrolmentsService implements OnModuleInit {
 
   /**
    * Applies one change to each of many enrolments (the importer's batches): the enrolments read by id
-   * a thousand at a time, each one's school checked against the caller's scope, the events of all given
-   * their places in one call, the writes sent as compare-and-set statements in bulk. An enrolment
-   * changed meanwhile is done again alone (`apply`), so a change must find nothing to do on an enrolment
-   * that has it already (attendance does: a session is recorded once). Returns the ids that are missing
-   * or outside the scope (the two are not told apart).
+   * a thousand at a time, each one's school checked against the caller's scope, then per thousand one
+   * staged outbox batch (`OutboxBatches`, docs/adr/0020): the events of all the writes given their
+   * places and staged in one document, the writes sent as compare-and-set statements in bulk, each
+   * marking the enrolment with the batch and carrying no events, and the batch committed with the
+   * events of the writes that landed. Each enrolment is written once; the relay publishes the batch's
+   * events and deletes its document. A single write is `apply`'s (its events in its own outbox). An enrolment changed meanwhile is done again alone (`apply`, its
+   * events in its own outbox), so a change must find nothing to do on an enrolment that has it already
+   * (attendance does: a session is recorded once). A process that stops before the commit leaves the
+   * batch staged: the relay's holder recovers it, publishing the events of exactly the writes that
+   * landed. Returns the ids that are missing or outside the scope (the two are not told apart).
    */
   async applyMany(scope: Scope, changes: ReadonlyMap<string, EnrolmentChange>): Promise<Set<string>> {
     const missing = new Set<string>();
     const ids = [...changes.keys()];
+    // Each enrolment's school is checked against the caller's scope below.
+    const model = this.enrolments.unscoped(BATCH_BY_ID);
     for (let i = 0; i < ids.length; i += BATCH_READ) {
       const chunk = ids.slice(i, i + BATCH_READ);
-      const found = await this.enrolments
-        .unscoped(BATCH_BY_ID)
-        .find({ _id: { $in: chunk } }, { outbox: 0 })
-        .lean<Enrolment[]>();
+      const found = await model.find({ _id: { $in: chunk } }, { outbox: 0 }).lean<Enrolment[]>();
       const byId = new Map(found.map((e) => [e._id, e]));
       const planned: { current: Enrolment; set: Partial<Enrolment>; events: OutboxEvent[] }[] = [];
       const reachable = new Map<string, boolean>();
@@ -257,23 +264,39 @@ export class EnrolmentsService implements OnModuleInit {
         if (made) planned.push({ current, set: made.set, events: made.events({ ...current, ...made.set, version: current.version + 1 }) });
       }
       if (planned.length === 0) continue;
-      await this.relay.sequence(...planned.flatMap((p) => p.events));
-      const writes = planned.map(({ current, set, events }) => ({
+      // One write (a row sent on its own: the REST route) keeps its events in its own outbox: a batch
+      // document would cost two more writes than the relay's removal of them saves.
+      if (planned.length === 1) {
+        await this.apply(scope, planned[0].current._id, changes.get(planned[0].current._id)!);
+        continue;
+      }
+      const batch = await this.batches.stage(
+        model,
+        planned.map((p) => ({ id: p.current._id, events: p.events })),
+      );
+      const stillStaged = await batch.stillStaged(planned.map((p) => p.current));
+      const writes = planned.map(({ current, set }) => ({
         updateOne: {
-          filter: { _id: current._id, version: current.version },
-          update: { $set: { ...set, version: current.version + 1 }, $push: { outbox: { $each: events } } },
+          filter: { _id: current._id, version: current.version, ...batch.guard() },
+          update: { $set: { ...set, version: current.version + 1, ...batch.marks(current, stillStaged) } },
         },
       }));
-      // Each enrolment's school was checked against the caller's scope above.
-      const model = this.enrolments.unscoped(BATCH_BY_ID);
+      const landed = new Set<string>();
+      const alone: string[] = [];
       for (let w = 0; w < writes.length; w += WRITES_PER_COMMAND) {
-        const slice = planned.slice(w, w + WRITES_PER_COMMAND);
+        const slice = planned.slice(w, w + WRITES_PER_COMMAND).map((p) => p.current._id);
         const res = await model.bulkWrite(writes.slice(w, w + WRITES_PER_COMMAND), { ordered: false });
         // An enrolment changed since it was read: its statement matched nothing. The command's count does
-        // not say which, so each of them is done again alone, which changes nothing where it landed.
-        if (res.matchedCount < slice.length) for (const p of slice) await this.apply(scope, p.current._id, changes.get(p.current._id)!);
+        // not say which: the batch's mark does. The others are done again alone after the commit.
+        const hit = res.matchedCount === slice.length ? new Set(slice) : await batch.landedOn(slice);
+        for (const id of slice) {
+          if (hit.has(id)) landed.add(id);
+          else alone.push(id);
+        }
       }
+      await batch.commit(landed);
       this.relay.nudge();
+      for (const id of alone) await this.apply(scope, id, changes.get(id)!);
     }
     return missing;
   }

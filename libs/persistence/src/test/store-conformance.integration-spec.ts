@@ -372,6 +372,43 @@ describe('store conformance: the MongoDB behaviours the code relies on', () => {
     });
   });
 
+  describe('staged outbox batches (OutboxBatches)', () => {
+    it('lets either a batch write guarded by $ne on an array or the fence that $push creates win on each document, never both', async () => {
+      const col = fresh<{ _id: string; version: number; marks?: string[] }>('batch_fence');
+      await col.insertMany(Array.from({ length: 40 }, (_, i) => ({ _id: `d${i}`, version: 1 })));
+      const ids = Array.from({ length: 40 }, (_, i) => `d${i}`);
+      // The batch's writes and a recovery's fence, at once, on the same documents.
+      const [writes] = await Promise.all([
+        Promise.all(ids.map((_id) => col.updateOne({ _id, version: 1, marks: { $ne: '!B' } }, { $set: { version: 2, marks: ['B'] } }))),
+        col.updateMany({ _id: { $in: ids }, marks: { $ne: 'B' } }, { $push: { marks: '!B' } }),
+      ]);
+      const docs = await col.find().toArray();
+      for (const [i, d] of docs.sort((a, b) => Number(a._id.slice(1)) - Number(b._id.slice(1))).entries()) {
+        const landed = writes[i].matchedCount === 1;
+        expect({ _id: d._id, marks: d.marks, version: d.version }).toEqual(
+          landed ? { _id: d._id, marks: ['B'], version: 2 } : { _id: d._id, marks: ['!B'], version: 1 },
+        );
+      }
+      // Once fenced, the write lands nowhere.
+      const late = await col.bulkWrite(
+        ids.map((_id) => ({
+          updateOne: { filter: { _id, version: 1, marks: { $ne: '!B' } }, update: { $set: { version: 2, marks: ['B'] } } },
+        })),
+        { ordered: false },
+      );
+      expect(late.matchedCount).toBe(0);
+    });
+
+    it('renames a field only while the filter finds it ($exists), and unsets others (a batch committed once)', async () => {
+      const col = fresh<{ _id: string; staged?: number[]; outbox?: number[]; refs?: string[] }>('rename');
+      await col.insertOne({ _id: 'b', staged: [1, 2], refs: ['x', 'y'] });
+      const commit = () => col.updateOne({ _id: 'b', staged: { $exists: true } }, { $rename: { staged: 'outbox' }, $unset: { refs: 1 } });
+      expect((await commit()).matchedCount).toBe(1);
+      expect((await commit()).matchedCount).toBe(0);
+      expect(await col.findOne({ _id: 'b' })).toEqual({ _id: 'b', outbox: [1, 2] });
+    });
+  });
+
   describe('multi-document writes: each document on its own', () => {
     it('applies updateMany by _id $in to each matching document with its own $pullAll (OutboxRelay.markPublished)', async () => {
       const col = fresh<{ _id: string; outbox: { id: string }[] }>('update_many');

@@ -4,7 +4,7 @@ import iconv from 'iconv-lite';
 import { problemTypeUrl } from '@pb/contracts';
 import { ProblemException } from '../http/problem.js';
 import { CharsetSniffer, declaredCharset, decodeLatin1, decodeStream } from './csv-decoding.js';
-import { csvRecords, csvRowChecker, csvRows, matchHeader, type CsvColumn } from './csv-records.js';
+import { csvRecords, csvRowChecker, csvRows, csvShape, matchHeader, type CsvColumn } from './csv-records.js';
 import { readAhead } from './import-jobs.service.js';
 import { limitBytes } from './upload.js';
 
@@ -91,6 +91,19 @@ describe('CSV records and rows', () => {
 
   it('answers a malformed file (an unclosed quote) with a 400 naming the CSV rule', async () => {
     const p = await problemOf(collect(csvRecords(chunked(Buffer.from('a,b\n"1,2\n'), 3))));
+    expect(p.getStatus()).toBe(400);
+    expect(p.fieldErrors[0]).toMatchObject({ pointer: '/body', rule: 'csv' });
+  });
+
+  it("tells an upload's header and row count as the records would (blank lines first and between, quoted newlines), and refuses a malformed file alike", async () => {
+    const text = '\n , \na,b\n1, x \n\n"2,5","multi\nline"\n3,y\n   \n';
+    const records = await collect(csvRecords(chunked(Buffer.from(text), 4), { latin1: true }));
+    expect(await csvShape(chunked(Buffer.from(text), 4), { latin1: true })).toEqual({
+      header: records[0][1],
+      rows: records.length - 1,
+    });
+    expect(await csvShape(chunked(Buffer.from('\n\n'), 1))).toEqual({ header: undefined, rows: 0 });
+    const p = await problemOf(csvShape(chunked(Buffer.from('a,b\n"1,2\n'), 3)));
     expect(p.getStatus()).toBe(400);
     expect(p.fieldErrors[0]).toMatchObject({ pointer: '/body', rule: 'csv' });
   });

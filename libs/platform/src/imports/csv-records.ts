@@ -81,6 +81,32 @@ export function matchHeader(columns: readonly CsvColumn[], header: readonly stri
   return names;
 }
 
+/** The parser of every pass over a file: cells trimmed, rows of any length, blank lines kept (they keep their numbers). */
+const parserOptions = (options: { latin1?: boolean }) => ({
+  bom: false,
+  trim: true,
+  relax_column_count: true,
+  skip_empty_lines: false,
+  ...(options.latin1 ? { encoding: 'latin1' as const } : {}),
+});
+
+const blank = (record: readonly string[]) => record.every((c) => c === '');
+
+/** csv-parse's error as the 400 naming the line; anything else as it is. */
+function csvProblem(err: unknown): unknown {
+  if (err instanceof Error && 'code' in err && String((err as { code: unknown }).code).startsWith('CSV_')) {
+    const line = (err as { lines?: number }).lines;
+    return problem.validation(
+      {
+        zh: `CSV 格式错误（约第 ${line ?? '?'} 行），未导入任何数据`,
+        en: `malformed CSV (near line ${line ?? '?'}); nothing was imported`,
+      },
+      [{ pointer: '/body', rule: 'csv', message: { zh: 'CSV 格式错误', en: err.message } }],
+    );
+  }
+  return err;
+}
+
 /**
  * The records of CSV text or bytes as they stream by (csv-parse), each with its record number
  * (the header is record 1, as a spreadsheet shows it). Cells are trimmed; a record of empty cells
@@ -91,36 +117,50 @@ export async function* csvRecords(
   source: AsyncIterable<string | Uint8Array>,
   options: { latin1?: boolean } = {},
 ): AsyncGenerator<[number, string[]]> {
-  const parser = parse({
-    bom: false,
-    trim: true,
-    relax_column_count: true,
-    skip_empty_lines: false,
-    ...(options.latin1 ? { encoding: 'latin1' as const } : {}),
-  });
+  const parser = parse(parserOptions(options));
   const feeding = pipeline(Readable.from(source, { objectMode: false }), parser);
   feeding.catch(() => undefined);
   let n = 0;
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       n++;
-      if (record.every((c) => c === '')) continue;
+      if (blank(record)) continue;
       yield [n, record];
     }
     await feeding;
   } catch (err) {
-    if (err instanceof Error && 'code' in err && String((err as { code: unknown }).code).startsWith('CSV_')) {
-      const line = (err as { lines?: number }).lines;
-      throw problem.validation(
-        {
-          zh: `CSV 格式错误（约第 ${line ?? '?'} 行），未导入任何数据`,
-          en: `malformed CSV (near line ${line ?? '?'}); nothing was imported`,
-        },
-        [{ pointer: '/body', rule: 'csv', message: { zh: 'CSV 格式错误', en: err.message } }],
-      );
-    }
-    throw err;
+    throw csvProblem(err);
   }
+}
+
+/**
+ * What the upload needs of a file, read once as it streams by: its header (the first record that is
+ * not blank) and how many records follow it that `csvRecords` would yield, the same parser and the
+ * same 400 for a broken file. Records are counted inside the parser and never queued, so none of
+ * them outlives its chunk of the stream.
+ */
+export async function csvShape(
+  source: AsyncIterable<string | Uint8Array>,
+  options: { latin1?: boolean } = {},
+): Promise<{ header: string[] | undefined; rows: number }> {
+  let header: string[] | undefined;
+  let rows = 0;
+  const parser = parse({
+    ...parserOptions(options),
+    on_record: (record: string[]) => {
+      if (blank(record)) return null;
+      if (header === undefined) header = record;
+      else rows++;
+      return null;
+    },
+  });
+  parser.resume();
+  try {
+    await pipeline(Readable.from(source, { objectMode: false }), parser);
+  } catch (err) {
+    throw csvProblem(err);
+  }
+  return { header, rows };
 }
 
 /** Records after the header as rows of cells by column name (`names` from `matchHeader`). */

@@ -11,7 +11,7 @@ import { Scope } from '../scope/scope.js';
 import type { ScopedModel } from '../scope/scoped-model.js';
 import { InjectScopedModel } from '../scope/scoped-model.provider.js';
 import { CharsetSniffer, decodeLatin1, decodeStream, type CsvCharset } from './csv-decoding.js';
-import { csvRecords, csvRowChecker, csvRows, matchHeader, type CsvColumn, type CsvRow, type RowError } from './csv-records.js';
+import { csvRecords, csvRowChecker, csvRows, csvShape, matchHeader, type CsvColumn, type CsvRow, type RowError } from './csv-records.js';
 import {
   IMPORT_FILE_CHUNK_MODEL,
   IMPORT_JOB_MODEL,
@@ -307,12 +307,7 @@ export class ImportJobs implements OnApplicationBootstrap, OnApplicationShutdown
         yield chunk;
       }
     }
-    let header: string[] | undefined;
-    let rows = 0;
-    for await (const [, record] of csvRecords(tap(), { latin1: true })) {
-      if (header === undefined) header = record;
-      else rows++;
-    }
+    const { header, rows } = await csvShape(tap(), { latin1: true });
     await flush();
     return { sha256: hash.digest('hex'), charset: sniffer.result(), bytes, chunks: seq, header, rows };
   }
