@@ -106,7 +106,11 @@ describe('newest state of a run, applied again at an equal version (sameVersion:
     }));
     await applyOnceMany(collection, states);
     expect(bulks[0][1]).toEqual({
-      updateOne: { filter: { _id: 'd1', version: { $lte: 2 } }, update: { $set: { hours: 4, version: 2, lastEventId: 'e1' } }, upsert: true },
+      updateOne: {
+        filter: { _id: 'd1', version: { $lte: 2 } },
+        update: { $set: { hours: 4, version: 2, lastEventId: 'e1' } },
+        upsert: true,
+      },
     });
     // The local store stops an unordered command at its first failing statement: the rest are applied one by one.
     expect(singles).toEqual([

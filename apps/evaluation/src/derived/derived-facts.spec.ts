@@ -39,20 +39,27 @@ describe("evaluation's training facts: a run folded into one state per enrolment
         _id: 'a',
         version: 2,
         eventId: 'a-2-true',
-        set: { unitId: 's', year: 2027, hours: 8, requiredHours: 8, completed: true, certified: true },
+        sameVersion: 'apply',
+        update: { $set: { unitId: 's', year: 2027, hours: 8, requiredHours: 8, completed: true, certified: true } },
       },
-      { _id: 'b', version: 2, eventId: 'b-2-false', set: { unitId: 's', year: 2027, hours: 4, requiredHours: 8, completed: false } },
+      {
+        _id: 'b',
+        version: 2,
+        eventId: 'b-2-false',
+        sameVersion: 'apply',
+        update: { $set: { unitId: 's', year: 2027, hours: 4, requiredHours: 8, completed: false } },
+      },
     ]);
   });
 
   it('keeps a certification through later events of the run, and from an older event met after a newer one', () => {
     expect(newestTrainingStates([ev('a', 3, 8, true), ev('a', 4, 10)])[0]).toMatchObject({
       version: 4,
-      set: { hours: 10, certified: true },
+      update: { $set: { hours: 10, certified: true } },
     });
     expect(newestTrainingStates([ev('a', 4, 10), ev('a', 3, 8, true)])[0]).toMatchObject({
       version: 4,
-      set: { hours: 10, certified: true },
+      update: { $set: { hours: 10, certified: true } },
     });
   });
 });
