@@ -8,7 +8,7 @@ import {
   type RecordAssessmentDto,
 } from '@pb/contracts';
 import { OutboxBatches, OutboxRelay, pendingEvent, type OutboxEvent } from '@pb/messaging';
-import { insertOrFail } from '@pb/persistence';
+import { ID_LIST, insertOrFail, WRITES_PER_COMMAND } from '@pb/persistence';
 import {
   auditWriteEvent,
   InjectScopedModel,
@@ -49,10 +49,6 @@ const NOT_ENROLLED = (pointer: string) =>
   ]);
 const CHANGED_TOO_OFTEN = () =>
   problem.conflict({ zh: '报名记录正被同时修改，请重试', en: 'The enrolment is being changed concurrently; retry' });
-/** The importer's batches read enrolments by id in lists of this size (the local store pushes them down to its index). */
-const BATCH_READ = 1_000;
-/** Statements per command: the local store hangs on an update command of 100 or more (ADR 0003). */
-const WRITES_PER_COMMAND = 50;
 /** A batch reads enrolments by id, then checks each one's school against the caller's scope. */
 const BATCH_BY_ID = Scope.system("attendance batch: enrolments read by id, each one's school then checked against the caller's scope");
 /** Compare-and-set attempts of one change before the caller is told to retry. */
@@ -239,8 +235,8 @@ export class EnrolmentsService implements OnModuleInit {
     const ids = [...changes.keys()];
     // Each enrolment's school is checked against the caller's scope below.
     const model = this.enrolments.unscoped(BATCH_BY_ID);
-    for (let i = 0; i < ids.length; i += BATCH_READ) {
-      const chunk = ids.slice(i, i + BATCH_READ);
+    for (let i = 0; i < ids.length; i += ID_LIST) {
+      const chunk = ids.slice(i, i + ID_LIST);
       const found = await model.find({ _id: { $in: chunk } }, { outbox: 0 }).lean<Enrolment[]>();
       const byId = new Map(found.map((e) => [e._id, e]));
       const planned: { current: Enrolment; set: Partial<Enrolment>; events: OutboxEvent[] }[] = [];
